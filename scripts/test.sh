@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install everything the tests need (first time only), then lint, check layers and types, and test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh test
+bash scripts/bootstrap.sh test
+export QT_QPA_PLATFORM=offscreen
+export QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu"
+if [ "${CI:-}" = true ]; then
+  export PRECINCT_REQUIRE_PG=1   # storage and sync tests must run against the real server
+  if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -q 2>/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+fi
+echo "== ruff"; .venv/bin/ruff check src tests
+echo "== import-linter"; .venv/bin/lint-imports
+echo "== mypy"; .venv/bin/mypy
+echo "== pytest"; exec .venv/bin/python -m pytest "$@"

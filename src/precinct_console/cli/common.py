@@ -1,0 +1,66 @@
+"""What the verbs share: opening the database (upgraded to head) and the acting user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from ..config import load_settings
+from ..domain.clock import system_clock
+from ..domain.permissions import Actor
+from ..services.accounts import authenticate
+from ..services.context import ServiceContext
+from ..storage.database import Database
+from ..storage.migrate import upgrade_to_head
+
+
+class CliError(Exception):
+    """A command-line mistake; printed as it is, exit status 1."""
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="database URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+        "(default: the settings file, then the embedded SQLite file)",
+    )
+
+
+def add_user_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user", metavar="NAME",
+        help="acting user (default: $PRECINCT_USER); the password comes from $PRECINCT_PASSWORD "
+        "or is asked on the terminal",
+    )
+
+
+def open_database(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
+    settings = load_settings(database_url=getattr(args, "db", None))
+    db = Database.open(settings.resolved_database_url)
+    if upgrade:
+        upgrade_to_head(db)
+    return db
+
+
+def workstation() -> str:
+    return load_settings().workstation
+
+
+def cli_actor(db: Database, args: argparse.Namespace) -> Actor:
+    """Sign in the acting user, so that every write from the command line is audited to a person."""
+    username = getattr(args, "user", None) or os.environ.get("PRECINCT_USER")
+    if not username:
+        raise CliError("name the acting user with --user NAME or $PRECINCT_USER")
+    password = os.environ.get("PRECINCT_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
+            raise CliError("set $PRECINCT_PASSWORD (no terminal to ask the password on)")
+        password = getpass.getpass(f"password for {username}: ")
+    return authenticate(db, username, password, f"cli@{workstation()}", system_clock())
+
+
+def cli_context(args: argparse.Namespace) -> ServiceContext:
+    db = open_database(args)
+    return ServiceContext(db, cli_actor(db, args), system_clock)

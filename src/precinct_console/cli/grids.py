@@ -1,0 +1,103 @@
+"""`grids import | export | notice-board`: the station's grids, patrol zones, key sites and posts.
+
+`grids import FILE` reads a GeoJSON FeatureCollection in WGS84 longitude/latitude (EPSG:4326),
+checks all of it and writes nothing when anything is wrong (exit status 1, every problem listed
+by feature number, code and property). Features are upserted by code. Properties read
+(docs/geojson.md has the full table and examples):
+
+  layer           grid | patrol_zone | key_site | post (default: --layer, else guessed: a
+                  polygon with a level is a grid, other polygons are patrol zones, points are
+                  key sites unless their kind is post or police_room)
+  code            unique per layer, e.g. D01-S02-M07 (also 编码, 网格编码, 编号)
+  name            e.g. 幸福里微网格 (also 名称, 网格名称)
+  level           grids: 1 district (警务区/大网格), 2 small grid, 3 micro grid (also 层级)
+  parent          grids: the code of the grid one level up; zones: a parent zone's code (also 上级)
+  kind            zones: patrol | key_zone; key sites: school, hospital, bank...; posts: post |
+                  police_room
+  target_minutes  key sites: the 1-3-5 reach target in minutes (1-60, default 1)
+  address, phone  key sites' address; posts' phone
+  people          grids: [{"role": community_officer | auxiliary | grid_leader | grid_worker,
+                  "name": ..., "phone": ...}]; replaces the grid's people when present
+
+`grids export` writes the same format back; `grids notice-board CODE --out FILE.pdf` prints the
+grid's public notice board (公示牌) on A4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..domain.geo import LAYERS
+from .common import add_db_argument, add_user_argument, cli_context
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    grids = sub.add_parser("grids", help="grids, patrol zones, key sites and posts (GeoJSON)")
+    gsub = grids.add_subparsers(dest="grids_verb", metavar="ACTION", required=True)
+    imp = gsub.add_parser("import", help="import a GeoJSON file (all or nothing)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--layer", choices=LAYERS,
+                     help="layer of features that do not name one in their properties")
+    add_db_argument(imp)
+    add_user_argument(imp)
+    imp.set_defaults(func=_import)
+    exp = gsub.add_parser("export", help="export the station's geometry as GeoJSON")
+    exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    exp.add_argument("--layer", action="append", choices=LAYERS,
+                     help="only this layer (repeatable; default: all)")
+    add_db_argument(exp)
+    add_user_argument(exp)
+    exp.set_defaults(func=_export)
+    nb = gsub.add_parser("notice-board", help="print a grid's public notice board (公示牌) to PDF")
+    nb.add_argument("code", help="the grid's code")
+    nb.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    add_db_argument(nb)
+    add_user_argument(nb)
+    nb.set_defaults(func=_notice_board)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ..services.geometry import import_geometry, read_geojson
+
+    data = read_geojson(args.file)  # a missing or broken file fails before asking a password
+    ctx = cli_context(args)
+    summary = import_geometry(ctx, data, layer=args.layer)
+    print(f"imported {summary.features} feature(s) from {args.file}: {summary.describe()}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ..services.geometry import export_geometry
+
+    ctx = cli_context(args)
+    data = export_geometry(ctx, args.layer or LAYERS)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {len(data['features'])} feature(s) to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def _notice_board(args: argparse.Namespace) -> int:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # A widgets application (not a bare QGuiApplication): a process may open windows later.
+    from PySide6.QtWidgets import QApplication
+
+    from ..services.geometry import find_grid
+    from ..services.map_data import grid_card
+    from ..ui.map.notice_board import render_notice_board
+
+    ctx = cli_context(args)
+    card = grid_card(ctx, find_grid(ctx, args.code))
+    app = QApplication.instance() or QApplication(["precinct-console"])
+    path = render_notice_board(card, args.out, now=ctx.clock())
+    del app
+    print(f"wrote the notice board of {card.code} {card.name} to {path}")
+    return 0

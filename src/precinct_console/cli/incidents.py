@@ -1,0 +1,141 @@
+"""Incident verbs: `incident add` (JSON on stdin), `import FILE` (CSV/XLSX ledger columns), `list`, `show`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..domain.errors import NotFound
+from ..services.incidents import (
+    IncidentRow,
+    draft_from_json,
+    get_incident,
+    import_ledger_file,
+    intake_incident,
+    list_open_incidents,
+    search_incidents,
+)
+from ..services.incidents.ledger_file import __doc__ as LEDGER_DOC
+from ..services.reference import ensure_reference_data
+from .common import add_db_argument, add_user_argument, cli_context
+
+ADD_HELP = """\
+Read one incident as a JSON object on stdin and print its number. Keys: channel,
+category_code, address (required), caller_name, caller_phone, content, priority (1-3),
+lon, lat, grid_id, received_at (ISO time; default now), needs_reinforcement, link_to (an open
+incident's id: the call is recorded as a duplicate on it). The ledger's Chinese column names
+(报警方式, 警情类别, 发案地址 ...) are accepted as keys too.
+Example:
+  echo '{"channel": "110", "category_code": "0601", "address": "城关路12号"}' |
+    precinct-console incident add --user duty1
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    inc = sub.add_parser("incident", help="take in or import incidents")
+    isub = inc.add_subparsers(dest="incident_verb", metavar="ACTION", required=True)
+    add = isub.add_parser("add", help="one incident from JSON on stdin; prints its number",
+                          description=ADD_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add.add_argument("--json", action="store_true", help="print the whole incident as JSON")
+    add_db_argument(add)
+    add_user_argument(add)
+    add.set_defaults(func=_add)
+    imp = isub.add_parser(
+        "import", help="import an incident-ledger file (CSV or XLSX); all rows or none",
+        description="Import incidents from a ledger file. One bad row imports nothing; the "
+        "error names the row and the column (exit status 1).\n\n" + (LEDGER_DOC or ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file")
+    add_db_argument(imp)
+    add_user_argument(imp)
+    imp.set_defaults(func=_import)
+    ls = isub.add_parser("list", help="open incidents (or, with --search, any), one JSON object a line")
+    ls.add_argument("--search", metavar="TEXT", help="words in number, address, content, caller or phone")
+    ls.add_argument("--limit", type=int, default=500)
+    add_db_argument(ls)
+    add_user_argument(ls)
+    ls.set_defaults(func=_list)
+    show = isub.add_parser("show", help="one incident with its whole history, as JSON")
+    show.add_argument("incident", help="its number (20261120-0007) or id")
+    add_db_argument(show)
+    add_user_argument(show)
+    show.set_defaults(func=_show)
+
+
+def _add(args: argparse.Namespace) -> int:
+    draft, link_to = draft_from_json(sys.stdin.read())
+    ctx = cli_context(args)
+    ensure_reference_data(ctx.db)  # a database set up from the command line has no category tree yet
+    view = intake_incident(ctx, draft, link_to=link_to)
+    if args.json:
+        print(json.dumps({
+            "id": view.id, "number": view.number, "status": view.status,
+            "received_at": view.received_at.isoformat(), "category": view.category_name,
+            "address": view.address, "grid": view.grid_code, "priority": view.priority,
+            "repeat": view.repeat_flags, "linked": link_to is not None,
+        }, ensure_ascii=False))
+    else:
+        print(view.number)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    ensure_reference_data(ctx.db)
+    result, ignored = import_ledger_file(ctx, args.file)
+    if ignored:
+        print(f"ignored column(s): {', '.join(ignored)}", file=sys.stderr)
+    print(f"imported {result.count} incident(s) ({result.numbers[0]} .. {result.numbers[-1]}); "
+          f"{result.repeats} flagged as repeats")
+    return 0
+
+
+def _row_json(r: IncidentRow) -> dict[str, object]:
+    times = ("received_at", "dispatched_at", "signed_at", "set_off_at", "arrived_at",
+             "reinforcement_arrived_at", "handled_at", "fed_back_at", "closed_at")
+    return {
+        "id": r.id, "number": r.number, "status": r.status, "channel": r.channel,
+        "category_code": r.category_code, "category": r.category_name, "priority": r.priority,
+        "address": r.address, "lon": r.lon, "lat": r.lat, "grid": r.grid_code,
+        "caller_name": r.caller_name, "caller_phone": r.caller_phone, "content": r.content,
+        "units": list(r.units), "repeat": r.repeat_flags, "linked_calls": r.linked_calls,
+        **{t: (getattr(r, t).isoformat() if getattr(r, t) else None) for t in times},
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    rows = (search_incidents(ctx, args.search, limit=args.limit) if args.search
+            else list_open_incidents(ctx)[: args.limit])
+    for r in rows:
+        print(json.dumps(_row_json(r), ensure_ascii=False))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    key = args.incident.strip()
+    found = [r for r in search_incidents(ctx, key, limit=5) if r.number == key]
+    if found:
+        incident_id = found[0].id
+    elif key.isdigit():
+        incident_id = int(key)
+    else:
+        raise NotFound(f"no incident numbered {key}")
+    d = get_incident(ctx, incident_id)
+    print(json.dumps({
+        **_row_json(d.row),
+        "linked_to": d.linked_to_number or None,
+        "dispatches": [{"unit": x.call_sign, "role": x.role,
+                        **{k: (getattr(x, k).isoformat() if getattr(x, k) else None)
+                           for k in ("dispatched_at", "signed_at", "set_off_at", "arrived_at",
+                                     "cleared_at")}} for x in d.dispatches],
+        "events": [{"id": e.id, "kind": e.kind, "label": e.label, "at": e.at.isoformat(),
+                    "recorded_at": e.recorded_at.isoformat(), "user": e.username,
+                    "workstation": e.workstation, "unit": e.unit_call_sign or None,
+                    "corrects": e.corrects_event_id, **({"detail": e.payload} if e.payload else {})}
+                   for e in d.events],
+    }, ensure_ascii=False, indent=2))
+    return 0

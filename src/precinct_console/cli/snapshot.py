@@ -1,0 +1,38 @@
+"""`snapshot`: render the main window and each panel offscreen to PNG files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from .common import add_db_argument, open_database
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("snapshot", help="render the window and each panel to PNG files")
+    add_db_argument(p)
+    p.add_argument("--out", required=True, type=Path, help="folder for the PNG files")
+    p.add_argument("--station", help="station code (default: the first station)")
+    p.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    p.set_defaults(func=_snapshot)
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    from ..services.reference import ensure_reference_data
+    from ..ui.snapshot import snapshot
+
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        from .common import CliError
+
+        raise CliError(f"--size '{args.size}' is not WIDTHxHEIGHT, e.g. 1600x1000") from None
+    db = open_database(args)
+    ensure_reference_data(db)
+    result = snapshot(db, args.out, station_code=args.station, width=width, height=height)
+    for path in result.files:
+        print(path)
+    return 0

@@ -1,0 +1,76 @@
+"""`followup` and `worklist`: run the follow-up rules once; print an officer's daily work list."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+
+from ..domain.clock import local
+from ..jobs.followup import run_followup
+from ..services.stations import get_station
+from ..services.tasks import daily_work_list, list_officers
+from .common import CliError, add_db_argument, add_user_argument, cli_context
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "followup", help="apply the follow-up rules and escalate overdue tasks, once",
+        description="What the scheduled follow-up job does every few minutes, run once for the "
+        "acting user's station (useful from a scheduled task on a machine without the console).")
+    add_db_argument(p)
+    add_user_argument(p)
+    p.set_defaults(func=_followup)
+
+    w = sub.add_parser(
+        "worklist", help="print a community officer's daily work list to PDF",
+        description="The officer's overdue tasks, tasks due on the day and dispute revisits, "
+        "as the printed sheet handed out each morning (PDF, or HTML when FILE ends in .html).")
+    w.add_argument("--officer", required=True, metavar="BADGE", help="the officer's badge number")
+    w.add_argument("--day", metavar="YYYY-MM-DD", help="the day (default: today, China time)")
+    w.add_argument("--out", required=True, type=Path, metavar="FILE", help="FILE.pdf or FILE.html")
+    add_db_argument(w)
+    add_user_argument(w)
+    w.set_defaults(func=_worklist)
+
+
+def _followup(args: argparse.Namespace) -> int:
+    result = run_followup(cli_context(args))
+    print(result.summary())
+    for number in result.created:
+        print(f"created {number}")
+    for number in result.escalated:
+        print(f"escalated {number}")
+    return 0
+
+
+def _worklist(args: argparse.Namespace) -> int:
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".html"):
+        raise CliError(f"--out '{args.out}' must end in .pdf or .html")
+    try:
+        day = date.fromisoformat(args.day) if args.day else None
+    except ValueError:
+        raise CliError(f"--day '{args.day}' is not a date like 2026-11-20") from None
+    ctx = cli_context(args)
+    officer = next((o for o in list_officers(ctx) if o[2] == args.officer.strip()), None)
+    if officer is None:
+        raise CliError(f"no active officer with badge '{args.officer}' in this station")
+    work = daily_work_list(ctx, officer[0], day or local(ctx.clock()).date())
+    # Qt renders the same page the console prints; headless is enough for a PDF.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ..ui.tasks.worklist import save_pdf, worklist_html
+
+    html = worklist_html(work, get_station(ctx).name)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        args.out.write_text(html, encoding="utf-8")
+    else:
+        app = QApplication.instance() or QApplication(["precinct-console"])
+        save_pdf(html, args.out)
+        del app
+    print(args.out)
+    return 0

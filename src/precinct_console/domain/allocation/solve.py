@@ -1,0 +1,144 @@
+"""Entry points: allocate units for a shift, and score a placement the chief edited by hand."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ValidationError
+from ..travel import distance_m
+from .coverage import CoverageModel, build_coverage
+from .greedy import solve_greedy
+from .milp import solve_milp
+from .model import AllocationProblem, AllocationResult, CoverageFigures, UnitPlacement
+
+# Local-search rounds for a problem of 1e6 (rows x columns x units) work units and less; bigger
+# problems get proportionally fewer (at least a few), so the search costs about a second here.
+IMPROVE_WORK = 2.0e8
+MAX_ROUNDS, MIN_ROUNDS = 40, 4
+
+
+def improve_rounds(rows: int, columns: int, units: int) -> int:
+    work = max(1, rows * columns * units)
+    return int(min(MAX_ROUNDS, max(MIN_ROUNDS, IMPROVE_WORK // work)))
+
+
+def allocate(
+    problem: AllocationProblem,
+    *,
+    method: str = "milp",
+    time_limit: float = 30.0,
+    mip_gap: float = 1e-3,
+    merge: bool = True,
+    should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[float, float, float], None] | None = None,
+) -> AllocationResult:
+    """Place every unit. "milp" proves optimality (to mip_gap) or reports its gap at time_limit."""
+    if method not in ("milp", "greedy"):
+        raise ValidationError(f"unknown method '{method}' (milp or greedy)", field="method")
+    t0 = time.perf_counter()
+    model = build_coverage(problem)
+    rows = model.merged() if merge else model.unmerged()
+    # Rounds, not the clock, bound the local search so a plan is reproducible; the time limit is
+    # only a safety stop for a machine far slower than this one (0.9 s for 2,000 cells here).
+    search_rows = rows if merge else model.merged()
+    counts, feasible = solve_greedy(
+        model, search_rows, improve_seconds=time_limit,
+        improve_rounds=improve_rounds(len(search_rows.weight), model.n_columns, len(problem.units)))
+    notes: list[str] = []
+    greedy_counts = counts
+    greedy_obj = model.figures(counts).objective
+    if method == "greedy":
+        if not feasible:
+            notes.append("greedy could not meet every key-site and zone requirement")
+        figures = model.figures(counts)
+        return AllocationResult(
+            _placements(model, counts), figures, "greedy", "greedy", float("nan"), float("nan"),
+            time.perf_counter() - t0, len(problem.demand), len(rows.weight), tuple(notes),
+        )
+    outcome = solve_milp(
+        model, rows, time_limit=max(0.1, time_limit - (time.perf_counter() - t0)), mip_gap=mip_gap,
+        start=counts if feasible else None, should_stop=should_stop, on_progress=on_progress,
+    )
+    counts = outcome.counts
+    figures = model.figures(counts)
+    if figures.objective + 1e-9 < greedy_obj and feasible:
+        notes.append("the solver stopped before beating the greedy plan; the greedy plan is kept")
+        counts = greedy_counts
+        figures = model.figures(counts)
+    if outcome.status != "optimal" and outcome.gap == outcome.gap:
+        notes.append(f"stopped early ({outcome.status}); the plan is within {outcome.gap:.1%} "
+                     "of the best possible")
+    elif outcome.status != "optimal":
+        notes.append(f"stopped early ({outcome.status}) before any bound was proven; "
+                     "give the solver more time to know how far from the best this plan is")
+    return AllocationResult(
+        _placements(model, counts), figures, "milp", outcome.status, outcome.gap, outcome.bound,
+        time.perf_counter() - t0, len(problem.demand), outcome.rows, tuple(notes),
+    )
+
+
+def _placements(model: CoverageModel, counts: NDArray[np.int64]) -> tuple[UnitPlacement, ...]:
+    """Hand the slots of each kind to its units: pinned ones first, then nearest unit first."""
+    p = model.problem
+    slots: dict[str, list[int]] = {}
+    for col in np.nonzero(counts)[0]:
+        k, j = model.split(int(col))
+        slots.setdefault(model.kinds[k], []).extend([j] * int(counts[col]))
+    index = {c.key: i for i, c in enumerate(p.candidates)}
+    result: list[UnitPlacement] = []
+    for kind in model.kinds:
+        free = list(slots.get(kind, []))
+        units = [u for u in p.units if u.kind == kind]
+        pending = []
+        for u in units:
+            if u.pinned_to is not None and index[u.pinned_to] in free:
+                free.remove(index[u.pinned_to])
+                result.append(_placement(p, u, index[u.pinned_to], pinned=True))
+            else:
+                pending.append(u)
+        # Nearest unit to the nearest slot, repeatedly: short, predictable moves at shift start.
+        pairs = []
+        for u in pending:
+            for s_i, j in enumerate(free):
+                c = p.candidates[j]
+                d = distance_m(u.lon, u.lat, c.lon, c.lat) if u.lon is not None and u.lat is not None else 0.0
+                pairs.append((d, u.id, s_i, u, j))
+        pairs.sort(key=lambda t: (t[0], t[1], t[2]))
+        used_units: set[int] = set()
+        used_slots: set[int] = set()
+        for _d, uid, s_i, u, j in pairs:
+            if uid in used_units or s_i in used_slots:
+                continue
+            used_units.add(uid)
+            used_slots.add(s_i)
+            result.append(_placement(p, u, j, pinned=False))
+    result.sort(key=lambda pl: pl.call_sign)
+    return tuple(result)
+
+
+def _placement(p: AllocationProblem, u, j: int, *, pinned: bool) -> UnitPlacement:  # type: ignore[no-untyped-def]
+    c = p.candidates[j]
+    return UnitPlacement(u.id, u.call_sign, c.key, c.name, c.lon, c.lat, pinned)
+
+
+def evaluate_placements(problem: AllocationProblem, placements: Mapping[int, str]) -> CoverageFigures:
+    """Coverage of a plan given as unit id -> candidate key (a chief's edit of a proposal)."""
+    model = build_coverage(problem)
+    index = {c.key: i for i, c in enumerate(problem.candidates)}
+    kinds = {k: i for i, k in enumerate(model.kinds)}
+    units = {u.id: u for u in problem.units}
+    counts = np.zeros(model.n_columns, np.int64)
+    for unit_id, key in placements.items():
+        if unit_id not in units:
+            raise ValidationError(f"unit {unit_id} is not on this shift", field="unit")
+        if key not in index:
+            raise ValidationError(
+                f"'{key}' is not a candidate point for unit {units[unit_id].call_sign}",
+                field="candidate",
+            )
+        counts[model.column(kinds[units[unit_id].kind], index[key])] += 1
+    return model.figures(counts)

@@ -1,0 +1,36 @@
+"""Injected time: services take a clock; domain rules take `now` as an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+
+# China Standard Time has had no daylight saving since 1991: a fixed offset is exact.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock for tests and replays: returns a set time until moved."""
+
+    def __init__(self, now: datetime):
+        if now.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now = self.now + timedelta(**kwargs)
+        return self.now
+
+
+def local(dt: datetime) -> datetime:
+    """The same instant in China Standard Time, as the users read it."""
+    return dt.astimezone(CHINA_TZ)

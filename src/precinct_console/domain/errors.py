@@ -1,0 +1,57 @@
+"""Known errors: each becomes a clear message for the user, never a crash dialog."""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """An error the user can act on; its message is shown as it is."""
+
+
+class ValidationError(KnownError):
+    """Bad input: names the row (when there is one) and the field."""
+
+    def __init__(self, message: str, *, field: str | None = None, row: int | None = None):
+        self.field = field
+        self.row = row
+        where = []
+        if row is not None:
+            where.append(f"row {row}")
+        if field:
+            where.append(f"field '{field}'")
+        prefix = (", ".join(where) + ": ") if where else ""
+        super().__init__(prefix + message)
+        self.bare_message = message
+
+
+class ValidationErrors(KnownError):
+    """Several problems found at once (an import file): all are listed, nothing was written."""
+
+    def __init__(self, problems: list[ValidationError]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems[:200])
+        more = f"\n  ... and {len(problems) - 200} more" if len(problems) > 200 else ""
+        super().__init__(f"{len(problems)} problem(s), nothing was imported:\n{lines}{more}")
+
+
+class PermissionDenied(KnownError):
+    """The acting user's role may not do this."""
+
+
+class NotFound(KnownError):
+    """The record asked for does not exist (or is not in the user's station)."""
+
+
+class ConflictError(KnownError):
+    """Another seat changed the record first; the message names who changed what."""
+
+
+class AuthenticationError(KnownError):
+    """Wrong user name or password, a disabled account or a locked one."""
+
+
+class DatabaseUnavailable(KnownError):
+    """The database cannot be reached or is locked; the console retries."""
+
+
+class DatabaseTooNew(KnownError):
+    """The database was upgraded by a newer console than this one."""

@@ -1,0 +1,115 @@
+"""Rank the units that could take an incident: travel time first, then capability and load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .travel import distance_m, travel_seconds
+
+# States from which a unit can take a new incident; a returning unit finishes its paperwork
+# on the way, so it costs a little more than an idle one.
+READY_STATES = {"available": 0.0, "returning": 30.0}
+LOAD_PENALTY_S = 45.0  # per incident the unit took recently: spreads the work over the shift
+DEFAULT_TARGET_S = 180.0
+# Drones see but cannot act: they never count as the officers an incident needs.
+OBSERVER_KINDS = frozenset({"drone"})
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    id: int
+    call_sign: str
+    kind: str
+    seats: int
+    status: str
+    lon: float | None
+    lat: float | None
+    home_lon: float
+    home_lat: float
+    crew: int = 0  # officers rostered in the unit now (0 = unknown: count its seats)
+    load: int = 0  # incidents it took recently
+
+
+@dataclass(frozen=True)
+class Option:
+    unit_id: int
+    call_sign: str
+    kind: str
+    eta_s: float
+    distance_m: float
+    from_home: bool  # no live position: estimated from its post or home point
+    capable: bool
+    meets_target: bool
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    options: tuple[Option, ...]
+    target_s: float
+    shortfall: str | None  # said plainly when no unit can make the target
+    unavailable: tuple[str, ...] = ()  # call signs that are busy or off duty
+
+    @property
+    def best(self) -> Option | None:
+        return self.options[0] if self.options else None
+
+
+def _minutes(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s:02d} s"
+
+
+def rank_units(
+    lon: float, lat: float, units: Iterable[UnitFacts], *, local_hour: int,
+    required_officers: int = 2, target_s: float = DEFAULT_TARGET_S, place: str = "",
+    target_limit_s: float | None = None,
+) -> Ranking:
+    """Units able to respond, best first: capable units before incapable ones, then by the
+    estimated arrival plus penalties for a returning state and open load."""
+    options: list[Option] = []
+    unavailable: list[str] = []
+    for u in units:
+        if u.status not in READY_STATES:
+            unavailable.append(u.call_sign)
+            continue
+        from_home = u.lon is None or u.lat is None
+        ulon, ulat = (u.home_lon, u.home_lat) if from_home else (u.lon, u.lat)
+        dist = distance_m(ulon, ulat, lon, lat)  # type: ignore[arg-type]
+        eta = travel_seconds(dist, u.kind, local_hour)
+        officers = 0 if u.kind in OBSERVER_KINDS else (u.crew or u.seats)
+        capable = officers >= required_officers
+        reasons: list[str] = [f"{dist / 1000:.1f} km, about {_minutes(eta)}"]
+        if from_home:
+            reasons.append("no live position: from its post")
+        if u.kind in OBSERVER_KINDS:
+            reasons.append("observes only, sends no officers")
+        elif not capable:
+            reasons.append(f"{officers} officer(s), {required_officers} needed")
+        if u.status == "returning":
+            reasons.append("returning from an incident")
+        if u.load:
+            reasons.append(f"{u.load} recent incident(s)")
+        score = eta + READY_STATES[u.status] + LOAD_PENALTY_S * u.load
+        options.append(Option(u.id, u.call_sign, u.kind, eta, dist, from_home, capable,
+                              eta <= target_s, score, tuple(reasons)))
+    options.sort(key=lambda o: (not o.capable, o.score, o.call_sign))
+    shortfall = None
+    where = f" {place}" if place else ""
+    if not options:
+        shortfall = f"No unit is available for{where or ' this incident'}: every unit is busy or off duty."
+    elif not any(o.meets_target and o.capable for o in options):
+        fastest = min((o for o in options if o.capable), key=lambda o: o.eta_s, default=None)
+        if fastest is None:
+            shortfall = (f"No available unit has the {required_officers} officers needed; "
+                         f"send several or call reinforcement.")
+        else:
+            within = _minutes(target_s)
+            if target_limit_s is not None and target_limit_s != target_s:
+                # Part of the target is already used up: say both, so nobody misreads it.
+                within = f"the {_minutes(target_limit_s)} target ({within} left)"
+            shortfall = (f"No unit can reach{where} within {within}: the fastest, "
+                         f"{fastest.call_sign}, needs about {_minutes(fastest.eta_s)}.")
+    return Ranking(tuple(options), target_s, shortfall, tuple(unavailable))

@@ -1,0 +1,272 @@
+"""Roster rules checked as the chief plans; every violation names the officer, shift and rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from .clock import CHINA_TZ
+
+OFF_DUTIES = frozenset({"leave", "training"})  # rostered but not working
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    min_rest_hours: float = 8.0  # between the end of one shift and the start of the next
+    max_hours_per_week: float = 60.0  # Monday-Sunday, China time
+    min_officers_per_unit: int = 1  # 辅警 may not patrol without a 民警
+
+
+@dataclass(frozen=True)
+class OfficerRef:
+    id: int
+    name: str
+    badge: str = ""
+    kind: str = "officer"  # officer | auxiliary
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.badge}）" if self.badge else self.name
+
+
+@dataclass(frozen=True)
+class ShiftRef:
+    id: int
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    team: str = ""
+    min_staff: int = 0
+    post_min: tuple[tuple[int, int], ...] = ()  # (post id, officers needed)
+
+    @property
+    def label(self) -> str:
+        s = self.starts_at.astimezone(CHINA_TZ)
+        e = self.ends_at.astimezone(CHINA_TZ)
+        return f"{self.name} {s:%m-%d %H:%M}–{e:%H:%M}"
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    id: int
+    shift_id: int
+    officer_id: int
+    duty: str = "patrol"  # patrol | post | desk | standby | leave | training
+    unit_id: int | None = None
+    post_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AbsenceRef:
+    officer_id: int
+    kind: str  # leave | training
+    starts_at: datetime
+    ends_at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    call_sign: str
+    seats: int = 2
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # min_staff | post_min | rest | max_hours | double_booked | absence | unit_crew
+    message: str
+    shift_id: int | None = None
+    officer_id: int | None = None
+    entry_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RosterSnapshot:
+    shifts: tuple[ShiftRef, ...]
+    entries: tuple[EntryRef, ...]
+    officers: tuple[OfficerRef, ...]
+    absences: tuple[AbsenceRef, ...] = ()
+    units: tuple[UnitRef, ...] = ()
+    post_names: tuple[tuple[int, str], ...] = ()
+
+
+def check_roster(snap: RosterSnapshot, rules: RuleSet = RuleSet()) -> list[Violation]:
+    """All violations of the roster, in a stable order (by rule, then time)."""
+    shifts = {s.id: s for s in snap.shifts}
+    officers = {o.id: o for o in snap.officers}
+    units = {u.id: u for u in snap.units}
+    posts = dict(snap.post_names)
+    working = [e for e in snap.entries if e.duty not in OFF_DUTIES and e.shift_id in shifts]
+    out: list[Violation] = []
+    out += _staffing(snap.shifts, working, posts)
+    out += _double_booked(working, shifts, officers)
+    out += _rest(working, shifts, officers, rules)
+    out += _max_hours(working, shifts, officers, rules)
+    out += _absences(working, shifts, officers, snap.absences)
+    out += _unit_crews(working, shifts, officers, units, rules)
+    return out
+
+
+def _staffing(shift_list: Iterable[ShiftRef], working: list[EntryRef],
+              posts: dict[int, str]) -> list[Violation]:
+    out = []
+    by_shift: dict[int, list[EntryRef]] = defaultdict(list)
+    for e in working:
+        by_shift[e.shift_id].append(e)
+    for s in sorted(shift_list, key=lambda s: s.starts_at):
+        have = len(by_shift[s.id])
+        if have < s.min_staff:
+            out.append(Violation(
+                "min_staff",
+                f"{s.label}: {have} officer(s) on duty, the shift needs at least {s.min_staff}",
+                shift_id=s.id,
+            ))
+        for post_id, need in s.post_min:
+            at_post = sum(1 for e in by_shift[s.id] if e.post_id == post_id)
+            if at_post < need:
+                name = posts.get(post_id, f"post {post_id}")
+                out.append(Violation(
+                    "post_min",
+                    f"{s.label}: {name} has {at_post} officer(s), it needs at least {need}",
+                    shift_id=s.id,
+                ))
+    return out
+
+
+def _by_officer(working: list[EntryRef], shifts: dict[int, ShiftRef]
+                ) -> dict[int, list[tuple[ShiftRef, EntryRef]]]:
+    rows: dict[int, list[tuple[ShiftRef, EntryRef]]] = defaultdict(list)
+    for e in working:
+        rows[e.officer_id].append((shifts[e.shift_id], e))
+    for lst in rows.values():
+        lst.sort(key=lambda se: (se[0].starts_at, se[0].id))
+    return rows
+
+
+def _name(officers: dict[int, OfficerRef], oid: int) -> str:
+    o = officers.get(oid)
+    return o.label if o else f"officer {oid}"
+
+
+def _double_booked(working: list[EntryRef], shifts: dict[int, ShiftRef],
+                   officers: dict[int, OfficerRef]) -> list[Violation]:
+    out = []
+    for oid, lst in sorted(_by_officer(working, shifts).items()):
+        for i, (a, ea) in enumerate(lst):
+            for b, eb in lst[i + 1:]:
+                if b.starts_at >= a.ends_at:
+                    break
+                out.append(Violation(
+                    "double_booked",
+                    f"{_name(officers, oid)} is on {a.label} and {b.label} at the same time",
+                    shift_id=b.id, officer_id=oid, entry_ids=(ea.id, eb.id),
+                ))
+    return out
+
+
+def _rest(working: list[EntryRef], shifts: dict[int, ShiftRef], officers: dict[int, OfficerRef],
+          rules: RuleSet) -> list[Violation]:
+    out = []
+    need = timedelta(hours=rules.min_rest_hours)
+    for oid, lst in sorted(_by_officer(working, shifts).items()):
+        for (a, ea), (b, eb) in pairwise(lst):
+            gap = b.starts_at - a.ends_at
+            if timedelta(0) <= gap < need:
+                out.append(Violation(
+                    "rest",
+                    f"{_name(officers, oid)} has only {gap.total_seconds() / 3600:.1f} h of rest "
+                    f"between {a.label} and {b.label} (at least {rules.min_rest_hours:g} h)",
+                    shift_id=b.id, officer_id=oid, entry_ids=(ea.id, eb.id),
+                ))
+    return out
+
+
+def _week_start(dt: datetime) -> datetime:
+    local = dt.astimezone(CHINA_TZ)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, datetime.min.time(), CHINA_TZ)
+
+
+def _max_hours(working: list[EntryRef], shifts: dict[int, ShiftRef],
+               officers: dict[int, OfficerRef], rules: RuleSet) -> list[Violation]:
+    out = []
+    for oid, lst in sorted(_by_officer(working, shifts).items()):
+        hours: dict[datetime, float] = defaultdict(float)
+        last_shift: dict[datetime, ShiftRef] = {}
+        for s, _e in lst:
+            # A shift across midnight on Sunday counts in both weeks by the hours in each.
+            start = s.starts_at
+            while start < s.ends_at:
+                week = _week_start(start)
+                end = min(s.ends_at, week + timedelta(days=7))
+                hours[week] += (end - start).total_seconds() / 3600
+                last_shift[week] = s
+                start = end
+        for week, h in sorted(hours.items()):
+            if h > rules.max_hours_per_week + 1e-9:
+                out.append(Violation(
+                    "max_hours",
+                    f"{_name(officers, oid)} is rostered {h:g} h in the week of {week:%Y-%m-%d} "
+                    f"(at most {rules.max_hours_per_week:g} h); last shift {last_shift[week].label}",
+                    shift_id=last_shift[week].id, officer_id=oid,
+                ))
+    return out
+
+
+def _absences(working: list[EntryRef], shifts: dict[int, ShiftRef],
+              officers: dict[int, OfficerRef], absences: Iterable[AbsenceRef]) -> list[Violation]:
+    out = []
+    by_officer: dict[int, list[AbsenceRef]] = defaultdict(list)
+    for a in absences:
+        by_officer[a.officer_id].append(a)
+    kind_label = {"leave": "leave", "training": "training"}
+    for e in sorted(working, key=lambda e: (shifts[e.shift_id].starts_at, e.officer_id)):
+        s = shifts[e.shift_id]
+        for a in by_officer.get(e.officer_id, ()):
+            if a.starts_at < s.ends_at and s.starts_at < a.ends_at:
+                note = f" ({a.note})" if a.note else ""
+                out.append(Violation(
+                    "absence",
+                    f"{_name(officers, e.officer_id)} is on {kind_label.get(a.kind, a.kind)}{note} "
+                    f"{a.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}–"
+                    f"{a.ends_at.astimezone(CHINA_TZ):%m-%d %H:%M} but rostered on {s.label}",
+                    shift_id=s.id, officer_id=e.officer_id, entry_ids=(e.id,),
+                ))
+    return out
+
+
+def _unit_crews(working: list[EntryRef], shifts: dict[int, ShiftRef],
+                officers: dict[int, OfficerRef], units: dict[int, UnitRef],
+                rules: RuleSet) -> list[Violation]:
+    out = []
+    crews: dict[tuple[int, int], list[EntryRef]] = defaultdict(list)
+    for e in working:
+        if e.unit_id is not None:
+            crews[(e.shift_id, e.unit_id)].append(e)
+    for (sid, uid), crew in sorted(crews.items(), key=lambda kv: (shifts[kv[0][0]].starts_at, kv[0][1])):
+        s = shifts[sid]
+        unit = units.get(uid)
+        name = unit.call_sign if unit else f"unit {uid}"
+        sworn = sum(1 for e in crew if officers.get(e.officer_id, OfficerRef(0, "")).kind == "officer")
+        if sworn < rules.min_officers_per_unit:
+            out.append(Violation(
+                "unit_crew",
+                f"{s.label}: unit {name} has no police officer (民警) in its crew; auxiliaries "
+                "may not patrol alone",
+                shift_id=sid, entry_ids=tuple(e.id for e in crew),
+            ))
+        if unit is not None and len(crew) > unit.seats:
+            out.append(Violation(
+                "unit_crew",
+                f"{s.label}: unit {name} has {len(crew)} crew for {unit.seats} seats",
+                shift_id=sid, entry_ids=tuple(e.id for e in crew),
+            ))
+    return out

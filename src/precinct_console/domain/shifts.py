@@ -1,0 +1,135 @@
+"""Shift patterns (24-hour duty, 四班三运转, 三班二运转, standby) and the concrete shifts they make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from .clock import CHINA_TZ
+from .errors import ValidationError
+from .holidays import CalendarDay, calendar_day
+
+
+class PatternKind(StrEnum):
+    DUTY_24H = "duty_24h"  # 24-hour duty with handover (交接班), teams in turn
+    FOUR_THREE = "four_three"  # four teams on three 8-hour shifts (四班三运转)
+    THREE_TWO = "three_two"  # three teams on two 12-hour shifts (三班二运转)
+    STANDBY = "standby"  # a standby team (备勤) for 24 hours, in turn
+
+
+# (name, start offset from handover in hours, length in hours) of each daily shift slot.
+_SLOTS: dict[PatternKind, tuple[tuple[str, float, float], ...]] = {
+    PatternKind.DUTY_24H: (("值班", 0, 24),),
+    PatternKind.FOUR_THREE: (("白班", 0, 8), ("中班", 8, 8), ("夜班", 16, 8)),
+    PatternKind.THREE_TWO: (("白班", 0, 12), ("夜班", 12, 12)),
+    PatternKind.STANDBY: (("备勤", 0, 24),),
+}
+_DEFAULT_TEAMS = {
+    PatternKind.DUTY_24H: ("一组", "二组", "三组"),
+    PatternKind.FOUR_THREE: ("甲", "乙", "丙", "丁"),
+    PatternKind.THREE_TWO: ("甲", "乙", "丙"),
+    PatternKind.STANDBY: ("备勤一组", "备勤二组"),
+}
+
+
+@dataclass(frozen=True)
+class PatternDef:
+    kind: PatternKind
+    teams: tuple[str, ...]
+    handover: time = time(8, 30)
+    anchor: date = date(2026, 1, 5)  # the day the first team starts the cycle (a Monday)
+    min_staff: int = 0
+    holiday_extra_staff: int = 0  # more hands on public holidays (crowds, travel)
+
+    @staticmethod
+    def from_dict(kind: str, data: dict[str, Any]) -> PatternDef:
+        try:
+            k = PatternKind(kind)
+        except ValueError:
+            raise ValidationError(
+                f"'{kind}' is not a shift pattern (one of: {', '.join(p.value for p in PatternKind)})",
+                field="kind",
+            ) from None
+        teams = tuple(data.get("teams") or _DEFAULT_TEAMS[k])
+        need = {PatternKind.FOUR_THREE: 4, PatternKind.THREE_TWO: 3}.get(k, 1)
+        if len(teams) < need:
+            raise ValidationError(f"{k.value} needs at least {need} teams, {len(teams)} given",
+                                  field="teams")
+        try:
+            hh, mm = str(data.get("handover", "08:30")).split(":")
+            handover = time(int(hh), int(mm))
+            anchor = date.fromisoformat(str(data.get("anchor", "2026-01-05")))
+        except ValueError as exc:
+            raise ValidationError(f"bad handover time or anchor date: {exc}", field="definition") from None
+        return PatternDef(k, teams, handover, anchor, int(data.get("min_staff", 0)),
+                          int(data.get("holiday_extra_staff", 0)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "teams": list(self.teams), "handover": self.handover.strftime("%H:%M"),
+            "anchor": self.anchor.isoformat(), "min_staff": self.min_staff,
+            "holiday_extra_staff": self.holiday_extra_staff,
+        }
+
+
+@dataclass(frozen=True)
+class ShiftSlot:
+    """One concrete shift a pattern produces."""
+
+    name: str
+    team: str
+    starts_at: datetime
+    ends_at: datetime
+    duty_day: date  # the day the shift belongs to (a night shift belongs to the evening before)
+    day: CalendarDay = field(compare=False)
+    min_staff: int = 0
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+def _team_on(p: PatternDef, day: date, slot: int) -> str | None:
+    n = len(p.teams)
+    d = (day - p.anchor).days
+    if p.kind is PatternKind.FOUR_THREE:
+        # Each team works 2 day, 2 middle, 2 night shifts, then 2 days off (forward rotation
+        # gives at least 24 h between blocks); teams are two days apart, so each slot has one.
+        for t in range(4):
+            phase = (d + 2 * t) % 8
+            if phase // 2 == slot:
+                return p.teams[t]
+        return None
+    if p.kind is PatternKind.THREE_TWO:
+        # Day shift, night shift, a day off: one team per slot every day.
+        for t in range(3):
+            if (d + t) % 3 == slot:
+                return p.teams[t]
+        return None
+    return p.teams[d % n]
+
+
+def generate_shifts(p: PatternDef, first: date, last: date) -> list[ShiftSlot]:
+    """Every shift of the pattern whose duty day lies in [first, last], in time order."""
+    if last < first:
+        raise ValidationError("the period ends before it starts", field="last")
+    if (last - first).days > 400:
+        raise ValidationError("plan at most 400 days at a time", field="last")
+    slots = _SLOTS[p.kind]
+    out: list[ShiftSlot] = []
+    day = first
+    while day <= last:
+        cal = calendar_day(day)
+        base = datetime.combine(day, p.handover, CHINA_TZ)
+        extra = p.holiday_extra_staff if cal.kind.value == "holiday" else 0
+        for i, (name, offset, length) in enumerate(slots):
+            team = _team_on(p, day, i)
+            if team is None:
+                continue
+            start = base + timedelta(hours=offset)
+            out.append(ShiftSlot(name, team, start, start + timedelta(hours=length), day, cal,
+                                 p.min_staff + extra))
+        day += timedelta(days=1)
+    return out

@@ -1,0 +1,89 @@
+"""Morning re-plan (警力跟着警情走): each day at 09:00 propose the day's deployment from the
+latest incidents; the proposals reach the chief through the change feed as plans to decide."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from apscheduler.jobstores.base import ConflictingIdError
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
+
+from ..config import load_settings
+from ..domain.clock import CHINA_TZ, Clock, system_clock
+from ..domain.errors import KnownError
+from ..services.accounts import system_actor
+from ..services.allocation import PlanInfo, propose_plan
+from ..services.context import ServiceContext
+from ..storage.database import Database
+from ..storage.models import RosterEntry, Shift
+
+log = logging.getLogger("precinct_console.jobs")
+
+JOB_ID = "replan"
+
+
+def parse_hhmm(text: str) -> tuple[int, int]:
+    try:
+        hh, mm = (int(x) for x in text.strip().split(":"))
+    except ValueError:
+        raise ValueError(f"morning_replan '{text}' is not a time like 09:00") from None
+    if not (0 <= hh < 24 and 0 <= mm < 60):
+        raise ValueError(f"morning_replan '{text}' is not a time like 09:00")
+    return hh, mm
+
+
+def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInfo]:
+    """Propose a plan for every shift crewing units that starts in the next 24 hours (or, with
+    no roster, for the coming day). Each proposal is a change the chief's seat announces."""
+    now = ctx.clock()
+    with ctx.read() as s:
+        shifts = list(s.scalars(
+            select(Shift).where(Shift.station_id == ctx.station_id, Shift.starts_at >= now,
+                                Shift.starts_at < now + timedelta(hours=24))
+            .where(Shift.id.in_(select(RosterEntry.shift_id).where(RosterEntry.unit_id.is_not(None))))
+            .order_by(Shift.starts_at, Shift.id)))
+        ids = [x.id for x in shifts]
+    plans: list[PlanInfo] = []
+    targets: list[dict[str, Any]] = [{"shift_id": i} for i in ids] or [{}]
+    for target in targets:
+        try:
+            plans.append(propose_plan(ctx, time_limit=time_limit, **target))
+        except KnownError as exc:  # one shift that cannot be planned must not stop the others
+            log.warning("re-plan of %s failed: %s", target or "the coming day", exc)
+    for p in plans:
+        log.info("re-plan: plan %d for %s %s, 3-min cover %.1f%%", p.id, p.shift_name or "day",
+                 p.starts_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"), 100 * p.once_share)
+    return plans
+
+
+def run_replan_job(db_url: str, station_id: int, workstation: str = "scheduler",
+                   clock: Clock = system_clock) -> str:
+    """The scheduled entry point (importable by reference, so the database job store keeps it)."""
+    db = Database.open(db_url)
+    try:
+        ctx = ServiceContext(db, system_actor(workstation, station_id), clock)
+        plans = run_replan(ctx)
+        return f"{len(plans)} patrol plan(s) proposed"
+    finally:
+        db.dispose()
+
+
+def install_replan_job(scheduler: Any, db_url: str, station_id: int, station_code: str,
+                       at: str | None = None) -> bool:
+    """Add the station's morning re-plan (settings.morning_replan, 09:00 by default)."""
+    hh, mm = parse_hhmm(at or load_settings().morning_replan)
+    job_id = f"{JOB_ID}-{station_code}"
+    if scheduler.get_job(job_id) is not None:
+        return False
+    try:
+        scheduler.add_job(run_replan_job, CronTrigger(hour=hh, minute=mm, timezone=CHINA_TZ),
+                          id=job_id, name=f"{station_code} morning patrol re-plan",
+                          kwargs={"db_url": db_url, "station_id": station_id},
+                          replace_existing=False, coalesce=True, max_instances=1,
+                          misfire_grace_time=3600)
+    except ConflictingIdError:
+        return False
+    return True

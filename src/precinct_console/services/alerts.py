@@ -1,0 +1,146 @@
+"""Response-target alerts: raised once per incident, target and level; acknowledged and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, text
+
+from ..domain.errors import ValidationError
+from ..domain.response import TimerState, evaluate
+from ..storage.models import Alert, Incident, User
+from .context import ServiceContext, service_action
+from .incidents.profile import profile_in
+from .incidents.views import category_names, facts_of
+
+# Serialises alert evaluation per station on PostgreSQL: two seats checking at the same second
+# must not both raise the same alert (the unique constraint does not hold with NULL task ids).
+ALERT_LOCK_BASE = 0x414C0000  # "AL"
+
+LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
+TIMER_COLUMNS = (
+    Incident.id, Incident.received_at, Incident.category_code, Incident.priority,
+    Incident.place_tier, Incident.needs_reinforcement, Incident.dispatched_at, Incident.signed_at,
+    Incident.set_off_at, Incident.arrived_at, Incident.reinforcement_arrived_at,
+    Incident.handled_at, Incident.fed_back_at, Incident.closed_at,
+)
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    incident_id: int | None
+    incident_number: str
+    category_name: str
+    address: str
+    target: str
+    target_label: str
+    level: str  # near | breach
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str
+
+    @property
+    def message(self) -> str:
+        """What the notification says: it names the incident."""
+        what = "breached" if self.level == "breach" else "near breach"
+        return f"{self.incident_number} {self.category_name} {self.address}: {self.target_label} {what}"
+
+
+def _views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  # type: ignore[no-untyped-def]
+    if not alerts:
+        return []
+    names = category_names(session)
+    profile = profile_in(session, station_id)
+    labels = {t.key: t.label_zh for t in profile.targets}
+    incs = {i.id: i for i in session.scalars(
+        select(Incident).where(Incident.id.in_({a.incident_id for a in alerts if a.incident_id}))
+    )}
+    users = {u.id: u.display_name for u in session.scalars(
+        select(User).where(User.id.in_({a.acknowledged_by for a in alerts if a.acknowledged_by}))
+    )}
+    out = []
+    for a in alerts:
+        inc = incs.get(a.incident_id or 0)
+        out.append(AlertView(
+            a.id, a.incident_id, inc.number if inc else "",
+            names.get(inc.category_code, ("", ""))[0] if inc else "", inc.address if inc else "",
+            a.target, labels.get(a.target, a.target), a.level, a.raised_at, a.acknowledged_at,
+            users.get(a.acknowledged_by or 0, ""),
+        ))
+    return out
+
+
+@service_action("alert.evaluate")
+def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[AlertView]:
+    """Raise an alert for every open incident's timer that turned near or breached since the last
+    check. Idempotent: returns only alerts raised by this call (each seat may run it)."""
+    now = now or ctx.clock()
+    with ctx.uow() as uow:
+        s = uow.session
+        if not uow.db.is_sqlite:
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                      {"k": ALERT_LOCK_BASE + ctx.station_id % 0xFFFF})
+        profile = profile_in(s, ctx.station_id)
+        # Only the columns the timers read: no ORM objects for a thousand open incidents.
+        open_incs = [i for i in s.execute(select(*TIMER_COLUMNS).where(
+            Incident.station_id == ctx.station_id, Incident.closed_at.is_(None),
+        )) if i.received_at <= now]
+        if not open_incs:
+            return []
+        have = {
+            (a.incident_id, a.target, a.level)
+            for a in s.execute(select(Alert.incident_id, Alert.target, Alert.level).where(
+                Alert.station_id == ctx.station_id,
+                Alert.incident_id.in_([i.id for i in open_incs]),
+            ))
+        }
+        raised: list[Alert] = []
+        for inc in open_incs:
+            for timer in evaluate(profile, facts_of(inc), now):
+                level = LEVEL_OF.get(timer.state)
+                if level is None or (inc.id, timer.key, level) in have:
+                    continue
+                # A breach found without a near alert (the seat was off) raises only the breach.
+                raised.append(Alert(station_id=ctx.station_id, incident_id=inc.id,
+                                    target=timer.key, level=level, raised_at=now))
+        if not raised:
+            return []
+        # One flush for all of them (a seat coming back after a pause may raise hundreds).
+        s.add_all(raised)
+        uow.flush()
+        for a in raised:
+            uow.audit("alert.raise", "alert", a.id, None,
+                      {"incident_id": a.incident_id, "target": a.target, "level": a.level})
+            uow.changed("alert", a.id, "created")
+        uow.commit()
+        return _views(s, raised, ctx.station_id)
+
+
+@service_action("read")
+def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True, limit: int = 200) -> list[AlertView]:
+    """Alerts newest first (by default those still waiting for acknowledgement)."""
+    with ctx.read() as s:
+        q = select(Alert).where(Alert.station_id == ctx.station_id)
+        if unacknowledged:
+            q = q.where(Alert.acknowledged_at.is_(None))
+        alerts = list(s.scalars(q.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
+        return _views(s, alerts, ctx.station_id)
+
+
+@service_action("alert.acknowledge")
+def acknowledge_alert(ctx: ServiceContext, alert_id: int) -> AlertView:
+    """Acknowledge an alert (audited with who, where and when); twice is refused."""
+    with ctx.uow() as uow:
+        alert = uow.get(Alert, alert_id)
+        if alert.acknowledged_at is not None:
+            who = uow.session.get(User, alert.acknowledged_by) if alert.acknowledged_by else None
+            raise ValidationError(
+                f"already acknowledged by {who.display_name if who else 'someone'} at "
+                f"{alert.acknowledged_at.isoformat(timespec='seconds')}", field="alert_id",
+            )
+        uow.update("alert.acknowledge", "alert", alert, acknowledged_at=uow.now,
+                   acknowledged_by=ctx.actor.user_id)
+        uow.commit()
+        return _views(uow.session, [alert], ctx.station_id)[0]

@@ -1,0 +1,582 @@
+"""Patrol allocation: propose a deployment for a shift, accept/edit/reject it, replay and compare."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any, cast
+
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import select
+
+from ..config import load_settings
+from ..domain.allocation import (
+    AllocationProblem,
+    AllocationResult,
+    CandidatePoint,
+    DemandCell,
+    KeySiteRequirement,
+    UnitSpec,
+    ZoneRequirement,
+    allocate,
+    evaluate_placements,
+)
+from ..domain.changes import Change
+from ..domain.clock import CHINA_TZ
+from ..domain.demand import (
+    AccuracyReport,
+    Cell,
+    PastIncident,
+    evaluate_forecast,
+    expected_incidents,
+)
+from ..domain.errors import NotFound, ValidationError
+from ..domain.replay import ON_SCENE_MINUTES, ReplayIncident, ReplayReport, ReplayUnit, replay
+from ..storage.models import (
+    Grid,
+    Incident,
+    KeySite,
+    PatrolPlan,
+    PatrolPoint,
+    PatrolZone,
+    Post,
+    RosterEntry,
+    Shift,
+    Unit,
+)
+from .context import ServiceContext, service_action
+
+log = logging.getLogger("precinct_console.allocation")
+
+HISTORY_DAYS = 56
+ON_DUTY = ("patrol", "post", "standby")
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: int
+    shift_id: int | None
+    shift_name: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str  # proposed | accepted | rejected | superseded
+    created_at: datetime
+    figures: dict[str, Any]
+    assignments: tuple[dict[str, Any], ...]
+    constraints: dict[str, Any]
+    decided_by: str
+    decided_at: datetime | None
+    note: str
+    version: int
+    notes: tuple[str, ...] = ()
+    change: Change = field(default_factory=Change, compare=False)
+
+    @property
+    def once_share(self) -> float:
+        return float(self.figures.get("once_share", 0.0))
+
+    @property
+    def twice_share(self) -> float:
+        return float(self.figures.get("twice_share", 0.0))
+
+
+@dataclass(frozen=True)
+class PatrolOrder:
+    """Where a unit should be during the accepted plan: what the map and unit board show."""
+
+    plan_id: int
+    unit_id: int
+    call_sign: str
+    point_key: str
+    point_name: str
+    lon: float
+    lat: float
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),
+          change: Change | None = None) -> PlanInfo:
+    public = {k: v for k, v in (p.figures or {}).items() if k not in ("demand", "candidates", "units")}
+    return PlanInfo(p.id, p.shift_id, shift_name, p.starts_at, p.ends_at, p.status, p.created_at,
+                    public, tuple(p.assignments or ()), dict(p.constraints or {}), p.decided_by,
+                    p.decided_at, p.note, p.version, notes, change or Change())
+
+
+# -- building the problem --------------------------------------------------------------------
+def _window(ctx: ServiceContext, s: Any, shift_id: int | None, starts_at: datetime | None
+            ) -> tuple[Shift | None, datetime, datetime]:
+    st = ctx.station_id
+    if shift_id is not None:
+        shift = s.get(Shift, shift_id)
+        if shift is None or shift.station_id != st:
+            raise NotFound(f"shift {shift_id} does not exist")
+        return shift, shift.starts_at, shift.ends_at
+    at = starts_at or ctx.clock()
+    if at.tzinfo is None:
+        raise ValidationError("give the time with its zone (e.g. 2026-11-21T08:30+08:00)", field="at")
+    q = select(Shift).where(Shift.station_id == st)
+    if starts_at is None:
+        # The coming shift: the next to start; the running one if nothing is planned after it.
+        first = s.scalar(q.where(Shift.starts_at > at).order_by(Shift.starts_at).limit(1))
+        options = list(s.scalars(q.where(Shift.starts_at == first.starts_at))) if first else []
+        if not options:
+            options = list(s.scalars(q.where(Shift.starts_at <= at, Shift.ends_at > at)))
+    else:
+        options = list(s.scalars(q.where(Shift.starts_at <= at, Shift.ends_at > at)))
+    # Several shifts at once (the command room's 24-hour duty beside the patrol shift): plan
+    # the one that crews the most units, then the latest started.
+    shift = max(options, key=lambda x: (_unit_count(s, x.id), x.starts_at, -x.id), default=None)
+    if shift is not None:
+        return shift, shift.starts_at, shift.ends_at
+    # No roster yet: a 24-hour duty from the next handover.
+    hh, mm = (int(x) for x in load_settings().handover_time.split(":"))
+    local = at.astimezone(CHINA_TZ)
+    start = datetime.combine(local.date(), time(hh, mm), CHINA_TZ)
+    if starts_at is None and start <= local:
+        start += timedelta(days=1)
+    elif starts_at is not None and start > local:
+        start -= timedelta(days=1)
+    return None, start, start + timedelta(hours=24)
+
+
+def _unit_count(s: Any, shift_id: int) -> int:
+    return len(set(s.scalars(select(RosterEntry.unit_id).where(
+        RosterEntry.shift_id == shift_id, RosterEntry.unit_id.is_not(None),
+        RosterEntry.duty.in_(ON_DUTY)))))
+
+
+def _cells(s: Any, station: int) -> list[Grid]:
+    levels = s.scalars(select(Grid.level).where(Grid.station_id == station).distinct()).all()
+    if not levels:
+        raise ValidationError("the station has no grids; import the grid map first", field="grids")
+    finest = max(levels)
+    return list(s.scalars(select(Grid).where(Grid.station_id == station, Grid.level == finest)
+                          .order_by(Grid.id)))
+
+
+def _history(s: Any, station: int, since: datetime, until: datetime,
+             cell_of: Mapping[int, int]) -> list[PastIncident]:
+    rows = s.execute(select(Incident.received_at, Incident.grid_id, Incident.category_code).where(
+        Incident.station_id == station, Incident.received_at >= since,
+        Incident.received_at < until, Incident.grid_id.is_not(None))).all()
+    return [PastIncident(r.received_at, cell_of.get(r.grid_id, r.grid_id), r.category_code)
+            for r in rows]
+
+
+def _parent_map(s: Any, station: int, cells: list[Grid]) -> dict[int, int]:
+    """Grid id -> forecast cell. Incidents located only to a coarser grid are left out (their
+    place within it is unknown); the finest cells map to themselves."""
+    return {c.id: c.id for c in cells}
+
+
+def _in_window(point: PatrolPoint, start: datetime, end: datetime) -> bool:
+    if (end - start) >= timedelta(hours=24):
+        return True
+    ls, le = start.astimezone(CHINA_TZ), end.astimezone(CHINA_TZ)
+    a = point.window_start or "00:00"
+    b = point.window_end or "24:00"
+    cur = ls
+    while cur < le:  # any hour of the shift inside the point's daily window
+        hm = cur.strftime("%H:%M")
+        if a <= hm < b:
+            return True
+        cur += timedelta(minutes=30)
+    return False
+
+
+def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
+                  starts_at: datetime | None = None, constraints: Mapping[str, Any] | None = None
+                  ) -> tuple[AllocationProblem, Shift | None, datetime, datetime, list[str]]:
+    """Demand, candidate points, units on duty and the chief's constraints for one shift."""
+    cons = dict(constraints or {})
+    notes: list[str] = []
+    st = ctx.station_id
+    now = ctx.clock()
+    with ctx.read() as s:
+        shift, start, end = _window(ctx, s, shift_id, starts_at)
+        cells = _cells(s, st)
+        history = _history(s, st, now - timedelta(days=HISTORY_DAYS), now,
+                           _parent_map(s, st, cells))
+        expected = expected_incidents(
+            history, [Cell(c.id, c.centroid_lon, c.centroid_lat, c.area_m2) for c in cells],
+            start, end, min(now, start) if start > now else now)
+        demand = tuple(DemandCell(c.id, c.centroid_lon, c.centroid_lat, expected[c.id], c.name)
+                       for c in cells)
+        zones = list(s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
+                                                         PatrolZone.kind == "patrol")))
+        zone_shapes = [(z.id, shape(z.geometry)) for z in zones]
+
+        def zones_of(lon: float, lat: float) -> tuple[int, ...]:
+            pt = shapely.points(lon, lat)
+            return tuple(zid for zid, g in zone_shapes if g.covers(pt))
+
+        cands: list[CandidatePoint] = []
+        for p in s.scalars(select(Post).where(Post.station_id == st).order_by(Post.id)):
+            kind = "police_room" if p.kind == "police_room" else "post"
+            cands.append(CandidatePoint(f"post:{p.id}", p.name, kind, p.lon, p.lat,
+                                        zones_of(p.lon, p.lat), capacity=2))
+        for pt in s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == st,
+                                                       PatrolPoint.active.is_(True))):
+            if _in_window(pt, start, end):
+                cands.append(CandidatePoint(f"point:{pt.id}", pt.name, "must_patrol", pt.lon, pt.lat,
+                                            zones_of(pt.lon, pt.lat)))
+        for z in zones:
+            cands.append(CandidatePoint(f"zone:{z.id}", z.name, "zone_centre", z.centroid_lon,
+                                        z.centroid_lat, (z.id, *[i for i in zones_of(
+                                            z.centroid_lon, z.centroid_lat) if i != z.id])))
+        rostered: set[int] = set()
+        if shift is not None:
+            rostered = set(s.scalars(select(RosterEntry.unit_id).where(
+                RosterEntry.shift_id == shift.id, RosterEntry.unit_id.is_not(None),
+                RosterEntry.duty.in_(ON_DUTY))))
+        q = select(Unit).where(Unit.station_id == st).order_by(Unit.call_sign)
+        all_units = list(s.scalars(q))
+        if rostered:
+            units_rows = [u for u in all_units if u.id in rostered]
+        else:
+            units_rows = all_units
+            notes.append("no crews are rostered on this shift: every unit of the station is planned")
+        pins = {int(k): str(v) for k, v in (cons.get("pins") or {}).items()}
+        known_units = {u.id for u in units_rows}
+        for uid in pins:
+            if uid not in known_units:
+                raise ValidationError(f"unit {uid} is not on this shift and cannot be pinned",
+                                      field="pins")
+        units = tuple(UnitSpec(u.id, u.call_sign, u.kind, pins.get(u.id),
+                               u.lon if u.lon is not None else u.home_lon,
+                               u.lat if u.lat is not None else u.home_lat) for u in units_rows)
+        sites = []
+        for sid in cons.get("key_sites") or []:
+            ks = s.get(KeySite, int(sid))
+            if ks is None or ks.station_id != st:
+                raise ValidationError(f"key site {sid} does not exist", field="key_sites")
+            sites.append(KeySiteRequirement(ks.id, ks.name, ks.lon, ks.lat, 60.0 * ks.target_minutes))
+        zone_reqs = []
+        names = {z.id: z.name for z in zones}
+        for zid in cons.get("zones") or []:
+            if int(zid) not in names:
+                raise ValidationError(f"patrol zone {zid} does not exist", field="zones")
+            zone_reqs.append(ZoneRequirement(int(zid), names[int(zid)]))
+    hour = start.astimezone(CHINA_TZ).hour
+    problem = AllocationProblem(demand, tuple(cands), units, local_hour=hour,
+                                key_sites=tuple(sites), zones=tuple(zone_reqs))
+    return problem, shift, start, end, notes
+
+
+# -- proposing and deciding ------------------------------------------------------------------
+def _stored_problem(p: PatrolPlan) -> AllocationProblem:
+    f = p.figures or {}
+    c = p.constraints or {}
+    return AllocationProblem(
+        tuple(DemandCell(int(d[0]), d[1], d[2], d[3]) for d in f.get("demand", [])),
+        tuple(CandidatePoint(k, n, kind, lon, lat, tuple(z)) for k, n, kind, lon, lat, z in
+              f.get("candidates", [])),
+        tuple(UnitSpec(int(u[0]), u[1], u[2], c.get("pins", {}).get(str(u[0]))) for u in f.get("units", [])),
+        local_hour=int(f.get("local_hour", 10)),
+        key_sites=tuple(KeySiteRequirement(int(k[0]), k[1], k[2], k[3], k[4])
+                        for k in f.get("key_site_rows", [])),
+        zones=tuple(ZoneRequirement(int(z[0]), z[1]) for z in f.get("zone_rows", [])),
+    )
+
+
+def _figures(result: AllocationResult, problem: AllocationProblem) -> dict[str, Any]:
+    data = result.as_json()
+    figs: dict[str, Any] = dict(cast(dict[str, Any], data["figures"]))
+    figs.update({k: data[k] for k in ("method", "status", "gap", "bound", "solve_seconds",
+                                      "demand_rows", "merged_rows")})
+    figs["local_hour"] = problem.local_hour
+    # Enough to rescore an edited plan and to draw it, without recomputing the forecast.
+    figs["demand"] = [[d.id, d.lon, d.lat, round(d.weight, 6)] for d in problem.demand if d.weight > 0]
+    figs["candidates"] = [[c.key, c.name, c.kind, c.lon, c.lat, list(c.zones)]
+                          for c in problem.candidates]
+    figs["units"] = [[u.id, u.call_sign, u.kind] for u in problem.units]
+    figs["key_site_rows"] = [[k.id, k.name, k.lon, k.lat, k.seconds] for k in problem.key_sites]
+    figs["zone_rows"] = [[z.zone_id, z.name] for z in problem.zones]
+    return figs
+
+
+@service_action("plan.propose")
+def propose_plan(
+    ctx: ServiceContext, *, shift_id: int | None = None, starts_at: datetime | None = None,
+    constraints: Mapping[str, Any] | None = None, method: str = "milp", time_limit: float = 10.0,
+    on_progress: Callable[[float, float, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> PlanInfo:
+    """Run the optimiser for a shift and store the result as a proposed plan."""
+    problem, shift, start, end, notes = build_problem(
+        ctx, shift_id=shift_id, starts_at=starts_at, constraints=constraints)
+    result = allocate(problem, method=method, time_limit=time_limit,
+                      on_progress=on_progress, should_stop=should_stop)
+    with ctx.uow() as uow:
+        plan = uow.add("plan.propose", "patrol_plan", PatrolPlan(
+            station_id=ctx.station_id, shift_id=shift.id if shift else None, starts_at=start,
+            ends_at=end, status="proposed", created_at=uow.now,
+            figures=_figures(result, problem),
+            assignments=[_assignment(p) for p in result.placements],
+            constraints={"pins": {str(k): v for k, v in
+                                  ((u.id, u.pinned_to) for u in problem.units) if v},
+                         "zones": [z.zone_id for z in problem.zones],
+                         "key_sites": [k.id for k in problem.key_sites]},
+        ))
+        change = uow.commit()
+        return _info(plan, shift.name if shift else "", tuple(notes) + result.notes, change)
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    """A plan computed but not stored (the command line without a signed-in user)."""
+
+    shift_id: int | None
+    shift_name: str
+    starts_at: datetime
+    ends_at: datetime
+    result: AllocationResult
+    notes: tuple[str, ...]
+
+
+@service_action("read")
+def preview_plan(
+    ctx: ServiceContext, *, shift_id: int | None = None, starts_at: datetime | None = None,
+    constraints: Mapping[str, Any] | None = None, method: str = "milp", time_limit: float = 10.0,
+) -> PlanPreview:
+    problem, shift, start, end, notes = build_problem(
+        ctx, shift_id=shift_id, starts_at=starts_at, constraints=constraints)
+    result = allocate(problem, method=method, time_limit=time_limit)
+    return PlanPreview(shift.id if shift else None, shift.name if shift else "", start, end,
+                       result, tuple(notes) + result.notes)
+
+
+def _assignment(p: Any) -> dict[str, Any]:
+    return {"unit_id": p.unit_id, "call_sign": p.call_sign, "point_key": p.candidate_key,
+            "point_name": p.candidate_name, "lon": p.lon, "lat": p.lat, "pinned": p.pinned}
+
+
+@service_action("plan.decide")
+def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, *,
+                assignments: Mapping[int, str] | None = None, note: str = "") -> PlanInfo:
+    """Accept (optionally with the chief's edits) or reject a proposal.
+
+    Accepting makes it the shift's patrol orders: an earlier accepted plan for the same window
+    is superseded, and every unit in the plan is announced so the map and unit board redraw.
+    """
+    if decision not in ("accept", "reject"):
+        raise ValidationError(f"'{decision}' is not accept or reject", field="decision")
+    with ctx.uow() as uow:
+        plan = uow.get(PatrolPlan, plan_id, expected_version=version)
+        if plan.status != "proposed":
+            raise ValidationError(f"plan {plan_id} is already {plan.status}", field="status")
+        if decision == "reject":
+            uow.update("plan.reject", "patrol_plan", plan, status="rejected",
+                       decided_by=ctx.actor.username, decided_at=uow.now, note=note)
+            change = uow.commit()
+            return _info(plan, change=change)
+        values: dict[str, Any] = {"status": "accepted", "decided_by": ctx.actor.username,
+                                  "decided_at": uow.now, "note": note}
+        if assignments:
+            problem = _stored_problem(plan)
+            current = {int(a["unit_id"]): a["point_key"] for a in plan.assignments}
+            unknown = set(assignments) - set(current)
+            if unknown:
+                raise ValidationError(f"unit {sorted(unknown)[0]} is not in this plan", field="unit")
+            current.update({int(k): v for k, v in assignments.items()})
+            figures = evaluate_placements(problem, current)  # names a bad point, writes nothing
+            cands = {c.key: c for c in problem.candidates}
+            units = {u.id: u for u in problem.units}
+            values["assignments"] = [
+                {"unit_id": uid, "call_sign": units[uid].call_sign, "point_key": key,
+                 "point_name": cands[key].name, "lon": cands[key].lon, "lat": cands[key].lat,
+                 "pinned": units[uid].pinned_to == key}
+                for uid, key in sorted(current.items(), key=lambda kv: units[kv[0]].call_sign)
+            ]
+            new_figs = dict(plan.figures)
+            new_figs.update({
+                "covered_once": figures.covered_once, "covered_twice": figures.covered_twice,
+                "once_share": round(figures.once_share, 4),
+                "twice_share": round(figures.twice_share, 4),
+                "objective": figures.objective, "edited": True,
+                "key_sites_met": figures.key_sites_met, "zones_met": figures.zones_met,
+            })
+            values["figures"] = new_figs
+        for other in uow.session.scalars(select(PatrolPlan).where(
+                PatrolPlan.station_id == plan.station_id, PatrolPlan.status == "accepted",
+                PatrolPlan.starts_at < plan.ends_at, PatrolPlan.ends_at > plan.starts_at,
+                PatrolPlan.id != plan.id)):
+            uow.update("plan.supersede", "patrol_plan", other, status="superseded")
+        uow.update("plan.accept", "patrol_plan", plan, **values)
+        for a in plan.assignments:
+            uow.changed("unit", int(a["unit_id"]))  # the unit board and map show the new orders
+        change = uow.commit()
+        return _info(plan, change=change)
+
+
+# -- reading ---------------------------------------------------------------------------------
+@service_action("read")
+def get_plan(ctx: ServiceContext, plan_id: int) -> PlanInfo:
+    with ctx.read() as s:
+        p = s.get(PatrolPlan, plan_id)
+        if p is None or p.station_id != ctx.station_id:
+            raise NotFound(f"plan {plan_id} does not exist")
+        shift = s.get(Shift, p.shift_id) if p.shift_id else None
+        return _info(p, shift.name if shift else "")
+
+
+@service_action("read")
+def list_plans(ctx: ServiceContext, *, limit: int = 50) -> list[PlanInfo]:
+    with ctx.read() as s:
+        rows = list(s.scalars(select(PatrolPlan).where(PatrolPlan.station_id == ctx.station_id)
+                              .order_by(PatrolPlan.created_at.desc(), PatrolPlan.id.desc())
+                              .limit(limit)))
+        ids = {p.shift_id for p in rows if p.shift_id}
+        names = dict(s.execute(select(Shift.id, Shift.name).where(Shift.id.in_(ids))).all()) if ids else {}
+        return [_info(p, names.get(p.shift_id or 0, "")) for p in rows]
+
+
+@dataclass(frozen=True)
+class PlanDrawing:
+    """What a map needs to draw a plan: demand dots, candidate points and the placements."""
+
+    demand: tuple[tuple[float, float, float], ...]  # lon, lat, expected incidents
+    candidates: tuple[tuple[str, str, str, float, float], ...]  # key, name, kind, lon, lat
+    assignments: tuple[dict[str, Any], ...]
+    local_hour: int
+    unit_kinds: dict[int, str] = field(default_factory=dict)  # for each unit's reach rings
+
+
+@service_action("read")
+def plan_drawing(ctx: ServiceContext, plan_id: int) -> PlanDrawing:
+    with ctx.read() as s:
+        p = s.get(PatrolPlan, plan_id)
+        if p is None or p.station_id != ctx.station_id:
+            raise NotFound(f"plan {plan_id} does not exist")
+        f = p.figures or {}
+        return PlanDrawing(
+            tuple((d[1], d[2], d[3]) for d in f.get("demand", [])),
+            tuple((c[0], c[1], c[2], c[3], c[4]) for c in f.get("candidates", [])),
+            tuple(p.assignments or ()), int(f.get("local_hour", 10)),
+            {int(u[0]): str(u[2]) for u in f.get("units", [])})
+
+
+@service_action("read")
+def patrol_orders(ctx: ServiceContext, at: datetime | None = None) -> list[PatrolOrder]:
+    """The accepted plan's orders in force at `at` (now by default), one per unit."""
+    at = at or ctx.clock()
+    with ctx.read() as s:
+        p = s.scalar(select(PatrolPlan).where(
+            PatrolPlan.station_id == ctx.station_id, PatrolPlan.status == "accepted",
+            PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at)
+            .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc()).limit(1))
+        if p is None:
+            return []
+        return [PatrolOrder(p.id, int(a["unit_id"]), a["call_sign"], a["point_key"],
+                            a["point_name"], a["lon"], a["lat"], p.starts_at, p.ends_at)
+                for a in p.assignments]
+
+
+# -- replay and comparison --------------------------------------------------------------------
+def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict[int, str]
+                  ) -> list[ReplayUnit]:
+    """The plan's placement on duty at the plan's hours of every day of the period."""
+    span = plan.ends_at - plan.starts_at
+    offset = plan.starts_at.astimezone(CHINA_TZ)
+    day = datetime.combine(first.astimezone(CHINA_TZ).date() - timedelta(days=1), offset.timetz())
+    windows = []
+    while day < last:
+        windows.append((day, day + span))
+        day += timedelta(days=1) if span <= timedelta(days=1) else span
+    return [ReplayUnit(int(a["unit_id"]), a["call_sign"], kinds.get(int(a["unit_id"]), "car"),
+                       tuple((s, e, a["lon"], a["lat"]) for s, e in windows))
+            for a in plan.assignments]
+
+
+def _in_plan_hours(plan: PatrolPlan, at: datetime) -> bool:
+    """Is this moment inside the plan's daily window (a plan for 16:00-24:00 covers evenings)?"""
+    span = plan.ends_at - plan.starts_at
+    if span >= timedelta(days=1):
+        return True
+    start = plan.starts_at.astimezone(CHINA_TZ)
+    t = at.astimezone(CHINA_TZ)
+    since = (t - t.replace(hour=start.hour, minute=start.minute, second=0, microsecond=0)) % timedelta(days=1)
+    return since < span
+
+
+def _on_scene_minutes(rows: list[Any]) -> dict[str, float]:
+    """The station's own median time on scene by top-level category (arrival to handled)."""
+    spans: dict[str, list[float]] = {}
+    for r in rows:
+        if r.arrived_at and r.handled_at and r.handled_at > r.arrived_at:
+            spans.setdefault(r.category_code[:2], []).append(
+                (r.handled_at - r.arrived_at).total_seconds() / 60)
+    out = dict(ON_SCENE_MINUTES)
+    for code, values in spans.items():
+        if len(values) >= 5:  # a handful of cases before trusting the station's own figure
+            values.sort()
+            out[code] = values[len(values) // 2]
+    return out
+
+
+@service_action("read")
+def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime) -> ReplayReport:
+    """Replay the calls of [first, last) that fell in the plan's hours against the plan, next to
+    what really happened; time on scene is the station's own median by category."""
+    if last <= first:
+        raise ValidationError("the period ends before it starts", field="last")
+    if last - first > timedelta(days=366):
+        raise ValidationError("replay at most a year at a time", field="last")
+    with ctx.read() as s:
+        p = s.get(PatrolPlan, plan_id)
+        if p is None or p.station_id != ctx.station_id:
+            raise NotFound(f"plan {plan_id} does not exist")
+        kinds = dict(s.execute(select(Unit.id, Unit.kind).where(Unit.station_id == ctx.station_id)).all())
+        rows = s.execute(select(
+            Incident.id, Incident.received_at, Incident.lon, Incident.lat, Incident.category_code,
+            Incident.priority, Incident.needs_reinforcement, Incident.arrived_at,
+            Incident.handled_at).where(
+            Incident.station_id == ctx.station_id, Incident.received_at >= first,
+            Incident.received_at < last, Incident.lon.is_not(None))).all()
+        units = _replay_units(p, first, last, kinds)
+        rows = [r for r in rows if _in_plan_hours(p, r.received_at)]
+    incidents = [ReplayIncident(
+        r.id, r.received_at, r.lon, r.lat, r.category_code, r.priority, r.needs_reinforcement,
+        (r.arrived_at - r.received_at).total_seconds() if r.arrived_at else None) for r in rows]
+    return replay(incidents, units, on_scene_minutes=_on_scene_minutes(rows))
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    a: PlanInfo
+    b: PlanInfo
+    replay_a: ReplayReport
+    replay_b: ReplayReport
+
+
+@service_action("read")
+def compare_plans(ctx: ServiceContext, plan_a: int, plan_b: int, first: datetime, last: datetime
+                  ) -> PlanComparison:
+    return PlanComparison(get_plan(ctx, plan_a), get_plan(ctx, plan_b),
+                          replay_plan(ctx, plan_a, first, last), replay_plan(ctx, plan_b, first, last))
+
+
+@service_action("read")
+def demand_accuracy(ctx: ServiceContext, *, weeks: int = 4, area_share: float = 0.1) -> AccuracyReport:
+    """The forecast's hit rate and PAI on the last `weeks` weeks, against a last-28-days count."""
+    now = ctx.clock()
+    local = now.astimezone(CHINA_TZ)
+    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(0), CHINA_TZ)
+    tests = [monday - timedelta(weeks=w) for w in range(weeks, 0, -1)]
+    with ctx.read() as s:
+        cells = _cells(s, ctx.station_id)
+        history = _history(s, ctx.station_id, tests[0] - timedelta(days=HISTORY_DAYS), monday,
+                           {c.id: c.id for c in cells})
+    return evaluate_forecast(history, [Cell(c.id, c.centroid_lon, c.centroid_lat, c.area_m2)
+                                       for c in cells], tests, area_share=area_share)
+
+
+__all__ = [
+    "PatrolOrder", "PlanComparison", "PlanDrawing", "PlanInfo", "PlanPreview", "build_problem",
+    "compare_plans", "decide_plan", "demand_accuracy", "get_plan", "list_plans", "patrol_orders",
+    "plan_drawing", "preview_plan", "propose_plan", "replay_plan",
+]

@@ -1,0 +1,76 @@
+"""What every service call carries: the database, the acting user and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from ..domain.clock import system_clock
+from ..domain.errors import DatabaseUnavailable
+from ..domain.permissions import PERMISSIONS, Actor, ensure_permitted
+from ..storage.database import Database
+from ..storage.uow import UnitOfWork
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    db: Database
+    actor: Actor
+    clock: Callable[[], datetime] = field(default=system_clock)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db, self.actor, self.clock)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only session (no write lock on SQLite)."""
+        try:
+            with self.db.sessions() as session:
+                yield session
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"the database cannot be reached: {exc.orig}") from exc
+
+    def as_actor(self, actor: Actor) -> ServiceContext:
+        return replace(self, actor=actor)
+
+    @property
+    def station_id(self) -> int:
+        if self.actor.station_id is None:
+            raise DatabaseUnavailable("this account belongs to no station; pick one first")
+        return self.actor.station_id
+
+
+# Every function decorated with @service_action, by action name: the permission test walks it.
+SERVICE_ACTIONS: dict[str, list[Callable[..., Any]]] = {}
+
+
+def service_action(
+    action: str,
+) -> Callable[[Callable[Concatenate[ServiceContext, P], R]], Callable[Concatenate[ServiceContext, P], R]]:
+    """Check the actor's permission before the service runs (the UI hiding a button is not enough)."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action '{action}': add it to domain.permissions.PERMISSIONS")
+
+    def decorate(
+        fn: Callable[Concatenate[ServiceContext, P], R],
+    ) -> Callable[Concatenate[ServiceContext, P], R]:
+        @wraps(fn)
+        def wrapper(ctx: ServiceContext, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            ensure_permitted(ctx.actor, action)
+            return fn(ctx, *args, **kwargs)
+
+        wrapper.action = action  # type: ignore[attr-defined]
+        SERVICE_ACTIONS.setdefault(action, []).append(wrapper)
+        return wrapper
+
+    return decorate

@@ -1,0 +1,219 @@
+"""Shift handover (交接班): what the outgoing duty officer hands over, signed by both sides."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain.clock import local
+from ..domain.errors import ValidationError
+from ..domain.lifecycle import STATUS_LABELS_ZH
+from ..domain.response import TimerState, evaluate
+from ..storage.models import Alert, HandoverReport, Incident, IncidentEvent, Task, User
+from .context import ServiceContext, service_action
+from .incidents.profile import profile_in
+from .incidents.views import category_names, facts_of, load_rows
+
+SIDES = ("outgoing", "incoming")
+
+
+@dataclass(frozen=True)
+class HandoverView:
+    id: int
+    shift_start: datetime
+    shift_end: datetime
+    created_at: datetime
+    content: dict[str, Any]
+    notes: str
+    outgoing_by: str
+    outgoing_signed_at: datetime | None
+    incoming_by: str
+    incoming_signed_at: datetime | None
+    version: int
+
+    @property
+    def complete(self) -> bool:
+        return self.outgoing_signed_at is not None and self.incoming_signed_at is not None
+
+
+def _view(session, r: HandoverReport) -> HandoverView:  # type: ignore[no-untyped-def]
+    def name(uid: int | None) -> str:
+        u = session.get(User, uid) if uid else None
+        return u.display_name if u else ""
+
+    return HandoverView(r.id, r.shift_start, r.shift_end, r.created_at, dict(r.content), r.notes,
+                        name(r.outgoing_user_id), r.outgoing_signed_at, name(r.incoming_user_id),
+                        r.incoming_signed_at, r.version)
+
+
+def _hm(dt: datetime | None) -> str:
+    return local(dt).strftime("%m-%d %H:%M") if dt else ""
+
+
+def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    station = ctx.station_id
+    names = category_names(s)
+    profile = profile_in(s, station)
+    received = list(s.scalars(select(Incident).where(
+        Incident.station_id == station, Incident.received_at >= start, Incident.received_at < end,
+    ).order_by(Incident.received_at)))
+    by_category = Counter(names.get(i.category_code, ("", "?"))[1] for i in received)
+    open_rows = load_rows(s, [Incident.station_id == station, Incident.received_at < end,
+                              (Incident.closed_at.is_(None)) | (Incident.closed_at >= end)],
+                          order_newest=False)
+    breaches = []
+    for inc in received:
+        for t in evaluate(profile, facts_of(inc), end):
+            if t.state is TimerState.BREACHED:
+                breaches.append({"number": inc.number, "target": t.label_zh,
+                                 "over_s": int(-(t.remaining_s or 0)), "address": inc.address})
+    unacked = s.scalar(select(Alert.id).where(
+        Alert.station_id == station, Alert.acknowledged_at.is_(None), Alert.raised_at < end,
+    ).limit(1)) is not None
+    tasks = list(s.scalars(select(Task).where(
+        Task.station_id == station, Task.status.in_(("sent", "signed", "returned")),
+        Task.created_at < end,
+    ).order_by(Task.feedback_due_at)))
+    notable: list[dict[str, str]] = []
+    for inc in received:
+        why = []
+        if inc.priority == 1:
+            why.append("一级警情")
+        if inc.repeat_caller or inc.repeat_place or inc.repeat_matter:
+            why.append("重复警情")
+        if inc.people_arrested:
+            why.append(f"抓获{inc.people_arrested}人")
+        if inc.people_injured:
+            why.append(f"受伤{inc.people_injured}人")
+        if why:
+            notable.append({"number": inc.number, "time": _hm(inc.received_at),
+                            "category": names.get(inc.category_code, ("", ""))[0],
+                            "address": inc.address, "why": "、".join(why)})
+    for ev, number in s.execute(
+        select(IncidentEvent, Incident.number).join(Incident, Incident.id == IncidentEvent.incident_id)
+        .where(IncidentEvent.station_id == station, IncidentEvent.kind.in_(("reopened", "correction")),
+               IncidentEvent.recorded_at >= start, IncidentEvent.recorded_at < end)
+    ):
+        notable.append({"number": number, "time": _hm(ev.recorded_at), "category": "",
+                        "address": "", "why": ("重开：" if ev.kind == "reopened" else "更正：")
+                        + str(ev.payload.get("reason", ""))})
+    return {
+        "station_id": station,
+        "received": len(received),
+        "closed": sum(1 for i in received if i.closed_at is not None and i.closed_at < end),
+        "by_category": dict(by_category.most_common()),
+        "open_incidents": [
+            {"number": r.number, "time": _hm(r.received_at), "category": r.category_name,
+             "address": r.address, "status": STATUS_LABELS_ZH.get(r.status, r.status),
+             "units": "、".join(r.units)}
+            for r in open_rows
+        ],
+        "breaches": breaches,
+        "unacknowledged_alerts": unacked,
+        "pending_tasks": [
+            {"number": t.number, "title": t.title, "status": t.status,
+             "due": _hm(t.feedback_due_at if t.status != "sent" else t.sign_due_at),
+             "overdue": (t.feedback_due_at if t.status != "sent" else t.sign_due_at) < end}
+            for t in tasks
+        ],
+        "notable": notable,
+    }
+
+
+@service_action("handover.create")
+def build_handover(ctx: ServiceContext, shift_start: datetime, shift_end: datetime,
+                   *, notes: str = "") -> HandoverView:
+    """Compile (or refresh, while nobody has signed) the handover report of a shift."""
+    if shift_start.tzinfo is None or shift_end.tzinfo is None:
+        raise ValidationError("must carry a time zone", field="shift_start")
+    if shift_end <= shift_start:
+        raise ValidationError("must be after the shift start", field="shift_end")
+    if (shift_end - shift_start).total_seconds() > 36 * 3600:
+        raise ValidationError("a shift lasts at most 36 hours", field="shift_end")
+    with ctx.uow() as uow:
+        s = uow.session
+        content = _content(ctx, s, shift_start, shift_end)
+        existing = s.scalar(select(HandoverReport).where(
+            HandoverReport.station_id == ctx.station_id, HandoverReport.shift_start == shift_start,
+            HandoverReport.shift_end == shift_end,
+        ))
+        if existing is not None:
+            if existing.outgoing_signed_at is not None:
+                raise ValidationError("this shift's handover is already signed; it can no longer "
+                                      "be rebuilt", field="shift_start")
+            report = uow.update("handover.create", "handover", existing, content=content,
+                                created_at=uow.now, notes=notes or existing.notes)
+        else:
+            report = uow.add("handover.create", "handover", HandoverReport(
+                station_id=ctx.station_id, shift_start=shift_start, shift_end=shift_end,
+                created_at=uow.now, content=content, notes=notes,
+            ))
+        uow.commit()
+        return _view(s, report)
+
+
+@service_action("handover.sign")
+def sign_handover(ctx: ServiceContext, report_id: int, side: str = "outgoing", *,
+                  notes: str | None = None, expected_version: int | None = None) -> HandoverView:
+    """The outgoing duty officer signs first, then a different officer signs as incoming."""
+    if side not in SIDES:
+        raise ValidationError(f"'{side}' is not a side (outgoing or incoming)", field="side")
+    with ctx.uow() as uow:
+        report = uow.get(HandoverReport, report_id, expected_version=expected_version)
+        values: dict[str, Any] = {}
+        if notes is not None:
+            values["notes"] = notes.strip()
+        if side == "outgoing":
+            if report.outgoing_signed_at is not None:
+                raise ValidationError("the outgoing officer has already signed", field="side")
+            values.update(outgoing_user_id=ctx.actor.user_id, outgoing_signed_at=uow.now)
+        else:
+            if report.outgoing_signed_at is None:
+                raise ValidationError("the outgoing officer signs first", field="side")
+            if report.incoming_signed_at is not None:
+                raise ValidationError("the incoming officer has already signed", field="side")
+            if report.outgoing_user_id == ctx.actor.user_id:
+                raise ValidationError("the incoming officer must be someone else than the outgoing one",
+                                      field="side")
+            values.update(incoming_user_id=ctx.actor.user_id, incoming_signed_at=uow.now)
+        uow.update("handover.sign", "handover", report, **values)
+        uow.commit()
+        return _view(uow.session, report)
+
+
+@service_action("read")
+def list_handovers(ctx: ServiceContext, limit: int = 30) -> list[HandoverView]:
+    with ctx.read() as s:
+        reports = s.scalars(select(HandoverReport).where(HandoverReport.station_id == ctx.station_id)
+                            .order_by(HandoverReport.shift_start.desc()).limit(limit))
+        return [_view(s, r) for r in reports]
+
+
+def handover_text(v: HandoverView) -> str:
+    """The report as printable plain text (交接班报告)."""
+    c = v.content
+    lines = [f"交接班报告  {_hm(v.shift_start)} — {_hm(v.shift_end)}",
+             f"本班接警 {c.get('received', 0)} 起，已归档 {c.get('closed', 0)} 起"]
+    if c.get("by_category"):
+        lines.append("类别：" + "，".join(f"{k} {n}" for k, n in c["by_category"].items()))
+    lines.append(f"\n未结警情（{len(c.get('open_incidents', []))}）")
+    lines += [f"  {o['number']} {o['time']} {o['category']} {o['address']} [{o['status']}] {o['units']}"
+              for o in c.get("open_incidents", [])]
+    lines.append(f"\n超时（{len(c.get('breaches', []))}）")
+    lines += [f"  {b['number']} {b['target']} 超时 {b['over_s'] // 60}分{b['over_s'] % 60:02d}秒 {b['address']}"
+              for b in c.get("breaches", [])]
+    lines.append(f"\n待办指令（{len(c.get('pending_tasks', []))}）")
+    lines += [f"  {t['number']} {t['title']} 截止 {t['due']}{' 已超时' if t['overdue'] else ''}"
+              for t in c.get("pending_tasks", [])]
+    lines.append(f"\n重要情况（{len(c.get('notable', []))}）")
+    lines += [f"  {n['number']} {n['time']} {n['category']} {n['address']} {n['why']}".rstrip()
+              for n in c.get("notable", [])]
+    if v.notes:
+        lines += ["\n备注", "  " + v.notes]
+    lines += ["", f"交班人：{v.outgoing_by or '（未签）'} {_hm(v.outgoing_signed_at)}",
+              f"接班人：{v.incoming_by or '（未签）'} {_hm(v.incoming_signed_at)}"]
+    return "\n".join(lines)

@@ -1,0 +1,298 @@
+"""Reading incidents from incident-ledger files (CSV/XLSX, Chinese column names) and from JSON.
+
+Columns (header row; order free, unknown columns ignored):
+    报警时间   call time, e.g. 2026-11-20 09:05:00 (China time unless a zone is given)   required
+    报警方式   channel: 110, 122, 119, walk_in, phone, video, patrol or 110报警, 来所报警 ...  required
+    警情类别   category code (0601) or Chinese name (家庭纠纷) or path (纠纷/家庭纠纷)     required
+    发案地址   address                                                                   required
+    报警人     caller name              联系电话   caller phone
+    经度/纬度  longitude/latitude (WGS84)   网格   grid code (else found from the coordinates)
+    简要案情   content                  等级       priority 1-3 (or 一级/二级/三级)
+    需增援     needs reinforcement (是/否)
+    派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   step times already recorded
+    处置情况   handling summary         处置结果   result
+警情类型 and 警情细类 columns, when present, refine 警情类别 (the finest filled one counts).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ...domain.clock import CHINA_TZ
+from ...domain.errors import ValidationError, ValidationErrors
+from ..context import ServiceContext
+from .intake import ImportRecord, ImportResult, IncidentDraft, import_incidents
+
+# Ledger column -> draft field.
+COLUMNS: dict[str, str] = {
+    "报警时间": "received_at", "报警方式": "channel", "警情类别": "category_code",
+    "发案地址": "address", "报警人": "caller_name", "联系电话": "caller_phone", "经度": "lon",
+    "纬度": "lat", "网格": "grid_code", "简要案情": "content", "等级": "priority",
+    "需增援": "needs_reinforcement", "处置情况": "handling_summary", "处置结果": "result",
+}
+HISTORY_COLUMNS: dict[str, str] = {
+    "派警时间": "dispatched", "签收时间": "signed", "出警时间": "set_off", "到场时间": "arrived",
+    "处置完毕时间": "handled", "反馈时间": "fed_back", "归档时间": "closed",
+}
+REFINING = ("警情类型", "警情细类")  # finer levels of the category, when a ledger splits them
+REQUIRED = ("报警时间", "报警方式", "警情类别", "发案地址")
+# Draft field -> the column a user knows it by (error messages name the column).
+FIELD_COLUMN = {v: k for k, v in COLUMNS.items()} | {f"{v}_at": k for k, v in HISTORY_COLUMNS.items()}
+FIELD_COLUMN["grid_id"] = "网格"
+
+_PRIORITY_WORDS = {"一级": 1, "二级": 2, "三级": 3, "紧急": 1, "一般": 2, "普通": 3}
+_YES = {"是", "y", "yes", "true", "1", "需要"}
+_NO = {"否", "n", "no", "false", "0", "不需要", ""}
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S")
+
+
+def parse_time(value: Any, field: str) -> datetime | None:
+    """A cell as an aware time; without a zone it is China time, as ledgers are written."""
+    if value is None or value == "":
+        return None
+    dt: datetime | None = None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time(0))
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in _TIME_FORMATS:
+                try:
+                    dt = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+        if dt is None:
+            raise ValidationError(f"'{text}' is not a time (e.g. 2026-11-20 09:05:00)", field=field)
+    assert dt is not None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=CHINA_TZ)
+
+
+def _number(value: Any, field: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"'{value}' is not a number", field=field) from None
+
+
+def _priority(value: Any) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if text in _PRIORITY_WORDS:
+        return _PRIORITY_WORDS[text]
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0
+    if number in (1, 2, 3):
+        return int(number)
+    raise ValidationError(f"'{text}' is not a priority (1, 2, 3 or 一级/二级/三级)", field="等级")
+
+
+def _flag(value: Any, field: str) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return None if text == "" else False
+    raise ValidationError(f"'{value}' is not 是 or 否", field=field)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed into a spreadsheet becomes a float
+    return str(value).strip()
+
+
+def record_from_cells(row: int, cells: Mapping[str, Any]) -> ImportRecord:
+    """One ledger row (column name -> cell) as an import record; problems name row and column."""
+    try:
+        category = _text(cells.get("警情类别"))
+        for finer in REFINING:
+            if _text(cells.get(finer)):
+                category = _text(cells.get(finer))
+        received = parse_time(cells.get("报警时间"), "报警时间")
+        if received is None:
+            raise ValidationError("is required", field="报警时间")
+        draft = IncidentDraft(
+            channel=_text(cells.get("报警方式")), category_code=category,
+            address=_text(cells.get("发案地址")), caller_name=_text(cells.get("报警人")),
+            caller_phone=_text(cells.get("联系电话")), content=_text(cells.get("简要案情")),
+            priority=_priority(cells.get("等级")), lon=_number(cells.get("经度"), "经度"),
+            lat=_number(cells.get("纬度"), "纬度"), received_at=received,
+            needs_reinforcement=_flag(cells.get("需增援"), "需增援"),
+        )
+        history = {}
+        for column, step in HISTORY_COLUMNS.items():
+            at = parse_time(cells.get(column), column)
+            if at is not None:
+                history[step] = at
+        return ImportRecord(row, draft, history, _text(cells.get("处置情况")),
+                            _text(cells.get("处置结果")), _text(cells.get("网格")))
+    except ValidationError as exc:
+        raise ValidationError(exc.bare_message, field=exc.field, row=row) from None
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(
+            f"the header lacks {', '.join(missing)} (columns: {', '.join(header) or 'none'})",
+            field="header", row=1,
+        )
+    seen = set()
+    for h in header:
+        if h and h in seen:
+            raise ValidationError(f"column '{h}' appears twice", field="header", row=1)
+        seen.add(h)
+
+
+def _rows_csv(path: Path) -> Iterator[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError("is neither UTF-8 nor GB18030 text", field="file")
+    yield from csv.reader(io.StringIO(text))
+
+
+def _rows_xlsx(path: Path) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError(f"cannot be read as an XLSX workbook: {exc}", field="file") from None
+    try:
+        for values in wb.worksheets[0].iter_rows(values_only=True):
+            yield list(values)
+    finally:
+        wb.close()
+
+
+def read_ledger_file(path: str | Path) -> tuple[list[ImportRecord], list[str]]:
+    """All rows of a CSV or XLSX ledger and the ignored column names. Every bad row is listed
+    (row numbers as the spreadsheet shows them, the header being row 1); nothing is partial."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValidationError(f"{p} does not exist", field="file")
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        rows = _rows_csv(p)
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _rows_xlsx(p)
+    else:
+        raise ValidationError(f"'{p.suffix}' files are not supported (CSV or XLSX)", field="file")
+    header: list[str] | None = None
+    records: list[ImportRecord] = []
+    problems: list[ValidationError] = []
+    for number, values in enumerate(rows, start=1):
+        if header is None:
+            header = [_text(v) for v in values]
+            _check_header(header)
+            continue
+        if all(_text(v) == "" for v in values):
+            continue  # blank lines at the end of a sheet
+        cells = dict(zip(header, values, strict=False))
+        try:
+            records.append(record_from_cells(number, cells))
+        except ValidationError as exc:
+            problems.append(exc)
+    if header is None:
+        raise ValidationError("the file is empty", field="file")
+    if problems:
+        raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
+    known = set(COLUMNS) | set(HISTORY_COLUMNS) | set(REFINING) | {""}
+    return records, [h for h in header if h not in known]
+
+
+# JSON for `incident add`: English draft field names, or the ledger's Chinese column names.
+_DRAFT_FIELDS = {f for f in IncidentDraft.__dataclass_fields__} | {"link_to"}
+
+
+def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
+    """One incident from a JSON object; unknown keys and bad values name the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"is not valid JSON: {exc}", field="stdin") from None
+    if not isinstance(data, dict):
+        raise ValidationError("must be one JSON object", field="stdin")
+    if any(k in COLUMNS for k in data):
+        unknown = [k for k in data if k not in COLUMNS and k not in HISTORY_COLUMNS and k not in REFINING]
+        if unknown:
+            raise ValidationError(f"unknown column(s): {', '.join(unknown)}", field=unknown[0])
+        rec = record_from_cells(1, data)
+        return rec.draft, None
+    unknown = [k for k in data if k not in _DRAFT_FIELDS]
+    if unknown:
+        raise ValidationError(f"unknown key (known: {', '.join(sorted(_DRAFT_FIELDS))})",
+                              field=unknown[0])
+    values = dict(data)
+    link_to = values.pop("link_to", None)
+    if link_to is not None and (isinstance(link_to, bool) or not isinstance(link_to, int)):
+        raise ValidationError("must be an incident id (a number)", field="link_to")
+    for key in ("channel", "category_code", "address"):
+        if not isinstance(values.get(key), str):
+            raise ValidationError("is required (a string)", field=key)
+    for key in ("caller_name", "caller_phone", "content"):
+        if key in values and not isinstance(values[key], str | int):
+            raise ValidationError("must be a string", field=key)
+        if key in values:
+            values[key] = str(values[key])
+    if "received_at" in values:
+        values["received_at"] = parse_time(values["received_at"], "received_at")
+    for key in ("lon", "lat"):
+        if key in values:
+            values[key] = _number(values[key], key)
+    if "priority" in values and values["priority"] is not None:
+        values["priority"] = _priority(values["priority"])
+    if "needs_reinforcement" in values:
+        values["needs_reinforcement"] = _flag(values["needs_reinforcement"], "needs_reinforcement")
+    if "grid_id" in values and values["grid_id"] is not None and (
+        isinstance(values["grid_id"], bool) or not isinstance(values["grid_id"], int)
+    ):
+        raise ValidationError("must be a grid id (a number)", field="grid_id")
+    return IncidentDraft(**values), link_to
+
+
+def _renamed(exc: ValidationError) -> ValidationError:
+    column = FIELD_COLUMN.get(exc.field or "", exc.field)
+    return ValidationError(exc.bare_message, field=column, row=exc.row)
+
+
+def import_ledger_file(ctx: ServiceContext, path: str | Path) -> tuple[ImportResult, list[str]]:
+    """Import a ledger file atomically; errors name the row and the column as the file has it."""
+    records, ignored = read_ledger_file(path)
+    try:
+        return import_incidents(ctx, records), ignored
+    except ValidationErrors as exc:
+        raise ValidationErrors([_renamed(p) for p in exc.problems]) from None
+    except ValidationError as exc:
+        raise _renamed(exc) from None

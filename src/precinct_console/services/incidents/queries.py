@@ -1,0 +1,192 @@
+"""Reading incidents: the open board, rows by id, search with history, unit recommendation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from ...domain.clock import local
+from ...domain.errors import NotFound, ValidationError
+from ...domain.lifecycle import Status
+from ...domain.recommend import UnitFacts, rank_units
+from ...storage.models import Dispatch, Grid, Incident, IncidentEvent, RosterEntry, Shift, Unit
+from ..context import ServiceContext, service_action
+from .profile import profile_in
+from .views import (
+    DispatchView,
+    IncidentDetail,
+    IncidentRow,
+    Recommendation,
+    build_rows,
+    event_view,
+    facts_of,
+    load_rows,
+)
+
+MAX_SEARCH = 5000
+LOAD_WINDOW = timedelta(hours=4)
+RECENT = timedelta(days=30)
+
+
+@service_action("read")
+def list_open_incidents(ctx: ServiceContext) -> list[IncidentRow]:
+    """Every open incident of the station, newest first."""
+    with ctx.read() as s:
+        return load_rows(s, [Incident.station_id == ctx.station_id, Incident.closed_at.is_(None)])
+
+
+@service_action("read")
+def get_incident_rows(ctx: ServiceContext, ids: Iterable[int]) -> list[IncidentRow]:
+    """Fresh rows for these incidents (what a change-feed event names), in any order."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return []
+    out: list[IncidentRow] = []
+    with ctx.read() as s:
+        for i in range(0, len(wanted), 900):
+            out += load_rows(s, [Incident.station_id == ctx.station_id,
+                                 Incident.id.in_(wanted[i: i + 900])])
+    return out
+
+
+@service_action("read")
+def search_incidents(
+    ctx: ServiceContext, text: str = "", *, since: datetime | None = None,
+    until: datetime | None = None, status: str | None = None, category: str | None = None,
+    grid_id: int | None = None, limit: int = 500,
+) -> list[IncidentRow]:
+    """Incidents (open or closed) whose number, address, content, caller or phone contain the
+    text, received in [since, until), newest first."""
+    if status is not None and status not in {s.value for s in Status} | {"open"}:
+        raise ValidationError(f"'{status}' is not a status", field="status")
+    if not 1 <= limit <= MAX_SEARCH:
+        raise ValidationError(f"must be 1-{MAX_SEARCH}", field="limit")
+    words = text.split()
+    # With words to find, the station condition must not pick the station index (see load_rows).
+    station = (Incident.station_id + 0) if words else Incident.station_id
+    where = [station == ctx.station_id]
+    if since is not None:
+        where.append(Incident.received_at >= since)
+    if until is not None:
+        where.append(Incident.received_at < until)
+    if status == "open":
+        where.append(Incident.closed_at.is_(None))
+    elif status is not None:
+        where.append(Incident.status == status)
+    if category:
+        where.append(Incident.category_code.startswith(category, autoescape=True))
+    if grid_id is not None:
+        child = select(Grid.id).where(or_(Grid.id == grid_id, Grid.parent_id == grid_id))
+        grand = select(Grid.id).where(Grid.parent_id.in_(child))
+        where.append(or_(Incident.grid_id.in_(child), Incident.grid_id.in_(grand)))
+    for word in words:
+        like = f"%{word}%"
+        where.append(or_(
+            Incident.number.contains(word, autoescape=True),
+            Incident.address.contains(word, autoescape=True),
+            Incident.content.contains(word, autoescape=True),
+            Incident.caller_name.contains(word, autoescape=True),
+            Incident.caller_phone.contains(word, autoescape=True),
+            Incident.handling_summary.ilike(like),
+        ))
+    with ctx.read() as s:
+        recent = ctx.clock() - RECENT
+        if words and (since is None or since < recent):
+            # Most searches are for recent incidents: when the last month already holds enough
+            # matches they are the newest ones overall, found without reading the whole history.
+            rows = load_rows(s, [*where, Incident.received_at >= recent], limit=limit)
+            if len(rows) >= limit:
+                return rows
+        return load_rows(s, where, limit=limit, scan=bool(words))
+
+
+@service_action("read")
+def get_incident(ctx: ServiceContext, incident_id: int) -> IncidentDetail:
+    """One incident with its whole history (every event, corrections included) and dispatches."""
+    with ctx.read() as s:
+        inc = s.get(Incident, incident_id)
+        if inc is None or inc.station_id != ctx.station_id:
+            raise NotFound(f"incident {incident_id} does not exist")
+        grid = s.get(Grid, inc.grid_id) if inc.grid_id else None
+        row = build_rows(s, [(inc, grid.code if grid else None, grid.name if grid else None)])[0]
+        units = {u.id: u for u in s.scalars(
+            select(Unit).join(Dispatch, Dispatch.unit_id == Unit.id).where(Dispatch.incident_id == inc.id)
+        )}
+        signs = {uid: u.call_sign for uid, u in units.items()}
+        events = tuple(event_view(e, signs) for e in s.scalars(
+            select(IncidentEvent).where(IncidentEvent.incident_id == inc.id).order_by(IncidentEvent.id)
+        ))
+        dispatches = tuple(
+            DispatchView(d.id, d.unit_id, signs.get(d.unit_id, ""), units[d.unit_id].kind, d.role,
+                         d.dispatched_at, d.signed_at, d.set_off_at, d.arrived_at, d.cleared_at,
+                         d.version)
+            for d in s.scalars(select(Dispatch).where(Dispatch.incident_id == inc.id).order_by(Dispatch.id))
+        )
+        linked = s.get(Incident, inc.linked_to_id) if inc.linked_to_id else None
+        return IncidentDetail(row, events, dispatches, linked.number if linked else "")
+
+
+def _crew_sizes(s, station_id: int, now: datetime) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """Officers rostered in each unit on the shift running now."""
+    rows = s.execute(
+        select(RosterEntry.unit_id, func.count(RosterEntry.id))
+        .join(Shift, Shift.id == RosterEntry.shift_id)
+        .where(RosterEntry.station_id == station_id, RosterEntry.unit_id.is_not(None),
+               Shift.starts_at <= now, Shift.ends_at > now)
+        .group_by(RosterEntry.unit_id)
+    ).all()
+    return {int(uid): int(n) for uid, n in rows}
+
+
+@service_action("read")
+def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers: int | None = None
+                    ) -> Recommendation:
+    """Available units ranked for this incident; says plainly when none makes the on-scene target."""
+    now = ctx.clock()
+    with ctx.read() as s:
+        inc = s.get(Incident, incident_id)
+        if inc is None or inc.station_id != ctx.station_id:
+            raise NotFound(f"incident {incident_id} does not exist")
+        lon, lat = inc.lon, inc.lat
+        if (lon is None or lat is None) and inc.grid_id:
+            grid = s.get(Grid, inc.grid_id)
+            if grid is not None:
+                lon, lat = grid.centroid_lon, grid.centroid_lat
+        profile = profile_in(s, ctx.station_id)
+        # The target the next unit races: the first arrival, or once someone is on scene, the
+        # reinforcement's.
+        wanted = "arrived" if inc.arrived_at is None else "reinforcement_arrived"
+        target_s = 180.0
+        limit: float | None = None
+        for t in profile.targets:
+            if t.milestone == wanted:
+                limit = profile.limit_seconds(t, facts_of(inc))
+                if limit is not None:
+                    # What is left of the target, counted from the call, not from now.
+                    target_s = max(0.0, limit - (now - inc.received_at).total_seconds())
+                break
+        if lon is None or lat is None:
+            return Recommendation(inc.id, (), target_s,
+                                  "The incident has no location: pick it on the map or give its grid.",
+                                  located=False)
+        crews = _crew_sizes(s, ctx.station_id, now)
+        # Load: incidents each unit took in the last hours, so work spreads over the shift.
+        loads = dict(s.execute(
+            select(Dispatch.unit_id, func.count(Dispatch.id))
+            .where(Dispatch.station_id == ctx.station_id,
+                   Dispatch.dispatched_at >= now - LOAD_WINDOW)
+            .group_by(Dispatch.unit_id)
+        ).all())
+        facts = [
+            UnitFacts(u.id, u.call_sign, u.kind, u.seats, u.status, u.lon, u.lat, u.home_lon,
+                      u.home_lat, crews.get(u.id, 0), int(loads.get(u.id, 0)))
+            for u in s.scalars(select(Unit).where(Unit.station_id == ctx.station_id))
+        ]
+        required = required_officers or (4 if inc.needs_reinforcement else 2)
+        ranking = rank_units(lon, lat, facts, local_hour=local(now).hour,
+                             required_officers=required, target_s=target_s, place=inc.address,
+                             target_limit_s=limit)
+        return Recommendation(inc.id, ranking.options, ranking.target_s, ranking.shortfall,
+                              ranking.unavailable)

@@ -1,0 +1,64 @@
+"""勤务台账: the duty (roster) ledger, one row per officer on a shift that starts in the period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...storage.models import Officer, RosterEntry, Shift
+from .columns import Column, Kind, LedgerDef, Scope, Sheet
+from .common import scoped, stream
+from .lookups import DUTY_ZH, OFFICER_KIND_ZH, Lookups
+from .periods import local_day
+
+C, K = Column, Kind
+COLUMNS = (
+    C("日期", K.DATE, 12),
+    C("班次", width=14),
+    C("班组", width=8),
+    C("开始时间", K.DATETIME, 20),
+    C("结束时间", K.DATETIME, 20),
+    C("时长", K.DURATION, 10, total="sum"),
+    C("警号", width=10),
+    C("姓名", width=10),
+    C("人员类别", width=9),
+    C("勤务", width=8),
+    C("所在单位", width=12),
+    C("警务站", width=16),
+    C("联系电话", K.PHONE, 14),
+    C("备注", width=24, wrap=True, free_text=True),
+)
+
+
+def _stmt(scope: Scope) -> Any:
+    return scoped(
+        select(Shift.starts_at, Shift.name, Shift.team, Shift.ends_at, Officer.badge, Officer.name,
+               Officer.kind, RosterEntry.duty, RosterEntry.unit_id, RosterEntry.post_id,
+               Officer.phone, RosterEntry.note)
+        .select_from(RosterEntry)
+        .join(Shift, Shift.id == RosterEntry.shift_id)
+        .join(Officer, Officer.id == RosterEntry.officer_id),
+        RosterEntry, Shift.starts_at, scope,
+    ).order_by(Shift.starts_at, Shift.id, Officer.badge)
+
+
+def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
+    for (starts, shift, team, ends, badge, name, kind, duty, unit, post, phone,
+         note) in stream(s, _stmt(scope)):
+        yield (
+            local_day(starts), shift, team, starts, ends, (ends - starts).total_seconds(), badge,
+            name, OFFICER_KIND_ZH.get(kind, kind), DUTY_ZH.get(duty, duty),
+            lk.units.get(unit, "") if unit else "", lk.posts.get(post, "") if post else "",
+            phone, note,
+        )
+
+
+def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
+    return [Sheet("勤务台账", "勤务台账", COLUMNS, _rows(s, scope, lk), None)]
+
+
+LEDGER = LedgerDef("duty", "勤务台账", "who was on which shift, unit or post, day by day",
+                   COLUMNS, build)

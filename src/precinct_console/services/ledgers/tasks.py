@@ -1,0 +1,91 @@
+"""指令/派单台账: the follow-up task ledger, one row per task sent in the period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from ...storage.models import Dispute, Incident, Task
+from .columns import Column, Kind, LedgerDef, Scope, Sheet
+from .common import count, scoped, stream
+from .lookups import TASK_STATUS_ZH, Lookups
+
+C, K = Column, Kind
+COLUMNS = (
+    C("指令编号", width=18),
+    C("任务标题", width=28, wrap=True, free_text=True),
+    C("任务详情", width=36, wrap=True, free_text=True),
+    C("关联警情", width=20),
+    C("关联纠纷", width=18),
+    C("警务区", width=14),
+    C("所属网格", width=16),
+    C("承办民警", width=10),
+    C("派发时间", K.DATETIME, 20),
+    C("签收时限", K.DATETIME, 20),
+    C("签收时间", K.DATETIME, 20),
+    C("签收用时", K.DURATION, 11, total="mean"),
+    C("反馈时限", K.DATETIME, 20),
+    C("反馈时间", K.DATETIME, 20),
+    C("办结时间", K.DATETIME, 20),
+    C("升级时间", K.DATETIME, 20),
+    C("超期情况", width=14, doc="按期 / 超期签收 / 超期反馈 (also open tasks already past due)"),
+    C("超期", K.INT, 7, total="sum", doc="1 when overdue, so the totals row counts them"),
+    C("状态", width=10),
+    C("派单依据", width=22, wrap=True, free_text=True, doc="the rule that created the task and why"),
+    C("反馈内容", width=36, wrap=True, free_text=True),
+)
+
+
+def overdue(now: datetime, sign_due: datetime, signed: datetime | None,
+            feedback_due: datetime, fed_back: datetime | None) -> str:
+    late = []
+    if (signed or now) > sign_due:
+        late.append("超期签收")
+    if (fed_back or now) > feedback_due:
+        late.append("超期反馈")
+    return "、".join(late) or "按期"
+
+
+def _feedback_text(feedback: dict[str, Any] | None) -> str:
+    if not feedback:
+        return ""
+    return "；".join(f"{k}：{v}" for k, v in feedback.items() if v not in (None, ""))
+
+
+def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
+    t = Task
+    inc, dis = aliased(Incident), aliased(Dispute)
+    stmt = scoped(
+        select(t.number, t.title, t.detail, inc.number, dis.number, t.grid_id,
+               t.assignee_officer_id, t.created_at, t.sign_due_at, t.signed_at, t.feedback_due_at,
+               t.fed_back_at, t.closed_at, t.escalated_at, t.status, t.rule, t.rule_reason,
+               t.feedback)
+        .outerjoin(inc, inc.id == t.incident_id).outerjoin(dis, dis.id == t.dispute_id),
+        t, t.created_at, scope, t.grid_id,
+    ).order_by(t.created_at, t.id)
+    for (number, title, detail, inc_no, dis_no, grid_id, officer, created, sign_due, signed,
+         fb_due, fed_back, closed, escalated, status, rule, reason, feedback) in stream(s, stmt):
+        late = overdue(lk.now, sign_due, signed, fb_due, fed_back)
+        yield (
+            number, title, detail, inc_no or "", dis_no or "", lk.district_name(grid_id),
+            lk.grid_name(grid_id), lk.officers.get(officer, "") if officer else "", created,
+            sign_due, signed, (signed - created).total_seconds() if signed else None, fb_due,
+            fed_back, closed, escalated, late, 0 if late == "按期" else 1,
+            TASK_STATUS_ZH.get(status, status), "：".join(x for x in (rule, reason) if x),
+            _feedback_text(feedback),
+        )
+
+
+def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
+    n = count(s, Task, Task.created_at, scope, Task.grid_id)
+    return [Sheet("指令台账", "派单指令台账", COLUMNS, _rows(s, scope, lk), n)]
+
+
+LEDGER = LedgerDef(
+    "tasks", "派单指令台账", "every follow-up task sent in the period, its deadlines and feedback",
+    COLUMNS, build,
+)

@@ -1,0 +1,489 @@
+"""Roster: officers, units and crews, shift patterns and shifts, entries, leave; rules checked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.changes import Change
+from ..domain.clock import CHINA_TZ
+from ..domain.errors import NotFound, ValidationError
+from ..domain.holidays import CalendarDay, calendar_day
+from ..domain.roster_rules import (
+    AbsenceRef,
+    EntryRef,
+    OfficerRef,
+    RosterSnapshot,
+    RuleSet,
+    ShiftRef,
+    UnitRef,
+    Violation,
+    check_roster,
+)
+from ..domain.shifts import PatternDef, generate_shifts
+from ..storage.models import Officer, OfficerAbsence, Post, RosterEntry, Shift, ShiftPattern, Unit
+from .context import ServiceContext, service_action
+
+DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
+          "training": "培训"}
+OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
+UNIT_KINDS = ("car", "foot", "motorbike", "ebike", "drone")
+
+
+@dataclass(frozen=True)
+class OfficerInfo:
+    id: int
+    badge: str
+    name: str
+    kind: str
+    rank: str
+    role: str
+    team: str
+    phone: str
+    skills: tuple[str, ...]
+    licences: tuple[str, ...]
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    id: int
+    pattern_id: int | None
+    name: str
+    team: str
+    starts_at: datetime
+    ends_at: datetime
+    min_staff: int
+    post_min: tuple[tuple[int, int], ...]
+    day: CalendarDay
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    id: int
+    shift_id: int
+    officer_id: int
+    officer_name: str
+    unit_id: int | None
+    post_id: int | None
+    duty: str
+    note: str
+    version: int
+
+
+@dataclass(frozen=True)
+class AbsenceInfo:
+    id: int
+    officer_id: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    note: str
+    version: int
+
+
+@dataclass(frozen=True)
+class RosterView:
+    """A week or month of the roster as the calendar shows it, with every rule violation."""
+
+    first: date
+    last: date
+    shifts: tuple[ShiftInfo, ...]
+    entries: tuple[EntryInfo, ...]
+    officers: tuple[OfficerInfo, ...]
+    absences: tuple[AbsenceInfo, ...]
+    units: tuple[tuple[int, str], ...]
+    posts: tuple[tuple[int, str], ...]
+    violations: tuple[Violation, ...]
+    days: tuple[CalendarDay, ...]
+    change: Change = field(default_factory=Change, compare=False)
+
+    def entries_of(self, shift_id: int) -> list[EntryInfo]:
+        return [e for e in self.entries if e.shift_id == shift_id]
+
+
+def _officer(o: Officer) -> OfficerInfo:
+    return OfficerInfo(o.id, o.badge, o.name, o.kind, o.rank, o.role, o.team, o.phone,
+                       tuple(o.skills or ()), tuple(o.licences or ()), o.active, o.version)
+
+
+def _shift(s: Shift) -> ShiftInfo:
+    posts = tuple(sorted((int(k), int(v)) for k, v in (s.requirements or {}).get("posts", {}).items()))
+    return ShiftInfo(s.id, s.pattern_id, s.name, s.team, s.starts_at, s.ends_at, s.min_staff, posts,
+                     calendar_day(s.starts_at.astimezone(CHINA_TZ).date()))
+
+
+def _entry(e: RosterEntry, names: dict[int, str]) -> EntryInfo:
+    return EntryInfo(e.id, e.shift_id, e.officer_id, names.get(e.officer_id, ""), e.unit_id,
+                     e.post_id, e.duty, e.note, e.version)
+
+
+def _names(s: Session, officer_id: int) -> dict[int, str]:
+    o = s.get(Officer, officer_id)
+    return {officer_id: o.name if o else str(officer_id)}
+
+
+def _absence(a: OfficerAbsence) -> AbsenceInfo:
+    return AbsenceInfo(a.id, a.officer_id, a.kind, a.starts_at, a.ends_at, a.note, a.version)
+
+
+def _text(value: str, name: str, max_len: int, *, required: bool = True) -> str:
+    v = (value or "").strip()
+    if required and not v:
+        raise ValidationError("must not be empty", field=name)
+    if len(v) > max_len:
+        raise ValidationError(f"at most {max_len} characters", field=name)
+    return v
+
+
+# -- officers, units, patterns ---------------------------------------------------------------
+@service_action("roster.edit")
+def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "officer",
+                rank: str = "", role: str = "patrol", team: str = "", phone: str = "",
+                skills: Sequence[str] = (), licences: Sequence[str] = ()) -> OfficerInfo:
+    badge = _text(badge, "badge", 32)
+    name = _text(name, "name", 60)
+    if kind not in OFFICER_KINDS:
+        raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
+    with ctx.uow() as uow:
+        if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
+                                                       Officer.badge == badge)):
+            raise ValidationError(f"badge {badge} is already on this station's roll", field="badge")
+        o = uow.add("roster.officer_add", "officer", Officer(
+            station_id=ctx.station_id, badge=badge, name=name, kind=kind, rank=rank, role=role,
+            team=team, phone=phone, skills=list(skills), licences=list(licences)))
+        uow.commit()
+        return _officer(o)
+
+
+@service_action("roster.edit")
+def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values: Any) -> OfficerInfo:
+    allowed = {"name", "kind", "rank", "role", "team", "phone", "skills", "licences", "active"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if "kind" in values and values["kind"] not in OFFICER_KINDS:
+        raise ValidationError(f"'{values['kind']}' is not officer or auxiliary", field="kind")
+    with ctx.uow() as uow:
+        o = uow.get(Officer, officer_id, expected_version=version)
+        uow.update("roster.officer_update", "officer", o, **values)
+        uow.commit()
+        return _officer(o)
+
+
+@service_action("read")
+def list_officers(ctx: ServiceContext, *, active_only: bool = True) -> list[OfficerInfo]:
+    with ctx.read() as s:
+        q = select(Officer).where(Officer.station_id == ctx.station_id)
+        if active_only:
+            q = q.where(Officer.active.is_(True))
+        return [_officer(o) for o in s.scalars(q.order_by(Officer.team, Officer.badge))]
+
+
+@service_action("roster.edit")
+def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float, home_lat: float, *,
+             seats: int = 2, post_id: int | None = None) -> int:
+    call_sign = _text(call_sign, "call_sign", 32)
+    if kind not in UNIT_KINDS:
+        raise ValidationError(f"'{kind}' is not a unit kind (one of: {', '.join(UNIT_KINDS)})",
+                              field="kind")
+    if not 1 <= seats <= 12:
+        raise ValidationError("must be 1-12", field="seats")
+    with ctx.uow() as uow:
+        if uow.session.scalar(select(Unit.id).where(Unit.station_id == ctx.station_id,
+                                                    Unit.call_sign == call_sign)):
+            raise ValidationError(f"call sign {call_sign} is taken", field="call_sign")
+        u = uow.add("roster.unit_add", "unit", Unit(
+            station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats, post_id=post_id,
+            home_lon=home_lon, home_lat=home_lat))
+        uow.commit()
+        return u.id
+
+
+@service_action("roster.edit")
+def add_pattern(ctx: ServiceContext, name: str, kind: str, definition: dict[str, Any] | None = None
+                ) -> int:
+    name = _text(name, "name", 60)
+    pattern = PatternDef.from_dict(kind, definition or {})
+    with ctx.uow() as uow:
+        p = uow.add("roster.pattern_add", "shift_pattern", ShiftPattern(
+            station_id=ctx.station_id, name=name, kind=pattern.kind.value,
+            definition=pattern.as_dict()))
+        uow.commit()
+        return p.id
+
+
+@service_action("roster.edit")
+def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date) -> list[ShiftInfo]:
+    """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are."""
+    with ctx.uow() as uow:
+        p = uow.get(ShiftPattern, pattern_id)
+        pattern = PatternDef.from_dict(p.kind, p.definition)
+        slots = generate_shifts(pattern, first, last)
+        if not slots:
+            uow.commit()
+            return []
+        existing = {
+            (s.starts_at, s.name) for s in uow.session.scalars(select(Shift).where(
+                Shift.pattern_id == pattern_id, Shift.starts_at >= slots[0].starts_at,
+                Shift.starts_at <= slots[-1].starts_at))
+        }
+        made = []
+        for slot in slots:
+            if (slot.starts_at, slot.name) in existing:
+                continue
+            made.append(uow.add("roster.shift_add", "shift", Shift(
+                station_id=ctx.station_id, pattern_id=pattern_id, name=slot.name, team=slot.team,
+                starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff)))
+        uow.commit()
+        return [_shift(s) for s in made]
+
+
+@service_action("roster.edit")
+def add_shift(ctx: ServiceContext, name: str, starts_at: datetime, ends_at: datetime, *,
+              team: str = "", min_staff: int = 0, post_min: dict[int, int] | None = None) -> ShiftInfo:
+    name = _text(name, "name", 60)
+    if ends_at <= starts_at:
+        raise ValidationError("the shift must end after it starts", field="ends_at")
+    if ends_at - starts_at > timedelta(hours=36):
+        raise ValidationError("a shift lasts at most 36 hours", field="ends_at")
+    if min_staff < 0:
+        raise ValidationError("must be 0 or more", field="min_staff")
+    with ctx.uow() as uow:
+        s = uow.add("roster.shift_add", "shift", Shift(
+            station_id=ctx.station_id, name=name, team=team, starts_at=starts_at, ends_at=ends_at,
+            min_staff=min_staff,
+            requirements={"posts": {str(k): int(v) for k, v in (post_min or {}).items()}}))
+        uow.commit()
+        return _shift(s)
+
+
+# -- roster entries --------------------------------------------------------------------------
+def _check_entry_refs(s: Session, station: int, shift_id: int, officer_id: int, unit_id: int | None,
+                      post_id: int | None, duty: str) -> None:
+    if duty not in DUTIES:
+        raise ValidationError(f"'{duty}' is not a duty (one of: {', '.join(DUTIES)})", field="duty")
+    for model, value, name in ((Shift, shift_id, "shift"), (Officer, officer_id, "officer"),
+                               (Unit, unit_id, "unit"), (Post, post_id, "post")):
+        if value is None:
+            continue
+        row = s.get(model, value)
+        if row is None or getattr(row, "station_id", None) != station:
+            raise ValidationError(f"{name} {value} does not exist in this station", field=name)
+
+
+@service_action("roster.edit")
+def assign(ctx: ServiceContext, shift_id: int, officer_id: int, *, duty: str = "patrol",
+           unit_id: int | None = None, post_id: int | None = None, note: str = "") -> EntryInfo:
+    """Put an officer on a shift. Rules are checked by roster_view, so the chief can plan freely
+    and see every violation named, as a paper roster would never tell."""
+    with ctx.uow() as uow:
+        _check_entry_refs(uow.session, ctx.station_id, shift_id, officer_id, unit_id, post_id, duty)
+        if uow.session.scalar(select(RosterEntry.id).where(RosterEntry.shift_id == shift_id,
+                                                           RosterEntry.officer_id == officer_id)):
+            o = uow.session.get(Officer, officer_id)
+            raise ValidationError(f"{o.name if o else officer_id} is already on this shift",
+                                  field="officer")
+        e = uow.add("roster.assign", "roster_entry", RosterEntry(
+            station_id=ctx.station_id, shift_id=shift_id, officer_id=officer_id, unit_id=unit_id,
+            post_id=post_id, duty=duty, note=note))
+        if unit_id is not None:
+            uow.changed("unit", unit_id)  # its crew on the unit board
+        uow.commit()
+        return _entry(e, _names(uow.session, officer_id))
+
+
+@service_action("roster.edit")
+def update_entry(ctx: ServiceContext, entry_id: int, version: int, **values: Any) -> EntryInfo:
+    allowed = {"duty", "unit_id", "post_id", "note"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    with ctx.uow() as uow:
+        e = uow.get(RosterEntry, entry_id, expected_version=version)
+        _check_entry_refs(uow.session, ctx.station_id, e.shift_id, e.officer_id,
+                          values.get("unit_id", e.unit_id), values.get("post_id", e.post_id),
+                          values.get("duty", e.duty))
+        old_unit = e.unit_id
+        uow.update("roster.entry_update", "roster_entry", e, **values)
+        for uid in {old_unit, e.unit_id} - {None}:
+            uow.changed("unit", uid)
+        uow.commit()
+        return _entry(e, _names(uow.session, e.officer_id))
+
+
+@service_action("roster.edit")
+def remove_entry(ctx: ServiceContext, entry_id: int, version: int) -> Change:
+    with ctx.uow() as uow:
+        e = uow.get(RosterEntry, entry_id, expected_version=version)
+        uow.audit("roster.remove", "roster_entry", e.id, {"shift_id": e.shift_id,
+                                                          "officer_id": e.officer_id}, None)
+        uow.changed("roster_entry", e.id, "deleted")
+        if e.unit_id is not None:
+            uow.changed("unit", e.unit_id)
+        uow.session.delete(e)
+        return uow.commit()
+
+
+@service_action("roster.edit")
+def swap_entries(ctx: ServiceContext, entry_a: int, version_a: int, entry_b: int, version_b: int
+                 ) -> Change:
+    """Two officers trade shifts (换班): each takes the other's shift with its duty and unit."""
+    with ctx.uow() as uow:
+        a = uow.get(RosterEntry, entry_a, expected_version=version_a)
+        b = uow.get(RosterEntry, entry_b, expected_version=version_b)
+        if a.shift_id == b.shift_id:
+            raise ValidationError("both entries are on the same shift; nothing to swap", field="entry")
+        oa, ob = a.officer_id, b.officer_id
+        for target, officer in ((a, ob), (b, oa)):
+            clash = uow.session.scalar(select(RosterEntry.id).where(
+                RosterEntry.shift_id == target.shift_id, RosterEntry.officer_id == officer))
+            if clash:
+                name = _names(uow.session, officer).get(officer, str(officer))
+                raise ValidationError(f"{name} is already on the other shift", field="entry")
+        # Different shifts and no clash (checked above): the unique (shift, officer) pair holds.
+        uow.update("roster.swap", "roster_entry", a, officer_id=ob)
+        uow.update("roster.swap", "roster_entry", b, officer_id=oa)
+        return uow.commit()
+
+
+@service_action("roster.edit")
+def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> list[EntryInfo]:
+    """Copy a week's entries onto the same shifts a whole number of weeks later (made if missing)."""
+    if from_monday.weekday() != 0 or to_monday.weekday() != 0:
+        raise ValidationError("weeks start on a Monday", field="week")
+    if from_monday == to_monday:
+        raise ValidationError("the weeks are the same", field="week")
+    shift_by = to_monday - from_monday
+    start = datetime.combine(from_monday, datetime.min.time(), CHINA_TZ)
+    end = start + timedelta(days=7)
+    made: list[EntryInfo] = []
+    with ctx.uow() as uow:
+        s = uow.session
+        sources = list(s.scalars(select(Shift).where(
+            Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)))
+        names = dict(s.execute(select(Officer.id, Officer.name)
+                               .where(Officer.station_id == ctx.station_id)).all())
+        for src in sources:
+            t_start = src.starts_at + shift_by
+            target = s.scalar(select(Shift).where(
+                Shift.station_id == ctx.station_id, Shift.name == src.name,
+                Shift.starts_at == t_start))
+            if target is None:
+                target = uow.add("roster.shift_add", "shift", Shift(
+                    station_id=ctx.station_id, pattern_id=src.pattern_id, name=src.name,
+                    team=src.team, starts_at=t_start, ends_at=src.ends_at + shift_by,
+                    min_staff=src.min_staff, requirements=dict(src.requirements or {})))
+            taken = set(s.scalars(select(RosterEntry.officer_id)
+                                  .where(RosterEntry.shift_id == target.id)))
+            for e in s.scalars(select(RosterEntry).where(RosterEntry.shift_id == src.id)):
+                if e.officer_id in taken:
+                    continue
+                new = uow.add("roster.copy_week", "roster_entry", RosterEntry(
+                    station_id=ctx.station_id, shift_id=target.id, officer_id=e.officer_id,
+                    unit_id=e.unit_id, post_id=e.post_id, duty=e.duty, note=e.note))
+                made.append(_entry(new, names))
+        uow.commit()
+        return made
+
+
+# -- leave and training ----------------------------------------------------------------------
+@service_action("roster.edit")
+def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: datetime,
+                ends_at: datetime, note: str = "") -> AbsenceInfo:
+    if kind not in ("leave", "training"):
+        raise ValidationError(f"'{kind}' is not leave or training", field="kind")
+    if ends_at <= starts_at:
+        raise ValidationError("must end after it starts", field="ends_at")
+    with ctx.uow() as uow:
+        o = uow.session.get(Officer, officer_id)
+        if o is None or o.station_id != ctx.station_id:
+            raise ValidationError(f"officer {officer_id} does not exist in this station",
+                                  field="officer")
+        a = uow.add("roster.absence_add", "officer_absence", OfficerAbsence(
+            station_id=ctx.station_id, officer_id=officer_id, kind=kind, starts_at=starts_at,
+            ends_at=ends_at, note=note))
+        uow.commit()
+        return _absence(a)
+
+
+# -- the calendar view ----------------------------------------------------------------------
+@service_action("read")
+def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | None = None
+                ) -> RosterView:
+    """Shifts whose start falls on days first..last (China time) and every rule they break.
+
+    Rest and weekly hours look a week either side, so a violation across the edge still shows.
+    """
+    if last < first:
+        raise ValidationError("the period ends before it starts", field="last")
+    start = datetime.combine(first, datetime.min.time(), CHINA_TZ)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), CHINA_TZ)
+    with ctx.read() as s:
+        st = ctx.station_id
+        ctx_shifts = list(s.scalars(select(Shift).where(
+            Shift.station_id == st, Shift.starts_at >= start - timedelta(days=7),
+            Shift.starts_at < end + timedelta(days=7)).order_by(Shift.starts_at, Shift.id)))
+        ids = [x.id for x in ctx_shifts]
+        entries = list(s.scalars(select(RosterEntry).where(RosterEntry.shift_id.in_(ids)))) if ids else []
+        officers = list(s.scalars(select(Officer).where(Officer.station_id == st)))
+        absences = list(s.scalars(select(OfficerAbsence).where(
+            OfficerAbsence.station_id == st, OfficerAbsence.ends_at > start - timedelta(days=7),
+            OfficerAbsence.starts_at < end + timedelta(days=7))))
+        units = list(s.scalars(select(Unit).where(Unit.station_id == st)))
+        posts = [(p.id, p.name) for p in s.scalars(select(Post).where(Post.station_id == st))]
+        names = {o.id: o.name for o in officers}
+        shift_infos = [_shift(x) for x in ctx_shifts]
+        snap = RosterSnapshot(
+            tuple(ShiftRef(x.id, x.name, x.starts_at, x.ends_at, x.team, x.min_staff, x.post_min)
+                  for x in shift_infos),
+            tuple(EntryRef(e.id, e.shift_id, e.officer_id, e.duty, e.unit_id, e.post_id)
+                  for e in entries),
+            tuple(OfficerRef(o.id, o.name, o.badge, o.kind) for o in officers),
+            tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
+            tuple(UnitRef(u.id, u.call_sign, u.seats) for u in units),
+            tuple(posts),
+        )
+        in_view = {x.id for x in shift_infos if start <= x.starts_at < end}
+        violations = tuple(v for v in check_roster(snap, rules or RuleSet())
+                           if v.shift_id is None or v.shift_id in in_view)
+        days = tuple(calendar_day(first + timedelta(days=i)) for i in range((last - first).days + 1))
+        return RosterView(
+            first, last,
+            tuple(x for x in shift_infos if x.id in in_view),
+            tuple(_entry(e, names) for e in entries if e.shift_id in in_view),
+            tuple(_officer(o) for o in sorted(officers, key=lambda o: (o.team, o.badge))),
+            tuple(_absence(a) for a in absences),
+            tuple((u.id, u.call_sign) for u in units),
+            tuple(posts),
+            violations,
+            days,
+        )
+
+
+@service_action("read")
+def get_shift(ctx: ServiceContext, shift_id: int) -> ShiftInfo:
+    with ctx.read() as s:
+        x = s.get(Shift, shift_id)
+        if x is None or x.station_id != ctx.station_id:
+            raise NotFound(f"shift {shift_id} does not exist")
+        return _shift(x)
+
+
+@service_action("read")
+def shift_at(ctx: ServiceContext, at: datetime) -> ShiftInfo | None:
+    """The shift running at `at` (the latest started, if several overlap), or the next one."""
+    with ctx.read() as s:
+        x = s.scalar(select(Shift).where(Shift.station_id == ctx.station_id, Shift.starts_at <= at,
+                                         Shift.ends_at > at)
+                     .order_by(Shift.starts_at.desc(), Shift.id).limit(1))
+        if x is None:
+            x = s.scalar(select(Shift).where(Shift.station_id == ctx.station_id, Shift.starts_at > at)
+                         .order_by(Shift.starts_at, Shift.id).limit(1))
+        return _shift(x) if x is not None else None

@@ -1,0 +1,141 @@
+"""Units: the status board (state, crew, current incident, time in state) and live positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..domain.changes import Change
+from ..domain.errors import ValidationError
+from ..domain.travel import distance_m
+from ..storage.models import Incident, Officer, RosterEntry, Shift, Unit
+from .context import ServiceContext, service_action
+
+UNIT_STATES: dict[str, str] = {
+    "available": "空闲", "dispatched": "已派", "en_route": "途中", "on_scene": "到场",
+    "returning": "返回", "off_duty": "下勤",
+}
+HOME_RADIUS_M = 100.0  # a returning unit this close to its post counts as back
+# States a dispatcher may set by hand; the others follow the incident's steps.
+MANUAL_STATES = frozenset({"available", "returning", "off_duty"})
+UNIT_KINDS: dict[str, str] = {"car": "巡逻车", "foot": "步巡", "motorbike": "摩托", "ebike": "电动车",
+                              "drone": "无人机"}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    call_sign: str
+    kind: str
+    kind_label: str
+    seats: int
+    status: str
+    status_label: str
+    status_since: datetime | None
+    crew: tuple[str, ...]  # officers rostered in the unit on the shift running now
+    incident_id: int | None
+    incident_number: str
+    lon: float | None
+    lat: float | None
+    position_at: datetime | None
+    home_lon: float
+    home_lat: float
+    version: int
+    change: Change = field(default_factory=Change, compare=False)
+
+    def seconds_in_state(self, now: datetime) -> float | None:
+        return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
+
+
+def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Change | None = None
+          ) -> list[UnitRow]:
+    now = ctx.clock()
+    crews: dict[int, list[str]] = {}
+    for uid, name in session.execute(
+        select(RosterEntry.unit_id, Officer.name)
+        .join(Shift, Shift.id == RosterEntry.shift_id)
+        .join(Officer, Officer.id == RosterEntry.officer_id)
+        .where(RosterEntry.station_id == ctx.station_id, RosterEntry.unit_id.is_not(None),
+               Shift.starts_at <= now, Shift.ends_at > now)
+        .order_by(Officer.kind.desc(), Officer.name)  # officers before auxiliaries
+    ):
+        if uid is not None:
+            crews.setdefault(uid, []).append(name)
+    inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
+    numbers = dict(session.execute(
+        select(Incident.id, Incident.number).where(Incident.id.in_(inc_ids))
+    ).all()) if inc_ids else {}
+    return [
+        UnitRow(u.id, u.call_sign, u.kind, UNIT_KINDS.get(u.kind, u.kind), u.seats, u.status,
+                UNIT_STATES.get(u.status, u.status), u.status_since, tuple(crews.get(u.id, [])),
+                u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
+                u.position_at, u.home_lon, u.home_lat, u.version, change or Change())
+        for u in units
+    ]
+
+
+@service_action("read")
+def list_units(ctx: ServiceContext) -> list[UnitRow]:
+    with ctx.read() as s:
+        units = list(s.scalars(select(Unit).where(Unit.station_id == ctx.station_id)
+                               .order_by(Unit.call_sign)))
+        return _rows(ctx, s, units)
+
+
+@service_action("unit.update")
+def set_unit_status(ctx: ServiceContext, unit_id: int, status: str, *,
+                    expected_version: int | None = None) -> UnitRow:
+    """Put a unit on or off duty, or back to available after returning.
+
+    A unit on an incident changes state through the incident's steps instead, so that its
+    state and the incident's history never disagree.
+    """
+    if status not in UNIT_STATES:
+        raise ValidationError(f"'{status}' is not a unit state (one of: {', '.join(UNIT_STATES)})",
+                              field="status")
+    if status not in MANUAL_STATES:
+        raise ValidationError(f"'{status}' follows the incident's steps; dispatch or advance instead",
+                              field="status")
+    with ctx.uow() as uow:
+        unit = uow.get(Unit, unit_id, expected_version=expected_version)
+        if unit.current_incident_id is not None and status != unit.status:
+            inc = uow.session.get(Incident, unit.current_incident_id)
+            raise ValidationError(
+                f"{unit.call_sign} is on incident {inc.number if inc else unit.current_incident_id}; "
+                "clear it from the incident first", field="status",
+            )
+        if unit.status != status:
+            uow.update("unit.status", "unit", unit, status=status, status_since=uow.now)
+        change = uow.commit()
+        return _rows(ctx, uow.session, [unit], change)[0]
+
+
+@service_action("unit.update")
+def update_unit_position(ctx: ServiceContext, unit_id: int, lon: float, lat: float,
+                         *, at: datetime | None = None) -> UnitRow:
+    """A position report (GPS or radio). Not versioned: the newest report simply wins, and a
+    report older than the stored one is ignored, so out-of-order reports do no harm."""
+    for name, value, low, high in (("lon", lon, -180, 180), ("lat", lat, -90, 90)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise ValidationError(f"'{value}' is not within {low}..{high}", field=name)
+    with ctx.uow() as uow:
+        unit = uow.get(Unit, unit_id)
+        when = at or uow.now
+        if unit.position_at is None or when >= unit.position_at:
+            # Positions stream in every few seconds: announced, not audited, and written without
+            # bumping the version, so a report never makes a dispatcher's edit of the unit stale.
+            uow.session.execute(
+                update(Unit).where(Unit.id == unit.id)
+                .values(lon=float(lon), lat=float(lat), position_at=when)
+                .execution_options(synchronize_session=False)
+            )
+            uow.session.refresh(unit)
+            uow.changed("unit", unit.id, "moved")
+            if unit.status == "returning" and distance_m(lon, lat, unit.home_lon, unit.home_lat) <= HOME_RADIUS_M:
+                # Back at its post: ready again without anyone having to click.
+                uow.update("unit.back_at_post", "unit", unit, status="available", status_since=when)
+        change = uow.commit()
+        return _rows(ctx, uow.session, [unit], change)[0]

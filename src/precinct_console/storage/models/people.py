@@ -1,0 +1,144 @@
+"""Officers and auxiliaries, units and their crews, shift patterns, shifts and roster entries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, IdMixin, StationScoped, Versioned
+
+
+class Officer(IdMixin, StationScoped, Versioned, Base):
+    """A police officer (民警) or an auxiliary (辅警)."""
+
+    __tablename__ = "officers"
+    badge: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(16), default="officer")  # officer | auxiliary
+    rank: Mapped[str] = mapped_column(String(40), default="")
+    role: Mapped[str] = mapped_column(String(40), default="patrol")
+    team: Mapped[str] = mapped_column(String(16), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    id_number: Mapped[str] = mapped_column(String(24), default="")
+    skills: Mapped[list[Any]] = mapped_column(default=list)
+    licences: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    __table_args__ = (UniqueConstraint("station_id", "badge"),)
+
+
+class Unit(IdMixin, StationScoped, Versioned, Base):
+    """A dispatchable unit (patrol car, foot patrol, motorbike, drone) with its live state."""
+
+    __tablename__ = "units"
+    call_sign: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default="car")  # car | foot | motorbike | ebike | drone
+    seats: Mapped[int] = mapped_column(Integer, default=2)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    home_lon: Mapped[float] = mapped_column(Float)
+    home_lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    position_at: Mapped[datetime | None] = mapped_column()
+    # available | dispatched | en_route | on_scene | returning | off_duty
+    status: Mapped[str] = mapped_column(String(16), default="off_duty", index=True)
+    status_since: Mapped[datetime | None] = mapped_column()
+    current_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    __table_args__ = (UniqueConstraint("station_id", "call_sign"),)
+
+
+class ShiftPattern(IdMixin, StationScoped, Base):
+    """How a station rotates: 24-hour duty, four teams on three shifts, three on two, standby."""
+
+    __tablename__ = "shift_patterns"
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(24))  # duty_24h | four_three | three_two | standby
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Shift(IdMixin, StationScoped, Base):
+    """One concrete shift with its start and end."""
+
+    __tablename__ = "shifts"
+    pattern_id: Mapped[int | None] = mapped_column(ForeignKey("shift_patterns.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    team: Mapped[str] = mapped_column(String(16), default="")
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column()
+    min_staff: Mapped[int] = mapped_column(Integer, default=0)
+    # {"posts": {"<post id>": officers needed}}: per-post minimum staffing for this shift.
+    requirements: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RosterEntry(IdMixin, StationScoped, Versioned, Base):
+    """An officer on a shift: in a unit, at a post, on the desk, on standby, on leave or training."""
+
+    __tablename__ = "roster_entries"
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    duty: Mapped[str] = mapped_column(String(16), default="patrol")
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("shift_id", "officer_id"),)
+
+
+class PatrolPlan(IdMixin, StationScoped, Versioned, Base):
+    """A proposed or accepted deployment of units for a shift (patrol allocation)."""
+
+    __tablename__ = "patrol_plans"
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"))
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="proposed")  # proposed|accepted|rejected
+    created_at: Mapped[datetime] = mapped_column()
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assignments: Mapped[list[Any]] = mapped_column(default=list)
+    # The chief's constraints the plan was solved under (pins, zones, key sites).
+    constraints: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decided_by: Mapped[str] = mapped_column(String(60), default="")
+    decided_at: Mapped[datetime | None] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OfficerAbsence(IdMixin, StationScoped, Versioned, Base):
+    """Leave (休假) or training (培训) that keeps an officer off the roster for a while."""
+
+    __tablename__ = "officer_absences"
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # leave | training
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PatrolPoint(IdMixin, StationScoped, Versioned, Base):
+    """A must-patrol point (必巡点) with its daily time window (school dismissal, night market)."""
+
+    __tablename__ = "patrol_points"
+    name: Mapped[str] = mapped_column(String(120))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    window_start: Mapped[str] = mapped_column(String(5), default="00:00")  # local HH:MM
+    window_end: Mapped[str] = mapped_column(String(5), default="24:00")
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class PatrolLog(IdMixin, StationScoped, Base):
+    """One patrol as the patrol ledger records it."""
+
+    __tablename__ = "patrol_logs"
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_zones.id"))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column()
+    route: Mapped[str] = mapped_column(String(200), default="")
+    officers: Mapped[str] = mapped_column(String(200), default="")
+    people_checked: Mapped[int] = mapped_column(Integer, default=0)
+    vehicles_checked: Mapped[int] = mapped_column(Integer, default=0)
+    stakeouts: Mapped[int] = mapped_column(Integer, default=0)
+    arrests: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[str] = mapped_column(Text, default="")

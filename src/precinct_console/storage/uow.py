@@ -1,0 +1,205 @@
+"""Unit of work: one transaction per user action, with its audit rows and change-feed rows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import desc, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain.changes import Change, ChangeItem
+from ..domain.errors import ConflictError, DatabaseUnavailable, NotFound
+from ..domain.permissions import Actor
+from .database import Database
+from .engine import WRITE_OPTION
+from .models import AuditEntry, ChangeRecord
+from .serialize import diff, snapshot
+
+log = logging.getLogger("precinct_console.db")
+
+NOTIFY_CHANNEL = "precinct_changes"
+# Serialises change-feed inserts on PostgreSQL so outbox ids become visible in commit order;
+# a listener reading "id > last seen" can then never skip a row committed late.
+FEED_LOCK_KEY = 0x50524543  # "PREC"
+
+T = TypeVar("T")
+
+
+class UnitOfWork:
+    """Collects audit and change-feed rows and writes them in the same transaction as the data."""
+
+    def __init__(self, db: Database, actor: Actor, clock: Callable[[], datetime]):
+        self.db = db
+        self.actor = actor
+        self.clock = clock
+        self.session: Session = db.sessions()
+        self.now = clock()
+        self._audit: list[AuditEntry] = []
+        self._items: list[ChangeItem] = []
+        self._pending_station: list[int | None] = []
+        # (model, id, version it was read at) of versioned rows this unit of work updated.
+        self._touched: list[tuple[Any, int, int]] = []
+        self.change = Change()
+
+    def __enter__(self) -> UnitOfWork:
+        try:
+            self.session.connection(execution_options={WRITE_OPTION: True})
+        except OperationalError as exc:
+            self.session.close()
+            raise DatabaseUnavailable(f"the database cannot be reached: {exc.orig}") from exc
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.session.rollback()
+        self.session.close()
+
+    # -- recording -------------------------------------------------------------------------
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        *,
+        station_id: int | None = None,
+    ) -> None:
+        self._audit.append(
+            AuditEntry(
+                station_id=station_id if station_id is not None else self.actor.station_id,
+                at=self.now,
+                user_id=self.actor.user_id,
+                username=self.actor.username,
+                workstation=self.actor.workstation,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+            )
+        )
+
+    def changed(
+        self, entity: str, entity_id: int | None, action: str = "updated",
+        *, station_id: int | None = None,
+    ) -> None:
+        self._items.append(ChangeItem(entity, entity_id, action))
+        self._pending_station.append(station_id if station_id is not None else self.actor.station_id)
+
+    def add(self, action: str, entity: str, obj: Any) -> Any:
+        """Insert a row, audit it as created and announce it."""
+        self.session.add(obj)
+        self.session.flush()
+        station = getattr(obj, "station_id", None)
+        self.audit(action, entity, obj.id, None, snapshot(obj), station_id=station)
+        self.changed(entity, obj.id, "created", station_id=station)
+        return obj
+
+    def update(self, action: str, entity: str, obj: Any, **values: Any) -> Any:
+        """Change a row, audit only what changed and announce it."""
+        before = snapshot(obj)
+        if hasattr(obj, "version"):
+            self._touched.append((type(obj), obj.id, obj.version))
+        for key, value in values.items():
+            setattr(obj, key, value)
+        self.flush()
+        b, a = diff(before, snapshot(obj))
+        station = getattr(obj, "station_id", None)
+        if a:
+            self.audit(action, entity, obj.id, b, a, station_id=station)
+            self.changed(entity, obj.id, "updated", station_id=station)
+        return obj
+
+    def get(self, model: type[T], entity_id: int, *, expected_version: int | None = None) -> T:
+        """Load a row; with expected_version, refuse it if another seat changed it since."""
+        obj = self.session.get(model, entity_id)
+        station = getattr(obj, "station_id", None)
+        if obj is None or (
+            self.actor.station_id is not None and station is not None
+            and station != self.actor.station_id
+        ):
+            raise NotFound(f"{model.__name__} {entity_id} does not exist")
+        if expected_version is not None and obj.version != expected_version:  # type: ignore[attr-defined]
+            raise self._conflict(model.__tablename__, entity_id)  # type: ignore[attr-defined]
+        return obj
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise self._conflict_from_stale(exc) from exc
+
+    # -- conflict messages -----------------------------------------------------------------
+    def _conflict(self, table: str, entity_id: int) -> ConflictError:
+        entity = table.rstrip("s") if table.endswith("s") else table
+        with self.db.sessions() as s:
+            last = s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+                .order_by(desc(AuditEntry.id))
+                .limit(1)
+            ).first()
+        if last is None:
+            return ConflictError(f"{entity} {entity_id} was changed by another seat; reload it")
+        fields = ", ".join(sorted((last.after or {}).keys())) or "it"
+        when = last.at.astimezone().strftime("%H:%M:%S")
+        return ConflictError(
+            f"{entity} {entity_id} was changed by {last.username} at {last.workstation} "
+            f"({when}: {fields}); your change was not saved, reload and try again"
+        )
+
+    def _conflict_from_stale(self, exc: StaleDataError) -> ConflictError:
+        # Name the row whose stored version moved on since this seat read it.
+        with self.db.sessions() as s:
+            for model, entity_id, version in self._touched:
+                stored = s.get(model, entity_id)
+                if stored is None or stored.version != version:
+                    return self._conflict(model.__tablename__, entity_id)
+        return ConflictError(f"another seat changed this record first: {exc}")
+
+    # -- commit ----------------------------------------------------------------------------
+    def commit(self) -> Change:
+        self.flush()
+        for entry in self._audit:
+            self.session.add(entry)
+        if self._items:
+            if not self.db.is_sqlite:
+                self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+            for item, station in zip(self._items, self._pending_station, strict=True):
+                self.session.add(
+                    ChangeRecord(
+                        station_id=station,
+                        at=self.now,
+                        entity=item.entity,
+                        entity_id=item.entity_id,
+                        action=item.action,
+                        username=self.actor.username,
+                        workstation=self.actor.workstation,
+                    )
+                )
+            if not self.db.is_sqlite:
+                # Delivered by PostgreSQL only when (and if) the transaction commits.
+                self.session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+        try:
+            self.session.commit()
+        except StaleDataError as exc:
+            raise self._conflict_from_stale(exc) from exc
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"the change was not saved: {exc.orig}") from exc
+        self.change = Change(tuple(self._items))
+        self._audit.clear()
+        self._items.clear()
+        self._pending_station.clear()
+        return self.change

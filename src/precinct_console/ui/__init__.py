@@ -1,0 +1,1 @@
+"""Qt user interface: main window, panels, dialogs; talks to services only."""

@@ -1,0 +1,263 @@
+"""Watches the board's timers on the 1 Hz tick (cached times only) and raises near/breach alerts.
+
+The tick does no database work: each row's next state change is known from its cached step
+times, so a second costs one comparison per open incident. A new near or breach sounds,
+highlights the row and names the incident at once; the Alert row is written by the services
+off the GUI thread (idempotent across seats), and the alert list follows the change feed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from ...domain.changes import Change, ChangeItem
+from ...domain.response import TimerState
+from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts
+from ...services.incidents.views import IncidentRow
+from ..board.state import BoardState
+from ..context import AppContext
+from .sound import AlertSound
+
+LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
+RANK = {"near": 1, "breach": 2}
+PERSIST_EVERY_MS = 3000  # alert rows are written at most this often (a surge turns many at once)
+MAX_SINGLE_NOTICES = 3  # more new alerts at once are summed up in one notification
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AlertMonitor", text)
+
+
+class AlertMonitor(QObject):
+    alerts_changed = Signal()  # the unacknowledged list changed
+    raised = Signal(int, str, str)  # incident id, target key, level: seen on this seat's tick
+
+    def __init__(self, app: AppContext, state: BoardState, sound: AlertSound | None = None):
+        super().__init__(app)
+        self.app = app
+        self.state = state
+        self.model = state.model
+        self.sound = sound or AlertSound(self)
+        self.alerts: dict[int, AlertView] = {}  # unacknowledged, by alert id
+        self._seen: set[tuple[int, str, str]] = set()  # (incident, target, level) the tick knows
+        self._sounded: set[tuple[int, str, str]] = set()  # ... and this seat has sounded
+        self._due: dict[int, float] = {}  # incident id -> epoch second of its next timer change
+        self._persisting = False
+        self._persist_again = False
+        self._throttle = QTimer(self, singleShot=True, interval=PERSIST_EVERY_MS)
+        self._throttle.timeout.connect(self._persist_pending)
+        state.loaded.connect(self._on_loaded)
+        state.rows_changed.connect(self._on_rows)
+        state.ticked.connect(self.check)
+        app.changed.connect(self._on_change)
+        if state.is_loaded:
+            self._on_loaded()
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def _levels(self, r: IncidentRow) -> list[tuple[str, str]]:
+        return [(t.key, LEVEL_OF[t.state]) for t in self.model.timers(r) if t.state in LEVEL_OF]
+
+    def _schedule(self, r: IncidentRow) -> None:
+        nxt = self.model.next_change(r)
+        if nxt is None:
+            self._due.pop(r.id, None)
+        else:
+            self._due[r.id] = nxt.timestamp()
+
+    def _on_loaded(self) -> None:
+        # States found at start were either alerted by a seat already (no new sound) or are
+        # raised by the evaluation below, which sounds them; the tick sounds later turns.
+        self._due.clear()
+        for r in self.model.rows():
+            self._seen.update((r.id, k, lvl) for k, lvl in self._levels(r))
+            self._schedule(r)
+        self.persist()
+        self.reload_alerts()
+
+    def _on_rows(self, rows: list[IncidentRow]) -> None:
+        found = []
+        for r in rows:
+            current = self.model.row(r.id) if r.is_open else None
+            if current is not None:
+                found += self._check_row(current)
+            else:
+                self._due.pop(r.id, None)
+                self.model.set_alert(r.id, None)
+        self._announce(found)
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches("alert"):
+            self.reload_alerts()
+
+    # -- the tick --------------------------------------------------------------------------
+    def check(self, now: datetime | None = None) -> None:
+        """Per tick: only rows whose next timer change has come are evaluated."""
+        now_ts = (now or self.model.now).timestamp()
+        found = []
+        for k in [k for k, t in self._due.items() if t <= now_ts]:
+            r = self.model.row(k)
+            if r is None:
+                self._due.pop(k, None)
+            else:
+                found += self._check_row(r)
+        self._announce(found)
+
+    def _check_row(self, r: IncidentRow) -> list[tuple[IncidentRow, str, str]]:
+        """The row's timers that turned near or breached since last seen (and re-schedules it)."""
+        new = [(r, k, lvl) for k, lvl in self._levels(r) if (r.id, k, lvl) not in self._seen]
+        self._schedule(r)
+        for _r, k, lvl in new:
+            self._seen.add((r.id, k, lvl))
+            self._sounded.add((r.id, k, lvl))
+            self.raised.emit(r.id, k, lvl)
+        return new
+
+    def _announce(self, found: list[tuple[IncidentRow, str, str]]) -> None:
+        """One sound per tick, the rows highlighted, each incident named (or summed up)."""
+        if not found:
+            return
+        worst: dict[int, str] = {}
+        for r, _k, lvl in found:
+            if RANK[lvl] > RANK.get(worst.get(r.id, ""), 0):
+                worst[r.id] = lvl
+        for incident_id, lvl in worst.items():
+            self._highlight(incident_id, lvl)
+        any_breach = "breach" in worst.values()
+        self.sound.play("breach" if any_breach else "near")
+        labels = {t.key: t.label_zh for t in self.model.profile.targets}
+        rows = {r.id: r for r, _k, _l in found}
+        if len(rows) <= MAX_SINGLE_NOTICES:
+            for incident_id, r in rows.items():
+                what = ", ".join(
+                    f"{labels.get(k, k)} {_tr('BREACHED') if lvl == 'breach' else _tr('near breach')}"
+                    for rr, k, lvl in found if rr.id == incident_id)
+                self.app.notify(f"{r.number} {r.category_name} {r.address}: {what}",
+                                "error" if worst[incident_id] == "breach" else "warning")
+        else:
+            numbers = sorted(r.number for r in rows.values())
+            self.app.notify(_tr("%1 incidents turned near or breached (%2…)")
+                            .replace("%1", str(len(rows))).replace("%2", ", ".join(numbers[:3])),
+                            "error" if any_breach else "warning")
+        self.persist()
+
+    def _highlight(self, incident_id: int, level: str) -> None:
+        current = self.model.alerting.get(incident_id)
+        if current is None or RANK[level] > RANK[current]:
+            self.model.set_alert(incident_id, level)
+
+    # -- the database side -----------------------------------------------------------------
+    def persist(self) -> None:
+        """Write the Alert rows (services evaluate from stored times; idempotent over seats)."""
+        if self.app.ctx.actor.user_id is None:
+            return  # a read-only rendering (snapshot) shows alerts but writes none
+        if self._persisting or self._throttle.isActive():
+            # One evaluation at a time, at most one per PERSIST_EVERY_MS: the seat has sounded
+            # and shown the alert already; the rows are for the record and the other seats.
+            self._persist_again = True
+            return
+        self._persisting = True
+        self._throttle.start()
+        self.app.run(evaluate_alerts, self.app.ctx, self.app.clock(),
+                     on_done=self._persisted, on_error=self._persist_failed)
+
+    def _persisted(self, raised: list[AlertView]) -> None:
+        self._persisting = False
+        fresh: list[AlertView] = []
+        for a in raised:
+            self.alerts[a.id] = a
+            if a.incident_id is None:
+                continue
+            key = (a.incident_id, a.target, a.level)
+            if key not in self._sounded:
+                # Newly raised by this call and not sounded here: e.g. a breach that happened
+                # while no seat was running. Somebody must hear it now.
+                self._seen.add(key)
+                self._sounded.add(key)
+                fresh.append(a)
+            self._highlight(a.incident_id, a.level)
+        if fresh:
+            # One sound for the batch, however many alerts it holds.
+            self.sound.play("breach" if any(a.level == "breach" for a in fresh) else "near")
+            level = "error" if any(a.level == "breach" for a in fresh) else "warning"
+            if len(fresh) <= MAX_SINGLE_NOTICES:
+                for a in fresh:
+                    self.app.notify(a.message, "error" if a.level == "breach" else "warning")
+            else:
+                # After a restart there may be hundreds: one line that names the first few.
+                numbers = sorted({a.incident_number for a in fresh})
+                self.app.notify(_tr("%1 new alerts on %2 incidents (%3…); see the alert list")
+                                .replace("%1", str(len(fresh))).replace("%2", str(len(numbers)))
+                                .replace("%3", ", ".join(numbers[:3])), level)
+        if raised:
+            # Not announced: this seat's panels follow alerts_changed, other seats the feed; an
+            # announcement would only make this seat read back the alerts it just wrote.
+            self.alerts_changed.emit()
+        self._persist_pending()
+
+    def _persist_pending(self) -> None:
+        if self._persist_again and not self._persisting and not self._throttle.isActive():
+            self._persist_again = False
+            self.persist()
+
+    def _persist_failed(self, exc: BaseException) -> None:
+        self._persisting = False
+        self.app.report_error(exc)
+        self._persist_pending()
+
+    def reload_alerts(self) -> None:
+        self.app.run(list_alerts, self.app.ctx, on_done=self._alerts_loaded,
+                     on_error=self.app.report_error)
+
+    def _alerts_loaded(self, alerts: list[AlertView]) -> None:
+        self.alerts = {a.id: a for a in alerts}
+        self._refresh_highlights()
+        self.alerts_changed.emit()
+
+    def _refresh_highlights(self) -> None:
+        worst: dict[int, str] = {}
+        for a in self.alerts.values():
+            if a.incident_id is not None and RANK[a.level] > RANK.get(worst.get(a.incident_id, ""), 0):
+                worst[a.incident_id] = a.level
+        for incident_id in list(self.model.alerting):
+            if incident_id not in worst:
+                self.model.set_alert(incident_id, None)
+        for incident_id, level in worst.items():
+            self.model.set_alert(incident_id, level)
+
+    def acknowledge(self, alert_ids: list[int], on_done: Any = None) -> None:
+        """Acknowledge alerts (audited by the services); the row stops flashing once all are."""
+        def work(ctx: Any, ids: list[int]) -> list[AlertView]:
+            return [acknowledge_alert(ctx, i) for i in ids]
+
+        def done(views: list[AlertView]) -> None:
+            for v in views:
+                self.alerts.pop(v.id, None)
+            self._refresh_highlights()
+            self.alerts_changed.emit()
+            self.app.announce(Change(tuple(ChangeItem("alert", v.id, "updated") for v in views)))
+            if on_done is not None:
+                on_done(views)
+
+        def failed(exc: BaseException) -> None:
+            self.reload_alerts()  # e.g. another seat acknowledged first: show what is left
+            self.app.report_error(exc)
+
+        self.app.run(work, self.app.ctx, list(alert_ids), on_done=done, on_error=failed)
+
+    def acknowledge_incident(self, incident_id: int) -> None:
+        ids = [a.id for a in self.alerts.values() if a.incident_id == incident_id]
+        if ids:
+            self.acknowledge(ids)
+
+
+def alert_monitor(app: AppContext) -> AlertMonitor:
+    from ..board.state import board_state
+
+    monitor: AlertMonitor | None = getattr(app, "_alert_monitor", None)
+    if monitor is None:
+        monitor = AlertMonitor(app, board_state(app))
+        app._alert_monitor = monitor  # type: ignore[attr-defined]
+    return monitor

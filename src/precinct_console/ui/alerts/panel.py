@@ -1,0 +1,120 @@
+"""The alert list: unacknowledged near-breach and breach alerts, newest first; Space acknowledges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.clock import local
+from ...services.alerts import AlertView
+from ..board.table import ROW_ROLE, Column, ThinTableModel
+from ..context import AppContext
+from ..theme import BREACH, NEAR, ui_font
+from .monitor import alert_monitor
+
+LOOK = {"breach": ("✖", BREACH), "near": ("▲", NEAR)}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AlertsPanel", text)
+
+
+def _tint(a: AlertView) -> QColor:
+    c = QColor(LOOK[a.level][1])
+    c.setAlpha(50)
+    return c
+
+
+def _columns() -> list[Column[AlertView]]:
+    """Built when the panel opens, so the titles come out in the installed language."""
+    return [
+        Column("level", _tr("Level"), lambda a: f"{LOOK[a.level][0]} {_tr('BREACH') if a.level == 'breach' else _tr('near')}",
+               sort=lambda a: 0 if a.level == "breach" else 1, background=_tint,
+               foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
+        Column("number", _tr("Incident"), lambda a: a.incident_number, background=_tint),
+        Column("target", _tr("Target"), lambda a: a.target_label, background=_tint),
+        Column("raised", _tr("Raised"), lambda a: local(a.raised_at).strftime("%H:%M:%S"),
+               sort=lambda a: a.raised_at, background=_tint),
+        Column("where", _tr("What and where"), lambda a: f"{a.category_name} {a.address}", background=_tint),
+    ]
+
+
+class AlertsPanel(QWidget):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.monitor = alert_monitor(app)
+        self.setFont(ui_font(11))
+        self.model: ThinTableModel[AlertView] = ThinTableModel(_columns(), key=lambda a: a.id, parent=self)
+        self.model.font_for = lambda a, c: ui_font(12, bold=a.level == "breach")
+        self.model.sort(3, Qt.SortOrder.DescendingOrder)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, w in enumerate((90, 130, 100, 74)):
+            self.table.setColumnWidth(i, w)
+        self.title = QLabel()
+        self.title.setFont(ui_font(13, bold=True))
+        self.ack = QPushButton(self.tr("Acknowledge (Space)"))
+        self.ack.clicked.connect(self.acknowledge_selected)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.ack)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        action = QAction(self)
+        action.setShortcut(QKeySequence("Space"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(self.acknowledge_selected)
+        self.addAction(action)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.monitor.alerts_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        alerts = list(self.monitor.alerts.values())
+        fresh = {a.id for a in alerts}
+        self.model.remove([k for k in self.model.all_ids() if k not in fresh])
+        self.model.upsert(alerts)
+        n_breach = sum(1 for a in alerts if a.level == "breach")
+        if not alerts:
+            self.title.setText("✓ " + self.tr("No alert waiting"))
+            self.title.setStyleSheet("")
+        else:
+            self.title.setText(self.tr("%1 alert(s) to acknowledge, %2 breached")
+                               .replace("%1", str(len(alerts))).replace("%2", str(n_breach)))
+            self.title.setStyleSheet(f"color: {(BREACH if n_breach else NEAR).name()}")
+        self.ack.setEnabled(bool(alerts))
+
+    def _current_changed(self, current: Any, _previous: Any) -> None:
+        a: AlertView | None = current.data(ROW_ROLE) if current.isValid() else None
+        if a is not None and a.incident_id is not None:
+            self.app.select("incident", a.incident_id)
+
+    def acknowledge_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        ids = [int(r.data(ROW_ROLE).id) for r in rows] or (
+            [self.model.id_at(0)] if self.model.rowCount() else [])  # type: ignore[list-item]
+        if ids:
+            self.monitor.acknowledge(ids)
+
+
+def make_alerts_panel(app: AppContext) -> QWidget:
+    return AlertsPanel(app)

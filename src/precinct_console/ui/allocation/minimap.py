@@ -1,0 +1,102 @@
+"""A small map of one plan: expected demand, candidate points, units with their reach rings."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from ...domain.travel import local_xy, reach_radius_m
+from ...services.allocation import PlanDrawing
+from ..theme import BREACH, INFO, MUTED, OK, ui_font
+
+RING_POINTS = 48
+
+
+class PlanMap(pg.PlotWidget):
+    """Metres east/north of the plan's centre; one batched item per layer (see DESIGN.md)."""
+
+    def __init__(self, parent: object = None):
+        super().__init__(parent=parent, background="w")
+        self.setAspectLocked(True)
+        self.hideAxis("left")
+        self.hideAxis("bottom")
+        self.setMenuEnabled(False)
+        self.hideButtons()
+        self.demand = pg.ScatterPlotItem(pen=None)
+        self.cands = pg.ScatterPlotItem(symbol="s", size=5, pen=None, brush=pg.mkBrush(MUTED))
+        self.rings3 = pg.PlotCurveItem(pen=pg.mkPen(OK, width=1.5))
+        self.rings5 = pg.PlotCurveItem(pen=pg.mkPen(INFO, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.units = pg.ScatterPlotItem(symbol="t1", size=16, pen=pg.mkPen("w"),
+                                        brush=pg.mkBrush(BREACH))
+        for item in (self.demand, self.cands, self.rings5, self.rings3, self.units):
+            self.addItem(item)
+        self.labels: list[pg.TextItem] = []
+        self.empty = pg.TextItem("", color="#666666")
+        self.addItem(self.empty)
+
+    def show_plan(self, d: PlanDrawing | None, *, override: dict[int, tuple[float, float]] | None = None
+                  ) -> None:
+        for t in self.labels:
+            self.removeItem(t)
+        self.labels = []
+        if d is None or not d.candidates:
+            for item in (self.demand, self.cands, self.units):
+                item.setData([], [])
+            self.rings3.setData([], [])
+            self.rings5.setData([], [])
+            self.empty.setText("—")
+            return
+        self.empty.setText("")
+        c_lon = np.array([c[3] for c in d.candidates])
+        c_lat = np.array([c[4] for c in d.candidates])
+        o_lon, o_lat = float(c_lon.mean()), float(c_lat.mean())
+        cx, cy = local_xy(c_lon, c_lat, o_lon, o_lat)
+        self.cands.setData(cx, cy)
+        if d.demand:
+            dl = np.array(d.demand)
+            dx, dy = local_xy(dl[:, 0], dl[:, 1], o_lon, o_lat)
+            w = dl[:, 2]
+            top = max(float(w.max()), 1e-9)
+            sizes = 4 + 14 * np.sqrt(w / top)
+            brushes = [pg.mkBrush(QColor.fromHsvF(0.08, min(1.0, 0.25 + 0.75 * float(v) / top), 1.0,
+                                                  0.75)) for v in w]
+            self.demand.setData(dx, dy, size=sizes, brush=brushes)
+        else:
+            self.demand.setData([], [])
+        pts = []
+        for a in d.assignments:
+            lon, lat = (override or {}).get(int(a["unit_id"]), (a["lon"], a["lat"]))
+            pts.append((a["call_sign"], lon, lat))
+        if pts:
+            ux, uy = local_xy(np.array([p[1] for p in pts]), np.array([p[2] for p in pts]),
+                              o_lon, o_lat)
+            self.units.setData(ux, uy)
+            kinds = [d.unit_kinds.get(int(a["unit_id"]), "car") for a in d.assignments]
+            r3 = np.array([reach_radius_m(180, k, d.local_hour) for k in kinds])
+            r5 = np.array([reach_radius_m(300, k, d.local_hour) for k in kinds])
+            self.rings3.setData(**self._rings(ux, uy, r3))
+            self.rings5.setData(**self._rings(ux, uy, r5))
+            for (name, _lo, _la), x, y in zip(pts, ux, uy, strict=True):
+                t = pg.TextItem(name, color="#222222", anchor=(0.5, -0.4))
+                t.setFont(ui_font(8, bold=True))
+                t.setPos(float(x), float(y))
+                self.addItem(t)
+                self.labels.append(t)
+        else:
+            self.units.setData([], [])
+            self.rings3.setData([], [])
+            self.rings5.setData([], [])
+        self.autoRange(padding=0.05)
+
+    @staticmethod
+    def _rings(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> dict[str, np.ndarray]:
+        """All rings as one curve: `connect` breaks the line between one ring and the next."""
+        t = np.linspace(0, 2 * math.pi, RING_POINTS)
+        xs = (x[:, None] + r[:, None] * np.cos(t)[None, :]).ravel()
+        ys = (y[:, None] + r[:, None] * np.sin(t)[None, :]).ravel()
+        connect = np.ones(len(xs), dtype=np.int32)
+        connect[RING_POINTS - 1::RING_POINTS] = 0
+        return {"x": xs, "y": ys, "connect": connect}

@@ -1,0 +1,388 @@
+"""Allocation panel: propose a deployment off the GUI thread, read its coverage, edit, decide."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any, cast
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.changes import Change
+from ...domain.clock import CHINA_TZ
+from ...domain.permissions import is_permitted
+from ...services import allocation, roster
+from ...services.allocation import PlanDrawing, PlanInfo
+from ..board.guard import guarded
+from ..board.table import Column, ThinTableModel
+from ..context import AppContext
+from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
+from .minimap import PlanMap
+from .replay_view import ReplayCompare
+
+STATUS_LOOK = {"proposed": ("◷", INFO), "accepted": ("✓", OK), "rejected": ("✖", BREACH),
+               "superseded": ("–", MUTED)}
+KIND_ZH = {"post": "警务站", "police_room": "警务室", "must_patrol": "必巡点", "zone_centre": "巡区中心"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AllocationPanel", text)
+
+
+class _Progress(QObject):
+    """The solver reports from its worker thread; queued signals bring it to the GUI thread."""
+
+    moved = Signal(float, float, float)
+
+
+class PlansModel(ThinTableModel[PlanInfo]):
+    def __init__(self, parent: Any = None):
+        cols: list[Column[PlanInfo]] = [
+            Column("id", "#", lambda p: p.id),
+            Column("shift", _tr("Shift"), lambda p: p.shift_name or _tr("day")),
+            Column("start", _tr("Starts"),
+                   lambda p: f"{p.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}", sort=lambda p: p.starts_at),
+            Column("status", _tr("Status"),
+                   lambda p: f"{STATUS_LOOK.get(p.status, ('?',))[0]} {status_label(p.status)}",
+                   foreground=lambda p: STATUS_LOOK.get(p.status, ("", MUTED))[1].darker(115)),
+            Column("once", _tr("3-min cover"), lambda p: f"{p.once_share:.1%}",
+                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            Column("twice", _tr("5-min backup"), lambda p: f"{p.twice_share:.1%}",
+                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            Column("solver", _tr("Solver"), _solver_text),
+        ]
+        super().__init__(cols, key=lambda p: p.id, parent=parent)
+
+
+def status_label(status: str) -> str:
+    return {"proposed": _tr("proposed"), "accepted": _tr("accepted"), "rejected": _tr("rejected"),
+            "superseded": _tr("superseded")}.get(status, status)
+
+
+def _solver_text(p: PlanInfo) -> str:
+    f = p.figures
+    if f.get("method") == "greedy":
+        return _tr("greedy")
+    gap = f.get("gap")
+    if f.get("status") == "optimal":
+        return _tr("optimal") + (f" ({gap:.2%})" if gap else "")
+    if gap is None:
+        return _tr("stopped before a bound was proven")
+    return _tr("stopped, gap %1").replace("%1", f"{gap:.1%}")
+
+
+class AllocationPanel(QWidget):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.plan: PlanInfo | None = None
+        self.drawing: PlanDrawing | None = None
+        self._stop = threading.Event()
+        self._progress = _Progress(self)
+        self._progress.moved.connect(self._show_progress)
+        self.model = PlansModel(self)
+        self.may_decide = is_permitted(app.ctx.actor.role, "plan.decide")
+        self.may_propose = is_permitted(app.ctx.actor.role, "plan.propose")
+        self._build()
+        app.changed.connect(self._on_change)
+        self.reload_shifts()
+        self.reload_plans()
+
+    # layout -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        self.shift_combo = QComboBox()
+        self.shift_combo.setMinimumWidth(280)
+        self.limit = QDoubleSpinBox()
+        self.limit.setRange(1, 600)
+        self.limit.setValue(20)
+        self.limit.setSuffix(" s")
+        self.limit.setToolTip(self.tr("Stop the exact solver after this time and keep the best plan"))
+        self.propose_btn = QPushButton(self.tr("Propose deployment"))
+        self.propose_btn.setEnabled(self.may_propose)
+        self.stop_btn = QPushButton(self.tr("Stop"))
+        self.stop_btn.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setVisible(False)
+        self.progress_text = QLabel()
+        bar.addWidget(QLabel(self.tr("Shift")))
+        bar.addWidget(self.shift_combo, 1)
+        bar.addWidget(QLabel(self.tr("Time limit")))
+        bar.addWidget(self.limit)
+        bar.addWidget(self.propose_btn)
+        bar.addWidget(self.stop_btn)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.progress_text)
+        self.propose_btn.clicked.connect(self.propose)
+        self.stop_btn.clicked.connect(self._stop.set)
+
+        self.plans = QTableView()
+        self.plans.setModel(self.model)
+        self.plans.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.plans.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.plans.verticalHeader().hide()
+        self.plans.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.plans.horizontalHeader().setStretchLastSection(True)
+        self.plans.setFont(ui_font(9))
+        self.plans.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        # The chosen plan: figures, who goes where (editable), decision, map.
+        self.figures = QLabel()
+        self.figures.setFont(ui_font(10))
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setWordWrap(True)
+        self.assign = QTableWidget(0, 3)
+        self.assign.setHorizontalHeaderLabels([self.tr("Unit"), self.tr("Point"), self.tr("Kind")])
+        self.assign.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.assign.verticalHeader().hide()
+        self.assign.setFont(ui_font(9))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Note for the shift (optional)"))
+        self.accept_btn = QPushButton(self.tr("Accept"))
+        self.reject_btn = QPushButton(self.tr("Reject"))
+        self.accept_btn.clicked.connect(lambda: self.decide("accept"))
+        self.reject_btn.clicked.connect(lambda: self.decide("reject"))
+        decide = QHBoxLayout()
+        decide.addWidget(self.note, 1)
+        decide.addWidget(self.accept_btn)
+        decide.addWidget(self.reject_btn)
+        self.map = PlanMap()
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.figures)
+        lv.addWidget(self.assign, 1)
+        lv.addLayout(decide)
+        detail = QSplitter(Qt.Orientation.Horizontal)
+        detail.addWidget(left)
+        detail.addWidget(self.map)
+        detail.setStretchFactor(0, 2)
+        detail.setStretchFactor(1, 3)
+        detail.setSizes([560, 840])
+        self.replay = ReplayCompare(self.app)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(detail, self.tr("Plan"))
+        self.tabs.addTab(self.replay, self.tr("What-if replay"))
+        box = QGroupBox(self.tr("Plans"))
+        QVBoxLayout(box).addWidget(self.plans)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(box)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self._set_decidable(False)
+
+    # loading ----------------------------------------------------------------------------------
+    def reload_shifts(self) -> None:
+        today = self.app.clock().astimezone(CHINA_TZ).date()
+        self.app.run(roster.roster_view, self.app.ctx, today, today + timedelta(days=1),
+                     on_done=guarded(self, self._fill_shifts))
+
+    def _fill_shifts(self, view: roster.RosterView) -> None:
+        now = self.app.clock()
+        keep = self.shift_combo.currentData()
+        self.shift_combo.clear()
+        self.shift_combo.addItem(self.tr("The coming shift"), None)
+        crewed = {e.shift_id for e in view.entries if e.unit_id is not None}
+        for s in view.shifts:
+            if s.ends_at <= now or s.id not in crewed:
+                continue
+            start = s.starts_at.astimezone(CHINA_TZ)
+            end = s.ends_at.astimezone(CHINA_TZ)
+            label = f"{s.name} {s.team} {start:%m-%d %H:%M}–{end:%H:%M}"
+            if s.day.label_zh():
+                label += f" · {s.day.label_zh()}"
+            self.shift_combo.addItem(label, s.id)
+        i = self.shift_combo.findData(keep)
+        self.shift_combo.setCurrentIndex(max(i, 0))
+
+    def reload_plans(self) -> None:
+        self.app.run(allocation.list_plans, self.app.ctx, on_done=guarded(self, self._fill_plans))
+
+    def _fill_plans(self, plans: list[PlanInfo]) -> None:
+        self.model.set_rows(plans)
+        self.replay.set_plans(plans)
+        if self.plan is not None and self.model.position(self.plan.id) is not None:
+            pos = self.model.position(self.plan.id)
+            self.plans.selectRow(pos or 0)
+        elif plans:
+            self.plans.selectRow(0)
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches("patrol_plan"):
+            self.reload_plans()
+            own = self.app.ctx.actor.workstation
+            if self.may_decide and any(i.action == "created" for i in change.items
+                                       if i.entity == "patrol_plan") and own != "scheduler":
+                self.app.notify(self.tr("A new patrol plan is waiting for your decision"))
+        if change.touches("shift", "roster_entry"):
+            self.reload_shifts()
+
+    # proposing --------------------------------------------------------------------------------
+    def propose(self) -> None:
+        self._stop.clear()
+        self.propose_btn.setEnabled(False)
+        self.stop_btn.setEnabled(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)  # busy until the solver reports a gap
+        self.progress_text.setText(self.tr("Solving…"))
+        self.app.run(allocation.propose_plan, self.app.ctx, shift_id=self.shift_combo.currentData(),
+                     time_limit=self.limit.value(), on_progress=self._progress.moved.emit,
+                     should_stop=self._stop.is_set, on_done=guarded(self, self._proposed),
+                     on_error=guarded(self, self._propose_failed))
+
+    def _show_progress(self, best: float, bound: float, gap: float) -> None:
+        if gap == gap and gap < 1e9:  # not NaN / inf: an incumbent and a bound exist
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * max(0.0, 1.0 - min(gap, 1.0))))
+            self.progress_text.setText(self.tr("gap %1").replace("%1", f"{gap:.2%}"))
+
+    def _solving_done(self) -> None:
+        self.propose_btn.setEnabled(self.may_propose)
+        self.stop_btn.setEnabled(False)
+        self.progress.setVisible(False)
+        self.progress_text.setText("")
+
+    def _propose_failed(self, exc: BaseException) -> None:
+        self._solving_done()
+        self.app.report_error(exc)
+
+    def _proposed(self, plan: PlanInfo) -> None:
+        self._solving_done()
+        self.plan = plan
+        self.app.announce(plan.change)
+        for n in plan.notes:
+            self.app.notify(n, "warning")
+
+    # one plan -----------------------------------------------------------------------------------
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_plan(cast(int, self.model.id_at(current.row())))
+
+    def open_plan(self, plan_id: int) -> None:
+        def load(pid: int) -> tuple[PlanInfo, PlanDrawing]:
+            return allocation.get_plan(self.app.ctx, pid), allocation.plan_drawing(self.app.ctx, pid)
+
+        self.app.run(load, plan_id, on_done=guarded(self, self._show_plan))
+
+    def _show_plan(self, loaded: tuple[PlanInfo, PlanDrawing]) -> None:
+        plan, drawing = loaded
+        self.plan, self.drawing = plan, drawing
+        f = plan.figures
+        start = plan.starts_at.astimezone(CHINA_TZ)
+        end = plan.ends_at.astimezone(CHINA_TZ)
+        status_sym, colour = STATUS_LOOK.get(plan.status, ("?", MUTED))
+        lines = [
+            f"<b>#{plan.id} {plan.shift_name} {start:%m-%d %H:%M}–{end:%m-%d %H:%M}</b> "
+            f"<span style='color:{colour.name()}'>{status_sym} {status_label(plan.status)}</span>",
+            self.tr("Expected incidents %1: <b>%2</b> within 3 minutes, <b>%3</b> backed up "
+                    "within 5").replace("%1", f"{f.get('total_demand', 0):.1f}")
+            .replace("%2", f"{plan.once_share:.1%}").replace("%3", f"{plan.twice_share:.1%}"),
+            self.tr("Solver: %1 in %2 s; %3 cells merged into %4 rows").replace("%1", _solver_text(plan))
+            .replace("%2", f"{f.get('solve_seconds', 0):.2f}")
+            .replace("%3", str(f.get("demand_rows", 0))).replace("%4", str(f.get("merged_rows", 0))),
+        ]
+        if f.get("key_sites_total"):
+            lines.append(self.tr("Key sites in their ring: %1/%2").replace("%1", str(f["key_sites_met"]))
+                         .replace("%2", str(f["key_sites_total"])))
+        if f.get("zones_total"):
+            lines.append(self.tr("Zones holding a unit: %1/%2").replace("%1", str(f["zones_met"]))
+                         .replace("%2", str(f["zones_total"])))
+        if plan.decided_by:
+            lines.append(self.tr("Decided by %1 %2").replace("%1", plan.decided_by).replace(
+                "%2", f"{plan.decided_at.astimezone(CHINA_TZ):%m-%d %H:%M}" if plan.decided_at else ""))
+        if f.get("edited"):
+            lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
+                         + self.tr("edited by the chief; figures rescored") + "</span>")
+        self.figures.setText("<br>".join(lines))
+        self._fill_assignments(plan, drawing)
+        self.map.show_plan(drawing)
+        self._set_decidable(plan.status == "proposed" and self.may_decide)
+
+    def _fill_assignments(self, plan: PlanInfo, drawing: PlanDrawing) -> None:
+        self.assign.setRowCount(len(plan.assignments))
+        kinds = {c[0]: c[2] for c in drawing.candidates}
+        for r, a in enumerate(plan.assignments):
+            unit = QLabel(f"  {a['call_sign']}" + ("  📌" if a.get("pinned") else ""))
+            unit.setFont(ui_font(10, bold=True))
+            self.assign.setCellWidget(r, 0, unit)
+            combo = QComboBox()
+            for key, name, kind, _lon, _lat in drawing.candidates:
+                combo.addItem(f"{name}  ({KIND_ZH.get(kind, kind)})", key)
+            combo.setCurrentIndex(max(combo.findData(a["point_key"]), 0))
+            combo.setEnabled(plan.status == "proposed" and self.may_decide)
+            combo.currentIndexChanged.connect(self._edited)
+            self.assign.setCellWidget(r, 1, combo)
+            self.assign.setCellWidget(r, 2, QLabel(KIND_ZH.get(kinds.get(a["point_key"], ""), "")))
+        self.assign.resizeColumnToContents(0)
+
+    def edits(self) -> dict[int, str]:
+        if self.plan is None:
+            return {}
+        out = {}
+        for r, a in enumerate(self.plan.assignments):
+            combo = self.assign.cellWidget(r, 1)
+            if isinstance(combo, QComboBox) and combo.currentData() != a["point_key"]:
+                out[int(a["unit_id"])] = combo.currentData()
+        return out
+
+    def _edited(self) -> None:
+        edits = self.edits()
+        self.accept_btn.setText(self.tr("Accept with %n edit(s)", "", len(edits)) if edits
+                                else self.tr("Accept"))
+        if self.drawing is not None:
+            cands = {c[0]: (c[3], c[4]) for c in self.drawing.candidates}
+            self.map.show_plan(self.drawing, override={u: cands[k] for u, k in edits.items()})
+
+    def _set_decidable(self, on: bool) -> None:
+        for w in (self.accept_btn, self.reject_btn, self.note):
+            w.setEnabled(on)
+
+    def decide(self, decision: str) -> None:
+        if self.plan is None:
+            return
+        edits = self.edits() if decision == "accept" else {}
+        self._set_decidable(False)
+        self.app.run(allocation.decide_plan, self.app.ctx, self.plan.id, self.plan.version, decision,
+                     assignments=edits or None, note=self.note.text().strip(),
+                     on_done=guarded(self, self._decided), on_error=guarded(self, self._decide_failed))
+
+    def _decide_failed(self, exc: BaseException) -> None:
+        self._set_decidable(self.plan is not None and self.plan.status == "proposed")
+        self.app.report_error(exc)
+
+    def _decided(self, plan: PlanInfo) -> None:
+        self.plan = plan
+        self.note.clear()
+        self.accept_btn.setText(self.tr("Accept"))
+        self.app.announce(plan.change)
+        if plan.status == "accepted":
+            self.app.notify(self.tr("Plan %1 accepted: it is the shift's patrol orders now")
+                            .replace("%1", str(plan.id)))
+
+
+def create_panel(app: AppContext) -> QWidget:
+    return AllocationPanel(app)
+

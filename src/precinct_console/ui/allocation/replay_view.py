@@ -1,0 +1,175 @@
+"""What-if replay: two plans replayed over the same past days, side by side with charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.clock import CHINA_TZ
+from ...domain.replay import ReplayReport
+from ...services.allocation import PlanComparison, PlanInfo, compare_plans
+from ..board.guard import guarded
+from ..context import AppContext
+from ..theme import INFO, MUTED, NEAR, ui_font
+
+
+def _plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.showGrid(y=True, alpha=0.25)
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setTickFont(ui_font(8))
+        plot.getAxis(name).setTextPen(pg.mkPen("#333333"))
+    return plot
+
+
+class ReplayCompare(QWidget):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.plan_a = QComboBox()
+        self.plan_b = QComboBox()
+        self.days = QSpinBox()
+        self.days.setRange(1, 366)
+        self.days.setValue(28)
+        self.days.setSuffix(self.tr(" days back"))
+        self.run_btn = QPushButton(self.tr("Replay"))
+        self.run_btn.clicked.connect(self.run)
+        self.status = QLabel()
+        bar = QHBoxLayout()
+        for label, w in ((self.tr("Plan A"), self.plan_a), (self.tr("Plan B"), self.plan_b)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(w, 1)
+        bar.addWidget(self.days)
+        bar.addWidget(self.run_btn)
+        self.bars = _plot()
+        self.bars.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.hourly = _plot()
+        self.hourly.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.figures = QGridLayout()
+        fig_box = QGroupBox(self.tr("Figures"))
+        fig_box.setLayout(self.figures)
+        charts = QHBoxLayout()
+        b1 = QGroupBox(self.tr("Share of calls reached within 1, 3 and 5 minutes (%)"))
+        QVBoxLayout(b1).addWidget(self.bars)
+        b2 = QGroupBox(self.tr("Reached within 3 minutes by hour of day (%)"))
+        QVBoxLayout(b2).addWidget(self.hourly)
+        charts.addWidget(b1)
+        charts.addWidget(b2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addLayout(charts, 1)
+        layout.addWidget(fig_box)
+
+    def set_plans(self, plans: list[PlanInfo]) -> None:
+        for combo in (self.plan_a, self.plan_b):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for p in plans:
+                combo.addItem(_plan_label(p), p.id)
+            i = combo.findData(keep)
+            combo.setCurrentIndex(i if i >= 0 else 0)
+            combo.blockSignals(False)
+        if self.plan_b.count() > 1 and self.plan_b.currentData() == self.plan_a.currentData():
+            self.plan_b.setCurrentIndex(1)
+
+    def run(self) -> None:
+        a, b = self.plan_a.currentData(), self.plan_b.currentData()
+        if a is None or b is None:
+            self.app.notify(self.tr("Propose at least one plan first"), "warning")
+            return
+        last = self.app.clock()
+        first = last - timedelta(days=self.days.value())
+        self.run_btn.setEnabled(False)
+        self.status.setText(self.tr("Replaying…"))
+        self.app.run(compare_plans, self.app.ctx, a, b, first, last,
+                     on_done=guarded(self, self.show_comparison),
+                     on_error=guarded(self, self._failed))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.run_btn.setEnabled(True)
+        self.status.setText("")
+        self.app.report_error(exc)
+
+    def show_comparison(self, cmp: PlanComparison) -> None:
+        self.run_btn.setEnabled(True)
+        ra, rb = cmp.replay_a, cmp.replay_b
+        self.status.setText(self.tr("%1 calls replayed; deterministic: the same days give the same "
+                                    "figures").replace("%1", str(ra.incidents)))
+        self.bars.clear()
+        series = ((f"A #{cmp.a.id}", ra.within, INFO), (f"B #{cmp.b.id}", rb.within, NEAR),
+                  (self.tr("What happened"), ra.actual_within, MUTED))
+        for k, (name, values, colour) in enumerate(series):
+            xs = [i + (k - 1) * 0.27 for i in range(3)]
+            self.bars.addItem(pg.BarGraphItem(x=xs, height=[v * 100 for v in values], width=0.25,
+                                              brush=colour, pen=None, name=name))
+        bands = (self.tr("1 min"), self.tr("3 min"), self.tr("5 min"))
+        self.bars.getAxis("bottom").setTicks([list(enumerate(bands))])
+        self.bars.setYRange(0, 105, padding=0)
+        self.bars.setXRange(-0.6, 2.6, padding=0)
+        self.hourly.clear()
+        for name, rep, colour in ((f"A #{cmp.a.id}", ra, INFO), (f"B #{cmp.b.id}", rb, NEAR)):
+            pts = [(h, v * 100) for h, v in enumerate(rep.hourly_within_3) if v is not None]
+            self.hourly.plot([p[0] for p in pts], [p[1] for p in pts], name=name,
+                             pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5,
+                             symbolBrush=colour, symbolPen=None)
+        self.hourly.setYRange(0, 105, padding=0)
+        self.hourly.setXRange(-0.5, 23.5, padding=0)
+        self._figures(ra, rb)
+
+    def _figures(self, ra: ReplayReport, rb: ReplayReport) -> None:
+        while self.figures.count():
+            item = self.figures.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        heads = ("", self.tr("Plan A"), self.tr("Plan B"), self.tr("What happened"))
+        rows = [
+            (self.tr("Within 1 / 3 / 5 min"), _bands(ra.within), _bands(rb.within),
+             _bands(ra.actual_within)),
+            (self.tr("Median response"), _secs(ra.median_response_s), _secs(rb.median_response_s), ""),
+            (self.tr("Reinforcement within 5 min"), f"{ra.reinforcement_within_5:.0%}",
+             f"{rb.reinforcement_within_5:.0%}", ""),
+            (self.tr("Calls waiting for a free unit"), str(ra.queued), str(rb.queued), ""),
+            (self.tr("Calls no planned unit could take"), str(ra.unserved), str(rb.unserved), ""),
+        ]
+        for c, h in enumerate(heads):
+            lab = QLabel(h)
+            lab.setFont(ui_font(9, bold=True))
+            self.figures.addWidget(lab, 0, c)
+        for r, row in enumerate(rows, start=1):
+            for c, text in enumerate(row):
+                lab = QLabel(text)
+                lab.setFont(ui_font(9, bold=c == 0))
+                lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                self.figures.addWidget(lab, r, c)
+
+
+def _bands(values: tuple[float, float, float]) -> str:
+    return " / ".join(f"{v:.0%}" for v in values)
+
+
+def _secs(s: float) -> str:
+    return "—" if s != s else f"{int(s // 60)}:{int(s % 60):02d}"
+
+
+def _plan_label(p: PlanInfo) -> str:
+    start = p.starts_at.astimezone(CHINA_TZ)
+    return f"#{p.id} {p.shift_name or ''} {start:%m-%d %H:%M} · {p.status} · {p.once_share:.0%}"

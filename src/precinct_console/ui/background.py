@@ -1,0 +1,77 @@
+"""One path for background work: run a callable on the thread pool, deliver the result by signal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger("precinct_console.ui")
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = _Signals()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # delivered to the GUI thread, which decides what to show
+            self.signals.failed.emit(exc)
+            return
+        self.signals.done.emit(result)
+
+
+class BackgroundRunner(QObject):
+    """Keeps its jobs alive until they report; results arrive on the GUI thread (queued signals)."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 4):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._live: set[_Job] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        job = _Job(fn, args, kwargs)
+        job.setAutoDelete(False)
+        self._live.add(job)
+
+        def finished_ok(result: Any) -> None:
+            self._live.discard(job)
+            if on_done is not None:
+                on_done(result)
+
+        def finished_err(exc: BaseException) -> None:
+            self._live.discard(job)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                raise exc
+
+        job.signals.done.connect(finished_ok)
+        job.signals.failed.connect(finished_err)
+        self.pool.start(job)
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._live)

@@ -1,0 +1,203 @@
+"""Life-cycle actions on the selected incident: one keystroke each, run off the GUI thread, announced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from ...domain.errors import ConflictError, KnownError
+from ...services.incidents.queries import recommend_units
+from ...services.incidents.steps import (
+    add_note,
+    advance_incident,
+    correct_event,
+    dispatch_unit,
+    reopen_incident,
+)
+from ...services.incidents.views import IncidentRow, IncidentView
+from .guard import guarded
+
+if TYPE_CHECKING:
+    from .panel import BoardPanel
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BoardActions", text)
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    step: str
+    title: str
+    key: str
+
+
+# The steps a dispatcher records most, each on one key (letters avoid the F-keys the shell uses).
+STEPS = (
+    StepSpec("signed", "Signed for (签收)", "S"),
+    StepSpec("set_off", "Set off (出警)", "O"),
+    StepSpec("arrived", "Arrived (到场)", "A"),
+    StepSpec("handled", "Handled (处置完毕)", "H"),
+    StepSpec("fed_back", "Fed back (反馈)", "F"),
+    StepSpec("closed", "Close (归档)", "C"),
+)
+
+
+# The unit steps and the dispatch column each fills (which units are still waiting for it).
+UNIT_COLUMNS = {"signed": "signed_at", "set_off": "set_off_at", "arrived": "arrived_at"}
+
+
+class BoardActions(QObject):
+    """Builds the QActions of the board and runs them against the selected incident."""
+
+    def __init__(self, panel: BoardPanel):
+        super().__init__(panel)
+        self.panel = panel
+        self.app = panel.app
+        self.busy: set[int] = set()  # incidents with a write in flight (no double keystrokes)
+        self.actions: dict[str, QAction] = {}
+        self._add("intake", _tr("New incident (接警)"), ["F5", "Ctrl+N"], panel.open_intake,
+                  Qt.ShortcutContext.WindowShortcut)
+        self._add("dispatch", _tr("Dispatch top suggestion (派警)"), ["D"], self.dispatch_top)
+        for spec in STEPS:
+            self._add(spec.step, _tr(spec.title), [spec.key],
+                      lambda _c=False, s=spec.step: self.advance(s))
+        self._add("reinforcement", _tr("Send reinforcement"), ["Shift+D"], self.dispatch_reinforcement)
+        self._add("reopen", _tr("Reopen with reason…"), ["Ctrl+R"], panel.ask_reopen)
+        self._add("correct", _tr("Correct an entry…"), ["E"], panel.ask_correction)
+        self._add("note", _tr("Add a note…"), ["N"], panel.ask_note)
+        self._add("ack", _tr("Acknowledge alerts of this incident"), ["Space"], self.acknowledge)
+        self._add("history", _tr("Search all incidents…"), ["Ctrl+Shift+F"], panel.open_history,
+                  Qt.ShortcutContext.WindowShortcut)
+        self._add("handover", _tr("Shift handover (交接班)…"), ["Ctrl+Shift+H"], panel.open_handover,
+                  Qt.ShortcutContext.WindowShortcut)
+
+    def _add(self, key: str, title: str, shortcuts: list[str], slot: Callable[..., Any],
+             context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut) -> None:
+        action = QAction(title, self.panel)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(context)
+        action.triggered.connect(slot)
+        self.panel.addAction(action)
+        self.actions[key] = action
+
+    # -- running a write -------------------------------------------------------------------
+    def run_write(self, row: IncidentRow, fn: Callable[..., IncidentView], *args: Any,
+                  done_text: str = "", **kwargs: Any) -> None:
+        if row.id in self.busy:
+            return
+        self.busy.add(row.id)
+        self.app.run(fn, self.app.ctx, *args,
+                     on_done=guarded(self.panel, lambda v: self._written(row.id, v, done_text)),
+                     on_error=guarded(self.panel, lambda e: self._failed(row.id, e)), **kwargs)
+
+    def _written(self, incident_id: int, view: IncidentView, done_text: str) -> None:
+        self.busy.discard(incident_id)
+        self.panel.state.put(view)
+        self.app.announce(view.change)
+        if done_text:
+            self.app.notify(done_text.replace("%1", view.number))
+        self.panel.refresh_detail(incident_id)
+
+    def _failed(self, incident_id: int, exc: BaseException) -> None:
+        self.busy.discard(incident_id)
+        if isinstance(exc, ConflictError):
+            # Another seat got there first: say who changed what and show the row as it is now.
+            self.app.notify(str(exc), "warning")
+            self.panel.state.on_change_ids({incident_id})
+            self.panel.refresh_detail(incident_id)
+        elif isinstance(exc, KnownError):
+            self.app.notify(str(exc), "error")
+        else:
+            self.app.report_error(exc)
+
+    # -- the actions -----------------------------------------------------------------------
+    def advance(self, step: str, unit_id: int | None = None, **kwargs: Any) -> None:
+        row = self.panel.current_row()
+        if row is None:
+            return
+        if unit_id is None and step in UNIT_COLUMNS:
+            waiting = self.waiting_units(row.id, step)
+            if len(waiting) > 1:
+                # Two cars on one incident: the key asks which one signed / set off / arrived.
+                unit_id = self.panel.choose_unit(step, waiting)
+                if unit_id is None:
+                    return
+        self.run_write(row, advance_incident, row.id, step, unit_id=unit_id,
+                       expected_version=row.version,
+                       done_text=_tr("%1: ") + _tr(dict((s.step, s.title) for s in STEPS).get(step, step)),
+                       **kwargs)
+
+    def waiting_units(self, incident_id: int, step: str) -> list[tuple[int, str]]:
+        """(unit id, call sign) of the units on the incident that have not recorded `step` yet."""
+        detail = self.panel.detail.detail
+        if detail is None or detail.row.id != incident_id:
+            return []
+        column = UNIT_COLUMNS[step]
+        return [(d.unit_id, d.call_sign) for d in detail.dispatches
+                if d.cleared_at is None and getattr(d, column) is None]
+
+    def dispatch(self, unit_id: int, role: str = "first") -> None:
+        row = self.panel.current_row()
+        if row is None:
+            return
+        self.run_write(row, dispatch_unit, row.id, unit_id, role=role,
+                       expected_version=row.version, done_text=_tr("%1: unit dispatched"))
+
+    def dispatch_top(self) -> None:
+        """One keystroke: the top suggestion (or the one highlighted in the advice list); once a
+        unit is on scene, whoever is sent next goes as reinforcement."""
+        row = self.panel.current_row()
+        self._dispatch_suggested("reinforcement" if row is not None and row.arrived_at else "first")
+
+    def dispatch_reinforcement(self) -> None:
+        self._dispatch_suggested("reinforcement")
+
+    def _dispatch_suggested(self, role: str) -> None:
+        row = self.panel.current_row()
+        if row is None:
+            return
+        rec = self.panel.detail.recommendation
+        if rec is not None and rec.incident_id == row.id and rec.options:
+            unit = self.panel.detail.selected_option_unit()
+            if unit is not None:
+                self.dispatch(unit, role)
+            return
+
+        def got(r: Any) -> None:
+            self.panel.detail.show_recommendation(r)
+            current = self.panel.current_row()
+            if r.best is None:
+                self.app.notify(r.shortfall or _tr("No unit is available"), "warning")
+            elif current is not None and current.id == row.id:
+                self.dispatch(r.best.unit_id, role)
+
+        self.app.run(recommend_units, self.app.ctx, row.id, on_done=guarded(self.panel, got))
+
+    def reopen(self, reason: str, row: IncidentRow | None = None) -> None:
+        """Closed incidents are not on the board: the history search hands its row in."""
+        row = row or self.panel.current_row()
+        if row is not None:
+            self.run_write(row, reopen_incident, row.id, reason, expected_version=row.version,
+                           done_text=_tr("%1 reopened"))
+
+    def correct(self, event_id: int, *, at: Any = None, void: bool = False, reason: str,
+                row: IncidentRow | None = None) -> None:
+        row = row or self.panel.current_row()
+        if row is not None:
+            self.run_write(row, correct_event, row.id, event_id, at=at, void=void, reason=reason,
+                           expected_version=row.version, done_text=_tr("%1: correction recorded"))
+
+    def note(self, text: str) -> None:
+        row = self.panel.current_row()
+        if row is not None:
+            self.run_write(row, add_note, row.id, text)
+
+    def acknowledge(self) -> None:
+        row = self.panel.current_row()
+        if row is not None:
+            self.panel.monitor.acknowledge_incident(row.id)

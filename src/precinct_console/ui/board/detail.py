@@ -1,0 +1,205 @@
+"""The selected incident: its facts, its whole history (operator and workstation per step) and unit advice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.categories import CHANNELS
+from ...domain.clock import local
+from ...services.incidents.views import IncidentDetail, Recommendation
+from ..theme import BREACH, MUTED, OK, ui_font
+from .timers import clock_text
+
+KIND_LABELS = {"car": "警车", "foot": "步巡", "motorbike": "摩托", "ebike": "电动车", "drone": "无人机"}
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setAlternatingRowColors(True)
+    return t
+
+
+def _item(text: str, colour: QColor | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if colour is not None:
+        item.setForeground(QBrush(colour))
+    return item
+
+
+class DetailPane(QWidget):
+    """Shows one incident; Enter on a recommended unit (or the button) dispatches it."""
+
+    dispatch_requested = Signal(int)  # unit id
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.detail: IncidentDetail | None = None
+        self.recommendation: Recommendation | None = None
+        self.title = QLabel(self.tr("Select an incident"))
+        self.title.setFont(ui_font(14, bold=True))
+        self.title.setWordWrap(True)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.setFont(ui_font(11))
+
+        self.advice_box = QGroupBox(self.tr("Recommended units"))
+        self.shortfall = QLabel()
+        self.shortfall.setWordWrap(True)
+        self.shortfall.setStyleSheet(f"color: {BREACH.name()}; font-weight: bold")
+        self.shortfall.hide()
+        self.options = _table([self.tr("Unit"), self.tr("Kind"), self.tr("ETA"),
+                               self.tr("Distance"), self.tr("Why")])
+        self.options.setMaximumHeight(170)
+        self.options.doubleClicked.connect(lambda i: self._dispatch_row(i.row()))
+        self.dispatch_top = QPushButton(self.tr("Dispatch top suggestion (D)"))
+        self.dispatch_top.clicked.connect(lambda: self._dispatch_row(0))
+        ab = QVBoxLayout(self.advice_box)
+        ab.addWidget(self.shortfall)
+        ab.addWidget(self.options)
+        ab.addWidget(self.dispatch_top)
+
+        self.history_box = QGroupBox(self.tr("History"))
+        self.history = _table([self.tr("Time"), self.tr("Step"), self.tr("Unit"),
+                               self.tr("Operator"), self.tr("Workstation"), self.tr("Note")])
+        hb = QVBoxLayout(self.history_box)
+        hb.addWidget(self.history)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.advice_box)
+        layout.addWidget(self.history_box, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.detail = None
+        self.recommendation = None
+        self.title.setText(self.tr("Select an incident"))
+        self.facts.setText(self.tr("Keys: D dispatch · S signed · O set off · A arrived · "
+                                   "H handled · F fed back · C close · E correct · Ctrl+R reopen"))
+        self.history.setRowCount(0)
+        self.options.setRowCount(0)
+        self.advice_box.hide()
+
+    # -- the incident ----------------------------------------------------------------------
+    def show_detail(self, d: IncidentDetail) -> None:
+        self.detail = d
+        r = d.row
+        self.title.setText(f"{r.number}  {r.category_name}  ·  {r.status_label}")
+        channel = CHANNELS.get(r.channel, (r.channel, r.channel))[0]
+        lines = [
+            f"<b>{self.tr('Address')}</b> {r.address}  ({r.grid_name or r.grid_code or self.tr('no grid')})",
+            f"<b>{self.tr('Caller')}</b> {r.caller_name} {r.caller_phone}  ·  {channel}  ·  "
+            f"{self.tr('priority')} {r.priority}",
+            f"<b>{self.tr('Content')}</b> {r.content}",
+            f"<b>{self.tr('Units')}</b> {' '.join(r.units) or '—'}",
+        ]
+        if r.repeat_flags or r.linked_calls:
+            lines.append(f"<b>{self.tr('Repeat')}</b> {r.repeat_flags} "
+                         f"{self.tr('linked calls')}: {r.linked_calls}")
+        if d.linked_to_number:
+            lines.append(f"<b>{self.tr('Linked to')}</b> {d.linked_to_number}")
+        self.facts.setText("<br>".join(lines))
+        self._fill_history(d)
+
+    def _fill_history(self, d: IncidentDetail) -> None:
+        by_id = {e.id: e for e in d.events}
+        corrected = {e.corrects_event_id for e in d.events if e.kind == "correction"}
+        self.history.setRowCount(len(d.events))
+        for i, e in enumerate(d.events):
+            note = ""
+            colour: QColor | None = None
+            if e.kind == "correction":
+                target = by_id.get(e.corrects_event_id or 0)
+                what = target.label if target else f"#{e.corrects_event_id}"
+                if e.payload.get("void"):
+                    note = self.tr("voids %1").replace("%1", what)
+                else:
+                    note = self.tr("%1 corrected to %2").replace("%1", what).replace(
+                        "%2", local(e.at).strftime("%H:%M:%S"))
+                note += f" — {e.payload.get('reason', '')}"
+                colour = QColor(BREACH)
+            elif e.id in corrected:
+                colour = QColor(MUTED)
+                note = self.tr("corrected below")
+            else:
+                note = str(e.payload.get("reason") or e.payload.get("summary") or
+                           e.payload.get("text") or "")
+            recorded = local(e.at if e.kind != "correction" else e.recorded_at)
+            values = [recorded.strftime("%m-%d %H:%M:%S"), e.label, e.unit_call_sign,
+                      e.username, e.workstation, note]
+            for j, v in enumerate(values):
+                self.history.setItem(i, j, _item(v, colour))
+        self.history.resizeColumnsToContents()
+        self.history.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.history.scrollToBottom()
+
+    # -- unit advice -----------------------------------------------------------------------
+    def show_recommendation(self, rec: Recommendation | None) -> None:
+        self.recommendation = rec
+        if rec is None:
+            self.advice_box.hide()
+            return
+        self.advice_box.show()
+        on_scene = self.detail is not None and self.detail.row.id == rec.incident_id and \
+            self.detail.row.arrived_at is not None
+        if on_scene:
+            # Someone is there: the advice is for reinforcement, the on-scene target is decided.
+            self.advice_box.setTitle(self.tr("Units for reinforcement"))
+            self.dispatch_top.setText(self.tr("Send top suggestion as reinforcement (D)"))
+            shortfall = None
+        else:
+            self.advice_box.setTitle(self.tr("Recommended units — %1 left of the on-scene target")
+                                     .replace("%1", clock_text(rec.target_s)))
+            self.dispatch_top.setText(self.tr("Dispatch top suggestion (D)"))
+            shortfall = rec.shortfall
+        self.shortfall.setVisible(bool(shortfall))
+        self.shortfall.setText(f"✖ {shortfall}" if shortfall else "")
+        self.options.setRowCount(len(rec.options))
+        for i, o in enumerate(rec.options):
+            colour = QColor(OK) if o.meets_target and o.capable else (None if o.capable else QColor(MUTED))
+            mark = "✓ " if o.meets_target and o.capable else ""
+            values = [mark + o.call_sign, KIND_LABELS.get(o.kind, o.kind), clock_text(o.eta_s),
+                      f"{o.distance_m / 1000:.1f} km", "; ".join(o.reasons)]
+            for j, v in enumerate(values):
+                item = _item(v, colour)
+                item.setToolTip("; ".join(o.reasons))
+                self.options.setItem(i, j, item)
+        self.options.resizeColumnsToContents()
+        if rec.options:
+            self.options.selectRow(0)
+        self.dispatch_top.setEnabled(bool(rec.options))
+
+    def _dispatch_row(self, row: int) -> None:
+        rec = self.recommendation
+        if rec is not None and 0 <= row < len(rec.options):
+            self.dispatch_requested.emit(rec.options[row].unit_id)
+
+    def selected_option_unit(self) -> int | None:
+        rec = self.recommendation
+        rows = self.options.selectionModel().selectedRows()
+        if rec is None or not rec.options:
+            return None
+        row = rows[0].row() if rows else 0
+        return rec.options[row].unit_id
+
+

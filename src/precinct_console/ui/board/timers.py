@@ -1,0 +1,113 @@
+"""Timer cells: evaluated from cached step times at the board's clock, drawn large, coloured and marked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from ...domain.response import Timer, TimerState
+from ..theme import STATE_COLOURS, STATE_SYMBOLS, ui_font
+
+TIMER_ROLE = Qt.ItemDataRole.UserRole + 10  # the domain Timer of a cell
+
+
+def clock_text(seconds: float) -> str:
+    """'4:05', '1:02:03': minutes and seconds, hours only when needed."""
+    s = int(abs(seconds))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def timer_text(t: Timer) -> str:
+    """Symbol plus time: remaining while running, overrun once breached, taken when met."""
+    sym = STATE_SYMBOLS[t.state.value]
+    if t.state is TimerState.NA:
+        return sym
+    if t.state in (TimerState.PENDING, TimerState.NEAR):
+        return f"{sym} {clock_text(t.remaining_s or 0)}"
+    if t.state is TimerState.BREACHED:
+        return f"{sym} +{clock_text(-(t.remaining_s or 0))}"
+    return f"{sym} {clock_text(t.elapsed_s)}"
+
+
+def timer_tooltip(t: Timer, now: datetime) -> str:
+    if t.limit_s is None:
+        return f"{t.label_zh}: not applicable to this incident"
+    words = {
+        TimerState.PENDING: "running", TimerState.NEAR: "near the limit",
+        TimerState.BREACHED: "BREACHED", TimerState.MET: "met", TimerState.NA: "not applicable",
+    }[t.state]
+    return (f"{t.label_zh} ({t.label_en}), limit {clock_text(t.limit_s)}: {words}; "
+            f"{clock_text(t.elapsed_s)} since receipt")
+
+
+def _tint(state: TimerState) -> QColor:
+    c = QColor(STATE_COLOURS[state.value])
+    c.setAlpha(70 if state in (TimerState.NEAR, TimerState.BREACHED) else 28)
+    return c
+
+
+# Painted ~100 times a second on a full board: colours are made once.
+_TINTS = {s: _tint(s) for s in TimerState}
+_PENS = {s: (QColor(STATE_COLOURS[s.value]).darker(125) if s is not TimerState.NA
+             else QColor(STATE_COLOURS[s.value])) for s in TimerState}
+_BARS = {s: QColor(STATE_COLOURS[s.value]) for s in TimerState}
+
+
+def tint(state: TimerState) -> QColor:
+    return _TINTS[state]
+
+
+class TimerDelegate(QStyledItemDelegate):
+    """Big bold time with its state symbol, a state-coloured cell and a progress bar along the bottom.
+
+    Colour is never the only cue: the symbol (✓ ◷ ▲ ✖) and the sign of the time say the same.
+    """
+
+    def __init__(self, parent: Any = None, point_size: float = 15.0):
+        super().__init__(parent)
+        self.font = ui_font(point_size, bold=True)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        timer: Timer | None = index.data(TIMER_ROLE)
+        if timer is None:
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+            painter.fillRect(rect, option.palette.highlight())  # type: ignore[attr-defined]
+        state = timer.state
+        painter.fillRect(rect.adjusted(1, 1, -1, -1), _TINTS[state])
+        if timer.limit_s and state in (TimerState.PENDING, TimerState.NEAR, TimerState.BREACHED):
+            frac = min(1.0, timer.elapsed_s / timer.limit_s)
+            bar = QRect(rect.left() + 2, rect.bottom() - 4, int((rect.width() - 4) * frac), 3)
+            painter.fillRect(bar, _BARS[state])
+        painter.setFont(self.font)
+        painter.setPen(_PENS[state])
+        painter.drawText(rect.adjusted(4, 0, -4, -3), Qt.AlignmentFlag.AlignCenter, timer_text(timer))
+        painter.restore()
+
+
+class LiveTextDelegate(QStyledItemDelegate):
+    """Plain text for a live column (the age): one data() call a cell instead of the ~7 roles the
+    default delegate asks for, since every visible cell of the column repaints each second."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        painter.save()
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette = option.palette  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+            painter.setPen(palette.highlightedText().color())
+        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.drawText(rect.adjusted(4, 0, -6, 0),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text or "")
+        painter.restore()

@@ -1,0 +1,255 @@
+"""Handover dialog: pick the shift, compile, review and add notes, sign twice, print or save a PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QMarginsF, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.clock import CHINA_TZ, local
+from ...domain.errors import KnownError
+from ...services.accounts import authenticate
+from ...services.handover import HandoverView, build_handover, sign_handover
+from ...services.stations import get_station
+from ..board.guard import guarded
+from ..context import AppContext
+from ..theme import BREACH, OK, ui_font
+from .report import handover_html
+
+
+def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, datetime]:
+    """The 24-hour duty shift ending at the first handover time not more than 2 hours past.
+
+    At 08:45 that is this morning's 08:30 (the report written just after the handover); at
+    20:00 it is tomorrow's 08:30 (the shift still running).
+    """
+    hh, mm = (int(x) for x in handover_at.split(":"))
+    here = local(now)
+    today = here.replace(hour=hh, minute=mm, second=0, microsecond=0)
+    end = min(t for t in (today - timedelta(days=1), today, today + timedelta(days=1))
+              if t >= here - timedelta(hours=2))
+    return end - timedelta(days=1), end
+
+
+def _qdt(dt: datetime) -> QDateTime:
+    d = local(dt)
+    return QDateTime(d.year, d.month, d.day, d.hour, d.minute, d.second)
+
+
+def _dt(q: QDateTime) -> datetime:
+    d, t = q.date(), q.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=CHINA_TZ)
+
+
+class IncomingSignIn(QDialog):
+    """The incoming officer signs with their own account at this seat."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Incoming officer signs"))
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(self)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class HandoverDialog(QDialog):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.view: HandoverView | None = None
+        self.station_name = ""
+        self.setWindowTitle(self.tr("Shift handover (交接班)"))
+        self.setFont(ui_font(11))
+        self.resize(980, 760)
+        start, end = default_shift(app.clock(), app.settings.handover_time or "08:30")
+        self.start = QDateTimeEdit(_qdt(start))
+        self.end = QDateTimeEdit(_qdt(end))
+        for w in (self.start, self.end):
+            w.setDisplayFormat("yyyy-MM-dd HH:mm")
+            w.setCalendarPopup(True)
+        self.build = QPushButton(self.tr("Compile report (F5)"))
+        self.build.setShortcut("F5")
+        self.build.clicked.connect(self.compile)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Shift from")))
+        top.addWidget(self.start)
+        top.addWidget(QLabel(self.tr("to")))
+        top.addWidget(self.end)
+        top.addWidget(self.build)
+        top.addStretch(1)
+        self.report = QTextBrowser()
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText(self.tr("Notes for the incoming shift (stored with the report)"))
+        self.notes.setFixedHeight(70)
+        self.state = QLabel()
+        self.state.setFont(ui_font(12, bold=True))
+        self.sign_out = QPushButton(self.tr("Sign as outgoing officer"))
+        self.sign_in = QPushButton(self.tr("Incoming officer signs…"))
+        self.print_button = QPushButton(self.tr("Print preview…"))
+        self.pdf_button = QPushButton(self.tr("Save PDF…"))
+        self.sign_out.clicked.connect(self.sign_outgoing)
+        self.sign_in.clicked.connect(self.ask_incoming)
+        self.print_button.clicked.connect(self.print_preview)
+        self.pdf_button.clicked.connect(self.ask_pdf)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.state, 1)
+        for b in (self.sign_out, self.sign_in, self.print_button, self.pdf_button):
+            bottom.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.report, 1)
+        layout.addWidget(self.notes)
+        layout.addLayout(bottom)
+        self._update_buttons()
+        app.run(get_station, app.ctx, on_done=guarded(self, self._station), on_error=lambda _e: None)
+
+    def _station(self, info: Any) -> None:
+        self.station_name = info.name
+        if self.view is not None:
+            self.show_view(self.view)
+
+    # -- compile and show ------------------------------------------------------------------
+    def compile(self) -> None:
+        self.build.setEnabled(False)
+        self.app.run(build_handover, self.app.ctx, _dt(self.start.dateTime()), _dt(self.end.dateTime()),
+                     notes=self.notes.toPlainText().strip(),
+                     on_done=guarded(self, self._compiled), on_error=guarded(self, self._failed))
+
+    def _compiled(self, view: HandoverView) -> None:
+        self.build.setEnabled(True)
+        self.show_view(view)
+
+    def show_view(self, view: HandoverView) -> None:
+        self.view = view
+        self.report.setHtml(self.html())
+        if view.notes and not self.notes.toPlainText():
+            self.notes.setPlainText(view.notes)
+        self._update_buttons()
+
+    def html(self) -> str:
+        return handover_html(self.view, self.station_name) if self.view else ""
+
+    def _update_buttons(self) -> None:
+        v = self.view
+        self.sign_out.setEnabled(v is not None and v.outgoing_signed_at is None)
+        self.sign_in.setEnabled(v is not None and v.outgoing_signed_at is not None
+                                and v.incoming_signed_at is None)
+        self.print_button.setEnabled(v is not None)
+        self.pdf_button.setEnabled(v is not None)
+        self.notes.setReadOnly(v is not None and v.outgoing_signed_at is not None)
+        if v is None:
+            self.state.setText(self.tr("Compile the report to review it"))
+            self.state.setStyleSheet("")
+        elif v.complete:
+            self.state.setText("✓ " + self.tr("Signed by both officers"))
+            self.state.setStyleSheet(f"color: {OK.name()}")
+        elif v.outgoing_signed_at:
+            self.state.setText("◷ " + self.tr("Waiting for the incoming officer"))
+            self.state.setStyleSheet("")
+        else:
+            self.state.setText("◷ " + self.tr("Not signed yet"))
+            self.state.setStyleSheet("")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.build.setEnabled(True)
+        if isinstance(exc, KnownError):
+            self.state.setText("✖ " + str(exc))
+            self.state.setStyleSheet(f"color: {BREACH.name()}")
+        else:
+            self.app.report_error(exc)
+
+    # -- signing ---------------------------------------------------------------------------
+    def sign_outgoing(self) -> None:
+        if self.view is None:
+            return
+        self.app.run(sign_handover, self.app.ctx, self.view.id, "outgoing",
+                     notes=self.notes.toPlainText(), expected_version=self.view.version,
+                     on_done=guarded(self, self.show_view), on_error=guarded(self, self._failed))
+
+    def ask_incoming(self) -> None:
+        dialog = IncomingSignIn(self)
+        if dialog.exec():
+            self.sign_incoming(dialog.username.text(), dialog.password.text())
+
+    def sign_incoming(self, username: str, password: str) -> None:
+        """The incoming officer proves who they are with their own password, then signs."""
+        if self.view is None:
+            return
+        ctx, view = self.app.ctx, self.view
+
+        def work() -> HandoverView:
+            actor = authenticate(ctx.db, username, password, ctx.actor.workstation, ctx.clock())
+            return sign_handover(ctx.as_actor(actor), view.id, "incoming", expected_version=view.version)
+
+        self.app.run(work, on_done=guarded(self, self.show_view), on_error=guarded(self, self._failed))
+
+    # -- printing --------------------------------------------------------------------------
+    def document(self) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(ui_font(10))
+        doc.setHtml(self.html())
+        return doc
+
+    def _printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        return printer
+
+    def save_pdf(self, path: Path) -> Path:
+        printer = self._printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        self.document().print_(printer)
+        return path
+
+    def ask_pdf(self) -> None:
+        if self.view is None:
+            return
+        name = f"交接班-{local(self.view.shift_end).strftime('%Y%m%d-%H%M')}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save PDF"), name, "PDF (*.pdf)")
+        if path:
+            self.save_pdf(Path(path))
+            self.app.notify(self.tr("Saved %1").replace("%1", path))
+
+    def print_preview(self) -> None:
+        preview = QPrintPreviewDialog(self._printer(), self)
+        preview.paintRequested.connect(lambda p: self.document().print_(p))
+        preview.setWindowState(Qt.WindowState.WindowMaximized)
+        preview.exec()
+
+
+def open_handover(app: AppContext, parent: QWidget | None = None) -> HandoverDialog:
+    dialog = HandoverDialog(app, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+__all__ = ["HandoverDialog", "default_shift", "open_handover"]

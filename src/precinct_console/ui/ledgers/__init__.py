@@ -1,0 +1,1 @@
+"""Ledger export panel and the seat's export scheduler."""

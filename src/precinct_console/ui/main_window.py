@@ -1,0 +1,195 @@
+"""The main window: dockable panels from the registry, menus, shortcuts and the status bar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+
+from ..domain.clock import local
+from ..domain.permissions import ROLE_LABELS_ZH
+from ..services.stations import get_station
+from .context import AppContext
+from .panels import PANELS, PanelSpec
+from .settings_store import qsettings
+from .theme import BREACH, NEAR, OK
+
+log = logging.getLogger("precinct_console.ui")
+
+_AREAS = {
+    "center": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "right": Qt.DockWidgetArea.RightDockWidgetArea,
+    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: AppContext, panels: list[PanelSpec] | None = None,
+                 station_name: str | None = None):
+        super().__init__()
+        self.app = app
+        self.setObjectName("MainWindow")
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        # Panels are docks all around; a zero-size centre lets them share the whole window.
+        centre = QWidget()
+        centre.setMaximumSize(0, 0)
+        self.setCentralWidget(centre)
+        self.signed_out = False
+        self.docks: dict[str, QDockWidget] = {}
+        self.panel_widgets: dict[str, QWidget] = {}
+        # The sign-in dialog fetched the name off the GUI thread; others ask here.
+        self.station_name = station_name or get_station(app.ctx).name
+        actor = app.ctx.actor
+        self.setWindowTitle(
+            f"Precinct Console — {self.station_name} — {actor.username} ({ROLE_LABELS_ZH[actor.role]})"
+        )
+        self._build_status_bar()
+        self._build_panels(panels if panels is not None else PANELS)
+        self._build_menus()
+        app.notified.connect(self.show_message)
+        app.connection_state.connect(self.set_connection_state)
+        self._restore_layout()
+
+    # panels ------------------------------------------------------------------------------
+    def _build_panels(self, specs: list[PanelSpec]) -> None:
+        first_in_area: dict[str, QDockWidget] = {}
+        for spec in specs:
+            try:
+                widget = spec.create(self.app)
+            except Exception:
+                # One broken panel must not take the console down through a night shift.
+                log.exception("panel %s failed to open", spec.key)
+                widget = QLabel(self.tr("This panel could not be opened; see the log."))
+            dock = QDockWidget(spec.translated_title(), self)
+            dock.setObjectName(f"dock_{spec.key}")
+            dock.setWidget(widget)
+            area = _AREAS.get(spec.area, Qt.DockWidgetArea.LeftDockWidgetArea)
+            self.addDockWidget(area, dock)
+            group = "left" if spec.area == "center" else spec.area
+            if group in first_in_area:
+                self.tabifyDockWidget(first_in_area[group], dock)
+            else:
+                first_in_area[group] = dock
+            self.docks[spec.key] = dock
+            self.panel_widgets[spec.key] = widget
+        for dock in first_in_area.values():
+            dock.raise_()
+
+    def show_panel(self, key: str) -> None:
+        dock = self.docks.get(key)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus()
+
+    # menus -------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        sign_out = QAction(self.tr("Sign &out"), self)
+        sign_out.triggered.connect(self._sign_out)
+        file_menu.addAction(sign_out)
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for spec in PANELS:
+            dock = self.docks.get(spec.key)
+            if dock is None:
+                continue
+            action = QAction(spec.translated_title(), self)
+            if spec.shortcut:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            action.triggered.connect(lambda _=False, k=spec.key: self.show_panel(k))
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        reset = QAction(self.tr("&Reset layout"), self)
+        reset.triggered.connect(self._reset_layout)
+        view_menu.addAction(reset)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About Precinct Console"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _about(self) -> None:
+        from .about import AboutDialog  # ui/about.py: version, Qt, licences of bundled libraries
+
+        AboutDialog(self, database=self.app.ctx.db.display_url).exec()
+
+    def _sign_out(self) -> None:
+        self.signed_out = True
+        self.close()
+
+    # status bar --------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        actor = self.app.ctx.actor
+        self.user_label = QLabel(f"{actor.username} · {ROLE_LABELS_ZH[actor.role]} · {actor.workstation}")
+        self.db_label = QLabel(self.app.ctx.db.display_url if not self.app.ctx.db.is_sqlite
+                               else self.tr("Local database"))
+        self.db_label.setToolTip(self.app.ctx.db.display_url)
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connection_state")
+        self.clock_label = QLabel()
+        for w in (self.user_label, self.db_label, self.connection_label, self.clock_label):
+            bar.addPermanentWidget(w)
+        self.set_connection_state("connected")
+        self._update_clock()
+        self.app.tick.connect(self._update_clock)
+
+    def _update_clock(self) -> None:
+        self.clock_label.setText(local(self.app.clock()).strftime("%Y-%m-%d %H:%M:%S"))
+
+    def set_connection_state(self, state: str) -> None:
+        texts = {
+            "connected": (self.tr("● Connected"), OK),
+            "reconnecting": (self.tr("◐ Reconnecting…"), NEAR),
+            "offline": (self.tr("○ Offline"), BREACH),
+        }
+        text, colour = texts.get(state, (state, NEAR))
+        self.connection_label.setText(text)
+        self.connection_label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
+        self.connection_state = state
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        colour = {"error": BREACH, "warning": NEAR}.get(level)
+        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {colour.name()}; }}" if colour else "")
+        self.statusBar().showMessage(text, 0 if level == "error" else 15000)
+
+    # layout persistence ------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        settings = qsettings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        settings: QSettings = qsettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.sync()
+
+    def _reset_layout(self) -> None:
+        for dock in self.docks.values():
+            dock.show()
+        QTimer.singleShot(0, lambda: self.restoreState(self._default_state, LAYOUT_VERSION))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

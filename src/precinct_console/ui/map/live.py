@@ -1,0 +1,209 @@
+"""Live map layers: open incidents by status and timer state (breaches pulse), units with call signs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QRectF, Signal
+from PySide6.QtGui import QColor
+
+from ...domain.clock import local
+from ...domain.geo import reach_coverage
+from ...domain.response import TimerState, evaluate, worst_state
+from ...domain.travel import local_xy, reach_radius_m
+from ...services.map_data import MapData
+from ..board.state import board_state
+from ..context import AppContext
+from ..theme import BREACH, INFO, MUTED, NEAR, OK, STATE_COLOURS
+from .canvas import MapCanvas
+
+# Shape says how far the incident got, colour says how its timers stand (never colour alone).
+STATUS_SYMBOLS = {"received": "t", "dispatched": "o", "signed": "o", "set_off": "o", "arrived": "s",
+                  "handled": "d", "fed_back": "d"}
+UNIT_COLOURS = {"available": OK, "dispatched": INFO, "en_route": INFO, "on_scene": NEAR,
+                "returning": QColor(120, 94, 240), "off_duty": MUTED}
+UNIT_SYMBOLS = {"car": "s", "motorbike": "d", "ebike": "d", "foot": "p", "drone": "star"}
+REACH_SECONDS = (60, 180, 300)
+PULSE_SIZES = (22, 34)
+
+
+class LiveLayers(QObject):
+    """Keeps the incident and unit markers current; a tick re-colours and pulses, nothing more."""
+
+    unplaced_changed = Signal()
+
+    def __init__(self, app: AppContext, canvas: MapCanvas):
+        super().__init__(canvas)
+        self.app = app
+        self.canvas = canvas
+        self.data: MapData | None = None
+        self.state = board_state(app)
+        self.units: list[Any] = []
+        self._states: dict[int, tuple[TimerState, bool]] = {}
+        self._pulse = 0
+        self._selected: tuple[str, int] | None = None
+        self._show_off_duty = False
+        self._show_reach = False
+        self.coverage: tuple[float, ...] = ()
+        self.unplaced = 0  # open incidents without coordinates: counted in the legend
+        self.unit_xy: dict[int, tuple[float, float]] = {}
+        self.incident_xy: dict[int, tuple[float, float]] = {}
+
+    # -- incidents ---------------------------------------------------------------------------
+    def _xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+        assert self.data is not None
+        return local_xy(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64),
+                        self.data.origin_lon, self.data.origin_lat)
+
+    def _evaluate(self) -> dict[int, tuple[TimerState, bool]]:
+        """Per incident: the worst timer state, and whether a breach is still running.
+
+        An incident handled late stays red, but only one whose overdue step has still not
+        happened pulses: that is the one a dispatcher can still do something about.
+        """
+        now = self.app.clock()
+        profile = self.state.model.profile
+        out: dict[int, tuple[TimerState, bool]] = {}
+        for r in self.state.model.rows():
+            if r.lon is None:
+                continue
+            facts = r.facts()
+            timers = evaluate(profile, facts, now)
+            running = facts.handled_at is None and any(
+                t.state is TimerState.BREACHED and facts.milestones.get(profile.target(t.key).milestone) is None
+                for t in timers)
+            out[r.id] = (worst_state(timers), running)
+        return out
+
+    def refresh_incidents(self) -> None:
+        if self.data is None:
+            return
+        everything = list(self.state.model.rows())
+        rows = [r for r in everything if r.lon is not None and r.lat is not None]
+        unplaced = len(everything) - len(rows)
+        if unplaced != self.unplaced:
+            self.unplaced = unplaced
+            self.unplaced_changed.emit()
+        self._states = self._evaluate()
+        x, y = self._xy([r.lon for r in rows], [r.lat for r in rows])
+        self.incident_xy = {r.id: (float(a), float(b)) for r, a, b in zip(rows, x, y, strict=True)}
+        brushes = [STATE_COLOURS.get(self._states.get(r.id, (TimerState.NA, False))[0].value, MUTED)
+                   for r in rows]
+        tips = [f"{r.number} {r.category_name}\n{r.address}\n{r.status_label}"
+                + (f" · {' '.join(r.units)}" if r.units else "") for r in rows]
+        m = self.canvas.markers["incidents"]
+        m.set([r.id for r in rows], x, y, symbol=[STATUS_SYMBOLS.get(r.status, "o") for r in rows],
+              size=15, brush=brushes, pen=QColor(255, 255, 255))
+        self.canvas.tips["incidents"] = dict(zip([r.id for r in rows], tips, strict=True))
+        self.canvas.tips["pulse"] = self.canvas.tips["incidents"]
+        self._draw_pulse()
+        self._draw_selection()
+
+    def _draw_pulse(self) -> None:
+        breached = [i for i, (_s, running) in self._states.items() if running and i in self.incident_xy]
+        xs = [self.incident_xy[i][0] for i in breached]
+        ys = [self.incident_xy[i][1] for i in breached]
+        size = PULSE_SIZES[self._pulse % 2]
+        alpha = 230 if self._pulse % 2 == 0 else 90
+        self.canvas.markers["pulse"].set(breached, xs, ys, symbol="o", size=size, brush=None,
+                                         pen={"color": QColor(BREACH.red(), BREACH.green(), BREACH.blue(), alpha),
+                                              "width": 3})
+
+    def tick(self) -> None:
+        """Once a second: timers move on; only colours and the pulse change."""
+        self._pulse += 1
+        if self.data is None:
+            return
+        states = self._evaluate()
+        if states != self._states:
+            self.refresh_incidents()
+        else:
+            self._draw_pulse()
+
+    # -- units --------------------------------------------------------------------------------
+    def set_units(self, rows: list[Any]) -> None:
+        self.units = rows
+        self.refresh_units()
+
+    def refresh_units(self) -> None:
+        if self.data is None:
+            return
+        rows = [u for u in self.units if self._show_off_duty or u.status != "off_duty"]
+        lon = [u.lon if u.lon is not None else u.home_lon for u in rows]
+        lat = [u.lat if u.lat is not None else u.home_lat for u in rows]
+        x, y = self._xy(lon, lat)
+        self.unit_xy = {u.id: (float(a), float(b)) for u, a, b in zip(rows, x, y, strict=True)}
+        c = self.canvas
+        c.markers["units"].set([u.id for u in rows], x, y,
+                               symbol=[UNIT_SYMBOLS.get(u.kind, "s") for u in rows], size=16,
+                               brush=[UNIT_COLOURS.get(u.status, MUTED) for u in rows],
+                               pen={"color": QColor(20, 20, 20), "width": 1.5})
+        c.tips["units"] = {u.id: f"{u.call_sign} {u.kind_label} · {u.status_label}"
+                           + (f"\n{u.incident_number}" if u.incident_number else "")
+                           + (f"\n{'、'.join(u.crew)}" if u.crew else "") for u in rows}
+        c.unit_labels.set_labels(x, y, [u.call_sign for u in rows],
+                                 colours=[UNIT_COLOURS.get(u.status, MUTED).darker(160) for u in rows])
+        free = [i for i, u in enumerate(rows) if u.status == "available"]
+        hour = local(self.app.clock()).hour
+        fx, fy = x[free] if len(free) else np.zeros(0), y[free] if len(free) else np.zeros(0)
+        radii = [np.array([reach_radius_m(t, rows[i].kind, hour) for i in free]) for t in REACH_SECONDS]
+        c.set_rings(c.reach, fx, fy, radii)
+        # How much of the jurisdiction the free units reach: the finest grids' centres covered.
+        level = max((lv for lv, g in self.data.grids.items() if g), default=0)
+        cells = self.data.grids.get(level, ())
+        cx, cy = [g.label_x for g in cells], [g.label_y for g in cells]
+        self.coverage = tuple(reach_coverage(cx, cy, fx, fy, r) for r in radii)
+        self._show_coverage()
+        self._draw_selection()
+
+    def _show_coverage(self) -> None:
+        if not self._show_reach or not self.coverage:
+            self.canvas.set_note("")
+            return
+        parts = " · ".join(f"{t // 60} min {share:.0%}" for t, share in zip(REACH_SECONDS, self.coverage, strict=True))
+        self.canvas.set_note(self.tr("Free units reach (share of grids): %1").replace("%1", parts))
+
+    # -- toggles and selection ----------------------------------------------------------------------
+    def apply_toggles(self, *, incidents: bool, units: bool, off_duty: bool, reach: bool) -> None:
+        c = self.canvas
+        c.markers["incidents"].item.setVisible(incidents)
+        c.markers["pulse"].item.setVisible(incidents)
+        c.markers["units"].item.setVisible(units)
+        c.unit_labels.setVisible(units)
+        for layer in c.reach:
+            layer.setVisible(units and reach)
+        self._show_reach = units and reach
+        self._show_coverage()
+        if off_duty != self._show_off_duty:
+            self._show_off_duty = off_duty
+            self.refresh_units()
+
+    def select(self, entity: str, entity_id: int) -> None:
+        self._selected = (entity, entity_id)
+        self._draw_selection(center=True)
+
+    def selected_xy(self) -> tuple[float, float] | None:
+        if self._selected is None:
+            return None
+        entity, eid = self._selected
+        table = self.incident_xy if entity == "incident" else self.unit_xy if entity == "unit" else {}
+        return table.get(eid)
+
+    def _draw_selection(self, *, center: bool = False) -> None:
+        xy = self.selected_xy()
+        if xy is None:
+            self.canvas.selection.setData([], [])
+            return
+        self.canvas.selection.setData([xy[0]], [xy[1]])
+        if center:
+            view: QRectF = self.canvas.vb.viewRect()
+            inner = view.adjusted(view.width() * 0.08, view.height() * 0.08,
+                                  -view.width() * 0.08, -view.height() * 0.08)
+            if not inner.contains(xy[0], xy[1]):
+                self.canvas.center_on(*xy)
+
+    def flag(self, x: float, y: float) -> None:
+        """Mark a searched place (not an incident or unit) until the next selection."""
+        self._selected = None
+        self.canvas.selection.setData([x], [y])

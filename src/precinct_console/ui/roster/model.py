@@ -1,0 +1,206 @@
+"""The calendar as a thin table: one row per officer, one column per day; cells hold tuples."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from ...domain.clock import CHINA_TZ
+from ...domain.holidays import DayKind
+from ...services.roster import DUTIES, EntryInfo, RosterView
+from ..theme import INFO, MUTED, NEAR, ui_font
+
+Index = QModelIndex | QPersistentModelIndex
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's entries (tuple of EntryInfo)
+DUTY_MARK = {"leave": "休", "training": "训", "standby": "备", "desk": "台", "post": "站"}
+WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+HOLIDAY_BG = QColor("#FDE9E0")
+WEEKEND_BG = QColor("#F3F3F3")
+ADJUSTED_BG = QColor("#E8F1FA")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RosterModel", text)
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    officer_id: int
+    label: str
+    team: str
+    cells: tuple[tuple[EntryInfo, ...], ...]  # per day
+    texts: tuple[str, ...]
+    problems: tuple[tuple[str, ...], ...]  # violation messages per day
+
+
+class RosterCalendarModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.days: list[date] = []
+        self.day_info: list[Any] = []
+        self.day_problems: list[tuple[str, ...]] = []
+        self.rows: list[CalendarRow] = []
+        self.view: RosterView | None = None
+
+    # Qt model ---------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.days)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self.days):
+                return None
+            d, info = self.days[section], self.day_info[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                mark = " ▲" if self.day_problems[section] else ""
+                label = info.label_zh()
+                return f"{d:%m-%d} {WEEKDAYS[d.weekday()]}{mark}" + (f"\n{label}" if label else "\n")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(self.day_problems[section]) or None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(self._day_bg(section) or QColor("white"))
+            if role == Qt.ItemDataRole.FontRole:
+                return ui_font(9, bold=bool(self.day_problems[section]))
+            return None
+        if not 0 <= section < len(self.rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[section].label
+        if role == Qt.ItemDataRole.FontRole:
+            return ui_font(9)
+        return None
+
+    def _day_bg(self, col: int) -> QColor | None:
+        kind = self.day_info[col].kind
+        if kind is DayKind.HOLIDAY:
+            return HOLIDAY_BG
+        if kind is DayKind.WEEKEND:
+            return WEEKEND_BG
+        if kind is DayKind.ADJUSTED_WORKDAY:
+            return ADJUSTED_BG
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        problems = row.problems[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = row.texts[col]
+            return f"▲ {text}" if problems else text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [self._entry_line(e) for e in row.cells[col]]
+            return "\n".join(lines + list(problems)) or None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if problems:
+                return QBrush(NEAR.lighter(160))
+            bg = self._day_bg(col)
+            return QBrush(bg) if bg else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.cells[col] and all(e.duty in ("leave", "training") for e in row.cells[col]):
+                return QBrush(MUTED)
+            return QBrush(INFO.darker(160)) if row.cells[col] else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.FontRole:
+            return ui_font(9, bold=bool(problems))
+        if role == ENTRY_ROLE:
+            return row.cells[col]
+        return None
+
+    def _entry_line(self, e: EntryInfo) -> str:
+        v = self.view
+        shift = next((s for s in v.shifts if s.id == e.shift_id), None) if v else None
+        units = dict(v.units) if v else {}
+        when = (f"{shift.name} {shift.starts_at.astimezone(CHINA_TZ):%H:%M}–"
+                f"{shift.ends_at.astimezone(CHINA_TZ):%H:%M}") if shift else ""
+        unit = f" · {units.get(e.unit_id, '')}" if e.unit_id else ""
+        return f"{when} {DUTIES.get(e.duty, e.duty)}{unit} {e.note}".strip()
+
+    # loading ------------------------------------------------------------------------------------
+    def load(self, view: RosterView) -> None:
+        """New period or officers: reset; the same layout: only changed rows are announced."""
+        days = [view.first + timedelta(days=i) for i in range((view.last - view.first).days + 1)]
+        shifts = {s.id: s for s in view.shifts}
+        day_of = {s.id: s.starts_at.astimezone(CHINA_TZ).date() for s in view.shifts}
+        col = {d: i for i, d in enumerate(days)}
+        units = dict(view.units)
+        by_cell: dict[tuple[int, int], list[EntryInfo]] = defaultdict(list)
+        for e in view.entries:
+            if e.shift_id in day_of:
+                by_cell[(e.officer_id, col[day_of[e.shift_id]])].append(e)
+        probs: dict[tuple[int | None, int], list[str]] = defaultdict(list)
+        for v in view.violations:
+            d = day_of.get(v.shift_id or -1)
+            if d is None or d not in col:
+                continue
+            probs[(v.officer_id, col[d])].append(v.message)
+        rows = []
+        rostered = {e.officer_id for e in view.entries}
+        for o in view.officers:
+            if not o.active and o.id not in rostered:
+                continue
+            cells = tuple(tuple(sorted(by_cell.get((o.id, i), []),
+                                       key=lambda e: shifts[e.shift_id].starts_at))
+                          for i in range(len(days)))
+            texts = tuple(" ".join(self._cell_text(e, shifts, units) for e in c) for c in cells)
+            kind = "辅" if o.kind == "auxiliary" else ""
+            rows.append(CalendarRow(
+                o.id, f"{o.team or '—'}  {o.name}{kind}  {o.badge}", o.team, cells, texts,
+                tuple(tuple(probs.get((o.id, i), [])) for i in range(len(days)))))
+        day_problems = [tuple(probs.get((None, i), [])) for i in range(len(days))]
+        same_shape = (days == self.days and [r.officer_id for r in rows] ==
+                      [r.officer_id for r in self.rows])
+        self.view = view
+        if not same_shape:
+            self.beginResetModel()
+            self.days, self.rows, self.day_problems = days, rows, day_problems
+            self.day_info = list(view.days)
+            self.endResetModel()
+            return
+        old = self.rows
+        self.rows, self.day_info = rows, list(view.days)
+        if day_problems != self.day_problems:
+            self.day_problems = day_problems
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(days) - 1)
+        for i, (a, b) in enumerate(zip(old, rows, strict=True)):
+            if a != b:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(days) - 1))
+
+    @staticmethod
+    def _cell_text(e: EntryInfo, shifts: dict[int, Any], units: dict[int, str]) -> str:
+        if e.duty in ("leave", "training"):
+            return DUTY_MARK[e.duty]
+        name = shifts[e.shift_id].name
+        mark = name[:1] if name else "?"
+        if "值班" in name:
+            mark = "值"
+        elif name.startswith("大夜"):
+            mark = "夜"
+        elif name.startswith("小夜"):
+            mark = "中"
+        unit = units.get(e.unit_id or -1, "")
+        extra = DUTY_MARK.get(e.duty, "")
+        return f"{mark}{extra}{(' ' + unit) if unit else ''}"
+
+    def officer_at(self, row: int) -> int:
+        return self.rows[row].officer_id
+
+    def day_at(self, col: int) -> date:
+        return self.days[col]

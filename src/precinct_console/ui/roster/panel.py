@@ -1,0 +1,336 @@
+"""Roster panel: week or month calendar, rule violations as the chief plans, assign, copy, swap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.changes import Change, ChangeItem
+from ...domain.clock import CHINA_TZ
+from ...services import roster
+from ...services.roster import DUTIES, EntryInfo, RosterView
+from ..board.guard import guarded
+from ..context import AppContext
+from ..theme import BREACH, OK, ui_font
+from .model import ENTRY_ROLE, RosterCalendarModel
+
+WATCHED = ("roster_entry", "shift", "officer", "officer_absence", "unit")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RosterPanel", text)
+
+
+def _tool(text: str, *, checkable: bool = False) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setCheckable(checkable)
+    return b
+
+
+def monday_of(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+class AssignDialog(QDialog):
+    """Put an officer on one of the day's shifts, with a duty and (optionally) a unit."""
+
+    def __init__(self, view: RosterView, officer_id: int, day: date, parent: QWidget | None = None):
+        super().__init__(parent)
+        officer = next(o for o in view.officers if o.id == officer_id)
+        self.setWindowTitle(self.tr("Assign %1").replace("%1", officer.name))
+        form = QFormLayout(self)
+        self.shift = QComboBox()
+        for s in view.shifts:
+            if s.starts_at.astimezone(CHINA_TZ).date() == day:
+                start = s.starts_at.astimezone(CHINA_TZ)
+                end = s.ends_at.astimezone(CHINA_TZ)
+                self.shift.addItem(f"{s.name} {s.team} {start:%H:%M}–{end:%H:%M}", s.id)
+        self.duty = QComboBox()
+        for key, label in DUTIES.items():
+            self.duty.addItem(label, key)
+        self.unit = QComboBox()
+        self.unit.addItem(self.tr("(no unit)"), None)
+        for uid, call_sign in view.units:
+            self.unit.addItem(call_sign, uid)
+        self.note = QLineEdit()
+        form.addRow(self.tr("Shift"), self.shift)
+        form.addRow(self.tr("Duty"), self.duty)
+        form.addRow(self.tr("Unit"), self.unit)
+        form.addRow(self.tr("Note"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.shift.count() > 0)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"shift_id": self.shift.currentData(), "duty": self.duty.currentData(),
+                "unit_id": self.unit.currentData(), "note": self.note.text().strip()}
+
+
+class RosterPanel(QWidget):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.mode = "week"
+        self.first = monday_of(app.clock().astimezone(CHINA_TZ).date())
+        self.view: RosterView | None = None
+        self.model = RosterCalendarModel(self)
+        self._build()
+        app.changed.connect(self._on_change)
+        self.reload()
+
+    # layout -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        self.prev_btn = _tool("◀")
+        self.next_btn = _tool("▶")
+        self.today_btn = QPushButton(self.tr("This week"))
+        self.period = QLabel()
+        self.period.setFont(ui_font(11, bold=True))
+        self.week_btn = _tool(self.tr("Week"), checkable=True)
+        self.week_btn.setChecked(True)
+        self.month_btn = _tool(self.tr("Month"), checkable=True)
+        group = QButtonGroup(self)
+        group.addButton(self.week_btn)
+        group.addButton(self.month_btn)
+        self.copy_btn = QPushButton(self.tr("Copy week to next week"))
+        self.swap_btn = QPushButton(self.tr("Swap shifts"))
+        self.swap_btn.setToolTip(self.tr("Select two rostered cells (Ctrl+click), then swap"))
+        for w in (self.prev_btn, self.today_btn, self.next_btn, self.period):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in (self.week_btn, self.month_btn, self.copy_btn, self.swap_btn):
+            bar.addWidget(w)
+        self.prev_btn.clicked.connect(lambda: self.step(-1))
+        self.next_btn.clicked.connect(lambda: self.step(1))
+        self.today_btn.clicked.connect(self.go_today)
+        self.week_btn.toggled.connect(self._week_toggled)
+        self.month_btn.toggled.connect(self._month_toggled)
+        self.copy_btn.clicked.connect(self.copy_week)
+        self.swap_btn.clicked.connect(self.swap_selected)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumHeight(40)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setFont(ui_font(9))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.table.doubleClicked.connect(self._assign_at)
+
+        self.summary = QLabel()
+        self.summary.setFont(ui_font(10, bold=True))
+        self.problems = QListWidget()
+        self.problems.setFont(ui_font(9))
+        self.problems.itemActivated.connect(self._go_to_problem)
+        self.problems.itemClicked.connect(self._go_to_problem)
+        lower = QWidget()
+        lv = QVBoxLayout(lower)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.summary)
+        lv.addWidget(self.problems)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split)
+
+    # period -----------------------------------------------------------------------------------
+    def period_bounds(self) -> tuple[date, date]:
+        if self.mode == "week":
+            return self.first, self.first + timedelta(days=6)
+        start = self.first.replace(day=1)
+        nxt = (start + timedelta(days=32)).replace(day=1)
+        return start, nxt - timedelta(days=1)
+
+    def _week_toggled(self, on: bool) -> None:
+        if on:
+            self.set_mode("week")
+
+    def _month_toggled(self, on: bool) -> None:
+        if on:
+            self.set_mode("month")
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.copy_btn.setEnabled(mode == "week")
+        if mode == "week":
+            self.first = monday_of(self.first)
+        self.reload()
+
+    def step(self, direction: int) -> None:
+        if self.mode == "week":
+            self.first += timedelta(days=7 * direction)
+        else:
+            start = self.first.replace(day=1)
+            self.first = (start + timedelta(days=32)).replace(day=1) if direction > 0 else \
+                (start - timedelta(days=1)).replace(day=1)
+        self.reload()
+
+    def go_today(self) -> None:
+        self.first = monday_of(self.app.clock().astimezone(CHINA_TZ).date())
+        self.reload()
+
+    def reload(self) -> None:
+        first, last = self.period_bounds()
+        self.period.setText(f"{first:%Y-%m-%d} – {last:%m-%d}")
+        self.app.run(roster.roster_view, self.app.ctx, first, last,
+                     on_done=guarded(self, self.show_view))
+
+    def show_view(self, view: RosterView) -> None:
+        if (view.first, view.last) != self.period_bounds():
+            return  # an older request for a period no longer shown
+        self.view = view
+        self.model.load(view)
+        self.problems.clear()
+        n = len(view.violations)
+        if n:
+            self.summary.setText(self.tr("▲ %n rule violation(s) in this period", "", n))
+            self.summary.setStyleSheet(f"color: {BREACH.name()}")
+        else:
+            self.summary.setText(self.tr("✓ No rule violations in this period"))
+            self.summary.setStyleSheet(f"color: {OK.darker(120).name()}")
+        for v in view.violations:
+            item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {v.message}")
+            item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
+            self.problems.addItem(item)
+
+    def _rule_label(self, rule: str) -> str:
+        return {
+            "min_staff": self.tr("staffing"), "post_min": self.tr("post staffing"),
+            "rest": self.tr("rest"), "max_hours": self.tr("weekly hours"),
+            "double_booked": self.tr("two places"), "absence": self.tr("leave/training"),
+            "unit_crew": self.tr("unit crew"),
+        }.get(rule, rule)
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches(*WATCHED):
+            self.reload()
+
+    def _go_to_problem(self, item: QListWidgetItem) -> None:
+        officer_id, shift_id = item.data(Qt.ItemDataRole.UserRole)
+        if self.view is None:
+            return
+        shift = next((s for s in self.view.shifts if s.id == shift_id), None)
+        if shift is None:
+            return
+        day = shift.starts_at.astimezone(CHINA_TZ).date()
+        col = self.model.days.index(day) if day in self.model.days else 0
+        row = next((i for i, r in enumerate(self.model.rows) if r.officer_id == officer_id), 0)
+        self.table.setCurrentIndex(self.model.index(row, col))
+
+    # actions ----------------------------------------------------------------------------------
+    def _after_write(self, result: Any) -> None:
+        """Announce this seat's write: this panel, the unit board and the map refresh at once."""
+        if isinstance(result, EntryInfo):
+            items = [ChangeItem("roster_entry", result.id, "updated")]
+            if result.unit_id is not None:
+                items.append(ChangeItem("unit", result.unit_id, "updated"))
+            result = Change(tuple(items))
+        if isinstance(result, Change) and result:
+            self.app.announce(result)
+        else:
+            self.reload()
+
+    def _assign_at(self, index: QModelIndex) -> None:
+        if self.view is None or not index.isValid():
+            return
+        dlg = AssignDialog(self.view, self.model.officer_at(index.row()),
+                           self.model.day_at(index.column()), self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dlg.values()
+        officer = self.model.officer_at(index.row())
+        self.app.run(roster.assign, self.app.ctx, v["shift_id"], officer, duty=v["duty"],
+                     unit_id=v["unit_id"], note=v["note"], on_done=guarded(self, self._after_write))
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        entries = index.data(ENTRY_ROLE) or ()
+        menu = QMenu(self)
+        menu.addAction(self.tr("Assign to a shift…"), lambda: self._assign_at(index))
+        for e in entries:
+            label = self.model._entry_line(e)
+            menu.addAction(self.tr("Remove: %1").replace("%1", label), self._remover(e))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _remover(self, e: EntryInfo) -> Callable[[], None]:
+        def remove() -> None:
+            self.app.run(roster.remove_entry, self.app.ctx, e.id, e.version,
+                         on_done=guarded(self, self._after_write))
+
+        return remove
+
+    def selected_entries(self) -> list[EntryInfo]:
+        out: list[EntryInfo] = []
+        for idx in self.table.selectionModel().selectedIndexes():
+            out.extend(idx.data(ENTRY_ROLE) or ())
+        return out
+
+    def swap_selected(self) -> None:
+        entries = self.selected_entries()
+        if len(entries) != 2:
+            self.app.notify(self.tr("Select exactly two rostered cells to swap"), "warning")
+            return
+        a, b = entries
+        self.app.run(roster.swap_entries, self.app.ctx, a.id, a.version, b.id, b.version,
+                     on_done=guarded(self, self._after_write))
+
+    def copy_week(self) -> None:
+        src = self.first
+        dst = src + timedelta(days=7)
+        answer = QMessageBox.question(
+            self, self.tr("Copy week"),
+            self.tr("Copy the roster of the week of %1 onto the week of %2? Entries already "
+                    "there are kept.").replace("%1", f"{src:%m-%d}").replace("%2", f"{dst:%m-%d}"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.app.run(roster.copy_week, self.app.ctx, src, dst,
+                     on_done=guarded(self, lambda made: self._copied(made, dst)))
+
+    def _copied(self, made: list[Any], dst: date) -> None:
+        self.app.notify(self.tr("%n entry(ies) copied", "", len(made)))
+        self.first = dst
+        self.app.announce(Change(tuple(ChangeItem("roster_entry", e.id, "created") for e in made)))
+        self.reload()
+
+
+def create_panel(app: AppContext) -> QWidget:
+    return RosterPanel(app)

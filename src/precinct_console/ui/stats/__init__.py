@@ -1,0 +1,1 @@
+"""Statistics panel: incident charts (pyqtgraph), each exportable as PNG."""

@@ -1,0 +1,128 @@
+"""Small pyqtgraph chart widgets with Chinese labels: vertical bars, horizontal bars, lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..theme import BREACH, INFO, NEAR, OK, ui_font
+
+SERIES_COLOURS = [INFO, NEAR, OK, BREACH]
+
+
+def _plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.showGrid(y=True, alpha=0.25)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(ui_font(8))
+        axis.setTextPen(pg.mkPen("#333333"))
+        axis.setPen(pg.mkPen("#999999"))
+    return plot
+
+
+class ChartBox(QGroupBox):
+    """A titled chart with a button that saves it as PNG."""
+
+    saved = Signal(str)
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(title, parent)
+        self.plot = _plot()
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #666;")
+        save = QToolButton()
+        save.setText(self.tr("PNG…"))
+        save.setToolTip(self.tr("Save this chart as a PNG image"))
+        save.clicked.connect(self._ask_save)
+        top = QHBoxLayout()
+        top.addWidget(self.note, 1)
+        top.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+
+    def save_png(self, path: str) -> bool:
+        """The chart with its title, as shown (what a chief pastes into a report)."""
+        ok = self.grab().save(path, "PNG")
+        if ok:
+            self.saved.emit(path)
+        return ok
+
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save chart"), f"{self.title()}.png",
+                                              self.tr("PNG image (*.png)"))
+        if path:
+            self.save_png(path if path.lower().endswith(".png") else path + ".png")
+
+    # drawing ---------------------------------------------------------------------------------
+    def bars(self, labels: Sequence[str], values: Sequence[float], *, colour: QColor = INFO,
+             every: int = 1) -> None:
+        self.plot.clear()
+        xs = list(range(len(values)))
+        self.plot.addItem(pg.BarGraphItem(x=xs, height=list(values), width=0.7, brush=colour, pen=None))
+        self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs if i % every == 0]])
+        self.plot.getAxis("left").setTicks(None)
+        _whole_ticks(self.plot.getAxis("left"), max(values, default=0))
+        self.plot.setXRange(-0.6, max(len(values) - 0.4, 0.4), padding=0)
+        self.plot.setYRange(0, max(max(values, default=0) * 1.15, 1), padding=0)
+
+    def hbars(self, labels: Sequence[str], values: Sequence[float], *, colour: QColor = INFO) -> None:
+        """Horizontal bars, largest on top (categories, officers)."""
+        self.plot.clear()
+        n = len(values)
+        ys = [n - 1 - i for i in range(n)]
+        self.plot.addItem(pg.BarGraphItem(x0=[0] * n, y=ys, width=list(values), height=0.7,
+                                          brush=colour, pen=None))
+        self.plot.getAxis("left").setTicks([[(y, labels[i]) for i, y in enumerate(ys)]])
+        self.plot.getAxis("bottom").setTicks(None)
+        _whole_ticks(self.plot.getAxis("bottom"), max(values, default=0))
+        self.plot.setYRange(-0.6, max(n - 0.4, 0.4), padding=0)
+        self.plot.setXRange(0, max(max(values, default=0) * 1.1, 1), padding=0)
+
+    def lines(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
+              *, percent: bool = True) -> None:
+        self.plot.clear()
+        legend = self.plot.plotItem.legend or self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        legend.clear()
+        xs = list(range(len(labels)))
+        for (name, values), colour in zip(series, SERIES_COLOURS, strict=False):
+            pts = [(x, v * 100 if percent else v) for x, v in zip(xs, values, strict=True) if v is not None]
+            self.plot.plot([p[0] for p in pts], [p[1] for p in pts], name=name,
+                           pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
+                           symbolBrush=colour, symbolPen=None)
+        self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs]])
+        if percent:
+            self.plot.setYRange(0, 105, padding=0)
+        self.plot.setXRange(-0.3, max(len(labels) - 0.7, 0.3), padding=0)
+
+
+def _whole_ticks(axis: pg.AxisItem, peak: float) -> None:
+    """Counts are whole numbers: no 0.5 ticks on a small chart."""
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
+        step = candidate
+        if peak / candidate <= 6:
+            break
+    axis.setTickSpacing(step, step)
+
+
+def empty_note(box: ChartBox, text: str) -> None:
+    box.note.setText(text)
+    box.note.setAlignment(Qt.AlignmentFlag.AlignLeft)

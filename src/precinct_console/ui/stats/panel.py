@@ -1,0 +1,198 @@
+"""The statistics panel: a period's incidents by day, hour and category, 同比/环比, the 1-3-5
+trend, workload per unit and officer, repeat incidents; each chart saves as PNG."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.changes import Change
+from ...domain.clock import CHINA_TZ
+from ...services.ledgers.periods import Period, period_for
+from ...services.statistics import Comparison, Statistics, incident_statistics
+from ..context import AppContext
+from ..theme import BREACH, NEAR, OK, ui_font
+from .charts import ChartBox
+
+PERIODS = {"week": "Week", "month": "Month", "day": "Day"}
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def _mmss(v: float | None) -> str:
+    return "—" if v is None else f"{int(v) // 60}:{int(v) % 60:02d}"
+
+
+class StatisticsPanel(QWidget):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.stats: Statistics | None = None
+        self._generation = 0
+        self.setFont(ui_font())
+        self.kind = QComboBox()
+        for key, name in PERIODS.items():
+            self.kind.addItem(self.tr(name), key)
+        today = app.clock().astimezone(CHINA_TZ).date()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.reload)
+        save_all = QPushButton(self.tr("Save all charts…"))
+        save_all.clicked.connect(self._ask_save_all)
+        self.period_label = QLabel()
+        bar = QHBoxLayout()
+        for w in (QLabel(self.tr("Period")), self.kind, self.day, self.period_label):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(refresh)
+        bar.addWidget(save_all)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setFont(ui_font(11))
+        self.charts = {
+            "by_day": ChartBox(self.tr("Incidents by day")),
+            "by_hour": ChartBox(self.tr("Incidents by hour of day")),
+            "by_category": ChartBox(self.tr("Incidents by category (year-on-year, period-on-period)")),
+            "compliance": ChartBox(self.tr("1-3-5 compliance by day")),
+            "units": ChartBox(self.tr("Dispatches per unit")),
+            "officers": ChartBox(self.tr("Incidents attended per officer (top 10)")),
+        }
+        self.repeats = QTableWidget(0, 4)
+        self.repeats.setHorizontalHeaderLabels(
+            [self.tr("Kind"), self.tr("Caller / place"), self.tr("Count"), self.tr("Incidents")])
+        self.repeats.verticalHeader().setVisible(False)
+        self.repeats.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.repeats.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        repeat_box = QGroupBox(self.tr("Repeat incidents"))
+        self.repeat_note = QLabel()
+        rl = QVBoxLayout(repeat_box)
+        rl.addWidget(self.repeat_note)
+        rl.addWidget(self.repeats)
+
+        grid = QGridLayout()
+        grid.addWidget(self.charts["by_day"], 0, 0, 1, 2)
+        grid.addWidget(self.charts["by_hour"], 0, 2)
+        grid.addWidget(self.charts["by_category"], 1, 0)
+        grid.addWidget(self.charts["compliance"], 1, 1)
+        grid.addWidget(self.charts["units"], 1, 2)
+        grid.addWidget(self.charts["officers"], 2, 0)
+        grid.addWidget(repeat_box, 2, 1, 1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addLayout(grid, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(3000)
+        self._debounce.timeout.connect(self.reload)
+        self.kind.currentIndexChanged.connect(self.reload)
+        self.day.dateChanged.connect(self.reload)
+        app.changed.connect(self._on_change)
+        self.reload()
+
+    def period(self) -> Period:
+        q = self.day.date()
+        return period_for(self.kind.currentData(), date(q.year(), q.month(), q.day()))
+
+    def reload(self) -> None:
+        period = self.period()
+        self.period_label.setText(period.label)
+        # Results may arrive out of order (two quick changes of the date): only the latest counts.
+        self._generation += 1
+        generation = self._generation
+        self.app.run(incident_statistics, self.app.ctx, period,
+                     on_done=lambda result: self._deliver(generation, result))
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches("incident", "dispatch"):
+            self._debounce.start()
+
+    # drawing ---------------------------------------------------------------------------------
+    def _deliver(self, generation: int, result: Any) -> None:
+        if generation == self._generation:
+            self.show_stats(result)
+
+    def show_stats(self, st: Statistics) -> None:
+        self.stats = st
+        c = st.compliance
+        self.summary.setText(self.tr(
+            "<b>%1</b> incidents · year-on-year %2 (%3) · period-on-period %4 (%5) · "
+            "1-3-5 (%6): %7 · all targets met %8").replace("%1", str(st.total.current))
+            .replace("%2", _phrase(st.total)).replace("%3", str(st.total.reference))
+            .replace("%4", _phrase(st.total_previous)).replace("%5", str(st.total_previous.reference))
+            .replace("%6", st.profile_name)
+            .replace("%7", ", ".join(f"{t.label_zh} {_pct(t.rate)} ({_mmss(t.mean_s)})" for t in c.targets))
+            .replace("%8", _pct(c.all_met_rate)))
+        days = [d.strftime("%m-%d") for d, _n in st.by_day]
+        every = max(1, len(days) // 12)
+        self.charts["by_day"].bars(days, [n for _d, n in st.by_day], every=every)
+        self.charts["by_hour"].bars([f"{h}" for h in range(24)], list(st.by_hour), colour=NEAR, every=3)
+        cats = st.by_category[:10]
+        self.charts["by_category"].hbars(
+            [f"{c.name} {c.year_on_year.phrase()}/{c.period_on_period.phrase()}" for c in cats],
+            [c.count for c in cats])
+        self.charts["compliance"].lines(
+            [x.label[5:] for x in st.compliance_by_day],
+            [*((t.label_zh, [x.targets[n].rate for x in st.compliance_by_day])
+               for n, t in enumerate(c.targets[:3])),
+             (self.tr("all targets"), [x.all_met_rate for x in st.compliance_by_day])])
+        self.charts["units"].bars([u for u, _n in st.units], [n for _u, n in st.units], colour=OK)
+        top = st.officers[:10]
+        self.charts["officers"].hbars([o for o, _n in top], [n for _o, n in top], colour=BREACH)
+        self.repeat_note.setText("  ".join(f"{k} {n}" for k, n in st.repeat_flags))
+        self.repeats.setRowCount(len(st.repeats))
+        for r, g in enumerate(st.repeats):
+            for col, value in enumerate((g.kind, g.key, str(g.count), "、".join(g.numbers))):
+                self.repeats.setItem(r, col, QTableWidgetItem(value))
+        self.repeats.resizeColumnsToContents()
+
+    # PNG export ------------------------------------------------------------------------------
+    def save_all(self, folder: Path) -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        slug = self.period().slug
+        out = []
+        for key, box in self.charts.items():
+            path = folder / f"{key}_{slug}.png"
+            if box.save_png(str(path)):
+                out.append(path)
+        return out
+
+    def _ask_save_all(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save all charts to"),
+                                                  str(self.app.settings.resolved_export_folder))
+        if folder:
+            saved = self.save_all(Path(folder))
+            self.app.notify(self.tr("Saved %1 charts to %2").replace("%1", str(len(saved)))
+                            .replace("%2", folder))
+
+
+def _phrase(c: Comparison) -> str:
+    return c.phrase()
+
+
+def create_panel(app: AppContext) -> QWidget:
+    return StatisticsPanel(app)

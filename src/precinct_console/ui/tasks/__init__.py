@@ -1,0 +1,1 @@
+"""Follow-up task board, its dialogs and the printable daily work list."""

@@ -1,0 +1,1 @@
+"""The unit status board: every unit's state, crew, current incident and time in state."""

@@ -1,0 +1,216 @@
+"""Unit status board: state (with symbol and colour), crew, current incident, time in state; set by key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.changes import Change
+from ...domain.errors import ConflictError, KnownError
+from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
+from ..board.guard import guarded
+from ..board.table import ROW_ROLE, Column, ThinTableModel
+from ..board.timers import clock_text
+from ..board.view import LiveTableView
+from ..context import AppContext
+from ..theme import INFO, MUTED, NEAR, OK, ui_font
+
+STATE_LOOK: dict[str, tuple[str, QColor]] = {
+    "available": ("●", OK), "dispatched": ("➤", INFO), "en_route": ("➤", INFO),
+    "on_scene": ("◆", NEAR), "returning": ("↩", QColor("#56B4E9")), "off_duty": ("–", MUTED),
+}
+ORDER = ("available", "returning", "dispatched", "en_route", "on_scene", "off_duty")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("UnitsPanel", text)
+
+
+class UnitsModel(ThinTableModel[UnitRow]):
+    def __init__(self, clock: Callable[[], datetime], parent: Any = None):
+        self.now = clock()
+        cols: list[Column[UnitRow]] = [
+            Column("call_sign", _tr("Unit"), lambda u: u.call_sign),
+            Column("kind", _tr("Kind"), lambda u: UNIT_KINDS.get(u.kind, u.kind)),
+            Column("state", _tr("State"), lambda u: f"{STATE_LOOK.get(u.status, ('?',))[0]} {u.status_label}",
+                   sort=lambda u: ORDER.index(u.status) if u.status in ORDER else 9,
+                   foreground=lambda u: QBrush(STATE_LOOK.get(u.status, ("", MUTED))[1].darker(115))),
+            Column("since", _tr("In state"), self._since, sort=lambda u: u.status_since,
+                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, live=True),
+            Column("incident", _tr("Incident"), lambda u: u.incident_number),
+            Column("crew", _tr("Crew"), self._crew),
+            Column("position", _tr("Position"), self._position, live=True),
+        ]
+        super().__init__(cols, key=lambda u: u.id, parent=parent)
+        self.font_for = lambda u, c: ui_font(12, bold=c in (0, 2))
+
+    def _crew(self, u: UnitRow) -> str:
+        if u.crew:
+            return "、".join(u.crew)
+        if u.seats == 0:
+            return "—"  # a drone carries nobody
+        return _tr("nobody rostered (seats: %1)").replace("%1", str(u.seats))
+
+    def _since(self, u: UnitRow) -> str:
+        if u.status_since is None:
+            return ""
+        return clock_text((self.now - u.status_since).total_seconds())
+
+    def _position(self, u: UnitRow) -> str:
+        if u.position_at is None:
+            return _tr("at its post")
+        age = (self.now - u.position_at).total_seconds()
+        return _tr("live, %1 ago").replace("%1", clock_text(age))
+
+
+class UnitsPanel(QWidget):
+    """A available · R returning · X off duty (others follow the incidents' steps)."""
+
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.setFont(ui_font(11))
+        self.model = UnitsModel(app.clock, self)
+        self.model.sort(2)
+        self.table = LiveTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(32)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        for i, w in enumerate((120, 80, 100, 80, 140, 320)):
+            self.table.setColumnWidth(i, w)
+        self.counts = QLabel()
+        self.counts.setFont(ui_font(12, bold=True))
+        self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its incident"))
+        self.hint.setStyleSheet(f"color: {MUTED.name()}")
+        top = QHBoxLayout()
+        top.addWidget(self.counts, 1)
+        top.addWidget(self.hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        for key, status in (("A", "available"), ("R", "returning"), ("X", "off_duty")):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _c=False, s=status: self.set_status(s))
+            self.addAction(action)
+        show = QAction(self)
+        show.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        show.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        show.triggered.connect(self.show_incident)
+        self.addAction(show)
+        self.table.doubleClicked.connect(lambda _i: self.show_incident())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._reload_timer = QTimer(self, singleShot=True, interval=150)  # coalesces a burst
+        self._reload_timer.timeout.connect(self.reload)
+        self._loading = False
+        self._loaded = False
+        app.changed.connect(self._on_change)
+        app.tick.connect(self._on_tick)
+        self.reload()
+
+    def reload(self) -> None:
+        if self._loading:
+            self._reload_timer.start()
+            return
+        self._loading = True
+        self.app.run(list_units, self.app.ctx, on_done=guarded(self, self._loaded_units),
+                     on_error=guarded(self, self._failed))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.app.report_error(exc)
+
+    def _loaded_units(self, units: list[UnitRow]) -> None:
+        self._loading = False
+        self.model.now = self.app.clock()
+        if not self._loaded:
+            self.model.set_rows(units)
+            self._loaded = True
+        else:
+            fresh = {u.id for u in units}
+            self.model.upsert(units)
+            self.model.remove([k for k in self.model.all_ids() if k not in fresh])
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        counts: dict[str, int] = {}
+        for u in self.model.rows():
+            counts[u.status] = counts.get(u.status, 0) + 1
+        parts = []
+        for s in ORDER:
+            if counts.get(s):
+                sym, colour = STATE_LOOK[s]
+                label = next((u.status_label for u in self.model.rows() if u.status == s), s)
+                parts.append(f"<span style='color:{colour.darker(115).name()}'>{sym} {label} {counts[s]}</span>")
+        self.counts.setText("  ".join(parts) or self.tr("No units"))
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches("unit", "dispatch", "roster"):
+            self._reload_timer.start()
+
+    def _on_tick(self) -> None:
+        self.model.now = self.app.clock()
+        self.model.touch_live()
+
+    def current_unit(self) -> UnitRow | None:
+        i = self.table.currentIndex()
+        return i.data(ROW_ROLE) if i.isValid() else None
+
+    def _current_changed(self, current: Any, _previous: Any) -> None:
+        u = self.current_unit()
+        if u is not None:
+            self.app.select("unit", u.id)
+
+    def show_incident(self) -> None:
+        u = self.current_unit()
+        if u is not None and u.incident_id is not None:
+            self.app.select("incident", u.incident_id)
+
+    def set_status(self, status: str) -> None:
+        u = self.current_unit()
+        if u is None:
+            return
+
+        def done(row: UnitRow) -> None:
+            self.model.upsert([row])
+            self._update_counts()
+            self.app.announce(row.change)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                self.app.notify(str(exc), "warning")
+                self.reload()
+            elif isinstance(exc, KnownError):
+                self.app.notify(str(exc), "error")
+            else:
+                self.app.report_error(exc)
+
+        self.app.run(set_unit_status, self.app.ctx, u.id, status, expected_version=u.version,
+                     on_done=guarded(self, done), on_error=guarded(self, failed))
+
+
+def make_units_panel(app: AppContext) -> QWidget:
+    return UnitsPanel(app)
+
+
+__all__ = ["UnitsPanel", "make_units_panel"]

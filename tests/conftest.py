@@ -1,0 +1,160 @@
+"""Test fixtures: settings and data folders in tmp_path, a migrated database on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+# Before Qt or any of our modules load: headless Qt, and nothing touches the real user folders.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+os.environ.setdefault("PRECINCT_MACHINE_SETTINGS", "/nonexistent/precinct-machine.toml")
+
+import sqlalchemy as sa
+
+from precinct_console.domain.clock import FixedClock
+from precinct_console.domain.permissions import Actor, Role
+from precinct_console.services.context import ServiceContext
+from precinct_console.storage.database import Database
+from precinct_console.storage.migrate import upgrade_to_head
+from precinct_console.storage.models import Base, Station
+
+PG_ADMIN_URL = os.environ.get(
+    "PRECINCT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("PRECINCT_REQUIRE_PG") == "1"
+
+T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 09:00 China time, a Friday
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PRECINCT_USER_SETTINGS", str(tmp_path / "user-settings.toml"))
+    monkeypatch.setenv("PRECINCT_QSETTINGS_DIR", str(tmp_path / "qsettings"))
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means: no server here
+        return f"no PostgreSQL server at {PG_ADMIN_URL}: {exc.__class__.__name__}"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    reason = _pg_available()
+    if reason:
+        if REQUIRE_PG:
+            pytest.fail(reason + " (PRECINCT_REQUIRE_PG=1)")
+        pytest.skip(reason)
+    name = f"precinct_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    db = Database.open(url)
+    upgrade_to_head(db)
+    db.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database.open(f"sqlite:///{path}")
+    upgrade_to_head(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+def _truncate_pg(url: str) -> None:
+    engine = sa.create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database URL: each test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        target = tmp_path / "precinct.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    url: str = request.getfixturevalue("pg_server_url")
+    _truncate_pg(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    target = tmp_path / "precinct.sqlite3"
+    shutil.copy(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    from precinct_console.services.reference import ensure_reference_data
+
+    database = Database.open(db_url)
+    ensure_reference_data(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def station(db: Database) -> Station:
+    with db.sessions() as s:
+        st = Station(code="S01", name="城关派出所", branch="示范分局", lon=116.40, lat=39.90)
+        s.add(st)
+        s.commit()
+        return st
+
+
+@pytest.fixture
+def make_ctx(db: Database, station: Station, clock: FixedClock) -> Callable[..., ServiceContext]:
+    """A service context acting as a given role (the user row exists, so audits name it)."""
+    from precinct_console.services.accounts import hash_password
+    from precinct_console.storage.models import User
+
+    def factory(role: Role | str = Role.ADMIN, username: str | None = None) -> ServiceContext:
+        role = Role(role)
+        name = username or f"{role.value}1"
+        with db.sessions() as s:
+            user = s.scalar(sa.select(User).where(User.username == name))
+            if user is None:
+                user = User(
+                    username=name, display_name=name, role=role.value, station_id=station.id,
+                    password_hash=hash_password("correct horse"), created_at=clock(),
+                    may_see_personal_data=role in (Role.ADMIN, Role.STATION_CHIEF),
+                )
+                s.add(user)
+                s.commit()
+            actor = Actor(user.id, name, role, station.id, "seat-1", user.may_see_personal_data)
+        return ServiceContext(db, actor, clock)
+
+    return factory

@@ -1,0 +1,72 @@
+"""Administration verbs as an IT contact uses them: db upgrade, first administrator, users, watch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from precinct_console.cli import main
+
+
+
+def test_first_administrator_then_users_then_list(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert "from empty to" in capsys.readouterr().out
+    # Without a station, the first account explains what it needs.
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
+    assert main(["user", "add", "admin", "--role", "admin", "--db", url]) == 1
+    assert "--station-code" in capsys.readouterr().err
+    assert main(["user", "add", "admin", "--role", "admin", "--station-code", "S1",
+                 "--station-name", "城关派出所", "--db", url]) == 0
+    monkeypatch.setenv("PRECINCT_USER", "admin")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "first-admin-pw")
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "duty-pass-1")
+    assert main(["user", "add", "duty.li", "--role", "duty_officer", "--name", "李值班", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["user", "list", "--json", "--db", url]) == 0
+    users = {u["username"]: u for u in json.loads(capsys.readouterr().out)}
+    assert users["duty.li"]["role"] == "duty_officer" and users["duty.li"]["name"] == "李值班"
+    # A wrong password is refused, and nothing is added.
+    monkeypatch.setenv("PRECINCT_PASSWORD", "wrong")
+    assert main(["user", "add", "x.y", "--role", "clerk", "--db", url]) == 1
+    assert "wrong user name or password" in capsys.readouterr().err
+    # A duty officer may not add users.
+    monkeypatch.setenv("PRECINCT_USER", "duty.li")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "duty-pass-1")
+    assert main(["user", "add", "x.y", "--role", "clerk", "--db", url]) == 1
+    assert "may not perform 'user.add'" in capsys.readouterr().err
+
+
+def test_bad_database_url_is_a_clear_error(capsys):
+    assert main(["db", "upgrade", "--db", "mysql://somewhere/db"]) == 1
+    assert "not supported" in capsys.readouterr().err
+
+
+def test_watch_prints_each_change_as_a_json_line(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
+    assert main(["user", "add", "admin", "--role", "admin", "--station-code", "S1",
+                 "--station-name", "城关派出所", "--db", url]) == 0
+    out = subprocess.run(
+        [sys.executable, "-m", "precinct_console", "watch", "--db", url, "--from-id", "0",
+         "--duration", "1.5"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(e["entity"], e["action"]) for e in events] == [("station", "created"), ("user", "created")]
+    assert events[0]["username"] == "system"
+
+
+@pytest.mark.parametrize("verb", [["--version"], ["--help"]])
+def test_version_and_help(verb, capsys):
+    try:
+        code = main(verb)
+    except SystemExit as exc:  # argparse exits after --help
+        code = exc.code
+    assert code == 0
+    assert "precinct-console" in capsys.readouterr().out

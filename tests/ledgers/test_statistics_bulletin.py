@@ -1,0 +1,128 @@
+"""Statistics (by day, hour, category, 同比/环比, 1-3-5, workload, repeats) and the weekly bulletin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from precinct_console.domain.permissions import Role
+from precinct_console.services.bulletin import render_html, weekly_bulletin
+from precinct_console.services.ledgers.periods import parse_week
+from precinct_console.services.statistics import incident_statistics
+from precinct_console.storage.models import Incident, Station
+
+from .conftest import cst
+
+
+def test_week_statistics_count_by_china_day_hour_and_category(db, seeded, make_ctx, station):
+    with db.sessions() as s:  # the same caller again on Saturday: 一人多警
+        s.add(Incident(station_id=station.id, number="J20261121001", channel="110", category_code="0602",
+                       status="closed", caller_phone="13812345678", repeat_caller=True,
+                       received_at=cst(2026, 11, 21, 12, 0)))
+        s.commit()
+    st = incident_statistics(make_ctx(Role.STATION_CHIEF), parse_week("2026-W47"))
+    assert st.total.current == 8
+    assert dict(st.by_day)[date(2026, 11, 16)] == 2 and dict(st.by_day)[date(2026, 11, 21)] == 1
+    assert len(st.by_day) == 7
+    assert st.by_hour[0] == 2 and st.by_hour[23] == 2 and sum(st.by_hour) == 8
+    assert st.by_category[0].name == "纠纷" and st.by_category[0].count == 3
+    # 环比: the week before holds one incident (Sunday 23:59:59), so 8 against 1.
+    assert st.total_previous.reference == 1 and st.total_previous.phrase() == "上升700.0%"
+    assert st.total.reference == 0 and st.total.phrase() == "—"
+    c = st.compliance
+    # Saturday's call is still running at the clock's time (Friday 09:00... it is in the future),
+    # and the invalid call has nothing to judge: six incidents are decided.
+    assert (c.incidents, c.decided) == (8, 6)
+    assert c.set_off_rate == pytest.approx(5 / 6) and c.arrival_rate == pytest.approx(4 / 6)
+    assert c.reinforcement_rate == pytest.approx(1 / 2) and c.all_met_rate == pytest.approx(3 / 6)
+    assert [t.label_zh for t in c.targets] == ["1分钟出警", "3分钟到场", "5分钟增援"]
+    assert st.profile_name.startswith("力量梯次")
+    # Workload counts dispatches by when they were sent: the reinforcement for Sunday 23:59:59
+    # went out at 00:00:59 on Monday, in the next week.
+    assert dict(st.units) == {"巡逻1组": 6, "巡逻2组": 1}
+    assert dict(st.officers) == {"王警官": 6, "赵辅警": 6, "李警官": 1}
+    assert dict(st.repeat_flags)["一人多警"] == 2
+    caller = next(g for g in st.repeats if g.kind == "一人多警")
+    assert caller.key == "138****5678"
+    assert caller.numbers == ("J20261120001", "J20261121001")
+
+
+def test_year_on_year_compares_with_the_same_iso_week_a_year_before(db, seeded, make_ctx, station):
+    with db.sessions() as s:
+        for n in range(4):  # ISO week 47 of 2025 runs 17-23 November 2025
+            s.add(Incident(station_id=station.id, number=f"OLD{n}", channel="110", category_code="0602",
+                           status="closed", received_at=cst(2025, 11, 17 + n, 10, 0)))
+        s.commit()
+    st = incident_statistics(make_ctx(Role.CLERK), parse_week("2026-W47"))
+    assert st.total.reference == 4 and st.total.phrase() == "上升75.0%"
+    dispute = next(c for c in st.by_category if c.code == "06")
+    assert dispute.year_on_year.reference == 4 and dispute.year_on_year.phrase() == "下降50.0%"
+
+
+def test_bulletin_html_carries_the_weeks_figures(db, seeded, make_ctx, clock, station):
+    with db.sessions() as s:
+        s.add(Incident(station_id=station.id, number="J20261121001", channel="110", category_code="0602",
+                       status="closed", caller_phone="13812345678", repeat_caller=True,
+                       received_at=cst(2026, 11, 21, 12, 0)))
+        s.commit()
+    clock.now = cst(2026, 11, 23, 9, 0)
+    html = render_html(weekly_bulletin(make_ctx(Role.STATION_CHIEF), parse_week("2026-W47")))
+    assert "城关派出所警情周通报（2026年第47周）" in html
+    assert "本周共接报警情 <b>8</b> 起" in html
+    assert "T002" in html and "超期签收、超期反馈" in html and "T001" not in html
+    # Repeat callers are named by their masked number only.
+    assert "138****5678" in html and "13812345678" not in html
+    assert "各单位排名" not in html  # a single station has no ranking
+
+
+def test_branch_bulletin_ranks_stations_and_posts(db, seeded, make_ctx, clock, station):
+    from precinct_console.domain.permissions import Actor
+    from precinct_console.services.context import ServiceContext
+
+    with db.sessions() as s:
+        s.execute(sa.update(Station).where(Station.id == station.id).values(branch="示范分局"))
+        post = Station(code="P01", name="火车站警务站", kind="post", branch="示范分局")
+        s.add(post)
+        s.flush()
+        received = cst(2026, 11, 18, 10, 0)
+        s.add(Incident(station_id=post.id, number="P-1", channel="110", category_code="0705",
+                       status="closed", received_at=received,
+                       set_off_at=received + timedelta(seconds=30),
+                       arrived_at=received + timedelta(seconds=90)))
+        s.commit()
+    branch = ServiceContext(db, Actor(None, "branch", Role.VIEWER, None, "hq"), clock)
+    b = weekly_bulletin(branch, parse_week("2026-W47"))
+    assert [(r.rank, r.name, r.kind) for r in b.ranking] == [
+        (1, "火车站警务站", "警务站"), (2, "城关派出所", "派出所")]
+    assert b.stats.total.current == 8
+    html = render_html(b)
+    assert "示范分局警情周通报" in html and "各单位排名" in html
+
+
+def test_bulletin_verb_renders_a_pdf(db_url, seeded, tmp_path, make_ctx, qapp):
+    from precinct_console.services.accounts import add_user
+
+    add_user(make_ctx(Role.ADMIN), "neiqin", "clerk-password", Role.CLERK)
+    out = tmp_path / "bulletin.pdf"
+    env = dict(os.environ, PRECINCT_PASSWORD="clerk-password", QT_QPA_PLATFORM="offscreen",
+               QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu")
+    proc = subprocess.run(
+        [sys.executable, "-m", "precinct_console", "bulletin", "--db", db_url, "--week", "2026-W47",
+         "--out", str(out), "--user", "neiqin"],
+        capture_output=True, text=True, env=env, timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes()[:5] == b"%PDF-"
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    assert doc.load(str(out)) == QPdfDocument.Error.None_
+    assert doc.pageCount() >= 1
+    text = "".join(doc.getAllText(p).text() for p in range(doc.pageCount()))
+    assert "警情周通报" in text and "1-3-5" in text
+    doc.close()

@@ -1,0 +1,62 @@
+"""Statistics and bulletin panels: figures drawn from the real services, charts saved as PNG,
+the bulletin shown in QtWebEngine and saved as PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtGui import QImage
+
+from precinct_console.config import Settings
+from precinct_console.domain.permissions import Role
+from precinct_console.ui.context import AppContext
+
+
+def app_for(ctx, tmp_path) -> AppContext:
+    app = AppContext(ctx, Settings(export_folder=str(tmp_path / "exports")))
+    app.notes = []  # type: ignore[attr-defined]
+    app.notified.connect(lambda text, level: app.notes.append((level, text)))  # type: ignore[attr-defined]
+    return app
+
+
+def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, make_ctx, tmp_path):
+    from precinct_console.ui.stats.panel import StatisticsPanel
+
+    panel = StatisticsPanel(app_for(make_ctx(Role.STATION_CHIEF), tmp_path))
+    qtbot.addWidget(panel)
+    panel.day.setDate(date(2026, 11, 18))
+    qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
+    assert "<b>7</b> incidents" in panel.summary.text() and "1分钟出警 83.3%" in panel.summary.text()
+    assert "上升600.0%" in panel.summary.text()
+    panel.resize(1400, 900)
+    saved = panel.save_all(tmp_path / "charts")
+    assert [p.name for p in saved] == [f"{k}_2026-W47.png" for k in
+                                      ("by_day", "by_hour", "by_category", "compliance", "units", "officers")]
+    image = QImage(str(saved[0]))
+    assert not image.isNull() and image.width() > 200
+    panel.kind.setCurrentIndex(panel.kind.findData("month"))
+    qtbot.waitUntil(lambda: panel.stats.period.slug == "2026-11", timeout=10_000)
+    assert len(panel.stats.by_day) == 30
+
+
+@pytest.mark.qt_log_ignore(".*")  # Chromium's GPU probing on a headless machine
+def test_bulletin_panel_shows_the_week_and_saves_pdf_and_html(qtbot, seeded, make_ctx, tmp_path):
+    from precinct_console.ui.bulletin.panel import BulletinPanel
+
+    app = app_for(make_ctx(Role.STATION_CHIEF), tmp_path)
+    panel = BulletinPanel(app)  # deleted at the end, not by qtbot: see there
+    panel.day.setDate(date(2026, 11, 20))
+    qtbot.waitUntil(lambda: "2026年第47周" in panel.html, timeout=15_000)
+    assert "2026-W47" in panel.week_label.text()
+    html = tmp_path / "b.html"
+    panel.save_html(str(html))
+    assert "本周共接报警情 <b>7</b> 起" in html.read_text(encoding="utf-8")
+    pdf = tmp_path / "b.pdf"
+    qtbot.wait(500)  # let the page finish laying out before printing
+    panel.save_pdf(str(pdf))
+    qtbot.waitUntil(lambda: any("b.pdf" in text for _level, text in app.notes), timeout=30_000)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    # Delete the web view now: a page alive when QtWebEngine's profile goes at exit is an error.
+    with qtbot.waitSignal(panel.destroyed, timeout=5_000):
+        panel.deleteLater()

@@ -1,0 +1,143 @@
+"""Response alerts across a simulated clock, their audited acknowledgement, and the handover."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from precinct_console.domain.errors import PermissionDenied, ValidationError
+from precinct_console.domain.permissions import Role
+from precinct_console.services import alerts, handover
+from precinct_console.services import incidents as inc
+from precinct_console.storage.models import Alert, AuditEntry, Task
+
+from .incident_fixtures import add_units, seat
+
+
+def draft(**kw) -> inc.IncidentDraft:
+    base = {"channel": "110", "category_code": "0202", "address": "城关路12号"}
+    return inc.IncidentDraft(**{**base, **kw})
+
+
+def test_alerts_rise_once_per_target_and_level_as_the_clock_runs(db, make_ctx, clock):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    v = inc.intake_incident(duty, draft())
+    clock.advance(seconds=30)
+    assert alerts.evaluate_alerts(duty) == []
+    clock.advance(seconds=20)  # 50 s: the 1-minute target is past 80 %
+    raised = alerts.evaluate_alerts(duty)
+    assert [(a.target, a.level) for a in raised] == [("on_way", "near")]
+    assert raised[0].incident_number == v.number and v.number in raised[0].message
+    assert alerts.evaluate_alerts(duty) == []  # idempotent: nothing new
+    # Another seat checking at the same moment raises nothing twice.
+    assert alerts.evaluate_alerts(seat(duty, "seat-2")) == []
+    clock.advance(seconds=11)
+    assert [(a.target, a.level) for a in alerts.evaluate_alerts(duty)] == [("on_way", "breach")]
+    clock.advance(minutes=10)
+    levels = sorted((a.target, a.level) for a in alerts.evaluate_alerts(duty))
+    # A seat that was off while the timer passed near raises just the breach.
+    assert levels == [("on_scene", "breach"), ("reinforcement", "breach")]
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Alert)) == 4
+
+
+def test_acknowledgement_is_audited_and_not_repeated(db, make_ctx, clock):
+    duty = make_ctx(Role.DUTY_OFFICER, "duty.li")
+    inc.intake_incident(duty, draft())
+    clock.advance(minutes=2)
+    alert = alerts.evaluate_alerts(duty)[0]
+    assert [a.id for a in alerts.list_alerts(duty)] == [alert.id]
+    with pytest.raises(PermissionDenied):
+        alerts.acknowledge_alert(make_ctx(Role.VIEWER), alert.id)
+    acked = alerts.acknowledge_alert(duty, alert.id)
+    assert acked.acknowledged_at == clock.now and acked.acknowledged_by == "duty.li"
+    assert alerts.list_alerts(duty) == []
+    with pytest.raises(ValidationError, match="already acknowledged by duty.li"):
+        alerts.acknowledge_alert(duty, alert.id)
+    with db.sessions() as s:
+        entry = s.scalars(sa.select(AuditEntry).where(AuditEntry.action == "alert.acknowledge")).one()
+        assert (entry.username, entry.workstation, entry.entity_id) == ("duty.li", "seat-1", alert.id)
+
+
+def test_handled_incidents_raise_no_more_unit_alerts(db, make_ctx, clock):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    v = inc.intake_incident(duty, draft(category_code="0705"))
+    clock.advance(seconds=30)
+    inc.advance_incident(duty, v.id, "handled")
+    clock.advance(minutes=30)
+    assert alerts.evaluate_alerts(duty) == []
+
+
+def test_handover_lists_open_incidents_breaches_tasks_and_is_signed_by_two_officers(
+        db, make_ctx, station, clock):
+    ids = add_units(db, station.id, [("巡1", "car", 0.003)])
+    out = make_ctx(Role.DUTY_OFFICER, "duty.out")
+    incoming = make_ctx(Role.DUTY_OFFICER, "duty.in")
+    start = clock.now
+    quick = inc.intake_incident(out, draft(category_code="0705", address="东街"))
+    inc.dispatch_unit(out, quick.id, ids["巡1"])
+    clock.advance(seconds=30)
+    inc.advance_incident(out, quick.id, "set_off")
+    clock.advance(seconds=60)
+    inc.advance_incident(out, quick.id, "arrived")
+    inc.advance_incident(out, quick.id, "handled")
+    inc.advance_incident(out, quick.id, "closed")
+    late = inc.intake_incident(out, draft(priority=1))
+    with db.sessions() as s:
+        s.add(Task(station_id=station.id, number="T1", title="回访王女士", status="sent",
+                   created_at=clock.now, sign_due_at=clock.now + timedelta(minutes=30),
+                   feedback_due_at=clock.now + timedelta(hours=24)))
+        s.commit()
+    clock.advance(hours=2)
+    report = handover.build_handover(out, start, clock.now, notes="注意城关路")
+    c = report.content
+    assert c["received"] == 2 and c["closed"] == 1
+    assert [o["number"] for o in c["open_incidents"]] == [late.number]
+    assert {b["number"] for b in c["breaches"]} == {late.number}
+    assert [t["title"] for t in c["pending_tasks"]] == ["回访王女士"] and c["pending_tasks"][0]["overdue"]
+    assert any("一级警情" in n["why"] for n in c["notable"])
+    text = handover.handover_text(report)
+    assert late.number in text and "回访王女士" in text and "交班人：（未签）" in text
+    with pytest.raises(ValidationError, match="outgoing officer signs first"):
+        handover.sign_handover(incoming, report.id, "incoming")
+    signed = handover.sign_handover(out, report.id, "outgoing")
+    with pytest.raises(ValidationError, match="someone else"):
+        handover.sign_handover(out, report.id, "incoming")
+    done = handover.sign_handover(incoming, report.id, "incoming", expected_version=signed.version)
+    assert done.complete and (done.outgoing_by, done.incoming_by) == ("duty.out", "duty.in")
+    with pytest.raises(ValidationError, match="already signed"):
+        handover.build_handover(out, start, clock.now - timedelta(hours=2) + timedelta(hours=2))
+    assert [h.id for h in handover.list_handovers(out)] == [report.id]
+
+
+def test_two_seats_evaluating_at_the_same_moment_raise_each_alert_once(db, make_ctx, clock):
+    import threading
+
+    duty = make_ctx(Role.DUTY_OFFICER)
+    for i in range(5):
+        inc.intake_incident(duty, draft(address=f"北街{i}号"))
+    clock.advance(seconds=150)
+    seats = [seat(duty, "seat-1"), seat(duty, "seat-2")]
+    raised: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def check(ctx):
+        try:
+            start.wait()
+            raised.extend(a.id for a in alerts.evaluate_alerts(ctx))
+        except BaseException as exc:  # reported on the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=check, args=(c,)) for c in seats]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    # Five incidents, each with the 1-minute target breached and the 3-minute one near.
+    assert len(raised) == len(set(raised)) == 10
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Alert)) == 10

@@ -1,0 +1,199 @@
+"""The demo precinct: realistic, deterministic, fast, and never over real data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import shapely
+import sqlalchemy as sa
+from shapely.geometry import shape
+
+from precinct_console.demo import DEMO_PASSWORD, DemoRefused, build_demo
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.services import accounts
+from precinct_console.storage.database import Database
+from precinct_console.storage.models import (
+    AuditEntry,
+    ChangeRecord,
+    Dispatch,
+    Grid,
+    GridPerson,
+    Incident,
+    IncidentCounter,
+    IncidentEvent,
+    KeySite,
+    Officer,
+    PatrolZone,
+    Post,
+    RosterEntry,
+    Station,
+    Task,
+    Unit,
+    User,
+)
+
+
+def _count(db: Database, model: type, *where: object) -> int:
+    with db.sessions() as s:
+        return int(s.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0)
+
+
+def test_demo_precinct_is_a_realistic_city_station(db, clock):
+    now = clock()
+    summary = build_demo(db, seed=3, days=90, now=now)
+    assert summary.seconds < 30  # a few seconds on a normal machine; generous under CI load
+    with db.sessions() as s:
+        station = s.scalar(sa.select(Station))
+        assert station.is_demo and station.name == "城关派出所" and station.branch == "示范分局"
+        grids = s.scalars(sa.select(Grid)).all()
+        by_level = Counter(g.level for g in grids)
+        assert by_level[1] == 4
+        assert 16 <= by_level[2] <= 24
+        assert 200 <= by_level[3] <= 500
+        shapes = {g.id: shape(g.geometry) for g in grids}
+        for g in grids:
+            geom = shapes[g.id]
+            assert geom.is_valid and g.area_m2 > 0
+            if g.parent_id is not None:
+                # Children tile their parent: inside it up to float noise (~1 mm).
+                assert shapes[g.parent_id].buffer(1e-8).contains(geom), g.code
+        # Micro grids never overlap each other.
+        micro = [shapes[g.id] for g in grids if g.level == 3]
+        total = sum(m.area for m in micro)
+        union = shapely.union_all(micro)
+        assert union.area == pytest.approx(total, rel=1e-6)
+        officers = s.scalars(sa.select(Officer)).all()
+        assert 40 <= len(officers) <= 60
+        assert {o.kind for o in officers} == {"officer", "auxiliary"}
+        assert all(o.phone.startswith("1") and len(o.phone) == 11 for o in officers)
+        assert s.scalar(sa.select(sa.func.count(Post.id)).where(Post.kind == "post")) >= 2
+        assert s.scalar(sa.select(sa.func.count(Post.id)).where(Post.kind == "police_room")) >= 2
+        kinds = set(s.scalars(sa.select(KeySite.kind)))
+        assert {"school", "hospital", "bank", "market", "transport"} <= kinds
+        zones = Counter(s.scalars(sa.select(PatrolZone.kind)))
+        assert zones["patrol"] == 20 and zones["key_zone"] >= 2  # 4 areas + 16 small zones
+        assert {u.kind for u in s.scalars(sa.select(Unit))} >= {"car", "motorbike", "foot", "ebike"}
+        roles = Counter(s.scalars(sa.select(GridPerson.role)))
+        assert roles["grid_worker"] == by_level[3] and roles["community_officer"] > 0
+        assert s.scalar(sa.select(sa.func.count(RosterEntry.id))) > 500
+        # The follow-up desk is seeded too: a catalogue, tasks at every stage, disputes.
+        assert summary.tasks > 0 and summary.disputes > 0
+        statuses = set(s.scalars(sa.select(Task.status)))
+        assert {"closed", "signed"} <= statuses
+
+        incidents = s.execute(sa.select(Incident.category_code, Incident.received_at, Incident.channel,
+                                        Incident.grid_id, Incident.arrived_at)).all()
+    n = len(incidents)
+    assert summary.incidents == n
+    assert 90 * 50 <= n <= 90 * 120
+    tops = Counter(r.category_code[:2] for r in incidents)
+    assert (tops["06"] + tops["07"]) / n > 0.5  # disputes and help requests: over half
+    assert Counter(r.channel for r in incidents).most_common(1)[0][0] == "110"
+    assert all(now - timedelta(days=90) <= r.received_at <= now for r in incidents)
+    assert sum(r.grid_id is None for r in incidents) == 0
+    per_day = Counter(r.received_at.astimezone(CHINA_TZ).date() for r in incidents)
+    full_days = sorted(per_day)[1:-1]
+    assert all(50 <= per_day[d] <= 120 for d in full_days)
+    hours = Counter(r.received_at.astimezone(CHINA_TZ).hour for r in incidents)
+    assert hours[4] * 3 < hours[20]  # quiet before dawn, busy in the evening
+    # Most dispatched incidents are reached within ten minutes, and some breach five.
+    reached = [(r.arrived_at - r.received_at).total_seconds() for r in incidents if r.arrived_at]
+    assert sum(t <= 600 for t in reached) / len(reached) > 0.8
+    assert sum(t > 300 for t in reached) > 0
+    assert _count(db, IncidentEvent) > 5 * n
+    assert _count(db, Dispatch) > 0.8 * n
+
+
+def test_demo_users_sign_in_and_the_build_is_announced(db, clock):
+    summary = build_demo(db, seed=1, days=3, now=clock())
+    for username in ("admin", "duty", "chief", "clerk", "sim"):
+        actor = accounts.authenticate(db, username, DEMO_PASSWORD, "seat-1", clock())
+        assert actor.station_id == summary.station_id
+    with db.sessions() as s:
+        roles = dict(s.execute(sa.select(User.username, User.role)).all())
+        assert roles["duty"] == "duty_officer" and roles["chief"] == "station_chief"
+        audit = s.scalar(sa.select(AuditEntry).where(AuditEntry.action == "demo.load"))
+        assert audit.after["incidents"] == summary.incidents
+        feed = {r.entity for r in s.scalars(sa.select(ChangeRecord))}
+        assert {"incident", "unit", "grid"} <= feed
+        # Numbering continues after the demo: counters hold each day's last number.
+        last = s.scalar(sa.select(Incident.number).order_by(Incident.received_at.desc()).limit(1))
+        day, seq = last.split("-")
+        assert s.get(IncidentCounter, (summary.station_id, day)).last == int(seq)
+
+
+def test_same_seed_gives_the_same_precinct(tmp_path, sqlite_template, clock):
+    import shutil
+
+    def build(name: str, seed: int) -> tuple[object, list[tuple[object, ...]], list[object]]:
+        path = tmp_path / f"{name}.sqlite3"
+        shutil.copy(sqlite_template, path)
+        db = Database.open(f"sqlite:///{path}")
+        summary = build_demo(db, seed=seed, days=5, now=clock())
+        with db.sessions() as s:
+            first = s.execute(sa.select(Incident.number, Incident.category_code, Incident.lon,
+                                        Incident.lat, Incident.address, Incident.caller_phone)
+                              .order_by(Incident.id).limit(30)).all()
+            geoms = list(s.scalars(sa.select(Grid.geometry).order_by(Grid.id)))
+        db.dispose()
+        return summary, [tuple(r) for r in first], geoms
+
+    a, a_rows, a_geoms = build("a", 7)
+    b, b_rows, b_geoms = build("b", 7)
+    _c, c_rows, _ = build("c", 8)
+    counts = ("incidents", "events", "dispatches", "micro_grids", "officers", "open_incidents")
+    assert [getattr(a, k) for k in counts] == [getattr(b, k) for k in counts]
+    assert a_rows == b_rows and a_geoms == b_geoms
+    assert a_rows != c_rows
+
+
+def test_demo_refuses_a_database_with_real_data(db, station, clock):
+    with pytest.raises(DemoRefused, match="real data"):
+        build_demo(db, days=2, now=clock())
+    assert _count(db, Grid) == 0 and _count(db, Incident) == 0
+    with db.sessions() as s:
+        assert s.scalar(sa.select(Station.name)) == station.name
+
+
+def test_demo_replaces_an_earlier_demo_and_keeps_the_audit_trail(db, clock):
+    first = build_demo(db, seed=1, days=4, now=clock())
+    clock.advance(hours=1)
+    second = build_demo(db, seed=2, days=2, now=clock())
+    assert second.replaced and second.station_id == first.station_id
+    assert _count(db, Incident) == second.incidents
+    assert _count(db, User, User.username == "duty") == 1
+    assert _count(db, AuditEntry, AuditEntry.action == "demo.load") == 2
+    assert _count(db, Grid, Grid.level == 3) == second.micro_grids
+
+
+def test_demo_verb_builds_and_prints_the_users(sqlite_url, capsys):
+    from precinct_console.cli import main
+
+    assert main(["demo", "--db", sqlite_url, "--days", "2", "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "城关派出所" in out and "demo1234" in out and "duty" in out
+    assert main(["demo", "--db", sqlite_url, "--days", "0"]) == 1
+
+
+def test_bulk_history_adds_closed_and_open_incidents_numbered_after_the_demo(db, clock):
+    from precinct_console.demo.bulk import bulk_history
+
+    summary = build_demo(db, seed=1, days=2, now=clock())
+    before = _count(db, Incident)
+    open_before = _count(db, Incident, Incident.closed_at.is_(None))
+    bulk = bulk_history(db, summary.station_id, 3000, 40, clock(), days=30)
+    assert bulk.incidents == 3000 and bulk.open_incidents == 40
+    assert _count(db, Incident) == before + 3040
+    assert _count(db, Incident, Incident.closed_at.is_(None)) == open_before + 40
+    with db.sessions() as s:
+        numbers = list(s.scalars(sa.select(Incident.number)))
+        assert len(numbers) == len(set(numbers))
+        oldest = s.scalar(sa.select(sa.func.min(Incident.received_at)))
+        assert oldest >= clock() - timedelta(days=31)
+        closed = s.scalars(sa.select(Incident).where(Incident.closed_at.is_not(None),
+                                                     Incident.content == "").limit(50)).all()
+        assert len(closed) == 50
+        assert all(i.received_at < i.dispatched_at < i.arrived_at < i.closed_at for i in closed)
+        assert _count(db, IncidentEvent, IncidentEvent.username == "bulk-history") >= 40

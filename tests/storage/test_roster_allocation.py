@@ -1,0 +1,217 @@
+"""Roster and allocation services: rule checks, copy week, swap, proposals, decisions, orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
+from precinct_console.domain.permissions import Role
+from precinct_console.services import allocation, roster, units
+from precinct_console.storage.models import ChangeRecord, Grid, Incident, PatrolZone, Post
+
+
+def _square(lon: float, lat: float, d: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
+                                                [lon, lat + d], [lon, lat]]]}
+
+
+def _town(db, station, clock, n: int = 8):
+    """An n x n block of micro grids, two posts, one patrol zone, incidents on two hot spots."""
+    d = 0.004
+    with db.sessions() as s:
+        grids = []
+        for i in range(n * n):
+            lon, lat = 116.38 + (i % n) * d, 39.89 + (i // n) * d
+            g = Grid(station_id=station.id, code=f"MG{i:03d}", name=f"微网格{i}", level=3,
+                     geometry=_square(lon, lat, d), area_m2=150_000.0,
+                     centroid_lon=lon + d / 2, centroid_lat=lat + d / 2)
+            s.add(g)
+            grids.append(g)
+        s.add_all([
+            Post(station_id=station.id, code="P1", name="火车站警务站", lon=116.386, lat=39.896),
+            Post(station_id=station.id, code="P2", name="学府警务室", kind="police_room",
+                 lon=116.405, lat=39.915),
+            PatrolZone(station_id=station.id, code="Z1", name="夜市巡区", geometry=_square(116.38, 39.89, 0.016),
+                       centroid_lon=116.388, centroid_lat=39.898),
+        ])
+        s.flush()
+        hot = [grids[9], grids[50]]
+        k = 0
+        for day in range(1, 40):
+            for g in hot:
+                for h in (10, 15, 21):
+                    k += 1
+                    at = clock() - timedelta(days=day, hours=h)
+                    s.add(Incident(station_id=station.id, number=f"T{k:05d}", channel="110",
+                                   category_code="06", status="closed", received_at=at,
+                                   lon=g.centroid_lon, lat=g.centroid_lat, grid_id=g.id,
+                                   arrived_at=at + timedelta(minutes=6)))
+        s.commit()
+
+
+@pytest.fixture
+def chief(make_ctx):
+    return make_ctx(Role.STATION_CHIEF)
+
+
+def _crew(chief, shift_id):
+    a = roster.add_officer(chief, "031001", "张伟")
+    b = roster.add_officer(chief, "F0301", "王芳", kind="auxiliary")
+    c = roster.add_officer(chief, "031002", "李强")
+    u1 = roster.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
+    u2 = roster.add_unit(chief, "巡逻二车", "car", 116.40, 39.91)
+    roster.assign(chief, shift_id, a.id, unit_id=u1)
+    roster.assign(chief, shift_id, b.id, unit_id=u1)
+    roster.assign(chief, shift_id, c.id, unit_id=u2)
+    return (a, b, c), (u1, u2)
+
+
+def test_roster_view_names_violations_as_the_chief_plans(db, chief, clock):
+    start = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)
+    day = roster.add_shift(chief, "白班", start, start + timedelta(hours=8), min_staff=3)
+    mid = roster.add_shift(chief, "中班", start + timedelta(hours=8), start + timedelta(hours=16))
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    roster.assign(chief, day.id, zhang.id)
+    roster.assign(chief, mid.id, zhang.id)
+    roster.add_absence(chief, zhang.id, "training", start + timedelta(hours=10),
+                       start + timedelta(hours=12), "防爆培训")
+    view = roster.roster_view(chief, date(2026, 11, 23), date(2026, 11, 29))
+    rules = sorted({v.rule for v in view.violations})
+    assert rules == ["absence", "min_staff", "rest"]
+    msgs = " | ".join(v.message for v in view.violations)
+    assert "白班 11-23 08:30–16:30: 1 officer(s) on duty, the shift needs at least 3" in msgs
+    assert "张伟（031001） is on training (防爆培训)" in msgs
+    assert len(view.days) == 7 and len(view.shifts) == 2
+
+
+def test_a_duplicate_entry_and_bad_duty_are_refused_and_nothing_written(db, chief):
+    start = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    o = roster.add_officer(chief, "031001", "张伟")
+    roster.assign(chief, sh.id, o.id)
+    with pytest.raises(ValidationError, match="张伟 is already on this shift"):
+        roster.assign(chief, sh.id, o.id)
+    with pytest.raises(ValidationError, match="field 'duty'"):
+        roster.assign(chief, sh.id, o.id, duty="napping")
+    view = roster.roster_view(chief, date(2026, 11, 23), date(2026, 11, 23))
+    assert len(view.entries) == 1
+
+
+def test_copy_week_and_swap_shifts(db, chief):
+    mon = datetime(2026, 11, 16, 8, 30, tzinfo=CHINA_TZ)
+    s1 = roster.add_shift(chief, "值班", mon, mon + timedelta(hours=24))
+    s2 = roster.add_shift(chief, "值班", mon + timedelta(days=2), mon + timedelta(days=3))
+    a = roster.add_officer(chief, "031001", "张伟")
+    b = roster.add_officer(chief, "031002", "李强")
+    ea = roster.assign(chief, s1.id, a.id)
+    eb = roster.assign(chief, s2.id, b.id)
+    roster.swap_entries(chief, ea.id, ea.version, eb.id, eb.version)
+    view = roster.roster_view(chief, date(2026, 11, 16), date(2026, 11, 22))
+    assert {(e.shift_id, e.officer_name) for e in view.entries} == {(s1.id, "李强"), (s2.id, "张伟")}
+    with pytest.raises(ConflictError):  # a seat holding the old version cannot overwrite
+        roster.swap_entries(chief, ea.id, ea.version, eb.id, eb.version)
+    made = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
+    assert len(made) == 2
+    nxt = roster.roster_view(chief, date(2026, 11, 23), date(2026, 11, 29))
+    assert sorted(s.starts_at for s in nxt.shifts) == [mon + timedelta(days=7), mon + timedelta(days=9)]
+    assert roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23)) == []  # idempotent
+
+
+def test_only_the_chief_edits_the_roster(make_ctx):
+    with pytest.raises(PermissionDenied):
+        roster.add_officer(make_ctx(Role.DUTY_OFFICER), "1", "x")
+
+
+def test_pattern_makes_holiday_aware_shifts(db, chief):
+    pid = roster.add_pattern(chief, "四班三运转", "four_three", {"min_staff": 4, "holiday_extra_staff": 2})
+    made = roster.make_shifts(chief, pid, date(2026, 9, 30), date(2026, 10, 1))
+    assert len(made) == 6
+    assert [s.min_staff for s in made] == [4, 4, 4, 6, 6, 6]
+    assert made[3].day.holiday_zh == "国庆节"
+    assert roster.make_shifts(chief, pid, date(2026, 9, 30), date(2026, 10, 1)) == []
+
+
+def test_proposed_plan_accepted_becomes_orders_on_board_and_feed(db, station, chief, clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    (_a, _b, _c), (u1, u2) = _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    assert plan.status == "proposed" and plan.figures["status"] == "optimal"
+    assert {a["unit_id"] for a in plan.assignments} == {u1, u2}
+    assert 0 < plan.once_share <= 1
+    assert allocation.patrol_orders(chief, start + timedelta(hours=2)) == []
+    with db.sessions() as s:
+        last_feed = s.scalar(sa.select(sa.func.max(ChangeRecord.id)))
+    accepted = allocation.decide_plan(chief, plan.id, plan.version, "accept", note="按计划执行")
+    assert accepted.status == "accepted" and accepted.decided_by == chief.actor.username
+    assert accepted.change.ids("unit") == {u1, u2}
+    with db.sessions() as s:
+        feed = s.execute(sa.select(ChangeRecord.entity, ChangeRecord.entity_id)
+                         .where(ChangeRecord.id > last_feed)).all()
+    assert ("patrol_plan", plan.id) in feed and ("unit", u1) in feed and ("unit", u2) in feed
+    orders = allocation.patrol_orders(chief, start + timedelta(hours=2))
+    assert {o.unit_id for o in orders} == {u1, u2}
+    assert all(o.point_name for o in orders)
+    # The unit board shows the crews rostered on the running shift.
+    clock.advance(hours=2)
+    board = {r.id: r for r in units.list_units(chief)}
+    assert board[u1].crew == ("张伟", "王芳")
+
+
+def test_chief_edits_a_plan_and_figures_are_rescored(db, station, chief, clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _, (u1, _u2) = _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    with pytest.raises(ValidationError, match="'post:999' is not a candidate point"):
+        allocation.decide_plan(chief, plan.id, plan.version, "accept", assignments={u1: "post:999"})
+    assert allocation.get_plan(chief, plan.id).status == "proposed"  # nothing written
+    keys = [c[0] for c in allocation.plan_drawing(chief, plan.id).candidates]
+    other = next(k for k in keys if k != next(a["point_key"] for a in plan.assignments
+                                              if a["unit_id"] == u1))
+    edited = allocation.decide_plan(chief, plan.id, plan.version, "accept", assignments={u1: other})
+    assert edited.figures["edited"] is True
+    assert edited.figures["objective"] <= plan.figures["objective"] + 1e-4  # the proposal was optimal
+    assert next(a for a in edited.assignments if a["unit_id"] == u1)["point_key"] == other
+
+
+def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, station, chief, clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _crew(chief, sh.id)
+    p1 = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+    p2 = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    allocation.decide_plan(chief, p1.id, p1.version, "accept")
+    allocation.decide_plan(chief, p2.id, p2.version, "accept")
+    assert allocation.get_plan(chief, p1.id).status == "superseded"
+    first, last = clock() - timedelta(days=30), clock()
+    cmp = allocation.compare_plans(chief, p1.id, p2.id, first, last)
+    assert cmp.replay_a.incidents == cmp.replay_b.incidents > 0
+    assert cmp.replay_b.actual_within[2] == 0.0  # every real arrival took 6 minutes
+    assert cmp.replay_b == allocation.replay_plan(chief, p2.id, first, last)  # deterministic
+
+
+def test_duty_officer_may_propose_but_not_decide(db, station, make_ctx, clock):
+    _town(db, station, clock)
+    chief = make_ctx(Role.STATION_CHIEF)
+    roster.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
+    duty = make_ctx(Role.DUTY_OFFICER)
+    plan = allocation.propose_plan(duty, method="greedy")
+    assert any("no crews are rostered" in n for n in plan.notes)
+    with pytest.raises(PermissionDenied):
+        allocation.decide_plan(duty, plan.id, plan.version, "accept")
+
+
+def test_demand_accuracy_report(db, station, chief, clock):
+    _town(db, station, clock)
+    report = allocation.demand_accuracy(chief, weeks=3)
+    assert len(report.rows) == 3
+    assert report.hit_rate == pytest.approx(1.0)  # two hot cells hold every incident
+    assert report.pai > 5

@@ -1,0 +1,65 @@
+"""The live 110 simulator: calls and units through the real services, with audit and change feed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from precinct_console.demo import build_demo
+from precinct_console.demo.simulator import SimulationRefused, Simulator
+from precinct_console.domain.permissions import Role
+from precinct_console.storage.database import Database
+from precinct_console.storage.models import AuditEntry, ChangeRecord, Incident, IncidentEvent, Unit
+
+
+def test_simulated_shift_takes_calls_sends_units_and_closes_incidents(db, clock):
+    summary = build_demo(db, seed=2, days=2, now=clock())
+    with db.sessions() as s:
+        before = s.scalar(sa.select(sa.func.max(Incident.id)))
+    sim = Simulator(db, per_hour=40, speed=30, seed=5, clock=clock, position_every_s=2.0)
+    # Two real minutes at 30x: one simulated hour. The clock is moved, never slept on.
+    for _ in range(240):
+        sim.step()
+        clock.advance(seconds=0.5)
+    stats = sim.stats
+    assert stats.incidents >= 15 and stats.dispatches >= 10 and stats.positions > 0
+    with db.sessions() as s:
+        new = s.scalars(sa.select(Incident).where(Incident.id > before)).all()
+        assert len(new) == stats.incidents
+        assert all(i.station_id == summary.station_id and i.grid_id is not None for i in new)
+        assert any(i.status == "closed" for i in new)
+        assert any(i.arrived_at is not None for i in new)
+        steps = set(s.scalars(sa.select(IncidentEvent.kind).where(IncidentEvent.username == "sim")))
+        assert {"received", "dispatched", "signed", "set_off", "arrived", "handled", "fed_back",
+                "closed"} <= steps
+        feed = s.execute(sa.select(ChangeRecord.entity, ChangeRecord.action)
+                         .where(ChangeRecord.username == "sim")).all()
+        assert ("incident", "created") in feed and ("unit", "moved") in feed
+        assert s.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
+            AuditEntry.username == "sim", AuditEntry.action == "incident.create")) == stats.incidents
+        # Handling released the units: they head back (or take the next call on the way).
+        unit_states = [a["status"] for a in s.scalars(sa.select(AuditEntry.after).where(
+            AuditEntry.username == "sim", AuditEntry.entity == "unit")) if a and "status" in a]
+        assert "returning" in unit_states and "en_route" in unit_states
+        assert s.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.lon.is_(None))) == 0
+
+
+def test_simulator_never_feeds_a_real_station(db, make_ctx):
+    make_ctx(Role.DUTY_OFFICER, username="sim")
+    with pytest.raises(SimulationRefused, match="not a demo station"):
+        Simulator(db)
+
+
+def test_surge_verb_feeds_calls_at_the_given_rate(sqlite_url, capsys):
+    from precinct_console.cli import main
+
+    db = Database.open(sqlite_url)
+    build_demo(db, days=1)
+    db.dispose()
+    assert main(["simulate", "--db", sqlite_url, "--per-second", "10", "--duration", "2",
+                 "--seed", "3"]) == 0
+    stats = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert 10 <= stats["incidents"] <= 25 and stats["dispatches"] == 0
+    assert main(["simulate", "--db", sqlite_url, "--speed", "0"]) == 1

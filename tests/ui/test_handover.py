@@ -1,0 +1,55 @@
+"""Handover: the report lists the shift's open incidents and breaches, two officers sign, a PDF prints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from precinct_console.config import Settings
+from precinct_console.services import accounts
+from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.handover.dialog import HandoverDialog, _qdt, default_shift
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def test_default_shift_is_the_24_hours_up_to_the_handover():
+    start, end = default_shift(datetime(2026, 11, 20, 0, 45, tzinfo=UTC))  # 08:45 China time
+    assert (start.hour, start.day, end.hour, end.minute, end.day) == (8, 19, 8, 30, 20)
+    start, end = default_shift(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # 20:00: shift running
+    assert (end.day, end.hour) == (21, 8)
+
+
+def test_report_is_compiled_signed_by_both_officers_and_saved_as_pdf(qtbot, make_ctx, clock, tmp_path):
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0202", address="夜市路口",
+                                           lon=116.401, lat=39.901))
+    accounts.add_user(make_ctx("admin"), "duty.li", "incoming-pass", "duty_officer", display_name="李警官")
+    clock.advance(minutes=10)
+    dialog = HandoverDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.end.setDateTime(_qdt(clock()))  # the shift up to now (the incident came at 09:00)
+    dialog.compile()
+    qtbot.waitUntil(lambda: dialog.view is not None, timeout=10000)
+    text = dialog.report.toPlainText()
+    assert "未结警情（1）" in text and "夜市路口" in text
+    assert "超时（" in text and "超时（0）" not in text  # the fight was never dispatched
+    assert not dialog.sign_in.isEnabled()
+    dialog.notes.setPlainText("夜市路口警情待增援")
+    dialog.sign_outgoing()
+    qtbot.waitUntil(lambda: dialog.view.outgoing_signed_at is not None, timeout=10000)
+    assert dialog.notes.isReadOnly() and dialog.view.notes == "夜市路口警情待增援"
+    dialog.sign_incoming("duty.li", "wrong")
+    qtbot.waitUntil(lambda: dialog.state.text().startswith("✖"), timeout=10000)
+    assert "wrong user name or password" in dialog.state.text()
+    dialog.sign_incoming("duty.li", "incoming-pass")
+    qtbot.waitUntil(lambda: dialog.view.complete, timeout=10000)
+    assert dialog.view.incoming_by == "李警官"
+    assert "接班人：李警官" in dialog.report.toPlainText()
+    pdf = dialog.save_pdf(tmp_path / "handover.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 5000
+    app.runner.wait(5000)

@@ -1,0 +1,108 @@
+"""Intake by keyboard alone: category by pinyin, address completion, repeat warning and linking."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+
+from precinct_console.config import Settings
+from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.intake.dialog import IntakeDialog
+
+# The address completer is a popup; the offscreen platform cannot raise it or grab the keyboard.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+@pytest.fixture
+def app(qtbot, make_ctx):
+    ctx = AppContext(make_ctx("duty_officer"), Settings())
+    yield ctx
+    ctx.runner.wait(10000)
+
+
+def open_dialog(qtbot, app):
+    dialog = IntakeDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.category.setFocus()
+    return dialog
+
+
+def type_into(qtbot, widget, text):
+    """Typed as an officer would: ASCII by keys, Chinese committed by the input method."""
+    widget.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_a_call_is_taken_in_from_the_keyboard_alone(qtbot, app):
+    dialog = open_dialog(qtbot, app)
+    changes = []
+    app.changed.connect(changes.append)
+    # Pinyin initials of 家庭纠纷, then Tab takes the top match and moves on.
+    qtbot.keyClicks(dialog.category, "jtjf")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    assert dialog.category.category.code == "0601"
+    assert dialog.priority.currentData() == 2
+    type_into(qtbot, dialog.address, "城关镇解放路12号")
+    type_into(qtbot, dialog.caller_name, "王女士")
+    type_into(qtbot, dialog.caller_phone, "13800138000")
+    type_into(qtbot, dialog.content, "夫妻吵架，摔东西")
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    view = dialog.result_view
+    assert view.category_code == "0601" and view.address == "城关镇解放路12号"
+    assert view.caller_phone == "13800138000" and view.status == "received"
+    assert changes and view.id in changes[-1].ids("incident")
+
+
+def test_a_missing_address_is_named_and_nothing_is_written(qtbot, app):
+    dialog = open_dialog(qtbot, app)
+    dialog.category.setFocus()
+    qtbot.keyClicks(dialog.category, "0202")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    dialog.take_in()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10000)
+    assert "address" in dialog.error.text()
+    assert dialog.result is not None and dialog.result_view is None
+    assert dialog.address.hasFocus()
+
+
+def test_repeat_caller_is_warned_and_the_call_linked_to_the_open_incident(qtbot, app, clock):
+    first = intake_incident(app.ctx, IncidentDraft(
+        channel="110", category_code="0602", address="城关镇幸福小区3栋", caller_phone="13912345678",
+        content="楼上噪音，邻居吵架"))
+    clock.advance(minutes=20)
+    dialog = open_dialog(qtbot, app)
+    type_into(qtbot, dialog.category, "邻里")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    type_into(qtbot, dialog.address, "城关镇幸福小区3栋")
+    type_into(qtbot, dialog.caller_phone, "139 1234 5678")
+    qtbot.waitUntil(lambda: dialog.repeat_box.isVisible(), timeout=10000)
+    assert "一人多警" in dialog.repeat_title.text()
+    assert dialog.repeat_table.item(0, 1).text() == first.number
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result_view.id == first.id
+    assert dialog.result_view.linked_calls == 1
+
+
+def test_past_addresses_complete_and_bring_their_location(qtbot, app):
+    intake_incident(app.ctx, IncidentDraft(
+        channel="110", category_code="0401", address="人民路与中山街交叉口", lon=116.401, lat=39.901))
+    dialog = open_dialog(qtbot, app)
+    type_into(qtbot, dialog.address, "中山街")
+    popup = dialog.address.completer().popup()
+    qtbot.waitUntil(lambda: popup.isVisible(), timeout=10000)
+    assert dialog.address.completer().model().stringList() == ["人民路与中山街交叉口"]
+    dialog.address.completer().activated.emit("人民路与中山街交叉口")
+    assert dialog.location.text() == "116.401000, 39.901000"

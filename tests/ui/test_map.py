@@ -1,0 +1,343 @@
+"""The map panel as a dispatcher uses it: layers and toggles, labels by zoom, live markers, selection
+sync with the board, grid card and notice board, hot spots, search, base image."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from PySide6.QtGui import QImage
+
+from precinct_console.config import Settings
+from precinct_console.domain import geo
+from precinct_console.domain import geo_synthetic as syn
+from precinct_console.domain.changes import Change, ChangeItem
+from precinct_console.domain.permissions import Role
+from precinct_console.services import geometry
+from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+from precinct_console.storage.models import Grid, Unit
+from precinct_console.ui.board.panel import BoardPanel
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.map.panel import MapPanel
+
+pytestmark = [pytest.mark.qt_log_ignore("This plugin does not support"),
+              pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    lon, lat = geo.unproject_xy(x, y, *syn.ORIGIN)
+    return float(lon), float(lat)
+
+
+@pytest.fixture
+def app(db, make_ctx, station, clock):
+    admin = make_ctx(Role.ADMIN)
+    fc = syn.jurisdiction()
+    fc["features"] += syn.key_sites_and_posts()
+    geometry.import_geometry(admin, fc)
+    with db.sessions() as s:
+        for cs, kind, x, y, status in (("城关1号车", "car", -800, 300, "available"),
+                                       ("步巡A", "foot", 100, 100, "on_scene"),
+                                       ("城关9号车", "car", 500, 500, "off_duty")):
+            lon, lat = _lonlat(x, y)
+            s.add(Unit(station_id=station.id, call_sign=cs, kind=kind, home_lon=lon, home_lat=lat,
+                       status=status, status_since=clock()))
+        s.commit()
+    ctx = make_ctx(Role.DUTY_OFFICER, "duty1")
+    application = AppContext(ctx, Settings())
+    yield application
+    application.runner.wait(10000)
+
+
+def take(app: AppContext, x: float, y: float, address: str = "城关路1号", category: str = "0601"):
+    lon, lat = _lonlat(x, y)
+    return intake_incident(app.ctx, IncidentDraft(channel="110", category_code=category, address=address,
+                                                  lon=lon, lat=lat))
+
+
+def settle(qtbot, app: AppContext, panel: MapPanel) -> None:
+    for _ in range(3):
+        app.runner.wait(10000)
+        qtbot.wait(20)
+
+
+def open_map(qtbot, app: AppContext) -> MapPanel:
+    panel = MapPanel(app)
+    qtbot.addWidget(panel)
+    panel.resize(1600, 1000)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.data is not None and panel.state.is_loaded, timeout=10000)
+    settle(qtbot, app, panel)
+    return panel
+
+
+def test_layers_are_batched_per_level_and_fit_the_jurisdiction(qtbot, app):
+    panel = open_map(qtbot, app)
+    c = panel.canvas
+    # One path per level, holding every grid of the level: 4, 16 and 64 closed rings.
+    for level, n in ((1, 4), (2, 16), (3, 64)):
+        path = c.levels[level].path()
+        assert path.elementCount() == n * 5
+    view = c.vb.viewRect()
+    assert view.contains(-2000, -1600) and view.contains(2000, 1600)
+    assert view.width() < 6000  # fitted, not the default range
+    assert len(c.markers["sites"].ids) == 4 and len(c.markers["posts"].ids) == 2
+    # Units on duty are shown with call signs; the off-duty one only when asked for.
+    assert sorted(u.call_sign for u in panel.live.units if u.id in set(c.markers["units"].ids)) == [
+        "城关1号车", "步巡A"]
+    panel.toggles["off_duty"].setChecked(True)
+    assert len(c.markers["units"].ids) == 3
+    # The free units' 1/3/5-minute reach: rings around the one available unit and a summary.
+    assert c.note == ""
+    panel.toggles["reach"].setChecked(True)
+    assert c.reach[0].isVisible() and not c.reach[2].path().isEmpty()
+    assert c.note.startswith("Free units reach") and "5 min" in c.note
+    assert 0 < panel.live.coverage[0] <= panel.live.coverage[1] <= panel.live.coverage[2] <= 1
+
+
+def test_level_toggles_hide_outlines_and_labels_and_are_remembered(qtbot, app):
+    panel = open_map(qtbot, app)
+    panel.toggles["level3"].setChecked(False)
+    assert not panel.canvas.levels[3].isVisible() and not panel.canvas.grid_labels[3].isVisible()
+    assert panel.canvas.levels[2].isVisible()
+    # A click now lands on the small grid (micro grids are hidden).
+    gid = panel.grid_at(-1900, -1500)
+    with app.ctx.db.sessions() as s:
+        assert s.get(Grid, gid).level == 2
+    panel.toggles["incidents"].setChecked(False)
+    assert not panel.canvas.markers["incidents"].item.isVisible()
+    again = MapPanel(app)
+    qtbot.addWidget(again)
+    assert not again.toggles["level3"].isChecked() and not again.toggles["incidents"].isChecked()
+    assert again.toggles["level2"].isChecked()
+
+
+def test_labels_appear_only_when_the_zoom_gives_them_room(qtbot, app):
+    panel = open_map(qtbot, app)
+    c = panel.canvas
+    c.center_on(0, 0, width_m=60_000)  # a whole city on screen: micro grids are specks
+    panel.canvas.grab()
+    assert c.grid_labels[3].drawn == 0 and c.grid_labels[2].drawn == 0
+    c.center_on(0, 0, width_m=4_400)
+    panel.canvas.grab()
+    assert c.grid_labels[1].drawn == 4
+    c.center_on(-1750, -1400, width_m=1_200)  # a few micro grids fill the screen
+    panel.canvas.grab()
+    assert 1 <= c.grid_labels[3].drawn <= 16
+
+
+def test_incidents_update_live_and_breaches_pulse(qtbot, app, clock):
+    panel = open_map(qtbot, app)
+    first = take(app, -1200, 700)
+    app.announce(first.change)
+    qtbot.waitUntil(lambda: first.id in set(panel.canvas.markers["incidents"].ids), timeout=10000)
+    loads = []
+    panel.reload = lambda **kw: loads.append(kw)  # an incident never reloads the static layers
+    second = take(app, 900, -500)
+    app.announce(second.change)
+    qtbot.waitUntil(lambda: second.id in set(panel.canvas.markers["incidents"].ids), timeout=10000)
+    assert loads == []
+    assert second.number in panel.canvas.tips["incidents"][second.id]  # hover text
+    xy = panel.live.incident_xy[second.id]
+    assert xy == pytest.approx((900, -500), abs=1)
+    assert len(panel.canvas.markers["pulse"].ids) == 0
+    clock.advance(minutes=10)  # nobody set off: the 1-minute target is breached
+    app.tick.emit()
+    assert set(panel.canvas.markers["pulse"].ids) == {first.id, second.id}
+    size1 = panel.canvas.markers["pulse"].item.opts["size"]
+    app.tick.emit()
+    assert panel.canvas.markers["pulse"].item.opts["size"] != size1
+
+
+def test_selection_syncs_with_the_board_both_ways(qtbot, app):
+    a = take(app, -1200, 700, "人民路8号")
+    b = take(app, 900, -500, "解放路12号")
+    board = BoardPanel(app)
+    qtbot.addWidget(board)
+    board.resize(1200, 600)
+    board.show()
+    panel = open_map(qtbot, app)
+    qtbot.waitUntil(lambda: {a.id, b.id} <= set(panel.canvas.markers["incidents"].ids), timeout=10000)
+    # Clicking the incident on the map selects it on the board.
+    with qtbot.waitSignal(app.selected, timeout=2000) as sig:
+        panel.canvas.click_at(900 + 3, -500 - 2)
+    assert sig.args == ["incident", b.id]
+    qtbot.waitUntil(lambda: board._selected_id == b.id, timeout=5000)
+    # Choosing a row on the board marks it on the map (and brings it into view).
+    panel.canvas.center_on(1800, 1400, width_m=500)
+    board.select_incident(a.id)
+    qtbot.waitUntil(lambda: panel.live.selected_xy() is not None and
+                    panel.live.selected_xy() == pytest.approx((-1200, 700), abs=1), timeout=5000)
+    sel = panel.canvas.selection.data
+    assert (sel["x"][0], sel["y"][0]) == pytest.approx((-1200, 700), abs=1)
+    assert panel.canvas.vb.viewRect().contains(-1200, 700)
+    # A unit click selects the unit.
+    with qtbot.waitSignal(app.selected, timeout=2000) as sig:
+        panel.canvas.click_at(-800, 300)
+    assert sig.args[0] == "unit"
+
+
+def test_grid_click_shows_the_card_and_prints_the_notice_board(qtbot, app, tmp_path):
+    from PySide6.QtPdf import QPdfDocument
+
+    panel = open_map(qtbot, app)
+    panel.canvas.click_at(-1700, -1500)  # inside D01-S01-M01, no marker near
+    qtbot.waitUntil(lambda: panel.card_view.card is not None and panel.card_view.isVisible(), timeout=5000)
+    card = panel.card_view.card
+    assert card.code == "D01-S01-M01"
+    text = panel.card_view.body.toPlainText()
+    for person in card.people:
+        assert person.name in text and person.phone in text
+    assert not panel.canvas.highlight.path().isEmpty()
+
+    pdf = panel.card_view.save_notice_board(tmp_path / "board.pdf")
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    assert doc.pageCount() == 1
+    size = doc.pagePointSize(0)
+    assert (round(size.width()), round(size.height())) == (595, 842)  # A4 in points
+    # Noto CJK maps some glyphs to Kangxi radicals in the text layer: compare normalised text.
+    page = unicodedata.normalize("NFKC", doc.getAllText(0).text())
+    for person in card.people:
+        assert person.name in page and person.phone in page
+    assert "110" in page and "警务公示牌" in page
+
+
+def test_hot_spots_show_density_counts_and_repeat_places(qtbot, app, clock):
+    for i in range(4):
+        take(app, 900 + i, -500, "夜色酒吧")
+    take(app, -1500, 1200, "城关路5号", "0101")
+    panel = open_map(qtbot, app)
+    panel.hotspots.button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.hotspots.data is not None, timeout=10000)
+    assert panel.canvas.heat.image is not None
+    assert [p.label for p in panel.hotspots.data.repeat_places] == ["夜色酒吧"]
+    assert panel.canvas.legend_title.startswith("Incidents per km²")
+    assert len(panel.canvas.markers["repeats"].ids) == 1
+    panel.hotspots.mode.setCurrentIndex(1)  # counts by grid
+    qtbot.waitUntil(lambda: panel.canvas.heat.image is None, timeout=10000)
+    filled = [not layer.path().isEmpty() for layer in panel.canvas.choropleth]
+    assert sum(filled) >= 1
+    assert panel.canvas.legend_title == "Incidents per grid"
+    assert [text for _s, _c, text in panel.canvas.legend][-1] == "Repeat place (count)"
+    panel.hotspots.category.setCurrentIndex(panel.hotspots.category.findData("01"))
+    qtbot.waitUntil(lambda: panel.hotspots.data is not None and panel.hotspots.data.incidents == 1, timeout=10000)
+    panel.hotspots.button.setChecked(False)
+    assert len(panel.canvas.markers["repeats"].ids) == 0
+
+
+def test_search_goes_to_a_grid_and_a_key_site(qtbot, app):
+    panel = open_map(qtbot, app)
+    panel.search.setText("D02-S03")
+    panel._search()
+    qtbot.waitUntil(lambda: panel.card_view.card is not None, timeout=5000)
+    assert panel.card_view.card.code.startswith("D02-S03")
+    panel.search.setText("人民医院")
+    panel._search()
+    settle(qtbot, app, panel)
+    view = panel.canvas.vb.viewRect()
+    assert view.center().x() == pytest.approx(900, abs=5) and view.width() < 1500
+
+
+def test_geometry_change_from_another_seat_redraws_the_grids(qtbot, app, make_ctx):
+    panel = open_map(qtbot, app)
+    panel.canvas.center_on(500, 500, width_m=1000)
+    # Another seat re-cuts every small grid into 3 x 3 micro grids.
+    geometry.import_geometry(make_ctx(Role.ADMIN), syn.jurisdiction(micro=(3, 3)))
+    app.changed.emit(Change((ChangeItem("grid", None, "updated"),)))
+    qtbot.waitUntil(lambda: len(panel.data.grids[3]) == 144, timeout=10000)
+    assert panel.canvas.levels[3].path().elementCount() == 144 * 5
+    # The dispatcher's view stays where it was.
+    assert panel.canvas.vb.viewRect().center().x() == pytest.approx(500, abs=5)
+
+
+def test_base_image_with_a_world_file_lies_under_the_grids(qtbot, app, tmp_path):
+    panel = open_map(qtbot, app)
+    image = QImage(200, 100, QImage.Format.Format_RGB32)
+    image.fill(0x88AACC)
+    path = tmp_path / "base.png"
+    image.save(str(path))
+    lon0, lat0 = _lonlat(-2000, 1600)
+    lon1, lat1 = _lonlat(2000, -1600)
+    a, e = (lon1 - lon0) / 200, (lat1 - lat0) / 100
+    path.with_suffix(".pgw").write_text(f"{a}\n0\n0\n{e}\n{lon0 + a / 2}\n{lat0 + e / 2}\n")
+    assert panel.set_base_image(path)
+    t = panel.canvas.base.transform()
+    top_left = t.map(0.0, 0.0)
+    bottom_right = t.map(200.0, 100.0)
+    assert (top_left[0], top_left[1]) == pytest.approx((-2000, 1600), abs=1)
+    assert (bottom_right[0], bottom_right[1]) == pytest.approx((2000, -1600), abs=1)
+    assert panel.canvas.base.image.shape[:2] == (100, 200)
+    # An image without a world file is refused with a clear message.
+    (tmp_path / "bare.png").write_bytes(path.read_bytes())
+    messages = []
+    app.notified.connect(lambda text, level: messages.append(text))
+    assert not panel.set_base_image(tmp_path / "bare.png")
+    assert "no world file next to bare.png" in messages[-1]
+
+
+def test_the_panel_is_registered_for_the_window_and_snapshot(db_url):
+    from precinct_console.ui.panels import PANELS
+
+    spec = next(p for p in PANELS if p.key == "map")
+    assert spec.factory == "precinct_console.ui.map.panel:create_panel"
+
+
+def test_import_from_the_map_lists_every_problem_or_redraws(qtbot, app, make_ctx, tmp_path):
+    import json
+
+    duty_panel = open_map(qtbot, app)
+    assert not duty_panel.import_action.isEnabled()  # a duty officer may not change geometry
+    chief = AppContext(make_ctx(Role.STATION_CHIEF), app.settings)
+    panel = open_map(qtbot, chief)
+    broken = syn.jurisdiction(micro=(3, 3))
+    broken["features"][4]["geometry"]["coordinates"][0].pop()
+    broken["features"][9]["properties"]["parent"] = "D77"
+    path = tmp_path / "broken.geojson"
+    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    panel.import_file(path)
+    qtbot.waitUntil(lambda: len(panel.last_import_problems) > 0, timeout=10000)
+    assert len(panel.last_import_problems) == 2, panel.last_import_problems
+    assert "is not closed" in panel.last_import_problems[0]
+    assert "no grid with code 'D77'" in panel.last_import_problems[1]
+    assert len(panel.data.grids[3]) == 64
+    good = tmp_path / "good.geojson"
+    good.write_text(json.dumps(syn.jurisdiction(micro=(3, 3)), ensure_ascii=False), encoding="utf-8")
+    panel.import_file(good)
+    qtbot.waitUntil(lambda: len(panel.data.grids[3]) == 144, timeout=10000)
+    chief.runner.wait(10000)
+
+
+def test_people_are_edited_from_the_grid_card(qtbot, app, make_ctx):
+    duty = open_map(qtbot, app)
+    assert duty.card_view.edit_button.isHidden()  # a duty officer reads, the chief edits
+    chief = AppContext(make_ctx(Role.STATION_CHIEF), app.settings)
+    panel = open_map(qtbot, chief)
+    panel.canvas.click_at(-1700, -1500)
+    qtbot.waitUntil(lambda: panel.card_view.card is not None, timeout=5000)
+    editor = panel.card_view.edit_people()
+    assert editor.table.rowCount() == 3
+    editor.table.item(0, 1).setText("周建国")
+    editor.add_row("grid_worker", "孙丽", "13812345678")
+    editor.add_row("grid_worker", "", "x")  # a bad row keeps the dialog open and names it
+    editor.save()
+    qtbot.waitUntil(lambda: bool(editor.problems.text()), timeout=5000)
+    assert "row 5, field 'name'" in editor.problems.text() and "row 5, field 'phone'" in editor.problems.text()
+    editor.table.removeRow(4)
+    editor.save()
+    qtbot.waitUntil(lambda: editor.saved, timeout=5000)
+    qtbot.waitUntil(lambda: [p.name for p in panel.card_view.card.people][:1] == ["周建国"], timeout=5000)
+    assert "孙丽" in panel.card_view.body.toPlainText()
+    chief.runner.wait(10000)
+
+
+def test_double_click_zooms_to_the_grid_and_unplaced_incidents_are_counted(qtbot, app):
+    intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601", address="地址不详"))
+    panel = open_map(qtbot, app)
+    qtbot.waitUntil(lambda: panel.live.unplaced == 1, timeout=5000)
+    assert "(1 without a position)" in panel.canvas.legend_title
+    panel.canvas.double_clicked.emit(-1700.0, -1500.0)
+    view = panel.canvas.vb.viewRect()
+    assert view.contains(-1750, -1400) and view.width() < 1200  # one 500 x 400 m micro grid
+    qtbot.waitUntil(lambda: panel.card_view.card is not None, timeout=5000)
+    assert panel.card_view.card.code == "D01-S01-M01"

@@ -1,0 +1,172 @@
+"""Roster and allocation panels as a chief uses them: violations shown, plans proposed and decided."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from precinct_console.config import Settings
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.permissions import Role
+from precinct_console.services import allocation, roster
+from precinct_console.storage.models import Grid, Incident, Post
+from precinct_console.ui.allocation.panel import AllocationPanel
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.panels import PANELS
+from precinct_console.ui.roster.panel import RosterPanel
+
+
+def _square(lon, lat, d):
+    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
+                                                [lon, lat + d], [lon, lat]]]}
+
+
+@pytest.fixture
+def chief_app(db, station, make_ctx, clock):
+    d = 0.004
+    with db.sessions() as s:
+        grids = []
+        for i in range(36):
+            lon, lat = 116.38 + (i % 6) * d, 39.89 + (i // 6) * d
+            g = Grid(station_id=station.id, code=f"MG{i:02d}", name=f"微网格{i}", level=3,
+                     geometry=_square(lon, lat, d), area_m2=150_000.0,
+                     centroid_lon=lon + d / 2, centroid_lat=lat + d / 2)
+            s.add(g)
+            grids.append(g)
+        s.add_all([Post(station_id=station.id, code="P1", name="火车站警务站", lon=116.386, lat=39.896),
+                   Post(station_id=station.id, code="P2", name="学府警务室", kind="police_room",
+                        lon=116.398, lat=39.906)])
+        s.flush()
+        for k in range(60):
+            g = grids[7] if k % 2 else grids[28]
+            at = clock() - timedelta(days=1 + k // 3, hours=k % 5)
+            s.add(Incident(station_id=station.id, number=f"U{k:04d}", channel="110", category_code="06",
+                           status="closed", received_at=at, lon=g.centroid_lon, lat=g.centroid_lat,
+                           grid_id=g.id, arrived_at=at + timedelta(minutes=4)))
+        s.commit()
+    app = AppContext(make_ctx(Role.STATION_CHIEF), Settings())
+    yield app
+    app.runner.wait(20000)
+
+
+def _settle(qtbot, app):
+    for _ in range(4):
+        app.runner.wait(20000)
+        qtbot.wait(20)
+
+
+def _week_with_problems(ctx, clock):
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    day = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8), min_staff=3)
+    mid = roster.add_shift(ctx, "中班", start + timedelta(hours=8), start + timedelta(hours=16))
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    li = roster.add_officer(ctx, "031002", "李强")
+    unit = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    roster.assign(ctx, day.id, zhang.id, unit_id=unit)
+    roster.assign(ctx, mid.id, zhang.id)
+    roster.assign(ctx, mid.id, li.id, unit_id=unit)
+    return day, mid, zhang, li
+
+
+def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodeltester, chief_app, clock):
+    _week_with_problems(chief_app.ctx, clock)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 800)
+    _settle(qtbot, chief_app)
+    qtmodeltester.check(panel.model)
+    assert panel.model.columnCount() == 7 and panel.model.rowCount() == 2
+    assert "2 rule violation" in panel.summary.text()
+    texts = [panel.problems.item(i).text() for i in range(panel.problems.count())]
+    assert any("[staffing]" in t and "needs at least 3" in t for t in texts)
+    assert any("[rest]" in t and "张伟" in t for t in texts)
+    friday = panel.model.days.index(datetime(2026, 11, 20).date())
+    row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
+    cell = panel.model.index(row, friday).data()
+    assert cell.startswith("▲") and "白 巡逻一车" in cell and "中" in cell
+    panel.set_mode("month")
+    _settle(qtbot, chief_app)
+    assert panel.model.columnCount() == 30
+    assert "张伟" in panel.model.headerData(0, Qt.Orientation.Vertical) + \
+        panel.model.headerData(1, Qt.Orientation.Vertical)
+
+
+def test_swap_and_copy_week_from_the_panel(qtbot, chief_app, clock, monkeypatch):
+    _week_with_problems(chief_app.ctx, clock)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    friday = panel.model.days.index(datetime(2026, 11, 20).date())
+    rows = {r.label.split()[1]: i for i, r in enumerate(panel.model.rows)}
+    sel = panel.table.selectionModel()
+    sel.select(panel.model.index(rows["张伟"], friday), QItemSelectionModel.SelectionFlag.Select)
+    sel.select(panel.model.index(rows["李强"], friday), QItemSelectionModel.SelectionFlag.Select)
+    assert len(panel.selected_entries()) == 3  # 张伟 on two shifts, 李强 on one: not a pair
+    panel.swap_selected()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.copy_week()
+    _settle(qtbot, chief_app)
+    assert panel.first == datetime(2026, 11, 23).date()
+    view = roster.roster_view(chief_app.ctx, panel.first, panel.first + timedelta(days=6))
+    assert len(view.entries) == 3
+
+
+def test_allocation_panel_proposes_off_the_gui_thread_and_accepts(qtbot, qtmodeltester, chief_app, clock):
+    ctx = chief_app.ctx
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    o1 = roster.add_officer(ctx, "031001", "张伟")
+    o2 = roster.add_officer(ctx, "031002", "李强")
+    u1 = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    u2 = roster.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91)
+    roster.assign(ctx, sh.id, o1.id, unit_id=u1)
+    roster.assign(ctx, sh.id, o2.id, unit_id=u2)
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    _settle(qtbot, chief_app)
+    assert panel.shift_combo.findData(sh.id) > 0
+    panel.shift_combo.setCurrentIndex(panel.shift_combo.findData(sh.id))
+    panel.propose()
+    assert not panel.propose_btn.isEnabled()  # the GUI stays live while the solver runs
+    _settle(qtbot, chief_app)
+    qtmodeltester.check(panel.model)
+    assert panel.model.rowCount() == 1 and panel.plan is not None
+    assert "3 minutes" in panel.figures.text() and panel.assign.rowCount() == 2
+    assert panel.accept_btn.isEnabled()
+    with qtbot.waitSignal(chief_app.changed, timeout=10000,
+                          check_params_cb=lambda c: c.ids("unit") == {u1, u2}):
+        panel.decide("accept")
+        _settle(qtbot, chief_app)
+    assert {o.unit_id for o in allocation.patrol_orders(ctx, start + timedelta(hours=1))} == {u1, u2}
+    assert not panel.accept_btn.isEnabled()
+
+
+def test_edited_plan_is_accepted_with_rescored_figures(qtbot, chief_app, clock):
+    ctx = chief_app.ctx
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    o1 = roster.add_officer(ctx, "031001", "张伟")
+    u1 = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    roster.assign(ctx, sh.id, o1.id, unit_id=u1)
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    panel.propose()
+    _settle(qtbot, chief_app)
+    combo = panel.assign.cellWidget(0, 1)
+    current = combo.currentIndex()
+    combo.setCurrentIndex(0 if current else 1)
+    assert panel.edits() and "1 edit" in panel.accept_btn.text()
+    panel.decide("accept")
+    _settle(qtbot, chief_app)
+    assert panel.plan.status == "accepted" and panel.plan.figures["edited"] is True
+
+
+def test_both_panels_are_registered():
+    keys = {p.key: p for p in PANELS}
+    assert keys["roster"].factory.endswith("roster.panel:create_panel")
+    assert keys["allocation"].factory.endswith("allocation.panel:create_panel")

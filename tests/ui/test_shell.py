@@ -1,0 +1,99 @@
+"""The window shell: sign-in, first start, panels from the registry, status bar, layout memory."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from precinct_console.config import Settings
+from precinct_console.domain.permissions import Role
+from precinct_console.services import accounts
+from precinct_console.ui import panels as panels_mod
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.login import FirstStartDialog, LoginDialog
+from precinct_console.ui.main_window import MainWindow
+from precinct_console.ui.panels import PanelSpec
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def make_test_panel(app: AppContext) -> QWidget:
+    label = QLabel(f"hello {app.ctx.actor.username}")
+    label.setObjectName("test_panel")
+    return label
+
+
+def broken_panel(app: AppContext) -> QWidget:
+    raise RuntimeError("this panel is broken")
+
+
+TEST_PANELS = [
+    PanelSpec("hello", "Hello", f"{__name__}:make_test_panel", "center", "F9"),
+    PanelSpec("broken", "Broken", f"{__name__}:broken_panel", "right"),
+]
+
+
+def test_sign_in_with_wrong_then_right_password(qtbot, db, make_ctx, clock):
+    accounts.add_user(make_ctx(Role.ADMIN), "duty.zhou", "night-shift-1", Role.DUTY_OFFICER)
+    dialog = LoginDialog(db, "seat-3", username="duty.zhou", clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.password.setText("wrong")
+    dialog._try()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    assert "wrong user name or password" in dialog.error.text()
+    assert dialog.actor is None
+    dialog.password.setText("night-shift-1")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is not None and dialog.actor.role is Role.DUTY_OFFICER
+    assert dialog.actor.workstation == "seat-3"
+
+
+def test_first_start_sets_up_a_station_and_its_administrator(qtbot, db, clock):
+    dialog = FirstStartDialog(db, "seat-1", clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.setup.setChecked(True)
+    assert dialog.form_box.isEnabled()
+    dialog.code.setText("S07")
+    dialog.name.setText("东城派出所")
+    dialog.password.setText("first-admin-pw")
+    dialog.password2.setText("different-pw")
+    dialog._go()
+    assert "differ" in dialog.error.text()
+    dialog.password2.setText("first-admin-pw")
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog._go()
+    assert dialog.station is not None and dialog.station.name == "东城派出所"
+    assert accounts.authenticate(db, "admin", "first-admin-pw", "seat-1", clock()).station_id == dialog.station.id
+
+
+def test_main_window_hosts_panels_and_survives_a_broken_one(qtbot, make_ctx, monkeypatch):
+    monkeypatch.setattr(panels_mod, "PANELS", TEST_PANELS)
+    app = AppContext(make_ctx(Role.DUTY_OFFICER), Settings())
+    window = MainWindow(app, TEST_PANELS)
+    qtbot.addWidget(window)
+    assert window.panel_widgets["hello"].text() == "hello duty_officer1"
+    assert "could not be opened" in window.panel_widgets["broken"].text()
+    assert "城关派出所" in window.windowTitle()
+    app.connection_state.emit("reconnecting")
+    assert "Reconnecting" in window.connection_label.text()
+    app.notify("database locked, retrying", "error")
+    assert window.statusBar().currentMessage() == "database locked, retrying"
+
+
+def test_layout_is_remembered_between_sessions(qtbot, make_ctx, monkeypatch):
+    monkeypatch.setattr(panels_mod, "PANELS", TEST_PANELS)
+    ctx = make_ctx(Role.DUTY_OFFICER)
+    window = MainWindow(AppContext(ctx, Settings()), TEST_PANELS)
+    qtbot.addWidget(window)
+    window.show()
+    window.docks["broken"].hide()
+    window.resize(640, 480)  # the offscreen screen is small
+    window.close()
+    again = MainWindow(AppContext(ctx, Settings()), TEST_PANELS)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.size().width() == 640
+    assert again.docks["broken"].isHidden()

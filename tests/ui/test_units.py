@@ -1,0 +1,94 @@
+"""Unit status board and alert list: states with time in state, keys set states, alerts acknowledged."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from precinct_console.config import Settings
+from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+from precinct_console.services.incidents.steps import dispatch_unit
+from precinct_console.storage.models import Unit
+from precinct_console.ui.alerts.panel import AlertsPanel
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.units.panel import UnitsPanel
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+@pytest.fixture
+def app(make_ctx):
+    ctx = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    yield ctx
+    ctx.runner.wait(10000)
+
+
+@pytest.fixture
+def units(db, station, clock):
+    with db.sessions() as s:
+        made = [Unit(station_id=station.id, call_sign=cs, kind=kind, seats=2, home_lon=116.40,
+                     home_lat=39.90, status=st, status_since=clock())
+                for cs, kind, st in (("城关1号车", "car", "available"), ("步巡A", "foot", "off_duty"))]
+        s.add_all(made)
+        s.commit()
+        return [u.id for u in made]
+
+
+def test_unit_board_follows_dispatch_and_sets_states_by_key(qtbot, qtmodeltester, app, units, clock):
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    qtmodeltester.check(panel.model, force_py=True)
+    car = units[0]
+    row = lambda uid: panel.model.row(uid)  # noqa: E731
+    assert row(car).status == "available"
+    inc = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                 address="解放路12号", lon=116.401, lat=39.901))
+    view = dispatch_unit(app.ctx, inc.id, car)
+    app.announce(view.change)
+    qtbot.waitUntil(lambda: row(car).status == "dispatched", timeout=10000)
+    assert row(car).incident_number == inc.number
+    clock.advance(minutes=2, seconds=5)
+    app.tick.emit()
+    pos = panel.model.position(car)
+    assert panel.model.index(pos, 3).data() == "2:05"
+    # The foot patrol comes on duty: select it and press A.
+    foot = units[1]
+    panel.table.selectRow(panel.model.position(foot))
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: row(foot).status == "available", timeout=10000)
+    # A unit on an incident cannot be set by hand: the message says why.
+    messages = []
+    app.notified.connect(lambda t, lvl: messages.append(t))
+    panel.table.selectRow(panel.model.position(car))
+    qtbot.keyClick(panel.table, Qt.Key.Key_X)
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    assert inc.number in messages[0]
+
+
+def test_alert_list_shows_breaches_and_acknowledges_with_space(qtbot, qtmodeltester, app, clock):
+    intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0202", address="夜市路口",
+                                           lon=116.401, lat=39.901))
+    clock.advance(minutes=6)  # a fight: all three targets breached before the seat opened
+    panel = AlertsPanel(app)
+    qtbot.addWidget(panel)
+    panel.monitor.sound.enabled = False
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10000)
+    assert panel.monitor.sound.played == ["breach"]  # raised now: one sound for the batch
+    assert "3 alert(s) to acknowledge, 3 breached" in panel.title.text()
+    assert all(panel.model.index(i, 0).data().startswith("✖") for i in range(3))
+    # The panel's model dies with the panel, before the tester's teardown: check a twin.
+    from precinct_console.ui.alerts.panel import _columns
+    from precinct_console.ui.board.table import ThinTableModel
+
+    twin = ThinTableModel(_columns(), key=lambda a: a.id)
+    twin.set_rows(panel.monitor.alerts.values())
+    qtmodeltester.check(twin, force_py=True)
+    panel.table.selectAll()
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=10000)
+    assert panel.title.text().startswith("✓")

@@ -1,0 +1,137 @@
+"""Patrol allocation: the MILP is optimal (brute force agrees), constraints hold, greedy is close."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from precinct_console.domain.allocation import (
+    CandidatePoint,
+    KeySiteRequirement,
+    UnitSpec,
+    ZoneRequirement,
+    allocate,
+    build_coverage,
+    evaluate_placements,
+    solve_greedy,
+)
+from precinct_console.domain.allocation.synthetic import synthetic_problem
+from precinct_console.domain.errors import ValidationError
+
+
+def _brute_force(problem):
+    """Best objective over every way to place the units (capacity 1, all constraints)."""
+    model = build_coverage(problem)
+    best = -1.0
+    c = model.n_candidates
+    kinds = [model.kinds.index(u.kind) for u in problem.units]
+    for combo in itertools.permutations(range(c), len(problem.units)):
+        counts = np.zeros(model.n_columns, np.int64)
+        for k, j in zip(kinds, combo, strict=True):
+            counts[model.column(k, j)] += 1
+        if (counts < model.lower).any():
+            continue
+        if any(not (m & (counts > 0)).any() for m in (*model.key_reach, *model.zone_cols)):
+            continue
+        best = max(best, model.figures(counts).objective)
+    return best
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_milp_matches_brute_force_on_small_instances(seed):
+    p = synthetic_problem(60, 8, 3, seed=seed, side_km=4.0, kinds=("car", "motorbike", "foot"))
+    result = allocate(p, mip_gap=0.0)
+    assert result.status == "optimal"
+    assert result.figures.objective == pytest.approx(_brute_force(p), abs=1e-6)
+    assert len(result.placements) == 3
+    assert len({pl.candidate_key for pl in result.placements}) == 3  # capacity 1 each
+
+
+def test_greedy_is_feasible_and_never_beats_the_optimum():
+    p = synthetic_problem(300, 30, 5, seed=9, side_km=6.0)
+    exact = allocate(p)
+    greedy = allocate(p, method="greedy")
+    assert greedy.figures.objective <= exact.figures.objective + 1e-6
+    assert greedy.figures.objective >= 0.8 * exact.figures.objective
+
+
+def test_merging_identical_rows_gives_the_same_optimum_with_fewer_rows():
+    p = synthetic_problem(400, 20, 4, seed=3, side_km=5.0)
+    # Duplicate every cell: identical coverage, so merged rows must not grow.
+    dup = replace(p, demand=p.demand + tuple(replace(d, id=d.id + 10_000) for d in p.demand))
+    merged = allocate(dup, mip_gap=0.0)
+    plain = allocate(dup, mip_gap=0.0, merge=False)
+    assert merged.merged_rows <= len(p.demand) < plain.merged_rows
+    assert merged.figures.objective == pytest.approx(plain.figures.objective, rel=1e-9)
+
+
+def test_pinned_unit_stays_at_its_post_and_key_site_and_zone_are_served():
+    p = synthetic_problem(200, 12, 3, seed=4, side_km=5.0, kinds=("car",))
+    post = p.candidates[5]
+    site = KeySiteRequirement(1, "第一小学", p.candidates[7].lon + 0.0005, p.candidates[7].lat)
+    units = (replace(p.units[0], pinned_to=post.key), *p.units[1:])
+    cands = tuple(replace(c, zones=(99,)) if i == 11 else c for i, c in enumerate(p.candidates))
+    p2 = replace(p, units=units, candidates=cands, key_sites=(site,),
+                 zones=(ZoneRequirement(99, "夜市巡区"),))
+    r = allocate(p2)
+    by_unit = {pl.unit_id: pl for pl in r.placements}
+    assert by_unit[units[0].id].candidate_key == post.key and by_unit[units[0].id].pinned
+    assert r.figures.key_sites_met == 1 and r.figures.zones_met == 1
+    assert cands[11].key in {pl.candidate_key for pl in r.placements}
+
+
+def test_a_key_site_nobody_can_reach_in_a_minute_is_named():
+    p = synthetic_problem(50, 5, 2, seed=1, side_km=3.0)
+    far = KeySiteRequirement(3, "火车站", 117.5, 40.5)
+    with pytest.raises(ValidationError, match="火车站"):
+        allocate(replace(p, key_sites=(far,)))
+
+
+def test_more_required_zones_than_units_is_infeasible_with_a_clear_message():
+    p = synthetic_problem(50, 6, 1, seed=1, side_km=3.0)
+    cands = tuple(replace(c, zones=(i + 1,)) for i, c in enumerate(p.candidates))
+    zones = (ZoneRequirement(1, "一号巡区"), ZoneRequirement(2, "二号巡区"))
+    with pytest.raises(ValidationError, match="cannot all be met"):
+        allocate(replace(p, candidates=cands, zones=zones))
+
+
+def test_time_limited_solve_reports_its_gap_and_is_never_worse_than_greedy():
+    p = synthetic_problem(2000, 200, 16, seed=2, side_km=8.0)
+    r = allocate(p, time_limit=5.0)
+    model = build_coverage(p)
+    plain_greedy = model.figures(solve_greedy(model)[0])  # no local search: the floor
+    assert r.figures.objective >= plain_greedy.objective - 1e-9
+    assert r.status != "optimal"  # this district takes the solver well over 5 s to prove
+    if r.gap == r.gap:  # a bound was proven in time: the gap says how far off the plan may be
+        assert 0 < r.gap < 1 and r.bound >= r.figures.objective - 1e-6
+        assert any("within" in n for n in r.notes)
+    else:  # a loaded machine may stop before the root bound; the note says so
+        assert any("before any bound was proven" in n for n in r.notes)
+    assert r.as_json()["gap"] is None or 0 < r.as_json()["gap"] < 1
+
+
+def test_editing_a_plan_rescores_it_and_names_bad_points():
+    p = synthetic_problem(100, 10, 2, seed=6, side_km=4.0)
+    r = allocate(p)
+    plan = {pl.unit_id: pl.candidate_key for pl in r.placements}
+    assert evaluate_placements(p, plan).objective == pytest.approx(r.figures.objective)
+    plan[p.units[0].id] = "nowhere"
+    with pytest.raises(ValidationError, match="'nowhere' is not a candidate point"):
+        evaluate_placements(p, plan)
+
+
+def test_pinning_to_an_unknown_point_names_the_unit():
+    p = synthetic_problem(20, 3, 1, seed=1)
+    p2 = replace(p, units=(UnitSpec(1, "巡01", "car", pinned_to="post:404"),))
+    with pytest.raises(ValidationError, match="巡01"):
+        allocate(p2)
+
+
+def test_candidate_listed_twice_is_refused():
+    p = synthetic_problem(20, 3, 1, seed=1)
+    dup = CandidatePoint(p.candidates[0].key, "x", "post", 116.4, 39.9)
+    with pytest.raises(ValidationError, match="listed twice"):
+        allocate(replace(p, candidates=(*p.candidates, dup)))

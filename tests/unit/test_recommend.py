@@ -1,0 +1,58 @@
+"""Unit recommendation: ranked by travel time, capability and load; shortfalls said plainly."""
+
+from __future__ import annotations
+
+from precinct_console.domain.recommend import UnitFacts, rank_units
+
+LON, LAT = 116.40, 39.90
+
+
+def unit(uid: int, dlon: float, *, kind="car", status="available", seats=2, load=0, live=True):
+    lon = LON + dlon
+    return UnitFacts(uid, f"巡{uid}", kind, seats, status, lon if live else None,
+                     LAT if live else None, lon + 0.02, LAT, load=load)
+
+
+def test_nearest_capable_unit_comes_first_and_busy_ones_are_left_out():
+    r = rank_units(LON, LAT, [unit(1, 0.02), unit(2, 0.005), unit(3, 0.001, status="on_scene")],
+                   local_hour=10)
+    assert [o.call_sign for o in r.options] == ["巡2", "巡1"]
+    assert r.unavailable == ("巡3",)
+    assert r.best.meets_target and r.shortfall is None
+
+
+def test_rush_hour_slows_cars_so_a_motorbike_can_win():
+    units = [unit(1, 0.012), unit(2, 0.013, kind="motorbike")]
+    assert rank_units(LON, LAT, units, local_hour=10).best.call_sign == "巡1"
+    assert rank_units(LON, LAT, units, local_hour=8).best.call_sign == "巡2"
+
+
+def test_a_unit_without_enough_officers_ranks_after_capable_ones():
+    r = rank_units(LON, LAT, [unit(1, 0.001, kind="drone", seats=0), unit(2, 0.01)], local_hour=10,
+                   required_officers=2)
+    assert [o.call_sign for o in r.options] == ["巡2", "巡1"]
+    assert "observes only" in " ".join(r.options[1].reasons)
+
+
+def test_recent_load_spreads_the_work():
+    r = rank_units(LON, LAT, [unit(1, 0.004, load=3), unit(2, 0.005)], local_hour=10)
+    assert r.best.call_sign == "巡2"
+
+
+def test_a_unit_without_live_position_is_estimated_from_its_post():
+    r = rank_units(LON, LAT, [unit(1, 0.0, live=False)], local_hour=10)
+    assert r.best.from_home and r.best.distance_m > 1500
+
+
+def test_shortfall_is_said_plainly_when_nobody_makes_three_minutes():
+    r = rank_units(LON, LAT, [unit(1, 0.05)], local_hour=10, place="城关路12号")
+    assert r.shortfall.startswith("No unit can reach 城关路12号 within 3 min 00 s")
+    assert "巡1" in r.shortfall
+    none = rank_units(LON, LAT, [unit(1, 0.0, status="off_duty")], local_hour=10)
+    assert none.options == () and "every unit is busy or off duty" in none.shortfall
+
+
+def test_a_partly_used_target_is_stated_with_what_is_left():
+    r = rank_units(LON, LAT, [unit(1, 0.01)], local_hour=10, place="东街", target_s=60,
+                   target_limit_s=180)
+    assert "within the 3 min 00 s target (1 min 00 s left)" in r.shortfall

@@ -1,0 +1,131 @@
+"""1-3-5 response timers across a simulated clock, profiles and their overrides, compliance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from precinct_console.domain.errors import ValidationError
+from precinct_console.domain.response import (
+    PRESETS,
+    TIERS_OF_FORCE,
+    TIERS_OF_PLACE,
+    IncidentFacts,
+    TimerState,
+    compliance,
+    evaluate,
+    next_change,
+    profile_from_dict,
+    profile_to_dict,
+    worst_state,
+)
+
+T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def facts(**kw) -> IncidentFacts:
+    base = {"received_at": T0, "category_code": "0601", "priority": 2}
+    milestones = kw.pop("milestones", {})
+    return IncidentFacts(**{**base, **kw}, milestones={k: at(v) for k, v in milestones.items()})
+
+
+def states(timers) -> dict[str, TimerState]:
+    return {t.key: t.state for t in timers}
+
+
+def test_timers_move_from_pending_to_near_to_breached_as_the_clock_runs():
+    f = facts(needs_reinforcement=True)
+    assert states(evaluate(TIERS_OF_FORCE, f, at(10))) == {
+        "on_way": "pending", "on_scene": "pending", "reinforcement": "pending"}
+    # 80 % of a minute: the 1-minute timer turns near.
+    assert states(evaluate(TIERS_OF_FORCE, f, at(48)))["on_way"] is TimerState.NEAR
+    timers = evaluate(TIERS_OF_FORCE, f, at(61))
+    on_way = timers[0]
+    assert on_way.state is TimerState.BREACHED and on_way.remaining_s == pytest.approx(-1)
+    assert states(timers)["on_scene"] is TimerState.PENDING
+    assert worst_state(timers) is TimerState.BREACHED
+
+
+def test_reached_milestones_freeze_their_timer_as_met_or_breached():
+    f = facts(milestones={"set_off": 45, "arrived": 200})
+    timers = {t.key: t for t in evaluate(TIERS_OF_FORCE, f, at(3600))}
+    assert timers["on_way"].state is TimerState.MET and timers["on_way"].elapsed_s == 45
+    assert timers["on_scene"].state is TimerState.BREACHED and timers["on_scene"].remaining_s == -20
+    # No reinforcement needed: that timer does not apply.
+    assert timers["reinforcement"].state is TimerState.NA
+
+
+def test_invalid_calls_and_enquiries_have_no_response_targets():
+    assert set(states(evaluate(TIERS_OF_FORCE, facts(category_code="1001"), at(900))).values()) == {
+        TimerState.NA}
+    assert states(evaluate(TIERS_OF_FORCE, facts(category_code="0901"), at(900)))["on_scene"] is TimerState.NA
+
+
+def test_tiers_of_place_give_key_sites_one_minute_and_the_rest_five():
+    school = evaluate(TIERS_OF_PLACE, facts(place_tier="key_site"), at(90))
+    market = evaluate(TIERS_OF_PLACE, facts(place_tier="key_zone"), at(90))
+    village = evaluate(TIERS_OF_PLACE, facts(place_tier="other"), at(90))
+    assert (school[1].limit_s, market[1].limit_s, village[1].limit_s) == (60, 180, 300)
+    assert school[1].state is TimerState.BREACHED and village[1].state is TimerState.PENDING
+
+
+def test_handled_without_arrival_counts_only_if_it_was_left_past_the_target():
+    quick = facts(milestones={"handled": 100}, handled_at=at(100))
+    slow = facts(milestones={"handled": 400}, handled_at=at(400))
+    assert states(evaluate(TIERS_OF_FORCE, quick, at(1000)))["on_scene"] is TimerState.NA
+    assert states(evaluate(TIERS_OF_FORCE, slow, at(1000)))["on_scene"] is TimerState.BREACHED
+
+
+def test_near_threshold_is_configurable():
+    p = profile_from_dict({**profile_to_dict(TIERS_OF_FORCE), "near_fraction": 0.5})
+    assert states(evaluate(p, facts(), at(31)))["on_way"] is TimerState.NEAR
+    assert states(evaluate(TIERS_OF_FORCE, facts(), at(31)))["on_way"] is TimerState.PENDING
+
+
+def test_next_change_says_when_to_check_again():
+    timers = evaluate(TIERS_OF_FORCE, facts(), at(10))
+    assert next_change(timers, TIERS_OF_FORCE, at(10)) == at(48)
+
+
+def test_overrides_change_targets_by_category_and_priority():
+    d = profile_to_dict(TIERS_OF_FORCE)
+    d["overrides"].append({"target": "on_scene", "seconds": 600, "priorities": [3]})
+    p = profile_from_dict(d)
+    routine = evaluate(p, facts(priority=3), at(400))
+    assert routine[1].limit_s == 600 and routine[1].state is TimerState.PENDING
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"near_fraction": 1.5}, "near_fraction"),
+    ({"targets": []}, "targets"),
+    ({"targets": [{"key": "a", "milestone": "teatime", "seconds": 60}]}, "targets[0].milestone"),
+    ({"targets": [{"key": "a", "milestone": "arrived", "seconds": -5}]}, "targets[0].seconds"),
+    ({"overrides": [{"target": "nope", "seconds": 5}]}, "overrides[0].target"),
+])
+def test_a_bad_profile_names_the_field(change, field):
+    with pytest.raises(ValidationError) as err:
+        profile_from_dict({**profile_to_dict(TIERS_OF_FORCE), **change})
+    assert err.value.field == field
+
+
+def test_every_preset_round_trips_through_its_stored_form():
+    for p in PRESETS.values():
+        assert profile_from_dict(profile_to_dict(p)) == p
+
+
+def test_compliance_counts_decided_incidents_only():
+    incidents = [
+        facts(milestones={"set_off": 30, "arrived": 150}),
+        facts(milestones={"set_off": 90, "arrived": 170}),
+        facts(received_at=at(3590)),  # still running at `now`
+    ]
+    figures = {f.key: f for f in compliance(TIERS_OF_FORCE, incidents, at(3600))}
+    assert (figures["on_way"].met, figures["on_way"].breached, figures["on_way"].running) == (1, 1, 1)
+    assert figures["on_way"].share_met == 0.5
+    assert figures["on_scene"].share_met == 1.0
+    assert figures["reinforcement"].share_met is None

@@ -1,0 +1,142 @@
+"""Roster rules: each violation names the officer, the shift and the rule broken."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.holidays import DayKind, calendar_day
+from precinct_console.domain.roster_rules import (
+    AbsenceRef,
+    EntryRef,
+    OfficerRef,
+    RosterSnapshot,
+    RuleSet,
+    ShiftRef,
+    UnitRef,
+    check_roster,
+)
+from precinct_console.domain.shifts import PatternDef, generate_shifts
+
+
+def _t(day: int, hour: int, minute: int = 30) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=CHINA_TZ)
+
+
+ZHANG = OfficerRef(1, "张伟", "031001")
+LI = OfficerRef(2, "李强", "031002")
+AUX = OfficerRef(3, "王芳", "F0301", kind="auxiliary")
+DAY = ShiftRef(10, "白班", _t(20, 8), _t(20, 16), min_staff=1)
+MID = ShiftRef(11, "中班", _t(20, 16), _t(21, 0))
+NEXT_DAY = ShiftRef(12, "白班", _t(21, 8), _t(21, 16))
+
+
+def _rules(snap: RosterSnapshot, **kw) -> list:
+    return check_roster(snap, RuleSet(**kw))
+
+
+def test_understaffed_shift_names_shift_and_numbers():
+    shift = ShiftRef(10, "白班", _t(20, 8), _t(20, 16), min_staff=3)
+    v = _rules(RosterSnapshot((shift,), (EntryRef(1, 10, 1),), (ZHANG,)))
+    assert [x.rule for x in v] == ["min_staff"]
+    assert v[0].message == "白班 11-20 08:30–16:30: 1 officer(s) on duty, the shift needs at least 3"
+
+
+def test_post_minimum_names_the_post():
+    shift = ShiftRef(10, "白班", _t(20, 8), _t(20, 16), post_min=((7, 2),))
+    snap = RosterSnapshot((shift,), (EntryRef(1, 10, 1, duty="post", post_id=7),), (ZHANG,),
+                          post_names=((7, "火车站警务站"),))
+    v = _rules(snap)
+    assert v[0].rule == "post_min" and "火车站警务站 has 1 officer(s), it needs at least 2" in v[0].message
+
+
+def test_officer_in_two_places_at_once():
+    overlap = ShiftRef(13, "备勤", _t(20, 12), _t(20, 20))
+    snap = RosterSnapshot((DAY, overlap), (EntryRef(1, 10, 1), EntryRef(2, 13, 1)), (ZHANG,))
+    v = [x for x in _rules(snap, min_rest_hours=0) if x.rule == "double_booked"]
+    assert v[0].officer_id == 1
+    assert v[0].message == ("张伟（031001） is on 白班 11-20 08:30–16:30 and "
+                            "备勤 11-20 12:30–20:30 at the same time")
+
+
+def test_too_little_rest_between_shifts():
+    snap = RosterSnapshot((DAY, MID), (EntryRef(1, 10, 2), EntryRef(2, 11, 2)), (LI,))
+    v = [x for x in _rules(snap) if x.rule == "rest"]
+    assert v[0].message == ("李强（031002） has only 0.0 h of rest between 白班 11-20 08:30–16:30 "
+                            "and 中班 11-20 16:30–00:30 (at least 8 h)")
+    # 16 hours off before the next day shift is enough.
+    ok = RosterSnapshot((DAY, NEXT_DAY), (EntryRef(1, 10, 2), EntryRef(2, 12, 2)), (LI,))
+    assert not [x for x in _rules(ok) if x.rule == "rest"]
+
+
+def test_weekly_hours_over_the_limit():
+    shifts = tuple(ShiftRef(100 + d, "值班", _t(16 + d, 8), _t(17 + d, 8)) for d in range(3))
+    entries = tuple(EntryRef(d, 100 + d, 1) for d in range(3))
+    v = [x for x in _rules(RosterSnapshot(shifts, entries, (ZHANG,)), min_rest_hours=0)
+         if x.rule == "max_hours"]
+    assert len(v) == 1
+    assert v[0].message.startswith("张伟（031001） is rostered 72 h in the week of 2026-11-16 (at most 60 h)")
+
+
+def test_leave_and_training_conflicts():
+    leave = AbsenceRef(1, "leave", _t(19, 0, 0), _t(23, 0, 0), "年休假")
+    snap = RosterSnapshot((DAY,), (EntryRef(5, 10, 1),), (ZHANG,), absences=(leave,))
+    v = [x for x in _rules(snap) if x.rule == "absence"]
+    assert v[0].message == ("张伟（031001） is on leave (年休假) 11-19 00:00–11-23 00:00 but "
+                            "rostered on 白班 11-20 08:30–16:30")
+    # An entry that is itself leave is not work and breaks nothing.
+    ok = RosterSnapshot((DAY,), (EntryRef(5, 10, 1, duty="leave"),), (ZHANG,), absences=(leave,))
+    assert [x.rule for x in _rules(ok)] == ["min_staff"]
+
+
+def test_unit_crew_needs_a_police_officer_and_fits_the_seats():
+    unit = UnitRef(4, "巡逻一车", seats=1)
+    snap = RosterSnapshot((DAY,), (EntryRef(1, 10, 3, unit_id=4), EntryRef(2, 10, 3 + 0, unit_id=4)),
+                          (AUX,), units=(unit,))
+    msgs = [x.message for x in _rules(snap) if x.rule == "unit_crew"]
+    assert any("巡逻一车 has no police officer" in m for m in msgs)
+    assert any("巡逻一车 has 2 crew for 1 seats" in m for m in msgs)
+
+
+def test_national_day_2026_and_its_adjusted_working_day():
+    assert calendar_day(date(2026, 10, 1)).kind is DayKind.HOLIDAY
+    assert calendar_day(date(2026, 10, 1)).holiday_zh == "国庆节"
+    assert calendar_day(date(2026, 10, 7)).kind is DayKind.HOLIDAY
+    sat = calendar_day(date(2026, 10, 10))  # a Saturday worked for the National Day break
+    assert sat.kind is DayKind.ADJUSTED_WORKDAY and sat.label_zh() == "调休上班"
+    assert not sat.is_rest_day
+    assert calendar_day(date(2026, 10, 11)).kind is DayKind.WEEKEND
+
+
+def test_holiday_shifts_get_extra_staff():
+    p = PatternDef.from_dict("duty_24h", {"min_staff": 6, "holiday_extra_staff": 2})
+    shifts = generate_shifts(p, date(2026, 9, 30), date(2026, 10, 2))
+    assert [s.min_staff for s in shifts] == [6, 8, 8]
+    assert shifts[1].day.holiday_zh == "国庆节"
+
+
+def test_four_teams_on_three_shifts_cover_every_slot_and_rest_a_day():
+    p = PatternDef.from_dict("four_three", {})
+    shifts = generate_shifts(p, date(2026, 11, 1), date(2026, 11, 16))
+    assert len(shifts) == 48
+    by_day: dict = {}
+    for s in shifts:
+        by_day.setdefault(s.duty_day, []).append(s)
+    for day in by_day.values():
+        assert len({s.team for s in day}) == 3  # one team off each day
+    assert shifts[0].starts_at.hour == 8 and shifts[0].starts_at.minute == 30
+    assert shifts[2].ends_at - shifts[0].starts_at == timedelta(hours=24)
+    # No team works two shifts within 8 hours.
+    last_end: dict = {}
+    for s in shifts:
+        if s.team in last_end:
+            assert s.starts_at - last_end[s.team] >= timedelta(hours=8)
+        last_end[s.team] = s.ends_at
+
+
+def test_three_teams_on_two_shifts_rotate_day_night_off():
+    p = PatternDef.from_dict("three_two", {"anchor": "2026-11-01"})
+    shifts = generate_shifts(p, date(2026, 11, 1), date(2026, 11, 3))
+    assert [(s.name, s.team) for s in shifts] == [
+        ("白班", "甲"), ("夜班", "乙"), ("白班", "丙"), ("夜班", "甲"), ("白班", "乙"), ("夜班", "丙")]
+    assert all(s.hours == 12 for s in shifts)
