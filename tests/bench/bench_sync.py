@@ -13,8 +13,6 @@ import sys
 import threading
 import time
 
-import pytest
-
 from precinct_console.domain.permissions import Role
 from precinct_console.storage.models import Officer
 

@@ -11,7 +11,6 @@ import pytest
 from precinct_console.cli import main
 
 
-
 def test_first_administrator_then_users_then_list(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
     assert main(["db", "upgrade", "--db", url]) == 0

@@ -161,13 +161,13 @@ class TaskTableModel(QAbstractTableModel):
             return row.title
         return None
 
-    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:  # type: ignore[override]
         # Qt 6 delegates ask for all of a cell's roles in one call: one Python call per painted
         # cell instead of seven (measured: 234 calls instead of 1,638 for a full repaint).
         # Every role must be written or cleared: the delegate reuses the same role array for
         # the next cell, so a value left in place would paint there too.
         valid = index.isValid() and index.row() < len(self._ids)
-        for rd in span:
+        for rd in span:  # type: ignore[attr-defined]  # the stubs miss QModelRoleDataSpan.__iter__
             role = rd.role()
             value = self.data(index, role) if valid and role in _ROLES else None
             if value is None:
