@@ -206,3 +206,29 @@ def test_export_panel_lists_schedules_and_lets_a_clerk_pause_one(qtbot, db, stat
     qtbot.waitUntil(lambda: "paused" in panel.schedule_list.currentItem().text(), timeout=10_000)
     assert dict((j[0], j[2]) for j in a.jobs())[job] is None
     assert "This workstation writes" in panel.schedule_note.text()
+
+
+def test_stored_jobs_hold_no_database_url_and_run_on_the_seats_own(db, station, seeded, seats, tmp_path):
+    """The job store is readable by every seat: no password (or host) may be written into it."""
+    from precinct_console.jobs.followup import ensure_followup_job
+    from precinct_console.jobs.replan import install_replan_job
+
+    seat, _clock = seats
+    a = seat("seat-A")
+    a.start(renew_in_background=False)
+    a.ensure_schedules(station.id, "S01")
+    ensure_followup_job(a.scheduler, "", station.id, "S01")
+    install_replan_job(a.scheduler, "", station.id, "S01", at="09:00")
+    jobs = a.scheduler.get_jobs()
+    assert {j.id for j in jobs} >= {"export:day:S01", "export:week:S01", "export:month:S01"}
+    assert len(jobs) == 5
+    assert all(j.kwargs["db_url"] == "" for j in jobs)
+    engine = sa.create_engine(db.url)
+    with engine.connect() as conn:
+        stored = b"".join(row[0] for row in conn.execute(sa.text("SELECT job_state FROM scheduled_jobs")))
+    engine.dispose()
+    assert db.url.encode() not in stored
+    # Run the daily export now: it opens the seat's database and writes the ledger.
+    a.scheduler.modify_job("export:day:S01", next_run_time=datetime.now(UTC))
+    assert wait_for(lambda: any(r.job_id == "export:day:S01" for r in a.runs))
+    assert [r.ok for r in a.runs if r.job_id == "export:day:S01"] == [True]

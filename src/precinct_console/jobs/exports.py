@@ -17,6 +17,7 @@ from ..services.ledgers import LEDGERS
 from ..services.ledgers.periods import Period, day_of, month_of, week_of
 from ..storage.database import Database
 from ..storage.models import Station
+from .runtime import job_database_url
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -86,7 +87,7 @@ def run_export_job(
     and running twice writes nothing twice. Personal numbers are always masked.
     """
     now = now or system_clock()
-    db = Database.open(db_url)
+    db = Database.open(job_database_url(db_url))
     written: list[str] = []
     try:
         with db.sessions() as s:

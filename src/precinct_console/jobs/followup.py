@@ -14,6 +14,7 @@ from ..services.accounts import system_actor
 from ..services.context import ServiceContext
 from ..services.tasks import escalate_overdue, run_follow_up_rules
 from ..storage.database import Database
+from .runtime import job_database_url
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -48,7 +49,7 @@ def run_followup(ctx: ServiceContext) -> FollowUpResult:
 def run_followup_job(db_url: str, station_id: int, workstation: str = "scheduler",
                      clock: Clock = system_clock) -> str:
     """The scheduled entry point (importable by reference, so the database job store keeps it)."""
-    db = Database.open(db_url)
+    db = Database.open(job_database_url(db_url))
     try:
         ctx = ServiceContext(db, system_actor(workstation, station_id), clock)
         return run_followup(ctx).summary()

@@ -19,6 +19,7 @@ from ..services.allocation import PlanInfo, propose_plan
 from ..services.context import ServiceContext
 from ..storage.database import Database
 from ..storage.models import RosterEntry, Shift
+from .runtime import job_database_url
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -62,7 +63,7 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInf
 def run_replan_job(db_url: str, station_id: int, workstation: str = "scheduler",
                    clock: Clock = system_clock) -> str:
     """The scheduled entry point (importable by reference, so the database job store keeps it)."""
-    db = Database.open(db_url)
+    db = Database.open(job_database_url(db_url))
     try:
         ctx = ServiceContext(db, system_actor(workstation, station_id), clock)
         plans = run_replan(ctx)

@@ -37,6 +37,7 @@ from ..storage.database import Database
 from ..storage.engine import WRITE_OPTION
 from ..storage.models import Lease
 from .exports import DEFAULT_SCHEDULES, ExportSchedule, run_export_job
+from .runtime import THIS_DATABASE, set_seat_database
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -114,6 +115,7 @@ class ExportScheduler:
         on_error: ErrorCallback | None = None,
     ):
         self.db = db
+        set_seat_database(db.url)
         self.export_folder = Path(export_folder)
         self.lease = JobLease(db, holder, clock, lease_seconds)
         self.on_error = on_error
@@ -199,7 +201,7 @@ class ExportScheduler:
                 self.scheduler.add_job(
                     run_export_job, CronTrigger(**sched.cron, timezone=_china_zone()), id=job_id,
                     name=sched.title(station_code), replace_existing=False,
-                    kwargs={"db_url": self.db.url, "station_id": station_id, "kind": sched.kind,
+                    kwargs={"db_url": THIS_DATABASE, "station_id": station_id, "kind": sched.kind,
                             "ledgers": list(sched.ledgers), "folder": str(self.export_folder),
                             "catch_up": sched.catch_up, "bulletin": sched.bulletin},
                 )

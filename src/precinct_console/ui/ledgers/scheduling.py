@@ -1,4 +1,4 @@
-"""Starts this seat's export scheduler with the window and routes job failures to the user."""
+"""Starts this seat's job scheduler (exports, follow-up, morning re-plan); job failures reach the user."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
+from ...jobs.followup import ensure_followup_job
+from ...jobs.replan import install_replan_job
+from ...jobs.runtime import THIS_DATABASE
 from ...jobs.scheduler import ExportScheduler
 from ..context import AppContext
 
@@ -41,7 +44,12 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
     def start() -> None:
         scheduler.start()
         if actor.station_id is not None:
-            scheduler.ensure_schedules(actor.station_id, _station_code(app))
+            code = _station_code(app)
+            scheduler.ensure_schedules(actor.station_id, code)
+            # The same lease runs the follow-up rules (every few minutes) and the morning re-plan.
+            ensure_followup_job(scheduler.scheduler, THIS_DATABASE, actor.station_id, code)
+            install_replan_job(scheduler.scheduler, THIS_DATABASE, actor.station_id, code,
+                               at=app.settings.morning_replan)
 
     def refresh() -> None:
         if panel is None:
