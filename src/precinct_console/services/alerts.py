@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from ..domain.errors import ValidationError
 from ..domain.response import TimerState, evaluate
-from ..storage.models import Alert, Incident, User
+from ..storage.models import Alert, Incident, Task, User
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of
@@ -40,12 +40,21 @@ class AlertView:
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: str
+    task_id: int | None = None
 
     @property
     def message(self) -> str:
         """What the notification says: it names the incident."""
         what = "breached" if self.level == "breach" else "near breach"
         return f"{self.incident_number} {self.category_name} {self.address}: {self.target_label} {what}"
+
+
+TASK_TARGET_LABELS = {
+    "task_sign": "派单签收",
+    "task_feedback": "派单反馈",
+    "task_rework": "退回重办反馈",
+    "task_revisit": "回访",
+}
 
 
 def _views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  # type: ignore[no-untyped-def]
@@ -57,11 +66,22 @@ def _views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  #
     incs = {i.id: i for i in session.scalars(
         select(Incident).where(Incident.id.in_({a.incident_id for a in alerts if a.incident_id}))
     )}
+    tasks = {t.id: t for t in session.scalars(
+        select(Task).where(Task.id.in_({a.task_id for a in alerts if a.task_id}))
+    )}
     users = {u.id: u.display_name for u in session.scalars(
         select(User).where(User.id.in_({a.acknowledged_by for a in alerts if a.acknowledged_by}))
     )}
     out = []
     for a in alerts:
+        task = tasks.get(a.task_id or 0)
+        if task is not None:  # an overdue follow-up task: named by its number and title
+            out.append(AlertView(
+                a.id, None, task.number, task.title, "", a.target,
+                TASK_TARGET_LABELS.get(a.target, a.target), a.level, a.raised_at, a.acknowledged_at,
+                users.get(a.acknowledged_by or 0, ""), task_id=task.id,
+            ))
+            continue
         inc = incs.get(a.incident_id or 0)
         out.append(AlertView(
             a.id, a.incident_id, inc.number if inc else "",

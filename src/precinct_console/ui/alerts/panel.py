@@ -42,7 +42,7 @@ def _columns() -> list[Column[AlertView]]:
         Column("level", _tr("Level"), lambda a: f"{LOOK[a.level][0]} {_tr('BREACH') if a.level == 'breach' else _tr('near')}",
                sort=lambda a: 0 if a.level == "breach" else 1, background=_tint,
                foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
-        Column("number", _tr("Incident"), lambda a: a.incident_number, background=_tint),
+        Column("number", _tr("Incident / task"), lambda a: a.incident_number, background=_tint),
         Column("target", _tr("Target"), lambda a: a.target_label, background=_tint),
         Column("raised", _tr("Raised"), lambda a: local(a.raised_at).strftime("%H:%M:%S"),
                sort=lambda a: a.raised_at, background=_tint),
@@ -107,6 +107,8 @@ class AlertsPanel(QWidget):
         a: AlertView | None = current.data(ROW_ROLE) if current.isValid() else None
         if a is not None and a.incident_id is not None:
             self.app.select("incident", a.incident_id)
+        elif a is not None and a.task_id is not None:
+            self.app.select("task", a.task_id)
 
     def acknowledge_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
