@@ -341,3 +341,22 @@ def test_double_click_zooms_to_the_grid_and_unplaced_incidents_are_counted(qtbot
     assert view.contains(-1750, -1400) and view.width() < 1200  # one 500 x 400 m micro grid
     qtbot.waitUntil(lambda: panel.card_view.card is not None, timeout=5000)
     assert panel.card_view.card.code == "D01-S01-M01"
+
+
+def test_a_click_on_the_map_places_the_call_being_taken_in(qtbot, app):
+    from precinct_console.ui.intake.dialog import IntakeDialog
+
+    panel = open_map(qtbot, app)
+    dialog = IntakeDialog(app)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(app.selected, timeout=2000) as sig:
+        panel.canvas.click_at(-1700, -1500)  # inside D01-S01-M01, no marker near
+    with app.ctx.db.sessions() as s:
+        assert sig.args[0] == "grid" and s.get(Grid, sig.args[1]).code == "D01-S01-M01"
+    lon, lat = (float(p) for p in dialog.location.text().split(","))
+    assert (lon, lat) == pytest.approx(_lonlat(-1700, -1500), abs=1e-5)
+    # What the dialog submits is that point, and the service places it in the clicked grid.
+    assert dialog._coordinates() == (lon, lat)
+    view = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                  address="城关路1号", lon=lon, lat=lat))
+    assert view.grid_id == sig.args[1]

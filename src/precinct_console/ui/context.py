@@ -22,6 +22,7 @@ class AppContext(QObject):
 
     changed = Signal(object)  # domain.changes.Change
     selected = Signal(str, int)  # entity, id: board row <-> map marker <-> unit board
+    point_picked = Signal(float, float)  # lon, lat clicked on the map (intake takes it as the place)
     notified = Signal(str, str)  # text, level
     connection_state = Signal(str)
     tick = Signal()  # 1 Hz, for timers; handlers must only touch what the tick changes

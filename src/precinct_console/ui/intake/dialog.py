@@ -156,6 +156,7 @@ class IntakeDialog(QDialog):
         self.content.textChanged.connect(self._recheck.start)
         self.category.picked.connect(lambda _c: self._recheck.start())
         app.selected.connect(self._on_selected)
+        app.point_picked.connect(self._on_point_picked)
         self.category.setFocus()
 
     # -- fields ----------------------------------------------------------------------------
@@ -184,6 +185,10 @@ class IntakeDialog(QDialog):
         if entity == "grid":
             self.grid_id = entity_id
             self.grid_label.setText(self.tr("grid %1 from the map").replace("%1", str(entity_id)))
+
+    def _on_point_picked(self, lon: float, lat: float) -> None:
+        # The place itself, not only its grid: the service resolves the grid from it exactly.
+        self.location.setText(f"{lon:.6f}, {lat:.6f}")
 
     def _coordinates(self) -> tuple[float | None, float | None]:
         text = self.location.text().replace("，", ",").strip()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import local
 from ...domain.errors import KnownError, ValidationErrors
+from ...domain.geo import unproject_xy
 from ...domain.permissions import is_permitted
 from ...domain.travel import reach_radius_m
 from ...services.geometry import ImportSummary, export_geometry, import_geometry
@@ -35,6 +36,7 @@ from ...services.map_data import AreaShape, MapData, PlaceHit, grid_card, map_la
 from ...services.units import list_units
 from ..board.state import board_state
 from ..context import AppContext
+from ..i18n import tr
 from ..settings_store import qsettings
 from ..theme import MUTED, STATE_COLOURS, ui_font
 from .base_image import load_base_image
@@ -263,7 +265,6 @@ class MapPanel(QWidget):
     def update_legend(self) -> None:
         """Say what the colours mean: hot-spot classes when shown, else incident states and shapes."""
         c = self.canvas
-        tr = self.tr
         if self.hotspots.shown:
             c.set_legend(*self.hotspots.legend())
             return
@@ -306,11 +307,16 @@ class MapPanel(QWidget):
 
     def _map_clicked(self, x: float, y: float) -> None:
         gid = self.grid_at(x, y)
+        if self.data is not None:
+            # An open intake dialog takes the clicked point (and so its grid) as the call's place.
+            lon, lat = unproject_xy(x, y, self.data.origin_lon, self.data.origin_lat)
+            self.app.point_picked.emit(float(lon), float(lat))
         if gid is None:
             self.canvas.set_highlight(None)
             self.card_view.hide()
             return
         self.show_grid(gid)
+        self.app.select("grid", gid)
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -353,11 +359,12 @@ class MapPanel(QWidget):
             place = self.hotspots.data.repeat_places[entity_id]
             self.card_view.show_text(
                 self.tr("Repeat place (一地多警)"),
-                f"<b>{escape(place.label)}</b><br>{place.count} {self.tr('incidents')} · "
-                f"{escape(place.top_category)}<br>" + ", ".join(str(i) for i in place.incident_ids[:20]))
+                f"<b>{escape(place.label)}</b><br>{place.count} " + self.tr("incidents")
+                + f" · {escape(place.top_category)}<br>" + ", ".join(str(i) for i in place.incident_ids[:20]))
 
     def _on_selected(self, entity: str, entity_id: int) -> None:
-        self.live.select(entity, entity_id)
+        if entity in ("incident", "unit"):  # a grid selection came from this map itself
+            self.live.select(entity, entity_id)
 
     # -- live -----------------------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
