@@ -48,6 +48,7 @@ from ..storage.models import (
     Unit,
 )
 from .context import ServiceContext, service_action
+from .units import plan_in_force
 
 log = logging.getLogger("precinct_console.allocation")
 
@@ -465,10 +466,7 @@ def patrol_orders(ctx: ServiceContext, at: datetime | None = None) -> list[Patro
     """The accepted plan's orders in force at `at` (now by default), one per unit."""
     at = at or ctx.clock()
     with ctx.read() as s:
-        p = s.scalar(select(PatrolPlan).where(
-            PatrolPlan.station_id == ctx.station_id, PatrolPlan.status == "accepted",
-            PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at)
-            .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc()).limit(1))
+        p = plan_in_force(s, ctx.station_id, at)
         if p is None:
             return []
         return [PatrolOrder(p.id, int(a["unit_id"]), a["call_sign"], a["point_key"],

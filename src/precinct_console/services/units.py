@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..domain.changes import Change
 from ..domain.errors import ValidationError
 from ..domain.travel import distance_m
-from ..storage.models import Incident, Officer, RosterEntry, Shift, Unit
+from ..storage.models import Incident, Officer, PatrolPlan, RosterEntry, Shift, Unit
 from .context import ServiceContext, service_action
 
 UNIT_STATES: dict[str, str] = {
@@ -45,14 +46,28 @@ class UnitRow:
     home_lat: float
     version: int
     change: Change = field(default_factory=Change, compare=False)
+    # The accepted patrol plan's order for this unit now (the chief's deployment), if any.
+    patrol_point: str = ""
+    patrol_lon: float | None = None
+    patrol_lat: float | None = None
 
     def seconds_in_state(self, now: datetime) -> float | None:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
 
 
+def plan_in_force(session: Session, station_id: int, at: datetime) -> PatrolPlan | None:
+    """The accepted patrol plan whose shift runs at `at` (the latest decision wins)."""
+    return session.scalar(select(PatrolPlan).where(
+        PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
+        PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at)
+        .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc()).limit(1))
+
+
 def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Change | None = None
           ) -> list[UnitRow]:
     now = ctx.clock()
+    plan = plan_in_force(session, ctx.station_id, now)
+    orders = {int(a["unit_id"]): a for a in plan.assignments} if plan is not None else {}
     crews: dict[int, list[str]] = {}
     for uid, name in session.execute(
         select(RosterEntry.unit_id, Officer.name)
@@ -72,9 +87,16 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
         UnitRow(u.id, u.call_sign, u.kind, UNIT_KINDS.get(u.kind, u.kind), u.seats, u.status,
                 UNIT_STATES.get(u.status, u.status), u.status_since, tuple(crews.get(u.id, [])),
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
-                u.position_at, u.home_lon, u.home_lat, u.version, change or Change())
+                u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
+                *_order_fields(orders.get(u.id)))
         for u in units
     ]
+
+
+def _order_fields(order: dict[str, Any] | None) -> tuple[str, float | None, float | None]:
+    if order is None:
+        return "", None, None
+    return str(order.get("point_name") or order.get("point_key", "")), order.get("lon"), order.get("lat")
 
 
 @service_action("read")
