@@ -28,8 +28,9 @@ def ui_sources() -> list[str]:
 def lupdate(target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
+        # _tr is the modules' shorthand for a bare tr(): both land in the "" context (ui/i18n.py).
         [str(BIN / "pyside6-lupdate"), *ui_sources(), "-no-obsolete", "-locations", "none",
-         "-target-language", "zh_CN", "-ts", str(target)],
+         "-tr-function-alias", "tr+=_tr", "-target-language", "zh_CN", "-ts", str(target)],
         check=True, capture_output=True,
     )
 

@@ -1,4 +1,4 @@
-"""Translations: zh_CN by default for a Chinese locale (or as settings say), English otherwise."""
+"""Translations: zh_CN unless settings ask for English; the helper lupdate files under "" context."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ log = logging.getLogger("precinct_console.ui")
 
 
 def choose_language(setting: str) -> str:
-    if setting:
-        return setting
-    locale = QLocale.system()
-    return "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
+    """The console is made for Chinese stations: Chinese unless the settings say otherwise."""
+    return setting or "zh_CN"
+
+
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """Translate in the empty context: pyside6-lupdate files every call of a bare tr() or
+    _tr() (scripts/translations.py aliases _tr) there, whatever module it sits in."""
+    return QCoreApplication.translate("", text, disambiguation, n)
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:

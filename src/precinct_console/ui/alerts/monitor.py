@@ -28,7 +28,7 @@ MAX_SINGLE_NOTICES = 3  # more new alerts at once are summed up in one notificat
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("AlertMonitor", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 class AlertMonitor(QObject):
@@ -131,9 +131,10 @@ class AlertMonitor(QObject):
         rows = {r.id: r for r, _k, _l in found}
         if len(rows) <= MAX_SINGLE_NOTICES:
             for incident_id, r in rows.items():
-                what = ", ".join(
-                    f"{labels.get(k, k)} {_tr('BREACHED') if lvl == 'breach' else _tr('near breach')}"
-                    for rr, k, lvl in found if rr.id == incident_id)
+                # The words sit outside the f-string, where lupdate can see them.
+                breached, near = _tr("BREACHED"), _tr("near breach")
+                what = ", ".join(f"{labels.get(k, k)} {breached if lvl == 'breach' else near}"
+                                 for rr, k, lvl in found if rr.id == incident_id)
                 self.app.notify(f"{r.number} {r.category_name} {r.address}: {what}",
                                 "error" if worst[incident_id] == "breach" else "warning")
         else:

@@ -27,7 +27,7 @@ LOOK = {"breach": ("✖", BREACH), "near": ("▲", NEAR)}
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("AlertsPanel", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 def _tint(a: AlertView) -> QColor:
@@ -39,7 +39,7 @@ def _tint(a: AlertView) -> QColor:
 def _columns() -> list[Column[AlertView]]:
     """Built when the panel opens, so the titles come out in the installed language."""
     return [
-        Column("level", _tr("Level"), lambda a: f"{LOOK[a.level][0]} {_tr('BREACH') if a.level == 'breach' else _tr('near')}",
+        Column("level", _tr("Level"), lambda a: LOOK[a.level][0] + " " + (_tr("BREACH") if a.level == "breach" else _tr("near")),
                sort=lambda a: 0 if a.level == "breach" else 1, background=_tint,
                foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
         Column("number", _tr("Incident / task"), lambda a: a.incident_number, background=_tint),

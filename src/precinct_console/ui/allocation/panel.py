@@ -44,7 +44,7 @@ KIND_ZH = {"post": "警务站", "police_room": "警务室", "must_patrol": "必�
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("AllocationPanel", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 class _Progress(QObject):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QT_TR_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ...domain.errors import ConflictError, KnownError
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("BoardActions", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,12 @@ class StepSpec:
 
 # The steps a dispatcher records most, each on one key (letters avoid the F-keys the shell uses).
 STEPS = (
-    StepSpec("signed", "Signed for (签收)", "S"),
-    StepSpec("set_off", "Set off (出警)", "O"),
-    StepSpec("arrived", "Arrived (到场)", "A"),
-    StepSpec("handled", "Handled (处置完毕)", "H"),
-    StepSpec("fed_back", "Fed back (反馈)", "F"),
-    StepSpec("closed", "Close (归档)", "C"),
+    StepSpec("signed", QT_TR_NOOP("Signed for (签收)"), "S"),
+    StepSpec("set_off", QT_TR_NOOP("Set off (出警)"), "O"),
+    StepSpec("arrived", QT_TR_NOOP("Arrived (到场)"), "A"),
+    StepSpec("handled", QT_TR_NOOP("Handled (处置完毕)"), "H"),
+    StepSpec("fed_back", QT_TR_NOOP("Fed back (反馈)"), "F"),
+    StepSpec("closed", QT_TR_NOOP("Close (归档)"), "C"),
 )
 
 

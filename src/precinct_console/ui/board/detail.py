@@ -106,18 +106,20 @@ class DetailPane(QWidget):
         r = d.row
         self.title.setText(f"{r.number}  {r.category_name}  ·  {r.status_label}")
         channel = CHANNELS.get(r.channel, (r.channel, r.channel))[0]
+        # The words are looked up outside the f-strings: lupdate does not look inside them.
+        address, no_grid, caller = self.tr("Address"), self.tr("no grid"), self.tr("Caller")
+        priority, content, units = self.tr("priority"), self.tr("Content"), self.tr("Units")
         lines = [
-            f"<b>{self.tr('Address')}</b> {r.address}  ({r.grid_name or r.grid_code or self.tr('no grid')})",
-            f"<b>{self.tr('Caller')}</b> {r.caller_name} {r.caller_phone}  ·  {channel}  ·  "
-            f"{self.tr('priority')} {r.priority}",
-            f"<b>{self.tr('Content')}</b> {r.content}",
-            f"<b>{self.tr('Units')}</b> {' '.join(r.units) or '—'}",
+            f"<b>{address}</b> {r.address}  ({r.grid_name or r.grid_code or no_grid})",
+            f"<b>{caller}</b> {r.caller_name} {r.caller_phone}  ·  {channel}  ·  {priority} {r.priority}",
+            f"<b>{content}</b> {r.content}",
+            f"<b>{units}</b> {' '.join(r.units) or '—'}",
         ]
         if r.repeat_flags or r.linked_calls:
-            lines.append(f"<b>{self.tr('Repeat')}</b> {r.repeat_flags} "
-                         f"{self.tr('linked calls')}: {r.linked_calls}")
+            repeat, linked = self.tr("Repeat"), self.tr("linked calls")
+            lines.append(f"<b>{repeat}</b> {r.repeat_flags} {linked}: {r.linked_calls}")
         if d.linked_to_number:
-            lines.append(f"<b>{self.tr('Linked to')}</b> {d.linked_to_number}")
+            lines.append("<b>" + self.tr("Linked to") + f"</b> {d.linked_to_number}")
         self.facts.setText("<br>".join(lines))
         self._fill_history(d)
 

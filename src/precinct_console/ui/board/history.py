@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 def _columns() -> list[Column[IncidentRow]]:
     """Built when the dialog opens, so the titles come out in the installed language."""
     def tr(text: str) -> str:
-        return QCoreApplication.translate("HistoryDialog", text)
+        return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
     return [
         Column("number", tr("Number"), lambda r: r.number),

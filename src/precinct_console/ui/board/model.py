@@ -31,7 +31,7 @@ _ALERT_TINT = {"near": QColor(NEAR.red(), NEAR.green(), NEAR.blue(), 45),
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("BoardModel", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 @dataclass(frozen=True)

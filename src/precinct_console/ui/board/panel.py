@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,11 +43,11 @@ from .view import LiveTableView
 PANEL_KEY = "board"
 # Status filter choices: what a dispatcher asks for ("waiting for a unit", "on the way", ...).
 STATUS_GROUPS: list[tuple[str, frozenset[str]]] = [
-    ("All open", frozenset()),
-    ("Waiting for dispatch (待派)", frozenset({"received"})),
-    ("Dispatched, not on scene", frozenset({"dispatched", "signed", "set_off"})),
-    ("On scene (到场)", frozenset({"arrived"})),
-    ("Handled, feedback due", frozenset({"handled", "fed_back"})),
+    (QT_TRANSLATE_NOOP("BoardPanel", "All open"), frozenset()),
+    (QT_TRANSLATE_NOOP("BoardPanel", "Waiting for dispatch (待派)"), frozenset({"received"})),
+    (QT_TRANSLATE_NOOP("BoardPanel", "Dispatched, not on scene"), frozenset({"dispatched", "signed", "set_off"})),
+    (QT_TRANSLATE_NOOP("BoardPanel", "On scene (到场)"), frozenset({"arrived"})),
+    (QT_TRANSLATE_NOOP("BoardPanel", "Handled, feedback due"), frozenset({"handled", "fed_back"})),
 ]
 
 

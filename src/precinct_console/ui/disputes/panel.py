@@ -33,6 +33,7 @@ from ...services import disputes as dispute_service
 from ...services import tasks as task_service
 from ...services.disputes import DisputeDetail, DisputeInfo
 from ..context import AppContext
+from ..i18n import tr
 from ..theme import BREACH, NEAR, STATE_SYMBOLS, ui_font
 from .dialogs import RegisterDisputeDialog
 from .model import ROW_ID_ROLE, STATUS_TEXT, DisputeTableModel
@@ -232,39 +233,39 @@ class DisputePanel(QWidget):
         self.resolve_button.setEnabled(self.can_edit and open_)
         self.reopen_button.setEnabled(self.can_edit and status == "resolved")
         if detail is None:
-            self.info.setHtml(f"<p style='color:#777'>{escape(self.tr('Select a dispute to see it here.'))}</p>")
+            self.info.setHtml("<p style='color:#777'>" + escape(self.tr("Select a dispute to see it here.")) + "</p>")
             return
         self.info.setHtml(self.detail_html(detail))
 
     def detail_html(self, d: DisputeDetail) -> str:
-        i, t = d.info, self.tr
+        i = d.info
         g = GRADES.get(i.grade)
         fields = [
-            (t("Grade"), f"{i.grade} {g.name_zh if g else ''} · {t('risk')} {RISK_LABELS_ZH.get(i.risk, i.risk)}"),
-            (t("Status"), model_tr(STATUS_TEXT.get(i.status, i.status))),
-            (t("Kind"), i.kind),
-            (t("Occurred"), local(i.occurred_at).strftime("%Y-%m-%d %H:%M")),
-            (t("Place"), f"{i.address} {i.grid_name}".strip()),
-            (t("Source"), i.source),
-            (t("Mediation"), i.mediation_method),
-            (t("Responsible"), f"{i.responsible_unit} {i.responsible_officer_name}".strip()),
-            (t("Revisit by"), self._revisit_day(i)),
-            (t("Incidents"), "、".join(d.incident_numbers) or "–"),
+            (tr("Grade"), f"{i.grade} {g.name_zh if g else ''} · " + tr("risk") + f" {RISK_LABELS_ZH.get(i.risk, i.risk)}"),
+            (tr("Status"), model_tr(STATUS_TEXT.get(i.status, i.status))),
+            (tr("Kind"), i.kind),
+            (tr("Occurred"), local(i.occurred_at).strftime("%Y-%m-%d %H:%M")),
+            (tr("Place"), f"{i.address} {i.grid_name}".strip()),
+            (tr("Source"), i.source),
+            (tr("Mediation"), i.mediation_method),
+            (tr("Responsible"), f"{i.responsible_unit} {i.responsible_officer_name}".strip()),
+            (tr("Revisit by"), self._revisit_day(i)),
+            (tr("Incidents"), "、".join(d.incident_numbers) or "–"),
         ]
         table = "".join(f"<tr><td style='color:#555;padding-right:10px'>{escape(k)}</td>"
                         f"<td>{escape(v)}</td></tr>" for k, v in fields)
         parties = "".join(f"<li>{escape(p.name)}（{escape(p.role)}）{escape(self._phone(p.phone))}</li>"
                           for p in i.parties)
         notes = "".join(
-            f"<li>{local(n.at).strftime('%m-%d %H:%M')} <b>{escape(t(str(NOTE_TEXT.get(n.kind, n.kind))))}</b>"
+            f"<li>{local(n.at).strftime('%m-%d %H:%M')} <b>{escape(self.tr(str(NOTE_TEXT.get(n.kind, n.kind))))}</b>"
             f" — {escape(n.username)}: {escape(n.text)}</li>" for n in d.notes)
         tasks = "".join(f"<li>{escape(r.number)} {escape(r.title)} · {escape(r.status)}</li>"
                         for r in d.tasks)
         return (f"<h3>{escape(i.number)} · {escape(i.title)}</h3><table>{table}</table>"
                 + (f"<p style='white-space:pre-wrap'>{escape(i.content)}</p>" if i.content else "")
-                + f"<h4>{escape(t('Parties'))}</h4><ul>{parties}</ul>"
-                + f"<h4>{escape(t('Progress'))}</h4><ul>{notes or '<li>–</li>'}</ul>"
-                + f"<h4>{escape(t('Follow-up tasks'))}</h4><ul>{tasks or '<li>–</li>'}</ul>")
+                + "<h4>" + escape(tr("Parties")) + f"</h4><ul>{parties}</ul>"
+                + "<h4>" + escape(tr("Progress")) + f"</h4><ul>{notes or '<li>–</li>'}</ul>"
+                + "<h4>" + escape(tr("Follow-up tasks")) + f"</h4><ul>{tasks or '<li>–</li>'}</ul>")
 
     def _revisit_day(self, i: DisputeInfo) -> str:
         if i.next_revisit_at is None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,10 +46,19 @@ from ..theme import ui_font
 
 # English names of the ledgers, shown beside the Chinese titles (translated through tr()).
 LEDGER_NAMES = {
-    "incidents": "Incident ledger", "disputes": "Dispute ledger", "tasks": "Follow-up task ledger",
-    "patrol": "Patrol ledger", "duty": "Duty roster ledger", "response": "1-3-5 response compliance",
+    "incidents": QT_TRANSLATE_NOOP("LedgerExportPanel", "Incident ledger"),
+    "disputes": QT_TRANSLATE_NOOP("LedgerExportPanel", "Dispute ledger"),
+    "tasks": QT_TRANSLATE_NOOP("LedgerExportPanel", "Follow-up task ledger"),
+    "patrol": QT_TRANSLATE_NOOP("LedgerExportPanel", "Patrol ledger"),
+    "duty": QT_TRANSLATE_NOOP("LedgerExportPanel", "Duty roster ledger"),
+    "response": QT_TRANSLATE_NOOP("LedgerExportPanel", "1-3-5 response compliance"),
 }
-PERIOD_NAMES = {"day": "Day", "week": "Week (Monday to Sunday)", "month": "Month", "custom": "Custom range"}
+PERIOD_NAMES = {
+    "day": QT_TRANSLATE_NOOP("LedgerExportPanel", "Day"),
+    "week": QT_TRANSLATE_NOOP("LedgerExportPanel", "Week (Monday to Sunday)"),
+    "month": QT_TRANSLATE_NOOP("LedgerExportPanel", "Month"),
+    "custom": QT_TRANSLATE_NOOP("LedgerExportPanel", "Custom range"),
+}
 
 
 class _Progress(QObject):
@@ -79,7 +88,8 @@ class LedgerExportPanel(QWidget):
 
         self.ledger = QComboBox()
         for key, ledger in LEDGERS.items():
-            self.ledger.addItem(f"{ledger.title} — {self.tr(LEDGER_NAMES[key])}", key)
+            name = self.tr(LEDGER_NAMES[key])  # in Chinese the name is the title itself: once is enough
+            self.ledger.addItem(ledger.title if name == ledger.title else f"{ledger.title} — {name}", key)
         self.period_kind = QComboBox()
         for key, name in PERIOD_NAMES.items():
             self.period_kind.addItem(self.tr(name), key)

@@ -20,6 +20,7 @@ from ...domain.clock import local
 from ...domain.permissions import is_permitted
 from ...services.map_data import GridCard
 from ..context import AppContext
+from ..i18n import tr
 from ..theme import BREACH, ui_font
 from .notice_board import render_notice_board
 from .people_editor import PeopleEditor
@@ -78,7 +79,6 @@ class GridCardView(QWidget):
         self.print_button.setEnabled(True)
         self.edit_button.setEnabled(True)
         self.title.setText(f"{card.code}  {card.name}")
-        tr = self.tr
         rows = [
             (tr("Level"), escape(card.level_name_zh)),
             (tr("Parent"), escape(f"{card.parent_code} {card.parent_name}") if card.parent_code else "—"),
@@ -89,34 +89,35 @@ class GridCardView(QWidget):
         html = ["<table cellspacing='0' cellpadding='2'>"]
         html += [f"<tr><td style='color:#666'>{k}</td><td>{v}</td></tr>" for k, v in rows]
         html.append("</table>")
-        html.append(f"<h4>{tr('People')}</h4>")
+        html.append("<h4>" + tr("People") + "</h4>")
         if card.people:
             html.append("<table cellspacing='0' cellpadding='2'>")
             for p in card.people:
-                note = (f" <span style='color:#666'>({escape(self.tr('of %1').replace('%1', p.inherited_from))})</span>"
-                        if p.inherited_from else "")
+                note = (" <span style='color:#666'>(" + escape(self.tr("of %1").replace("%1", p.inherited_from))
+                        + ")</span>" if p.inherited_from else "")
                 html.append(f"<tr><td style='color:#666'>{escape(p.role_zh)}</td><td><b>{escape(p.name)}</b>"
                             f"{note}</td><td>{escape(p.phone)}</td></tr>")
             html.append("</table>")
         else:
-            html.append(f"<p style='color:#666'>{tr('No one recorded for this grid.')}</p>")
+            html.append("<p style='color:#666'>" + tr("No one recorded for this grid.") + "</p>")
         if card.key_sites:
-            html.append(f"<h4>{tr('Key sites')}</h4><p>" +
+            html.append("<h4>" + tr("Key sites") + "</h4><p>" +
                         "、".join(escape(name) for _c, name, _k in card.key_sites) + "</p>")
         if card.posts:
-            html.append(f"<h4>{tr('Posts')}</h4><p>" +
+            html.append("<h4>" + tr("Posts") + "</h4><p>" +
                         "<br>".join(escape(f"{name} {phone}") for _c, name, phone in card.posts) + "</p>")
-        html.append(f"<h4>{tr('Incidents, last 30 days')}: {card.incidents_30d}</h4>")
+        html.append("<h4>" + tr("Incidents, last 30 days") + f": {card.incidents_30d}</h4>")
         for inc in card.recent_incidents:
             html.append(f"<div>{local(inc.received_at):%m-%d %H:%M} {escape(inc.number)} "
                         f"{escape(inc.category)} <span style='color:#666'>{escape(inc.status_label)}</span>"
                         f"<br><span style='color:#666'>{escape(inc.address)}</span></div>")
-        html.append(f"<h4>{tr('Open tasks')}: {len(card.open_tasks)}</h4>")
+        html.append("<h4>" + tr("Open tasks") + f": {len(card.open_tasks)}</h4>")
+        feedback_due = tr("feedback due")
         for t in card.open_tasks:
             due = f"{local(t.feedback_due_at):%m-%d %H:%M}"
             colour = BREACH.name() if t.overdue else "#333"
             html.append(f"<div>{escape(t.number)} {escape(t.title)} · {escape(t.assignee)} "
-                        f"<span style='color:{colour}'>{tr('feedback due')} {due}</span></div>")
+                        f"<span style='color:{colour}'>{feedback_due} {due}</span></div>")
         self.body.setHtml("".join(html))
         self.show()
 

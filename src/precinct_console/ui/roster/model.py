@@ -31,7 +31,7 @@ ADJUSTED_BG = QColor("#E8F1FA")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("RosterModel", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ WATCHED = ("roster_entry", "shift", "officer", "officer_absence", "unit")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("RosterPanel", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 def _tool(text: str, *, checkable: bool = False) -> QToolButton:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,7 +32,8 @@ from ..context import AppContext
 from ..theme import BREACH, NEAR, OK, ui_font
 from .charts import ChartBox
 
-PERIODS = {"week": "Week", "month": "Month", "day": "Day"}
+PERIODS = {"week": QT_TRANSLATE_NOOP("StatisticsPanel", "Week"), "month": QT_TRANSLATE_NOOP("StatisticsPanel", "Month"),
+           "day": QT_TRANSLATE_NOOP("StatisticsPanel", "Day")}
 
 
 def _pct(v: float | None) -> str:

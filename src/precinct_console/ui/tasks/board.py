@@ -317,7 +317,7 @@ class TaskBoard(QWidget):
         self.escalate_button.setEnabled(self.can_verify and status in ("sent", "signed", "returned"))
         self.reassign_button.setEnabled(self.can_create and status in ("sent", "signed", "returned"))
         if detail is None:
-            self.info.setHtml(f"<p style='color:#777'>{escape(self.tr('Select a task to see it here.'))}</p>")
+            self.info.setHtml("<p style='color:#777'>" + escape(self.tr("Select a task to see it here.")) + "</p>")
             return
         self.info.setHtml(self.detail_html(detail))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,7 +33,14 @@ from ...services import tasks as task_service
 from ...services.task_catalogue import TemplateInfo
 from ..context import AppContext
 
-FIELD_COLUMNS = ("Key", "Label", "Kind", "Required", "Choices (a / b / c)", "Minimum")
+FIELD_COLUMNS = (
+    QT_TRANSLATE_NOOP("CatalogueDialog", "Key"),
+    QT_TRANSLATE_NOOP("CatalogueDialog", "Label"),
+    QT_TRANSLATE_NOOP("CatalogueDialog", "Kind"),
+    QT_TRANSLATE_NOOP("CatalogueDialog", "Required"),
+    QT_TRANSLATE_NOOP("CatalogueDialog", "Choices (a / b / c)"),
+    QT_TRANSLATE_NOOP("CatalogueDialog", "Minimum"),
+)
 
 
 class CatalogueDialog(QDialog):

@@ -74,7 +74,7 @@ def task_detail_html(d: TaskDetail, now: datetime) -> str:
         labels = {f.key: f.label for f in d.fields} | {"summary": t(QT_TRANSLATE_NOOP("TaskDetail", "Remarks"))}
         fb = "".join(f"<tr><td style='{_LABEL}'>{escape(labels.get(k, k))}</td>"
                      f"<td>{escape(_value(v))}</td></tr>" for k, v in d.feedback.items())
-        parts.append(f"<h4>{escape(t(QT_TRANSLATE_NOOP('TaskDetail', 'Feedback')))}</h4><table>{fb}</table>")
+        parts.append("<h4>" + escape(t(QT_TRANSLATE_NOOP("TaskDetail", "Feedback"))) + f"</h4><table>{fb}</table>")
     late_text = t(QT_TRANSLATE_NOOP("TaskDetail", "late"))
     events = []
     for e in d.events:

@@ -49,7 +49,7 @@ REVISIT_HEADERS = (
 
 
 def _none() -> str:
-    return f"<p class='none'>{escape(QCoreApplication.translate('WorkList', 'None.'))}</p>"
+    return "<p class='none'>" + escape(QCoreApplication.translate("WorkList", "None.")) + "</p>"
 
 
 def _task_rows(rows: tuple[TaskRow, ...], work: WorkList) -> str:

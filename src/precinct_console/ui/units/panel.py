@@ -35,7 +35,7 @@ ORDER = ("available", "returning", "dispatched", "en_route", "on_scene", "off_du
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("UnitsPanel", text)
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 class UnitsModel(ThinTableModel[UnitRow]):
@@ -51,6 +51,7 @@ class UnitsModel(ThinTableModel[UnitRow]):
                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, live=True),
             Column("incident", _tr("Incident"), lambda u: u.incident_number),
             Column("crew", _tr("Crew"), self._crew),
+            Column("order", _tr("Patrol point"), lambda u: u.patrol_point),
             Column("position", _tr("Position"), self._position, live=True),
         ]
         super().__init__(cols, key=lambda u: u.id, parent=parent)
@@ -93,8 +94,8 @@ class UnitsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(32)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        for i, w in enumerate((120, 80, 100, 80, 140, 320)):
+        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        for i, w in enumerate((120, 80, 100, 80, 140, 240, 160)):
             self.table.setColumnWidth(i, w)
         self.counts = QLabel()
         self.counts.setFont(ui_font(12, bold=True))
