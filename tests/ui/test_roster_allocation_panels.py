@@ -170,3 +170,43 @@ def test_both_panels_are_registered():
     keys = {p.key: p for p in PANELS}
     assert keys["roster"].factory.endswith("roster.panel:create_panel")
     assert keys["allocation"].factory.endswith("allocation.panel:create_panel")
+
+
+def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, clock):
+    from precinct_console.ui.map.panel import MapPanel
+    from precinct_console.ui.units.panel import UnitsPanel
+
+    ctx = chief_app.ctx
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    o1 = roster.add_officer(ctx, "031001", "张伟")
+    o2 = roster.add_officer(ctx, "031002", "李强")
+    u1 = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    u2 = roster.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91)
+    roster.assign(ctx, sh.id, o1.id, unit_id=u1)
+    roster.assign(ctx, sh.id, o2.id, unit_id=u2)
+    plan = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=10)
+    allocation.decide_plan(ctx, plan.id, plan.version, "accept")
+    clock.advance(hours=2)  # the shift is running: its orders are in force
+    from precinct_console.services.units import set_unit_status
+    for u in (u1, u2):  # the crews signed on
+        set_unit_status(ctx, u, "available")
+    orders = {o.unit_id: o for o in allocation.patrol_orders(ctx)}
+    assert set(orders) == {u1, u2}
+    units = UnitsPanel(chief_app)
+    qtbot.addWidget(units)
+    _settle(qtbot, chief_app)
+    shown = {u.id: units.model.data(units.model.index(r, 6)) for r, u in enumerate(units.model.rows())}
+    assert shown == {u1: orders[u1].point_name, u2: orders[u2].point_name}
+    map_panel = MapPanel(chief_app)
+    qtbot.addWidget(map_panel)
+    map_panel.resize(1200, 800)
+    map_panel.show()
+    qtbot.waitUntil(lambda: set(map_panel.canvas.markers["orders"].ids) == {u1, u2}, timeout=10000)
+    assert map_panel.canvas.order_lines._path.elementCount() == 4  # a line from each unit to its point
+    # Clicking a patrol point selects its unit (on the board and everywhere else).
+    map_panel.toggles["incidents"].setChecked(False)  # the fixture's incidents sit on the points
+    x, y = map_panel.live.order_xy[u2]
+    with qtbot.waitSignal(chief_app.selected, timeout=2000) as sig:
+        map_panel.canvas.click_at(x, y)
+    assert sig.args == ["unit", u2]

@@ -87,9 +87,11 @@ class MapCanvas(pg.PlotWidget):
         self.reach = [PathLayer(QPen(c, 1.0), QBrush(QColor(c.red(), c.green(), c.blue(), 18)))
                       for c in RING_COLOURS]
         self.highlight = PathLayer(QPen(QColor(213, 94, 0), 3.0), QBrush(QColor(213, 94, 0, 40)))
+        # The accepted patrol plan: a dashed line from each unit to the point it should hold.
+        self.order_lines = PathLayer(QPen(QColor(0, 90, 160), 1.6, Qt.PenStyle.DashLine))
         # Fills under outlines; districts drawn over micro grids so their borders stay bold.
         stack = [*self.choropleth, self.key_zones, self.levels[3], self.levels[2], self.levels[1],
-                 self.zones, *self.reach, *self.rings, self.highlight]
+                 self.zones, *self.reach, *self.rings, self.order_lines, self.highlight]
         for z, item in enumerate(stack):
             item.setZValue(z - 9)
         for item in (self.base, self.heat, *stack):
@@ -98,8 +100,9 @@ class MapCanvas(pg.PlotWidget):
         self.markers: dict[str, Markers] = {}
         # Hover text per marker layer, by the marker's id (set by whoever fills the layer).
         self.tips: dict[str, dict[int, str]] = {k: {} for k in
-                                                ("posts", "sites", "repeats", "incidents", "pulse", "units")}
-        for z, (key, entity) in enumerate((("posts", "post"), ("sites", "key_site"),
+                                                ("posts", "sites", "orders", "repeats", "incidents", "pulse",
+                                                 "units")}
+        for z, (key, entity) in enumerate((("posts", "post"), ("sites", "key_site"), ("orders", "unit"),
                                            ("repeats", "repeat_place"), ("incidents", "incident"),
                                            ("pulse", "incident"), ("units", "unit"))):
             item = pg.ScatterPlotItem(pxMode=True, hoverable=True,
@@ -172,7 +175,7 @@ class MapCanvas(pg.PlotWidget):
     def pick_marker(self, x: float, y: float) -> tuple[str, int] | None:
         """The nearest visible marker within a few pixels of the map point, units first."""
         tol = PICK_PX * self.metres_per_pixel()
-        for key in ("units", "incidents", "repeats", "sites", "posts"):
+        for key in ("units", "incidents", "orders", "repeats", "sites", "posts"):
             m = self.markers[key]
             if not m.item.isVisible() or not len(m.xs):
                 continue

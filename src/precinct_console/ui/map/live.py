@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QRectF, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainterPath
 
 from ...domain.clock import local
 from ...domain.geo import reach_coverage
@@ -49,6 +49,7 @@ class LiveLayers(QObject):
         self.unplaced = 0  # open incidents without coordinates: counted in the legend
         self.unit_xy: dict[int, tuple[float, float]] = {}
         self.incident_xy: dict[int, tuple[float, float]] = {}
+        self.order_xy: dict[int, tuple[float, float]] = {}  # unit id -> its patrol point now
 
     # -- incidents ---------------------------------------------------------------------------
     def _xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -144,6 +145,7 @@ class LiveLayers(QObject):
                            + (f"\n{'、'.join(u.crew)}" if u.crew else "") for u in rows}
         c.unit_labels.set_labels(x, y, [u.call_sign for u in rows],
                                  colours=[UNIT_COLOURS.get(u.status, MUTED).darker(160) for u in rows])
+        self._draw_orders(rows, x, y)
         free = [i for i, u in enumerate(rows) if u.status == "available"]
         hour = local(self.app.clock()).hour
         fx, fy = x[free] if len(free) else np.zeros(0), y[free] if len(free) else np.zeros(0)
@@ -156,6 +158,22 @@ class LiveLayers(QObject):
         self.coverage = tuple(reach_coverage(cx, cy, fx, fy, r) for r in radii)
         self._show_coverage()
         self._draw_selection()
+
+    def _draw_orders(self, rows: list[Any], x: np.ndarray, y: np.ndarray) -> None:
+        """The accepted plan's patrol points (hollow diamonds) joined to where each unit is now."""
+        placed = [i for i, u in enumerate(rows) if getattr(u, "patrol_lon", None) is not None]
+        ox, oy = self._xy([rows[i].patrol_lon for i in placed], [rows[i].patrol_lat for i in placed])
+        self.order_xy = {rows[i].id: (float(a), float(b)) for i, a, b in zip(placed, ox, oy, strict=True)}
+        c = self.canvas
+        c.markers["orders"].set([rows[i].id for i in placed], ox, oy, symbol="d", size=13, brush=None,
+                                pen={"color": QColor(0, 90, 160), "width": 2.2})
+        c.tips["orders"] = {rows[i].id: self.tr("%1 patrols at %2").replace("%1", rows[i].call_sign)
+                            .replace("%2", rows[i].patrol_point) for i in placed}
+        path = QPainterPath()
+        for i, a, b in zip(placed, ox, oy, strict=True):
+            path.moveTo(float(x[i]), float(y[i]))
+            path.lineTo(float(a), float(b))
+        c.order_lines.set_path(path)
 
     def _show_coverage(self) -> None:
         if not self._show_reach or not self.coverage:
@@ -170,6 +188,8 @@ class LiveLayers(QObject):
         c.markers["incidents"].item.setVisible(incidents)
         c.markers["pulse"].item.setVisible(incidents)
         c.markers["units"].item.setVisible(units)
+        c.markers["orders"].item.setVisible(units)
+        c.order_lines.setVisible(units)
         c.unit_labels.setVisible(units)
         for layer in c.reach:
             layer.setVisible(units and reach)
