@@ -48,7 +48,12 @@ def messages(ts: Path) -> dict[tuple[str, str], str]:
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             translation = message.find("translation")
-            text = "" if translation is None or translation.get("type") == "unfinished" else (translation.text or "")
+            if translation is None or translation.get("type") == "unfinished":
+                text = ""
+            else:
+                forms = [f.text or "" for f in translation.iter("numerusform")]
+                text = (forms[0] if forms and all(forms) else "") if message.get("numerus") == "yes" \
+                    else (translation.text or "")
             out[(name, message.findtext("source") or "")] = text
     return out
 
@@ -72,8 +77,15 @@ def apply(ts: Path, tsv: Path) -> int:
                 translation = message.find("translation")
                 if translation is None:
                     translation = ET.SubElement(message, "translation")
-                translation.text = table[key]
                 translation.attrib.pop("type", None)
+                if message.get("numerus") == "yes":
+                    # Chinese has a single plural form: one numerusform serves every %n.
+                    for form in list(translation):
+                        translation.remove(form)
+                    translation.text = None
+                    ET.SubElement(translation, "numerusform").text = table[key]
+                else:
+                    translation.text = table[key]
                 filled += 1
     tree.write(ts, encoding="utf-8", xml_declaration=True)
     return filled

@@ -5,2409 +5,2421 @@
     <name></name>
     <message>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>接警时间</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>警情类别</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Shift</source>
-        <translation type="unfinished"></translation>
+        <translation>班次</translation>
     </message>
     <message>
         <source>day</source>
-        <translation type="unfinished"></translation>
+        <translation>白班</translation>
     </message>
     <message>
         <source>Starts</source>
-        <translation type="unfinished"></translation>
+        <translation>开始时间</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>3-min cover</source>
-        <translation type="unfinished"></translation>
+        <translation>3分钟覆盖</translation>
     </message>
     <message>
         <source>5-min backup</source>
-        <translation type="unfinished"></translation>
+        <translation>5分钟增援覆盖</translation>
     </message>
     <message>
         <source>Solver</source>
-        <translation type="unfinished"></translation>
+        <translation>求解方式</translation>
     </message>
     <message>
         <source>proposed</source>
-        <translation type="unfinished"></translation>
+        <translation>待审批</translation>
     </message>
     <message>
         <source>accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>已采纳</translation>
     </message>
     <message>
         <source>rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>已否决</translation>
     </message>
     <message>
         <source>superseded</source>
-        <translation type="unfinished"></translation>
+        <translation>已被替代</translation>
     </message>
     <message>
         <source>greedy</source>
-        <translation type="unfinished"></translation>
+        <translation>贪心算法</translation>
     </message>
     <message>
         <source>optimal</source>
-        <translation type="unfinished"></translation>
+        <translation>最优解</translation>
     </message>
     <message>
         <source>stopped before a bound was proven</source>
-        <translation type="unfinished"></translation>
+        <translation>未证明最优即停止</translation>
     </message>
     <message>
         <source>stopped, gap %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止，最优性差距 %1</translation>
     </message>
     <message>
         <source>Units</source>
-        <translation type="unfinished"></translation>
+        <translation>警力</translation>
     </message>
     <message>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>级别</translation>
     </message>
     <message>
         <source>BREACH</source>
-        <translation type="unfinished"></translation>
+        <translation>超时</translation>
     </message>
     <message>
         <source>near</source>
-        <translation type="unfinished"></translation>
+        <translation>临近超时</translation>
     </message>
     <message>
         <source>Incident / task</source>
-        <translation type="unfinished"></translation>
+        <translation>警情/任务</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>时限指标</translation>
     </message>
     <message>
         <source>Raised</source>
-        <translation type="unfinished"></translation>
+        <translation>触发时间</translation>
     </message>
     <message>
         <source>What and where</source>
-        <translation type="unfinished"></translation>
+        <translation>事由及地点</translation>
     </message>
     <message>
         <source>Parent</source>
-        <translation type="unfinished"></translation>
+        <translation>上级网格</translation>
     </message>
     <message>
         <source>Area</source>
-        <translation type="unfinished"></translation>
+        <translation>面积</translation>
     </message>
     <message>
         <source>Sub-grids</source>
-        <translation type="unfinished"></translation>
+        <translation>下级网格</translation>
     </message>
     <message>
         <source>People</source>
-        <translation type="unfinished"></translation>
+        <translation>人员</translation>
     </message>
     <message>
         <source>No one recorded for this grid.</source>
-        <translation type="unfinished"></translation>
+        <translation>该网格尚未登记人员。</translation>
     </message>
     <message>
         <source>Key sites</source>
-        <translation type="unfinished"></translation>
+        <translation>重点部位</translation>
     </message>
     <message>
         <source>Posts</source>
-        <translation type="unfinished"></translation>
+        <translation>警务站</translation>
     </message>
     <message>
         <source>Incidents, last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近30天警情</translation>
     </message>
     <message>
         <source>Open tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>未办结任务</translation>
     </message>
     <message>
         <source>feedback due</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈期限</translation>
     </message>
     <message>
         <source>Open incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>在办警情</translation>
     </message>
     <message>
         <source>(%1 without a position)</source>
-        <translation type="unfinished"></translation>
+        <translation>（%1 起无坐标）</translation>
     </message>
     <message>
         <source>Within target</source>
-        <translation type="unfinished"></translation>
+        <translation>在时限内</translation>
     </message>
     <message>
         <source>Near target</source>
-        <translation type="unfinished"></translation>
+        <translation>临近时限</translation>
     </message>
     <message>
         <source>Target breached (pulses while running)</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时（计时中闪烁）</translation>
     </message>
     <message>
         <source>Targets met</source>
-        <translation type="unfinished"></translation>
+        <translation>均已达标</translation>
     </message>
     <message>
         <source>Waiting for dispatch</source>
-        <translation type="unfinished"></translation>
+        <translation>待派警</translation>
     </message>
     <message>
         <source>Dispatched, on the way</source>
-        <translation type="unfinished"></translation>
+        <translation>已派警，途中</translation>
     </message>
     <message>
         <source>On scene</source>
-        <translation type="unfinished"></translation>
+        <translation>已到场</translation>
     </message>
     <message>
         <source>Handled, feedback due</source>
-        <translation type="unfinished"></translation>
+        <translation>已处置，待反馈</translation>
     </message>
     <message>
         <source>BREACHED</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时</translation>
     </message>
     <message>
         <source>near breach</source>
-        <translation type="unfinished"></translation>
+        <translation>临近超时</translation>
     </message>
     <message>
         <source>%1 incidents turned near or breached (%2…)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 起警情临近或已超时（%2…）</translation>
     </message>
     <message>
         <source>%1 new alerts on %2 incidents (%3…); see the alert list</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 起警情新增 %1 条预警（%3…），请查看预警列表</translation>
     </message>
     <message>
         <source>Signed for (签收)</source>
-        <translation type="unfinished"></translation>
+        <translation>签收</translation>
     </message>
     <message>
         <source>Set off (出警)</source>
-        <translation type="unfinished"></translation>
+        <translation>出警</translation>
     </message>
     <message>
         <source>Arrived (到场)</source>
-        <translation type="unfinished"></translation>
+        <translation>到场</translation>
     </message>
     <message>
         <source>Handled (处置完毕)</source>
-        <translation type="unfinished"></translation>
+        <translation>处置完毕</translation>
     </message>
     <message>
         <source>Fed back (反馈)</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈</translation>
     </message>
     <message>
         <source>Close (归档)</source>
-        <translation type="unfinished"></translation>
+        <translation>归档</translation>
     </message>
     <message>
         <source>New incident (接警)</source>
-        <translation type="unfinished"></translation>
+        <translation>接警</translation>
     </message>
     <message>
         <source>Dispatch top suggestion (派警)</source>
-        <translation type="unfinished"></translation>
+        <translation>按首选建议派警</translation>
     </message>
     <message>
         <source>Send reinforcement</source>
-        <translation type="unfinished"></translation>
+        <translation>派出增援</translation>
     </message>
     <message>
         <source>Reopen with reason…</source>
-        <translation type="unfinished"></translation>
+        <translation>说明原因后重新打开…</translation>
     </message>
     <message>
         <source>Correct an entry…</source>
-        <translation type="unfinished"></translation>
+        <translation>更正记录…</translation>
     </message>
     <message>
         <source>Add a note…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加备注…</translation>
     </message>
     <message>
         <source>Acknowledge alerts of this incident</source>
-        <translation type="unfinished"></translation>
+        <translation>确认本警情的预警</translation>
     </message>
     <message>
         <source>Search all incidents…</source>
-        <translation type="unfinished"></translation>
+        <translation>查询全部警情…</translation>
     </message>
     <message>
         <source>Shift handover (交接班)…</source>
-        <translation type="unfinished"></translation>
+        <translation>交接班…</translation>
     </message>
     <message>
         <source>%1: </source>
-        <translation type="unfinished"></translation>
+        <translation>%1：</translation>
     </message>
     <message>
         <source>%1: unit dispatched</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：已派警</translation>
     </message>
     <message>
         <source>No unit is available</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可派警力</translation>
     </message>
     <message>
         <source>%1 reopened</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已重新打开</translation>
     </message>
     <message>
         <source>%1: correction recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：更正已记录</translation>
     </message>
     <message>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>已用时</translation>
     </message>
     <message>
         <source>Pri.</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Repeat</source>
-        <translation type="unfinished"></translation>
+        <translation>重复警情</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n duplicate call(s) linked</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>已关联 %n 次重复报警</numerusform>
+        </translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <source>risk</source>
-        <translation type="unfinished"></translation>
+        <translation>风险</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Occurred</source>
-        <translation type="unfinished"></translation>
+        <translation>发生时间</translation>
     </message>
     <message>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>地点</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>来源</translation>
     </message>
     <message>
         <source>Mediation</source>
-        <translation type="unfinished"></translation>
+        <translation>调解方式</translation>
     </message>
     <message>
         <source>Responsible</source>
-        <translation type="unfinished"></translation>
+        <translation>责任单位/责任人</translation>
     </message>
     <message>
         <source>Revisit by</source>
-        <translation type="unfinished"></translation>
+        <translation>回访期限</translation>
     </message>
     <message>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>关联警情</translation>
     </message>
     <message>
         <source>Parties</source>
-        <translation type="unfinished"></translation>
+        <translation>当事人</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>工作进展</translation>
     </message>
     <message>
         <source>Follow-up tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>派单任务</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>警组</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>In state</source>
-        <translation type="unfinished"></translation>
+        <translation>持续时间</translation>
     </message>
     <message>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>警情</translation>
     </message>
     <message>
         <source>Crew</source>
-        <translation type="unfinished"></translation>
+        <translation>组员</translation>
+    </message>
+    <message>
+        <source>Patrol point</source>
+        <translation>巡逻点位</translation>
     </message>
     <message>
         <source>Position</source>
-        <translation type="unfinished"></translation>
+        <translation>位置</translation>
     </message>
     <message>
         <source>nobody rostered (seats: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>未排班（座位：%1）</translation>
     </message>
     <message>
         <source>at its post</source>
-        <translation type="unfinished"></translation>
+        <translation>在岗位</translation>
     </message>
     <message>
         <source>live, %1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>实时定位，%1 前</translation>
     </message>
 </context>
 <context>
     <name>AboutDialog</name>
     <message>
         <source>About Precinct Console</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Precinct Console</translation>
     </message>
     <message>
         <source>Precinct Console uses these libraries under their own licences. Qt and PySide6 are used under the LGPL-3.0: they are shipped as separate library files that can be replaced with a compatible build.</source>
-        <translation type="unfinished"></translation>
+        <translation>Precinct Console 使用以下程序库，各库遵循其自身的许可证。Qt 和 PySide6 依据 LGPL-3.0 使用：它们以独立的库文件分发，可替换为兼容的版本。</translation>
     </message>
     <message>
         <source>Filter libraries or licences…</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选程序库或许可证…</translation>
     </message>
     <message>
         <source>Copy details</source>
-        <translation type="unfinished"></translation>
+        <translation>复制详细信息</translation>
     </message>
     <message>
         <source>Copy versions and licences, e.g. for a support request</source>
-        <translation type="unfinished"></translation>
+        <translation>复制版本和许可证信息，例如用于报修</translation>
     </message>
     <message>
         <source>Command-room console for a police station</source>
-        <translation type="unfinished"></translation>
+        <translation>派出所综合指挥室工作台</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>版本</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库</translation>
     </message>
     <message>
         <source>Library</source>
-        <translation type="unfinished"></translation>
+        <translation>程序库</translation>
     </message>
     <message>
         <source>Licence</source>
-        <translation type="unfinished"></translation>
+        <translation>许可证</translation>
     </message>
 </context>
 <context>
     <name>AlertsPanel</name>
     <message>
         <source>Acknowledge (Space)</source>
-        <translation type="unfinished"></translation>
+        <translation>确认(空格)</translation>
     </message>
     <message>
         <source>No alert waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无待处理预警</translation>
     </message>
     <message>
         <source>%1 alert(s) to acknowledge, %2 breached</source>
-        <translation type="unfinished"></translation>
+        <translation>待确认预警 %1 条，其中已超时 %2 条</translation>
     </message>
 </context>
 <context>
     <name>AllocationPanel</name>
     <message>
         <source>Stop the exact solver after this time and keep the best plan</source>
-        <translation type="unfinished"></translation>
+        <translation>精确求解到达此时限后停止，保留当前最优方案</translation>
     </message>
     <message>
         <source>Propose deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>生成布警方案</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Shift</source>
-        <translation type="unfinished"></translation>
+        <translation>班次</translation>
     </message>
     <message>
         <source>Time limit</source>
-        <translation type="unfinished"></translation>
+        <translation>时限</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>警组</translation>
     </message>
     <message>
         <source>Point</source>
-        <translation type="unfinished"></translation>
+        <translation>点位</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Note for the shift (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>给本班次的说明（可选）</translation>
     </message>
     <message>
         <source>Accept</source>
-        <translation type="unfinished"></translation>
+        <translation>采纳</translation>
     </message>
     <message>
         <source>Reject</source>
-        <translation type="unfinished"></translation>
+        <translation>否决</translation>
     </message>
     <message>
         <source>Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>方案</translation>
     </message>
     <message>
         <source>What-if replay</source>
-        <translation type="unfinished"></translation>
+        <translation>推演回放</translation>
     </message>
     <message>
         <source>Plans</source>
-        <translation type="unfinished"></translation>
+        <translation>方案列表</translation>
     </message>
     <message>
         <source>The coming shift</source>
-        <translation type="unfinished"></translation>
+        <translation>下一班次</translation>
     </message>
     <message>
         <source>A new patrol plan is waiting for your decision</source>
-        <translation type="unfinished"></translation>
+        <translation>有新的巡逻布警方案待您审批</translation>
     </message>
     <message>
         <source>Solving…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在求解…</translation>
     </message>
     <message>
         <source>gap %1</source>
-        <translation type="unfinished"></translation>
+        <translation>差距 %1</translation>
     </message>
     <message>
         <source>Expected incidents %1: &lt;b&gt;%2&lt;/b&gt; within 3 minutes, &lt;b&gt;%3&lt;/b&gt; backed up within 5</source>
-        <translation type="unfinished"></translation>
+        <translation>预计警情 %1：3分钟内可达 &lt;b&gt;%2&lt;/b&gt;，5分钟内有增援 &lt;b&gt;%3&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Solver: %1 in %2 s; %3 cells merged into %4 rows</source>
-        <translation type="unfinished"></translation>
+        <translation>求解：%1，用时 %2 秒；%3 个单元合并为 %4 行</translation>
     </message>
     <message>
         <source>Key sites in their ring: %1/%2</source>
-        <translation type="unfinished"></translation>
+        <translation>重点部位在圈内：%1/%2</translation>
     </message>
     <message>
         <source>Zones holding a unit: %1/%2</source>
-        <translation type="unfinished"></translation>
+        <translation>有警组驻守的巡区：%1/%2</translation>
     </message>
     <message>
         <source>Decided by %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>由 %1 于 %2 决定</translation>
     </message>
     <message>
         <source>edited by the chief; figures rescored</source>
-        <translation type="unfinished"></translation>
+        <translation>已由所长调整，指标已重新计算</translation>
     </message>
     <message numerus="yes">
         <source>Accept with %n edit(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>采纳（含 %n 处调整）</numerusform>
         </translation>
     </message>
     <message>
         <source>Plan %1 accepted: it is the shift&apos;s patrol orders now</source>
-        <translation type="unfinished"></translation>
+        <translation>方案 %1 已采纳，现为本班次巡逻勤务指令</translation>
     </message>
 </context>
 <context>
     <name>AssignDialog</name>
     <message>
         <source>Assign %1</source>
-        <translation type="unfinished"></translation>
+        <translation>排班：%1</translation>
     </message>
     <message>
         <source>(no unit)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无警组）</translation>
     </message>
     <message>
         <source>Shift</source>
-        <translation type="unfinished"></translation>
+        <translation>班次</translation>
     </message>
     <message>
         <source>Duty</source>
-        <translation type="unfinished"></translation>
+        <translation>勤务</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>警组</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
     <name>BoardPanel</name>
     <message>
         <source>All open</source>
-        <translation type="unfinished"></translation>
+        <translation>全部在办</translation>
     </message>
     <message>
         <source>Waiting for dispatch (待派)</source>
-        <translation type="unfinished"></translation>
+        <translation>待派警</translation>
     </message>
     <message>
         <source>Dispatched, not on scene</source>
-        <translation type="unfinished"></translation>
+        <translation>已派警，未到场</translation>
     </message>
     <message>
         <source>On scene (到场)</source>
-        <translation type="unfinished"></translation>
+        <translation>已到场</translation>
     </message>
     <message>
         <source>Handled, feedback due</source>
-        <translation type="unfinished"></translation>
+        <translation>已处置，待反馈</translation>
     </message>
     <message>
         <source>Filter: number, address, caller, phone, content… (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选：编号、地址、报警人、电话、内容…(Ctrl+F)</translation>
     </message>
     <message>
         <source>All categories</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类别</translation>
     </message>
     <message>
         <source>All districts</source>
-        <translation type="unfinished"></translation>
+        <translation>全部警务区</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>警组</translation>
     </message>
     <message>
         <source>Repeats</source>
-        <translation type="unfinished"></translation>
+        <translation>重复警情</translation>
     </message>
     <message>
         <source>Saved views</source>
-        <translation type="unfinished"></translation>
+        <translation>已存视图</translation>
     </message>
     <message>
         <source>Save view…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存视图…</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>%1 shown of %2 open</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 %1 起 / 在办 %2 起</translation>
     </message>
     <message>
         <source>%1 waiting for dispatch</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 起待派警</translation>
     </message>
     <message>
         <source>%1 breached</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 起超时</translation>
     </message>
     <message>
         <source>%1 near</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 起临近超时</translation>
     </message>
     <message>
         <source>(no saved view)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无已存视图）</translation>
     </message>
     <message>
         <source>Save view</source>
-        <translation type="unfinished"></translation>
+        <translation>保存视图</translation>
     </message>
     <message>
         <source>Name of this view</source>
-        <translation type="unfinished"></translation>
+        <translation>视图名称</translation>
     </message>
     <message>
         <source>View &apos;%1&apos; saved</source>
-        <translation type="unfinished"></translation>
+        <translation>视图“%1”已保存</translation>
     </message>
     <message>
         <source>Which unit?</source>
-        <translation type="unfinished"></translation>
+        <translation>哪个警组？</translation>
     </message>
     <message>
         <source>Reopen %1</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开 %1</translation>
     </message>
     <message>
         <source>Why is it reopened?</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开的原因？</translation>
     </message>
     <message>
         <source>Note on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的备注</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
     <name>BulletinPanel</name>
     <message>
         <source>Previous week</source>
-        <translation type="unfinished"></translation>
+        <translation>上一周</translation>
     </message>
     <message>
         <source>Next week</source>
-        <translation type="unfinished"></translation>
+        <translation>下一周</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Save as PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为 PDF…</translation>
     </message>
     <message>
         <source>Save as HTML…</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为 HTML…</translation>
     </message>
     <message>
         <source>Week</source>
-        <translation type="unfinished"></translation>
+        <translation>周次</translation>
     </message>
     <message>
         <source>Saved the bulletin to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>通报已保存到 %1</translation>
     </message>
     <message>
         <source>Could not save the bulletin to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将通报保存到 %1</translation>
     </message>
     <message>
         <source>Save bulletin</source>
-        <translation type="unfinished"></translation>
+        <translation>保存通报</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <source>Web page (*.html)</source>
-        <translation type="unfinished"></translation>
+        <translation>网页 (*.html)</translation>
     </message>
 </context>
 <context>
     <name>CatalogueDialog</name>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>字段标识</translation>
     </message>
     <message>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Required</source>
-        <translation type="unfinished"></translation>
+        <translation>必填</translation>
     </message>
     <message>
         <source>Choices (a / b / c)</source>
-        <translation type="unfinished"></translation>
+        <translation>选项（甲 / 乙 / 丙）</translation>
     </message>
     <message>
         <source>Minimum</source>
-        <translation type="unfinished"></translation>
+        <translation>最小值</translation>
     </message>
     <message>
         <source>Task catalogue</source>
-        <translation type="unfinished"></translation>
+        <translation>标准任务目录</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> 分钟</translation>
     </message>
     <message>
         <source>{h} h</source>
-        <translation type="unfinished"></translation>
+        <translation>{h} 小时</translation>
     </message>
     <message>
         <source>In use</source>
-        <translation type="unfinished"></translation>
+        <translation>启用</translation>
     </message>
     <message>
         <source>Add field</source>
-        <translation type="unfinished"></translation>
+        <translation>添加字段</translation>
     </message>
     <message>
         <source>Remove field</source>
-        <translation type="unfinished"></translation>
+        <translation>删除字段</translation>
     </message>
     <message>
         <source>New task type</source>
-        <translation type="unfinished"></translation>
+        <translation>新建任务类型</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Section</source>
-        <translation type="unfinished"></translation>
+        <translation>分类</translation>
     </message>
     <message>
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>说明</translation>
     </message>
     <message>
         <source>Sign within</source>
-        <translation type="unfinished"></translation>
+        <translation>签收时限</translation>
     </message>
     <message>
         <source>Feed back within</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈时限</translation>
     </message>
     <message>
         <source>Fields the officer fills in on feedback</source>
-        <translation type="unfinished"></translation>
+        <translation>民警反馈时填写的字段</translation>
     </message>
     <message>
         <source>field &apos;{key}&apos;: the minimum must be a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>字段“{key}”：最小值必须是整数</translation>
     </message>
     <message>
         <source>Catalogue task {code} saved</source>
-        <translation type="unfinished"></translation>
+        <translation>目录任务 {code} 已保存</translation>
     </message>
 </context>
 <context>
     <name>ChartBox</name>
     <message>
         <source>PNG…</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG…</translation>
     </message>
     <message>
         <source>Save this chart as a PNG image</source>
-        <translation type="unfinished"></translation>
+        <translation>将此图表保存为 PNG 图片</translation>
     </message>
     <message>
         <source>Save chart</source>
-        <translation type="unfinished"></translation>
+        <translation>保存图表</translation>
     </message>
     <message>
         <source>PNG image (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG 图片 (*.png)</translation>
     </message>
 </context>
 <context>
     <name>CorrectionDialog</name>
     <message>
         <source>Correct an entry of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>更正 %1 的记录</translation>
     </message>
     <message>
         <source>The step did not happen (void it)</source>
-        <translation type="unfinished"></translation>
+        <translation>该环节并未发生（作废）</translation>
     </message>
     <message>
         <source>Required: why the entry was wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>必填：记录有误的原因</translation>
     </message>
     <message>
         <source>Entry</source>
-        <translation type="unfinished"></translation>
+        <translation>记录</translation>
     </message>
     <message>
         <source>Correct time (China time)</source>
-        <translation type="unfinished"></translation>
+        <translation>正确时间（北京时间）</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
     <name>DetailPane</name>
     <message>
         <source>Select an incident</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择一起警情</translation>
     </message>
     <message>
         <source>Recommended units</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐警力</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>警组</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>ETA</source>
-        <translation type="unfinished"></translation>
+        <translation>预计到达</translation>
     </message>
     <message>
         <source>Distance</source>
-        <translation type="unfinished"></translation>
+        <translation>距离</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐理由</translation>
     </message>
     <message>
         <source>Dispatch top suggestion (D)</source>
-        <translation type="unfinished"></translation>
+        <translation>按首选建议派警(D)</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>处置记录</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>环节</translation>
     </message>
     <message>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>操作人</translation>
     </message>
     <message>
         <source>Workstation</source>
-        <translation type="unfinished"></translation>
+        <translation>席位</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Keys: D dispatch · S signed · O set off · A arrived · H handled · F fed back · C close · E correct · Ctrl+R reopen</source>
-        <translation type="unfinished"></translation>
+        <translation>按键：D 派警 · S 签收 · O 出警 · A 到场 · H 处置完毕 · F 反馈 · C 归档 · E 更正 · Ctrl+R 重新打开</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>no grid</source>
-        <translation type="unfinished"></translation>
+        <translation>无网格</translation>
     </message>
     <message>
         <source>Caller</source>
-        <translation type="unfinished"></translation>
+        <translation>报警人</translation>
     </message>
     <message>
         <source>priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>Content</source>
-        <translation type="unfinished"></translation>
+        <translation>警情内容</translation>
     </message>
     <message>
         <source>Units</source>
-        <translation type="unfinished"></translation>
+        <translation>出警警力</translation>
     </message>
     <message>
         <source>Repeat</source>
-        <translation type="unfinished"></translation>
+        <translation>重复警情</translation>
     </message>
     <message>
         <source>linked calls</source>
-        <translation type="unfinished"></translation>
+        <translation>关联报警</translation>
     </message>
     <message>
         <source>Linked to</source>
-        <translation type="unfinished"></translation>
+        <translation>关联至</translation>
     </message>
     <message>
         <source>voids %1</source>
-        <translation type="unfinished"></translation>
+        <translation>作废 %1</translation>
     </message>
     <message>
         <source>%1 corrected to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 更正为 %2</translation>
     </message>
     <message>
         <source>corrected below</source>
-        <translation type="unfinished"></translation>
+        <translation>已在下方更正</translation>
     </message>
     <message>
         <source>Units for reinforcement</source>
-        <translation type="unfinished"></translation>
+        <translation>增援警力</translation>
     </message>
     <message>
         <source>Send top suggestion as reinforcement (D)</source>
-        <translation type="unfinished"></translation>
+        <translation>按首选建议派出增援(D)</translation>
     </message>
     <message>
         <source>Recommended units — %1 left of the on-scene target</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐警力 —— 距到场时限还剩 %1</translation>
     </message>
 </context>
 <context>
     <name>DisputePanel</name>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>进展</translation>
     </message>
     <message>
         <source>Mediation</source>
-        <translation type="unfinished"></translation>
+        <translation>调解</translation>
     </message>
     <message>
         <source>Revisit</source>
-        <translation type="unfinished"></translation>
+        <translation>回访</translation>
     </message>
     <message>
         <source>Feedback</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈</translation>
     </message>
     <message>
         <source>Resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>化解</translation>
     </message>
     <message>
         <source>Reopened</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开</translation>
     </message>
     <message>
         <source>&amp;Register…</source>
-        <translation type="unfinished"></translation>
+        <translation>登记(&amp;R)…</translation>
     </message>
     <message>
         <source>From &amp;incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>从警情登记(&amp;I)…</translation>
     </message>
     <message>
         <source>Filter: number, title, party, grid, officer…</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选：编号、标题、当事人、网格、民警…</translation>
     </message>
     <message>
         <source>Every grade</source>
-        <translation type="unfinished"></translation>
+        <translation>全部等级</translation>
     </message>
     <message>
         <source>Include resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>包括已化解</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)…</translation>
     </message>
     <message>
         <source>Add &amp;note…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加进展(&amp;N)…</translation>
     </message>
     <message>
         <source>Re&amp;visit done…</source>
-        <translation type="unfinished"></translation>
+        <translation>已回访(&amp;V)…</translation>
     </message>
     <message>
         <source>&amp;Grade…</source>
-        <translation type="unfinished"></translation>
+        <translation>定级(&amp;G)…</translation>
     </message>
     <message>
         <source>Send revisit &amp;task</source>
-        <translation type="unfinished"></translation>
+        <translation>派发回访任务(&amp;T)</translation>
     </message>
     <message>
         <source>Re&amp;solve…</source>
-        <translation type="unfinished"></translation>
+        <translation>化解(&amp;S)…</translation>
     </message>
     <message>
         <source>Re&amp;open…</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开(&amp;O)…</translation>
     </message>
     <message>
         <source>{open} open · A {a} · B {b} · {sym_b} {overdue} revisits overdue · {sym_n} {today} due today</source>
-        <translation type="unfinished"></translation>
+        <translation>在办 {open} · A级 {a} · B级 {b} · {sym_b} 回访逾期 {overdue} · {sym_n} 今日到期 {today}</translation>
     </message>
     <message>
         <source>Select a dispute to see it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一起纠纷，在此查看详情。</translation>
     </message>
     <message>
         <source>Dispute {number} registered</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷 {number} 已登记</translation>
     </message>
     <message>
         <source>Dispute {number} updated</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷 {number} 已更新</translation>
     </message>
     <message>
         <source>Register from an incident</source>
-        <translation type="unfinished"></translation>
+        <translation>从警情登记纠纷</translation>
     </message>
     <message>
         <source>Incident number (the incident selected on the board is used when empty):</source>
-        <translation type="unfinished"></translation>
+        <translation>警情编号（留空则使用看板上选中的警情）：</translation>
     </message>
     <message>
         <source>Select an incident on the board or type its number</source>
-        <translation type="unfinished"></translation>
+        <translation>请在看板上选择一起警情，或输入警情编号</translation>
     </message>
     <message>
         <source>Revisit done</source>
-        <translation type="unfinished"></translation>
+        <translation>已回访</translation>
     </message>
     <message>
         <source>Progress note</source>
-        <translation type="unfinished"></translation>
+        <translation>进展记录</translation>
     </message>
     <message>
         <source>What happened?</source>
-        <translation type="unfinished"></translation>
+        <translation>情况如何？</translation>
     </message>
     <message>
         <source>Note added to {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>已为 {number} 添加记录</translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <source>Grade of this dispute</source>
-        <translation type="unfinished"></translation>
+        <translation>本纠纷的等级</translation>
     </message>
     <message>
         <source>Dispute {number} regraded</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷 {number} 已重新定级</translation>
     </message>
     <message>
         <source>Task {number} sent</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已派发</translation>
     </message>
     <message>
         <source>Resolve</source>
-        <translation type="unfinished"></translation>
+        <translation>化解</translation>
     </message>
     <message>
         <source>How was it resolved?</source>
-        <translation type="unfinished"></translation>
+        <translation>如何化解的？</translation>
     </message>
     <message>
         <source>Dispute {number} resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷 {number} 已化解</translation>
     </message>
     <message>
         <source>Reopen</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开</translation>
     </message>
     <message>
         <source>Why is it reopened?</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开的原因？</translation>
     </message>
     <message>
         <source>Dispute {number} reopened</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷 {number} 已重新打开</translation>
     </message>
 </context>
 <context>
     <name>DisputeTableModel</name>
     <message>
         <source>Revisit</source>
-        <translation type="unfinished"></translation>
+        <translation>回访</translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Parties</source>
-        <translation type="unfinished"></translation>
+        <translation>当事人</translation>
     </message>
     <message>
         <source>Risk</source>
-        <translation type="unfinished"></translation>
+        <translation>风险</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Officer</source>
-        <translation type="unfinished"></translation>
+        <translation>责任民警</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>未化解</translation>
     </message>
     <message>
         <source>Mediating</source>
-        <translation type="unfinished"></translation>
+        <translation>调解中</translation>
     </message>
     <message>
         <source>Resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>已化解</translation>
     </message>
     <message>
         <source>may lead to a mass incident, injury or death</source>
-        <translation type="unfinished"></translation>
+        <translation>可能引发群体性事件或造成人员伤亡</translation>
     </message>
     <message>
         <source>escalating, several parties or repeated calls</source>
-        <translation type="unfinished"></translation>
+        <translation>有激化趋势，涉及多方或多次报警</translation>
     </message>
     <message>
         <source>ordinary dispute, parties talking</source>
-        <translation type="unfinished"></translation>
+        <translation>一般纠纷，双方可以沟通</translation>
     </message>
     <message>
         <source>minor, resolved on the spot or nearly</source>
-        <translation type="unfinished"></translation>
+        <translation>轻微纠纷，当场或基本化解</translation>
     </message>
     <message>
         <source>{s} overdue {n} d</source>
-        <translation type="unfinished"></translation>
+        <translation>{s} 逾期 {n} 天</translation>
     </message>
     <message>
         <source>{s} today</source>
-        <translation type="unfinished"></translation>
+        <translation>{s} 今日</translation>
     </message>
     <message>
         <source>{s} in {n} d ({date})</source>
-        <translation type="unfinished"></translation>
+        <translation>{s} {n} 天后（{date}）</translation>
     </message>
 </context>
 <context>
     <name>ErrorNotifier</name>
     <message>
         <source>Unexpected error</source>
-        <translation type="unfinished"></translation>
+        <translation>意外错误</translation>
     </message>
     <message>
         <source>Something went wrong. Your saved work is safe; the details are in the log. You can keep working.</source>
-        <translation type="unfinished"></translation>
+        <translation>程序出现错误。已保存的内容不受影响，详细信息已记入日志，您可以继续工作。</translation>
     </message>
 </context>
 <context>
     <name>FeedbackDialog</name>
     <message>
         <source>Feed back: {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈：{title}</translation>
     </message>
     <message>
         <source>Anything else the command room should know</source>
-        <translation type="unfinished"></translation>
+        <translation>需要指挥室了解的其他情况</translation>
     </message>
     <message>
         <source>Remarks</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
     <name>FirstStartDialog</name>
     <message>
         <source>Precinct Console — first start</source>
-        <translation type="unfinished"></translation>
+        <translation>Precinct Console —— 首次启动</translation>
     </message>
     <message>
         <source>This database is empty. Open the demo precinct to look around, or set up your station with its first administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库为空。可以打开演示派出所先熟悉功能，或建立本所并设置第一个管理员。</translation>
     </message>
     <message>
         <source>Open the demo precinct (90 days of sample incidents)</source>
-        <translation type="unfinished"></translation>
+        <translation>打开演示派出所（含90天示例警情）</translation>
     </message>
     <message>
         <source>Set up a new station</source>
-        <translation type="unfinished"></translation>
+        <translation>建立新派出所</translation>
     </message>
     <message>
         <source>Station code</source>
-        <translation type="unfinished"></translation>
+        <translation>派出所代码</translation>
     </message>
     <message>
         <source>Station name</source>
-        <translation type="unfinished"></translation>
+        <translation>派出所名称</translation>
     </message>
     <message>
         <source>Administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>管理员</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Password again</source>
-        <translation type="unfinished"></translation>
+        <translation>再次输入密码</translation>
     </message>
     <message>
         <source>The two passwords differ.</source>
-        <translation type="unfinished"></translation>
+        <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
         <source>Building the demo precinct…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成演示派出所…</translation>
     </message>
 </context>
 <context>
     <name>GridCardView</name>
     <message>
         <source>Notice board PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>公示牌 PDF…</translation>
     </message>
     <message>
         <source>Print the grid&apos;s public notice board (公示牌) on A4</source>
-        <translation type="unfinished"></translation>
+        <translation>用 A4 纸打印本网格公示牌</translation>
     </message>
     <message>
         <source>Edit people…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑人员…</translation>
     </message>
     <message>
         <source>Change who is named on the notice board</source>
-        <translation type="unfinished"></translation>
+        <translation>修改公示牌上的人员</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>属 %1</translation>
     </message>
     <message>
         <source>Save the notice board</source>
-        <translation type="unfinished"></translation>
+        <translation>保存公示牌</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <source>Notice board saved to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>公示牌已保存到 %1</translation>
     </message>
 </context>
 <context>
     <name>HandoverDialog</name>
     <message>
         <source>Shift handover (交接班)</source>
-        <translation type="unfinished"></translation>
+        <translation>交接班</translation>
     </message>
     <message>
         <source>Compile report (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>生成交接班报告(F5)</translation>
     </message>
     <message>
         <source>Shift from</source>
-        <translation type="unfinished"></translation>
+        <translation>班次起</translation>
     </message>
     <message>
         <source>to</source>
-        <translation type="unfinished"></translation>
+        <translation>至</translation>
     </message>
     <message>
         <source>Notes for the incoming shift (stored with the report)</source>
-        <translation type="unfinished"></translation>
+        <translation>给接班人员的交代事项（随报告保存）</translation>
     </message>
     <message>
         <source>Sign as outgoing officer</source>
-        <translation type="unfinished"></translation>
+        <translation>交班民警签字</translation>
     </message>
     <message>
         <source>Incoming officer signs…</source>
-        <translation type="unfinished"></translation>
+        <translation>接班民警签字…</translation>
     </message>
     <message>
         <source>Print preview…</source>
-        <translation type="unfinished"></translation>
+        <translation>打印预览…</translation>
     </message>
     <message>
         <source>Save PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 PDF…</translation>
     </message>
     <message>
         <source>Compile the report to review it</source>
-        <translation type="unfinished"></translation>
+        <translation>生成报告后进行审阅</translation>
     </message>
     <message>
         <source>Signed by both officers</source>
-        <translation type="unfinished"></translation>
+        <translation>交接双方均已签字</translation>
     </message>
     <message>
         <source>Waiting for the incoming officer</source>
-        <translation type="unfinished"></translation>
+        <translation>等待接班民警签字</translation>
     </message>
     <message>
         <source>Not signed yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未签字</translation>
     </message>
     <message>
         <source>Save PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 PDF</translation>
     </message>
     <message>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 <context>
     <name>HistoryDialog</name>
     <message>
         <source>Search incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>查询警情</translation>
     </message>
     <message>
         <source>Words to find; Enter searches open and closed incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>输入关键词，按 Enter 查询在办和已归档警情</translation>
     </message>
     <message>
         <source>Reopen with reason… (Ctrl+R)</source>
-        <translation type="unfinished"></translation>
+        <translation>说明原因后重新打开…(Ctrl+R)</translation>
     </message>
     <message>
         <source>searching…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查询…</translation>
     </message>
     <message>
         <source>%1 found</source>
-        <translation type="unfinished"></translation>
+        <translation>找到 %1 起</translation>
     </message>
     <message>
         <source>Reopen %1</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开 %1</translation>
     </message>
     <message>
         <source>Why is it reopened?</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开的原因？</translation>
     </message>
 </context>
 <context>
     <name>HotspotControls</name>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近7天</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近30天</translation>
     </message>
     <message>
         <source>Last 90 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近90天</translation>
     </message>
     <message>
         <source>Last 365 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近365天</translation>
     </message>
     <message>
         <source>All day</source>
-        <translation type="unfinished"></translation>
+        <translation>全天</translation>
     </message>
     <message>
         <source>Day 08–20</source>
-        <translation type="unfinished"></translation>
+        <translation>白天 08–20</translation>
     </message>
     <message>
         <source>Night 20–08</source>
-        <translation type="unfinished"></translation>
+        <translation>夜间 20–08</translation>
     </message>
     <message>
         <source>Late night 22–06</source>
-        <translation type="unfinished"></translation>
+        <translation>深夜 22–06</translation>
     </message>
     <message>
         <source>Hot spots</source>
-        <translation type="unfinished"></translation>
+        <translation>警情热点</translation>
     </message>
     <message>
         <source>Density</source>
-        <translation type="unfinished"></translation>
+        <translation>密度</translation>
     </message>
     <message>
         <source>Counts by grid</source>
-        <translation type="unfinished"></translation>
+        <translation>按网格计数</translation>
     </message>
     <message>
         <source>All categories</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类别</translation>
     </message>
     <message>
         <source>Incidents per km² (kernel %1 m)</source>
-        <translation type="unfinished"></translation>
+        <translation>每平方公里警情数（核半径 %1 米）</translation>
     </message>
     <message>
         <source>Incidents per grid</source>
-        <translation type="unfinished"></translation>
+        <translation>各网格警情数</translation>
     </message>
     <message>
         <source>Repeat place (count)</source>
-        <translation type="unfinished"></translation>
+        <translation>一地多警（次数）</translation>
     </message>
 </context>
 <context>
     <name>IncomingSignIn</name>
     <message>
         <source>Incoming officer signs</source>
-        <translation type="unfinished"></translation>
+        <translation>接班民警签字</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
 </context>
 <context>
     <name>IntakeDialog</name>
     <message>
         <source>Take in an incident (接警)</source>
-        <translation type="unfinished"></translation>
+        <translation>接警登记</translation>
     </message>
     <message>
         <source>家庭, jtjf or 0601 - arrows choose, Tab or Enter takes it</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭、jtjf 或 0601 —— 方向键选择，Tab 或 Enter 确定</translation>
     </message>
     <message>
         <source>1 urgent (急)</source>
-        <translation type="unfinished"></translation>
+        <translation>1 紧急（急）</translation>
     </message>
     <message>
         <source>2 normal (一般)</source>
-        <translation type="unfinished"></translation>
+        <translation>2 一般</translation>
     </message>
     <message>
         <source>3 routine (缓)</source>
-        <translation type="unfinished"></translation>
+        <translation>3 非紧急（缓）</translation>
     </message>
     <message>
         <source>Needs reinforcement</source>
-        <translation type="unfinished"></translation>
+        <translation>需要增援</translation>
     </message>
     <message>
         <source>Street and number; past addresses complete</source>
-        <translation type="unfinished"></translation>
+        <translation>街道门牌号；可自动补全历史地址</translation>
     </message>
     <message>
         <source>lon, lat (from a past address or the map)</source>
-        <translation type="unfinished"></translation>
+        <translation>经度, 纬度（来自历史地址或地图）</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>&amp;Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>报警方式(&amp;C)</translation>
     </message>
     <message>
         <source>Ca&amp;tegory</source>
-        <translation type="unfinished"></translation>
+        <translation>警情类别(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址(&amp;A)</translation>
     </message>
     <message>
         <source>Locat&amp;ion</source>
-        <translation type="unfinished"></translation>
+        <translation>坐标(&amp;I)</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>电话</translation>
     </message>
     <message>
         <source>Ca&amp;ller</source>
-        <translation type="unfinished"></translation>
+        <translation>报警人(&amp;L)</translation>
     </message>
     <message>
         <source>C&amp;ontent</source>
-        <translation type="unfinished"></translation>
+        <translation>报警内容(&amp;O)</translation>
     </message>
     <message>
         <source>Repeat</source>
-        <translation type="unfinished"></translation>
+        <translation>重复警情</translation>
     </message>
     <message>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>接警时间</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>警情类别</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>&amp;Link call to selected incident (Ctrl+L)</source>
-        <translation type="unfinished"></translation>
+        <translation>关联到所选警情(&amp;L)(Ctrl+L)</translation>
     </message>
     <message>
         <source>Take in (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>接警(Ctrl+Enter)</translation>
     </message>
     <message>
         <source>grid as before</source>
-        <translation type="unfinished"></translation>
+        <translation>网格同前</translation>
     </message>
     <message>
         <source>grid %1 from the map</source>
-        <translation type="unfinished"></translation>
+        <translation>地图选定网格 %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n earlier incident(s); link this call if it is the same matter</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>此前已有 %n 起警情；如为同一事项，请关联本次报警</numerusform>
+        </translation>
     </message>
     <message>
         <source>Select an open incident in the repeat list to link to.</source>
-        <translation type="unfinished"></translation>
+        <translation>请在重复警情列表中选择一起在办警情进行关联。</translation>
     </message>
     <message>
         <source>Incident %1 taken in</source>
-        <translation type="unfinished"></translation>
+        <translation>警情 %1 已接警</translation>
     </message>
     <message>
         <source>Call linked to incident %1</source>
-        <translation type="unfinished"></translation>
+        <translation>报警已关联到警情 %1</translation>
     </message>
 </context>
 <context>
     <name>LedgerExportPanel</name>
     <message>
         <source>Incident ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>警情台账</translation>
     </message>
     <message>
         <source>Dispute ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>矛盾纠纷排查化解台账</translation>
     </message>
     <message>
         <source>Follow-up task ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>派单指令台账</translation>
     </message>
     <message>
         <source>Patrol ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>巡逻台账</translation>
     </message>
     <message>
         <source>Duty roster ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>勤务台账</translation>
     </message>
     <message>
         <source>1-3-5 response compliance</source>
-        <translation type="unfinished"></translation>
+        <translation>1-3-5快速反应达标台账</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>日</translation>
     </message>
     <message>
         <source>Week (Monday to Sunday)</source>
-        <translation type="unfinished"></translation>
+        <translation>周（周一至周日）</translation>
     </message>
     <message>
         <source>Month</source>
-        <translation type="unfinished"></translation>
+        <translation>月</translation>
     </message>
     <message>
         <source>Custom range</source>
-        <translation type="unfinished"></translation>
+        <translation>自定义时段</translation>
     </message>
     <message>
         <source>Write phone and ID numbers in full (recorded in the audit log)</source>
-        <translation type="unfinished"></translation>
+        <translation>完整导出电话和身份证号（记入审计日志）</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>to</source>
-        <translation type="unfinished"></translation>
+        <translation>至</translation>
     </message>
     <message>
         <source>Ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>台账</translation>
     </message>
     <message>
         <source>Period</source>
-        <translation type="unfinished"></translation>
+        <translation>统计周期</translation>
     </message>
     <message>
         <source>Dates</source>
-        <translation type="unfinished"></translation>
+        <translation>日期</translation>
     </message>
     <message>
         <source>Station</source>
-        <translation type="unfinished"></translation>
+        <translation>派出所</translation>
     </message>
     <message>
         <source>Police district</source>
-        <translation type="unfinished"></translation>
+        <translation>警务区</translation>
     </message>
     <message>
         <source>Personal data</source>
-        <translation type="unfinished"></translation>
+        <translation>个人信息</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Phone and ID numbers are masked (138****5678) unless you choose otherwise.</source>
-        <translation type="unfinished"></translation>
+        <translation>除非另行选择，电话和身份证号均做脱敏处理（138****5678）。</translation>
     </message>
     <message>
         <source>Export a ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>导出台账</translation>
     </message>
     <message>
         <source>Open export folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开导出文件夹</translation>
     </message>
     <message>
         <source>Exported files</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出文件</translation>
     </message>
     <message>
         <source>Scheduled exports</source>
-        <translation type="unfinished"></translation>
+        <translation>定时导出</translation>
     </message>
     <message>
         <source>Daily incident ledger at 08:00, the weekly set on Mondays at 08:30 and the monthly set on the 1st at 09:00 are written to the export folder by one workstation of the database.</source>
-        <translation type="unfinished"></translation>
+        <translation>每日 08:00 导出警情台账，每周一 08:30 导出周台账，每月1日 09:00 导出月台账，由连接该数据库的一台工作站写入导出文件夹。</translation>
     </message>
     <message>
         <source>Change time…</source>
-        <translation type="unfinished"></translation>
+        <translation>修改时间…</translation>
     </message>
     <message>
         <source>Pause / resume</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停/恢复</translation>
     </message>
     <message>
         <source>Run now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即执行</translation>
     </message>
     <message>
         <source>Your role does not export ledgers; ask the clerk or the station chief.</source>
-        <translation type="unfinished"></translation>
+        <translation>您的角色无权导出台账，请联系内勤或所长。</translation>
     </message>
     <message>
         <source>All stations</source>
-        <translation type="unfinished"></translation>
+        <translation>全部派出所</translation>
     </message>
     <message>
         <source>All districts</source>
-        <translation type="unfinished"></translation>
+        <translation>全部警务区</translation>
     </message>
     <message>
         <source>Export ledger to</source>
-        <translation type="unfinished"></translation>
+        <translation>台账导出到</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出…</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消…</translation>
     </message>
     <message>
         <source>%1 of %2 rows</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 / %2 行</translation>
     </message>
     <message>
         <source>%1 rows</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 行</translation>
     </message>
     <message>
         <source>Wrote %1 rows to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 行写入 %2</translation>
     </message>
     <message>
         <source>(phone and ID numbers in full)</source>
-        <translation type="unfinished"></translation>
+        <translation>（电话和身份证号未脱敏）</translation>
     </message>
     <message>
         <source>Export cancelled; no file was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>导出已取消，未写入任何文件。</translation>
     </message>
     <message>
         <source>next</source>
-        <translation type="unfinished"></translation>
+        <translation>下次</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>This workstation writes the scheduled exports to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>本工作站负责将定时导出写入 %1。</translation>
     </message>
     <message>
         <source>Another workstation (%2) writes the scheduled exports to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>由另一台工作站（%2）将定时导出写入 %1。</translation>
     </message>
     <message>
         <source>Scheduled export</source>
-        <translation type="unfinished"></translation>
+        <translation>定时导出</translation>
     </message>
     <message>
         <source>Time of day (China time), HH:MM</source>
-        <translation type="unfinished"></translation>
+        <translation>每日时间（北京时间），HH:MM</translation>
     </message>
 </context>
 <context>
     <name>LiveLayers</name>
     <message>
+        <source>%1 patrols at %2</source>
+        <translation>%1 在 %2 巡逻</translation>
+    </message>
+    <message>
         <source>Free units reach (share of grids): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲警力可达（网格占比）：%1</translation>
     </message>
 </context>
 <context>
     <name>LoginDialog</name>
     <message>
         <source>Precinct Console — sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Precinct Console —— 登录</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库：%1</translation>
     </message>
     <message>
         <source>Sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>登录</translation>
     </message>
     <message>
         <source>Sign-in failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>登录失败：%1</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>This panel could not be opened; see the log.</source>
-        <translation type="unfinished"></translation>
+        <translation>此面板无法打开，请查看日志。</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>Sign &amp;out</source>
-        <translation type="unfinished"></translation>
+        <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Reset layout</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复默认布局(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About Precinct Console</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Precinct Console(&amp;A)</translation>
     </message>
     <message>
         <source>Local database</source>
-        <translation type="unfinished"></translation>
+        <translation>本机数据库</translation>
     </message>
     <message>
         <source>● Connected</source>
-        <translation type="unfinished"></translation>
+        <translation>● 已连接</translation>
     </message>
     <message>
         <source>◐ Reconnecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>◐ 正在重新连接…</translation>
     </message>
     <message>
         <source>○ Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>○ 离线</translation>
     </message>
 </context>
 <context>
     <name>MapPanel</name>
     <message>
         <source>Districts (警务区)</source>
-        <translation type="unfinished"></translation>
+        <translation>警务区</translation>
     </message>
     <message>
         <source>Small grids</source>
-        <translation type="unfinished"></translation>
+        <translation>小网格</translation>
     </message>
     <message>
         <source>Micro grids</source>
-        <translation type="unfinished"></translation>
+        <translation>微网格</translation>
     </message>
     <message>
         <source>Grid labels</source>
-        <translation type="unfinished"></translation>
+        <translation>网格标注</translation>
     </message>
     <message>
         <source>Patrol zones</source>
-        <translation type="unfinished"></translation>
+        <translation>巡区</translation>
     </message>
     <message>
         <source>Key zones</source>
-        <translation type="unfinished"></translation>
+        <translation>重点区域</translation>
     </message>
     <message>
         <source>Posts and police rooms</source>
-        <translation type="unfinished"></translation>
+        <translation>警务站和警务室</translation>
     </message>
     <message>
         <source>Key sites</source>
-        <translation type="unfinished"></translation>
+        <translation>重点部位</translation>
     </message>
     <message>
         <source>Key sites&apos; 1-3-5 rings</source>
-        <translation type="unfinished"></translation>
+        <translation>重点部位 1-3-5 圈</translation>
     </message>
     <message>
         <source>Open incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>在办警情</translation>
     </message>
     <message>
         <source>Units</source>
-        <translation type="unfinished"></translation>
+        <translation>警组</translation>
     </message>
     <message>
         <source>Off-duty units</source>
-        <translation type="unfinished"></translation>
+        <translation>非在岗警组</translation>
     </message>
     <message>
         <source>Units&apos; 1/3/5-minute reach</source>
-        <translation type="unfinished"></translation>
+        <translation>警组 1/3/5 分钟可达范围</translation>
     </message>
     <message>
         <source>Base image</source>
-        <translation type="unfinished"></translation>
+        <translation>底图</translation>
     </message>
     <message>
         <source>Find a grid code or name, key site or address…</source>
-        <translation type="unfinished"></translation>
+        <translation>查找网格代码或名称、重点部位或地址…</translation>
     </message>
     <message>
         <source>Fit jurisdiction</source>
-        <translation type="unfinished"></translation>
+        <translation>显示全辖区</translation>
     </message>
     <message>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>图层</translation>
     </message>
     <message>
         <source>Choose base image…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择底图…</translation>
     </message>
     <message>
         <source>Remove base image</source>
-        <translation type="unfinished"></translation>
+        <translation>移除底图</translation>
     </message>
     <message>
         <source>Geometry</source>
-        <translation type="unfinished"></translation>
+        <translation>地理数据</translation>
     </message>
     <message>
         <source>Import GeoJSON…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 GeoJSON…</translation>
     </message>
     <message>
         <source>Export GeoJSON…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 GeoJSON…</translation>
     </message>
     <message>
         <source>Reach target: %1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>到达时限：%1 分钟</translation>
     </message>
     <message>
         <source>Repeat place (一地多警)</source>
-        <translation type="unfinished"></translation>
+        <translation>一地多警</translation>
     </message>
     <message>
         <source>incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>起警情</translation>
     </message>
     <message>
         <source>Nothing found for “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到“%1”</translation>
     </message>
     <message>
         <source>Import grids, zones, key sites or posts</source>
-        <translation type="unfinished"></translation>
+        <translation>导入网格、巡区、重点部位或警务站</translation>
     </message>
     <message>
         <source>GeoJSON (*.geojson *.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoJSON 文件 (*.geojson *.json)</translation>
     </message>
     <message>
         <source>Geometry imported: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>地理数据已导入：%1</translation>
     </message>
     <message>
         <source>Nothing was imported</source>
-        <translation type="unfinished"></translation>
+        <translation>未导入任何数据</translation>
     </message>
     <message>
         <source>%1 problem(s) in the file; fix them and import again.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件中有 %1 处问题，请修正后重新导入。</translation>
     </message>
     <message>
         <source>Export geometry</source>
-        <translation type="unfinished"></translation>
+        <translation>导出地理数据</translation>
     </message>
     <message>
         <source>GeoJSON (*.geojson)</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoJSON 文件 (*.geojson)</translation>
     </message>
     <message>
         <source>%1 feature(s) written to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 个要素写入 %2</translation>
     </message>
     <message>
         <source>Base image with a world file</source>
-        <translation type="unfinished"></translation>
+        <translation>带坐标配准文件（world file）的底图</translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg)</source>
-        <translation type="unfinished"></translation>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
     </message>
 </context>
 <context>
     <name>NewTaskDialog</name>
     <message>
         <source>New follow-up task</source>
-        <translation type="unfinished"></translation>
+        <translation>新建派单任务</translation>
     </message>
     <message>
         <source>{section} · {name} ({hours} h)</source>
-        <translation type="unfinished"></translation>
+        <translation>{section} · {name}（{hours} 小时）</translation>
     </message>
     <message>
         <source>(no grid)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无网格）</translation>
     </message>
     <message>
         <source>The grid&apos;s community officer</source>
-        <translation type="unfinished"></translation>
+        <translation>本网格社区民警</translation>
     </message>
     <message>
         <source>Catalogue task</source>
-        <translation type="unfinished"></translation>
+        <translation>目录任务</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Send to</source>
-        <translation type="unfinished"></translation>
+        <translation>派发给</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>详细内容</translation>
     </message>
     <message>
         <source>field &apos;title&apos;: must be filled in</source>
-        <translation type="unfinished"></translation>
+        <translation>字段“标题”：必须填写</translation>
     </message>
 </context>
 <context>
     <name>PeopleEditor</name>
     <message>
         <source>People of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的人员</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>职务</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>电话</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>添加</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Move up</source>
-        <translation type="unfinished"></translation>
+        <translation>上移</translation>
     </message>
     <message>
         <source>Printed on the grid&apos;s public notice board in this order.</source>
-        <translation type="unfinished"></translation>
+        <translation>按此顺序印在网格公示牌上。</translation>
     </message>
 </context>
 <context>
     <name>RegisterDisputeDialog</name>
     <message>
         <source>Register a dispute</source>
-        <translation type="unfinished"></translation>
+        <translation>登记矛盾纠纷</translation>
     </message>
     <message>
         <source>By grade</source>
-        <translation type="unfinished"></translation>
+        <translation>按等级</translation>
     </message>
     <message>
         <source>One party a line: name, role (申请人 / 被申请人 / 当事人), phone</source>
-        <translation type="unfinished"></translation>
+        <translation>每行一名当事人：姓名, 身份（申请人 / 被申请人 / 当事人）, 电话</translation>
     </message>
     <message>
         <source>(no grid)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无网格）</translation>
     </message>
     <message>
         <source>e.g. 城关派出所社区警务队 / 街道司法所</source>
-        <translation type="unfinished"></translation>
+        <translation>例如：城关派出所社区警务队 / 街道司法所</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <source>Risk</source>
-        <translation type="unfinished"></translation>
+        <translation>风险</translation>
     </message>
     <message>
         <source>Parties</source>
-        <translation type="unfinished"></translation>
+        <translation>当事人</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>来源</translation>
     </message>
     <message>
         <source>Mediation</source>
-        <translation type="unfinished"></translation>
+        <translation>调解方式</translation>
     </message>
     <message>
         <source>Responsible unit</source>
-        <translation type="unfinished"></translation>
+        <translation>责任单位</translation>
     </message>
     <message>
         <source>What it is about</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷内容</translation>
     </message>
     <message>
         <source>Edit dispute {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑纠纷 {number}</translation>
     </message>
 </context>
 <context>
     <name>ReplayCompare</name>
     <message>
         <source> days back</source>
-        <translation type="unfinished"></translation>
+        <translation> 天（回溯）</translation>
     </message>
     <message>
         <source>Replay</source>
-        <translation type="unfinished"></translation>
+        <translation>回放</translation>
     </message>
     <message>
         <source>Plan A</source>
-        <translation type="unfinished"></translation>
+        <translation>方案 A</translation>
     </message>
     <message>
         <source>Plan B</source>
-        <translation type="unfinished"></translation>
+        <translation>方案 B</translation>
     </message>
     <message>
         <source>Figures</source>
-        <translation type="unfinished"></translation>
+        <translation>指标</translation>
     </message>
     <message>
         <source>Share of calls reached within 1, 3 and 5 minutes (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>1、3、5 分钟内到达的报警占比（%）</translation>
     </message>
     <message>
         <source>Reached within 3 minutes by hour of day (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>各时段3分钟内到达占比（%）</translation>
     </message>
     <message>
         <source>Propose at least one plan first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先生成至少一个方案</translation>
     </message>
     <message>
         <source>Replaying…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在回放…</translation>
     </message>
     <message>
         <source>%1 calls replayed; deterministic: the same days give the same figures</source>
-        <translation type="unfinished"></translation>
+        <translation>已回放 %1 次报警；结果可复现：相同日期得出相同指标</translation>
     </message>
     <message>
         <source>What happened</source>
-        <translation type="unfinished"></translation>
+        <translation>实际情况</translation>
     </message>
     <message>
         <source>1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>1 分钟</translation>
     </message>
     <message>
         <source>3 min</source>
-        <translation type="unfinished"></translation>
+        <translation>3 分钟</translation>
     </message>
     <message>
         <source>5 min</source>
-        <translation type="unfinished"></translation>
+        <translation>5 分钟</translation>
     </message>
     <message>
         <source>Within 1 / 3 / 5 min</source>
-        <translation type="unfinished"></translation>
+        <translation>1 / 3 / 5 分钟内</translation>
     </message>
     <message>
         <source>Median response</source>
-        <translation type="unfinished"></translation>
+        <translation>响应时间中位数</translation>
     </message>
     <message>
         <source>Reinforcement within 5 min</source>
-        <translation type="unfinished"></translation>
+        <translation>5分钟内增援</translation>
     </message>
     <message>
         <source>Calls waiting for a free unit</source>
-        <translation type="unfinished"></translation>
+        <translation>等待空闲警力的报警</translation>
     </message>
     <message>
         <source>Calls no planned unit could take</source>
-        <translation type="unfinished"></translation>
+        <translation>无计划警力可处置的报警</translation>
     </message>
 </context>
 <context>
     <name>RosterPanel</name>
     <message>
         <source>This week</source>
-        <translation type="unfinished"></translation>
+        <translation>本周</translation>
     </message>
     <message>
         <source>Week</source>
-        <translation type="unfinished"></translation>
+        <translation>周</translation>
     </message>
     <message>
         <source>Month</source>
-        <translation type="unfinished"></translation>
+        <translation>月</translation>
     </message>
     <message>
         <source>Copy week to next week</source>
-        <translation type="unfinished"></translation>
+        <translation>复制本周排班到下周</translation>
     </message>
     <message>
         <source>Swap shifts</source>
-        <translation type="unfinished"></translation>
+        <translation>换班</translation>
     </message>
     <message>
         <source>Select two rostered cells (Ctrl+click), then swap</source>
-        <translation type="unfinished"></translation>
+        <translation>选中两个已排班的格子（Ctrl+单击），然后换班</translation>
     </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>▲ 本期有 %n 处违反排班规则</numerusform>
         </translation>
     </message>
     <message>
         <source>✓ No rule violations in this period</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 本期无违反排班规则</translation>
     </message>
     <message>
         <source>staffing</source>
-        <translation type="unfinished"></translation>
+        <translation>在岗人数</translation>
     </message>
     <message>
         <source>post staffing</source>
-        <translation type="unfinished"></translation>
+        <translation>岗位人数</translation>
     </message>
     <message>
         <source>rest</source>
-        <translation type="unfinished"></translation>
+        <translation>休息时间</translation>
     </message>
     <message>
         <source>weekly hours</source>
-        <translation type="unfinished"></translation>
+        <translation>周工时</translation>
     </message>
     <message>
         <source>two places</source>
-        <translation type="unfinished"></translation>
+        <translation>同时两处</translation>
     </message>
     <message>
         <source>leave/training</source>
-        <translation type="unfinished"></translation>
+        <translation>休假/培训</translation>
     </message>
     <message>
         <source>unit crew</source>
-        <translation type="unfinished"></translation>
+        <translation>警组编成</translation>
     </message>
     <message>
         <source>Assign to a shift…</source>
-        <translation type="unfinished"></translation>
+        <translation>安排班次…</translation>
     </message>
     <message>
         <source>Remove: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>删除：%1</translation>
     </message>
     <message>
         <source>Select exactly two rostered cells to swap</source>
-        <translation type="unfinished"></translation>
+        <translation>请恰好选中两个已排班的格子进行换班</translation>
     </message>
     <message>
         <source>Copy week</source>
-        <translation type="unfinished"></translation>
+        <translation>复制周排班</translation>
     </message>
     <message>
         <source>Copy the roster of the week of %1 onto the week of %2? Entries already there are kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>将 %1 所在周的排班复制到 %2 所在周？该周已有的排班将保留。</translation>
     </message>
     <message numerus="yes">
         <source>%n entry(ies) copied</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已复制 %n 条排班</numerusform>
         </translation>
     </message>
 </context>
@@ -2415,664 +2427,664 @@
     <name>RulesDialog</name>
     <message>
         <source>Automatic follow-up rules</source>
-        <translation type="unfinished"></translation>
+        <translation>自动派单规则</translation>
     </message>
     <message>
         <source>Every dispute incident gets a follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>每起纠纷警情均派发跟进任务</translation>
     </message>
     <message>
         <source>Same caller (一人多警)</source>
-        <translation type="unfinished"></translation>
+        <translation>一人多警</translation>
     </message>
     <message>
         <source>Same place (一地多警)</source>
-        <translation type="unfinished"></translation>
+        <translation>一地多警</translation>
     </message>
     <message>
         <source>Same matter in a grid (一事多警)</source>
-        <translation type="unfinished"></translation>
+        <translation>一事多警（同一网格）</translation>
     </message>
     <message>
         <source>Incidents closed with “needs revisit”</source>
-        <translation type="unfinished"></translation>
+        <translation>归档时标记“需回访”的警情</translation>
     </message>
     <message>
         <source> incidents</source>
-        <translation type="unfinished"></translation>
+        <translation> 起警情</translation>
     </message>
     <message>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> 天</translation>
     </message>
     <message>
         <source>Task for disputes</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷派单任务</translation>
     </message>
     <message>
         <source>Repeat threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>重复次数阈值</translation>
     </message>
     <message>
         <source>Within</source>
-        <translation type="unfinished"></translation>
+        <translation>时间范围</translation>
     </message>
     <message>
         <source>Task for repeats</source>
-        <translation type="unfinished"></translation>
+        <translation>重复警情派单任务</translation>
     </message>
     <message>
         <source>Task for revisits</source>
-        <translation type="unfinished"></translation>
+        <translation>回访派单任务</translation>
     </message>
     <message>
         <source>Follow-up rules saved</source>
-        <translation type="unfinished"></translation>
+        <translation>派单规则已保存</translation>
     </message>
 </context>
 <context>
     <name>StatisticsPanel</name>
     <message>
         <source>Week</source>
-        <translation type="unfinished"></translation>
+        <translation>周</translation>
     </message>
     <message>
         <source>Month</source>
-        <translation type="unfinished"></translation>
+        <translation>月</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>日</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Save all charts…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存全部图表…</translation>
     </message>
     <message>
         <source>Period</source>
-        <translation type="unfinished"></translation>
+        <translation>统计周期</translation>
     </message>
     <message>
         <source>Incidents by day</source>
-        <translation type="unfinished"></translation>
+        <translation>每日警情</translation>
     </message>
     <message>
         <source>Incidents by hour of day</source>
-        <translation type="unfinished"></translation>
+        <translation>各时段警情</translation>
     </message>
     <message>
         <source>Incidents by category (year-on-year, period-on-period)</source>
-        <translation type="unfinished"></translation>
+        <translation>警情类别分布（同比、环比）</translation>
     </message>
     <message>
         <source>1-3-5 compliance by day</source>
-        <translation type="unfinished"></translation>
+        <translation>每日 1-3-5 达标率</translation>
     </message>
     <message>
         <source>Dispatches per unit</source>
-        <translation type="unfinished"></translation>
+        <translation>各警组出警次数</translation>
     </message>
     <message>
         <source>Incidents attended per officer (top 10)</source>
-        <translation type="unfinished"></translation>
+        <translation>民警出警数（前10名）</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Caller / place</source>
-        <translation type="unfinished"></translation>
+        <translation>报警人/地点</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>次数</translation>
     </message>
     <message>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>警情数</translation>
     </message>
     <message>
         <source>Repeat incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>重复警情</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; incidents · year-on-year %2 (%3) · period-on-period %4 (%5) · 1-3-5 (%6): %7 · all targets met %8</source>
-        <translation type="unfinished"></translation>
+        <translation>警情 &lt;b&gt;%1&lt;/b&gt; 起 · 同比 %2（%3）· 环比 %4（%5）· 1-3-5（%6）：%7 · 全部达标 %8</translation>
     </message>
     <message>
         <source>all targets</source>
-        <translation type="unfinished"></translation>
+        <translation>全部指标</translation>
     </message>
     <message>
         <source>Save all charts to</source>
-        <translation type="unfinished"></translation>
+        <translation>全部图表保存到</translation>
     </message>
     <message>
         <source>Saved %1 charts to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 张图表保存到 %2</translation>
     </message>
 </context>
 <context>
     <name>TaskBoard</name>
     <message>
         <source>&amp;New task…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建任务(&amp;N)…</translation>
     </message>
     <message>
         <source>From &amp;incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>从警情派单(&amp;I)…</translation>
     </message>
     <message>
         <source>&amp;Work list…</source>
-        <translation type="unfinished"></translation>
+        <translation>工作清单(&amp;W)…</translation>
     </message>
     <message>
         <source>Catalogue…</source>
-        <translation type="unfinished"></translation>
+        <translation>任务目录…</translation>
     </message>
     <message>
         <source>Rules…</source>
-        <translation type="unfinished"></translation>
+        <translation>派单规则…</translation>
     </message>
     <message>
         <source>Filter: number, title, grid, officer, incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选：编号、标题、网格、民警、警情…</translation>
     </message>
     <message>
         <source>All open</source>
-        <translation type="unfinished"></translation>
+        <translation>全部未办结</translation>
     </message>
     <message>
         <source>Overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>已逾期</translation>
     </message>
     <message>
         <source>Escalated</source>
-        <translation type="unfinished"></translation>
+        <translation>已上报</translation>
     </message>
     <message>
         <source>Every officer</source>
-        <translation type="unfinished"></translation>
+        <translation>全部民警</translation>
     </message>
     <message>
         <source>Unassigned only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅未指派</translation>
     </message>
     <message>
         <source>&amp;Sign</source>
-        <translation type="unfinished"></translation>
+        <translation>签收(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Feed back…</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;Verify &amp;&amp; close</source>
-        <translation type="unfinished"></translation>
+        <translation>核验办结(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Return…</source>
-        <translation type="unfinished"></translation>
+        <translation>退回(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Escalate…</source>
-        <translation type="unfinished"></translation>
+        <translation>上报所长(&amp;E)…</translation>
     </message>
     <message>
         <source>Re&amp;assign…</source>
-        <translation type="unfinished"></translation>
+        <translation>改派(&amp;A)…</translation>
     </message>
     <message>
         <source>{open} open · {sym_b} {overdue} overdue · {sym_n} {near} near · {fed} to verify · {un} unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>未办结 {open} · {sym_b} 逾期 {overdue} · {sym_n} 临期 {near} · 待核验 {fed} · 未指派 {un}</translation>
     </message>
     <message>
         <source>sign-off</source>
-        <translation type="unfinished"></translation>
+        <translation>签收</translation>
     </message>
     <message>
         <source>feedback</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈</translation>
     </message>
     <message>
         <source>Task {number} {title}: {deadline} overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} {title}：{deadline}已逾期</translation>
     </message>
     <message>
         <source>Task {number} {title}: {deadline} due soon</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} {title}：{deadline}即将到期</translation>
     </message>
     <message>
         <source>{n} more tasks changed state</source>
-        <translation type="unfinished"></translation>
+        <translation>另有 {n} 个任务状态变化</translation>
     </message>
     <message>
         <source>Select a task to see it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个任务，在此查看详情。</translation>
     </message>
     <message>
         <source>Task {number} signed</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已签收</translation>
     </message>
     <message>
         <source>Feedback on {number} sent</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 的反馈已提交</translation>
     </message>
     <message>
         <source>Task {number} verified and closed</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已核验办结</translation>
     </message>
     <message>
         <source>Return for rework</source>
-        <translation type="unfinished"></translation>
+        <translation>退回重办</translation>
     </message>
     <message>
         <source>What must be redone?</source>
-        <translation type="unfinished"></translation>
+        <translation>需要重办哪些内容？</translation>
     </message>
     <message>
         <source>Task {number} returned for rework</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已退回重办</translation>
     </message>
     <message>
         <source>Escalate to the station chief</source>
-        <translation type="unfinished"></translation>
+        <translation>上报所长</translation>
     </message>
     <message>
         <source>Why must the chief step in?</source>
-        <translation type="unfinished"></translation>
+        <translation>需要所长介入的原因？</translation>
     </message>
     <message>
         <source>Task {number} escalated</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已上报所长</translation>
     </message>
     <message>
         <source>Reassign</source>
-        <translation type="unfinished"></translation>
+        <translation>改派</translation>
     </message>
     <message>
         <source>Send to</source>
-        <translation type="unfinished"></translation>
+        <translation>派发给</translation>
     </message>
     <message>
         <source>Task {number} reassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已改派</translation>
     </message>
     <message>
         <source>Task {number} sent</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 {number} 已派发</translation>
     </message>
     <message>
         <source>Follow-up for an incident</source>
-        <translation type="unfinished"></translation>
+        <translation>警情派单</translation>
     </message>
     <message>
         <source>Incident number (the incident selected on the board is used when empty):</source>
-        <translation type="unfinished"></translation>
+        <translation>警情编号（留空则使用看板上选中的警情）：</translation>
     </message>
     <message>
         <source>Select an incident on the board or type its number</source>
-        <translation type="unfinished"></translation>
+        <translation>请在看板上选择一起警情，或输入警情编号</translation>
     </message>
 </context>
 <context>
     <name>TaskDetail</name>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已派发</translation>
     </message>
     <message>
         <source>Signed</source>
-        <translation type="unfinished"></translation>
+        <translation>已签收</translation>
     </message>
     <message>
         <source>Fed back</source>
-        <translation type="unfinished"></translation>
+        <translation>已反馈</translation>
     </message>
     <message>
         <source>Verified</source>
-        <translation type="unfinished"></translation>
+        <translation>已核验</translation>
     </message>
     <message>
         <source>Returned for rework</source>
-        <translation type="unfinished"></translation>
+        <translation>退回重办</translation>
     </message>
     <message>
         <source>Escalated to the station chief</source>
-        <translation type="unfinished"></translation>
+        <translation>已上报所长</translation>
     </message>
     <message>
         <source>Reassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>已改派</translation>
     </message>
     <message>
         <source>on time</source>
-        <translation type="unfinished"></translation>
+        <translation>未到期</translation>
     </message>
     <message>
         <source>near</source>
-        <translation type="unfinished"></translation>
+        <translation>临期</translation>
     </message>
     <message>
         <source>overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>已逾期</translation>
     </message>
     <message>
         <source>in time</source>
-        <translation type="unfinished"></translation>
+        <translation>按时完成</translation>
     </message>
     <message>
         <source>not running</source>
-        <translation type="unfinished"></translation>
+        <translation>未计时</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>是</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>否</translation>
     </message>
     <message>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Assignee</source>
-        <translation type="unfinished"></translation>
+        <translation>承办民警</translation>
     </message>
     <message>
         <source>(unassigned)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未指派）</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>警情</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>Sign by</source>
-        <translation type="unfinished"></translation>
+        <translation>签收期限</translation>
     </message>
     <message>
         <source>Feed back by</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈期限</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>派单原因</translation>
     </message>
     <message>
         <source>Remarks</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Feedback</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈内容</translation>
     </message>
     <message>
         <source>late</source>
-        <translation type="unfinished"></translation>
+        <translation>超期</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>流转记录</translation>
     </message>
 </context>
 <context>
     <name>TaskTableModel</name>
     <message>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Countdown</source>
-        <translation type="unfinished"></translation>
+        <translation>倒计时</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Assignee</source>
-        <translation type="unfinished"></translation>
+        <translation>承办民警</translation>
     </message>
     <message>
         <source>Origin</source>
-        <translation type="unfinished"></translation>
+        <translation>来源</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已派发</translation>
     </message>
     <message>
         <source>Signed</source>
-        <translation type="unfinished"></translation>
+        <translation>已签收</translation>
     </message>
     <message>
         <source>Fed back</source>
-        <translation type="unfinished"></translation>
+        <translation>已反馈</translation>
     </message>
     <message>
         <source>Returned</source>
-        <translation type="unfinished"></translation>
+        <translation>已退回</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已办结</translation>
     </message>
     <message>
         <source>By hand</source>
-        <translation type="unfinished"></translation>
+        <translation>人工派单</translation>
     </message>
     <message>
         <source>From incident</source>
-        <translation type="unfinished"></translation>
+        <translation>来自警情</translation>
     </message>
     <message>
         <source>Rule: dispute</source>
-        <translation type="unfinished"></translation>
+        <translation>规则：纠纷</translation>
     </message>
     <message>
         <source>Rule: repeat caller</source>
-        <translation type="unfinished"></translation>
+        <translation>规则：一人多警</translation>
     </message>
     <message>
         <source>Rule: repeat place</source>
-        <translation type="unfinished"></translation>
+        <translation>规则：一地多警</translation>
     </message>
     <message>
         <source>Rule: repeat matter</source>
-        <translation type="unfinished"></translation>
+        <translation>规则：一事多警</translation>
     </message>
     <message>
         <source>Rule: revisit</source>
-        <translation type="unfinished"></translation>
+        <translation>规则：回访</translation>
     </message>
     <message>
         <source>Sign</source>
-        <translation type="unfinished"></translation>
+        <translation>签收</translation>
     </message>
     <message>
         <source>Feedback</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈</translation>
     </message>
     <message>
         <source>Revisit</source>
-        <translation type="unfinished"></translation>
+        <translation>回访</translation>
     </message>
     <message>
         <source>overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>已逾期</translation>
     </message>
     <message>
         <source>{kind} due {due}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}期限 {due}</translation>
     </message>
     <message>
         <source>(unassigned)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未指派）</translation>
     </message>
 </context>
 <context>
     <name>UnitsPanel</name>
     <message>
         <source>Keys: A available · R returning · X off duty · Enter shows its incident</source>
-        <translation type="unfinished"></translation>
+        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情</translation>
     </message>
     <message>
         <source>No units</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无警组</translation>
     </message>
 </context>
 <context>
     <name>WorkList</name>
     <message>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Task</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>Grid</source>
-        <translation type="unfinished"></translation>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Due</source>
-        <translation type="unfinished"></translation>
+        <translation>期限</translation>
     </message>
     <message>
         <source>Left</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余</translation>
     </message>
     <message>
         <source>Done / remarks</source>
-        <translation type="unfinished"></translation>
+        <translation>完成情况/备注</translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <source>Dispute</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Revisit by</source>
-        <translation type="unfinished"></translation>
+        <translation>回访期限</translation>
     </message>
     <message>
         <source>None.</source>
-        <translation type="unfinished"></translation>
+        <translation>无。</translation>
     </message>
     <message>
         <source>overdue {t}</source>
-        <translation type="unfinished"></translation>
+        <translation>逾期 {t}</translation>
     </message>
     <message>
         <source>Daily work list</source>
-        <translation type="unfinished"></translation>
+        <translation>每日工作清单</translation>
     </message>
     <message>
         <source>{name} ({badge}) · {day} · printed {printed}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}（警号 {badge}）· {day} · 打印于 {printed}</translation>
     </message>
     <message>
         <source>Overdue {o} · due today {d} · revisits {r} · waiting for verification {v} · later {l}</source>
-        <translation type="unfinished"></translation>
+        <translation>逾期 {o} · 今日到期 {d} · 回访 {r} · 待核验 {v} · 以后到期 {l}</translation>
     </message>
     <message>
         <source>Overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>已逾期</translation>
     </message>
     <message>
         <source>Due today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日到期</translation>
     </message>
     <message>
         <source>Dispute revisits</source>
-        <translation type="unfinished"></translation>
+        <translation>纠纷回访</translation>
     </message>
     <message>
         <source>Officer&apos;s signature: ________________    Checked by: ________________</source>
-        <translation type="unfinished"></translation>
+        <translation>民警签字：________________    审核人：________________</translation>
     </message>
 </context>
 <context>
     <name>WorkListDialog</name>
     <message>
         <source>Daily work list</source>
-        <translation type="unfinished"></translation>
+        <translation>每日工作清单</translation>
     </message>
     <message>
         <source>Print…</source>
-        <translation type="unfinished"></translation>
+        <translation>打印…</translation>
     </message>
     <message>
         <source>Save PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 PDF…</translation>
     </message>
     <message>
         <source>Officer</source>
-        <translation type="unfinished"></translation>
+        <translation>民警</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>日期</translation>
     </message>
     <message>
         <source>The station has no officers yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>本所尚未录入民警。</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <source>Save work list</source>
-        <translation type="unfinished"></translation>
+        <translation>保存工作清单</translation>
     </message>
     <message>
         <source>Work list saved to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>工作清单已保存到 {path}</translation>
     </message>
 </context>
 <context>
@@ -3080,54 +3092,55 @@
     <message>
         <source>The database cannot be opened:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开数据库：
+%1</translation>
     </message>
 </context>
 <context>
     <name>panels</name>
     <message>
         <source>Incident board</source>
-        <translation type="unfinished"></translation>
+        <translation>警情看板</translation>
     </message>
     <message>
         <source>Unit status</source>
-        <translation type="unfinished"></translation>
+        <translation>警力状态</translation>
     </message>
     <message>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>预警</translation>
     </message>
     <message>
         <source>Grid map</source>
-        <translation type="unfinished"></translation>
+        <translation>网格地图</translation>
     </message>
     <message>
         <source>Follow-up tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>派单任务</translation>
     </message>
     <message>
         <source>Disputes</source>
-        <translation type="unfinished"></translation>
+        <translation>矛盾纠纷</translation>
     </message>
     <message>
         <source>Ledgers and exports</source>
-        <translation type="unfinished"></translation>
+        <translation>台账导出</translation>
     </message>
     <message>
         <source>Statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>统计分析</translation>
     </message>
     <message>
         <source>Weekly bulletin</source>
-        <translation type="unfinished"></translation>
+        <translation>周通报</translation>
     </message>
     <message>
         <source>Roster</source>
-        <translation type="unfinished"></translation>
+        <translation>排班</translation>
     </message>
     <message>
         <source>Patrol allocation</source>
-        <translation type="unfinished"></translation>
+        <translation>巡逻布警</translation>
     </message>
 </context>
 </TS>

@@ -21,6 +21,7 @@ from ...domain.response import (
     next_change,
 )
 from ...services.incidents.views import IncidentRow
+from ..i18n import tr
 from ..theme import BREACH, NEAR, ui_font
 from .table import Column, ThinTableModel
 from .timers import TIMER_ROLE, clock_text, timer_text, timer_tooltip
@@ -151,7 +152,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
         parts = [n for n, on in (("一人多警", r.repeat_caller), ("一地多警", r.repeat_place),
                                  ("一事多警", r.repeat_matter)) if on]
         if r.linked_calls:
-            parts.append(_tr("%n duplicate call(s) linked").replace("%n", str(r.linked_calls)))
+            parts.append(tr("%n duplicate call(s) linked", None, r.linked_calls))
         return " · ".join(parts)
 
     def _row_tint(self, r: IncidentRow) -> QColor | None:

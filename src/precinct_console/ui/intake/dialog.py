@@ -238,8 +238,7 @@ class IntakeDialog(QDialog):
         kinds = [KIND_LABELS[k] for k in ("caller", "place", "matter")
                  if getattr(warning, k)]
         self.repeat_title.setText("▲ " + " · ".join(kinds) + " — " + self.tr(
-            "%n earlier incident(s); link this call if it is the same matter"
-        ).replace("%n", str(len(warning.matches))))
+            "%n earlier incident(s); link this call if it is the same matter", "", len(warning.matches)))
         t = self.repeat_table
         t.setRowCount(len(warning.matches))
         first_open = -1
