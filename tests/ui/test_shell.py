@@ -77,6 +77,8 @@ def test_main_window_hosts_panels_and_survives_a_broken_one(qtbot, make_ctx, mon
     assert window.panel_widgets["hello"].text() == "hello duty_officer1"
     assert "could not be opened" in window.panel_widgets["broken"].text()
     assert "城关派出所" in window.windowTitle()
+    from precinct_console import __version__
+    assert __version__ in window.windowTitle()  # the console shows its version
     app.connection_state.emit("reconnecting")
     assert "Reconnecting" in window.connection_label.text()
     app.notify("database locked, retrying", "error")

@@ -12,6 +12,7 @@ from ..domain.clock import system_clock
 from ..domain.permissions import Actor
 from ..services.accounts import authenticate
 from ..services.context import ServiceContext
+from ..services.reference import ensure_reference_data
 from ..storage.database import Database
 from ..storage.migrate import upgrade_to_head
 
@@ -41,6 +42,8 @@ def open_database(args: argparse.Namespace, *, upgrade: bool = True) -> Database
     db = Database.open(settings.resolved_database_url)
     if upgrade:
         upgrade_to_head(db)
+        # The category tree every verb reads (intake, imports, ledgers) is there as in the window.
+        ensure_reference_data(db)
     return db
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
+from .. import __version__
 from ..domain.clock import local
 from ..domain.permissions import ROLE_LABELS_ZH
 from ..services.stations import get_station
@@ -49,7 +50,8 @@ class MainWindow(QMainWindow):
         self.station_name = station_name or get_station(app.ctx).name
         actor = app.ctx.actor
         self.setWindowTitle(
-            f"Precinct Console — {self.station_name} — {actor.username} ({ROLE_LABELS_ZH[actor.role]})"
+            f"Precinct Console {__version__} — {self.station_name} — {actor.username} "
+            f"({ROLE_LABELS_ZH[actor.role]})"
         )
         self._build_status_bar()
         self._build_panels(panels if panels is not None else PANELS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from ...services.incidents.views import IncidentRow
 from ...services.tasks import list_grids
 from ..alerts.monitor import alert_monitor
 from ..context import AppContext
+from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, ui_font
 from .actions import BoardActions
 from .detail import DetailPane
@@ -88,11 +89,18 @@ class BoardPanel(QWidget):
         self.views.setToolTip(self.tr("Saved views"))
         self.save_view = QPushButton(self.tr("Save view…"))
         self.delete_view = QPushButton(self.tr("Delete"))
-        bar = QHBoxLayout()
-        bar.addWidget(self.text, 3)
-        for w in (self.status, self.category, self.district, self.grid, self.unit, self.repeats, self.views,
-                  self.save_view, self.delete_view):
-            bar.addWidget(w)
+        # Two rows: the text filter gets the room a typed address needs, even beside the detail pane.
+        self.text.setMinimumWidth(260)
+        bar = QVBoxLayout()
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(self.text, 1)
+        for w in (self.views, self.save_view, self.delete_view):
+            first.addWidget(w)
+        for w in (self.status, self.category, self.district, self.grid, self.unit, self.repeats):
+            second.addWidget(w)
+        second.addStretch(1)
+        bar.addLayout(first)
+        bar.addLayout(second)
 
         # -- the table ---------------------------------------------------------------------
         self.table = LiveTableView()
