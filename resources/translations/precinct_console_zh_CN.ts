@@ -301,7 +301,7 @@
     </message>
     <message>
         <source>Repeat</source>
-        <translation>重复警情</translation>
+        <translation>重复</translation>
     </message>
     <message numerus="yes">
         <source>%n duplicate call(s) linked</source>
@@ -983,7 +983,7 @@
     </message>
     <message>
         <source>Repeat</source>
-        <translation>重复警情</translation>
+        <translation>重复</translation>
     </message>
     <message>
         <source>linked calls</source>

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from ..config import resources_dir
+
+if TYPE_CHECKING:
+    # PySide6 types the markers as returning object; they return the text unchanged.
+    # lupdate knows them by name, so modules may import them from here.
+    def QT_TR_NOOP(text: str) -> str: ...
+    def QT_TRANSLATE_NOOP(context: str, text: str) -> str: ...
+else:  # re-exported for the modules that mark strings
+    from PySide6.QtCore import QT_TR_NOOP as QT_TR_NOOP
+    from PySide6.QtCore import QT_TRANSLATE_NOOP as QT_TRANSLATE_NOOP
 
 log = logging.getLogger("precinct_console.ui")
 

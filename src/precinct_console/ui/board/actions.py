@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TR_NOOP, QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ...domain.errors import ConflictError, KnownError
@@ -19,6 +19,7 @@ from ...services.incidents.steps import (
     reopen_incident,
 )
 from ...services.incidents.views import IncidentRow, IncidentView
+from ..i18n import QT_TR_NOOP
 from .guard import guarded
 
 if TYPE_CHECKING:

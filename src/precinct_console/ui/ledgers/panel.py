@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QUrl, Signal
+from PySide6.QtCore import QDate, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,6 +42,7 @@ from ...services.exports import (
 from ...services.ledgers import LEDGERS
 from ...services.ledgers.periods import Period, period_for
 from ..context import AppContext
+from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import ui_font
 
 # English names of the ledgers, shown beside the Chinese titles (translated through tr()).

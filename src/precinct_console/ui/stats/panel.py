@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QTimer
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,6 +29,7 @@ from ...domain.clock import CHINA_TZ
 from ...services.ledgers.periods import Period, period_for
 from ...services.statistics import Comparison, Statistics, incident_statistics
 from ..context import AppContext
+from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, OK, ui_font
 from .charts import ChartBox
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from ...domain.task_rules import RuleConfig
 from ...services import tasks as task_service
 from ...services.task_catalogue import TemplateInfo
 from ..context import AppContext
+from ..i18n import QT_TRANSLATE_NOOP
 
 FIELD_COLUMNS = (
     QT_TRANSLATE_NOOP("CatalogueDialog", "Key"),
