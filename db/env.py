@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import create_engine
 
-import sqlalchemy as sa
-
+from precinct_console.storage.migrate import include_object
 from precinct_console.storage.models import Base
 from precinct_console.storage.models.base import UtcDateTime
 
@@ -41,6 +41,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -43,7 +43,7 @@ log = logging.getLogger("precinct_console.jobs")
 
 LEASE_NAME = "scheduled-jobs"
 LEASE_SECONDS = 90.0  # a seat that has not renewed for this long has gone away
-JOBS_TABLE = "scheduled_jobs"
+JOBS_TABLE = "scheduled_jobs"  # storage.migrate.FOREIGN_TABLES keeps Alembic off it
 
 ErrorCallback = Callable[[str], None]
 

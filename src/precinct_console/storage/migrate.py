@@ -21,6 +21,19 @@ from .database import Database
 log = logging.getLogger("precinct_console.db")
 
 
+# Tables in our database that our models do not own: APScheduler creates and migrates its job
+# store itself (jobs/scheduler.py), so autogenerate and the model check must leave it alone.
+FOREIGN_TABLES = frozenset({"scheduled_jobs"})
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's filter: skip the foreign tables (and their indexes)."""
+    if type_ == "table":
+        return name not in FOREIGN_TABLES
+    table = getattr(obj, "table", None)
+    return getattr(table, "name", None) not in FOREIGN_TABLES
+
+
 def migrations_dir() -> Path:
     """db/ beside the sources, or inside a frozen build."""
     override = os.environ.get("PRECINCT_MIGRATIONS")
