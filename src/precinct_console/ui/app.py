@@ -30,6 +30,11 @@ log = logging.getLogger("precinct_console.ui")
 
 
 def make_application(settings: Settings) -> QApplication:
+    if QApplication.instance() is None:
+        # The bulletin's web view needs this before the application exists (imports nothing heavy).
+        from .bulletin.pdf import prepare_webengine
+
+        prepare_webengine()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(APP_AUTHOR)
