@@ -1650,6 +1650,14 @@
         <source>grid %1 from the map</source>
         <translation>地图选定网格 %1</translation>
     </message>
+    <message>
+        <source>write longitude, latitude, e.g. 116.4012, 39.9034</source>
+        <translation>请填写经度, 纬度，例如 116.4012, 39.9034</translation>
+    </message>
+    <message>
+        <source>choose a category (type its name, pinyin initials or code)</source>
+        <translation>请选择警情类别（可输入名称、拼音首字母或代码）</translation>
+    </message>
     <message numerus="yes">
         <source>%n earlier incident(s); link this call if it is the same matter</source>
         <translation>
@@ -2247,6 +2255,14 @@
     <message>
         <source>What it is about</source>
         <translation>纠纷内容</translation>
+    </message>
+    <message>
+        <source>must be filled in</source>
+        <translation>必须填写</translation>
+    </message>
+    <message>
+        <source>name at least one party</source>
+        <translation>请至少填写一名当事人</translation>
     </message>
     <message>
         <source>Edit dispute {number}</source>
@@ -2952,6 +2968,37 @@
     <message>
         <source>(unassigned)</source>
         <translation>（未指派）</translation>
+    </message>
+</context>
+<context>
+    <name>TimerTooltip</name>
+    <message>
+        <source>running</source>
+        <translation>计时中</translation>
+    </message>
+    <message>
+        <source>near the limit</source>
+        <translation>临近时限</translation>
+    </message>
+    <message>
+        <source>BREACHED</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>已达标</translation>
+    </message>
+    <message>
+        <source>not applicable</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>%1: not applicable to this incident</source>
+        <translation>%1：本警情不适用</translation>
+    </message>
+    <message>
+        <source>%1 (%2), limit %3: %4; %5 since receipt</source>
+        <translation>%1（%2），时限 %3：%4；接警后已过 %5</translation>
     </message>
 </context>
 <context>

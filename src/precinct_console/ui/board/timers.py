@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...domain.response import Timer, TimerState
+from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import STATE_COLOURS, STATE_SYMBOLS, ui_font
 
 TIMER_ROLE = Qt.ItemDataRole.UserRole + 10  # the domain Timer of a cell
@@ -35,15 +36,27 @@ def timer_text(t: Timer) -> str:
     return f"{sym} {clock_text(t.elapsed_s)}"
 
 
+_STATE_WORDS = {
+    TimerState.PENDING: QT_TRANSLATE_NOOP("TimerTooltip", "running"),
+    TimerState.NEAR: QT_TRANSLATE_NOOP("TimerTooltip", "near the limit"),
+    TimerState.BREACHED: QT_TRANSLATE_NOOP("TimerTooltip", "BREACHED"),
+    TimerState.MET: QT_TRANSLATE_NOOP("TimerTooltip", "met"),
+    TimerState.NA: QT_TRANSLATE_NOOP("TimerTooltip", "not applicable"),
+}
+
+
 def timer_tooltip(t: Timer, now: datetime) -> str:
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("TimerTooltip", text)
+
     if t.limit_s is None:
-        return f"{t.label_zh}: not applicable to this incident"
-    words = {
-        TimerState.PENDING: "running", TimerState.NEAR: "near the limit",
-        TimerState.BREACHED: "BREACHED", TimerState.MET: "met", TimerState.NA: "not applicable",
-    }[t.state]
-    return (f"{t.label_zh} ({t.label_en}), limit {clock_text(t.limit_s)}: {words}; "
-            f"{clock_text(t.elapsed_s)} since receipt")
+        return QCoreApplication.translate("TimerTooltip", "%1: not applicable to this incident").replace(
+            "%1", t.label_zh)
+    text = QCoreApplication.translate("TimerTooltip", "%1 (%2), limit %3: %4; %5 since receipt")
+    for key, value in (("%1", t.label_zh), ("%2", t.label_en), ("%3", clock_text(t.limit_s)),
+                       ("%4", tr(_STATE_WORDS[t.state])), ("%5", clock_text(t.elapsed_s))):
+        text = text.replace(key, value)
+    return text
 
 
 def _tint(state: TimerState) -> QColor:

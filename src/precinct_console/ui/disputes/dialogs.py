@@ -104,10 +104,10 @@ class RegisterDisputeDialog(QDialog):
     def accept(self) -> None:
         try:
             if not self.title_edit.text().strip():
-                raise ValidationError("must be filled in", field="title")
+                raise ValidationError(self.tr("must be filled in"), field="title")
             parties = parse_parties(self.parties.toPlainText())
             if not parties:
-                raise ValidationError("name at least one party", field="parties")
+                raise ValidationError(self.tr("name at least one party"), field="parties")
         except ValidationError as exc:
             self.error.setText(str(exc))
             return

@@ -198,13 +198,13 @@ class IntakeDialog(QDialog):
         try:
             lon, lat = (float(p) for p in parts)
         except ValueError:
-            raise ValidationError("write longitude, latitude, e.g. 116.4012, 39.9034",
+            raise ValidationError(self.tr("write longitude, latitude, e.g. 116.4012, 39.9034"),
                                   field="location") from None
         return lon, lat
 
     def draft(self) -> IncidentDraft:
         if self.category.category is None:
-            raise ValidationError("choose a category (type its name, pinyin initials or code)",
+            raise ValidationError(self.tr("choose a category (type its name, pinyin initials or code)"),
                                   field="category_code")
         lon, lat = self._coordinates()
         return IncidentDraft(
