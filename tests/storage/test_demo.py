@@ -82,7 +82,14 @@ def test_demo_precinct_is_a_realistic_city_station(db, clock):
         assert summary.tasks > 0 and summary.disputes > 0
         statuses = set(s.scalars(sa.select(Task.status)))
         assert {"closed", "signed"} <= statuses
+    # The chief accepted the running shift's patrol plan: units have orders now.
+    from precinct_console.services import allocation
+    from precinct_console.services.accounts import system_actor
+    from precinct_console.services.context import ServiceContext
 
+    orders = allocation.patrol_orders(ServiceContext(db, system_actor("test", summary.station_id), clock))
+    assert len(orders) >= 3 and all(o.point_name for o in orders)
+    with db.sessions() as s:
         incidents = s.execute(sa.select(Incident.category_code, Incident.received_at, Incident.channel,
                                         Incident.grid_id, Incident.arrived_at)).all()
     n = len(incidents)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import random
 import time as _time
 from dataclasses import dataclass, replace
@@ -69,6 +70,8 @@ BRANCH_NAME = "示范分局"
 WORKSTATION = "指挥室-1"
 ROSTER_DAYS_BACK = 14
 ROSTER_DAYS_AHEAD = 14
+
+log = logging.getLogger("precinct_console.demo")
 
 
 def _table(model: type[Base]) -> Table:
@@ -646,5 +649,22 @@ def build_demo(
         assert duty is not None
         actor = actor_for(duty, workstation)
     followups = seed_followups(ServiceContext(db, actor, FixedClock(now)), seed=seed)
+    _accept_patrol_plan(db, summary.station_id, workstation, now)
     return replace(summary, tasks=followups.tasks, disputes=followups.disputes,
                    seconds=round(_time.perf_counter() - started, 2))
+
+
+def _accept_patrol_plan(db: Database, station_id: int, workstation: str, now: datetime) -> None:
+    """The chief accepted this shift's patrol plan: the map and unit board show its orders."""
+    from ..services import allocation  # the solver is heavy: only the demo build needs it here
+
+    with db.sessions() as s:
+        chief = s.scalar(select(User).where(User.username == "chief", User.station_id == station_id))
+        assert chief is not None
+        actor = actor_for(chief, workstation)
+    ctx = ServiceContext(db, actor, FixedClock(now))
+    try:
+        plan = allocation.propose_plan(ctx, starts_at=now, time_limit=10.0)
+        allocation.decide_plan(ctx, plan.id, plan.version, "accept", note="演示：本班巡逻部署")
+    except KnownError as exc:  # e.g. nobody rostered on the running shift: no plan, say so
+        log.warning("demo: no patrol plan for the running shift: %s", exc)
