@@ -94,10 +94,10 @@ class BoardPanel(QWidget):
         bar = QVBoxLayout()
         first, second = QHBoxLayout(), QHBoxLayout()
         first.addWidget(self.text, 1)
-        for w in (self.views, self.save_view, self.delete_view):
-            first.addWidget(w)
-        for w in (self.status, self.category, self.district, self.grid, self.unit, self.repeats):
-            second.addWidget(w)
+        for button in (self.views, self.save_view, self.delete_view):
+            first.addWidget(button)
+        for field in (self.status, self.category, self.district, self.grid, self.unit, self.repeats):
+            second.addWidget(field)
         second.addStretch(1)
         bar.addLayout(first)
         bar.addLayout(second)
