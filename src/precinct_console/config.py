@@ -70,7 +70,7 @@ class Settings:
     workstation: str = field(default_factory=socket.gethostname)
     export_folder: str = ""
     response_profile: str = "tiers_of_force"
-    language: str = ""  # empty: follow the system locale
+    language: str = ""  # empty: Chinese (zh_CN), the language of the stations it serves
     morning_replan: str = "09:00"
     handover_time: str = "08:30"
     timezone: str = "Asia/Shanghai"
@@ -129,7 +129,7 @@ def _checked(source: str, key: str, value: str) -> str:
     if key in ("morning_replan", "handover_time") and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
         problem = "is not a time of day written HH:MM, e.g. 08:30"
     elif key == "language" and value not in ("", "en", "zh_CN"):
-        problem = "is not a language the console ships (en, zh_CN, or empty for the system's)"
+        problem = "is not a language the console ships (en, zh_CN, or empty for Chinese)"
     elif key == "timezone":
         try:
             zoneinfo.ZoneInfo(value)
