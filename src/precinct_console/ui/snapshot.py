@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,22 @@ def _settle(ms: int) -> None:
 def snapshot(db: Database, out_dir: Path, *, station_code: str | None = None,
              width: int = 1600, height: int = 1000, settle_ms: int = 1500,
              clock: Clock = system_clock) -> SnapshotResult:
+    # The default layout and choices, and the user's own left untouched: the snapshot's
+    # window would otherwise restore the last session's layout and save its own on close.
+    with tempfile.TemporaryDirectory(prefix="precinct-snapshot-") as ui_settings:
+        previous = os.environ.get("PRECINCT_QSETTINGS_DIR")
+        os.environ["PRECINCT_QSETTINGS_DIR"] = ui_settings
+        try:
+            return _snapshot(db, out_dir, station_code, width, height, settle_ms, clock)
+        finally:
+            if previous is None:
+                os.environ.pop("PRECINCT_QSETTINGS_DIR", None)
+            else:
+                os.environ["PRECINCT_QSETTINGS_DIR"] = previous
+
+
+def _snapshot(db: Database, out_dir: Path, station_code: str | None, width: int, height: int,
+              settle_ms: int, clock: Clock) -> SnapshotResult:
     settings = load_settings()
     app = make_application(settings)
     stations = list_stations(db)
