@@ -17,7 +17,9 @@ from precinct_console.domain.allocation import (
     build_coverage,
     evaluate_placements,
     solve_greedy,
+    solve_milp,
 )
+from precinct_console.domain.allocation.cuts import separate_pair_cuts
 from precinct_console.domain.allocation.synthetic import synthetic_problem
 from precinct_console.domain.errors import ValidationError
 
@@ -48,6 +50,45 @@ def test_milp_matches_brute_force_on_small_instances(seed):
     assert result.figures.objective == pytest.approx(_brute_force(p), abs=1e-6)
     assert len(result.placements) == 3
     assert len({pl.candidate_key for pl in result.placements}) == 3  # capacity 1 each
+
+
+def _placements(problem):
+    """Every whole-unit placement (capacity 1) as units per column."""
+    model = build_coverage(problem)
+    kinds = [model.kinds.index(u.kind) for u in problem.units]
+    for combo in itertools.permutations(range(model.n_candidates), len(problem.units)):
+        counts = np.zeros(model.n_columns, np.int64)
+        for k, j in zip(kinds, combo, strict=True):
+            counts[model.column(k, j)] += 1
+        yield counts
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_pair_cuts_never_cut_off_a_real_placement(seed):
+    p = synthetic_problem(60, 8, 3, seed=seed, side_km=4.0, kinds=("car", "motorbike", "foot"))
+    rows = build_coverage(p).merged()
+    a3, a5 = rows.a3.astype(np.int64), rows.a5.astype(np.int64)
+    for counts in _placements(p):
+        c3, c5 = a3 @ counts, a5 @ counts
+        y1 = (c3 >= 1).astype(int)
+        y2 = ((c3 >= 1) & (c5 >= 2)).astype(int)
+        # Every (g, h) pair: units reaching g in 5 min or h in 3 min, each counted once.
+        union = (rows.a5[:, None, :] | rows.a3[None, :, :]).astype(np.int64) @ counts
+        assert (y2[:, None] + y1[None, :] <= union).all()
+        # The separator finds nothing to cut at a real placement.
+        assert separate_pair_cuts(rows, counts.astype(float), y1.astype(float),
+                                  y2.astype(float)) == []
+
+
+def test_pair_cuts_tighten_the_relaxation_and_keep_the_optimum():
+    p = synthetic_problem(400, 30, 5, seed=5, side_km=6.0)
+    model = build_coverage(p)
+    rows = model.merged()
+    with_cuts = solve_milp(model, rows, mip_gap=0.0)
+    without = solve_milp(model, rows, mip_gap=0.0, cut_rounds=0)
+    assert with_cuts.cuts > 0 and without.cuts == 0
+    assert with_cuts.status == without.status == "optimal"
+    assert with_cuts.objective == pytest.approx(without.objective, abs=1e-6)
 
 
 def test_greedy_is_feasible_and_never_beats_the_optimum():

@@ -9,6 +9,9 @@ in [0, 1] because integral x makes their optimum integral. Rows, per demand row 
 plus: units of each kind placed exactly, candidate capacity, pinned units as lower bounds,
 key sites with a unit within their ring, zones holding a unit.
 Maximise sum over g of weight[g] * (y1[g] + backup_weight * y2[g]).
+
+Before branching, the LP relaxation is tightened with backup pair cuts (see cuts.py): the plain
+relaxation backs up an isolated hot spot held by one unit with a fraction of a second one.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from numpy.typing import NDArray
 
 from ..errors import ValidationError
 from .coverage import CoverageModel, MergedRows
+from .cuts import separate_pair_cuts
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class MilpOutcome:
     objective: float
     seconds: float
     rows: int
+    cuts: int = 0  # pair cuts added to the relaxation before branching
 
 
 def _csc(rows: NDArray[np.int64], cols: NDArray[np.int64], vals: NDArray[np.float64], n_cols: int
@@ -53,6 +58,7 @@ def solve_milp(
     mip_gap: float = 1e-3,
     start: NDArray[np.int64] | None = None,
     threads: int = 1,
+    cut_rounds: int = 8,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
 ) -> MilpOutcome:
@@ -149,7 +155,13 @@ def solve_milp(
                      "mip_allow_restart"):
             h.setOptionValue(name, False)
         h.setOptionValue("mip_heuristic_effort", 0.0)
+    t0 = time.perf_counter()
     h.passModel(lp)
+    added = 0
+    if cut_rounds > 0 and n_g > 1:
+        added = _add_pair_cuts(h, model, rows, n_x, cut_rounds,
+                               deadline=t0 + 0.3 * float(time_limit), should_stop=should_stop)
+        h.setOptionValue("time_limit", max(0.05, float(time_limit) - (time.perf_counter() - t0)))
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(_completed_start(model, rows, start))
@@ -157,7 +169,6 @@ def solve_milp(
         h.setSolution(sol)
     if should_stop is not None or on_progress is not None:
         h.cbMipInterrupt += _interrupt_callback(should_stop, on_progress)
-    t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
@@ -184,7 +195,35 @@ def solve_milp(
         label = "time_limit"
     else:
         label = "interrupted"
-    return MilpOutcome(counts, label, gap, bound, objective, seconds, n_g)
+    return MilpOutcome(counts, label, gap, bound, objective, seconds, n_g, added)
+
+
+def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x: int,
+                   rounds: int, *, deadline: float,
+                   should_stop: Callable[[], bool] | None) -> int:
+    """Solve the LP relaxation, add the violated pair cuts, repeat; the rows stay for the MIP."""
+    n_g = len(rows.weight)
+    integer = np.arange(n_x, dtype=np.int32)
+    h.changeColsIntegrality(n_x, integer, np.full(n_x, highspy.HighsVarType.kContinuous))
+    added = 0
+    for _round in range(rounds):
+        if time.perf_counter() > deadline or (should_stop is not None and should_stop()):
+            break
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break  # infeasible or stopped: the MIP run reports it with its own message
+        values = np.asarray(h.getSolution().col_value)
+        cuts = separate_pair_cuts(rows, values[:n_x], values[n_x:n_x + n_g],
+                                  values[n_x + n_g:n_x + 2 * n_g])
+        if not cuts:
+            break
+        for g, k, cols in cuts:
+            index = np.concatenate([[n_x + n_g + g, n_x + k], cols]).astype(np.int32)
+            value = np.concatenate([[1.0, 1.0], -np.ones(len(cols))])
+            h.addRow(-np.inf, 0.0, len(index), index, value)
+        added += len(cuts)
+    h.changeColsIntegrality(n_x, integer, np.full(n_x, highspy.HighsVarType.kInteger))
+    return added
 
 
 def _completed_start(model: CoverageModel, rows: MergedRows, counts: NDArray[np.int64]
