@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 08:21:33.454469+00:00
+Create Date: 2026-12-01 14:04:51.646638+00:00
 """
 
 from __future__ import annotations
@@ -657,12 +657,29 @@ def upgrade() -> None:
             batch_op.f("ix_incidents_linked_to_id"), ["linked_to_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_incidents_received_at"), ["received_at"], unique=False)
+        batch_op.create_index(
+            "ix_incidents_station_address_received",
+            ["station_id", "address", "received_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_incidents_station_category_received",
+            ["station_id", "category_code", "received_at"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_incidents_station_id"), ["station_id"], unique=False)
         batch_op.create_index(
             "ix_incidents_station_open", ["station_id", "closed_at"], unique=False
         )
         batch_op.create_index(
-            "ix_incidents_station_received", ["station_id", "received_at"], unique=False
+            "ix_incidents_station_phone_received",
+            ["station_id", "caller_phone", "received_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_incidents_station_received",
+            ["station_id", "received_at", "lat", "lon"],
+            unique=False,
         )
         batch_op.create_index(batch_op.f("ix_incidents_status"), ["status"], unique=False)
 
@@ -1302,8 +1319,11 @@ def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incidents_status"))
         batch_op.drop_index("ix_incidents_station_received")
+        batch_op.drop_index("ix_incidents_station_phone_received")
         batch_op.drop_index("ix_incidents_station_open")
         batch_op.drop_index(batch_op.f("ix_incidents_station_id"))
+        batch_op.drop_index("ix_incidents_station_category_received")
+        batch_op.drop_index("ix_incidents_station_address_received")
         batch_op.drop_index(batch_op.f("ix_incidents_received_at"))
         batch_op.drop_index(batch_op.f("ix_incidents_linked_to_id"))
         batch_op.drop_index(batch_op.f("ix_incidents_grid_id"))

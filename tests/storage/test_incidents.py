@@ -402,3 +402,61 @@ def test_a_step_missed_at_the_time_can_be_entered_late_after_handling(db, make_c
     last = inc.get_incident(duty, v.id).events[-1]
     assert last.kind == "arrived" and last.payload["late"] is True and last.unit_call_sign == "巡1"
     assert units_svc.list_units(duty)[0].status == "available"  # the unit's state is not touched
+
+
+# -- reference data intake caches: an edit shows at the very next intake --------------------
+def _key_site_feature(lon: float, lat: float) -> dict:
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"layer": "key_site", "code": "K9", "name": "城关小学", "kind": "school",
+                       "target_minutes": 1}}]}
+
+
+def test_a_key_site_imported_or_moved_counts_at_the_next_intake(db, make_ctx, station):
+    from precinct_console.services.geometry import import_geometry
+
+    add_grid(db, station.id)
+    duty, admin = make_ctx(Role.DUTY_OFFICER), make_ctx(Role.ADMIN)
+    assert inc.intake_incident(duty, draft(lon=LON, lat=LAT)).place_tier == "other"
+    import_geometry(admin, _key_site_feature(LON + 0.0005, LAT))
+    assert inc.intake_incident(duty, draft(lon=LON, lat=LAT)).place_tier == "key_site"
+    import_geometry(admin, _key_site_feature(LON + 0.008, LAT))  # moved 680 m east
+    assert inc.intake_incident(duty, draft(lon=LON, lat=LAT)).place_tier == "other"
+    assert inc.intake_incident(duty, draft(lon=LON + 0.008, lat=LAT)).place_tier == "key_site"
+
+
+def test_a_wider_key_site_radius_and_new_repeat_rules_apply_at_the_next_intake(db, make_ctx, station,
+                                                                              clock):
+    add_key_site(db, station.id, LON + 0.003, LAT)  # about 255 m away: outside the default 150 m
+    duty, chief = make_ctx(Role.DUTY_OFFICER), make_ctx(Role.STATION_CHIEF)
+    assert inc.intake_incident(duty, draft(lon=LON, lat=LAT)).place_tier == "other"
+    profile = inc.get_response_profile(chief)
+    from precinct_console.domain.response import profile_to_dict
+
+    inc.set_response_profile(chief, {**profile_to_dict(profile), "key_site_radius_m": 400})
+    assert inc.intake_incident(duty, draft(lon=LON, lat=LAT)).place_tier == "key_site"
+    clock.advance(hours=2)
+    assert inc.intake_incident(duty, draft(caller_phone="13911112222")).repeat_caller is False
+    clock.advance(hours=2)
+    assert inc.intake_incident(duty, draft(caller_phone="13911112222")).repeat_caller is True
+    inc.set_repeat_rules(chief, {"caller_window_h": 1})
+    clock.advance(hours=2)
+    assert inc.intake_incident(duty, draft(caller_phone="13911112222")).repeat_caller is False
+
+
+def test_a_category_edited_in_the_database_shows_at_the_next_intake_and_on_the_board(db, make_ctx):
+    from precinct_console.storage.models import Category
+
+    duty = make_ctx(Role.DUTY_OFFICER)
+    first = inc.intake_incident(duty, draft(category_code="0705"))
+    assert (first.priority, first.category_name) == (3, "求助/物品遗失")
+    with db.sessions() as s:
+        cat = s.get(Category, "0705")
+        cat.name_zh, cat.default_priority, cat.needs_reinforcement = "电动车被盗", 1, True
+        s.commit()
+    second = inc.intake_incident(duty, draft(category_code="0705"))
+    assert (second.priority, second.needs_reinforcement) == (1, True)
+    assert second.category_name == "求助/电动车被盗"
+    rows = {r.id: r for r in inc.get_incident_rows(duty, [first.id, second.id])}
+    assert rows[first.id].category_name == rows[second.id].category_name == second.category_name
+    assert inc.intake_incident(duty, draft(category_code="电动车被盗")).category_code == "0705"

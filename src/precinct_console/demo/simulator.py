@@ -13,6 +13,7 @@ import itertools
 import logging
 import math
 import random
+import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +60,18 @@ class SimStats:
     positions: int = 0
     skipped: int = 0  # actions another seat got to first, or that no longer apply
     seconds: float = 0.0
+    # Surge figures: the rate asked for and reached, how long one intake took, and how far
+    # behind its schedule the feed was at the end (0 when it kept up).
+    target_rate: float | None = None
+    rate: float = 0.0
+    intake_ms_median: float = 0.0
+    intake_ms_max: float = 0.0
+    behind_s: float = 0.0
+    intake_ms: list[float] = field(default_factory=list, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if k != "intake_ms"}
+        return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in out.items()}
 
 
 @dataclass
@@ -120,6 +133,7 @@ class Simulator:
         self._recent_phones: list[str] = []
         self._codes = list(calls.CATEGORY_MIX)
         self._started = False
+        self._next_call_at: datetime | None = None
 
     # -- set-up ------------------------------------------------------------------------------
     def _context(self, username: str) -> ServiceContext:
@@ -164,6 +178,11 @@ class Simulator:
                 self._weights.append(counts.get(g.id, 0) + 1.0)
         if not self._places:
             raise SimulationRefused("the station has no grids to place calls in")
+        self._next_call_at = now + self._next_gap(now)
+        self._schedule(self._next_call_at, self._new_call)
+        self._started = True
+        if self.per_second is not None:
+            return  # a surge only takes calls in: no unit is rostered, moved or sent
         units = list_units(self.ctx)
         for u in units:
             self._homes[u.id] = (u.home_lon, u.home_lat)
@@ -177,9 +196,7 @@ class Simulator:
                 self._drive_home(u.id, u.kind, u.lon, u.lat, now)
         for row in list_open_incidents(self.ctx):
             self._adopt(row, now)
-        self._schedule(now + self._next_gap(now), self._new_call)
         self._schedule(now + self.position_every, self._report_positions)
-        self._started = True
 
     # -- scheduling --------------------------------------------------------------------------
     def _schedule(self, at: datetime, action: Callable[[], object]) -> None:
@@ -202,16 +219,35 @@ class Simulator:
 
     def run(self, duration_s: float | None = None, stop: threading.Event | None = None,
             sleep: Callable[[float], None] = time.sleep) -> SimStats:
+        if not self._started:
+            self.start()  # before the clock starts: loading the station is not feed time
         started = time.monotonic()
         begin = self.clock()
+        if self.per_second is not None:
+            self._reschedule_calls(begin)
         end = None if duration_s is None else begin + timedelta(seconds=duration_s)
         while stop is None or not stop.is_set():
             wait = self.step()
             if end is not None and self.clock() >= end:
                 break
             sleep(min(wait, 0.5))
-        self.stats.seconds = round(time.monotonic() - started, 2)
-        return self.stats
+        st = self.stats
+        st.seconds = round(time.monotonic() - started, 2)
+        st.target_rate = self.per_second
+        st.rate = st.incidents / st.seconds if st.seconds > 0 else 0.0
+        if st.intake_ms:
+            st.intake_ms_median = statistics.median(st.intake_ms)
+            st.intake_ms_max = max(st.intake_ms)
+        if self._next_call_at is not None:
+            st.behind_s = max(0.0, (self.clock() - self._next_call_at).total_seconds())
+        return st
+
+    def _reschedule_calls(self, begin: datetime) -> None:
+        """Start the surge's fixed call grid at `begin`."""
+        self._queue = [d for d in self._queue if d.action != self._new_call]
+        heapq.heapify(self._queue)
+        self._next_call_at = begin + self._next_gap(begin)
+        self._schedule(self._next_call_at, self._new_call)
 
     def _act(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call a service; what another seat already did (or undid) is skipped, not fatal."""
@@ -233,11 +269,19 @@ class Simulator:
 
     def _new_call(self) -> None:
         now = self.clock()
-        self._schedule(now + self._next_gap(now), self._new_call)
+        if self.per_second is not None and self._next_call_at is not None:
+            # A fixed grid of call times: a call that ran late does not push every later one
+            # back, so a feed that falls behind catches up and the rate reached is the real one.
+            self._next_call_at += self._next_gap(now)
+        else:
+            self._next_call_at = now + self._next_gap(now)
+        self._schedule(self._next_call_at, self._new_call)
         draft = self._draft(now)
+        t = time.perf_counter()
         view = self._act(intake_incident, draft)
         if view is None:
             return
+        self.stats.intake_ms.append((time.perf_counter() - t) * 1000)
         self.stats.incidents += 1
         if self.per_second is not None:
             return  # a surge only feeds the board; nobody is sent

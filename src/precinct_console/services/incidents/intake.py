@@ -9,9 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import shapely
-from shapely.geometry import shape
-from sqlalchemy import and_, or_, select
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,21 +24,29 @@ from ...domain.repeats import (
     normalise_address,
     normalise_phone,
 )
-from ...domain.travel import distance_m
 from ...storage.models import (
     Category,
     Grid,
     Incident,
     IncidentCounter,
     IncidentEvent,
-    KeySite,
-    PatrolZone,
 )
 from ...storage.uow import UnitOfWork
 from ..context import ServiceContext, service_action
 from ..geometry import locate_grid
-from .profile import profile_in, repeat_rules_in
-from .views import IncidentView, RepeatMatch, RepeatWarning, category_names, view_of
+
+# PlaceResolver moved to .reference; steps.py (amend) still takes it from here.
+from .reference import PlaceResolver as PlaceResolver
+from .reference import StationReference, station_reference
+from .views import (
+    IncidentRow,
+    IncidentView,
+    RepeatMatch,
+    RepeatWarning,
+    category_names,
+    row_of,
+    view_of,
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,11 @@ class IncidentDraft:
 
 
 MAX_WARNING = 50  # earlier incidents listed in a repeat warning
-# Bounds that keep intake time flat in a surge; a station's normal day stays far below both.
-MAX_CANDIDATES = 250
-MAX_ADDRESS_SCAN = 3000
+# Bounds that keep intake time flat in a surge; a station's normal day stays far below them.
+# Each kind of repeat has its own bound, so a busy category can never crowd out the one
+# earlier call from the same phone.
+MAX_PER_KIND = 50
+MAX_ADDRESS_SCAN = 3000  # distinct addresses compared after normalising
 # Steps an imported ledger row may carry, in life-cycle order.
 HISTORY_STEPS = ("dispatched", "signed", "set_off", "arrived", "handled", "fed_back", "closed")
 
@@ -135,6 +143,48 @@ def resolve_category(session: Session, value: str) -> Category:
     raise ValidationError(f"'{value}' is not a category code or name", field="category_code")
 
 
+@dataclass(frozen=True)
+class _CategoryRef:
+    """A category as intake needs it, with its names and its family (codes under its top level)."""
+
+    code: str
+    default_priority: int
+    needs_reinforcement: bool
+    full_name: str  # 纠纷/家庭纠纷
+    top_name: str
+    family: tuple[str, ...]
+
+
+def _category_ref(session: Session, value: str) -> _CategoryRef:
+    """resolve_category, plus the names the view shows and the codes a same-matter look-up
+    compares, in one read of the code's top-level family (a few rows). Read fresh every time:
+    categories carry no version, and a renamed or re-prioritised one must show at once."""
+    v = (value or "").strip()
+    if not v:
+        raise ValidationError("is required", field="category_code")
+
+    def family(code: str) -> dict[str, Any]:
+        return {r.code: r for r in session.execute(
+            select(Category.code, Category.name_zh, Category.default_priority,
+                   Category.needs_reinforcement)
+            .where(Category.code.startswith(code[:2], autoescape=True)))}
+
+    rows = family(v) if len(v) >= 2 else {}
+    if v not in rows:
+        name = v.rsplit("/", 1)[-1]
+        matches = list(session.scalars(select(Category.code).where(Category.name_zh == name)))
+        if len(matches) != 1:
+            raise ValidationError(f"'{value}' is not a category code or name", field="category_code")
+        v = matches[0]
+        rows = family(v)
+    cat = rows[v]
+    parts = [rows[v[:i]].name_zh for i in range(2, len(v) + 1, 2) if v[:i] in rows]
+    top = rows.get(v[:2])
+    return _CategoryRef(v, cat.default_priority, cat.needs_reinforcement,
+                        "/".join(parts) or cat.name_zh, top.name_zh if top else cat.name_zh,
+                        tuple(rows))
+
+
 def _text(value: str | None, field_name: str, limit: int, *, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
@@ -157,6 +207,11 @@ def _coordinate(value: float | None, field_name: str, low: float, high: float) -
 def clean_draft(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetime,
                 *, row: int | None = None) -> _Clean:
     """Every field checked; the first problem raises, naming the field (and the row)."""
+    return _clean_ref(ctx, session, d, now, row=row)[0]
+
+
+def _clean_ref(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetime,
+               *, row: int | None = None) -> tuple[_Clean, _CategoryRef]:
     try:
         return _clean(ctx, session, d, now)
     except ValidationError as exc:
@@ -165,9 +220,10 @@ def clean_draft(ctx: ServiceContext, session: Session, d: IncidentDraft, now: da
         raise ValidationError(exc.bare_message, field=exc.field, row=row) from None
 
 
-def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetime) -> _Clean:
+def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetime
+           ) -> tuple[_Clean, _CategoryRef]:
     channel = resolve_channel(d.channel)
-    cat = resolve_category(session, d.category_code)
+    cat = _category_ref(session, d.category_code)
     address = _text(d.address, "address", 200, required=True)
     caller_name = _text(d.caller_name, "caller_name", 60)
     raw_phone = _text(d.caller_phone, "caller_phone", 40)
@@ -188,8 +244,8 @@ def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetim
                               field="lat" if lat is None else "lon")
     grid_id = d.grid_id
     if grid_id is not None:
-        grid = session.get(Grid, grid_id)
-        if grid is None or grid.station_id != ctx.station_id:
+        owner = session.scalar(select(Grid.station_id).where(Grid.id == grid_id))
+        if owner is None or owner != ctx.station_id:
             raise ValidationError(f"grid {grid_id} does not exist in this station", field="grid_id")
     elif lon is not None and lat is not None:
         grid_id = locate_grid(ctx, lon, lat)
@@ -201,7 +257,7 @@ def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetim
                               field="received_at")
     reinf = cat.needs_reinforcement if d.needs_reinforcement is None else bool(d.needs_reinforcement)
     return _Clean(channel, cat.code, address, caller_name, phone, content, priority, lon, lat,
-                  grid_id, received, reinf)
+                  grid_id, received, reinf), cat
 
 
 # -- numbering ------------------------------------------------------------------------------
@@ -226,81 +282,104 @@ def next_number(uow: UnitOfWork, station_id: int, received_at: datetime) -> str:
     return f"{day}-{seq:04d}"
 
 
-# -- place tier -----------------------------------------------------------------------------
-class PlaceResolver:
-    """Key sites and key zones of a station, loaded once per intake or import."""
-
-    def __init__(self, session: Session, station_id: int, radius_m: float):
-        self.radius_m = radius_m
-        self.sites = session.execute(
-            select(KeySite.lon, KeySite.lat).where(KeySite.station_id == station_id)
-        ).all()
-        zones = session.scalars(
-            select(PatrolZone.geometry).where(PatrolZone.station_id == station_id,
-                                              PatrolZone.kind == "key_zone")
-        ).all()
-        self.zones = [shape(g) for g in zones]
-        for z in self.zones:
-            shapely.prepare(z)
-
-    def tier(self, lon: float | None, lat: float | None) -> str:
-        if lon is None or lat is None:
-            return "other"
-        if any(distance_m(lon, lat, s.lon, s.lat) <= self.radius_m for s in self.sites):
-            return "key_site"
-        point = shapely.points(lon, lat)
-        if any(z.intersects(point) for z in self.zones):
-            return "key_zone"
-        return "other"
-
-
 # -- repeats --------------------------------------------------------------------------------
-def _repeat_candidates(session: Session, station_id: int, c: _Clean, rules: RepeatRules,
-                       exclude: int | None = None) -> list[CallFacts]:
-    """Earlier incidents that could be repeats, filtered in the database as far as it can, so
-    intake stays fast however busy the last days were (a surge of hundreds an hour)."""
-    def window(hours: float) -> Any:
-        return Incident.received_at >= c.received_at - timedelta(hours=hours)
+_FACT_COLUMNS = (Incident.id, Incident.received_at, Incident.category_code, Incident.caller_phone,
+                 Incident.address, Incident.lon, Incident.lat, Incident.content)
+# Statements by shape (which kinds of repeat a call can show), built once: building a compound
+# SELECT costs more Python time than the database takes to answer it.
+_statements: dict[tuple[str, bool, bool, bool], Any] = {}
 
-    base = [Incident.station_id == station_id, Incident.received_at <= c.received_at,
-            window(max(rules.caller_window_h, rules.place_window_h, rules.matter_window_h))]
-    if exclude is not None:
-        base.append(Incident.id != exclude)
+
+def _statement(kind: str, caller: bool = False, place: bool = False, address: bool = False) -> Any:
+    key = (kind, caller, place, address)
+    stmt = _statements.get(key)
+    if stmt is not None:
+        return stmt
+    base = [Incident.station_id == bindparam("station"), Incident.received_at <= bindparam("now"),
+            Incident.id != bindparam("exclude")]
+    if kind == "addresses":
+        # The newest rows of the window first (the time index), then their distinct addresses:
+        # the subquery's ORDER BY and LIMIT keep the database from walking an address index
+        # through the station's whole history instead.
+        where = [*base, Incident.received_at >= bindparam("place_since")]
+        if address:  # narrowed by the head characters (CJK only: nothing to escape)
+            where.append(Incident.address.like(bindparam("head")))
+        recent = (select(Incident.address).where(*where).order_by(Incident.received_at.desc())
+                  .limit(MAX_ADDRESS_SCAN).subquery())
+        stmt = select(recent.c.address).distinct()
+    else:
+        def newest(since: str, *where: Any) -> Any:
+            return (select(*_FACT_COLUMNS)
+                    .where(*base, Incident.received_at >= bindparam(since), *where)
+                    .order_by(Incident.received_at.desc()).limit(MAX_PER_KIND))
+
+        parts = [newest("matter_since", Incident.category_code.in_(bindparam("codes", expanding=True)))]
+        if caller:  # phones are stored normalised at intake
+            parts.append(newest("caller_since", Incident.caller_phone == bindparam("phone")))
+        if place:
+            parts.append(newest("place_since", Incident.lon.between(bindparam("lon0"), bindparam("lon1")),
+                                Incident.lat.between(bindparam("lat0"), bindparam("lat1"))))
+        if address:
+            parts.append(newest("place_since",
+                                Incident.address.in_(bindparam("addresses", expanding=True))))
+        # SQLite takes ORDER BY / LIMIT in a compound member only inside a subquery.
+        if len(parts) == 1:
+            stmt = parts[0]
+        else:
+            subs = [part.subquery() for part in parts]
+            stmt = union_all(*[select(*sub.c) for sub in subs])
+    _statements[key] = stmt
+    return stmt
+
+
+def _repeat_candidates(session: Session, station_id: int, c: _Clean, family: Sequence[str],
+                       rules: RepeatRules, exclude: int | None = None) -> list[CallFacts]:
+    """Earlier incidents that could be repeats: for each kind of repeat the newest few in its
+    window, each found through its own index (station + phone, category or address, then
+    time; the time index for a place), in one statement, so intake stays flat however busy
+    the last days were (a surge of thousands an hour)."""
+    t = c.received_at
+    params: dict[str, Any] = {
+        "station": station_id, "now": t, "exclude": -1 if exclude is None else exclude,
+        "matter_since": t - timedelta(hours=rules.matter_window_h),
+        "caller_since": t - timedelta(hours=rules.caller_window_h),
+        "place_since": t - timedelta(hours=rules.place_window_h),
+    }
     prefix = c.category_code[: rules.category_level * 2]
-    wanted: list[Any] = [and_(window(rules.matter_window_h),
-                              Incident.category_code.startswith(prefix, autoescape=True))]
-    if c.caller_phone:  # phones are stored normalised at intake
-        wanted.append(and_(window(rules.caller_window_h), Incident.caller_phone == c.caller_phone))
+    # Exact codes rather than a prefix: each is one short range of the (station, category,
+    # received) index, where a prefix would walk the category's whole history.
+    params["codes"] = sorted(code for code in family if code.startswith(prefix)) or [c.category_code]
+    caller = bool(c.caller_phone)
+    params["phone"] = c.caller_phone
+    place = c.lon is not None and c.lat is not None
     if c.lon is not None and c.lat is not None:
         dlat = rules.place_radius_m / 111_000 * 1.01
         dlon = dlat / max(0.01, math.cos(math.radians(c.lat)))
-        wanted.append(and_(window(rules.place_window_h),
-                           Incident.lon.between(c.lon - dlon, c.lon + dlon),
-                           Incident.lat.between(c.lat - dlat, c.lat + dlat)))
+        params.update(lon0=c.lon - dlon, lon1=c.lon + dlon, lat0=c.lat - dlat, lat1=c.lat + dlat)
+    same: list[str] = []
     key = normalise_address(c.address)
     if key:
-        # Addresses compare normalised, which SQL cannot do: only (id, address) is read here,
-        # narrowed by its first Chinese characters (the road or compound name), which
-        # normalising leaves alone (only a space typed inside those three would hide a match).
+        # Addresses compare normalised, which SQL cannot do: the distinct addresses of the
+        # window are read, narrowed by their first Chinese characters (the road or compound
+        # name), which normalising leaves alone (only a space typed inside those three would
+        # hide a match); the ones that normalise alike are then looked up by the address index.
         head = _CJK_HEAD.match(key)
-        narrow = ([Incident.address.contains(head.group(0)[:3], autoescape=True)]
-                  if head is not None else [])
-        same = [i for i, a in session.execute(
-            select(Incident.id, Incident.address).where(*base, window(rules.place_window_h), *narrow)
-            .order_by(Incident.received_at.desc()).limit(MAX_ADDRESS_SCAN)
-        ) if normalise_address(a) == key]
-        if same:
-            wanted.append(Incident.id.in_(same[:900]))
-    q = (
-        select(Incident.id, Incident.received_at, Incident.category_code, Incident.caller_phone,
-               Incident.address, Incident.lon, Incident.lat, Incident.content)
-        .where(*base, or_(*wanted))
-        .order_by(Incident.received_at.desc())
-        # Any one match sets a flag; in a surge the newest few hundred decide as well as all.
-        .limit(MAX_CANDIDATES)
-    )
-    return [CallFacts(r.received_at, r.category_code, r.caller_phone, r.address, r.lon, r.lat,
-                      r.content, r.id) for r in session.execute(q)]
+        if head is not None:
+            params["head"] = f"%{head.group(0)[:3]}%"
+        same = [a for a in session.scalars(_statement("addresses", address=head is not None), params)
+                if normalise_address(a) == key][:900]
+    params["addresses"] = same
+    stmt = _statement("facts", caller, place, bool(same))
+    seen: set[int] = set()
+    out: list[CallFacts] = []
+    for r in session.execute(stmt, params):
+        if r.id not in seen:
+            seen.add(r.id)
+            out.append(CallFacts(r.received_at, r.category_code, r.caller_phone, r.address,
+                                 r.lon, r.lat, r.content, r.id))
+    # Newest first, as find_repeats ranks ties.
+    out.sort(key=lambda f: f.received_at, reverse=True)
+    return out
 
 
 def _facts(c: _Clean) -> CallFacts:
@@ -313,15 +392,16 @@ def check_repeats(ctx: ServiceContext, draft: IncidentDraft) -> RepeatWarning:
     """Earlier incidents the draft repeats (same caller, place or matter), newest first."""
     now = ctx.clock()
     with ctx.read() as s:
-        c = clean_draft(ctx, s, draft, now)
-        rules = repeat_rules_in(s, ctx.station_id)
-        found = find_repeats(_facts(c), _repeat_candidates(s, ctx.station_id, c, rules), rules)
+        c, cat = _clean_ref(ctx, s, draft, now)
+        rules = station_reference(s, ctx.station_id).rules
+        found = find_repeats(_facts(c), _repeat_candidates(s, ctx.station_id, c, cat.family, rules),
+                             rules)
         if not found.hits:
             return RepeatWarning()
         # The most telling ones are enough for the call-taker to decide.
         ids = [h.incident_id for h in found.hits if h.incident_id is not None][:MAX_WARNING]
         incs = {i.id: i for i in s.scalars(select(Incident).where(Incident.id.in_(ids)))}
-        names = category_names(s)
+        names = category_names(s, {i.category_code for i in incs.values()})
         return RepeatWarning(tuple(
             RepeatMatch(
                 inc.id, inc.number, inc.received_at, names.get(inc.category_code, ("", ""))[0],
@@ -342,9 +422,11 @@ def _event(uow: UnitOfWork, inc: Incident, kind: str, at: datetime, **payload: o
     return ev
 
 
-def _write(uow: UnitOfWork, ctx: ServiceContext, c: _Clean, places: PlaceResolver,
-           rules: RepeatRules, *, imported: bool = False) -> Incident:
-    found = find_repeats(_facts(c), _repeat_candidates(uow.session, ctx.station_id, c, rules), rules)
+def _write(uow: UnitOfWork, ctx: ServiceContext, c: _Clean, cat: _CategoryRef,
+           ref: StationReference, *, imported: bool = False) -> Incident:
+    rules, places = ref.rules, ref.places
+    found = find_repeats(_facts(c), _repeat_candidates(uow.session, ctx.station_id, c, cat.family,
+                                                       rules), rules)
     number = next_number(uow, ctx.station_id, c.received_at)
     inc = uow.add("incident.create", "incident", Incident(
         station_id=ctx.station_id, number=number, channel=c.channel,
@@ -367,14 +449,18 @@ def intake_incident(ctx: ServiceContext, draft: IncidentDraft, *, link_to: int |
     """Open a new incident (numbered, located, flagged for repeats); with link_to, record the
     call as a duplicate on that open incident instead."""
     with ctx.uow() as uow:
-        c = clean_draft(ctx, uow.session, draft, uow.now)
+        c, cat = _clean_ref(ctx, uow.session, draft, uow.now)
         if link_to is not None:
             return _link_call(uow, link_to, c)
-        profile = profile_in(uow.session, ctx.station_id)
-        places = PlaceResolver(uow.session, ctx.station_id, profile.key_site_radius_m)
-        inc = _write(uow, ctx, c, places, repeat_rules_in(uow.session, ctx.station_id))
+        inc = _write(uow, ctx, c, cat, station_reference(uow.session, ctx.station_id))
+        grid = (uow.session.execute(select(Grid.code, Grid.name).where(Grid.id == inc.grid_id)).first()
+                if inc.grid_id is not None else None)
         change = uow.commit()
-        return view_of(uow.session, inc, change)
+        # A new incident has no units and no linked calls yet: the view needs no further reads.
+        row = row_of(inc, grid.code if grid else None, grid.name if grid else None,
+                     {cat.code: (cat.full_name, cat.top_name)}, [], 0)
+        return IncidentView(**{f: getattr(row, f) for f in IncidentRow.__dataclass_fields__},
+                            change=change)
 
 
 def _link_call(uow: UnitOfWork, incident_id: int, c: _Clean) -> IncidentView:
@@ -404,7 +490,7 @@ def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> Im
     with ctx.uow() as uow:
         now = uow.now
         problems: list[ValidationError] = []
-        cleaned: list[tuple[ImportRecord, _Clean]] = []
+        cleaned: list[tuple[ImportRecord, _Clean, _CategoryRef]] = []
         grids = dict(uow.session.execute(
             select(Grid.code, Grid.id).where(Grid.station_id == ctx.station_id)
         ).all()) if any(r.grid_code for r in records) else {}
@@ -416,21 +502,19 @@ def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> Im
                         raise ValidationError(f"no grid has the code '{rec.grid_code}'",
                                               field="grid_code", row=rec.row)
                     draft = replace(draft, grid_id=grids[rec.grid_code])
-                c = clean_draft(ctx, uow.session, draft, now, row=rec.row)
+                c, cat = _clean_ref(ctx, uow.session, draft, now, row=rec.row)
                 _check_history(rec, c, now)
-                cleaned.append((rec, c))
+                cleaned.append((rec, c, cat))
             except ValidationError as exc:
                 problems.append(exc)
         if problems:
             raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
-        profile = profile_in(uow.session, ctx.station_id)
-        places = PlaceResolver(uow.session, ctx.station_id, profile.key_site_radius_m)
-        rules = repeat_rules_in(uow.session, ctx.station_id)
+        ref = station_reference(uow.session, ctx.station_id)
         numbers: list[str] = []
         repeats = 0
         # In call order, so a row is compared with the rows before it as well as the database.
-        for rec, c in sorted(cleaned, key=lambda rc: (rc[1].received_at, rc[0].row)):
-            inc = _write(uow, ctx, c, places, rules, imported=True)
+        for rec, c, cat in sorted(cleaned, key=lambda rc: (rc[1].received_at, rc[0].row)):
+            inc = _write(uow, ctx, c, cat, ref, imported=True)
             repeats += inc.repeat_caller or inc.repeat_place or inc.repeat_matter
             if rec.history:
                 _apply_history(uow, inc, rec)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -194,34 +194,34 @@ _ROW_COLUMNS = (
 )
 
 
-_NAMES_TTL_S = 30.0  # categories change rarely (an administrator's edit); every row needs them
-_names_cache: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}
+# Categories carry no version column, and every board row needs their names: the tree is read
+# each time (code and name only, a few hundred rows at most) and the names built again only
+# when what was read differs, so an edit shows at once and a read costs well under a millisecond.
+_names_cache: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, tuple[str, str]]]] = {}
+_names_lock = threading.Lock()
 
 
 def category_names(session: Session, codes: Iterable[str] = ()) -> dict[str, tuple[str, str]]:
-    """code -> (full Chinese path, top-level name), from the database's own tree (cached for a
-    few seconds; read again at once when one of `codes` is not in the cached copy)."""
+    """code -> (full Chinese path, top-level name), from the database's own tree."""
+    del codes  # every code is always there; kept for callers that name the ones they need
+    raw = tuple((c, n) for c, n in session.execute(
+        select(Category.code, Category.name_zh).order_by(Category.code)))
     key = str(session.get_bind().engine.url)
-    hit = _names_cache.get(key)
-    if (hit is not None and time.monotonic() - hit[0] < _NAMES_TTL_S
-            and all(c in hit[1] for c in codes)):
+    with _names_lock:
+        hit = _names_cache.get(key)
+    if hit is not None and hit[0] == raw:
         return hit[1]
-    names = _category_names(session)
-    _names_cache[key] = (time.monotonic(), names)
+    names = _names_from(dict(raw))
+    with _names_lock:
+        _names_cache[key] = (raw, names)
     return names
 
 
-def _category_names(session: Session) -> dict[str, tuple[str, str]]:
-    cats = {c.code: c for c in session.scalars(select(Category))}
+def _names_from(cats: dict[str, str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
-    for code, c in cats.items():
-        parts = []
-        for i in range(2, len(code) + 1, 2):
-            p = cats.get(code[:i])
-            if p is not None:
-                parts.append(p.name_zh)
-        top = cats.get(code[:2])
-        out[code] = ("/".join(parts) or c.name_zh, top.name_zh if top else c.name_zh)
+    for code, name in cats.items():
+        parts = [cats[code[:i]] for i in range(2, len(code) + 1, 2) if code[:i] in cats]
+        out[code] = ("/".join(parts) or name, cats.get(code[:2], name))
     return out
 
 

@@ -57,8 +57,14 @@ class Incident(IdMixin, StationScoped, Versioned, Base):
         UniqueConstraint("station_id", "number"),
         Index("ix_incidents_station_open", "station_id", "closed_at"),
         # Every per-station time window (repeat checks at intake, history, ledgers) uses it;
-        # with the station index alone SQLite scans the station's whole history.
-        Index("ix_incidents_station_received", "station_id", "received_at"),
+        # with the station index alone SQLite scans the station's whole history. The position
+        # rides along so intake's same-place look-up reads the window from the index alone.
+        Index("ix_incidents_station_received", "station_id", "received_at", "lat", "lon"),
+        # Intake's repeat look-ups (same caller, same matter, same address): one short range
+        # each, however long the history and however busy the window.
+        Index("ix_incidents_station_phone_received", "station_id", "caller_phone", "received_at"),
+        Index("ix_incidents_station_category_received", "station_id", "category_code", "received_at"),
+        Index("ix_incidents_station_address_received", "station_id", "address", "received_at"),
     )
 
 
