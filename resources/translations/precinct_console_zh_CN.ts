@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Number</source>
         <translation>编号</translation>
@@ -565,7 +564,7 @@
         </translation>
     </message>
     <message>
-        <source>Plan %1 accepted: it is the shift&apos;s patrol orders now</source>
+        <source>Plan %1 accepted: it is the shift's patrol orders now</source>
         <translation>方案 %1 已采纳，现为本班次巡逻勤务指令</translation>
     </message>
 </context>
@@ -683,7 +682,7 @@
         <translation>视图名称</translation>
     </message>
     <message>
-        <source>View &apos;%1&apos; saved</source>
+        <source>View '%1' saved</source>
         <translation>视图“%1”已保存</translation>
     </message>
     <message>
@@ -841,7 +840,7 @@
         <translation>民警反馈时填写的字段</translation>
     </message>
     <message>
-        <source>field &apos;{key}&apos;: the minimum must be a whole number</source>
+        <source>field '{key}': the minimum must be a whole number</source>
         <translation>字段“{key}”：最小值必须是整数</translation>
     </message>
     <message>
@@ -1340,7 +1339,7 @@
         <translation>公示牌 PDF…</translation>
     </message>
     <message>
-        <source>Print the grid&apos;s public notice board (公示牌) on A4</source>
+        <source>Print the grid's public notice board (公示牌) on A4</source>
         <translation>用 A4 纸打印本网格公示牌</translation>
     </message>
     <message>
@@ -2000,7 +1999,7 @@
         <translation>重点部位</translation>
     </message>
     <message>
-        <source>Key sites&apos; 1-3-5 rings</source>
+        <source>Key sites' 1-3-5 rings</source>
         <translation>重点部位 1-3-5 圈</translation>
     </message>
     <message>
@@ -2016,7 +2015,7 @@
         <translation>非在岗警组</translation>
     </message>
     <message>
-        <source>Units&apos; 1/3/5-minute reach</source>
+        <source>Units' 1/3/5-minute reach</source>
         <translation>警组 1/3/5 分钟可达范围</translation>
     </message>
     <message>
@@ -2127,7 +2126,7 @@
         <translation>（无网格）</translation>
     </message>
     <message>
-        <source>The grid&apos;s community officer</source>
+        <source>The grid's community officer</source>
         <translation>本网格社区民警</translation>
     </message>
     <message>
@@ -2151,7 +2150,7 @@
         <translation>详细内容</translation>
     </message>
     <message>
-        <source>field &apos;title&apos;: must be filled in</source>
+        <source>field 'title': must be filled in</source>
         <translation>字段“标题”：必须填写</translation>
     </message>
 </context>
@@ -2186,7 +2185,7 @@
         <translation>上移</translation>
     </message>
     <message>
-        <source>Printed on the grid&apos;s public notice board in this order.</source>
+        <source>Printed on the grid's public notice board in this order.</source>
         <translation>按此顺序印在网格公示牌上。</translation>
     </message>
 </context>
@@ -2946,6 +2945,10 @@
         <translation>规则：回访</translation>
     </message>
     <message>
+        <source>d |h |m</source>
+        <translation>天|小时|分</translation>
+    </message>
+    <message>
         <source>Sign</source>
         <translation>签收</translation>
     </message>
@@ -3091,7 +3094,7 @@
         <translation>纠纷回访</translation>
     </message>
     <message>
-        <source>Officer&apos;s signature: ________________    Checked by: ________________</source>
+        <source>Officer's signature: ________________    Checked by: ________________</source>
         <translation>民警签字：________________    审核人：________________</translation>
     </message>
 </context>

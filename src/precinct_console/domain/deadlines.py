@@ -165,19 +165,20 @@ def format_remaining(seconds: float) -> str:
     return f"{sign}{days}d {body}" if days else f"{sign}{body}"
 
 
-def format_countdown(seconds: float) -> str:
+def format_countdown(seconds: float, units: tuple[str, str, str] = ("d ", "h ", "m")) -> str:
     """How a board shows a countdown (the caller says whether it is overdue): seconds only in
     the last hour ('29:53'), then hours and minutes ('9h 05m'), then days and hours ('2d 3h').
 
     Beyond the last hour nobody acts on seconds, and a cell that changes once a minute is not
     repainted every second: the 1 Hz tick stays cheap on a board of thousands of tasks.
     """
+    day, hour, minute = units  # the UI passes its language's ('天', '小时', '分')
     total = int(abs(seconds))
     if total < 3600:
         m, s = divmod(total, 60)
         return f"{m}:{s:02d}"
     if total < 86400:
         h, rest = divmod(total, 3600)
-        return f"{h}h {rest // 60:02d}m"
+        return f"{h}{hour}{rest // 60:02d}{minute}"
     d, rest = divmod(total, 86400)
-    return f"{d}d {rest // 3600}h"
+    return f"{d}{day}{rest // 3600}{hour.rstrip()}"

@@ -73,6 +73,12 @@ def tr(text: object) -> str:
     return QCoreApplication.translate("TaskTableModel", str(text))
 
 
+def countdown_units() -> tuple[str, str, str]:
+    """Day, hour and minute suffixes of a countdown in the installed language ('天', '小时', '分')."""
+    parts = QCoreApplication.translate("TaskTableModel", "d |h |m").split("|")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else ("d ", "h ", "m")
+
+
 @dataclass(frozen=True)
 class TaskFilter:
     text: str = ""
@@ -108,6 +114,7 @@ class TaskTableModel(QAbstractTableModel):
                            "feedback": QCoreApplication.translate("TaskTableModel", "Feedback"),
                            "revisit": QCoreApplication.translate("TaskTableModel", "Revisit")}
         self._overdue_text = QCoreApplication.translate("TaskTableModel", "overdue")
+        self._units = countdown_units()
         self._brushes = {s: QBrush(STATE_COLOURS[s.value]) for s in CountdownState}
         self._tints = {s: QBrush(c) for s, c in _TINT.items()}
         self._marks: dict[int, tuple[float, float]] = {}
@@ -211,8 +218,8 @@ class TaskTableModel(QAbstractTableModel):
             kind = self._kind_text[cd.kind.value]
             # Words as well as colour and symbol, for colour-blind users and for print.
             if cd.state is CountdownState.BREACHED:
-                return f"{symbol} {kind} {self._overdue_text} {format_countdown(cd.remaining_s)}"
-            return f"{symbol} {kind} {format_countdown(cd.remaining_s)}"
+                return f"{symbol} {kind} {self._overdue_text} {format_countdown(cd.remaining_s, self._units)}"
+            return f"{symbol} {kind} {format_countdown(cd.remaining_s, self._units)}"
         if col == COL_NUMBER:
             return r.number + (" ⇑" if r.escalated_at else "")
         if col == COL_STATUS:

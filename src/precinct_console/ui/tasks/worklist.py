@@ -28,6 +28,7 @@ from ...services.task_views import TaskRow, WorkList
 from ...services.tasks import daily_work_list
 from ..context import AppContext
 from ..theme import FONT_FAMILIES
+from .model import countdown_units
 
 
 def tr(text: object) -> str:
@@ -57,11 +58,12 @@ def _task_rows(rows: tuple[TaskRow, ...], work: WorkList) -> str:
         return _none()
     head = "".join(f"<th>{escape(tr(h))}</th>" for h in TASK_HEADERS)
     overdue = QCoreApplication.translate("WorkList", "overdue {t}")
+    units = countdown_units()
     body = []
     for r in rows:
         cd = active_countdown(r.times, work.generated_at)
-        left = (overdue.format(t=format_countdown(cd.remaining_s))
-                if cd.remaining_s < 0 else format_countdown(cd.remaining_s))
+        left = (overdue.format(t=format_countdown(cd.remaining_s, units))
+                if cd.remaining_s < 0 else format_countdown(cd.remaining_s, units))
         body.append(
             f"<tr><td>{escape(r.number)}</td><td>{escape(r.template_name)}</td>"
             f"<td>{escape(r.title)}</td><td>{escape(r.grid_name)}</td>"
