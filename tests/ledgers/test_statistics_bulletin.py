@@ -31,8 +31,9 @@ def test_week_statistics_count_by_china_day_hour_and_category(db, seeded, make_c
     assert len(st.by_day) == 7
     assert st.by_hour[0] == 2 and st.by_hour[23] == 2 and sum(st.by_hour) == 8
     assert st.by_category[0].name == "纠纷" and st.by_category[0].count == 3
-    # 环比: the week before holds one incident (Sunday 23:59:59), so 8 against 1.
-    assert st.total_previous.reference == 1 and st.total_previous.phrase() == "上升700.0%"
+    # 环比 while the week runs (the clock says Friday 09:00): Monday to Friday 09:00 of the week
+    # before, which holds nothing (its one incident came on Sunday 23:59:59).
+    assert st.total_previous.reference == 0
     assert st.total.reference == 0 and st.total.phrase() == "—"
     c = st.compliance
     # Saturday's call is still running at the clock's time (Friday 09:00... it is in the future),
@@ -50,6 +51,15 @@ def test_week_statistics_count_by_china_day_hour_and_category(db, seeded, make_c
     caller = next(g for g in st.repeats if g.kind == "一人多警")
     assert caller.key == "138****5678"
     assert caller.numbers == ("J20261120001", "J20261121001")
+
+
+def test_period_on_period_compares_like_for_like_while_the_week_runs(db, seeded, make_ctx, station, clock):
+    chief = make_ctx(Role.STATION_CHIEF)
+    running = incident_statistics(chief, parse_week("2026-W47"))  # Friday 09:00
+    clock.advance(days=3)  # Monday 09:00: the week is over, the whole week before counts
+    done = incident_statistics(chief, parse_week("2026-W47"))
+    assert running.total_previous.reference == 0
+    assert done.total_previous.reference == 1 and done.total_previous.phrase() == "上升600.0%"
 
 
 def test_year_on_year_compares_with_the_same_iso_week_a_year_before(db, seeded, make_ctx, station):

@@ -20,9 +20,10 @@ def app_for(ctx, tmp_path) -> AppContext:
     return app
 
 
-def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, make_ctx, tmp_path):
+def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, make_ctx, tmp_path, clock):
     from precinct_console.ui.stats.panel import StatisticsPanel
 
+    clock.advance(days=3)  # Monday after week 47: 环比 against the whole week before
     panel = StatisticsPanel(app_for(make_ctx(Role.STATION_CHIEF), tmp_path))
     qtbot.addWidget(panel)
     panel.day.setDate(date(2026, 11, 18))

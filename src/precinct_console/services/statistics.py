@@ -148,6 +148,14 @@ def _scope(ctx: ServiceContext, period: Period, station_ids: tuple[int, ...] | N
     return Scope(stations, period.start, period.end)
 
 
+def _comparable(ctx: ServiceContext, period: Period, other: Period, scope: Scope) -> Scope:
+    """The comparison period, cut to the same elapsed time while this period is still running:
+    Monday and Tuesday of this week against Monday and Tuesday of the last (not the whole week)."""
+    elapsed = min(ctx.clock(), period.end) - period.start
+    end = other.end if elapsed >= period.end - period.start else min(other.end, other.start + elapsed)
+    return Scope(scope.station_ids, other.start, max(other.start, end))
+
+
 def _counts_by_top(ctx: ServiceContext, scope: Scope) -> Counter[str]:
     with ctx.read() as s:
         rows = s.execute(scoped(select(Incident.category_code, func.count()), Incident,
@@ -164,8 +172,8 @@ def incident_statistics(
     *, top_repeats: int = 10,
 ) -> Statistics:
     scope = _scope(ctx, period, station_ids)
-    year_before = _counts_by_top(ctx, _scope(ctx, period.year_before(), scope.station_ids))
-    previous = _counts_by_top(ctx, _scope(ctx, period.previous(), scope.station_ids))
+    year_before = _counts_by_top(ctx, _comparable(ctx, period, period.year_before(), scope))
+    previous = _counts_by_top(ctx, _comparable(ctx, period, period.previous(), scope))
     days: Counter[date] = Counter({period.first_day + timedelta(days=i): 0 for i in range(period.days)})
     hours = [0] * 24
     tops: Counter[str] = Counter()
