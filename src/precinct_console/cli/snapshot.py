@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from ..domain.permissions import Role
 from .common import add_db_argument, open_database
 
 
@@ -15,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--out", required=True, type=Path, help="folder for the PNG files")
     p.add_argument("--station", help="station code (default: the first station)")
     p.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    p.add_argument("--role", default="duty_officer", choices=[r.value for r in Role],
+                   help="whose view to render (default duty_officer; clerk shows the ledger panel enabled)")
+    p.add_argument("--panels", help="only these panels, comma-separated keys (e.g. board,map)")
     p.set_defaults(func=_snapshot)
 
 
@@ -32,7 +36,9 @@ def _snapshot(args: argparse.Namespace) -> int:
         raise CliError(f"--size '{args.size}' is not WIDTHxHEIGHT, e.g. 1600x1000") from None
     db = open_database(args)
     ensure_reference_data(db)
-    result = snapshot(db, args.out, station_code=args.station, width=width, height=height)
+    panels = tuple(k.strip() for k in args.panels.split(",")) if args.panels else None
+    result = snapshot(db, args.out, station_code=args.station, width=width, height=height,
+                      role=Role(args.role), panels=panels)
     for path in result.files:
         print(path)
     return 0

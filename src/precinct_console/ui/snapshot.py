@@ -35,14 +35,15 @@ def _settle(ms: int) -> None:
 
 def snapshot(db: Database, out_dir: Path, *, station_code: str | None = None,
              width: int = 1600, height: int = 1000, settle_ms: int = 1500,
-             clock: Clock = system_clock) -> SnapshotResult:
+             clock: Clock = system_clock, role: Role = Role.DUTY_OFFICER,
+             panels: tuple[str, ...] | None = None) -> SnapshotResult:
     # The default layout and choices, and the user's own left untouched: the snapshot's
     # window would otherwise restore the last session's layout and save its own on close.
     with tempfile.TemporaryDirectory(prefix="precinct-snapshot-") as ui_settings:
         previous = os.environ.get("PRECINCT_QSETTINGS_DIR")
         os.environ["PRECINCT_QSETTINGS_DIR"] = ui_settings
         try:
-            return _snapshot(db, out_dir, station_code, width, height, settle_ms, clock)
+            return _snapshot(db, out_dir, station_code, width, height, settle_ms, clock, role, panels)
         finally:
             if previous is None:
                 os.environ.pop("PRECINCT_QSETTINGS_DIR", None)
@@ -51,7 +52,7 @@ def snapshot(db: Database, out_dir: Path, *, station_code: str | None = None,
 
 
 def _snapshot(db: Database, out_dir: Path, station_code: str | None, width: int, height: int,
-              settle_ms: int, clock: Clock) -> SnapshotResult:
+              settle_ms: int, clock: Clock, role: Role, panels: tuple[str, ...] | None) -> SnapshotResult:
     settings = load_settings()
     app = make_application(settings)
     stations = list_stations(db)
@@ -59,7 +60,7 @@ def _snapshot(db: Database, out_dir: Path, station_code: str | None, width: int,
         raise ValueError("the database holds no station; run `precinct-console demo` first")
     station = next((s for s in stations if s.code == station_code), stations[0]) if station_code else stations[0]
     # Read-only rendering: the actor never writes.
-    actor = Actor(None, "snapshot", Role.DUTY_OFFICER, station.id, settings.workstation)
+    actor = Actor(None, "snapshot", role, station.id, settings.workstation)
     ctx = AppContext(ServiceContext(db, actor, clock), settings)
     window = MainWindow(ctx)
     window.resize(width, height)
@@ -73,6 +74,8 @@ def _snapshot(db: Database, out_dir: Path, station_code: str | None, width: int,
     window.grab().save(str(path))
     files.append(path)
     for spec in PANELS:
+        if panels is not None and spec.key not in panels:
+            continue
         widget = window.panel_widgets.get(spec.key)
         if widget is None:
             continue

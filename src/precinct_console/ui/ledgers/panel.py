@@ -127,7 +127,9 @@ class LedgerExportPanel(QWidget):
         self.station_row_label = QLabel(self.tr("Station"))
         form.addRow(self.station_row_label, self.station)
         form.addRow(self.tr("Police district"), self.district)
-        form.addRow(self.tr("Personal data"), self.unmask)
+        self.unmask_row_label = QLabel(self.tr("Personal data"))
+        self.unmask_row_label.setVisible(False)
+        form.addRow(self.unmask_row_label, self.unmask)
         form.addRow(self.tr("File"), path_row)
 
         self.export_button = QPushButton(self.tr("Export"))
@@ -219,6 +221,7 @@ class LedgerExportPanel(QWidget):
         self.station.setVisible(several)
         self.station_row_label.setVisible(several)
         self.unmask.setVisible(choices.may_unmask)
+        self.unmask_row_label.setVisible(choices.may_unmask)  # no bare label for roles that may not
         self._fill_districts()
         self._update_period()
 
