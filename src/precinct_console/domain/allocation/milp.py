@@ -69,7 +69,8 @@ def solve_milp(
     k, c = len(model.kinds), model.n_candidates
     y1 = n_x + np.arange(n_g)
     y2 = n_x + n_g + np.arange(n_g)
-    n_cols = n_x + 2 * n_g
+    surplus = n_x + 2 * n_g + np.arange(n_g)
+    n_cols = n_x + 3 * n_g
 
     r_parts: list[NDArray[np.int64]] = []
     c_parts: list[NDArray[np.int64]] = []
@@ -81,19 +82,22 @@ def solve_milp(
         v_parts.append(np.full(len(r), v))
 
     g = np.arange(n_g)
-    # Row block 1: y1 - sum(x reaching in cover time) <= 0
+    # Row block 1: y1 + s - sum(x reaching in cover time) = 0, s >= 0 the cover surplus
     put(g, y1, 1.0)
+    put(g, surplus, 1.0)
     gr, gc = np.nonzero(rows.a3)
     put(gr, gc, -1.0)
-    # Row block 2: y1 + y2 - sum(x reaching in backup time) <= 0
-    put(n_g + g, y1, 1.0)
+    # Row block 2: y2 - s - sum(x reaching in the backup time only) <= 0, which is
+    # y1 + y2 <= sum(x reaching in backup time) with a quarter fewer nonzeros (cover sets lie
+    # inside backup sets), so each LP and each cut round of HiGHS is cheaper.
     put(n_g + g, y2, 1.0)
-    gr, gc = np.nonzero(rows.a5)
+    put(n_g + g, surplus, -1.0)
+    gr, gc = np.nonzero(rows.a5 & ~rows.a3)
     put(n_g + gr, gc, -1.0)
     # Row block 3: y2 - y1 <= 0
     put(2 * n_g + g, y2, 1.0)
     put(2 * n_g + g, y1, -1.0)
-    lo: list[float] = [-np.inf] * (3 * n_g)
+    lo: list[float] = [0.0] * n_g + [-np.inf] * (2 * n_g)
     hi: list[float] = [0.0] * (3 * n_g)
     r = 3 * n_g
     # Every unit of each kind is placed somewhere.
@@ -124,12 +128,13 @@ def solve_milp(
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
     lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = np.concatenate([np.zeros(n_x), rows.weight, lam * rows.weight])
+    lp.col_cost_ = np.concatenate([np.zeros(n_x), rows.weight, lam * rows.weight, np.zeros(n_g)])
     x_upper = np.minimum(
         np.repeat(model.units_per_kind, c), np.tile(model.capacity, k)
     ).astype(float)
-    lp.col_lower_ = np.concatenate([model.lower.astype(float), np.zeros(2 * n_g)])
-    lp.col_upper_ = np.concatenate([np.maximum(x_upper, model.lower), np.ones(2 * n_g)])
+    lp.col_lower_ = np.concatenate([model.lower.astype(float), np.zeros(3 * n_g)])
+    lp.col_upper_ = np.concatenate([np.maximum(x_upper, model.lower), np.ones(2 * n_g),
+                                    np.full(n_g, np.inf)])
     lp.row_lower_ = np.array(lo, float)
     lp.row_upper_ = np.array(hi, float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -138,7 +143,7 @@ def solve_milp(
     lp.a_matrix_.start_ = start_idx
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [highspy.HighsVarType.kContinuous] * (2 * n_g)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [highspy.HighsVarType.kContinuous] * (3 * n_g)
 
     h = highspy.Highs()
     h.silent()
@@ -228,12 +233,12 @@ def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x
 
 def _completed_start(model: CoverageModel, rows: MergedRows, counts: NDArray[np.int64]
                      ) -> NDArray[np.float64]:
-    """A full feasible vector (x, y1, y2) for the given placement, so HiGHS accepts it as is."""
+    """A full feasible vector (x, y1, y2, cover surplus) for the given placement, so HiGHS accepts it as is."""
     c3 = rows.a3.astype(np.int64) @ counts
     c5 = rows.a5.astype(np.int64) @ counts
     y1 = (c3 >= 1).astype(float)
     y2 = ((c3 >= 1) & (c5 >= 2)).astype(float)
-    return np.concatenate([counts.astype(float), y1, y2])
+    return np.concatenate([counts.astype(float), y1, y2, c3 - y1])
 
 
 def _interrupt_callback(
