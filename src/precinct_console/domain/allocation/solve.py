@@ -35,10 +35,13 @@ def allocate(
     time_limit: float = 30.0,
     mip_gap: float = 1e-3,
     merge: bool = True,
+    cuts: bool = True,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
 ) -> AllocationResult:
-    """Place every unit. "milp" proves optimality (to mip_gap) or reports its gap at time_limit."""
+    """Place every unit. "milp" proves optimality (to mip_gap) or reports its gap at time_limit.
+
+    merge=False and cuts=False give the plain formulation, the benchmark's reference."""
     if method not in ("milp", "greedy"):
         raise ValidationError(f"unknown method '{method}' (milp or greedy)", field="method")
     t0 = time.perf_counter()
@@ -63,7 +66,8 @@ def allocate(
         )
     outcome = solve_milp(
         model, rows, time_limit=max(0.1, time_limit - (time.perf_counter() - t0)), mip_gap=mip_gap,
-        start=counts if feasible else None, should_stop=should_stop, on_progress=on_progress,
+        start=counts if feasible else None, cut_rounds=8 if cuts else 0,
+        should_stop=should_stop, on_progress=on_progress,
     )
     counts = outcome.counts
     figures = model.figures(counts)
