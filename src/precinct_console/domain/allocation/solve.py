@@ -15,11 +15,11 @@ from .greedy import solve_greedy
 from .milp import solve_milp
 from .model import AllocationProblem, AllocationResult, CoverageFigures, UnitPlacement
 
-# Local-search rounds for a problem of 5e6 (rows x columns x units) work units and less; bigger
-# problems get proportionally fewer (at least a few), so the search costs under a second here.
+# Local-search rounds for a problem of 1e7 (rows x columns x units) work units and less; bigger
+# problems get proportionally fewer (at least a few), so the search costs about a second here.
 # A better start shortens the proof: on 2,000 cells x 200 points x 16 units, 40 rounds start
-# HiGHS at 95.61 and it proves in ~25 s; 200 rounds (0.7 s) find 95.94 and the proof takes ~11 s.
-IMPROVE_WORK = 1.0e9
+# HiGHS at 95.61 and it proves in ~25 s; 187 rounds (0.75 s) find 95.94 and the proof takes ~5 s.
+IMPROVE_WORK = 2.0e9
 MAX_ROUNDS, MIN_ROUNDS = 200, 4
 
 
