@@ -31,6 +31,12 @@ class MergedRows:
     def a5f(self) -> NDArray[np.float32]:
         return self.a5.astype(np.float32)
 
+    @cached_property
+    def columns_int(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Column-major integer copies of a3 and a5 for the local search's column updates."""
+        return (np.asfortranarray(self.a3, dtype=np.int64),
+                np.asfortranarray(self.a5, dtype=np.int64))
+
 
 @dataclass(frozen=True)
 class CoverageModel:

@@ -29,14 +29,21 @@ class _State:
         self.m = model
         self.rows = rows
         self.x = (model.lower if counts is None else counts).copy()
-        # Column-major copies: adding a unit reads one column.
-        self.a3i = np.asfortranarray(rows.a3, dtype=np.int64)
-        self.a5i = np.asfortranarray(rows.a5, dtype=np.int64)
+        # Column-major copies, made once per search: adding a unit reads one column.
+        self.a3i, self.a5i = rows.columns_int
         self.c3 = self.a3i @ self.x
         self.c5 = self.a5i @ self.x
         k, c = len(model.kinds), model.n_candidates
         self.left = model.units_per_kind - self.x.reshape(k, c).sum(axis=1)
         self.cap_left = model.capacity - self.x.reshape(k, c).sum(axis=0)
+
+    def copy(self) -> _State:
+        """A state to perturb; cheaper than recounting cover from the placement."""
+        other = object.__new__(_State)
+        other.m, other.rows, other.a3i, other.a5i = self.m, self.rows, self.a3i, self.a5i
+        other.x, other.c3, other.c5 = self.x.copy(), self.c3.copy(), self.c5.copy()
+        other.left, other.cap_left = self.left.copy(), self.cap_left.copy()
+        return other
 
     def allowed(self) -> NDArray[np.bool_]:
         kind_ok = np.repeat(self.left > 0, self.m.n_candidates)
@@ -108,14 +115,14 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
     st = _State(model, rows)
     _fill(st, rows, lam)
     _swap_pass(st, rows, lam, max_sweeps=10)
-    best, best_obj, best_unmet = st.x.copy(), st.objective(), len(st.unmet())
+    best_state, best_obj, best_unmet = st, st.objective(), len(st.unmet())
     if improve_rounds > 0:
         rng = np.random.default_rng(seed)
         deadline = time.perf_counter() + improve_seconds
         for _round in range(improve_rounds):
             if time.perf_counter() > deadline:
                 break
-            st = _State(model, rows, best)
+            st = best_state.copy()
             free = np.repeat(np.arange(len(st.x)), st.x - model.lower)
             if len(free) == 0:
                 break
@@ -128,8 +135,8 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
             _swap_pass(st, rows, lam, max_sweeps=5)
             obj, unmet = st.objective(), len(st.unmet())
             if (unmet, -obj) < (best_unmet, -best_obj - 1e-12):
-                best, best_obj, best_unmet = st.x.copy(), obj, unmet
-    return best, best_unmet == 0
+                best_state, best_obj, best_unmet = st, obj, unmet
+    return best_state.x.copy(), best_unmet == 0
 
 
 def _swap_pass(st: _State, rows: MergedRows, lam: float, max_sweeps: int = 20) -> None:
