@@ -60,6 +60,29 @@ def test_surge_verb_feeds_calls_at_the_given_rate(sqlite_url, capsys):
     db.dispose()
     assert main(["simulate", "--db", sqlite_url, "--per-second", "10", "--duration", "2",
                  "--seed", "3"]) == 0
-    stats = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    out = capsys.readouterr()
+    stats = json.loads(out.out.strip().splitlines()[-1])
     assert 10 <= stats["incidents"] <= 25 and stats["dispatches"] == 0
+    # The rate reached is reported as measured, in the JSON and in words.
+    assert stats["target_rate"] == 10 and stats["rate"] == pytest.approx(
+        stats["incidents"] / stats["seconds"], abs=0.01)
+    assert f"= {stats['rate']:.1f}/s (asked 10/s" in out.err
     assert main(["simulate", "--db", sqlite_url, "--speed", "0"]) == 1
+
+
+def test_a_surge_on_several_seats_takes_every_call_once_from_each_workstation(db, clock):
+    build_demo(db, seed=2, days=1, now=clock())
+    with db.sessions() as s:
+        before = s.scalar(sa.select(sa.func.max(Incident.id)))
+    sim = Simulator(db, per_second=40, seed=4, seats=3)
+    stats = sim.run(1.5)
+    assert stats.incidents >= 30 and stats.skipped == 0
+    with db.sessions() as s:
+        new = s.scalars(sa.select(Incident).where(Incident.id > before)).all()
+        assert len(new) == stats.incidents
+        assert len({i.number for i in new}) == len(new)  # numbering stays one per call
+        seats = set(s.scalars(sa.select(IncidentEvent.workstation).where(
+            IncidentEvent.incident_id > before)))
+        assert seats and all(w.startswith("110模拟接警-") for w in seats)
+        assert s.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
+            AuditEntry.action == "incident.create", AuditEntry.entity_id > before)) == len(new)

@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     p.add_argument("--user", default="sim", help="the demo user the feed acts as (default sim)")
+    p.add_argument("--seats", type=int, default=1,
+                   help="surge: call-takers taking calls in at once, each its own workstation "
+                   "(default 1)")
     p.add_argument("--start", default=None, metavar="ISO_TIME",
                    help="the feed's clock starts at this instant (with time zone) and runs in real "
                    "time; for benchmarks on a database built for a fixed date (default: now)")
@@ -63,7 +66,7 @@ def _simulate(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         sim = Simulator(db, per_hour=args.per_hour, speed=args.speed, per_second=args.per_second,
-                        seed=args.seed, username=args.user, clock=clock)
+                        seed=args.seed, username=args.user, clock=clock, seats=args.seats)
         try:
             stats = sim.run(args.duration, stop)
         except KeyboardInterrupt:
@@ -73,7 +76,7 @@ def _simulate(args: argparse.Namespace) -> int:
     if stats.target_rate:
         # Said plainly, besides the JSON: a feed that could not keep up must not pass for one that did.
         print(f"surge: {stats.incidents} incidents in {stats.seconds:.1f} s = {stats.rate:.1f}/s "
-              f"(asked {stats.target_rate:g}/s); intake median {stats.intake_ms_median:.1f} ms, "
+              f"(asked {stats.target_rate:g}/s, {args.seats} seat(s)); intake median {stats.intake_ms_median:.1f} ms, "
               f"slowest {stats.intake_ms_max:.0f} ms; {stats.behind_s:.1f} s behind at the end",
               file=sys.stderr)
     print(json.dumps(stats.summary()))

@@ -17,7 +17,8 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -111,10 +112,12 @@ class Simulator:
     def __init__(
         self, db: Database, *, per_hour: float = 20.0, speed: float = 1.0,
         per_second: float | None = None, seed: int | None = None, clock: Clock = system_clock,
-        username: str = SIM_USER, position_every_s: float = 3.0,
+        username: str = SIM_USER, position_every_s: float = 3.0, seats: int = 1,
     ):
         if per_hour <= 0 or speed <= 0 or (per_second is not None and per_second <= 0):
             raise ValidationError("rates and speed must be positive", field="per_hour/speed")
+        if not 1 <= seats <= 16:
+            raise ValidationError("must be 1-16", field="seats")
         self.db = db
         self.per_hour = per_hour
         self.speed = speed
@@ -134,6 +137,14 @@ class Simulator:
         self._codes = list(calls.CATEGORY_MIX)
         self._started = False
         self._next_call_at: datetime | None = None
+        self._until: datetime | None = None  # run()'s end: nothing is started after it
+        # A surge is several call-takers' work: with seats > 1, calls are taken in by that many
+        # seats at once (threads, each its own workstation), the feed waiting when all are busy.
+        self.seats = seats
+        self._pool: ThreadPoolExecutor | None = None
+        self._free = threading.Semaphore(seats)
+        self._stats_lock = threading.Lock()
+        self._seat_ctx = threading.local()
 
     # -- set-up ------------------------------------------------------------------------------
     def _context(self, username: str) -> ServiceContext:
@@ -212,6 +223,8 @@ class Simulator:
             self.start()
         now = self.clock()
         while self._queue and self._queue[0].at <= now:
+            if self._until is not None and self.clock() >= self._until:
+                break  # a feed that fell behind stops on time, its backlog unwritten
             heapq.heappop(self._queue).action()
         if not self._queue:
             return 1.0
@@ -226,11 +239,15 @@ class Simulator:
         if self.per_second is not None:
             self._reschedule_calls(begin)
         end = None if duration_s is None else begin + timedelta(seconds=duration_s)
+        self._until = end
         while stop is None or not stop.is_set():
             wait = self.step()
             if end is not None and self.clock() >= end:
                 break
             sleep(min(wait, 0.5))
+        if self._pool is not None:  # calls already on a seat are finished, not dropped
+            self._pool.shutdown(wait=True)
+            self._pool = None
         st = self.stats
         st.seconds = round(time.monotonic() - started, 2)
         st.target_rate = self.per_second
@@ -277,15 +294,43 @@ class Simulator:
             self._next_call_at = now + self._next_gap(now)
         self._schedule(self._next_call_at, self._new_call)
         draft = self._draft(now)
-        t = time.perf_counter()
-        view = self._act(intake_incident, draft)
-        if view is None:
+        if self.per_second is not None and self.seats > 1:
+            self._free.acquire()  # every seat busy: the feed falls behind, and says so
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.seats, thread_name_prefix="sim-seat")
+            self._pool.submit(self._take_on_a_seat, draft)
             return
-        self.stats.intake_ms.append((time.perf_counter() - t) * 1000)
-        self.stats.incidents += 1
-        if self.per_second is not None:
+        view = self._take(self.ctx, draft)
+        if view is None or self.per_second is not None:
             return  # a surge only feeds the board; nobody is sent
         self._after_intake(view.id, view.category_code, view.needs_reinforcement)
+
+    def _take(self, ctx: ServiceContext, draft: IncidentDraft) -> Any:
+        t = time.perf_counter()
+        try:
+            view = intake_incident(ctx, draft)
+        except KnownError as exc:
+            with self._stats_lock:
+                self.stats.skipped += 1
+            log.info("simulator skipped a call: %s", exc)
+            return None
+        with self._stats_lock:
+            self.stats.intake_ms.append((time.perf_counter() - t) * 1000)
+            self.stats.incidents += 1
+        return view
+
+    def _take_on_a_seat(self, draft: IncidentDraft) -> None:
+        try:
+            ctx = getattr(self._seat_ctx, "ctx", None)
+            if ctx is None:
+                seat = threading.current_thread().name.rsplit("_", 1)[-1]
+                actor = replace(self.ctx.actor, workstation=f"{SIM_WORKSTATION}-{int(seat) + 1}")
+                ctx = self._seat_ctx.ctx = self.ctx.as_actor(actor)
+            self._take(ctx, draft)
+        except Exception:  # a worker's error must not vanish with its thread
+            log.exception("simulator seat failed")
+        finally:
+            self._free.release()
 
     def _draft(self, now: datetime) -> IncidentDraft:
         hour = local(now).hour

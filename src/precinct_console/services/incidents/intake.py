@@ -261,6 +261,9 @@ def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetim
 
 
 # -- numbering ------------------------------------------------------------------------------
+_counter_statements: dict[bool, Any] = {}
+
+
 def next_number(uow: UnitOfWork, station_id: int, received_at: datetime) -> str:
     """'20261120-0007': the station's 7th incident received that (China-time) day.
 
@@ -268,17 +271,19 @@ def next_number(uow: UnitOfWork, station_id: int, received_at: datetime) -> str:
     so two seats numbering at once get consecutive numbers; SQLite serialises writers anyway.
     """
     day = local(received_at).strftime("%Y%m%d")
-    insert = sqlite.insert if uow.db.is_sqlite else postgresql.insert
-    stmt = (
-        insert(IncidentCounter)
-        .values(station_id=station_id, day=day, last=1)
-        .on_conflict_do_update(
-            index_elements=[IncidentCounter.station_id, IncidentCounter.day],
-            set_={"last": IncidentCounter.last + 1},
+    stmt = _counter_statements.get(uow.db.is_sqlite)
+    if stmt is None:  # built once per dialect: building it costs more than running it
+        insert = sqlite.insert if uow.db.is_sqlite else postgresql.insert
+        stmt = _counter_statements[uow.db.is_sqlite] = (
+            insert(IncidentCounter)
+            .values(station_id=bindparam("station"), day=bindparam("day"), last=1)
+            .on_conflict_do_update(
+                index_elements=[IncidentCounter.station_id, IncidentCounter.day],
+                set_={"last": IncidentCounter.last + 1},
+            )
+            .returning(IncidentCounter.last)
         )
-        .returning(IncidentCounter.last)
-    )
-    seq = uow.session.execute(stmt).scalar_one()
+    seq = uow.session.execute(stmt, {"station": station_id, "day": day}).scalar_one()
     return f"{day}-{seq:04d}"
 
 
@@ -360,10 +365,11 @@ def _repeat_candidates(session: Session, station_id: int, c: _Clean, family: Seq
     key = normalise_address(c.address)
     if key:
         # Addresses compare normalised, which SQL cannot do: the distinct addresses of the
-        # window are read, narrowed by their first Chinese characters (the road or compound
-        # name), which normalising leaves alone (only a space typed inside those three would
-        # hide a match); the ones that normalise alike are then looked up by the address index.
-        head = _CJK_HEAD.match(key)
+        # window are read, narrowed by the first run of Chinese characters (the road or
+        # compound name, wherever it starts: "3号院东门" too), which normalising leaves alone
+        # (only a space typed inside those three would hide a match); the ones that normalise
+        # alike are then looked up by the address index.
+        head = _CJK_HEAD.search(key)
         if head is not None:
             params["head"] = f"%{head.group(0)[:3]}%"
         same = [a for a in session.scalars(_statement("addresses", address=head is not None), params)
@@ -452,13 +458,12 @@ def intake_incident(ctx: ServiceContext, draft: IncidentDraft, *, link_to: int |
         c, cat = _clean_ref(ctx, uow.session, draft, uow.now)
         if link_to is not None:
             return _link_call(uow, link_to, c)
-        inc = _write(uow, ctx, c, cat, station_reference(uow.session, ctx.station_id))
-        grid = (uow.session.execute(select(Grid.code, Grid.name).where(Grid.id == inc.grid_id)).first()
-                if inc.grid_id is not None else None)
+        ref = station_reference(uow.session, ctx.station_id)
+        inc = _write(uow, ctx, c, cat, ref)
+        grid_code, grid_name = ref.grid_label(uow.session, inc.grid_id)
         change = uow.commit()
         # A new incident has no units and no linked calls yet: the view needs no further reads.
-        row = row_of(inc, grid.code if grid else None, grid.name if grid else None,
-                     {cat.code: (cat.full_name, cat.top_name)}, [], 0)
+        row = row_of(inc, grid_code, grid_name, {cat.code: (cat.full_name, cat.top_name)}, [], 0)
         return IncidentView(**{f: getattr(row, f) for f in IncidentRow.__dataclass_fields__},
                             change=change)
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from ...domain.repeats import RepeatRules
 from ...domain.response import ResponseProfile
 from ...domain.travel import distance_m
-from ...storage.models import ChangeRecord, KeySite, PatrolZone
+from ...storage.models import ChangeRecord, Grid, KeySite, PatrolZone
 from .profile import profile_in, repeat_rules_in
 
 # Feed entities whose edit can change what is cached here. "station" covers a demo rebuild
@@ -57,6 +57,24 @@ class StationReference:
     profile: ResponseProfile
     rules: RepeatRules
     places: PlaceResolver
+    grids: dict[int, tuple[str, str]]  # id -> (code, name), for the view of a new incident
+
+    def grid_label(self, session: Session, grid_id: int | None) -> tuple[str | None, str | None]:
+        """A grid's code and name; one read for a grid added since (by hand, without the feed)."""
+        if grid_id is None:
+            return None, None
+        hit = self.grids.get(grid_id)
+        if hit is None:
+            row = session.execute(select(Grid.code, Grid.name).where(Grid.id == grid_id)).first()
+            return (row.code, row.name) if row is not None else (None, None)
+        return hit
+
+
+_FEED_SINCE = (
+    select(func.max(ChangeRecord.id),
+           func.max(case((ChangeRecord.entity.in_(INVALIDATING), ChangeRecord.id))))
+    .where(ChangeRecord.id > bindparam("seen"))
+)
 
 
 class _Cache:
@@ -96,11 +114,7 @@ def station_reference(session: Session, station_id: int) -> StationReference:
         latest = session.scalar(select(func.max(ChangeRecord.id)))
         stale = True
     else:
-        latest, relevant = session.execute(
-            select(func.max(ChangeRecord.id),
-                   func.max(case((ChangeRecord.entity.in_(INVALIDATING), ChangeRecord.id))))
-            .where(ChangeRecord.id > seen)
-        ).one()
+        latest, relevant = session.execute(_FEED_SINCE, {"seen": seen}).one()
         stale = relevant is not None
     with cache.lock:
         if stale:
@@ -117,8 +131,10 @@ def station_reference(session: Session, station_id: int) -> StationReference:
     # Read after the mark was taken: an edit committed in between is past the mark, so the
     # next call reads again (once too often, never once too few).
     profile = profile_in(session, station_id)
+    grids = {gid: (code, name) for gid, code, name in session.execute(
+        select(Grid.id, Grid.code, Grid.name).where(Grid.station_id == station_id))}
     ref = StationReference(profile, repeat_rules_in(session, station_id),
-                           PlaceResolver(session, station_id, profile.key_site_radius_m))
+                           PlaceResolver(session, station_id, profile.key_site_radius_m), grids)
     with cache.lock:
         if cache.generation == generation:
             cache.stations[station_id] = ref
