@@ -5,8 +5,10 @@ Targets: 2,000 demand cells x 200 candidate points x 16 units proven optimal (ga
 per cell, no merging, no pair cuts) given 60 s, and the greedy plan's coverage. The district is
 synthetic but shaped like a station's (incident hot spots, four weeks of history, cars and
 motorbikes). HiGHS runs on one thread; the machine is shared, so the time to proof is the median
-of PRECINCT_BENCH_REPEATS runs (3) and the load average is printed next to it.
-    .venv/bin/python -m pytest tests/bench/bench_allocation.py -s -o addopts=""
+of PRECINCT_BENCH_REPEATS runs (3) and the load average is printed next to it. Run numpy's BLAS on
+one thread too: on a loaded machine its worker threads spin, and the local search on 5,000 cells
+took 27 s instead of 0.9 s.
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python -m pytest tests/bench/bench_allocation.py -s -o addopts=""
 PRECINCT_BENCH_REF_LIMIT lowers the reference's 60 s while iterating.
 """
 
@@ -62,8 +64,9 @@ def test_exact_allocation_against_plain_milp_and_greedy(label, cells, points, un
     median_s = statistics.median(r.solve_seconds for r in runs)
     plain = allocate(problem, time_limit=REF_LIMIT, merge=False, cuts=False)
     print(f"\n{label} in a {side:g} km square; coverage matrices {build_s:.2f} s; "
-          f"{cells} cells -> {merged_rows} merged rows; {load_before} (before), {_load()} (after)")
-    print(_line("greedy (fallback, MIP start)", greedy))
+          f"{cells} cells -> {merged_rows} merged rows; {load_before} (before), {_load()} (after); "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
+    print(_line("greedy + local search (start)", greedy))
     print(_line(f"exact, {target:g} s limit", at_target))
     print(_line(f"exact, {PROVE_LIMIT:g} s limit", merged))
     print(_line(f"plain MILP, {REF_LIMIT:g} s limit", plain))

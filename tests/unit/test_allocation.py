@@ -141,11 +141,11 @@ def test_more_required_zones_than_units_is_infeasible_with_a_clear_message():
 
 def test_time_limited_solve_reports_its_gap_and_is_never_worse_than_greedy():
     p = synthetic_problem(2000, 200, 16, seed=2, side_km=8.0)
-    r = allocate(p, time_limit=5.0)
+    r = allocate(p, time_limit=1.5)
     model = build_coverage(p)
     plain_greedy = model.figures(solve_greedy(model)[0])  # no local search: the floor
     assert r.figures.objective >= plain_greedy.objective - 1e-9
-    assert r.status != "optimal"  # this district takes the solver well over 5 s to prove
+    assert r.status != "optimal"  # this district takes the solver several seconds to prove
     if r.gap == r.gap:  # a bound was proven in time: the gap says how far off the plan may be
         assert 0 < r.gap < 1 and r.bound >= r.figures.objective - 1e-6
         assert any("within" in n for n in r.notes)
