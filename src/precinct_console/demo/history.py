@@ -362,7 +362,7 @@ def _life_cycle(row: IncidentRow, x: float, y: float, units: UnitPool, staff: St
             # The command room sends the recommended unit within seconds, unless every unit is busy.
             delay = _lognormal(rng, 15 if urgent else 22, 0.5)
             if role == "reinforcement":
-                delay += _lognormal(rng, 60, 0.5)
+                delay += _lognormal(rng, 20, 0.5)  # flagged at intake: sent right after the first
             dispatched = max(t0, free_at) + timedelta(seconds=delay)
             # Signing is usually within the 30 s band; a few are late (radio out of reach).
             signed = dispatched + timedelta(seconds=_lognormal(rng, 8, 0.6) if rng.random() > 0.05
