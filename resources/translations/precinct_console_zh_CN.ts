@@ -3147,6 +3147,13 @@
     </message>
 </context>
 <context>
+    <name>error_text</name>
+    <message>
+        <source>English</source>
+        <translation>简体中文</translation>
+    </message>
+</context>
+<context>
     <name>panels</name>
     <message>
         <source>Incident board</source>
