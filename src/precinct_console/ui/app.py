@@ -19,6 +19,7 @@ from ..storage.database import Database
 from ..storage.migrate import upgrade_to_head
 from .about import app_icon
 from .context import AppContext
+from .error_text import error_text
 from .errors import ErrorNotifier
 from .i18n import choose_language, install_translators
 from .login import FirstStartDialog, LoginDialog
@@ -54,7 +55,7 @@ def open_database_or_explain(settings: Settings) -> Database | None:
         ensure_reference_data(db)
         return db
     except KnownError as exc:
-        QMessageBox.critical(None, "Precinct Console", str(exc))
+        QMessageBox.critical(None, "Precinct Console", error_text(exc))
     except Exception as exc:  # unreachable server, bad URL: say so plainly
         log.exception("cannot open the database")
         QMessageBox.critical(

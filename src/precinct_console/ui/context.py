@@ -13,6 +13,7 @@ from ..config import Settings
 from ..domain.changes import Change, FeedEvent, change_from_events
 from ..services.context import ServiceContext
 from .background import BackgroundRunner
+from .error_text import error_text
 
 log = logging.getLogger("precinct_console.ui")
 
@@ -60,7 +61,7 @@ class AppContext(QObject):
         from ..domain.errors import KnownError
 
         if isinstance(exc, KnownError):
-            self.notify(str(exc), "error")
+            self.notify(error_text(exc), "error")
         else:
             raise exc
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..domain.errors import KnownError
+from .error_text import error_text
 
 log = logging.getLogger("precinct_console.crash")
 
@@ -39,7 +40,7 @@ class ErrorNotifier(QObject):
     ) -> None:
         if isinstance(exc, KnownError):
             log.info("known error: %s", exc)
-            self.known.emit(str(exc))
+            self.known.emit(error_text(exc))
             return
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("unexpected error:\n%s", text)

@@ -25,6 +25,7 @@ from ..services.context import ServiceContext
 from ..services.stations import StationInfo, bootstrap_station, get_station
 from ..storage.database import Database
 from .background import BackgroundRunner
+from .error_text import error_text
 from .theme import BREACH
 
 
@@ -98,7 +99,7 @@ class LoginDialog(QDialog):
         self.buttons.setEnabled(True)
         self.password.selectAll()
         self.password.setFocus()
-        self.error.setText(str(exc) if isinstance(exc, KnownError) else self.tr("Sign-in failed: %1").replace("%1", str(exc)))
+        self.error.setText(error_text(exc) if isinstance(exc, KnownError) else self.tr("Sign-in failed: %1").replace("%1", str(exc)))
         self.error.show()
 
 
@@ -191,5 +192,5 @@ class FirstStartDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.progress.clear()
-        self.error.setText(str(exc))
+        self.error.setText(error_text(exc))
         self.error.show()

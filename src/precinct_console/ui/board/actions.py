@@ -19,6 +19,7 @@ from ...services.incidents.steps import (
     reopen_incident,
 )
 from ...services.incidents.views import IncidentRow, IncidentView
+from ..error_text import error_text
 from ..i18n import QT_TR_NOOP
 from .guard import guarded
 
@@ -108,11 +109,11 @@ class BoardActions(QObject):
         self.busy.discard(incident_id)
         if isinstance(exc, ConflictError):
             # Another seat got there first: say who changed what and show the row as it is now.
-            self.app.notify(str(exc), "warning")
+            self.app.notify(error_text(exc), "warning")
             self.panel.state.on_change_ids({incident_id})
             self.panel.refresh_detail(incident_id)
         elif isinstance(exc, KnownError):
-            self.app.notify(str(exc), "error")
+            self.app.notify(error_text(exc), "error")
         else:
             self.app.report_error(exc)
 

@@ -20,6 +20,7 @@ from ...domain.errors import ValidationError
 from ...domain.task_rules import GRADES, RISK_LABELS_ZH, RISKS
 from ...services.disputes import PARTY_ROLES, DisputeInfo
 from ...services.tasks import GridChoice
+from ..error_text import error_text
 from .model import tr as model_tr
 
 KINDS = ("邻里纠纷", "家庭纠纷", "婚恋纠纷", "经济纠纷", "劳资纠纷", "物业纠纷", "土地纠纷",
@@ -109,7 +110,7 @@ class RegisterDisputeDialog(QDialog):
             if not parties:
                 raise ValidationError(self.tr("name at least one party"), field="parties")
         except ValidationError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self._values = {
             "title": self.title_edit.text().strip(), "parties": parties,

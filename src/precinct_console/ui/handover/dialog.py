@@ -32,6 +32,7 @@ from ...services.handover import HandoverView, build_handover, sign_handover
 from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
+from ..error_text import error_text
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
 
@@ -179,7 +180,7 @@ class HandoverDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.build.setEnabled(True)
         if isinstance(exc, KnownError):
-            self.state.setText("✖ " + str(exc))
+            self.state.setText("✖ " + error_text(exc))
             self.state.setStyleSheet(f"color: {BREACH.name()}")
         else:
             self.app.report_error(exc)

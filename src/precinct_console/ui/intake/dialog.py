@@ -35,6 +35,7 @@ from ...services.incidents.intake import IncidentDraft, check_repeats, intake_in
 from ...services.incidents.views import IncidentView, RepeatWarning
 from ..board.guard import guarded
 from ..context import AppContext
+from ..error_text import error_text
 from ..theme import BREACH, NEAR, ui_font
 from .fields import AddressEdit, CategoryEdit
 
@@ -282,7 +283,7 @@ class IntakeDialog(QDialog):
         try:
             draft = self.draft()
         except ValidationError as exc:
-            self._show_error(str(exc), exc.field)
+            self._show_error(error_text(exc), exc.field)
             return
         self.take_button.setEnabled(False)
         self.link_button.setEnabled(False)
@@ -304,7 +305,7 @@ class IntakeDialog(QDialog):
         self.take_button.setEnabled(True)
         self.link_button.setEnabled(bool(self.warning.open_matches))
         if isinstance(exc, KnownError):
-            self._show_error(str(exc), getattr(exc, "field", None))
+            self._show_error(error_text(exc), getattr(exc, "field", None))
         else:
             self.app.report_error(exc)
 

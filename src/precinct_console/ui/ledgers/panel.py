@@ -42,6 +42,7 @@ from ...services.exports import (
 from ...services.ledgers import LEDGERS
 from ...services.ledgers.periods import Period, period_for
 from ..context import AppContext
+from ..error_text import error_text
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import ui_font
 
@@ -247,7 +248,7 @@ class LedgerExportPanel(QWidget):
         try:
             period = self.period()
         except Exception as exc:  # a custom range ending before it starts
-            self.period_label.setText(str(exc))
+            self.period_label.setText(error_text(exc))
             self.export_button.setEnabled(False)
             return
         self.export_button.setEnabled(self._cancel is None)
@@ -332,7 +333,7 @@ class LedgerExportPanel(QWidget):
         if isinstance(exc, ExportCancelled):
             self.status.setText(self.tr("Export cancelled; no file was written."))
             return
-        self.status.setText(str(exc))
+        self.status.setText(error_text(exc))
         self.app.report_error(exc)
 
     # scheduled exports -----------------------------------------------------------------------

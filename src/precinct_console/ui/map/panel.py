@@ -36,6 +36,7 @@ from ...services.map_data import AreaShape, MapData, PlaceHit, grid_card, map_la
 from ...services.units import list_units
 from ..board.state import board_state
 from ..context import AppContext
+from ..error_text import error_text
 from ..i18n import tr
 from ..settings_store import qsettings
 from ..theme import MUTED, STATE_COLOURS, ui_font
@@ -456,7 +457,7 @@ class MapPanel(QWidget):
         if not isinstance(exc, ValidationErrors):
             self.app.report_error(exc)
             return
-        self.last_import_problems = [str(p) for p in exc.problems]
+        self.last_import_problems = [error_text(p) for p in exc.problems]
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Nothing was imported"),
                           self.tr("%1 problem(s) in the file; fix them and import again.")
                           .replace("%1", str(len(exc.problems))), parent=self)
@@ -490,7 +491,7 @@ class MapPanel(QWidget):
         try:
             image = load_base_image(path, self.data.origin_lon, self.data.origin_lat)
         except KnownError as exc:
-            self.app.notify(str(exc), "error")
+            self.app.notify(error_text(exc), "error")
             return False
         self.canvas.base.setImage(image.pixels, axisOrder="row-major", levels=(0, 255))
         self.canvas.base.setTransform(image.transform)

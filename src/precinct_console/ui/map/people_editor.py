@@ -24,6 +24,7 @@ from ...domain.geo import PEOPLE_ROLES, PEOPLE_ROLES_ZH
 from ...services.geometry import set_grid_people
 from ...services.map_data import GridCard
 from ..context import AppContext
+from ..error_text import error_text
 from ..theme import BREACH, ui_font
 
 
@@ -121,8 +122,8 @@ class PeopleEditor(QDialog):
     def _refused(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationErrors):
-            self.problems.setText("\n".join(str(p) for p in exc.problems))
+            self.problems.setText("\n".join(error_text(p) for p in exc.problems))
         elif isinstance(exc, KnownError):
-            self.problems.setText(str(exc))
+            self.problems.setText(error_text(exc))
         else:
             self.app.report_error(exc)

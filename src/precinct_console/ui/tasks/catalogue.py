@@ -32,6 +32,7 @@ from ...domain.task_rules import RuleConfig
 from ...services import tasks as task_service
 from ...services.task_catalogue import TemplateInfo
 from ..context import AppContext
+from ..error_text import error_text
 from ..i18n import QT_TRANSLATE_NOOP
 
 FIELD_COLUMNS = (
@@ -204,7 +205,7 @@ class CatalogueDialog(QDialog):
                       description=self.description.toPlainText(), active=self.active.isChecked(),
                       template_id=t.id if t else None, expected_version=t.version if t else None)
         self.app.run(task_service.save_template, self.app.ctx, self.code.text(), self.name.text(),
-                     on_done=self._saved, on_error=lambda exc: self.error.setText(str(exc)),
+                     on_done=self._saved, on_error=lambda exc: self.error.setText(error_text(exc)),
                      **kwargs)
 
     def _saved(self, t: TemplateInfo) -> None:
@@ -289,4 +290,4 @@ class RulesDialog(QDialog):
             self.app.notify(self.tr("Follow-up rules saved"))
             self.accept()
         self.app.run(task_service.save_rule_config, self.app.ctx, self.values(), on_done=done,
-                     on_error=lambda exc: self.error.setText(str(exc)))
+                     on_error=lambda exc: self.error.setText(error_text(exc)))

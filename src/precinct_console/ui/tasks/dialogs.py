@@ -25,6 +25,7 @@ from ...domain.errors import ValidationError
 from ...domain.task_fields import FieldDef, validate_feedback
 from ...services.task_catalogue import TemplateInfo
 from ...services.tasks import GridChoice
+from ..error_text import error_text
 
 
 class FeedbackDialog(QDialog):
@@ -122,7 +123,7 @@ class FeedbackDialog(QDialog):
         try:
             self.result_values = validate_feedback(self.fields, self.values())
         except ValidationError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             if exc.field in self.inputs:
                 self.inputs[exc.field].setFocus()
             return

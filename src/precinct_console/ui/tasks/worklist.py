@@ -27,6 +27,7 @@ from ...domain.deadlines import active_countdown, format_countdown
 from ...services.task_views import TaskRow, WorkList
 from ...services.tasks import daily_work_list
 from ..context import AppContext
+from ..error_text import error_text
 from ..theme import FONT_FAMILIES
 from .model import countdown_units
 
@@ -198,7 +199,7 @@ class WorkListDialog(QDialog):
                      on_done=self.show_work, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(str(exc))
+        self.status.setText(error_text(exc))
         self.app.report_error(exc)
 
     def show_work(self, work: WorkList) -> None:

@@ -25,6 +25,7 @@ from ..board.table import ROW_ROLE, Column, ThinTableModel
 from ..board.timers import clock_text
 from ..board.view import LiveTableView
 from ..context import AppContext
+from ..error_text import error_text
 from ..theme import INFO, MUTED, NEAR, OK, ui_font
 
 STATE_LOOK: dict[str, tuple[str, QColor]] = {
@@ -199,10 +200,10 @@ class UnitsPanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ConflictError):
-                self.app.notify(str(exc), "warning")
+                self.app.notify(error_text(exc), "warning")
                 self.reload()
             elif isinstance(exc, KnownError):
-                self.app.notify(str(exc), "error")
+                self.app.notify(error_text(exc), "error")
             else:
                 self.app.report_error(exc)
 
