@@ -320,6 +320,33 @@ def test_sign_in_dialog_says_the_failure_in_chinese(zh_cn, qtbot, db, make_ctx, 
     dialog.runner.wait(5000)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_first_start_and_notifications_speak_chinese(zh_cn, qtbot, db, clock):
+    from precinct_console.config import Settings
+    from precinct_console.domain.permissions import Actor
+    from precinct_console.services.context import ServiceContext
+    from precinct_console.ui.context import AppContext
+    from precinct_console.ui.login import FirstStartDialog
+
+    dialog = FirstStartDialog(db, "seat-1", clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.setup.setChecked(True)
+    dialog.code.setText("S07")
+    dialog.name.setText("东城派出所")
+    dialog.password.setText("short")
+    dialog.password2.setText("short")
+    dialog._go()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=10000)
+    assert dialog.error.text() == "字段“密码”：至少需要 8 个字符"
+    dialog.runner.wait(5000)
+
+    app = AppContext(ServiceContext(db, Actor(1, "duty", Role.DUTY_OFFICER, 1, "seat-1"), clock),
+                     Settings())
+    with qtbot.waitSignal(app.notified) as shown:
+        app.report_error(NotFound("incident 42 does not exist"))
+    assert shown.args == ["警情 42 不存在", "error"]
+
+
 def test_a_broken_entry_never_hides_the_error(tmp_path, monkeypatch):
     import precinct_console.ui.error_text as module
 
