@@ -112,8 +112,10 @@ def test_copy_week_and_swap_shifts(db, chief):
     roster.swap_entries(chief, ea.id, ea.version, eb.id, eb.version)
     view = roster.roster_view(chief, date(2026, 11, 16), date(2026, 11, 22))
     assert {(e.shift_id, e.officer_name) for e in view.entries} == {(s1.id, "李强"), (s2.id, "张伟")}
-    with pytest.raises(ConflictError):  # a seat holding the old version cannot overwrite
+    with pytest.raises(ConflictError) as stale:  # a seat holding the old version cannot overwrite
         roster.swap_entries(chief, ea.id, ea.version, eb.id, eb.version)
+    # The message names who changed the roster entry, and when in station time.
+    assert f"roster_entry {ea.id} was changed by {chief.actor.username}" in str(stale.value)
     made = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
     assert len(made) == 2
     nxt = roster.roster_view(chief, date(2026, 11, 23), date(2026, 11, 29))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
+from ..domain.clock import local
 from ..domain.errors import ConflictError, DatabaseUnavailable, NotFound
 from ..domain.permissions import Actor
 from .database import Database
@@ -143,7 +144,7 @@ class UnitOfWork:
 
     # -- conflict messages -----------------------------------------------------------------
     def _conflict(self, table: str, entity_id: int) -> ConflictError:
-        entity = table.rstrip("s") if table.endswith("s") else table
+        entity = singular(table)
         with self.db.sessions() as s:
             last = s.scalars(
                 select(AuditEntry)
@@ -154,7 +155,7 @@ class UnitOfWork:
         if last is None:
             return ConflictError(f"{entity} {entity_id} was changed by another seat; reload it")
         fields = ", ".join(sorted((last.after or {}).keys())) or "it"
-        when = last.at.astimezone().strftime("%H:%M:%S")
+        when = local(last.at).strftime("%H:%M:%S")  # station time, whatever the seat's zone
         return ConflictError(
             f"{entity} {entity_id} was changed by {last.username} at {last.workstation} "
             f"({when}: {fields}); your change was not saved, reload and try again"
@@ -203,3 +204,12 @@ class UnitOfWork:
         self._items.clear()
         self._pending_station.clear()
         return self.change
+
+
+def singular(table: str) -> str:
+    """The audit log's entity name of a table: roster_entries -> roster_entry, dispatches -> dispatch."""
+    if table.endswith("ies"):
+        return table[:-3] + "y"
+    if table.endswith(("ches", "shes", "sses", "xes")):
+        return table[:-2]
+    return table[:-1] if table.endswith("s") else table
