@@ -103,8 +103,11 @@ def run_gui(db_url: str | None = None) -> int:
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
         window, feed = start_window(db, settings, login)
+        # A known error no panel caught (raised straight out of a slot) still reaches the user.
+        shown = notifier.known.connect(lambda text, w=window: w.app.notify(text, "error"))
         window.show()
         code = app.exec()
+        notifier.known.disconnect(shown)
         feed.stop()
         if not window.signed_out:
             return code
