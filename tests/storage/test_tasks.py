@@ -386,6 +386,9 @@ def test_follow_up_job_lives_in_the_shared_job_store_once(db, station, tmp_path)
     from precinct_console.jobs.followup import ensure_followup_job
     from precinct_console.jobs.scheduler import ExportScheduler
 
+    # The PostgreSQL test database is shared by the session: start without earlier tests' jobs.
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS scheduled_jobs"))
     seat_a = ExportScheduler(db, tmp_path / "a", holder="seat-a")
     seat_b = ExportScheduler(db, tmp_path / "b", holder="seat-b")
     seat_a.start(renew_in_background=False)
