@@ -146,6 +146,69 @@ def naive_board(app: Any) -> Any:
     return model, proxy, view
 
 
+class _GcWatch:
+    """Durations of the collector's runs, with the thread that triggered them."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.done: list[tuple[float, int, str]] = []
+        self._start: dict[int, float] = {}
+        self._threading = threading
+
+    def callback(self, phase: str, info: dict[str, Any]) -> None:
+        ident = self._threading.get_ident()
+        if phase == "start":
+            self._start[ident] = time.perf_counter()
+        elif ident in self._start:
+            ms = (time.perf_counter() - self._start.pop(ident)) * 1000
+            self.done.append((ms, int(info.get("generation", -1)),
+                              self._threading.current_thread().name))
+
+
+def watch_gc() -> _GcWatch:
+    import gc
+
+    watch = _GcWatch()
+    gc.callbacks.append(watch.callback)
+    return watch
+
+
+class _GuiSql:
+    """SQL run on the GUI thread (the design keeps database work off it): count and duration."""
+
+    def __init__(self, db: Any) -> None:
+        import threading
+
+        from sqlalchemy import event
+
+        self.done: list[tuple[float, str]] = []
+        self._t: dict[int, float] = {}
+        self._main = threading.main_thread()
+        self._threading = threading
+        self._event = event
+        self._engine = db.engine
+        event.listen(db.engine, "before_cursor_execute", self._before)
+        event.listen(db.engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self._threading.current_thread() is self._main:
+            self._t[id(cursor)] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        t = self._t.pop(id(cursor), None)
+        if t is not None:
+            self.done.append(((time.perf_counter() - t) * 1000, " ".join(statement.split())))
+
+    def stop(self) -> None:
+        self._event.remove(self._engine, "before_cursor_execute", self._before)
+        self._event.remove(self._engine, "after_cursor_execute", self._after)
+
+
+def watch_gui_thread_sql(db: Any) -> _GuiSql:
+    return _GuiSql(db)
+
+
 def instrument() -> list[tuple[float, str]]:
     """Time the board's GUI-thread handlers, to tell our own work from a starved process."""
     import functools
@@ -175,7 +238,7 @@ def instrument() -> list[tuple[float, str]]:
 
 # -- measuring ----------------------------------------------------------------------------
 def run(rows: int, open_rows: int, surge_s: float, per_second: float, keep: Path,
-        naive_surge: bool = True) -> dict[str, float]:
+        naive_surge: bool = True, gc_freeze: bool = False) -> dict[str, float]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -361,7 +424,22 @@ def run(rows: int, open_rows: int, surge_s: float, per_second: float, keep: Path
     stalls: dict[str, tuple[float, int, int]] = {}
     before = panel.model.rowCount()
     slices.clear()
+    collections = watch_gc()
+    gui_sql = watch_gui_thread_sql(db)
+    if gc_freeze:
+        import gc
+
+        gc.freeze()  # what is loaded by now lives as long as the window: out of the collector's walk
     out["surge_max_gap_ms"], out["surge_mean_gap_ms"], written = surge("ours")
+    import gc as _gc
+
+    _gc.callbacks.remove(collections.callback)
+    top = sorted(collections.done, reverse=True)[:3]
+    print("surge ours: longest garbage collections (ms, generation, thread): "
+          + (", ".join(f"{ms:.0f} (gen {gen}, {thread})" for ms, gen, thread in top) or "none"))
+    gui_sql.stop()
+    print(f"surge ours: {len(gui_sql.done)} SQL statements on the GUI thread"
+          + "".join(f"; {ms:.0f} ms {sql[:70]}" for ms, sql in sorted(gui_sql.done, reverse=True)[:3]))
     until(lambda: not panel.state._pending and not panel.state._fetching, 30)
     out["surge_written"] = float(written["incidents"])
     out["surge_rate"] = float(written["rate"])
@@ -428,8 +506,15 @@ def main() -> None:
     p.add_argument("--keep", type=Path, default=Path("/tmp/board-bench"))
     p.add_argument("--no-naive-surge", action="store_true",
                    help="skip the naive board's surge (it stalls for minutes); experiments only")
+    p.add_argument("--gc-freeze", action="store_true",
+                   help="experiment: gc.freeze() once the board is loaded, before the surge")
+    p.add_argument("--switch-interval", type=float, default=None, metavar="S",
+                   help="experiment: sys.setswitchinterval(S) in the board's process (default 0.005)")
     a = p.parse_args()
-    out = run(a.rows, a.open, a.surge, a.per_second, a.keep, naive_surge=not a.no_naive_surge)
+    if a.switch_interval is not None:
+        sys.setswitchinterval(a.switch_interval)
+    out = run(a.rows, a.open, a.surge, a.per_second, a.keep, naive_surge=not a.no_naive_surge,
+              gc_freeze=a.gc_freeze)
     report(out, a.rows, a.open, a.surge, a.per_second)
 
 
