@@ -1,4 +1,4 @@
-"""Demand forecast beats the plain last-28-days count on held-back weeks; replay is deterministic."""
+"""Demand forecast beats the plain last-28-days count on held-back weeks; replay reports real 1-3-5."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.demand import (
     Cell,
     PastIncident,
@@ -16,6 +17,7 @@ from precinct_console.domain.demand import (
     last_days_count,
 )
 from precinct_console.domain.replay import ReplayIncident, ReplayUnit, replay
+from precinct_console.domain.response import TIERS_OF_FORCE, profile_from_dict, profile_to_dict
 
 START = datetime(2026, 8, 3, 0, 0, tzinfo=UTC)  # a Monday
 
@@ -105,6 +107,12 @@ def test_replay_is_deterministic_and_reports_against_what_happened():
     assert a.incidents == 300 and a.actual_known == 300
     assert a.within[0] <= a.within[1] <= a.within[2]
     assert 0 < a.actual_within[2] < 1
+    assert [t.key for t in a.compliance] == ["on_way", "on_scene", "reinforcement"]
+    assert a.compliance[2].decided == sum(i.needs_reinforcement for i in inc)
+    # Cars ordered 20 s after the call plus 30 s to set off: exactly the calls served at once
+    # (not queued for a free unit) are on their way within the minute.
+    at_once = sum(1 for o in a.outcomes if o.dispatch_s == 20.0)
+    assert a.compliance[0].met == at_once > 0 and a.compliance[0].decided == 300
     assert all(0 <= u <= 1 for u in a.utilisation.values())
 
 
@@ -113,6 +121,8 @@ def test_more_units_placed_well_respond_faster():
     one = replay(inc, _units([(116.40, 39.90)]))
     four = replay(inc, _units([(116.40, 39.90), (116.41, 39.905), (116.39, 39.895), (116.40, 39.91)]))
     assert four.within[1] > one.within[1]
+    assert four.share("on_scene") > one.share("on_scene")
+    assert four.all_met > one.all_met
     assert four.median_response_s < one.median_response_s
 
 
@@ -122,4 +132,66 @@ def test_nobody_on_duty_leaves_incidents_unserved():
     units = [ReplayUnit(1, "巡1", "car", ((late, late + timedelta(hours=1), 116.4, 39.9),))]
     r = replay(inc, units)
     assert r.unserved == 20 and r.within == (0.0, 0.0, 0.0)
+    assert r.share("on_way") == r.share("on_scene") == r.all_met == 0.0  # unserved calls miss
     assert math.isnan(r.median_response_s)
+
+
+T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+
+
+def _call(i: int, minutes: float = 0.0, **kw):
+    return ReplayIncident(i, T0 + timedelta(minutes=minutes), 116.40, 39.90, kw.pop("category", "06"),
+                          **kw)
+
+
+@pytest.mark.parametrize(("handling_s", "set_off_s", "on_way"), [(20.0, 50.0, True), (40.0, 70.0, False)])
+def test_a_unit_on_its_way_within_60_s_meets_the_one_minute_target(handling_s, set_off_s, on_way):
+    # A car waiting at the scene: the order after call handling, 30 s to set off, no travel.
+    r = replay([_call(1)], _units([(116.40, 39.90)], t0=T0), call_handling_s=handling_s)
+    out = r.outcomes[0]
+    assert out.dispatch_s == handling_s and out.set_off_s == pytest.approx(set_off_s)
+    assert r.share("on_way") == (1.0 if on_way else 0.0)
+    assert r.share("on_scene") == 1.0  # on scene at the same moment, well within 3 minutes
+    assert r.all_met == (1.0 if on_way else 0.0)
+
+
+def test_reinforcement_counts_only_for_calls_that_need_it():
+    calls = [_call(1, needs_reinforcement=True), _call(2, 90)]
+    two = replay(calls, _units([(116.40, 39.90), (116.401, 39.90)], t0=T0))
+    assert two.compliance[2].decided == 1 and two.share("reinforcement") == 1.0
+    assert two.outcomes[0].reinforcement_s is not None and two.outcomes[0].reinforcement_s <= 300
+    # A lone unit cannot be its own reinforcement: the 5-minute target is missed.
+    one = replay(calls, _units([(116.40, 39.90)], t0=T0))
+    assert one.share("reinforcement") == 0.0 and one.share("on_way") == 1.0
+    assert one.all_met == 0.5
+
+
+def test_what_happened_is_judged_by_the_same_targets():
+    calls = [
+        _call(1, 0, actual_set_off_s=50, actual_arrival_s=170, needs_reinforcement=True,
+              actual_reinforcement_s=290),
+        _call(2, 30, actual_set_off_s=70, actual_arrival_s=200, needs_reinforcement=True,
+              actual_reinforcement_s=310),
+        # An invalid call has no targets at all: left out of every share.
+        _call(3, 60, category="10", actual_handled_s=40),
+    ]
+    r = replay(calls, _units([(116.40, 39.90)], t0=T0))
+    assert [(t.met, t.decided) for t in r.actual_compliance] == [(1, 2), (1, 2), (1, 2)]
+    assert r.actual_all_met == 0.5 and r.actual_known == 2
+    assert r.actual_median_response_s == pytest.approx(185)
+    hour = T0.astimezone(CHINA_TZ).hour
+    assert r.actual_hourly_on_scene[hour] == 0.5 and r.actual_hourly_on_scene[(hour + 1) % 24] is None
+    # A station whose profile allows 90 s to set off is judged by its own limit.
+    d = profile_to_dict(TIERS_OF_FORCE)
+    d["targets"][0]["seconds"] = 90
+    lenient = replay(calls, _units([(116.40, 39.90)], t0=T0), response_profile=profile_from_dict(d))
+    assert lenient.share("on_way", actual=True) == 1.0
+
+
+def test_a_real_call_still_running_is_left_out_until_it_is_decided():
+    calls = [_call(1, 0, actual_set_off_s=40, actual_arrival_s=150), _call(2, 10)]
+    running = replay(calls, _units([(116.40, 39.90)], t0=T0), now=T0 + timedelta(minutes=11))
+    assert running.compliance[1].decided == 2  # the simulation always runs to the end
+    assert running.actual_compliance[1].decided == 1 and running.share("on_scene", actual=True) == 1.0
+    later = replay(calls, _units([(116.40, 39.90)], t0=T0), now=T0 + timedelta(hours=2))
+    assert later.share("on_scene", actual=True) == 0.5  # nobody ever came to the second call

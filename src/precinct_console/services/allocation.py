@@ -48,6 +48,7 @@ from ..storage.models import (
     Unit,
 )
 from .context import ServiceContext, service_action
+from .incidents.profile import profile_in
 from .units import plan_in_force
 
 log = logging.getLogger("precinct_console.allocation")
@@ -519,7 +520,8 @@ def _on_scene_minutes(rows: list[Any]) -> dict[str, float]:
 @service_action("read")
 def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime) -> ReplayReport:
     """Replay the calls of [first, last) that fell in the plan's hours against the plan, next to
-    what really happened; time on scene is the station's own median by category."""
+    what really happened, both judged by the station's response profile; time on scene is the
+    station's own median by category."""
     if last <= first:
         raise ValidationError("the period ends before it starts", field="last")
     if last - first > timedelta(days=366):
@@ -529,18 +531,31 @@ def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: dateti
         if p is None or p.station_id != ctx.station_id:
             raise NotFound(f"plan {plan_id} does not exist")
         kinds = dict(s.execute(select(Unit.id, Unit.kind).where(Unit.station_id == ctx.station_id)).all())
+        response_profile = profile_in(s, ctx.station_id)
         rows = s.execute(select(
             Incident.id, Incident.received_at, Incident.lon, Incident.lat, Incident.category_code,
-            Incident.priority, Incident.needs_reinforcement, Incident.arrived_at,
-            Incident.handled_at).where(
+            Incident.priority, Incident.needs_reinforcement, Incident.place_tier,
+            Incident.dispatched_at, Incident.set_off_at, Incident.arrived_at,
+            Incident.reinforcement_arrived_at, Incident.handled_at).where(
             Incident.station_id == ctx.station_id, Incident.received_at >= first,
             Incident.received_at < last, Incident.lon.is_not(None))).all()
         units = _replay_units(p, first, last, kinds)
         rows = [r for r in rows if _in_plan_hours(p, r.received_at)]
     incidents = [ReplayIncident(
         r.id, r.received_at, r.lon, r.lat, r.category_code, r.priority, r.needs_reinforcement,
-        (r.arrived_at - r.received_at).total_seconds() if r.arrived_at else None) for r in rows]
-    return replay(incidents, units, on_scene_minutes=_on_scene_minutes(rows))
+        actual_arrival_s=_since(r.received_at, r.arrived_at),
+        actual_set_off_s=_since(r.received_at, r.set_off_at),
+        actual_reinforcement_s=_since(r.received_at, r.reinforcement_arrived_at),
+        actual_dispatch_s=_since(r.received_at, r.dispatched_at),
+        actual_handled_s=_since(r.received_at, r.handled_at),
+        place_tier=r.place_tier or "other") for r in rows]
+    # Both sides are judged by the station's own response profile, as its ledgers are.
+    return replay(incidents, units, on_scene_minutes=_on_scene_minutes(rows),
+                  response_profile=response_profile, now=ctx.clock())
+
+
+def _since(received: datetime, step: datetime | None) -> float | None:
+    return None if step is None else (step - received).total_seconds()
 
 
 @dataclass(frozen=True)

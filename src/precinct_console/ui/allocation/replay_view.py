@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.clock import CHINA_TZ
-from ...domain.replay import ReplayReport
+from ...domain.replay import ReplayReport, TargetShare
 from ...services.allocation import PlanComparison, PlanInfo, compare_plans
 from ..board.guard import guarded
 from ..context import AppContext
@@ -65,9 +65,9 @@ class ReplayCompare(QWidget):
         fig_box = QGroupBox(self.tr("Figures"))
         fig_box.setLayout(self.figures)
         charts = QHBoxLayout()
-        b1 = QGroupBox(self.tr("Share of calls reached within 1, 3 and 5 minutes (%)"))
+        b1 = QGroupBox(self.tr("1-3-5 compliance: share of calls that met each target (%)"))
         QVBoxLayout(b1).addWidget(self.bars)
-        b2 = QGroupBox(self.tr("Reached within 3 minutes by hour of day (%)"))
+        b2 = QGroupBox(self.tr("On scene within the target by hour of day (%)"))
         QVBoxLayout(b2).addWidget(self.hourly)
         charts.addWidget(b1)
         charts.addWidget(b2)
@@ -113,22 +113,31 @@ class ReplayCompare(QWidget):
         ra, rb = cmp.replay_a, cmp.replay_b
         self.status.setText(self.tr("%1 calls replayed; deterministic: the same days give the same "
                                     "figures").replace("%1", str(ra.incidents)))
+        happened = self.tr("What happened")
         self.bars.clear()
-        series = ((f"A #{cmp.a.id}", ra.within, INFO), (f"B #{cmp.b.id}", rb.within, NEAR),
-                  (self.tr("What happened"), ra.actual_within, MUTED))
+        groups = [_label(t) for t in ra.compliance] + [self.tr("All met")]
+        series = (
+            (f"A #{cmp.a.id}", _shares(ra), INFO),
+            (f"B #{cmp.b.id}", _shares(rb), NEAR),
+            (happened, _shares(ra, actual=True), MUTED),
+        )
         for k, (name, values, colour) in enumerate(series):
-            xs = [i + (k - 1) * 0.27 for i in range(3)]
-            self.bars.addItem(pg.BarGraphItem(x=xs, height=[v * 100 for v in values], width=0.25,
-                                              brush=colour, pen=None, name=name))
-        bands = (self.tr("1 min"), self.tr("3 min"), self.tr("5 min"))
-        self.bars.getAxis("bottom").setTicks([list(enumerate(bands))])
+            # A target with no call to judge (no reinforcement needed) draws no bar, not 0 %.
+            xs = [i + (k - 1) * 0.27 for i, v in enumerate(values) if v is not None]
+            hs = [v * 100 for v in values if v is not None]
+            self.bars.addItem(pg.BarGraphItem(x=xs, height=hs, width=0.25, brush=colour, pen=None,
+                                              name=name))
+        self.bars.getAxis("bottom").setTicks([list(enumerate(groups))])
         self.bars.setYRange(0, 105, padding=0)
-        self.bars.setXRange(-0.6, 2.6, padding=0)
+        self.bars.setXRange(-0.6, len(groups) - 0.4, padding=0)
         self.hourly.clear()
-        for name, rep, colour in ((f"A #{cmp.a.id}", ra, INFO), (f"B #{cmp.b.id}", rb, NEAR)):
-            pts = [(h, v * 100) for h, v in enumerate(rep.hourly_within_3) if v is not None]
+        lines = ((f"A #{cmp.a.id}", ra.hourly_on_scene, INFO, Qt.PenStyle.SolidLine),
+                 (f"B #{cmp.b.id}", rb.hourly_on_scene, NEAR, Qt.PenStyle.SolidLine),
+                 (happened, ra.actual_hourly_on_scene, MUTED, Qt.PenStyle.DashLine))
+        for name, hourly, colour, style in lines:
+            pts = [(h, v * 100) for h, v in enumerate(hourly) if v is not None]
             self.hourly.plot([p[0] for p in pts], [p[1] for p in pts], name=name,
-                             pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5,
+                             pen=pg.mkPen(colour, width=2, style=style), symbol="o", symbolSize=5,
                              symbolBrush=colour, symbolPen=None)
         self.hourly.setYRange(0, 105, padding=0)
         self.hourly.setXRange(-0.5, 23.5, padding=0)
@@ -142,13 +151,17 @@ class ReplayCompare(QWidget):
                 widget.deleteLater()
         heads = ("", self.tr("Plan A"), self.tr("Plan B"), self.tr("What happened"))
         rows = [
-            (self.tr("Within 1 / 3 / 5 min"), _bands(ra.within), _bands(rb.within),
+            (_label(t), _pct(t.share), _pct(tb.share), _pct(ta.share))
+            for t, tb, ta in zip(ra.compliance, rb.compliance, ra.actual_compliance, strict=True)
+        ]
+        rows += [
+            (self.tr("All targets met"), _pct(ra.all_met), _pct(rb.all_met), _pct(ra.actual_all_met)),
+            (self.tr("Median response (receipt to first arrival)"), _secs(ra.median_response_s),
+             _secs(rb.median_response_s), _secs(ra.actual_median_response_s)),
+            (self.tr("On scene within 1 / 3 / 5 min"), _bands(ra.within), _bands(rb.within),
              _bands(ra.actual_within)),
-            (self.tr("Median response"), _secs(ra.median_response_s), _secs(rb.median_response_s), ""),
-            (self.tr("Reinforcement within 5 min"), f"{ra.reinforcement_within_5:.0%}",
-             f"{rb.reinforcement_within_5:.0%}", ""),
-            (self.tr("Calls waiting for a free unit"), str(ra.queued), str(rb.queued), ""),
-            (self.tr("Calls no planned unit could take"), str(ra.unserved), str(rb.unserved), ""),
+            (self.tr("Calls waiting for a free unit"), str(ra.queued), str(rb.queued), "—"),
+            (self.tr("Calls no planned unit could take"), str(ra.unserved), str(rb.unserved), "—"),
         ]
         for c, h in enumerate(heads):
             lab = QLabel(h)
@@ -160,6 +173,32 @@ class ReplayCompare(QWidget):
                 lab.setFont(ui_font(9, bold=c == 0))
                 lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
                 self.figures.addWidget(lab, r, c)
+
+    def figure_rows(self) -> list[list[str]]:
+        """The figures table as text, row by row (what a reader sees; used by tests)."""
+        out: list[list[str]] = []
+        for r in range(self.figures.rowCount()):
+            row = []
+            for c in range(self.figures.columnCount()):
+                item = self.figures.itemAtPosition(r, c)
+                w = item.widget() if item is not None else None
+                row.append(w.text() if isinstance(w, QLabel) else "")
+            out.append(row)
+        return out
+
+
+def _label(t: TargetShare) -> str:
+    """The profile's own label for a target, in the interface's language."""
+    return t.label_zh if QLocale().language() == QLocale.Language.Chinese else t.label_en
+
+
+def _shares(r: ReplayReport, *, actual: bool = False) -> list[float | None]:
+    targets = r.actual_compliance if actual else r.compliance
+    return [t.share for t in targets] + [r.actual_all_met if actual else r.all_met]
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.0%}"
 
 
 def _bands(values: tuple[float, float, float]) -> str:
