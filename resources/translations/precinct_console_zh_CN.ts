@@ -2291,12 +2291,28 @@
         <translation>指标</translation>
     </message>
     <message>
-        <source>Share of calls reached within 1, 3 and 5 minutes (%)</source>
-        <translation>1、3、5 分钟内到达的报警占比（%）</translation>
+        <source>1-3-5 compliance: share of calls that met each target (%)</source>
+        <translation>1-3-5 达标率：达到各项指标的报警占比（%）</translation>
     </message>
     <message>
-        <source>Reached within 3 minutes by hour of day (%)</source>
-        <translation>各时段3分钟内到达占比（%）</translation>
+        <source>On scene within the target by hour of day (%)</source>
+        <translation>各时段按时到场占比（%）</translation>
+    </message>
+    <message>
+        <source>All met</source>
+        <translation>全部达标</translation>
+    </message>
+    <message>
+        <source>All targets met</source>
+        <translation>全部达标</translation>
+    </message>
+    <message>
+        <source>Median response (receipt to first arrival)</source>
+        <translation>响应时间中位数（接警至首个到场）</translation>
+    </message>
+    <message>
+        <source>On scene within 1 / 3 / 5 min</source>
+        <translation>1 / 3 / 5 分钟内到场</translation>
     </message>
     <message>
         <source>Propose at least one plan first</source>
@@ -2313,30 +2329,6 @@
     <message>
         <source>What happened</source>
         <translation>实际情况</translation>
-    </message>
-    <message>
-        <source>1 min</source>
-        <translation>1 分钟</translation>
-    </message>
-    <message>
-        <source>3 min</source>
-        <translation>3 分钟</translation>
-    </message>
-    <message>
-        <source>5 min</source>
-        <translation>5 分钟</translation>
-    </message>
-    <message>
-        <source>Within 1 / 3 / 5 min</source>
-        <translation>1 / 3 / 5 分钟内</translation>
-    </message>
-    <message>
-        <source>Median response</source>
-        <translation>响应时间中位数</translation>
-    </message>
-    <message>
-        <source>Reinforcement within 5 min</source>
-        <translation>5分钟内增援</translation>
     </message>
     <message>
         <source>Calls waiting for a free unit</source>
