@@ -195,3 +195,22 @@ def test_a_real_call_still_running_is_left_out_until_it_is_decided():
     assert running.actual_compliance[1].decided == 1 and running.share("on_scene", actual=True) == 1.0
     later = replay(calls, _units([(116.40, 39.90)], t0=T0), now=T0 + timedelta(hours=2))
     assert later.share("on_scene", actual=True) == 0.5  # nobody ever came to the second call
+
+
+def test_a_drone_watches_but_is_never_sent_as_the_unit_on_scene():
+    drone = ReplayUnit(9, "无人机01", "drone", ((T0, T0 + timedelta(days=1), 116.40, 39.90),))
+    r = replay([_call(1)], [drone])
+    assert r.unserved == 1 and r.share("on_scene") == 0.0
+    r = replay([_call(1)], [drone, *_units([(116.41, 39.90)], t0=T0)])
+    assert r.outcomes[0].unit_id == 1
+
+
+def test_a_call_really_settled_on_the_phone_sends_nobody_in_the_replay_either():
+    calls = [_call(1, actual_handled_s=240), _call(2, 30, actual_dispatch_s=15, actual_set_off_s=40,
+                                                     actual_arrival_s=150, actual_handled_s=2000)]
+    r = replay(calls, _units([(116.40, 39.90)], t0=T0))
+    assert r.outcomes[0].unit_id is None and r.outcomes[0].settled_without_unit
+    assert r.unserved == 0 and r.within[1] == 1.0  # the one call a unit went to, on scene at once
+    # Left four minutes without a unit: a miss on both sides alike, as the ledger counts it.
+    assert [(t.met, t.decided) for t in r.compliance][:2] == [(1, 2), (1, 2)]
+    assert [(t.met, t.decided) for t in r.actual_compliance][:2] == [(1, 2), (1, 2)]

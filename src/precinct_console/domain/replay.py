@@ -1,9 +1,9 @@
 """What-if replay: a discrete-event simulation of past incidents against a deployment.
 
-Units wait at their planned points while their shift is on; each incident is dispatched, after
-the call-handling time, to the nearest free unit (by travel time), which sets off after its
-kind's set-off delay, stays on scene for its category's time and returns to its point; when none
-is free the call queues, urgent first. The result is the 1-3-5 compliance the plan would have
+Units wait at their planned points while their shift is on (drones only watch, never go); each
+incident is dispatched, after the call-handling time, to the nearest free unit (by travel time),
+which sets off after its kind's set-off delay, stays on scene for its category's time and
+returns to its point; when none is free the call queues, urgent first. The result is the 1-3-5 compliance the plan would have
 reached, judged by the response profile's own rules (domain.response), next to what really
 happened judged by the same rules.
 """
@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from .clock import CHINA_TZ
+from .recommend import OBSERVER_KINDS
 from .response import DEFAULT_PROFILE, IncidentFacts, ResponseProfile, Target, TimerState, evaluate
 from .travel import distance_m, profile, travel_seconds
 
@@ -77,6 +78,11 @@ class ReplayOutcome:
     dispatch_s: float | None = None
     set_off_s: float | None = None  # dispatch plus the unit kind's set-off delay
     handled_s: float | None = None  # first arrival plus the time on scene
+    settled_without_unit: bool = False  # really settled on the phone: no plan changes that
+
+    @property
+    def unserved(self) -> bool:
+        return self.unit_id is None and not self.settled_without_unit
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,8 @@ class ReplayReport:
     actual_compliance: tuple[TargetShare, ...]
     all_met: float | None  # share of decided calls that met every applicable target
     actual_all_met: float | None
-    # Arrival distribution: share of calls with a unit on scene within 1, 3, 5 minutes.
+    # Arrival distribution: share of calls a unit was sent to (or should have been) with it on
+    # scene within 1, 3, 5 minutes; calls really settled without a unit are left out.
     within: tuple[float, float, float]
     actual_within: tuple[float, float, float]  # the same from the real arrival times
     actual_known: int  # incidents with a real arrival time
@@ -204,19 +211,29 @@ def replay(
     (as the compliance ledger does); by default every real incident counts as finished.
     """
     pool = [_Unit(u) for u in sorted(units, key=lambda u: u.id)]
+    # Drones see but cannot act (domain.recommend): a drone on scene is nobody on scene, so
+    # the replay never sends one to a call; it would count the 1-3-5 targets met by a camera.
+    responders = [u for u in pool if u.kind not in OBSERVER_KINDS]
     order = sorted(incidents, key=lambda i: (i.received_at, i.id))
     queue: list[tuple[int, float, int, int]] = []  # (priority, received, seq, incident index)
     outcomes: dict[int, ReplayOutcome] = {}
     queued = 0
     events: list[tuple[float, int, int]] = []  # (time, kind 0=free 1=call, index)
     for n, inc in enumerate(order):
+        if inc.actual_dispatch_s is None and inc.actual_handled_s is not None:
+            # Settled without sending anyone (advice on the phone, an invalid call): another
+            # deployment would not have sent anyone either, so the call keeps its real ending
+            # and both sides judge it alike.
+            outcomes[inc.id] = ReplayOutcome(inc.id, None, None, handled_s=inc.actual_handled_s,
+                                             settled_without_unit=True)
+            continue
         heapq.heappush(events, (inc.received_at.timestamp() + call_handling_s, 1, n))
     hour = {n: inc.received_at.astimezone(CHINA_TZ).hour for n, inc in enumerate(order)}
 
     def dispatch(n: int, t: float) -> _Sent | None:
         inc = order[n]
         best: tuple[float, int, _Unit] | None = None
-        for u in pool:
+        for u in responders:
             if u.busy_until > t or u.window(t) is None:
                 continue
             lon, lat = u.position(t)
@@ -260,7 +277,7 @@ def replay(
             heapq.heappush(queue, (order[n].priority, order[n].received_at.timestamp(), seq, n))
             seq += 1
             # Retry when the next unit comes on duty, should nobody free up before.
-            nxt = min((w[0] for u in pool for w in u.windows if w[0] > t), default=None)
+            nxt = min((w[0] for u in responders for w in u.windows if w[0] > t), default=None)
             if nxt is not None:
                 heapq.heappush(events, (nxt, 0, -1))
         while queue and kind == 0:
@@ -353,9 +370,9 @@ def _report(order: Sequence[ReplayIncident], outcomes: dict[int, ReplayOutcome],
                        o.handled_s), h)
         real.add(_facts(inc, inc.actual_dispatch_s, inc.actual_set_off_s, inc.actual_arrival_s,
                         inc.actual_reinforcement_s, inc.actual_handled_s), h)
-    resp = np.array([outcomes[i.id].response_s if outcomes[i.id].response_s is not None else np.inf
-                     for i in order])
-    within = tuple(float((resp <= b).mean()) if n else 0.0 for b in BANDS_S)
+    sent = [outcomes[i.id] for i in order if not outcomes[i.id].settled_without_unit]
+    resp = np.array([o.response_s if o.response_s is not None else np.inf for o in sent])
+    within = tuple(float((resp <= b).mean()) if len(resp) else 0.0 for b in BANDS_S)
     actual = np.array([i.actual_arrival_s for i in order if i.actual_arrival_s is not None])
     actual_within = tuple(float((actual <= b).mean()) if len(actual) else 0.0 for b in BANDS_S)
     finite = resp[np.isfinite(resp)]
