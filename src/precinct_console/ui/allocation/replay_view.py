@@ -210,5 +210,8 @@ def _secs(s: float) -> str:
 
 
 def _plan_label(p: PlanInfo) -> str:
+    from .panel import status_label  # the panel imports this module: resolve at call time
+
     start = p.starts_at.astimezone(CHINA_TZ)
-    return f"#{p.id} {p.shift_name or ''} {start:%m-%d %H:%M} · {p.status} · {p.once_share:.0%}"
+    return (f"#{p.id} {p.shift_name or ''} {start:%m-%d %H:%M} · {status_label(p.status)} · "
+            f"{p.once_share:.0%}")
