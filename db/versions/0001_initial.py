@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 14:04:51.646638+00:00
+Create Date: 2026-12-01 14:52:36.442635+00:00
 """
 
 from __future__ import annotations
@@ -645,10 +645,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("station_id", "number", name=op.f("uq_incidents_station_id")),
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_incidents_address"), ["address"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_incidents_caller_phone"), ["caller_phone"], unique=False
-        )
         batch_op.create_index(
             batch_op.f("ix_incidents_category_code"), ["category_code"], unique=False
         )
@@ -1328,8 +1324,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_incidents_linked_to_id"))
         batch_op.drop_index(batch_op.f("ix_incidents_grid_id"))
         batch_op.drop_index(batch_op.f("ix_incidents_category_code"))
-        batch_op.drop_index(batch_op.f("ix_incidents_caller_phone"))
-        batch_op.drop_index(batch_op.f("ix_incidents_address"))
 
     op.drop_table("incidents")
     with op.batch_alter_table("handover_reports", schema=None) as batch_op:

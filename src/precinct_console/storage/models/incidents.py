@@ -21,9 +21,10 @@ class Incident(IdMixin, StationScoped, Versioned, Base):
     priority: Mapped[int] = mapped_column(Integer, default=2)  # 1 urgent .. 3 routine
     status: Mapped[str] = mapped_column(String(16), index=True)
     caller_name: Mapped[str] = mapped_column(String(60), default="")
-    caller_phone: Mapped[str] = mapped_column(String(40), default="", index=True)
+    # Looked up by (station, phone, time) and (station, address, time): see __table_args__.
+    caller_phone: Mapped[str] = mapped_column(String(40), default="")
     caller_id_number: Mapped[str] = mapped_column(String(24), default="")
-    address: Mapped[str] = mapped_column(String(200), default="", index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
