@@ -158,3 +158,22 @@ def make_ctx(db: Database, station: Station, clock: FixedClock) -> Callable[...,
         return ServiceContext(db, actor, clock)
 
     return factory
+
+
+# The Chinese UI for one test (tests/unit/test_translations.py, test_error_text.py).
+@pytest.fixture
+def zh_cn(qapp) -> Iterator[None]:
+    from PySide6.QtCore import QLocale
+
+    from precinct_console.ui.i18n import install_translators
+
+    locale = QLocale()
+    installed = install_translators(qapp, "zh_CN")
+    assert installed, "the .qm did not load"
+    try:
+        yield
+    finally:
+        # The QApplication lives for the whole session: later tests expect English.
+        for translator in installed:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(locale)

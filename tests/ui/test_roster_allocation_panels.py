@@ -114,9 +114,8 @@ def test_swap_and_copy_week_from_the_panel(qtbot, chief_app, clock, monkeypatch)
     assert len(view.entries) == 3
 
 
-def test_allocation_panel_proposes_off_the_gui_thread_and_accepts(qtbot, qtmodeltester, chief_app, clock):
-    ctx = chief_app.ctx
-    start = clock() + timedelta(hours=1)
+def _two_crewed_units(ctx, start):
+    """A day shift starting at `start` with a car and a motorbike, each crewed by one officer."""
     sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
     o1 = roster.add_officer(ctx, "031001", "张伟")
     o2 = roster.add_officer(ctx, "031002", "李强")
@@ -124,6 +123,13 @@ def test_allocation_panel_proposes_off_the_gui_thread_and_accepts(qtbot, qtmodel
     u2 = roster.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91)
     roster.assign(ctx, sh.id, o1.id, unit_id=u1)
     roster.assign(ctx, sh.id, o2.id, unit_id=u2)
+    return sh, u1, u2
+
+
+def test_allocation_panel_proposes_off_the_gui_thread_and_accepts(qtbot, qtmodeltester, chief_app, clock):
+    ctx = chief_app.ctx
+    start = clock() + timedelta(hours=1)
+    sh, u1, u2 = _two_crewed_units(ctx, start)
     panel = AllocationPanel(chief_app)
     qtbot.addWidget(panel)
     panel.resize(1400, 900)
@@ -214,13 +220,7 @@ def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, 
 
     ctx = chief_app.ctx
     start = clock() + timedelta(hours=1)
-    sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
-    o1 = roster.add_officer(ctx, "031001", "张伟")
-    o2 = roster.add_officer(ctx, "031002", "李强")
-    u1 = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
-    u2 = roster.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91)
-    roster.assign(ctx, sh.id, o1.id, unit_id=u1)
-    roster.assign(ctx, sh.id, o2.id, unit_id=u2)
+    sh, u1, u2 = _two_crewed_units(ctx, start)
     plan = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=10)
     allocation.decide_plan(ctx, plan.id, plan.version, "accept")
     clock.advance(hours=2)  # the shift is running: its orders are in force

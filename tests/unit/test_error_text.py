@@ -281,24 +281,6 @@ def test_grid_map_problems_name_the_feature_in_chinese():
 
 
 # -- in the running UI -------------------------------------------------------------------------
-@pytest.fixture
-def zh_cn(qapp) -> Iterator[None]:
-    from PySide6.QtCore import QLocale
-
-    from precinct_console.ui.i18n import install_translators
-
-    locale = QLocale()
-    installed = install_translators(qapp, "zh_CN")
-    assert installed, "the .qm did not load"
-    try:
-        yield
-    finally:
-        # The QApplication lives for the whole session: later tests expect English.
-        for translator in installed:
-            qapp.removeTranslator(translator)
-        QLocale.setDefault(locale)
-
-
 def test_the_language_follows_the_installed_translation(qapp, zh_cn):
     assert ui_language() == "zh_CN"
     assert error_text(AuthenticationError("wrong user name or password")) == "用户名或密码错误"

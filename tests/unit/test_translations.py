@@ -129,24 +129,6 @@ def test_choose_language_is_chinese_unless_the_settings_say_english(monkeypatch)
     assert choose_language(load_settings().language) == "en"
 
 
-@pytest.fixture
-def zh_cn(qapp) -> Iterator[None]:
-    from PySide6.QtCore import QLocale
-
-    from precinct_console.ui.i18n import install_translators
-
-    locale = QLocale()
-    installed = install_translators(qapp, "zh_CN")
-    assert installed, "the .qm did not load"
-    try:
-        yield
-    finally:
-        # The QApplication lives for the whole session: later tests expect English.
-        for translator in installed:
-            qapp.removeTranslator(translator)
-        QLocale.setDefault(locale)
-
-
 WRAPPER_MODULES = sorted(
     "precinct_console.ui." + str(p.relative_to(UI).with_suffix("")).replace("/", ".")
     for p in UI.rglob("*.py")
