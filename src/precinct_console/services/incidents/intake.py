@@ -407,7 +407,7 @@ def check_repeats(ctx: ServiceContext, draft: IncidentDraft) -> RepeatWarning:
         # The most telling ones are enough for the call-taker to decide.
         ids = [h.incident_id for h in found.hits if h.incident_id is not None][:MAX_WARNING]
         incs = {i.id: i for i in s.scalars(select(Incident).where(Incident.id.in_(ids)))}
-        names = category_names(s, {i.category_code for i in incs.values()})
+        names = category_names(s)
         return RepeatWarning(tuple(
             RepeatMatch(
                 inc.id, inc.number, inc.received_at, names.get(inc.category_code, ("", ""))[0],

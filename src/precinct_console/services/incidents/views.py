@@ -201,9 +201,8 @@ _names_cache: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, tuple[str, 
 _names_lock = threading.Lock()
 
 
-def category_names(session: Session, codes: Iterable[str] = ()) -> dict[str, tuple[str, str]]:
+def category_names(session: Session) -> dict[str, tuple[str, str]]:
     """code -> (full Chinese path, top-level name), from the database's own tree."""
-    del codes  # every code is always there; kept for callers that name the ones they need
     raw = tuple((c, n) for c, n in session.execute(
         select(Category.code, Category.name_zh).order_by(Category.code)))
     key = str(session.get_bind().engine.url)
@@ -251,7 +250,7 @@ def build_rows(session: Session, found: Iterable[tuple[Incident, str | None, str
     found = list(found)
     if not found:
         return []
-    names = category_names(session, {inc.category_code for inc, _c, _n in found})
+    names = category_names(session)
     ids = [inc.id for inc, _c, _n in found]
     units: dict[int, list[tuple[str, int]]] = {}
     linked: dict[int, int] = {}
