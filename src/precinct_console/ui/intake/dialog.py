@@ -77,7 +77,7 @@ class IntakeDialog(QDialog):
         self.caller_phone.setPlaceholderText("138…")
         self.content = QPlainTextEdit()
         self.content.setTabChangesFocus(True)
-        self.content.setFixedHeight(72)
+        self.content.setMinimumHeight(72)  # a taller dialog gives the call's content the room
 
         form = QFormLayout()
         row1 = QHBoxLayout()
