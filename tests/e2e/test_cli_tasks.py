@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from precinct_console.cli import main
 from precinct_console.demo.task_catalogue import seed_catalogue
+from precinct_console.domain.clock import local
 from precinct_console.services.accounts import hash_password
 from precinct_console.storage.database import Database
 from precinct_console.storage.migrate import upgrade_to_head
-from precinct_console.storage.models import Grid, GridPerson, Incident, Officer, Station, User
+from precinct_console.storage.models import Grid, GridPerson, Incident, Officer, Station, Task, User
 
 SQUARE = {"type": "Polygon", "coordinates": [[[116.0, 39.0], [116.1, 39.0], [116.1, 39.1],
                                               [116.0, 39.1], [116.0, 39.0]]]}
@@ -56,8 +58,16 @@ def test_followup_once_then_the_officers_work_list(station_db, tmp_path, capsys)
     assert out.startswith("1 follow-up task(s) created") and "created RW" in out
     assert main(["followup", "--db", station_db]) == 0  # nothing twice
     assert capsys.readouterr().out.startswith("0 follow-up task(s) created")
+    # The list of the China-time day the new task is due on: printed late in the evening, "today"
+    # would hold it only as a count of later tasks (this test used to fail after ~23:00 China time).
+    db = Database.open(station_db)
+    with db.sessions() as s:
+        due = s.scalars(select(Task.sign_due_at)).one()
+    db.dispose()
+    day = local(due).date().isoformat()
     html = tmp_path / "list.html"
-    assert main(["worklist", "--officer", "012345", "--out", str(html), "--db", station_db]) == 0
+    assert main(["worklist", "--officer", "012345", "--day", day, "--out", str(html),
+                 "--db", station_db]) == 0
     page = html.read_text(encoding="utf-8")
     assert "王建国" in page and "纠纷回访" in page and "城关派出所" in page
     pdf = tmp_path / "list.pdf"
