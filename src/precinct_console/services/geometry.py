@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,9 +35,11 @@ _cache: dict[tuple[str, int], _GridIndex] = {}
 _lock = threading.Lock()
 
 
-def _index(ctx: ServiceContext) -> _GridIndex:
+def _index(ctx: ServiceContext, session: Any = None) -> _GridIndex:
     station = ctx.station_id
-    with ctx.read() as s:
+    # A caller inside its own transaction (intake) lends its session: one connection checkout
+    # and one statement fewer per call taken.
+    with contextlib.nullcontext(session) if session is not None else ctx.read() as s:
         # Count, highest id and version sum change whenever a grid is added, removed or edited.
         key_row = s.execute(
             select(func.count(Grid.id), func.coalesce(func.max(Grid.id), 0),
@@ -75,16 +78,16 @@ def _finest(index: _GridIndex, point_idx: np.ndarray, tree_idx: np.ndarray, n: i
     return out
 
 
-def locate_grid(ctx: ServiceContext, lon: float, lat: float) -> int | None:
+def locate_grid(ctx: ServiceContext, lon: float, lat: float, *, session: Any = None) -> int | None:
     """The finest grid (micro grid if there is one) containing the point, or None."""
-    found = locate_grids(ctx, [lon], [lat])
+    found = locate_grids(ctx, [lon], [lat], session=session)
     return found[0]
 
 
 def locate_grids(ctx: ServiceContext, lons: Sequence[float] | np.ndarray,
-                 lats: Sequence[float] | np.ndarray) -> list[int | None]:
+                 lats: Sequence[float] | np.ndarray, *, session: Any = None) -> list[int | None]:
     """locate_grid for many points at once (imports, hot spots): one vectorised tree query."""
-    index = _index(ctx)
+    index = _index(ctx, session)
     lon_a = np.asarray(lons, dtype=np.float64)
     lat_a = np.asarray(lats, dtype=np.float64)
     if len(lon_a) == 0 or len(index.ids) == 0:

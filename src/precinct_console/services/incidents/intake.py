@@ -248,7 +248,7 @@ def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetim
         if owner is None or owner != ctx.station_id:
             raise ValidationError(f"grid {grid_id} does not exist in this station", field="grid_id")
     elif lon is not None and lat is not None:
-        grid_id = locate_grid(ctx, lon, lat)
+        grid_id = locate_grid(ctx, lon, lat, session=session)
     received = d.received_at or now
     if received.tzinfo is None:
         raise ValidationError("must carry a time zone", field="received_at")
