@@ -191,6 +191,10 @@
         <translation>已处置，待反馈</translation>
     </message>
     <message>
+        <source>Patrol point of the accepted plan</source>
+        <translation>已采纳方案的巡逻点位</translation>
+    </message>
+    <message>
         <source>BREACHED</source>
         <translation>已超时</translation>
     </message>

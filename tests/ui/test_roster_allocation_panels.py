@@ -240,9 +240,15 @@ def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, 
     map_panel.show()
     qtbot.waitUntil(lambda: set(map_panel.canvas.markers["orders"].ids) == {u1, u2}, timeout=10000)
     assert map_panel.canvas.order_lines._path.elementCount() == 4  # a line from each unit to its point
+    # The legend explains the hollow diamonds, also with the incident layer off; without units, not.
+    plan_entry = "Patrol point of the accepted plan"
+    assert [t for _s, _c, t in map_panel.canvas.legend][-1] == plan_entry
     # Clicking a patrol point selects its unit (on the board and everywhere else).
     map_panel.toggles["incidents"].setChecked(False)  # the fixture's incidents sit on the points
+    assert [t for _s, _c, t in map_panel.canvas.legend] == [plan_entry]
     x, y = map_panel.live.order_xy[u2]
     with qtbot.waitSignal(chief_app.selected, timeout=2000) as sig:
         map_panel.canvas.click_at(x, y)
     assert sig.args == ["unit", u2]
+    map_panel.toggles["units"].setChecked(False)
+    assert map_panel.canvas.legend == []

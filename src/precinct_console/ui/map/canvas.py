@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
-from ..theme import FONT_FAMILIES
+from ..theme import FONT_FAMILIES, ORDER_COLOUR
 from .layers import LabelLayer, LabelSpace, PathLayer, circles_path, heat_lut, rings_path
 
 GRID_STYLE = {  # level: pen colour, width px, label point size
@@ -88,7 +88,7 @@ class MapCanvas(pg.PlotWidget):
                       for c in RING_COLOURS]
         self.highlight = PathLayer(QPen(QColor(213, 94, 0), 3.0), QBrush(QColor(213, 94, 0, 40)))
         # The accepted patrol plan: a dashed line from each unit to the point it should hold.
-        self.order_lines = PathLayer(QPen(QColor(0, 90, 160), 1.6, Qt.PenStyle.DashLine))
+        self.order_lines = PathLayer(QPen(ORDER_COLOUR, 1.6, Qt.PenStyle.DashLine))
         # Fills under outlines; districts drawn over micro grids so their borders stay bold.
         stack = [*self.choropleth, self.key_zones, self.levels[3], self.levels[2], self.levels[1],
                  self.zones, *self.reach, *self.rings, self.order_lines, self.highlight]
@@ -266,7 +266,10 @@ class MapCanvas(pg.PlotWidget):
             box = QRectF(x0 + 9, y + row / 2 - 5, 10, 10)
             if symbol == "o":
                 painter.drawEllipse(box)
-            elif symbol == "d":
+            elif symbol in ("d", "D"):
+                if symbol == "D":  # hollow, outlined in its colour (the patrol plan's points)
+                    painter.setPen(QPen(colour, 2.0))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
                 c = box.center()
                 painter.drawPolygon(QPolygonF([QPointF(c.x(), box.top()), QPointF(box.right(), c.y()),
                                                QPointF(c.x(), box.bottom()), QPointF(box.left(), c.y())]))

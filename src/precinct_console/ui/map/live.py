@@ -15,7 +15,7 @@ from ...domain.travel import local_xy, reach_radius_m
 from ...services.map_data import MapData
 from ..board.state import board_state
 from ..context import AppContext
-from ..theme import BREACH, INFO, MUTED, NEAR, OK, STATE_COLOURS
+from ..theme import BREACH, INFO, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
 from .canvas import MapCanvas
 
 # Shape says how far the incident got, colour says how its timers stand (never colour alone).
@@ -31,7 +31,7 @@ PULSE_SIZES = (22, 34)
 class LiveLayers(QObject):
     """Keeps the incident and unit markers current; a tick re-colours and pulses, nothing more."""
 
-    unplaced_changed = Signal()
+    legend_changed = Signal()  # unplaced incidents counted anew, or a patrol plan appeared or went
 
     def __init__(self, app: AppContext, canvas: MapCanvas):
         super().__init__(canvas)
@@ -85,7 +85,7 @@ class LiveLayers(QObject):
         unplaced = len(everything) - len(rows)
         if unplaced != self.unplaced:
             self.unplaced = unplaced
-            self.unplaced_changed.emit()
+            self.legend_changed.emit()
         self._states = self._evaluate()
         x, y = self._xy([r.lon for r in rows], [r.lat for r in rows])
         self.incident_xy = {r.id: (float(a), float(b)) for r, a, b in zip(rows, x, y, strict=True)}
@@ -163,10 +163,13 @@ class LiveLayers(QObject):
         """The accepted plan's patrol points (hollow diamonds) joined to where each unit is now."""
         placed = [i for i, u in enumerate(rows) if getattr(u, "patrol_lon", None) is not None]
         ox, oy = self._xy([rows[i].patrol_lon for i in placed], [rows[i].patrol_lat for i in placed])
+        had_orders = bool(self.order_xy)
         self.order_xy = {rows[i].id: (float(a), float(b)) for i, a, b in zip(placed, ox, oy, strict=True)}
+        if had_orders != bool(self.order_xy):
+            self.legend_changed.emit()
         c = self.canvas
         c.markers["orders"].set([rows[i].id for i in placed], ox, oy, symbol="d", size=13, brush=None,
-                                pen={"color": QColor(0, 90, 160), "width": 2.2})
+                                pen={"color": ORDER_COLOUR, "width": 2.2})
         c.tips["orders"] = {rows[i].id: self.tr("%1 patrols at %2").replace("%1", rows[i].call_sign)
                             .replace("%2", rows[i].patrol_point) for i in placed}
         path = QPainterPath()

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import shapely
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPainterPath, QShortcut
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainterPath, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -39,7 +39,7 @@ from ..context import AppContext
 from ..error_text import error_text
 from ..i18n import tr
 from ..settings_store import qsettings
-from ..theme import MUTED, STATE_COLOURS, ui_font
+from ..theme import MUTED, ORDER_COLOUR, STATE_COLOURS, ui_font
 from .base_image import load_base_image
 from .canvas import MapCanvas
 from .card import GridCardView
@@ -99,7 +99,7 @@ class MapPanel(QWidget):
         self.card_view.hide()
         self.card_view.closed.connect(lambda: self.canvas.set_highlight(None))
         self.live = LiveLayers(app, self.canvas)
-        self.live.unplaced_changed.connect(self.update_legend)
+        self.live.legend_changed.connect(self.update_legend)
 
         # -- tool bar ----------------------------------------------------------------------
         self.search = QLineEdit()
@@ -264,27 +264,31 @@ class MapPanel(QWidget):
         self.update_legend()
 
     def update_legend(self) -> None:
-        """Say what the colours mean: hot-spot classes when shown, else incident states and shapes."""
+        """Say what the colours mean: hot-spot classes when shown, else incident states and shapes,
+        and the patrol points when an accepted plan is on the map."""
         c = self.canvas
         if self.hotspots.shown:
             c.set_legend(*self.hotspots.legend())
             return
-        if not self.shown("incidents"):
-            c.set_legend("", [])
-            return
-        title = tr("Open incidents")
-        if self.live.unplaced:
-            title += " " + tr("(%1 without a position)").replace("%1", str(self.live.unplaced))
-        c.set_legend(title, [
-            ("o", STATE_COLOURS["pending"], tr("Within target")),
-            ("o", STATE_COLOURS["near"], tr("Near target")),
-            ("o", STATE_COLOURS["breached"], tr("Target breached (pulses while running)")),
-            ("o", STATE_COLOURS["met"], tr("Targets met")),
-            ("t", MUTED, tr("Waiting for dispatch")),
-            ("o", MUTED, tr("Dispatched, on the way")),
-            ("s", MUTED, tr("On scene")),
-            ("d", MUTED, tr("Handled, feedback due")),
-        ])
+        title = ""
+        entries: list[tuple[str, QColor, str]] = []
+        if self.shown("incidents"):
+            title = tr("Open incidents")
+            if self.live.unplaced:
+                title += " " + tr("(%1 without a position)").replace("%1", str(self.live.unplaced))
+            entries = [
+                ("o", STATE_COLOURS["pending"], tr("Within target")),
+                ("o", STATE_COLOURS["near"], tr("Near target")),
+                ("o", STATE_COLOURS["breached"], tr("Target breached (pulses while running)")),
+                ("o", STATE_COLOURS["met"], tr("Targets met")),
+                ("t", MUTED, tr("Waiting for dispatch")),
+                ("o", MUTED, tr("Dispatched, on the way")),
+                ("s", MUTED, tr("On scene")),
+                ("d", MUTED, tr("Handled, feedback due")),
+            ]
+        if self.shown("units") and self.live.order_xy:
+            entries.append(("D", ORDER_COLOUR, tr("Patrol point of the accepted plan")))
+        c.set_legend(title, entries)
 
     # -- clicks and selection -------------------------------------------------------------------
     def finest_shown_grids(self) -> tuple[AreaShape, ...]:
