@@ -64,7 +64,7 @@ def test_panel_shows_registered_disputes_and_follows_changes(qtbot, db, make_ctx
     panel = DisputePanel(app)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
-    panel.select_dispute(d.id)
+    panel.select_record(d.id)
     qtbot.waitUntil(lambda: panel.detail is not None, timeout=5000)
     text = panel.info.toPlainText()
     assert "幸福里3栋楼上漏水" in text and "138****1111" in text  # duty officer: phone masked

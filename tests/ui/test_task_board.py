@@ -138,7 +138,7 @@ def test_board_signs_a_task_through_the_service_and_other_seats_see_it(
     board = TaskBoard(app)
     qtbot.addWidget(board)
     qtbot.waitUntil(lambda: board.model.rowCount() == 1, timeout=5000)
-    board.select_task(ref.id)
+    board.select_record(ref.id)
     qtbot.waitUntil(lambda: board.detail is not None and board.sign_button.isEnabled(), timeout=5000)
     assert "纠纷回访" in board.info.toPlainText()
     qtbot.mouseClick(board.sign_button, Qt.MouseButton.LeftButton)

@@ -20,6 +20,7 @@ from ...domain.clock import local
 from ...domain.deadlines import CountdownState, local_date
 from ...domain.task_rules import GRADES, RISK_LABELS_ZH
 from ...services.disputes import DisputeInfo
+from ..record_selection import ROW_ID_ROLE
 from ..theme import STATE_COLOURS, STATE_SYMBOLS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -34,7 +35,6 @@ COLUMNS = (QT_TRANSLATE_NOOP("DisputeTableModel", "Revisit"),
            QT_TRANSLATE_NOOP("DisputeTableModel", "Status"),
            QT_TRANSLATE_NOOP("DisputeTableModel", "Officer"))
 COL_REVISIT, COL_GRADE, COL_NUMBER, COL_TITLE = range(4)
-ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_TEXT = {"open": QT_TRANSLATE_NOOP("DisputeTableModel", "Open"),
                "mediating": QT_TRANSLATE_NOOP("DisputeTableModel", "Mediating"),
                "resolved": QT_TRANSLATE_NOOP("DisputeTableModel", "Resolved")}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,9 +35,10 @@ from ...services import tasks as task_service
 from ...services.disputes import DisputeDetail, DisputeInfo
 from ..context import AppContext
 from ..i18n import tr
+from ..record_selection import RecordSelection
 from ..theme import BREACH, NEAR, STATE_SYMBOLS, ui_font
 from .dialogs import RegisterDisputeDialog
-from .model import ROW_ID_ROLE, STATUS_TEXT, DisputeTableModel
+from .model import STATUS_TEXT, DisputeTableModel
 from .model import tr as model_tr
 
 NOTE_TEXT = {"progress": QT_TRANSLATE_NOOP("DisputePanel", "Progress"),
@@ -47,7 +49,9 @@ NOTE_TEXT = {"progress": QT_TRANSLATE_NOOP("DisputePanel", "Progress"),
              "reopened": QT_TRANSLATE_NOOP("DisputePanel", "Reopened")}
 
 
-class DisputePanel(QWidget):
+class DisputePanel(QWidget, RecordSelection):
+    record_entity = "dispute"
+
     def __init__(self, app: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
@@ -157,13 +161,13 @@ class DisputePanel(QWidget):
         self.model.set_rows(rows)
         self.update_summary()
         if current is not None:
-            self.select_dispute(current)
+            self.select_record(current)
 
     def apply_filter(self) -> None:
         current = self.current_id()
         self.model.set_filter(self.search.text(), self.grade.currentData() or "")
         if current is not None:
-            self.select_dispute(current)
+            self.select_record(current)
 
     def update_summary(self) -> None:
         c = self.model.counts()
@@ -188,37 +192,12 @@ class DisputePanel(QWidget):
             if current is not None:
                 self.load_detail(current)
 
-    def on_selected(self, entity: str, entity_id: int) -> None:
-        if entity == "incident":
-            self.last_incident_id = entity_id
-        elif entity == "dispute" and entity_id != self.current_id():
-            self.select_dispute(entity_id)
+    # -- selection and detail (RecordSelection) ------------------------------------------------
+    def detail_service(self) -> Callable[..., Any]:
+        return dispute_service.dispute_detail
 
-    # -- selection and detail --------------------------------------------------------------
-    def current_id(self) -> int | None:
-        sm = self.table.selectionModel()
-        rows = sm.selectedRows() if sm else []
-        return rows[0].data(ROW_ID_ROLE) if rows else None
-
-    def select_dispute(self, dispute_id: int) -> None:
-        row = self.model.row_of(dispute_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        did = self.current_id()
-        if did is None:
-            self.show_detail(None)
-            return
-        self.app.select("dispute", did)
-        self.load_detail(did)
-
-    def load_detail(self, dispute_id: int) -> None:
-        def done(detail: DisputeDetail) -> None:
-            if self.current_id() == detail.info.id:
-                self.show_detail(detail)
-        self.app.run(dispute_service.dispute_detail, self.app.ctx, dispute_id, on_done=done)
+    def detail_id(self, detail: DisputeDetail) -> int:
+        return detail.info.id
 
     def show_detail(self, detail: DisputeDetail | None) -> None:
         self.detail = detail

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,15 +33,18 @@ from ...services.task_views import TaskDetail, TaskRow
 from ...services.tasks import TaskRef
 from ..alerts.sound import AlertSound
 from ..context import AppContext
+from ..record_selection import RecordSelection
 from ..theme import BREACH, NEAR, STATE_SYMBOLS, ui_font
 from .detail import task_detail_html
 from .dialogs import FeedbackDialog, NewTaskDialog, ReasonDialog
-from .model import COL_COUNTDOWN, ROW_ID_ROLE, STATUS_TEXT, TaskFilter, TaskTableModel
+from .model import COL_COUNTDOWN, STATUS_TEXT, TaskFilter, TaskTableModel
 from .model import tr as model_tr
 from .worklist import WorkListDialog
 
 
-class TaskBoard(QWidget):
+class TaskBoard(QWidget, RecordSelection):
+    record_entity = "task"
+
     def __init__(self, app: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
@@ -186,7 +190,7 @@ class TaskBoard(QWidget):
         self.loaded = True
         self.update_summary()
         if selected is not None:
-            self.select_task(selected)
+            self.select_record(selected)
 
     def _set_officers(self, officers: list[tuple[int, str, str]]) -> None:
         self.officers = officers
@@ -206,7 +210,7 @@ class TaskBoard(QWidget):
                                          self.assignee_filter.currentData(),
                                          None, self.unassigned.isChecked()))
         if selected is not None:
-            self.select_task(selected)
+            self.select_record(selected)
 
     def update_summary(self) -> None:
         c = self.model.counts()
@@ -276,36 +280,12 @@ class TaskBoard(QWidget):
         if current is not None and any(r.id == current for r in rows):
             self.load_detail(current)
 
-    def on_selected(self, entity: str, entity_id: int) -> None:
-        if entity == "incident":
-            self.last_incident_id = entity_id
-        elif entity == "task" and entity_id != self.current_id():
-            self.select_task(entity_id)
+    # -- selection and detail (RecordSelection) ------------------------------------------------
+    def detail_service(self) -> Callable[..., Any]:
+        return task_service.task_detail
 
-    # -- selection and detail --------------------------------------------------------------
-    def current_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return rows[0].data(ROW_ID_ROLE) if rows else None
-
-    def select_task(self, task_id: int) -> None:
-        row = self.model.row_of(task_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        task_id = self.current_id()
-        if task_id is None:
-            self.show_detail(None)
-            return
-        self.app.select("task", task_id)
-        self.load_detail(task_id)
-
-    def load_detail(self, task_id: int) -> None:
-        def done(detail: TaskDetail) -> None:
-            if self.current_id() == detail.row.id:
-                self.show_detail(detail)
-        self.app.run(task_service.task_detail, self.app.ctx, task_id, on_done=done)
+    def detail_id(self, detail: TaskDetail) -> int:
+        return detail.row.id
 
     def show_detail(self, detail: TaskDetail | None) -> None:
         self.detail = detail
@@ -405,7 +385,7 @@ class TaskBoard(QWidget):
     def _write_new(self, fn: Any, *args: Any, **kwargs: Any) -> None:
         def done(ref: TaskRef) -> None:
             self._after_write(ref, self.tr("Task {number} sent"))
-            QTimer.singleShot(300, lambda: self.select_task(ref.id))
+            QTimer.singleShot(300, lambda: self.select_record(ref.id))
         self.app.run(fn, self.app.ctx, *args, on_done=done, **kwargs)
 
     def from_incident(self) -> None:

@@ -28,6 +28,7 @@ from ...domain.deadlines import (
     format_countdown,
 )
 from ...services.task_views import TaskRow
+from ..record_selection import ROW_ID_ROLE
 from ..theme import STATE_COLOURS, STATE_SYMBOLS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -39,7 +40,6 @@ COLUMNS = (QT_TRANSLATE_NOOP("TaskTableModel", "Number"), QT_TRANSLATE_NOOP("Tas
            QT_TRANSLATE_NOOP("TaskTableModel", "Sent"))
 COL_NUMBER, COL_COUNTDOWN, COL_STATUS, COL_TITLE, COL_TEMPLATE, COL_GRID, COL_ASSIGNEE, \
     COL_ORIGIN, COL_SENT = range(len(COLUMNS))
-ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 STATUS_TEXT = {"sent": QT_TRANSLATE_NOOP("TaskTableModel", "Sent"),
