@@ -154,6 +154,20 @@ def test_time_limited_solve_reports_its_gap_and_is_never_worse_than_greedy():
     assert r.as_json()["gap"] is None or 0 < r.as_json()["gap"] < 1
 
 
+def test_a_solve_stopped_at_once_still_says_how_far_from_the_best_the_plan_may_be():
+    # The chief presses Stop as soon as the solver starts: the relaxation solved before
+    # branching still bounds every plan, so the note gives a gap instead of "no bound yet".
+    p = synthetic_problem(400, 30, 5, seed=5, side_km=6.0)
+    stopped = allocate(p, should_stop=lambda: True)
+    best = allocate(p, mip_gap=0.0)
+    assert stopped.status == "interrupted" and best.status == "optimal"
+    assert stopped.bound >= best.figures.objective - 1e-6  # a true upper bound
+    assert stopped.gap == pytest.approx((stopped.bound - stopped.figures.objective)
+                                        / stopped.figures.objective)
+    assert 0 < stopped.gap < 0.05
+    assert any(f"within {stopped.gap:.1%}" in n for n in stopped.notes)
+
+
 def test_editing_a_plan_rescores_it_and_names_bad_points():
     p = synthetic_problem(100, 10, 2, seed=6, side_km=4.0)
     r = allocate(p)
