@@ -236,6 +236,10 @@ def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x
     for round_ in range(rounds):
         if round_ > 0 and (time.perf_counter() > deadline or (should_stop is not None and should_stop())):
             break
+        # The first relaxation from scratch by interior point (with crossover, so later rounds
+        # start from its basis): 1.5 s instead of 2.3 s by dual simplex on 5,000 cells, 0.5 s
+        # instead of 0.8 s on 2,000; the rounds after it add a few rows and re-solve by simplex.
+        h.setOptionValue("solver", "ipm" if round_ == 0 else "choose")
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break  # infeasible or stopped: the MIP run reports it with its own message
@@ -250,6 +254,7 @@ def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x
             value = np.concatenate([[1.0, 1.0], -np.ones(len(cols))])
             h.addRow(-np.inf, 0.0, len(index), index, value)
         added += len(cuts)
+    h.setOptionValue("solver", "choose")
     h.changeColsIntegrality(n_x, integer, np.full(n_x, highspy.HighsVarType.kInteger))
     return added, lp_bound
 
