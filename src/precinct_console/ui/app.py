@@ -83,8 +83,10 @@ def run_gui(db_url: str | None = None) -> int:
     try:
         settings = load_settings(database_url=db_url)
     except SettingsError as exc:
-        QApplication.instance() or QApplication(sys.argv)
-        QMessageBox.critical(None, "Precinct Console", str(exc))
+        # The file that would choose the language is the broken one: say it in the default
+        # language (Chinese), naming the file and the setting.
+        make_application(Settings())
+        QMessageBox.critical(None, "Precinct Console", error_text(exc))
         return 2
     app = make_application(settings)
     notifier = ErrorNotifier(app)
