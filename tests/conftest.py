@@ -177,3 +177,20 @@ def zh_cn(qapp) -> Iterator[None]:
         for translator in installed:
             qapp.removeTranslator(translator)
         QLocale.setDefault(locale)
+
+
+# A sign-in dialog just refused a wrong password (tests/ui/test_shell.py, test_error_text.py);
+# ask for zh_cn before it to see the refusal in Chinese.
+@pytest.fixture
+def refused_sign_in(qtbot, db: Database, make_ctx, clock):  # type: ignore[no-untyped-def]
+    from precinct_console.services import accounts
+    from precinct_console.ui.login import LoginDialog
+
+    accounts.add_user(make_ctx(Role.ADMIN), "duty.zhou", "night-shift-1", Role.DUTY_OFFICER)
+    dialog = LoginDialog(db, "seat-3", username="duty.zhou", clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.password.setText("wrong")
+    dialog._try()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    return dialog

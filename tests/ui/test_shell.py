@@ -11,7 +11,7 @@ from precinct_console.domain.permissions import Role
 from precinct_console.services import accounts
 from precinct_console.ui import panels as panels_mod
 from precinct_console.ui.context import AppContext
-from precinct_console.ui.login import FirstStartDialog, LoginDialog
+from precinct_console.ui.login import FirstStartDialog
 from precinct_console.ui.main_window import MainWindow
 from precinct_console.ui.panels import PanelSpec
 
@@ -34,14 +34,8 @@ TEST_PANELS = [
 ]
 
 
-def test_sign_in_with_wrong_then_right_password(qtbot, db, make_ctx, clock):
-    accounts.add_user(make_ctx(Role.ADMIN), "duty.zhou", "night-shift-1", Role.DUTY_OFFICER)
-    dialog = LoginDialog(db, "seat-3", username="duty.zhou", clock=clock)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.password.setText("wrong")
-    dialog._try()
-    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+def test_sign_in_with_wrong_then_right_password(qtbot, refused_sign_in):
+    dialog = refused_sign_in
     assert "wrong user name or password" in dialog.error.text()
     assert dialog.actor is None
     dialog.password.setText("night-shift-1")

@@ -287,17 +287,8 @@ def test_the_language_follows_the_installed_translation(qapp, zh_cn):
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_sign_in_dialog_says_the_failure_in_chinese(zh_cn, qtbot, db, make_ctx, clock):
-    from precinct_console.services import accounts
-    from precinct_console.ui.login import LoginDialog
-
-    accounts.add_user(make_ctx(Role.ADMIN), "duty.zhou", "night-shift-1", Role.DUTY_OFFICER)
-    dialog = LoginDialog(db, "seat-3", username="duty.zhou", clock=clock)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.password.setText("wrong")
-    dialog._try()
-    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+def test_sign_in_dialog_says_the_failure_in_chinese(zh_cn, refused_sign_in):
+    dialog = refused_sign_in
     assert dialog.error.text() == "用户名或密码错误"
     dialog.runner.wait(5000)
 
