@@ -1,14 +1,26 @@
-"""Table-and-detail selection shared by the task board and the dispute register."""
+"""Table-and-detail registers (the task board, the dispute register): layout and selection."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QAbstractItemModel, QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .context import AppContext
+from .theme import ui_font
 
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the record id behind a table row
 
@@ -59,8 +71,61 @@ class RecordSelection:
         self.app.select(self.record_entity, record_id)
         self.load_detail(record_id)
 
+    def keeping_selection(self, change: Callable[[], None]) -> None:
+        """Reload or re-filter the table, then select the same record again where it is still shown."""
+        current = self.current_id()
+        change()
+        if current is not None:
+            self.select_record(current)
+
     def load_detail(self, record_id: int) -> None:
         def done(detail: Any) -> None:
             if self.current_id() == self.detail_id(detail):
                 self.show_detail(detail)
         self.app.run(self.detail_service(), self.app.ctx, record_id, on_done=done)
+
+
+def record_table(model: QAbstractItemModel, widths: tuple[int, ...]) -> QTableView:
+    """A register's table: whole rows, one at a time, fixed 26 px rows (so the view never
+    measures 10,000 rows to lay them out) and the given column widths."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setFont(ui_font(10))
+    vh = table.verticalHeader()
+    vh.setVisible(False)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(26)
+    table.horizontalHeader().setStretchLastSection(True)
+    for col, width in enumerate(widths):
+        table.setColumnWidth(col, width)
+    return table
+
+
+def lay_out_register(panel: QWidget, rows: tuple[QBoxLayout, ...], table: QTableView,
+                     info: QTextBrowser, buttons: tuple[QPushButton, ...],
+                     sizes: tuple[int, int]) -> None:
+    """The given rows (summary, filters) above the table, the detail and its action buttons
+    beside it; the table takes most of the width."""
+    info.setFont(ui_font(10))
+    actions = QHBoxLayout()
+    for b in buttons:
+        actions.addWidget(b)
+    right = QWidget()
+    rl = QVBoxLayout(right)
+    rl.setContentsMargins(0, 0, 0, 0)
+    rl.addWidget(info, 1)
+    rl.addLayout(actions)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.addWidget(table)
+    split.addWidget(right)
+    split.setStretchFactor(0, 5)
+    split.setStretchFactor(1, 2)
+    split.setSizes(list(sizes))
+    layout = QVBoxLayout(panel)
+    for row in rows:
+        layout.addLayout(row)
+    layout.addWidget(split, 1)

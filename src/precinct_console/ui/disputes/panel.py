@@ -7,22 +7,17 @@ from datetime import timedelta
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,7 +30,7 @@ from ...services import tasks as task_service
 from ...services.disputes import DisputeDetail, DisputeInfo
 from ..context import AppContext
 from ..i18n import tr
-from ..record_selection import RecordSelection
+from ..record_selection import RecordSelection, lay_out_register, record_table
 from ..theme import BREACH, NEAR, STATE_SYMBOLS, ui_font
 from .dialogs import RegisterDisputeDialog
 from .model import STATUS_TEXT, DisputeTableModel
@@ -93,22 +88,8 @@ class DisputePanel(QWidget, RecordSelection):
         filters.addWidget(self.grade)
         filters.addWidget(self.resolved)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setFont(ui_font(10))
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        for col, width in enumerate((120, 70, 125, 240, 80, 120, 110, 45, 80, 70)):
-            self.table.setColumnWidth(col, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
-
+        self.table = record_table(self.model, (120, 70, 125, 240, 80, 120, 110, 45, 80, 70))
         self.info = QTextBrowser()
-        self.info.setFont(ui_font(10))
         self.edit_button = QPushButton(self.tr("&Edit…"))
         self.note_button = QPushButton(self.tr("Add &note…"))
         self.revisit_button = QPushButton(self.tr("Re&visit done…"))
@@ -116,25 +97,9 @@ class DisputePanel(QWidget, RecordSelection):
         self.task_button = QPushButton(self.tr("Send revisit &task"))
         self.resolve_button = QPushButton(self.tr("Re&solve…"))
         self.reopen_button = QPushButton(self.tr("Re&open…"))
-        actions = QHBoxLayout()
-        for b in (self.edit_button, self.note_button, self.revisit_button, self.grade_button, self.task_button,
-                  self.resolve_button, self.reopen_button):
-            actions.addWidget(b)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.info, 1)
-        rl.addLayout(actions)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(right)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 2)
-        split.setSizes([1100, 480])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(split, 1)
+        lay_out_register(self, (top, filters), self.table, self.info,
+                         (self.edit_button, self.note_button, self.revisit_button, self.grade_button,
+                          self.task_button, self.resolve_button, self.reopen_button), (1100, 480))
 
         self.search.textChanged.connect(self.apply_filter)
         self.grade.currentIndexChanged.connect(self.apply_filter)
@@ -157,17 +122,12 @@ class DisputePanel(QWidget, RecordSelection):
                      include_resolved=self.resolved.isChecked(), on_done=self._loaded)
 
     def _loaded(self, rows: list[DisputeInfo]) -> None:
-        current = self.current_id()
-        self.model.set_rows(rows)
+        self.keeping_selection(lambda: self.model.set_rows(rows))
         self.update_summary()
-        if current is not None:
-            self.select_record(current)
 
     def apply_filter(self) -> None:
-        current = self.current_id()
-        self.model.set_filter(self.search.text(), self.grade.currentData() or "")
-        if current is not None:
-            self.select_record(current)
+        self.keeping_selection(
+            lambda: self.model.set_filter(self.search.text(), self.grade.currentData() or ""))
 
     def update_summary(self) -> None:
         c = self.model.counts()

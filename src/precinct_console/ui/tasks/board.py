@@ -8,20 +8,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,7 +28,7 @@ from ...services.task_views import TaskDetail, TaskRow
 from ...services.tasks import TaskRef
 from ..alerts.sound import AlertSound
 from ..context import AppContext
-from ..record_selection import RecordSelection
+from ..record_selection import RecordSelection, lay_out_register, record_table
 from ..theme import BREACH, NEAR, STATE_SYMBOLS, ui_font
 from .detail import task_detail_html
 from .dialogs import FeedbackDialog, NewTaskDialog, ReasonDialog
@@ -108,54 +103,20 @@ class TaskBoard(QWidget, RecordSelection):
         filters.addWidget(self.assignee_filter, 1)
         filters.addWidget(self.unassigned)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = record_table(self.model, (140, 200, 65, 260, 110, 100, 65, 110, 85))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_COUNTDOWN, Qt.SortOrder.AscendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setFont(ui_font(10))
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        # Fixed row heights: the view never measures 10,000 rows.
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(26)
-        hh = self.table.horizontalHeader()
-        hh.setStretchLastSection(True)
-        for col, width in enumerate((140, 200, 65, 260, 110, 100, 65, 110, 85)):
-            self.table.setColumnWidth(col, width)
-
         self.info = QTextBrowser()
         self.info.setOpenLinks(False)
-        self.info.setFont(ui_font(10))
         self.sign_button = QPushButton(self.tr("&Sign"))
         self.feedback_button = QPushButton(self.tr("&Feed back…"))
         self.verify_button = QPushButton(self.tr("&Verify && close"))
         self.return_button = QPushButton(self.tr("&Return…"))
         self.escalate_button = QPushButton(self.tr("&Escalate…"))
         self.reassign_button = QPushButton(self.tr("Re&assign…"))
-        actions = QHBoxLayout()
-        for b in (self.sign_button, self.feedback_button, self.verify_button, self.return_button,
-                  self.escalate_button, self.reassign_button):
-            actions.addWidget(b)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.info, 1)
-        rl.addLayout(actions)
-
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(right)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 2)
-        split.setSizes([1140, 440])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(split, 1)
+        lay_out_register(self, (top, filters), self.table, self.info,
+                         (self.sign_button, self.feedback_button, self.verify_button,
+                          self.return_button, self.escalate_button, self.reassign_button), (1140, 440))
 
         # A keystroke re-filters at once (cheap), but typing fast coalesces into one pass.
         self._filter_timer = QTimer(self)
@@ -185,12 +146,9 @@ class TaskBoard(QWidget, RecordSelection):
         self.app.run(task_service.list_open_tasks, self.app.ctx, on_done=self._loaded)
 
     def _loaded(self, rows: list[TaskRow]) -> None:
-        selected = self.current_id()
-        self.model.set_rows(rows)
+        self.keeping_selection(lambda: self.model.set_rows(rows))
         self.loaded = True
         self.update_summary()
-        if selected is not None:
-            self.select_record(selected)
 
     def _set_officers(self, officers: list[tuple[int, str, str]]) -> None:
         self.officers = officers
@@ -205,12 +163,9 @@ class TaskBoard(QWidget, RecordSelection):
             self.assignee_filter.setCurrentIndex(i)
 
     def apply_filter(self) -> None:
-        selected = self.current_id()
-        self.model.set_filter(TaskFilter(self.search.text(), self.status_filter.currentData() or "",
-                                         self.assignee_filter.currentData(),
-                                         None, self.unassigned.isChecked()))
-        if selected is not None:
-            self.select_record(selected)
+        self.keeping_selection(lambda: self.model.set_filter(TaskFilter(
+            self.search.text(), self.status_filter.currentData() or "",
+            self.assignee_filter.currentData(), None, self.unassigned.isChecked())))
 
     def update_summary(self) -> None:
         c = self.model.counts()
