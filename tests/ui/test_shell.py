@@ -93,3 +93,39 @@ def test_layout_is_remembered_between_sessions(qtbot, make_ctx, monkeypatch):
     again.show()
     assert again.size().width() == 640
     assert again.docks["broken"].isHidden()
+
+
+WIDE_PANELS = [
+    PanelSpec("board", "Board", f"{__name__}:make_test_panel", "center", "F2"),
+    PanelSpec("alerts", "Alerts", f"{__name__}:make_test_panel", "right", "F4"),
+]
+
+
+def test_first_layout_gives_the_alert_list_its_width_and_keeps_the_officers_own(qtbot, make_ctx,
+                                                                                monkeypatch):
+    from precinct_console.ui.main_window import ALERT_DOCK_WIDTH
+
+    monkeypatch.setattr(panels_mod, "PANELS", WIDE_PANELS)
+    ctx = make_ctx(Role.DUTY_OFFICER)
+    window = MainWindow(AppContext(ctx, Settings()), WIDE_PANELS)
+    qtbot.addWidget(window)
+    window.show()
+    alerts = window.docks["alerts"]
+    # Qt alone shares the width by the panels' size hints: a label gets a sliver.
+    qtbot.waitUntil(lambda: abs(alerts.width() - ALERT_DOCK_WIDTH) <= 12, timeout=3000)
+
+    def narrow() -> None:
+        window.resizeDocks([window.docks["board"], alerts], [window.width() - 300, 300],
+                           Qt.Orientation.Horizontal)
+        qtbot.waitUntil(lambda: alerts.width() < 320, timeout=3000)
+
+    narrow()
+    window._reset_layout()  # View > Reset layout
+    qtbot.waitUntil(lambda: abs(alerts.width() - ALERT_DOCK_WIDTH) <= 12, timeout=3000)
+    narrow()  # the officer's own choice: the next start keeps it
+    window.close()
+    again = MainWindow(AppContext(ctx, Settings()), WIDE_PANELS)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.wait(100)  # the first-start sizing would have run by now
+    assert again.docks["alerts"].width() < 320  # the officer's own split is kept

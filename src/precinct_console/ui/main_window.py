@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from .. import __version__
@@ -26,6 +26,7 @@ _AREAS = {
     "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
 }
 LAYOUT_VERSION = 1
+ALERT_DOCK_WIDTH = 440  # px on the first start; after that the officer's own layout is kept
 
 
 class MainWindow(QMainWindow):
@@ -178,8 +179,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 1000)
+        self._first_show_sizes = not isinstance(state, QByteArray)
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._first_show_sizes:
+            self._first_show_sizes = False
+            # After the first layout pass: before it, Qt has not yet shared the width out.
+            QTimer.singleShot(0, self._set_default_sizes)
+
+    def _set_default_sizes(self) -> None:
+        """The first layout (and Reset layout) gives the alert list the width to show an alert's
+        level, number and target uncut; Qt's own share left it a third narrower."""
+        alerts, board = self.docks.get("alerts"), self.docks.get("board")
+        if alerts is not None and board is not None and alerts.isVisible():
+            # Both sides at once: asked for one area alone, Qt sizes it only approximately.
+            self.resizeDocks([board, alerts], [self.width() - ALERT_DOCK_WIDTH, ALERT_DOCK_WIDTH],
+                             Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         settings: QSettings = qsettings()
@@ -190,7 +208,12 @@ class MainWindow(QMainWindow):
     def _reset_layout(self) -> None:
         for dock in self.docks.values():
             dock.show()
-        QTimer.singleShot(0, lambda: self.restoreState(self._default_state, LAYOUT_VERSION))
+
+        def reset() -> None:
+            self.restoreState(self._default_state, LAYOUT_VERSION)
+            QTimer.singleShot(0, self._set_default_sizes)
+
+        QTimer.singleShot(0, reset)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -66,8 +66,14 @@ class AlertsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for i, w in enumerate((90, 130, 100, 74)):
-            self.table.setColumnWidth(i, w)
+        # Widths from the rows' own bold font, so a number, a target or a time is never cut.
+        metrics = QFontMetrics(ui_font(12, bold=True))
+        level = max(metrics.horizontalAdvance(LOOK[lvl][0] + " " + word)
+                    for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near"))))
+        for i, width in enumerate((level, metrics.horizontalAdvance("RW202612030000"),
+                                   metrics.horizontalAdvance("退回重办反馈"),
+                                   metrics.horizontalAdvance("00:00:00"))):
+            self.table.setColumnWidth(i, width + 10)
         self.title = QLabel()
         self.title.setFont(ui_font(13, bold=True))
         self.ack = QPushButton(self.tr("Acknowledge (Space)"))
