@@ -997,6 +997,10 @@
         <translation>关联至</translation>
     </message>
     <message>
+        <source>cleared: %1</source>
+        <translation>已收队：%1</translation>
+    </message>
+    <message>
         <source>voids %1</source>
         <translation>作废 %1</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -120,6 +121,21 @@ def test_history_shows_every_step_with_operator_and_workstation(qtbot, app, unit
     assert panel.detail.history.item(1, 2).text() == "城关1号车"
     assert panel.detail.history.item(2, 3).text() == "duty1"
     assert panel.detail.history.item(2, 4).text() == "seat-1"
+
+
+def test_units_that_have_cleared_still_show_on_the_incident(qtbot, app, units):
+    inc = take(app)
+    dispatch_unit(app.ctx, inc.id, units[0])
+    for step in ("set_off", "arrived", "handled"):  # handled: the unit clears and is free again
+        advance_incident(app.ctx, inc.id, step)
+    panel = open_board(qtbot, app)
+    panel.select_incident(inc.id)
+    qtbot.waitUntil(lambda: panel.detail.history.rowCount() == 6, timeout=10000)  # ... 撤离
+    # Waiting for feedback, nobody is on it any more; the pane still says who went, and when
+    # they cleared, instead of a dash that reads as if no unit had been sent.
+    assert re.search(r"cleared: 城关1号车 \d\d:\d\d", panel.detail.facts.text())
+    # The whole history sits within one day: times without the date keep the column narrow.
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", panel.detail.history.item(0, 0).text())
 
 
 def test_a_stale_write_names_the_other_seat_and_reloads_the_row(qtbot, app, make_ctx, units):

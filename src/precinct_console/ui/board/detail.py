@@ -80,7 +80,11 @@ class DetailPane(QWidget):
         self.history_box = QGroupBox(self.tr("History"))
         self.history = _table([self.tr("Time"), self.tr("Step"), self.tr("Unit"),
                                self.tr("Operator"), self.tr("Workstation"), self.tr("Note")])
+        # Compact rows: a whole night's history should show without scrolling the pane.
+        self.history.setFont(ui_font(10))
+        self.history.verticalHeader().setDefaultSectionSize(22)
         hb = QVBoxLayout(self.history_box)
+        hb.setContentsMargins(4, 4, 4, 4)
         hb.addWidget(self.history)
 
         layout = QVBoxLayout(self)
@@ -113,7 +117,7 @@ class DetailPane(QWidget):
             f"<b>{address}</b> {r.address}  ({r.grid_name or r.grid_code or no_grid})",
             f"<b>{caller}</b> {r.caller_name} {r.caller_phone}  ·  {channel}  ·  {priority} {r.priority}",
             f"<b>{content}</b> {r.content}",
-            f"<b>{units}</b> {' '.join(r.units) or '—'}",
+            f"<b>{units}</b> {self._units_text(d)}",
         ]
         if r.repeat_flags or r.linked_calls:
             repeat, linked = self.tr("Repeat"), self.tr("linked calls")
@@ -123,9 +127,20 @@ class DetailPane(QWidget):
         self.facts.setText("<br>".join(lines))
         self._fill_history(d)
 
+    def _units_text(self, d: IncidentDetail) -> str:
+        """The units on the incident now, then those that were sent and have cleared (an incident
+        waiting for feedback has none left on it, which read as if nobody had gone)."""
+        now = " ".join(d.row.units)
+        cleared = [f"{x.call_sign} {local(x.cleared_at):%H:%M}" for x in d.dispatches
+                   if x.cleared_at is not None and x.call_sign not in d.row.units]
+        if not cleared:
+            return now or "—"
+        return (now + "  ·  " if now else "") + self.tr("cleared: %1").replace("%1", ", ".join(cleared))
+
     def _fill_history(self, d: IncidentDetail) -> None:
         by_id = {e.id: e for e in d.events}
         corrected = {e.corrects_event_id for e in d.events if e.kind == "correction"}
+        received_day = local(d.row.received_at).date()
         self.history.setRowCount(len(d.events))
         for i, e in enumerate(d.events):
             note = ""
@@ -147,7 +162,9 @@ class DetailPane(QWidget):
                 note = str(e.payload.get("reason") or e.payload.get("summary") or
                            e.payload.get("text") or "")
             recorded = local(e.at if e.kind != "correction" else e.recorded_at)
-            values = [recorded.strftime("%m-%d %H:%M:%S"), e.label, e.unit_call_sign,
+            # The day only where it is not the day of the call: the column stays narrow.
+            stamp = recorded.strftime("%H:%M:%S" if recorded.date() == received_day else "%m-%d %H:%M:%S")
+            values = [stamp, e.label, e.unit_call_sign,
                       e.username, e.workstation, note]
             for j, v in enumerate(values):
                 self.history.setItem(i, j, _item(v, colour))
