@@ -1875,6 +1875,10 @@
         <translation>由另一台工作站（%2）将定时导出写入 %1。</translation>
     </message>
     <message>
+        <source>No workstation runs the scheduled exports at the moment; the next console to start takes them over (a run it missed is made up).</source>
+        <translation>目前没有工作站在执行定时导出；下一台启动的工作站会接管（错过的导出会补做）。</translation>
+    </message>
+    <message>
         <source>Scheduled export</source>
         <translation>定时导出</translation>
     </message>

@@ -69,3 +69,24 @@ def test_a_role_without_exports_gets_a_plain_explanation_not_an_error(qtbot, see
     qtbot.wait(200)
     assert not errors and "does not export ledgers" in panel.status.text()
     assert not panel.export_button.isEnabled() or not panel.export_button.parentWidget().isEnabled()
+
+
+def test_files_already_in_the_export_folder_are_listed_newest_first(qtbot, seeded, make_ctx, tmp_path):
+    """Scheduled runs write into station and period folders overnight; the clerk sees them on opening."""
+    import os
+
+    folder = tmp_path / "exports"
+    older = folder / "S01" / "2026-W47" / "S01_警情台账_2026-W47.xlsx"
+    newer = folder / "S01" / "2026-11-20" / "S01_警情台账_2026-11-20.xlsx"
+    bulletin = folder / "S01" / "2026-W47" / "S01_警情周通报_2026-W47.html"
+    for i, path in enumerate((older, bulletin, newer)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        os.utime(path, (1_790_000_000 + i * 60, 1_790_000_000 + i * 60))
+    (folder / "S01" / "~$S01_警情台账_2026-W47.xlsx").write_bytes(b"lock")  # Excel's lock file
+    (folder / "notes.txt").write_text("not an export")
+    panel = make_panel(qtbot, make_ctx(Role.CLERK), tmp_path)
+    qtbot.waitUntil(lambda: panel.recent.count() == 3, timeout=10_000)
+    listed = [panel.recent.item(i).data(0x0100) for i in range(3)]
+    assert listed == [str(newer), str(bulletin), str(older)]
+    assert panel.recent.item(0).text().startswith("S01_警情台账_2026-11-20.xlsx  ·  ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -208,6 +209,37 @@ def test_export_panel_lists_schedules_and_lets_a_clerk_pause_one(qtbot, db, stat
     assert "This workstation writes" in panel.schedule_note.text()
 
 
+def test_a_seat_without_a_scheduler_lists_the_stored_schedules_and_who_runs_them(
+        qtbot, db, station, seats, make_ctx, tmp_path):
+    """A snapshot (offscreen, read-only) or a seat with PRECINCT_NO_SCHEDULER shows the shared
+    schedules rather than an empty list, and says plainly when no seat is running them."""
+    from precinct_console.config import Settings
+    from precinct_console.domain.permissions import Role
+    from precinct_console.jobs.scheduler import live_holder, stored_jobs
+    from precinct_console.ui.context import AppContext
+    from precinct_console.ui.ledgers.panel import LedgerExportPanel
+    from precinct_console.ui.ledgers.scheduling import attach_scheduler
+
+    seat, clock = seats
+    assert stored_jobs(db) == []  # no seat has run a scheduler on this database
+    a = seat("seat-A")
+    a.start(renew_in_background=False)
+    a.ensure_schedules(station.id, "S01")
+    assert live_holder(db, clock) == "seat-A"
+    app = AppContext(dataclasses.replace(make_ctx(Role.CLERK), clock=clock),
+                     Settings(export_folder=str(tmp_path)))
+    panel = LedgerExportPanel(app)
+    qtbot.addWidget(panel)
+    assert attach_scheduler(app, panel) is None  # offscreen: this seat runs nothing
+    qtbot.waitUntil(lambda: panel.schedule_list.count() == 3, timeout=10_000)
+    assert "Another workstation (seat-A)" in panel.schedule_note.text()
+    assert not any(b.isEnabled() for b in panel.schedule_buttons)  # nothing to edit them with
+    a.stop()  # releases the lease
+    assert live_holder(db, clock) == ""
+    panel.show_schedules(stored_jobs(db), False, live_holder(db, clock))
+    assert "No workstation runs the scheduled exports" in panel.schedule_note.text()
+
+
 def test_stored_jobs_hold_no_database_url_and_run_on_the_seats_own(db, station, seeded, seats, tmp_path):
     """The job store is readable by every seat: no password (or host) may be written into it."""
     from precinct_console.jobs.followup import ensure_followup_job
@@ -232,3 +264,27 @@ def test_stored_jobs_hold_no_database_url_and_run_on_the_seats_own(db, station, 
     a.scheduler.modify_job("export:day:S01", next_run_time=datetime.now(UTC))
     assert wait_for(lambda: any(r.job_id == "export:day:S01" for r in a.runs))
     assert [r.ok for r in a.runs if r.job_id == "export:day:S01"] == [True]
+
+
+def test_follow_up_and_re_plan_jobs_are_listed_in_chinese_beside_the_exports(db, station, seats):
+    from precinct_console.jobs.followup import (
+        INTERVAL_MINUTES,
+        ensure_followup_job,
+        run_followup_job,
+    )
+    from precinct_console.jobs.replan import install_replan_job
+
+    seat, _clock = seats
+    a = seat("seat-A")
+    a.start(renew_in_background=False)
+    # A job store written by an earlier version named the follow-up job in English.
+    a.scheduler.add_job(run_followup_job, "interval", minutes=INTERVAL_MINUTES, id="followup-S01",
+                        name="S01 follow-up rules and overdue tasks",
+                        kwargs={"db_url": "", "station_id": station.id})
+    a.ensure_schedules(station.id, "S01")
+    assert not ensure_followup_job(a.scheduler, "", station.id, "S01")  # there already: renamed
+    install_replan_job(a.scheduler, "", station.id, "S01", at="09:00")
+    names = {job_id: name for job_id, name, _next in a.jobs()}
+    assert names["followup-S01"] == f"S01 每{INTERVAL_MINUTES}分钟：派单跟进规则、超期升级"
+    assert names["replan-S01"] == "S01 每日：早间巡逻布警重排"
+    assert names["export:day:S01"] == "S01 每日：警情台账"

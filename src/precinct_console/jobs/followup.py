@@ -65,11 +65,16 @@ def ensure_followup_job(scheduler: Any, db_url: str, station_id: int, station_co
     scheduler): its lease makes only one seat of a shared database run the job.
     """
     job_id = f"{JOB_ID}-{station_code}"
-    if scheduler.get_job(job_id) is not None:
+    # Named in Chinese like the exports beside it in the export panel's schedule list.
+    name = f"{station_code} 每{minutes}分钟：派单跟进规则、超期升级"
+    existing = scheduler.get_job(job_id)
+    if existing is not None:
+        if existing.name != name:  # a store written by an earlier version named it in English
+            scheduler.modify_job(job_id, name=name)
         return False
     try:
         scheduler.add_job(run_followup_job, IntervalTrigger(minutes=minutes), id=job_id,
-                          name=f"{station_code} follow-up rules and overdue tasks",
+                          name=name,
                           kwargs={"db_url": db_url, "station_id": station_id},
                           replace_existing=False, coalesce=True, max_instances=1)
     except ConflictingIdError:  # another seat added it a moment ago

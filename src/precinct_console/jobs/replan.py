@@ -77,11 +77,16 @@ def install_replan_job(scheduler: Any, db_url: str, station_id: int, station_cod
     """Add the station's morning re-plan (settings.morning_replan, 09:00 by default)."""
     hh, mm = parse_hhmm(at or load_settings().morning_replan)
     job_id = f"{JOB_ID}-{station_code}"
-    if scheduler.get_job(job_id) is not None:
+    # Named in Chinese like the exports beside it in the export panel's schedule list.
+    name = f"{station_code} 每日：早间巡逻布警重排"
+    existing = scheduler.get_job(job_id)
+    if existing is not None:
+        if existing.name != name:  # a store written by an earlier version named it in English
+            scheduler.modify_job(job_id, name=name)
         return False
     try:
         scheduler.add_job(run_replan_job, CronTrigger(hour=hh, minute=mm, timezone=CHINA_TZ),
-                          id=job_id, name=f"{station_code} morning patrol re-plan",
+                          id=job_id, name=name,
                           kwargs={"db_url": db_url, "station_id": station_id},
                           replace_existing=False, coalesce=True, max_instances=1,
                           misfire_grace_time=3600)

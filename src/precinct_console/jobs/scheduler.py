@@ -27,6 +27,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..domain.clock import CHINA_TZ, Clock, system_clock
@@ -294,3 +295,20 @@ def _china_zone() -> Any:
         return ZoneInfo("Asia/Shanghai")
     except Exception:  # no time-zone database (bare Windows): China has no DST, the offset is exact
         return CHINA_TZ
+
+
+def stored_jobs(db: Database) -> list[tuple[str, str, datetime | None]]:
+    """(id, name, next run) of the jobs in the shared job store, read without running a scheduler:
+    a seat that runs none (a read-only snapshot) still shows what the leading seat will run."""
+    if not sa_inspect(db.engine).has_table(JOBS_TABLE):
+        return []  # no seat has run the scheduler on this database yet
+    store = SQLAlchemyJobStore(engine=db.engine, tablename=JOBS_TABLE)
+    # The table exists, so start() only checks for it; it creates nothing.
+    store.start(BackgroundScheduler(timezone=_china_zone()), "default")
+    return [(j.id, j.name, j.next_run_time) for j in store.get_all_jobs()]
+
+
+def live_holder(db: Database, clock: Clock = system_clock) -> str:
+    """The seat that runs the scheduled jobs now, or "" when no seat holds a live lease."""
+    held = JobLease(db, holder="", clock=clock).holder_now()
+    return held[0] if held is not None and held[1] > clock() else ""

@@ -22,8 +22,10 @@ from .ledgers.periods import Period, custom, day_of, month_of, week_of
 from .ledgers.writer import ExportCancelled, LedgerWorkbook, Progress
 
 __all__ = ["ExportCancelled", "ExportChoices", "ExportResult", "default_filename", "export_choices",
-           "export_ledger", "may_unmask",
-           "period_from"]
+           "export_ledger", "may_unmask", "period_from", "recent_exports"]
+
+EXPORT_SUFFIXES = (".xlsx", ".pdf", ".html")  # ledgers, and the weekly bulletin
+RECENT_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -165,3 +167,20 @@ def export_choices(ctx: ServiceContext) -> ExportChoices:
     code = rows[0].code if len(rows) == 1 else ""
     return ExportChoices(tuple((r.id, r.name) for r in rows),
                          tuple((d.id, d.station_id, d.name) for d in districts), may_unmask(ctx), code)
+
+
+def recent_exports(folder: Path, limit: int = RECENT_LIMIT) -> list[tuple[Path, float]]:
+    """The newest ledgers and bulletins under the export folder, newest first, with their
+    modification times: scheduled runs write into station and period subfolders, and a clerk
+    opening the console wants to see what they wrote overnight."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.rglob("*"):
+        if path.suffix.lower() in EXPORT_SUFFIXES and not path.name.startswith(("~$", ".")):
+            try:
+                found.append((path, path.stat().st_mtime))
+            except OSError:  # removed while we looked
+                continue
+    found.sort(key=lambda pm: (-pm[1], str(pm[0])))
+    return found[:limit]

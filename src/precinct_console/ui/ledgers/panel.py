@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -38,6 +39,7 @@ from ...services.exports import (
     default_filename,
     export_choices,
     export_ledger,
+    recent_exports,
 )
 from ...services.ledgers import LEDGERS
 from ...services.ledgers.periods import Period, period_for
@@ -45,6 +47,8 @@ from ..context import AppContext
 from ..error_text import error_text
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import ui_font
+
+log = logging.getLogger("precinct_console.ui")
 
 # English names of the ledgers, shown beside the Chinese titles (translated through tr()).
 LEDGER_NAMES = {
@@ -202,6 +206,8 @@ class LedgerExportPanel(QWidget):
         self.station.currentIndexChanged.connect(self._fill_districts)
         self.path.textEdited.connect(lambda _t: setattr(self, "_path_edited", True))
         self._update_period()
+        app.run(recent_exports, self._folder(), on_done=self._show_recent,
+                on_error=lambda exc: log.warning("export folder: %s", exc))
         if is_permitted(app.ctx.actor.role, "ledger.export"):
             app.run(export_choices, app.ctx, on_done=self.set_choices)
         else:  # duty officers see the schedules, but exports are the clerk's and the chief's
@@ -327,6 +333,18 @@ class LedgerExportPanel(QWidget):
         self.recent.insertItem(0, item)
         self.app.notify(text)
 
+    def _show_recent(self, files: list[tuple[Path, float]]) -> None:
+        """What is already in the export folder (scheduled runs too), under this session's own."""
+        shown = {self.recent.item(i).data(0x0100) for i in range(self.recent.count())}
+        for path, mtime in files:
+            if str(path) in shown:
+                continue
+            when = datetime.fromtimestamp(mtime, tz=_china()).strftime("%m-%d %H:%M")
+            item = QListWidgetItem(f"{path.name}  ·  {when}")
+            item.setData(0x0100, str(path))
+            item.setToolTip(str(path))
+            self.recent.addItem(item)
+
     def _failed(self, exc: BaseException) -> None:
         self._finish()
         self.progress.setValue(0)
@@ -350,10 +368,14 @@ class LedgerExportPanel(QWidget):
             if job_id == current:
                 self.schedule_list.setCurrentItem(item)
         self._update_schedule_buttons()
-        self.schedule_note.setText(
-            (self.tr("This workstation writes the scheduled exports to %1.") if leading else
-             self.tr("Another workstation (%2) writes the scheduled exports to %1."))
-            .replace("%1", str(self._folder())).replace("%2", holder))
+        if leading:
+            note = self.tr("This workstation writes the scheduled exports to %1.")
+        elif holder:
+            note = self.tr("Another workstation (%2) writes the scheduled exports to %1.")
+        else:
+            note = self.tr("No workstation runs the scheduled exports at the moment; the next "
+                           "console to start takes them over (a run it missed is made up).")
+        self.schedule_note.setText(note.replace("%1", str(self._folder())).replace("%2", holder))
 
     def _selected_job(self) -> str | None:
         item = self.schedule_list.currentItem()

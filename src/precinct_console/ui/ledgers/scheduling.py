@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from ...jobs.followup import ensure_followup_job
 from ...jobs.replan import install_replan_job
 from ...jobs.runtime import THIS_DATABASE
-from ...jobs.scheduler import ExportScheduler
+from ...jobs.scheduler import ExportScheduler, live_holder, stored_jobs
 from ..context import AppContext
 
 if TYPE_CHECKING:
@@ -33,6 +33,11 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
     Offscreen sessions (snapshots, tests) and PRECINCT_NO_SCHEDULER=1 run no scheduler.
     """
     if os.environ.get("PRECINCT_NO_SCHEDULER") == "1" or QGuiApplication.platformName() == "offscreen":
+        if panel is not None:  # what the leading seat runs, read from the shared job store
+            db = app.ctx.db
+            app.run(lambda: (stored_jobs(db), False, live_holder(db, app.ctx.clock)),
+                    on_done=lambda r: panel.show_schedules(*r),
+                    on_error=lambda exc: log.warning("schedule list: %s", exc))
         return None
     bridge = _Bridge(app)
     bridge.failed.connect(lambda text: app.notify(text, "error"))
@@ -56,8 +61,7 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
             return
 
         def read() -> tuple[list, bool, str]:  # type: ignore[type-arg]
-            held = scheduler.lease.holder_now()
-            return scheduler.jobs(), scheduler.leading, held[0] if held else "—"
+            return scheduler.jobs(), scheduler.leading, live_holder(app.ctx.db, app.ctx.clock)
 
         app.run(read, on_done=lambda r: panel.show_schedules(*r),
                 on_error=lambda exc: log.warning("schedule list: %s", exc))
