@@ -84,6 +84,12 @@ def test_handover_lists_open_incidents_breaches_tasks_and_is_signed_by_two_offic
     inc.advance_incident(out, quick.id, "arrived")
     inc.advance_incident(out, quick.id, "handled")
     inc.advance_incident(out, quick.id, "closed")
+    # Handled, waiting for feedback: its unit has cleared, the report still says who went.
+    waiting = inc.intake_incident(out, draft(category_code="0705", address="西街"))
+    inc.dispatch_unit(out, waiting.id, ids["巡1"])
+    for step in ("set_off", "arrived", "handled"):
+        clock.advance(seconds=30)
+        inc.advance_incident(out, waiting.id, step)
     late = inc.intake_incident(out, draft(priority=1))
     with db.sessions() as s:
         s.add(Task(station_id=station.id, number="T1", title="回访王女士", status="sent",
@@ -93,8 +99,9 @@ def test_handover_lists_open_incidents_breaches_tasks_and_is_signed_by_two_offic
     clock.advance(hours=2)
     report = handover.build_handover(out, start, clock.now, notes="注意城关路")
     c = report.content
-    assert c["received"] == 2 and c["closed"] == 1
-    assert [o["number"] for o in c["open_incidents"]] == [late.number]
+    assert c["received"] == 3 and c["closed"] == 1
+    assert [(o["number"], o["units"]) for o in c["open_incidents"]] == [
+        (waiting.number, "巡1（已收队）"), (late.number, "")]
     assert {b["number"] for b in c["breaches"]} == {late.number}
     assert [t["title"] for t in c["pending_tasks"]] == ["回访王女士"] and c["pending_tasks"][0]["overdue"]
     assert any("一级警情" in n["why"] for n in c["notable"])

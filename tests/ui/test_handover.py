@@ -53,3 +53,29 @@ def test_report_is_compiled_signed_by_both_officers_and_saved_as_pdf(qtbot, make
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 5000
     app.runner.wait(5000)
+
+
+def test_the_current_shifts_report_is_there_on_opening_and_a_signed_one_stays_signed(
+        qtbot, make_ctx, clock):
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0202", address="夜市路口",
+                                           lon=116.401, lat=39.901))
+    clock.advance(hours=12)  # 21:00: the shift that began at 08:30 is running
+    dialog = HandoverDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # No F5: the officer opened the dialog to hand over the shift that is running.
+    qtbot.waitUntil(lambda: dialog.view is not None, timeout=10000)
+    assert "夜市路口" in dialog.report.toPlainText()
+    dialog.sign_outgoing()
+    qtbot.waitUntil(lambda: dialog.view.outgoing_signed_at is not None, timeout=10000)
+    again = HandoverDialog(app)
+    qtbot.addWidget(again)
+    again.show()
+    # Opened again, the signed report is shown as it was signed (it can no longer be rebuilt).
+    qtbot.waitUntil(lambda: again.view is not None, timeout=10000)
+    app.runner.wait(5000)
+    qtbot.wait(50)
+    assert again.view.id == dialog.view.id and again.view.outgoing_signed_at is not None
+    assert "Waiting for the incoming officer" in again.state.text()
+    assert not again.state.text().startswith("✖")

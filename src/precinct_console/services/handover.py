@@ -13,7 +13,16 @@ from ..domain.clock import local
 from ..domain.errors import ValidationError
 from ..domain.lifecycle import STATUS_LABELS_ZH
 from ..domain.response import TimerState, evaluate
-from ..storage.models import Alert, HandoverReport, Incident, IncidentEvent, Task, User
+from ..storage.models import (
+    Alert,
+    Dispatch,
+    HandoverReport,
+    Incident,
+    IncidentEvent,
+    Task,
+    Unit,
+    User,
+)
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of, load_rows
@@ -65,6 +74,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
     open_rows = load_rows(s, [Incident.station_id == station, Incident.received_at < end,
                               (Incident.closed_at.is_(None)) | (Incident.closed_at >= end)],
                           order_newest=False)
+    cleared = _cleared_units(s, [r.id for r in open_rows if not r.units])
     breaches = []
     for inc in received:
         for t in evaluate(profile, facts_of(inc), end):
@@ -109,7 +119,8 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         "open_incidents": [
             {"number": r.number, "time": _hm(r.received_at), "category": r.category_name,
              "address": r.address, "status": STATUS_LABELS_ZH.get(r.status, r.status),
-             "units": "、".join(r.units)}
+             # Waiting for feedback, nobody is on it any more: say who went.
+             "units": "、".join(r.units) or ("、".join(cleared[r.id]) + "（已收队）" if r.id in cleared else "")}
             for r in open_rows
         ],
         "breaches": breaches,
@@ -122,6 +133,19 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         ],
         "notable": notable,
     }
+
+
+def _cleared_units(s, incident_ids: list[int]) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+    """Call signs of the units sent to each incident, in the order they were sent."""
+    sent: dict[int, list[str]] = {}
+    if incident_ids:
+        for incident_id, call_sign in s.execute(
+            select(Dispatch.incident_id, Unit.call_sign).join(Unit, Unit.id == Dispatch.unit_id)
+            .where(Dispatch.incident_id.in_(incident_ids)).order_by(Dispatch.dispatched_at)
+        ):
+            if call_sign not in sent.setdefault(incident_id, []):
+                sent[incident_id].append(call_sign)
+    return sent
 
 
 @service_action("handover.create")

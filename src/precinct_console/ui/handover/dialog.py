@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ, local
 from ...domain.errors import KnownError
+from ...domain.permissions import is_permitted
 from ...services.accounts import authenticate
-from ...services.handover import HandoverView, build_handover, sign_handover
+from ...services.handover import HandoverView, build_handover, list_handovers, sign_handover
 from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
@@ -84,6 +85,7 @@ class HandoverDialog(QDialog):
         super().__init__(parent)
         self.app = app
         self.view: HandoverView | None = None
+        self._compiles = 0  # compiles asked for; only the latest one's report is shown
         self.station_name = ""
         self.setWindowTitle(self.tr("Shift handover (交接班)"))
         self.setFont(ui_font(11))
@@ -129,6 +131,22 @@ class HandoverDialog(QDialog):
         layout.addLayout(bottom)
         self._update_buttons()
         app.run(get_station, app.ctx, on_done=guarded(self, self._station), on_error=lambda _e: None)
+        # Opened to hand over: the current shift's report is there at once, not after F5.
+        app.run(list_handovers, app.ctx, on_done=guarded(self, self._open_current),
+                on_error=lambda _e: None)
+
+    def _open_current(self, reports: list[HandoverView]) -> None:
+        """Show the shift's report; one nobody has signed yet is compiled afresh (it may be
+        hours old), a signed one is shown as signed, since it can no longer change."""
+        if self._compiles:
+            return  # the officer has already compiled a shift of their choosing
+        start, end = _dt(self.start.dateTime()), _dt(self.end.dateTime())
+        current = next((r for r in reports if r.shift_start == start and r.shift_end == end), None)
+        if current is not None:
+            self.show_view(current)
+        may_compile = is_permitted(self.app.ctx.actor.role, "handover.create")
+        if may_compile and (current is None or current.outgoing_signed_at is None):
+            self.compile()
 
     def _station(self, info: Any) -> None:
         self.station_name = info.name
@@ -138,11 +156,16 @@ class HandoverDialog(QDialog):
     # -- compile and show ------------------------------------------------------------------
     def compile(self) -> None:
         self.build.setEnabled(False)
+        self._compiles += 1
+        seq = self._compiles
         self.app.run(build_handover, self.app.ctx, _dt(self.start.dateTime()), _dt(self.end.dateTime()),
                      notes=self.notes.toPlainText().strip(),
-                     on_done=guarded(self, self._compiled), on_error=guarded(self, self._failed))
+                     on_done=guarded(self, lambda view: self._compiled(seq, view)),
+                     on_error=guarded(self, self._failed))
 
-    def _compiled(self, view: HandoverView) -> None:
+    def _compiled(self, seq: int, view: HandoverView) -> None:
+        if seq != self._compiles:
+            return  # an earlier compile finished late: the newer one (another shift, perhaps) wins
         self.build.setEnabled(True)
         self.show_view(view)
 
