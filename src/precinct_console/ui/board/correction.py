@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ, local
 from ...services.incidents.views import IncidentDetail
+from ..forms import ok_cancel
 
 CORRECTABLE = {"dispatched", "signed", "set_off", "arrived", "reinforcement_arrived", "cleared",
                "handled", "fed_back", "closed", "received"}
@@ -43,10 +43,7 @@ class CorrectionDialog(QDialog):
         form.addRow(self.tr("Correct time (China time)"), self.time)
         form.addRow("", self.voids)
         form.addRow(self.tr("Reason"), self.why)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
         self.entry.currentIndexChanged.connect(self._entry_changed)
         self.voids.toggled.connect(lambda on: self.time.setEnabled(not on))
         self._entry_changed(self.entry.currentIndex())

@@ -7,12 +7,9 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,6 +18,7 @@ from ...domain.task_rules import GRADES, RISK_LABELS_ZH, RISKS
 from ...services.disputes import PARTY_ROLES, DisputeInfo
 from ...services.tasks import GridChoice
 from ..error_text import error_text
+from ..forms import error_line, form_with_buttons
 from .model import tr as model_tr
 
 KINDS = ("邻里纠纷", "家庭纠纷", "婚恋纠纷", "经济纠纷", "劳资纠纷", "物业纠纷", "土地纠纷",
@@ -77,9 +75,7 @@ class RegisterDisputeDialog(QDialog):
         self.unit.setPlaceholderText(self.tr("e.g. 城关派出所社区警务队 / 街道司法所"))
         self.content = QPlainTextEdit()
         self.content.setMaximumHeight(100)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #D55E00")
-        self.error.setWordWrap(True)
+        self.error = error_line()
         form = QFormLayout()
         form.addRow(self.tr("Title"), self.title_edit)
         form.addRow(self.tr("Kind"), self.kind)
@@ -92,14 +88,7 @@ class RegisterDisputeDialog(QDialog):
         form.addRow(self.tr("Mediation"), self.method)
         form.addRow(self.tr("Responsible unit"), self.unit)
         form.addRow(self.tr("What it is about"), self.content)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        form_with_buttons(self, form, self.error)
         self._values: dict[str, Any] = {}
 
     def accept(self) -> None:

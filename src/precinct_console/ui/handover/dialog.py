@@ -12,7 +12,6 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
+from ..forms import ok_cancel
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
 
@@ -74,10 +74,7 @@ class IncomingSignIn(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
 
 class HandoverDialog(QDialog):

@@ -36,6 +36,7 @@ from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
+from ..forms import ok_cancel
 from ..theme import BREACH, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
 
@@ -83,10 +84,7 @@ class AssignDialog(QDialog):
         form.addRow(self.tr("Duty"), self.duty)
         form.addRow(self.tr("Unit"), self.unit)
         form.addRow(self.tr("Note"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.shift.count() > 0)
         form.addRow(buttons)
 

@@ -33,6 +33,7 @@ from ...services import tasks as task_service
 from ...services.task_catalogue import TemplateInfo
 from ..context import AppContext
 from ..error_text import error_text
+from ..forms import error_line
 from ..i18n import QT_TRANSLATE_NOOP
 
 FIELD_COLUMNS = (
@@ -76,8 +77,7 @@ class CatalogueDialog(QDialog):
         remove_field = QPushButton(self.tr("Remove field"))
         self.new_button = QPushButton(self.tr("New task type"))
         self.save_button = QPushButton(self.tr("Save"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #D55E00")
+        self.error = error_line()
         self.error.setWordWrap(True)
 
         form = QFormLayout()
@@ -251,8 +251,7 @@ class RulesDialog(QDialog):
         self.threshold.setValue(config.repeat_threshold)
         self.window_days.setValue(config.repeat_window_days)
         self.config = config
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #D55E00")
+        self.error = error_line()
         form = QFormLayout()
         form.addRow(self.dispute)
         form.addRow(self.tr("Task for disputes"), self.templates["dispute_template"])

@@ -26,6 +26,7 @@ from ...domain.task_fields import FieldDef, validate_feedback
 from ...services.task_catalogue import TemplateInfo
 from ...services.tasks import GridChoice
 from ..error_text import error_text
+from ..forms import error_line, form_with_buttons, ok_cancel
 
 
 class FeedbackDialog(QDialog):
@@ -50,17 +51,8 @@ class FeedbackDialog(QDialog):
         self.summary.setPlaceholderText(self.tr("Anything else the command room should know"))
         self.summary.setMaximumHeight(70)
         form.addRow(self.tr("Remarks"), self.summary)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #D55E00")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error = error_line()
+        form_with_buttons(self, form, self.error)
         self.result_values: dict[str, Any] = {}
 
     def _input(self, f: FieldDef, today: date, value: Any) -> QWidget:
@@ -155,22 +147,14 @@ class NewTaskDialog(QDialog):
             self.assignee.addItem(f"{name} ({badge})", oid)
         self.detail = QPlainTextEdit()
         self.detail.setMaximumHeight(100)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #D55E00")
+        self.error = error_line()
         form = QFormLayout()
         form.addRow(self.tr("Catalogue task"), self.template)
         form.addRow(self.tr("Title"), self.title_edit)
         form.addRow(self.tr("Grid"), self.grid)
         form.addRow(self.tr("Send to"), self.assignee)
         form.addRow(self.tr("Details"), self.detail)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        form_with_buttons(self, form, self.error)
         self.template.currentIndexChanged.connect(self._default_title)
         self._default_title()
 
@@ -200,10 +184,7 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         self.text = QPlainTextEdit()
         self.text.setMaximumHeight(90)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
         self.text.textChanged.connect(lambda: self.ok.setEnabled(bool(self.value())))
