@@ -349,3 +349,30 @@ def test_templates_match_their_own_examples():
         if cat.message(sample) == sample:
             untranslated.append(english)
     assert untranslated == []
+
+
+def test_unit_recommendation_reasons_and_shortfalls_are_shown_in_chinese():
+    """What the duty officer reads beside each suggested unit, and the shortfall said plainly."""
+    import re
+
+    from precinct_console.domain.recommend import UnitFacts, rank_units
+    from precinct_console.ui.error_text import message_text
+
+    def unit(uid, dlon, kind="car", seats=2, status="available", live=True, load=0):
+        lon = 116.40 + dlon
+        return UnitFacts(uid, f"巡{uid}", kind, seats, status, lon if live else None,
+                         39.90 if live else None, lon, 39.90, load=load)
+
+    far = rank_units(116.40, 39.90, [unit(1, 0.05, live=False, load=2), unit(2, 0.001, "drone", 0),
+                                     unit(3, 0.06, seats=1, status="returning")],
+                     local_hour=10, place="城关路12号", target_s=100, target_limit_s=180)
+    none = rank_units(116.40, 39.90, [unit(1, 0.0, status="on_scene")], local_hour=10)
+    short = rank_units(116.40, 39.90, [unit(1, 0.001, seats=1)], local_hour=10)
+    texts = [r for o in far.options for r in o.reasons] + [far.shortfall, none.shortfall, short.shortfall]
+    assert len(texts) >= 9
+    for text in texts:
+        chinese = message_text(text, "zh_CN")
+        # Only numbers, units of measure and call signs stay Latin.
+        assert not re.search(r"[A-Za-z]{3,}", chinese.replace(" km", "")), (text, chinese)
+    assert message_text(far.shortfall, "zh_CN").startswith("没有警组能在 3分00秒时限（还剩 1分40秒）内到达城关路12号")
+    assert message_text(far.shortfall, "en") == far.shortfall

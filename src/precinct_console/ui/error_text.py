@@ -172,6 +172,19 @@ def ui_language() -> str:
     return QLocale().name()
 
 
+def message_text(text: str, language: str | None = None) -> str:
+    """A message the Qt-free layers give to be shown, not raised (a unit recommendation's
+    reasons, its shortfall), in the UI's language by the same catalogue; unknown text as it is."""
+    cat = catalogue(language or ui_language())
+    if cat is None:
+        return text
+    try:
+        return cat.message(text)
+    except Exception:  # a broken catalogue entry must never hide the message itself
+        log.exception("cannot translate the message %r", text)
+        return text
+
+
 def error_text(exc: BaseException, language: str | None = None) -> str:
     """The message of a known error in the UI's language (English: str(exc) unchanged)."""
     cat = catalogue(language or ui_language())

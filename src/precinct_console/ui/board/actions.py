@@ -19,7 +19,7 @@ from ...services.incidents.steps import (
     reopen_incident,
 )
 from ...services.incidents.views import IncidentRow, IncidentView
-from ..error_text import error_text
+from ..error_text import error_text, message_text
 from ..i18n import QT_TR_NOOP
 from .guard import guarded
 
@@ -174,7 +174,8 @@ class BoardActions(QObject):
             self.panel.detail.show_recommendation(r)
             current = self.panel.current_row()
             if r.best is None:
-                self.app.notify(r.shortfall or _tr("No unit is available"), "warning")
+                self.app.notify(message_text(r.shortfall) if r.shortfall else _tr("No unit is available"),
+                                "warning")
             elif current is not None and current.id == row.id:
                 self.dispatch(r.best.unit_id, role)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...domain.categories import CHANNELS
 from ...domain.clock import local
 from ...services.incidents.views import IncidentDetail, Recommendation
+from ..error_text import message_text, ui_language
 from ..theme import BREACH, MUTED, OK, ui_font
 from .timers import clock_text
 
@@ -35,6 +36,14 @@ def _table(headers: list[str]) -> QTableWidget:
     t.horizontalHeader().setStretchLastSection(True)
     t.setAlternatingRowColors(True)
     return t
+
+
+def _keep_rows_visible(table: QTableWidget, rows: int) -> None:
+    """A minimum height that shows the header and this many rows, with a horizontal scroll bar."""
+    height = (table.horizontalHeader().sizeHint().height()
+              + rows * table.verticalHeader().defaultSectionSize()
+              + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
+    table.setMinimumHeight(height)
 
 
 def _item(text: str, colour: QColor | None = None) -> QTableWidgetItem:
@@ -69,11 +78,13 @@ class DetailPane(QWidget):
         self.options = _table([self.tr("Unit"), self.tr("Kind"), self.tr("ETA"),
                                self.tr("Distance"), self.tr("Why")])
         self.options.setMaximumHeight(170)
+        # The dispatch choice must stay in view: at least three suggestions show, however short
+        # the board is (squeezed by the unit board below, the table kept only its header).
+        _keep_rows_visible(self.options, 3)
         self.options.doubleClicked.connect(lambda i: self._dispatch_row(i.row()))
         self.dispatch_top = QPushButton(self.tr("Dispatch top suggestion (D)"))
         self.dispatch_top.clicked.connect(lambda: self._dispatch_row(0))
         ab = QVBoxLayout(self.advice_box)
-        ab.addWidget(self.shortfall)
         ab.addWidget(self.options)
         ab.addWidget(self.dispatch_top)
 
@@ -83,6 +94,7 @@ class DetailPane(QWidget):
         # Compact rows: a whole night's history should show without scrolling the pane.
         self.history.setFont(ui_font(10))
         self.history.verticalHeader().setDefaultSectionSize(22)
+        _keep_rows_visible(self.history, 2)
         hb = QVBoxLayout(self.history_box)
         hb.setContentsMargins(4, 4, 4, 4)
         hb.addWidget(self.history)
@@ -90,6 +102,9 @@ class DetailPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
+        # The shortfall sits above the box, not in it: a wrapped label inside a group box is
+        # given one line's height and the lines below it overlapped the suggestions.
+        layout.addWidget(self.shortfall)
         layout.addWidget(self.advice_box)
         layout.addWidget(self.history_box, 1)
         self.clear()
@@ -103,6 +118,7 @@ class DetailPane(QWidget):
         self.history.setRowCount(0)
         self.options.setRowCount(0)
         self.advice_box.hide()
+        self.shortfall.hide()
 
     # -- the incident ----------------------------------------------------------------------
     def show_detail(self, d: IncidentDetail) -> None:
@@ -177,6 +193,7 @@ class DetailPane(QWidget):
         self.recommendation = rec
         if rec is None:
             self.advice_box.hide()
+            self.shortfall.hide()
             return
         self.advice_box.show()
         on_scene = self.detail is not None and self.detail.row.id == rec.incident_id and \
@@ -192,16 +209,18 @@ class DetailPane(QWidget):
             self.dispatch_top.setText(self.tr("Dispatch top suggestion (D)"))
             shortfall = rec.shortfall
         self.shortfall.setVisible(bool(shortfall))
-        self.shortfall.setText(f"✖ {shortfall}" if shortfall else "")
+        self.shortfall.setText(f"✖ {message_text(shortfall)}" if shortfall else "")
         self.options.setRowCount(len(rec.options))
+        separator = "; " if ui_language() == "en" else "；"
         for i, o in enumerate(rec.options):
             colour = QColor(OK) if o.meets_target and o.capable else (None if o.capable else QColor(MUTED))
             mark = "✓ " if o.meets_target and o.capable else ""
+            why = separator.join(message_text(r) for r in o.reasons)
             values = [mark + o.call_sign, KIND_LABELS.get(o.kind, o.kind), clock_text(o.eta_s),
-                      f"{o.distance_m / 1000:.1f} km", "; ".join(o.reasons)]
+                      f"{o.distance_m / 1000:.1f} km", why]
             for j, v in enumerate(values):
                 item = _item(v, colour)
-                item.setToolTip("; ".join(o.reasons))
+                item.setToolTip(why)
                 self.options.setItem(i, j, item)
         self.options.resizeColumnsToContents()
         if rec.options:

@@ -10,12 +10,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -122,12 +124,20 @@ class BoardPanel(QWidget):
 
         self.detail = DetailPane()
         self.detail.dispatch_requested.connect(self._dispatch_unit)
+        # On a short board the pane scrolls rather than squeezing its parts over one another
+        # (the dispatch button used to cover the suggested units).
+        detail_scroll = QScrollArea()
+        detail_scroll.setWidget(self.detail)
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(self.detail)
+        split.addWidget(detail_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([1200, 380])
+        # A third of the width: the incident's title and the shortfall fit on one or two lines.
+        split.setSizes([1000, 460])
 
         self.summary = QLabel()
         self.summary.setFont(ui_font(12, bold=True))
