@@ -376,3 +376,14 @@ def test_unit_recommendation_reasons_and_shortfalls_are_shown_in_chinese():
         assert not re.search(r"[A-Za-z]{3,}", chinese.replace(" km", "")), (text, chinese)
     assert message_text(far.shortfall, "zh_CN").startswith("没有警组能在 3分00秒时限（还剩 1分40秒）内到达城关路12号")
     assert message_text(far.shortfall, "en") == far.shortfall
+
+
+def test_notes_on_a_proposed_patrol_plan_are_shown_in_chinese():
+    from precinct_console.domain.allocation import allocate
+    from precinct_console.domain.allocation.synthetic import synthetic_problem
+    from precinct_console.ui.error_text import message_text
+
+    stopped = allocate(synthetic_problem(300, 40, 6, seed=3), time_limit=5, should_stop=lambda: True)
+    assert stopped.notes and stopped.status == "interrupted"
+    for note in stopped.notes:
+        assert message_text(note, "zh_CN").startswith("提前停止（被中止）"), note

@@ -34,6 +34,7 @@ from ...services.allocation import PlanDrawing, PlanInfo
 from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
 from ..context import AppContext
+from ..error_text import message_text
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
 from .minimap import PlanMap
 from .replay_view import ReplayCompare
@@ -274,7 +275,7 @@ class AllocationPanel(QWidget):
         self.plan = plan
         self.app.announce(plan.change)
         for n in plan.notes:
-            self.app.notify(n, "warning")
+            self.app.notify(message_text(n), "warning")
 
     # one plan -----------------------------------------------------------------------------------
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
