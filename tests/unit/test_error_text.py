@@ -387,3 +387,12 @@ def test_notes_on_a_proposed_patrol_plan_are_shown_in_chinese():
     assert stopped.notes and stopped.status == "interrupted"
     for note in stopped.notes:
         assert message_text(note, "zh_CN").startswith("提前停止（被中止）"), note
+
+
+def test_what_the_scheduler_reports_is_shown_in_chinese():
+    from precinct_console.ui.error_text import message_text
+
+    assert message_text("scheduled job export:day:S01 missed its run at 2026-11-20 08:00", "zh_CN") \
+        == "定时任务 export:day:S01 错过了 2026-11-20 08:00 的执行"
+    assert message_text("scheduled exports paused: the database cannot be reached (connection refused)",
+                        "zh_CN").startswith("定时导出已暂停：无法连接数据库")

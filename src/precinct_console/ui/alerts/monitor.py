@@ -185,7 +185,11 @@ class AlertMonitor(QObject):
             level = "error" if any(a.level == "breach" for a in fresh) else "warning"
             if len(fresh) <= MAX_SINGLE_NOTICES:
                 for a in fresh:
-                    self.app.notify(a.message, "error" if a.level == "breach" else "warning")
+                    # Composed here, in the console's language (AlertView.message is English).
+                    what = _tr("BREACHED") if a.level == "breach" else _tr("near breach")
+                    self.app.notify(f"{a.incident_number} {a.category_name} {a.address}: "
+                                    f"{a.target_label} {what}",
+                                    "error" if a.level == "breach" else "warning")
             else:
                 # After a restart there may be hundreds: one line that names the first few.
                 numbers = sorted({a.incident_number for a in fresh})

@@ -14,6 +14,7 @@ from ...jobs.replan import install_replan_job
 from ...jobs.runtime import THIS_DATABASE
 from ...jobs.scheduler import ExportScheduler, live_holder, stored_jobs
 from ..context import AppContext
+from ..error_text import message_text
 
 if TYPE_CHECKING:
     from .panel import LedgerExportPanel
@@ -40,7 +41,7 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
                     on_error=lambda exc: log.warning("schedule list: %s", exc))
         return None
     bridge = _Bridge(app)
-    bridge.failed.connect(lambda text: app.notify(text, "error"))
+    bridge.failed.connect(lambda text: app.notify(message_text(text), "error"))
     holder = f"{app.settings.workstation}/{os.getpid()}"
     scheduler = ExportScheduler(app.ctx.db, app.settings.resolved_export_folder, holder=holder,
                                 on_error=bridge.failed.emit)
