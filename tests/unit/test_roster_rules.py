@@ -140,3 +140,31 @@ def test_three_teams_on_two_shifts_rotate_day_night_off():
     assert [(s.name, s.team) for s in shifts] == [
         ("白班", "甲"), ("夜班", "乙"), ("白班", "丙"), ("夜班", "甲"), ("白班", "乙"), ("夜班", "丙")]
     assert all(s.hours == 12 for s in shifts)
+
+
+def test_every_kind_of_violation_reads_in_chinese_in_the_console():
+    """The chief plans in the Chinese console: each violation is shown in Chinese, names kept."""
+    import re
+
+    from precinct_console.ui.error_text import message_text
+
+    crowded = ShiftRef(10, "白班", _t(20, 8), _t(20, 16), min_staff=5, post_min=((7, 2),))
+    overlap = ShiftRef(13, "备勤", _t(20, 12), _t(20, 20))
+    week = tuple(ShiftRef(100 + d, "值班", _t(16 + d, 8), _t(17 + d, 8)) for d in range(3))
+    absences = (AbsenceRef(1, "leave", _t(19, 0, 0), _t(23, 0, 0), "年休假"),
+                AbsenceRef(2, "training", _t(19, 0, 0), _t(23, 0, 0), ""))
+    snap = RosterSnapshot(
+        (crowded, overlap, MID, *week),
+        (EntryRef(1, 10, 1, duty="post", post_id=7), EntryRef(2, 13, 1), EntryRef(3, 11, 2),
+         EntryRef(4, 10, 2), EntryRef(5, 10, 3, unit_id=4), EntryRef(6, 10, 3, unit_id=4),
+         *(EntryRef(10 + d, 100 + d, 1) for d in range(3))),
+        (ZHANG, LI, AUX), absences=absences, post_names=((7, "火车站警务站"),),
+        units=(UnitRef(4, "巡逻一车", seats=1),))
+    found = _rules(snap)
+    assert {v.rule for v in found} >= {"min_staff", "post_min", "double_booked", "rest", "max_hours",
+                                        "absence", "unit_crew"}
+    for v in found:
+        chinese = message_text(v.message, "zh_CN")
+        assert not re.search(r"[A-Za-z]{2,}", chinese), (v.message, chinese)
+    absent = sorted(message_text(v.message, "zh_CN") for v in found if v.rule == "absence")
+    assert any("休假（年休假）" in m for m in absent) and any("参加培训，却排在" in m for m in absent)

@@ -36,6 +36,7 @@ from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
+from ..error_text import message_text
 from ..forms import ok_cancel
 from ..theme import BREACH, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
@@ -224,7 +225,7 @@ class RosterPanel(QWidget):
             self.summary.setText(self.tr("✓ No rule violations in this period"))
             self.summary.setStyleSheet(f"color: {OK.darker(120).name()}")
         for v in view.violations:
-            item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {v.message}")
+            item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {message_text(v.message)}")
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
             self.problems.addItem(item)
 
