@@ -401,6 +401,10 @@
         <translation>在岗位</translation>
     </message>
     <message>
+        <source>last fix %1 ago, not live</source>
+        <translation>定位已 %1 未更新，非实时</translation>
+    </message>
+    <message>
         <source>live, %1 ago</source>
         <translation>实时定位，%1 前</translation>
     </message>

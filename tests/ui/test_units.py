@@ -68,6 +68,27 @@ def test_unit_board_follows_dispatch_and_sets_states_by_key(qtbot, qtmodeltester
     assert inc.number in messages[0]
 
 
+def test_a_position_fix_gone_quiet_is_flagged_not_shown_as_live(qtbot, app, units, db, clock):
+    from precinct_console.services.units import update_unit_position
+
+    car = units[0]
+    update_unit_position(app.ctx, car, 116.401, 39.901)
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.row(car) is not None
+                    and panel.model.row(car).position_at is not None, timeout=10000)
+    column = [c.key for c in panel.model.columns].index("position")
+    cell = lambda: panel.model.index(panel.model.position(car), column)  # noqa: E731
+    clock.advance(seconds=40)
+    app.tick.emit()
+    assert cell().data() == "live, 0:40 ago" and cell().data(Qt.ItemDataRole.ForegroundRole) is None
+    clock.advance(minutes=6)  # the patrol terminal has gone quiet
+    app.tick.emit()
+    assert cell().data() == "▲ last fix 6:40 ago, not live"
+    assert cell().data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
 def test_alert_list_shows_breaches_and_acknowledges_with_space(qtbot, qtmodeltester, app, clock):
     intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0202", address="夜市路口",
                                            lon=116.401, lat=39.901))

@@ -56,3 +56,12 @@ def test_a_partly_used_target_is_stated_with_what_is_left():
     r = rank_units(LON, LAT, [unit(1, 0.01)], local_hour=10, place="东街", target_s=60,
                    target_limit_s=180)
     assert "within the 3 min 00 s target (1 min 00 s left)" in r.shortfall
+
+
+def test_an_old_position_fix_is_said_beside_the_unit():
+    fresh = UnitFacts(1, "巡1", "car", 2, "available", LON + 0.004, LAT, LON, LAT, position_age_s=20)
+    old = UnitFacts(2, "巡2", "car", 2, "available", LON + 0.005, LAT, LON, LAT, position_age_s=1260)
+    r = rank_units(LON, LAT, [fresh, old], local_hour=10)
+    reasons = {o.call_sign: " ".join(o.reasons) for o in r.options}
+    assert "last position 21 min 00 s old" in reasons["巡2"]
+    assert "last position" not in reasons["巡1"]

@@ -12,6 +12,8 @@ from .travel import distance_m, travel_seconds
 READY_STATES = {"available": 0.0, "returning": 30.0}
 LOAD_PENALTY_S = 45.0  # per incident the unit took recently: spreads the work over the shift
 DEFAULT_TARGET_S = 180.0
+# A position fix older than this is not live: a patrol terminal reports every few seconds.
+STALE_POSITION_S = 300.0
 # Drones see but cannot act: they never count as the officers an incident needs.
 OBSERVER_KINDS = frozenset({"drone"})
 
@@ -29,6 +31,7 @@ class UnitFacts:
     home_lat: float
     crew: int = 0  # officers rostered in the unit now (0 = unknown: count its seats)
     load: int = 0  # incidents it took recently
+    position_age_s: float | None = None  # how old its last position fix is (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ def rank_units(
         reasons: list[str] = [f"{dist / 1000:.1f} km, about {_minutes(eta)}"]
         if from_home:
             reasons.append("no live position: from its post")
+        elif u.position_age_s is not None and u.position_age_s > STALE_POSITION_S:
+            # Still the best guess, but the duty officer must know the unit may have moved on.
+            reasons.append(f"last position {_minutes(u.position_age_s)} old")
         if u.kind in OBSERVER_KINDS:
             reasons.append("observes only, sends no officers")
         elif not capable:

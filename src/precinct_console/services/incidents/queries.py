@@ -181,7 +181,8 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
         ).all())
         facts = [
             UnitFacts(u.id, u.call_sign, u.kind, u.seats, u.status, u.lon, u.lat, u.home_lon,
-                      u.home_lat, crews.get(u.id, 0), int(loads.get(u.id, 0)))
+                      u.home_lat, crews.get(u.id, 0), int(loads.get(u.id, 0)),
+                      (now - u.position_at).total_seconds() if u.position_at is not None else None)
             for u in s.scalars(select(Unit).where(Unit.station_id == ctx.station_id))
         ]
         required = required_officers or (4 if inc.needs_reinforcement else 2)

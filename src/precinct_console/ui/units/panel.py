@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.errors import ConflictError, KnownError
+from ...domain.recommend import STALE_POSITION_S
 from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
 from ..board.guard import guarded
 from ..board.table import ROW_ROLE, Column, ThinTableModel
@@ -53,7 +54,8 @@ class UnitsModel(ThinTableModel[UnitRow]):
             Column("incident", _tr("Incident"), lambda u: u.incident_number),
             Column("crew", _tr("Crew"), self._crew),
             Column("order", _tr("Patrol point"), lambda u: u.patrol_point),
-            Column("position", _tr("Position"), self._position, live=True),
+            Column("position", _tr("Position"), self._position, live=True,
+                   foreground=lambda u: QBrush(NEAR.darker(125)) if self._stale(u) else None),
         ]
         super().__init__(cols, key=lambda u: u.id, parent=parent)
         self.font_for = lambda u, c: ui_font(12, bold=c in (0, 2))
@@ -70,11 +72,17 @@ class UnitsModel(ThinTableModel[UnitRow]):
             return ""
         return clock_text((self.now - u.status_since).total_seconds())
 
+    def _stale(self, u: UnitRow) -> bool:
+        return u.position_at is not None and \
+            (self.now - u.position_at).total_seconds() > STALE_POSITION_S
+
     def _position(self, u: UnitRow) -> str:
         if u.position_at is None:
             return _tr("at its post")
-        age = (self.now - u.position_at).total_seconds()
-        return _tr("live, %1 ago").replace("%1", clock_text(age))
+        age = clock_text((self.now - u.position_at).total_seconds())
+        if self._stale(u):  # the terminal has gone quiet: where it was, not where it is
+            return "▲ " + _tr("last fix %1 ago, not live").replace("%1", age)
+        return _tr("live, %1 ago").replace("%1", age)
 
 
 class UnitsPanel(QWidget):
