@@ -988,13 +988,9 @@
         <source>Units</source>
         <translation>出警警力</translation>
     </message>
-    <message>
-        <source>Repeat</source>
-        <translation>重复</translation>
-    </message>
-    <message>
-        <source>linked calls</source>
-        <translation>关联报警</translation>
+    <message numerus="yes">
+        <source>%n duplicate call(s) linked</source>
+        <translation><numerusform>已关联 %n 次重复报警</numerusform></translation>
     </message>
     <message>
         <source>Linked to</source>

@@ -138,6 +138,16 @@ def test_units_that_have_cleared_still_show_on_the_incident(qtbot, app, units):
     assert re.fullmatch(r"\d\d:\d\d:\d\d", panel.detail.history.item(0, 0).text())
 
 
+def test_the_incident_pane_names_the_kind_of_repeat(qtbot, app, clock):
+    take(app, caller_phone="13912345678")
+    clock.advance(minutes=10)
+    again = take(app, "人民路8号", "0401", caller_phone="13912345678")
+    panel = open_board(qtbot, app)
+    panel.select_incident(again.id)
+    qtbot.waitUntil(lambda: panel.detail.detail is not None, timeout=10000)
+    assert "Repeat</b> 一人多警" in panel.detail.facts.text()
+
+
 def test_a_stale_write_names_the_other_seat_and_reloads_the_row(qtbot, app, make_ctx, units):
     inc = take(app)
     dispatch_unit(app.ctx, inc.id, units[0])

@@ -136,8 +136,12 @@ class DetailPane(QWidget):
             f"<b>{units}</b> {self._units_text(d)}",
         ]
         if r.repeat_flags or r.linked_calls:
-            repeat, linked = self.tr("Repeat"), self.tr("linked calls")
-            lines.append(f"<b>{repeat}</b> {r.repeat_flags} {linked}: {r.linked_calls}")
+            # Named as the trade names them (一地多警), not by the board column's one-letter flags.
+            kinds = [n for n, on in (("一人多警", r.repeat_caller), ("一地多警", r.repeat_place),
+                                     ("一事多警", r.repeat_matter)) if on]
+            if r.linked_calls:
+                kinds.append(self.tr("%n duplicate call(s) linked", "", r.linked_calls))
+            lines.append(f"<b>{self.tr('Repeat')}</b> {' · '.join(kinds)}")
         if d.linked_to_number:
             lines.append("<b>" + self.tr("Linked to") + f"</b> {d.linked_to_number}")
         self.facts.setText("<br>".join(lines))
