@@ -990,7 +990,9 @@
     </message>
     <message numerus="yes">
         <source>%n duplicate call(s) linked</source>
-        <translation><numerusform>已关联 %n 次重复报警</numerusform></translation>
+        <translation>
+            <numerusform>已关联 %n 次重复报警</numerusform>
+        </translation>
     </message>
     <message>
         <source>Linked to</source>
@@ -1889,6 +1891,10 @@
 </context>
 <context>
     <name>LiveLayers</name>
+    <message>
+        <source>last fix %1 ago, not live</source>
+        <translation>定位已 %1 未更新，非实时</translation>
+    </message>
     <message>
         <source>%1 patrols at %2</source>
         <translation>%1 在 %2 巡逻</translation>

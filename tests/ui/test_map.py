@@ -3,6 +3,7 @@ sync with the board, grid card and notice board, hot spots, search, base image."
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 import pytest
@@ -360,3 +361,17 @@ def test_a_click_on_the_map_places_the_call_being_taken_in(qtbot, app):
     view = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
                                                   address="城关路1号", lon=lon, lat=lat))
     assert view.grid_id == sig.args[1]
+
+
+def test_a_unit_whose_terminal_went_quiet_says_so_on_hover(qtbot, app, clock):
+    from precinct_console.services.units import update_unit_position
+
+    panel = open_map(qtbot, app)
+    car = next(u for u in panel.live.units if u.call_sign == "城关1号车")
+    update_unit_position(app.ctx, car.id, *_lonlat(-700, 300))
+    panel.live.set_units([dataclasses.replace(u, position_at=clock()) if u.id == car.id else u
+                          for u in panel.live.units])
+    assert "not live" not in panel.canvas.tips["units"][car.id]
+    clock.advance(minutes=7)
+    panel.live.refresh_units()
+    assert "▲ last fix 7:00 ago, not live" in panel.canvas.tips["units"][car.id]
