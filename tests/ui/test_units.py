@@ -113,3 +113,24 @@ def test_alert_list_shows_breaches_and_acknowledges_with_space(qtbot, qtmodeltes
     qtbot.keyClick(panel.table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=10000)
     assert panel.title.text().startswith("✓")
+
+
+def test_live_incident_breaches_head_the_alert_list_before_task_deadlines(qtbot, app):
+    from datetime import UTC, datetime, timedelta
+
+    from precinct_console.services.alerts import AlertView
+    from precinct_console.ui.alerts.panel import _columns
+    from precinct_console.ui.board.table import ThinTableModel
+
+    t0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+
+    def alert(aid, level, minutes, incident=True):
+        return AlertView(aid, 7 if incident else None, f"N{aid}", "", "", "arrive", "3分钟到场", level,
+                         t0 + timedelta(minutes=minutes), None, "", task_id=None if incident else 9)
+
+    model = ThinTableModel(_columns(), key=lambda a: a.id)
+    model.set_rows([alert(1, "breach", 9, incident=False), alert(2, "near", 8), alert(3, "breach", 1),
+                    alert(4, "breach", 5), alert(5, "near", 9, incident=False)])
+    model.sort(0)  # what the panel opens on
+    # Overdue follow-up tasks were listed first only because they were raised last.
+    assert model.ids() == [4, 3, 2, 1, 5]

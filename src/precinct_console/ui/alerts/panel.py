@@ -36,11 +36,18 @@ def _tint(a: AlertView) -> QColor:
     return c
 
 
+def urgency(a: AlertView) -> tuple[int, int, float]:
+    """The list's order: a live incident's timer before a follow-up task's deadline (a car that
+    has not arrived beats a late feedback form), breaches before near ones, newest first."""
+    return (0 if a.incident_id is not None else 1, 0 if a.level == "breach" else 1,
+            -a.raised_at.timestamp())
+
+
 def _columns() -> list[Column[AlertView]]:
     """Built when the panel opens, so the titles come out in the installed language."""
     return [
         Column("level", _tr("Level"), lambda a: LOOK[a.level][0] + " " + (_tr("BREACH") if a.level == "breach" else _tr("near")),
-               sort=lambda a: 0 if a.level == "breach" else 1, background=_tint,
+               sort=urgency, background=_tint,
                foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
         Column("number", _tr("Incident / task"), lambda a: a.incident_number, background=_tint),
         Column("target", _tr("Target"), lambda a: a.target_label, background=_tint),
@@ -58,7 +65,7 @@ class AlertsPanel(QWidget):
         self.setFont(ui_font(11))
         self.model: ThinTableModel[AlertView] = ThinTableModel(_columns(), key=lambda a: a.id, parent=self)
         self.model.font_for = lambda a, c: ui_font(12, bold=a.level == "breach")
-        self.model.sort(3, Qt.SortOrder.DescendingOrder)
+        self.model.sort(0)  # by urgency; a header click sorts by any column
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
