@@ -97,13 +97,14 @@ def test_layout_is_remembered_between_sessions(qtbot, make_ctx, monkeypatch):
 
 WIDE_PANELS = [
     PanelSpec("board", "Board", f"{__name__}:make_test_panel", "center", "F2"),
+    PanelSpec("units", "Units", f"{__name__}:make_test_panel", "bottom", "F3"),
     PanelSpec("alerts", "Alerts", f"{__name__}:make_test_panel", "right", "F4"),
 ]
 
 
 def test_first_layout_gives_the_alert_list_its_width_and_keeps_the_officers_own(qtbot, make_ctx,
                                                                                 monkeypatch):
-    from precinct_console.ui.main_window import ALERT_DOCK_WIDTH
+    from precinct_console.ui.main_window import ALERT_DOCK_WIDTH, UNIT_DOCK_HEIGHT
 
     monkeypatch.setattr(panels_mod, "PANELS", WIDE_PANELS)
     ctx = make_ctx(Role.DUTY_OFFICER)
@@ -113,6 +114,10 @@ def test_first_layout_gives_the_alert_list_its_width_and_keeps_the_officers_own(
     alerts = window.docks["alerts"]
     # Qt alone shares the width by the panels' size hints: a label gets a sliver.
     qtbot.waitUntil(lambda: abs(alerts.width() - ALERT_DOCK_WIDTH) <= 12, timeout=3000)
+    # The unit board is a strip under the panels, not (as Qt shared it) most of the height.
+    units = window.docks["units"]
+    assert abs(units.height() - min(UNIT_DOCK_HEIGHT, window.height() // 3)) <= 12
+    assert window.docks["board"].height() > units.height()
 
     def narrow() -> None:
         window.resizeDocks([window.docks["board"], alerts], [window.width() - 300, 300],

@@ -27,6 +27,7 @@ _AREAS = {
 }
 LAYOUT_VERSION = 1
 ALERT_DOCK_WIDTH = 440  # px on the first start; after that the officer's own layout is kept
+UNIT_DOCK_HEIGHT = 300  # px: the unit board's header and about eight units
 
 
 class MainWindow(QMainWindow):
@@ -40,9 +41,11 @@ class MainWindow(QMainWindow):
             QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AnimatedDocks
         )
-        # Panels are docks all around; a zero-size centre lets them share the whole window.
+        # Panels are docks all around; a zero-width centre lets them share the whole window. Only
+        # its width is held at zero: held at zero height too, it pinned the row of side docks to
+        # their minimum height and gave the unit board below all the rest.
         centre = QWidget()
-        centre.setMaximumSize(0, 0)
+        centre.setMaximumWidth(0)
         self.setCentralWidget(centre)
         self.signed_out = False
         self.docks: dict[str, QDockWidget] = {}
@@ -191,13 +194,17 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._set_default_sizes)
 
     def _set_default_sizes(self) -> None:
-        """The first layout (and Reset layout) gives the alert list the width to show an alert's
-        level, number and target uncut; Qt's own share left it a third narrower."""
-        alerts, board = self.docks.get("alerts"), self.docks.get("board")
+        """The first layout (and Reset layout): the alert list wide enough to show an alert's
+        level, number and target uncut (Qt's own share left it a third narrower), and the unit
+        board a strip of about eight units under the panels (it took 40% of the height)."""
+        alerts, board, units = (self.docks.get(k) for k in ("alerts", "board", "units"))
         if alerts is not None and board is not None and alerts.isVisible():
             # Both sides at once: asked for one area alone, Qt sizes it only approximately.
             self.resizeDocks([board, alerts], [self.width() - ALERT_DOCK_WIDTH, ALERT_DOCK_WIDTH],
                              Qt.Orientation.Horizontal)
+        if units is not None and units.isVisible() and not units.isFloating():
+            self.resizeDocks([units], [min(UNIT_DOCK_HEIGHT, self.height() // 3)],
+                             Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         settings: QSettings = qsettings()
