@@ -27,7 +27,7 @@ _AREAS = {
 }
 LAYOUT_VERSION = 1
 ALERT_DOCK_WIDTH = 440  # px on the first start; after that the officer's own layout is kept
-UNIT_DOCK_HEIGHT = 300  # px: the unit board's header and about eight units
+UNIT_DOCK_HEIGHT = 300  # px: the unit board's summary, header and about seven units
 
 
 class MainWindow(QMainWindow):
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
     def _set_default_sizes(self) -> None:
         """The first layout (and Reset layout): the alert list wide enough to show an alert's
         level, number and target uncut (Qt's own share left it a third narrower), and the unit
-        board a strip of about eight units under the panels (it took 40% of the height)."""
+        board a strip of about seven units under the panels (it took 40% of the height)."""
         alerts, board, units = (self.docks.get(k) for k in ("alerts", "board", "units"))
         if alerts is not None and board is not None and alerts.isVisible():
             # Both sides at once: asked for one area alone, Qt sizes it only approximately.
