@@ -995,6 +995,10 @@
         </translation>
     </message>
     <message>
+        <source>Repeat</source>
+        <translation>重复警情</translation>
+    </message>
+    <message>
         <source>Linked to</source>
         <translation>关联至</translation>
     </message>

@@ -141,7 +141,8 @@ class DetailPane(QWidget):
                                      ("一事多警", r.repeat_matter)) if on]
             if r.linked_calls:
                 kinds.append(self.tr("%n duplicate call(s) linked", "", r.linked_calls))
-            lines.append(f"<b>{self.tr('Repeat')}</b> {' · '.join(kinds)}")
+            repeat = self.tr("Repeat")  # outside the f-string, where lupdate sees it
+            lines.append(f"<b>{repeat}</b> {' · '.join(kinds)}")
         if d.linked_to_number:
             lines.append("<b>" + self.tr("Linked to") + f"</b> {d.linked_to_number}")
         self.facts.setText("<br>".join(lines))
