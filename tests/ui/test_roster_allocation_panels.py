@@ -83,10 +83,15 @@ def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodel
     texts = [panel.problems.item(i).text() for i in range(panel.problems.count())]
     assert any("[staffing]" in t and "needs at least 3" in t for t in texts)
     assert any("[rest]" in t and "张伟" in t for t in texts)
+    assert panel.problems.isVisibleTo(panel)
     friday = panel.model.days.index(datetime(2026, 11, 20).date())
     row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
     cell = panel.model.index(row, friday).data()
     assert cell.startswith("▲") and "白 巡逻一车" in cell and "中" in cell
+    panel.step(2)  # a week with nothing rostered: nothing broken, no empty list under the calendar
+    _settle(qtbot, chief_app)
+    assert "No rule violations" in panel.summary.text() and not panel.problems.isVisibleTo(panel)
+    panel.step(-2)
     panel.set_mode("month")
     _settle(qtbot, chief_app)
     assert panel.model.columnCount() == 30

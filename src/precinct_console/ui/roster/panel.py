@@ -224,6 +224,8 @@ class RosterPanel(QWidget):
         else:
             self.summary.setText(self.tr("✓ No rule violations in this period"))
             self.summary.setStyleSheet(f"color: {OK.darker(120).name()}")
+        # A clean period needs no empty list under the calendar: the line above says it is clean.
+        self.problems.setVisible(bool(n))
         for v in view.violations:
             item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {message_text(v.message)}")
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
