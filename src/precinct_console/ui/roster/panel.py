@@ -155,19 +155,17 @@ class RosterPanel(QWidget):
         self.problems.setFont(ui_font(9))
         self.problems.itemActivated.connect(self._go_to_problem)
         self.problems.itemClicked.connect(self._go_to_problem)
-        lower = QWidget()
-        lv = QVBoxLayout(lower)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.summary)
-        lv.addWidget(self.problems)
+        # The summary line stays; the list of violations shares the height with the calendar and
+        # is hidden when there are none, giving the calendar all of it.
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
-        split.addWidget(lower)
+        split.addWidget(self.problems)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(split)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
 
     # period -----------------------------------------------------------------------------------
     def period_bounds(self) -> tuple[date, date]:
@@ -224,7 +222,7 @@ class RosterPanel(QWidget):
         else:
             self.summary.setText(self.tr("✓ No rule violations in this period"))
             self.summary.setStyleSheet(f"color: {OK.darker(120).name()}")
-        # A clean period needs no empty list under the calendar: the line above says it is clean.
+        # A clean period needs no empty list under the calendar: the summary says it is clean.
         self.problems.setVisible(bool(n))
         for v in view.violations:
             item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {message_text(v.message)}")
