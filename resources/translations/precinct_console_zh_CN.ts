@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Number</source>
         <translation>编号</translation>
@@ -572,7 +573,7 @@
         </translation>
     </message>
     <message>
-        <source>Plan %1 accepted: it is the shift's patrol orders now</source>
+        <source>Plan %1 accepted: it is the shift&apos;s patrol orders now</source>
         <translation>方案 %1 已采纳，现为本班次巡逻勤务指令</translation>
     </message>
 </context>
@@ -690,7 +691,7 @@
         <translation>视图名称</translation>
     </message>
     <message>
-        <source>View '%1' saved</source>
+        <source>View &apos;%1&apos; saved</source>
         <translation>视图“%1”已保存</translation>
     </message>
     <message>
@@ -848,7 +849,7 @@
         <translation>民警反馈时填写的字段</translation>
     </message>
     <message>
-        <source>field '{key}': the minimum must be a whole number</source>
+        <source>field &apos;{key}&apos;: the minimum must be a whole number</source>
         <translation>字段“{key}”：最小值必须是整数</translation>
     </message>
     <message>
@@ -1353,7 +1354,7 @@
         <translation>公示牌 PDF…</translation>
     </message>
     <message>
-        <source>Print the grid's public notice board (公示牌) on A4</source>
+        <source>Print the grid&apos;s public notice board (公示牌) on A4</source>
         <translation>用 A4 纸打印本网格公示牌</translation>
     </message>
     <message>
@@ -1896,10 +1897,6 @@
 <context>
     <name>LiveLayers</name>
     <message>
-        <source>last fix %1 ago, not live</source>
-        <translation>定位已 %1 未更新，非实时</translation>
-    </message>
-    <message>
         <source>%1 patrols at %2</source>
         <translation>%1 在 %2 巡逻</translation>
     </message>
@@ -2021,7 +2018,7 @@
         <translation>重点部位</translation>
     </message>
     <message>
-        <source>Key sites' 1-3-5 rings</source>
+        <source>Key sites&apos; 1-3-5 rings</source>
         <translation>重点部位 1-3-5 圈</translation>
     </message>
     <message>
@@ -2037,7 +2034,7 @@
         <translation>非在岗警组</translation>
     </message>
     <message>
-        <source>Units' 1/3/5-minute reach</source>
+        <source>Units&apos; 1/3/5-minute reach</source>
         <translation>警组 1/3/5 分钟可达范围</translation>
     </message>
     <message>
@@ -2148,7 +2145,7 @@
         <translation>（无网格）</translation>
     </message>
     <message>
-        <source>The grid's community officer</source>
+        <source>The grid&apos;s community officer</source>
         <translation>本网格社区民警</translation>
     </message>
     <message>
@@ -2172,7 +2169,7 @@
         <translation>详细内容</translation>
     </message>
     <message>
-        <source>field 'title': must be filled in</source>
+        <source>field &apos;title&apos;: must be filled in</source>
         <translation>字段“标题”：必须填写</translation>
     </message>
 </context>
@@ -2207,7 +2204,7 @@
         <translation>上移</translation>
     </message>
     <message>
-        <source>Printed on the grid's public notice board in this order.</source>
+        <source>Printed on the grid&apos;s public notice board in this order.</source>
         <translation>按此顺序印在网格公示牌上。</translation>
     </message>
 </context>
@@ -3108,7 +3105,7 @@
         <translation>纠纷回访</translation>
     </message>
     <message>
-        <source>Officer's signature: ________________    Checked by: ________________</source>
+        <source>Officer&apos;s signature: ________________    Checked by: ________________</source>
         <translation>民警签字：________________    审核人：________________</translation>
     </message>
 </context>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from .travel import distance_m, travel_seconds
 
@@ -14,6 +15,16 @@ LOAD_PENALTY_S = 45.0  # per incident the unit took recently: spreads the work o
 DEFAULT_TARGET_S = 180.0
 # A position fix older than this is not live: a patrol terminal reports every few seconds.
 STALE_POSITION_S = 300.0
+
+
+def stale_position_age(position_at: datetime | None, now: datetime) -> float | None:
+    """Seconds since the last position fix when it is too old to count as live, else None."""
+    if position_at is None:
+        return None
+    age = (now - position_at).total_seconds()
+    return age if age > STALE_POSITION_S else None
+
+
 # Drones see but cannot act: they never count as the officers an incident needs.
 OBSERVER_KINDS = frozenset({"drone"})
 

@@ -10,14 +10,13 @@ from PySide6.QtGui import QColor, QPainterPath
 
 from ...domain.clock import local
 from ...domain.geo import reach_coverage
-from ...domain.recommend import STALE_POSITION_S
 from ...domain.response import TimerState, evaluate, worst_state
 from ...domain.travel import local_xy, reach_radius_m
 from ...services.map_data import MapData
 from ..board.state import board_state
-from ..board.timers import clock_text
 from ..context import AppContext
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
+from ..units.panel import stale_fix_text
 from .canvas import MapCanvas
 
 # Shape says how far the incident got, colour says how its timers stand (never colour alone).
@@ -125,15 +124,6 @@ class LiveLayers(QObject):
             self._draw_pulse()
 
     # -- units --------------------------------------------------------------------------------
-    def _fix_note(self, u: Any) -> str:
-        """A unit drawn where its terminal last reported, minutes ago, says so on hover."""
-        if u.position_at is None:
-            return ""
-        age = (self.app.clock() - u.position_at).total_seconds()
-        if age <= STALE_POSITION_S:
-            return ""
-        return "\n▲ " + self.tr("last fix %1 ago, not live").replace("%1", clock_text(age))
-
     def set_units(self, rows: list[Any]) -> None:
         self.units = rows
         self.refresh_units()
@@ -151,10 +141,13 @@ class LiveLayers(QObject):
                                symbol=[UNIT_SYMBOLS.get(u.kind, "s") for u in rows], size=16,
                                brush=[UNIT_COLOURS.get(u.status, MUTED) for u in rows],
                                pen={"color": QColor(20, 20, 20), "width": 1.5})
+        now = self.app.clock()
+        # A unit drawn where its terminal last reported, minutes ago, says so on hover.
+        notes = {u.id: stale_fix_text(u.position_at, now) for u in rows}
         c.tips["units"] = {u.id: f"{u.call_sign} {u.kind_label} · {u.status_label}"
                            + (f"\n{u.incident_number}" if u.incident_number else "")
                            + (f"\n{'、'.join(u.crew)}" if u.crew else "")
-                           + self._fix_note(u) for u in rows}
+                           + (f"\n{notes[u.id]}" if notes[u.id] else "") for u in rows}
         c.unit_labels.set_labels(x, y, [u.call_sign for u in rows],
                                  colours=[UNIT_COLOURS.get(u.status, MUTED).darker(160) for u in rows])
         self._draw_orders(rows, x, y)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.errors import ConflictError, KnownError
-from ...domain.recommend import STALE_POSITION_S
+from ...domain.recommend import stale_position_age
 from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
 from ..board.guard import guarded
 from ..board.table import ROW_ROLE, Column, ThinTableModel
@@ -55,7 +55,8 @@ class UnitsModel(ThinTableModel[UnitRow]):
             Column("crew", _tr("Crew"), self._crew),
             Column("order", _tr("Patrol point"), lambda u: u.patrol_point),
             Column("position", _tr("Position"), self._position, live=True,
-                   foreground=lambda u: QBrush(NEAR.darker(125)) if self._stale(u) else None),
+                   foreground=lambda u: QBrush(NEAR.darker(125))
+                   if stale_position_age(u.position_at, self.now) is not None else None),
         ]
         super().__init__(cols, key=lambda u: u.id, parent=parent)
         self.font_for = lambda u, c: ui_font(12, bold=c in (0, 2))
@@ -72,17 +73,18 @@ class UnitsModel(ThinTableModel[UnitRow]):
             return ""
         return clock_text((self.now - u.status_since).total_seconds())
 
-    def _stale(self, u: UnitRow) -> bool:
-        return u.position_at is not None and \
-            (self.now - u.position_at).total_seconds() > STALE_POSITION_S
-
     def _position(self, u: UnitRow) -> str:
         if u.position_at is None:
             return _tr("at its post")
-        age = clock_text((self.now - u.position_at).total_seconds())
-        if self._stale(u):  # the terminal has gone quiet: where it was, not where it is
-            return "▲ " + _tr("last fix %1 ago, not live").replace("%1", age)
-        return _tr("live, %1 ago").replace("%1", age)
+        return stale_fix_text(u.position_at, self.now) or \
+            _tr("live, %1 ago").replace("%1", clock_text((self.now - u.position_at).total_seconds()))
+
+
+def stale_fix_text(position_at: datetime | None, now: datetime) -> str:
+    """'▲ last fix 6:40 ago, not live' for a terminal gone quiet (the unit board, the map's
+    hover): where the unit was, not where it is. Empty while the fix is live."""
+    age = stale_position_age(position_at, now)
+    return "" if age is None else "▲ " + _tr("last fix %1 ago, not live").replace("%1", clock_text(age))
 
 
 class UnitsPanel(QWidget):
