@@ -1,8 +1,8 @@
-"""Patrol allocation benchmark (issue 5): the exact MILP (merged rows, pair cuts) against the plain one.
+"""Patrol allocation benchmark (issue 5): the exact MILP (merged rows, pair cuts, position space) against the plain one.
 
 Targets: 2,000 demand cells x 200 candidate points x 16 units proven optimal (gap <= 0.1%) in
 <= 2 s; 5,000 x 300 x 30 in <= 5 s. Reference in the same run: the plain formulation (one row
-per cell, no merging, no pair cuts) given 60 s, and the greedy plan's coverage. The district is
+per cell, no merging, no pair cuts, a column per unit kind and point) given 60 s, and the greedy plan's coverage. The district is
 synthetic but shaped like a station's (incident hot spots, four weeks of history, cars and
 motorbikes). HiGHS runs on one thread; the machine is shared, so the time to proof is the median
 of PRECINCT_BENCH_REPEATS runs (3) and the load average is printed next to it. Run numpy's BLAS on
@@ -62,7 +62,7 @@ def test_exact_allocation_against_plain_milp_and_greedy(label, cells, points, un
         runs.append(allocate(problem, time_limit=PROVE_LIMIT))
     merged = runs[0]
     median_s = statistics.median(r.solve_seconds for r in runs)
-    plain = allocate(problem, time_limit=REF_LIMIT, merge=False, cuts=False)
+    plain = allocate(problem, time_limit=REF_LIMIT, merge=False, cuts=False, positions=False)
     print(f"\n{label} in a {side:g} km square; coverage matrices {build_s:.2f} s; "
           f"{cells} cells -> {merged_rows} merged rows; {load_before} (before), {_load()} (after); "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")

@@ -20,6 +20,7 @@ from precinct_console.domain.allocation import (
     solve_milp,
 )
 from precinct_console.domain.allocation.cuts import separate_pair_cuts
+from precinct_console.domain.allocation.positions import PositionSpace
 from precinct_console.domain.allocation.synthetic import synthetic_problem
 from precinct_console.domain.errors import ValidationError
 
@@ -89,6 +90,43 @@ def test_pair_cuts_tighten_the_relaxation_and_keep_the_optimum():
     assert with_cuts.cuts > 0 and without.cuts == 0
     assert with_cuts.status == without.status == "optimal"
     assert with_cuts.objective == pytest.approx(without.objective, abs=1e-6)
+
+
+def test_position_space_maps_plans_and_rows_back_and_forth():
+    p = synthetic_problem(60, 8, 5, seed=2, side_km=4.0, kinds=("car", "car", "motorbike", "foot"))
+    model = build_coverage(p)
+    pos = PositionSpace(model)
+    assert model.kinds[pos.base] == "car"  # the kind with most units stays implicit
+    rng = np.random.default_rng(0)
+    plan = rng.integers(0, 2, model.n_columns).astype(float)
+    assert np.array_equal(pos.to_plan(pos.from_plan(plan)), plan)
+    # Each of the solver's point columns counts every unit standing there.
+    z = pos.from_plan(plan).reshape(len(model.kinds), -1)[pos.base]
+    assert np.array_equal(z, plan.reshape(len(model.kinds), -1).sum(axis=0))
+    # A row keeps its value: the same left-hand side in either set of variables.
+    coef = rng.normal(size=model.n_columns)
+    assert pos.row(coef) @ pos.from_plan(plan) == pytest.approx(coef @ plan)
+
+
+@pytest.mark.parametrize("seed", [3, 6])
+def test_position_space_keeps_the_optimum_with_pins_key_sites_and_zones(seed):
+    p = synthetic_problem(120, 9, 4, seed=seed, side_km=4.0, kinds=("car", "motorbike"))
+    site = KeySiteRequirement(1, "第一小学", p.candidates[2].lon + 0.0004, p.candidates[2].lat)
+    # A car (the implicit kind, whose bounds become rows) and a motorbike pinned to posts.
+    units = (replace(p.units[0], pinned_to=p.candidates[0].key),
+             replace(p.units[1], pinned_to=p.candidates[4].key), *p.units[2:])
+    cands = tuple(replace(c, zones=(99,)) if i == 8 else c for i, c in enumerate(p.candidates))
+    p2 = replace(p, units=units, candidates=cands, key_sites=(site,),
+                 zones=(ZoneRequirement(99, "夜市巡区"),))
+    solved = allocate(p2, mip_gap=0.0)
+    plain = allocate(p2, mip_gap=0.0, positions=False)
+    assert solved.status == plain.status == "optimal"
+    assert solved.figures.objective == pytest.approx(_brute_force(p2), abs=1e-6)
+    assert solved.figures.objective == pytest.approx(plain.figures.objective, abs=1e-6)
+    by_unit = {pl.unit_id: pl for pl in solved.placements}
+    assert by_unit[units[0].id].candidate_key == cands[0].key
+    assert by_unit[units[1].id].candidate_key == cands[4].key
+    assert solved.figures.key_sites_met == 1 and solved.figures.zones_met == 1
 
 
 def test_greedy_is_feasible_and_never_beats_the_optimum():

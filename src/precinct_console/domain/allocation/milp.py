@@ -10,7 +10,8 @@ plus: units of each kind placed exactly, candidate capacity, pinned units as low
 key sites with a unit within their ring, zones holding a unit.
 Maximise sum over g of weight[g] * (y1[g] + backup_weight * y2[g]).
 
-Before branching, the LP relaxation is tightened with backup pair cuts (see cuts.py): the plain
+With more than one kind of unit, HiGHS sees the unit columns in position space (positions.py):
+units standing at each point, then the kind mix. Before branching, the LP relaxation is tightened with backup pair cuts (see cuts.py): the plain
 relaxation backs up an isolated hot spot held by one unit with a fraction of a second one.
 """
 
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from ..errors import ValidationError
 from .coverage import CoverageModel, MergedRows
 from .cuts import separate_pair_cuts
+from .positions import PositionSpace
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def solve_milp(
     start: NDArray[np.int64] | None = None,
     threads: int = 1,
     cut_rounds: int = 8,
+    positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
 ) -> MilpOutcome:
@@ -119,22 +122,28 @@ def solve_milp(
         lo.append(1.0)
         hi.append(np.inf)
         r += 1
+    x_upper = np.maximum(np.minimum(
+        np.repeat(model.units_per_kind, c), np.tile(model.capacity, k)
+    ).astype(float), model.lower)
+    x_lower = model.lower.astype(float)
+    triplets = (np.concatenate(r_parts), np.concatenate(c_parts), np.concatenate(v_parts))
+    # With more than one kind of unit the solver works in position space (see positions.py).
+    pos = PositionSpace(model) if positions and k > 1 else None
+    if pos is not None:
+        triplets, x_lower, x_upper, base_lo, base_hi = pos.transform(triplets, x_lower, x_upper, r)
+        lo.extend(base_lo)
+        hi.extend(base_hi)
+        r += len(base_lo)
     n_rows = r
 
-    start_idx, index, value = _csc(
-        np.concatenate(r_parts), np.concatenate(c_parts), np.concatenate(v_parts), n_cols
-    )
+    start_idx, index, value = _csc(*triplets, n_cols)
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.col_cost_ = np.concatenate([np.zeros(n_x), rows.weight, lam * rows.weight, np.zeros(n_g)])
-    x_upper = np.minimum(
-        np.repeat(model.units_per_kind, c), np.tile(model.capacity, k)
-    ).astype(float)
-    lp.col_lower_ = np.concatenate([model.lower.astype(float), np.zeros(3 * n_g)])
-    lp.col_upper_ = np.concatenate([np.maximum(x_upper, model.lower), np.ones(2 * n_g),
-                                    np.full(n_g, np.inf)])
+    lp.col_lower_ = np.concatenate([x_lower, np.zeros(3 * n_g)])
+    lp.col_upper_ = np.concatenate([x_upper, np.ones(2 * n_g), np.full(n_g, np.inf)])
     lp.row_lower_ = np.array(lo, float)
     lp.row_upper_ = np.array(hi, float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -168,13 +177,16 @@ def solve_milp(
     # stop at a few seconds used to report a 9% gap, or none, for a plan within 1% of the best).
     lp_bound = float("inf")
     if cut_rounds > 0 and n_g > 1:
-        added, lp_bound = _add_pair_cuts(h, model, rows, n_x, cut_rounds,
+        added, lp_bound = _add_pair_cuts(h, model, rows, n_x, cut_rounds, pos,
                                          deadline=t0 + 0.3 * float(time_limit),
                                          should_stop=should_stop)
         h.setOptionValue("time_limit", max(0.05, float(time_limit) - (time.perf_counter() - t0)))
     if start is not None:
         sol = highspy.HighsSolution()
-        sol.col_value = list(_completed_start(model, rows, start))
+        full = _completed_start(model, rows, start)
+        if pos is not None:
+            full[:n_x] = pos.from_plan(full[:n_x])
+        sol.col_value = list(full)
         sol.value_valid = True
         h.setSolution(sol)
     if should_stop is not None or on_progress is not None:
@@ -193,6 +205,8 @@ def solve_milp(
         raise ValidationError(f"the solver found no plan ({h.modelStatusToString(status)})",
                               field="constraints")
     values = np.asarray(h.getSolution().col_value[:n_x])
+    if pos is not None:
+        values = pos.to_plan(values)
     counts = np.rint(values).astype(np.int64)
     objective = float(info.objective_function_value)
     bound = _tighter_bound(float(info.mip_dual_bound), lp_bound)
@@ -222,7 +236,7 @@ def _gap(objective: float, bound: float) -> float:
 
 
 def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x: int,
-                   rounds: int, *, deadline: float,
+                   rounds: int, pos: PositionSpace | None, *, deadline: float,
                    should_stop: Callable[[], bool] | None) -> tuple[int, float]:
     """Solve the LP relaxation, add the violated pair cuts, repeat; the rows stay for the MIP.
 
@@ -245,13 +259,19 @@ def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x
             break  # infeasible or stopped: the MIP run reports it with its own message
         lp_bound = float(h.getInfo().objective_function_value)
         values = np.asarray(h.getSolution().col_value)
-        cuts = separate_pair_cuts(rows, values[:n_x], values[n_x:n_x + n_g],
+        x = values[:n_x] if pos is None else pos.to_plan(values[:n_x])
+        cuts = separate_pair_cuts(rows, x, values[n_x:n_x + n_g],
                                   values[n_x + n_g:n_x + 2 * n_g])
         if not cuts:
             break
         for g, k, cols in cuts:
-            index = np.concatenate([[n_x + n_g + g, n_x + k], cols]).astype(np.int32)
-            value = np.concatenate([[1.0, 1.0], -np.ones(len(cols))])
+            coef = np.zeros(n_x)
+            coef[cols] = -1.0
+            if pos is not None:
+                coef = pos.row(coef)
+            nz = np.nonzero(coef)[0]
+            index = np.concatenate([[n_x + n_g + g, n_x + k], nz]).astype(np.int32)
+            value = np.concatenate([[1.0, 1.0], coef[nz]])
             h.addRow(-np.inf, 0.0, len(index), index, value)
         added += len(cuts)
     h.setOptionValue("solver", "choose")

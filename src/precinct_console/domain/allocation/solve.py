@@ -38,12 +38,14 @@ def allocate(
     mip_gap: float = 1e-3,
     merge: bool = True,
     cuts: bool = True,
+    positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
 ) -> AllocationResult:
     """Place every unit. "milp" proves optimality (to mip_gap) or reports its gap at time_limit.
 
-    merge=False and cuts=False give the plain formulation, the benchmark's reference."""
+    merge=False, cuts=False and positions=False give the plain formulation, the benchmark's
+    reference."""
     if method not in ("milp", "greedy"):
         raise ValidationError(f"unknown method '{method}' (milp or greedy)", field="method")
     t0 = time.perf_counter()
@@ -69,7 +71,7 @@ def allocate(
         )
     outcome = solve_milp(
         model, rows, time_limit=max(0.1, time_limit - (time.perf_counter() - t0)), mip_gap=mip_gap,
-        start=counts if feasible else None, cut_rounds=8 if cuts else 0,
+        start=counts if feasible else None, cut_rounds=8 if cuts else 0, positions=positions,
         should_stop=should_stop, on_progress=on_progress,
     )
     counts = outcome.counts
