@@ -29,7 +29,7 @@ def test_alerts_rise_once_per_target_and_level_as_the_clock_runs(db, make_ctx, c
     clock.advance(seconds=20)  # 50 s: the 1-minute target is past 80 %
     raised = alerts.evaluate_alerts(duty)
     assert [(a.target, a.level) for a in raised] == [("on_way", "near")]
-    assert raised[0].incident_number == v.number and v.number in raised[0].message
+    assert raised[0].incident_number == v.number and raised[0].address == "城关路12号"
     assert alerts.evaluate_alerts(duty) == []  # idempotent: nothing new
     # Another seat checking at the same moment raises nothing twice.
     assert alerts.evaluate_alerts(seat(duty, "seat-2")) == []

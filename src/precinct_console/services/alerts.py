@@ -42,12 +42,6 @@ class AlertView:
     acknowledged_by: str
     task_id: int | None = None
 
-    @property
-    def message(self) -> str:
-        """What the notification says: it names the incident."""
-        what = "breached" if self.level == "breach" else "near breach"
-        return f"{self.incident_number} {self.category_name} {self.address}: {self.target_label} {what}"
-
 
 TASK_TARGET_LABELS = {
     "task_sign": "派单签收",

@@ -185,7 +185,7 @@ class AlertMonitor(QObject):
             level = "error" if any(a.level == "breach" for a in fresh) else "warning"
             if len(fresh) <= MAX_SINGLE_NOTICES:
                 for a in fresh:
-                    # Composed here, in the console's language (AlertView.message is English).
+                    # Composed here, in the console's language.
                     what = _tr("BREACHED") if a.level == "breach" else _tr("near breach")
                     self.app.notify(f"{a.incident_number} {a.category_name} {a.address}: "
                                     f"{a.target_label} {what}",
