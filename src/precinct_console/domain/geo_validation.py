@@ -147,8 +147,7 @@ def _check_rings(geometry: Mapping[str, Any]) -> list[str]:
 
 def _normalise(geom: BaseGeometry) -> dict[str, Any]:
     """Plain-list GeoJSON of a shapely geometry (2-D, outer rings counter-clockwise)."""
-    geom = shapely.force_2d(shapely.normalize(geom))
-    geom = shapely.orient_polygons(geom) if hasattr(shapely, "orient_polygons") else geom
+    geom = shapely.orient_polygons(shapely.force_2d(shapely.normalize(geom)))
     data = shapely.geometry.mapping(geom)
 
     def lists(v: Any) -> Any:
