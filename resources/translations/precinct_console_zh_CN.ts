@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Number</source>
         <translation>编号</translation>
@@ -409,6 +408,22 @@
         <source>live, %1 ago</source>
         <translation>实时定位，%1 前</translation>
     </message>
+    <message>
+        <source>24-hour duty with handover</source>
+        <translation>24小时值班（交接班）</translation>
+    </message>
+    <message>
+        <source>four teams on three shifts (四班三运转)</source>
+        <translation>四班三运转</translation>
+    </message>
+    <message>
+        <source>three teams on two shifts (三班二运转)</source>
+        <translation>三班二运转</translation>
+    </message>
+    <message>
+        <source>standby team (备勤)</source>
+        <translation>备勤</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -451,6 +466,53 @@
     <message>
         <source>Licence</source>
         <translation>许可证</translation>
+    </message>
+</context>
+<context>
+    <name>AbsenceDialog</name>
+    <message>
+        <source>Leave or training</source>
+        <translation>请假或培训</translation>
+    </message>
+    <message>
+        <source>Leave (休假)</source>
+        <translation>休假</translation>
+    </message>
+    <message>
+        <source>Training (培训)</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <source>e.g. 年休假, 执法资格培训</source>
+        <translation>如：年休假、执法资格培训</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>First day</source>
+        <translation>首日</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>末日</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Officer: the station has no active officers</source>
+        <translation>人员：本所没有在册人员</translation>
+    </message>
+    <message>
+        <source>Last day: before the first day</source>
+        <translation>末日：早于首日</translation>
     </message>
 </context>
 <context>
@@ -573,7 +635,7 @@
         </translation>
     </message>
     <message>
-        <source>Plan %1 accepted: it is the shift&apos;s patrol orders now</source>
+        <source>Plan %1 accepted: it is the shift's patrol orders now</source>
         <translation>方案 %1 已采纳，现为本班次巡逻勤务指令</translation>
     </message>
 </context>
@@ -691,7 +753,7 @@
         <translation>视图名称</translation>
     </message>
     <message>
-        <source>View &apos;%1&apos; saved</source>
+        <source>View '%1' saved</source>
         <translation>视图“%1”已保存</translation>
     </message>
     <message>
@@ -849,7 +911,7 @@
         <translation>民警反馈时填写的字段</translation>
     </message>
     <message>
-        <source>field &apos;{key}&apos;: the minimum must be a whole number</source>
+        <source>field '{key}': the minimum must be a whole number</source>
         <translation>字段“{key}”：最小值必须是整数</translation>
     </message>
     <message>
@@ -1354,7 +1416,7 @@
         <translation>公示牌 PDF…</translation>
     </message>
     <message>
-        <source>Print the grid&apos;s public notice board (公示牌) on A4</source>
+        <source>Print the grid's public notice board (公示牌) on A4</source>
         <translation>用 A4 纸打印本网格公示牌</translation>
     </message>
     <message>
@@ -2018,7 +2080,7 @@
         <translation>重点部位</translation>
     </message>
     <message>
-        <source>Key sites&apos; 1-3-5 rings</source>
+        <source>Key sites' 1-3-5 rings</source>
         <translation>重点部位 1-3-5 圈</translation>
     </message>
     <message>
@@ -2034,7 +2096,7 @@
         <translation>非在岗警组</translation>
     </message>
     <message>
-        <source>Units&apos; 1/3/5-minute reach</source>
+        <source>Units' 1/3/5-minute reach</source>
         <translation>警组 1/3/5 分钟可达范围</translation>
     </message>
     <message>
@@ -2145,7 +2207,7 @@
         <translation>（无网格）</translation>
     </message>
     <message>
-        <source>The grid&apos;s community officer</source>
+        <source>The grid's community officer</source>
         <translation>本网格社区民警</translation>
     </message>
     <message>
@@ -2169,8 +2231,47 @@
         <translation>详细内容</translation>
     </message>
     <message>
-        <source>field &apos;title&apos;: must be filled in</source>
+        <source>field 'title': must be filled in</source>
         <translation>字段“标题”：必须填写</translation>
+    </message>
+</context>
+<context>
+    <name>OfficerDialog</name>
+    <message>
+        <source>Add officer</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <source>e.g. 一级警长</source>
+        <translation>如：一级警长</translation>
+    </message>
+    <message>
+        <source>Badge number</source>
+        <translation>警号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>职级</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>%1: required</source>
+        <translation>%1：必填</translation>
     </message>
 </context>
 <context>
@@ -2204,8 +2305,63 @@
         <translation>上移</translation>
     </message>
     <message>
-        <source>Printed on the grid&apos;s public notice board in this order.</source>
+        <source>Printed on the grid's public notice board in this order.</source>
         <translation>按此顺序印在网格公示牌上。</translation>
+    </message>
+</context>
+<context>
+    <name>PlanShiftsDialog</name>
+    <message>
+        <source>Plan shifts</source>
+        <translation>排班</translation>
+    </message>
+    <message>
+        <source>New pattern: %1</source>
+        <translation>新建班制：%1</translation>
+    </message>
+    <message>
+        <source>e.g. 2027年四班三运转</source>
+        <translation>如：2027年四班三运转</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>班制</translation>
+    </message>
+    <message>
+        <source>New pattern's name</source>
+        <translation>新班制名称</translation>
+    </message>
+    <message>
+        <source>Handover time</source>
+        <translation>交接班时间</translation>
+    </message>
+    <message>
+        <source>Minimum staff per shift</source>
+        <translation>每班最少人数</translation>
+    </message>
+    <message>
+        <source>Extra staff on public holidays</source>
+        <translation>法定节假日每班加派</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>自</translation>
+    </message>
+    <message>
+        <source>To (inclusive)</source>
+        <translation>至（含当日）</translation>
+    </message>
+    <message>
+        <source>To: the period ends before it starts</source>
+        <translation>至：结束日期早于开始日期</translation>
+    </message>
+    <message>
+        <source>To: plan at most %1 days at a time</source>
+        <translation>至：一次最多排 %1 天</translation>
+    </message>
+    <message>
+        <source>New pattern's name: required</source>
+        <translation>新班制名称：必填</translation>
     </message>
 </context>
 <context>
@@ -2384,6 +2540,22 @@
         <source>Select two rostered cells (Ctrl+click), then swap</source>
         <translation>选中两个已排班的格子（Ctrl+单击），然后换班</translation>
     </message>
+    <message>
+        <source>Plan shifts…</source>
+        <translation>排班…</translation>
+    </message>
+    <message>
+        <source>Make the shifts of a period from a shift pattern</source>
+        <translation>按班制生成一段时间的班次</translation>
+    </message>
+    <message>
+        <source>Leave / training…</source>
+        <translation>请假/培训…</translation>
+    </message>
+    <message>
+        <source>Add officer…</source>
+        <translation>新增人员…</translation>
+    </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
         <translation>
@@ -2393,6 +2565,10 @@
     <message>
         <source>✓ No rule violations in this period</source>
         <translation>✓ 本期无违反排班规则</translation>
+    </message>
+    <message>
+        <source>▲ The public holidays and adjusted working days of %1 are not in this installation's calendar tables yet: those days are planned as ordinary weekdays and weekends, with no holiday staffing. Update the console once the State Council's arrangement is published.</source>
+        <translation>▲ 本机节假日表尚未收录 %1 年的法定节假日和调休：这些日子按普通工作日和周末排班，不加派节假日警力。国务院办公厅公布放假安排后，请升级本系统。</translation>
     </message>
     <message>
         <source>staffing</source>
@@ -2422,9 +2598,25 @@
         <source>unit crew</source>
         <translation>警组编成</translation>
     </message>
+    <message numerus="yes">
+        <source>%n shift(s) planned</source>
+        <translation><numerusform>已排 %n 个班次</numerusform></translation>
+    </message>
+    <message>
+        <source>Every shift of that period was already planned</source>
+        <translation>该时段的班次均已排定</translation>
+    </message>
+    <message>
+        <source>%1 is on the roll</source>
+        <translation>%1 已在册</translation>
+    </message>
     <message>
         <source>Assign to a shift…</source>
         <translation>安排班次…</translation>
+    </message>
+    <message>
+        <source>Leave or training…</source>
+        <translation>请假或培训…</translation>
     </message>
     <message>
         <source>Remove: %1</source>
@@ -3105,7 +3297,7 @@
         <translation>纠纷回访</translation>
     </message>
     <message>
-        <source>Officer&apos;s signature: ________________    Checked by: ________________</source>
+        <source>Officer's signature: ________________    Checked by: ________________</source>
         <translation>民警签字：________________    审核人：________________</translation>
     </message>
 </context>

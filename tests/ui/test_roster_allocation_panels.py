@@ -257,3 +257,157 @@ def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, 
     assert sig.args == ["unit", u2]
     map_panel.toggles["units"].setChecked(False)
     assert map_panel.canvas.legend == []
+
+
+# -- planning from the panel: shifts from a pattern, leave and training, a new officer -----------
+
+def _accepting(fill):
+    """A dialog exec() that fills the form as the chief would, then presses OK."""
+    def exec_(dialog):
+        fill(dialog)
+        dialog.accept()
+        return dialog.result()
+
+    return exec_
+
+
+def test_chief_plans_holiday_aware_shifts_from_a_new_pattern(qtbot, chief_app, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:four_three"))
+        d.name.setText("四班三运转")
+        d.min_staff.setValue(4)
+        d.holiday_extra.setValue(2)
+        d.first.setDate(QDate(2026, 9, 30))
+        d.last.setDate(QDate(2026, 10, 1))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    view = roster.roster_view(chief_app.ctx, datetime(2026, 9, 30).date(), datetime(2026, 10, 2).date())
+    staff = [(s.starts_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"), s.min_staff) for s in view.shifts]
+    # Three 8-hour shifts a day; National Day's get the holiday's two extra hands.
+    assert staff == [("09-30 08:30", 4), ("09-30 16:30", 4), ("10-01 00:30", 4),
+                     ("10-01 08:30", 6), ("10-01 16:30", 6), ("10-02 00:30", 6)]
+    assert [p.name for p in roster.list_patterns(chief_app.ctx)] == ["四班三运转"]
+
+    # The same period again from the now existing pattern: nothing doubled.
+    def again(d):
+        d.pattern.setCurrentIndex(0)
+        d.first.setDate(QDate(2026, 9, 30))
+        d.last.setDate(QDate(2026, 10, 1))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(again))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert len(roster.roster_view(chief_app.ctx, datetime(2026, 9, 30).date(),
+                                  datetime(2026, 10, 2).date()).shifts) == 6
+
+
+def test_plan_dialog_names_a_backwards_period_and_a_missing_name(qtbot):
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    d = PlanShiftsDialog([], datetime(2026, 12, 1).date(), datetime(2026, 12, 31).date())
+    qtbot.addWidget(d)
+    d.last.setDate(QDate(2026, 11, 30))
+    d.accept()
+    assert d.result() == 0 and "To:" in d.error.text() and "before it starts" in d.error.text()
+    d.last.setDate(QDate(2026, 12, 31))
+    d.accept()
+    assert d.result() == 0 and "name" in d.error.text()
+
+
+def test_a_failed_new_pattern_plan_stores_nothing(chief_app):
+    from precinct_console.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="at most 400 days"):
+        roster.add_pattern_with_shifts(chief_app.ctx, "四班三运转", "four_three", {},
+                                       datetime(2026, 1, 1).date(), datetime(2027, 12, 31).date())
+    assert roster.list_patterns(chief_app.ctx) == []
+
+
+def test_leave_shows_in_the_calendar_and_flags_a_shift_on_that_day(qtbot, chief_app, clock, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import AbsenceDialog
+
+    *_, li = _week_with_problems(chief_app.ctx, clock)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+
+    def fill(d):
+        d.officer.setCurrentIndex(d.officer.findData(li.id))
+        d.kind.setCurrentIndex(d.kind.findData("leave"))
+        d.first.setDate(QDate(2026, 11, 20))
+        d.last.setDate(QDate(2026, 11, 21))
+        d.note.setText("年休假")
+
+    monkeypatch.setattr(AbsenceDialog, "exec", _accepting(fill))
+    panel.record_absence()
+    _settle(qtbot, chief_app)
+    row = next(i for i, r in enumerate(panel.model.rows) if "李强" in r.label)
+    friday = panel.model.days.index(datetime(2026, 11, 20).date())
+    saturday, sunday = friday + 1, friday + 2
+    assert "（休）" in panel.model.index(row, friday).data()  # on leave and rostered: flagged
+    assert panel.model.index(row, friday).data().startswith("▲")
+    assert panel.model.index(row, saturday).data() == "（休）"
+    assert "休假 11-20 – 11-21 年休假" in panel.model.index(row, saturday).data(Qt.ItemDataRole.ToolTipRole)
+    assert not panel.model.index(row, sunday).data()
+    texts = [panel.problems.item(i).text() for i in range(panel.problems.count())]
+    assert any("[leave/training]" in t for t in texts)
+
+
+def test_add_officer_requires_badge_and_name_then_puts_them_on_the_roll(qtbot, chief_app, monkeypatch):
+    from precinct_console.ui.roster.planning import OfficerDialog
+
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    d = OfficerDialog(["甲"])
+    qtbot.addWidget(d)
+    d.name.setText("王芳")
+    d.accept()
+    assert d.result() == 0 and d.error.text() == "Badge number: required"
+
+    def fill(dlg):
+        dlg.badge.setText("031009")
+        dlg.name.setText("王芳")
+        dlg.kind.setCurrentIndex(dlg.kind.findData("auxiliary"))
+        dlg.team.setCurrentText("甲")
+
+    monkeypatch.setattr(OfficerDialog, "exec", _accepting(fill))
+    panel.add_officer()
+    _settle(qtbot, chief_app)
+    assert any("王芳辅" in r.label and r.label.startswith("甲") for r in panel.model.rows)
+
+
+def test_days_past_the_holiday_tables_are_named_above_the_calendar(qtbot, chief_app):
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.set_mode("month")
+    _settle(qtbot, chief_app)
+    assert not panel.calendar_note.isVisibleTo(panel)  # this month: the tables cover it
+    panel.first = datetime(2027, 1, 4).date()  # January 2027: New Year's Day is not in them yet
+    panel.reload()
+    _settle(qtbot, chief_app)
+    assert panel.calendar_note.isVisibleTo(panel) and "2027" in panel.calendar_note.text()
+
+
+def test_a_duty_officer_sees_the_roster_without_edit_buttons(qtbot, db, station, make_ctx):
+    app = AppContext(make_ctx(Role.DUTY_OFFICER), Settings())
+    panel = RosterPanel(app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, app)
+    assert not any(b.isVisibleTo(panel) for b in
+                   (panel.plan_btn, panel.absence_btn, panel.officer_btn, panel.swap_btn))
+    app.runner.wait(20000)

@@ -27,6 +27,7 @@ from ..domain.roster_rules import (
 )
 from ..domain.shifts import PatternDef, generate_shifts
 from ..storage.models import Officer, OfficerAbsence, Post, RosterEntry, Shift, ShiftPattern, Unit
+from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
@@ -75,6 +76,15 @@ class EntryInfo:
     duty: str
     note: str
     version: int
+
+
+@dataclass(frozen=True)
+class PatternInfo:
+    id: int
+    name: str
+    kind: str
+    min_staff: int
+    holiday_extra_staff: int
 
 
 @dataclass(frozen=True)
@@ -219,30 +229,63 @@ def add_pattern(ctx: ServiceContext, name: str, kind: str, definition: dict[str,
         return p.id
 
 
+@service_action("read")
+def list_patterns(ctx: ServiceContext) -> list[PatternInfo]:
+    """The station's shift patterns, oldest first (the one it has always worked comes first)."""
+    with ctx.read() as s:
+        out = []
+        for p in s.scalars(select(ShiftPattern).where(ShiftPattern.station_id == ctx.station_id)
+                           .order_by(ShiftPattern.id)):
+            d = PatternDef.from_dict(p.kind, p.definition)
+            out.append(PatternInfo(p.id, p.name, p.kind, d.min_staff, d.holiday_extra_staff))
+        return out
+
+
 @service_action("roster.edit")
 def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date) -> list[ShiftInfo]:
     """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are."""
     with ctx.uow() as uow:
         p = uow.get(ShiftPattern, pattern_id)
-        pattern = PatternDef.from_dict(p.kind, p.definition)
-        slots = generate_shifts(pattern, first, last)
-        if not slots:
-            uow.commit()
-            return []
-        existing = {
-            (s.starts_at, s.name) for s in uow.session.scalars(select(Shift).where(
-                Shift.pattern_id == pattern_id, Shift.starts_at >= slots[0].starts_at,
-                Shift.starts_at <= slots[-1].starts_at))
-        }
-        made = []
-        for slot in slots:
-            if (slot.starts_at, slot.name) in existing:
-                continue
-            made.append(uow.add("roster.shift_add", "shift", Shift(
-                station_id=ctx.station_id, pattern_id=pattern_id, name=slot.name, team=slot.team,
-                starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff)))
+        made = _add_shifts(ctx, uow, p, first, last)
         uow.commit()
-        return [_shift(s) for s in made]
+        return made
+
+
+@service_action("roster.edit")
+def add_pattern_with_shifts(ctx: ServiceContext, name: str, kind: str,
+                            definition: dict[str, Any] | None, first: date, last: date
+                            ) -> tuple[int, list[ShiftInfo]]:
+    """A new pattern and its shifts for a period, in one transaction: all of it or nothing."""
+    name = _text(name, "name", 60)
+    pattern = PatternDef.from_dict(kind, definition or {})
+    with ctx.uow() as uow:
+        p = uow.add("roster.pattern_add", "shift_pattern", ShiftPattern(
+            station_id=ctx.station_id, name=name, kind=pattern.kind.value,
+            definition=pattern.as_dict()))
+        made = _add_shifts(ctx, uow, p, first, last)
+        uow.commit()
+        return p.id, made
+
+
+def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: date, last: date
+                ) -> list[ShiftInfo]:
+    pattern = PatternDef.from_dict(p.kind, p.definition)
+    slots = generate_shifts(pattern, first, last)
+    if not slots:
+        return []
+    existing = {
+        (s.starts_at, s.name) for s in uow.session.scalars(select(Shift).where(
+            Shift.pattern_id == p.id, Shift.starts_at >= slots[0].starts_at,
+            Shift.starts_at <= slots[-1].starts_at))
+    }
+    made = []
+    for slot in slots:
+        if (slot.starts_at, slot.name) in existing:
+            continue
+        made.append(uow.add("roster.shift_add", "shift", Shift(
+            station_id=ctx.station_id, pattern_id=p.id, name=slot.name, team=slot.team,
+            starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff)))
+    return [_shift(s) for s in made]
 
 
 @service_action("roster.edit")

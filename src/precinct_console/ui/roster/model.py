@@ -42,6 +42,7 @@ class CalendarRow:
     cells: tuple[tuple[EntryInfo, ...], ...]  # per day
     texts: tuple[str, ...]
     problems: tuple[tuple[str, ...], ...]  # violation messages per day
+    away: tuple[tuple[str, ...], ...] = ()  # leave and training recorded, per day
 
 
 class RosterCalendarModel(QAbstractTableModel):
@@ -105,7 +106,7 @@ class RosterCalendarModel(QAbstractTableModel):
             text = row.texts[col]
             return f"▲ {text}" if problems else text
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [self._entry_line(e) for e in row.cells[col]]
+            lines = [*row.away[col], *(self._entry_line(e) for e in row.cells[col])]
             return "\n".join(lines + list(problems)) or None
         if role == Qt.ItemDataRole.BackgroundRole:
             if problems:
@@ -113,7 +114,8 @@ class RosterCalendarModel(QAbstractTableModel):
             bg = self._day_bg(col)
             return QBrush(bg) if bg else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if row.cells[col] and all(e.duty in ("leave", "training") for e in row.cells[col]):
+            if (row.away[col] and not row.cells[col]) or (
+                    row.cells[col] and all(e.duty in ("leave", "training") for e in row.cells[col])):
                 return QBrush(MUTED)
             return QBrush(INFO.darker(160)) if row.cells[col] else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -151,6 +153,16 @@ class RosterCalendarModel(QAbstractTableModel):
             if d is None or d not in col:
                 continue
             probs[(v.officer_id, col[d])].append(v.message)
+        # Leave and training recorded for an officer mark every day they touch.
+        away: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (kind, line)
+        for absence in view.absences:
+            first_day = absence.starts_at.astimezone(CHINA_TZ).date()
+            last_day = (absence.ends_at.astimezone(CHINA_TZ) - timedelta(seconds=1)).date()
+            note = f" {absence.note}" if absence.note else ""
+            line = f"{DUTIES.get(absence.kind, absence.kind)} {first_day:%m-%d} – {last_day:%m-%d}{note}"
+            for d in days:
+                if first_day <= d <= last_day:
+                    away[(absence.officer_id, col[d])].append((absence.kind, line))
         rows = []
         rostered = {e.officer_id for e in view.entries}
         for o in view.officers:
@@ -159,11 +171,14 @@ class RosterCalendarModel(QAbstractTableModel):
             cells = tuple(tuple(sorted(by_cell.get((o.id, i), []),
                                        key=lambda e: shifts[e.shift_id].starts_at))
                           for i in range(len(days)))
-            texts = tuple(" ".join(self._cell_text(e, shifts, units) for e in c) for c in cells)
+            texts = tuple(" ".join([*(f"（{DUTY_MARK[k]}）" for k, _ in away.get((o.id, i), [])[:1]),
+                                    *(self._cell_text(e, shifts, units) for e in c)])
+                          for i, c in enumerate(cells))
             kind = "辅" if o.kind == "auxiliary" else ""
             rows.append(CalendarRow(
                 o.id, f"{o.team or '—'}  {o.name}{kind}  {o.badge}", o.team, cells, texts,
-                tuple(tuple(probs.get((o.id, i), [])) for i in range(len(days)))))
+                tuple(tuple(probs.get((o.id, i), [])) for i in range(len(days))),
+                tuple(tuple(line for _, line in away.get((o.id, i), [])) for i in range(len(days)))))
         day_problems = [tuple(probs.get((None, i), [])) for i in range(len(days))]
         same_shape = (days == self.days and [r.officer_id for r in rows] ==
                       [r.officer_id for r in self.rows])

@@ -1,4 +1,5 @@
-"""Roster panel: week or month calendar, rule violations as the chief plans, assign, copy, swap."""
+"""Roster panel: week or month calendar, rule violations as the chief plans; plan shifts, record
+leave and training, add officers, assign, copy a week, swap."""
 
 from __future__ import annotations
 
@@ -32,14 +33,16 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
+from ...domain.permissions import is_permitted
 from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import message_text
 from ..forms import ok_cancel
-from ..theme import BREACH, OK, ui_font
+from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
+from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog
 
 WATCHED = ("roster_entry", "shift", "officer", "officer_absence", "unit")
 
@@ -123,11 +126,23 @@ class RosterPanel(QWidget):
         self.copy_btn = QPushButton(self.tr("Copy week to next week"))
         self.swap_btn = QPushButton(self.tr("Swap shifts"))
         self.swap_btn.setToolTip(self.tr("Select two rostered cells (Ctrl+click), then swap"))
+        self.plan_btn = QPushButton(self.tr("Plan shifts…"))
+        self.plan_btn.setToolTip(self.tr("Make the shifts of a period from a shift pattern"))
+        self.absence_btn = QPushButton(self.tr("Leave / training…"))
+        self.officer_btn = QPushButton(self.tr("Add officer…"))
         for w in (self.prev_btn, self.today_btn, self.next_btn, self.period):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.week_btn, self.month_btn, self.copy_btn, self.swap_btn):
+        for w in (self.week_btn, self.month_btn, self.plan_btn, self.absence_btn, self.officer_btn,
+                  self.copy_btn, self.swap_btn):
             bar.addWidget(w)
+        # Those who may only read the roster (a duty officer checking who is on) see no edit buttons.
+        can_edit = is_permitted(self.app.ctx.actor.role, "roster.edit")
+        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.copy_btn, self.swap_btn):
+            w.setVisible(can_edit)
+        self.plan_btn.clicked.connect(self.plan_shifts)
+        self.absence_btn.clicked.connect(lambda: self.record_absence())
+        self.officer_btn.clicked.connect(self.add_officer)
         self.prev_btn.clicked.connect(lambda: self.step(-1))
         self.next_btn.clicked.connect(lambda: self.step(1))
         self.today_btn.clicked.connect(self.go_today)
@@ -151,6 +166,12 @@ class RosterPanel(QWidget):
 
         self.summary = QLabel()
         self.summary.setFont(ui_font(10, bold=True))
+        # Days past the published holiday tables are planned as plain weekdays and weekends:
+        # the chief must know, or a New Year's Day gets an ordinary day's staff.
+        self.calendar_note = QLabel()
+        self.calendar_note.setWordWrap(True)
+        self.calendar_note.setStyleSheet(f"color: {NEAR.darker(130).name()}")
+        self.calendar_note.hide()
         self.problems = QListWidget()
         self.problems.setFont(ui_font(9))
         self.problems.itemActivated.connect(self._go_to_problem)
@@ -165,6 +186,7 @@ class RosterPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
+        layout.addWidget(self.calendar_note)
         layout.addWidget(split, 1)
 
     # period -----------------------------------------------------------------------------------
@@ -224,6 +246,15 @@ class RosterPanel(QWidget):
             self.summary.setStyleSheet(f"color: {OK.darker(120).name()}")
         # A clean period needs no empty list under the calendar: the summary says it is clean.
         self.problems.setVisible(bool(n))
+        unknown = sorted({d.day.year for d in view.days if not d.known})
+        self.calendar_note.setVisible(bool(unknown))
+        if unknown:
+            years = "、".join(str(y) for y in unknown)
+            self.calendar_note.setText(self.tr(
+                "▲ The public holidays and adjusted working days of %1 are not in this installation's "
+                "calendar tables yet: those days are planned as ordinary weekdays and weekends, with no "
+                "holiday staffing. Update the console once the State Council's arrangement is published."
+            ).replace("%1", years))
         for v in view.violations:
             item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {message_text(v.message)}")
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
@@ -278,6 +309,62 @@ class RosterPanel(QWidget):
         self.app.run(roster.assign, self.app.ctx, v["shift_id"], officer, duty=v["duty"],
                      unit_id=v["unit_id"], note=v["note"], on_done=guarded(self, self._after_write))
 
+    def plan_shifts(self) -> None:
+        first, last = self.period_bounds()
+        self.app.run(roster.list_patterns, self.app.ctx,
+                     on_done=guarded(self, lambda patterns: self._plan_with(patterns, first, last)))
+
+    def _plan_with(self, patterns: list[Any], first: date, last: date) -> None:
+        dlg = PlanShiftsDialog(patterns, first, last, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dlg.values()
+        if "pattern_id" in v:
+            self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
+                         on_done=guarded(self, self._shifts_made))
+        else:
+            new = v["new"]
+            self.app.run(roster.add_pattern_with_shifts, self.app.ctx, new["name"], new["kind"],
+                         new["definition"], v["first"], v["last"],
+                         on_done=guarded(self, lambda made: self._shifts_made(made[1])))
+
+    def _shifts_made(self, made: list[Any]) -> None:
+        if made:
+            self.app.notify(self.tr("%n shift(s) planned", "", len(made)))
+        else:
+            self.app.notify(self.tr("Every shift of that period was already planned"), "warning")
+        self.app.announce(Change(tuple(ChangeItem("shift", s.id, "created") for s in made)))
+        self.reload()
+
+    def record_absence(self, officer_id: int | None = None, day: date | None = None) -> None:
+        if self.view is None:
+            return
+        dlg = AbsenceDialog(list(self.view.officers), day or self.first, officer_id, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dlg.values()
+        self.app.run(roster.add_absence, self.app.ctx, v["officer_id"], v["kind"], v["starts_at"],
+                     v["ends_at"], v["note"], on_done=guarded(self, self._absence_added))
+
+    def _absence_added(self, absence: Any) -> None:
+        self.app.announce(Change((ChangeItem("officer_absence", absence.id, "created"),)))
+        self.reload()
+
+    def add_officer(self) -> None:
+        teams = sorted({o.team for o in self.view.officers if o.team}) if self.view else []
+        dlg = OfficerDialog(teams, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dlg.values()
+        self.app.run(roster.add_officer, self.app.ctx, v["badge"], v["name"], kind=v["kind"],
+                     rank=v["rank"], team=v["team"], phone=v["phone"],
+                     on_done=guarded(self, self._officer_added))
+
+    def _officer_added(self, officer: Any) -> None:
+        self.app.notify(self.tr("%1 is on the roll").replace("%1", officer.name))
+        self.app.announce(Change((ChangeItem("officer", officer.id, "created"),)))
+        self.reload()
+
     def _menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
         if not index.isValid():
@@ -285,6 +372,8 @@ class RosterPanel(QWidget):
         entries = index.data(ENTRY_ROLE) or ()
         menu = QMenu(self)
         menu.addAction(self.tr("Assign to a shift…"), lambda: self._assign_at(index))
+        officer, day = self.model.officer_at(index.row()), self.model.day_at(index.column())
+        menu.addAction(self.tr("Leave or training…"), lambda: self.record_absence(officer, day))
         for e in entries:
             label = self.model._entry_line(e)
             menu.addAction(self.tr("Remove: %1").replace("%1", label), self._remover(e))

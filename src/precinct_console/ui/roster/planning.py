@@ -1,0 +1,216 @@
+"""The chief's planning dialogs: shifts from a pattern for a period, leave and training, a new officer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDate, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
+
+from ...domain.clock import CHINA_TZ
+from ...domain.shifts import PatternKind
+from ...services.roster import OFFICER_KINDS, OfficerInfo, PatternInfo
+from ..forms import error_line, form_with_buttons
+
+DIALOG_WIDTH = 400  # room for an officer's name, badge and team, and a note
+MAX_PLAN_DAYS = 400  # the service's own limit, checked here so the chief hears it before any write
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _date_edit(d: date) -> QDateEdit:
+    edit = QDateEdit(_qdate(d))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def pattern_kind_label(kind: str) -> str:
+    labels = {
+        PatternKind.DUTY_24H.value: _tr("24-hour duty with handover"),
+        PatternKind.FOUR_THREE.value: _tr("four teams on three shifts (四班三运转)"),
+        PatternKind.THREE_TWO.value: _tr("three teams on two shifts (三班二运转)"),
+        PatternKind.STANDBY.value: _tr("standby team (备勤)"),
+    }
+    return labels.get(kind, kind)
+
+
+class PlanShiftsDialog(QDialog):
+    """Make the shifts of a period from one of the station's patterns, or from a new one."""
+
+    def __init__(self, patterns: list[PatternInfo], first: date, last: date,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Plan shifts"))
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.pattern = QComboBox()
+        for p in patterns:
+            self.pattern.addItem(f"{p.name}（{pattern_kind_label(p.kind)}）", f"pattern:{p.id}")
+        for kind in PatternKind:
+            self.pattern.addItem(self.tr("New pattern: %1").replace("%1", pattern_kind_label(kind.value)),
+                                 f"new:{kind.value}")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. 2027年四班三运转"))
+        self.handover = QTimeEdit(QTime(8, 30))
+        self.handover.setDisplayFormat("HH:mm")
+        self.min_staff = QSpinBox()
+        self.min_staff.setRange(0, 200)
+        self.holiday_extra = QSpinBox()
+        self.holiday_extra.setRange(0, 200)
+        self.first = _date_edit(first)
+        self.last = _date_edit(last)
+        self.error = error_line()
+        form = QFormLayout()
+        form.addRow(self.tr("Pattern"), self.pattern)
+        form.addRow(self.tr("New pattern's name"), self.name)
+        form.addRow(self.tr("Handover time"), self.handover)
+        form.addRow(self.tr("Minimum staff per shift"), self.min_staff)
+        form.addRow(self.tr("Extra staff on public holidays"), self.holiday_extra)
+        form.addRow(self.tr("From"), self.first)
+        form.addRow(self.tr("To (inclusive)"), self.last)
+        form_with_buttons(self, form, self.error)
+        self.pattern.currentIndexChanged.connect(self._pattern_changed)
+        self._pattern_changed()
+
+    def is_new(self) -> bool:
+        return str(self.pattern.currentData()).startswith("new:")
+
+    def _pattern_changed(self, *_: Any) -> None:
+        for w in (self.name, self.handover, self.min_staff, self.holiday_extra):
+            w.setEnabled(self.is_new())
+
+    def accept(self) -> None:
+        first, last = _pydate(self.first.date()), _pydate(self.last.date())
+        if last < first:
+            self.error.setText(self.tr("To: the period ends before it starts"))
+            return
+        if (last - first).days >= MAX_PLAN_DAYS:
+            self.error.setText(self.tr("To: plan at most %1 days at a time").replace("%1", str(MAX_PLAN_DAYS)))
+            return
+        if self.is_new() and not self.name.text().strip():
+            self.error.setText(self.tr("New pattern's name: required"))
+            return
+        super().accept()
+
+    def values(self) -> dict[str, Any]:
+        what, key = str(self.pattern.currentData()).split(":")
+        out: dict[str, Any] = {"first": _pydate(self.first.date()), "last": _pydate(self.last.date())}
+        if what == "pattern":
+            out["pattern_id"] = int(key)
+        else:
+            t = self.handover.time()
+            out["new"] = {"name": self.name.text().strip(), "kind": key, "definition": {
+                "handover": f"{t.hour():02d}:{t.minute():02d}", "min_staff": self.min_staff.value(),
+                "holiday_extra_staff": self.holiday_extra.value()}}
+        return out
+
+
+class AbsenceDialog(QDialog):
+    """Record leave or training: whole days, the first and last day included."""
+
+    def __init__(self, officers: list[OfficerInfo], day: date, officer_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Leave or training"))
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.officer = QComboBox()
+        for o in officers:
+            if o.active:
+                self.officer.addItem(f"{o.name}  {o.badge}  {o.team}".strip(), o.id)
+        if officer_id is not None and self.officer.findData(officer_id) >= 0:
+            self.officer.setCurrentIndex(self.officer.findData(officer_id))
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Leave (休假)"), "leave")
+        self.kind.addItem(self.tr("Training (培训)"), "training")
+        self.first = _date_edit(day)
+        self.last = _date_edit(day)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("e.g. 年休假, 执法资格培训"))
+        self.error = error_line()
+        form = QFormLayout()
+        form.addRow(self.tr("Officer"), self.officer)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("First day"), self.first)
+        form.addRow(self.tr("Last day"), self.last)
+        form.addRow(self.tr("Note"), self.note)
+        form_with_buttons(self, form, self.error)
+
+    def accept(self) -> None:
+        if self.officer.count() == 0:
+            self.error.setText(self.tr("Officer: the station has no active officers"))
+            return
+        if _pydate(self.last.date()) < _pydate(self.first.date()):
+            self.error.setText(self.tr("Last day: before the first day"))
+            return
+        super().accept()
+
+    def values(self) -> dict[str, Any]:
+        first, last = _pydate(self.first.date()), _pydate(self.last.date())
+        return {
+            "officer_id": self.officer.currentData(), "kind": self.kind.currentData(),
+            "starts_at": datetime.combine(first, time(0, 0), CHINA_TZ),
+            "ends_at": datetime.combine(last + timedelta(days=1), time(0, 0), CHINA_TZ),
+            "note": self.note.text().strip(),
+        }
+
+
+class OfficerDialog(QDialog):
+    """Put an officer or an auxiliary on the station's roll."""
+
+    def __init__(self, teams: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add officer"))
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.badge = QLineEdit()
+        self.name = QLineEdit()
+        self.kind = QComboBox()
+        for key, label in OFFICER_KINDS.items():
+            self.kind.addItem(label, key)
+        self.rank = QLineEdit()
+        self.rank.setPlaceholderText(self.tr("e.g. 一级警长"))
+        self.team = QComboBox()
+        self.team.setEditable(True)
+        self.team.addItems(["", *teams])
+        self.phone = QLineEdit()
+        self.error = error_line()
+        form = QFormLayout()
+        form.addRow(self.tr("Badge number"), self.badge)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Rank"), self.rank)
+        form.addRow(self.tr("Team"), self.team)
+        form.addRow(self.tr("Phone"), self.phone)
+        form_with_buttons(self, form, self.error)
+
+    def accept(self) -> None:
+        for field, label in ((self.badge, self.tr("Badge number")), (self.name, self.tr("Name"))):
+            if not field.text().strip():
+                self.error.setText(self.tr("%1: required").replace("%1", label))
+                field.setFocus()
+                return
+        super().accept()
+
+    def values(self) -> dict[str, Any]:
+        return {"badge": self.badge.text().strip(), "name": self.name.text().strip(),
+                "kind": self.kind.currentData(), "rank": self.rank.text().strip(),
+                "team": self.team.currentText().strip(), "phone": self.phone.text().strip()}
