@@ -411,3 +411,31 @@ def test_a_duty_officer_sees_the_roster_without_edit_buttons(qtbot, db, station,
     assert not any(b.isVisibleTo(panel) for b in
                    (panel.plan_btn, panel.absence_btn, panel.officer_btn, panel.swap_btn))
     app.runner.wait(20000)
+
+
+def test_a_refused_officer_reopens_the_form_with_the_reason_and_what_was_typed(
+        qtbot, chief_app, clock, monkeypatch):
+    from precinct_console.ui.roster.planning import OfficerDialog
+
+    _week_with_problems(chief_app.ctx, clock)  # 张伟 holds badge 031001
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    seen = []
+
+    def exec_(dlg):
+        seen.append((dlg.error.text(), dlg.badge.text(), dlg.name.text()))
+        if len(seen) > 1:
+            return 0  # the chief reads the reason and cancels
+        dlg.badge.setText("031001")
+        dlg.name.setText("王芳")
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(OfficerDialog, "exec", exec_)
+    panel.add_officer()
+    _settle(qtbot, chief_app)
+    assert len(seen) == 2
+    reason, badge, name = seen[1]
+    assert "031001" in reason and "roll" in reason and (badge, name) == ("031001", "王芳")
+    assert not any("王芳" in r.label for r in panel.model.rows)

@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
+from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
-from ..error_text import message_text
+from ..error_text import error_text, message_text
 from ..forms import ok_cancel
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
@@ -315,18 +316,33 @@ class RosterPanel(QWidget):
                      on_done=guarded(self, lambda patterns: self._plan_with(patterns, first, last)))
 
     def _plan_with(self, patterns: list[Any], first: date, last: date) -> None:
-        dlg = PlanShiftsDialog(patterns, first, last, self)
+        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+            if "pattern_id" in v:
+                self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
+                             on_done=guarded(self, self._shifts_made), on_error=failed)
+            else:
+                new = v["new"]
+                self.app.run(roster.add_pattern_with_shifts, self.app.ctx, new["name"], new["kind"],
+                             new["definition"], v["first"], v["last"],
+                             on_done=guarded(self, lambda made: self._shifts_made(made[1])),
+                             on_error=failed)
+
+        self._open(PlanShiftsDialog(patterns, first, last, self), send)
+
+    def _open(self, dlg: Any, send: Callable[[dict[str, Any], Callable[[BaseException], None]], None]
+              ) -> None:
+        """Show a form; if the service refuses what was typed, show it again with the reason,
+        so nothing the chief typed is lost."""
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        v = dlg.values()
-        if "pattern_id" in v:
-            self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
-                         on_done=guarded(self, self._shifts_made))
-        else:
-            new = v["new"]
-            self.app.run(roster.add_pattern_with_shifts, self.app.ctx, new["name"], new["kind"],
-                         new["definition"], v["first"], v["last"],
-                         on_done=guarded(self, lambda made: self._shifts_made(made[1])))
+        send(dlg.values(), guarded(self, lambda exc: self._refused(dlg, send, exc)))
+
+    def _refused(self, dlg: Any, send: Any, exc: BaseException) -> None:
+        if not isinstance(exc, KnownError):
+            self.app.report_error(exc)
+            return
+        dlg.error.setText(error_text(exc))
+        self._open(dlg, send)
 
     def _shifts_made(self, made: list[Any]) -> None:
         if made:
@@ -339,12 +355,13 @@ class RosterPanel(QWidget):
     def record_absence(self, officer_id: int | None = None, day: date | None = None) -> None:
         if self.view is None:
             return
-        dlg = AbsenceDialog(list(self.view.officers), day or self.first, officer_id, self)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        v = dlg.values()
-        self.app.run(roster.add_absence, self.app.ctx, v["officer_id"], v["kind"], v["starts_at"],
-                     v["ends_at"], v["note"], on_done=guarded(self, self._absence_added))
+
+        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+            self.app.run(roster.add_absence, self.app.ctx, v["officer_id"], v["kind"],
+                         v["starts_at"], v["ends_at"], v["note"],
+                         on_done=guarded(self, self._absence_added), on_error=failed)
+
+        self._open(AbsenceDialog(list(self.view.officers), day or self.first, officer_id, self), send)
 
     def _absence_added(self, absence: Any) -> None:
         self.app.announce(Change((ChangeItem("officer_absence", absence.id, "created"),)))
@@ -352,13 +369,13 @@ class RosterPanel(QWidget):
 
     def add_officer(self) -> None:
         teams = sorted({o.team for o in self.view.officers if o.team}) if self.view else []
-        dlg = OfficerDialog(teams, self)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        v = dlg.values()
-        self.app.run(roster.add_officer, self.app.ctx, v["badge"], v["name"], kind=v["kind"],
-                     rank=v["rank"], team=v["team"], phone=v["phone"],
-                     on_done=guarded(self, self._officer_added))
+
+        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+            self.app.run(roster.add_officer, self.app.ctx, v["badge"], v["name"], kind=v["kind"],
+                         rank=v["rank"], team=v["team"], phone=v["phone"],
+                         on_done=guarded(self, self._officer_added), on_error=failed)
+
+        self._open(OfficerDialog(teams, self), send)
 
     def _officer_added(self, officer: Any) -> None:
         self.app.notify(self.tr("%1 is on the roll").replace("%1", officer.name))
