@@ -585,6 +585,10 @@
         <translation>推演回放</translation>
     </message>
     <message>
+        <source>Forecast accuracy</source>
+        <translation>预测准确度</translation>
+    </message>
+    <message>
         <source>Plans</source>
         <translation>方案列表</translation>
     </message>
@@ -1407,6 +1411,73 @@
     <message>
         <source>Building the demo precinct…</source>
         <translation>正在生成演示派出所…</translation>
+    </message>
+</context>
+<context>
+    <name>ForecastAccuracy</name>
+    <message>
+        <source> weeks held back</source>
+        <translation> 周留作检验</translation>
+    </message>
+    <message>
+        <source>% of the area flagged</source>
+        <translation>% 面积标为热点</translation>
+    </message>
+    <message>
+        <source>Check the forecast</source>
+        <translation>检验预测</translation>
+    </message>
+    <message>
+        <source>Each week is forecast from the weeks before it only, then compared with where its incidents really were. Hit rate: the share of them inside the flagged cells; PAI: the hit rate over the share of the area flagged (1 is no better than chance).</source>
+        <translation>每一周只用此前的数据预测，再与该周警情实际发生的位置比对。命中率：落在标为热点的微网格内的警情占比；PAI（预测准确指数）：命中率除以标为热点的面积占比（1 即与随机无异）。</translation>
+    </message>
+    <message>
+        <source>Week of</source>
+        <translation>周（起）</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>警情数</translation>
+    </message>
+    <message>
+        <source>Forecast hit rate</source>
+        <translation>预测命中率</translation>
+    </message>
+    <message>
+        <source>Forecast PAI</source>
+        <translation>预测 PAI</translation>
+    </message>
+    <message>
+        <source>Last-28-days hit rate</source>
+        <translation>近28天计数命中率</translation>
+    </message>
+    <message>
+        <source>Last-28-days PAI</source>
+        <translation>近28天计数 PAI</translation>
+    </message>
+    <message>
+        <source>hit rate %</source>
+        <translation>命中率 %</translation>
+    </message>
+    <message>
+        <source>Forecasting each held-back week…</source>
+        <translation>正在逐周预测检验…</translation>
+    </message>
+    <message>
+        <source>No incidents in the weeks held back: nothing to score yet.</source>
+        <translation>检验周内没有警情，暂无可评估的数据。</translation>
+    </message>
+    <message>
+        <source>Over %1 incidents in %2 week(s), the %3% of the area the forecast flags held %4% of them (PAI %5); the plain count of the last %6 days flagged cells holding %7% (PAI %8).</source>
+        <translation>%2 周共 %1 起警情：预测标出的 %3% 面积内发生了其中的 %4%（PAI %5）；按近 %6 天简单计数标出的微网格内为 %7%（PAI %8）。</translation>
+    </message>
+    <message>
+        <source>forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>last %1 days</source>
+        <translation>近 %1 天计数</translation>
     </message>
 </context>
 <context>
@@ -2600,7 +2671,9 @@
     </message>
     <message numerus="yes">
         <source>%n shift(s) planned</source>
-        <translation><numerusform>已排 %n 个班次</numerusform></translation>
+        <translation>
+            <numerusform>已排 %n 个班次</numerusform>
+        </translation>
     </message>
     <message>
         <source>Every shift of that period was already planned</source>

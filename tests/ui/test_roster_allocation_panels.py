@@ -439,3 +439,33 @@ def test_a_refused_officer_reopens_the_form_with_the_reason_and_what_was_typed(
     reason, badge, name = seen[1]
     assert "031001" in reason and "roll" in reason and (badge, name) == ("031001", "王芳")
     assert not any("王芳" in r.label for r in panel.model.rows)
+
+
+def test_forecast_accuracy_tab_scores_held_back_weeks_against_the_plain_count(qtbot, chief_app):
+    from precinct_console.ui.allocation.forecast_view import ForecastAccuracy
+
+    view = ForecastAccuracy(chief_app)
+    qtbot.addWidget(view)
+    view.weeks.setValue(3)
+    view.run()
+    assert not view.run_btn.isEnabled()  # one check at a time
+    _settle(qtbot, chief_app)
+    report = view.report
+    assert report is not None and len(report.rows) == 3
+    assert view.table.rowCount() == 3 and view.run_btn.isEnabled()
+    # The fixture's 60 incidents fell in the last three weeks, in two hot cells.
+    calls = sum(r.incidents for r in report.rows)
+    assert calls > 0 and f"Over {calls} incidents in 3 week(s)" in view.summary.text()
+    assert "PAI" in view.summary.text() and "last 28 days" in view.summary.text()
+    first = report.rows[0]
+    assert view.table.item(0, 1).text() == str(first.incidents)
+    assert view.table.item(0, 2).text() == f"{first.hit_rate:.1%}"
+    assert view.table.item(0, 5).text() == f"{first.baseline_pai:.2f}"
+
+
+def test_the_allocation_panel_has_the_forecast_accuracy_tab(qtbot, chief_app):
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == [
+        "Plan", "What-if replay", "Forecast accuracy"]

@@ -36,6 +36,7 @@ from ..board.table import Column, ThinTableModel
 from ..context import AppContext
 from ..error_text import message_text
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
+from .forecast_view import ForecastAccuracy
 from .minimap import PlanMap
 from .replay_view import ReplayCompare
 
@@ -183,6 +184,8 @@ class AllocationPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(detail, self.tr("Plan"))
         self.tabs.addTab(self.replay, self.tr("What-if replay"))
+        self.forecast = ForecastAccuracy(self.app)
+        self.tabs.addTab(self.forecast, self.tr("Forecast accuracy"))
         box = QGroupBox(self.tr("Plans"))
         QVBoxLayout(box).addWidget(self.plans)
         split = QSplitter(Qt.Orientation.Vertical)

@@ -23,19 +23,8 @@ from ...domain.replay import ReplayReport, TargetShare
 from ...services.allocation import PlanComparison, PlanInfo, compare_plans
 from ..board.guard import guarded
 from ..context import AppContext
+from ..plot_style import static_plot
 from ..theme import INFO, MUTED, NEAR, ui_font
-
-
-def _plot() -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    plot.showGrid(y=True, alpha=0.25)
-    for name in ("left", "bottom"):
-        plot.getAxis(name).setTickFont(ui_font(8))
-        plot.getAxis(name).setTextPen(pg.mkPen("#333333"))
-    return plot
 
 
 class ReplayCompare(QWidget):
@@ -57,9 +46,9 @@ class ReplayCompare(QWidget):
             bar.addWidget(w, 1)
         bar.addWidget(self.days)
         bar.addWidget(self.run_btn)
-        self.bars = _plot()
+        self.bars = static_plot()
         self.bars.addLegend(offset=(-4, 4), labelTextSize="8pt")
-        self.hourly = _plot()
+        self.hourly = static_plot()
         self.hourly.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.figures = QGridLayout()
         fig_box = QGroupBox(self.tr("Figures"))

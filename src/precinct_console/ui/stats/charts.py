@@ -17,23 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..theme import BREACH, INFO, NEAR, OK, ui_font
+from ..plot_style import static_plot
+from ..theme import BREACH, INFO, NEAR, OK
 
 SERIES_COLOURS = [INFO, NEAR, OK, BREACH]
-
-
-def _plot() -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    plot.showGrid(y=True, alpha=0.25)
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setTickFont(ui_font(8))
-        axis.setTextPen(pg.mkPen("#333333"))
-        axis.setPen(pg.mkPen("#999999"))
-    return plot
 
 
 class ChartBox(QGroupBox):
@@ -43,7 +30,7 @@ class ChartBox(QGroupBox):
 
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(title, parent)
-        self.plot = _plot()
+        self.plot = static_plot()
         self.note = QLabel()
         self.note.setStyleSheet("color: #666;")
         save = QToolButton()
