@@ -2076,6 +2076,10 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>Change &amp;password…</source>
+        <translation>修改密码(&amp;P)…</translation>
+    </message>
+    <message>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
@@ -2343,6 +2347,37 @@
     <message>
         <source>%1: required</source>
         <translation>%1：必填</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Current password: required</source>
+        <translation>当前密码：必填</translation>
+    </message>
+    <message>
+        <source>New password again: the two new passwords differ</source>
+        <translation>再次输入新密码：两次输入的新密码不一致</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>密码已修改</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,39 @@ def test_first_administrator_then_users_then_list(tmp_path, monkeypatch, capsys)
     assert "may not perform 'user.add'" in capsys.readouterr().err
 
 
+def test_a_forgotten_password_is_reset_by_the_administrator_then_changed_by_its_owner(
+        tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
+    assert main(["user", "add", "admin", "--role", "admin", "--station-code", "S1",
+                 "--station-name", "城关派出所", "--db", url]) == 0
+    monkeypatch.setenv("PRECINCT_USER", "admin")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "first-admin-pw")
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "duty-pass-1")
+    assert main(["user", "add", "duty.li", "--role", "duty_officer", "--db", url]) == 0
+    # 李 forgot it: the administrator sets a new one.
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "reset-pass-2")
+    assert main(["user", "reset-password", "duty.li", "--db", url]) == 0
+    assert "password reset" in capsys.readouterr().out
+    # A duty officer may not reset anyone's password; too short a password is named.
+    monkeypatch.setenv("PRECINCT_USER", "duty.li")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "reset-pass-2")
+    assert main(["user", "reset-password", "admin", "--db", url]) == 1
+    assert "may not perform 'user.reset_password'" in capsys.readouterr().err
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "short")
+    assert main(["user", "passwd", "--db", url]) == 1
+    assert "at least" in capsys.readouterr().err
+    # 李 changes it to one only they know; the old one no longer signs in.
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "own-pass-3")
+    assert main(["user", "passwd", "--db", url]) == 0
+    assert "password changed" in capsys.readouterr().out
+    assert main(["user", "passwd", "--db", url]) == 1
+    assert "wrong user name or password" in capsys.readouterr().err
+    monkeypatch.setenv("PRECINCT_PASSWORD", "own-pass-3")
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "own-pass-4")
+    assert main(["user", "passwd", "--db", url]) == 0
+
+
 def test_bad_database_url_is_a_clear_error(capsys):
     assert main(["db", "upgrade", "--db", "mysql://somewhere/db"]) == 1
     assert "not supported" in capsys.readouterr().err

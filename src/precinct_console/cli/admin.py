@@ -55,6 +55,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_argument(dis)
     add_user_argument(dis)
     dis.set_defaults(func=_user_disable)
+    rp = usub.add_parser("reset-password", help="set a new password for an account (an administrator, "
+                         "for someone who forgot theirs); asked twice, or $PRECINCT_NEW_PASSWORD")
+    rp.add_argument("username")
+    add_db_argument(rp)
+    add_user_argument(rp)
+    rp.set_defaults(func=_user_reset_password)
+    pw = usub.add_parser("passwd", help="change your own password (--user NAME; the current one "
+                         "from $PRECINCT_PASSWORD or asked, the new one asked twice)")
+    add_db_argument(pw)
+    add_user_argument(pw)
+    pw.set_defaults(func=_user_passwd)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -122,6 +133,22 @@ def _user_list(args: argparse.Namespace) -> int:
         for u in users:
             state = "active" if u.active else "disabled"
             print(f"{u.username:20} {u.role.value:18} {state:9} {u.display_name}")
+    return 0
+
+
+def _user_reset_password(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    accounts.reset_password(ctx, args.username, _new_password())
+    print(f"user {args.username}: password reset")
+    return 0
+
+
+def _user_passwd(args: argparse.Namespace) -> int:
+    current = os.environ.get("PRECINCT_PASSWORD") or getpass.getpass("current password: ")
+    os.environ["PRECINCT_PASSWORD"] = current  # the sign-in below uses it instead of asking again
+    ctx = cli_context(args)
+    accounts.change_password(ctx, current, _new_password())
+    print(f"user {ctx.actor.username}: password changed")
     return 0
 
 

@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # accounts and administration
     "user.add": _ADMIN,
     "user.disable": _ADMIN,
+    "user.reset_password": _ADMIN,
     "user.list": _CHIEF | _ADMIN,
     "user.change_password": _ALL,
     "station.setup": _ADMIN,

@@ -199,5 +199,20 @@ def change_password(ctx: ServiceContext, old_password: str, new_password: str) -
         uow.commit()
 
 
+@service_action("user.reset_password")
+def reset_password(ctx: ServiceContext, username: str, new_password: str) -> UserInfo:
+    """An administrator sets a new password for someone who forgot theirs (and re-enables nothing:
+    a disabled account stays disabled)."""
+    _check_password_rules(new_password)
+    with ctx.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        station = ctx.actor.station_id
+        if user is None or (station is not None and user.station_id not in (None, station)):
+            raise NotFound(f"user '{username}' does not exist")
+        uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password))
+        uow.commit()
+        return _info(user)
+
+
 def role_label(role: Role) -> str:
     return ROLE_LABELS_ZH[role]

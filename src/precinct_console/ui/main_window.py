@@ -14,6 +14,7 @@ from ..domain.permissions import ROLE_LABELS_ZH
 from ..services.stations import get_station
 from .context import AppContext
 from .panels import PANELS, PanelSpec
+from .password_dialog import change_own_password
 from .settings_store import qsettings
 from .theme import BREACH, NEAR, OK
 
@@ -99,6 +100,11 @@ class MainWindow(QMainWindow):
     # menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        password = QAction(self.tr("Change &password…"), self)
+        password.triggered.connect(lambda: change_own_password(self.app, self))
+        # A seat signed in as nobody (the snapshot, the scheduler) has no password to change.
+        password.setEnabled(self.app.ctx.actor.user_id is not None)
+        file_menu.addAction(password)
         sign_out = QAction(self.tr("Sign &out"), self)
         sign_out.triggered.connect(self._sign_out)
         file_menu.addAction(sign_out)
