@@ -2317,8 +2317,16 @@
         <translation>新增人员</translation>
     </message>
     <message>
+        <source>Edit %1</source>
+        <translation>编辑 %1</translation>
+    </message>
+    <message>
         <source>e.g. 一级警长</source>
         <translation>如：一级警长</translation>
+    </message>
+    <message>
+        <source>On the station's roll</source>
+        <translation>在本所名册中</translation>
     </message>
     <message>
         <source>Badge number</source>
@@ -2662,6 +2670,10 @@
         <source>Add officer…</source>
         <translation>新增人员…</translation>
     </message>
+    <message>
+        <source>Add unit…</source>
+        <translation>新增警组…</translation>
+    </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
         <translation>
@@ -2715,6 +2727,18 @@
         <translation>该时段的班次均已排定</translation>
     </message>
     <message>
+        <source>Unit %1 added; crew it from a shift (Assign)</source>
+        <translation>警组 %1 已新增；请在班次中为其配员（安排）</translation>
+    </message>
+    <message>
+        <source>%1 saved</source>
+        <translation>%1 已保存</translation>
+    </message>
+    <message>
+        <source>%1 is off the roll; past shifts keep the name</source>
+        <translation>%1 已移出名册；以往班次仍保留其姓名</translation>
+    </message>
+    <message>
         <source>%1 is on the roll</source>
         <translation>%1 已在册</translation>
     </message>
@@ -2725,6 +2749,10 @@
     <message>
         <source>Leave or training…</source>
         <translation>请假或培训…</translation>
+    </message>
+    <message>
+        <source>Edit officer…</source>
+        <translation>编辑人员…</translation>
     </message>
     <message>
         <source>Remove: %1</source>
@@ -3313,6 +3341,41 @@
     <message>
         <source>%1 (%2), limit %3: %4; %5 since receipt</source>
         <translation>%1（%2），时限 %3：%4；接警后已过 %5</translation>
+    </message>
+</context>
+<context>
+    <name>UnitDialog</name>
+    <message>
+        <source>Add unit</source>
+        <translation>新增警组</translation>
+    </message>
+    <message>
+        <source>e.g. 巡06</source>
+        <translation>如：巡06</translation>
+    </message>
+    <message>
+        <source>Call sign</source>
+        <translation>呼号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>座位数</translation>
+    </message>
+    <message>
+        <source>Home post</source>
+        <translation>驻点</translation>
+    </message>
+    <message>
+        <source>Call sign: required</source>
+        <translation>呼号：必填</translation>
+    </message>
+    <message>
+        <source>Home post: the station has no posts yet; import them with the grids (grids import) first</source>
+        <translation>驻点：本所尚无警务站点，请先随网格导入（grids import）</translation>
     </message>
 </context>
 <context>

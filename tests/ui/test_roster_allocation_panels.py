@@ -12,7 +12,7 @@ from precinct_console.config import Settings
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster
-from precinct_console.storage.models import Grid, Incident, Post
+from precinct_console.storage.models import Grid, Incident, Post, Unit
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.panels import PANELS
@@ -469,3 +469,55 @@ def test_the_allocation_panel_has_the_forecast_accuracy_tab(qtbot, chief_app):
     _settle(qtbot, chief_app)
     assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == [
         "Plan", "What-if replay", "Forecast accuracy"]
+
+
+def test_chief_adds_a_unit_based_at_a_post_and_crews_it(qtbot, chief_app, monkeypatch):
+    from precinct_console.services.units import list_units
+    from precinct_console.ui.roster.planning import UnitDialog
+
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    empty = UnitDialog([])
+    qtbot.addWidget(empty)
+    empty.call_sign.setText("巡06")
+    empty.accept()
+    assert empty.result() == 0 and "no posts" in empty.error.text()
+
+    def fill(d):
+        d.call_sign.setText("巡06")
+        d.kind.setCurrentIndex(d.kind.findData("motorbike"))
+        d.post.setCurrentIndex(d.post.findText("学府警务室"))
+
+    monkeypatch.setattr(UnitDialog, "exec", _accepting(fill))
+    panel.add_unit()
+    _settle(qtbot, chief_app)
+    unit = next(u for u in list_units(chief_app.ctx) if u.call_sign == "巡06")
+    assert unit.kind == "motorbike"
+    with chief_app.ctx.db.sessions() as s:
+        row = s.get(Unit, unit.id)
+        post = s.get(Post, row.post_id)
+        assert post.name == "学府警务室" and (row.home_lon, row.home_lat) == (post.lon, post.lat)
+    assert "巡06" in dict(panel.view.units).values()  # ready to crew from a shift
+
+
+def test_an_officer_edited_off_the_roll_leaves_the_calendar(qtbot, chief_app, monkeypatch):
+    from precinct_console.ui.roster.planning import OfficerDialog
+
+    roster.add_officer(chief_app.ctx, "031005", "赵敏", team="乙")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    officer = next(o for o in panel.view.officers if o.name == "赵敏")
+
+    def fill(d):
+        assert d.badge.isReadOnly() and d.badge.text() == "031005" and d.team.currentText() == "乙"
+        d.rank.setText("二级警长")
+        d.active.setChecked(False)  # transferred to the branch
+
+    monkeypatch.setattr(OfficerDialog, "exec", _accepting(fill))
+    panel.edit_officer(officer.id)
+    _settle(qtbot, chief_app)
+    assert not any("赵敏" in r.label for r in panel.model.rows)
+    saved = next(o for o in roster.list_officers(chief_app.ctx, active_only=False) if o.badge == "031005")
+    assert saved.rank == "二级警长" and not saved.active

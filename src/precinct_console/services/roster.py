@@ -197,8 +197,10 @@ def list_officers(ctx: ServiceContext, *, active_only: bool = True) -> list[Offi
 
 
 @service_action("roster.edit")
-def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float, home_lat: float, *,
-             seats: int = 2, post_id: int | None = None) -> int:
+def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | None = None,
+             home_lat: float | None = None, *, seats: int = 2, post_id: int | None = None) -> int:
+    """A unit (car, motorbike, foot patrol…) based at a post: its home is the post's position
+    unless a position is given."""
     call_sign = _text(call_sign, "call_sign", 32)
     if kind not in UNIT_KINDS:
         raise ValidationError(f"'{kind}' is not a unit kind (one of: {', '.join(UNIT_KINDS)})",
@@ -209,6 +211,11 @@ def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float, ho
         if uow.session.scalar(select(Unit.id).where(Unit.station_id == ctx.station_id,
                                                     Unit.call_sign == call_sign)):
             raise ValidationError(f"call sign {call_sign} is taken", field="call_sign")
+        if home_lon is None or home_lat is None:
+            post = uow.get(Post, post_id) if post_id is not None else None
+            if post is None:
+                raise ValidationError("give the unit's home post (or a position)", field="post")
+            home_lon, home_lat = post.lon, post.lat
         u = uow.add("roster.unit_add", "unit", Unit(
             station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats, post_id=post_id,
             home_lon=home_lon, home_lat=home_lat))

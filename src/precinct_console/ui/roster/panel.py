@@ -43,7 +43,7 @@ from ..error_text import error_text, message_text
 from ..forms import ok_cancel
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
-from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog
+from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog, UnitDialog
 
 WATCHED = ("roster_entry", "shift", "officer", "officer_absence", "unit")
 
@@ -131,16 +131,20 @@ class RosterPanel(QWidget):
         self.plan_btn.setToolTip(self.tr("Make the shifts of a period from a shift pattern"))
         self.absence_btn = QPushButton(self.tr("Leave / training…"))
         self.officer_btn = QPushButton(self.tr("Add officer…"))
+        self.unit_btn = QPushButton(self.tr("Add unit…"))
         for w in (self.prev_btn, self.today_btn, self.next_btn, self.period):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.week_btn, self.month_btn, self.plan_btn, self.absence_btn, self.officer_btn,
-                  self.copy_btn, self.swap_btn):
+                  self.unit_btn, self.copy_btn, self.swap_btn):
             bar.addWidget(w)
         # Those who may only read the roster (a duty officer checking who is on) see no edit buttons.
         can_edit = is_permitted(self.app.ctx.actor.role, "roster.edit")
-        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.copy_btn, self.swap_btn):
+        self.can_edit = can_edit
+        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.unit_btn, self.copy_btn,
+                  self.swap_btn):
             w.setVisible(can_edit)
+        self.unit_btn.clicked.connect(self.add_unit)
         self.plan_btn.clicked.connect(self.plan_shifts)
         self.absence_btn.clicked.connect(lambda: self.record_absence())
         self.officer_btn.clicked.connect(self.add_officer)
@@ -299,7 +303,7 @@ class RosterPanel(QWidget):
             self.reload()
 
     def _assign_at(self, index: QModelIndex) -> None:
-        if self.view is None or not index.isValid():
+        if self.view is None or not index.isValid() or not self.can_edit:
             return
         dlg = AssignDialog(self.view, self.model.officer_at(index.row()),
                            self.model.day_at(index.column()), self)
@@ -377,6 +381,44 @@ class RosterPanel(QWidget):
 
         self._open(OfficerDialog(teams, self), send)
 
+    def edit_officer(self, officer_id: int) -> None:
+        if self.view is None:
+            return
+        officer = next(o for o in self.view.officers if o.id == officer_id)
+        teams = sorted({o.team for o in self.view.officers if o.team})
+
+        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+            self.app.run(roster.update_officer, self.app.ctx, officer.id, officer.version,
+                         name=v["name"], kind=v["kind"], rank=v["rank"], team=v["team"],
+                         phone=v["phone"], active=v["active"],
+                         on_done=guarded(self, self._officer_saved), on_error=failed)
+
+        self._open(OfficerDialog(teams, self, officer), send)
+
+    def add_unit(self) -> None:
+        posts = list(self.view.posts) if self.view else []
+
+        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+            self.app.run(roster.add_unit, self.app.ctx, v["call_sign"], v["kind"],
+                         seats=v["seats"], post_id=v["post_id"],
+                         on_done=guarded(self, lambda unit_id: self._unit_added(unit_id, v["call_sign"])),
+                         on_error=failed)
+
+        self._open(UnitDialog(posts, self), send)
+
+    def _unit_added(self, unit_id: int, call_sign: str) -> None:
+        self.app.notify(self.tr("Unit %1 added; crew it from a shift (Assign)").replace("%1", call_sign))
+        self.app.announce(Change((ChangeItem("unit", unit_id, "created"),)))
+        self.reload()
+
+    def _officer_saved(self, officer: Any) -> None:
+        if officer.active:
+            self.app.notify(self.tr("%1 saved").replace("%1", officer.name))
+        else:
+            self.app.notify(self.tr("%1 is off the roll; past shifts keep the name").replace("%1", officer.name))
+        self.app.announce(Change((ChangeItem("officer", officer.id, "updated"),)))
+        self.reload()
+
     def _officer_added(self, officer: Any) -> None:
         self.app.notify(self.tr("%1 is on the roll").replace("%1", officer.name))
         self.app.announce(Change((ChangeItem("officer", officer.id, "created"),)))
@@ -384,13 +426,14 @@ class RosterPanel(QWidget):
 
     def _menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
-        if not index.isValid():
+        if not index.isValid() or not self.can_edit:
             return
         entries = index.data(ENTRY_ROLE) or ()
         menu = QMenu(self)
         menu.addAction(self.tr("Assign to a shift…"), lambda: self._assign_at(index))
         officer, day = self.model.officer_at(index.row()), self.model.day_at(index.column())
         menu.addAction(self.tr("Leave or training…"), lambda: self.record_absence(officer, day))
+        menu.addAction(self.tr("Edit officer…"), lambda: self.edit_officer(officer))
         for e in entries:
             label = self.model._entry_line(e)
             menu.addAction(self.tr("Remove: %1").replace("%1", label), self._remover(e))

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...domain.clock import CHINA_TZ
 from ...domain.shifts import PatternKind
 from ...services.roster import OFFICER_KINDS, OfficerInfo, PatternInfo
+from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
 
 DIALOG_WIDTH = 400  # room for an officer's name, badge and team, and a note
@@ -175,11 +177,14 @@ class AbsenceDialog(QDialog):
 
 
 class OfficerDialog(QDialog):
-    """Put an officer or an auxiliary on the station's roll."""
+    """Put an officer or an auxiliary on the station's roll, or edit one (the badge stays)."""
 
-    def __init__(self, teams: list[str], parent: QWidget | None = None):
+    def __init__(self, teams: list[str], parent: QWidget | None = None,
+                 officer: OfficerInfo | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Add officer"))
+        self.officer = officer
+        self.setWindowTitle(self.tr("Add officer") if officer is None else
+                            self.tr("Edit %1").replace("%1", officer.name))
         self.setMinimumWidth(DIALOG_WIDTH)
         self.badge = QLineEdit()
         self.name = QLineEdit()
@@ -192,6 +197,9 @@ class OfficerDialog(QDialog):
         self.team.setEditable(True)
         self.team.addItems(["", *teams])
         self.phone = QLineEdit()
+        # Leaving the station (transfer, retirement) takes an officer off the roll; the history stays.
+        self.active = QCheckBox(self.tr("On the station's roll"))
+        self.active.setChecked(True)
         self.error = error_line()
         form = QFormLayout()
         form.addRow(self.tr("Badge number"), self.badge)
@@ -200,6 +208,16 @@ class OfficerDialog(QDialog):
         form.addRow(self.tr("Rank"), self.rank)
         form.addRow(self.tr("Team"), self.team)
         form.addRow(self.tr("Phone"), self.phone)
+        if officer is not None:
+            form.addRow("", self.active)
+            self.badge.setText(officer.badge)
+            self.badge.setReadOnly(True)  # the badge is who the officer is in every record
+            self.name.setText(officer.name)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(officer.kind)))
+            self.rank.setText(officer.rank)
+            self.team.setCurrentText(officer.team)
+            self.phone.setText(officer.phone)
+            self.active.setChecked(officer.active)
         form_with_buttons(self, form, self.error)
 
     def accept(self) -> None:
@@ -213,4 +231,45 @@ class OfficerDialog(QDialog):
     def values(self) -> dict[str, Any]:
         return {"badge": self.badge.text().strip(), "name": self.name.text().strip(),
                 "kind": self.kind.currentData(), "rank": self.rank.text().strip(),
-                "team": self.team.currentText().strip(), "phone": self.phone.text().strip()}
+                "team": self.team.currentText().strip(), "phone": self.phone.text().strip(),
+                "active": self.active.isChecked()}
+
+
+class UnitDialog(QDialog):
+    """A new unit (car, motorbike, foot patrol…) based at one of the station's posts."""
+
+    def __init__(self, posts: list[tuple[int, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add unit"))
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.call_sign = QLineEdit()
+        self.call_sign.setPlaceholderText(self.tr("e.g. 巡06"))
+        self.kind = QComboBox()
+        for key, label in UNIT_KINDS.items():
+            self.kind.addItem(label, key)
+        self.seats = QSpinBox()
+        self.seats.setRange(1, 12)
+        self.seats.setValue(2)
+        self.post = QComboBox()
+        for post_id, name in posts:
+            self.post.addItem(name, post_id)
+        self.error = error_line()
+        form = QFormLayout()
+        form.addRow(self.tr("Call sign"), self.call_sign)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Seats"), self.seats)
+        form.addRow(self.tr("Home post"), self.post)
+        form_with_buttons(self, form, self.error)
+
+    def accept(self) -> None:
+        if not self.call_sign.text().strip():
+            self.error.setText(self.tr("Call sign: required"))
+        elif self.post.count() == 0:
+            self.error.setText(self.tr("Home post: the station has no posts yet; import them with "
+                                       "the grids (grids import) first"))
+        else:
+            super().accept()
+
+    def values(self) -> dict[str, Any]:
+        return {"call_sign": self.call_sign.text().strip(), "kind": self.kind.currentData(),
+                "seats": self.seats.value(), "post_id": self.post.currentData()}
