@@ -73,6 +73,29 @@ def test_a_forgotten_password_is_reset_by_the_administrator_then_changed_by_its_
     assert main(["user", "passwd", "--db", url]) == 0
 
 
+def test_a_branch_adds_a_second_station_with_its_own_administrator(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
+    assert main(["user", "add", "admin", "--role", "admin", "--station-code", "S1",
+                 "--station-name", "城关派出所", "--db", url]) == 0
+    monkeypatch.setenv("PRECINCT_USER", "admin")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "first-admin-pw")
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "second-admin-pw")
+    assert main(["station", "add", "S2", "东关派出所", "--admin", "admin.dg", "--branch", "示范分局",
+                 "--db", url]) == 0
+    assert "东关派出所 added" in capsys.readouterr().out
+    assert main(["station", "add", "S2", "重复", "--admin", "x.y", "--db", url]) == 1
+    assert "already used" in capsys.readouterr().err
+    assert main(["station", "list", "--json", "--db", url]) == 0
+    listed = {x["code"]: x for x in json.loads(capsys.readouterr().out)}
+    assert set(listed) == {"S1", "S2"} and listed["S2"]["branch"] == "示范分局"
+    # The new station's administrator signs in to it and adds its people.
+    monkeypatch.setenv("PRECINCT_USER", "admin.dg")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "second-admin-pw")
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "duty-pass-1")
+    assert main(["user", "add", "duty.dg", "--role", "duty_officer", "--db", url]) == 0
+
+
 def test_bad_database_url_is_a_clear_error(capsys):
     assert main(["db", "upgrade", "--db", "mysql://somewhere/db"]) == 1
     assert "not supported" in capsys.readouterr().err

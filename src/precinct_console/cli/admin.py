@@ -67,6 +67,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_user_argument(pw)
     pw.set_defaults(func=_user_passwd)
 
+    station = sub.add_parser("station", help="stations sharing this database (a branch's)")
+    ssub = station.add_subparsers(dest="station_verb", metavar="ACTION", required=True)
+    sadd = ssub.add_parser("add", help="add a station with its own administrator (the password "
+                           "asked twice, or $PRECINCT_NEW_PASSWORD)")
+    sadd.add_argument("code")
+    sadd.add_argument("name")
+    sadd.add_argument("--admin", required=True, metavar="USERNAME", help="the new station's administrator")
+    sadd.add_argument("--branch", default="", help="the branch (分局) it belongs to")
+    add_db_argument(sadd)
+    add_user_argument(sadd)
+    sadd.set_defaults(func=_station_add)
+    sls = ssub.add_parser("list", help="list the stations in this database")
+    sls.add_argument("--json", action="store_true")
+    add_db_argument(sls)
+    sls.set_defaults(func=_station_list)
+
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     db = open_database(args, upgrade=False)
@@ -149,6 +165,25 @@ def _user_passwd(args: argparse.Namespace) -> int:
     ctx = cli_context(args)
     accounts.change_password(ctx, current, _new_password())
     print(f"user {ctx.actor.username}: password changed")
+    return 0
+
+
+def _station_add(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    info = stations.add_station(ctx, args.code, args.name, args.admin, _new_password(),
+                                branch=args.branch)
+    print(f"station {info.code} {info.name} added; administrator {args.admin} added")
+    return 0
+
+
+def _station_list(args: argparse.Namespace) -> int:
+    found = stations.list_stations(open_database(args))
+    if args.json:
+        print(json.dumps([{"code": x.code, "name": x.name, "branch": x.branch, "kind": x.kind,
+                           "demo": x.is_demo} for x in found], ensure_ascii=False))
+    else:
+        for x in found:
+            print(f"{x.code:10} {x.name:16} {x.branch}{'  (demo)' if x.is_demo else ''}")
     return 0
 
 
