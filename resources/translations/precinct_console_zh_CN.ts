@@ -1161,6 +1161,14 @@
         <translation>定级(&amp;G)…</translation>
     </message>
     <message>
+        <source>&amp;Link incident…</source>
+        <translation>关联警情(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>The parties called again: add that incident to this dispute</source>
+        <translation>当事人再次报警：把该警情关联到本纠纷</translation>
+    </message>
+    <message>
         <source>Send revisit &amp;task</source>
         <translation>派发回访任务(&amp;T)</translation>
     </message>
@@ -1199,6 +1207,14 @@
     <message>
         <source>Select an incident on the board or type its number</source>
         <translation>请在看板上选择一起警情，或输入警情编号</translation>
+    </message>
+    <message>
+        <source>Link an incident</source>
+        <translation>关联警情</translation>
+    </message>
+    <message>
+        <source>Incident linked to {number}</source>
+        <translation>警情已关联到 {number}</translation>
     </message>
     <message>
         <source>Revisit done</source>

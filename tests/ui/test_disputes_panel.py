@@ -86,3 +86,32 @@ def test_edit_form_sends_only_what_changed(qtbot):
     dialog.grade.setCurrentIndex(dialog.grade.findData("B"))
     dialog.accept()
     assert dialog.changes(d) == {"mediation_method": "联合调解", "grade": "B"}
+
+
+def test_a_repeat_call_is_linked_to_the_dispute_from_the_panel(qtbot, db, make_ctx, clock, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from precinct_console.services import incidents
+    from precinct_console.ui.disputes.panel import DisputePanel
+
+    ctx = make_ctx(Role.DUTY_OFFICER)
+    call = incidents.intake_incident(ctx, incidents.IncidentDraft(
+        channel="110", category_code="0202", address="幸福里3栋"))
+    d = disputes.register_dispute(ctx, "幸福里3栋楼上漏水", kind="邻里纠纷", grade="B",
+                                  parties=[{"name": "赵红梅", "role": "申请人", "phone": ""}])
+    app = AppContext(ctx, Settings())
+    panel = DisputePanel(app)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    panel.select_record(d.id)
+    qtbot.waitUntil(lambda: panel.detail is not None, timeout=5000)
+    assert panel.link_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (call.number, True))
+    panel.link_incident()
+    qtbot.waitUntil(lambda: panel.detail is not None and call.number in panel.detail.incident_numbers,
+                    timeout=5000)
+    assert call.number in panel.info.toPlainText()
+    panel.link_incident()  # the same call twice: refused, the dispute keeps one link
+    app.runner.wait(5000)
+    qtbot.wait(50)
+    assert disputes.dispute_detail(ctx, d.id).incident_numbers == (call.number,)

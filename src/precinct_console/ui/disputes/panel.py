@@ -94,12 +94,15 @@ class DisputePanel(QWidget, RecordSelection):
         self.note_button = QPushButton(self.tr("Add &note…"))
         self.revisit_button = QPushButton(self.tr("Re&visit done…"))
         self.grade_button = QPushButton(self.tr("&Grade…"))
+        self.link_button = QPushButton(self.tr("&Link incident…"))
+        self.link_button.setToolTip(self.tr("The parties called again: add that incident to this dispute"))
         self.task_button = QPushButton(self.tr("Send revisit &task"))
         self.resolve_button = QPushButton(self.tr("Re&solve…"))
         self.reopen_button = QPushButton(self.tr("Re&open…"))
         lay_out_register(self, (top, filters), self.table, self.info,
                          (self.edit_button, self.note_button, self.revisit_button, self.grade_button,
-                          self.task_button, self.resolve_button, self.reopen_button), (1100, 480))
+                          self.link_button, self.task_button, self.resolve_button, self.reopen_button),
+                         (1100, 480))
 
         self.search.textChanged.connect(self.apply_filter)
         self.grade.currentIndexChanged.connect(self.apply_filter)
@@ -111,6 +114,7 @@ class DisputePanel(QWidget, RecordSelection):
         self.note_button.clicked.connect(lambda: self.add_note("progress"))
         self.revisit_button.clicked.connect(lambda: self.add_note("revisit"))
         self.grade_button.clicked.connect(self.change_grade)
+        self.link_button.clicked.connect(self.link_incident)
         self.task_button.clicked.connect(self.send_task)
         self.resolve_button.clicked.connect(self.resolve)
         self.reopen_button.clicked.connect(self.reopen)
@@ -168,6 +172,7 @@ class DisputePanel(QWidget, RecordSelection):
         self.revisit_button.setEnabled(self.can_edit and detail is not None
                                        and detail.info.next_revisit_at is not None)
         self.grade_button.setEnabled(self.can_edit and open_)
+        self.link_button.setEnabled(self.can_edit and open_)
         self.task_button.setEnabled(self.can_task and open_)
         self.resolve_button.setEnabled(self.can_edit and open_)
         self.reopen_button.setEnabled(self.can_edit and status == "resolved")
@@ -270,6 +275,25 @@ class DisputePanel(QWidget, RecordSelection):
         def register(ctx: Any, key: str) -> DisputeInfo:
             return dispute_service.register_from_incident(ctx, task_service.find_incident(ctx, key).id)
         self._write(register, key, message=self.tr("Dispute {number} registered"))
+
+    def link_incident(self) -> None:
+        if not self.detail:
+            return
+        i = self.detail.info
+        number, ok = QInputDialog.getText(
+            self, self.tr("Link an incident"),
+            self.tr("Incident number (the incident selected on the board is used when empty):"))
+        if not ok:
+            return
+        key = number.strip() or (str(self.last_incident_id) if self.last_incident_id else "")
+        if not key:
+            self.app.notify(self.tr("Select an incident on the board or type its number"), "warning")
+            return
+
+        def link(ctx: Any, key: str) -> DisputeInfo:
+            incident = task_service.find_incident(ctx, key)
+            return dispute_service.link_incident(ctx, i.id, i.version, incident.id)
+        self._write(link, key, message=self.tr("Incident linked to {number}"))
 
     def add_note(self, kind: str) -> None:
         if not self.detail:
