@@ -40,14 +40,19 @@ def test_first_administrator_then_users_then_list(tmp_path, monkeypatch, capsys)
     assert "may not perform 'user.add'" in capsys.readouterr().err
 
 
-def test_a_forgotten_password_is_reset_by_the_administrator_then_changed_by_its_owner(
-        tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+def _first_administrator(url: str, monkeypatch) -> None:
+    """A station set up on an empty database, its administrator the acting user from here on."""
     monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
     assert main(["user", "add", "admin", "--role", "admin", "--station-code", "S1",
                  "--station-name", "城关派出所", "--db", url]) == 0
     monkeypatch.setenv("PRECINCT_USER", "admin")
     monkeypatch.setenv("PRECINCT_PASSWORD", "first-admin-pw")
+
+
+def test_a_forgotten_password_is_reset_by_the_administrator_then_changed_by_its_owner(
+        tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    _first_administrator(url, monkeypatch)
     monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "duty-pass-1")
     assert main(["user", "add", "duty.li", "--role", "duty_officer", "--db", url]) == 0
     # 李 forgot it: the administrator sets a new one.
@@ -75,11 +80,7 @@ def test_a_forgotten_password_is_reset_by_the_administrator_then_changed_by_its_
 
 def test_a_branch_adds_a_second_station_with_its_own_administrator(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
-    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
-    assert main(["user", "add", "admin", "--role", "admin", "--station-code", "S1",
-                 "--station-name", "城关派出所", "--db", url]) == 0
-    monkeypatch.setenv("PRECINCT_USER", "admin")
-    monkeypatch.setenv("PRECINCT_PASSWORD", "first-admin-pw")
+    _first_administrator(url, monkeypatch)
     monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "second-admin-pw")
     assert main(["station", "add", "S2", "东关派出所", "--admin", "admin.dg", "--branch", "示范分局",
                  "--db", url]) == 0

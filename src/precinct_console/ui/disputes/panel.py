@@ -261,15 +261,22 @@ class DisputePanel(QWidget, RecordSelection):
                             message=self.tr("Dispute {number} updated"), **changes)
         self.app.run(task_service.list_grids, self.app.ctx, on_done=open_dialog)
 
-    def from_incident(self) -> None:
+    def _ask_incident(self, title: str) -> str | None:
+        """An incident's number as typed, or the board's selected incident when left empty."""
         number, ok = QInputDialog.getText(
-            self, self.tr("Register from an incident"),
+            self, title,
             self.tr("Incident number (the incident selected on the board is used when empty):"))
         if not ok:
-            return
+            return None
         key = number.strip() or (str(self.last_incident_id) if self.last_incident_id else "")
         if not key:
             self.app.notify(self.tr("Select an incident on the board or type its number"), "warning")
+            return None
+        return key
+
+    def from_incident(self) -> None:
+        key = self._ask_incident(self.tr("Register from an incident"))
+        if key is None:
             return
 
         def register(ctx: Any, key: str) -> DisputeInfo:
@@ -280,14 +287,8 @@ class DisputePanel(QWidget, RecordSelection):
         if not self.detail:
             return
         i = self.detail.info
-        number, ok = QInputDialog.getText(
-            self, self.tr("Link an incident"),
-            self.tr("Incident number (the incident selected on the board is used when empty):"))
-        if not ok:
-            return
-        key = number.strip() or (str(self.last_incident_id) if self.last_incident_id else "")
-        if not key:
-            self.app.notify(self.tr("Select an incident on the board or type its number"), "warning")
+        key = self._ask_incident(self.tr("Link an incident"))
+        if key is None:
             return
 
         def link(ctx: Any, key: str) -> DisputeInfo:
