@@ -54,18 +54,24 @@ def test_parties_are_parsed_one_a_line_with_clear_errors():
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_panel_shows_registered_disputes_and_follows_changes(qtbot, db, make_ctx, clock):
-    ctx = make_ctx(Role.DUTY_OFFICER)
-    d = disputes.register_dispute(ctx, "幸福里3栋楼上漏水", kind="邻里纠纷", grade="B",
-                                  parties=[{"name": "赵红梅", "role": "申请人", "phone": "13800001111"}])
+def _panel_on_one_dispute(qtbot, ctx):
+    """A duty officer's dispute panel with one registered dispute selected."""
     from precinct_console.ui.disputes.panel import DisputePanel
 
+    d = disputes.register_dispute(ctx, "幸福里3栋楼上漏水", kind="邻里纠纷", grade="B",
+                                  parties=[{"name": "赵红梅", "role": "申请人", "phone": "13800001111"}])
     app = AppContext(ctx, Settings())
     panel = DisputePanel(app)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
     panel.select_record(d.id)
     qtbot.waitUntil(lambda: panel.detail is not None, timeout=5000)
+    return app, panel, d
+
+
+def test_panel_shows_registered_disputes_and_follows_changes(qtbot, db, make_ctx, clock):
+    ctx = make_ctx(Role.DUTY_OFFICER)
+    app, panel, d = _panel_on_one_dispute(qtbot, ctx)
     text = panel.info.toPlainText()
     assert "幸福里3栋楼上漏水" in text and "138****1111" in text  # duty officer: phone masked
     assert panel.resolve_button.isEnabled() and not panel.reopen_button.isEnabled()
@@ -92,19 +98,11 @@ def test_a_repeat_call_is_linked_to_the_dispute_from_the_panel(qtbot, db, make_c
     from PySide6.QtWidgets import QInputDialog
 
     from precinct_console.services import incidents
-    from precinct_console.ui.disputes.panel import DisputePanel
 
     ctx = make_ctx(Role.DUTY_OFFICER)
     call = incidents.intake_incident(ctx, incidents.IncidentDraft(
         channel="110", category_code="0202", address="幸福里3栋"))
-    d = disputes.register_dispute(ctx, "幸福里3栋楼上漏水", kind="邻里纠纷", grade="B",
-                                  parties=[{"name": "赵红梅", "role": "申请人", "phone": ""}])
-    app = AppContext(ctx, Settings())
-    panel = DisputePanel(app)
-    qtbot.addWidget(panel)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
-    panel.select_record(d.id)
-    qtbot.waitUntil(lambda: panel.detail is not None, timeout=5000)
+    app, panel, d = _panel_on_one_dispute(qtbot, ctx)
     assert panel.link_button.isEnabled()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (call.number, True))
     panel.link_incident()

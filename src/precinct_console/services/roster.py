@@ -226,14 +226,20 @@ def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | N
 @service_action("roster.edit")
 def add_pattern(ctx: ServiceContext, name: str, kind: str, definition: dict[str, Any] | None = None
                 ) -> int:
-    name = _text(name, "name", 60)
-    pattern = PatternDef.from_dict(kind, definition or {})
+    row = _pattern_row(ctx, name, kind, definition)
     with ctx.uow() as uow:
-        p = uow.add("roster.pattern_add", "shift_pattern", ShiftPattern(
-            station_id=ctx.station_id, name=name, kind=pattern.kind.value,
-            definition=pattern.as_dict()))
+        p = uow.add("roster.pattern_add", "shift_pattern", row)
         uow.commit()
         return p.id
+
+
+def _pattern_row(ctx: ServiceContext, name: str, kind: str, definition: dict[str, Any] | None
+                 ) -> ShiftPattern:
+    """A checked new pattern, before any write: a bad name, kind or definition is named first."""
+    name = _text(name, "name", 60)
+    pattern = PatternDef.from_dict(kind, definition or {})
+    return ShiftPattern(station_id=ctx.station_id, name=name, kind=pattern.kind.value,
+                        definition=pattern.as_dict())
 
 
 @service_action("read")
@@ -263,12 +269,9 @@ def add_pattern_with_shifts(ctx: ServiceContext, name: str, kind: str,
                             definition: dict[str, Any] | None, first: date, last: date
                             ) -> tuple[int, list[ShiftInfo]]:
     """A new pattern and its shifts for a period, in one transaction: all of it or nothing."""
-    name = _text(name, "name", 60)
-    pattern = PatternDef.from_dict(kind, definition or {})
+    row = _pattern_row(ctx, name, kind, definition)
     with ctx.uow() as uow:
-        p = uow.add("roster.pattern_add", "shift_pattern", ShiftPattern(
-            station_id=ctx.station_id, name=name, kind=pattern.kind.value,
-            definition=pattern.as_dict()))
+        p = uow.add("roster.pattern_add", "shift_pattern", row)
         made = _add_shifts(ctx, uow, p, first, last)
         uow.commit()
         return p.id, made
