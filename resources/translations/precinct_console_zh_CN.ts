@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Number</source>
         <translation>编号</translation>
@@ -640,7 +639,7 @@
         </translation>
     </message>
     <message>
-        <source>Plan %1 accepted: it is the shift&apos;s patrol orders now</source>
+        <source>Plan %1 accepted: it is the shift's patrol orders now</source>
         <translation>方案 %1 已采纳，现为本班次巡逻勤务指令</translation>
     </message>
 </context>
@@ -758,7 +757,7 @@
         <translation>视图名称</translation>
     </message>
     <message>
-        <source>View &apos;%1&apos; saved</source>
+        <source>View '%1' saved</source>
         <translation>视图“%1”已保存</translation>
     </message>
     <message>
@@ -916,7 +915,7 @@
         <translation>民警反馈时填写的字段</translation>
     </message>
     <message>
-        <source>field &apos;{key}&apos;: the minimum must be a whole number</source>
+        <source>field '{key}': the minimum must be a whole number</source>
         <translation>字段“{key}”：最小值必须是整数</translation>
     </message>
     <message>
@@ -1504,7 +1503,7 @@
         <translation>公示牌 PDF…</translation>
     </message>
     <message>
-        <source>Print the grid&apos;s public notice board (公示牌) on A4</source>
+        <source>Print the grid's public notice board (公示牌) on A4</source>
         <translation>用 A4 纸打印本网格公示牌</translation>
     </message>
     <message>
@@ -2172,7 +2171,7 @@
         <translation>重点部位</translation>
     </message>
     <message>
-        <source>Key sites&apos; 1-3-5 rings</source>
+        <source>Key sites' 1-3-5 rings</source>
         <translation>重点部位 1-3-5 圈</translation>
     </message>
     <message>
@@ -2188,7 +2187,7 @@
         <translation>非在岗警组</translation>
     </message>
     <message>
-        <source>Units&apos; 1/3/5-minute reach</source>
+        <source>Units' 1/3/5-minute reach</source>
         <translation>警组 1/3/5 分钟可达范围</translation>
     </message>
     <message>
@@ -2299,7 +2298,7 @@
         <translation>（无网格）</translation>
     </message>
     <message>
-        <source>The grid&apos;s community officer</source>
+        <source>The grid's community officer</source>
         <translation>本网格社区民警</translation>
     </message>
     <message>
@@ -2323,7 +2322,7 @@
         <translation>详细内容</translation>
     </message>
     <message>
-        <source>field &apos;title&apos;: must be filled in</source>
+        <source>field 'title': must be filled in</source>
         <translation>字段“标题”：必须填写</translation>
     </message>
 </context>
@@ -2342,7 +2341,7 @@
         <translation>如：一级警长</translation>
     </message>
     <message>
-        <source>On the station&apos;s roll</source>
+        <source>On the station's roll</source>
         <translation>在本所名册中</translation>
     </message>
     <message>
@@ -2436,7 +2435,7 @@
         <translation>上移</translation>
     </message>
     <message>
-        <source>Printed on the grid&apos;s public notice board in this order.</source>
+        <source>Printed on the grid's public notice board in this order.</source>
         <translation>按此顺序印在网格公示牌上。</translation>
     </message>
 </context>
@@ -2455,11 +2454,19 @@
         <translation>如：2027年四班三运转</translation>
     </message>
     <message>
+        <source>The teams in rotation order, as the officers' team field names them, separated by commas</source>
+        <translation>按轮换顺序填写班组，名称与人员的“班组”一致，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Put each team's officers on its shifts (on patrol; those on leave or training are left off)</source>
+        <translation>按班组把人员排入各自班次（巡逻；请假、培训者不排）</translation>
+    </message>
+    <message>
         <source>Pattern</source>
         <translation>班制</translation>
     </message>
     <message>
-        <source>New pattern&apos;s name</source>
+        <source>New pattern's name</source>
         <translation>新班制名称</translation>
     </message>
     <message>
@@ -2473,6 +2480,10 @@
     <message>
         <source>Extra staff on public holidays</source>
         <translation>法定节假日每班加派</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>班组</translation>
     </message>
     <message>
         <source>From</source>
@@ -2491,8 +2502,12 @@
         <translation>至：一次最多排 %1 天</translation>
     </message>
     <message>
-        <source>New pattern&apos;s name: required</source>
+        <source>New pattern's name: required</source>
         <translation>新班制名称：必填</translation>
+    </message>
+    <message>
+        <source>Teams: name at least one</source>
+        <translation>班组：至少填写一个</translation>
     </message>
 </context>
 <context>
@@ -2702,7 +2717,7 @@
         <translation>✓ 本期无违反排班规则</translation>
     </message>
     <message>
-        <source>▲ The public holidays and adjusted working days of %1 are not in this installation&apos;s calendar tables yet: those days are planned as ordinary weekdays and weekends, with no holiday staffing. Update the console once the State Council&apos;s arrangement is published.</source>
+        <source>▲ The public holidays and adjusted working days of %1 are not in this installation's calendar tables yet: those days are planned as ordinary weekdays and weekends, with no holiday staffing. Update the console once the State Council's arrangement is published.</source>
         <translation>▲ 本机节假日表尚未收录 %1 年的法定节假日和调休：这些日子按普通工作日和周末排班，不加派节假日警力。国务院办公厅公布放假安排后，请升级本系统。</translation>
     </message>
     <message>
@@ -3485,7 +3500,7 @@
         <translation>纠纷回访</translation>
     </message>
     <message>
-        <source>Officer&apos;s signature: ________________    Checked by: ________________</source>
+        <source>Officer's signature: ________________    Checked by: ________________</source>
         <translation>民警签字：________________    审核人：________________</translation>
     </message>
 </context>

@@ -521,3 +521,36 @@ def test_an_officer_edited_off_the_roll_leaves_the_calendar(qtbot, chief_app, mo
     assert not any("赵敏" in r.label for r in panel.model.rows)
     saved = next(o for o in roster.list_officers(chief_app.ctx, active_only=False) if o.badge == "031005")
     assert saved.rank == "二级警长" and not saved.active
+
+
+def test_planned_shifts_get_their_teams_except_those_on_leave(qtbot, chief_app, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    people = {}
+    for i, team in enumerate(["一组", "一组", "二组", "三组"]):
+        people[i] = roster.add_officer(ctx, f"03100{i}", f"民警{i}", team=team)
+    roster.add_absence(ctx, people[1].id, "leave", datetime(2026, 12, 7, tzinfo=CHINA_TZ),
+                       datetime(2026, 12, 8, tzinfo=CHINA_TZ), "年休假")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        assert d.teams.text() == "一组，二组，三组"  # the kind's usual teams, to be edited
+        d.name.setText("24小时值班")
+        d.first.setDate(QDate(2026, 12, 7))
+        d.last.setDate(QDate(2026, 12, 9))
+        assert d.with_teams.isChecked()
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 9).date())
+    on = {s.starts_at.astimezone(CHINA_TZ).day: sorted(e.officer_name for e in view.entries_of(s.id))
+          for s in view.shifts}
+    # 7th: 一组 (民警1 on leave, left off); 8th: 二组; 9th: 三组.
+    assert on == {7: ["民警0"], 8: ["民警2"], 9: ["民警3"]}

@@ -26,7 +26,7 @@ _SLOTS: dict[PatternKind, tuple[tuple[str, float, float], ...]] = {
     PatternKind.THREE_TWO: (("白班", 0, 12), ("夜班", 12, 12)),
     PatternKind.STANDBY: (("备勤", 0, 24),),
 }
-_DEFAULT_TEAMS = {
+DEFAULT_TEAMS = {
     PatternKind.DUTY_24H: ("一组", "二组", "三组"),
     PatternKind.FOUR_THREE: ("甲", "乙", "丙", "丁"),
     PatternKind.THREE_TWO: ("甲", "乙", "丙"),
@@ -52,7 +52,7 @@ class PatternDef:
                 f"'{kind}' is not a shift pattern (one of: {', '.join(p.value for p in PatternKind)})",
                 field="kind",
             ) from None
-        teams = tuple(data.get("teams") or _DEFAULT_TEAMS[k])
+        teams = tuple(data.get("teams") or DEFAULT_TEAMS[k])
         need = {PatternKind.FOUR_THREE: 4, PatternKind.THREE_TWO: 3}.get(k, 1)
         if len(teams) < need:
             raise ValidationError(f"{k.value} needs at least {need} teams, {len(teams)} given",

@@ -255,30 +255,33 @@ def list_patterns(ctx: ServiceContext) -> list[PatternInfo]:
 
 
 @service_action("roster.edit")
-def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date) -> list[ShiftInfo]:
-    """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are."""
+def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date, *,
+                with_teams: bool = False) -> list[ShiftInfo]:
+    """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are.
+
+    with_teams: each new shift gets its team's officers on patrol (see _put_teams_on)."""
     with ctx.uow() as uow:
         p = uow.get(ShiftPattern, pattern_id)
-        made = _add_shifts(ctx, uow, p, first, last)
+        made = _add_shifts(ctx, uow, p, first, last, with_teams)
         uow.commit()
         return made
 
 
 @service_action("roster.edit")
 def add_pattern_with_shifts(ctx: ServiceContext, name: str, kind: str,
-                            definition: dict[str, Any] | None, first: date, last: date
-                            ) -> tuple[int, list[ShiftInfo]]:
+                            definition: dict[str, Any] | None, first: date, last: date, *,
+                            with_teams: bool = False) -> tuple[int, list[ShiftInfo]]:
     """A new pattern and its shifts for a period, in one transaction: all of it or nothing."""
     row = _pattern_row(ctx, name, kind, definition)
     with ctx.uow() as uow:
         p = uow.add("roster.pattern_add", "shift_pattern", row)
-        made = _add_shifts(ctx, uow, p, first, last)
+        made = _add_shifts(ctx, uow, p, first, last, with_teams)
         uow.commit()
         return p.id, made
 
 
-def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: date, last: date
-                ) -> list[ShiftInfo]:
+def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: date, last: date,
+                with_teams: bool = False) -> list[ShiftInfo]:
     pattern = PatternDef.from_dict(p.kind, p.definition)
     slots = generate_shifts(pattern, first, last)
     if not slots:
@@ -295,7 +298,31 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
         made.append(uow.add("roster.shift_add", "shift", Shift(
             station_id=ctx.station_id, pattern_id=p.id, name=slot.name, team=slot.team,
             starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff)))
+    if with_teams and made:
+        _put_teams_on(ctx, uow, made)
     return [_shift(s) for s in made]
+
+
+def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift]) -> None:
+    """Each shift's team on it, on patrol: the rotation a station works, done for the chief, who
+    then adds units and moves people. An officer with leave or training over the shift is left off."""
+    s = uow.session
+    by_team: dict[str, list[int]] = {}
+    for o in s.scalars(select(Officer).where(Officer.station_id == ctx.station_id,
+                                             Officer.active.is_(True)).order_by(Officer.badge)):
+        if o.team:
+            by_team.setdefault(o.team, []).append(o.id)
+    away = list(s.scalars(select(OfficerAbsence).where(
+        OfficerAbsence.station_id == ctx.station_id,
+        OfficerAbsence.ends_at > min(x.starts_at for x in shifts),
+        OfficerAbsence.starts_at < max(x.ends_at for x in shifts))))
+    for shift in shifts:
+        for officer_id in by_team.get(shift.team, []):
+            if any(a.officer_id == officer_id and a.starts_at < shift.ends_at
+                   and a.ends_at > shift.starts_at for a in away):
+                continue
+            uow.add("roster.assign_team", "roster_entry", RosterEntry(
+                station_id=ctx.station_id, shift_id=shift.id, officer_id=officer_id, duty="patrol"))
 
 
 @service_action("roster.edit")

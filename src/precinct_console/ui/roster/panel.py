@@ -323,11 +323,12 @@ class RosterPanel(QWidget):
         def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
             if "pattern_id" in v:
                 self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
+                             with_teams=v["with_teams"],
                              on_done=guarded(self, self._shifts_made), on_error=failed)
             else:
                 new = v["new"]
                 self.app.run(roster.add_pattern_with_shifts, self.app.ctx, new["name"], new["kind"],
-                             new["definition"], v["first"], v["last"],
+                             new["definition"], v["first"], v["last"], with_teams=v["with_teams"],
                              on_done=guarded(self, lambda made: self._shifts_made(made[1])),
                              on_error=failed)
 
@@ -353,6 +354,7 @@ class RosterPanel(QWidget):
             self.app.notify(self.tr("%n shift(s) planned", "", len(made)))
         else:
             self.app.notify(self.tr("Every shift of that period was already planned"), "warning")
+        # The roster entries a team fill made come with the shifts: the whole calendar reloads.
         self.app.announce(Change(tuple(ChangeItem("shift", s.id, "created") for s in made)))
         self.reload()
 

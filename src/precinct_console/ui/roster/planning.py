@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.clock import CHINA_TZ
-from ...domain.shifts import PatternKind
+from ...domain.shifts import DEFAULT_TEAMS, PatternKind
 from ...services.roster import OFFICER_KINDS, OfficerInfo, PatternInfo
 from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
@@ -79,6 +80,12 @@ class PlanShiftsDialog(QDialog):
         self.min_staff.setRange(0, 200)
         self.holiday_extra = QSpinBox()
         self.holiday_extra.setRange(0, 200)
+        self.teams = QLineEdit()
+        self.teams.setToolTip(self.tr("The teams in rotation order, as the officers' team field names "
+                                      "them, separated by commas"))
+        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts (on patrol; "
+                                            "those on leave or training are left off)"))
+        self.with_teams.setChecked(True)
         self.first = _date_edit(first)
         self.last = _date_edit(last)
         self.error = error_line()
@@ -88,8 +95,10 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("Handover time"), self.handover)
         form.addRow(self.tr("Minimum staff per shift"), self.min_staff)
         form.addRow(self.tr("Extra staff on public holidays"), self.holiday_extra)
+        form.addRow(self.tr("Teams"), self.teams)
         form.addRow(self.tr("From"), self.first)
         form.addRow(self.tr("To (inclusive)"), self.last)
+        form.addRow("", self.with_teams)
         form_with_buttons(self, form, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
         self._pattern_changed()
@@ -98,8 +107,14 @@ class PlanShiftsDialog(QDialog):
         return str(self.pattern.currentData()).startswith("new:")
 
     def _pattern_changed(self, *_: Any) -> None:
-        for w in (self.name, self.handover, self.min_staff, self.holiday_extra):
+        for w in (self.name, self.handover, self.min_staff, self.holiday_extra, self.teams):
             w.setEnabled(self.is_new())
+        if self.is_new():
+            kind = PatternKind(str(self.pattern.currentData()).split(":")[1])
+            self.teams.setText("，".join(DEFAULT_TEAMS[kind]))
+
+    def team_names(self) -> list[str]:
+        return [t for t in re.split(r"[,，、\s]+", self.teams.text()) if t]
 
     def accept(self) -> None:
         first, last = _pydate(self.first.date()), _pydate(self.last.date())
@@ -112,18 +127,22 @@ class PlanShiftsDialog(QDialog):
         if self.is_new() and not self.name.text().strip():
             self.error.setText(self.tr("New pattern's name: required"))
             return
+        if self.is_new() and not self.team_names():
+            self.error.setText(self.tr("Teams: name at least one"))
+            return
         super().accept()
 
     def values(self) -> dict[str, Any]:
         what, key = str(self.pattern.currentData()).split(":")
-        out: dict[str, Any] = {"first": _pydate(self.first.date()), "last": _pydate(self.last.date())}
+        out: dict[str, Any] = {"first": _pydate(self.first.date()), "last": _pydate(self.last.date()),
+                               "with_teams": self.with_teams.isChecked()}
         if what == "pattern":
             out["pattern_id"] = int(key)
         else:
             t = self.handover.time()
             out["new"] = {"name": self.name.text().strip(), "kind": key, "definition": {
                 "handover": f"{t.hour():02d}:{t.minute():02d}", "min_staff": self.min_staff.value(),
-                "holiday_extra_staff": self.holiday_extra.value()}}
+                "holiday_extra_staff": self.holiday_extra.value(), "teams": self.team_names()}}
         return out
 
 
