@@ -650,6 +650,10 @@
         <translation>排班：%1</translation>
     </message>
     <message>
+        <source>Change %1's shift</source>
+        <translation>调整 %1 的班次安排</translation>
+    </message>
+    <message>
         <source>(no unit)</source>
         <translation>（无警组）</translation>
     </message>
@@ -2785,6 +2789,10 @@
     <message>
         <source>Edit officer…</source>
         <translation>编辑人员…</translation>
+    </message>
+    <message>
+        <source>Change: %1…</source>
+        <translation>调整：%1…</translation>
     </message>
     <message>
         <source>Remove: %1</source>

@@ -554,3 +554,31 @@ def test_planned_shifts_get_their_teams_except_those_on_leave(qtbot, chief_app, 
           for s in view.shifts}
     # 7th: 一组 (民警1 on leave, left off); 8th: 二组; 9th: 三组.
     assert on == {7: ["民警0"], 8: ["民警2"], 9: ["民警3"]}
+
+
+def test_an_entry_gets_a_unit_without_being_removed_and_reassigned(qtbot, chief_app, clock, monkeypatch):
+    from precinct_console.ui.roster.panel import AssignDialog
+
+    ctx = chief_app.ctx
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    day = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    unit = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    entry = roster.assign(ctx, day.id, zhang.id)  # as a team fill leaves it: no unit
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+
+    def fill(d):
+        assert not d.shift.isEnabled() and d.shift.currentData() == day.id  # the shift stays
+        d.unit.setCurrentIndex(d.unit.findData(unit))
+        d.note.setText("带班")
+
+    monkeypatch.setattr(AssignDialog, "exec", _accepting(fill))
+    panel.change_entry(entry)
+    _settle(qtbot, chief_app)
+    changed = next(e for e in panel.view.entries if e.id == entry.id)
+    assert (changed.unit_id, changed.note, changed.duty) == (unit, "带班", "patrol")
+    friday = panel.model.days.index(datetime(2026, 11, 20).date())
+    row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
+    assert "巡逻一车" in panel.model.index(row, friday).data()

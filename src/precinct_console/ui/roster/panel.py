@@ -66,10 +66,12 @@ def monday_of(d: date) -> date:
 class AssignDialog(QDialog):
     """Put an officer on one of the day's shifts, with a duty and (optionally) a unit."""
 
-    def __init__(self, view: RosterView, officer_id: int, day: date, parent: QWidget | None = None):
+    def __init__(self, view: RosterView, officer_id: int, day: date, parent: QWidget | None = None,
+                 entry: EntryInfo | None = None):
         super().__init__(parent)
         officer = next(o for o in view.officers if o.id == officer_id)
-        self.setWindowTitle(self.tr("Assign %1").replace("%1", officer.name))
+        self.setWindowTitle(self.tr("Assign %1").replace("%1", officer.name) if entry is None else
+                            self.tr("Change %1's shift").replace("%1", officer.name))
         form = QFormLayout(self)
         self.shift = QComboBox()
         for s in view.shifts:
@@ -89,6 +91,13 @@ class AssignDialog(QDialog):
         form.addRow(self.tr("Duty"), self.duty)
         form.addRow(self.tr("Unit"), self.unit)
         form.addRow(self.tr("Note"), self.note)
+        if entry is not None:
+            # Changing an entry keeps its shift (moving to another shift is remove and assign).
+            self.shift.setCurrentIndex(max(0, self.shift.findData(entry.shift_id)))
+            self.shift.setEnabled(False)
+            self.duty.setCurrentIndex(max(0, self.duty.findData(entry.duty)))
+            self.unit.setCurrentIndex(max(0, self.unit.findData(entry.unit_id)))
+            self.note.setText(entry.note)
         buttons = ok_cancel(self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.shift.count() > 0)
         form.addRow(buttons)
@@ -438,8 +447,26 @@ class RosterPanel(QWidget):
         menu.addAction(self.tr("Edit officer…"), lambda: self.edit_officer(officer))
         for e in entries:
             label = self.model._entry_line(e)
+            menu.addAction(self.tr("Change: %1…").replace("%1", label), self._changer(e))
             menu.addAction(self.tr("Remove: %1").replace("%1", label), self._remover(e))
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def change_entry(self, e: EntryInfo) -> None:
+        """Give an officer on a shift a unit, another duty or a note (a team fill leaves units open)."""
+        if self.view is None:
+            return
+        shift = next((x for x in self.view.shifts if x.id == e.shift_id), None)
+        if shift is None:
+            return
+        dlg = AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(), self, e)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dlg.values()
+        self.app.run(roster.update_entry, self.app.ctx, e.id, e.version, duty=v["duty"],
+                     unit_id=v["unit_id"], note=v["note"], on_done=guarded(self, self._after_write))
+
+    def _changer(self, e: EntryInfo) -> Callable[[], None]:
+        return lambda: self.change_entry(e)
 
     def _remover(self, e: EntryInfo) -> Callable[[], None]:
         def remove() -> None:
