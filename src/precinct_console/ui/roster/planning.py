@@ -121,7 +121,7 @@ class PlanShiftsDialog(QDialog):
         if last < first:
             self.error.setText(self.tr("To: the period ends before it starts"))
             return
-        if (last - first).days >= MAX_PLAN_DAYS:
+        if (last - first).days > MAX_PLAN_DAYS:
             self.error.setText(self.tr("To: plan at most %1 days at a time").replace("%1", str(MAX_PLAN_DAYS)))
             return
         if self.is_new() and not self.name.text().strip():
