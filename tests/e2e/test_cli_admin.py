@@ -95,6 +95,13 @@ def test_a_branch_adds_a_second_station_with_its_own_administrator(tmp_path, mon
     monkeypatch.setenv("PRECINCT_PASSWORD", "second-admin-pw")
     monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "duty-pass-1")
     assert main(["user", "add", "duty.dg", "--role", "duty_officer", "--db", url]) == 0
+    # ... and only its people: the first station's administrator is not theirs to take over.
+    capsys.readouterr()
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "taken-over-pw")
+    assert main(["user", "reset-password", "admin", "--db", url]) == 1
+    assert main(["user", "disable", "admin", "--db", url]) == 1
+    assert capsys.readouterr().err.count("user 'admin' does not exist") == 2
+    assert main(["user", "reset-password", "duty.dg", "--db", url]) == 0
 
 
 def test_bad_database_url_is_a_clear_error(capsys):

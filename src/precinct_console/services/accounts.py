@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..domain.errors import AuthenticationError, NotFound, ValidationError
 from ..domain.permissions import ROLE_LABELS_ZH, Actor, Role
@@ -173,12 +174,21 @@ def list_users(ctx: ServiceContext) -> list[UserInfo]:
         return [_info(u) for u in s.scalars(q)]
 
 
+def _managed_user(ctx: ServiceContext, session: Session, username: str) -> User:
+    """An account this administrator manages: one of their own station's. A station's administrator
+    must not disable, or take over by a new password, another station's accounts or the
+    branch-wide ones (no station), which only an administrator without a station manages."""
+    user = session.scalar(select(User).where(User.username == username))
+    station = ctx.actor.station_id
+    if user is None or (station is not None and user.station_id != station):
+        raise NotFound(f"user '{username}' does not exist")
+    return user
+
+
 @service_action("user.disable")
 def disable_user(ctx: ServiceContext, username: str) -> UserInfo:
     with ctx.uow() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound(f"user '{username}' does not exist")
+        user = _managed_user(ctx, uow.session, username)
         if user.id == ctx.actor.user_id:
             raise ValidationError("you cannot disable your own account", field="username")
         uow.update("user.disable", "user", user, active=False)
@@ -205,10 +215,7 @@ def reset_password(ctx: ServiceContext, username: str, new_password: str) -> Use
     a disabled account stays disabled)."""
     _check_password_rules(new_password)
     with ctx.uow() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        station = ctx.actor.station_id
-        if user is None or (station is not None and user.station_id not in (None, station)):
-            raise NotFound(f"user '{username}' does not exist")
+        user = _managed_user(ctx, uow.session, username)
         uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password))
         uow.commit()
         return _info(user)
