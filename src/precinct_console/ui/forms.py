@@ -1,10 +1,19 @@
-"""Form dialog plumbing: OK and Cancel wired to accept and reject, the error line under a form."""
+"""Form dialog plumbing: OK and Cancel wired to accept and reject, the error line under a form,
+and a form shown again, input kept, when the service refuses what was typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from ..domain.errors import KnownError
+from .board.guard import guarded
+from .error_text import error_text
 from .theme import BREACH
+
+Failed = Callable[[BaseException], None]
 
 
 def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
@@ -32,3 +41,21 @@ def form_with_buttons(dialog: QDialog, form: QFormLayout, *below: QWidget) -> QD
         layout.addWidget(widget)
     layout.addWidget(buttons)
     return buttons
+
+
+def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
+                send: Callable[[dict[str, Any], Failed], None]) -> None:
+    """Show the form (exec, values() and an error line), then send() what was typed, off the GUI
+    thread. A refusal the service explains shows the form again with the reason and the input
+    kept; anything else goes to report_error."""
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return
+
+    def refused(exc: BaseException) -> None:
+        if not isinstance(exc, KnownError):
+            report_error(exc)
+            return
+        dlg.error.setText(error_text(exc))
+        submit_form(dlg, owner, report_error, send)
+
+    send(dlg.values(), guarded(owner, refused))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QWidget
 
-from ..domain.errors import KnownError
 from ..services.accounts import change_password
 from .board.guard import guarded
 from .context import AppContext
-from .error_text import error_text
-from .forms import error_line, form_with_buttons
+from .forms import Failed, error_line, form_with_buttons, submit_form
 
 
 def _secret() -> QLineEdit:
@@ -44,21 +44,16 @@ class PasswordDialog(QDialog):
         else:
             super().accept()
 
+    def values(self) -> dict[str, Any]:
+        return {"current": self.current.text(), "new": self.new.text()}
 
-def change_own_password(app: AppContext, parent: QWidget, dlg: PasswordDialog | None = None) -> None:
+
+def change_own_password(app: AppContext, parent: QWidget) -> None:
     """Ask, send off the GUI thread; a wrong current password or a short new one reopens the form."""
-    dlg = dlg or PasswordDialog(parent)
-    if dlg.exec() != QDialog.DialogCode.Accepted:
-        return
+    def send(v: dict[str, Any], failed: Failed) -> None:
+        app.run(change_password, app.ctx, v["current"], v["new"],
+                on_done=guarded(parent, lambda _r: app.notify(
+                    QCoreApplication.translate("PasswordDialog", "Password changed"))),
+                on_error=failed)
 
-    def refused(exc: BaseException) -> None:
-        if not isinstance(exc, KnownError):
-            app.report_error(exc)
-            return
-        dlg.error.setText(error_text(exc))
-        change_own_password(app, parent, dlg)
-
-    app.run(change_password, app.ctx, dlg.current.text(), dlg.new.text(),
-            on_done=guarded(parent, lambda _r: app.notify(
-                QCoreApplication.translate("PasswordDialog", "Password changed"))),
-            on_error=guarded(parent, refused))
+    submit_form(PasswordDialog(parent), parent, app.report_error, send)

@@ -33,14 +33,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
-from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
-from ..error_text import error_text, message_text
-from ..forms import ok_cancel
+from ..error_text import message_text
+from ..forms import Failed, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
 from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog, UnitDialog
@@ -329,7 +328,7 @@ class RosterPanel(QWidget):
                      on_done=guarded(self, lambda patterns: self._plan_with(patterns, first, last)))
 
     def _plan_with(self, patterns: list[Any], first: date, last: date) -> None:
-        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+        def send(v: dict[str, Any], failed: Failed) -> None:
             if "pattern_id" in v:
                 self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
                              with_teams=v["with_teams"],
@@ -343,20 +342,8 @@ class RosterPanel(QWidget):
 
         self._open(PlanShiftsDialog(patterns, first, last, self), send)
 
-    def _open(self, dlg: Any, send: Callable[[dict[str, Any], Callable[[BaseException], None]], None]
-              ) -> None:
-        """Show a form; if the service refuses what was typed, show it again with the reason,
-        so nothing the chief typed is lost."""
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        send(dlg.values(), guarded(self, lambda exc: self._refused(dlg, send, exc)))
-
-    def _refused(self, dlg: Any, send: Any, exc: BaseException) -> None:
-        if not isinstance(exc, KnownError):
-            self.app.report_error(exc)
-            return
-        dlg.error.setText(error_text(exc))
-        self._open(dlg, send)
+    def _open(self, dlg: Any, send: Callable[[dict[str, Any], Failed], None]) -> None:
+        submit_form(dlg, self, self.app.report_error, send)
 
     def _shifts_made(self, made: list[Any]) -> None:
         if made:
@@ -371,7 +358,7 @@ class RosterPanel(QWidget):
         if self.view is None:
             return
 
-        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+        def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.add_absence, self.app.ctx, v["officer_id"], v["kind"],
                          v["starts_at"], v["ends_at"], v["note"],
                          on_done=guarded(self, self._absence_added), on_error=failed)
@@ -385,7 +372,7 @@ class RosterPanel(QWidget):
     def add_officer(self) -> None:
         teams = sorted({o.team for o in self.view.officers if o.team}) if self.view else []
 
-        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+        def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.add_officer, self.app.ctx, v["badge"], v["name"], kind=v["kind"],
                          rank=v["rank"], team=v["team"], phone=v["phone"],
                          on_done=guarded(self, self._officer_added), on_error=failed)
@@ -398,7 +385,7 @@ class RosterPanel(QWidget):
         officer = next(o for o in self.view.officers if o.id == officer_id)
         teams = sorted({o.team for o in self.view.officers if o.team})
 
-        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+        def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.update_officer, self.app.ctx, officer.id, officer.version,
                          name=v["name"], kind=v["kind"], rank=v["rank"], team=v["team"],
                          phone=v["phone"], active=v["active"],
@@ -409,7 +396,7 @@ class RosterPanel(QWidget):
     def add_unit(self) -> None:
         posts = list(self.view.posts) if self.view else []
 
-        def send(v: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+        def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.add_unit, self.app.ctx, v["call_sign"], v["kind"],
                          seats=v["seats"], post_id=v["post_id"],
                          on_done=guarded(self, lambda unit_id: self._unit_added(unit_id, v["call_sign"])),
