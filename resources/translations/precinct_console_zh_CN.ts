@@ -2707,8 +2707,12 @@
         <translation>新增人员…</translation>
     </message>
     <message>
-        <source>Add unit…</source>
-        <translation>新增警组…</translation>
+        <source>Units…</source>
+        <translation>警组…</translation>
+    </message>
+    <message>
+        <source>Add a unit, edit one, take one out of service</source>
+        <translation>新增、修改或停用警组</translation>
     </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
@@ -2761,10 +2765,6 @@
     <message>
         <source>Every shift of that period was already planned</source>
         <translation>该时段的班次均已排定</translation>
-    </message>
-    <message>
-        <source>Unit %1 added; crew it from a shift (Assign)</source>
-        <translation>警组 %1 已新增；请在班次中为其配员（安排）</translation>
     </message>
     <message>
         <source>%1 saved</source>
@@ -3390,8 +3390,16 @@
         <translation>新增警组</translation>
     </message>
     <message>
+        <source>Edit unit %1</source>
+        <translation>修改警组 %1</translation>
+    </message>
+    <message>
         <source>e.g. 巡06</source>
         <translation>如：巡06</translation>
+    </message>
+    <message>
+        <source>(no post: home position kept)</source>
+        <translation>（无驻点：保留原位置）</translation>
     </message>
     <message>
         <source>Call sign</source>
@@ -3416,6 +3424,83 @@
     <message>
         <source>Home post: the station has no posts yet; import them with the grids (grids import) first</source>
         <translation>驻点：本所尚无警务站点，请先随网格导入（grids import）</translation>
+    </message>
+</context>
+<context>
+    <name>UnitsDialog</name>
+    <message>
+        <source>Units</source>
+        <translation>警组</translation>
+    </message>
+    <message>
+        <source>Call sign</source>
+        <translation>呼号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>座位</translation>
+    </message>
+    <message>
+        <source>Home post</source>
+        <translation>驻点</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Take out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Back in service</source>
+        <translation>恢复使用</translation>
+    </message>
+    <message>
+        <source>A unit out of service leaves the unit board, the dispatch suggestions and the patrol plan; incidents it attended keep its call sign.</source>
+        <translation>停用的警组不再出现在警力看板、派警建议和巡逻部署中；它处置过的警情仍保留其呼号。</translation>
+    </message>
+    <message>
+        <source>out of service</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Unit %1 added; crew it from a shift (Assign)</source>
+        <translation>已新增警组 %1；请在班次中为其编排乘员（安排）</translation>
+    </message>
+    <message>
+        <source>%1 saved</source>
+        <translation>%1 已保存</translation>
+    </message>
+    <message>
+        <source>Take %1 out of service? Crews rostered in it on shifts not yet over stay on their shifts without a unit.</source>
+        <translation>停用 %1？尚未结束的班次上编入该警组的人员仍在岗，但不再编入警组。</translation>
+    </message>
+    <message>
+        <source>%1 is out of service</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n crew entry(ies) now without a unit</source>
+        <translation>
+            <numerusform>；%n 条排班改为未编组</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is back in service, off duty at its post</source>
+        <translation>%1 已恢复使用，在驻点下勤待命</translation>
     </message>
 </context>
 <context>

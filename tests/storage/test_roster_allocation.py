@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
-from precinct_console.services import allocation, roster, units
+from precinct_console.services import allocation, roster, unit_roll, units
 from precinct_console.storage.models import ChangeRecord, Grid, Incident, PatrolZone, Post
 
 
@@ -62,8 +62,8 @@ def _crew(chief, shift_id):
     a = roster.add_officer(chief, "031001", "张伟")
     b = roster.add_officer(chief, "F0301", "王芳", kind="auxiliary")
     c = roster.add_officer(chief, "031002", "李强")
-    u1 = roster.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
-    u2 = roster.add_unit(chief, "巡逻二车", "car", 116.40, 39.91)
+    u1 = unit_roll.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
+    u2 = unit_roll.add_unit(chief, "巡逻二车", "car", 116.40, 39.91)
     roster.assign(chief, shift_id, a.id, unit_id=u1)
     roster.assign(chief, shift_id, b.id, unit_id=u1)
     roster.assign(chief, shift_id, c.id, unit_id=u2)
@@ -203,7 +203,7 @@ def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, sta
 def test_duty_officer_may_propose_but_not_decide(db, station, make_ctx, clock):
     _town(db, station, clock)
     chief = make_ctx(Role.STATION_CHIEF)
-    roster.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
+    unit_roll.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
     duty = make_ctx(Role.DUTY_OFFICER)
     plan = allocation.propose_plan(duty, method="greedy")
     assert any("no crews are rostered" in n for n in plan.notes)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from precinct_console.config import Settings
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
-from precinct_console.services import allocation, roster
+from precinct_console.services import allocation, roster, unit_roll
 from precinct_console.storage.models import Grid, Incident, Post, Unit
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
@@ -64,7 +64,7 @@ def _week_with_problems(ctx, clock):
     mid = roster.add_shift(ctx, "中班", start + timedelta(hours=8), start + timedelta(hours=16))
     zhang = roster.add_officer(ctx, "031001", "张伟")
     li = roster.add_officer(ctx, "031002", "李强")
-    unit = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    unit = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
     roster.assign(ctx, day.id, zhang.id, unit_id=unit)
     roster.assign(ctx, mid.id, zhang.id)
     roster.assign(ctx, mid.id, li.id, unit_id=unit)
@@ -95,6 +95,7 @@ def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodel
     panel.set_mode("month")
     _settle(qtbot, chief_app)
     assert panel.model.columnCount() == 30
+    assert panel.month_btn.isChecked() and not panel.week_btn.isChecked()  # the toggle follows
     assert "张伟" in panel.model.headerData(0, Qt.Orientation.Vertical) + \
         panel.model.headerData(1, Qt.Orientation.Vertical)
 
@@ -124,8 +125,8 @@ def _two_crewed_units(ctx, start):
     sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
     o1 = roster.add_officer(ctx, "031001", "张伟")
     o2 = roster.add_officer(ctx, "031002", "李强")
-    u1 = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
-    u2 = roster.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91)
+    u1 = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    u2 = unit_roll.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91)
     roster.assign(ctx, sh.id, o1.id, unit_id=u1)
     roster.assign(ctx, sh.id, o2.id, unit_id=u2)
     return sh, u1, u2
@@ -161,7 +162,7 @@ def test_edited_plan_is_accepted_with_rescored_figures(qtbot, chief_app, clock):
     start = clock() + timedelta(hours=1)
     sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
     o1 = roster.add_officer(ctx, "031001", "张伟")
-    u1 = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    u1 = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
     roster.assign(ctx, sh.id, o1.id, unit_id=u1)
     panel = AllocationPanel(chief_app)
     qtbot.addWidget(panel)
@@ -184,8 +185,8 @@ def test_replay_tab_compares_two_plans_with_what_happened_on_the_1_3_5_targets(q
     sh = roster.add_shift(ctx, "24小时值班", start, start + timedelta(hours=24))
     o1 = roster.add_officer(ctx, "031001", "张伟")
     o2 = roster.add_officer(ctx, "031002", "李强")
-    roster.assign(ctx, sh.id, o1.id, unit_id=roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90))
-    roster.assign(ctx, sh.id, o2.id, unit_id=roster.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91))
+    roster.assign(ctx, sh.id, o1.id, unit_id=unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90))
+    roster.assign(ctx, sh.id, o2.id, unit_id=unit_roll.add_unit(ctx, "巡逻二车", "motorbike", 116.40, 39.91))
     p1 = allocation.propose_plan(ctx, shift_id=sh.id, method="greedy")
     p2 = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=5)
     panel = AllocationPanel(chief_app)
@@ -474,6 +475,7 @@ def test_the_allocation_panel_has_the_forecast_accuracy_tab(qtbot, chief_app):
 def test_chief_adds_a_unit_based_at_a_post_and_crews_it(qtbot, chief_app, monkeypatch):
     from precinct_console.services.units import list_units
     from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
 
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)
@@ -490,7 +492,8 @@ def test_chief_adds_a_unit_based_at_a_post_and_crews_it(qtbot, chief_app, monkey
         d.post.setCurrentIndex(d.post.findText("学府警务室"))
 
     monkeypatch.setattr(UnitDialog, "exec", _accepting(fill))
-    panel.add_unit()
+    units = UnitsDialog(chief_app, list(panel.view.posts), panel)
+    units.add_unit()
     _settle(qtbot, chief_app)
     unit = next(u for u in list_units(chief_app.ctx) if u.call_sign == "巡06")
     assert unit.kind == "motorbike"
@@ -498,7 +501,92 @@ def test_chief_adds_a_unit_based_at_a_post_and_crews_it(qtbot, chief_app, monkey
         row = s.get(Unit, unit.id)
         post = s.get(Post, row.post_id)
         assert post.name == "学府警务室" and (row.home_lon, row.home_lat) == (post.lon, post.lat)
+    # The list shows it, selected; the calendar learns of it from the announced change.
+    assert units.current is not None and units.current.call_sign == "巡06"
     assert "巡06" in dict(panel.view.units).values()  # ready to crew from a shift
+
+
+def test_chief_edits_retires_and_reinstates_a_unit_from_the_units_dialog(qtbot, chief_app, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from precinct_console.services.units import list_units
+    from precinct_console.ui.roster.panel import AssignDialog
+    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    ctx = chief_app.ctx
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    day = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    roster.add_officer(ctx, "031002", "李强")
+    car = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    unit_roll.add_unit(ctx, "巡逻二车", "car", 116.40, 39.91)
+    roster.assign(ctx, day.id, zhang.id, unit_id=car)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    dlg = UnitsDialog(chief_app, list(panel.view.posts), panel)
+    qtbot.addWidget(dlg)
+    _settle(qtbot, chief_app)
+    texts = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())]
+    assert texts == ["巡逻一车", "巡逻二车"] and not dlg.edit_btn.isEnabled()
+    dlg.table.selectRow(0)
+    assert dlg.edit_btn.isEnabled() and dlg.retire_btn.isEnabled() and not dlg.reinstate_btn.isEnabled()
+
+    # A taken call sign: the form comes back with the reason and what was typed.
+    seen = []
+
+    def rename(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            assert d.call_sign.text() == "巡逻一车"
+            d.call_sign.setText("巡逻二车")
+        else:
+            d.call_sign.setText("巡逻三车")
+        d.seats.setValue(4)
+
+    monkeypatch.setattr(UnitDialog, "exec", _accepting(rename))
+    dlg.edit_unit()
+    _settle(qtbot, chief_app)
+    assert seen[0] == "" and "巡逻二车 is taken" in seen[1], seen
+    assert dlg.current.call_sign == "巡逻三车" and dlg.current.seats == 4
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dlg.retire_unit()
+    _settle(qtbot, chief_app)
+    assert not dlg.current.active and dlg.reinstate_btn.isEnabled() and not dlg.retire_btn.isEnabled()
+    assert dlg.table.item(dlg.table.rowCount() - 1, 0).text() == "巡逻三车"
+    assert [u.call_sign for u in list_units(ctx)] == ["巡逻二车"]
+    # The crew on today's shift stays, without the unit; the unit is not offered any more.
+    panel.reload()
+    _settle(qtbot, chief_app)
+    assert next(e for e in panel.view.entries if e.officer_id == zhang.id).unit_id is None
+    assign = AssignDialog(panel.view, zhang.id, start.date(), panel)
+    qtbot.addWidget(assign)
+    assert [assign.unit.itemText(i) for i in range(1, assign.unit.count())] == ["巡逻二车"]
+
+    dlg.reinstate_unit()
+    _settle(qtbot, chief_app)
+    assert dlg.current.active and sorted(u.call_sign for u in list_units(ctx)) == ["巡逻三车", "巡逻二车"]
+
+
+def test_unit_form_keeps_a_yard_based_unit_home_and_gives_a_drone_no_seats(qtbot, chief_app):
+    from precinct_console.ui.roster.planning import UnitDialog
+
+    ctx = chief_app.ctx
+    unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)  # at the station yard, no post
+    yard = unit_roll.list_unit_roll(ctx)[0]
+    posts = [(1, "火车站警务站")]
+    form = UnitDialog(posts, None, yard)
+    qtbot.addWidget(form)
+    assert form.values()["post_id"] is None and form.post.count() == 2  # not silently moved
+    form.kind.setCurrentIndex(form.kind.findData("drone"))
+    assert form.values()["seats"] == 0 and not form.seats.isEnabled()
+    form.kind.setCurrentIndex(form.kind.findData("car"))
+    assert form.values()["seats"] == 2 and form.seats.isEnabled()
+    new = UnitDialog(posts, None)
+    qtbot.addWidget(new)
+    assert new.post.count() == 1 and new.values()["post_id"] == 1
 
 
 def test_an_officer_edited_off_the_roll_leaves_the_calendar(qtbot, chief_app, monkeypatch):
@@ -563,7 +651,7 @@ def test_an_entry_gets_a_unit_without_being_removed_and_reassigned(qtbot, chief_
     start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
     day = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
     zhang = roster.add_officer(ctx, "031001", "张伟")
-    unit = roster.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    unit = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
     entry = roster.assign(ctx, day.id, zhang.id)  # as a team fill leaves it: no unit
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)

@@ -235,7 +235,7 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
             rostered = set(s.scalars(select(RosterEntry.unit_id).where(
                 RosterEntry.shift_id == shift.id, RosterEntry.unit_id.is_not(None),
                 RosterEntry.duty.in_(ON_DUTY))))
-        q = select(Unit).where(Unit.station_id == st).order_by(Unit.call_sign)
+        q = select(Unit).where(Unit.station_id == st, Unit.active.is_(True)).order_by(Unit.call_sign)
         all_units = list(s.scalars(q))
         if rostered:
             units_rows = [u for u in all_units if u.id in rostered]

@@ -33,7 +33,6 @@ from .context import ServiceContext, service_action
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
           "training": "培训"}
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
-UNIT_KINDS = ("car", "foot", "motorbike", "ebike", "drone")
 
 
 @dataclass(frozen=True)
@@ -108,11 +107,12 @@ class RosterView:
     entries: tuple[EntryInfo, ...]
     officers: tuple[OfficerInfo, ...]
     absences: tuple[AbsenceInfo, ...]
-    units: tuple[tuple[int, str], ...]
+    units: tuple[tuple[int, str], ...]  # every unit, so past entries keep their call signs
     posts: tuple[tuple[int, str], ...]
     violations: tuple[Violation, ...]
     days: tuple[CalendarDay, ...]
     change: Change = field(default_factory=Change, compare=False)
+    retired_units: frozenset[int] = frozenset()  # out of service: not offered for new entries
 
     def entries_of(self, shift_id: int) -> list[EntryInfo]:
         return [e for e in self.entries if e.shift_id == shift_id]
@@ -194,33 +194,6 @@ def list_officers(ctx: ServiceContext, *, active_only: bool = True) -> list[Offi
         if active_only:
             q = q.where(Officer.active.is_(True))
         return [_officer(o) for o in s.scalars(q.order_by(Officer.team, Officer.badge))]
-
-
-@service_action("roster.edit")
-def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | None = None,
-             home_lat: float | None = None, *, seats: int = 2, post_id: int | None = None) -> int:
-    """A unit (car, motorbike, foot patrol…) based at a post: its home is the post's position
-    unless a position is given."""
-    call_sign = _text(call_sign, "call_sign", 32)
-    if kind not in UNIT_KINDS:
-        raise ValidationError(f"'{kind}' is not a unit kind (one of: {', '.join(UNIT_KINDS)})",
-                              field="kind")
-    if not 1 <= seats <= 12:
-        raise ValidationError("must be 1-12", field="seats")
-    with ctx.uow() as uow:
-        if uow.session.scalar(select(Unit.id).where(Unit.station_id == ctx.station_id,
-                                                    Unit.call_sign == call_sign)):
-            raise ValidationError(f"call sign {call_sign} is taken", field="call_sign")
-        if home_lon is None or home_lat is None:
-            post = uow.get(Post, post_id) if post_id is not None else None
-            if post is None:
-                raise ValidationError("give the unit's home post (or a position)", field="post")
-            home_lon, home_lat = post.lon, post.lat
-        u = uow.add("roster.unit_add", "unit", Unit(
-            station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats, post_id=post_id,
-            home_lon=home_lon, home_lat=home_lat))
-        uow.commit()
-        return u.id
 
 
 @service_action("roster.edit")
@@ -346,7 +319,8 @@ def add_shift(ctx: ServiceContext, name: str, starts_at: datetime, ends_at: date
 
 # -- roster entries --------------------------------------------------------------------------
 def _check_entry_refs(s: Session, station: int, shift_id: int, officer_id: int, unit_id: int | None,
-                      post_id: int | None, duty: str) -> None:
+                      post_id: int | None, duty: str, *, kept_unit: int | None = None) -> None:
+    """Every reference exists in the station; a unit newly given (not kept_unit) is in service."""
     if duty not in DUTIES:
         raise ValidationError(f"'{duty}' is not a duty (one of: {', '.join(DUTIES)})", field="duty")
     for model, value, name in ((Shift, shift_id, "shift"), (Officer, officer_id, "officer"),
@@ -356,6 +330,8 @@ def _check_entry_refs(s: Session, station: int, shift_id: int, officer_id: int, 
         row = s.get(model, value)
         if row is None or getattr(row, "station_id", None) != station:
             raise ValidationError(f"{name} {value} does not exist in this station", field=name)
+        if isinstance(row, Unit) and not row.active and value != kept_unit:
+            raise ValidationError(f"unit {row.call_sign} is out of service", field="unit")
 
 
 @service_action("roster.edit")
@@ -389,7 +365,7 @@ def update_entry(ctx: ServiceContext, entry_id: int, version: int, **values: Any
         e = uow.get(RosterEntry, entry_id, expected_version=version)
         _check_entry_refs(uow.session, ctx.station_id, e.shift_id, e.officer_id,
                           values.get("unit_id", e.unit_id), values.get("post_id", e.post_id),
-                          values.get("duty", e.duty))
+                          values.get("duty", e.duty), kept_unit=e.unit_id)
         old_unit = e.unit_id
         uow.update("roster.entry_update", "roster_entry", e, **values)
         for uid in {old_unit, e.unit_id} - {None}:
@@ -450,6 +426,12 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> list[E
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)))
         names = dict(s.execute(select(Officer.id, Officer.name)
                                .where(Officer.station_id == ctx.station_id)).all())
+        # Next week's roster has no place for an officer off the roll or a unit out of service:
+        # the officer is left off, the crew copied without the unit.
+        on_roll = set(s.scalars(select(Officer.id).where(Officer.station_id == ctx.station_id,
+                                                         Officer.active.is_(True))))
+        in_service = set(s.scalars(select(Unit.id).where(Unit.station_id == ctx.station_id,
+                                                         Unit.active.is_(True))))
         for src in sources:
             t_start = src.starts_at + shift_by
             target = s.scalar(select(Shift).where(
@@ -463,11 +445,12 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> list[E
             taken = set(s.scalars(select(RosterEntry.officer_id)
                                   .where(RosterEntry.shift_id == target.id)))
             for e in s.scalars(select(RosterEntry).where(RosterEntry.shift_id == src.id)):
-                if e.officer_id in taken:
+                if e.officer_id in taken or e.officer_id not in on_roll:
                     continue
+                unit_id = e.unit_id if e.unit_id in in_service else None
                 new = uow.add("roster.copy_week", "roster_entry", RosterEntry(
                     station_id=ctx.station_id, shift_id=target.id, officer_id=e.officer_id,
-                    unit_id=e.unit_id, post_id=e.post_id, duty=e.duty, note=e.note))
+                    unit_id=unit_id, post_id=e.post_id, duty=e.duty, note=e.note))
                 made.append(_entry(new, names))
         uow.commit()
         return made
@@ -544,6 +527,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             tuple(posts),
             violations,
             days,
+            retired_units=frozenset(u.id for u in units if not u.active),
         )
 
 

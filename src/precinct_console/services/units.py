@@ -102,7 +102,8 @@ def _order_fields(order: dict[str, Any] | None) -> tuple[str, float | None, floa
 @service_action("read")
 def list_units(ctx: ServiceContext) -> list[UnitRow]:
     with ctx.read() as s:
-        units = list(s.scalars(select(Unit).where(Unit.station_id == ctx.station_id)
+        units = list(s.scalars(select(Unit).where(Unit.station_id == ctx.station_id,
+                                                  Unit.active.is_(True))
                                .order_by(Unit.call_sign)))
         return _rows(ctx, s, units)
 
@@ -123,6 +124,9 @@ def set_unit_status(ctx: ServiceContext, unit_id: int, status: str, *,
                               field="status")
     with ctx.uow() as uow:
         unit = uow.get(Unit, unit_id, expected_version=expected_version)
+        if not unit.active:
+            raise ValidationError(f"{unit.call_sign} is out of service; the chief reinstates it "
+                                  "on the roster (Units…)", field="status")
         if unit.current_incident_id is not None and status != unit.status:
             inc = uow.session.get(Incident, unit.current_incident_id)
             raise ValidationError(
@@ -146,7 +150,8 @@ def update_unit_position(ctx: ServiceContext, unit_id: int, lon: float, lat: flo
     with ctx.uow() as uow:
         unit = uow.get(Unit, unit_id)
         when = at or uow.now
-        if unit.position_at is None or when >= unit.position_at:
+        # A retired unit's terminal may still report: it is off the map, so its fixes are dropped.
+        if unit.active and (unit.position_at is None or when >= unit.position_at):
             # Positions stream in every few seconds: announced, not audited, and written without
             # bumping the version, so a report never makes a dispatcher's edit of the unit stale.
             uow.session.execute(

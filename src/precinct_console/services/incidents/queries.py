@@ -183,7 +183,8 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
             UnitFacts(u.id, u.call_sign, u.kind, u.seats, u.status, u.lon, u.lat, u.home_lon,
                       u.home_lat, crews.get(u.id, 0), int(loads.get(u.id, 0)),
                       (now - u.position_at).total_seconds() if u.position_at is not None else None)
-            for u in s.scalars(select(Unit).where(Unit.station_id == ctx.station_id))
+            for u in s.scalars(select(Unit).where(Unit.station_id == ctx.station_id,
+                                                 Unit.active.is_(True)))
         ]
         required = required_officers or (4 if inc.needs_reinforcement else 2)
         ranking = rank_units(lon, lat, facts, local_hour=local(now).hour,

@@ -95,6 +95,8 @@ def dispatch_unit(ctx: ServiceContext, incident_id: int, unit_id: int, *, role: 
         unit = uow.session.get(Unit, unit_id)
         if unit is None or unit.station_id != inc.station_id:
             raise ValidationError(f"unit {unit_id} does not exist in this station", field="unit_id")
+        if not unit.active:
+            raise ValidationError(f"{unit.call_sign} is out of service", field="unit_id")
         open_dispatch = uow.session.scalar(
             select(Dispatch.id).where(Dispatch.incident_id == inc.id, Dispatch.unit_id == unit.id,
                                       Dispatch.cleared_at.is_(None))

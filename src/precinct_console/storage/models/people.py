@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, StationScoped, Versioned
@@ -46,6 +46,9 @@ class Unit(IdMixin, StationScoped, Versioned, Base):
     status: Mapped[str] = mapped_column(String(16), default="off_duty", index=True)
     status_since: Mapped[datetime | None] = mapped_column()
     current_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    # A retired unit (sold car, disbanded foot patrol) keeps its row for the history that names
+    # it, but leaves the board, the dispatch suggestions, the allocation and new roster entries.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     __table_args__ = (UniqueConstraint("station_id", "call_sign"),)
 
 

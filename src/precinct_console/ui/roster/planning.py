@@ -1,4 +1,4 @@
-"""The chief's planning dialogs: shifts from a pattern for a period, leave and training, a new officer."""
+"""The chief's planning dialogs: shifts from a pattern for a period, leave and training, an officer, a unit."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...domain.clock import CHINA_TZ
 from ...domain.shifts import DEFAULT_TEAMS, PatternKind
 from ...services.roster import OFFICER_KINDS, OfficerInfo, PatternInfo
+from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
 
@@ -255,11 +256,14 @@ class OfficerDialog(QDialog):
 
 
 class UnitDialog(QDialog):
-    """A new unit (car, motorbike, foot patrol…) based at one of the station's posts."""
+    """A new unit (car, motorbike, foot patrol…) based at one of the station's posts, or a
+    unit's call sign, kind, seats and home post changed."""
 
-    def __init__(self, posts: list[tuple[int, str]], parent: QWidget | None = None):
+    def __init__(self, posts: list[tuple[int, str]], parent: QWidget | None = None,
+                 unit: UnitInfo | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Add unit"))
+        self.setWindowTitle(self.tr("Add unit") if unit is None else
+                            self.tr("Edit unit %1").replace("%1", unit.call_sign))
         self.setMinimumWidth(DIALOG_WIDTH)
         self.call_sign = QLineEdit()
         self.call_sign.setPlaceholderText(self.tr("e.g. 巡06"))
@@ -269,7 +273,11 @@ class UnitDialog(QDialog):
         self.seats = QSpinBox()
         self.seats.setRange(1, 12)
         self.seats.setValue(2)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
         self.post = QComboBox()
+        if unit is not None and unit.post_id is None:
+            # A unit based at a position, not a post (the station yard): kept unless a post is chosen.
+            self.post.addItem(self.tr("(no post: home position kept)"), None)
         for post_id, name in posts:
             self.post.addItem(name, post_id)
         self.error = error_line()
@@ -279,6 +287,20 @@ class UnitDialog(QDialog):
         form.addRow(self.tr("Seats"), self.seats)
         form.addRow(self.tr("Home post"), self.post)
         form_with_buttons(self, form, self.error)
+        if unit is not None:
+            self.call_sign.setText(unit.call_sign)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(unit.kind)))
+            self.seats.setValue(unit.seats)
+            self.post.setCurrentIndex(max(0, self.post.findData(unit.post_id)))
+
+    def _kind_changed(self) -> None:
+        # A drone carries nobody: no seats to crew (the roster's seat rule counts on it).
+        drone = self.kind.currentData() == "drone"
+        was_drone = self.seats.maximum() == 0
+        self.seats.setRange(0 if drone else 1, 0 if drone else 12)
+        self.seats.setEnabled(not drone)
+        if was_drone and not drone:
+            self.seats.setValue(2)
 
     def accept(self) -> None:
         if not self.call_sign.text().strip():

@@ -1,0 +1,27 @@
+"""units can be retired
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-03 13:40:00+00:00
+"""
+
+from __future__ import annotations
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Every unit a station already has stays in service.
+    with op.batch_alter_table("units", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("units", schema=None) as batch_op:
+        batch_op.drop_column("active")

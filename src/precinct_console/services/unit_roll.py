@@ -1,0 +1,164 @@
+"""The station's units on the roll: add, edit, retire and reinstate (the chief's, not the board's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.errors import ValidationError
+from ..storage.models import Incident, Post, RosterEntry, Shift, Unit
+from ..storage.uow import UnitOfWork
+from .context import ServiceContext, service_action
+from .units import UNIT_KINDS
+
+MAX_CALL_SIGN = 32  # units.call_sign's width
+ON_AN_INCIDENT = frozenset({"dispatched", "en_route", "on_scene"})
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    call_sign: str
+    kind: str
+    seats: int
+    post_id: int | None
+    post_name: str
+    status: str
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class Retirement:
+    unit: UnitInfo
+    # Crews of shifts not yet over that rode in the unit: they stay rostered, without a unit.
+    entries_cleared: int
+
+
+def _info(u: Unit, posts: dict[int, str]) -> UnitInfo:
+    return UnitInfo(u.id, u.call_sign, u.kind, u.seats, u.post_id, posts.get(u.post_id or 0, ""),
+                    u.status, u.active, u.version)
+
+
+def _post_names(session: Session, station_id: int) -> dict[int, str]:
+    return {int(i): str(n) for i, n in session.execute(
+        select(Post.id, Post.name).where(Post.station_id == station_id))}
+
+
+def _call_sign(uow: UnitOfWork, station_id: int, value: str, unit_id: int | None) -> str:
+    call_sign = (value or "").strip()
+    if not call_sign:
+        raise ValidationError("must not be empty", field="call_sign")
+    if len(call_sign) > MAX_CALL_SIGN:
+        raise ValidationError(f"at most {MAX_CALL_SIGN} characters", field="call_sign")
+    other = uow.session.scalar(select(Unit.id).where(Unit.station_id == station_id,
+                                                     Unit.call_sign == call_sign))
+    if other is not None and other != unit_id:
+        raise ValidationError(f"call sign {call_sign} is taken", field="call_sign")
+    return call_sign
+
+
+def _kind_and_seats(kind: str, seats: int) -> None:
+    if kind not in UNIT_KINDS:
+        raise ValidationError(f"'{kind}' is not a unit kind (one of: {', '.join(UNIT_KINDS)})",
+                              field="kind")
+    if kind == "drone":
+        if seats != 0:
+            raise ValidationError("a drone carries nobody: 0 seats", field="seats")
+    elif not 1 <= seats <= 12:
+        raise ValidationError("must be 1-12", field="seats")
+
+
+@service_action("read")
+def list_unit_roll(ctx: ServiceContext, *, include_retired: bool = True) -> list[UnitInfo]:
+    """Every unit of the station, in service first, by call sign."""
+    with ctx.read() as s:
+        q = select(Unit).where(Unit.station_id == ctx.station_id)
+        if not include_retired:
+            q = q.where(Unit.active.is_(True))
+        posts = _post_names(s, ctx.station_id)
+        units = s.scalars(q.order_by(Unit.active.desc(), Unit.call_sign))
+        return [_info(u, posts) for u in units]
+
+
+@service_action("roster.edit")
+def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | None = None,
+             home_lat: float | None = None, *, seats: int | None = None,
+             post_id: int | None = None) -> int:
+    """A unit (car, motorbike, foot patrol…) based at a post: its home is the post's position
+    unless a position is given. Two seats unless given; a drone none."""
+    if seats is None:
+        seats = 0 if kind == "drone" else 2
+    _kind_and_seats(kind, seats)
+    with ctx.uow() as uow:
+        call_sign = _call_sign(uow, ctx.station_id, call_sign, None)
+        if home_lon is None or home_lat is None:
+            post = uow.get(Post, post_id) if post_id is not None else None
+            if post is None:
+                raise ValidationError("give the unit's home post (or a position)", field="post")
+            home_lon, home_lat = post.lon, post.lat
+        u = uow.add("roster.unit_add", "unit", Unit(
+            station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats, post_id=post_id,
+            home_lon=home_lon, home_lat=home_lat))
+        uow.commit()
+        return u.id
+
+
+@service_action("roster.edit")
+def update_unit(ctx: ServiceContext, unit_id: int, version: int, *, call_sign: str, kind: str,
+                seats: int, post_id: int | None) -> UnitInfo:
+    """New call sign, kind, seats or home post. A new post moves the unit's home (where it
+    returns to, and where the allocation and the dispatch suggestions count it from when idle)."""
+    _kind_and_seats(kind, seats)
+    with ctx.uow() as uow:
+        u = uow.get(Unit, unit_id, expected_version=version)
+        values: dict[str, object] = {"call_sign": _call_sign(uow, ctx.station_id, call_sign, u.id),
+                                     "kind": kind, "seats": seats}
+        if post_id != u.post_id:
+            if post_id is None:
+                raise ValidationError("give the unit's home post", field="post")
+            post = uow.get(Post, post_id)
+            values.update(post_id=post.id, home_lon=post.lon, home_lat=post.lat)
+        uow.update("roster.unit_update", "unit", u, **values)
+        uow.commit()
+        return _info(u, _post_names(uow.session, ctx.station_id))
+
+
+@service_action("roster.edit")
+def retire_unit(ctx: ServiceContext, unit_id: int, version: int) -> Retirement:
+    """Take a unit out of service. Refused while it is on an incident (clear it first); crews of
+    shifts not yet over lose the unit but stay on their shifts; its history keeps its call sign."""
+    with ctx.uow() as uow:
+        u = uow.get(Unit, unit_id, expected_version=version)
+        if not u.active:
+            raise ValidationError(f"{u.call_sign} is already out of service", field="unit")
+        if u.status in ON_AN_INCIDENT or u.current_incident_id is not None:
+            number = uow.session.scalar(select(Incident.number).where(
+                Incident.id == u.current_incident_id)) if u.current_incident_id else None
+            on = f" on incident {number}" if number else ""
+            raise ValidationError(f"{u.call_sign} is {u.status.replace('_', ' ')}{on}: clear it "
+                                  "from the incident before taking it out of service", field="unit")
+        now = ctx.clock()
+        open_shifts = select(Shift.id).where(Shift.station_id == ctx.station_id, Shift.ends_at > now)
+        crews = list(uow.session.scalars(select(RosterEntry).where(
+            RosterEntry.unit_id == u.id, RosterEntry.shift_id.in_(open_shifts))))
+        for e in crews:
+            uow.update("roster.unit_retire", "roster_entry", e, unit_id=None)
+        uow.update("roster.unit_retire", "unit", u, active=False, status="off_duty",
+                   status_since=now, lon=None, lat=None, position_at=None)
+        uow.commit()
+        return Retirement(_info(u, _post_names(uow.session, ctx.station_id)), len(crews))
+
+
+@service_action("roster.edit")
+def reinstate_unit(ctx: ServiceContext, unit_id: int, version: int) -> UnitInfo:
+    """Back in service, off duty at its post until the dispatcher sets it available."""
+    with ctx.uow() as uow:
+        u = uow.get(Unit, unit_id, expected_version=version)
+        if u.active:
+            raise ValidationError(f"{u.call_sign} is in service", field="unit")
+        uow.update("roster.unit_reinstate", "unit", u, active=True, status_since=ctx.clock())
+        uow.commit()
+        return _info(u, _post_names(uow.session, ctx.station_id))
