@@ -92,9 +92,11 @@ def test_whole_life_cycle_one_keystroke_each(qtbot, app, units, db):
     qtbot.waitUntil(lambda: panel.detail.recommendation is not None, timeout=10000)
     # D dispatches the top suggestion: the nearest car.
     assert panel.detail.recommendation.best.call_sign == "城关1号车"
+    qtbot.waitUntil(lambda: "1 waiting for dispatch" in panel.summary.text(), timeout=2000)
     press(qtbot, panel, Qt.Key.Key_D)
     wait_status(qtbot, panel, inc.id, "dispatched")
     assert panel.model.row(inc.id).units == ("城关1号车",)
+    qtbot.waitUntil(lambda: "0 waiting for dispatch" in panel.summary.text(), timeout=2000)
     for key, status in ((Qt.Key.Key_S, "signed"), (Qt.Key.Key_O, "set_off"),
                         (Qt.Key.Key_A, "arrived"), (Qt.Key.Key_H, "handled"),
                         (Qt.Key.Key_F, "fed_back")):
@@ -190,12 +192,14 @@ def test_timers_turn_near_then_breached_and_alerts_are_acknowledged(qtbot, app, 
     app.tick.emit()
     assert cell() == "◷ 0:30"
     assert all(panel.model.columns[c].live for lo, hi in changed for c in range(lo, hi + 1))
+    assert "1 waiting for dispatch" in panel.summary.text() and "near" not in panel.summary.text()
     messages = []
     app.notified.connect(lambda text, level: messages.append((text, level)))
     clock.advance(seconds=20)  # 50 s of 60: near
     app.tick.emit()
     assert cell() == "▲ 0:10"
     assert panel.monitor.sound.played == ["near"]
+    assert "1 near" in panel.summary.text()  # the tick updates the counts under the filter
     assert panel.model.alerting[inc.id] == "near"
     assert inc.number in messages[-1][0] and messages[-1][1] == "warning"
     qtbot.waitUntil(lambda: len(panel.monitor.alerts) == 1, timeout=10000)  # the near is recorded
@@ -204,6 +208,7 @@ def test_timers_turn_near_then_breached_and_alerts_are_acknowledged(qtbot, app, 
     assert cell() == "✖ +0:05"
     assert panel.monitor.sound.played == ["near", "breach"]
     assert panel.model.alerting[inc.id] == "breach"
+    assert "1 breached" in panel.summary.text() and "1 waiting for dispatch" in panel.summary.text()
     qtbot.waitUntil(lambda: len(panel.monitor.alerts) == 2, timeout=10000)
     app.runner.wait(5000)
     qtbot.wait(20)

@@ -140,6 +140,7 @@ class BoardPanel(QWidget):
         split.setSizes([1000, 460])
 
         self.summary = QLabel()
+        self._waiting = 0  # incidents waiting for dispatch, recounted when rows change
         self.summary.setFont(ui_font(12, bold=True))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -170,7 +171,7 @@ class BoardPanel(QWidget):
         self.model.rowsRemoved.connect(self._summary_timer.start)
         self.model.modelReset.connect(self._summary_timer.start)
         self.model.rowsMoved.connect(lambda *_: self._keep_selection_visible())
-        self.state.ticked.connect(self._update_summary)
+        self.state.ticked.connect(self._ticked_summary)
         self.state.rows_changed.connect(self._rows_changed)
         app.selected.connect(self._on_selected)
         find = QAction(self)
@@ -212,9 +213,21 @@ class BoardPanel(QWidget):
                 self.table.setColumnWidth(i, widths[c.key])
 
     def _update_summary(self, *_: Any) -> None:
+        """Recount after rows changed; a tick only changes the alert counts (_show_summary)."""
+        self._waiting = sum(1 for r in self.model.rows() if r.status == "received")
+        self._show_summary()
+
+    def _ticked_summary(self) -> None:
+        if self._summary_timer.isActive():  # rows changed and the recount is still to come
+            self._summary_timer.stop()
+            self._update_summary()
+        else:
+            self._show_summary()
+
+    def _show_summary(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.all_ids())
         counts = {TimerState.BREACHED: 0, TimerState.NEAR: 0}
-        waiting = sum(1 for r in self.model.rows() if r.status == "received")
+        waiting = self._waiting
         for level in self.model.alerting.values():
             counts[TimerState.BREACHED if level == "breach" else TimerState.NEAR] += 1
         parts = [self.tr("%1 shown of %2 open").replace("%1", str(shown)).replace("%2", str(total)),
@@ -229,7 +242,9 @@ class BoardPanel(QWidget):
             alerts.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
                           + self.tr("%1 near").replace("%1", str(counts[TimerState.NEAR]))
                           + "</span>")
-        self.summary.setText(text + ("  ·  " + "  ".join(alerts) if alerts else ""))
+        text += "  ·  " + "  ".join(alerts) if alerts else ""
+        if text != self.summary.text():  # a rich-text label re-lays itself out on every setText
+            self.summary.setText(text)
 
     # -- filtering -------------------------------------------------------------------------
     def current_filter(self) -> BoardFilter:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 R = TypeVar("R")  # an immutable row object (frozen dataclass or tuple)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a plain, comparable key per cell
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the cached row object itself
 ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the row's id
 
@@ -125,9 +126,8 @@ class ThinTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # Asked for every painted cell, every second on a live board: no enum arithmetic here.
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Header clicks land here; the view keeps its selection through the layout change."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QStaticText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...domain.response import Timer, TimerState
@@ -76,6 +76,33 @@ def tint(state: TimerState) -> QColor:
     return _TINTS[state]
 
 
+class StaticTexts:
+    """Laid-out texts for cells that repaint every second. drawText shapes its string on every
+    call; a QStaticText is shaped once and drawn at about half the cost (measured: 90 timer
+    cells, 1.2 ms by drawText, 0.5-0.6 ms from the cache). A board shows a few hundred distinct
+    times at once; the cache is emptied when it grows past what a day of them could need."""
+
+    LIMIT = 4000
+
+    def __init__(self, font: QFont):
+        self.font = font
+        self._texts: dict[str, QStaticText] = {}
+
+    def draw(self, painter: QPainter, rect: QRect, text: str, *, right: bool = False) -> None:
+        """Centred in rect, or right-aligned; vertically centred either way."""
+        st = self._texts.get(text)
+        if st is None:
+            if len(self._texts) >= self.LIMIT:
+                self._texts.clear()
+            st = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=self.font)
+            self._texts[text] = st
+        size = st.size()
+        x = rect.right() + 1 - size.width() if right else rect.left() + (rect.width() - size.width()) / 2
+        painter.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), st)
+
+
 class TimerDelegate(QStyledItemDelegate):
     """Big bold time with its state symbol, a state-coloured cell and a progress bar along the bottom.
 
@@ -85,6 +112,7 @@ class TimerDelegate(QStyledItemDelegate):
     def __init__(self, parent: Any = None, point_size: float = 15.0):
         super().__init__(parent)
         self.font = ui_font(point_size, bold=True)
+        self.texts = StaticTexts(self.font)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         timer: Timer | None = index.data(TIMER_ROLE)
@@ -103,13 +131,17 @@ class TimerDelegate(QStyledItemDelegate):
             painter.fillRect(bar, _BARS[state])
         painter.setFont(self.font)
         painter.setPen(_PENS[state])
-        painter.drawText(rect.adjusted(4, 0, -4, -3), Qt.AlignmentFlag.AlignCenter, timer_text(timer))
+        self.texts.draw(painter, rect.adjusted(4, 0, -4, -3), timer_text(timer))
         painter.restore()
 
 
 class LiveTextDelegate(QStyledItemDelegate):
     """Plain text for a live column (the age): one data() call a cell instead of the ~7 roles the
     default delegate asks for, since every visible cell of the column repaints each second."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._texts: dict[str, StaticTexts] = {}  # by font: an alerting row's cells are bold
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         text = index.data(Qt.ItemDataRole.DisplayRole)
@@ -120,7 +152,9 @@ class LiveTextDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(rect, palette.highlight())
             painter.setPen(palette.highlightedText().color())
-        painter.setFont(option.font)  # type: ignore[attr-defined]
-        painter.drawText(rect.adjusted(4, 0, -6, 0),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text or "")
+        font: QFont = option.font  # type: ignore[attr-defined]
+        texts = self._texts.get(font.key())
+        if texts is None:
+            texts = self._texts[font.key()] = StaticTexts(QFont(font))
+        texts.draw(painter, rect.adjusted(4, 0, -6, 0), text or "", right=True)
         painter.restore()
