@@ -3499,6 +3499,10 @@
         </translation>
     </message>
     <message>
+        <source>; it has a post in the accepted patrol plan of %1: make a new plan (Patrol allocation)</source>
+        <translation>；它在 %1 已采纳的巡逻布警方案中有点位：请重新生成方案（巡逻布警）</translation>
+    </message>
+    <message>
         <source>%1 is back in service, off duty at its post</source>
         <translation>%1 已恢复使用，在驻点下勤待命</translation>
     </message>

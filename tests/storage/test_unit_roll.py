@@ -12,7 +12,7 @@ from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll
 from precinct_console.services import incidents as inc
 from precinct_console.services import units as units_svc
-from precinct_console.storage.models import Post, Unit
+from precinct_console.storage.models import PatrolPlan, Post, Unit
 
 from .incident_fixtures import LAT, LON, add_grid, add_units
 
@@ -119,9 +119,18 @@ def test_retiring_a_unit_takes_it_off_the_crews_of_shifts_not_yet_over(db, make_
     coming = roster.add_shift(chief, "白班", now + timedelta(days=1), now + timedelta(days=1, hours=12))
     zhang = roster.add_officer(chief, "031001", "张伟")
     entries = {s.id: roster.assign(chief, s.id, zhang.id, unit_id=u) for s in (past, running, coming)}
+    with db.sessions() as s:  # tonight's accepted patrol plan gives it a post
+        s.add(PatrolPlan(station_id=station.id, starts_at=now + timedelta(hours=7),
+                         ends_at=now + timedelta(hours=15), status="accepted", created_at=clock.now,
+                         assignments=[{"unit_id": u, "point_key": "post:1"}]))
+        s.add(PatrolPlan(station_id=station.id, starts_at=now - timedelta(days=2),
+                         ends_at=now - timedelta(days=1), status="accepted", created_at=clock.now,
+                         assignments=[{"unit_id": u, "point_key": "post:1"}]))  # over: not named
+        s.commit()
     version = unit_roll.list_unit_roll(chief)[0].version
     done = unit_roll.retire_unit(chief, u, version)
     assert done.entries_cleared == 2
+    assert done.plans == (now + timedelta(hours=7),)  # the chief is told to re-plan tonight
     view = roster.roster_view(chief, date(2026, 11, 16), date(2026, 11, 22))
     assert {e.shift_id: e.unit_id for e in view.entries} == {past.id: u, running.id: None, coming.id: None}
     assert view.retired_units == frozenset({u}) and (u, "巡1") in view.units  # the past keeps its name

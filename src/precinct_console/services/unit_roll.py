@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
-from ..storage.models import Incident, Post, RosterEntry, Shift, Unit
+from ..storage.models import Incident, PatrolPlan, Post, RosterEntry, Shift, Unit
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 from .units import UNIT_KINDS
@@ -35,6 +36,8 @@ class Retirement:
     unit: UnitInfo
     # Crews of shifts not yet over that rode in the unit: they stay rostered, without a unit.
     entries_cleared: int
+    # Accepted patrol plans in force or to come that give the unit a post: the chief re-plans.
+    plans: tuple[datetime, ...] = ()
 
 
 def _info(u: Unit, posts: dict[int, str]) -> UnitInfo:
@@ -146,10 +149,14 @@ def retire_unit(ctx: ServiceContext, unit_id: int, version: int) -> Retirement:
             RosterEntry.unit_id == u.id, RosterEntry.shift_id.in_(open_shifts))))
         for e in crews:
             uow.update("roster.unit_retire", "roster_entry", e, unit_id=None)
+        plans = tuple(p.starts_at for p in uow.session.scalars(select(PatrolPlan).where(
+            PatrolPlan.station_id == ctx.station_id, PatrolPlan.status == "accepted",
+            PatrolPlan.ends_at > now).order_by(PatrolPlan.starts_at))
+            if any(int(a.get("unit_id", 0)) == u.id for a in p.assignments or ()))
         uow.update("roster.unit_retire", "unit", u, active=False, status="off_duty",
                    status_since=now, lon=None, lat=None, position_at=None)
         uow.commit()
-        return Retirement(_info(u, _post_names(uow.session, ctx.station_id)), len(crews))
+        return Retirement(_info(u, _post_names(uow.session, ctx.station_id)), len(crews), plans)
 
 
 @service_action("roster.edit")

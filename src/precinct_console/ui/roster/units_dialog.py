@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.changes import Change, ChangeItem
+from ...domain.clock import CHINA_TZ
 from ...services import unit_roll
 from ...services.unit_roll import Retirement, UnitInfo
 from ...services.units import UNIT_KINDS, UNIT_STATES
@@ -167,6 +168,10 @@ class UnitsDialog(QDialog):
         text = self.tr("%1 is out of service").replace("%1", r.unit.call_sign)
         if r.entries_cleared:
             text += self.tr("; %n crew entry(ies) now without a unit", "", r.entries_cleared)
+        if r.plans:
+            starts = "、".join(f"{t.astimezone(CHINA_TZ):%m-%d %H:%M}" for t in r.plans)
+            text += self.tr("; it has a post in the accepted patrol plan of %1: make a new plan "
+                            "(Patrol allocation)").replace("%1", starts)
         self._saved(r.unit.id, "updated", text)
 
     def reinstate_unit(self) -> None:
