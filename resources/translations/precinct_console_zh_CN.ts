@@ -424,6 +424,22 @@
         <source>standby team (备勤)</source>
         <translation>备勤</translation>
     </message>
+    <message>
+        <source>Skills: %1</source>
+        <translation>技能：%1</translation>
+    </message>
+    <message>
+        <source>drone pilot</source>
+        <translation>无人机驾驶员执照</translation>
+    </message>
+    <message>
+        <source>Driving licences: %1</source>
+        <translation>准驾车型：%1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -2345,6 +2361,14 @@
         <translation>如：一级警长</translation>
     </message>
     <message>
+        <source>e.g. 急救、调解、外语</source>
+        <translation>如：急救、调解、外语</translation>
+    </message>
+    <message>
+        <source>drone pilot</source>
+        <translation>无人机</translation>
+    </message>
+    <message>
         <source>On the station's roll</source>
         <translation>在本所名册中</translation>
     </message>
@@ -2371,6 +2395,18 @@
     <message>
         <source>Phone</source>
         <translation>电话</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>岗位</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>技能</translation>
+    </message>
+    <message>
+        <source>Driving licences</source>
+        <translation>准驾车型</translation>
     </message>
     <message>
         <source>%1: required</source>

@@ -123,6 +123,21 @@ def test_copy_week_and_swap_shifts(db, chief):
     assert roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23)) == []  # idempotent
 
 
+def test_officers_role_skills_and_licences_are_checked_and_kept(db, chief):
+    zhang = roster.add_officer(chief, "031001", "张伟", role="community", skills=[" 急救", "调解", "急救"],
+                               licences=["c1", "无人机驾驶员执照", "D"])
+    assert (zhang.role, zhang.skills, zhang.licences) == (
+        "community", ("急救", "调解"), ("C1", "D", "无人机驾驶员执照"))  # in the table's order
+    with pytest.raises(ValidationError, match="'C9' is not a licence class") as bad:
+        roster.update_officer(chief, zhang.id, zhang.version, licences=["C1", "C9"])
+    assert bad.value.field == "licences"
+    with pytest.raises(ValidationError, match="'janitor' is not a role"):
+        roster.add_officer(chief, "031002", "李强", role="janitor")
+    assert [o.name for o in roster.list_officers(chief)] == ["张伟"]  # the refused one is not on the roll
+    saved = roster.update_officer(chief, zhang.id, zhang.version, licences=["B2"], skills=[])
+    assert (saved.licences, saved.skills) == (("B2",), ())
+
+
 def test_only_the_chief_edits_the_roster(make_ctx):
     with pytest.raises(PermissionDenied):
         roster.add_officer(make_ctx(Role.DUTY_OFFICER), "1", "x")

@@ -62,8 +62,8 @@ def _week_with_problems(ctx, clock):
     start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
     day = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8), min_staff=3)
     mid = roster.add_shift(ctx, "中班", start + timedelta(hours=8), start + timedelta(hours=16))
-    zhang = roster.add_officer(ctx, "031001", "张伟")
-    li = roster.add_officer(ctx, "031002", "李强")
+    zhang = roster.add_officer(ctx, "031001", "张伟", licences=["C1"])
+    li = roster.add_officer(ctx, "031002", "李强")  # no driving licence
     unit = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
     roster.assign(ctx, day.id, zhang.id, unit_id=unit)
     roster.assign(ctx, mid.id, zhang.id)
@@ -79,10 +79,12 @@ def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodel
     _settle(qtbot, chief_app)
     qtmodeltester.check(panel.model)
     assert panel.model.columnCount() == 7 and panel.model.rowCount() == 2
-    assert "2 rule violation" in panel.summary.text()
+    assert "3 rule violation" in panel.summary.text()
     texts = [panel.problems.item(i).text() for i in range(panel.problems.count())]
     assert any("[staffing]" in t and "needs at least 3" in t for t in texts)
     assert any("[rest]" in t and "张伟" in t for t in texts)
+    # 李强 alone in the car on the evening shift, and he may not drive it.
+    assert any("[unit crew]" in t and "中班" in t and "巡逻一车 holds a licence" in t for t in texts)
     assert panel.problems.isVisibleTo(panel)
     friday = panel.model.days.index(datetime(2026, 11, 20).date())
     row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
@@ -385,11 +387,24 @@ def test_add_officer_requires_badge_and_name_then_puts_them_on_the_roll(qtbot, c
         dlg.name.setText("王芳")
         dlg.kind.setCurrentIndex(dlg.kind.findData("auxiliary"))
         dlg.team.setCurrentText("甲")
+        dlg.role.setCurrentIndex(dlg.role.findData("patrol"))
+        dlg.skills.setText("急救、 调解,外语")
+        dlg.licences["C1"].setChecked(True)
+        dlg.licences["E"].setChecked(True)
 
     monkeypatch.setattr(OfficerDialog, "exec", _accepting(fill))
     panel.add_officer()
     _settle(qtbot, chief_app)
-    assert any("王芳辅" in r.label and r.label.startswith("甲") for r in panel.model.rows)
+    row = next(i for i, r in enumerate(panel.model.rows) if "王芳辅" in r.label)
+    assert panel.model.rows[row].label.startswith("甲")
+    # Hovering the name says what a chief crewing a unit needs to know.
+    about = panel.model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+    assert "Skills: 急救、调解、外语" in about and "Driving licences: C1、E" in about
+    officer = next(o for o in panel.view.officers if o.name == "王芳")
+    edit = OfficerDialog(["甲"], None, officer)  # the edit form shows them again
+    qtbot.addWidget(edit)
+    assert edit.values()["licences"] == ["C1", "E"] and edit.values()["skills"] == ["急救", "调解", "外语"]
+    assert edit.values()["role"] == "patrol"
 
 
 def test_days_past_the_holiday_tables_are_named_above_the_calendar(qtbot, chief_app):

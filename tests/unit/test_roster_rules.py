@@ -98,6 +98,40 @@ def test_unit_crew_needs_a_police_officer_and_fits_the_seats():
     assert any("巡逻一车 has 2 crew for 1 seats" in m for m in msgs)
 
 
+def test_a_crew_needs_someone_licensed_to_drive_its_unit():
+    car, bike, ebike = UnitRef(4, "巡03", 4, "car"), UnitRef(5, "摩01", 1, "motorbike"), \
+        UnitRef(6, "电01", 1, "ebike")
+    bus_driver = OfficerRef(1, "张伟", "031001", licences=("B2",))  # B2 allows C1 and C2
+    rider = OfficerRef(2, "李强", "031002", licences=("D",))  # D allows E, the two-wheeler class
+    unlicensed = OfficerRef(3, "赵敏", "031003")
+
+    def crew_problems(officer: OfficerRef, unit: UnitRef) -> list[str]:
+        snap = RosterSnapshot((DAY,), (EntryRef(1, 10, officer.id, unit_id=unit.id),), (officer,),
+                              units=(unit,))
+        return [x.message for x in _rules(snap) if x.rule == "unit_crew"]
+
+    assert crew_problems(bus_driver, car) == []
+    assert crew_problems(rider, bike) == []
+    assert crew_problems(unlicensed, ebike) == []  # an e-bike needs no licence
+    assert crew_problems(rider, car) == [
+        "白班 11-20 08:30–16:30: nobody in the crew of unit 巡03 holds a licence to drive it "
+        "(class C2, or a class that allows it)"]
+    assert "unit 摩01 holds a licence" in crew_problems(bus_driver, bike)[0]
+    # One licensed member is enough for the whole crew.
+    snap = RosterSnapshot((DAY,), (EntryRef(1, 10, 3, unit_id=4), EntryRef(2, 10, 1, unit_id=4)),
+                          (unlicensed, bus_driver), units=(car,))
+    assert [x for x in _rules(snap) if x.rule == "unit_crew"] == []
+
+
+def test_licence_classes_allow_the_classes_below_them():
+    from precinct_console.domain.driving import allowed_classes, may_drive, unknown_classes
+
+    assert allowed_classes(["A1"]) >= {"A1", "A3", "B1", "B2", "C1", "C2"}
+    assert not may_drive(["C2"], "motorbike") and may_drive(["E"], "motorbike")
+    assert may_drive([], "foot") and not may_drive(["C1"], "drone")
+    assert unknown_classes(["C1", "C9", "无人机驾驶员执照"]) == ["C9"]
+
+
 def test_national_day_2026_and_its_adjusted_working_day():
     assert calendar_day(date(2026, 10, 1)).kind is DayKind.HOLIDAY
     assert calendar_day(date(2026, 10, 1)).holiday_zh == "国庆节"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from ..domain.clock import CHINA_TZ
+from ..domain.driving import may_drive, needed_class
 from . import names
 
 TEAMS = ("一组", "二组", "三组", "四组")
@@ -178,7 +179,26 @@ def build_staff(rng: random.Random) -> Staff:
         if aux and _CAR_ORDER[-1] in crews:
             crews[_CAR_ORDER[-1]].extend(a.badge for a in aux)
         staff.crews[team] = crews
+    _licence_drivers(staff)
     return staff
+
+
+def _licence_drivers(staff: Staff) -> None:
+    """Every crew has someone who may drive its unit, as a station's duty plan makes sure: where
+    the draw left a crew without one, its first member holds the class (the roster's rule)."""
+    kinds = {u.call_sign: u.kind for u in staff.units}
+    crews = [(kinds[cs], badges) for team in staff.crews.values() for cs, badges in team.items()]
+    pool = [o.badge for o in staff.officers if o.kind == "officer"
+            and o.role in ("deputy", "case", "community")]
+    crews += [("car", [b]) for b in pool]  # any two of them may take a standby car
+    by_badge = {o.badge: o for o in staff.officers}
+    for kind, badges in crews:
+        need = needed_class(kind)
+        if need is None or not badges or any(may_drive(by_badge[b].licences, kind) for b in badges):
+            continue
+        first = by_badge[badges[0]]
+        by_badge[first.badge] = replace(first, licences=(*first.licences, need))
+    staff.officers[:] = [by_badge[o.badge] for o in staff.officers]
 
 
 _CAR_ORDER = ("巡03", "巡04", "巡01")

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from .clock import CHINA_TZ
+from .driving import may_drive, needed_class
 
 OFF_DUTIES = frozenset({"leave", "training"})  # rostered but not working
 
@@ -26,6 +27,7 @@ class OfficerRef:
     name: str
     badge: str = ""
     kind: str = "officer"  # officer | auxiliary
+    licences: tuple[str, ...] = ()  # driving-licence classes (准驾车型), the drone pilot's licence
 
     @property
     def label(self) -> str:
@@ -77,6 +79,7 @@ class UnitRef:
     id: int
     call_sign: str
     seats: int = 2
+    kind: str = ""  # car | motorbike | … ; "" (not given) skips the driver check
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,16 @@ def _unit_crews(working: list[EntryRef], shifts: dict[int, ShiftRef],
                 "unit_crew",
                 f"{s.label}: unit {name} has no police officer (民警) in its crew; auxiliaries "
                 "may not patrol alone",
+                shift_id=sid, entry_ids=tuple(e.id for e in crew),
+            ))
+        need = needed_class(unit.kind) if unit is not None else None
+        if unit is not None and need is not None and not any(
+                may_drive(officers.get(e.officer_id, OfficerRef(0, "")).licences, unit.kind)
+                for e in crew):
+            out.append(Violation(
+                "unit_crew",
+                f"{s.label}: nobody in the crew of unit {name} holds a licence to drive it "
+                f"(class {need}, or a class that allows it)",
                 shift_id=sid, entry_ids=tuple(e.id for e in crew),
             ))
         if unit is not None and len(crew) > unit.seats:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ
+from ..domain.driving import LICENCE_CLASSES, unknown_classes
 from ..domain.errors import NotFound, ValidationError
 from ..domain.holidays import CalendarDay, calendar_day
 from ..domain.roster_rules import (
@@ -33,6 +34,10 @@ from .context import ServiceContext, service_action
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
           "training": "培训"}
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
+OFFICER_ROLES = {
+    "patrol": "巡逻防控", "command": "指挥室", "community": "社区警务", "case": "办案队",
+    "deputy": "副所长", "instructor": "教导员", "chief": "所长",
+}
 
 
 @dataclass(frozen=True)
@@ -161,15 +166,45 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
     name = _text(name, "name", 60)
     if kind not in OFFICER_KINDS:
         raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
+    skills, licences = _skills(skills), _licences(licences)
+    _role(role)
     with ctx.uow() as uow:
         if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
                                                        Officer.badge == badge)):
             raise ValidationError(f"badge {badge} is already on this station's roll", field="badge")
         o = uow.add("roster.officer_add", "officer", Officer(
             station_id=ctx.station_id, badge=badge, name=name, kind=kind, rank=rank, role=role,
-            team=team, phone=phone, skills=list(skills), licences=list(licences)))
+            team=team, phone=phone, skills=skills, licences=licences))
         uow.commit()
         return _officer(o)
+
+
+def _role(role: str) -> None:
+    if role not in OFFICER_ROLES:
+        raise ValidationError(f"'{role}' is not a role (one of: {', '.join(OFFICER_ROLES)})",
+                              field="role")
+
+
+def _skills(skills: Sequence[str]) -> list[str]:
+    """Distinct, trimmed, in the order given (急救, 调解, 外语…)."""
+    out: list[str] = []
+    for s in skills:
+        s = s.strip()
+        if len(s) > 20:
+            raise ValidationError(f"'{s}' is longer than 20 characters", field="skills")
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+def _licences(licences: Sequence[str]) -> list[str]:
+    """Known classes only (a typo would make the driver rule fail silently), in table order."""
+    given = {x.strip().upper() for x in licences if x.strip()}  # "c1" is C1
+    unknown = unknown_classes(sorted(given))
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not a licence class (one of: "
+                              f"{', '.join(LICENCE_CLASSES)})", field="licences")
+    return [c for c in LICENCE_CLASSES if c in given]
 
 
 @service_action("roster.edit")
@@ -180,6 +215,12 @@ def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "kind" in values and values["kind"] not in OFFICER_KINDS:
         raise ValidationError(f"'{values['kind']}' is not officer or auxiliary", field="kind")
+    if "role" in values:
+        _role(values["role"])
+    if "skills" in values:
+        values["skills"] = _skills(values["skills"])
+    if "licences" in values:
+        values["licences"] = _licences(values["licences"])
     with ctx.uow() as uow:
         o = uow.get(Officer, officer_id, expected_version=version)
         uow.update("roster.officer_update", "officer", o, **values)
@@ -508,9 +549,9 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
                   for x in shift_infos),
             tuple(EntryRef(e.id, e.shift_id, e.officer_id, e.duty, e.unit_id, e.post_id)
                   for e in entries),
-            tuple(OfficerRef(o.id, o.name, o.badge, o.kind) for o in officers),
+            tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ())) for o in officers),
             tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
-            tuple(UnitRef(u.id, u.call_sign, u.seats) for u in units),
+            tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
             tuple(posts),
         )
         in_view = {x.id for x in shift_infos if start <= x.starts_at < end}

@@ -17,8 +17,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from ...domain.clock import CHINA_TZ
+from ...domain.driving import DRONE_LICENCE
 from ...domain.holidays import DayKind
-from ...services.roster import DUTIES, EntryInfo, RosterView
+from ...services.roster import (
+    DUTIES,
+    OFFICER_KINDS,
+    OFFICER_ROLES,
+    EntryInfo,
+    OfficerInfo,
+    RosterView,
+)
 from ..theme import INFO, MUTED, NEAR, ui_font
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,6 +51,18 @@ class CalendarRow:
     texts: tuple[str, ...]
     problems: tuple[tuple[str, ...], ...]  # violation messages per day
     away: tuple[tuple[str, ...], ...] = ()  # leave and training recorded, per day
+    about: str = ""  # the row header's tooltip: rank, role, phone, skills, licences
+
+
+def officer_about(o: OfficerInfo) -> str:
+    """Who the officer is, for the calendar's row header: what a chief crewing a unit asks."""
+    lines = [" ".join(x for x in (o.name, OFFICER_KINDS.get(o.kind, o.kind), o.rank) if x),
+             " · ".join(x for x in (OFFICER_ROLES.get(o.role, o.role), o.team, o.phone) if x)]
+    if o.skills:
+        lines.append(_tr("Skills: %1").replace("%1", "、".join(o.skills)))
+    licences = [_tr("drone pilot") if x == DRONE_LICENCE else x for x in o.licences]
+    lines.append(_tr("Driving licences: %1").replace("%1", "、".join(licences) or _tr("none")))
+    return "\n".join(lines)
 
 
 class RosterCalendarModel(QAbstractTableModel):
@@ -82,6 +102,8 @@ class RosterCalendarModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.rows[section].label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.rows[section].about or None
         if role == Qt.ItemDataRole.FontRole:
             return ui_font(9)
         return None
@@ -178,7 +200,8 @@ class RosterCalendarModel(QAbstractTableModel):
             rows.append(CalendarRow(
                 o.id, f"{o.team or '—'}  {o.name}{kind}  {o.badge}", o.team, cells, texts,
                 tuple(tuple(probs.get((o.id, i), [])) for i in range(len(days))),
-                tuple(tuple(line for _, line in away.get((o.id, i), [])) for i in range(len(days)))))
+                tuple(tuple(line for _, line in away.get((o.id, i), [])) for i in range(len(days))),
+                officer_about(o)))
         day_problems = [tuple(probs.get((None, i), [])) for i in range(len(days))]
         same_shape = (days == self.days and [r.officer_id for r in rows] ==
                       [r.officer_id for r in self.rows])

@@ -383,7 +383,8 @@ class RosterPanel(QWidget):
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.add_officer, self.app.ctx, v["badge"], v["name"], kind=v["kind"],
-                         rank=v["rank"], team=v["team"], phone=v["phone"],
+                         rank=v["rank"], team=v["team"], phone=v["phone"], role=v["role"],
+                         skills=v["skills"], licences=v["licences"],
                          on_done=guarded(self, self._officer_added), on_error=failed)
 
         self._open(OfficerDialog(teams, self), send)
@@ -397,7 +398,8 @@ class RosterPanel(QWidget):
         def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.update_officer, self.app.ctx, officer.id, officer.version,
                          name=v["name"], kind=v["kind"], rank=v["rank"], team=v["team"],
-                         phone=v["phone"], active=v["active"],
+                         phone=v["phone"], role=v["role"], skills=v["skills"],
+                         licences=v["licences"], active=v["active"],
                          on_done=guarded(self, self._officer_saved), on_error=failed)
 
         self._open(OfficerDialog(teams, self, officer), send)

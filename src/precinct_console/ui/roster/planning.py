@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
+    QGridLayout,
     QLineEdit,
     QSpinBox,
     QTimeEdit,
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.clock import CHINA_TZ
+from ...domain.driving import DRONE_LICENCE, LICENCE_CLASSES
 from ...domain.shifts import DEFAULT_TEAMS, PatternKind
-from ...services.roster import OFFICER_KINDS, OfficerInfo, PatternInfo
+from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo, PatternInfo
 from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
@@ -217,6 +219,21 @@ class OfficerDialog(QDialog):
         self.team.setEditable(True)
         self.team.addItems(["", *teams])
         self.phone = QLineEdit()
+        self.role = QComboBox()
+        for key, label in OFFICER_ROLES.items():
+            self.role.addItem(label, key)
+        self.skills = QLineEdit()
+        self.skills.setPlaceholderText(self.tr("e.g. 急救、调解、外语"))
+        # The roster checks that every unit's crew has someone who may drive it.
+        self.licences: dict[str, QCheckBox] = {}
+        licence_box = QWidget()
+        grid = QGridLayout(licence_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, cls in enumerate(LICENCE_CLASSES):
+            box = QCheckBox(cls if cls != DRONE_LICENCE else self.tr("drone pilot"))
+            box.setToolTip(cls)
+            self.licences[cls] = box
+            grid.addWidget(box, i // 6, i % 6)
         # Leaving the station (transfer, retirement) takes an officer off the roll; the history stays.
         self.active = QCheckBox(self.tr("On the station's roll"))
         self.active.setChecked(True)
@@ -228,6 +245,9 @@ class OfficerDialog(QDialog):
         form.addRow(self.tr("Rank"), self.rank)
         form.addRow(self.tr("Team"), self.team)
         form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("Role"), self.role)
+        form.addRow(self.tr("Skills"), self.skills)
+        form.addRow(self.tr("Driving licences"), licence_box)
         if officer is not None:
             form.addRow("", self.active)
             self.badge.setText(officer.badge)
@@ -237,6 +257,11 @@ class OfficerDialog(QDialog):
             self.rank.setText(officer.rank)
             self.team.setCurrentText(officer.team)
             self.phone.setText(officer.phone)
+            self.role.setCurrentIndex(max(0, self.role.findData(officer.role)))
+            self.skills.setText("、".join(officer.skills))
+            for cls in officer.licences:
+                if cls in self.licences:
+                    self.licences[cls].setChecked(True)
             self.active.setChecked(officer.active)
         form_with_buttons(self, form, self.error)
 
@@ -252,6 +277,9 @@ class OfficerDialog(QDialog):
         return {"badge": self.badge.text().strip(), "name": self.name.text().strip(),
                 "kind": self.kind.currentData(), "rank": self.rank.text().strip(),
                 "team": self.team.currentText().strip(), "phone": self.phone.text().strip(),
+                "role": self.role.currentData(),
+                "skills": [s for s in re.split(r"[、,，;；\s]+", self.skills.text()) if s],
+                "licences": [cls for cls, box in self.licences.items() if box.isChecked()],
                 "active": self.active.isChecked()}
 
 
