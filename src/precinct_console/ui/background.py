@@ -27,9 +27,17 @@ class _Job(QRunnable):
         try:
             result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:  # delivered to the GUI thread, which decides what to show
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
             return
-        self.signals.done.emit(result)
+        self._deliver(self.signals.done, result)
+
+    def _deliver(self, signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The window closed while the job ran and took the receiver with it: nobody is left
+            # to show the result, and a traceback on the way out would only alarm.
+            log.debug("a background job finished after its window closed; result dropped")
 
 
 class BackgroundRunner(QObject):

@@ -1,0 +1,30 @@
+"""Background jobs: results come back on the GUI thread; a job outliving its window ends quietly."""
+
+from __future__ import annotations
+
+import threading
+
+import shiboken6
+
+from precinct_console.ui.background import BackgroundRunner
+
+
+def test_result_and_error_arrive_on_the_gui_thread(qtbot):
+    runner = BackgroundRunner()
+    got: list[object] = []
+    runner.run(lambda: threading.current_thread().name, on_done=got.append)
+    runner.run(lambda: 1 / 0, on_error=got.append)
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=5000)
+    names = [g for g in got if isinstance(g, str)]
+    assert names and names[0] != threading.current_thread().name  # it ran elsewhere...
+    assert any(isinstance(g, ZeroDivisionError) for g in got)  # ...and both came back
+
+
+def test_a_job_finishing_after_its_window_closed_raises_nothing(qtbot):
+    runner = BackgroundRunner()
+    release = threading.Event()
+    runner.run(release.wait, on_done=lambda _r: None)
+    (job,) = runner._live
+    shiboken6.delete(job.signals)  # what closing the window does to the receiver
+    release.set()
+    assert runner.wait(5000)  # pytest-qt fails the test on an exception raised in the job
