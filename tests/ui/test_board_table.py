@@ -78,3 +78,39 @@ def test_tick_signals_only_the_live_columns(qtbot):
     model.dataChanged.connect(lambda tl, br, roles: seen.append((tl.row(), tl.column(), br.row(), br.column())))
     model.touch_live()
     assert seen == [(0, 2, 9, 2)]
+
+
+def test_cached_cell_text_looks_as_drawn_text_in_its_own_font(qapp):
+    """The live cells draw from laid-out texts: same place, same weight as drawText gives."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from precinct_console.ui.board.timers import StaticTexts
+    from precinct_console.ui.theme import ui_font
+
+    def ink(draw) -> tuple[int, tuple[int, int, int, int]]:
+        img = QImage(160, 40, QImage.Format.Format_ARGB32)
+        img.fill(QColor("white"))
+        p = QPainter(img)
+        p.setPen(QColor("black"))
+        p.setFont(ui_font(8))  # whatever the view left on the painter
+        draw(p)
+        p.end()
+        dark = [(x, y) for y in range(40) for x in range(160) if QColor(img.pixel(x, y)).lightness() < 128]
+        xs, ys = [x for x, _ in dark], [y for _, y in dark]
+        return len(dark), (min(xs), max(xs), min(ys), max(ys))
+
+    rect = QRect(4, 0, 150, 40)
+    for bold in (False, True):
+        font = ui_font(12, bold=bold)
+        texts = StaticTexts(font)
+
+        def by_draw_text(p, font=font):
+            p.setFont(font)
+            p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "1:02:03")
+
+        expected_ink, expected_box = ink(by_draw_text)
+        for _ in range(2):  # laid out once, then drawn from the cache
+            got_ink, got_box = ink(lambda p, texts=texts: texts.draw(p, rect, "1:02:03", right=True))
+            assert abs(got_ink - expected_ink) <= 0.1 * expected_ink
+            assert all(abs(a - b) <= 1 for a, b in zip(got_box, expected_box, strict=True))

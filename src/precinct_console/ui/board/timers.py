@@ -98,6 +98,8 @@ class StaticTexts:
             st.setTextFormat(Qt.TextFormat.PlainText)
             st.prepare(font=self.font)
             self._texts[text] = st
+        # drawStaticText lays the text out again unless the painter's font is the prepared one.
+        painter.setFont(self.font)
         size = st.size()
         x = rect.right() + 1 - size.width() if right else rect.left() + (rect.width() - size.width()) / 2
         painter.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), st)
@@ -129,7 +131,6 @@ class TimerDelegate(QStyledItemDelegate):
             frac = min(1.0, timer.elapsed_s / timer.limit_s)
             bar = QRect(rect.left() + 2, rect.bottom() - 4, int((rect.width() - 4) * frac), 3)
             painter.fillRect(bar, _BARS[state])
-        painter.setFont(self.font)
         painter.setPen(_PENS[state])
         self.texts.draw(painter, rect.adjusted(4, 0, -4, -3), timer_text(timer))
         painter.restore()
