@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from precinct_console.config import Settings
+from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll
@@ -583,6 +584,13 @@ def test_chief_edits_retires_and_reinstates_a_unit_from_the_units_dialog(qtbot, 
     dlg.reinstate_unit()
     _settle(qtbot, chief_app)
     assert dlg.current.active and sorted(u.call_sign for u in list_units(ctx)) == ["巡逻三车", "巡逻二车"]
+    # Another seat takes 巡逻二车 out of service while the list is open: the feed brings it here.
+    other = next(u for u in unit_roll.list_unit_roll(ctx) if u.call_sign == "巡逻二车")
+    unit_roll.retire_unit(ctx, other.id, other.version)
+    chief_app.changed.emit(Change((ChangeItem("unit", other.id, "updated"),)))
+    _settle(qtbot, chief_app)
+    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, 4).text() for r in range(dlg.table.rowCount())}
+    assert states["巡逻二车"] == "out of service" and dlg.current.call_sign == "巡逻三车"
 
 
 def test_unit_form_keeps_a_yard_based_unit_home_and_gives_a_drone_no_seats(qtbot, chief_app):

@@ -407,7 +407,9 @@ class RosterPanel(QWidget):
     def manage_units(self) -> None:
         """The station's units: add, edit, take out of service, reinstate; then the calendar
         reloads (retiring a unit takes it off the crews of shifts not yet over)."""
-        UnitsDialog(self.app, list(self.view.posts) if self.view else [], self).exec()
+        dlg = UnitsDialog(self.app, list(self.view.posts) if self.view else [], self)
+        dlg.exec()
+        dlg.deleteLater()  # a child of the panel: it would live, and reload on changes, till the panel goes
         self.reload()
 
     def _officer_saved(self, officer: Any) -> None:

@@ -41,6 +41,7 @@ class UnitsDialog(QDialog):
         self.app = app
         self.posts = posts
         self.units: list[UnitInfo] = []
+        self._select_next: int | None = None  # the unit this seat just saved
         self.setWindowTitle(self.tr("Units"))
         self.resize(640, 420)
         self.table = QTableWidget(0, 5)
@@ -81,7 +82,14 @@ class UnitsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(close)
         self._update_buttons()
+        # Another seat may edit or retire a unit while this list is open.
+        app.changed.connect(self._on_change)
         self.reload()
+
+    def _on_change(self, change: Change) -> None:
+        if change.touches("unit"):
+            self.reload(self._select_next)
+            self._select_next = None
 
     # data -------------------------------------------------------------------------------------
     def reload(self, select_id: int | None = None) -> None:
@@ -123,8 +131,9 @@ class UnitsDialog(QDialog):
     # actions ----------------------------------------------------------------------------------
     def _saved(self, unit_id: int, action: str, message: str) -> None:
         self.app.notify(message)
+        self._select_next = unit_id
+        # The announcement reaches _on_change too, which reloads the list once, selecting this unit.
         self.app.announce(Change((ChangeItem("unit", unit_id, action),)))
-        self.reload(unit_id)
 
     def add_unit(self) -> None:
         def send(v: dict[str, Any], failed: Failed) -> None:
