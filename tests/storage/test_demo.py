@@ -87,8 +87,22 @@ def test_demo_precinct_is_a_realistic_city_station(db, clock):
     from precinct_console.services.accounts import system_actor
     from precinct_console.services.context import ServiceContext
 
-    orders = allocation.patrol_orders(ServiceContext(db, system_actor("test", summary.station_id), clock))
+    ctx = ServiceContext(db, system_actor("test", summary.station_id), clock)
+    orders = allocation.patrol_orders(ctx)
     assert len(orders) >= 3 and all(o.point_name for o in orders)
+    # The roster a chief finds: foot and e-bike patrols (08-22) are not crewed on the night shift,
+    # and a crew lacks a licensed driver only where leave took theirs (named as a violation).
+    from precinct_console.services import roster
+
+    view = roster.roster_view(ctx, (now - timedelta(days=27)).astimezone(CHINA_TZ).date(),
+                              now.astimezone(CHINA_TZ).date())
+    with db.sessions() as s:
+        kinds = dict(s.execute(sa.select(Unit.id, Unit.kind)).all())
+    night = {x.id for x in view.shifts if x.name == "大夜班"}
+    assert night and not [e for e in view.entries
+                          if e.shift_id in night and kinds.get(e.unit_id) in ("foot", "ebike")]
+    rules = Counter(v.rule for v in view.violations)
+    assert set(rules) <= {"unit_crew"} and rules["unit_crew"] <= 4
     with db.sessions() as s:
         incidents = s.execute(sa.select(Incident.category_code, Incident.received_at, Incident.channel,
                                         Incident.grid_id, Incident.arrived_at)).all()

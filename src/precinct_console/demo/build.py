@@ -367,6 +367,7 @@ class _Builder:
                               starts_at=s_start, ends_at=s_end, min_staff=5)
                 crews = self.staff.crews[team]
                 unit_of = {b: cs for cs, badges in crews.items() for b in badges}
+                daytime_only = {u.call_sign for u in self.staff.units if u.daytime_only}
                 # A few days of leave, so the roster is not a perfect grid.
                 on_leave = {
                     o.badge for o in patrol if o.team == team
@@ -383,8 +384,9 @@ class _Builder:
                                                 duty="leave", note="年休假"))
                         continue
                     unit_cs = unit_of.get(o.badge)
-                    if unit_cs not in officers_in:
-                        # An auxiliary whose officer is away stands by at the station instead.
+                    if unit_cs not in officers_in or (si == 2 and unit_cs in daytime_only):
+                        # An auxiliary whose officer is away stands by at the station instead;
+                        # so does a foot or e-bike crew at night (those patrols work 08-22).
                         unit_cs = None
                     rows.append(RosterEntry(
                         station_id=self.sid, officer_id=self.officer_ids[o.badge],
