@@ -194,12 +194,16 @@ class BoardModel(ThinTableModel[IncidentRow]):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == TIMER_ROLE:
-            key = self._timer_cols.get(index.column())
-            if key is None or not index.isValid():
-                return None
-            r = self.row(self.id_at(index.row()))
-            return None if r is None else self.timer(r, key)
+            return self.timer_at(index.row(), index.column()) if index.isValid() else None
         return super().data(index, role)
+
+    def timer_at(self, position: int, column: int) -> Timer | None:
+        """The timer a cell shows (None outside the timer columns); the delegate asks directly."""
+        key = self._timer_cols.get(column)
+        if key is None:
+            return None
+        r = self.row(self.id_at(position))
+        return None if r is None else self.timer(r, key)
 
     def set_now(self, now: datetime) -> None:
         """The tick: forget last second's timers (recomputed for shown cells only) and repaint them."""

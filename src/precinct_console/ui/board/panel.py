@@ -117,8 +117,8 @@ class BoardPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(36)
         self.table.horizontalHeader().setFont(ui_font(11, bold=True))
         self.table.horizontalHeader().setHighlightSections(False)
-        self.delegate = TimerDelegate(self.table)
-        self.age_delegate = LiveTextDelegate(self.table)
+        self.delegate = TimerDelegate(self.table, timer_at=self.model.timer_at)
+        self.age_delegate = LiveTextDelegate(self.table, text_at=self.model.text_at)
         self._apply_columns()
         self.model.modelReset.connect(self._apply_columns)
 

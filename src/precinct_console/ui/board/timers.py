@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -111,13 +112,17 @@ class TimerDelegate(QStyledItemDelegate):
     Colour is never the only cue: the symbol (✓ ◷ ▲ ✖) and the sign of the time say the same.
     """
 
-    def __init__(self, parent: Any = None, point_size: float = 15.0):
+    def __init__(self, parent: Any = None, point_size: float = 15.0,
+                 timer_at: Callable[[int, int], Timer | None] | None = None):
         super().__init__(parent)
         self.font = ui_font(point_size, bold=True)
         self.texts = StaticTexts(self.font)
+        # The model's own lookup by row and column, when given: index.data() costs more.
+        self.timer_at = timer_at
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        timer: Timer | None = index.data(TIMER_ROLE)
+        timer: Timer | None = (index.data(TIMER_ROLE) if self.timer_at is None
+                               else self.timer_at(index.row(), index.column()))
         if timer is None:
             super().paint(painter, option, index)
             return
@@ -140,12 +145,14 @@ class LiveTextDelegate(QStyledItemDelegate):
     """Plain text for a live column (the age): one data() call a cell instead of the ~7 roles the
     default delegate asks for, since every visible cell of the column repaints each second."""
 
-    def __init__(self, parent: Any = None):
+    def __init__(self, parent: Any = None, text_at: Callable[[int, int], str] | None = None):
         super().__init__(parent)
         self._texts: dict[str, StaticTexts] = {}  # by font: an alerting row's cells are bold
+        self.text_at = text_at  # the model's direct lookup, when given
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        text = index.data(Qt.ItemDataRole.DisplayRole)
+        text = (index.data(Qt.ItemDataRole.DisplayRole) if self.text_at is None
+                else self.text_at(index.row(), index.column()))
         painter.save()
         rect: QRect = option.rect  # type: ignore[attr-defined]
         palette = option.palette  # type: ignore[attr-defined]
