@@ -11,7 +11,7 @@ from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll, units
-from precinct_console.storage.models import ChangeRecord, Grid, Incident, PatrolZone, Post
+from precinct_console.storage.models import ChangeRecord, Grid, Incident, Officer, PatrolZone, Post
 
 
 def _square(lon: float, lat: float, d: float) -> dict:
@@ -136,6 +136,12 @@ def test_officers_role_skills_and_licences_are_checked_and_kept(db, chief):
     assert [o.name for o in roster.list_officers(chief)] == ["张伟"]  # the refused one is not on the roll
     saved = roster.update_officer(chief, zhang.id, zhang.version, licences=["B2"], skills=[])
     assert (saved.licences, saved.skills) == (("B2",), ())
+    # A role written before the list existed is kept when the form sends it back unchanged.
+    with db.sessions() as s:
+        s.execute(sa.update(Officer).where(Officer.id == zhang.id).values(role="duty"))
+        s.commit()
+    kept = roster.update_officer(chief, zhang.id, saved.version, role="duty", rank="一级警长")
+    assert (kept.role, kept.rank) == ("duty", "一级警长")
 
 
 def test_only_the_chief_edits_the_roster(make_ctx):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
@@ -406,6 +407,9 @@ def test_add_officer_requires_badge_and_name_then_puts_them_on_the_roll(qtbot, c
     qtbot.addWidget(edit)
     assert edit.values()["licences"] == ["C1", "E"] and edit.values()["skills"] == ["急救", "调解", "外语"]
     assert edit.values()["role"] == "patrol"
+    legacy = OfficerDialog(["甲"], None, dataclasses.replace(officer, role="duty"))  # an older role
+    qtbot.addWidget(legacy)
+    assert legacy.values()["role"] == "duty"  # kept, not silently turned into the first of the list
 
 
 def test_days_past_the_holiday_tables_are_named_above_the_calendar(qtbot, chief_app):

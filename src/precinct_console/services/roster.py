@@ -215,14 +215,14 @@ def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "kind" in values and values["kind"] not in OFFICER_KINDS:
         raise ValidationError(f"'{values['kind']}' is not officer or auxiliary", field="kind")
-    if "role" in values:
-        _role(values["role"])
     if "skills" in values:
         values["skills"] = _skills(values["skills"])
     if "licences" in values:
         values["licences"] = _licences(values["licences"])
     with ctx.uow() as uow:
         o = uow.get(Officer, officer_id, expected_version=version)
+        if "role" in values and values["role"] != o.role:  # an older role is kept, not refused
+            _role(values["role"])
         uow.update("roster.officer_update", "officer", o, **values)
         uow.commit()
         return _officer(o)

@@ -257,7 +257,9 @@ class OfficerDialog(QDialog):
             self.rank.setText(officer.rank)
             self.team.setCurrentText(officer.team)
             self.phone.setText(officer.phone)
-            self.role.setCurrentIndex(max(0, self.role.findData(officer.role)))
+            if self.role.findData(officer.role) < 0:  # a role from before the list: kept as it is
+                self.role.addItem(officer.role, officer.role)
+            self.role.setCurrentIndex(self.role.findData(officer.role))
             self.skills.setText("、".join(officer.skills))
             for cls in officer.licences:
                 if cls in self.licences:
