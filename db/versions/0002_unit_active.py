@@ -17,9 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Every unit a station already has stays in service.
-    with op.batch_alter_table("units", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
+    # Every unit a station already has stays in service. A plain ALTER TABLE ADD COLUMN, not a
+    # batch operation: on SQLite a batch copies the table and drops the old one, which the
+    # foreign keys from dispatches, roster entries and patrol logs refuse.
+    op.add_column("units", sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:

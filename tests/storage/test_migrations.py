@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from precinct_console.storage.database import Database
 from precinct_console.storage.migrate import (
+    alembic_config,
     current_revision,
     head_revision,
     include_object,
     upgrade_to_head,
 )
 from precinct_console.storage.models import Base
+
+from ..conftest import PG_ADMIN_URL
 
 
 def test_migrations_produce_exactly_the_models(db):
@@ -28,27 +39,50 @@ def test_database_is_at_head_and_upgrading_again_changes_nothing(db):
     assert not result.changed and result.backup is None
 
 
-def test_upgrading_a_database_from_the_first_release_keeps_its_units_in_service(tmp_path):
-    """0002 adds units.active: every unit a station already had stays on the board."""
-    from alembic import command
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def empty_db(request, tmp_path) -> Iterator[Database]:
+    """A database with no schema at all, to be migrated step by step."""
+    if request.param == "sqlite":
+        db = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        yield db
+        db.dispose()
+        return
+    request.getfixturevalue("pg_server_url")  # skips (or fails under CI) without a server
+    name = f"precinct_up_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    db = Database.open(sa.engine.make_url(PG_ADMIN_URL).set(database=name)
+                       .render_as_string(hide_password=False))
+    yield db
+    db.dispose()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
-    from precinct_console.storage.database import Database
-    from precinct_console.storage.migrate import alembic_config
 
-    db = Database.open(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+def test_upgrading_a_database_from_the_first_release_keeps_its_units_in_service(empty_db):
+    """0002 adds units.active: every unit a station already had stays on the board, and rows that
+    refer to a unit (here a patrol log) do not stop the upgrade (a SQLite batch copy of the table
+    did: the foreign keys refused to drop the old one)."""
+    db = empty_db
     cfg = alembic_config(db)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
     with db.engine.begin() as conn:
-        conn.exec_driver_sql(
+        conn.execute(sa.text(
             "INSERT INTO stations (id, code, name, kind, branch, address, phone, is_demo) "
-            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', 0)")
-        conn.exec_driver_sql(
+            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', false)"))
+        conn.execute(sa.text(
             "INSERT INTO units (id, station_id, call_sign, kind, seats, home_lon, home_lat, status, "
-            "version) VALUES (1, 1, '巡1', 'car', 2, 116.4, 39.9, 'available', 1)")
+            "version) VALUES (1, 1, '巡1', 'car', 2, 116.4, 39.9, 'available', 1)"))
+        conn.execute(sa.text(
+            "INSERT INTO patrol_logs (id, station_id, unit_id, starts_at, ends_at, route, officers, "
+            "people_checked, vehicles_checked, stakeouts, arrests, result) VALUES (1, 1, 1, "
+            ":t, :t, '', '', 0, 0, 0, 0, '')"), {"t": datetime(2026, 11, 20, tzinfo=UTC)})
     result = upgrade_to_head(db)
     assert (result.from_revision, result.to_revision) == ("0001", head_revision(db))
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT call_sign, active FROM units").all() == [("巡1", 1)]
-    db.dispose()
+        assert conn.execute(sa.text("SELECT call_sign, active FROM units")).all() == [("巡1", True)]
+        assert conn.execute(sa.text("SELECT count(*) FROM patrol_logs")).scalar() == 1
