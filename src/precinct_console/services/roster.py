@@ -148,7 +148,8 @@ def _absence(a: OfficerAbsence) -> AbsenceInfo:
     return AbsenceInfo(a.id, a.officer_id, a.kind, a.starts_at, a.ends_at, a.note, a.version)
 
 
-def _text(value: str, name: str, max_len: int, *, required: bool = True) -> str:
+def checked_text(value: str, name: str, max_len: int, *, required: bool = True) -> str:
+    """Trimmed; refused when empty (if required) or longer than max_len, naming the field."""
     v = (value or "").strip()
     if required and not v:
         raise ValidationError("must not be empty", field=name)
@@ -162,8 +163,8 @@ def _text(value: str, name: str, max_len: int, *, required: bool = True) -> str:
 def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "officer",
                 rank: str = "", role: str = "patrol", team: str = "", phone: str = "",
                 skills: Sequence[str] = (), licences: Sequence[str] = ()) -> OfficerInfo:
-    badge = _text(badge, "badge", 32)
-    name = _text(name, "name", 60)
+    badge = checked_text(badge, "badge", 32)
+    name = checked_text(name, "name", 60)
     if kind not in OFFICER_KINDS:
         raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
     skills, licences = _skills(skills), _licences(licences)
@@ -250,7 +251,7 @@ def add_pattern(ctx: ServiceContext, name: str, kind: str, definition: dict[str,
 def _pattern_row(ctx: ServiceContext, name: str, kind: str, definition: dict[str, Any] | None
                  ) -> ShiftPattern:
     """A checked new pattern, before any write: a bad name, kind or definition is named first."""
-    name = _text(name, "name", 60)
+    name = checked_text(name, "name", 60)
     pattern = PatternDef.from_dict(kind, definition or {})
     return ShiftPattern(station_id=ctx.station_id, name=name, kind=pattern.kind.value,
                         definition=pattern.as_dict())
@@ -342,7 +343,7 @@ def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift]) -> 
 @service_action("roster.edit")
 def add_shift(ctx: ServiceContext, name: str, starts_at: datetime, ends_at: datetime, *,
               team: str = "", min_staff: int = 0, post_min: dict[int, int] | None = None) -> ShiftInfo:
-    name = _text(name, "name", 60)
+    name = checked_text(name, "name", 60)
     if ends_at <= starts_at:
         raise ValidationError("the shift must end after it starts", field="ends_at")
     if ends_at - starts_at > timedelta(hours=36):

@@ -12,6 +12,7 @@ from ..domain.errors import ValidationError
 from ..storage.models import Incident, PatrolPlan, Post, RosterEntry, Shift, Unit
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
+from .roster import checked_text
 from .units import UNIT_KINDS
 
 MAX_CALL_SIGN = 32  # units.call_sign's width
@@ -51,11 +52,7 @@ def _post_names(session: Session, station_id: int) -> dict[int, str]:
 
 
 def _call_sign(uow: UnitOfWork, station_id: int, value: str, unit_id: int | None) -> str:
-    call_sign = (value or "").strip()
-    if not call_sign:
-        raise ValidationError("must not be empty", field="call_sign")
-    if len(call_sign) > MAX_CALL_SIGN:
-        raise ValidationError(f"at most {MAX_CALL_SIGN} characters", field="call_sign")
+    call_sign = checked_text(value, "call_sign", MAX_CALL_SIGN)
     other = uow.session.scalar(select(Unit.id).where(Unit.station_id == station_id,
                                                      Unit.call_sign == call_sign))
     if other is not None and other != unit_id:
@@ -143,7 +140,7 @@ def retire_unit(ctx: ServiceContext, unit_id: int, version: int) -> Retirement:
             on = f" on incident {number}" if number else ""
             raise ValidationError(f"{u.call_sign} is {u.status.replace('_', ' ')}{on}: clear it "
                                   "from the incident before taking it out of service", field="unit")
-        now = ctx.clock()
+        now = uow.now
         open_shifts = select(Shift.id).where(Shift.station_id == ctx.station_id, Shift.ends_at > now)
         crews = list(uow.session.scalars(select(RosterEntry).where(
             RosterEntry.unit_id == u.id, RosterEntry.shift_id.in_(open_shifts))))
@@ -166,6 +163,6 @@ def reinstate_unit(ctx: ServiceContext, unit_id: int, version: int) -> UnitInfo:
         u = uow.get(Unit, unit_id, expected_version=version)
         if u.active:
             raise ValidationError(f"{u.call_sign} is in service", field="unit")
-        uow.update("roster.unit_reinstate", "unit", u, active=True, status_since=ctx.clock())
+        uow.update("roster.unit_reinstate", "unit", u, active=True, status_since=uow.now)
         uow.commit()
         return _info(u, _post_names(uow.session, ctx.station_id))

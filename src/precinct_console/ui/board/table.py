@@ -20,9 +20,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 R = TypeVar("R")  # an immutable row object (frozen dataclass or tuple)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a plain, comparable key per cell
-_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the cached row object itself
 ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the row's id
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 Index = QModelIndex | QPersistentModelIndex
 LIVE_ROLES = (

@@ -110,8 +110,7 @@ class UnitsDialog(QDialog):
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeColumnsToContents()  # the home post column keeps stretching (set once)
         row = next((i for i, u in enumerate(units) if u.id == keep), None)
         if row is not None:
             self.table.selectRow(row)
