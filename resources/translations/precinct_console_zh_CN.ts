@@ -2852,6 +2852,26 @@
             <numerusform>已复制 %n 条排班</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Not copied as it was (%n):</source>
+        <translation><numerusform>以下排班未按原样复制（%n 条）：</numerusform></translation>
+    </message>
+    <message>
+        <source>no longer on the roll, left off</source>
+        <translation>已不在册，未复制</translation>
+    </message>
+    <message>
+        <source>on leave, left off</source>
+        <translation>请假中，未复制</translation>
+    </message>
+    <message>
+        <source>in training, left off</source>
+        <translation>培训中，未复制</translation>
+    </message>
+    <message>
+        <source>copied without %1, which is out of service</source>
+        <translation>%1 已停用，未带入</translation>
+    </message>
 </context>
 <context>
     <name>RulesDialog</name>

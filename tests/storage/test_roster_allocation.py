@@ -116,11 +116,12 @@ def test_copy_week_and_swap_shifts(db, chief):
         roster.swap_entries(chief, ea.id, ea.version, eb.id, eb.version)
     # The message names who changed the roster entry, and when in station time.
     assert f"roster_entry {ea.id} was changed by {chief.actor.username}" in str(stale.value)
-    made = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
-    assert len(made) == 2
+    copied = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
+    assert len(copied.made) == 2 and copied.left_off == ()
     nxt = roster.roster_view(chief, date(2026, 11, 23), date(2026, 11, 29))
     assert sorted(s.starts_at for s in nxt.shifts) == [mon + timedelta(days=7), mon + timedelta(days=9)]
-    assert roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23)) == []  # idempotent
+    again = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
+    assert again.made == () and again.left_off == ()  # idempotent: nothing doubled, nothing lost
 
 
 def test_officers_role_skills_and_licences_are_checked_and_kept(db, chief):

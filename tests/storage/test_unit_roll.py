@@ -157,5 +157,17 @@ def test_copy_week_leaves_off_retired_units_and_officers_off_the_roll(db, make_c
     roll = {u.call_sign: u for u in unit_roll.list_unit_roll(chief)}
     unit_roll.retire_unit(chief, ids["巡1"], roll["巡1"].version)  # the shift is over: kept there
     roster.update_officer(chief, wang.id, wang.version, active=False)
-    made = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
-    assert {(e.officer_name, e.unit_id) for e in made} == {("张伟", None), ("李强", ids["巡2"])}
+    roster.add_absence(chief, li.id, "leave", mon + timedelta(days=7, hours=12),
+                       mon + timedelta(days=9))  # over next week's shift, from its middle
+    roster.assign(chief, shift.id, zhou := roster.add_officer(chief, "031004", "周敏").id)
+    roster.add_absence(chief, zhou, "training", mon + timedelta(days=8, hours=9),
+                       mon + timedelta(days=9))  # after next week's shift: no matter
+    copied = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
+    assert {(e.officer_name, e.unit_id) for e in copied.made} == {("张伟", None), ("周敏", None)}
+    # Every gap is named for the chief: who, which shift, and why.
+    new_start = mon + timedelta(days=7)
+    assert set(copied.left_off) == {
+        roster.LeftOff("张伟", "值班", new_start, "unit_retired", "巡1"),
+        roster.LeftOff("李强", "值班", new_start, "leave"),
+        roster.LeftOff("王刚", "值班", new_start, "off_roll"),
+    }

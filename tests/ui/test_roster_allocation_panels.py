@@ -105,7 +105,12 @@ def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodel
 
 
 def test_swap_and_copy_week_from_the_panel(qtbot, chief_app, clock, monkeypatch):
-    _week_with_problems(chief_app.ctx, clock)
+    _day, mid, _zhang, li = _week_with_problems(chief_app.ctx, clock)
+    # 李强 is on leave over next week's evening shift: the copy leaves him off and says so.
+    roster.add_absence(chief_app.ctx, li.id, "leave", mid.starts_at + timedelta(days=6),
+                       mid.ends_at + timedelta(days=8))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)
     _settle(qtbot, chief_app)
@@ -121,7 +126,9 @@ def test_swap_and_copy_week_from_the_panel(qtbot, chief_app, clock, monkeypatch)
     _settle(qtbot, chief_app)
     assert panel.first == datetime(2026, 11, 23).date()
     view = roster.roster_view(chief_app.ctx, panel.first, panel.first + timedelta(days=6))
-    assert len(view.entries) == 3
+    assert sorted(e.officer_name for e in view.entries) == ["张伟", "张伟"]
+    assert told == ["<p>Not copied as it was (1):</p>"
+                    "<p style='white-space:pre'>11-27 中班  李强：on leave, left off</p>"]
 
 
 def _two_crewed_units(ctx, start):

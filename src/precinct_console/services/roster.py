@@ -103,6 +103,23 @@ class AbsenceInfo:
 
 
 @dataclass(frozen=True)
+class LeftOff:
+    """Part of a week that copy_week could not carry over, and why."""
+
+    officer_name: str
+    shift_name: str
+    starts_at: datetime  # of the shift in the new week
+    reason: str  # off_roll | leave | training | unit_retired
+    unit_call_sign: str = ""  # the unit left off a crew (unit_retired)
+
+
+@dataclass(frozen=True)
+class WeekCopy:
+    made: tuple[EntryInfo, ...]
+    left_off: tuple[LeftOff, ...]
+
+
+@dataclass(frozen=True)
 class RosterView:
     """A week or month of the roster as the calendar shows it, with every rule violation."""
 
@@ -452,8 +469,12 @@ def swap_entries(ctx: ServiceContext, entry_a: int, version_a: int, entry_b: int
 
 
 @service_action("roster.edit")
-def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> list[EntryInfo]:
-    """Copy a week's entries onto the same shifts a whole number of weeks later (made if missing)."""
+def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCopy:
+    """Copy a week's entries onto the same shifts a whole number of weeks later (made if missing).
+
+    What cannot be carried over is named in the result, so the chief can fill the gaps: an
+    officer off the roll or away (leave, training) over the new shift is left off, and a crew
+    whose unit is out of service is copied without it. Entries already there are kept."""
     if from_monday.weekday() != 0 or to_monday.weekday() != 0:
         raise ValidationError("weeks start on a Monday", field="week")
     if from_monday == to_monday:
@@ -462,40 +483,58 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> list[E
     start = datetime.combine(from_monday, datetime.min.time(), CHINA_TZ)
     end = start + timedelta(days=7)
     made: list[EntryInfo] = []
+    left_off: list[LeftOff] = []
     with ctx.uow() as uow:
         s = uow.session
         sources = list(s.scalars(select(Shift).where(
-            Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)))
+            Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
+            .order_by(Shift.starts_at, Shift.id)))
         names = dict(s.execute(select(Officer.id, Officer.name)
                                .where(Officer.station_id == ctx.station_id)).all())
-        # Next week's roster has no place for an officer off the roll or a unit out of service:
-        # the officer is left off, the crew copied without the unit.
         on_roll = set(s.scalars(select(Officer.id).where(Officer.station_id == ctx.station_id,
                                                          Officer.active.is_(True))))
+        call_signs = dict(s.execute(select(Unit.id, Unit.call_sign)
+                                    .where(Unit.station_id == ctx.station_id)).all())
         in_service = set(s.scalars(select(Unit.id).where(Unit.station_id == ctx.station_id,
                                                          Unit.active.is_(True))))
+        away = list(s.scalars(select(OfficerAbsence).where(
+            OfficerAbsence.station_id == ctx.station_id,
+            OfficerAbsence.ends_at > start + shift_by,
+            OfficerAbsence.starts_at < end + shift_by + timedelta(days=2))))
         for src in sources:
-            t_start = src.starts_at + shift_by
+            t_start, t_end = src.starts_at + shift_by, src.ends_at + shift_by
             target = s.scalar(select(Shift).where(
                 Shift.station_id == ctx.station_id, Shift.name == src.name,
                 Shift.starts_at == t_start))
             if target is None:
                 target = uow.add("roster.shift_add", "shift", Shift(
                     station_id=ctx.station_id, pattern_id=src.pattern_id, name=src.name,
-                    team=src.team, starts_at=t_start, ends_at=src.ends_at + shift_by,
+                    team=src.team, starts_at=t_start, ends_at=t_end,
                     min_staff=src.min_staff, requirements=dict(src.requirements or {})))
             taken = set(s.scalars(select(RosterEntry.officer_id)
                                   .where(RosterEntry.shift_id == target.id)))
-            for e in s.scalars(select(RosterEntry).where(RosterEntry.shift_id == src.id)):
-                if e.officer_id in taken or e.officer_id not in on_roll:
+            for e in s.scalars(select(RosterEntry).where(RosterEntry.shift_id == src.id)
+                               .order_by(RosterEntry.id)):
+                if e.officer_id in taken:
+                    continue  # already rostered there: nothing to copy
+                name = names.get(e.officer_id, str(e.officer_id))
+                absence = next((a for a in away if a.officer_id == e.officer_id
+                                and a.starts_at < t_end and a.ends_at > t_start), None)
+                if e.officer_id not in on_roll or absence is not None:
+                    left_off.append(LeftOff(name, src.name, t_start,
+                                            "off_roll" if absence is None else absence.kind))
                     continue
-                unit_id = e.unit_id if e.unit_id in in_service else None
+                unit_id = e.unit_id
+                if unit_id is not None and unit_id not in in_service:
+                    left_off.append(LeftOff(name, src.name, t_start, "unit_retired",
+                                            call_signs.get(unit_id, str(unit_id))))
+                    unit_id = None
                 new = uow.add("roster.copy_week", "roster_entry", RosterEntry(
                     station_id=ctx.station_id, shift_id=target.id, officer_id=e.officer_id,
                     unit_id=unit_id, post_id=e.post_id, duty=e.duty, note=e.note))
                 made.append(_entry(new, names))
         uow.commit()
-        return made
+        return WeekCopy(tuple(made), tuple(left_off))
 
 
 # -- leave and training ----------------------------------------------------------------------

@@ -3,6 +3,7 @@ leave and training, add officers, assign, copy a week, swap."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -492,11 +493,29 @@ class RosterPanel(QWidget):
         self.app.run(roster.copy_week, self.app.ctx, src, dst,
                      on_done=guarded(self, lambda made: self._copied(made, dst)))
 
-    def _copied(self, made: list[Any], dst: date) -> None:
-        self.app.notify(self.tr("%n entry(ies) copied", "", len(made)))
+    def _copied(self, copied: roster.WeekCopy, dst: date) -> None:
+        self.app.notify(self.tr("%n entry(ies) copied", "", len(copied.made)))
         self.first = dst
-        self.app.announce(Change(tuple(ChangeItem("roster_entry", e.id, "created") for e in made)))
+        self.app.announce(Change(tuple(ChangeItem("roster_entry", e.id, "created")
+                                       for e in copied.made)))
         self.reload()
+        if copied.left_off:
+            # The gaps are the chief's to fill before the week starts: say each one, not a count.
+            # One line each, unwrapped (pre): a wrapped line read as two gaps.
+            head = self.tr("Not copied as it was (%n):", "", len(copied.left_off))
+            lines = "<br>".join(html.escape(self._left_off_line(x)) for x in copied.left_off)
+            QMessageBox.information(self, self.tr("Copy week"),
+                                    f"<p>{html.escape(head)}</p><p style='white-space:pre'>{lines}</p>")
+
+    def _left_off_line(self, x: roster.LeftOff) -> str:
+        reason = {
+            "off_roll": self.tr("no longer on the roll, left off"),
+            "leave": self.tr("on leave, left off"),
+            "training": self.tr("in training, left off"),
+            "unit_retired": self.tr("copied without %1, which is out of service"),
+        }[x.reason].replace("%1", x.unit_call_sign)
+        when = x.starts_at.astimezone(CHINA_TZ)
+        return f"{when:%m-%d} {x.shift_name}  {x.officer_name}：{reason}"
 
 
 def create_panel(app: AppContext) -> QWidget:
