@@ -52,6 +52,20 @@ def _csc(rows: NDArray[np.int64], cols: NDArray[np.int64], vals: NDArray[np.floa
     return np.cumsum(start).astype(np.int32), rows.astype(np.int32), vals
 
 
+@dataclass
+class PreparedMilp:
+    """The model in HiGHS with its relaxation tightened, waiting for a start and the search."""
+
+    h: highspy.Highs
+    model: CoverageModel
+    rows: MergedRows
+    pos: PositionSpace | None
+    n_x: int
+    cuts: int
+    lp_bound: float  # the tightened relaxation's value, an upper bound on every plan
+    started: float  # perf_counter() when preparation began: the solve's seconds count from it
+
+
 def solve_milp(
     model: CoverageModel,
     rows: MergedRows,
@@ -66,6 +80,26 @@ def solve_milp(
     on_progress: Callable[[float, float, float], None] | None = None,
 ) -> MilpOutcome:
     """Solve to the relative gap or until the time limit (then the best plan found and its gap)."""
+    prepared = prepare_milp(model, rows, time_limit=time_limit, cut_rounds=cut_rounds,
+                            positions=positions, should_stop=should_stop)
+    return finish_milp(prepared, time_limit=time_limit, mip_gap=mip_gap, start=start,
+                       threads=threads, should_stop=should_stop, on_progress=on_progress)
+
+
+def prepare_milp(
+    model: CoverageModel,
+    rows: MergedRows,
+    *,
+    time_limit: float = 30.0,
+    cut_rounds: int = 8,
+    positions: bool = True,
+    should_stop: Callable[[], bool] | None = None,
+) -> PreparedMilp:
+    """Build the model and tighten its relaxation with pair cut rounds (for 30% of time_limit).
+
+    Needs no start, so it can run beside the local search (HiGHS lets go of Python's lock while
+    it solves): the allocation does so, and the two together take the longer one's time."""
+    t0 = time.perf_counter()
     n_x = model.n_columns
     n_g = len(rows.weight)
     lam = model.problem.backup_weight
@@ -156,10 +190,38 @@ def solve_milp(
 
     h = highspy.Highs()
     h.silent()
+    h.setOptionValue("random_seed", 7)  # same input, same plan
     h.setOptionValue("time_limit", float(time_limit))
+    h.passModel(lp)
+    added = 0
+    # The relaxation with the pair cuts bounds every plan: it stands for the bound whenever
+    # HiGHS stops before its own root bound is better (on a big district or a slow seat, a
+    # stop at a few seconds used to report a 9% gap, or none, for a plan within 1% of the best).
+    lp_bound = float("inf")
+    if cut_rounds > 0 and n_g > 1:
+        added, lp_bound = _add_pair_cuts(h, model, rows, n_x, cut_rounds, pos,
+                                         deadline=t0 + 0.3 * float(time_limit),
+                                         should_stop=should_stop)
+    return PreparedMilp(h, model, rows, pos, n_x, added, lp_bound, t0)
+
+
+def finish_milp(
+    prepared: PreparedMilp,
+    *,
+    time_limit: float = 30.0,
+    mip_gap: float = 1e-3,
+    start: NDArray[np.int64] | None = None,
+    threads: int = 1,
+    should_stop: Callable[[], bool] | None = None,
+    on_progress: Callable[[float, float, float], None] | None = None,
+) -> MilpOutcome:
+    """Branch and bound from the start (if any), to the gap or time_limit after preparing began."""
+    h, model, rows, pos, n_x = prepared.h, prepared.model, prepared.rows, prepared.pos, prepared.n_x
+    added, lp_bound, t0 = prepared.cuts, prepared.lp_bound, prepared.started
+    n_g = len(rows.weight)
+    h.setOptionValue("time_limit", max(0.05, float(time_limit) - (time.perf_counter() - t0)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.setOptionValue("threads", int(threads))
-    h.setOptionValue("random_seed", 7)  # same input, same plan
     # Not mip_lifting_for_probing: off by default in HiGHS and wrong here. With it on (1), the
     # 2,000-cell benchmark "proves" 95.943 at the root in 0.45 s, but with no start it "proves"
     # 54.975 optimal, against a true optimum of 95.943 (HiGHS issue 3307, open on 1.15.1).
@@ -172,19 +234,6 @@ def solve_milp(
                      "mip_allow_restart"):
             h.setOptionValue(name, False)
         h.setOptionValue("mip_heuristic_effort", 0.0)
-    t0 = time.perf_counter()
-    h.passModel(lp)
-    added = 0
-    # The relaxation with the pair cuts bounds every plan: it stands for the bound whenever
-    # HiGHS stops before its own root bound is better (on a big district or a slow seat, a
-    # stop at a few seconds used to report a 9% gap, or none, for a plan within 1% of the best).
-    lp_bound = float("inf")
-    if cut_rounds > 0 and n_g > 1:
-        added, lp_bound = _add_pair_cuts(h, model, rows, n_x, cut_rounds, pos,
-                                         deadline=t0 + 0.3 * float(time_limit),
-                                         should_stop=should_stop)
-        h.setOptionValue("time_limit", max(0.05, float(time_limit) - (time.perf_counter() - t0)))
-    if start is not None:
         sol = highspy.HighsSolution()
         full = _completed_start(model, rows, start)
         if pos is not None:
