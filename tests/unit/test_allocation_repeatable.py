@@ -34,3 +34,28 @@ def test_the_local_search_plans_do_not_depend_on_the_cpu_features_numpy_and_blas
                    NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR")
     assert here.count("\n") == 6
     assert plain == here
+
+
+def test_the_local_search_ranks_every_move_by_what_it_really_adds():
+    import numpy as np
+
+    from precinct_console.domain.allocation import build_coverage
+    from precinct_console.domain.allocation.greedy import _gains, _State
+    from precinct_console.domain.allocation.synthetic import synthetic_problem
+
+    model = build_coverage(synthetic_problem(600, 60, 9, seed=3, side_km=5.0,
+                                             kinds=("car", "motorbike", "foot")))
+    rows = model.merged()
+    rng = np.random.default_rng(5)
+    for _trial in range(5):
+        state = _State(model, rows)
+        for col in rng.choice(np.nonzero(state.allowed())[0], size=5, replace=False):
+            state.add(int(col))
+        gains = _gains(rows, state.c3, state.c5, model.problem.backup_weight)
+        base = state.objective()
+        for col in np.nonzero(state.allowed())[0]:
+            state.add(int(col))
+            real = state.objective() - base
+            state.add(int(col), -1)
+            # Counted on a grid a few millionths fine: the move's worth, to that grid.
+            assert abs(gains[col] - real) < 1e-4 * max(1.0, float(rows.weight.sum()))

@@ -32,6 +32,13 @@ class MergedRows:
         return self.a5.astype(np.float32)
 
     @cached_property
+    def a3f_distinct(self) -> tuple[NDArray[np.float32], NDArray[np.intp]]:
+        """The distinct cover columns, and for each column the index of its copy among them."""
+        packed = np.packbits(self.a3, axis=0)
+        _, first, inverse = np.unique(packed.T, axis=0, return_index=True, return_inverse=True)
+        return np.ascontiguousarray(self.a3f[:, first]), inverse.ravel()
+
+    @cached_property
     def columns_int(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Column-major integer copies of a3 and a5 for the local search's column updates."""
         return (np.asfortranarray(self.a3, dtype=np.int64),
