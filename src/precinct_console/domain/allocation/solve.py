@@ -19,9 +19,9 @@ from .model import AllocationProblem, AllocationResult, CoverageFigures, UnitPla
 # Local-search rounds for a problem of 1e7 (rows x columns x units) work units and less; bigger
 # problems get proportionally fewer (at least a few), so the search costs about a second here.
 # A better start shortens the proof: on 2,000 cells x 200 points x 16 units, 40 rounds start
-# HiGHS at 95.61 and it proves in ~25 s; 200 rounds reach 95.88 or the optimum 95.94 (by seed;
-# numpy builds round float32 ties differently), and from the optimum HiGHS proves about twice as
-# fast as from 95.88 (7 s against 16 s on 2026-12-01's slower machine).
+# HiGHS at 95.61 and it proves in ~25 s; 200 rounds reach the optimum 95.94 (on every machine
+# since ties are broken the same everywhere; other seeds give 95.88), and from the optimum HiGHS
+# proves about twice as fast as from 95.88 (5.8 s against 9.4 s on 2026-12-03).
 IMPROVE_WORK = 2.0e9
 MAX_ROUNDS, MIN_ROUNDS = 200, 4
 
