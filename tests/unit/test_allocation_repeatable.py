@@ -1,10 +1,16 @@
-"""The same shift gives the same proposed plan on every seat, whatever the seat's CPU."""
+"""The local search gives the same plan on every seat and ranks moves by their real worth."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+
+import numpy as np
+
+from precinct_console.domain.allocation import build_coverage
+from precinct_console.domain.allocation.greedy import _gains, _State
+from precinct_console.domain.allocation.synthetic import synthetic_problem
 
 _PLANS = """
 import hashlib
@@ -37,12 +43,6 @@ def test_the_local_search_plans_do_not_depend_on_the_cpu_features_numpy_and_blas
 
 
 def test_the_local_search_ranks_every_move_by_what_it_really_adds():
-    import numpy as np
-
-    from precinct_console.domain.allocation import build_coverage
-    from precinct_console.domain.allocation.greedy import _gains, _State
-    from precinct_console.domain.allocation.synthetic import synthetic_problem
-
     model = build_coverage(synthetic_problem(600, 60, 9, seed=3, side_km=5.0,
                                              kinds=("car", "motorbike", "foot")))
     rows = model.merged()
