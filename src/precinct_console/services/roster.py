@@ -489,14 +489,14 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
         sources = list(s.scalars(select(Shift).where(
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
             .order_by(Shift.starts_at, Shift.id)))
-        names = dict(s.execute(select(Officer.id, Officer.name)
-                               .where(Officer.station_id == ctx.station_id)).all())
-        on_roll = set(s.scalars(select(Officer.id).where(Officer.station_id == ctx.station_id,
-                                                         Officer.active.is_(True))))
-        call_signs = dict(s.execute(select(Unit.id, Unit.call_sign)
-                                    .where(Unit.station_id == ctx.station_id)).all())
-        in_service = set(s.scalars(select(Unit.id).where(Unit.station_id == ctx.station_id,
-                                                         Unit.active.is_(True))))
+        officers = s.execute(select(Officer.id, Officer.name, Officer.active)
+                             .where(Officer.station_id == ctx.station_id)).all()
+        names = {o.id: o.name for o in officers}
+        on_roll = {o.id for o in officers if o.active}
+        units = s.execute(select(Unit.id, Unit.call_sign, Unit.active)
+                          .where(Unit.station_id == ctx.station_id)).all()
+        call_signs = {u.id: u.call_sign for u in units}
+        in_service = {u.id for u in units if u.active}
         away = list(s.scalars(select(OfficerAbsence).where(
             OfficerAbsence.station_id == ctx.station_id,
             OfficerAbsence.ends_at > start + shift_by,
