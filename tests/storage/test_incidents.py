@@ -353,6 +353,33 @@ def test_dispatch_records_the_rostered_crew(db, make_ctx, station, clock):
         assert (row.officers, row.auxiliaries, row.vehicles) == ("张警官", 1, 1)
 
 
+def test_a_car_whose_crew_nobody_may_drive_is_suggested_after_one_that_can_go(db, make_ctx, station,
+                                                                                clock):
+    from precinct_console.storage.models import Officer, RosterEntry, Shift
+
+    # 巡1 stands next to the call but its crew holds only a motorbike licence; 巡2 is further.
+    ids = add_units(db, station.id, [("巡1", "car", 0.002), ("巡2", "car", 0.01)])
+    with db.sessions() as s:
+        shift = Shift(station_id=station.id, name="白班", starts_at=clock.now - timedelta(hours=1),
+                      ends_at=clock.now + timedelta(hours=11))
+        s.add(shift)
+        s.flush()
+        for badge, unit, licences in (("001", "巡1", ["E"]), ("002", "巡1", []),
+                                      ("003", "巡2", ["C1"]), ("004", "巡2", [])):
+            o = Officer(station_id=station.id, badge=badge, name=f"民警{badge}", licences=licences)
+            s.add(o)
+            s.flush()
+            s.add(RosterEntry(station_id=station.id, shift_id=shift.id, officer_id=o.id,
+                              unit_id=ids[unit]))
+        s.commit()
+    duty = make_ctx(Role.DUTY_OFFICER)
+    v = inc.intake_incident(duty, draft(lon=LON, lat=LAT))
+    options = inc.recommend_units(duty, v.id).options
+    assert [(o.call_sign, o.capable) for o in options] == [("巡2", True), ("巡1", False)]
+    assert "nobody in the crew holds a licence for it (C2 needed)" in options[1].reasons
+    assert not any("licence" in r for r in options[0].reasons)
+
+
 def test_compliance_over_a_period(db, make_ctx, station, clock):
     ids = add_units(db, station.id, [("巡1", "car", 0.003)])
     duty = make_ctx(Role.DUTY_OFFICER)

@@ -65,3 +65,15 @@ def test_an_old_position_fix_is_said_beside_the_unit():
     reasons = {o.call_sign: " ".join(o.reasons) for o in r.options}
     assert "last position 21 min 00 s old" in reasons["巡2"]
     assert "last position" not in reasons["巡1"]
+
+
+def test_a_vehicle_nobody_in_its_crew_may_drive_ranks_after_one_that_can_go():
+    near = UnitFacts(1, "巡1", "car", 2, "available", LON + 0.001, LAT, LON, LAT, crew=2,
+                     no_driver="C2")
+    r = rank_units(LON, LAT, [near, unit(2, 0.01)], local_hour=10)
+    assert [(o.call_sign, o.capable) for o in r.options] == [("巡2", True), ("巡1", False)]
+    assert "nobody in the crew holds a licence for it (C2 needed)" in r.options[1].reasons
+    # With only that car free, the shortfall says no unit can go.
+    alone = rank_units(LON, LAT, [near], local_hour=10)
+    assert alone.shortfall == ("No available unit has the 2 officers and a driver licensed for it; "
+                               "send several or call reinforcement.")

@@ -43,6 +43,9 @@ class UnitFacts:
     crew: int = 0  # officers rostered in the unit now (0 = unknown: count its seats)
     load: int = 0  # incidents it took recently
     position_age_s: float | None = None  # how old its last position fix is (None: unknown)
+    # The licence class the vehicle needs when its rostered crew holds none that allows it
+    # (a car crewed by two officers without a C2): it cannot move, however near it stands.
+    no_driver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def rank_units(
     estimated arrival plus penalties for a returning state and open load."""
     options: list[Option] = []
     unavailable: list[str] = []
+    undriven = 0  # free units held back only because nobody in the crew may drive them
     for u in units:
         if u.status not in READY_STATES:
             unavailable.append(u.call_sign)
@@ -94,7 +98,7 @@ def rank_units(
         dist = distance_m(ulon, ulat, lon, lat)  # type: ignore[arg-type]
         eta = travel_seconds(dist, u.kind, local_hour)
         officers = 0 if u.kind in OBSERVER_KINDS else (u.crew or u.seats)
-        capable = officers >= required_officers
+        capable = officers >= required_officers and u.no_driver is None
         reasons: list[str] = [f"{dist / 1000:.1f} km, about {_minutes(eta)}"]
         if from_home:
             reasons.append("no live position: from its post")
@@ -103,8 +107,11 @@ def rank_units(
             reasons.append(f"last position {_minutes(u.position_age_s)} old")
         if u.kind in OBSERVER_KINDS:
             reasons.append("observes only, sends no officers")
-        elif not capable:
+        elif officers < required_officers:
             reasons.append(f"{officers} officer(s), {required_officers} needed")
+        if u.no_driver is not None:
+            reasons.append(f"nobody in the crew holds a licence for it ({u.no_driver} needed)")
+            undriven += officers >= required_officers
         if u.status == "returning":
             reasons.append("returning from an incident")
         if u.load:
@@ -119,7 +126,10 @@ def rank_units(
         shortfall = f"No unit is available for{where or ' this incident'}: every unit is busy or off duty."
     elif not any(o.meets_target and o.capable for o in options):
         fastest = min((o for o in options if o.capable), key=lambda o: o.eta_s, default=None)
-        if fastest is None:
+        if fastest is None and undriven:
+            shortfall = (f"No available unit has the {required_officers} officers and a driver "
+                         f"licensed for it; send several or call reinforcement.")
+        elif fastest is None:
             shortfall = (f"No available unit has the {required_officers} officers needed; "
                          f"send several or call reinforcement.")
         else:

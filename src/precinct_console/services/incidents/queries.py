@@ -8,10 +8,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from ...domain.clock import local
+from ...domain.driving import may_drive, needed_class
 from ...domain.errors import NotFound, ValidationError
 from ...domain.lifecycle import Status
 from ...domain.recommend import UnitFacts, rank_units
-from ...storage.models import Dispatch, Grid, Incident, IncidentEvent, RosterEntry, Shift, Unit
+from ...storage.models import (
+    Dispatch,
+    Grid,
+    Incident,
+    IncidentEvent,
+    Officer,
+    RosterEntry,
+    Shift,
+    Unit,
+)
 from ..context import ServiceContext, service_action
 from .profile import profile_in
 from .views import (
@@ -128,16 +138,26 @@ def get_incident(ctx: ServiceContext, incident_id: int) -> IncidentDetail:
         return IncidentDetail(row, events, dispatches, linked.number if linked else "")
 
 
-def _crew_sizes(s, station_id: int, now: datetime) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    """Officers rostered in each unit on the shift running now."""
-    rows = s.execute(
-        select(RosterEntry.unit_id, func.count(RosterEntry.id))
+def _crews(s, station_id: int, now: datetime) -> dict[int, list[tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+    """The licences of each officer rostered in each unit on the shift running now."""
+    crews: dict[int, list[tuple[str, ...]]] = {}
+    for uid, licences in s.execute(
+        select(RosterEntry.unit_id, Officer.licences)
         .join(Shift, Shift.id == RosterEntry.shift_id)
+        .join(Officer, Officer.id == RosterEntry.officer_id)
         .where(RosterEntry.station_id == station_id, RosterEntry.unit_id.is_not(None),
                Shift.starts_at <= now, Shift.ends_at > now)
-        .group_by(RosterEntry.unit_id)
-    ).all()
-    return {int(uid): int(n) for uid, n in rows}
+    ):
+        crews.setdefault(int(uid), []).append(tuple(licences or ()))
+    return crews
+
+
+def _no_driver(kind: str, crew: list[tuple[str, ...]] | None) -> str | None:
+    """The licence class a rostered crew lacks to drive its vehicle (None: someone may, or no crew is known)."""
+    need = needed_class(kind)
+    if need is None or not crew or any(may_drive(licences, kind) for licences in crew):
+        return None
+    return need
 
 
 @service_action("read")
@@ -171,7 +191,7 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
             return Recommendation(inc.id, (), target_s,
                                   "The incident has no location: pick it on the map or give its grid.",
                                   located=False)
-        crews = _crew_sizes(s, ctx.station_id, now)
+        crews = _crews(s, ctx.station_id, now)
         # Load: incidents each unit took in the last hours, so work spreads over the shift.
         loads = dict(s.execute(
             select(Dispatch.unit_id, func.count(Dispatch.id))
@@ -181,8 +201,9 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
         ).all())
         facts = [
             UnitFacts(u.id, u.call_sign, u.kind, u.seats, u.status, u.lon, u.lat, u.home_lon,
-                      u.home_lat, crews.get(u.id, 0), int(loads.get(u.id, 0)),
-                      (now - u.position_at).total_seconds() if u.position_at is not None else None)
+                      u.home_lat, len(crews.get(u.id, ())), int(loads.get(u.id, 0)),
+                      (now - u.position_at).total_seconds() if u.position_at is not None else None,
+                      _no_driver(u.kind, crews.get(u.id)))
             for u in s.scalars(select(Unit).where(Unit.station_id == ctx.station_id,
                                                  Unit.active.is_(True)))
         ]
