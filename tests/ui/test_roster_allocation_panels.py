@@ -323,6 +323,24 @@ def test_chief_plans_holiday_aware_shifts_from_a_new_pattern(qtbot, chief_app, m
                                   datetime(2026, 10, 2).date()).shifts) == 6
 
 
+def test_a_cancelled_form_is_gone_at_once_and_changes_nothing(qtbot, chief_app, monkeypatch):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    monkeypatch.setattr(PlanShiftsDialog, "exec", lambda d: d.reject() or d.result())
+    for _ in range(3):
+        panel.plan_shifts()
+        _settle(qtbot, chief_app)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # Not kept, hidden, under the panel until it closes (a whole shift of cancelled forms).
+    assert panel.findChildren(PlanShiftsDialog) == []
+    assert roster.list_patterns(chief_app.ctx) == []
+
+
 def test_plan_dialog_names_a_backwards_period_and_a_missing_name(qtbot):
     from PySide6.QtCore import QDate
 

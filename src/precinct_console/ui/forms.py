@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from ..domain.errors import KnownError
@@ -49,6 +50,11 @@ def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
     thread. A refusal the service explains shows the form again with the reason and the input
     kept; anything else goes to report_error."""
     if dlg.exec() != QDialog.DialogCode.Accepted:
+        # Cancelled: nothing will show it again, so it goes now rather than when its panel
+        # closes (a chief opening and cancelling forms all shift kept every one alive). Unless
+        # its panel went while it was open, taking it along.
+        if shiboken6.isValid(dlg):
+            dlg.deleteLater()
         return
 
     def refused(exc: BaseException) -> None:
