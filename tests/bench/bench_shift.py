@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -139,6 +140,8 @@ def run(hours: float, per_hour: float, idle_s: float) -> dict[str, Any]:
     window.close()
     qapp.processEvents()
     db.dispose()
+    os.environ.pop("PRECINCT_QSETTINGS_DIR", None)
+    shutil.rmtree(work, ignore_errors=True)  # the demo database and the window's settings
     return {"samples": samples, "idle_gaps": idle_gaps, "feed_gaps": feed_gaps, "sim": sim,
             "feed_s": feed_s, "idle_s": idle_s}
 
