@@ -55,6 +55,27 @@ class UnitRow:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
 
 
+@dataclass(frozen=True)
+class CrewMember:
+    name: str
+    licences: tuple[str, ...]  # driving-licence classes: who may drive the unit
+
+
+def crews_now(session: Session, station_id: int, now: datetime) -> dict[int, list[CrewMember]]:
+    """Who is rostered in each unit on the shift running now, officers before auxiliaries."""
+    crews: dict[int, list[CrewMember]] = {}
+    for uid, name, licences in session.execute(
+        select(RosterEntry.unit_id, Officer.name, Officer.licences)
+        .join(Shift, Shift.id == RosterEntry.shift_id)
+        .join(Officer, Officer.id == RosterEntry.officer_id)
+        .where(RosterEntry.station_id == station_id, RosterEntry.unit_id.is_not(None),
+               Shift.starts_at <= now, Shift.ends_at > now)
+        .order_by(Officer.kind.desc(), Officer.name)  # officers before auxiliaries
+    ):
+        crews.setdefault(int(uid), []).append(CrewMember(name, tuple(licences or ())))
+    return crews
+
+
 def plan_in_force(session: Session, station_id: int, at: datetime) -> PatrolPlan | None:
     """The accepted patrol plan whose shift runs at `at` (the latest decision wins)."""
     return session.scalar(select(PatrolPlan).where(
@@ -68,24 +89,14 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
     now = ctx.clock()
     plan = plan_in_force(session, ctx.station_id, now)
     orders = {int(a["unit_id"]): a for a in plan.assignments} if plan is not None else {}
-    crews: dict[int, list[str]] = {}
-    for uid, name in session.execute(
-        select(RosterEntry.unit_id, Officer.name)
-        .join(Shift, Shift.id == RosterEntry.shift_id)
-        .join(Officer, Officer.id == RosterEntry.officer_id)
-        .where(RosterEntry.station_id == ctx.station_id, RosterEntry.unit_id.is_not(None),
-               Shift.starts_at <= now, Shift.ends_at > now)
-        .order_by(Officer.kind.desc(), Officer.name)  # officers before auxiliaries
-    ):
-        if uid is not None:
-            crews.setdefault(uid, []).append(name)
+    crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(
         select(Incident.id, Incident.number).where(Incident.id.in_(inc_ids))
     ).all()) if inc_ids else {}
     return [
         UnitRow(u.id, u.call_sign, u.kind, UNIT_KINDS.get(u.kind, u.kind), u.seats, u.status,
-                UNIT_STATES.get(u.status, u.status), u.status_since, tuple(crews.get(u.id, [])),
+                UNIT_STATES.get(u.status, u.status), u.status_since, tuple(m.name for m in crews.get(u.id, ())),
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)))

@@ -17,12 +17,10 @@ from ...storage.models import (
     Grid,
     Incident,
     IncidentEvent,
-    Officer,
-    RosterEntry,
-    Shift,
     Unit,
 )
 from ..context import ServiceContext, service_action
+from ..units import CrewMember, crews_now
 from .profile import profile_in
 from .views import (
     DispatchView,
@@ -138,24 +136,10 @@ def get_incident(ctx: ServiceContext, incident_id: int) -> IncidentDetail:
         return IncidentDetail(row, events, dispatches, linked.number if linked else "")
 
 
-def _crews(s, station_id: int, now: datetime) -> dict[int, list[tuple[str, ...]]]:  # type: ignore[no-untyped-def]
-    """The licences of each officer rostered in each unit on the shift running now."""
-    crews: dict[int, list[tuple[str, ...]]] = {}
-    for uid, licences in s.execute(
-        select(RosterEntry.unit_id, Officer.licences)
-        .join(Shift, Shift.id == RosterEntry.shift_id)
-        .join(Officer, Officer.id == RosterEntry.officer_id)
-        .where(RosterEntry.station_id == station_id, RosterEntry.unit_id.is_not(None),
-               Shift.starts_at <= now, Shift.ends_at > now)
-    ):
-        crews.setdefault(int(uid), []).append(tuple(licences or ()))
-    return crews
-
-
-def _no_driver(kind: str, crew: list[tuple[str, ...]] | None) -> str | None:
+def _no_driver(kind: str, crew: list[CrewMember] | None) -> str | None:
     """The licence class a rostered crew lacks to drive its vehicle (None: someone may, or no crew is known)."""
     need = needed_class(kind)
-    if need is None or not crew or any(may_drive(licences, kind) for licences in crew):
+    if need is None or not crew or any(may_drive(m.licences, kind) for m in crew):
         return None
     return need
 
@@ -191,7 +175,7 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
             return Recommendation(inc.id, (), target_s,
                                   "The incident has no location: pick it on the map or give its grid.",
                                   located=False)
-        crews = _crews(s, ctx.station_id, now)
+        crews = crews_now(s, ctx.station_id, now)
         # Load: incidents each unit took in the last hours, so work spreads over the shift.
         loads = dict(s.execute(
             select(Dispatch.unit_id, func.count(Dispatch.id))
