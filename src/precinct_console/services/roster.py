@@ -501,20 +501,33 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
             OfficerAbsence.station_id == ctx.station_id,
             OfficerAbsence.ends_at > start + shift_by,
             OfficerAbsence.starts_at < end + shift_by + timedelta(days=2))))
+        # Three reads for the whole week, not three per shift: the target week's shifts by
+        # (name, start), the officers already on them, and every source entry.
+        targets = {(t.name, t.starts_at): t for t in s.scalars(select(Shift).where(
+            Shift.station_id == ctx.station_id, Shift.starts_at >= start + shift_by,
+            Shift.starts_at < end + shift_by))}
+        taken_by_shift: dict[int, set[int]] = {}
+        if targets:
+            for shift_id, officer_id in s.execute(select(
+                    RosterEntry.shift_id, RosterEntry.officer_id).where(
+                    RosterEntry.shift_id.in_([t.id for t in targets.values()]))):
+                taken_by_shift.setdefault(shift_id, set()).add(officer_id)
+        entries_by_shift: dict[int, list[RosterEntry]] = {}
+        if sources:
+            for e in s.scalars(select(RosterEntry).where(
+                    RosterEntry.shift_id.in_([x.id for x in sources])).order_by(RosterEntry.id)):
+                entries_by_shift.setdefault(e.shift_id, []).append(e)
         for src in sources:
             t_start, t_end = src.starts_at + shift_by, src.ends_at + shift_by
-            target = s.scalar(select(Shift).where(
-                Shift.station_id == ctx.station_id, Shift.name == src.name,
-                Shift.starts_at == t_start))
+            target = targets.get((src.name, t_start))
             if target is None:
                 target = uow.add("roster.shift_add", "shift", Shift(
                     station_id=ctx.station_id, pattern_id=src.pattern_id, name=src.name,
                     team=src.team, starts_at=t_start, ends_at=t_end,
                     min_staff=src.min_staff, requirements=dict(src.requirements or {})))
-            taken = set(s.scalars(select(RosterEntry.officer_id)
-                                  .where(RosterEntry.shift_id == target.id)))
-            for e in s.scalars(select(RosterEntry).where(RosterEntry.shift_id == src.id)
-                               .order_by(RosterEntry.id)):
+                targets[(src.name, t_start)] = target
+            taken = taken_by_shift.setdefault(target.id, set())
+            for e in entries_by_shift.get(src.id, ()):
                 if e.officer_id in taken:
                     continue  # already rostered there: nothing to copy
                 name = names.get(e.officer_id, str(e.officer_id))
@@ -532,6 +545,7 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
                 new = uow.add("roster.copy_week", "roster_entry", RosterEntry(
                     station_id=ctx.station_id, shift_id=target.id, officer_id=e.officer_id,
                     unit_id=unit_id, post_id=e.post_id, duty=e.duty, note=e.note))
+                taken.add(e.officer_id)
                 made.append(_entry(new, names))
         uow.commit()
         return WeekCopy(tuple(made), tuple(left_off))
