@@ -239,3 +239,14 @@ def test_demand_accuracy_report(db, station, chief, clock):
     assert len(report.rows) == 3
     assert report.hit_rate == pytest.approx(1.0)  # two hot cells hold every incident
     assert report.pai > 5
+
+
+def test_an_edit_cannot_give_an_officer_a_name_the_roll_refuses(db, chief):
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    with pytest.raises(ValidationError, match="at most 60 characters") as long:
+        roster.update_officer(chief, zhang.id, zhang.version, name="张" * 80)
+    assert long.value.field == "officer_name"
+    with pytest.raises(ValidationError, match="must not be empty"):
+        roster.update_officer(chief, zhang.id, zhang.version, name="  ")
+    assert [o.name for o in roster.list_officers(chief)] == ["张伟"]
+    assert roster.update_officer(chief, zhang.id, zhang.version, name=" 张卫 ").name == "张卫"

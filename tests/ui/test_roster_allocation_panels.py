@@ -722,3 +722,18 @@ def test_an_entry_gets_a_unit_without_being_removed_and_reassigned(qtbot, chief_
     friday = panel.model.days.index(datetime(2026, 11, 20).date())
     row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
     assert "巡逻一车" in panel.model.index(row, friday).data()
+
+
+def test_the_month_view_opens_on_the_month_of_the_week_shown(qtbot, chief_app):
+    """The week of Mon 11-30 is mostly December: 月 shows December, not November."""
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.first = datetime(2026, 11, 30).date()
+    panel.reload()
+    _settle(qtbot, chief_app)
+    panel.set_mode("month")
+    _settle(qtbot, chief_app)
+    assert panel.period_bounds() == (datetime(2026, 12, 1).date(), datetime(2026, 12, 31).date())
+    assert panel.model.columnCount() == 31
+    # A month's narrow columns show the day and weekday, so the ▲ of a bad day is not cut off.
+    assert panel.model.headerData(2, Qt.Orientation.Horizontal).startswith("3四")

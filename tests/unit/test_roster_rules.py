@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.errors import ValidationError
 from precinct_console.domain.holidays import DayKind, calendar_day
 from precinct_console.domain.roster_rules import (
     AbsenceRef,
@@ -63,7 +66,7 @@ def test_too_little_rest_between_shifts():
     snap = RosterSnapshot((DAY, MID), (EntryRef(1, 10, 2), EntryRef(2, 11, 2)), (LI,))
     v = [x for x in _rules(snap) if x.rule == "rest"]
     assert v[0].message == ("李强（031002） has only 0.0 h of rest between 白班 11-20 08:30–16:30 "
-                            "and 中班 11-20 16:30–00:30 (at least 8 h)")
+                            "and 中班 11-20 16:30–11-21 00:30 (at least 8 h)")
     # 16 hours off before the next day shift is enough.
     ok = RosterSnapshot((DAY, NEXT_DAY), (EntryRef(1, 10, 2), EntryRef(2, 12, 2)), (LI,))
     assert not [x for x in _rules(ok) if x.rule == "rest"]
@@ -202,3 +205,53 @@ def test_every_kind_of_violation_reads_in_chinese_in_the_console():
         assert not re.search(r"[A-Za-z]{2,}", chinese), (v.message, chinese)
     absent = sorted(message_text(v.message, "zh_CN") for v in found if v.rule == "absence")
     assert any("休假（年休假）" in m for m in absent) and any("参加培训，却排在" in m for m in absent)
+
+
+def test_staffing_counts_only_who_will_be_there():
+    """An officer on recorded leave or taken off the roll is not one of the shift's hands."""
+    shift = ShiftRef(10, "白班", _t(22, 8), _t(22, 16), min_staff=3)
+    gone = OfficerRef(2, "李强", "031002", active=False)
+    leave = AbsenceRef(3, "leave", _t(22, 0, 0), _t(23, 0, 0), "年休假")
+    snap = RosterSnapshot((shift,), (EntryRef(1, 10, 1), EntryRef(2, 10, 2), EntryRef(3, 10, 3)),
+                          (ZHANG, gone, AUX), absences=(leave,))
+    v = _rules(snap)
+    assert [x.message for x in v if x.rule == "min_staff"] == [
+        "白班 11-22 08:30–16:30: 1 officer(s) on duty, the shift needs at least 3"]
+    assert [x.message for x in v if x.rule == "off_roll"] == [
+        "李强（031002） is off the roll but rostered on 白班 11-22 08:30–16:30"]
+    assert [x.officer_id for x in v if x.rule == "absence"] == [3]
+
+
+def test_a_drone_crew_is_its_licensed_pilot_not_a_seat():
+    drone = UnitRef(7, "无人机01", seats=0, kind="drone")
+    pilot = OfficerRef(5, "孙飞", "031005", licences=("无人机驾驶员执照",))
+    shift = ShiftRef(10, "白班", _t(22, 8), _t(22, 16))
+    ok = _rules(RosterSnapshot((shift,), (EntryRef(1, 10, 5, unit_id=7),), (pilot,), units=(drone,)))
+    assert [x for x in ok if x.rule == "unit_crew"] == []
+    unlicensed = _rules(RosterSnapshot((shift,), (EntryRef(1, 10, 1, unit_id=7),), (ZHANG,),
+                                       units=(drone,)))
+    assert [x.message for x in unlicensed if x.rule == "unit_crew"] == [
+        "白班 11-22 08:30–16:30: nobody in the crew of unit 无人机01 holds a drone pilot's licence"]
+
+
+def test_a_shift_into_the_next_day_names_both_dates():
+    duty = ShiftRef(10, "值班", _t(28, 8), _t(29, 8))
+    assert duty.label == "值班 11-28 08:30–11-29 08:30"
+    assert DAY.label == "白班 11-20 08:30–16:30"
+
+
+def test_a_pattern_keeps_the_stations_own_shift_names_and_times():
+    p = PatternDef.from_dict("four_three", {"teams": ["一组", "二组", "三组", "四组"], "shifts": [
+        {"name": "白班", "start": "08:00", "hours": 8}, {"name": "小夜班", "start": "16:00", "hours": 8},
+        {"name": "大夜班", "start": "00:00", "hours": 8}]}, strict=True)
+    made = generate_shifts(p, date(2026, 12, 14), date(2026, 12, 14))
+    assert [(s.name, s.starts_at.hour, s.ends_at - s.starts_at) for s in made] == [
+        ("白班", 8, timedelta(hours=8)), ("小夜班", 16, timedelta(hours=8)), ("大夜班", 0, timedelta(hours=8))]
+    assert made[2].starts_at.date() == date(2026, 12, 15)  # the night after the day it belongs to
+    assert PatternDef.from_dict("four_three", p.as_dict()) == p  # stored and read back the same
+    with pytest.raises(ValidationError, match="unknown key 'epoch'"):
+        PatternDef.from_dict("four_three", {"epoch": "2026-01-01"}, strict=True)
+    with pytest.raises(ValidationError, match="shift 2 .小夜班. starts before the one before it ends"):
+        PatternDef.from_dict("four_three", {"shifts": [
+            {"name": "白班", "start": "08:00", "hours": 10}, {"name": "小夜班", "start": "16:00", "hours": 8},
+            {"name": "大夜班", "start": "00:00", "hours": 8}]})

@@ -55,7 +55,7 @@ from .staff import (
     DEMO_PASSWORD,
     DEMO_USERS,
     PATROL_SHIFTS,
-    STANDBY_CARS,
+    ROTATION_EPOCH,
     TEAMS,
     Staff,
     build_staff,
@@ -317,16 +317,17 @@ class _Builder:
 
     # -- rosters -----------------------------------------------------------------------------
     def rosters(self) -> None:
+        # Definitions in the pattern's own terms (domain/shifts.py), so that planning a new week
+        # from them makes the shifts the station already works: same names, same times.
         four = ShiftPattern(station_id=self.sid, name="四班三运转（巡逻）", kind="four_three", definition={
-            "teams": list(TEAMS),
+            "teams": list(TEAMS), "anchor": ROTATION_EPOCH.isoformat(), "min_staff": 5,
             "shifts": [{"name": n, "start": f"{h:02d}:00", "hours": hrs} for n, h, hrs in PATROL_SHIFTS],
-            "cycle": "day, evening, night, rest", "epoch": "2026-01-01",
         })
-        duty = ShiftPattern(station_id=self.sid, name="指挥室24小时值班", kind="duty_24h",
-                            definition={"handover": "08:30", "hours": 24})
-        standby = ShiftPattern(station_id=self.sid, name="所部备勤", kind="standby",
-                               definition={"day": "08:30-20:30", "night": "20:30-08:30",
-                                           "cars": sorted(STANDBY_CARS)})
+        duty = ShiftPattern(station_id=self.sid, name="指挥室24小时值班", kind="duty_24h", definition={
+            "min_staff": 2, "shifts": [{"name": "指挥室值班", "start": "08:30", "hours": 24}]})
+        standby = ShiftPattern(station_id=self.sid, name="所部备勤", kind="standby", definition={
+            "min_staff": 2, "shifts": [{"name": "所部备勤（白）", "start": "08:30", "hours": 12},
+                                       {"name": "所部备勤（夜）", "start": "20:30", "hours": 12}]})
         self.s.add_all([four, duty, standby])
         self.s.flush()
         today = self.now.astimezone(CHINA_TZ).date()

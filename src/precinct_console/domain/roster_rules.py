@@ -28,6 +28,7 @@ class OfficerRef:
     badge: str = ""
     kind: str = "officer"  # officer | auxiliary
     licences: tuple[str, ...] = ()  # driving-licence classes (准驾车型), the drone pilot's licence
+    active: bool = True  # on the roll; an officer taken off it works no shift
 
     @property
     def label(self) -> str:
@@ -48,7 +49,9 @@ class ShiftRef:
     def label(self) -> str:
         s = self.starts_at.astimezone(CHINA_TZ)
         e = self.ends_at.astimezone(CHINA_TZ)
-        return f"{self.name} {s:%m-%d %H:%M}–{e:%H:%M}"
+        # A shift into the next day names its end date too: a 24-hour duty is not 08:30–08:30.
+        end = f"{e:%H:%M}" if e.date() == s.date() else f"{e:%m-%d %H:%M}"
+        return f"{self.name} {s:%m-%d %H:%M}–{end}"
 
     @property
     def hours(self) -> float:
@@ -84,7 +87,7 @@ class UnitRef:
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str  # min_staff | post_min | rest | max_hours | double_booked | absence | unit_crew
+    rule: str  # min_staff | post_min | rest | max_hours | double_booked | absence | off_roll | unit_crew
     message: str
     shift_id: int | None = None
     officer_id: int | None = None
@@ -109,11 +112,16 @@ def check_roster(snap: RosterSnapshot, rules: RuleSet = RuleSet()) -> list[Viola
     posts = dict(snap.post_names)
     working = [e for e in snap.entries if e.duty not in OFF_DUTIES and e.shift_id in shifts]
     out: list[Violation] = []
-    out += _staffing(snap.shifts, working, posts)
+    # Staffing counts who will really be there: not an officer away over the shift (leave,
+    # training) nor one taken off the roll. Those entries are named by their own rules below.
+    present = [e for e in working if officers.get(e.officer_id, OfficerRef(0, "")).active
+               and not _away(e, shifts[e.shift_id], snap.absences)]
+    out += _staffing(snap.shifts, present, posts)
     out += _double_booked(working, shifts, officers)
     out += _rest(working, shifts, officers, rules)
     out += _max_hours(working, shifts, officers, rules)
     out += _absences(working, shifts, officers, snap.absences)
+    out += _off_roll(working, shifts, officers)
     out += _unit_crews(working, shifts, officers, units, rules)
     return out
 
@@ -141,6 +149,25 @@ def _staffing(shift_list: Iterable[ShiftRef], working: list[EntryRef],
                     f"{s.label}: {name} has {at_post} officer(s), it needs at least {need}",
                     shift_id=s.id,
                 ))
+    return out
+
+
+def _away(e: EntryRef, s: ShiftRef, absences: Iterable[AbsenceRef]) -> bool:
+    return any(a.officer_id == e.officer_id and a.starts_at < s.ends_at and s.starts_at < a.ends_at
+               for a in absences)
+
+
+def _off_roll(working: list[EntryRef], shifts: dict[int, ShiftRef],
+              officers: dict[int, OfficerRef]) -> list[Violation]:
+    out = []
+    for e in sorted(working, key=lambda e: (shifts[e.shift_id].starts_at, e.officer_id)):
+        o = officers.get(e.officer_id)
+        if o is not None and not o.active:
+            s = shifts[e.shift_id]
+            out.append(Violation(
+                "off_roll", f"{o.label} is off the roll but rostered on {s.label}",
+                shift_id=s.id, officer_id=o.id, entry_ids=(e.id,),
+            ))
     return out
 
 
@@ -272,11 +299,14 @@ def _unit_crews(working: list[EntryRef], shifts: dict[int, ShiftRef],
                 for e in crew):
             out.append(Violation(
                 "unit_crew",
+                f"{s.label}: nobody in the crew of unit {name} holds a drone pilot's licence"
+                if unit.kind == "drone" else
                 f"{s.label}: nobody in the crew of unit {name} holds a licence to drive it "
                 f"(class {need}, or a class that allows it)",
                 shift_id=sid, entry_ids=tuple(e.id for e in crew),
             ))
-        if unit is not None and len(crew) > unit.seats:
+        # A drone carries nobody (0 seats): its crew flies it from the ground.
+        if unit is not None and unit.kind != "drone" and len(crew) > unit.seats:
             out.append(Violation(
                 "unit_crew",
                 f"{s.label}: unit {name} has {len(crew)} crew for {unit.seats} seats",

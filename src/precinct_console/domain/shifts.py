@@ -34,6 +34,10 @@ DEFAULT_TEAMS = {
 }
 
 
+Slot = tuple[str, float, float]  # (name, start in hours after the handover, length in hours)
+PATTERN_KEYS = frozenset({"teams", "handover", "anchor", "min_staff", "holiday_extra_staff", "shifts"})
+
+
 @dataclass(frozen=True)
 class PatternDef:
     kind: PatternKind
@@ -42,9 +46,18 @@ class PatternDef:
     anchor: date = date(2026, 1, 5)  # the day the first team starts the cycle (a Monday)
     min_staff: int = 0
     holiday_extra_staff: int = 0  # more hands on public holidays (crowds, travel)
+    # The station's own shift names and times (白班 08:00, 小夜班 16:00, 大夜班 00:00); empty
+    # means the kind's usual ones from the handover. The first shift starts at the handover.
+    slots: tuple[Slot, ...] = ()
+
+    @property
+    def shift_slots(self) -> tuple[Slot, ...]:
+        return self.slots or _SLOTS[self.kind]
 
     @staticmethod
-    def from_dict(kind: str, data: dict[str, Any]) -> PatternDef:
+    def from_dict(kind: str, data: dict[str, Any], *, strict: bool = False) -> PatternDef:
+        """The pattern a definition describes. strict (a new pattern) refuses keys it would ignore:
+        a misspelt key used to fall back silently to the defaults (shifts at 08:30 named 白班/中班/夜班)."""
         try:
             k = PatternKind(kind)
         except ValueError:
@@ -52,6 +65,10 @@ class PatternDef:
                 f"'{kind}' is not a shift pattern (one of: {', '.join(p.value for p in PatternKind)})",
                 field="kind",
             ) from None
+        unknown = sorted(set(data) - PATTERN_KEYS)
+        if strict and unknown:
+            raise ValidationError(f"unknown key '{unknown[0]}' in the pattern (known: "
+                                  f"{', '.join(sorted(PATTERN_KEYS))})", field="definition")
         teams = tuple(data.get("teams") or DEFAULT_TEAMS[k])
         need = {PatternKind.FOUR_THREE: 4, PatternKind.THREE_TWO: 3}.get(k, 1)
         if len(teams) < need:
@@ -63,15 +80,69 @@ class PatternDef:
             anchor = date.fromisoformat(str(data.get("anchor", "2026-01-05")))
         except ValueError as exc:
             raise ValidationError(f"bad handover time or anchor date: {exc}", field="definition") from None
+        slots: tuple[Slot, ...] = ()
+        if data.get("shifts"):
+            handover, slots = _own_slots(k, data["shifts"])
         return PatternDef(k, teams, handover, anchor, int(data.get("min_staff", 0)),
-                          int(data.get("holiday_extra_staff", 0)))
+                          int(data.get("holiday_extra_staff", 0)), slots)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "teams": list(self.teams), "handover": self.handover.strftime("%H:%M"),
             "anchor": self.anchor.isoformat(), "min_staff": self.min_staff,
             "holiday_extra_staff": self.holiday_extra_staff,
         }
+        if self.slots:
+            base = datetime.combine(date(2026, 1, 1), self.handover)
+            out["shifts"] = [{"name": n, "start": f"{base + timedelta(hours=o):%H:%M}", "hours": h}
+                             for n, o, h in self.slots]
+        return out
+
+
+def _own_slots(kind: PatternKind, given: Any) -> tuple[time, tuple[Slot, ...]]:
+    """Shifts given as [{"name", "start": "HH:MM", "hours"}…] in the order of the duty day.
+
+    A start earlier than the one before it is on the next day (大夜班 00:00 after 小夜班 16:00)."""
+    count = len(given) if isinstance(given, list) else 0
+    if kind in (PatternKind.FOUR_THREE, PatternKind.THREE_TWO):
+        need = len(_SLOTS[kind])  # the teams' rotation is made for this many shifts a day
+        if count != need:
+            raise ValidationError(f"{kind.value} has {need} shift(s) a day, {count} given",
+                                  field="shifts")
+    elif not 1 <= count <= 3:
+        # One team a day (duty, standby), in one to three parts (备勤 白 / 夜).
+        raise ValidationError(f"{kind.value} has 1 to 3 shift(s) a day, {count} given",
+                              field="shifts")
+    slots: list[Slot] = []
+    first: datetime | None = None
+    prev_start = datetime.min
+    end_of_last: datetime | None = None
+    for i, item in enumerate(given, start=1):
+        try:
+            name = str(item["name"]).strip()
+            hh, mm = str(item["start"]).split(":")
+            hours = float(item["hours"])
+            start = datetime.combine(date(2026, 1, 1), time(int(hh), int(mm)))
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(f"shift {i} needs a name, a start time HH:MM and its hours",
+                                  field="shifts") from None
+        if not name or not 0 < hours <= 24:
+            raise ValidationError(f"shift {i} needs a name and 1 to 24 hours", field="shifts")
+        if first is None:
+            first = start
+        elif start <= prev_start:
+            start += timedelta(days=1)  # past midnight: the next calendar day
+        prev_start = start
+        if end_of_last is not None and start < end_of_last:
+            raise ValidationError(f"shift {i} ({name}) starts before the one before it ends",
+                                  field="shifts")
+        end_of_last = start + timedelta(hours=hours)
+        if end_of_last - first > timedelta(days=1):
+            raise ValidationError(f"the shifts of one day last more than 24 hours (shift {i}, {name})",
+                                  field="shifts")
+        slots.append((name, (start - first).total_seconds() / 3600, hours))
+    assert first is not None
+    return first.time(), tuple(slots)
 
 
 @dataclass(frozen=True)
@@ -117,7 +188,7 @@ def generate_shifts(p: PatternDef, first: date, last: date) -> list[ShiftSlot]:
         raise ValidationError("the period ends before it starts", field="last")
     if (last - first).days > 400:
         raise ValidationError("plan at most 400 days at a time", field="last")
-    slots = _SLOTS[p.kind]
+    slots = p.shift_slots
     out: list[ShiftSlot] = []
     day = first
     while day <= last:

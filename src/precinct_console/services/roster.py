@@ -181,7 +181,7 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
                 rank: str = "", role: str = "patrol", team: str = "", phone: str = "",
                 skills: Sequence[str] = (), licences: Sequence[str] = ()) -> OfficerInfo:
     badge = checked_text(badge, "badge", 32)
-    name = checked_text(name, "name", 60)
+    name = checked_text(name, "officer_name", 60)
     if kind not in OFFICER_KINDS:
         raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
     skills, licences = _skills(skills), _licences(licences)
@@ -233,6 +233,8 @@ def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "kind" in values and values["kind"] not in OFFICER_KINDS:
         raise ValidationError(f"'{values['kind']}' is not officer or auxiliary", field="kind")
+    if "name" in values:  # the same rule as on the way in: an edit cannot slip past it
+        values["name"] = checked_text(values["name"], "officer_name", 60)
     if "skills" in values:
         values["skills"] = _skills(values["skills"])
     if "licences" in values:
@@ -269,7 +271,7 @@ def _pattern_row(ctx: ServiceContext, name: str, kind: str, definition: dict[str
                  ) -> ShiftPattern:
     """A checked new pattern, before any write: a bad name, kind or definition is named first."""
     name = checked_text(name, "name", 60)
-    pattern = PatternDef.from_dict(kind, definition or {})
+    pattern = PatternDef.from_dict(kind, definition or {}, strict=True)
     return ShiftPattern(station_id=ctx.station_id, name=name, kind=pattern.kind.value,
                         definition=pattern.as_dict())
 
@@ -603,7 +605,8 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
                   for x in shift_infos),
             tuple(EntryRef(e.id, e.shift_id, e.officer_id, e.duty, e.unit_id, e.post_id)
                   for e in entries),
-            tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ())) for o in officers),
+            tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ()), o.active)
+                  for o in officers),
             tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
             tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
             tuple(posts),

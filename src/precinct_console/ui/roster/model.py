@@ -88,8 +88,13 @@ class RosterCalendarModel(QAbstractTableModel):
                 return None
             d, info = self.days[section], self.day_info[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                mark = " ▲" if self.day_problems[section] else ""
                 label = info.label_zh()
+                if len(self.days) > 7:
+                    # A month's 30 columns are narrow: day and weekday only, so the ▲ of a day
+                    # with a problem is not the part that gets cut off.
+                    mark = "▲" if self.day_problems[section] else ""
+                    return f"{d.day}{WEEKDAYS[d.weekday()]}{mark}" + (f"\n{label}" if label else "\n")
+                mark = " ▲" if self.day_problems[section] else ""
                 return f"{d:%m-%d} {WEEKDAYS[d.weekday()]}{mark}" + (f"\n{label}" if label else "\n")
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "\n".join(self.day_problems[section]) or None

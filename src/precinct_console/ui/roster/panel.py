@@ -233,6 +233,12 @@ class RosterPanel(QWidget):
         self.copy_btn.setEnabled(mode == "week")
         if mode == "week":
             self.first = monday_of(self.first)
+        else:
+            # The month the shown week belongs to: today's if the week holds today, else the
+            # month of its Thursday (most of its days), not always the month of its Monday.
+            today = self._today()
+            week = monday_of(self.first)
+            self.first = today if week <= today <= week + timedelta(days=6) else week + timedelta(days=3)
         self.reload()
 
     def step(self, direction: int) -> None:
@@ -244,8 +250,11 @@ class RosterPanel(QWidget):
                 (start - timedelta(days=1)).replace(day=1)
         self.reload()
 
+    def _today(self) -> date:
+        return self.app.clock().astimezone(CHINA_TZ).date()
+
     def go_today(self) -> None:
-        self.first = monday_of(self.app.clock().astimezone(CHINA_TZ).date())
+        self.first = monday_of(self._today()) if self.mode == "week" else self._today()
         self.reload()
 
     def reload(self) -> None:
