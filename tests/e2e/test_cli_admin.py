@@ -133,3 +133,10 @@ def test_version_and_help(verb, capsys):
         code = exc.code
     assert code == 0
     assert "precinct-console" in capsys.readouterr().out
+
+
+def test_a_mistyped_database_path_is_refused_and_no_file_is_made(tmp_path, capsys):
+    missing = tmp_path / "no-such-folder" / "statoin.sqlite3"
+    assert main(["user", "list", "--db", f"sqlite:///{missing}"]) == 1
+    assert f"no database file at {missing}" in capsys.readouterr().err
+    assert not missing.exists() and not missing.parent.exists()

@@ -85,7 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    db = open_database(args, upgrade=False)
+    db = open_database(args, upgrade=False, create=True)
     from ..storage.migrate import upgrade_to_head
 
     result = upgrade_to_head(db)
@@ -115,7 +115,8 @@ def _new_password() -> str:
 
 
 def _user_add(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    # The first administrator with a station code sets up a new database, so may make its file.
+    db = open_database(args, create=bool(args.station_code))
     if not accounts.has_users(db):
         if args.role != Role.ADMIN.value or not args.station_code or not args.station_name:
             raise CliError(

@@ -7,6 +7,9 @@ import getpass
 import os
 import sys
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from ..config import load_settings
 from ..domain.clock import system_clock
 from ..domain.permissions import Actor
@@ -37,14 +40,34 @@ def add_user_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_database(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
+def open_database(args: argparse.Namespace, *, upgrade: bool = True, create: bool = False
+                  ) -> Database:
+    """The database the verb works on; create=True only for the verbs that set one up (demo,
+    db upgrade, the first administrator's user add): any other verb given a SQLite path with no file there is refused, where it
+    used to make an empty database at a mistyped path and then complain that it held no station."""
     settings = load_settings(database_url=getattr(args, "db", None))
-    db = Database.open(settings.resolved_database_url)
+    url = settings.resolved_database_url
+    if not create:
+        _refuse_missing_sqlite_file(url)
+    db = Database.open(url)
     if upgrade:
         upgrade_to_head(db)
         # The category tree every verb reads (intake, imports, ledgers) is there as in the window.
         ensure_reference_data(db)
     return db
+
+
+def _refuse_missing_sqlite_file(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # Database.open names what is wrong with the URL
+    path = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:") \
+            and not path.startswith("file:") and not os.path.exists(path):
+        raise CliError(f"no database file at {path}: check the path, or make one with "
+                       f"'precinct-console demo --db {url}', 'precinct-console db upgrade --db {url}' or by "
+                       "starting the console on it")
 
 
 def workstation() -> str:

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _demo(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= 3660:
         raise CliError(f"--days must be between 1 and 3660, not {args.days}")
-    db = open_database(args)
+    db = open_database(args, create=True)
     try:
         s = build_demo(db, seed=args.seed, days=args.days)
     finally:
