@@ -737,3 +737,67 @@ def test_the_month_view_opens_on_the_month_of_the_week_shown(qtbot, chief_app):
     assert panel.model.columnCount() == 31
     # A month's narrow columns show the day and weekday, so the ▲ of a bad day is not cut off.
     assert panel.model.headerData(2, Qt.Orientation.Horizontal).startswith("3四")
+
+
+def test_a_post_minimum_is_planned_and_an_officer_at_the_post_counts_for_it(qtbot, chief_app, monkeypatch):
+    """The chief sets 火车站警务站 at least 1 on every shift, and meets it by posting an officer there."""
+    from precinct_console.ui.roster.panel import AssignDialog
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    zhang = roster.add_officer(chief_app.ctx, "031001", "张伟")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.first = datetime(2026, 11, 23).date()
+    panel.reload()
+    _settle(qtbot, chief_app)
+    station_post = next(pid for pid, name in panel.view.posts if name == "火车站警务站")
+
+    def plan(d: PlanShiftsDialog) -> None:
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        d.name.setText("值班")
+        d.last.setDate(d.first.date())  # one day
+        d.post_min[station_post].setValue(1)
+        d.with_teams.setChecked(False)
+        d.accept()
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", lambda d: (plan(d), d.result())[1])
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert any("火车站警务站 has 0 officer(s), it needs at least 1" in v.message for v in panel.view.violations)
+
+    def post_there(d: AssignDialog) -> int:
+        d.post.setCurrentIndex(d.post.findData(station_post))
+        d.duty.setCurrentIndex(d.duty.findData("post"))
+        return 1
+
+    monkeypatch.setattr(AssignDialog, "exec", post_there)
+    row = next(i for i, r in enumerate(panel.model.rows) if r.officer_id == zhang.id)
+    panel._assign_at(panel.model.index(row, 0))
+    _settle(qtbot, chief_app)
+    assert [e.post_id for e in panel.view.entries] == [station_post]
+    assert not any(v.rule == "post_min" for v in panel.view.violations)
+
+
+def test_planning_past_the_holiday_tables_says_so_at_once(qtbot, chief_app, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+
+    def plan(d: PlanShiftsDialog) -> None:
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        d.name.setText("2027年值班")
+        d.first.setDate(QDate(2027, 2, 1))
+        d.last.setDate(QDate(2027, 2, 28))
+        d.holiday_extra.setValue(3)
+        d.accept()
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", lambda d: (plan(d), d.result())[1])
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert [level for _t, level in said] == ["warning"]
+    assert "28 shift(s) planned" in said[0][0] and "2027" in said[0][0]

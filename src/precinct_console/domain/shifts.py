@@ -35,7 +35,8 @@ DEFAULT_TEAMS = {
 
 
 Slot = tuple[str, float, float]  # (name, start in hours after the handover, length in hours)
-PATTERN_KEYS = frozenset({"teams", "handover", "anchor", "min_staff", "holiday_extra_staff", "shifts"})
+PATTERN_KEYS = frozenset({"teams", "handover", "anchor", "min_staff", "holiday_extra_staff", "shifts",
+                          "posts"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class PatternDef:
     # The station's own shift names and times (白班 08:00, 小夜班 16:00, 大夜班 00:00); empty
     # means the kind's usual ones from the handover. The first shift starts at the handover.
     slots: tuple[Slot, ...] = ()
+    # Officers needed at posts on every shift, (post id, how many): 火车站警务站 at least 2.
+    post_min: tuple[tuple[int, int], ...] = ()
 
     @property
     def shift_slots(self) -> tuple[Slot, ...]:
@@ -83,8 +86,14 @@ class PatternDef:
         slots: tuple[Slot, ...] = ()
         if data.get("shifts"):
             handover, slots = _own_slots(k, data["shifts"])
+        try:
+            post_min = tuple(sorted((int(pid), int(n)) for pid, n in (data.get("posts") or {}).items()
+                                    if int(n) > 0))
+        except (AttributeError, TypeError, ValueError):
+            raise ValidationError("posts: give each post's id and the officers it needs",
+                                  field="posts") from None
         return PatternDef(k, teams, handover, anchor, int(data.get("min_staff", 0)),
-                          int(data.get("holiday_extra_staff", 0)), slots)
+                          int(data.get("holiday_extra_staff", 0)), slots, post_min)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -92,6 +101,8 @@ class PatternDef:
             "anchor": self.anchor.isoformat(), "min_staff": self.min_staff,
             "holiday_extra_staff": self.holiday_extra_staff,
         }
+        if self.post_min:
+            out["posts"] = {str(pid): n for pid, n in self.post_min}
         if self.slots:
             base = datetime.combine(date(2026, 1, 1), self.handover)
             out["shifts"] = [{"name": n, "start": f"{base + timedelta(hours=o):%H:%M}", "hours": h}

@@ -272,6 +272,12 @@ def _pattern_row(ctx: ServiceContext, name: str, kind: str, definition: dict[str
     """A checked new pattern, before any write: a bad name, kind or definition is named first."""
     name = checked_text(name, "name", 60)
     pattern = PatternDef.from_dict(kind, definition or {}, strict=True)
+    if pattern.post_min:
+        with ctx.read() as s:
+            known = set(s.scalars(select(Post.id).where(Post.station_id == ctx.station_id)))
+        for pid, _n in pattern.post_min:
+            if pid not in known:
+                raise ValidationError(f"post {pid} does not exist in this station", field="posts")
     return ShiftPattern(station_id=ctx.station_id, name=name, kind=pattern.kind.value,
                         definition=pattern.as_dict())
 
@@ -331,7 +337,8 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
             continue
         made.append(uow.add("roster.shift_add", "shift", Shift(
             station_id=ctx.station_id, pattern_id=p.id, name=slot.name, team=slot.team,
-            starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff)))
+            starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff,
+            requirements={"posts": {str(pid): n for pid, n in pattern.post_min}})))
     if with_teams and made:
         _put_teams_on(ctx, uow, made)
     return [_shift(s) for s in made]

@@ -89,10 +89,16 @@ class AssignDialog(QDialog):
             # A unit out of service is not offered, except as the entry's own (a past shift).
             if uid not in view.retired_units or (entry is not None and entry.unit_id == uid):
                 self.unit.addItem(call_sign, uid)
+        # The post the officer stands at: a shift's post minimum (火车站警务站 at least 2) counts it.
+        self.post = QComboBox()
+        self.post.addItem(self.tr("(no post)"), None)
+        for pid, post_name in view.posts:
+            self.post.addItem(post_name, pid)
         self.note = QLineEdit()
         form.addRow(self.tr("Shift"), self.shift)
         form.addRow(self.tr("Duty"), self.duty)
         form.addRow(self.tr("Unit"), self.unit)
+        form.addRow(self.tr("Post"), self.post)
         form.addRow(self.tr("Note"), self.note)
         if entry is not None:
             # Changing an entry keeps its shift (moving to another shift is remove and assign).
@@ -100,6 +106,7 @@ class AssignDialog(QDialog):
             self.shift.setEnabled(False)
             self.duty.setCurrentIndex(max(0, self.duty.findData(entry.duty)))
             self.unit.setCurrentIndex(max(0, self.unit.findData(entry.unit_id)))
+            self.post.setCurrentIndex(max(0, self.post.findData(entry.post_id)))
             self.note.setText(entry.note)
         buttons = ok_cancel(self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.shift.count() > 0)
@@ -107,7 +114,8 @@ class AssignDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         return {"shift_id": self.shift.currentData(), "duty": self.duty.currentData(),
-                "unit_id": self.unit.currentData(), "note": self.note.text().strip()}
+                "unit_id": self.unit.currentData(), "post_id": self.post.currentData(),
+                "note": self.note.text().strip()}
 
 
 class RosterPanel(QWidget):
@@ -339,7 +347,8 @@ class RosterPanel(QWidget):
         v = dlg.values()
         officer = self.model.officer_at(index.row())
         self.app.run(roster.assign, self.app.ctx, v["shift_id"], officer, duty=v["duty"],
-                     unit_id=v["unit_id"], note=v["note"], on_done=guarded(self, self._after_write))
+                     unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
+                     on_done=guarded(self, self._after_write))
 
     def plan_shifts(self) -> None:
         first, last = self.period_bounds()
@@ -359,13 +368,22 @@ class RosterPanel(QWidget):
                              on_done=guarded(self, lambda made: self._shifts_made(made[1])),
                              on_error=failed)
 
-        self._open(PlanShiftsDialog(patterns, first, last, self), send)
+        self._open(PlanShiftsDialog(patterns, first, last, self,
+                                    posts=self.view.posts if self.view is not None else ()), send)
 
     def _open(self, dlg: Any, send: Callable[[dict[str, Any], Failed], None]) -> None:
         submit_form(dlg, self, self.app.report_error, send)
 
     def _shifts_made(self, made: list[Any]) -> None:
-        if made:
+        unknown = sorted({s.day.day.year for s in made if not s.day.known})
+        if unknown:
+            # Said now, not only when the chief later browses there: holiday extra staff and the
+            # 调休 working days of those years are not in the shifts just made.
+            self.app.notify(self.tr("%n shift(s) planned; the holiday tables do not cover %1 yet: "
+                                    "public holidays and adjusted working days there are treated "
+                                    "as ordinary days", "", len(made))
+                            .replace("%1", "、".join(str(y) for y in unknown)), "warning")
+        elif made:
             self.app.notify(self.tr("%n shift(s) planned", "", len(made)))
         else:
             self.app.notify(self.tr("Every shift of that period was already planned"), "warning")
@@ -463,7 +481,8 @@ class RosterPanel(QWidget):
             return
         v = dlg.values()
         self.app.run(roster.update_entry, self.app.ctx, e.id, e.version, duty=v["duty"],
-                     unit_id=v["unit_id"], note=v["note"], on_done=guarded(self, self._after_write))
+                     unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
+                     on_done=guarded(self, self._after_write))
 
     def _changer(self, e: EntryInfo) -> Callable[[], None]:
         return lambda: self.change_entry(e)

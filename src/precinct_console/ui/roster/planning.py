@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
     QLineEdit,
     QSpinBox,
     QTimeEdit,
@@ -65,7 +66,7 @@ class PlanShiftsDialog(QDialog):
     """Make the shifts of a period from one of the station's patterns, or from a new one."""
 
     def __init__(self, patterns: list[PatternInfo], first: date, last: date,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, posts: tuple[tuple[int, str], ...] = ()):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Plan shifts"))
         self.setMinimumWidth(DIALOG_WIDTH)
@@ -92,6 +93,18 @@ class PlanShiftsDialog(QDialog):
         self.first = _date_edit(first)
         self.last = _date_edit(last)
         self.error = error_line()
+        # Officers each post needs on every shift (火车站警务站 at least 2); 0 is no minimum.
+        self.post_min: dict[int, QSpinBox] = {}
+        post_form = QFormLayout()
+        for pid, post_name in posts:
+            spin = QSpinBox()
+            spin.setRange(0, 50)
+            spin.setSpecialValueText(self.tr("none"))
+            self.post_min[pid] = spin
+            post_form.addRow(post_name, spin)
+        self.posts_box = QGroupBox(self.tr("Officers needed at each post, every shift"))
+        self.posts_box.setLayout(post_form)
+        self.posts_box.setVisible(bool(posts))
         form = QFormLayout()
         form.addRow(self.tr("Pattern"), self.pattern)
         form.addRow(self.tr("New pattern's name"), self.name)
@@ -102,6 +115,7 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("From"), self.first)
         form.addRow(self.tr("To (inclusive)"), self.last)
         form.addRow("", self.with_teams)
+        form.addRow(self.posts_box)
         form_with_buttons(self, form, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
         self._pattern_changed()
@@ -110,7 +124,8 @@ class PlanShiftsDialog(QDialog):
         return str(self.pattern.currentData()).startswith("new:")
 
     def _pattern_changed(self, *_: Any) -> None:
-        for w in (self.name, self.handover, self.min_staff, self.holiday_extra, self.teams):
+        for w in (self.name, self.handover, self.min_staff, self.holiday_extra, self.teams,
+                  self.posts_box):
             w.setEnabled(self.is_new())
         if self.is_new():
             kind = PatternKind(str(self.pattern.currentData()).split(":")[1])
@@ -145,7 +160,9 @@ class PlanShiftsDialog(QDialog):
             t = self.handover.time()
             out["new"] = {"name": self.name.text().strip(), "kind": key, "definition": {
                 "handover": f"{t.hour():02d}:{t.minute():02d}", "min_staff": self.min_staff.value(),
-                "holiday_extra_staff": self.holiday_extra.value(), "teams": self.team_names()}}
+                "holiday_extra_staff": self.holiday_extra.value(), "teams": self.team_names(),
+                "posts": {str(pid): spin.value() for pid, spin in self.post_min.items()
+                          if spin.value() > 0}}}
         return out
 
 
