@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -69,3 +70,51 @@ def test_unknown_shift_is_a_clear_error(demo_url, capsys):
 def test_bad_time_is_a_clear_error(demo_url, capsys):
     assert main(["allocate", "--db", demo_url, "--at", "tomorrow"]) == 1
     assert "--at 'tomorrow'" in capsys.readouterr().err
+
+
+def test_pins_zones_and_key_sites_by_name_shape_the_plan(demo_url, capsys):
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--json",
+                 "--time-limit", "20", "--pin", "巡01=火车站警务站", "--zone", "三号巡区",
+                 "--key-site", "城关火车站"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    placed = {p["call_sign"]: p for p in data["placements"]}
+    assert placed["巡01"]["point_name"] == "火车站警务站" and placed["巡01"]["pinned"]
+    f = data["figures"]
+    assert f["zones_met"] == f["zones_total"] == 1 and f["key_sites_met"] == f["key_sites_total"] == 1
+    key = placed["巡01"]["point_key"]
+    assert data["constraints"] == {
+        "pins": [{"call_sign": "巡01", "point_key": key, "point_name": "火车站警务站"}],
+        "zones": ["三号巡区"], "key_sites": ["城关火车站"]}
+    # The same by key, and the text says what the plan was held to.
+    other = next(c for c in data["placements"] if c["call_sign"] != "巡01")
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--time-limit", "20",
+                 "--pin", f"{other['call_sign']}={key}"]) == 0
+    out = capsys.readouterr().out
+    assert f"constraints: pinned {other['call_sign']} → 火车站警务站" in out
+    assert re.search(rf"{other['call_sign']}\s+→ 火车站警务站 \({key}\)", out)
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--pin", "巡01"], "--pin '巡01' is not UNIT=POINT"),
+    (["--pin", "巡99=火车站警务站"], "--pin '巡99=火车站警务站': unit 巡99 is not on 白班"),
+    (["--pin", "巡01=月球"], "--pin '巡01=月球': no candidate point 月球"),
+    (["--pin", "巡01=火车站警务站", "--pin", "巡01=post:2"], "--pin '巡01=post:2': unit 巡01 is pinned twice"),
+    (["--zone", "九号巡区"], "--zone '九号巡区': no patrol zone with that name or id"),
+    (["--zone", "站前广场"], "--zone '站前广场': 站前广场 is a key zone, not a patrol zone"),
+    (["--key-site", "9999"], "--key-site '9999': no key site with that name or id"),
+])
+def test_bad_constraints_name_the_argument_and_value(demo_url, capsys, args, said):
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy", *args]) == 1
+    assert said in capsys.readouterr().err
+
+
+def test_more_pins_than_a_post_holds_are_refused_naming_the_post(demo_url, capsys):
+    pins = [x for sign in ("巡01", "巡03", "巡04") for x in ("--pin", f"{sign}=火车站警务站")]
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy", *pins]) == 1
+    assert "are pinned to 火车站警务站, which holds at most 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["0", "-5", "100000", "nan"])
+def test_a_time_limit_that_is_not_positive_or_is_absurd_is_refused(demo_url, capsys, limit):
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--time-limit", limit]) == 1
+    assert "--time-limit" in capsys.readouterr().err

@@ -13,7 +13,13 @@ from sqlalchemy import select
 from ..config import load_settings
 from ..domain.clock import CHINA_TZ, system_clock
 from ..domain.permissions import Actor, Role
-from ..services.allocation import PlanPreview, preview_plan, propose_plan
+from ..services.allocation import (
+    ConstraintOptions,
+    PlanPreview,
+    constraint_options,
+    preview_plan,
+    propose_plan,
+)
 from ..services.context import ServiceContext
 from ..storage.models import Station
 from .common import CliError, add_db_argument, add_user_argument, cli_context, open_database
@@ -35,12 +41,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--station", metavar="CODE",
                    help="station code (default: the settings file, or the only station)")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="S",
-                   help="stop the exact solver after S seconds and report its gap (default 10)")
+                   help="stop the exact solver after S seconds and report its gap (default 10, "
+                   f"at most {MAX_TIME_LIMIT:g})")
+    p.add_argument("--pin", action="append", default=[], metavar="UNIT=POINT",
+                   help="keep a unit at a candidate point: its call sign = the point's key "
+                   "(post:3, point:7, zone:12) or name; repeat for more units")
+    p.add_argument("--zone", action="append", default=[], metavar="NAME_OR_ID",
+                   help="a patrol zone that must hold a unit; repeatable")
+    p.add_argument("--key-site", action="append", default=[], metavar="NAME_OR_ID",
+                   help="a key site that must have a unit within its ring (1 minute for most); "
+                   "repeatable")
     p.add_argument("--greedy", action="store_true", help="the instant greedy plan only")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     add_db_argument(p)
     add_user_argument(p)
     p.set_defaults(func=_allocate)
+
+
+MAX_TIME_LIMIT = 600.0  # the panel's limit too: beyond it the chief is better served by the gap
 
 
 def _parse_at(text: str | None) -> datetime | None:
@@ -74,11 +92,17 @@ def _station_ctx(args: argparse.Namespace) -> ServiceContext:
 
 def _allocate(args: argparse.Namespace) -> int:
     at = _parse_at(args.at)
+    limit = args.time_limit
+    if not 0 < limit <= MAX_TIME_LIMIT:  # NaN fails this too
+        raise CliError(f"--time-limit {limit:g} must be more than 0 and at most "
+                       f"{MAX_TIME_LIMIT:g} seconds")
     method = "greedy" if args.greedy else "milp"
-    if args.user or os.environ.get("PRECINCT_USER"):
-        ctx = cli_context(args)
+    signed_in = bool(args.user or os.environ.get("PRECINCT_USER"))
+    ctx = cli_context(args) if signed_in else _station_ctx(args)
+    constraints, shown = _constraints(args, ctx, at)
+    if signed_in:
         plan = propose_plan(ctx, shift_id=args.shift, starts_at=at, method=method,
-                            time_limit=args.time_limit)
+                            time_limit=limit, constraints=constraints)
         data: dict[str, Any] = {
             "plan_id": plan.id, "status": plan.status, "shift_id": plan.shift_id,
             "shift": plan.shift_name, "starts_at": plan.starts_at.isoformat(),
@@ -86,14 +110,90 @@ def _allocate(args: argparse.Namespace) -> int:
             "placements": list(plan.assignments), "notes": list(plan.notes),
         }
     else:
-        preview = preview_plan(_station_ctx(args), shift_id=args.shift, starts_at=at,
-                               method=method, time_limit=args.time_limit)
+        preview = preview_plan(ctx, shift_id=args.shift, starts_at=at, method=method,
+                               time_limit=limit, constraints=constraints)
         data = _preview_json(preview)
+    data["constraints"] = shown
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(_text(data))
     return 0
+
+
+def _constraints(args: argparse.Namespace, ctx: ServiceContext, at: datetime | None
+                 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """--pin, --zone and --key-site by name or id, as the service takes them (ids) and as they
+    are shown (names). A name that matches nothing is named with its argument."""
+    shown: dict[str, Any] = {"pins": [], "zones": [], "key_sites": []}
+    if not (args.pin or args.zone or args.key_site):
+        return None, shown
+    opts = constraint_options(ctx, shift_id=args.shift, starts_at=at)
+    pins: dict[int, str] = {}
+    for text in args.pin:
+        unit, sep, point = (x.strip() for x in text.partition("="))
+        if not sep or not unit or not point:
+            raise CliError(f"--pin '{text}' is not UNIT=POINT (a call sign, '=', a candidate "
+                           "point's key or name)")
+        uid = next((u[0] for u in opts.units if u[1] == unit), None)
+        if uid is None:
+            raise CliError(f"--pin '{text}': unit {unit} is not on {_shift_text(opts)} (its units: "
+                           f"{', '.join(u[1] for u in opts.units) or 'none'})")
+        if uid in pins:
+            raise CliError(f"--pin '{text}': unit {unit} is pinned twice")
+        key, name = _point(text, point, opts)
+        pins[uid] = key
+        shown["pins"].append({"call_sign": unit, "point_key": key, "point_name": name})
+    zones = []
+    for text in args.zone:
+        zid, name = _pick(text, opts.zones)
+        if zid is None:
+            kz = _pick(text, opts.key_zones)
+            if kz[0] is not None:
+                raise CliError(f"--zone '{text}': {kz[1]} is a key zone, not a patrol zone; "
+                               "require its key sites with --key-site")
+            raise CliError(f"--zone '{text}': no patrol zone with that name or id")
+        zones.append(zid)
+        shown["zones"].append(name)
+    sites = []
+    for text in args.key_site:
+        sid, name = _pick(text, [(k[0], k[1]) for k in opts.key_sites])
+        if sid is None:
+            raise CliError(f"--key-site '{text}': no key site with that name or id")
+        sites.append(sid)
+        shown["key_sites"].append(name)
+    return {"pins": pins, "zones": zones, "key_sites": sites}, shown
+
+
+def _shift_text(opts: ConstraintOptions) -> str:
+    start = opts.starts_at.astimezone(CHINA_TZ)
+    return f"{opts.shift_name or 'the shift'} {start:%m-%d %H:%M}"
+
+
+def _pick(text: str, rows: Any) -> tuple[int | None, str]:
+    """(id, name) of the row whose name is the text, else whose id is."""
+    rows = list(rows)
+    for rid, name in rows:
+        if name == text.strip():
+            return rid, name
+    for rid, name in rows:
+        if text.strip() == str(rid):
+            return rid, name
+    return None, ""
+
+
+def _point(arg: str, point: str, opts: ConstraintOptions) -> tuple[str, str]:
+    for key, name, _kind, _cap in opts.candidates:
+        if key == point:
+            return key, name
+    named = [(key, name) for key, name, _kind, _cap in opts.candidates if name == point]
+    if len(named) > 1:
+        raise CliError(f"--pin '{arg}': {len(named)} candidate points are named {point}; give "
+                       f"its key ({', '.join(k for k, _n in named)})")
+    if not named:
+        raise CliError(f"--pin '{arg}': no candidate point {point} on {_shift_text(opts)} (give a "
+                       "key such as post:3, or a post's, must-patrol point's or zone's name)")
+    return named[0]
 
 
 def _preview_json(p: PlanPreview) -> dict[str, Any]:
@@ -132,6 +232,14 @@ def _text(d: dict[str, Any]) -> str:
         lines.append(f"key sites within their ring: {f['key_sites_met']}/{f['key_sites_total']}")
     if f.get("zones_total"):
         lines.append(f"zones with a unit: {f['zones_met']}/{f['zones_total']}")
+    c = d.get("constraints") or {}
+    if c.get("pins") or c.get("zones") or c.get("key_sites"):
+        parts = [f"pinned {p['call_sign']} → {p['point_name']}" for p in c.get("pins", [])]
+        if c.get("zones"):
+            parts.append("zones " + ", ".join(c["zones"]))
+        if c.get("key_sites"):
+            parts.append("key sites " + ", ".join(c["key_sites"]))
+        lines.append("constraints: " + "; ".join(parts))
     lines.append("")
     width = max((len(p["call_sign"]) for p in d["placements"]), default=4)
     for p in d["placements"]:

@@ -36,6 +36,7 @@ from ..domain.demand import (
 from ..domain.errors import NotFound, ValidationError
 from ..domain.replay import ON_SCENE_MINUTES, ReplayIncident, ReplayReport, ReplayUnit, replay
 from ..storage.models import (
+    AuditEntry,
     Grid,
     Incident,
     KeySite,
@@ -49,7 +50,7 @@ from ..storage.models import (
 )
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
-from .units import plan_in_force
+from .units import orders_in_force
 
 log = logging.getLogger("precinct_console.allocation")
 
@@ -75,6 +76,11 @@ class PlanInfo:
     version: int
     notes: tuple[str, ...] = ()
     change: Change = field(default_factory=Change, compare=False)
+    proposed_by: str = ""  # user name and seat of the proposal (from the audit log)
+    proposed_on: str = ""
+    # Units of this accepted plan that a later accepted plan of another shift took over where the
+    # two overlap: unit id -> that plan's id (the rest of this plan stays in force).
+    taken_over: dict[int, int] = field(default_factory=dict, compare=False)
 
     @property
     def once_share(self) -> float:
@@ -101,11 +107,48 @@ class PatrolOrder:
 
 
 def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),
-          change: Change | None = None) -> PlanInfo:
+          change: Change | None = None, proposer: tuple[str, str] = ("", ""),
+          taken_over: dict[int, int] | None = None) -> PlanInfo:
     public = {k: v for k, v in (p.figures or {}).items() if k not in ("demand", "candidates", "units")}
     return PlanInfo(p.id, p.shift_id, shift_name, p.starts_at, p.ends_at, p.status, p.created_at,
                     public, tuple(p.assignments or ()), dict(p.constraints or {}), p.decided_by,
-                    p.decided_at, p.note, p.version, notes, change or Change())
+                    p.decided_at, p.note, p.version, notes, change or Change(),
+                    proposer[0], proposer[1], dict(taken_over or {}))
+
+
+def _proposers(s: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Plan id -> (user name, seat) that proposed it, from the audit log written with it."""
+    if not ids:
+        return {}
+    rows = s.execute(select(AuditEntry.entity_id, AuditEntry.username, AuditEntry.workstation).where(
+        AuditEntry.entity == "patrol_plan", AuditEntry.action == "plan.propose",
+        AuditEntry.entity_id.in_(ids))).all()
+    return {int(r.entity_id): (r.username, r.workstation) for r in rows}
+
+
+def _unit_ids(p: PatrolPlan) -> set[int]:
+    return {int(a["unit_id"]) for a in p.assignments or ()}
+
+
+def _accepted_overlapping(s: Any, p: PatrolPlan) -> list[PatrolPlan]:
+    return list(s.scalars(select(PatrolPlan).where(
+        PatrolPlan.station_id == p.station_id, PatrolPlan.status == "accepted",
+        PatrolPlan.starts_at < p.ends_at, PatrolPlan.ends_at > p.starts_at,
+        PatrolPlan.id != p.id)))
+
+
+def _taken_over(s: Any, p: PatrolPlan) -> dict[int, int]:
+    """Units of an accepted plan that later accepted plans of other shifts place too."""
+    if p.status != "accepted" or p.decided_at is None:
+        return {}
+    mine = _unit_ids(p)
+    out: dict[int, int] = {}
+    later = [o for o in _accepted_overlapping(s, p) if o.decided_at is not None
+             and (o.decided_at, o.id) > (p.decided_at, p.id)]
+    for o in sorted(later, key=lambda o: (o.decided_at, o.id)):
+        for uid in _unit_ids(o) & mine:
+            out[uid] = o.id  # the latest decision wins
+    return out
 
 
 # -- building the problem --------------------------------------------------------------------
@@ -190,6 +233,58 @@ def _in_window(point: PatrolPoint, start: datetime, end: datetime) -> bool:
     return False
 
 
+def _candidates(s: Any, st: int, start: datetime, end: datetime
+                ) -> tuple[list[PatrolZone], list[CandidatePoint]]:
+    """The station's patrol zones and where units may stand during [start, end)."""
+    zones = list(s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
+                                                     PatrolZone.kind == "patrol")
+                           .order_by(PatrolZone.id)))
+    zone_shapes = [(z.id, shape(z.geometry)) for z in zones]
+
+    def zones_of(lon: float, lat: float) -> tuple[int, ...]:
+        pt = shapely.points(lon, lat)
+        return tuple(zid for zid, g in zone_shapes if g.covers(pt))
+
+    cands: list[CandidatePoint] = []
+    for p in s.scalars(select(Post).where(Post.station_id == st).order_by(Post.id)):
+        kind = "police_room" if p.kind == "police_room" else "post"
+        cands.append(CandidatePoint(f"post:{p.id}", p.name, kind, p.lon, p.lat,
+                                    zones_of(p.lon, p.lat), capacity=2))
+    for pt in s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == st,
+                                                   PatrolPoint.active.is_(True))
+                        .order_by(PatrolPoint.id)):
+        if _in_window(pt, start, end):
+            cands.append(CandidatePoint(f"point:{pt.id}", pt.name, "must_patrol", pt.lon, pt.lat,
+                                        zones_of(pt.lon, pt.lat)))
+    for z in zones:
+        cands.append(CandidatePoint(f"zone:{z.id}", z.name, "zone_centre", z.centroid_lon,
+                                    z.centroid_lat, (z.id, *[i for i in zones_of(
+                                        z.centroid_lon, z.centroid_lat) if i != z.id])))
+    return zones, cands
+
+
+def _units_on(s: Any, st: int, shift: Shift | None, notes: list[str]) -> list[Unit]:
+    """The units crewed on the shift; every active unit when nobody is rostered on it."""
+    rostered: set[int] = set()
+    if shift is not None:
+        rostered = set(s.scalars(select(RosterEntry.unit_id).where(
+            RosterEntry.shift_id == shift.id, RosterEntry.unit_id.is_not(None),
+            RosterEntry.duty.in_(ON_DUTY))))
+    q = select(Unit).where(Unit.station_id == st, Unit.active.is_(True)).order_by(Unit.call_sign)
+    all_units = list(s.scalars(q))
+    if rostered:
+        return [u for u in all_units if u.id in rostered]
+    notes.append("no crews are rostered on this shift: every unit of the station is planned")
+    return all_units
+
+
+def _whole(value: Any, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"must be a whole number, not '{value}'", field=field) from None
+
+
 def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
                   starts_at: datetime | None = None, constraints: Mapping[str, Any] | None = None
                   ) -> tuple[AllocationProblem, Shift | None, datetime, datetime, list[str]]:
@@ -208,65 +303,102 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
             start, end, min(now, start) if start > now else now)
         demand = tuple(DemandCell(c.id, c.centroid_lon, c.centroid_lat, expected[c.id], c.name)
                        for c in cells)
-        zones = list(s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
-                                                         PatrolZone.kind == "patrol")))
-        zone_shapes = [(z.id, shape(z.geometry)) for z in zones]
-
-        def zones_of(lon: float, lat: float) -> tuple[int, ...]:
-            pt = shapely.points(lon, lat)
-            return tuple(zid for zid, g in zone_shapes if g.covers(pt))
-
-        cands: list[CandidatePoint] = []
-        for p in s.scalars(select(Post).where(Post.station_id == st).order_by(Post.id)):
-            kind = "police_room" if p.kind == "police_room" else "post"
-            cands.append(CandidatePoint(f"post:{p.id}", p.name, kind, p.lon, p.lat,
-                                        zones_of(p.lon, p.lat), capacity=2))
-        for pt in s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == st,
-                                                       PatrolPoint.active.is_(True))):
-            if _in_window(pt, start, end):
-                cands.append(CandidatePoint(f"point:{pt.id}", pt.name, "must_patrol", pt.lon, pt.lat,
-                                            zones_of(pt.lon, pt.lat)))
-        for z in zones:
-            cands.append(CandidatePoint(f"zone:{z.id}", z.name, "zone_centre", z.centroid_lon,
-                                        z.centroid_lat, (z.id, *[i for i in zones_of(
-                                            z.centroid_lon, z.centroid_lat) if i != z.id])))
-        rostered: set[int] = set()
-        if shift is not None:
-            rostered = set(s.scalars(select(RosterEntry.unit_id).where(
-                RosterEntry.shift_id == shift.id, RosterEntry.unit_id.is_not(None),
-                RosterEntry.duty.in_(ON_DUTY))))
-        q = select(Unit).where(Unit.station_id == st, Unit.active.is_(True)).order_by(Unit.call_sign)
-        all_units = list(s.scalars(q))
-        if rostered:
-            units_rows = [u for u in all_units if u.id in rostered]
-        else:
-            units_rows = all_units
-            notes.append("no crews are rostered on this shift: every unit of the station is planned")
-        pins = {int(k): str(v) for k, v in (cons.get("pins") or {}).items()}
-        known_units = {u.id for u in units_rows}
+        zones, cands = _candidates(s, st, start, end)
+        units_rows = _units_on(s, st, shift, notes)
+        pins = {_whole(k, "pins"): str(v) for k, v in (cons.get("pins") or {}).items()}
+        known_units = {u.id: u for u in units_rows}
         for uid in pins:
             if uid not in known_units:
                 raise ValidationError(f"unit {uid} is not on this shift and cannot be pinned",
                                       field="pins")
+        by_key = {c.key: c for c in cands}
+        pinned_here: dict[str, list[str]] = {}
+        for uid, key in sorted(pins.items(), key=lambda kv: known_units[kv[0]].call_sign):
+            if key not in by_key:
+                raise ValidationError(f"unit {known_units[uid].call_sign} is pinned to '{key}', "
+                                      "which is not a candidate point", field="pinned_to")
+            pinned_here.setdefault(key, []).append(known_units[uid].call_sign)
+        for key, signs in pinned_here.items():
+            if len(signs) > by_key[key].capacity:
+                raise ValidationError(
+                    f"{len(signs)} units ({', '.join(signs)}) are pinned to {by_key[key].name}, "
+                    f"which holds at most {by_key[key].capacity}", field="pins")
         units = tuple(UnitSpec(u.id, u.call_sign, u.kind, pins.get(u.id),
                                u.lon if u.lon is not None else u.home_lon,
                                u.lat if u.lat is not None else u.home_lat) for u in units_rows)
         sites = []
-        for sid in cons.get("key_sites") or []:
-            ks = s.get(KeySite, int(sid))
+        for raw in cons.get("key_sites") or []:
+            sid = _whole(raw, "key_sites")
+            ks = s.get(KeySite, sid)
             if ks is None or ks.station_id != st:
                 raise ValidationError(f"key site {sid} does not exist", field="key_sites")
             sites.append(KeySiteRequirement(ks.id, ks.name, ks.lon, ks.lat, 60.0 * ks.target_minutes))
         zone_reqs = []
         names = {z.id: z.name for z in zones}
-        for zid in cons.get("zones") or []:
-            if int(zid) not in names:
+        for raw in cons.get("zones") or []:
+            zid = _whole(raw, "zones")
+            if zid not in names:
+                other = s.get(PatrolZone, zid)
+                if other is not None and other.station_id == st:
+                    # A key zone (重点区域) is not patrolled as a zone: its key sites are the
+                    # requirement to set.
+                    raise ValidationError(
+                        f"zone {zid} ({other.name}) is a key zone, not a patrol zone; require "
+                        "its key sites instead", field="zones")
                 raise ValidationError(f"patrol zone {zid} does not exist", field="zones")
-            zone_reqs.append(ZoneRequirement(int(zid), names[int(zid)]))
+            zone_reqs.append(ZoneRequirement(zid, names[zid]))
     hour = start.astimezone(CHINA_TZ).hour
     problem = AllocationProblem(demand, tuple(cands), units, local_hour=hour,
                                 key_sites=tuple(sites), zones=tuple(zone_reqs))
     return problem, shift, start, end, notes
+
+
+@dataclass(frozen=True)
+class ConstraintOptions:
+    """What the chief may constrain for one shift: its units (each with the point it is based
+    at), the candidate points, the patrol zones and the key sites."""
+
+    shift_id: int | None
+    shift_name: str
+    starts_at: datetime
+    ends_at: datetime
+    units: tuple[tuple[int, str, str, str], ...]  # id, call sign, kind, home point key
+    candidates: tuple[tuple[str, str, str, int], ...]  # key, name, kind, capacity
+    zones: tuple[tuple[int, str], ...]  # patrol zones: id, name
+    key_sites: tuple[tuple[int, str, int], ...]  # id, name, ring in minutes
+    key_zones: tuple[tuple[int, str], ...] = ()  # 重点区域: not patrol zones, named in errors
+
+
+@service_action("read")
+def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
+                       starts_at: datetime | None = None) -> ConstraintOptions:
+    st = ctx.station_id
+    with ctx.read() as s:
+        shift, start, end = _window(ctx, s, shift_id, starts_at)
+        zones, cands = _candidates(s, st, start, end)
+        units_rows = _units_on(s, st, shift, [])
+        keys = {c.key for c in cands}
+        posts = [c for c in cands if c.key.startswith("post:")]
+
+        def home(u: Unit) -> str:
+            if f"post:{u.post_id}" in keys:
+                return f"post:{u.post_id}"
+            pool = posts or cands
+            if not pool:
+                return ""
+            return min(pool, key=lambda c: (c.lon - u.home_lon) ** 2 + (c.lat - u.home_lat) ** 2).key
+
+        sites = s.scalars(select(KeySite).where(KeySite.station_id == st).order_by(KeySite.id))
+        key_zones = s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
+                                                        PatrolZone.kind != "patrol")
+                              .order_by(PatrolZone.id))
+        return ConstraintOptions(
+            shift.id if shift else None, shift.name if shift else "", start, end,
+            tuple((u.id, u.call_sign, u.kind, home(u)) for u in units_rows),
+            tuple((c.key, c.name, c.kind, c.capacity) for c in cands),
+            tuple((z.id, z.name) for z in zones),
+            tuple((k.id, k.name, k.target_minutes) for k in sites),
+            tuple((z.id, z.name) for z in key_zones))
 
 
 # -- proposing and deciding ------------------------------------------------------------------
@@ -325,7 +457,8 @@ def propose_plan(
                          "key_sites": [k.id for k in problem.key_sites]},
         ))
         change = uow.commit()
-        return _info(plan, shift.name if shift else "", tuple(notes) + result.notes, change)
+        return _info(plan, shift.name if shift else "", tuple(notes) + result.notes, change,
+                     proposer=(ctx.actor.username, ctx.actor.workstation))
 
 
 @dataclass(frozen=True)
@@ -362,8 +495,12 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
                 assignments: Mapping[int, str] | None = None, note: str = "") -> PlanInfo:
     """Accept (optionally with the chief's edits) or reject a proposal.
 
-    Accepting makes it the shift's patrol orders: an earlier accepted plan for the same window
-    is superseded, and every unit in the plan is announced so the map and unit board redraw.
+    Accepting makes it the shift's patrol orders. An accepted plan of the same shift (for plans
+    without a shift: of the same window) is superseded. An accepted plan of another shift whose
+    hours overlap stays in force: only the units both plans place follow the newer plan where
+    the two overlap, and it is superseded only when this plan takes over every one of its units.
+    Each plan touched is named in the notes, and every unit whose orders change is announced so
+    the map and unit board redraw.
     """
     if decision not in ("accept", "reject"):
         raise ValidationError(f"'{decision}' is not accept or reject", field="decision")
@@ -403,16 +540,48 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
                 "key_sites_met": figures.key_sites_met, "zones_met": figures.zones_met,
             })
             values["figures"] = new_figs
-        for other in uow.session.scalars(select(PatrolPlan).where(
-                PatrolPlan.station_id == plan.station_id, PatrolPlan.status == "accepted",
-                PatrolPlan.starts_at < plan.ends_at, PatrolPlan.ends_at > plan.starts_at,
-                PatrolPlan.id != plan.id)):
-            uow.update("plan.supersede", "patrol_plan", other, status="superseded")
+        mine = _unit_ids(plan)
+        notes: list[str] = []
+        touched: set[int] = set(mine)
+        others = sorted(_accepted_overlapping(uow.session, plan), key=lambda o: o.id)
+        shift_names = dict(uow.session.execute(select(Shift.id, Shift.name).where(
+            Shift.id.in_({o.shift_id for o in others if o.shift_id}))).all()) if others else {}
+        for other in others:
+            label = _plan_label(other, shift_names.get(other.shift_id or 0, ""))
+            if _same_duty(plan, other):
+                uow.update("plan.supersede", "patrol_plan", other, status="superseded")
+                touched |= _unit_ids(other)
+                notes.append(f"plan {other.id} ({label}) for the same shift was superseded")
+                continue
+            shared = _unit_ids(other) & mine
+            if not shared:
+                continue  # another shift's plan placing other units: both stay in force
+            signs = ", ".join(sorted(str(a["call_sign"]) for a in other.assignments
+                                     if int(a["unit_id"]) in shared))
+            if shared == _unit_ids(other):
+                uow.update("plan.supersede", "patrol_plan", other, status="superseded")
+                notes.append(f"plan {other.id} ({label}) was superseded: this plan places all "
+                             f"of its units ({signs})")
+            else:
+                notes.append(f"plan {other.id} ({label}) stays in force; {signs} follow this "
+                             "plan where the two overlap")
         uow.update("plan.accept", "patrol_plan", plan, **values)
-        for a in plan.assignments:
-            uow.changed("unit", int(a["unit_id"]))  # the unit board and map show the new orders
+        for uid in sorted(touched):
+            uow.changed("unit", uid)  # the unit board and map show the new orders
         change = uow.commit()
-        return _info(plan, change=change)
+        return _info(plan, notes=tuple(notes), change=change)
+
+
+def _same_duty(a: PatrolPlan, b: PatrolPlan) -> bool:
+    """Plans for the same shift (or, without a shift, for the same window) replace each other."""
+    if a.shift_id is not None or b.shift_id is not None:
+        return a.shift_id == b.shift_id
+    return (a.starts_at, a.ends_at) == (b.starts_at, b.ends_at)
+
+
+def _plan_label(p: PatrolPlan, shift_name: str) -> str:
+    start, end = p.starts_at.astimezone(CHINA_TZ), p.ends_at.astimezone(CHINA_TZ)
+    return f"{shift_name + ' ' if shift_name else ''}{start:%m-%d %H:%M}–{end:%H:%M}"
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -423,7 +592,8 @@ def get_plan(ctx: ServiceContext, plan_id: int) -> PlanInfo:
         if p is None or p.station_id != ctx.station_id:
             raise NotFound(f"plan {plan_id} does not exist")
         shift = s.get(Shift, p.shift_id) if p.shift_id else None
-        return _info(p, shift.name if shift else "")
+        return _info(p, shift.name if shift else "", proposer=_proposers(s, {p.id}).get(p.id, ("", "")),
+                     taken_over=_taken_over(s, p))
 
 
 @service_action("read")
@@ -434,7 +604,9 @@ def list_plans(ctx: ServiceContext, *, limit: int = 50) -> list[PlanInfo]:
                               .limit(limit)))
         ids = {p.shift_id for p in rows if p.shift_id}
         names = dict(s.execute(select(Shift.id, Shift.name).where(Shift.id.in_(ids))).all()) if ids else {}
-        return [_info(p, names.get(p.shift_id or 0, "")) for p in rows]
+        who = _proposers(s, {p.id for p in rows})
+        return [_info(p, names.get(p.shift_id or 0, ""), proposer=who.get(p.id, ("", "")))
+                for p in rows]
 
 
 @dataclass(frozen=True)
@@ -464,15 +636,15 @@ def plan_drawing(ctx: ServiceContext, plan_id: int) -> PlanDrawing:
 
 @service_action("read")
 def patrol_orders(ctx: ServiceContext, at: datetime | None = None) -> list[PatrolOrder]:
-    """The accepted plan's orders in force at `at` (now by default), one per unit."""
+    """The orders in force at `at` (now by default), one per unit: every accepted plan whose
+    hours hold `at` counts (the patrol shift's and a standby shift's side by side); where two
+    place the same unit, the later decision wins (units.orders_in_force)."""
     at = at or ctx.clock()
     with ctx.read() as s:
-        p = plan_in_force(s, ctx.station_id, at)
-        if p is None:
-            return []
-        return [PatrolOrder(p.id, int(a["unit_id"]), a["call_sign"], a["point_key"],
-                            a["point_name"], a["lon"], a["lat"], p.starts_at, p.ends_at)
-                for a in p.assignments]
+        orders = [PatrolOrder(p.id, uid, a["call_sign"], a["point_key"], a["point_name"], a["lon"],
+                              a["lat"], p.starts_at, p.ends_at)
+                  for uid, (p, a) in orders_in_force(s, ctx.station_id, at).items()]
+        return sorted(orders, key=lambda o: (o.call_sign, o.unit_id))
 
 
 # -- replay and comparison --------------------------------------------------------------------
@@ -589,7 +761,7 @@ def demand_accuracy(ctx: ServiceContext, *, weeks: int = 4, area_share: float = 
 
 
 __all__ = [
-    "PatrolOrder", "PlanComparison", "PlanDrawing", "PlanInfo", "PlanPreview", "build_problem",
-    "compare_plans", "decide_plan", "demand_accuracy", "get_plan", "list_plans", "patrol_orders",
+    "ConstraintOptions", "PatrolOrder", "PlanComparison", "PlanDrawing", "PlanInfo", "PlanPreview",
+    "build_problem", "compare_plans", "constraint_options", "decide_plan", "demand_accuracy", "get_plan", "list_plans", "patrol_orders",
     "plan_drawing", "preview_plan", "propose_plan", "replay_plan",
 ]

@@ -76,19 +76,26 @@ def crews_now(session: Session, station_id: int, now: datetime) -> dict[int, lis
     return crews
 
 
-def plan_in_force(session: Session, station_id: int, at: datetime) -> PatrolPlan | None:
-    """The accepted patrol plan whose shift runs at `at` (the latest decision wins)."""
-    return session.scalar(select(PatrolPlan).where(
-        PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
-        PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at)
-        .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc()).limit(1))
+def orders_in_force(session: Session, station_id: int, at: datetime
+                    ) -> dict[int, tuple[PatrolPlan, dict[str, Any]]]:
+    """Each unit's patrol order at `at` (its plan and assignment), by unit id: every accepted
+    plan whose hours hold `at` counts (the patrol shift's and a standby shift's side by side);
+    where two place the same unit, the later decision wins. The unit board and
+    allocation.patrol_orders both read it."""
+    orders: dict[int, tuple[PatrolPlan, dict[str, Any]]] = {}
+    for plan in session.scalars(select(PatrolPlan).where(
+            PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
+            PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at)
+            .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc())):
+        for a in plan.assignments:
+            orders.setdefault(int(a["unit_id"]), (plan, a))
+    return orders
 
 
 def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Change | None = None
           ) -> list[UnitRow]:
     now = ctx.clock()
-    plan = plan_in_force(session, ctx.station_id, now)
-    orders = {int(a["unit_id"]): a for a in plan.assignments} if plan is not None else {}
+    orders = {uid: a for uid, (_plan, a) in orders_in_force(session, ctx.station_id, now).items()}
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(

@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
+from ...domain.errors import ValidationError
 from ...domain.permissions import is_permitted
 from ...services import allocation, roster
-from ...services.allocation import PlanDrawing, PlanInfo
+from ...services.allocation import ConstraintOptions, PlanDrawing, PlanInfo
 from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
 from ..context import AppContext
 from ..error_text import message_text
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
+from .constraints import ConstraintsBox
 from .forecast_view import ForecastAccuracy
 from .minimap import PlanMap
 from .replay_view import ReplayCompare
@@ -43,6 +45,8 @@ from .replay_view import ReplayCompare
 STATUS_LOOK = {"proposed": ("◷", INFO), "accepted": ("✓", OK), "rejected": ("✖", BREACH),
                "superseded": ("–", MUTED)}
 KIND_ZH = {"post": "警务站", "police_room": "警务室", "must_patrol": "必巡点", "zone_centre": "巡区中心"}
+# Errors of the chief's constraints: shown under them, with the choices kept.
+CONSTRAINT_FIELDS = frozenset({"pins", "pinned_to", "zones", "key_sites", "constraints"})
 
 
 def _tr(text: str) -> str:
@@ -103,6 +107,9 @@ class AllocationPanel(QWidget):
         self.model = PlansModel(self)
         self.may_decide = is_permitted(app.ctx.actor.role, "plan.decide")
         self.may_propose = is_permitted(app.ctx.actor.role, "plan.propose")
+        self._mine: set[int] = set()  # plans proposed from this panel: no news for them
+        self._news: set[int] = set()  # plans others created, told once the list has them
+        self._options_asked = 0
         self._build()
         app.changed.connect(self._on_change)
         self.reload_shifts()
@@ -136,6 +143,9 @@ class AllocationPanel(QWidget):
         bar.addWidget(self.progress_text)
         self.propose_btn.clicked.connect(self.propose)
         self.stop_btn.clicked.connect(self._stop.set)
+        self.constraints = ConstraintsBox()
+        self.constraints.setVisible(self.may_propose)
+        self.shift_combo.currentIndexChanged.connect(self.reload_options)
 
         self.plans = QTableView()
         self.plans.setModel(self.model)
@@ -188,11 +198,23 @@ class AllocationPanel(QWidget):
         self.tabs.addTab(self.forecast, self.tr("Forecast accuracy"))
         box = QGroupBox(self.tr("Plans"))
         QVBoxLayout(box).addWidget(self.plans)
+        # The list keeps room for five plans whatever the window (a chief compares several).
+        rows = self.plans.verticalHeader().defaultSectionSize()
+        self.plans.setMinimumHeight(self.plans.horizontalHeader().sizeHint().height() + 5 * rows + 6)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(box)
+        top.addWidget(self.constraints)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
+        top.setSizes([720, 880])  # every column of the list; the three constraint lists beside it
+        top.setChildrenCollapsible(False)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(box)
+        split.addWidget(top)
         split.addWidget(self.tabs)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+        split.setChildrenCollapsible(False)
+        self.top_split, self.split = top, split
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
@@ -207,6 +229,7 @@ class AllocationPanel(QWidget):
     def _fill_shifts(self, view: roster.RosterView) -> None:
         now = self.app.clock()
         keep = self.shift_combo.currentData()
+        self.shift_combo.blockSignals(True)  # one reload of the constraint options, at the end
         self.shift_combo.clear()
         self.shift_combo.addItem(self.tr("The coming shift"), None)
         crewed = {e.shift_id for e in view.entries if e.unit_id is not None}
@@ -221,11 +244,14 @@ class AllocationPanel(QWidget):
             self.shift_combo.addItem(label, s.id)
         i = self.shift_combo.findData(keep)
         self.shift_combo.setCurrentIndex(max(i, 0))
+        self.shift_combo.blockSignals(False)
+        self.reload_options()
 
     def reload_plans(self) -> None:
         self.app.run(allocation.list_plans, self.app.ctx, on_done=guarded(self, self._fill_plans))
 
     def _fill_plans(self, plans: list[PlanInfo]) -> None:
+        self._tell_news(plans)
         self.model.set_rows(plans)
         self.replay.set_plans(plans)
         if self.plan is not None and self.model.position(self.plan.id) is not None:
@@ -236,13 +262,46 @@ class AllocationPanel(QWidget):
 
     def _on_change(self, change: Change) -> None:
         if change.touches("patrol_plan"):
-            self.reload_plans()
             own = self.app.ctx.actor.workstation
-            if self.may_decide and any(i.action == "created" for i in change.items
-                                       if i.entity == "patrol_plan") and own != "scheduler":
-                self.app.notify(self.tr("A new patrol plan is waiting for your decision"))
+            created = {i.entity_id for i in change.items if i.entity == "patrol_plan"
+                       and i.action == "created" and i.entity_id is not None}
+            if self.may_decide and own != "scheduler":
+                self._news |= created - self._mine
+            self.reload_plans()
         if change.touches("shift", "roster_entry"):
             self.reload_shifts()
+        elif any(i.entity == "unit" and i.action == "created" for i in change.items):
+            self.reload_options()  # a new unit (retiring one changes the roster too)
+
+    def _tell_news(self, plans: list[PlanInfo]) -> None:
+        """Tell the chief about proposals waiting for him, except those he made himself (here,
+        on another seat, or from the command line as himself) and those made at this seat."""
+        me = self.app.ctx.actor
+        waiting = [p for p in plans if p.id in self._news and p.status == "proposed"
+                   and p.proposed_by != me.username and p.proposed_on != me.workstation]
+        self._news -= {p.id for p in plans}
+        if waiting:
+            self.app.notify(self.tr("A new patrol plan is waiting for your decision"))
+
+    # constraints ------------------------------------------------------------------------------
+    def reload_options(self) -> None:
+        """The chosen shift's units, points, zones and key sites for the constraints box."""
+        if not self.may_propose:
+            return
+        self._options_asked += 1
+        asked = self._options_asked
+
+        def fill(options: ConstraintOptions) -> None:
+            if asked == self._options_asked:  # a later choice of shift wins
+                self.constraints.set_options(options)
+
+        self.app.run(allocation.constraint_options, self.app.ctx,
+                     shift_id=self.shift_combo.currentData(), on_done=guarded(self, fill),
+                     on_error=guarded(self, self._options_failed))
+
+    def _options_failed(self, exc: BaseException) -> None:
+        self.constraints.setEnabled(False)
+        self.app.report_error(exc)
 
     # proposing --------------------------------------------------------------------------------
     def propose(self) -> None:
@@ -252,7 +311,9 @@ class AllocationPanel(QWidget):
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)  # busy until the solver reports a gap
         self.progress_text.setText(self.tr("Solving…"))
+        self.constraints.clear_error()
         self.app.run(allocation.propose_plan, self.app.ctx, shift_id=self.shift_combo.currentData(),
+                     constraints=self.constraints.constraints(),
                      time_limit=self.limit.value(), on_progress=self._progress.moved.emit,
                      should_stop=self._stop.is_set, on_done=guarded(self, self._proposed),
                      on_error=guarded(self, self._propose_failed))
@@ -271,11 +332,15 @@ class AllocationPanel(QWidget):
 
     def _propose_failed(self, exc: BaseException) -> None:
         self._solving_done()
+        if isinstance(exc, ValidationError) and exc.field in CONSTRAINT_FIELDS:
+            # Said where the chief set them; his choices stay so he relaxes one and tries again.
+            self.constraints.show_error(message_text(exc.bare_message))
         self.app.report_error(exc)
 
     def _proposed(self, plan: PlanInfo) -> None:
         self._solving_done()
         self.plan = plan
+        self._mine.add(plan.id)
         self.app.announce(plan.change)
         for n in plan.notes:
             self.app.notify(message_text(n), "warning")
@@ -314,6 +379,14 @@ class AllocationPanel(QWidget):
         if f.get("zones_total"):
             lines.append(self.tr("Zones holding a unit: %1/%2").replace("%1", str(f["zones_met"]))
                          .replace("%2", str(f["zones_total"])))
+        lines.extend(self._constraint_lines(plan, drawing))
+        if plan.taken_over:
+            signs = {int(a["unit_id"]): a["call_sign"] for a in plan.assignments}
+            lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
+                         + _tr("Following a later plan where the two overlap: %1").replace(
+                             "%1", "、".join(f"{signs.get(u, u)} → #{pid}"
+                                            for u, pid in sorted(plan.taken_over.items())))
+                         + "</span>")
         if plan.decided_by:
             lines.append(self.tr("Decided by %1 %2").replace("%1", plan.decided_by).replace(
                 "%2", f"{plan.decided_at.astimezone(CHINA_TZ):%m-%d %H:%M}" if plan.decided_at else ""))
@@ -325,11 +398,38 @@ class AllocationPanel(QWidget):
         self.map.show_plan(drawing)
         self._set_decidable(plan.status == "proposed" and self.may_decide)
 
+    def _constraint_lines(self, plan: PlanInfo, drawing: PlanDrawing) -> list[str]:
+        """The chief's constraints the plan was solved under, by name."""
+        c = plan.constraints or {}
+        names = {k[0]: k[1] for k in drawing.candidates}
+        signs = {str(a["unit_id"]): a["call_sign"] for a in plan.assignments}
+        out = []
+        pins = c.get("pins") or {}
+        if pins:
+            out.append(_tr("Pinned: %1").replace("%1", "、".join(
+                f"{signs.get(str(u), u)} → {names.get(k, k)}"
+                for u, k in sorted(pins.items(), key=lambda kv: str(signs.get(str(kv[0]), kv[0]))))))
+        zone_names = {int(z[0]): z[1] for z in plan.figures.get("zone_rows", [])}
+        if c.get("zones"):
+            out.append(_tr("Zones required: %1").replace("%1", "、".join(
+                zone_names.get(int(z), str(z)) for z in c["zones"])))
+        site_names = {int(k[0]): k[1] for k in plan.figures.get("key_site_rows", [])}
+        if c.get("key_sites"):
+            out.append(_tr("Key sites required: %1").replace("%1", "、".join(
+                site_names.get(int(k), str(k)) for k in c["key_sites"])))
+        if not out:
+            return []
+        return [_tr("Constraints") + " — " + "；".join(out)]
+
     def _fill_assignments(self, plan: PlanInfo, drawing: PlanDrawing) -> None:
         self.assign.setRowCount(len(plan.assignments))
         kinds = {c[0]: c[2] for c in drawing.candidates}
         for r, a in enumerate(plan.assignments):
-            unit = QLabel(f"  {a['call_sign']}" + ("  📌" if a.get("pinned") else ""))
+            # A pinned unit is marked with a word, not an emoji: a seat without an emoji font
+            # (the offscreen render here) shows a box.
+            unit = QLabel(f"  {a['call_sign']}" + ("  " + _tr("(pinned)") if a.get("pinned") else "")
+                          + (f"  → #{plan.taken_over[int(a['unit_id'])]}"
+                             if int(a["unit_id"]) in plan.taken_over else ""))
             unit.setFont(ui_font(10, bold=True))
             self.assign.setCellWidget(r, 0, unit)
             combo = QComboBox()
@@ -385,6 +485,8 @@ class AllocationPanel(QWidget):
         if plan.status == "accepted":
             self.app.notify(self.tr("Plan %1 accepted: it is the shift's patrol orders now")
                             .replace("%1", str(plan.id)))
+        for n in plan.notes:  # which earlier plan it replaced, wholly or for some units
+            self.app.notify(message_text(n), "warning")
 
 
 def create_panel(app: AppContext) -> QWidget:
