@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -53,10 +54,16 @@ def period_from(first: date, last: date) -> Period:
     return custom(first, last)
 
 
-def default_filename(ledger: str, period: Period, station_code: str = "") -> str:
-    """S01_警情台账_2026-W47.xlsx: station, ledger, period, so a folder sorts itself."""
+def default_filename(ledger: str, period: Period, station_code: str = "", district: str = "") -> str:
+    """S01_警情台账_2026-W47.xlsx: station, ledger, (district,) period, so a folder sorts itself
+    and one district's ledger never takes the name of the whole station's."""
     title = LEDGERS[ledger].title
-    return f"{station_code + '_' if station_code else ''}{title}_{period.slug}.xlsx"
+    part = _UNSAFE.sub("_", district.strip()) if district.strip() else ""
+    return (f"{station_code + '_' if station_code else ''}{title}_{part + '_' if part else ''}"
+            f"{period.slug}.xlsx")
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # not allowed (or awkward) in a Windows file name
 
 
 def _stations(ctx: ServiceContext, wanted: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -89,6 +96,10 @@ def export_ledger(
     if ledger not in LEDGERS:
         raise ValidationError(f"'{ledger}' is not a ledger (one of: {', '.join(LEDGERS)})", field="ledger")
     definition = LEDGERS[ledger]
+    if district_id is not None and not definition.by_district:
+        raise ValidationError(
+            f"{definition.title} covers the whole station: shifts and patrols are not kept by "
+            "police district; export it without a district")
     if unmask and not may_unmask(ctx):
         raise PermissionDenied(
             f"{ctx.actor.username} may not export unmasked phone and ID numbers; "

@@ -70,6 +70,9 @@ class LedgerDef:
     description: str
     columns: Sequence[Column]
     build: Callable[[Session, Scope, Any], list[Sheet]] = field(repr=False)
+    # Whether its records belong to a police district. Shifts and patrols are the station's
+    # (a patrol zone or a crew crosses district lines): such a ledger is never narrowed to one.
+    by_district: bool = True
 
 
 def display_width(text: str) -> float:

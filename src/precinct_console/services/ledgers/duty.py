@@ -60,5 +60,6 @@ def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
     return [Sheet("勤务台账", "勤务台账", COLUMNS, _rows(s, scope, lk), None)]
 
 
+# Desk, standby, leave and most crews belong to no district: the roster is the whole station's.
 LEDGER = LedgerDef("duty", "勤务台账", "who was on which shift, unit or post, day by day",
-                   COLUMNS, build)
+                   COLUMNS, build, by_district=False)

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ...storage.models import Dispute, Incident, Task
+from ...domain.task_rules import RULE_LABELS_ZH
+from ...storage.models import Dispute, Incident, Task, TaskTemplate
 from .columns import Column, Kind, LedgerDef, Scope, Sheet
 from .common import count, scoped, stream
 from .lookups import TASK_STATUS_ZH, Lookups
@@ -50,33 +51,74 @@ def overdue(now: datetime, sign_due: datetime, signed: datetime | None,
     return "、".join(late) or "按期"
 
 
-def _feedback_text(feedback: dict[str, Any] | None) -> str:
+SUMMARY_LABEL = "备注"  # the free remarks every feedback form has (key "summary")
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_value_text(v) for v in value)
+    return str(value)
+
+
+def _feedback_text(feedback: dict[str, Any] | None, labels: dict[str, str] | None = None) -> str:
+    """走访日期：2026-12-01；是否见面：是: the catalogue's labels in its field order, then the rest."""
     if not feedback:
         return ""
-    return "；".join(f"{k}：{v}" for k, v in feedback.items() if v not in (None, ""))
+    labels = labels or {}
+    order = {k: i for i, k in enumerate(labels)}
+    keys = sorted(feedback, key=lambda k: (k == "summary", order.get(k, len(order))))
+    return "；".join(f"{labels.get(k, SUMMARY_LABEL if k == 'summary' else k)}：{_value_text(feedback[k])}"
+                    for k in keys if feedback[k] not in (None, ""))
+
+
+def _rule_text(rule: str, reason: str) -> str:
+    """纠纷警情必回访：<why>; the rule's name once where the reason already starts with it."""
+    label = RULE_LABELS_ZH.get(rule, rule) if rule else ""
+    if label and reason.startswith(label):
+        return reason
+    return "：".join(x for x in (label, reason) if x)
+
+
+def _field_labels(s: Session, scope: Scope) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
+    """Each template's field labels (key -> label, in form order), and all of them by key, for
+    a task whose template is gone."""
+    by_template: dict[int, dict[str, str]] = {}
+    any_template: dict[str, str] = {}
+    stmt = select(TaskTemplate.id, TaskTemplate.fields).where(TaskTemplate.station_id.in_(scope.station_ids))
+    for tid, fields in s.execute(stmt):
+        labels = {str(f["key"]): str(f["label"]) for f in fields or ()
+                  if isinstance(f, dict) and f.get("key") and f.get("label")}
+        by_template[tid] = labels
+        for key, label in labels.items():
+            any_template.setdefault(key, label)
+    return by_template, any_template
 
 
 def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
     t = Task
     inc, dis = aliased(Incident), aliased(Dispute)
+    by_template, any_template = _field_labels(s, scope)
     stmt = scoped(
         select(t.number, t.title, t.detail, inc.number, dis.number, t.grid_id,
                t.assignee_officer_id, t.created_at, t.sign_due_at, t.signed_at, t.feedback_due_at,
                t.fed_back_at, t.closed_at, t.escalated_at, t.status, t.rule, t.rule_reason,
-               t.feedback)
+               t.feedback, t.template_id)
         .outerjoin(inc, inc.id == t.incident_id).outerjoin(dis, dis.id == t.dispute_id),
         t, t.created_at, scope, t.grid_id,
     ).order_by(t.created_at, t.id)
     for (number, title, detail, inc_no, dis_no, grid_id, officer, created, sign_due, signed,
-         fb_due, fed_back, closed, escalated, status, rule, reason, feedback) in stream(s, stmt):
+         fb_due, fed_back, closed, escalated, status, rule, reason, feedback,
+         template) in stream(s, stmt):
         late = overdue(lk.now, sign_due, signed, fb_due, fed_back)
         yield (
             number, title, detail, inc_no or "", dis_no or "", lk.district_name(grid_id),
             lk.grid_name(grid_id), lk.officers.get(officer, "") if officer else "", created,
             sign_due, signed, (signed - created).total_seconds() if signed else None, fb_due,
             fed_back, closed, escalated, late, 0 if late == "按期" else 1,
-            TASK_STATUS_ZH.get(status, status), "：".join(x for x in (rule, reason) if x),
-            _feedback_text(feedback),
+            TASK_STATUS_ZH.get(status, status), _rule_text(rule, reason),
+            _feedback_text(feedback, by_template.get(template, any_template) if template else any_template),
         )
 
 

@@ -38,6 +38,13 @@ MAX_SHEET_ROWS = 1_048_576
 MAX_CELL_CHARS = 32_767
 CHUNK_ROWS = 500  # rows per write: a few hundred KB of XML, so memory stays flat
 HEADER_ROW = 3  # rows 1-2 carry the title and the period; data start on row 4
+NO_ROWS = "无记录（合计 0 条）"
+# Print scale. At 100 % a landscape A4 page holds about 143 width units of columns and an A3
+# page about 206 (measured: the 607-unit incident ledger fitted to one A3 page prints at 34 %).
+# Below about 55 % a 10 pt ledger is no longer readable on paper, so a sheet wider than what
+# one A3 page holds at that scale is spread over two or more pages wide, column A repeated.
+A4_UNITS, A3_UNITS, MIN_PRINT_SCALE = 143.0, 206.0, 0.55
+LINE_PT, MAX_LINES = 13.5, 8  # a wrapped row shows up to 8 lines; the cell holds the rest
 FONT = "等线"  # Excel's default CJK font; LibreOffice substitutes Noto Sans CJK
 
 Progress = Callable[[int, int | None], None]
@@ -158,6 +165,25 @@ def _cell_writer(col: Column, letter: str, s: int, mask: bool) -> Callable[[Any,
         return f"{pre}{r}{mid}{v}</v></c>"
 
     return number
+
+
+def print_fit(total_width: float) -> tuple[str, int]:
+    """Paper ("9" A4, "8" A3) and pages wide for columns of this total width (landscape)."""
+    if total_width <= A4_UNITS / MIN_PRINT_SCALE * 0.9:  # up to ~234 units: A4 at 60 % or more
+        return "9", 1
+    return "8", max(1, math.ceil(total_width / (A3_UNITS / MIN_PRINT_SCALE)))
+
+
+def _lines(value: Any, room: float) -> int:
+    """Lines a wrapped text takes in a column `room` width units wide (at most MAX_LINES)."""
+    if not isinstance(value, str) or (len(value) * 2 <= room and "\n" not in value):
+        return 1
+    total = 0
+    for part in value.split("\n"):
+        total += max(1, math.ceil(display_width(part) / room))
+        if total >= MAX_LINES:
+            return MAX_LINES
+    return total
 
 
 class _RawWriter(WorksheetWriter):
@@ -303,11 +329,14 @@ class LedgerWorkbook:
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.orientation = "landscape"
-        # Wide ledgers (the incident ledger has ~40 columns) print legibly only on A3.
-        wide = sum(ws.column_dimensions[letter].width for letter in letters) > 220
-        ws.page_setup.paperSize = "8" if wide else "9"  # A3 | A4
-        ws.page_setup.fitToWidth = 1
+        widths = [float(ws.column_dimensions[letter].width) for letter in letters]
+        paper, pages_wide = print_fit(sum(widths))
+        ws.page_setup.paperSize = paper
+        ws.page_setup.fitToWidth = pages_wide
         ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+        if pages_wide > 1:
+            ws.print_title_cols = "A:A"  # each page of a wide ledger names its rows
+            ws.page_setup.pageOrder = "overThenDown"  # a row's two halves on facing pages
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
@@ -327,6 +356,9 @@ class LedgerWorkbook:
         sums: list[float] = [0.0] * len(cols)
         counts: list[int] = [0] * len(cols)
         summed = [i for i, c in enumerate(cols) if c.total]
+        # Wrapped columns: the row is made tall enough to show their text (LibreOffice and Excel
+        # show one line of a row that carries no height, whatever the wrap setting).
+        wrapped = [(i, max(widths[i] - 1.0, 1.0)) for i, c in enumerate(cols) if c.wrap]
 
         writer = ws._writer
         assert isinstance(writer, _RawWriter)
@@ -343,15 +375,23 @@ class LedgerWorkbook:
             xf.flush()
             writer.fh.write("".join(head).encode())
             r = HEADER_ROW
+            last_data = HEADER_ROW  # the last row that is not one of the sheet's own totals
             buf: list[str] = []
             for row in sheet.rows:
                 r += 1
                 if r - HEADER_ROW > limit:  # rows arrived after the count (or none was given)
                     raise TooManyRows(r - HEADER_ROW, limit)
                 rs = str(r)
-                ws_ = total_writers if total_label and row[0] == total_label else writers
+                is_total = bool(total_label) and row[0] == total_label
+                if not is_total:
+                    last_data = r
+                ws_ = total_writers if is_total else writers
                 cells = "".join([w(v, rs) for w, v in zip(ws_, row, strict=True)])
-                buf.append(f'<row r="{rs}">{cells}</row>')
+                lines = max([_lines(row[i], room) for i, room in wrapped], default=1)
+                if lines > 1:
+                    buf.append(f'<row r="{rs}" ht="{lines * LINE_PT + 2}" customHeight="1">{cells}</row>')
+                else:
+                    buf.append(f'<row r="{rs}">{cells}</row>')
                 for i in summed:
                     v = row[i]
                     if v is not None and v != "":
@@ -368,12 +408,18 @@ class LedgerWorkbook:
             if sheet.totals and n:
                 r += 1
                 writer.fh.write(self._totals_row(ws, cols, letters, r, n, sums, counts).encode())
+            elif not n:
+                # An empty period says so in words: a bare header reads like a failed export.
+                r += 1
+                writer.fh.write(f'<row r="{r}">{_text_cell(f"A{r}", self._style(ws, "total:text"), NO_ROWS)}'
+                                "</row>".encode())
         writer.xf.send(None)
         self._tick(n, sheet.total_rows, progress, cancel)
         last_row = max(r, HEADER_ROW + 1)
-        # The filter covers the data, not the totals row, so filtering keeps the totals visible
-        # (and SUBTOTAL recomputes them over what is shown).
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(HEADER_ROW + n, HEADER_ROW + 1)}"
+        # The filter covers the data, not the totals (the streamed 合计 rows of a summary sheet,
+        # the SUBTOTAL row, the no-records line), so filtering or sorting keeps the totals in place
+        # and visible (and SUBTOTAL recomputes them over what is shown).
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{last_data}"
         ws.print_area = f"A1:{last_letter}{last_row}"
         ws.close()
         self.rows_written += n

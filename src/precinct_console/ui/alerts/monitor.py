@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from ...domain.changes import Change, ChangeItem
+from ...domain.permissions import is_permitted
 from ...domain.response import TimerState
 from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts
 from ...services.incidents.views import IncidentRow
@@ -154,6 +155,10 @@ class AlertMonitor(QObject):
         """Write the Alert rows (services evaluate from stored times; idempotent over seats)."""
         if self.app.ctx.actor.user_id is None:
             return  # a read-only rendering (snapshot) shows alerts but writes none
+        if not is_permitted(self.app.ctx.actor.role, "alert.evaluate"):
+            # A clerk's or viewer's seat shows the alerts the duty seats write; it writes none
+            # (asking would only put a permission error in its status bar at every sign-in).
+            return
         if self._persisting or self._throttle.isActive():
             # One evaluation at a time, at most one per PERSIST_EVERY_MS: the seat has sounded
             # and shown the alert already; the rows are for the record and the other seats.

@@ -112,10 +112,21 @@ class BulletinPanel(QWidget):
     def _default_name(self, suffix: str) -> str:
         return str(self.app.settings.resolved_export_folder / f"警情周通报_{self.week().slug}{suffix}")
 
+    def _cannot_save(self, path: str, exc: OSError) -> None:
+        """A folder that cannot be made or written (a file in the way, no rights, a lost network
+        drive) is a plain message naming the file, as a ledger export's is, never a crash."""
+        reason = exc.strerror or str(exc)
+        self.app.notify(self.tr("Could not save the bulletin to %1: %2").replace("%1", path)
+                        .replace("%2", reason), "error")
+
     def save_pdf(self, path: str) -> None:
         """Print the page as shown to A4 PDF; the result is announced when Chromium is done."""
         page = self.view.page()  # type: ignore[attr-defined]
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._cannot_save(path, exc)
+            return
         if not self._pdf_connected:  # once: a failed disconnect warns (and see DESIGN.md)
             page.pdfPrintingFinished.connect(self._pdf_done)
             self._pdf_connected = True
@@ -130,8 +141,12 @@ class BulletinPanel(QWidget):
             self.app.notify(self.tr("Could not save the bulletin to %1").replace("%1", path), "error")
 
     def save_html(self, path: str) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(self.html, encoding="utf-8")
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(self.html, encoding="utf-8")
+        except OSError as exc:
+            self._cannot_save(path, exc)
+            return
         self.app.notify(self.tr("Saved the bulletin to %1").replace("%1", path))
 
     def _ask_pdf(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -90,6 +91,7 @@ class LedgerExportPanel(QWidget):
         self._progress = _Progress(self)
         self._progress.moved.connect(self._on_progress)
         self._path_edited = False
+        self._path_confirmed = ""  # a path the save dialog has already asked to replace
         self.setFont(ui_font())
 
         self.ledger = QComboBox()
@@ -204,8 +206,12 @@ class LedgerExportPanel(QWidget):
                        self.first.dateChanged, self.last.dateChanged, self.station.currentIndexChanged):
             signal.connect(self._update_period)
         self.station.currentIndexChanged.connect(self._fill_districts)
+        # The district is in the default file name: one district's ledger never takes the name
+        # (and so the file) of the whole station's.
+        self.district.currentIndexChanged.connect(self._update_period)
+        self.ledger.currentIndexChanged.connect(self._update_district_choice)
         self.path.textEdited.connect(lambda _t: setattr(self, "_path_edited", True))
-        self._update_period()
+        self._update_district_choice()  # and the period and file name
         app.run(recent_exports, self._folder(), on_done=self._show_recent,
                 on_error=lambda exc: log.warning("export folder: %s", exc))
         if is_permitted(app.ctx.actor.role, "ledger.export"):
@@ -233,14 +239,29 @@ class LedgerExportPanel(QWidget):
         self._update_period()
 
     def _fill_districts(self) -> None:
+        self.district.blockSignals(True)
         self.district.clear()
         self.district.addItem(self.tr("All districts"), None)
-        if self.choices is None:
-            return
-        station = self.station.currentData()
-        for gid, sid, name in self.choices.districts:
-            if station is None or sid == station:
-                self.district.addItem(name, gid)
+        if self.choices is not None:
+            station = self.station.currentData()
+            for gid, sid, name in self.choices.districts:
+                if station is None or sid == station:
+                    self.district.addItem(name, gid)
+        self.district.blockSignals(False)
+        self._update_district_choice()
+
+    def _update_district_choice(self) -> None:
+        """Shifts and patrols are the whole station's: their ledgers offer no district."""
+        by_district = LEDGERS[self.ledger.currentData()].by_district
+        if not by_district:
+            self.district.setCurrentIndex(0)
+        self.district.setEnabled(by_district)
+        self.district.setToolTip("" if by_district else self.tr(
+            "Shifts and patrols are not kept by police district: this ledger covers the whole station."))
+        self._update_period()
+
+    def _district_id(self) -> int | None:
+        return self.district.currentData() if self.district.isEnabled() else None
 
     # period and file name ----------------------------------------------------------------------
     def period(self) -> Period:
@@ -262,7 +283,8 @@ class LedgerExportPanel(QWidget):
             f"{period.label}  ·  {period.start:%Y-%m-%d %H:%M} – {period.end:%Y-%m-%d %H:%M} (UTC+8)")
         if not self._path_edited:
             code = self.choices.station_code if self.choices else ""
-            name = default_filename(self.ledger.currentData(), period, code)
+            district = self.district.currentText() if self._district_id() is not None else ""
+            name = default_filename(self.ledger.currentData(), period, code, district)
             self.path.setText(str(self._folder() / name))
 
     def _folder(self) -> Path:
@@ -272,8 +294,10 @@ class LedgerExportPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export ledger to"), self.path.text(),
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self.path.setText(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+            path = path if path.lower().endswith(".xlsx") else path + ".xlsx"
+            self.path.setText(path)
             self._path_edited = True
+            self._path_confirmed = path  # the save dialog asked before choosing an existing file
 
     # export ----------------------------------------------------------------------------------
     def start_export(self) -> None:
@@ -281,6 +305,15 @@ class LedgerExportPanel(QWidget):
             return
         period = self.period()
         path = Path(self.path.text().strip())
+        if path.exists() and str(path) != self._path_confirmed:
+            answer = self._ask_overwrite(path)
+            if answer == "cancel":
+                self.status.setText(self.tr("Not exported: %1 is already there.").replace("%1", str(path)))
+                return
+            if answer == "keep":
+                path = _free_name(path)  # this export only: the default name still follows the choices
+                self.path.setText(str(path))
+        self._path_confirmed = ""  # asked once: the next export to it asks again
         ledger = self.ledger.currentData()
         several = self.choices is not None and len(self.choices.stations) > 1
         station = self.station.currentData() if several else None
@@ -296,10 +329,23 @@ class LedgerExportPanel(QWidget):
             export_ledger, self.app.ctx, ledger, period.first_day, period.last_day, path,
             unmask,
             progress=lambda done, total: emit(done, -1 if total is None else total),
-            cancel=self._cancel, district_id=self.district.currentData(),
+            cancel=self._cancel, district_id=self._district_id(),
             station_ids=(station,) if station else None,
             on_done=self._done, on_error=self._failed,
         )
+
+    def _ask_overwrite(self, path: Path) -> str:
+        """'replace', 'keep' (write beside it under a new name) or 'cancel'."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("File exists"),
+                          self.tr("%1 already exists. Replace it?").replace("%1", str(path)),
+                          parent=self)
+        replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        return "replace" if clicked is replace else "keep" if clicked is keep else "cancel"
 
     def cancel_export(self) -> None:
         if self._cancel is not None:
@@ -327,6 +373,9 @@ class LedgerExportPanel(QWidget):
         if not result.masked:
             text += " " + self.tr("(phone and ID numbers in full)")
         self.status.setText(text)
+        for i in reversed(range(self.recent.count())):  # a replaced file is listed once
+            if self.recent.item(i).data(0x0100) == str(result.path):
+                self.recent.takeItem(i)
         item = QListWidgetItem(f"{result.path.name}  ·  " + self.tr("%1 rows").replace("%1", str(result.rows)))
         item.setData(0x0100, str(result.path))
         item.setToolTip(str(result.path))
@@ -413,6 +462,16 @@ class LedgerExportPanel(QWidget):
     def _open(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True) if path.suffix == "" else None
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _free_name(path: Path) -> Path:
+    """The path with the first free ' (2)', ' (3)'… before its suffix."""
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
 
 
 def _china():  # type: ignore[no-untyped-def]

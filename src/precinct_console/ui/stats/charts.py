@@ -21,6 +21,13 @@ from ..plot_style import static_plot
 from ..theme import BREACH, INFO, NEAR, OK
 
 SERIES_COLOURS = [INFO, NEAR, OK, BREACH]
+# The line charts sit in a third of the panel: about this many "11-01" labels fit side by side.
+MAX_LINE_LABELS = 8
+
+
+def label_step(count: int, most: int = MAX_LINE_LABELS) -> int:
+    """Label every n-th point so that at most `most` labels show (a month's days: every 4th)."""
+    return max(1, -(-count // most))
 
 
 class ChartBox(QGroupBox):
@@ -84,7 +91,7 @@ class ChartBox(QGroupBox):
         self.plot.setXRange(0, max(max(values, default=0) * 1.1, 1), padding=0)
 
     def lines(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-              *, percent: bool = True) -> None:
+              *, percent: bool = True, every: int | None = None) -> None:
         self.plot.clear()
         legend = self.plot.plotItem.legend or self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
         legend.clear()
@@ -94,10 +101,13 @@ class ChartBox(QGroupBox):
             self.plot.plot([p[0] for p in pts], [p[1] for p in pts], name=name,
                            pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
                            symbolBrush=colour, symbolPen=None)
-        self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs]])
+        # Thinned as bars() is: a month of day labels would otherwise run into one another.
+        every = every or label_step(len(labels))
+        self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs if i % every == 0]])
         if percent:
             self.plot.setYRange(0, 105, padding=0)
-        self.plot.setXRange(-0.3, max(len(labels) - 0.7, 0.3), padding=0)
+        # Room left of the first point for half its label, or pyqtgraph drops the label.
+        self.plot.setXRange(-0.3 * max(every, 2), max(len(labels) - 0.7, 0.3), padding=0)
 
 
 def _whole_ticks(axis: pg.AxisItem, peak: float) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
+from ...services.bulletin import mmss
 from ...services.ledgers.periods import Period, period_for
 from ...services.statistics import Comparison, Statistics, incident_statistics
 from ..context import AppContext
@@ -42,7 +43,7 @@ def _pct(v: float | None) -> str:
 
 
 def _mmss(v: float | None) -> str:
-    return "—" if v is None else f"{int(v) // 60}:{int(v) % 60:02d}"
+    return mmss(v)  # rounded as the bulletin and the Excel ledgers round it
 
 
 class StatisticsPanel(QWidget):

@@ -1,0 +1,58 @@
+"""Mean times rounded alike everywhere, thinned day labels on the line chart, and a bulletin
+saved into a folder that cannot be made: a plain message, not a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from precinct_console.config import Settings
+from precinct_console.domain.permissions import Role
+from precinct_console.services.bulletin import _env, mmss
+from precinct_console.ui.context import AppContext
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (107.7, "1:48"), (107.4, "1:47"), (106.5, "1:47"), (59.6, "1:00"), (0, "0:00"), (None, "—"),
+])
+def test_mean_times_round_to_the_nearest_second_as_excel_shows_them(seconds, text):
+    from precinct_console.ui.stats.panel import _mmss
+
+    assert mmss(seconds) == text
+    assert _mmss(seconds) == text  # the statistics panel
+    assert _env().filters["mmss"](seconds) == text  # the bulletin
+
+
+def test_a_month_of_days_on_the_line_chart_is_labelled_sparsely(qtbot):
+    from precinct_console.ui.stats.charts import ChartBox
+
+    box = ChartBox("每日 1-3-5 达标率")
+    qtbot.addWidget(box)
+    labels = [f"11-{d:02d}" for d in range(1, 31)]
+    box.lines(labels, [("1分钟出警", [0.5] * 30)])
+    shown = [text for _x, text in box.plot.getAxis("bottom")._tickLevels[0]]
+    assert len(shown) <= 8 and shown[0] == "11-01"
+    box.lines(labels[:7], [("1分钟出警", [0.5] * 7)])  # a week keeps every day
+    assert len(box.plot.getAxis("bottom")._tickLevels[0]) == 7
+
+
+@pytest.mark.qt_log_ignore(".*")  # Chromium's GPU probing on a headless machine
+def test_saving_the_bulletin_where_no_folder_can_be_made_is_a_plain_message(qtbot, seeded, make_ctx,
+                                                                            tmp_path):
+    from precinct_console.ui.bulletin.panel import BulletinPanel
+
+    app = AppContext(make_ctx(Role.STATION_CHIEF), Settings(export_folder=str(tmp_path / "exports")))
+    notes: list[tuple[str, str]] = []
+    app.notified.connect(lambda text, level: notes.append((level, text)))
+    panel = BulletinPanel(app)  # deleted at the end, not by qtbot (see the bulletin panel test)
+    qtbot.waitUntil(lambda: bool(panel.html), timeout=15_000)
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")  # a file where the folder should be: no folder can be made under it
+    for path, save in ((blocker / "sub" / "b.html", panel.save_html), (blocker / "sub" / "b.pdf", panel.save_pdf)):
+        save(str(path))  # raises nothing
+        level, text = notes[-1]
+        assert level == "error" and str(path) in text and "Could not save" in text
+        assert not Path(path).exists()
+    with qtbot.waitSignal(panel.destroyed, timeout=5_000):
+        panel.deleteLater()
