@@ -79,6 +79,30 @@
         <translation>已停止，最优性差距 %1</translation>
     </message>
     <message>
+        <source>Following a later plan where the two overlap: %1</source>
+        <translation>在时段重叠内改按后定方案执行：%1</translation>
+    </message>
+    <message>
+        <source>Pinned: %1</source>
+        <translation>固定：%1</translation>
+    </message>
+    <message>
+        <source>Zones required: %1</source>
+        <translation>必须有警组的巡区：%1</translation>
+    </message>
+    <message>
+        <source>Key sites required: %1</source>
+        <translation>重点部位：%1</translation>
+    </message>
+    <message>
+        <source>Constraints</source>
+        <translation>约束</translation>
+    </message>
+    <message>
+        <source>(pinned)</source>
+        <translation>（固定）</translation>
+    </message>
+    <message>
         <source>Units</source>
         <translation>警力</translation>
     </message>
@@ -440,6 +464,70 @@
         <source>none</source>
         <translation>无</translation>
     </message>
+    <message>
+        <source>Constraints for the next proposal</source>
+        <translation>下一方案的约束</translation>
+    </message>
+    <message>
+        <source>Unit to pin (units crewed on the chosen shift)</source>
+        <translation>要固定的警组（所选班次已排班的警组）</translation>
+    </message>
+    <message>
+        <source>Candidate point the unit must stand at (its post first)</source>
+        <translation>警组须驻守的候选点位（默认为其所属警务站）</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <source>Pin the unit to the point (Enter)</source>
+        <translation>将警组固定到该点位（回车）</translation>
+    </message>
+    <message>
+        <source>Pinned units; Delete removes the selected pin</source>
+        <translation>已固定的警组；按 Delete 移除所选固定</translation>
+    </message>
+    <message>
+        <source>Remove pin</source>
+        <translation>移除固定</translation>
+    </message>
+    <message>
+        <source>Patrol zones that must hold a unit (Space ticks)</source>
+        <translation>必须有警组的巡区（空格勾选）</translation>
+    </message>
+    <message>
+        <source>Key sites that must have a unit within their ring (1 minute for most; Space ticks)</source>
+        <translation>须有警组在其到达圈内的重点部位（多数为 1 分钟；空格勾选）</translation>
+    </message>
+    <message>
+        <source>Clear constraints</source>
+        <translation>清除约束</translation>
+    </message>
+    <message>
+        <source>Pin a unit to a point</source>
+        <translation>固定警组到点位</translation>
+    </message>
+    <message>
+        <source>Zones that must hold a unit</source>
+        <translation>必须有警组的巡区</translation>
+    </message>
+    <message>
+        <source>Key sites within their 1-minute ring</source>
+        <translation>重点部位 1 分钟圈</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>No constraints: the solver places every unit freely</source>
+        <translation>无约束：由求解器自由部署全部警组</translation>
+    </message>
+    <message>
+        <source>%1 pinned · %2 zone(s) · %3 key site(s)</source>
+        <translation>固定 %1 个 · 巡区 %2 个 · 重点部位 %3 个</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -674,6 +762,10 @@
         <translation>（无警组）</translation>
     </message>
     <message>
+        <source>(no post)</source>
+        <translation>（不指定岗位）</translation>
+    </message>
+    <message>
         <source>Shift</source>
         <translation>班次</translation>
     </message>
@@ -684,6 +776,10 @@
     <message>
         <source>Unit</source>
         <translation>警组</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>岗位</translation>
     </message>
     <message>
         <source>Note</source>
@@ -826,6 +922,10 @@
     <message>
         <source>Week</source>
         <translation>周次</translation>
+    </message>
+    <message>
+        <source>Could not save the bulletin to %1: %2</source>
+        <translation>无法将通报保存到 %1：%2</translation>
     </message>
     <message>
         <source>Saved the bulletin to %1</source>
@@ -1999,6 +2099,10 @@
         <translation>全部警务区</translation>
     </message>
     <message>
+        <source>Shifts and patrols are not kept by police district: this ledger covers the whole station.</source>
+        <translation>勤务和巡逻不按警务区记录：本台账按全所统计。</translation>
+    </message>
+    <message>
         <source>Export ledger to</source>
         <translation>台账导出到</translation>
     </message>
@@ -2007,8 +2111,28 @@
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
+        <source>Not exported: %1 is already there.</source>
+        <translation>未导出：%1 已存在。</translation>
+    </message>
+    <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>File exists</source>
+        <translation>文件已存在</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 已存在。是否替换？</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Keep both</source>
+        <translation>保留两者</translation>
     </message>
     <message>
         <source>Cancelling…</source>
@@ -2502,6 +2626,14 @@
         <translation>按班组把人员排入各自班次（巡逻；请假、培训者不排）</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Officers needed at each post, every shift</source>
+        <translation>各岗位每班最少人数</translation>
+    </message>
+    <message>
         <source>Pattern</source>
         <translation>班制</translation>
     </message>
@@ -2793,6 +2925,10 @@
         <translation>警组编成</translation>
     </message>
     <message numerus="yes">
+        <source>%n shift(s) planned; the holiday tables do not cover %1 yet: public holidays and adjusted working days there are treated as ordinary days</source>
+        <translation><numerusform>已排 %n 个班次；节假日表尚未收录 %1 年：其中的法定节假日和调休上班日按普通日期处理</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%n shift(s) planned</source>
         <translation>
             <numerusform>已排 %n 个班次</numerusform>
@@ -2854,7 +2990,9 @@
     </message>
     <message numerus="yes">
         <source>Not copied as it was (%n):</source>
-        <translation><numerusform>以下排班未按原样复制（%n 条）：</numerusform></translation>
+        <translation>
+            <numerusform>以下排班未按原样复制（%n 条）：</numerusform>
+        </translation>
     </message>
     <message>
         <source>no longer on the roll, left off</source>

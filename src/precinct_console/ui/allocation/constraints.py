@@ -139,8 +139,9 @@ class ConstraintsBox(QGroupBox):
         self._zones &= {z[0] for z in options.zones}
         self._sites &= {k[0] for k in options.key_sites}
         self._fill_checks(self.zones_list, [(zid, name) for zid, name in options.zones], self._zones)
+        ring = _tr("%1 min")  # outside the f-string, where lupdate finds it
         self._fill_checks(self.sites_list, [
-            (sid, f"{name}  ({_tr('%1 min').replace('%1', str(minutes))})")
+            (sid, f"{name}  ({ring.replace('%1', str(minutes))})")
             for sid, name, minutes in options.key_sites], self._sites)
         self._filling = False
         i = self.unit_combo.findData(keep_unit)
