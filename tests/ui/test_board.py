@@ -355,3 +355,46 @@ def test_once_on_scene_d_sends_the_next_unit_as_reinforcement(qtbot, app, units)
     qtbot.waitUntil(lambda: panel.detail.detail is not None and len(panel.detail.detail.dispatches) == 2,
                     timeout=10000)
     assert [d.role for d in panel.detail.detail.dispatches] == ["first", "reinforcement"]
+
+
+def test_after_closing_the_detail_pane_shows_the_row_the_keys_act_on(qtbot, app, units):
+    """C takes the row off the board and the highlight moves on: the pane must follow it, or the
+    next key acts on an incident the officer is not looking at."""
+    done = take(app)
+    other = take(app, "人民路8号", "0401")
+    dispatch_unit(app.ctx, done.id, units[0])
+    for step in ("set_off", "arrived", "handled", "fed_back"):
+        advance_incident(app.ctx, done.id, step)
+    panel = open_board(qtbot, app)
+    assert panel.select_incident(done.id)
+    qtbot.waitUntil(lambda: panel.detail.detail is not None and panel.detail.detail.row.id == done.id,
+                    timeout=10000)
+    press(qtbot, panel, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: panel.model.row(done.id) is None, timeout=10000)
+    app.runner.wait(10000)
+    qtbot.wait(50)
+    app.runner.wait(10000)
+    assert panel.current_row() is not None and panel.current_row().id == other.id
+    assert panel.detail.detail.row.id == other.id
+
+
+def test_enter_in_the_search_box_searches_and_reopens_nothing(qtbot, app, units, monkeypatch):
+    from precinct_console.ui.board.history import HistoryDialog
+
+    inc = take(app, "幸福小区3栋")
+    dispatch_unit(app.ctx, inc.id, units[0])
+    for step in ("set_off", "arrived", "handled", "fed_back", "closed"):
+        advance_incident(app.ctx, inc.id, step)
+    panel = open_board(qtbot, app)
+    asked: list[bool] = []
+    monkeypatch.setattr(HistoryDialog, "ask_reopen", lambda self: asked.append(True))
+    dialog = HistoryDialog(app, panel.board_actions, panel)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() >= 1, timeout=10000)
+    dialog.table.selectRow(0)  # a closed incident selected, as before a new search
+    dialog.query.setFocus()
+    qtbot.keyClicks(dialog.query, "3")
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    qtbot.wait(100)
+    assert asked == []

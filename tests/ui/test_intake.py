@@ -106,3 +106,38 @@ def test_past_addresses_complete_and_bring_their_location(qtbot, app):
     assert dialog.address.completer().model().stringList() == ["人民路与中山街交叉口"]
     dialog.address.completer().activated.emit("人民路与中山街交叉口")
     assert dialog.location.text() == "116.401000, 39.901000"
+
+
+def test_ctrl_enter_pressed_again_while_saving_takes_the_call_in_once(qtbot, app, db):
+    import sqlalchemy as sa
+
+    from precinct_console.storage.models import Incident
+
+    dialog = open_dialog(qtbot, app)
+    qtbot.keyClicks(dialog.category, "jtjf")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    type_into(qtbot, dialog.address, "城关镇解放路12号")
+    type_into(qtbot, dialog.content, "夫妻吵架")
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        for _ in range(3):  # an impatient officer, before the first save has come back
+            qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    app.runner.wait(10000)
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Incident)) == 1
+
+
+def test_a_grid_picked_on_the_map_is_named_by_its_code_and_name(qtbot, app, db, station):
+    from precinct_console.storage.models import Grid
+
+    with db.sessions() as s:
+        g = Grid(station_id=station.id, code="JWQ01-05-13", name="东润花园二期微网格", level=3,
+                 geometry={"type": "Polygon", "coordinates": [[[116.4, 39.9], [116.41, 39.9],
+                                                               [116.41, 39.91], [116.4, 39.9]]]},
+                 area_m2=1.0, centroid_lon=116.405, centroid_lat=39.905)
+        s.add(g)
+        s.commit()
+        gid = g.id
+    dialog = open_dialog(qtbot, app)
+    app.select("grid", gid)
+    qtbot.waitUntil(lambda: "JWQ01-05-13 东润花园二期微网格" in dialog.grid_label.text(), timeout=5000)
+    assert dialog.grid_id == gid

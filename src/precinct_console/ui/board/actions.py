@@ -103,7 +103,17 @@ class BoardActions(QObject):
         self.app.announce(view.change)
         if done_text:
             self.app.notify(done_text.replace("%1", view.number))
-        self.panel.refresh_detail(incident_id)
+        self._refresh_if_shown(incident_id)
+
+    def _refresh_if_shown(self, incident_id: int) -> None:
+        """Redraw the detail pane for this incident only if it is still the highlighted row.
+
+        Closing (C) takes the row off an open-incidents view and the highlight moves to the next
+        one; redrawing the closed incident then left the pane showing it while the keys acted on
+        the highlighted row, so the next C would have closed an incident the officer never saw."""
+        row = self.panel.current_row()
+        if row is not None and row.id == incident_id:
+            self.panel.refresh_detail(incident_id)
 
     def _failed(self, incident_id: int, exc: BaseException) -> None:
         self.busy.discard(incident_id)
@@ -111,7 +121,7 @@ class BoardActions(QObject):
             # Another seat got there first: say who changed what and show the row as it is now.
             self.app.notify(error_text(exc), "warning")
             self.panel.state.on_change_ids({incident_id})
-            self.panel.refresh_detail(incident_id)
+            self._refresh_if_shown(incident_id)
         elif isinstance(exc, KnownError):
             self.app.notify(error_text(exc), "error")
         else:

@@ -69,6 +69,10 @@ class HistoryDialog(QDialog):
         self.detail = DetailPane()
         self.reopen = QPushButton(self.tr("Reopen with reason… (Ctrl+R)"))
         self.reopen.setShortcut("Ctrl+R")
+        # Not the dialog's default button: Enter in the search box searches, and used to also
+        # open "reopen" for whichever incident was selected before the search.
+        self.reopen.setAutoDefault(False)
+        self.reopen.setDefault(False)
         self.reopen.clicked.connect(self.ask_reopen)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)

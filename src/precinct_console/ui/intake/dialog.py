@@ -33,6 +33,7 @@ from ...domain.lifecycle import status_label
 from ...services import views as saved
 from ...services.incidents.intake import IncidentDraft, check_repeats, intake_incident
 from ...services.incidents.views import IncidentView, RepeatWarning
+from ...services.map_data import GridCard, grid_card
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
@@ -51,6 +52,7 @@ class IntakeDialog(QDialog):
         self.result_view: IncidentView | None = None
         self.warning = RepeatWarning()
         self._check_seq = 0
+        self._saving = False  # a take-in is on its way to the database
         self.setWindowTitle(self.tr("Take in an incident (接警)"))
         self.setFont(ui_font(11))
         self.setMinimumWidth(760)
@@ -185,7 +187,15 @@ class IntakeDialog(QDialog):
         # Picking a grid on the map while this dialog is open locates the call in it.
         if entity == "grid":
             self.grid_id = entity_id
-            self.grid_label.setText(self.tr("grid %1 from the map").replace("%1", str(entity_id)))
+            self.grid_label.setText(self.tr("grid picked on the map"))
+            # The officer reads the grid's code and name (JWQ01-05-13 东润花园二期), not its row id.
+            self.app.run(grid_card, self.app.ctx, entity_id, recent=0,
+                         on_done=guarded(self, lambda card: self._grid_named(entity_id, card)))
+
+    def _grid_named(self, grid_id: int, card: GridCard) -> None:
+        if self.grid_id == grid_id:  # not since replaced by another pick or a past address
+            self.grid_label.setText(self.tr("grid %1 from the map")
+                                    .replace("%1", f"{card.code} {card.name}".strip()))
 
     def _on_point_picked(self, lon: float, lat: float) -> None:
         # The place itself, not only its grid: the service resolves the grid from it exactly.
@@ -280,11 +290,16 @@ class IntakeDialog(QDialog):
         self._submit(target)
 
     def _submit(self, link_to: int | None) -> None:
+        # One call, one incident: Ctrl+Enter pressed again while the first is saving went past
+        # the disabled button (the shortcuts still fire) and took the call in three times.
+        if self._saving:
+            return
         try:
             draft = self.draft()
         except ValidationError as exc:
             self._show_error(error_text(exc), exc.field)
             return
+        self._saving = True
         self.take_button.setEnabled(False)
         self.link_button.setEnabled(False)
         self.app.run(intake_incident, self.app.ctx, draft, link_to=link_to,
@@ -302,6 +317,7 @@ class IntakeDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self._saving = False
         self.take_button.setEnabled(True)
         self.link_button.setEnabled(bool(self.warning.open_matches))
         if isinstance(exc, KnownError):
