@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
 from precinct_console.services import alerts, handover
@@ -54,8 +55,11 @@ def test_acknowledgement_is_audited_and_not_repeated(db, make_ctx, clock):
     acked = alerts.acknowledge_alert(duty, alert.id)
     assert acked.acknowledged_at == clock.now and acked.acknowledged_by == "duty.li"
     assert alerts.list_alerts(duty) == []
-    with pytest.raises(ValidationError, match="already acknowledged by duty.li"):
+    with pytest.raises(ValidationError, match="already acknowledged by duty.li") as twice:
         alerts.acknowledge_alert(duty, alert.id)
+    # The time the officer reads is the station's clock, not UTC in ISO form.
+    local = clock.now.astimezone(CHINA_TZ)
+    assert str(twice.value).endswith(f"at {local:%m-%d %H:%M:%S}")
     with db.sessions() as s:
         entry = s.scalars(sa.select(AuditEntry).where(AuditEntry.action == "alert.acknowledge")).one()
         assert (entry.username, entry.workstation, entry.entity_id) == ("duty.li", "seat-1", alert.id)

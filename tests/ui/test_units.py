@@ -57,11 +57,15 @@ def test_unit_board_follows_dispatch_and_sets_states_by_key(qtbot, qtmodeltester
     foot = units[1]
     panel.table.selectRow(panel.model.position(foot))
     panel.table.setFocus()
-    qtbot.keyClick(panel.table, Qt.Key.Key_A)
-    qtbot.waitUntil(lambda: row(foot).status == "available", timeout=10000)
-    # A unit on an incident cannot be set by hand: the message says why.
     messages = []
     app.notified.connect(lambda t, lvl: messages.append(t))
+    qtbot.keyClick(panel.table, Qt.Key.Key_A)
+    qtbot.keyClick(panel.table, Qt.Key.Key_A)  # again, before the first came back
+    qtbot.waitUntil(lambda: row(foot).status == "available", timeout=10000)
+    app.runner.wait(10000)
+    qtbot.wait(20)
+    assert messages == []  # not "changed by you at this seat; your change was not saved"
+    # A unit on an incident cannot be set by hand: the message says why.
     panel.table.selectRow(panel.model.position(car))
     qtbot.keyClick(panel.table, Qt.Key.Key_X)
     qtbot.waitUntil(lambda: bool(messages), timeout=10000)
@@ -110,9 +114,14 @@ def test_alert_list_shows_breaches_and_acknowledges_with_space(qtbot, qtmodeltes
     qtmodeltester.check(twin, force_py=True)
     panel.table.selectAll()
     panel.table.setFocus()
+    errors: list[BaseException] = []
+    app.report_error = errors.append  # type: ignore[method-assign]
     qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)  # again, before the first came back
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=10000)
+    app.runner.wait(10000)
     assert panel.title.text().startswith("✓")
+    assert errors == []  # no "already acknowledged" refusal of the officer's own second press
 
 
 def test_live_incident_breaches_head_the_alert_list_before_task_deadlines(qtbot, app):

@@ -198,10 +198,10 @@ def test_validation_prefixes_lists_and_fall_back():
 
 
 def test_codes_inside_messages_and_quoted_conflicts_are_translated():
-    step = ValidationError("cannot record 'closed' on an incident that is 'received' (接警); "
+    step = ValidationError("cannot record 'closed' on an incident that is 'received'; "
                            "next may be: dispatched, handled", field="step")
     assert error_text(step, "zh_CN") == \
-        "字段“环节”：警情当前为“received”（接警），不能记录“归档”；下一步可为：派警、处置完毕"
+        "字段“环节”：警情当前为“接警”，不能记录“归档”；下一步可为：派警、处置完毕"
     busy = ValidationError("巡1 is on scene on incident 20261120-0003", field="unit_id")
     assert error_text(busy, "zh_CN") == "字段“警组”：巡1 当前状态为“到场”，正在处置警情 20261120-0003"
     quoted = ConflictError("another seat changed this record first: "

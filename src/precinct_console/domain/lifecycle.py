@@ -99,8 +99,8 @@ def check_step(status: str, step: str) -> Step:
             raise ValidationError("the incident is closed; reopen it first", field="step")
         nxt = ", ".join(sorted(s.value for s in ALLOWED[current])) or "nothing"
         raise ValidationError(
-            f"cannot record '{st.value}' on an incident that is '{current.value}' "
-            f"({STATUS_LABELS_ZH[current.value]}); next may be: {nxt}", field="step",
+            f"cannot record '{st.value}' on an incident that is '{current.value}'; "
+            f"next may be: {nxt}", field="step",
         )
     return st
 

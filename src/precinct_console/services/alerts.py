@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, text
 
+from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
 from ..domain.response import TimerState, evaluate
 from ..storage.models import Alert, Incident, Task, User
@@ -152,7 +153,7 @@ def acknowledge_alert(ctx: ServiceContext, alert_id: int) -> AlertView:
             who = uow.session.get(User, alert.acknowledged_by) if alert.acknowledged_by else None
             raise ValidationError(
                 f"already acknowledged by {who.display_name if who else 'someone'} at "
-                f"{alert.acknowledged_at.isoformat(timespec='seconds')}", field="alert_id",
+                f"{alert.acknowledged_at.astimezone(CHINA_TZ):%m-%d %H:%M:%S}", field="alert_id",
             )
         uow.update("alert.acknowledge", "alert", alert, acknowledged_at=uow.now,
                    acknowledged_by=ctx.actor.user_id)

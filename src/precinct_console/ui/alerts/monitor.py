@@ -48,6 +48,7 @@ class AlertMonitor(QObject):
         self._due: dict[int, float] = {}  # incident id -> epoch second of its next timer change
         self._persisting = False
         self._persist_again = False
+        self._acknowledging: set[int] = set()  # alert ids whose acknowledgement is on its way
         self._throttle = QTimer(self, singleShot=True, interval=PERSIST_EVERY_MS)
         self._throttle.timeout.connect(self._persist_pending)
         state.loaded.connect(self._on_loaded)
@@ -239,10 +240,18 @@ class AlertMonitor(QObject):
 
     def acknowledge(self, alert_ids: list[int], on_done: Any = None) -> None:
         """Acknowledge alerts (audited by the services); the row stops flashing once all are."""
+        # Space pressed again before the first acknowledgement came back: those alerts are on
+        # their way already (a second request was refused as "already acknowledged by you").
+        alert_ids = [i for i in alert_ids if i not in self._acknowledging]
+        if not alert_ids:
+            return
+        self._acknowledging.update(alert_ids)
+
         def work(ctx: Any, ids: list[int]) -> list[AlertView]:
             return [acknowledge_alert(ctx, i) for i in ids]
 
         def done(views: list[AlertView]) -> None:
+            self._acknowledging.difference_update(alert_ids)
             for v in views:
                 self.alerts.pop(v.id, None)
             self._refresh_highlights()
@@ -252,6 +261,7 @@ class AlertMonitor(QObject):
                 on_done(views)
 
         def failed(exc: BaseException) -> None:
+            self._acknowledging.difference_update(alert_ids)
             self.reload_alerts()  # e.g. another seat acknowledged first: show what is left
             self.app.report_error(exc)
 

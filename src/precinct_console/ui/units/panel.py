@@ -93,6 +93,7 @@ class UnitsPanel(QWidget):
     def __init__(self, app: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
+        self._status_busy: set[int] = set()  # units whose status change is on its way
         self.setFont(ui_font(11))
         self.model = UnitsModel(app.clock, self)
         self.model.sort(2)
@@ -200,15 +201,21 @@ class UnitsPanel(QWidget):
 
     def set_status(self, status: str) -> None:
         u = self.current_unit()
-        if u is None:
+        # A key pressed again before the first change came back: it would go with the old version
+        # and be refused as a conflict with the officer's own change ("your change was not saved").
+        if u is None or u.id in self._status_busy:
             return
+        self._status_busy.add(u.id)
+        unit_id = u.id
 
         def done(row: UnitRow) -> None:
+            self._status_busy.discard(unit_id)
             self.model.upsert([row])
             self._update_counts()
             self.app.announce(row.change)
 
         def failed(exc: BaseException) -> None:
+            self._status_busy.discard(unit_id)
             if isinstance(exc, ConflictError):
                 self.app.notify(error_text(exc), "warning")
                 self.reload()
