@@ -31,6 +31,7 @@ def test_stale_version_is_refused_naming_who_changed_what(db, make_ctx):
         uow.commit()
     message = str(err.value)
     assert "chief.wang" in message and "seat-1" in message and "phone" in message
+    assert message.startswith("officer 甲 was changed by")  # named as people know it, not by id
     with db.sessions() as s:
         row = s.get(Officer, officer_id)
         assert row.phone == "13800000000" and row.rank == ""  # nothing of the second write landed

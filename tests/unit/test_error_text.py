@@ -252,7 +252,8 @@ def test_real_service_errors_come_out_in_chinese_with_their_values(db, make_ctx,
     with pytest.raises(ConflictError) as conflict:
         disputes.update_dispute(chief, d.id, d.version, grade="C")
     text = error_text(conflict.value, "zh_CN")
-    assert re.fullmatch(rf"纠纷 {d.id} 已被 duty\.a 在席位 seat-1 修改（\d\d:\d\d:\d\d：.*等级.*）；"
+    # The dispute is named by its number, as the officer knows it, not by its row id.
+    assert re.fullmatch(rf"纠纷 {d.number} 已被 duty\.a 在席位 seat-1 修改（\d\d:\d\d:\d\d：.*等级.*）；"
                         r"您的修改未保存，请重新加载后再试", text), text
 
     with pytest.raises(NotFound) as missing:

@@ -133,7 +133,7 @@ class UnitOfWork:
         ):
             raise NotFound(f"{model.__name__} {entity_id} does not exist")
         if expected_version is not None and obj.version != expected_version:  # type: ignore[attr-defined]
-            raise self._conflict(model.__tablename__, entity_id)  # type: ignore[attr-defined]
+            raise self._conflict(model.__tablename__, entity_id, _label(obj))  # type: ignore[attr-defined]
         return obj
 
     def flush(self) -> None:
@@ -143,8 +143,10 @@ class UnitOfWork:
             raise self._conflict_from_stale(exc) from exc
 
     # -- conflict messages -----------------------------------------------------------------
-    def _conflict(self, table: str, entity_id: int) -> ConflictError:
+    def _conflict(self, table: str, entity_id: int, label: str | None = None) -> ConflictError:
         entity = singular(table)
+        # Named as the officer knows it (unit 巡04, incident 20261204-0010), not by its row id.
+        shown = label or entity_id
         with self.db.sessions() as s:
             last = s.scalars(
                 select(AuditEntry)
@@ -153,11 +155,11 @@ class UnitOfWork:
                 .limit(1)
             ).first()
         if last is None:
-            return ConflictError(f"{entity} {entity_id} was changed by another seat; reload it")
+            return ConflictError(f"{entity} {shown} was changed by another seat; reload it")
         fields = ", ".join(sorted((last.after or {}).keys())) or "it"
         when = local(last.at).strftime("%H:%M:%S")  # station time, whatever the seat's zone
         return ConflictError(
-            f"{entity} {entity_id} was changed by {last.username} at {last.workstation} "
+            f"{entity} {shown} was changed by {last.username} at {last.workstation} "
             f"({when}: {fields}); your change was not saved, reload and try again"
         )
 
@@ -167,7 +169,8 @@ class UnitOfWork:
             for model, entity_id, version in self._touched:
                 stored = s.get(model, entity_id)
                 if stored is None or stored.version != version:
-                    return self._conflict(model.__tablename__, entity_id)
+                    return self._conflict(model.__tablename__, entity_id,
+                                          _label(stored) if stored is not None else None)
         return ConflictError(f"another seat changed this record first: {exc}")
 
     # -- commit ----------------------------------------------------------------------------
@@ -213,3 +216,12 @@ def singular(table: str) -> str:
     if table.endswith(("ches", "shes", "sses", "xes")):
         return table[:-2]
     return table[:-1] if table.endswith("s") else table
+
+
+def _label(obj: object) -> str | None:
+    """How people name a row: an incident's number, a unit's call sign, a person's name."""
+    for attr in ("number", "call_sign", "name", "code"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value.strip() and " " not in value.strip():
+            return value.strip()
+    return None
