@@ -513,8 +513,8 @@
         <translation>必须有警组的巡区</translation>
     </message>
     <message>
-        <source>Key sites within their 1-minute ring</source>
-        <translation>重点部位 1 分钟圈</translation>
+        <source>Key sites within their ring (minutes each)</source>
+        <translation>重点部位到达圈（各自分钟数）</translation>
     </message>
     <message>
         <source>%1 min</source>
@@ -1928,6 +1928,10 @@
     <message>
         <source>grid as before</source>
         <translation>网格同前</translation>
+    </message>
+    <message>
+        <source>grid picked on the map</source>
+        <translation>地图选定的网格</translation>
     </message>
     <message>
         <source>grid %1 from the map</source>
@@ -3544,6 +3548,17 @@
     <message>
         <source>(unassigned)</source>
         <translation>（未指派）</translation>
+    </message>
+</context>
+<context>
+    <name>TextDialog</name>
+    <message>
+        <source>%1 / %2 characters</source>
+        <translation>%1 / %2 字</translation>
+    </message>
+    <message>
+        <source>Too long: %1 characters, at most %2</source>
+        <translation>太长：%1 个字，最多 %2 个字</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 """Form dialog plumbing: OK and Cancel wired to accept and reject, the error line under a form,
-and a form shown again, input kept, when the service refuses what was typed."""
+a form shown again, input kept, when the service refuses what was typed, and a multi-line text
+form that shows its length limit while the officer types."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain.errors import KnownError
 from .board.guard import guarded
@@ -65,3 +76,52 @@ def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
         submit_form(dlg, owner, report_error, send)
 
     send(dlg.values(), guarded(owner, refused))
+
+
+class TextDialog(QDialog):
+    """A note or a reason of several lines, for submit_form: the limit is on screen from the
+    start and counts what the officer types, and OK refuses a text over it with the text
+    kept (a one-line box took 2,500 characters, then the service refused and they were gone)."""
+
+    def __init__(self, title: str, label: str, limit: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.limit = limit
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)  # Tab reaches OK; Enter is a new line
+        self.count = QLabel()
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.error = error_line()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(label))
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self))
+        # Enter starts a new line here, so the keyboard needs another way to OK.
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.accept)
+        self.text.textChanged.connect(self._counted)
+        self._counted()
+        self.resize(560, 320)
+        self.text.setFocus()
+
+    def _length(self) -> int:
+        return len(self.text.toPlainText().strip())  # as the services count it
+
+    def _counted(self) -> None:
+        n = self._length()
+        self.count.setText(self.tr("%1 / %2 characters").replace("%1", str(n)).replace("%2", str(self.limit)))
+        self.count.setStyleSheet(f"color: {BREACH.name()}" if n > self.limit else "")
+
+    def accept(self) -> None:
+        n = self._length()
+        if n > self.limit:
+            self.error.setText(self.tr("Too long: %1 characters, at most %2")
+                               .replace("%1", str(n)).replace("%2", str(self.limit)))
+            self.text.setFocus()
+            return
+        super().accept()
+
+    def values(self) -> dict[str, Any]:
+        return {"text": self.text.toPlainText().strip()}

@@ -90,7 +90,7 @@ class ConstraintsBox(QGroupBox):
         zone_col.addWidget(QLabel(_tr("Zones that must hold a unit")))
         zone_col.addWidget(self.zones_list, 1)
         site_col = QVBoxLayout()
-        site_col.addWidget(QLabel(_tr("Key sites within their 1-minute ring")))
+        site_col.addWidget(QLabel(_tr("Key sites within their ring (minutes each)")))
         site_col.addWidget(self.sites_list, 1)
         cols = QHBoxLayout()
         cols.addLayout(pin_col, 4)

@@ -94,10 +94,12 @@ class BoardActions(QObject):
             return
         self.busy.add(row.id)
         self.app.run(fn, self.app.ctx, *args,
-                     on_done=guarded(self.panel, lambda v: self._written(row.id, v, done_text)),
+                     on_done=guarded(self.panel, lambda v: self.written(row.id, v, done_text)),
                      on_error=guarded(self.panel, lambda e: self._failed(row.id, e)), **kwargs)
 
-    def _written(self, incident_id: int, view: IncidentView, done_text: str) -> None:
+    def written(self, incident_id: int, view: IncidentView, done_text: str) -> None:
+        """A write came back: the row, the change, the note to the officer and the detail pane
+        (the board's keys come here, and so do forms typed in, see BoardPanel._write_from_form)."""
         self.busy.discard(incident_id)
         self.panel.state.put(view)
         self.app.announce(view.change)

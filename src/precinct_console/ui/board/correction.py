@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ, local
 from ...services.incidents.views import IncidentDetail
-from ..forms import ok_cancel
+from ..forms import error_line, ok_cancel
 
 CORRECTABLE = {"dispatched", "signed", "set_off", "arrived", "reinforcement_arrived", "cleared",
                "handled", "fed_back", "closed", "received"}
@@ -68,3 +69,19 @@ class CorrectionDialog(QDialog):
 
     def reason(self) -> str:
         return self.why.text().strip()
+
+
+class CorrectionForm(CorrectionDialog):
+    """The correction dialog as a form for submit_form: the reason a correction was refused
+    shows under it, and the entry and time chosen stay chosen."""
+
+    def __init__(self, detail: IncidentDetail, parent: QWidget | None = None):
+        super().__init__(detail, parent)
+        self.error = error_line()
+        form = self.layout()
+        assert isinstance(form, QFormLayout)
+        form.insertRow(form.rowCount() - 1, self.error)  # above OK / Cancel
+
+    def values(self) -> dict[str, Any]:
+        return {"event_id": self.event_id(), "at": self.new_time(), "void": self.void(),
+                "reason": self.reason()}

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,26 +33,36 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.categories import CATEGORIES
+from ...domain.errors import ConflictError
 from ...domain.lifecycle import STATUS_LABELS_ZH
 from ...domain.response import TimerState
 from ...services import views as saved
 from ...services.incidents.queries import get_incident, recommend_units
-from ...services.incidents.views import IncidentRow
+from ...services.incidents.steps import add_note, correct_event, reopen_incident
+from ...services.incidents.views import IncidentRow, IncidentView
 from ...services.tasks import list_grids
 from ..alerts.monitor import alert_monitor
 from ..context import AppContext
+from ..forms import Failed, TextDialog, submit_form
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, ui_font
 from .actions import BoardActions
+from .correction import CorrectionForm
 from .detail import DetailPane
 from .guard import guarded
-from .model import BoardFilter
+from .model import PRIORITY_LABELS, BoardFilter
 from .state import board_state
 from .table import ROW_ROLE
 from .timers import LiveTextDelegate, TimerDelegate
 from .view import LiveTableView
 
 PANEL_KEY = "board"
+NOTE_LIMIT = 2000  # characters: what add_note accepts
+ADDRESS_WIDTH = 160  # px: about ten characters of an address, more where the board has room
+# Left to right, what a duty officer reads first: which incident, how old, the 1-3-5 clocks, how
+# urgent, what, where it stands, where. Units, grid and repeats may scroll beside a docked board.
+COLUMN_ORDER = ("number", "age", "timer:", "priority", "category", "status", "address", "units",
+                "grid", "repeats")
 # Status filter choices: what a dispatcher asks for ("waiting for a unit", "on the way", ...).
 STATUS_GROUPS: list[tuple[str, frozenset[str]]] = [
     (QT_TRANSLATE_NOOP("BoardPanel", "All open"), frozenset()),
@@ -119,8 +138,12 @@ class BoardPanel(QWidget):
         self.table.horizontalHeader().setHighlightSections(False)
         self.delegate = TimerDelegate(self.table, timer_at=self.model.timer_at)
         self.age_delegate = LiveTextDelegate(self.table, text_at=self.model.text_at)
+        self._address_fits = True  # until the officer sets the address column's width by hand
+        self._sizing = False  # our own resizing of sections, not the officer's
         self._apply_columns()
         self.model.modelReset.connect(self._apply_columns)
+        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.table.viewport().installEventFilter(self)
 
         self.detail = DetailPane()
         self.detail.dispatch_requested.connect(self._dispatch_unit)
@@ -136,8 +159,10 @@ class BoardPanel(QWidget):
         split.addWidget(detail_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        # A third of the width: the incident's title and the shortfall fit on one or two lines.
-        split.setSizes([1000, 460])
+        # A quarter of the width (about the pane's own size hint): the incident's title and the
+        # shortfall fit on two lines, and beside the alert dock at 1600x1000 the table keeps
+        # 编号 to 地址 in view (a third left 状态 off-screen).
+        split.setSizes([1000, 340])
 
         self.summary = QLabel()
         self._waiting = 0  # incidents waiting for dispatch, recounted when rows change
@@ -192,25 +217,108 @@ class BoardPanel(QWidget):
 
     # -- table looks -----------------------------------------------------------------------
     def _apply_columns(self) -> None:
+        """Each column as wide as its content needs, 地址 taking what is left (so 状态 stays in
+        view beside the detail pane and the alert dock at 1600x1000); run again when the
+        response profile rebuilds the columns."""
+        self._sizing = True
+        try:
+            self._set_columns()
+        finally:
+            self._sizing = False
+        self._fit_address()
+
+    def _set_columns(self) -> None:
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(40)
+        widths = self._column_widths()
         for i, c in enumerate(self.model.columns):
             if c.key.startswith("timer:"):
                 self.table.setItemDelegateForColumn(i, self.delegate)
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Fixed)
-                self.table.setColumnWidth(i, 106)
             elif c.key == "age":
                 self.table.setItemDelegateForColumn(i, self.age_delegate)
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            elif c.key == "address":
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-                header.setMinimumSectionSize(40)
             else:
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-        widths = {"number": 132, "age": 62, "priority": 62, "category": 150, "grid": 96,
-                  "status": 72, "units": 100, "repeats": 56}
-        for i, c in enumerate(self.model.columns):
             if c.key in widths:
                 self.table.setColumnWidth(i, widths[c.key])
+        # The model's order stays (sorting, exports); only where the header shows them moves.
+        rank = {key: n for n, key in enumerate(COLUMN_ORDER)}
+
+        def place(i: int) -> tuple[int, int]:
+            key = self.model.columns[i].key
+            return rank.get("timer:" if key.startswith("timer:") else key, len(rank)), i
+
+        for visual, logical in enumerate(sorted(range(len(self.model.columns)), key=place)):
+            if header.visualIndex(logical) != visual:
+                header.moveSection(header.visualIndex(logical), visual)
+
+    def _fit_address(self) -> None:
+        """地址 takes the room the other columns leave, as a stretched column would; but where
+        they leave too little it ends at the view's right edge and 出警警力, 网格 and 重复 go
+        past it (a stretched column before them shrank to 40 px, still pushing 状态 out)."""
+        header = self.table.horizontalHeader()
+        address = next((i for i, c in enumerate(self.model.columns) if c.key == "address"), None)
+        if not self._address_fits or address is None:
+            return
+        place = header.visualIndex(address)
+        before = after = 0
+        for i in range(header.count()):
+            if not header.isSectionHidden(i) and i != address:
+                if header.visualIndex(i) < place:
+                    before += header.sectionSize(i)
+                else:
+                    after += header.sectionSize(i)
+        room = self.table.viewport().width()
+        width = max(room - before - after, min(ADDRESS_WIDTH, room - before), header.minimumSectionSize())
+        if width != header.sectionSize(address):
+            self._sizing = True
+            try:
+                header.resizeSection(address, width)
+            finally:
+                self._sizing = False
+
+    def _section_resized(self, logical: int, _old: int, _new: int) -> None:
+        if self._sizing or logical >= len(self.model.columns):
+            return
+        if self.model.columns[logical].key == "address":
+            self._address_fits = False  # the officer's own width wins from now on
+        else:
+            self._fit_address()  # another column widened or narrowed by hand: 地址 follows
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_address()  # the board resized, or the vertical scroll bar came or went
+        return super().eventFilter(watched, event)
+
+    def _column_widths(self) -> dict[str, int]:
+        """From the fonts, not fixed pixels: the content the officer reads plus the cell margins."""
+        text = QFontMetrics(self.table.font())
+        bold = QFontMetrics(self.table.horizontalHeader().font())  # the number column is bold too
+        timer = QFontMetrics(self.delegate.font)
+        pad = 12
+
+        def title(key: str) -> int:
+            i = next((i for i, c in enumerate(self.model.columns) if c.key == key), -1)
+            name = str(self.model.headerData(i, Qt.Orientation.Horizontal) or "") if i >= 0 else ""
+            return bold.horizontalAdvance(name) + pad
+
+        widths = {
+            "number": bold.horizontalAdvance("20261204-0000") + pad,
+            "age": max(title("age"), text.horizontalAdvance("0:00:00") + pad),
+            "priority": max(title("priority"),
+                            *(text.horizontalAdvance(p) + pad for p in PRIORITY_LABELS.values())),
+            # A typical 大类/小类 whole; a longer one is elided (the detail pane has it whole).
+            "category": text.horizontalAdvance("纠纷/家庭纠纷") + pad,
+            "status": max(title("status"),
+                          *(text.horizontalAdvance(s) + pad for s in STATUS_LABELS_ZH.values())),
+            "grid": 96, "units": 100, "repeats": 56,
+        }
+        for c in self.model.columns:
+            if c.key.startswith("timer:"):
+                # An overrun up to +59:59 whole in the delegate's big type.
+                widths[c.key] = max(title(c.key), timer.horizontalAdvance("✖ +00:00") + 4)
+        return widths
 
     def _update_summary(self, *_: Any) -> None:
         """Recount after rows changed; a tick only changes the alert counts (_show_summary)."""
@@ -435,31 +543,69 @@ class BoardPanel(QWidget):
         if row is None:
             self.open_history()  # closed incidents are reopened from the search
             return
-        reason, ok = QInputDialog.getText(self, self.tr("Reopen %1").replace("%1", row.number),
-                                          self.tr("Why is it reopened?"))
-        if ok:
-            self.board_actions.reopen(reason)
+        dlg = TextDialog(self.tr("Reopen %1").replace("%1", row.number), self.tr("Why is it reopened?"),
+                         NOTE_LIMIT, self)
+
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            # An empty reason is refused by the service and shown in the form, the text kept.
+            self._write_from_form(dlg, row, failed, reopen_incident, row.id, v["text"],
+                                  expected_version=row.version,
+                                  done_text=QCoreApplication.translate("", "%1 reopened"))
+
+        submit_form(dlg, self, self.app.report_error, send)
 
     def ask_note(self) -> None:
         row = self.current_row()
         if row is None:
             return
-        text, ok = QInputDialog.getText(self, self.tr("Note on %1").replace("%1", row.number),
-                                        self.tr("Note"))
-        if ok and text.strip():
-            self.board_actions.note(text)
+        dlg = TextDialog(self.tr("Note on %1").replace("%1", row.number), self.tr("Note"), NOTE_LIMIT, self)
+
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            if v["text"]:  # OK on an empty box records nothing, as before
+                self._write_from_form(dlg, row, failed, add_note, row.id, v["text"])
+            else:
+                dlg.deleteLater()
+
+        submit_form(dlg, self, self.app.report_error, send)
 
     def ask_correction(self) -> None:
         row = self.current_row()
         detail = self.detail.detail
         if row is None or detail is None or detail.row.id != row.id:
             return
-        from .correction import CorrectionDialog
+        dlg = CorrectionForm(detail, self)
 
-        dialog = CorrectionDialog(detail, self)
-        if dialog.exec():
-            self.board_actions.correct(dialog.event_id(), at=dialog.new_time(), void=dialog.void(),
-                                 reason=dialog.reason())
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            current = self.model.row(row.id) or row  # after a conflict: the version now on the board
+            self._write_from_form(dlg, current, failed, correct_event, row.id, v["event_id"],
+                                  at=v["at"], void=v["void"], reason=v["reason"],
+                                  expected_version=current.version,
+                                  done_text=QCoreApplication.translate("", "%1: correction recorded"))
+
+        submit_form(dlg, self, self.app.report_error, send)
+
+    def _write_from_form(self, dlg: QWidget, row: IncidentRow, failed: Failed,
+                         fn: Callable[..., IncidentView], *args: Any, done_text: str = "",
+                         **kwargs: Any) -> None:
+        """A write typed into a form: done as the board's keys are (BoardActions), but a refusal
+        goes back to the form, shown again with what was typed, instead of the status bar."""
+        actions = self.board_actions
+        actions.busy.add(row.id)
+
+        def done(view: IncidentView) -> None:
+            actions.written(row.id, view, done_text)
+            dlg.deleteLater()
+
+        def refused(exc: BaseException) -> None:
+            actions.busy.discard(row.id)
+            if isinstance(exc, ConflictError):
+                # Another seat changed the incident: show it as it is now; OK again sends against it.
+                self.state.on_change_ids({row.id})
+                self.refresh_detail(row.id)
+            failed(exc)
+
+        self.app.run(fn, self.app.ctx, *args, on_done=guarded(self, done),
+                     on_error=guarded(self, refused), **kwargs)
 
 
 def make_board_panel(app: AppContext) -> QWidget:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,15 @@ def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, 
     end = min(t for t in (today - timedelta(days=1), today, today + timedelta(days=1))
               if t >= here - timedelta(hours=2))
     return end - timedelta(days=1), end
+
+
+# Notes typed for a shift and not signed yet, kept for this session (per AppContext) by officer and
+# shift, and put back when the dialog opens on that shift again. Esc at 4 a.m. is most often a
+# reflex to get back to the board for a new call, not a decision to throw the notes away; a
+# "discard your notes?" question at that moment gets answered by reflex too, so nothing is asked
+# and nothing is lost. Signing stores the notes with the report, which ends the draft.
+_drafts: weakref.WeakKeyDictionary[AppContext, dict[tuple[str, datetime, datetime], str]] = (
+    weakref.WeakKeyDictionary())
 
 
 def _qdt(dt: datetime) -> QDateTime:
@@ -126,6 +136,7 @@ class HandoverDialog(QDialog):
         layout.addWidget(self.report, 1)
         layout.addWidget(self.notes)
         layout.addLayout(bottom)
+        self._restore_draft()
         self._update_buttons()
         app.run(get_station, app.ctx, on_done=guarded(self, self._station), on_error=lambda _e: None)
         # Opened to hand over: the current shift's report is there at once, not after F5.
@@ -150,8 +161,28 @@ class HandoverDialog(QDialog):
         if self.view is not None:
             self.show_view(self.view)
 
+    # -- notes kept between openings -------------------------------------------------------
+    def _draft_key(self) -> tuple[str, datetime, datetime]:
+        return self.app.ctx.actor.username, _dt(self.start.dateTime()), _dt(self.end.dateTime())
+
+    def _restore_draft(self) -> None:
+        if not self.notes.toPlainText():
+            self.notes.setPlainText(_drafts.get(self.app, {}).get(self._draft_key(), ""))
+
+    def done(self, result: int) -> None:
+        """However the dialog closes (Esc, the window's ✕): unsigned notes wait for the next opening."""
+        drafts = _drafts.setdefault(self.app, {})
+        text = self.notes.toPlainText()
+        signed = self.view is not None and self.view.outgoing_signed_at is not None
+        if text.strip() and not signed:
+            drafts[self._draft_key()] = text
+        else:
+            drafts.pop(self._draft_key(), None)
+        super().done(result)
+
     # -- compile and show ------------------------------------------------------------------
     def compile(self) -> None:
+        self._restore_draft()  # another shift picked: its own unsigned notes, if any
         self.build.setEnabled(False)
         self._compiles += 1
         seq = self._compiles
@@ -169,7 +200,10 @@ class HandoverDialog(QDialog):
     def show_view(self, view: HandoverView) -> None:
         self.view = view
         self.report.setHtml(self.html())
-        if view.notes and not self.notes.toPlainText():
+        if view.outgoing_signed_at is not None:
+            if self.notes.toPlainText() != view.notes:
+                self.notes.setPlainText(view.notes)  # what was signed, not a draft of this seat
+        elif view.notes and not self.notes.toPlainText():
             self.notes.setPlainText(view.notes)
         self._update_buttons()
 
