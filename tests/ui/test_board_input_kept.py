@@ -285,3 +285,33 @@ def test_a_reopen_without_a_reason_comes_back_and_the_reason_typed_then_reopens(
     settle(qtbot, app, lambda: "again" in seen and not panel.board_actions.busy)
     assert "say why the incident is reopened" in seen["again"] or "重开的原因" in seen["again"]
     settle(qtbot, app, lambda: any(e.kind == "reopened" for e in get_incident(app.ctx, inc.id).events))
+
+
+def test_reopening_from_the_search_keeps_a_refused_reason_form_and_reopens(
+        qtbot, app, answering, unit_id):
+    from precinct_console.services.incidents.steps import advance_incident, dispatch_unit
+    from precinct_console.ui.board.history import HistoryDialog
+
+    inc = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                 address="幸福小区3栋", lon=116.401, lat=39.901))
+    dispatch_unit(app.ctx, inc.id, unit_id)
+    for step in ("set_off", "arrived", "handled", "fed_back", "closed"):
+        advance_incident(app.ctx, inc.id, step)
+    panel = open_board(qtbot, app)
+    dialog = HistoryDialog(app, panel.board_actions, panel)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() >= 1, timeout=10000)
+    dialog.table.selectRow(0)
+    seen: dict[str, Any] = {}
+
+    def second(dlg: QDialog) -> None:
+        seen["again"] = words_on_screen(dlg)
+        type_into(dlg, "群众再次来电，纠纷未解决")
+        click_ok(dlg)
+
+    answering(click_ok, second)
+    dialog.ask_reopen()
+    settle(qtbot, app, lambda: "again" in seen and not panel.board_actions.busy)
+    assert "say why the incident is reopened" in seen["again"] or "重开的原因" in seen["again"]
+    settle(qtbot, app, lambda: panel.model.row(inc.id) is not None)  # back on the board

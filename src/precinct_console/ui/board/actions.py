@@ -99,7 +99,7 @@ class BoardActions(QObject):
 
     def written(self, incident_id: int, view: IncidentView, done_text: str) -> None:
         """A write came back: the row, the change, the note to the officer and the detail pane
-        (the board's keys come here, and so do forms typed in, see BoardPanel._write_from_form)."""
+        (the board's keys come here, and so do forms typed in, see BoardPanel.write_from_form)."""
         self.busy.discard(incident_id)
         self.panel.state.put(view)
         self.app.announce(view.change)

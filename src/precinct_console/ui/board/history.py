@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,10 +20,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import local
 from ...services.incidents.queries import get_incident, search_incidents
+from ...services.incidents.steps import reopen_incident
 from ...services.incidents.views import IncidentRow
 from ..context import AppContext
+from ..forms import Failed, TextDialog, submit_form
 from .detail import DetailPane
 from .guard import guarded
+from .panel import NOTE_LIMIT
 from .table import ROW_ROLE, Column, ThinTableModel
 
 if TYPE_CHECKING:
@@ -88,6 +90,7 @@ class HistoryDialog(QDialog):
         self.query.returnPressed.connect(self.search)
         self.table.selectionModel().currentRowChanged.connect(self._show)
         self._seq = 0
+        self._refresh_pending = False  # a reopen sent: search again once its change comes back
         QTimer.singleShot(0, self.search)
 
     def search(self) -> None:
@@ -119,12 +122,22 @@ class HistoryDialog(QDialog):
         row = self.current_row()
         if row is None or row.is_open or self.board_actions is None:
             return
-        reason, ok = QInputDialog.getText(self, self.tr("Reopen %1").replace("%1", row.number),
-                                          self.tr("Why is it reopened?"))
-        if ok:
-            self.board_actions.reopen(reason, row=row)
-            self.app.changed.connect(self._refresh_after_change)
+        panel = self.board_actions.panel
+        dlg = TextDialog(self.tr("Reopen %1").replace("%1", row.number), self.tr("Why is it reopened?"),
+                         NOTE_LIMIT, self)
+
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            # As on the board: a refused reason comes back in the form, the text kept.
+            if not self._refresh_pending:
+                self._refresh_pending = True
+                self.app.changed.connect(self._refresh_after_change)
+            panel.write_from_form(dlg, row, failed, reopen_incident, row.id, v["text"],
+                                  expected_version=row.version,
+                                  done_text=QCoreApplication.translate("", "%1 reopened"))
+
+        submit_form(dlg, self, self.app.report_error, send)
 
     def _refresh_after_change(self, _change: Any) -> None:
         self.app.changed.disconnect(self._refresh_after_change)
+        self._refresh_pending = False
         self.search()

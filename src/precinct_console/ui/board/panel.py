@@ -548,7 +548,7 @@ class BoardPanel(QWidget):
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             # An empty reason is refused by the service and shown in the form, the text kept.
-            self._write_from_form(dlg, row, failed, reopen_incident, row.id, v["text"],
+            self.write_from_form(dlg, row, failed, reopen_incident, row.id, v["text"],
                                   expected_version=row.version,
                                   done_text=QCoreApplication.translate("", "%1 reopened"))
 
@@ -562,7 +562,7 @@ class BoardPanel(QWidget):
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             if v["text"]:  # OK on an empty box records nothing, as before
-                self._write_from_form(dlg, row, failed, add_note, row.id, v["text"])
+                self.write_from_form(dlg, row, failed, add_note, row.id, v["text"])
             else:
                 dlg.deleteLater()
 
@@ -577,14 +577,14 @@ class BoardPanel(QWidget):
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             current = self.model.row(row.id) or row  # after a conflict: the version now on the board
-            self._write_from_form(dlg, current, failed, correct_event, row.id, v["event_id"],
+            self.write_from_form(dlg, current, failed, correct_event, row.id, v["event_id"],
                                   at=v["at"], void=v["void"], reason=v["reason"],
                                   expected_version=current.version,
                                   done_text=QCoreApplication.translate("", "%1: correction recorded"))
 
         submit_form(dlg, self, self.app.report_error, send)
 
-    def _write_from_form(self, dlg: QWidget, row: IncidentRow, failed: Failed,
+    def write_from_form(self, dlg: QWidget, row: IncidentRow, failed: Failed,
                          fn: Callable[..., IncidentView], *args: Any, done_text: str = "",
                          **kwargs: Any) -> None:
         """A write typed into a form: done as the board's keys are (BoardActions), but a refusal
