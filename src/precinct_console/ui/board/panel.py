@@ -7,21 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -47,10 +44,11 @@ from ..forms import Failed, TextDialog, submit_form
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, ui_font
 from .actions import BoardActions
+from .columns import BoardColumns
 from .correction import CorrectionForm
 from .detail import DetailPane
 from .guard import guarded
-from .model import PRIORITY_LABELS, BoardFilter
+from .model import BoardFilter
 from .state import board_state
 from .table import ROW_ROLE
 from .timers import LiveTextDelegate, TimerDelegate
@@ -58,11 +56,6 @@ from .view import LiveTableView
 
 PANEL_KEY = "board"
 NOTE_LIMIT = 2000  # characters: what add_note accepts
-ADDRESS_WIDTH = 160  # px: about ten characters of an address, more where the board has room
-# Left to right, what a duty officer reads first: which incident, how old, the 1-3-5 clocks, how
-# urgent, what, where it stands, where. Units, grid and repeats may scroll beside a docked board.
-COLUMN_ORDER = ("number", "age", "timer:", "priority", "category", "status", "address", "units",
-                "grid", "repeats")
 # Status filter choices: what a dispatcher asks for ("waiting for a unit", "on the way", ...).
 STATUS_GROUPS: list[tuple[str, frozenset[str]]] = [
     (QT_TRANSLATE_NOOP("BoardPanel", "All open"), frozenset()),
@@ -138,12 +131,7 @@ class BoardPanel(QWidget):
         self.table.horizontalHeader().setHighlightSections(False)
         self.delegate = TimerDelegate(self.table, timer_at=self.model.timer_at)
         self.age_delegate = LiveTextDelegate(self.table, text_at=self.model.text_at)
-        self._address_fits = True  # until the officer sets the address column's width by hand
-        self._sizing = False  # our own resizing of sections, not the officer's
-        self._apply_columns()
-        self.model.modelReset.connect(self._apply_columns)
-        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
-        self.table.viewport().installEventFilter(self)
+        self.columns = BoardColumns(self.table, self.model, self.delegate, self.age_delegate, self)
 
         self.detail = DetailPane()
         self.detail.dispatch_requested.connect(self._dispatch_unit)
@@ -214,111 +202,6 @@ class BoardPanel(QWidget):
     def focus_filter(self) -> None:
         self.text.setFocus()
         self.text.selectAll()
-
-    # -- table looks -----------------------------------------------------------------------
-    def _apply_columns(self) -> None:
-        """Each column as wide as its content needs, 地址 taking what is left (so 状态 stays in
-        view beside the detail pane and the alert dock at 1600x1000); run again when the
-        response profile rebuilds the columns."""
-        self._sizing = True
-        try:
-            self._set_columns()
-        finally:
-            self._sizing = False
-        self._fit_address()
-
-    def _set_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(40)
-        widths = self._column_widths()
-        for i, c in enumerate(self.model.columns):
-            if c.key.startswith("timer:"):
-                self.table.setItemDelegateForColumn(i, self.delegate)
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Fixed)
-            elif c.key == "age":
-                self.table.setItemDelegateForColumn(i, self.age_delegate)
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            else:
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            if c.key in widths:
-                self.table.setColumnWidth(i, widths[c.key])
-        # The model's order stays (sorting, exports); only where the header shows them moves.
-        rank = {key: n for n, key in enumerate(COLUMN_ORDER)}
-
-        def place(i: int) -> tuple[int, int]:
-            key = self.model.columns[i].key
-            return rank.get("timer:" if key.startswith("timer:") else key, len(rank)), i
-
-        for visual, logical in enumerate(sorted(range(len(self.model.columns)), key=place)):
-            if header.visualIndex(logical) != visual:
-                header.moveSection(header.visualIndex(logical), visual)
-
-    def _fit_address(self) -> None:
-        """地址 takes the room the other columns leave, as a stretched column would; but where
-        they leave too little it ends at the view's right edge and 出警警力, 网格 and 重复 go
-        past it (a stretched column before them shrank to 40 px, still pushing 状态 out)."""
-        header = self.table.horizontalHeader()
-        address = next((i for i, c in enumerate(self.model.columns) if c.key == "address"), None)
-        if not self._address_fits or address is None:
-            return
-        place = header.visualIndex(address)
-        before = after = 0
-        for i in range(header.count()):
-            if not header.isSectionHidden(i) and i != address:
-                if header.visualIndex(i) < place:
-                    before += header.sectionSize(i)
-                else:
-                    after += header.sectionSize(i)
-        room = self.table.viewport().width()
-        width = max(room - before - after, min(ADDRESS_WIDTH, room - before), header.minimumSectionSize())
-        if width != header.sectionSize(address):
-            self._sizing = True
-            try:
-                header.resizeSection(address, width)
-            finally:
-                self._sizing = False
-
-    def _section_resized(self, logical: int, _old: int, _new: int) -> None:
-        if self._sizing or logical >= len(self.model.columns):
-            return
-        if self.model.columns[logical].key == "address":
-            self._address_fits = False  # the officer's own width wins from now on
-        else:
-            self._fit_address()  # another column widened or narrowed by hand: 地址 follows
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_address()  # the board resized, or the vertical scroll bar came or went
-        return super().eventFilter(watched, event)
-
-    def _column_widths(self) -> dict[str, int]:
-        """From the fonts, not fixed pixels: the content the officer reads plus the cell margins."""
-        text = QFontMetrics(self.table.font())
-        bold = QFontMetrics(self.table.horizontalHeader().font())  # the number column is bold too
-        timer = QFontMetrics(self.delegate.font)
-        pad = 12
-
-        def title(key: str) -> int:
-            i = next((i for i, c in enumerate(self.model.columns) if c.key == key), -1)
-            name = str(self.model.headerData(i, Qt.Orientation.Horizontal) or "") if i >= 0 else ""
-            return bold.horizontalAdvance(name) + pad
-
-        widths = {
-            "number": bold.horizontalAdvance("20261204-0000") + pad,
-            "age": max(title("age"), text.horizontalAdvance("0:00:00") + pad),
-            "priority": max(title("priority"),
-                            *(text.horizontalAdvance(p) + pad for p in PRIORITY_LABELS.values())),
-            # A typical 大类/小类 whole; a longer one is elided (the detail pane has it whole).
-            "category": text.horizontalAdvance("纠纷/家庭纠纷") + pad,
-            "status": max(title("status"),
-                          *(text.horizontalAdvance(s) + pad for s in STATUS_LABELS_ZH.values())),
-            "grid": 96, "units": 100, "repeats": 56,
-        }
-        for c in self.model.columns:
-            if c.key.startswith("timer:"):
-                # An overrun up to +59:59 whole in the delegate's big type.
-                widths[c.key] = max(title(c.key), timer.horizontalAdvance("✖ +00:00") + 4)
-        return widths
 
     def _update_summary(self, *_: Any) -> None:
         """Recount after rows changed; a tick only changes the alert counts (_show_summary)."""

@@ -91,7 +91,7 @@ class ChartBox(QGroupBox):
         self.plot.setXRange(0, max(max(values, default=0) * 1.1, 1), padding=0)
 
     def lines(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-              *, percent: bool = True, every: int | None = None) -> None:
+              *, percent: bool = True) -> None:
         self.plot.clear()
         legend = self.plot.plotItem.legend or self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
         legend.clear()
@@ -102,7 +102,7 @@ class ChartBox(QGroupBox):
                            pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
                            symbolBrush=colour, symbolPen=None)
         # Thinned as bars() is: a month of day labels would otherwise run into one another.
-        every = every or label_step(len(labels))
+        every = label_step(len(labels))
         self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs if i % every == 0]])
         if percent:
             self.plot.setYRange(0, 105, padding=0)
