@@ -197,12 +197,28 @@ def test_chief_edits_a_plan_and_figures_are_rescored(db, station, chief, clock):
         allocation.decide_plan(chief, plan.id, plan.version, "accept", assignments={u1: "post:999"})
     assert allocation.get_plan(chief, plan.id).status == "proposed"  # nothing written
     keys = [c[0] for c in allocation.plan_drawing(chief, plan.id).candidates]
-    other = next(k for k in keys if k != next(a["point_key"] for a in plan.assignments
-                                              if a["unit_id"] == u1))
+    taken = {a["point_key"] for a in plan.assignments}
+    other = next(k for k in keys if k not in taken)  # a free point: a post holds one car
     edited = allocation.decide_plan(chief, plan.id, plan.version, "accept", assignments={u1: other})
     assert edited.figures["edited"] is True
     assert edited.figures["objective"] <= plan.figures["objective"] + 1e-4  # the proposal was optimal
     assert next(a for a in edited.assignments if a["unit_id"] == u1)["point_key"] == other
+
+
+def test_an_edit_stacking_both_cars_on_one_post_is_refused_and_nothing_written(db, station, chief,
+                                                                             clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _, (u1, u2) = _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    where = next(a["point_key"] for a in plan.assignments if a["unit_id"] == u1)
+    with pytest.raises(ValidationError, match=r"2 units \(巡逻一车, 巡逻二车\) are placed at .*"
+                                              r"which holds at most 1"):
+        allocation.decide_plan(chief, plan.id, plan.version, "accept",
+                               assignments={u1: where, u2: where})
+    kept = allocation.get_plan(chief, plan.id)
+    assert kept.status == "proposed" and kept.assignments == plan.assignments
 
 
 def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, station, chief, clock):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -214,6 +215,19 @@ def test_editing_a_plan_rescores_it_and_names_bad_points():
     plan[p.units[0].id] = "nowhere"
     with pytest.raises(ValidationError, match="'nowhere' is not a candidate point"):
         evaluate_placements(p, plan)
+
+
+def test_an_edit_stacking_two_units_on_a_one_unit_point_is_refused_with_both_call_signs():
+    p = synthetic_problem(100, 10, 2, seed=6, side_km=4.0)
+    one_place = p.candidates[0]
+    assert one_place.capacity == 1
+    plan = {u.id: one_place.key for u in p.units}
+    signs = ", ".join(sorted(u.call_sign for u in p.units))
+    with pytest.raises(ValidationError, match=re.escape(
+            f"2 units ({signs}) are placed at {one_place.name}, which holds at most 1")):
+        evaluate_placements(p, plan)
+    roomy = replace(p, candidates=(replace(one_place, capacity=2), *p.candidates[1:]))
+    assert evaluate_placements(roomy, plan).objective > 0
 
 
 def test_pinning_to_an_unknown_point_names_the_unit():

@@ -168,4 +168,12 @@ def evaluate_placements(problem: AllocationProblem, placements: Mapping[int, str
                 field="candidate",
             )
         counts[model.column(kinds[units[unit_id].kind], index[key])] += 1
+    # A hand edit may stack units on a point the solver would not (two cars on one post).
+    by_point = counts.reshape(len(model.kinds), model.n_candidates).sum(axis=0)
+    for j in np.nonzero(by_point > model.capacity)[0]:
+        point = problem.candidates[int(j)]
+        signs = sorted(units[u].call_sign for u, key in placements.items() if key == point.key)
+        raise ValidationError(
+            f"{len(signs)} units ({', '.join(signs)}) are placed at {point.name}, which holds at "
+            f"most {int(model.capacity[j])}", field="candidate")
     return model.figures(counts)
