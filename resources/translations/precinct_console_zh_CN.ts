@@ -2283,6 +2283,10 @@
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
+    <message>
+        <source>The database connection is back</source>
+        <translation>数据库连接已恢复</translation>
+    </message>
 </context>
 <context>
     <name>MapPanel</name>
@@ -2930,7 +2934,9 @@
     </message>
     <message numerus="yes">
         <source>%n shift(s) planned; the holiday tables do not cover %1 yet: public holidays and adjusted working days there are treated as ordinary days</source>
-        <translation><numerusform>已排 %n 个班次；节假日表尚未收录 %1 年：其中的法定节假日和调休上班日按普通日期处理</numerusform></translation>
+        <translation>
+            <numerusform>已排 %n 个班次；节假日表尚未收录 %1 年：其中的法定节假日和调休上班日按普通日期处理</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n shift(s) planned</source>

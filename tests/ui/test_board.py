@@ -398,3 +398,47 @@ def test_enter_in_the_search_box_searches_and_reopens_nothing(qtbot, app, units,
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     qtbot.wait(100)
     assert asked == []
+
+
+def _server_gone(*_args, **_kwargs):
+    # What psycopg raises through SQLAlchemy when the server goes away mid-shift.
+    raise sa.exc.OperationalError("SELECT incidents", {}, Exception(
+        "consuming input failed: server closed the connection unexpectedly"))
+
+
+def test_after_an_outage_the_board_catches_up_and_the_message_goes(qtbot, app, make_ctx, units,
+                                                                   monkeypatch):
+    from precinct_console.ui.board import panel as panel_mod
+    from precinct_console.ui.board import state as state_mod
+    from precinct_console.ui.main_window import MainWindow
+
+    inc = take(app)
+    window = MainWindow(app, [])
+    qtbot.addWidget(window)
+    panel = open_board(qtbot, app)
+    panel.select_incident(inc.id)
+    qtbot.waitUntil(lambda: panel.detail.detail is not None, timeout=10000)
+    messages = []
+    app.notified.connect(lambda text, level: messages.append((text, level)))
+    # The server goes away; another seat's dispatch was written just before and its echo
+    # arrives now: fetching the row (and the pane) fails.
+    dispatch_unit(seat(make_ctx, "duty2", "seat-2").ctx, inc.id, units[0])
+    monkeypatch.setattr(state_mod, "get_incident_rows", _server_gone)
+    monkeypatch.setattr(panel_mod, "get_incident", _server_gone)
+    app.connection_state.emit("reconnecting")
+    app.changed.emit(Change((ChangeItem("incident", inc.id, "updated"),)))
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    text, level = messages[-1]
+    # Told as an outage, in words an officer can act on: no crash dialog, no driver text.
+    assert level == "outage" and "connection to the database server was lost" in text
+    assert "consuming input" not in text
+    assert window.statusBar().currentMessage() == text
+    assert panel.model.row(inc.id).status == "received"
+    # The server is back: the missed change is fetched, the pane shows it, the message goes.
+    monkeypatch.undo()
+    app.connection_state.emit("connected")
+    wait_status(qtbot, panel, inc.id, "dispatched")
+    qtbot.waitUntil(lambda: panel.detail.detail is not None
+                    and panel.detail.detail.row.status == "dispatched", timeout=10000)
+    assert window.statusBar().currentMessage() != text
+    assert "back" in window.statusBar().currentMessage()

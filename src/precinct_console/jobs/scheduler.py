@@ -37,6 +37,7 @@ from ..services.context import ServiceContext
 from ..storage.database import Database
 from ..storage.engine import WRITE_OPTION
 from ..storage.models import Lease
+from ..storage.outage import reason
 from .exports import DEFAULT_SCHEDULES, ExportSchedule, run_export_job
 from .runtime import THIS_DATABASE, set_seat_database
 
@@ -169,7 +170,8 @@ class ExportScheduler:
             # Database away: stop running jobs (another seat may take over) and say so once.
             leader = False
             if not self._db_down:
-                self._report(f"scheduled exports paused: the database cannot be reached ({exc.orig})")
+                self._report(f"scheduled exports paused: the database cannot be reached "
+                             f"({reason(exc)})")
             self._db_down = True
         if leader and not self.leading:
             log.info("this seat (%s) now runs the scheduled jobs", self.lease.holder)

@@ -9,13 +9,13 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..domain.clock import system_clock
-from ..domain.errors import DatabaseUnavailable
+from ..domain.errors import DatabaseUnavailable, KnownError
 from ..domain.permissions import PERMISSIONS, Actor, ensure_permitted
 from ..storage.database import Database
+from ..storage.outage import is_outage, unavailable
 from ..storage.uow import UnitOfWork
 
 P = ParamSpec("P")
@@ -37,8 +37,10 @@ class ServiceContext:
         try:
             with self.db.sessions() as session:
                 yield session
-        except OperationalError as exc:
-            raise DatabaseUnavailable(f"the database cannot be reached: {exc.orig}") from exc
+        except Exception as exc:
+            if is_outage(exc):
+                raise unavailable(exc, saving=False) from exc
+            raise
 
     def as_actor(self, actor: Actor) -> ServiceContext:
         return replace(self, actor=actor)
@@ -48,6 +50,19 @@ class ServiceContext:
         if self.actor.station_id is None:
             raise DatabaseUnavailable("this account belongs to no station; pick one first")
         return self.actor.station_id
+
+
+def known_error(exc: BaseException) -> KnownError | None:
+    """The error as the officer should hear it, or None for a defect (the crash handler's).
+
+    Reads that open their own session (reference data, sign-in) may still meet a driver
+    error from an outage: it is the database being away, not a bug.
+    """
+    if isinstance(exc, KnownError):
+        return exc
+    if is_outage(exc):
+        return unavailable(exc, saving=False)
+    return None
 
 
 # Every function decorated with @service_action, by action name: the permission test walks it.

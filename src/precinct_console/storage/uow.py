@@ -9,17 +9,17 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from sqlalchemy import desc, select, text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
-from ..domain.errors import ConflictError, DatabaseUnavailable, NotFound
+from ..domain.errors import ConflictError, NotFound
 from ..domain.permissions import Actor
 from .database import Database
 from .engine import WRITE_OPTION
 from .models import AuditEntry, ChangeRecord
+from .outage import is_outage, unavailable
 from .serialize import diff, snapshot
 
 log = logging.getLogger("precinct_console.db")
@@ -51,9 +51,11 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         try:
             self.session.connection(execution_options={WRITE_OPTION: True})
-        except OperationalError as exc:
+        except Exception as exc:
             self.session.close()
-            raise DatabaseUnavailable(f"the database cannot be reached: {exc.orig}") from exc
+            if is_outage(exc):  # the officer was about to change something: it was not saved
+                raise unavailable(exc, saving=True) from exc
+            raise
         return self
 
     def __exit__(
@@ -62,9 +64,18 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc_type is not None:
+        if exc_type is None:
+            self.session.close()
+            return
+        try:
             self.session.rollback()
-        self.session.close()
+            self.session.close()
+        except Exception:  # the link is gone: the server rolls the transaction back itself
+            log.warning("rollback after %s failed", exc_type.__name__, exc_info=True)
+        # Any statement of the action may meet the outage (a read, a flush, the feed lock),
+        # not only the commit: the officer hears "not saved", never a driver traceback.
+        if exc is not None and is_outage(exc):
+            raise unavailable(exc, saving=True) from exc
 
     # -- recording -------------------------------------------------------------------------
     def audit(
@@ -200,8 +211,6 @@ class UnitOfWork:
             self.session.commit()
         except StaleDataError as exc:
             raise self._conflict_from_stale(exc) from exc
-        except OperationalError as exc:
-            raise DatabaseUnavailable(f"the change was not saved: {exc.orig}") from exc
         self.change = Change(tuple(self._items))
         self._audit.clear()
         self._items.clear()

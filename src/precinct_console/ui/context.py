@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..config import Settings
 from ..domain.changes import Change, FeedEvent, change_from_events
-from ..services.context import ServiceContext
+from ..domain.errors import DatabaseUnavailable
+from ..services.context import ServiceContext, known_error
 from .background import BackgroundRunner
 from .error_text import error_text
 
@@ -26,6 +27,7 @@ class AppContext(QObject):
     point_picked = Signal(float, float)  # lon, lat clicked on the map (intake takes it as the place)
     notified = Signal(str, str)  # text, level
     connection_state = Signal(str)
+    reconnected = Signal()  # the database is back after an outage: reload what failed meanwhile
     tick = Signal()  # 1 Hz, for timers; handlers must only touch what the tick changes
 
     def __init__(self, ctx: ServiceContext, settings: Settings, parent: QObject | None = None):
@@ -37,6 +39,9 @@ class AppContext(QObject):
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.tick.emit)
+        self._link = "connected"
+        self._outage_text: str | None = None  # logged once per outage, not at every retry
+        self.connection_state.connect(self._link_changed)
 
     # time -------------------------------------------------------------------------------
     def clock(self) -> datetime:
@@ -58,12 +63,25 @@ class AppContext(QObject):
 
     def report_error(self, exc: BaseException) -> None:
         """Known errors become a clear message; anything else goes to the crash handler."""
-        from ..domain.errors import KnownError
-
-        if isinstance(exc, KnownError):
-            self.notify(error_text(exc), "error")
-        else:
+        known = known_error(exc)
+        if known is None:
             raise exc
+        text = error_text(known)
+        if isinstance(known, DatabaseUnavailable):
+            # Shown until the link is back (the main window clears it then); background retries
+            # during the outage repeat it every few seconds, the log needs it once.
+            if text != self._outage_text:
+                log.error("notify: %s", text)
+            self._outage_text = text
+            self.notified.emit(text, "outage")
+            return
+        self.notify(text, "error")
+
+    def _link_changed(self, state: str) -> None:
+        was, self._link = self._link, state
+        if state == "connected" and was != "connected":
+            self._outage_text = None
+            self.reconnected.emit()
 
     # changes -----------------------------------------------------------------------------
     def announce(self, change: Change) -> None:

@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         centre.setMaximumWidth(0)
         self.setCentralWidget(centre)
         self.signed_out = False
+        self._outage_message: str | None = None
         self.docks: dict[str, QDockWidget] = {}
         self.panel_widgets: dict[str, QWidget] = {}
         # The sign-in dialog fetched the name off the GUI thread; others ask here.
@@ -171,12 +172,21 @@ class MainWindow(QMainWindow):
         text, colour = texts.get(state, (state, NEAR))
         self.connection_label.setText(text)
         self.connection_label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
-        self.connection_state = state
+        was, self.connection_state = getattr(self, "connection_state", "connected"), state
+        if state == "connected" and was != "connected" and self._outage_message is not None:
+            # "Cannot reach the database" beside "● Connected" would leave the officer unsure
+            # which to believe: the outage message goes with the outage.
+            if self.statusBar().currentMessage() == self._outage_message:
+                self.show_message(self.tr("The database connection is back"), "info")
+            self._outage_message = None
 
     def show_message(self, text: str, level: str = "info") -> None:
-        colour = {"error": BREACH, "warning": NEAR}.get(level)
+        """Status-bar message; errors stay until replaced, an outage's until the link is back."""
+        colour = {"error": BREACH, "outage": BREACH, "warning": NEAR}.get(level)
         self.statusBar().setStyleSheet(f"QStatusBar {{ color: {colour.name()}; }}" if colour else "")
-        self.statusBar().showMessage(text, 0 if level == "error" else 15000)
+        self.statusBar().showMessage(text, 0 if level in ("error", "outage") else 15000)
+        if level == "outage":
+            self._outage_message = text
 
     # layout persistence ------------------------------------------------------------------
     def _restore_layout(self) -> None:

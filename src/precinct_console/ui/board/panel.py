@@ -187,6 +187,7 @@ class BoardPanel(QWidget):
         self.state.ticked.connect(self._ticked_summary)
         self.state.rows_changed.connect(self._rows_changed)
         app.selected.connect(self._on_selected)
+        app.reconnected.connect(guarded(self, self._reconnected))
         find = QAction(self)
         find.setShortcut(QKeySequence("Ctrl+F"))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -387,6 +388,11 @@ class BoardPanel(QWidget):
             self.detail.show_recommendation(rec)
 
         self.app.run(fetch, self.app.ctx, incident_id, on_done=guarded(self, done))
+
+    def _reconnected(self) -> None:
+        # The detail fetched during the outage failed: show the incident as it stands now.
+        if self._selected_id is not None:
+            self.refresh_detail(self._selected_id)
 
     def _rows_changed(self, rows: list[IncidentRow]) -> None:
         self._summary_timer.start()

@@ -40,6 +40,7 @@ class BoardState(QObject):
         self._fetching = False
         app.changed.connect(self.on_change)
         app.tick.connect(self.on_tick)
+        app.reconnected.connect(self._reconnected)
 
     # -- loading ---------------------------------------------------------------------------
     def load(self) -> None:
@@ -88,16 +89,24 @@ class BoardState(QObject):
         self._fetching = True
         self.app.run(get_incident_rows, self.app.ctx, sorted(ids),
                      on_done=partial(self._fetched, ids),
-                     on_error=self._fetch_failed)
+                     on_error=partial(self._fetch_failed, ids))
 
     def _fetched(self, ids: set[int], rows: list[IncidentRow]) -> None:
         self._fetching = False
         self.apply(ids, rows)
         self._fetch_next()
 
-    def _fetch_failed(self, exc: BaseException) -> None:
+    def _fetch_failed(self, ids: set[int], exc: BaseException) -> None:
         self._fetching = False
+        # Fetched again when the database is back: a change seen during an outage is not dropped.
+        self._pending |= ids
         self.app.report_error(exc)
+
+    def _reconnected(self) -> None:
+        if not self.is_loaded:
+            self.load()
+        else:
+            self._fetch_next()
 
     def apply(self, ids: Iterable[int], rows: list[IncidentRow]) -> None:
         """Fresh rows for these ids: open ones are upserted, closed or vanished ones removed."""
