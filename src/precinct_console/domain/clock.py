@@ -34,3 +34,8 @@ class FixedClock:
 def local(dt: datetime) -> datetime:
     """The same instant in China Standard Time, as the users read it."""
     return dt.astimezone(CHINA_TZ)
+
+
+def shown(dt: datetime) -> str:
+    """A time in a message, as the officer reads the board's clock (never UTC ISO text)."""
+    return local(dt).strftime("%Y-%m-%d %H:%M:%S")

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .clock import shown
 from .errors import ValidationError
 
 
@@ -111,11 +112,11 @@ def check_step_time(at: datetime, *, not_before: datetime, now: datetime, what: 
         raise ValidationError("must carry a time zone", field="at")
     if at < not_before:
         raise ValidationError(
-            f"{at.isoformat(timespec='seconds')} is before {what} "
-            f"({not_before.isoformat(timespec='seconds')})", field="at",
+            f"{shown(at)} is before {what} "
+            f"({shown(not_before)})", field="at",
         )
     if at > now + FUTURE_TOLERANCE:
-        raise ValidationError(f"{at.isoformat(timespec='seconds')} is in the future", field="at")
+        raise ValidationError(f"{shown(at)} is in the future", field="at")
     return at
 
 
@@ -220,9 +221,9 @@ def check_order(p: Projection) -> None:
                 continue
             if at < prev:
                 raise ValidationError(
-                    f"{STEP_LABELS_ZH.get(name, name)} ({at.isoformat(timespec='seconds')}) would "
+                    f"{STEP_LABELS_ZH.get(name, name)} ({shown(at)}) would "
                     f"come before {STEP_LABELS_ZH.get(prev_name, prev_name)} "
-                    f"({prev.isoformat(timespec='seconds')})", field="at",
+                    f"({shown(prev)})", field="at",
                 )
             prev_name, prev = name, at
 

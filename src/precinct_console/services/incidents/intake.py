@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ...domain.categories import CHANNELS
-from ...domain.clock import local
+from ...domain.clock import local, shown
 from ...domain.errors import NotFound, ValidationError, ValidationErrors
 from ...domain.lifecycle import EventFact, check_step_time, project
 from ...domain.repeats import (
@@ -253,7 +253,7 @@ def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetim
     if received.tzinfo is None:
         raise ValidationError("must carry a time zone", field="received_at")
     if (received - now).total_seconds() > 60:  # a minute's grace for clock skew between seats
-        raise ValidationError(f"{received.isoformat(timespec='seconds')} is in the future",
+        raise ValidationError(f"{shown(received)} is in the future",
                               field="received_at")
     reinf = cat.needs_reinforcement if d.needs_reinforcement is None else bool(d.needs_reinforcement)
     return _Clean(channel, cat.code, address, caller_name, phone, content, priority, lon, lat,

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ...domain.clock import shown
 from ...domain.errors import ValidationError
 from ...domain.lifecycle import (
     UNIT_STEPS,
@@ -239,8 +240,8 @@ def _late_entry(uow: UnitOfWork, inc: Incident, st: Step, at: datetime | None,
     check_step_time(at, not_before=previous, now=uow.now, what="the unit's previous step")
     end = min(t for t in (d.cleared_at, inc.handled_at) if t is not None)
     if at > end:
-        raise ValidationError(f"{at.isoformat(timespec='seconds')} is after the unit was cleared "
-                              f"({end.isoformat(timespec='seconds')})", field="at")
+        raise ValidationError(f"{shown(at)} is after the unit was cleared "
+                              f"({shown(end)})", field="at")
     ev = _event(uow, inc, kind, at, dispatch_id=d.id, late=True)
     ev.unit_id = d.unit_id
     _reproject(uow, inc, "incident.advance")
@@ -291,7 +292,7 @@ def correct_event(
         if new_at.tzinfo is None:
             raise ValidationError("must carry a time zone", field="at")
         if (new_at - now).total_seconds() > 60:
-            raise ValidationError(f"{new_at.isoformat(timespec='seconds')} is in the future", field="at")
+            raise ValidationError(f"{shown(new_at)} is in the future", field="at")
         fix = _event(uow, inc, "correction", new_at, reason=reason, void=void or None,
                      step=ev.kind, old_at=ev.at.isoformat(), dispatch_id=ev.payload.get("dispatch_id"))
         fix.corrects_event_id = ev.id
