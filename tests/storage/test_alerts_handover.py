@@ -65,6 +65,40 @@ def test_acknowledgement_is_audited_and_not_repeated(db, make_ctx, clock):
         assert (entry.username, entry.workstation, entry.entity_id) == ("duty.li", "seat-1", alert.id)
 
 
+def test_two_seats_acknowledging_at_once_one_wins_and_the_other_is_told_who(db, make_ctx, clock):
+    import threading
+    import time
+
+    first = make_ctx(Role.DUTY_OFFICER, "duty.li")
+    second = seat(make_ctx(Role.DUTY_OFFICER, "duty.wang"), "seat-2")
+    inc.intake_incident(first, draft())
+    clock.advance(minutes=2)
+    alert = alerts.evaluate_alerts(first)[0]
+    with db.sessions() as s:
+        li = s.scalar(sa.text("SELECT id FROM users WHERE username = 'duty.li'"))
+    outcome: list[object] = []
+    # Seat 1's acknowledgement is written but not yet committed when seat 2 presses.
+    with db.engine.connect() as seat1:
+        seat1.execute(sa.text("UPDATE alerts SET acknowledged_at = :at, acknowledged_by = :u "
+                              "WHERE id = :id"), {"at": clock.now, "u": li, "id": alert.id})
+
+        def press():
+            try:
+                outcome.append(alerts.acknowledge_alert(second, alert.id))
+            except Exception as exc:  # reported on the test's thread
+                outcome.append(exc)
+
+        t = threading.Thread(target=press)
+        t.start()
+        time.sleep(0.5)  # seat 2 is waiting on seat 1 now
+        seat1.commit()
+        t.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], ValidationError), outcome
+    assert "already acknowledged by duty.li" in str(outcome[0])
+    with db.sessions() as s:
+        assert s.get(Alert, alert.id).acknowledged_by == li  # the first press stands
+
+
 def test_handled_incidents_raise_no_more_unit_alerts(db, make_ctx, clock):
     duty = make_ctx(Role.DUTY_OFFICER)
     v = inc.intake_incident(duty, draft(category_code="0705"))

@@ -180,6 +180,22 @@ def test_fields_and_words_are_translated_and_the_file_loads():
     assert cat.field("not_in_the_table") == "not_in_the_table"
 
 
+def test_every_column_a_conflict_may_name_has_a_chinese_name():
+    # A conflict names the fields the other seat changed: 当前警情, never current_incident_id.
+    from precinct_console.storage.models import Base
+    from precinct_console.storage.serialize import _SKIP
+
+    cat = Catalogue.read(catalogue_path("zh_CN"))
+    untranslated = sorted(
+        f"{m.local_table.name}.{c.name}" for m in Base.registry.mappers if "version" in m.local_table.c
+        for c in m.local_table.c
+        if c.name not in ("id", "version", *_SKIP) and cat.field(c.name) == c.name)
+    assert untranslated == []
+    clash = ConflictError("unit 巡04 was changed by duty2 at seat-2 (09:00:05: current_incident_id, "
+                          "status); your change was not saved, reload and try again")
+    assert "当前警情、状态" in error_text(clash, "zh_CN")
+
+
 # -- what a duty officer reads --------------------------------------------------------------------
 def test_validation_prefixes_lists_and_fall_back():
     assert error_text(ValidationError("is required", field="address", row=3), "zh_CN") == \

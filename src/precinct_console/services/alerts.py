@@ -148,7 +148,7 @@ def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True, limit: int 
 def acknowledge_alert(ctx: ServiceContext, alert_id: int) -> AlertView:
     """Acknowledge an alert (audited with who, where and when); twice is refused."""
     with ctx.uow() as uow:
-        alert = uow.get(Alert, alert_id)
+        alert = uow.get(Alert, alert_id, lock=True)  # two seats pressing at once: one wins
         if alert.acknowledged_at is not None:
             who = uow.session.get(User, alert.acknowledged_by) if alert.acknowledged_by else None
             raise ValidationError(

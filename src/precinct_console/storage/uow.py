@@ -134,9 +134,15 @@ class UnitOfWork:
             self.changed(entity, obj.id, "updated", station_id=station)
         return obj
 
-    def get(self, model: type[T], entity_id: int, *, expected_version: int | None = None) -> T:
-        """Load a row; with expected_version, refuse it if another seat changed it since."""
-        obj = self.session.get(model, entity_id)
+    def get(self, model: type[T], entity_id: int, *, expected_version: int | None = None,
+            lock: bool = False) -> T:
+        """Load a row; with expected_version, refuse it if another seat changed it since.
+
+        lock=True holds the row until commit (SELECT ... FOR UPDATE on PostgreSQL; a SQLite
+        writer holds the whole database already): for a check-then-write on a row without a
+        version, two seats then take turns and the second sees the first one's write.
+        """
+        obj = self.session.get(model, entity_id, with_for_update=lock or None)
         station = getattr(obj, "station_id", None)
         if obj is None or (
             self.actor.station_id is not None and station is not None
