@@ -3081,6 +3081,13 @@
     </message>
 </context>
 <context>
+    <name>ServerTimeKeeper</name>
+    <message>
+        <source>This computer's clock is %1 s off the database server's; times are recorded by the server's clock</source>
+        <translation>本机时钟与数据库服务器相差 %1 秒；各项时间按服务器时钟记录</translation>
+    </message>
+</context>
+<context>
     <name>StatisticsPanel</name>
     <message>
         <source>Week</source>

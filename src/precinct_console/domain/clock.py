@@ -15,6 +15,21 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+class ServerClock:
+    """The seat's clock set to the database server's: every seat of a station records one time.
+
+    A seat whose clock runs ahead would otherwise record a receipt "in the future" of the
+    others, and their dispatch would be refused as coming before it.
+    """
+
+    def __init__(self, base: Clock = system_clock):
+        self.base = base
+        self.offset = timedelta(0)  # server minus seat, measured by storage.servertime
+
+    def __call__(self) -> datetime:
+        return self.base() + self.offset
+
+
 class FixedClock:
     """A clock for tests and replays: returns a set time until moved."""
 

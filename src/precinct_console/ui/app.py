@@ -8,7 +8,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..config import APP_AUTHOR, APP_NAME, Settings, SettingsError, load_settings
-from ..domain.clock import system_clock
+from ..domain.clock import ServerClock
 from ..domain.errors import KnownError
 from ..logging_setup import configure_logging
 from ..services.accounts import has_users
@@ -24,6 +24,7 @@ from .errors import ErrorNotifier
 from .i18n import choose_language, install_translators
 from .login import FirstStartDialog, LoginDialog
 from .main_window import MainWindow
+from .server_time import ServerTimeKeeper
 from .sync import FeedThread
 from .theme import ui_font
 
@@ -67,8 +68,10 @@ def open_database_or_explain(settings: Settings) -> Database | None:
 
 def start_window(db: Database, settings: Settings, login: LoginDialog) -> tuple[MainWindow, FeedThread]:
     assert login.actor is not None
-    ctx = ServiceContext(db, login.actor, system_clock)
+    clock = ServerClock()
+    ctx = ServiceContext(db, login.actor, clock)
     app_ctx = AppContext(ctx, settings)
+    ServerTimeKeeper(app_ctx, clock).measure_now()
     window = MainWindow(app_ctx, station_name=login.station.name if login.station else None)
     feed = FeedThread(db, after_id=latest_feed_id(db))
     feed.events.connect(app_ctx.on_feed)

@@ -16,7 +16,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..domain.errors import KnownError
+from ..services.context import known_error
 from .error_text import error_text
 
 log = logging.getLogger("precinct_console.crash")
@@ -38,9 +38,10 @@ class ErrorNotifier(QObject):
     def excepthook(
         self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
-        if isinstance(exc, KnownError):
-            log.info("known error: %s", exc)
-            self.known.emit(error_text(exc))
+        known = known_error(exc)  # a driver error from an outage is the database away, not a bug
+        if known is not None:
+            log.info("known error: %s", known)
+            self.known.emit(error_text(known))
             return
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("unexpected error:\n%s", text)
