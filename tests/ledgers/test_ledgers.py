@@ -308,3 +308,51 @@ def test_an_unwritable_target_is_a_clear_message_not_a_crash(seeded, make_ctx, t
     with pytest.raises(FileBusy, match="cannot write"):
         export_ledger(make_ctx(Role.CLERK), "incidents", *WEEK, target / "w.xlsx")
     assert not list(target.glob("*.part"))
+
+
+def _add_incident(db, station_id: int, number: str, received: datetime, code: str, *,
+                  set_off: float | None = None, arrived: float | None = None,
+                  reinforcement: float | None = None, needs_reinforcement: bool = False) -> None:
+    def after(sec: float | None) -> datetime | None:
+        return None if sec is None else received + timedelta(seconds=sec)
+
+    with db.sessions() as s:
+        s.add(Incident(station_id=station_id, number=number, channel="110", category_code=code,
+                       status="closed", received_at=received, dispatched_at=after(10),
+                       set_off_at=after(set_off), arrived_at=after(arrived),
+                       needs_reinforcement=needs_reinforcement,
+                       reinforcement_arrived_at=after(reinforcement), handled_at=after(1800),
+                       closed_at=after(3600)))
+        s.commit()
+
+
+def test_mean_response_times_leave_out_incidents_the_target_does_not_apply_to(
+        db, seeded, make_ctx, station, tmp_path):
+    from precinct_console.services.ledgers.periods import parse_week
+    from precinct_console.services.statistics import incident_statistics
+
+    # An invalid call a unit went to anyway, and a reinforcement nobody asked for: neither is a
+    # 1-3-5 response, so the week's means stay those of the seeded incidents.
+    _add_incident(db, station.id, "J20261117091", datetime(2026, 11, 17, 12, 0, tzinfo=CHINA_TZ),
+                  "1001", set_off=200, arrived=400)
+    _add_incident(db, station.id, "J20261117092", datetime(2026, 11, 17, 13, 0, tzinfo=CHINA_TZ),
+                  "0602", set_off=40, arrived=160, reinforcement=200)
+    chief = make_ctx(Role.STATION_CHIEF)
+    c = incident_statistics(chief, parse_week("2026-W47")).compliance
+    set_off_mean = (50 + 70 + 30 + 55 + 45 + 58 + 40) / 7
+    assert c.mean("on_way") == pytest.approx(set_off_mean)
+    assert c.mean("on_scene") == pytest.approx((170 + 200 + 120 + 175 + 179 + 160) / 6)
+    assert c.mean("reinforcement") == pytest.approx((280 + 400) / 2)
+    out = tmp_path / "r.xlsx"
+    export_ledger(make_ctx(Role.CLERK), "response", *WEEK, out)
+    rows = {r[0]: r for r in data_rows(out)}
+    assert rows["J20261117091"][8] == "" and rows["J20261117091"][9] == "不适用"
+    assert rows["J20261117092"][12] == "" and rows["J20261117092"][13] == "不适用"
+    subtotal = sheet_rows(out)[-1]  # the SUBTOTAL(101) means clerks see under the columns
+    assert subtotal[0].startswith("合计")
+    assert subtotal[12].total_seconds() == pytest.approx(340, abs=0.01)
+    assert subtotal[8].total_seconds() == pytest.approx(set_off_mean, abs=0.01)
+    by_day_total = sheet_rows(out, 1)[-1]  # 按日 合计: 分组, 警情数, 已判定, then 3 per target
+    assert by_day_total[0] == "合计"
+    assert by_day_total[5].total_seconds() == pytest.approx(set_off_mean, abs=0.01)
+    assert by_day_total[11].total_seconds() == pytest.approx(340, abs=0.01)

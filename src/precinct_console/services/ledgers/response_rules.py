@@ -25,7 +25,8 @@ STATE_ZH = {
 @dataclass(frozen=True)
 class Judged:
     states: tuple[TimerState, ...]  # one per target of the profile
-    elapsed_s: tuple[float | None, ...]  # receipt to the milestone, when it was reached
+    # Receipt to the milestone, when it was reached and the target applies (met or breached).
+    elapsed_s: tuple[float | None, ...]
 
     @property
     def decided(self) -> bool:
@@ -60,7 +61,10 @@ def judge(profile: ResponseProfile, row: Any, now: datetime) -> Judged:
     elapsed = []
     for t, target in zip(timers, profile.targets, strict=True):
         reached = milestones.get(target.milestone)
-        elapsed.append(None if reached is None else t.elapsed_s)
+        # Only a target that applies has a response time: an invalid call's arrival or an
+        # unneeded reinforcement is not one, and would skew the means and the ledger's SUBTOTAL.
+        applies = t.state in (TimerState.MET, TimerState.BREACHED)
+        elapsed.append(t.elapsed_s if applies and reached is not None else None)
     return Judged(tuple(t.state for t in timers), tuple(elapsed))
 
 
