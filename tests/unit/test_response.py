@@ -129,3 +129,17 @@ def test_compliance_counts_decided_incidents_only():
     assert figures["on_way"].share_met == 0.5
     assert figures["on_scene"].share_met == 1.0
     assert figures["reinforcement"].share_met is None
+
+
+def test_arrival_without_a_recorded_set_off_judges_the_set_off_by_the_arrival():
+    # The dispatcher heard "on scene" at 50 s without a separate "set off": the unit set off
+    # within the minute, whether the incident is still open or handled since.
+    for f in (facts(milestones={"dispatched": 10, "arrived": 50}),
+              facts(milestones={"dispatched": 10, "arrived": 50, "handled": 900}, handled_at=at(900))):
+        on_way = evaluate(TIERS_OF_FORCE, f, at(3600))[0]
+        assert on_way.state is TimerState.MET and on_way.elapsed_s == 50
+    late = evaluate(TIERS_OF_FORCE, facts(milestones={"arrived": 90}), at(3600))[0]
+    assert late.state is TimerState.BREACHED and late.remaining_s == -30
+    shares = {c.key: c.share_met for c in compliance(
+        TIERS_OF_FORCE, [facts(milestones={"arrived": 50}, handled_at=at(900))], at(3600))}
+    assert shares["on_way"] == 1.0 and shares["on_scene"] == 1.0

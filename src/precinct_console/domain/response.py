@@ -175,6 +175,18 @@ class IncidentFacts:
 
 # Milestones that still count after the incident is handled.
 _AFTER_HANDLING = frozenset({"handled", "fed_back"})
+# A unit's steps in their order. The life cycle lets a dispatcher skip one (he hears "on scene"
+# without a separate "set off"), and a later step proves the skipped one happened no later.
+_UNIT_CHAIN = ("dispatched", "signed", "set_off", "arrived")
+
+
+def reached_at(milestone: str, milestones: Mapping[str, datetime | None]) -> datetime | None:
+    """When a milestone was reached: its own time, else the earliest later unit step on record."""
+    at = milestones.get(milestone)
+    if at is None and milestone in _UNIT_CHAIN:
+        later = (milestones.get(m) for m in _UNIT_CHAIN[_UNIT_CHAIN.index(milestone) + 1:])
+        at = min((t for t in later if t is not None), default=None)
+    return at
 
 
 @dataclass(frozen=True)
@@ -187,19 +199,22 @@ class Timer:
     elapsed_s: float  # receipt to milestone (or to now while running)
     remaining_s: float | None  # negative once breached; None when not applicable
     due_at: datetime | None
+    # When the milestone (or a later unit step implying it) was reached; None while running
+    # or when the incident was handled without it.
+    reached_at: datetime | None = None
 
 
 def evaluate_target(
     profile: ResponseProfile, target: Target, facts: IncidentFacts, now: datetime
 ) -> Timer:
     limit = profile.limit_seconds(target, facts)
-    reached = facts.milestones.get(target.milestone)
+    reached = reached_at(target.milestone, facts.milestones)
     gave_up = facts.closed_at if target.milestone in _AFTER_HANDLING else facts.handled_at
     end = reached or gave_up or now
     elapsed = max(0.0, (end - facts.received_at).total_seconds())
     if limit is None:
         return Timer(target.key, target.label_zh, target.label_en, TimerState.NA, None,
-                     elapsed, None, None)
+                     elapsed, None, None, reached)
     due = facts.received_at + timedelta(seconds=limit)
     remaining = limit - elapsed
     if reached is not None:
@@ -215,7 +230,7 @@ def evaluate_target(
     else:
         state = TimerState.PENDING
     return Timer(target.key, target.label_zh, target.label_en, state, limit, elapsed,
-                 remaining, due)
+                 remaining, due, reached)
 
 
 def evaluate(profile: ResponseProfile, facts: IncidentFacts, now: datetime) -> tuple[Timer, ...]:

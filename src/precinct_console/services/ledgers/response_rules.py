@@ -59,12 +59,11 @@ def judge(profile: ResponseProfile, row: Any, now: datetime) -> Judged:
     )
     timers = evaluate(profile, facts, now)
     elapsed = []
-    for t, target in zip(timers, profile.targets, strict=True):
-        reached = milestones.get(target.milestone)
+    for t in timers:
         # Only a target that applies has a response time: an invalid call's arrival or an
         # unneeded reinforcement is not one, and would skew the means and the ledger's SUBTOTAL.
         applies = t.state in (TimerState.MET, TimerState.BREACHED)
-        elapsed.append(t.elapsed_s if applies and reached is not None else None)
+        elapsed.append(t.elapsed_s if applies and t.reached_at is not None else None)
     return Judged(tuple(t.state for t in timers), tuple(elapsed))
 
 
