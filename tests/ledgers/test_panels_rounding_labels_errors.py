@@ -24,6 +24,25 @@ def test_mean_times_round_to_the_nearest_second_as_excel_shows_them(seconds, tex
     assert _env().filters["mmss"](seconds) == text  # the bulletin
 
 
+@pytest.mark.parametrize(("share", "text"), [
+    (13 / 16, "81.3%"), (0.145, "14.5%"), (0.8124, "81.2%"), (1.0, "100.0%"), (None, "—"),
+])
+def test_shares_round_half_up_on_the_panel_and_in_the_bulletin_as_excel_shows_them(share, text):
+    from precinct_console.ui.stats.panel import _pct
+
+    # 13 of 16 incidents set off in time: Excel's 0.0% shows 81.3%, so must the console.
+    assert _pct(share) == text  # the statistics panel
+    assert _env().filters["pct"](share) == text  # the bulletin
+
+
+def test_period_comparisons_round_half_up_too():
+    from precinct_console.services.statistics import Comparison
+
+    assert Comparison(29, 16).phrase() == "上升81.3%"  # 13/16 more
+    assert Comparison(3, 16).phrase() == "下降81.3%"
+    assert Comparison(16, 16).phrase() == "持平"
+
+
 def test_a_month_of_days_on_the_line_chart_is_labelled_sparsely(qtbot):
     from precinct_console.ui.stats.charts import ChartBox
 

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from ..config import resources_dir
 from ..domain.clock import local
+from ..domain.figures import percent
 from ..storage.models import Officer, Station, Task
 from .context import ServiceContext, service_action
 from .ledgers.periods import Period
@@ -124,7 +125,7 @@ def _env() -> Environment:
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
+    env.filters["pct"] = percent  # half up, as the Excel ledgers show the same share
     env.filters["mmss"] = mmss
     env.filters["cst"] = lambda v, fmt="%m-%d %H:%M": local(v).strftime(fmt)
     return env

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..domain.categories import by_code
 from ..domain.clock import CHINA_TZ
+from ..domain.figures import percent
 from ..domain.response import ResponseProfile
 from ..storage.models import Dispatch, Incident, Station, Unit
 from .context import ServiceContext, service_action
@@ -40,7 +41,7 @@ class Comparison:
             return "—"
         if abs(c) < 0.0005:
             return "持平"
-        return f"{'上升' if c > 0 else '下降'}{abs(c) * 100:.1f}%"
+        return f"{'上升' if c > 0 else '下降'}{percent(abs(c))}"
 
 
 @dataclass(frozen=True)

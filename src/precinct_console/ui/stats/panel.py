@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
+from ...domain.figures import percent
 from ...services.bulletin import mmss
 from ...services.ledgers.periods import Period, period_for
 from ...services.statistics import Comparison, Statistics, incident_statistics
@@ -39,7 +40,7 @@ PERIODS = {"week": QT_TRANSLATE_NOOP("StatisticsPanel", "Week"), "month": QT_TRA
 
 
 def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
+    return percent(v)  # rounded half up, as the Excel ledgers show the same share
 
 
 def _mmss(v: float | None) -> str:
