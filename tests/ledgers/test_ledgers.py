@@ -356,3 +356,20 @@ def test_mean_response_times_leave_out_incidents_the_target_does_not_apply_to(
     assert by_day_total[0] == "合计"
     assert by_day_total[5].total_seconds() == pytest.approx(set_off_mean, abs=0.01)
     assert by_day_total[11].total_seconds() == pytest.approx(340, abs=0.01)
+
+
+def test_dispute_ledger_shows_the_revisit_due_day_the_console_shows(db, seeded, make_ctx, tmp_path):
+    from precinct_console.domain.deadlines import revisit_due
+    from precinct_console.storage.models import Dispute
+
+    # A grade-C dispute registered on 29 Nov with a 3-day revisit is due on 2 Dec (stored as
+    # 3 Dec 00:00, the end of that day): the console says 12-02, so must the clerk's ledger.
+    due = revisit_due(datetime(2026, 11, 29, 15, 0, tzinfo=CHINA_TZ), 3)
+    with db.sessions() as s:
+        s.execute(sa.update(Dispute).where(Dispute.number == "MD001").values(next_revisit_at=due))
+        s.commit()
+    out = tmp_path / "d.xlsx"
+    export_ledger(make_ctx(Role.CLERK), "disputes", *WEEK, out)
+    header = sheet_rows(out)[2]
+    cell = data_rows(out)[0][header.index("下次回访")]
+    assert as_dt(cell) == datetime(2026, 12, 2)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...domain.figures import due_day
 from ...storage.models import Dispute, DisputeNote
 from .columns import Column, Kind, LedgerDef, Scope, Sheet
 from .common import count, scoped, stream
@@ -34,7 +35,7 @@ COLUMNS = (
     C("调解方式", width=12),
     C("化解进展", width=36, wrap=True, free_text=True, doc="latest progress note"),
     C("状态", width=10),
-    C("下次回访", K.DATETIME, 20),
+    C("下次回访", K.DATE, 12, doc="the day the next revisit is due, as the console shows it"),
     C("化解时间", K.DATETIME, 20),
     C("进展记录数", K.INT, 10, total="sum"),
 )
@@ -76,7 +77,9 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
             RISK_ZH.get(r.risk, r.risk), r.source, r.responsible_unit,
             lk.officers.get(r.responsible_officer_id, "") if r.responsible_officer_id else "",
             r.mediation_method, notes[0] if notes else "", DISPUTE_STATUS_ZH.get(r.status, r.status),
-            r.next_revisit_at, r.resolved_at, len(notes),
+            # Stored as the midnight after the due day (an exclusive bound): show the day itself.
+            None if r.next_revisit_at is None else due_day(r.next_revisit_at), r.resolved_at,
+            len(notes),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush
 
 from ...domain.clock import local
 from ...domain.deadlines import CountdownState, local_date
+from ...domain.figures import due_day
 from ...domain.task_rules import GRADES, RISK_LABELS_ZH
 from ...services.disputes import DisputeInfo
 from ..record_selection import ROW_ID_ROLE
@@ -58,8 +59,7 @@ def revisit_state(d: DisputeInfo, now: datetime) -> CountdownState:
         return CountdownState.NA
     if now >= d.next_revisit_at:
         return CountdownState.BREACHED
-    due_day = local_date(d.next_revisit_at - timedelta(microseconds=1))
-    return CountdownState.NEAR if due_day <= local_date(now) else CountdownState.PENDING
+    return CountdownState.NEAR if due_day(d.next_revisit_at) <= local_date(now) else CountdownState.PENDING
 
 
 class DisputeTableModel(QAbstractTableModel):
@@ -118,11 +118,11 @@ class DisputeTableModel(QAbstractTableModel):
             state = revisit_state(d, self._now)
             if state is CountdownState.NA or d.next_revisit_at is None:
                 return STATE_SYMBOLS["na"]
-            due = local(d.next_revisit_at - timedelta(microseconds=1))
-            days = (due.date() - local(self._now).date()).days
+            due = due_day(d.next_revisit_at)
+            days = (due - local(self._now).date()).days
             symbol = STATE_SYMBOLS[state.value]
             if state is CountdownState.BREACHED:
-                late = max(1, (local(self._now).date() - due.date()).days)
+                late = max(1, (local(self._now).date() - due).days)
                 return QCoreApplication.translate("DisputeTableModel", "{s} overdue {n} d").format(s=symbol, n=late)
             if days == 0:
                 return QCoreApplication.translate("DisputeTableModel", "{s} today").format(s=symbol)
