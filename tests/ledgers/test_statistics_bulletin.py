@@ -43,10 +43,11 @@ def test_week_statistics_count_by_china_day_hour_and_category(db, seeded, make_c
     assert c.reinforcement_rate == pytest.approx(1 / 2) and c.all_met_rate == pytest.approx(3 / 6)
     assert [t.label_zh for t in c.targets] == ["1分钟出警", "3分钟到场", "5分钟增援"]
     assert st.profile_name.startswith("力量梯次")
-    # Workload counts dispatches by when they were sent: the reinforcement for Sunday 23:59:59
-    # went out at 00:00:59 on Monday, in the next week.
-    assert dict(st.units) == {"巡逻1组": 6, "巡逻2组": 1}
-    assert dict(st.officers) == {"王警官": 6, "赵辅警": 6, "李警官": 1}
+    # Workload counts dispatches by when their incident was received, like every other figure:
+    # the units sent at 00:00:19 and 00:00:59 Monday to Sunday's 23:59:59 call count in this
+    # week, and those sent on Monday to the week before's last call do not.
+    assert dict(st.units) == {"巡逻1组": 6, "巡逻2组": 2}
+    assert dict(st.officers) == {"王警官": 6, "赵辅警": 6, "李警官": 2}
     assert dict(st.repeat_flags)["一人多警"] == 2
     caller = next(g for g in st.repeats if g.kind == "一人多警")
     assert caller.key == "138****5678"

@@ -207,16 +207,17 @@ def incident_statistics(
                 by_caller[e.caller_phone].append(r.number)
             if e.address:
                 by_place[e.address].append(r.number)
+        # Workload belongs to the period its incidents were received in, like every other
+        # figure and the ledger's 按处警单位 sheet: a unit sent at 00:00:19 Monday to Sunday's
+        # 23:59:59 call counts in Sunday's week.
+        in_scope = scoped(select(Incident.id), Incident, Incident.received_at, scope, Incident.grid_id)
         units = s.execute(
             select(Unit.call_sign, func.count(Dispatch.id)).join(Unit, Unit.id == Dispatch.unit_id)
-            .where(Dispatch.station_id.in_(scope.station_ids), Dispatch.dispatched_at >= scope.start,
-                   Dispatch.dispatched_at < scope.end)
+            .where(Dispatch.incident_id.in_(in_scope))
             .group_by(Unit.call_sign).order_by(func.count(Dispatch.id).desc(), Unit.call_sign)
         ).all()
         officers: Counter[str] = Counter()
-        for (text,) in s.execute(select(Dispatch.officers).where(
-                Dispatch.station_id.in_(scope.station_ids), Dispatch.dispatched_at >= scope.start,
-                Dispatch.dispatched_at < scope.end)):
+        for (text,) in s.execute(select(Dispatch.officers).where(Dispatch.incident_id.in_(in_scope))):
             for name in (text or "").replace(",", "、").replace("，", "、").split("、"):
                 if name.strip():
                     officers[name.strip()] += 1
