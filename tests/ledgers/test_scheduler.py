@@ -101,6 +101,30 @@ def test_a_run_missed_while_every_seat_was_off_runs_once_on_return(db, station, 
     assert len(files) == 1 and files[0].name.startswith("S01_警情台账_")
 
 
+def test_closing_a_seat_that_waits_for_the_lease_leaves_a_due_run_for_the_next_leader(
+        db, station, seeded, seats, tmp_path):
+    seat, _clock = seats
+    a = seat("seat-A")
+    a.start(renew_in_background=False)  # A leads, then hangs: its lease is still live
+    a.scheduler.pause()
+    due = datetime.now(UTC) - timedelta(minutes=5)
+    a.scheduler.add_job(
+        run_export_job, CronTrigger(hour=8, timezone=UTC), id="export:day:S01", next_run_time=due,
+        kwargs={"db_url": db.url, "station_id": station.id, "kind": "day", "ledgers": ["incidents"],
+                "folder": str(tmp_path / "exports"), "catch_up": 1},
+    )
+    b = seat("seat-B")
+    b.start(renew_in_background=False)
+    assert not b.leading
+    b.stop()  # the officer closes seat B before A's lease runs out
+    # The run is still due in the shared store: nothing ran, nothing was moved on to tomorrow.
+    assert b.runs == []
+    assert not (tmp_path / "exports").exists()
+    c = seat("seat-C")
+    c.scheduler.start(paused=True)
+    assert c.scheduler.get_job("export:day:S01").next_run_time == due
+
+
 def test_schedules_survive_a_restart_and_are_not_duplicated(db, station, seats):
     seat, _clock = seats
     a = seat("seat-A")

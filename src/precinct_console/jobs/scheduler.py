@@ -148,6 +148,12 @@ class ExportScheduler:
         if self._thread is not None:
             self._thread.join(timeout=5)
         if self.scheduler.state != 0:
+            # APScheduler 3.11's shutdown() marks the scheduler stopped, closes its executor and
+            # then wakes its loop, which (no longer "paused") walks the due jobs, fails to submit
+            # them and moves each on to its next time: a run due now would be lost for every seat.
+            # With the shared store detached first, the loop finds nothing and the run stays due
+            # for whichever seat leads next.
+            self.scheduler.remove_jobstore("default", shutdown=False)
             self.scheduler.shutdown(wait=False)
         if self.leading:
             try:
