@@ -489,3 +489,44 @@ def test_a_category_edited_in_the_database_shows_at_the_next_intake_and_on_the_b
     rows = {r.id: r for r in inc.get_incident_rows(duty, [first.id, second.id])}
     assert rows[first.id].category_name == rows[second.id].category_name == second.category_name
     assert inc.intake_incident(duty, draft(category_code="电动车被盗")).category_code == "0705"
+
+
+def test_reopening_does_not_turn_targets_into_day_late_breaches(db, make_ctx, station, clock):
+    from precinct_console.domain.clock import local
+    from precinct_console.services.ledgers.periods import day_of
+    from precinct_console.services.statistics import incident_statistics
+
+    ids = add_units(db, station.id, [("巡1", "car", 0.003), ("巡2", "car", 0.004)])
+    duty = make_ctx(Role.DUTY_OFFICER)
+    chief = make_ctx(Role.STATION_CHIEF)
+    sent = inc.intake_incident(duty, draft())
+    inc.dispatch_unit(duty, sent.id, ids["巡1"])
+    clock.advance(seconds=40)
+    inc.advance_incident(duty, sent.id, "set_off")
+    phone = inc.intake_incident(duty, draft(address="城关路14号", caller_phone="13900001111"))
+    clock.advance(seconds=40)
+    inc.advance_incident(duty, phone.id, "handled")  # settled on the phone, nobody sent
+    clock.advance(seconds=70)
+    inc.advance_incident(duty, sent.id, "arrived")
+    clock.advance(seconds=1000)
+    inc.advance_incident(duty, sent.id, "handled")
+    inc.advance_incident(duty, sent.id, "closed")
+    inc.advance_incident(duty, phone.id, "closed")
+    day = day_of(local(clock()).date())
+
+    def figures():
+        c = incident_statistics(chief, day).compliance
+        return c.decided, [(t.key, t.met, t.decided) for t in c.targets], c.all_met_rate
+
+    before = figures()
+    assert before == (1, [("on_way", 1, 1), ("on_scene", 1, 1), ("reinforcement", 0, 0)], 1.0)
+    clock.advance(days=1)  # both callers ring back the next day
+    inc.reopen_incident(duty, sent.id, "复查")
+    inc.reopen_incident(duty, phone.id, "报警人再次来电")
+    assert figures() == before  # the phone call's targets stay 不适用, not breached by a day
+    # A unit sent once the caller rang back is follow-up, not the 1-3-5 response to the call.
+    inc.dispatch_unit(duty, phone.id, ids["巡2"])
+    clock.advance(seconds=30)
+    inc.advance_incident(duty, phone.id, "set_off")
+    inc.advance_incident(duty, phone.id, "handled")
+    assert figures() == before

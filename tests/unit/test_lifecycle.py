@@ -14,6 +14,7 @@ from precinct_console.domain.lifecycle import (
     check_order,
     check_step,
     check_step_time,
+    first_handled_at,
     project,
 )
 
@@ -94,6 +95,16 @@ def test_reopening_discards_earlier_closing_steps_only():
     assert p.arrived_at == at(100)
     events += [EventFact(7, "handled", at(1500))]
     assert project(events).status is Status.HANDLED
+
+
+def test_first_handling_survives_reopenings_and_follows_corrections():
+    events = [
+        EventFact(1, "received", at(0)), EventFact(2, "handled", at(60)),
+        EventFact(3, "reopened", at(1000)), EventFact(4, "handled", at(2000)),
+        EventFact(5, "correction", at(40), corrects_event_id=2),
+    ]
+    assert project(events).handled_at == at(2000) and first_handled_at(events) == at(40)
+    assert first_handled_at(events[:1]) is None
 
 
 def test_check_order_names_the_step_that_would_come_too_early():

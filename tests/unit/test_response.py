@@ -143,3 +143,14 @@ def test_arrival_without_a_recorded_set_off_judges_the_set_off_by_the_arrival():
     shares = {c.key: c.share_met for c in compliance(
         TIERS_OF_FORCE, [facts(milestones={"arrived": 50}, handled_at=at(900))], at(3600))}
     assert shares["on_way"] == 1.0 and shares["on_scene"] == 1.0
+
+
+def test_a_reopened_incident_keeps_the_targets_it_had_when_first_handled():
+    # Settled on the phone at 40 s, reopened a day later (handled_at dropped), a unit sent then.
+    reopened = facts(first_handled_at=at(40))
+    sent_later = facts(milestones={"dispatched": 86400, "set_off": 86430}, first_handled_at=at(40))
+    for f in (reopened, sent_later):
+        assert set(states(evaluate(TIERS_OF_FORCE, f, at(86500))).values()) == {TimerState.NA}
+    # What was already late at the first handling stays late, however long ago.
+    slow = facts(milestones={"set_off": 30}, first_handled_at=at(400))
+    assert states(evaluate(TIERS_OF_FORCE, slow, at(86500)))["on_scene"] is TimerState.BREACHED

@@ -206,6 +206,15 @@ def project(events: Iterable[EventFact]) -> Projection:
     return Projection(status, min(received), **{f"{k}_at": v for k, v in times.items()})
 
 
+def first_handled_at(events: Iterable[EventFact]) -> datetime | None:
+    """When the incident was first handled, reopenings or not (corrections applied).
+
+    A reopening drops the closing steps from the projection, but the 1-3-5 response ended at
+    the first handling: what a target was then (met, breached, not applicable) it stays.
+    """
+    return min((e.at for e in effective_events(events) if e.kind == "handled"), default=None)
+
+
 _CHAIN = ("received", "dispatched", "signed", "set_off", "arrived")
 _CLOSE_CHAIN = ("handled", "fed_back", "closed")
 

@@ -171,6 +171,9 @@ class IncidentFacts:
     milestones: Mapping[str, datetime | None] = field(default_factory=dict)
     handled_at: datetime | None = None  # after this no unit step can still happen
     closed_at: datetime | None = None  # after this not even feedback can
+    # The first handling of a reopened incident (lifecycle.first_handled_at): the response
+    # ended there, so steps after it (a unit sent once the caller rang back) are follow-up.
+    first_handled_at: datetime | None = None
 
 
 # Milestones that still count after the incident is handled.
@@ -209,7 +212,12 @@ def evaluate_target(
 ) -> Timer:
     limit = profile.limit_seconds(target, facts)
     reached = reached_at(target.milestone, facts.milestones)
-    gave_up = facts.closed_at if target.milestone in _AFTER_HANDLING else facts.handled_at
+    if target.milestone in _AFTER_HANDLING:
+        gave_up = facts.closed_at
+    else:
+        gave_up = facts.first_handled_at or facts.handled_at
+        if reached is not None and gave_up is not None and reached > gave_up:
+            reached = None  # reached only after a reopening: not part of the response
     end = reached or gave_up or now
     elapsed = max(0.0, (end - facts.received_at).total_seconds())
     if limit is None:

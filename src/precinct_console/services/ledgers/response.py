@@ -21,7 +21,7 @@ from .columns import Column, Kind, LedgerDef, Scope, Sheet
 from .common import count, scoped, stream
 from .lookups import PRIORITY_ZH, Lookups
 from .periods import local_day
-from .response_rules import STATE_ZH, Tally, judge, profile_for
+from .response_rules import STATE_ZH, Tally, first_handlings, judge, profile_for
 
 C, K = Column, Kind
 
@@ -104,8 +104,9 @@ def judged_rows(s: Session, scope: Scope) -> Any:
 def _rows(s: Session, scope: Scope, lk: Lookups, profile: ResponseProfile,
           g: _Groups) -> Iterator[tuple[Any, ...]]:
     first = _first_units(s, scope, lk)
+    handled = first_handlings(s, scope)
     for r in stream(s, judged_rows(s, scope)):
-        j = judge(profile, r, lk.now)
+        j = judge(profile, r, lk.now, handled.get(r.id))
         l1, l2, _ = lk.category_levels(r.category_code)
         district = lk.district_name(r.grid_id) or "（未定位）"
         unit = first.get(r.id, "")
