@@ -15,7 +15,7 @@ from ..config import load_settings
 from ..domain.clock import CHINA_TZ, Clock, system_clock
 from ..domain.errors import KnownError
 from ..services.accounts import system_actor
-from ..services.allocation import PlanInfo, propose_plan
+from ..services.allocation import PlanInfo, propose_plan, supersede_undecided_proposals
 from ..services.context import ServiceContext
 from ..storage.database import Database
 from ..storage.models import RosterEntry, Shift
@@ -36,13 +36,25 @@ def parse_hhmm(text: str) -> tuple[int, int]:
     return hh, mm
 
 
+# A shift ending sooner than this is left as it is: its crews are handing over.
+MIN_REMAINING = timedelta(hours=1)
+
+
 def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInfo]:
-    """Propose a plan for every shift crewing units that starts in the next 24 hours (or, with
-    no roster, for the coming day). Each proposal is a change the chief's seat announces."""
+    """Propose a plan for every shift crewing units that is running now or starts in the next
+    24 hours (or, with no roster, for the coming day). Each proposal is a change the chief's
+    seat announces.
+
+    The shift on duty at 09:00 is the one the morning's incidents matter to most (警力跟着警情走):
+    it is planned again, not left with yesterday's plan. An earlier re-plan's proposal for the
+    same shift that the chief has not decided yet is superseded by the new one, so a second run
+    (Run now, then the scheduled run) leaves one proposal per shift, not two.
+    """
     now = ctx.clock()
     with ctx.read() as s:
         shifts = list(s.scalars(
-            select(Shift).where(Shift.station_id == ctx.station_id, Shift.starts_at >= now,
+            select(Shift).where(Shift.station_id == ctx.station_id,
+                                Shift.ends_at >= now + MIN_REMAINING,
                                 Shift.starts_at < now + timedelta(hours=24))
             .where(Shift.id.in_(select(RosterEntry.shift_id).where(RosterEntry.unit_id.is_not(None))))
             .order_by(Shift.starts_at, Shift.id)))
@@ -51,7 +63,9 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInf
     targets: list[dict[str, Any]] = [{"shift_id": i} for i in ids] or [{}]
     for target in targets:
         try:
-            plans.append(propose_plan(ctx, time_limit=time_limit, **target))
+            plan = propose_plan(ctx, time_limit=time_limit, **target)
+            supersede_undecided_proposals(ctx, plan)
+            plans.append(plan)
         except KnownError as exc:  # one shift that cannot be planned must not stop the others
             log.warning("re-plan of %s failed: %s", target or "the coming day", exc)
     for p in plans:
@@ -61,8 +75,11 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInf
 
 
 def run_replan_job(db_url: str, station_id: int, workstation: str = "scheduler",
-                   clock: Clock = system_clock) -> str:
-    """The scheduled entry point (importable by reference, so the database job store keeps it)."""
+                   clock: Clock = system_clock, configured: str | None = None) -> str:
+    """The scheduled entry point (importable by reference, so the database job store keeps it).
+
+    `configured` is the morning_replan setting the job was installed with (see install_replan_job).
+    """
     db = Database.open(job_database_url(db_url))
     try:
         ctx = ServiceContext(db, system_actor(workstation, station_id), clock)
@@ -75,21 +92,31 @@ def run_replan_job(db_url: str, station_id: int, workstation: str = "scheduler",
 def install_replan_job(scheduler: Any, db_url: str, station_id: int, station_code: str,
                        at: str | None = None) -> bool:
     """Add the station's morning re-plan (settings.morning_replan, 09:00 by default)."""
-    hh, mm = parse_hhmm(at or load_settings().morning_replan)
+    configured = at or load_settings().morning_replan
+    hh, mm = parse_hhmm(configured)
     job_id = f"{JOB_ID}-{station_code}"
     # Named in Chinese like the exports beside it in the export panel's schedule list.
     name = f"{station_code} 每日：早间巡逻布警重排"
+    kwargs = {"db_url": db_url, "station_id": station_id, "configured": configured}
+    trigger = CronTrigger(hour=hh, minute=mm, timezone=CHINA_TZ)
     existing = scheduler.get_job(job_id)
     if existing is not None:
         if existing.name != name:  # a store written by an earlier version named it in English
             scheduler.modify_job(job_id, name=name)
+        if existing.kwargs.get("configured") != configured:
+            # The setting changed since the job was installed: it takes effect. A time set in
+            # the export panel since (Change time…) stands until the setting changes again.
+            # (An earlier version's job also dropped a re-plan missed by over an hour.)
+            scheduler.modify_job(job_id, kwargs=kwargs, misfire_grace_time=None)
+            scheduler.reschedule_job(job_id, trigger=trigger)
+            log.info("morning re-plan now at %s (setting morning_replan)", configured)
         return False
     try:
-        scheduler.add_job(run_replan_job, CronTrigger(hour=hh, minute=mm, timezone=CHINA_TZ),
-                          id=job_id, name=name,
-                          kwargs={"db_url": db_url, "station_id": station_id},
+        # No misfire limit, coalesced, like the exports: a re-plan missed while every seat was
+        # off runs once when one comes back (it plans the shifts from then on).
+        scheduler.add_job(run_replan_job, trigger, id=job_id, name=name, kwargs=kwargs,
                           replace_existing=False, coalesce=True, max_instances=1,
-                          misfire_grace_time=3600)
+                          misfire_grace_time=None)
     except ConflictingIdError:
         return False
     return True

@@ -572,6 +572,29 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
         return _info(plan, notes=tuple(notes), change=change)
 
 
+@service_action("plan.propose")
+def supersede_undecided_proposals(ctx: ServiceContext, newer: PlanInfo) -> list[int]:
+    """Mark this proposer's earlier undecided proposals for the same duty superseded by `newer`.
+
+    Only proposals the same account made (the morning re-plan's own): a proposal a chief or
+    duty officer made by hand, with constraints of their own, waits for its decision.
+    """
+    with ctx.uow() as uow:
+        plan = uow.get(PatrolPlan, newer.id)
+        own = select(AuditEntry.entity_id).where(
+            AuditEntry.entity == "patrol_plan", AuditEntry.action == "plan.propose",
+            AuditEntry.username == ctx.actor.username)
+        stale = [p for p in uow.session.scalars(
+            select(PatrolPlan).where(PatrolPlan.station_id == plan.station_id,
+                                     PatrolPlan.status == "proposed", PatrolPlan.id != plan.id,
+                                     PatrolPlan.id.in_(own)).order_by(PatrolPlan.id))
+            if _same_duty(plan, p)]
+        for p in stale:
+            uow.update("plan.supersede", "patrol_plan", p, status="superseded")
+        uow.commit()
+        return [p.id for p in stale]
+
+
 def _same_duty(a: PatrolPlan, b: PatrolPlan) -> bool:
     """Plans for the same shift (or, without a shift, for the same window) replace each other."""
     if a.shift_id is not None or b.shift_id is not None:
