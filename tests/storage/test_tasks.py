@@ -424,3 +424,87 @@ def test_a_returned_task_running_out_of_its_rework_window_alerts_and_escalates_a
     assert sorted(targets) == ["task_feedback", "task_rework"]
     with pytest.raises(NotFoundError):
         tasks.create_task(duty, "HC-04", "x", dispute_id=999)
+
+
+def _reassigned_audit(db, task_id):
+    with db.sessions() as s:
+        return s.scalars(sa.select(AuditEntry).where(
+            AuditEntry.entity == "task", AuditEntry.entity_id == task_id,
+            AuditEntry.action == "task.reassign").order_by(AuditEntry.id)).all()
+
+
+def test_reassigning_a_signed_task_sends_it_afresh_to_the_new_officer(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    wang = community_ctx(db, make_ctx, world.wang)
+    ref = tasks.create_task(duty, "JF-01", "幸福里3栋邻里纠纷回访", grid_id=world.district)
+    feedback_due = clock() + timedelta(hours=24)
+    clock.advance(minutes=5)
+    ref = tasks.sign_task(wang, ref.id, ref.version)
+    clock.advance(hours=2)
+    ref = tasks.reassign_task(duty, ref.id, ref.version, world.li)
+    # 李明 never signed: the task waits for his sign-off, with a full 30 minutes from now.
+    row = tasks.task_rows(duty, [ref.id])[0]
+    assert (row.status, row.assignee_id, row.signed_at) == ("sent", world.li, None)
+    assert row.sign_due_at == clock() + timedelta(minutes=30)
+    assert row.feedback_due_at == feedback_due  # the matter's deadline, still ahead: kept
+    li = community_ctx(db, make_ctx, world.li, "li.sq")
+    with pytest.raises(PermissionDenied):
+        tasks.sign_task(wang, ref.id, ref.version)
+    ref = tasks.sign_task(li, ref.id, ref.version)
+    detail = tasks.task_detail(duty, ref.id)
+    assert [e.kind for e in detail.events] == ["sent", "signed", "reassigned", "signed"]
+    moved = detail.events[2]
+    assert moved.at == clock() and moved.payload["status"] == "signed"
+    audit = _reassigned_audit(db, ref.id)
+    assert len(audit) == 1 and audit[0].at == clock()
+    assert audit[0].after["status"] == "sent" and audit[0].after["signed_at"] is None
+
+
+def test_reassigning_an_overdue_escalated_task_gives_fresh_windows_that_escalate_again(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "XF-01", "电诈预警劝阻：幸福里5栋", grid_id=world.district)
+    clock.advance(minutes=40)  # sign-off was due at 30 minutes
+    assert tasks.escalate_overdue(duty).escalated == (ref.number,)
+    ref = tasks.get_task_ref(duty, ref.id)
+    ref = tasks.reassign_task(duty, ref.id, ref.version, world.li)
+    row = tasks.task_rows(duty, [ref.id])[0]
+    assert row.sign_due_at == clock() + timedelta(minutes=30)
+    assert row.escalated_at is None  # no ⇑ on the board for the new officer
+    assert tasks.escalate_overdue(duty).escalated == ()  # 李明's window is still running
+    # 3-hour feedback, 40 minutes in: still ahead of the new sign-off, so kept.
+    assert row.feedback_due_at == clock() - timedelta(minutes=40) + timedelta(hours=3)
+    assert tasks.task_detail(duty, ref.id).events[-1].payload["escalation_cleared"] is True
+    clock.advance(minutes=31)  # 李明 lets his own window run out: escalated again
+    assert tasks.escalate_overdue(duty).escalated == (ref.number,)
+
+
+def test_reassigning_a_task_whose_feedback_deadline_passed_gives_a_full_feedback_window(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "XF-01", "电诈预警劝阻：幸福里6栋", grid_id=world.district)
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    clock.advance(hours=3, minutes=10)
+    ref = tasks.reassign_task(duty, ref.id, ref.version, world.li)
+    row = tasks.task_rows(duty, [ref.id])[0]
+    assert row.status == "sent"
+    assert row.sign_due_at == clock() + timedelta(minutes=30)
+    assert row.feedback_due_at == clock() + timedelta(hours=3)
+
+
+def test_reassigning_a_returned_task_does_not_count_the_old_feedback(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "HC-04", "上级交办：核查来信", grid_id=world.district)
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    ref = tasks.feed_back_task(duty, ref.id, ref.version, {"situation": "已核查", "result": "已化解"})
+    ref = tasks.return_task(duty, ref.id, ref.version, "未写明核查对象")
+    ref = tasks.reassign_task(duty, ref.id, ref.version, world.li)
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    row = tasks.task_rows(duty, [ref.id])[0]
+    # 李明 owes the feedback now: the old feedback is neither "done" nor "in time" for him.
+    assert (row.fed_back_at, row.returned_at) == (None, None)
+    clock.advance(hours=10)
+    run = tasks.escalate_overdue(duty)
+    assert run.escalated == (ref.number,)

@@ -14,7 +14,14 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.clock import local
-from ..domain.deadlines import CountdownState, TaskTimes, feedback_due, sign_due, task_countdowns
+from ..domain.deadlines import (
+    SIGN_MINUTES,
+    CountdownState,
+    TaskTimes,
+    feedback_due,
+    sign_due,
+    task_countdowns,
+)
 from ..domain.errors import NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Role
 from ..domain.task_fields import parse_fields, validate_feedback
@@ -309,14 +316,34 @@ def return_task(ctx: ServiceContext, task_id: int, version: int, reason: str) ->
 
 @service_action("task.create")
 def reassign_task(ctx: ServiceContext, task_id: int, version: int, officer_id: int) -> TaskRef:
+    """Send the task afresh to another officer: waiting for their sign-off (待签收) again.
+
+    The old officer's signing, feedback and escalation were theirs (the history keeps them);
+    the new officer gets the catalogue task's full sign-off window from now. The feedback
+    deadline belongs to the matter (3, 6, 9 or 24 h by its kind), so a handover does not
+    extend it; only when it can no longer be met (past, or before the new sign-off is even
+    due) does the new officer get a full feedback window from now, as a returned task does.
+    """
     with ctx.uow() as uow:
         task = _load(uow, task_id, version, *WAITING_ON_OFFICER)
         officer = uow.session.get(Officer, officer_id)
         if officer is None or officer.station_id != task.station_id:
             raise ValidationError(f"officer {officer_id} does not exist", field="assignee")
-        before = task.assignee_officer_id
-        uow.update("task.reassign", "task", task, assignee_officer_id=officer_id)
-        _event(uow, task, "reassigned", before=before, after=officer_id)
+        template = uow.session.get(TaskTemplate, task.template_id) if task.template_id else None
+        now = uow.now
+        new_sign_due = sign_due(now, template.sign_minutes if template else SIGN_MINUTES)
+        keep_feedback_due = task.feedback_due_at > new_sign_due
+        new_feedback_due = task.feedback_due_at if keep_feedback_due else \
+            feedback_due(now, template.feedback_hours if template else 24)
+        before, was, was_escalated = task.assignee_officer_id, task.status, task.escalated_at
+        # Clearing escalated_at lets the new officer's own windows escalate if they run out
+        # (return_task does the same for a rework window); the escalation stays in the history.
+        # fed_back_at goes too: a returned task's old feedback must not count as the new one.
+        uow.update("task.reassign", "task", task, assignee_officer_id=officer_id, status="sent",
+                   sign_due_at=new_sign_due, feedback_due_at=new_feedback_due, signed_at=None,
+                   fed_back_at=None, returned_at=None, escalated_at=None)
+        _event(uow, task, "reassigned", before=before, after=officer_id, status=was,
+               feedback_due_kept=keep_feedback_due, escalation_cleared=was_escalated is not None)
         uow.commit()
         return _ref(task)
 
