@@ -154,3 +154,19 @@ def test_a_reopened_incident_keeps_the_targets_it_had_when_first_handled():
     # What was already late at the first handling stays late, however long ago.
     slow = facts(milestones={"set_off": 30}, first_handled_at=at(400))
     assert states(evaluate(TIERS_OF_FORCE, slow, at(86500)))["on_scene"] is TimerState.BREACHED
+
+
+def test_targets_are_judged_on_whole_seconds_as_they_are_shown():
+    # 60.4 s shows as 0:01:00 everywhere: it is met, not 超时 beside 0:01:00.
+    on_way = evaluate(TIERS_OF_FORCE, facts(milestones={"set_off": 60.4}), at(3600))[0]
+    assert on_way.state is TimerState.MET and on_way.elapsed_s == 60
+    assert evaluate(TIERS_OF_FORCE, facts(milestones={"set_off": 61}), at(3600))[0].state \
+        is TimerState.BREACHED
+
+
+def test_at_exactly_the_due_time_the_next_check_is_the_breach():
+    for now in (60, 60.5):
+        timers = evaluate(TIERS_OF_FORCE, facts(), at(now))
+        assert timers[0].state is TimerState.NEAR
+        assert next_change(timers, TIERS_OF_FORCE, at(now)) == at(61)
+    assert evaluate(TIERS_OF_FORCE, facts(), at(61))[0].state is TimerState.BREACHED

@@ -8,6 +8,7 @@ loses nothing and tests move a clock instead of sleeping.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -219,7 +220,9 @@ def evaluate_target(
         if reached is not None and gave_up is not None and reached > gave_up:
             reached = None  # reached only after a reopening: not part of the response
     end = reached or gave_up or now
-    elapsed = max(0.0, (end - facts.received_at).total_seconds())
+    # Judged on whole seconds elapsed (floored), as every board and ledger shows the time:
+    # a set-off at 60.4 s reads 0:01:00 and is met, not 超时 beside the same 0:01:00.
+    elapsed = float(max(0, math.floor((end - facts.received_at).total_seconds())))
     if limit is None:
         return Timer(target.key, target.label_zh, target.label_en, TimerState.NA, None,
                      elapsed, None, None, reached)
@@ -262,8 +265,11 @@ def next_change(timers: Iterable[Timer], profile: ResponseProfile, now: datetime
     for t in timers:
         if t.state not in (TimerState.PENDING, TimerState.NEAR) or t.due_at is None or t.limit_s is None:
             continue
-        near_at = t.due_at - timedelta(seconds=t.limit_s * (1 - profile.near_fraction))
-        at = near_at if t.state is TimerState.PENDING else t.due_at
+        # On whole seconds a timer turns near at the first whole second past the threshold and
+        # breached one second after its due time (at the due time itself it is still met).
+        start = t.due_at - timedelta(seconds=t.limit_s)
+        near_at = start + timedelta(seconds=math.ceil(t.limit_s * profile.near_fraction))
+        at = near_at if t.state is TimerState.PENDING else t.due_at + timedelta(seconds=1)
         if at > now and (soonest is None or at < soonest):
             soonest = at
     return soonest
