@@ -508,3 +508,37 @@ def test_reassigning_a_returned_task_does_not_count_the_old_feedback(
     clock.advance(hours=10)
     run = tasks.escalate_overdue(duty)
     assert run.escalated == (ref.number,)
+
+
+def _count(db, model):
+    with db.sessions() as s:
+        return s.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_no_task_goes_to_an_officer_off_the_roll(db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "HC-04", "交办事项", grid_id=world.district)  # to 王建国
+    with db.sessions() as s:
+        s.execute(sa.update(Officer).where(Officer.id == world.li).values(active=False))
+        s.commit()
+    written = (_count(db, Task), _count(db, TaskEvent), _count(db, AuditEntry))
+    with pytest.raises(ValidationError, match=r"field 'assignee': 李明 \(012346\) is no longer on the roll"):
+        tasks.create_task(duty, "HC-04", "交办事项", assignee_officer_id=world.li)
+    with pytest.raises(ValidationError, match=r"field 'assignee': 李明 \(012346\) is no longer on the roll"):
+        tasks.reassign_task(duty, ref.id, ref.version, world.li)
+    assert (_count(db, Task), _count(db, TaskEvent), _count(db, AuditEntry)) == written
+    assert tasks.task_rows(duty, [ref.id])[0].assignee_id == world.wang
+    # Routed by grid: 李明's grid names nobody on the roll, so the task waits unassigned.
+    routed = tasks.create_task(duty, "HC-04", "城关二警务区交办", grid_id=world.other_micro)
+    assert tasks.task_rows(duty, [routed.id])[0].assignee_id is None
+
+
+def test_reassigning_to_the_officer_who_has_the_task_is_refused(db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "HC-04", "交办事项", grid_id=world.district)  # to 王建国
+    written = (_count(db, TaskEvent), _count(db, AuditEntry))
+    with pytest.raises(ValidationError,
+                       match=r"field 'assignee': task RW202611200001 is already assigned to 王建国 \(012345\)"):
+        tasks.reassign_task(duty, ref.id, ref.version, world.wang)
+    assert (_count(db, TaskEvent), _count(db, AuditEntry)) == written
+    assert [e.kind for e in tasks.task_detail(duty, ref.id).events] == ["sent"]

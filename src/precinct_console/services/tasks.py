@@ -113,10 +113,12 @@ def grid_recipient(session: Session, grid_id: int | None, role: str = "community
     """The officer responsible for a grid: the finest grid up its parents that names one."""
     seen = 0
     while grid_id is not None and seen < 6:
+        # An officer taken off the roll would never sign: skip them (the parent grid's officer,
+        # or unassigned, which the board counts, is better than a task nobody will see).
         officer = session.scalar(
-            select(GridPerson.officer_id).where(
-                GridPerson.grid_id == grid_id, GridPerson.role == role,
-                GridPerson.officer_id.is_not(None)).order_by(GridPerson.id).limit(1))
+            select(GridPerson.officer_id).join(Officer, Officer.id == GridPerson.officer_id)
+            .where(GridPerson.grid_id == grid_id, GridPerson.role == role,
+                   Officer.active.is_(True)).order_by(GridPerson.id).limit(1))
         if officer is not None:
             return officer
         grid_id = session.scalar(select(Grid.parent_id).where(Grid.id == grid_id))
@@ -141,6 +143,17 @@ def _next_number(uow: UnitOfWork, station_id: int) -> str:
         Task.station_id == station_id, Task.number.like(prefix + "%")))
     seq = int(last[len(prefix):]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
+
+
+def _assignee(uow: UnitOfWork, station_id: int, officer_id: int) -> Officer:
+    """The officer a task is sent to by hand: of this station and still on the roll."""
+    officer = uow.session.get(Officer, officer_id)
+    if officer is None or officer.station_id != station_id:
+        raise ValidationError(f"officer {officer_id} does not exist", field="assignee")
+    if not officer.active:
+        raise ValidationError(f"{officer.name} ({officer.badge}) is no longer on the roll",
+                              field="assignee")
+    return officer
 
 
 def _event(uow: UnitOfWork, task: Task, kind: str, **payload: Any) -> None:
@@ -175,8 +188,8 @@ def new_task(
         raise ValidationError(f"grid {grid_id} does not exist", field="grid")
     if assignee_officer_id is None:
         assignee_officer_id = grid_recipient(uow.session, grid_id, template.recipient_role)
-    elif (o := uow.session.get(Officer, assignee_officer_id)) is None or o.station_id != station_id:
-        raise ValidationError(f"officer {assignee_officer_id} does not exist", field="assignee")
+    else:
+        _assignee(uow, station_id, assignee_officer_id)
     now = uow.now
     task = uow.add("task.create", "task", Task(
         station_id=station_id, number=_next_number(uow, station_id), template_id=template.id,
@@ -326,9 +339,11 @@ def reassign_task(ctx: ServiceContext, task_id: int, version: int, officer_id: i
     """
     with ctx.uow() as uow:
         task = _load(uow, task_id, version, *WAITING_ON_OFFICER)
-        officer = uow.session.get(Officer, officer_id)
-        if officer is None or officer.station_id != task.station_id:
-            raise ValidationError(f"officer {officer_id} does not exist", field="assignee")
+        officer = _assignee(uow, task.station_id, officer_id)
+        if officer.id == task.assignee_officer_id:
+            # Nothing would change: refuse rather than record a handover that never happened.
+            raise ValidationError(f"task {task.number} is already assigned to {officer.name} "
+                                  f"({officer.badge})", field="assignee")
         template = uow.session.get(TaskTemplate, task.template_id) if task.template_id else None
         now = uow.now
         new_sign_due = sign_due(now, template.sign_minutes if template else SIGN_MINUTES)
