@@ -2171,12 +2171,24 @@
         <translation>已暂停</translation>
     </message>
     <message>
+        <source>last run %1 OK</source>
+        <translation>上次 %1 成功</translation>
+    </message>
+    <message>
+        <source>last run %1 FAILED</source>
+        <translation>上次 %1 失败</translation>
+    </message>
+    <message>
         <source>This workstation writes the scheduled exports to %1.</source>
         <translation>本工作站负责将定时导出写入 %1。</translation>
     </message>
     <message>
-        <source>Another workstation (%2) writes the scheduled exports to %1.</source>
-        <translation>由另一台工作站（%2）将定时导出写入 %1。</translation>
+        <source>Another workstation (%2) runs the scheduled exports; its last run wrote to %1.</source>
+        <translation>定时导出由另一台工作站（%2）执行；最近一次写入 %1。</translation>
+    </message>
+    <message>
+        <source>Another workstation (%2) runs the scheduled exports and writes them to its own export folder.</source>
+        <translation>定时导出由另一台工作站（%2）执行，写入该工作站的导出文件夹。</translation>
     </message>
     <message>
         <source>No workstation runs the scheduled exports at the moment; the next console to start takes them over (a run it missed is made up).</source>

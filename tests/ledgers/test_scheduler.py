@@ -13,7 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from precinct_console.domain.clock import FixedClock
 from precinct_console.jobs.exports import last_complete_periods, run_export_job
-from precinct_console.jobs.scheduler import ExportScheduler
+from precinct_console.jobs.scheduler import ExportScheduler, last_runs
 from precinct_console.storage.database import Database
 from precinct_console.storage.models import AuditEntry
 
@@ -284,10 +284,65 @@ def test_stored_jobs_hold_no_database_url_and_run_on_the_seats_own(db, station, 
         stored = b"".join(row[0] for row in conn.execute(sa.text("SELECT job_state FROM scheduled_jobs")))
     engine.dispose()
     assert db.url.encode() not in stored
-    # Run the daily export now: it opens the seat's database and writes the ledger.
+    # Nor a folder: the first seat's (a per-user folder on its machine) would bind every seat.
+    assert all(j.kwargs["folder"] == "" for j in jobs if j.id.startswith("export:"))
+    # Run the daily export now: it opens the seat's database and writes into the seat's folder.
     a.scheduler.modify_job("export:day:S01", next_run_time=datetime.now(UTC))
     assert wait_for(lambda: any(r.job_id == "export:day:S01" for r in a.runs))
     assert [r.ok for r in a.runs if r.job_id == "export:day:S01"] == [True]
+    assert list((tmp_path / "exports" / "S01").rglob("*.xlsx"))
+    # The run is kept where every seat can read it: who ran it, where it wrote, what came of it.
+    assert wait_for(lambda: "export:day:S01" in last_runs(db, station.id))
+    run = last_runs(db, station.id)["export:day:S01"]
+    assert run.ok and run.seat == "seat-A" and run.folder == str(tmp_path / "exports")
+    assert run.detail.endswith("file(s) written")
+
+
+def test_an_export_folder_frozen_by_an_earlier_version_follows_the_running_seat(db, station, seats):
+    seat, _clock = seats
+    a = seat("seat-A")
+    a.start(renew_in_background=False)
+    a.ensure_schedules(station.id, "S01")
+    a.scheduler.modify_job("export:day:S01", kwargs={**a.scheduler.get_job("export:day:S01").kwargs,
+                                                     "folder": "/home/first-seat/exports"})
+    a.ensure_schedules(station.id, "S01")
+    assert a.scheduler.get_job("export:day:S01").kwargs["folder"] == ""
+
+
+def test_a_job_failing_on_the_running_seat_reaches_the_clerk_at_another_seat(
+        qtbot, db, station, seats, make_ctx, tmp_path):
+    from precinct_console.config import Settings
+    from precinct_console.domain.changes import Change, ChangeItem
+    from precinct_console.domain.permissions import Role
+    from precinct_console.ui.context import AppContext
+    from precinct_console.ui.ledgers.panel import LedgerExportPanel
+    from precinct_console.ui.ledgers.scheduling import attach_scheduler
+
+    seat, clock = seats
+    a = seat("seat-A", [])  # a duty officer's seat runs the jobs
+    a.start(renew_in_background=False)
+    a.ensure_schedules(station.id, "S01")
+    clerk = AppContext(dataclasses.replace(make_ctx(Role.CLERK), clock=clock),
+                       Settings(export_folder=str(tmp_path)))
+    told: list[tuple[str, str]] = []
+    clerk.notified.connect(lambda text, level: told.append((text, level)))
+    panel = LedgerExportPanel(clerk)
+    qtbot.addWidget(panel)
+    attach_scheduler(clerk, panel)
+    qtbot.waitUntil(lambda: panel.schedule_list.count() == 3, timeout=10_000)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    a.scheduler.modify_job("export:day:S01", next_run_time=datetime.now(UTC),
+                           kwargs={**a.scheduler.get_job("export:day:S01").kwargs,
+                                   "folder": str(blocked / "exports")})
+    assert wait_for(lambda: any(not r.ok for r in a.runs))
+    clerk.changed.emit(Change((ChangeItem("schedule", None, "ran"),)))  # what the feed delivers
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    text, level = told[0]
+    assert level == "error" and "S01 每日：警情台账" in text and "failed" in text
+    item = next(panel.schedule_list.item(i) for i in range(panel.schedule_list.count())
+                if panel.schedule_list.item(i).data(0x0100) == "export:day:S01")
+    assert "FAILED" in item.text() and "seat-A" in item.toolTip()
 
 
 def test_follow_up_and_re_plan_jobs_are_listed_in_chinese_beside_the_exports(db, station, seats):

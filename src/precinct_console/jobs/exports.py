@@ -17,7 +17,7 @@ from ..services.ledgers import LEDGERS
 from ..services.ledgers.periods import Period, day_of, month_of, week_of
 from ..storage.database import Database
 from ..storage.models import Station
-from .runtime import job_database_url
+from .runtime import job_database_url, job_export_folder
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -87,6 +87,7 @@ def run_export_job(
     and running twice writes nothing twice. Personal numbers are always masked.
     """
     now = now or system_clock()
+    folder = job_export_folder(folder)
     db = Database.open(job_database_url(db_url))
     written: list[str] = []
     try:

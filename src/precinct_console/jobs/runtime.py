@@ -1,4 +1,5 @@
-"""Which database a scheduled job opens: the running seat's own, not a URL frozen in the job store."""
+"""What a scheduled job opens and writes to: the running seat's own database and export folder,
+not a URL or folder frozen in the shared job store."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from __future__ import annotations
 # full URL there would write its password into the database and tie every job to the host name
 # one seat happened to use; jobs are therefore stored with THIS_DATABASE and resolve it here.
 THIS_DATABASE = ""
+# Likewise the export folder: a folder frozen in the store was the first seat's (by default a
+# per-user folder on that machine) and never followed a changed setting or another leading seat.
+THIS_SEATS_FOLDER = ""
 
 _seat_url: str | None = None
+_seat_folder: str | None = None
 
 
 def set_seat_database(url: str) -> None:
@@ -23,3 +28,18 @@ def job_database_url(stored: str) -> str:
     if _seat_url is None:
         raise RuntimeError("no database for scheduled jobs: the scheduler was not started")
     return _seat_url
+
+
+def set_seat_export_folder(folder: str) -> None:
+    """Called by the seat's scheduler when it starts: where this seat writes scheduled exports."""
+    global _seat_folder
+    _seat_folder = folder
+
+
+def job_export_folder(stored: str) -> str:
+    """The folder a job writes to: an explicit one (tests) or the running seat's own."""
+    if stored:
+        return stored
+    if _seat_folder is None:
+        raise RuntimeError("no export folder for scheduled jobs: the scheduler was not started")
+    return _seat_folder

@@ -28,18 +28,20 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..domain.clock import CHINA_TZ, Clock, system_clock
+from ..domain.clock import CHINA_TZ, Clock, shown, system_clock
 from ..domain.errors import NotFound, ValidationError
 from ..domain.permissions import ensure_permitted
+from ..services.accounts import system_actor
 from ..services.context import ServiceContext
 from ..storage.database import Database
 from ..storage.engine import WRITE_OPTION
-from ..storage.models import Lease
+from ..storage.models import AuditEntry, Lease
 from ..storage.outage import reason
 from .exports import DEFAULT_SCHEDULES, ExportSchedule, run_export_job
-from .runtime import THIS_DATABASE, set_seat_database
+from .runtime import THIS_DATABASE, THIS_SEATS_FOLDER, set_seat_database, set_seat_export_folder
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -48,6 +50,8 @@ LEASE_SECONDS = 90.0  # a seat that has not renewed for this long has gone away
 JOBS_TABLE = "scheduled_jobs"  # storage.migrate.FOREIGN_TABLES keeps Alembic off it
 
 ErrorCallback = Callable[[str], None]
+# Jobs whose successful runs are not recorded (they run every few minutes); failures always are.
+QUIET_JOBS = ("followup-",)
 
 
 class JobLease:
@@ -119,6 +123,8 @@ class ExportScheduler:
         self.db = db
         set_seat_database(db.url)
         self.export_folder = Path(export_folder)
+        set_seat_export_folder(str(self.export_folder))
+        self.clock = clock
         self.lease = JobLease(db, holder, clock, lease_seconds)
         self.on_error = on_error
         self.leading = False
@@ -204,14 +210,18 @@ class ExportScheduler:
         added = []
         for sched in schedules:
             job_id = sched.job_id(station_code)
-            if self.scheduler.get_job(job_id) is not None:
+            existing = self.scheduler.get_job(job_id)
+            if existing is not None:
+                if existing.kwargs.get("folder"):  # an earlier version froze the first seat's folder
+                    self.scheduler.modify_job(job_id, kwargs={**existing.kwargs,
+                                                              "folder": THIS_SEATS_FOLDER})
                 continue
             try:
                 self.scheduler.add_job(
                     run_export_job, CronTrigger(**sched.cron, timezone=_china_zone()), id=job_id,
                     name=sched.title(station_code), replace_existing=False,
                     kwargs={"db_url": THIS_DATABASE, "station_id": station_id, "kind": sched.kind,
-                            "ledgers": list(sched.ledgers), "folder": str(self.export_folder),
+                            "ledgers": list(sched.ledgers), "folder": THIS_SEATS_FOLDER,
                             "catch_up": sched.catch_up, "bulletin": sched.bulletin},
                 )
                 added.append(job_id)
@@ -261,17 +271,44 @@ class ExportScheduler:
         if not isinstance(event, JobExecutionEvent):
             return
         when = event.scheduled_run_time
+        job = self.scheduler.get_job(event.job_id)
+        # Named as the panel lists it ("S01 每日：警情台账"); a job added without a name by id.
+        named = (job.name if job is not None and job.name
+                 and job.name != getattr(job.func, "__name__", None) else event.job_id)
         if event.code == EVENT_JOB_ERROR:
-            text = f"scheduled job {event.job_id} failed: {event.exception}"
+            text = f"scheduled job {named} failed: {event.exception}"
             self.runs.append(JobRun(event.job_id, False, when, str(event.exception)))
             log.error(text, exc_info=(type(event.exception), event.exception, event.exception.__traceback__))
+            self._record(event.job_id, False, when, text)
             self._report(text)
         elif event.code == EVENT_JOB_MISSED:
             self.runs.append(JobRun(event.job_id, False, when, "missed"))
-            self._report(f"scheduled job {event.job_id} missed its run at {when}")
+            text = f"scheduled job {named} missed its run at {shown(when) if when else '?'}"
+            self._record(event.job_id, False, when, text)
+            self._report(text)
         else:
             self.runs.append(JobRun(event.job_id, True, when))
             log.info("scheduled job %s ran (%s)", event.job_id, event.retval)
+            self._record(event.job_id, True, when, _summary(event.retval))
+
+    def _record(self, job_id: str, ok: bool, when: datetime | None, detail: str) -> None:
+        """Keep the run in the audit log and announce it: every seat's export panel shows the
+        last run of each job, and a failure reaches the clerk's seat, not only this one."""
+        if ok and job_id.startswith(QUIET_JOBS):
+            return  # every few minutes, all day: its successes would drown the log
+        job = self.scheduler.get_job(job_id)
+        station_id = job.kwargs.get("station_id") if job is not None else None
+        after = {"job": job_id, "name": job.name if job is not None else job_id, "ok": ok,
+                 "scheduled_for": _iso(when), "detail": detail[:2000],
+                 "folder": str(self.export_folder) if job_id.startswith("export:") else ""}
+        try:
+            ctx = ServiceContext(self.db, system_actor(self.lease.holder, station_id), self.clock)
+            with ctx.uow() as uow:
+                uow.audit("schedule.run", "schedule", None, None, after, station_id=station_id)
+                uow.changed("schedule", None, "ran", station_id=station_id)
+                uow.commit()
+        except Exception:  # the database may be what failed: the log keeps it
+            log.warning("could not record the run of %s", job_id, exc_info=True)
 
     def _report(self, text: str) -> None:
         if self.on_error is not None:
@@ -279,6 +316,43 @@ class ExportScheduler:
                 self.on_error(text)
             except Exception:  # the notifier must never take the scheduler down
                 log.exception("error callback failed")
+
+
+def _summary(retval: Any) -> str:
+    """What a run did, short: the files an export wrote, or the job's own sentence."""
+    if isinstance(retval, list):
+        return f"{len(retval)} file(s) written"
+    return str(retval or "")
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """A job's latest recorded run, as every seat's export panel shows it."""
+
+    audit_id: int
+    job_id: str
+    ok: bool
+    at: datetime
+    seat: str
+    detail: str
+    folder: str
+
+
+def last_runs(db: Database, station_id: int | None) -> dict[str, LastRun]:
+    """The latest recorded run of each scheduled job of the station (from the audit log)."""
+    with db.sessions() as s:
+        rows = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "schedule.run",
+                                     AuditEntry.station_id == station_id)
+            .order_by(AuditEntry.id.desc()).limit(500)).all()
+    out: dict[str, LastRun] = {}
+    for r in rows:
+        a = r.after or {}
+        job = str(a.get("job", ""))
+        if job and job not in out:
+            out[job] = LastRun(r.id, job, bool(a.get("ok")), r.at, r.workstation,
+                               str(a.get("detail", "")), str(a.get("folder", "")))
+    return out
 
 
 def _parse_time(text: str) -> tuple[int, int]:

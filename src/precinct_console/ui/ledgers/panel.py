@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.permissions import is_permitted
-from ...jobs.scheduler import ExportScheduler
+from ...jobs.scheduler import ExportScheduler, LastRun
 from ...services.exports import (
     ExportCancelled,
     ExportChoices,
@@ -45,9 +45,9 @@ from ...services.exports import (
 from ...services.ledgers import LEDGERS
 from ...services.ledgers.periods import Period, period_for
 from ..context import AppContext
-from ..error_text import error_text
+from ..error_text import error_text, message_text
 from ..i18n import QT_TRANSLATE_NOOP
-from ..theme import ui_font
+from ..theme import BREACH, ui_font
 
 log = logging.getLogger("precinct_console.ui")
 
@@ -404,27 +404,51 @@ class LedgerExportPanel(QWidget):
         self.app.report_error(exc)
 
     # scheduled exports -----------------------------------------------------------------------
-    def show_schedules(self, jobs: list[tuple[str, str, datetime | None]], leading: bool, holder: str) -> None:
+    def show_schedules(self, jobs: list[tuple[str, str, datetime | None]], leading: bool, holder: str,
+                       runs: dict[str, LastRun] | None = None) -> None:
+        """The shared schedule with each job's next and last run; a failed last run in red."""
+        runs = runs or {}
         current = self._selected_job()
         self.schedule_list.clear()
         for job_id, name, next_run in jobs:
             when = (self.tr("next") + " " + next_run.astimezone(_china()).strftime("%Y-%m-%d %H:%M")
                     if next_run else self.tr("paused"))
-            item = QListWidgetItem(f"{name}  ·  {when}")
+            text = f"{name}\n    {when}"  # two lines: the panel is narrow beside the export form
+            last = runs.get(job_id)
+            if last is not None:
+                at = last.at.astimezone(_china()).strftime("%m-%d %H:%M")
+                text += "  ·  " + (self.tr("last run %1 OK") if last.ok
+                                   else self.tr("last run %1 FAILED")).replace("%1", at)
+            item = QListWidgetItem(text)
             item.setData(0x0100, job_id)
             item.setData(0x0101, next_run is None)
+            if last is not None:
+                # Who ran it and what came of it: the clerk at any seat sees why it failed.
+                item.setToolTip(f"{last.seat}: {message_text(last.detail)}")
+                if not last.ok:
+                    item.setForeground(BREACH)
             self.schedule_list.addItem(item)
             if job_id == current:
                 self.schedule_list.setCurrentItem(item)
         self._update_schedule_buttons()
+        wrote = max((r for r in runs.values() if r.folder), key=lambda r: r.audit_id, default=None)
         if leading:
             note = self.tr("This workstation writes the scheduled exports to %1.")
+            folder = str(self._folder())
+        elif holder and wrote is not None:
+            # Its own export folder, not this seat's: say where the files really went.
+            note = self.tr("Another workstation (%2) runs the scheduled exports; its last run "
+                           "wrote to %1.")
+            folder = wrote.folder
         elif holder:
-            note = self.tr("Another workstation (%2) writes the scheduled exports to %1.")
+            note = self.tr("Another workstation (%2) runs the scheduled exports and writes them "
+                           "to its own export folder.")
+            folder = ""
         else:
             note = self.tr("No workstation runs the scheduled exports at the moment; the next "
                            "console to start takes them over (a run it missed is made up).")
-        self.schedule_note.setText(note.replace("%1", str(self._folder())).replace("%2", holder))
+            folder = ""
+        self.schedule_note.setText(note.replace("%1", folder).replace("%2", holder))
 
     def _selected_job(self) -> str | None:
         item = self.schedule_list.currentItem()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
+from ...domain.permissions import is_permitted
 from ...jobs.followup import ensure_followup_job
 from ...jobs.replan import install_replan_job
 from ...jobs.runtime import THIS_DATABASE
-from ...jobs.scheduler import ExportScheduler, live_holder, stored_jobs
+from ...jobs.scheduler import ExportScheduler, LastRun, last_runs, live_holder, stored_jobs
+from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import message_text
 
@@ -31,20 +34,18 @@ class _Bridge(QObject):
 def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) -> ExportScheduler | None:
     """Run the shared scheduled exports from this seat (when it holds the lease) until quit.
 
-    Offscreen sessions (snapshots, tests) and PRECINCT_NO_SCHEDULER=1 run no scheduler.
+    Offscreen sessions (snapshots, tests) and PRECINCT_NO_SCHEDULER=1 run no scheduler; they
+    still list what the leading seat runs, read from the shared job store.
     """
+    db = app.ctx.db
     if os.environ.get("PRECINCT_NO_SCHEDULER") == "1" or QGuiApplication.platformName() == "offscreen":
-        if panel is not None:  # what the leading seat runs, read from the shared job store
-            db = app.ctx.db
-            app.run(lambda: (stored_jobs(db), False, live_holder(db, app.ctx.clock)),
-                    on_done=lambda r: panel.show_schedules(*r),
-                    on_error=lambda exc: log.warning("schedule list: %s", exc))
+        watch_schedules(app, panel, lambda: (stored_jobs(db), False), own_seat="")()
         return None
     bridge = _Bridge(app)
     bridge.failed.connect(lambda text: app.notify(message_text(text), "error"))
     holder = f"{app.settings.workstation}/{os.getpid()}"
-    scheduler = ExportScheduler(app.ctx.db, app.settings.resolved_export_folder, holder=holder,
-                                on_error=bridge.failed.emit)
+    scheduler = ExportScheduler(db, app.settings.resolved_export_folder, holder=holder,
+                                clock=app.ctx.clock, on_error=bridge.failed.emit)
     actor = app.ctx.actor
 
     def start() -> None:
@@ -57,18 +58,8 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
             install_replan_job(scheduler.scheduler, THIS_DATABASE, actor.station_id, code,
                                at=app.settings.morning_replan)
 
-    def refresh() -> None:
-        if panel is None:
-            return
-
-        def read() -> tuple[list, bool, str]:  # type: ignore[type-arg]
-            return scheduler.jobs(), scheduler.leading, live_holder(app.ctx.db, app.ctx.clock)
-
-        app.run(read, on_done=lambda r: panel.show_schedules(*r),
-                on_error=lambda exc: log.warning("schedule list: %s", exc))
-
-    if panel is not None:
-        panel.refresh_schedules = refresh
+    refresh = watch_schedules(app, panel, lambda: (scheduler.jobs(), scheduler.leading),
+                              own_seat=holder)
     app.run(start, on_done=lambda _r: refresh())
     timer = QTimer(app)
     timer.setInterval(60_000)
@@ -79,6 +70,41 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
         qt_app.aboutToQuit.connect(scheduler.stop)
     app.destroyed.connect(scheduler.stop)
     return scheduler
+
+
+def watch_schedules(app: AppContext, panel: LedgerExportPanel | None,
+                    read_jobs: Callable[[], tuple[list[Any], bool]], *, own_seat: str) -> Callable[[], None]:
+    """Keep the panel's schedule list current (each job's last run from the audit log) and tell
+    this seat's clerk when a job failed on the seat that runs them; returns the refresh."""
+    db, station_id = app.ctx.db, app.ctx.actor.station_id
+    may_hear = is_permitted(app.ctx.actor.role, "ledger.export")
+    seen: list[int] = []  # the newest run already shown; empty until the first read
+
+    def read() -> tuple[list[Any], bool, str, dict[str, LastRun]]:
+        jobs, leading = read_jobs()
+        return jobs, leading, live_holder(db, app.ctx.clock), last_runs(db, station_id)
+
+    def shown(result: tuple[list[Any], bool, str, dict[str, LastRun]]) -> None:
+        jobs, leading, holder, runs = result
+        if panel is not None:
+            panel.show_schedules(jobs, leading, holder, runs)
+        if seen and may_hear:
+            for run in sorted(runs.values(), key=lambda r: r.audit_id):
+                # The running seat heard its own failure already, through its scheduler.
+                if run.audit_id > seen[0] and not run.ok and run.seat != own_seat:
+                    app.notify(message_text(run.detail), "error")
+        seen[:] = [max([*seen, *(r.audit_id for r in runs.values())], default=0)]
+
+    def refresh() -> None:
+        target = panel if panel is not None else app
+        app.run(read, on_done=guarded(target, shown),
+                on_error=lambda exc: log.warning("schedule list: %s", exc))
+
+    if panel is not None:
+        panel.refresh_schedules = refresh
+    # Another seat ran (or failed) a job, or changed a schedule: the feed says so at once.
+    app.changed.connect(lambda change: refresh() if change.touches("schedule") else None)
+    return refresh
 
 
 def _station_code(app: AppContext) -> str:
