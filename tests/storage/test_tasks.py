@@ -542,3 +542,43 @@ def test_reassigning_to_the_officer_who_has_the_task_is_refused(db, station, clo
         tasks.reassign_task(duty, ref.id, ref.version, world.wang)
     assert (_count(db, TaskEvent), _count(db, AuditEntry)) == written
     assert [e.kind for e in tasks.task_detail(duty, ref.id).events] == ["sent"]
+
+
+def test_typed_text_is_held_to_limits_and_nothing_is_written_on_refusal(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    before = (_count(db, Task), _count(db, TaskEvent), _count(db, AuditEntry))
+    with pytest.raises(ValidationError, match="field 'detail': is longer than 4000 characters"):
+        tasks.create_task(duty, "HC-04", "交办事项", detail="详" * 1_000_000, grid_id=world.district)
+    assert (_count(db, Task), _count(db, TaskEvent), _count(db, AuditEntry)) == before
+    ref = tasks.create_task(duty, "HC-04", "交办事项", detail="详" * 4000, grid_id=world.district)
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    ref = tasks.feed_back_task(duty, ref.id, ref.version, {"situation": "已核查", "result": "已化解"})
+    written = (_count(db, TaskEvent), _count(db, AuditEntry))
+    with pytest.raises(ValidationError, match="field 'reason': is longer than 500 characters"):
+        tasks.return_task(duty, ref.id, ref.version, "x" * 1_000_000)
+    with pytest.raises(ValidationError, match="field 'note': is longer than 500 characters"):
+        tasks.verify_task(duty, ref.id, ref.version, "x" * 501)
+    assert (_count(db, TaskEvent), _count(db, AuditEntry)) == written
+    assert tasks.task_rows(duty, [ref.id])[0].status == "fed_back"
+    assert tasks.return_task(duty, ref.id, ref.version, "x" * 500).status == "returned"
+
+
+def test_visit_date_lies_between_the_day_sent_and_today_in_china_time(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "JF-01", "幸福里邻里纠纷回访", grid_id=world.district)  # 11-20 09:00
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    values = {"visited_on": "2026-11-20", "met_in_person": True, "result": "已化解",
+              "risk_after": "低", "situation": "已上门"}
+    for day, problem in (("2026-12-20", "cannot be after today (2026-11-20)"),
+                         ("1990-01-01", "cannot be before the task was sent (2026-11-20)"),
+                         ("2026-11-19", "cannot be before the task was sent")):
+        with pytest.raises(ValidationError, match=r"field 'visited_on'") as err:
+            tasks.feed_back_task(duty, ref.id, ref.version, {**values, "visited_on": day})
+        assert problem in str(err.value)
+    assert tasks.task_rows(duty, [ref.id])[0].status == "signed"
+    # 01:00 on the 21st in China is still the 20th in UTC: the officer's "today" is the 21st.
+    clock.advance(hours=16)
+    ref = tasks.feed_back_task(duty, ref.id, ref.version, {**values, "visited_on": "2026-11-21"})
+    assert tasks.task_detail(duty, ref.id).feedback["visited_on"] == "2026-11-21"

@@ -315,3 +315,49 @@ def test_painted_colours_stay_in_their_cells(qtbot):
     assert pixel(0, COL_COUNTDOWN) != (base.red(), base.green(), base.blue())  # tinted
     assert pixel(0, COL_TITLE) == (base.red(), base.green(), base.blue())
     assert pixel(1, COL_COUNTDOWN) == (base.red(), base.green(), base.blue())
+
+
+def test_task_dialogs_stop_typing_at_the_services_limits(qtbot):
+    from PySide6.QtCore import QDate
+    from PySide6.QtGui import QTextCursor
+
+    from precinct_console.domain.task_fields import parse_fields
+    from precinct_console.ui.tasks.dialogs import FeedbackDialog, NewTaskDialog, ReasonDialog
+
+    new = NewTaskDialog([], [], [])
+    qtbot.addWidget(new)
+    new.title_edit.setText("题" * 195)
+    qtbot.keyClicks(new.title_edit, "t" * 10)  # keyClicks types ASCII only
+    assert new.title_edit.text() == "题" * 195 + "t" * 5
+    new.detail.insertPlainText("详" * 1_000_000)  # a paste
+    assert new.detail.toPlainText() == "详" * 4000
+
+    reason = ReasonDialog("退回重办", "需要重办什么？")
+    qtbot.addWidget(reason)
+    reason.text.setPlainText("缺少照片" + "x" * 490)
+    reason.text.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(reason.text, "y" * 20)
+    # Typing stops at 500; what was written before is kept.
+    assert reason.value() == "缺少照片" + "x" * 490 + "y" * 6
+
+    fields = parse_fields([{"key": "visited_on", "label": "走访日期", "kind": "date"},
+                           {"key": "deadline", "label": "整改期限", "kind": "date", "required": False},
+                           {"key": "situation", "label": "情况说明", "kind": "longtext"},
+                           {"key": "place", "label": "地点", "kind": "text"}])
+    dialog = FeedbackDialog("回访", fields, date(2026, 11, 20), {"situation": "情" * 5000},
+                            sent_on=date(2026, 11, 18))
+    qtbot.addWidget(dialog)
+    visited, deadline = dialog.inputs["visited_on"], dialog.inputs["deadline"]
+    visited.setDate(QDate(2026, 12, 20))
+    assert visited.date() == QDate(2026, 11, 20)  # not after today
+    visited.setDate(QDate(1990, 1, 1))
+    assert visited.date() == QDate(2026, 11, 18)  # not before the task was sent
+    deadline.setDate(QDate(2026, 12, 31))
+    assert deadline.date() == QDate(2026, 12, 31)  # a deadline may lie ahead
+    assert len(dialog.inputs["situation"].toPlainText()) == 4000
+    assert dialog.inputs["place"].maxLength() == 200
+    dialog.summary.insertPlainText("备" * 5000)
+    assert len(dialog.summary.toPlainText()) == 4000
+    dialog.inputs["place"].setText("幸福里3栋")
+    dialog.accept()
+    assert dialog.result_values["visited_on"] == "2026-11-18"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -108,3 +108,30 @@ def test_feedback_field_problems_name_the_field(values, field, text):
     with pytest.raises(ValidationError, match=f"field '{field}'") as err:
         validate_feedback(FIELDS, values)
     assert text in str(err.value)
+
+
+def test_feedback_dates_lie_between_the_day_the_task_was_sent_and_today():
+    fields = (*FIELDS, *parse_fields([{"key": "deadline", "label": "整改期限", "kind": "date",
+                                       "required": False}]))
+    ok = {"result": "已化解", "households": 1}
+    bounds = {"sent_on": date(2026, 11, 18), "today": date(2026, 11, 20)}
+    for day in ("2026-11-18", "2026-11-20"):
+        assert validate_feedback(fields, {**ok, "visited_on": day}, **bounds)["visited_on"] == day
+    with pytest.raises(ValidationError,
+                       match=r"field 'visited_on': 走访日期 cannot be after today \(2026-11-20\)"):
+        validate_feedback(fields, {**ok, "visited_on": "2026-12-20"}, **bounds)
+    with pytest.raises(ValidationError, match=r"field 'visited_on': 走访日期 cannot be before the "
+                                              r"task was sent \(2026-11-18\)"):
+        validate_feedback(fields, {**ok, "visited_on": "1990-01-01"}, **bounds)
+    # A deadline still to come is what 整改期限 means; before the task was sent it is a typo.
+    later = {**ok, "visited_on": "2026-11-19", "deadline": "2026-12-31"}
+    assert validate_feedback(fields, later, **bounds)["deadline"] == "2026-12-31"
+    with pytest.raises(ValidationError, match="field 'deadline'"):
+        validate_feedback(fields, {**later, "deadline": "2026-11-01"}, **bounds)
+
+
+def test_feedback_remarks_are_held_to_the_long_text_limit():
+    ok = {"visited_on": "2026-11-20", "result": "已化解", "households": 1}
+    assert len(validate_feedback(FIELDS, {**ok, "summary": "情" * 4000})["summary"]) == 4000
+    with pytest.raises(ValidationError, match="field 'summary': is longer than 4000 characters"):
+        validate_feedback(FIELDS, {**ok, "summary": "情" * 4001})

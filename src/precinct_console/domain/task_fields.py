@@ -10,6 +10,14 @@ from typing import Any
 from .errors import ValidationError
 
 FIELD_KINDS = ("text", "longtext", "choice", "int", "bool", "date")
+# Length limits of what is typed into a task; the dialogs stop typing at the same lengths.
+TITLE_MAX = 200
+TEXT_MAX = 200  # a "text" feedback field
+LONGTEXT_MAX = 4000  # a "longtext" feedback field, the remarks, and a task's details
+REASON_MAX = 500  # why a task is returned or escalated, a verification note
+# Date fields that record what the officer did (the catalogue's standard 走访日期): they cannot
+# lie ahead of today. Other date fields may (整改期限 is a deadline still to come).
+PAST_DATE_KEYS = frozenset({"visited_on"})
 
 
 @dataclass(frozen=True)
@@ -60,10 +68,21 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def validate_feedback(fields: tuple[FieldDef, ...], values: Mapping[str, Any]) -> dict[str, Any]:
+def check_length(text: str, limit: int, field: str) -> str:
+    """`text` stripped, refused (naming the field) when longer than `limit` characters."""
+    text = text.strip()
+    if len(text) > limit:
+        raise ValidationError(f"is longer than {limit} characters", field=field)
+    return text
+
+
+def validate_feedback(fields: tuple[FieldDef, ...], values: Mapping[str, Any], *,
+                      sent_on: date | None = None, today: date | None = None) -> dict[str, Any]:
     """Clean feedback values by the template's fields; the first problem names its field.
 
     Unknown keys are refused rather than dropped, so a typo never silently loses an answer.
+    Dates are China-time days: none before `sent_on` (the day the task was sent: feedback is
+    about the follow-up), and a visit date not after `today`.
     """
     known = {f.key for f in fields} | {"summary"}
     for key in values:
@@ -79,16 +98,26 @@ def validate_feedback(fields: tuple[FieldDef, ...], values: Mapping[str, Any]) -
                 out[f.key] = bool(value)
             continue
         out[f.key] = _clean(f, value)
+        if f.kind == "date":
+            _check_day(f, date.fromisoformat(out[f.key]), sent_on, today)
     summary = values.get("summary")
     if not _blank(summary):
-        out["summary"] = str(summary).strip()
+        out["summary"] = check_length(str(summary), LONGTEXT_MAX, "summary")
     return out
+
+
+def _check_day(f: FieldDef, day: date, sent_on: date | None, today: date | None) -> None:
+    if sent_on is not None and day < sent_on:
+        raise ValidationError(f"{f.label} cannot be before the task was sent ({sent_on.isoformat()})",
+                              field=f.key)
+    if today is not None and f.key in PAST_DATE_KEYS and day > today:
+        raise ValidationError(f"{f.label} cannot be after today ({today.isoformat()})", field=f.key)
 
 
 def _clean(f: FieldDef, value: Any) -> Any:
     if f.kind in ("text", "longtext"):
         text = str(value).strip()
-        limit = 200 if f.kind == "text" else 4000
+        limit = TEXT_MAX if f.kind == "text" else LONGTEXT_MAX
         if len(text) > limit:
             raise ValidationError(f"{f.label} is longer than {limit} characters", field=f.key)
         return text

@@ -24,7 +24,14 @@ from ..domain.deadlines import (
 )
 from ..domain.errors import NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Role
-from ..domain.task_fields import parse_fields, validate_feedback
+from ..domain.task_fields import (
+    LONGTEXT_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    check_length,
+    parse_fields,
+    validate_feedback,
+)
 from ..domain.task_rules import IncidentFacts, RuleConfig, evaluate, is_dispute, split_keys
 from ..storage.models import (
     Alert,
@@ -180,8 +187,9 @@ def new_task(
 ) -> Task:
     """Insert a task in an open unit of work (shared by hand, from-incident, rules and disputes)."""
     title = title.strip()
-    if not title or len(title) > 200:
+    if not title or len(title) > TITLE_MAX:
         raise ValidationError("must be 1-200 characters", field="title")
+    detail = check_length(detail, LONGTEXT_MAX, "detail")
     if not template.active:
         raise ValidationError(f"catalogue task '{template.code}' is retired", field="template")
     if grid_id is not None and uow.session.get(Grid, grid_id) is None:
@@ -193,7 +201,7 @@ def new_task(
     now = uow.now
     task = uow.add("task.create", "task", Task(
         station_id=station_id, number=_next_number(uow, station_id), template_id=template.id,
-        title=title, detail=detail.strip(), incident_id=incident_id, dispute_id=dispute_id,
+        title=title, detail=detail, incident_id=incident_id, dispute_id=dispute_id,
         grid_id=grid_id, assignee_officer_id=assignee_officer_id, status="sent",
         created_at=now, created_by=uow.actor.user_id,
         sign_due_at=sign_due(now, template.sign_minutes),
@@ -244,7 +252,8 @@ def create_task_from_incident(
         template = find_template(uow.session, ctx.station_id, code)
         cat = uow.session.get(Category, inc.category_code)
         title = f"{template.name}：{inc.number} {cat.name_zh if cat else inc.category_code}"
-        body = detail.strip() or f"{inc.address}\n{inc.content}".strip()
+        # Typed details are held to the limit; the incident's own text is cut to fit instead.
+        body = detail.strip() or f"{inc.address}\n{inc.content}".strip()[:LONGTEXT_MAX]
         task = new_task(uow, ctx.station_id, template, title=title[:200], detail=body,
                         grid_id=inc.grid_id, incident_id=inc.id, rule="from_incident",
                         rule_reason=f"由警情 {inc.number} 派单")
@@ -291,7 +300,8 @@ def feed_back_task(ctx: ServiceContext, task_id: int, version: int,
         _check_own_task(uow, task)
         template = uow.session.get(TaskTemplate, task.template_id) if task.template_id else None
         fields = parse_fields(template.fields) if template else ()
-        clean = validate_feedback(fields, values)
+        clean = validate_feedback(fields, values, sent_on=local(task.created_at).date(),
+                                  today=local(uow.now).date())
         uow.update("task.feed_back", "task", task, status="fed_back", fed_back_at=uow.now,
                    feedback=clean)
         _event(uow, task, "fed_back", late=uow.now > task.feedback_due_at, values=clean)
@@ -302,10 +312,11 @@ def feed_back_task(ctx: ServiceContext, task_id: int, version: int,
 @service_action("task.verify")
 def verify_task(ctx: ServiceContext, task_id: int, version: int, note: str = "") -> TaskRef:
     """The command room accepts the feedback: the task is closed."""
+    note = check_length(note, REASON_MAX, "note")
     with ctx.uow() as uow:
         task = _load(uow, task_id, version, "fed_back")
         uow.update("task.verify", "task", task, status="closed", closed_at=uow.now)
-        _event(uow, task, "verified", note=note.strip())
+        _event(uow, task, "verified", note=note)
         uow.commit()
         return _ref(task)
 
@@ -313,7 +324,7 @@ def verify_task(ctx: ServiceContext, task_id: int, version: int, note: str = "")
 @service_action("task.verify")
 def return_task(ctx: ServiceContext, task_id: int, version: int, reason: str) -> TaskRef:
     """Feedback not good enough: back to the officer with a reason and a fresh feedback window."""
-    reason = reason.strip()
+    reason = check_length(reason, REASON_MAX, "reason")
     if not reason:
         raise ValidationError("say what must be redone", field="reason")
     with ctx.uow() as uow:
@@ -378,7 +389,7 @@ def _escalate(uow: UnitOfWork, task: Task, reason: str, deadline: str) -> None:
 @service_action("task.verify")
 def escalate_task(ctx: ServiceContext, task_id: int, version: int, reason: str) -> TaskRef:
     """Escalate by hand to the station chief (overdue tasks are escalated by the job)."""
-    reason = reason.strip()
+    reason = check_length(reason, REASON_MAX, "reason")
     if not reason:
         raise ValidationError("say why the chief must step in", field="reason")
     with ctx.uow() as uow:

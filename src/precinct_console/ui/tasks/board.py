@@ -285,7 +285,8 @@ class TaskBoard(QWidget, RecordSelection):
         if not self.detail:
             return
         d = self.detail
-        dialog = FeedbackDialog(d.row.title, d.fields, local(self.app.clock()).date(), d.feedback, self)
+        dialog = FeedbackDialog(d.row.title, d.fields, local(self.app.clock()).date(), d.feedback, self,
+                                sent_on=local(d.row.created_at).date())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._write(task_service.feed_back_task, d.row.id, d.row.version, dialog.result_values,
                         message=self.tr("Feedback on {number} sent"))

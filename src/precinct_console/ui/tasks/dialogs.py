@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,19 +23,57 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import ValidationError
-from ...domain.task_fields import FieldDef, validate_feedback
+from ...domain.task_fields import (
+    LONGTEXT_MAX,
+    PAST_DATE_KEYS,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    FieldDef,
+    validate_feedback,
+)
 from ...services.task_catalogue import TemplateInfo
 from ...services.tasks import GridChoice
 from ..error_text import error_text
 from ..forms import error_line, form_with_buttons, ok_cancel
 
 
+def limit_text(edit: QPlainTextEdit, limit: int) -> QPlainTextEdit:
+    """Stop a plain-text box at the service's limit (QPlainTextEdit has no maxLength).
+
+    What was just typed or pasted past the limit is removed at the cursor, so the text already
+    there is kept. Counted in UTF-16 units as Qt does: never more than the service's count.
+    """
+    def trim() -> None:
+        excess = len(edit.toPlainText().encode("utf-16-le")) // 2 - limit
+        if excess <= 0:
+            return
+        cursor = edit.textCursor()
+        if cursor.position() < excess:  # not typed at the cursor (a stored value): cut the end
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        end = cursor.position()
+        cursor.setPosition(max(0, end - excess))
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        edit.setTextCursor(cursor)
+    edit.textChanged.connect(trim)
+    trim()  # a longer stored value is cut at once, not when the officer starts typing
+    return edit
+
+
+def _date(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
 class FeedbackDialog(QDialog):
     """One input per field of the task's catalogue entry; errors are shown next to the form."""
 
     def __init__(self, title: str, fields: tuple[FieldDef, ...], today: date,
-                 previous: dict[str, Any] | None = None, parent: QWidget | None = None):
+                 previous: dict[str, Any] | None = None, parent: QWidget | None = None,
+                 sent_on: date | None = None):
         super().__init__(parent)
+        # The service's date bounds (China-time days), so the date edits cannot go past them.
+        self.today, self.sent_on = today, sent_on
         self.setWindowTitle(self.tr("Feed back: {title}").format(title=title))
         self.setMinimumWidth(460)
         self.fields = fields
@@ -47,7 +86,7 @@ class FeedbackDialog(QDialog):
             self.inputs[f.key] = widget
             label = f.label + (" *" if f.required and f.kind != "bool" else "")
             form.addRow(label, widget)
-        self.summary = QPlainTextEdit(str(previous.get("summary", "")))
+        self.summary = limit_text(QPlainTextEdit(str(previous.get("summary", ""))), LONGTEXT_MAX)
         self.summary.setPlaceholderText(self.tr("Anything else the command room should know"))
         self.summary.setMaximumHeight(70)
         form.addRow(self.tr("Remarks"), self.summary)
@@ -81,14 +120,20 @@ class FeedbackDialog(QDialog):
             edit = QDateEdit()
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
+            if self.sent_on is not None:
+                edit.setMinimumDate(_date(self.sent_on))
+            if f.key in PAST_DATE_KEYS:
+                edit.setMaximumDate(_date(today))
             d = date.fromisoformat(value) if value else today
-            edit.setDate(QDate(d.year, d.month, d.day))
+            edit.setDate(_date(d))
             return edit
         if f.kind == "longtext":
-            text = QPlainTextEdit(str(value or ""))
+            text = limit_text(QPlainTextEdit(str(value or "")), LONGTEXT_MAX)
             text.setMaximumHeight(90)
             return text
-        return QLineEdit(str(value or ""))
+        line = QLineEdit(str(value or ""))
+        line.setMaxLength(TEXT_MAX)
+        return line
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -113,7 +158,8 @@ class FeedbackDialog(QDialog):
         # Checked here with the same rules the service applies, so the officer sees the
         # problem at once; the service checks again (another client may skip this dialog).
         try:
-            self.result_values = validate_feedback(self.fields, self.values())
+            self.result_values = validate_feedback(self.fields, self.values(),
+                                                   sent_on=self.sent_on, today=self.today)
         except ValidationError as exc:
             self.error.setText(error_text(exc))
             if exc.field in self.inputs:
@@ -137,6 +183,7 @@ class NewTaskDialog(QDialog):
         self.template.setEditable(True)
         self.template.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.title_edit = QLineEdit()
+        self.title_edit.setMaxLength(TITLE_MAX)
         self.grid = QComboBox()
         self.grid.addItem(self.tr("(no grid)"), None)
         for g in grids:
@@ -145,7 +192,7 @@ class NewTaskDialog(QDialog):
         self.assignee.addItem(self.tr("The grid's community officer"), None)
         for oid, name, badge in officers:
             self.assignee.addItem(f"{name} ({badge})", oid)
-        self.detail = QPlainTextEdit()
+        self.detail = limit_text(QPlainTextEdit(), LONGTEXT_MAX)
         self.detail.setMaximumHeight(100)
         self.error = error_line()
         form = QFormLayout()
@@ -182,7 +229,7 @@ class ReasonDialog(QDialog):
     def __init__(self, title: str, prompt: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.text = QPlainTextEdit()
+        self.text = limit_text(QPlainTextEdit(), REASON_MAX)
         self.text.setMaximumHeight(90)
         buttons = ok_cancel(self)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
