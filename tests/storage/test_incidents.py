@@ -530,3 +530,22 @@ def test_reopening_does_not_turn_targets_into_day_late_breaches(db, make_ctx, st
     inc.advance_incident(duty, phone.id, "set_off")
     inc.advance_incident(duty, phone.id, "handled")
     assert figures() == before
+
+
+def test_a_reopened_phone_call_does_not_flash_breached_or_sound_an_alert(db, make_ctx, clock):
+    from precinct_console.domain.response import TimerState, evaluate
+    from precinct_console.services import alerts
+
+    duty = make_ctx(Role.DUTY_OFFICER)
+    phone = inc.intake_incident(duty, draft(address="城关路14号", caller_phone="13900001111"))
+    clock.advance(seconds=40)
+    inc.advance_incident(duty, phone.id, "handled")  # settled on the phone, nobody sent
+    inc.advance_incident(duty, phone.id, "closed")
+    clock.advance(days=1)
+    inc.reopen_incident(duty, phone.id, "报警人再次来电")  # back on the live board
+    row = next(r for r in inc.list_open_incidents(duty) if r.id == phone.id)
+    profile = inc.get_response_profile(duty)
+    states = {t.key: t.state for t in evaluate(profile, row.facts(), clock())}
+    # The response ended at the first handling: not applicable then, not applicable now.
+    assert TimerState.BREACHED not in states.values(), states
+    assert [a for a in alerts.evaluate_alerts(duty) if a.incident_id == phone.id] == []

@@ -146,6 +146,8 @@ class Projection:
     handled_at: datetime | None = None
     fed_back_at: datetime | None = None
     closed_at: datetime | None = None
+    # The first handling, reopenings or not: the 1-3-5 response ended there (first_handled_at).
+    first_handled_at: datetime | None = None
 
     def columns(self) -> dict[str, Any]:
         return {
@@ -154,7 +156,7 @@ class Projection:
             "set_off_at": self.set_off_at, "arrived_at": self.arrived_at,
             "reinforcement_arrived_at": self.reinforcement_arrived_at,
             "handled_at": self.handled_at, "fed_back_at": self.fed_back_at,
-            "closed_at": self.closed_at,
+            "closed_at": self.closed_at, "first_handled_at": self.first_handled_at,
         }
 
 
@@ -203,7 +205,9 @@ def project(events: Iterable[EventFact]) -> Projection:
             status = s
     if times["reinforcement_arrived"] is not None and RANK[status] < RANK[Status.ARRIVED]:
         status = Status.ARRIVED  # someone is on scene, even if the first unit is not yet
-    return Projection(status, min(received), **{f"{k}_at": v for k, v in times.items()})
+    first = min((e.at for e in evs if e.kind == "handled"), default=None)
+    return Projection(status, min(received), **{f"{k}_at": v for k, v in times.items()},
+                      first_handled_at=first)
 
 
 def first_handled_at(events: Iterable[EventFact]) -> datetime | None:

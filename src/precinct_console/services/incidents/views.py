@@ -29,6 +29,7 @@ def facts_of(inc: Any) -> IncidentFacts:
             "handled": inc.handled_at, "fed_back": inc.fed_back_at,
         },
         handled_at=inc.handled_at, closed_at=inc.closed_at,
+        first_handled_at=inc.first_handled_at,
     )
 
 
@@ -72,6 +73,7 @@ class IncidentRow:
     fed_back_at: datetime | None
     closed_at: datetime | None
     version: int
+    first_handled_at: datetime | None = None  # set through a reopening (timers end there)
 
     @property
     def is_open(self) -> bool:
@@ -293,7 +295,7 @@ def row_of(inc: Incident, grid_code: str | None, grid_name: str | None,
         dispatched_at=inc.dispatched_at, signed_at=inc.signed_at, set_off_at=inc.set_off_at,
         arrived_at=inc.arrived_at, reinforcement_arrived_at=inc.reinforcement_arrived_at,
         handled_at=inc.handled_at, fed_back_at=inc.fed_back_at, closed_at=inc.closed_at,
-        version=inc.version,
+        version=inc.version, first_handled_at=inc.first_handled_at,
     )
 
 

@@ -41,6 +41,9 @@ class Incident(IdMixin, StationScoped, Versioned, Base):
     handled_at: Mapped[datetime | None] = mapped_column()
     fed_back_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # Kept through a reopening (handled_at is not): the live timers of a reopened incident end
+    # where its response ended, not a day later (domain.lifecycle.first_handled_at).
+    first_handled_at: Mapped[datetime | None] = mapped_column()
     # Repeat flags (一人多警 / 一地多警 / 一事多警) set at intake.
     repeat_caller: Mapped[bool] = mapped_column(default=False)
     repeat_place: Mapped[bool] = mapped_column(default=False)
