@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from html import escape
 from typing import Any
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import local
+from ...domain.figures import due_day
 from ...domain.permissions import is_permitted
 from ...domain.task_rules import GRADES, RISK_LABELS_ZH
 from ...services import disputes as dispute_service
@@ -214,8 +214,8 @@ class DisputePanel(QWidget, RecordSelection):
     def _revisit_day(self, i: DisputeInfo) -> str:
         if i.next_revisit_at is None:
             return "–"
-        # Due by the end of a day: show that day, not the midnight after it.
-        return local(i.next_revisit_at - timedelta(microseconds=1)).strftime("%Y-%m-%d")
+        # Due by the end of a day: show that day, not the midnight after it (as the ledger does).
+        return due_day(i.next_revisit_at).strftime("%Y-%m-%d")
 
     def _phone(self, phone: str) -> str:
         if not phone:
