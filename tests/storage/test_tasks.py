@@ -456,6 +456,8 @@ def test_reassigning_a_signed_task_sends_it_afresh_to_the_new_officer(
     assert [e.kind for e in detail.events] == ["sent", "signed", "reassigned", "signed"]
     moved = detail.events[2]
     assert moved.at == clock() and moved.payload["status"] == "signed"
+    from precinct_console.ui.tasks.detail import task_detail_html
+    assert "王建国 → 李明" in task_detail_html(detail, clock())  # the history says who to whom
     audit = _reassigned_audit(db, ref.id)
     assert len(audit) == 1 and audit[0].at == clock()
     assert audit[0].after["status"] == "sent" and audit[0].after["signed_at"] is None

@@ -362,14 +362,17 @@ def reassign_task(ctx: ServiceContext, task_id: int, version: int, officer_id: i
         new_feedback_due = task.feedback_due_at if keep_feedback_due else \
             feedback_due(now, template.feedback_hours if template else 24)
         before, was, was_escalated = task.assignee_officer_id, task.status, task.escalated_at
+        previous = uow.session.get(Officer, before) if before is not None else None
         # Clearing escalated_at lets the new officer's own windows escalate if they run out
         # (return_task does the same for a rework window); the escalation stays in the history.
         # fed_back_at goes too: a returned task's old feedback must not count as the new one.
         uow.update("task.reassign", "task", task, assignee_officer_id=officer_id, status="sent",
                    sign_due_at=new_sign_due, feedback_due_at=new_feedback_due, signed_at=None,
                    fed_back_at=None, returned_at=None, escalated_at=None)
+        # Names as they were then: the history reads "王建国 → 李明" even after a rename.
         _event(uow, task, "reassigned", before=before, after=officer_id, status=was,
-               feedback_due_kept=keep_feedback_due, escalation_cleared=was_escalated is not None)
+               feedback_due_kept=keep_feedback_due, escalation_cleared=was_escalated is not None,
+               from_name=previous.name if previous is not None else "", to_name=officer.name)
         uow.commit()
         return _ref(task)
 

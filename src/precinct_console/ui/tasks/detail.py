@@ -82,6 +82,8 @@ def task_detail_html(d: TaskDetail, now: datetime) -> str:
         note = e.payload.get("reason") or e.payload.get("note") or ""
         late = f" ({late_text})" if e.payload.get("late") else ""
         to = f" → {', '.join(e.payload['to'])}" if e.payload.get("to") else ""
+        if e.kind == "reassigned" and e.payload.get("to_name"):  # from whom to whom
+            to = f" {e.payload.get('from_name') or '–'} → {e.payload['to_name']}"
         events.append(f"<li>{local(e.at).strftime('%m-%d %H:%M:%S')} {escape(text)}{escape(late)}"
                       f"{escape(to)} — {escape(e.username)}@{escape(e.workstation)}"
                       f"{(': ' + escape(note)) if note else ''}</li>")
