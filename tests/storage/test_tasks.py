@@ -479,7 +479,9 @@ def test_reassigning_an_overdue_escalated_task_gives_fresh_windows_that_escalate
     assert row.feedback_due_at == clock() - timedelta(minutes=40) + timedelta(hours=3)
     assert tasks.task_detail(duty, ref.id).events[-1].payload["escalation_cleared"] is True
     clock.advance(minutes=31)  # 李明 lets his own window run out: escalated again
-    assert tasks.escalate_overdue(duty).escalated == (ref.number,)
+    run = tasks.escalate_overdue(duty)
+    assert run.escalated == (ref.number,)
+    assert run.breach_alerts >= 1  # and the command room hears it: 王建国's old alert does not silence it
 
 
 def test_reassigning_a_task_whose_feedback_deadline_passed_gives_a_full_feedback_window(

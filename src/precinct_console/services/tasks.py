@@ -404,8 +404,13 @@ def escalate_task(ctx: ServiceContext, task_id: int, version: int, reason: str) 
 
 def _raise_alert(uow: UnitOfWork, task: Task, target: str, level: str) -> bool:
     # The unique constraint cannot dedupe on PostgreSQL (incident_id is NULL), so look first.
+    # A reassigned task starts its windows afresh for the new officer: only alerts raised since
+    # count, or the old officer's alert would keep the new officer's missed sign-off silent.
+    since = uow.session.scalar(select(func.max(TaskEvent.at)).where(
+        TaskEvent.task_id == task.id, TaskEvent.kind == "reassigned"))
     exists = uow.session.scalar(select(Alert.id).where(
-        Alert.task_id == task.id, Alert.target == target, Alert.level == level))
+        Alert.task_id == task.id, Alert.target == target, Alert.level == level,
+        *([Alert.raised_at > since] if since is not None else [])))
     if exists is not None:
         return False
     alert = Alert(station_id=task.station_id, task_id=task.id, incident_id=None, target=target,
