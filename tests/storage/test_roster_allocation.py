@@ -205,20 +205,27 @@ def test_chief_edits_a_plan_and_figures_are_rescored(db, station, chief, clock):
     assert next(a for a in edited.assignments if a["unit_id"] == u1)["point_key"] == other
 
 
-def test_an_edit_stacking_both_cars_on_one_post_is_refused_and_nothing_written(db, station, chief,
-                                                                             clock):
+def test_an_edit_stacking_cars_beyond_what_a_point_holds_is_refused_and_nothing_written(
+        db, station, chief, clock):
     _town(db, station, clock)
     start = clock() + timedelta(hours=1)
     sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
     _, (u1, u2) = _crew(chief, sh.id)
     plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
-    where = next(a["point_key"] for a in plan.assignments if a["unit_id"] == u1)
+    cands = allocation.plan_drawing(chief, plan.id).candidates
+    corner = next(c for c in cands if c[2] not in ("post", "police_room"))  # holds one car
     with pytest.raises(ValidationError, match=r"2 units \(巡逻一车, 巡逻二车\) are placed at .*"
                                               r"which holds at most 1"):
         allocation.decide_plan(chief, plan.id, plan.version, "accept",
-                               assignments={u1: where, u2: where})
+                               assignments={u1: corner[0], u2: corner[0]})
     kept = allocation.get_plan(chief, plan.id)
     assert kept.status == "proposed" and kept.assignments == plan.assignments
+    # A post holds two: the chief may put both cars there.
+    post = next(c for c in cands if c[2] == "post")
+    both = allocation.decide_plan(chief, plan.id, plan.version, "accept",
+                                  assignments={u1: post[0], u2: post[0]})
+    assert both.status == "accepted"
+    assert {a["point_key"] for a in both.assignments} == {post[0]}
 
 
 def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, station, chief, clock):

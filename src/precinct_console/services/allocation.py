@@ -405,10 +405,21 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
 def _stored_problem(p: PatrolPlan) -> AllocationProblem:
     f = p.figures or {}
     c = p.constraints or {}
+    # Plans stored before capacities were kept: a post or police room held 2 (build_problem),
+    # and whatever the plan itself placed at a point it evidently holds.
+    placed: dict[str, int] = {}
+    for a in p.assignments or []:
+        placed[a["point_key"]] = placed.get(a["point_key"], 0) + 1
+
+    def capacity(row: list[Any]) -> int:
+        if len(row) > 6:
+            return int(row[6])
+        return max(2 if row[2] in ("post", "police_room") else 1, placed.get(row[0], 0))
+
     return AllocationProblem(
         tuple(DemandCell(int(d[0]), d[1], d[2], d[3]) for d in f.get("demand", [])),
-        tuple(CandidatePoint(k, n, kind, lon, lat, tuple(z)) for k, n, kind, lon, lat, z in
-              f.get("candidates", [])),
+        tuple(CandidatePoint(row[0], row[1], row[2], row[3], row[4], tuple(row[5]),
+                             capacity=capacity(row)) for row in f.get("candidates", [])),
         tuple(UnitSpec(int(u[0]), u[1], u[2], c.get("pins", {}).get(str(u[0]))) for u in f.get("units", [])),
         local_hour=int(f.get("local_hour", 10)),
         key_sites=tuple(KeySiteRequirement(int(k[0]), k[1], k[2], k[3], k[4])
@@ -425,7 +436,7 @@ def _figures(result: AllocationResult, problem: AllocationProblem) -> dict[str, 
     figs["local_hour"] = problem.local_hour
     # Enough to rescore an edited plan and to draw it, without recomputing the forecast.
     figs["demand"] = [[d.id, d.lon, d.lat, round(d.weight, 6)] for d in problem.demand if d.weight > 0]
-    figs["candidates"] = [[c.key, c.name, c.kind, c.lon, c.lat, list(c.zones)]
+    figs["candidates"] = [[c.key, c.name, c.kind, c.lon, c.lat, list(c.zones), c.capacity]
                           for c in problem.candidates]
     figs["units"] = [[u.id, u.call_sign, u.kind] for u in problem.units]
     figs["key_site_rows"] = [[k.id, k.name, k.lon, k.lat, k.seconds] for k in problem.key_sites]
