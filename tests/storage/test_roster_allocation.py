@@ -228,6 +228,24 @@ def test_an_edit_stacking_cars_beyond_what_a_point_holds_is_refused_and_nothing_
     assert {a["point_key"] for a in both.assignments} == {post[0]}
 
 
+def test_a_unit_whose_crew_is_on_leave_is_left_out_and_a_shift_without_crews_is_refused(
+        db, station, chief, clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    (_a, _b, c), (u1, u2) = _crew(chief, sh.id)
+    roster.add_absence(chief, c.id, "leave", start - timedelta(days=1), start + timedelta(days=2))
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    assert {a["unit_id"] for a in plan.assignments} == {u1}  # 巡逻二车 has nobody in it
+    assert any("巡逻二车 is left out" in n and "李强" in n for n in plan.notes)
+    # A desk shift with people but no crewed unit: no plan that sends out every car.
+    desk = roster.add_shift(chief, "指挥室值班", start, start + timedelta(hours=24))
+    roster.assign(chief, desk.id, c.id)
+    with pytest.raises(ValidationError, match=r"no unit is crewed on shift 指挥室值班 "
+                                              r"\(\d\d-\d\d \d\d:\d\d–\d\d-\d\d \d\d:\d\d\)"):
+        allocation.propose_plan(chief, shift_id=desk.id, time_limit=5)
+
+
 def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, station, chief, clock):
     _town(db, station, clock)
     start = clock() + timedelta(hours=1)

@@ -40,6 +40,8 @@ from ..storage.models import (
     Grid,
     Incident,
     KeySite,
+    Officer,
+    OfficerAbsence,
     PatrolPlan,
     PatrolPoint,
     PatrolZone,
@@ -264,18 +266,41 @@ def _candidates(s: Any, st: int, start: datetime, end: datetime
 
 
 def _units_on(s: Any, st: int, shift: Shift | None, notes: list[str]) -> list[Unit]:
-    """The units crewed on the shift; every active unit when nobody is rostered on it."""
-    rostered: set[int] = set()
-    if shift is not None:
-        rostered = set(s.scalars(select(RosterEntry.unit_id).where(
-            RosterEntry.shift_id == shift.id, RosterEntry.unit_id.is_not(None),
-            RosterEntry.duty.in_(ON_DUTY))))
+    """The units crewed on the shift by an officer who is there; every active unit only when
+    nobody is rostered on the shift at all (a station without a roster yet)."""
     q = select(Unit).where(Unit.station_id == st, Unit.active.is_(True)).order_by(Unit.call_sign)
     all_units = list(s.scalars(q))
-    if rostered:
-        return [u for u in all_units if u.id in rostered]
-    notes.append("no crews are rostered on this shift: every unit of the station is planned")
-    return all_units
+    entries = [] if shift is None else s.execute(
+        select(RosterEntry.unit_id, RosterEntry.duty, Officer.id, Officer.name, Officer.active)
+        .join(Officer, Officer.id == RosterEntry.officer_id)
+        .where(RosterEntry.shift_id == shift.id)).all()
+    if not entries:
+        notes.append("no crews are rostered on this shift: every unit of the station is planned")
+        return all_units
+    assert shift is not None
+    # Leave or training over any part of the shift: that officer is not in the car.
+    away = set(s.scalars(select(OfficerAbsence.officer_id).where(
+        OfficerAbsence.station_id == st, OfficerAbsence.starts_at < shift.ends_at,
+        OfficerAbsence.ends_at > shift.starts_at)))
+    present: set[int] = set()
+    missing: dict[int, list[str]] = {}
+    for unit_id, duty, officer_id, name, active in entries:
+        if unit_id is None or duty not in ON_DUTY:
+            continue
+        if active and officer_id not in away:
+            present.add(unit_id)
+        else:
+            missing.setdefault(unit_id, []).append(name)
+    for u in all_units:
+        if u.id in missing and u.id not in present:
+            notes.append(f"{u.call_sign} is left out: its whole crew is on leave, in training or "
+                         f"off the roll ({', '.join(missing[u.id])})")
+    crewed = [u for u in all_units if u.id in present]
+    if not crewed:
+        raise ValidationError(
+            f"no unit is crewed on shift {shift.name} ({_span(shift.starts_at, shift.ends_at)}): "
+            "roster officers into its units first", field="shift")
+    return crewed
 
 
 def _whole(value: Any, field: str) -> int:
@@ -614,8 +639,16 @@ def _same_duty(a: PatrolPlan, b: PatrolPlan) -> bool:
 
 
 def _plan_label(p: PatrolPlan, shift_name: str) -> str:
-    start, end = p.starts_at.astimezone(CHINA_TZ), p.ends_at.astimezone(CHINA_TZ)
-    return f"{shift_name + ' ' if shift_name else ''}{start:%m-%d %H:%M}–{end:%H:%M}"
+    return f"{shift_name + ' ' if shift_name else ''}{_span(p.starts_at, p.ends_at)}"
+
+
+def _span(starts_at: datetime, ends_at: datetime) -> str:
+    """12-05 08:30–16:30; a night shift 12-05 16:30–00:30; a whole day of duty with its end
+    date, 12-05 08:30–12-06 08:30 (not "08:30–08:30", which reads as no time at all)."""
+    start, end = starts_at.astimezone(CHINA_TZ), ends_at.astimezone(CHINA_TZ)
+    if end - start >= timedelta(hours=24):
+        return f"{start:%m-%d %H:%M}–{end:%m-%d %H:%M}"
+    return f"{start:%m-%d %H:%M}–{end:%H:%M}"
 
 
 # -- reading ---------------------------------------------------------------------------------
