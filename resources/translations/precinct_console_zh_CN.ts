@@ -2944,6 +2944,10 @@
         <source>unit crew</source>
         <translation>警组编成</translation>
     </message>
+    <message>
+        <source>off the roll</source>
+        <translation>已不在册</translation>
+    </message>
     <message numerus="yes">
         <source>%n shift(s) planned; the holiday tables do not cover %1 yet: public holidays and adjusted working days there are treated as ordinary days</source>
         <translation>

@@ -104,6 +104,17 @@ def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodel
         panel.model.headerData(1, Qt.Orientation.Vertical)
 
 
+def test_every_rule_code_has_a_label_in_the_violation_list(qtbot, chief_app):
+    """A raw code ("[off_roll]") showed in the Chinese list: each rule the domain names has a label."""
+    from precinct_console.domain.roster_rules import RULE_CODES
+
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    labels = panel.rule_labels()
+    assert set(labels) == set(RULE_CODES)
+    assert len(set(labels.values())) == len(labels)  # no two rules read the same
+
+
 def test_swap_and_copy_week_from_the_panel(qtbot, chief_app, clock, monkeypatch):
     _day, mid, _zhang, li = _week_with_problems(chief_app.ctx, clock)
     # 李强 is on leave over next week's evening shift: the copy leaves him off and says so.

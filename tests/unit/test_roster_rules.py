@@ -255,3 +255,17 @@ def test_a_pattern_keeps_the_stations_own_shift_names_and_times():
         PatternDef.from_dict("four_three", {"shifts": [
             {"name": "白班", "start": "08:00", "hours": 10}, {"name": "小夜班", "start": "16:00", "hours": 8},
             {"name": "大夜班", "start": "00:00", "hours": 8}]})
+
+
+def test_every_rule_a_violation_can_name_is_in_rule_codes():
+    """RULE_CODES is the list the console labels: a rule added to the checks must be added there."""
+    import ast
+    import inspect
+
+    from precinct_console.domain import roster_rules
+
+    tree = ast.parse(inspect.getsource(roster_rules))
+    named = {c.args[0].value for c in ast.walk(tree)
+             if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "Violation"
+             and c.args and isinstance(c.args[0], ast.Constant)}
+    assert named and named == set(roster_rules.RULE_CODES)

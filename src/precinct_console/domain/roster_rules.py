@@ -12,6 +12,10 @@ from .clock import CHINA_TZ
 from .driving import may_drive, needed_class
 
 OFF_DUTIES = frozenset({"leave", "training"})  # rostered but not working
+# Every rule a Violation can name: the UI labels each one (a code without a label showed raw,
+# "[off_roll]", in the Chinese violation list); a test holds this list to the checks below.
+RULE_CODES = ("min_staff", "post_min", "double_booked", "rest", "max_hours", "absence", "off_roll",
+              "unit_crew")
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class UnitRef:
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str  # min_staff | post_min | rest | max_hours | double_booked | absence | off_roll | unit_crew
+    rule: str  # one of RULE_CODES
     message: str
     shift_id: int | None = None
     officer_id: int | None = None

@@ -300,13 +300,17 @@ class RosterPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
             self.problems.addItem(item)
 
-    def _rule_label(self, rule: str) -> str:
+    def rule_labels(self) -> dict[str, str]:
+        """A label for each of domain.roster_rules.RULE_CODES (a test checks they match)."""
         return {
             "min_staff": self.tr("staffing"), "post_min": self.tr("post staffing"),
             "rest": self.tr("rest"), "max_hours": self.tr("weekly hours"),
             "double_booked": self.tr("two places"), "absence": self.tr("leave/training"),
-            "unit_crew": self.tr("unit crew"),
-        }.get(rule, rule)
+            "off_roll": self.tr("off the roll"), "unit_crew": self.tr("unit crew"),
+        }
+
+    def _rule_label(self, rule: str) -> str:
+        return self.rule_labels().get(rule, rule)
 
     def _on_change(self, change: Change) -> None:
         if change.touches(*WATCHED):
