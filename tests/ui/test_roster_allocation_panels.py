@@ -735,6 +735,53 @@ def test_an_entry_gets_a_unit_without_being_removed_and_reassigned(qtbot, chief_
     assert "巡逻一车" in panel.model.index(row, friday).data()
 
 
+def test_a_refused_assign_or_entry_change_keeps_the_chiefs_choices_and_says_why(
+        qtbot, chief_app, clock, monkeypatch):
+    """Already on the shift, or the entry changed at another seat: the form comes back as it was."""
+    from precinct_console.ui.roster.panel import AssignDialog
+
+    ctx = chief_app.ctx
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    day = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    unit = unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    with chief_app.ctx.db.sessions() as s:
+        post = s.query(Post).filter_by(code="P1").one().id
+    entry = roster.assign(ctx, day.id, zhang.id)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    seen = []
+
+    def exec_(d):
+        seen.append((d.error.text(), d.duty.currentData(), d.unit.currentData(), d.post.currentData(),
+                     d.note.text()))
+        if len(seen) % 2 == 0:
+            return 0  # the chief reads the reason and cancels
+        d.duty.setCurrentIndex(d.duty.findData("post"))
+        d.unit.setCurrentIndex(d.unit.findData(unit))
+        d.post.setCurrentIndex(d.post.findData(post))
+        d.note.setText("带班")
+        d.accept()
+        return d.result()
+
+    monkeypatch.setattr(AssignDialog, "exec", exec_)
+    row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
+    friday = panel.model.days.index(datetime(2026, 11, 20).date())
+    panel._assign_at(panel.model.index(row, friday))  # 张伟 is on 白班 already
+    _settle(qtbot, chief_app)
+    assert len(seen) == 2
+    assert "张伟" in seen[1][0] and seen[1][1:] == ("post", unit, post, "带班")
+    # Another seat changes the entry first: this seat's version is stale.
+    roster.update_entry(ctx, entry.id, entry.version, note="另一席位")
+    panel.change_entry(entry)
+    _settle(qtbot, chief_app)
+    assert len(seen) == 4
+    assert seen[3][0] and seen[3][1:] == ("post", unit, post, "带班")
+    assert next(e for e in roster.roster_view(ctx, start.date(), start.date()).entries
+                if e.id == entry.id).note == "另一席位"  # nothing overwritten
+
+
 def test_the_month_view_opens_on_the_month_of_the_week_shown(qtbot, chief_app):
     """The week of Mon 11-30 is mostly December: 月 shows December, not November."""
     panel = RosterPanel(chief_app)

@@ -40,7 +40,7 @@ from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import message_text
-from ..forms import Failed, ok_cancel, submit_form
+from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
 from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog
@@ -108,6 +108,10 @@ class AssignDialog(QDialog):
             self.unit.setCurrentIndex(max(0, self.unit.findData(entry.unit_id)))
             self.post.setCurrentIndex(max(0, self.post.findData(entry.post_id)))
             self.note.setText(entry.note)
+        # Where submit_form says why the service refused (already on the shift, changed at another
+        # seat), with the form shown again as it was.
+        self.error = error_line()
+        form.addRow(self.error)
         buttons = ok_cancel(self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.shift.count() > 0)
         form.addRow(buttons)
@@ -344,15 +348,15 @@ class RosterPanel(QWidget):
     def _assign_at(self, index: QModelIndex) -> None:
         if self.view is None or not index.isValid() or not self.can_edit:
             return
-        dlg = AssignDialog(self.view, self.model.officer_at(index.row()),
-                           self.model.day_at(index.column()), self)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        v = dlg.values()
         officer = self.model.officer_at(index.row())
-        self.app.run(roster.assign, self.app.ctx, v["shift_id"], officer, duty=v["duty"],
-                     unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
-                     on_done=guarded(self, self._after_write))
+
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            self.app.run(roster.assign, self.app.ctx, v["shift_id"], officer, duty=v["duty"],
+                         unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
+                         on_done=guarded(self, self._after_write), on_error=failed)
+
+        # Through submit_form: a refusal keeps the form open with the chief's choices and says why.
+        self._open(AssignDialog(self.view, officer, self.model.day_at(index.column()), self), send)
 
     def plan_shifts(self) -> None:
         first, last = self.period_bounds()
@@ -480,13 +484,15 @@ class RosterPanel(QWidget):
         shift = next((x for x in self.view.shifts if x.id == e.shift_id), None)
         if shift is None:
             return
-        dlg = AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(), self, e)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        v = dlg.values()
-        self.app.run(roster.update_entry, self.app.ctx, e.id, e.version, duty=v["duty"],
-                     unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
-                     on_done=guarded(self, self._after_write))
+
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            # A version conflict (changed at another seat) comes back to the form, input kept.
+            self.app.run(roster.update_entry, self.app.ctx, e.id, e.version, duty=v["duty"],
+                         unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
+                         on_done=guarded(self, self._after_write), on_error=failed)
+
+        self._open(AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(),
+                                self, e), send)
 
     def _changer(self, e: EntryInfo) -> Callable[[], None]:
         return lambda: self.change_entry(e)
