@@ -269,3 +269,14 @@ def test_every_rule_a_violation_can_name_is_in_rule_codes():
              if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "Violation"
              and c.args and isinstance(c.args[0], ast.Constant)}
     assert named and named == set(roster_rules.RULE_CODES)
+
+
+def test_teams_sort_in_their_natural_order():
+    from precinct_console.domain.shifts import team_sort_key
+
+    assert sorted(["三组", "十一组", "一组", "四组", "十组", "二组"], key=team_sort_key) == \
+        ["一组", "二组", "三组", "四组", "十组", "十一组"]
+    assert sorted(["丁", "丙", "乙", "甲"], key=team_sort_key) == ["甲", "乙", "丙", "丁"]
+    assert sorted(["10组", "2组", "1组"], key=team_sort_key) == ["1组", "2组", "10组"]
+    assert sorted(["备勤二组", "一组", "备勤一组", "二十组"], key=team_sort_key) == \
+        ["一组", "二十组", "备勤一组", "备勤二组"]

@@ -34,6 +34,51 @@ DEFAULT_TEAMS = {
 }
 
 
+# Team names count in Chinese numerals (一组…十二组), digits or the heavenly stems of a rotation
+# (甲乙丙丁); by character code 一组, 三组, 二组, 四组 and 丁, 丙, 乙, 甲 read out of turn.
+_NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100}
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _numeral_value(run: str) -> int:
+    total = digit = 0
+    for ch in run:
+        if ch in _UNITS:
+            total += (digit or 1) * _UNITS[ch]  # 十 alone is 10, 二十 is 20
+            digit = 0
+        else:
+            digit = _NUMERALS[ch]
+    return total + digit
+
+
+def team_sort_key(team: str) -> tuple[tuple[int, int, str], ...]:
+    """A natural order of team names: 一组 < 二组 < 十组 < 十一组, 2组 < 10组, 甲 < 乙 < 丙 < 丁."""
+    key: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(team):
+        ch = team[i]
+        j = i + 1
+        if ch.isdigit():
+            while j < len(team) and team[j].isdigit():
+                j += 1
+            key.append((0, int(team[i:j]), ""))
+        elif ch in _NUMERALS or ch in _UNITS:
+            while j < len(team) and (team[j] in _NUMERALS or team[j] in _UNITS):
+                j += 1
+            key.append((0, _numeral_value(team[i:j]), ""))
+        elif ch in _STEMS:
+            key.append((1, _STEMS.index(ch) + 1, ""))  # after numbered teams, not among them
+        else:
+            while j < len(team) and not (team[j].isdigit() or team[j] in _NUMERALS
+                                         or team[j] in _UNITS or team[j] in _STEMS):
+                j += 1
+            key.append((2, 0, team[i:j]))
+        i = j
+    return tuple(key)
+
+
 Slot = tuple[str, float, float]  # (name, start in hours after the handover, length in hours)
 PATTERN_KEYS = frozenset({"teams", "handover", "anchor", "min_staff", "holiday_extra_staff", "shifts",
                           "posts"})

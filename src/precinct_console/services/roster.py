@@ -26,7 +26,7 @@ from ..domain.roster_rules import (
     Violation,
     check_roster,
 )
-from ..domain.shifts import PatternDef, generate_shifts
+from ..domain.shifts import PatternDef, generate_shifts, team_sort_key
 from ..storage.models import Officer, OfficerAbsence, Post, RosterEntry, Shift, ShiftPattern, Unit
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
@@ -254,7 +254,8 @@ def list_officers(ctx: ServiceContext, *, active_only: bool = True) -> list[Offi
         q = select(Officer).where(Officer.station_id == ctx.station_id)
         if active_only:
             q = q.where(Officer.active.is_(True))
-        return [_officer(o) for o in s.scalars(q.order_by(Officer.team, Officer.badge))]
+        # Teams in their natural order (一组, 二组, 三组), not by character code (see team_sort_key).
+        return [_officer(o) for o in sorted(s.scalars(q), key=lambda o: (team_sort_key(o.team), o.badge))]
 
 
 @service_action("roster.edit")
@@ -626,7 +627,8 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             first, last,
             tuple(x for x in shift_infos if x.id in in_view),
             tuple(_entry(e, names) for e in entries if e.shift_id in in_view),
-            tuple(_officer(o) for o in sorted(officers, key=lambda o: (o.team, o.badge))),
+            # The calendar's rows: teams in their natural order (一组, 二组, 三组; 甲, 乙, 丙, 丁).
+            tuple(_officer(o) for o in sorted(officers, key=lambda o: (team_sort_key(o.team), o.badge))),
             tuple(_absence(a) for a in absences),
             tuple((u.id, u.call_sign) for u in units),
             tuple(posts),

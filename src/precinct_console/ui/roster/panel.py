@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
 from ...domain.permissions import is_permitted
+from ...domain.shifts import team_sort_key
 from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
@@ -415,7 +416,7 @@ class RosterPanel(QWidget):
         self.reload()
 
     def add_officer(self) -> None:
-        teams = sorted({o.team for o in self.view.officers if o.team}) if self.view else []
+        teams = sorted({o.team for o in self.view.officers if o.team}, key=team_sort_key) if self.view else []
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.add_officer, self.app.ctx, v["badge"], v["name"], kind=v["kind"],
@@ -429,7 +430,7 @@ class RosterPanel(QWidget):
         if self.view is None:
             return
         officer = next(o for o in self.view.officers if o.id == officer_id)
-        teams = sorted({o.team for o in self.view.officers if o.team})
+        teams = sorted({o.team for o in self.view.officers if o.team}, key=team_sort_key)
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(roster.update_officer, self.app.ctx, officer.id, officer.version,
