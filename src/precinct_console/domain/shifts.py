@@ -99,6 +99,12 @@ class PatternDef:
     post_min: tuple[tuple[int, int], ...] = ()
 
     @property
+    def duty(self) -> str:
+        """The duty a team put on this pattern's shifts works: a standby team is on standby (备勤),
+        counted apart from patrol, not out on patrol."""
+        return "standby" if self.kind is PatternKind.STANDBY else "patrol"
+
+    @property
     def shift_slots(self) -> tuple[Slot, ...]:
         return self.slots or _SLOTS[self.kind]
 

@@ -300,7 +300,7 @@ def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date, *
                 with_teams: bool = False) -> list[ShiftInfo]:
     """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are.
 
-    with_teams: each new shift gets its team's officers on patrol (see _put_teams_on)."""
+    with_teams: each new shift gets its team's officers on the pattern's duty (see _put_teams_on)."""
     with ctx.uow() as uow:
         p = uow.get(ShiftPattern, pattern_id)
         made = _add_shifts(ctx, uow, p, first, last, with_teams)
@@ -341,13 +341,14 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
             starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff,
             requirements={"posts": {str(pid): n for pid, n in pattern.post_min}})))
     if with_teams and made:
-        _put_teams_on(ctx, uow, made)
+        _put_teams_on(ctx, uow, made, pattern.duty)
     return [_shift(s) for s in made]
 
 
-def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift]) -> None:
-    """Each shift's team on it, on patrol: the rotation a station works, done for the chief, who
-    then adds units and moves people. An officer with leave or training over the shift is left off."""
+def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], duty: str) -> None:
+    """Each shift's team on it, on the pattern's duty (patrol; standby for a standby pattern): the
+    rotation a station works, done for the chief, who then adds units and moves people. An officer
+    with leave or training over the shift is left off."""
     s = uow.session
     by_team: dict[str, list[int]] = {}
     for o in s.scalars(select(Officer).where(Officer.station_id == ctx.station_id,
@@ -364,7 +365,7 @@ def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift]) -> 
                    and a.ends_at > shift.starts_at for a in away):
                 continue
             uow.add("roster.assign_team", "roster_entry", RosterEntry(
-                station_id=ctx.station_id, shift_id=shift.id, officer_id=officer_id, duty="patrol"))
+                station_id=ctx.station_id, shift_id=shift.id, officer_id=officer_id, duty=duty))
 
 
 @service_action("roster.edit")
