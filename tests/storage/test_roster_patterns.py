@@ -3,7 +3,7 @@ rule thresholds the chief sets."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,3 +37,38 @@ def test_a_standby_team_put_on_its_shifts_is_on_standby_not_patrol(db, chief):
     duties = {(pattern_of[e.shift_id], e.duty) for e in view.entries}
     assert duties == {(standby, "standby"), (duty, "patrol")}
     assert len(view.entries) == 4
+
+
+def test_copying_a_week_of_an_eight_day_rotation_is_refused_and_copies_nothing(db, chief):
+    """四班三运转 repeats every 8 days: a week copied 7 or 14 days on puts the wrong teams on."""
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.ui.error_text import message_text
+
+    for i, team in enumerate("甲乙丙丁"):
+        roster.add_officer(chief, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(chief, "四班三运转", "four_three", {"anchor": "2026-12-07"})
+    made = roster.make_shifts(chief, pid, date(2026, 12, 7), date(2026, 12, 13), with_teams=True)
+    for weeks in (1, 2):
+        to = date(2026, 12, 7 + 7 * weeks)
+        with pytest.raises(ValidationError, match=r"pattern 四班三运转 rotates every 8 days.*"
+                                                  r"Nothing was copied; plan the week of 12-\d\d"):
+            roster.copy_week(chief, date(2026, 12, 7), to)
+        # Nothing made: only the source week's shifts (its last night runs into Monday).
+        assert {x.id for x in roster.roster_view(chief, to, to + timedelta(days=6)).shifts} <= \
+            {x.id for x in made}
+    with pytest.raises(ValidationError) as refused:
+        roster.copy_week(chief, date(2026, 12, 7), date(2026, 12, 21))
+    assert "不按整周轮转" in message_text(str(refused.value), "zh_CN")
+
+
+def test_a_rotation_that_repeats_by_whole_weeks_still_copies(db, chief):
+    """Seven 24-hour teams come round every 7 days: the copied week has the rotation's teams."""
+    teams = [f"{n}组" for n in "一二三四五六七"]
+    for i, team in enumerate(teams):
+        roster.add_officer(chief, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"teams": teams, "anchor": "2026-12-07"})
+    roster.make_shifts(chief, pid, date(2026, 12, 7), date(2026, 12, 13), with_teams=True)
+    copied = roster.copy_week(chief, date(2026, 12, 7), date(2026, 12, 14))
+    assert len(copied.made) == 7 and not copied.left_off
+    # The pattern finds the copied shifts as its own and makes nothing twice.
+    assert roster.make_shifts(chief, pid, date(2026, 12, 14), date(2026, 12, 20)) == []

@@ -142,6 +142,24 @@ def test_swap_and_copy_week_from_the_panel(qtbot, chief_app, clock, monkeypatch)
                     "<p style='white-space:pre'>11-27 中班  李强：on leave, left off</p>"]
 
 
+def test_copying_a_rotation_week_is_refused_in_a_box_that_says_what_to_do(qtbot, chief_app, monkeypatch):
+    for i, team in enumerate("甲乙丙丁"):
+        roster.add_officer(chief_app.ctx, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(chief_app.ctx, "四班三运转", "four_three", {"anchor": "2026-11-16"})
+    roster.make_shifts(chief_app.ctx, pid, datetime(2026, 11, 16).date(), datetime(2026, 11, 22).date(),
+                       with_teams=True)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    panel.copy_week()
+    _settle(qtbot, chief_app)
+    assert len(warned) == 1 and "rotates every 8 days" in warned[0] and "Nothing was copied" in warned[0]
+    assert panel.first == datetime(2026, 11, 16).date()  # stays on the week it could not copy
+
+
 def _two_crewed_units(ctx, start):
     """A day shift starting at `start` with a car and a motorbike, each crewed by one officer."""
     sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))

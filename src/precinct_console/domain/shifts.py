@@ -105,6 +105,16 @@ class PatternDef:
         return "standby" if self.kind is PatternKind.STANDBY else "patrol"
 
     @property
+    def period_days(self) -> int:
+        """Days until every team is back on the same shift (see _team_on): a copy of its shifts
+        lands on the right teams only a whole number of periods later."""
+        if self.kind is PatternKind.FOUR_THREE:
+            return 8
+        if self.kind is PatternKind.THREE_TWO:
+            return 3
+        return len(self.teams)
+
+    @property
     def shift_slots(self) -> tuple[Slot, ...]:
         return self.slots or _SLOTS[self.kind]
 

@@ -483,6 +483,9 @@ def swap_entries(ctx: ServiceContext, entry_a: int, version_a: int, entry_b: int
 def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCopy:
     """Copy a week's entries onto the same shifts a whole number of weeks later (made if missing).
 
+    Refused, copying nothing, when the week holds shifts of a pattern whose rotation does not
+    repeat over that distance (四班三运转 every 8 days): see _check_rotation.
+
     What cannot be carried over is named in the result, so the chief can fill the gaps: an
     officer off the roll or away (leave, training) over the new shift is left off, and a crew
     whose unit is out of service is copied without it. Entries already there are kept."""
@@ -500,6 +503,7 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
         sources = list(s.scalars(select(Shift).where(
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
             .order_by(Shift.starts_at, Shift.id)))
+        _check_rotation(s, sources, shift_by, to_monday)
         officers = s.execute(select(Officer.id, Officer.name, Officer.active)
                              .where(Officer.station_id == ctx.station_id)).all()
         names = {o.id: o.name for o in officers}
@@ -560,6 +564,33 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
                 made.append(_entry(new, names))
         uow.commit()
         return WeekCopy(tuple(made), tuple(left_off))
+
+
+def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_monday: date) -> None:
+    """Refuse to copy a pattern's shifts onto days where its rotation puts other teams on.
+
+    A 四班三运转 repeats every 8 days, not 7: a week copied two weeks on put the wrong team on 14
+    of 21 shifts, and since the pattern knows its shifts by start and name it later skipped them,
+    leaving zero-hour rests. Copying only the other entries would leave a week that looks done
+    and is not, so nothing is copied and the chief is told to plan that week from the pattern."""
+    pattern_ids = {x.pattern_id for x in sources if x.pattern_id is not None}
+    if not pattern_ids:
+        return
+    for p in s.scalars(select(ShiftPattern).where(ShiftPattern.id.in_(pattern_ids))
+                       .order_by(ShiftPattern.id)):
+        pattern = PatternDef.from_dict(p.kind, p.definition)
+        # The day before: a night shift after midnight belongs to the evening before's duty day.
+        teams = {(x.name, x.starts_at): x.team for x in generate_shifts(
+            pattern, to_monday - timedelta(days=1), to_monday + timedelta(days=7))}
+        for src in sources:
+            want = teams.get((src.name, src.starts_at + shift_by)) if src.pattern_id == p.id else None
+            if want is not None and want != src.team:
+                when = (src.starts_at + shift_by).astimezone(CHINA_TZ)
+                raise ValidationError(
+                    f"pattern {p.name} rotates every {pattern.period_days} days, not by whole "
+                    f"weeks: copied {shift_by.days} days on, {src.name} {when:%m-%d %H:%M} would "
+                    f"get team {src.team} instead of {want}. Nothing was copied; plan the week "
+                    f"of {to_monday:%m-%d} from the pattern instead (Plan shifts…)", field="week")
 
 
 # -- leave and training ----------------------------------------------------------------------

@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
+from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...domain.shifts import team_sort_key
 from ...services import roster
 from ...services.roster import DUTIES, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
-from ..error_text import message_text
+from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
@@ -530,7 +531,16 @@ class RosterPanel(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.app.run(roster.copy_week, self.app.ctx, src, dst,
-                     on_done=guarded(self, lambda made: self._copied(made, dst)))
+                     on_done=guarded(self, lambda made: self._copied(made, dst)),
+                     on_error=guarded(self, self._copy_refused))
+
+    def _copy_refused(self, exc: BaseException) -> None:
+        """A refused copy (a rotation that does not repeat by whole weeks) says why and what to do
+        instead in a box the chief reads, not a status line that passes."""
+        if not isinstance(exc, KnownError):
+            self.app.report_error(exc)
+            return
+        QMessageBox.warning(self, self.tr("Copy week"), error_text(exc))
 
     def _copied(self, copied: roster.WeekCopy, dst: date) -> None:
         self.app.notify(self.tr("%n entry(ies) copied", "", len(copied.made)))
