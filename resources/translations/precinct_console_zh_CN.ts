@@ -717,6 +717,10 @@
         <translation>预计警情 %1：3分钟内可达 &lt;b&gt;%2&lt;/b&gt;，5分钟内有增援 &lt;b&gt;%3&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>Reach from the planned points with every unit free there; calls a unit is out on and the time to set off are not counted. Replay a past period for the response the plan would have given.</source>
+        <translation>按各警组在部署点位空闲待命计算的可达范围；未计入出警占用和出发准备时间。实际可达到的响应请用“历史回放”检验。</translation>
+    </message>
+    <message>
         <source>Solver: %1 in %2 s; %3 cells merged into %4 rows</source>
         <translation>求解：%1，用时 %2 秒；%3 个单元合并为 %4 行</translation>
     </message>
@@ -2902,6 +2906,10 @@
         <source>Add a unit, edit one, take one out of service</source>
         <translation>新增、修改或停用警组</translation>
     </message>
+    <message>
+        <source>Rules…</source>
+        <translation>规则…</translation>
+    </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
         <translation>
@@ -2911,6 +2919,10 @@
     <message>
         <source>✓ No rule violations in this period</source>
         <translation>✓ 本期无违反排班规则</translation>
+    </message>
+    <message>
+        <source>Rest and weekly hours limits (now: at least %1 h of rest, at most %2 h a week)</source>
+        <translation>休息与每周工时上限（当前：至少休息 %1 小时，每周最多 %2 小时）</translation>
     </message>
     <message>
         <source>▲ The public holidays and adjusted working days of %1 are not in this installation's calendar tables yet: those days are planned as ordinary weekdays and weekends, with no holiday staffing. Update the console once the State Council's arrangement is published.</source>
@@ -3035,6 +3047,29 @@
     <message>
         <source>copied without %1, which is out of service</source>
         <translation>%1 已停用，未带入</translation>
+    </message>
+</context>
+<context>
+    <name>RosterRulesDialog</name>
+    <message>
+        <source>Roster rules</source>
+        <translation>排班规则</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <source>Least rest between shifts</source>
+        <translation>两班之间最少休息</translation>
+    </message>
+    <message>
+        <source>Most hours in a week (Mon–Sun)</source>
+        <translation>每周最多工作时长（周一至周日）</translation>
+    </message>
+    <message>
+        <source>The calendar names every officer rostered against these limits. Defaults: 8 h of rest, 60 h a week.</source>
+        <translation>排班日历会列出每位违反这些上限的民警。默认：休息 8 小时，每周 60 小时。</translation>
     </message>
 </context>
 <context>

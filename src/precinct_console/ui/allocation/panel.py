@@ -369,6 +369,12 @@ class AllocationPanel(QWidget):
             self.tr("Expected incidents %1: <b>%2</b> within 3 minutes, <b>%3</b> backed up "
                     "within 5").replace("%1", f"{f.get('total_demand', 0):.1f}")
             .replace("%2", f"{plan.once_share:.1%}").replace("%3", f"{plan.twice_share:.1%}"),
+            # The model's reach, not a forecast of compliance: a chief comparing it with the
+            # board's figures must not read 90% as what the shift will achieve.
+            f"<span style='color:{MUTED.name()}'>"
+            + self.tr("Reach from the planned points with every unit free there; calls a unit is "
+                      "out on and the time to set off are not counted. Replay a past period for "
+                      "the response the plan would have given.") + "</span>",
             self.tr("Solver: %1 in %2 s; %3 cells merged into %4 rows").replace("%1", _solver_text(plan))
             .replace("%2", f"{f.get('solve_seconds', 0):.2f}")
             .replace("%3", str(f.get("demand_rows", 0))).replace("%4", str(f.get("merged_rows", 0))),
