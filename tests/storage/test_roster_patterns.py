@@ -72,3 +72,26 @@ def test_a_rotation_that_repeats_by_whole_weeks_still_copies(db, chief):
     assert len(copied.made) == 7 and not copied.left_off
     # The pattern finds the copied shifts as its own and makes nothing twice.
     assert roster.make_shifts(chief, pid, date(2026, 12, 14), date(2026, 12, 20)) == []
+
+
+def test_the_chief_sets_the_rest_and_weekly_hours_limits_the_roster_is_checked_against(
+        db, chief, make_ctx):
+    """24-hour duty with 3 teams is 63.5 h every third week: over 60, within a station's 72."""
+    from precinct_console.domain.errors import PermissionDenied, ValidationError
+
+    for i, team in enumerate(("一组", "二组", "三组")):
+        roster.add_officer(chief, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"anchor": "2026-12-07"})
+    roster.make_shifts(chief, pid, date(2026, 12, 7), date(2026, 12, 27), with_teams=True)
+    first, last = date(2026, 12, 7), date(2026, 12, 27)
+    assert roster.get_roster_rules(chief).max_hours_per_week == 60  # today's default
+    assert {v.rule for v in roster.roster_view(chief, first, last).violations} == {"max_hours"}
+    rules = roster.set_roster_rules(chief, min_rest_hours=12, max_hours_per_week=72)
+    assert (rules.min_rest_hours, rules.max_hours_per_week) == (12, 72)
+    view = roster.roster_view(chief, first, last)
+    assert not view.violations and view.rules.max_hours_per_week == 72
+    assert roster.get_roster_rules(make_ctx(Role.DUTY_OFFICER)).max_hours_per_week == 72
+    with pytest.raises(ValidationError, match="1 to 168"):
+        roster.set_roster_rules(chief, min_rest_hours=8, max_hours_per_week=0)
+    with pytest.raises(PermissionDenied):
+        roster.set_roster_rules(make_ctx(Role.DUTY_OFFICER), min_rest_hours=8, max_hours_per_week=60)

@@ -160,6 +160,34 @@ def test_copying_a_rotation_week_is_refused_in_a_box_that_says_what_to_do(qtbot,
     assert panel.first == datetime(2026, 11, 16).date()  # stays on the week it could not copy
 
 
+def test_chief_sets_the_weekly_hours_limit_and_the_calendar_rechecks(qtbot, chief_app, monkeypatch):
+    from precinct_console.ui.roster.rules_dialog import RosterRulesDialog
+
+    ctx = chief_app.ctx
+    for i, team in enumerate(("一组", "二组", "三组")):
+        roster.add_officer(ctx, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(ctx, "值班", "duty_24h", {"anchor": "2026-11-02"})
+    roster.make_shifts(ctx, pid, datetime(2026, 11, 2).date(), datetime(2026, 11, 29).date(),
+                       with_teams=True)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    assert {v.rule for v in panel.view.violations} == {"max_hours"}  # 63.5 h this week
+    assert "60 h a week" in panel.rules_btn.toolTip()
+    seen = []
+
+    def fill(d):
+        seen.append((d.rest.value(), d.week.value()))
+        d.week.setValue(72)
+
+    monkeypatch.setattr(RosterRulesDialog, "exec", _accepting(fill))
+    panel.edit_rules()
+    _settle(qtbot, chief_app)
+    assert seen == [(8, 60)]
+    assert not panel.view.violations and "72 h a week" in panel.rules_btn.toolTip()
+    assert roster.get_roster_rules(ctx).max_hours_per_week == 72
+
+
 def _two_crewed_units(ctx, start):
     """A day shift starting at `start` with a car and a motorbike, each crewed by one officer."""
     sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))

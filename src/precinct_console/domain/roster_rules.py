@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 from .clock import CHINA_TZ
 from .driving import may_drive, needed_class
+from .errors import ValidationError
 
 OFF_DUTIES = frozenset({"leave", "training"})  # rostered but not working
 # Every rule a Violation can name: the UI labels each one (a code without a label showed raw,
@@ -23,6 +25,25 @@ class RuleSet:
     min_rest_hours: float = 8.0  # between the end of one shift and the start of the next
     max_hours_per_week: float = 60.0  # Monday-Sunday, China time
     min_officers_per_unit: int = 1  # 辅警 may not patrol without a 民警
+
+    # The two limits a station sets for itself (a station setting): local rules differ, and the
+    # built-in patterns themselves exceed 60 h (24-hour duty with 3 teams: 63.5 h every third week).
+    @staticmethod
+    def from_dict(data: dict[str, Any] | None) -> RuleSet:
+        data = data or {}
+        try:
+            rest = float(data.get("min_rest_hours", RuleSet.min_rest_hours))
+            week = float(data.get("max_hours_per_week", RuleSet.max_hours_per_week))
+        except (TypeError, ValueError):
+            raise ValidationError("give the hours as numbers", field="roster_rules") from None
+        if not 0 <= rest <= 48:
+            raise ValidationError("the rest between shifts is 0 to 48 hours", field="min_rest_hours")
+        if not 1 <= week <= 168:
+            raise ValidationError("the weekly hours are 1 to 168", field="max_hours_per_week")
+        return RuleSet(min_rest_hours=rest, max_hours_per_week=week)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"min_rest_hours": self.min_rest_hours, "max_hours_per_week": self.max_hours_per_week}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,16 @@ from ..domain.roster_rules import (
     check_roster,
 )
 from ..domain.shifts import PatternDef, generate_shifts, team_sort_key
-from ..storage.models import Officer, OfficerAbsence, Post, RosterEntry, Shift, ShiftPattern, Unit
+from ..storage.models import (
+    Officer,
+    OfficerAbsence,
+    Post,
+    RosterEntry,
+    Setting,
+    Shift,
+    ShiftPattern,
+    Unit,
+)
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 
@@ -135,6 +144,7 @@ class RosterView:
     days: tuple[CalendarDay, ...]
     change: Change = field(default_factory=Change, compare=False)
     retired_units: frozenset[int] = frozenset()  # out of service: not offered for new entries
+    rules: RuleSet = field(default_factory=RuleSet)  # the limits the violations were checked against
 
     def entries_of(self, shift_id: int) -> list[EntryInfo]:
         return [e for e in self.entries if e.shift_id == shift_id]
@@ -613,6 +623,37 @@ def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: date
         return _absence(a)
 
 
+# -- rule thresholds --------------------------------------------------------------------------
+RULES_KEY = "roster.rules"
+
+
+@service_action("read")
+def get_roster_rules(ctx: ServiceContext) -> RuleSet:
+    """The station's rest and weekly-hours limits (8 h and 60 h until the chief sets others)."""
+    with ctx.read() as s:
+        row = s.get(Setting, (ctx.station_id, RULES_KEY))
+        return RuleSet.from_dict(row.value if row is not None else None)
+
+
+# roster.edit, not settings.edit (administrators only): the chief who plans the roster owns its limits.
+@service_action("roster.edit")
+def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_week: float) -> RuleSet:
+    rules = RuleSet.from_dict({"min_rest_hours": min_rest_hours,
+                               "max_hours_per_week": max_hours_per_week})
+    with ctx.uow() as uow:
+        row = uow.session.get(Setting, (ctx.station_id, RULES_KEY))
+        before = dict(row.value) if row is not None else None
+        if row is None:
+            uow.session.add(Setting(station_id=ctx.station_id, key=RULES_KEY, value=rules.as_dict()))
+        else:
+            row.value = rules.as_dict()
+        uow.audit("roster.rules", "setting", None, {"key": RULES_KEY, "value": before},
+                  {"key": RULES_KEY, "value": rules.as_dict()})
+        uow.changed("setting", None)  # every seat's roster re-checks with the new limits
+        uow.commit()
+    return rules
+
+
 # -- the calendar view ----------------------------------------------------------------------
 @service_action("read")
 def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | None = None
@@ -620,6 +661,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
     """Shifts whose start falls on days first..last (China time) and every rule they break.
 
     Rest and weekly hours look a week either side, so a violation across the edge still shows.
+    rules: the station's own limits (get_roster_rules) unless given.
     """
     if last < first:
         raise ValidationError("the period ends before it starts", field="last")
@@ -651,8 +693,11 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
             tuple(posts),
         )
+        if rules is None:
+            row = s.get(Setting, (st, RULES_KEY))
+            rules = RuleSet.from_dict(row.value if row is not None else None)
         in_view = {x.id for x in shift_infos if start <= x.starts_at < end}
-        violations = tuple(v for v in check_roster(snap, rules or RuleSet())
+        violations = tuple(v for v in check_roster(snap, rules)
                            if v.shift_id is None or v.shift_id in in_view)
         days = tuple(calendar_day(first + timedelta(days=i)) for i in range((last - first).days + 1))
         return RosterView(
@@ -667,6 +712,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             violations,
             days,
             retired_units=frozenset(u.id for u in units if not u.active),
+            rules=rules,
         )
 
 

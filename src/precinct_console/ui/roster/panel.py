@@ -46,9 +46,11 @@ from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel
 from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog
+from .rules_dialog import RosterRulesDialog
 from .units_dialog import UnitsDialog
 
-WATCHED = ("roster_entry", "shift", "officer", "officer_absence", "unit")
+# "setting": the rest and weekly-hours limits, changed at another seat, change the violations.
+WATCHED = ("roster_entry", "shift", "officer", "officer_absence", "unit", "setting")
 
 
 def _tr(text: str) -> str:
@@ -159,18 +161,20 @@ class RosterPanel(QWidget):
         self.officer_btn = QPushButton(self.tr("Add officer…"))
         self.unit_btn = QPushButton(self.tr("Units…"))
         self.unit_btn.setToolTip(self.tr("Add a unit, edit one, take one out of service"))
+        self.rules_btn = QPushButton(self.tr("Rules…"))
         for w in (self.prev_btn, self.today_btn, self.next_btn, self.period):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.week_btn, self.month_btn, self.plan_btn, self.absence_btn, self.officer_btn,
-                  self.unit_btn, self.copy_btn, self.swap_btn):
+                  self.unit_btn, self.rules_btn, self.copy_btn, self.swap_btn):
             bar.addWidget(w)
         # Those who may only read the roster (a duty officer checking who is on) see no edit buttons.
         can_edit = is_permitted(self.app.ctx.actor.role, "roster.edit")
         self.can_edit = can_edit
-        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.unit_btn, self.copy_btn,
-                  self.swap_btn):
+        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.unit_btn, self.rules_btn,
+                  self.copy_btn, self.swap_btn):
             w.setVisible(can_edit)
+        self.rules_btn.clicked.connect(self.edit_rules)
         self.unit_btn.clicked.connect(self.manage_units)
         self.plan_btn.clicked.connect(self.plan_shifts)
         self.absence_btn.clicked.connect(lambda: self.record_absence())
@@ -290,6 +294,10 @@ class RosterPanel(QWidget):
         else:
             self.summary.setText(self.tr("✓ No rule violations in this period"))
             self.summary.setStyleSheet(f"color: {OK.darker(120).name()}")
+        self.rules_btn.setToolTip(self.tr("Rest and weekly hours limits (now: at least %1 h of rest, "
+                                          "at most %2 h a week)")
+                                  .replace("%1", f"{view.rules.min_rest_hours:g}")
+                                  .replace("%2", f"{view.rules.max_hours_per_week:g}"))
         # A clean period needs no empty list under the calendar: the summary says it is clean.
         self.problems.setVisible(bool(n))
         unknown = sorted({d.day.year for d in view.days if not d.known})
@@ -441,6 +449,21 @@ class RosterPanel(QWidget):
                          on_done=guarded(self, self._officer_saved), on_error=failed)
 
         self._open(OfficerDialog(teams, self, officer), send)
+
+    def edit_rules(self) -> None:
+        """The station's rest and weekly-hours limits; every seat's calendar re-checks with them."""
+        if self.view is None:
+            return
+
+        def send(v: dict[str, Any], failed: Failed) -> None:
+            self.app.run(roster.set_roster_rules, self.app.ctx, v["min_rest_hours"],
+                         v["max_hours_per_week"], on_done=guarded(self, self._rules_saved),
+                         on_error=failed)
+
+        self._open(RosterRulesDialog(self.view.rules, self), send)
+
+    def _rules_saved(self, _rules: Any) -> None:
+        self.app.announce(Change((ChangeItem("setting", None, "updated"),)))  # reloads via WATCHED
 
     def manage_units(self) -> None:
         """The station's units: add, edit, take out of service, reinstate; then the calendar
