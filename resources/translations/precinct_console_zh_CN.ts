@@ -521,6 +521,14 @@
         <translation>%1 分钟</translation>
     </message>
     <message>
+        <source>no candidate point within reach</source>
+        <translation>（无可达点位）</translation>
+    </message>
+    <message>
+        <source>No post, must-patrol point or zone centre reaches it within its ring; add one near it to be able to require it</source>
+        <translation>没有任何警务站、必巡点或巡区中心能在到达圈内到达该部位；需在附近增设点位后才能要求</translation>
+    </message>
+    <message>
         <source>No constraints: the solver places every unit freely</source>
         <translation>无约束：由求解器自由部署全部警组</translation>
     </message>

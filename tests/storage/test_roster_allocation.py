@@ -233,7 +233,7 @@ def test_a_unit_whose_crew_is_on_leave_is_left_out_and_a_shift_without_crews_is_
     _town(db, station, clock)
     start = clock() + timedelta(hours=1)
     sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
-    (_a, _b, c), (u1, u2) = _crew(chief, sh.id)
+    (_a, _b, c), (u1, _u2) = _crew(chief, sh.id)
     roster.add_absence(chief, c.id, "leave", start - timedelta(days=1), start + timedelta(days=2))
     plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
     assert {a["unit_id"] for a in plan.assignments} == {u1}  # 巡逻二车 has nobody in it

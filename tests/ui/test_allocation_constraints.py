@@ -258,3 +258,21 @@ def test_accepting_names_the_plan_of_another_shift_it_partly_replaces(qtbot, chi
     panel.plans.selectRow(row)
     _settle(qtbot, chief_app)
     assert "Following a later plan where the two overlap: 巡02 → #" in panel.figures.text()
+
+
+def test_a_key_site_no_point_reaches_is_marked_and_cannot_be_required(qtbot, chief_app, clock,
+                                                                       town, db, station):
+    with db.sessions() as s:  # a reservoir 20 km out: no post or zone centre near it
+        s.add(KeySite(station_id=station.id, code="KS9", name="北山水库", kind="infrastructure",
+                      lon=116.60, lat=40.05))
+        s.commit()
+    shift_id, _units = _day_shift(chief_app.ctx, clock)
+    panel = _panel(qtbot, chief_app, shift_id)
+    box = panel.constraints
+    texts = {box.sites_list.item(r).text(): box.sites_list.item(r)
+             for r in range(box.sites_list.count())}
+    far = next(item for text, item in texts.items() if text.startswith("北山水库"))
+    near = next(item for text, item in texts.items() if text.startswith("第一中学"))
+    assert "no candidate point within reach" in far.text() and far.toolTip()
+    assert not far.flags() & Qt.ItemFlag.ItemIsEnabled  # not even by the keyboard
+    assert near.flags() & Qt.ItemFlag.ItemIsEnabled and "no candidate" not in near.text()

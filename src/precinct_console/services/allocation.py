@@ -23,6 +23,7 @@ from ..domain.allocation import (
     ZoneRequirement,
     allocate,
     evaluate_placements,
+    reachable_key_sites,
 )
 from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ
@@ -392,6 +393,8 @@ class ConstraintOptions:
     zones: tuple[tuple[int, str], ...]  # patrol zones: id, name
     key_sites: tuple[tuple[int, str, int], ...]  # id, name, ring in minutes
     key_zones: tuple[tuple[int, str], ...] = ()  # 重点区域: not patrol zones, named in errors
+    # Key sites no candidate point reaches within their ring: requiring one would be refused.
+    unreachable_sites: frozenset[int] = frozenset()
 
 
 @service_action("read")
@@ -401,7 +404,10 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
         zones, cands = _candidates(s, st, start, end)
-        units_rows = _units_on(s, st, shift, [])
+        try:
+            units_rows = _units_on(s, st, shift, [])
+        except ValidationError:  # a desk shift: constraints to choose from, but no unit to pin
+            units_rows = []
         keys = {c.key for c in cands}
         posts = [c for c in cands if c.key.startswith("post:")]
 
@@ -413,7 +419,11 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
                 return ""
             return min(pool, key=lambda c: (c.lon - u.home_lon) ** 2 + (c.lat - u.home_lat) ** 2).key
 
-        sites = s.scalars(select(KeySite).where(KeySite.station_id == st).order_by(KeySite.id))
+        sites = list(s.scalars(select(KeySite).where(KeySite.station_id == st).order_by(KeySite.id)))
+        reqs = [KeySiteRequirement(k.id, k.name, k.lon, k.lat, 60.0 * k.target_minutes)
+                for k in sites]
+        kinds = sorted({u.kind for u in units_rows}) or ["car", "foot"]
+        reached = reachable_key_sites(cands, reqs, kinds, start.astimezone(CHINA_TZ).hour)
         key_zones = s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
                                                         PatrolZone.kind != "patrol")
                               .order_by(PatrolZone.id))
@@ -423,7 +433,8 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
             tuple((c.key, c.name, c.kind, c.capacity) for c in cands),
             tuple((z.id, z.name) for z in zones),
             tuple((k.id, k.name, k.target_minutes) for k in sites),
-            tuple((z.id, z.name) for z in key_zones))
+            tuple((z.id, z.name) for z in key_zones),
+            frozenset(k.id for k in sites) - reached)
 
 
 # -- proposing and deciding ------------------------------------------------------------------

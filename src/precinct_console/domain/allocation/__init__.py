@@ -1,6 +1,6 @@
 """Patrol allocation: a maximal-covering model with backup coverage, solved exactly or greedily."""
 
-from .coverage import CoverageModel, build_coverage
+from .coverage import CoverageModel, build_coverage, reachable_key_sites
 from .greedy import solve_greedy
 from .milp import solve_milp
 from .model import (
@@ -30,6 +30,7 @@ __all__ = [
     "allocate",
     "build_coverage",
     "evaluate_placements",
+    "reachable_key_sites",
     "solve_greedy",
     "solve_milp",
 ]

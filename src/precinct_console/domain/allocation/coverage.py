@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -10,7 +11,7 @@ from numpy.typing import NDArray
 
 from ..errors import ValidationError
 from ..travel import travel_seconds_matrix
-from .model import AllocationProblem, CoverageFigures
+from .model import AllocationProblem, CandidatePoint, CoverageFigures, KeySiteRequirement
 
 
 @dataclass(frozen=True)
@@ -210,3 +211,19 @@ def build_coverage(problem: AllocationProblem) -> CoverageModel:
         key_reach=key_reach,
         zone_cols=zone_cols,
     )
+
+
+def reachable_key_sites(candidates: Sequence[CandidatePoint], sites: Sequence[KeySiteRequirement],
+                        kinds: Sequence[str], local_hour: int) -> set[int]:
+    """Ids of the key sites some candidate point reaches within the site's ring, by any of the
+    unit kinds: the others cannot be required (the chief should see that before proposing)."""
+    if not candidates or not sites:
+        return set()
+    c_lon, c_lat = _lonlat(tuple(candidates))
+    s_lon, s_lat = _lonlat(tuple(sites))
+    ring = np.array([s.seconds for s in sites])
+    reach = np.zeros(len(sites), bool)
+    for kind in kinds:
+        t = travel_seconds_matrix(c_lon, c_lat, s_lon, s_lat, kind, local_hour).T
+        reach |= (t <= ring[:, None]).any(axis=1)
+    return {s.id for s, ok in zip(sites, reach, strict=True) if ok}

@@ -140,9 +140,19 @@ class ConstraintsBox(QGroupBox):
         self._sites &= {k[0] for k in options.key_sites}
         self._fill_checks(self.zones_list, [(zid, name) for zid, name in options.zones], self._zones)
         ring = _tr("%1 min")  # outside the f-string, where lupdate finds it
+        out_of_reach = options.unreachable_sites
+        self._sites -= out_of_reach
         self._fill_checks(self.sites_list, [
             (sid, f"{name}  ({ring.replace('%1', str(minutes))})")
             for sid, name, minutes in options.key_sites], self._sites)
+        for i in range(self.sites_list.count()):
+            item = self.sites_list.item(i)
+            if item.data(ID_ROLE) in out_of_reach:
+                # Requiring it would only be refused after proposing: say so at the checkbox.
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setText(item.text() + "  " + _tr("no candidate point within reach"))
+                item.setToolTip(_tr("No post, must-patrol point or zone centre reaches it within "
+                                    "its ring; add one near it to be able to require it"))
         self._filling = False
         i = self.unit_combo.findData(keep_unit)
         self.unit_combo.setCurrentIndex(i if i >= 0 else 0)
