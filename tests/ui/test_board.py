@@ -442,3 +442,19 @@ def test_after_an_outage_the_board_catches_up_and_the_message_goes(qtbot, app, m
                     and panel.detail.detail.row.status == "dispatched", timeout=10000)
     assert window.statusBar().currentMessage() != text
     assert "back" in window.statusBar().currentMessage()
+
+
+def test_space_ticks_the_repeats_box_and_presses_save_view_instead_of_acknowledging(
+        qtbot, app, monkeypatch):
+    panel = open_board(qtbot, app)
+    # Space used to be the panel-wide acknowledge shortcut, which swallowed both key presses.
+    panel.repeats.setFocus()
+    qtbot.keyClick(panel.repeats, Qt.Key.Key_Space)
+    assert panel.repeats.isChecked()
+    asked = []
+    monkeypatch.setattr(panel, "ask_save_view", lambda: asked.append(1))
+    panel.save_view.clicked.disconnect()
+    panel.save_view.clicked.connect(panel.ask_save_view)
+    panel.save_view.setFocus()
+    qtbot.keyClick(panel.save_view, Qt.Key.Key_Space)
+    assert asked == [1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from PySide6.QtCore import Qt
 
 from precinct_console.config import Settings
 from precinct_console.services import accounts
@@ -34,6 +35,10 @@ def test_report_is_compiled_signed_by_both_officers_and_saved_as_pdf(qtbot, make
     dialog.end.setDateTime(_qdt(clock()))  # the shift up to now (the incident came at 09:00)
     dialog.compile()
     qtbot.waitUntil(lambda: dialog.view is not None, timeout=10000)
+    dialog.notes.setFocus()
+    dialog.notes.insertPlainText("夜市路口待复查")  # (QTest cannot type CJK keys)
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Tab)  # on to the sign buttons, no tab typed in
+    assert not dialog.notes.hasFocus() and dialog.notes.toPlainText() == "夜市路口待复查"
     text = dialog.report.toPlainText()
     assert "未结警情（1）" in text and "夜市路口" in text
     assert "超时（" in text and "超时（0）" not in text  # the fight was never dispatched

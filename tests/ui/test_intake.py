@@ -90,6 +90,10 @@ def test_repeat_caller_is_warned_and_the_call_linked_to_the_open_incident(qtbot,
     qtbot.waitUntil(lambda: dialog.repeat_box.isVisible(), timeout=10000)
     assert "一人多警" in dialog.repeat_title.text()
     assert dialog.repeat_table.item(0, 1).text() == first.number
+    # Tab does not get stuck among the earlier calls' cells.
+    dialog.repeat_table.setFocus()
+    qtbot.keyClick(dialog.repeat_table, Qt.Key.Key_Tab)
+    assert not dialog.repeat_table.hasFocus()
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result_view.id == first.id

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from ...domain.errors import ConflictError, KnownError
 from ...services.incidents.queries import recommend_units
@@ -72,19 +73,23 @@ class BoardActions(QObject):
         self._add("reopen", _tr("Reopen with reason…"), ["Ctrl+R"], panel.ask_reopen)
         self._add("correct", _tr("Correct an entry…"), ["E"], panel.ask_correction)
         self._add("note", _tr("Add a note…"), ["N"], panel.ask_note)
-        self._add("ack", _tr("Acknowledge alerts of this incident"), ["Space"], self.acknowledge)
+        # Space on the table only: anywhere in the panel it took Space from the repeats check box
+        # and the Save view… button, which could then not be used from the keyboard.
+        self._add("ack", _tr("Acknowledge alerts of this incident"), ["Space"], self.acknowledge,
+                  Qt.ShortcutContext.WidgetShortcut, owner=panel.table)
         self._add("history", _tr("Search all incidents…"), ["Ctrl+Shift+F"], panel.open_history,
                   Qt.ShortcutContext.WindowShortcut)
         self._add("handover", _tr("Shift handover (交接班)…"), ["Ctrl+Shift+H"], panel.open_handover,
                   Qt.ShortcutContext.WindowShortcut)
 
     def _add(self, key: str, title: str, shortcuts: list[str], slot: Callable[..., Any],
-             context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut) -> None:
+             context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+             *, owner: QWidget | None = None) -> None:
         action = QAction(title, self.panel)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
         action.setShortcutContext(context)
         action.triggered.connect(slot)
-        self.panel.addAction(action)
+        (owner or self.panel).addAction(action)
         self.actions[key] = action
 
     # -- running a write -------------------------------------------------------------------

@@ -117,6 +117,7 @@ class HandoverDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Notes for the incoming shift (stored with the report)"))
         self.notes.setFixedHeight(70)
+        self.notes.setTabChangesFocus(True)  # Tab reaches the sign buttons, as in the intake form
         self.state = QLabel()
         self.state.setFont(ui_font(12, bold=True))
         self.sign_out = QPushButton(self.tr("Sign as outgoing officer"))

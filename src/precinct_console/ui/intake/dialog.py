@@ -118,6 +118,8 @@ class IntakeDialog(QDialog):
         self.repeat_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.repeat_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.repeat_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab moves on to 关联 and 接警; the arrows move between the earlier calls.
+        self.repeat_table.setTabKeyNavigation(False)
         self.repeat_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.repeat_table.setMaximumHeight(150)
         self.link_button = QPushButton(self.tr("&Link call to selected incident (Ctrl+L)"))
