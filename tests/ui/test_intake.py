@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from precinct_console.config import Settings
 from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+from precinct_console.storage.models import Incident
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.intake.dialog import IntakeDialog
 
@@ -75,6 +77,24 @@ def test_a_missing_address_is_named_and_nothing_is_written(qtbot, app):
     assert "address" in dialog.error.text()
     assert dialog.result is not None and dialog.result_view is None
     assert dialog.address.hasFocus()
+
+
+def test_a_place_a_thousand_km_away_is_refused_and_what_was_typed_is_kept(qtbot, app, db):
+    with db.sessions() as s:
+        count = s.scalar(sa.select(sa.func.count()).select_from(Incident))
+    dialog = open_dialog(qtbot, app)
+    dialog.category.setFocus()
+    qtbot.keyClicks(dialog.category, "0202")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    type_into(qtbot, dialog.address, "jie fang lu 12")
+    dialog.location.setText("121.47, 31.23")  # Shanghai: a digit typed wrong
+    dialog.take_in()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10000)
+    assert "km from the station and in none of its grids" in dialog.error.text()
+    assert dialog.result_view is None
+    assert dialog.address.text() == "jie fang lu 12" and dialog.location.text() == "121.47, 31.23"
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Incident)) == count
 
 
 def test_repeat_caller_is_warned_and_the_call_linked_to_the_open_incident(qtbot, app, clock):

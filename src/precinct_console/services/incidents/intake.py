@@ -24,12 +24,14 @@ from ...domain.repeats import (
     normalise_address,
     normalise_phone,
 )
+from ...domain.travel import distance_m
 from ...storage.models import (
     Category,
     Grid,
     Incident,
     IncidentCounter,
     IncidentEvent,
+    Station,
 )
 from ...storage.uow import UnitOfWork
 from ..context import ServiceContext, service_action
@@ -220,6 +222,22 @@ def _clean_ref(ctx: ServiceContext, session: Session, d: IncidentDraft, now: dat
         raise ValidationError(exc.bare_message, field=exc.field, row=row) from None
 
 
+# Beyond this from the station, a place outside every grid is a mistyped coordinate (a digit
+# off moves it ~100 km), not a call of this jurisdiction: a neighbour's would be transferred.
+FAR_KM = 50.0
+
+
+def _near_the_station(session: Session, station_id: int, lon: float, lat: float) -> None:
+    home = session.execute(select(Station.lon, Station.lat).where(Station.id == station_id)).first()
+    if home is None or home.lon is None or home.lat is None:
+        return  # a station without a position yet: nothing to measure against
+    km = distance_m(home.lon, home.lat, lon, lat) / 1000
+    if km > FAR_KM:
+        raise ValidationError(
+            f"the place ({lon:.5f}, {lat:.5f}) is {km:.0f} km from the station and in none of "
+            "its grids; check the coordinates", field="lon")
+
+
 def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetime
            ) -> tuple[_Clean, _CategoryRef]:
     channel = resolve_channel(d.channel)
@@ -249,6 +267,8 @@ def _clean(ctx: ServiceContext, session: Session, d: IncidentDraft, now: datetim
             raise ValidationError(f"grid {grid_id} does not exist in this station", field="grid_id")
     elif lon is not None and lat is not None:
         grid_id = locate_grid(ctx, lon, lat, session=session)
+        if grid_id is None:
+            _near_the_station(session, ctx.station_id, lon, lat)
     received = d.received_at or now
     if received.tzinfo is None:
         raise ValidationError("must carry a time zone", field="received_at")
