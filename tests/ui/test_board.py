@@ -458,3 +458,14 @@ def test_space_ticks_the_repeats_box_and_presses_save_view_instead_of_acknowledg
     panel.save_view.setFocus()
     qtbot.keyClick(panel.save_view, Qt.Key.Key_Space)
     assert asked == [1]
+
+
+def test_the_time_left_in_the_recommendation_counts_down_with_the_board(qtbot, app, units, clock):
+    inc = take(app)
+    panel = open_board(qtbot, app)
+    panel.select_incident(inc.id)
+    qtbot.waitUntil(lambda: panel.detail.recommendation is not None, timeout=10000)
+    assert "3:00" in panel.detail.advice_box.title()
+    clock.advance(seconds=60)
+    app.tick.emit()
+    assert "2:00" in panel.detail.advice_box.title()  # as the board's ◷ cell shows it

@@ -164,17 +164,19 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
         wanted = "arrived" if inc.arrived_at is None else "reinforcement_arrived"
         target_s = 180.0
         limit: float | None = None
+        due_at: datetime | None = None
         for t in profile.targets:
             if t.milestone == wanted:
                 limit = profile.limit_seconds(t, facts_of(inc))
                 if limit is not None:
                     # What is left of the target, counted from the call, not from now.
                     target_s = max(0.0, limit - (now - inc.received_at).total_seconds())
+                    due_at = inc.received_at + timedelta(seconds=limit)
                 break
         if lon is None or lat is None:
             return Recommendation(inc.id, (), target_s,
                                   "The incident has no location: pick it on the map or give its grid.",
-                                  located=False)
+                                  located=False, due_at=due_at)
         crews = crews_now(s, ctx.station_id, now)
         # Load: incidents each unit took in the last hours, so work spreads over the shift.
         loads = dict(s.execute(
@@ -196,4 +198,4 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
                              required_officers=required, target_s=target_s, place=inc.address,
                              target_limit_s=limit)
         return Recommendation(inc.id, ranking.options, ranking.target_s, ranking.shortfall,
-                              ranking.unavailable)
+                              ranking.unavailable, due_at=due_at)

@@ -184,6 +184,7 @@ class Recommendation:
     shortfall: str | None
     unavailable: tuple[str, ...] = ()
     located: bool = True  # False: the incident has no coordinates nor grid to measure from
+    due_at: datetime | None = None  # when the target runs out: the pane counts down to it
 
     @property
     def best(self) -> Option | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -62,6 +64,7 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self.detail: IncidentDetail | None = None
         self.recommendation: Recommendation | None = None
+        self._due_at: datetime | None = None
         self.title = QLabel(self.tr("Select an incident"))
         self.title.setFont(ui_font(14, bold=True))
         self.title.setWordWrap(True)
@@ -112,6 +115,7 @@ class DetailPane(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.recommendation = None
+        self._due_at = None
         self.title.setText(self.tr("Select an incident"))
         self.facts.setText(self.tr("Keys: D dispatch · S signed · O set off · A arrived · "
                                    "H handled · F fed back · C close · E correct · Ctrl+R reopen"))
@@ -196,6 +200,7 @@ class DetailPane(QWidget):
     # -- unit advice -----------------------------------------------------------------------
     def show_recommendation(self, rec: Recommendation | None) -> None:
         self.recommendation = rec
+        self._due_at = None
         if rec is None:
             self.advice_box.hide()
             self.shortfall.hide()
@@ -209,8 +214,8 @@ class DetailPane(QWidget):
             self.dispatch_top.setText(self.tr("Send top suggestion as reinforcement (D)"))
             shortfall = None
         else:
-            self.advice_box.setTitle(self.tr("Recommended units — %1 left of the on-scene target")
-                                     .replace("%1", clock_text(rec.target_s)))
+            self._due_at = rec.due_at
+            self._show_left(rec.target_s)
             self.dispatch_top.setText(self.tr("Dispatch top suggestion (D)"))
             shortfall = rec.shortfall
         self.shortfall.setVisible(bool(shortfall))
@@ -231,6 +236,15 @@ class DetailPane(QWidget):
         if rec.options:
             self.options.selectRow(0)
         self.dispatch_top.setEnabled(bool(rec.options))
+
+    def _show_left(self, seconds: float) -> None:
+        self.advice_box.setTitle(self.tr("Recommended units — %1 left of the on-scene target")
+                                 .replace("%1", clock_text(seconds)))
+
+    def tick(self, now: datetime) -> None:
+        """Count the time left down with the board's timers (it was fixed at the fetch)."""
+        if self._due_at is not None and self.advice_box.isVisible():
+            self._show_left(max(0.0, (self._due_at - now).total_seconds()))
 
     def _dispatch_row(self, row: int) -> None:
         rec = self.recommendation

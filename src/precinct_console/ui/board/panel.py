@@ -185,6 +185,7 @@ class BoardPanel(QWidget):
         self.model.modelReset.connect(self._summary_timer.start)
         self.model.rowsMoved.connect(lambda *_: self._keep_selection_visible())
         self.state.ticked.connect(self._ticked_summary)
+        self.state.ticked.connect(guarded(self, lambda: self.detail.tick(self.app.clock())))
         self.state.rows_changed.connect(self._rows_changed)
         app.selected.connect(self._on_selected)
         app.reconnected.connect(guarded(self, self._reconnected))
