@@ -11,35 +11,45 @@ THIS_DATABASE = ""
 # per-user folder on that machine) and never followed a changed setting or another leading seat.
 THIS_SEATS_FOLDER = ""
 
-_seat_url: str | None = None
-_seat_folder: str | None = None
+
+class _SeatValue:
+    """A value the running seat's scheduler sets at its start and its jobs resolve."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.value: str | None = None
+
+    def set(self, value: str) -> None:
+        self.value = value
+
+    def resolve(self, stored: str) -> str:
+        """An explicit value stored with the job (older jobs, tests), else the seat's own."""
+        if stored:
+            return stored
+        if self.value is None:
+            raise RuntimeError(f"no {self.what} for scheduled jobs: the scheduler was not started")
+        return self.value
+
+
+_database = _SeatValue("database")
+_folder = _SeatValue("export folder")
 
 
 def set_seat_database(url: str) -> None:
     """Called by the seat's scheduler when it starts: the URL (with credentials) it runs on."""
-    global _seat_url
-    _seat_url = url
+    _database.set(url)
 
 
 def job_database_url(stored: str) -> str:
     """The URL a job should open: an explicit one (older jobs, tests) or the seat's own."""
-    if stored:
-        return stored
-    if _seat_url is None:
-        raise RuntimeError("no database for scheduled jobs: the scheduler was not started")
-    return _seat_url
+    return _database.resolve(stored)
 
 
 def set_seat_export_folder(folder: str) -> None:
     """Called by the seat's scheduler when it starts: where this seat writes scheduled exports."""
-    global _seat_folder
-    _seat_folder = folder
+    _folder.set(folder)
 
 
 def job_export_folder(stored: str) -> str:
     """The folder a job writes to: an explicit one (tests) or the running seat's own."""
-    if stored:
-        return stored
-    if _seat_folder is None:
-        raise RuntimeError("no export folder for scheduled jobs: the scheduler was not started")
-    return _seat_folder
+    return _folder.resolve(stored)
