@@ -20,11 +20,15 @@ def upgrade() -> None:
     # Plain ADD COLUMN (see 0002: a SQLite batch copy is refused by the foreign keys).
     op.add_column("incidents", sa.Column("first_handled_at", sa.DateTime(timezone=True),
                                          nullable=True))
-    # Every incident the station already has: its earliest handling on record. (A correction of
-    # that handling is applied the next time the incident is written.)
+    # Never reopened: the first handling is the handling, as corrections left it.
+    op.execute("UPDATE incidents SET first_handled_at = handled_at WHERE NOT EXISTS (SELECT 1 "
+               "FROM incident_events r WHERE r.incident_id = incidents.id AND r.kind = 'reopened')")
+    # Reopened (few): the earliest handling on record. A correction of that handling is applied
+    # the next time the incident is written.
     op.execute(
         "UPDATE incidents SET first_handled_at = (SELECT MIN(e.at) FROM incident_events e "
-        "WHERE e.incident_id = incidents.id AND e.kind = 'handled')"
+        "WHERE e.incident_id = incidents.id AND e.kind = 'handled') WHERE EXISTS (SELECT 1 "
+        "FROM incident_events r WHERE r.incident_id = incidents.id AND r.kind = 'reopened')"
     )
 
 

@@ -279,24 +279,23 @@ class ExportScheduler:
             text = f"scheduled job {named} failed: {event.exception}"
             self.runs.append(JobRun(event.job_id, False, when, str(event.exception)))
             log.error(text, exc_info=(type(event.exception), event.exception, event.exception.__traceback__))
-            self._record(event.job_id, False, when, text)
+            self._record(event.job_id, job, False, when, text)
             self._report(text)
         elif event.code == EVENT_JOB_MISSED:
             self.runs.append(JobRun(event.job_id, False, when, "missed"))
             text = f"scheduled job {named} missed its run at {shown(when) if when else '?'}"
-            self._record(event.job_id, False, when, text)
+            self._record(event.job_id, job, False, when, text)
             self._report(text)
         else:
             self.runs.append(JobRun(event.job_id, True, when))
             log.info("scheduled job %s ran (%s)", event.job_id, event.retval)
-            self._record(event.job_id, True, when, _summary(event.retval))
+            self._record(event.job_id, job, True, when, _summary(event.retval))
 
-    def _record(self, job_id: str, ok: bool, when: datetime | None, detail: str) -> None:
+    def _record(self, job_id: str, job: Any, ok: bool, when: datetime | None, detail: str) -> None:
         """Keep the run in the audit log and announce it: every seat's export panel shows the
         last run of each job, and a failure reaches the clerk's seat, not only this one."""
         if ok and job_id.startswith(QUIET_JOBS):
             return  # every few minutes, all day: its successes would drown the log
-        job = self.scheduler.get_job(job_id)
         station_id = job.kwargs.get("station_id") if job is not None else None
         after = {"job": job_id, "name": job.name if job is not None else job_id, "ok": ok,
                  "scheduled_for": _iso(when), "detail": detail[:2000],
@@ -342,7 +341,9 @@ def last_runs(db: Database, station_id: int | None) -> dict[str, LastRun]:
     """The latest recorded run of each scheduled job of the station (from the audit log)."""
     with db.sessions() as s:
         rows = s.scalars(
-            select(AuditEntry).where(AuditEntry.action == "schedule.run",
+            # entity is indexed (and "schedule" rows are few): no walk through the whole log.
+            select(AuditEntry).where(AuditEntry.entity == "schedule",
+                                     AuditEntry.action == "schedule.run",
                                      AuditEntry.station_id == station_id)
             .order_by(AuditEntry.id.desc()).limit(500)).all()
     out: dict[str, LastRun] = {}

@@ -20,7 +20,7 @@ from .ledgers.common import scoped, stream
 from .ledgers.masking import mask_phone
 from .ledgers.periods import Period, local_day
 from .ledgers.response import judged_rows
-from .ledgers.response_rules import Tally, first_handlings, judge, profile_for
+from .ledgers.response_rules import Tally, judge, profile_for
 
 
 @dataclass(frozen=True)
@@ -191,13 +191,12 @@ def incident_statistics(
                                 .order_by(Station.id)))
         stmt = judged_rows(s, scope).add_columns(
             i.caller_phone, i.address, i.repeat_caller, i.repeat_place, i.repeat_matter)
-        handled = first_handlings(s, scope)
         for r in stream(s, stmt):
             local = r.received_at.astimezone(CHINA_TZ)
             days[local.date()] += 1
             hours[local.hour] += 1
             tops[r.category_code[:2]] += 1
-            j = judge(profile, r, now, handled.get(r.id))
+            j = judge(profile, r, now)
             total_tally.add(j)
             day_tally[local.date()].add(j)
             e = r

@@ -402,12 +402,12 @@ def escalate_task(ctx: ServiceContext, task_id: int, version: int, reason: str) 
         return _ref(task)
 
 
-def _raise_alert(uow: UnitOfWork, task: Task, target: str, level: str) -> bool:
+def _raise_alert(uow: UnitOfWork, task: Task, target: str, level: str,
+                 since: datetime | None = None) -> bool:
     # The unique constraint cannot dedupe on PostgreSQL (incident_id is NULL), so look first.
     # A reassigned task starts its windows afresh for the new officer: only alerts raised since
-    # count, or the old officer's alert would keep the new officer's missed sign-off silent.
-    since = uow.session.scalar(select(func.max(TaskEvent.at)).where(
-        TaskEvent.task_id == task.id, TaskEvent.kind == "reassigned"))
+    # its last reassignment (`since`) count, or the old officer's alert would keep the new
+    # officer's missed sign-off silent.
     exists = uow.session.scalar(select(Alert.id).where(
         Alert.task_id == task.id, Alert.target == target, Alert.level == level,
         *([Alert.raised_at > since] if since is not None else [])))
@@ -435,7 +435,12 @@ def escalate_overdue(ctx: ServiceContext) -> EscalationRun:
             Task.station_id == ctx.station_id, Task.status.in_(WAITING_ON_OFFICER),
             or_(and_(Task.status == "sent", Task.sign_due_at <= limit),
                 Task.feedback_due_at <= limit)).order_by(Task.id)).all()
+        reassigned = dict(uow.session.execute(
+            select(TaskEvent.task_id, func.max(TaskEvent.at))
+            .where(TaskEvent.kind == "reassigned", TaskEvent.task_id.in_([t.id for t in tasks]))
+            .group_by(TaskEvent.task_id)).all()) if tasks else {}
         for task in tasks:
+            since = reassigned.get(task.id)
             times = TaskTimes(task.status, task.created_at, task.sign_due_at, task.feedback_due_at,
                               task.signed_at, task.fed_back_at, task.returned_at)
             overdue = []
@@ -446,10 +451,10 @@ def escalate_overdue(ctx: ServiceContext) -> EscalationRun:
                     else f"task_{cd.kind.value}"
                 if task.status != "sent" and cd.kind.value == "sign":
                     continue  # signed: late signing was alerted while it ran
-                if cd.state is CountdownState.NEAR and _raise_alert(uow, task, target, "near"):
+                if cd.state is CountdownState.NEAR and _raise_alert(uow, task, target, "near", since):
                     near += 1
                 elif cd.state is CountdownState.BREACHED:
-                    if _raise_alert(uow, task, target, "breach"):
+                    if _raise_alert(uow, task, target, "breach", since):
                         breach += 1
                     overdue.append(cd.kind.value)
             if overdue and task.escalated_at is None:

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         app.notified.connect(self.show_message)
         app.connection_state.connect(self.set_connection_state)
+        app.reconnected.connect(self._link_back)
         self._restore_layout()
 
     # panels ------------------------------------------------------------------------------
@@ -172,13 +173,15 @@ class MainWindow(QMainWindow):
         text, colour = texts.get(state, (state, NEAR))
         self.connection_label.setText(text)
         self.connection_label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
-        was, self.connection_state = getattr(self, "connection_state", "connected"), state
-        if state == "connected" and was != "connected" and self._outage_message is not None:
-            # "Cannot reach the database" beside "● Connected" would leave the officer unsure
-            # which to believe: the outage message goes with the outage.
-            if self.statusBar().currentMessage() == self._outage_message:
-                self.show_message(self.tr("The database connection is back"), "info")
-            self._outage_message = None
+        self.connection_state = state
+
+    def _link_back(self) -> None:
+        # "Cannot reach the database" beside "● Connected" would leave the officer unsure which
+        # to believe: the outage message goes with the outage.
+        if self._outage_message is not None and \
+                self.statusBar().currentMessage() == self._outage_message:
+            self.show_message(self.tr("The database connection is back"), "info")
+        self._outage_message = None
 
     def show_message(self, text: str, level: str = "info") -> None:
         """Status-bar message; errors stay until replaced, an outage's until the link is back."""

@@ -22,7 +22,7 @@ def facts_of(inc: Any) -> IncidentFacts:
     """Timer facts of anything carrying the incident's step columns (a row or a stored incident)."""
     return IncidentFacts(
         received_at=inc.received_at, category_code=inc.category_code, priority=inc.priority,
-        place_tier=inc.place_tier, needs_reinforcement=inc.needs_reinforcement,
+        place_tier=inc.place_tier or "other", needs_reinforcement=inc.needs_reinforcement,
         milestones={
             "dispatched": inc.dispatched_at, "signed": inc.signed_at, "set_off": inc.set_off_at,
             "arrived": inc.arrived_at, "reinforcement_arrived": inc.reinforcement_arrived_at,

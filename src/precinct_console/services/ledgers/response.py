@@ -21,7 +21,7 @@ from .columns import Column, Kind, LedgerDef, Scope, Sheet
 from .common import count, scoped, stream
 from .lookups import PRIORITY_ZH, Lookups
 from .periods import local_day
-from .response_rules import STATE_ZH, Tally, first_handlings, judge, profile_for
+from .response_rules import STATE_ZH, Tally, judge, profile_for
 
 C, K = Column, Kind
 
@@ -96,7 +96,8 @@ def judged_rows(s: Session, scope: Scope) -> Any:
     return scoped(
         select(i.id, i.number, i.received_at, i.category_code, i.priority, i.grid_id,
                i.place_tier, i.needs_reinforcement, i.dispatched_at, i.signed_at, i.set_off_at,
-               i.arrived_at, i.reinforcement_arrived_at, i.handled_at, i.fed_back_at, i.closed_at),
+               i.arrived_at, i.reinforcement_arrived_at, i.handled_at, i.fed_back_at, i.closed_at,
+               i.first_handled_at),
         i, i.received_at, scope, i.grid_id,
     ).order_by(i.received_at, i.id)
 
@@ -104,9 +105,8 @@ def judged_rows(s: Session, scope: Scope) -> Any:
 def _rows(s: Session, scope: Scope, lk: Lookups, profile: ResponseProfile,
           g: _Groups) -> Iterator[tuple[Any, ...]]:
     first = _first_units(s, scope, lk)
-    handled = first_handlings(s, scope)
     for r in stream(s, judged_rows(s, scope)):
-        j = judge(profile, r, lk.now, handled.get(r.id))
+        j = judge(profile, r, lk.now)
         l1, l2, _ = lk.category_levels(r.category_code)
         district = lk.district_name(r.grid_id) or "（未定位）"
         unit = first.get(r.id, "")

@@ -7,20 +7,15 @@ whether every applicable target was met.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...domain.lifecycle import EventFact, first_handled_at
-from ...domain.response import IncidentFacts, ResponseProfile, TimerState, evaluate
-from ...storage.models import Incident, IncidentEvent
+from ...domain.response import ResponseProfile, TimerState, evaluate
 from ..incidents.profile import profile_in
-from .columns import Scope
-from .common import scoped
+from ..incidents.views import facts_of
 
 STATE_ZH = {
     TimerState.MET: "达标", TimerState.BREACHED: "超时", TimerState.NA: "不适用",
@@ -51,41 +46,10 @@ def profile_for(s: Session, station_ids: tuple[int, ...]) -> ResponseProfile:
     return profile_in(s, station_ids[0])
 
 
-def first_handlings(s: Session, scope: Scope) -> dict[int, datetime]:
-    """Incident id -> first handling, for the scope's reopened incidents (few: one query)."""
-    i, e = Incident, IncidentEvent
-    reopened = scoped(select(i.id), i, i.received_at, scope, i.grid_id).where(
-        select(e.id).where(e.incident_id == i.id, e.kind == "reopened").exists())
-    events: dict[int, list[EventFact]] = defaultdict(list)
-    for r in s.execute(
-        select(e.id, e.incident_id, e.kind, e.at, e.unit_id, e.corrects_event_id, e.payload)
-        .where(e.incident_id.in_(reopened))
-    ):
-        events[r.incident_id].append(
-            EventFact(r.id, r.kind, r.at, r.unit_id, r.corrects_event_id, r.payload or {}))
-    out = {}
-    for incident_id, evs in events.items():
-        at = first_handled_at(evs)
-        if at is not None:
-            out[incident_id] = at
-    return out
-
-
-def judge(profile: ResponseProfile, row: Any, now: datetime,
-          first_handled: datetime | None = None) -> Judged:
-    """Judge a row carrying the incident's step columns (received_at, set_off_at, ...);
-    `first_handled` is the first handling of a reopened incident (first_handlings)."""
-    milestones = {
-        "dispatched": row.dispatched_at, "signed": row.signed_at, "set_off": row.set_off_at,
-        "arrived": row.arrived_at, "reinforcement_arrived": row.reinforcement_arrived_at,
-        "handled": row.handled_at, "fed_back": row.fed_back_at,
-    }
-    facts = IncidentFacts(
-        received_at=row.received_at, category_code=row.category_code, priority=row.priority,
-        place_tier=row.place_tier or "other", needs_reinforcement=row.needs_reinforcement,
-        milestones=milestones, handled_at=row.handled_at, closed_at=row.closed_at,
-        first_handled_at=first_handled,
-    )
+def judge(profile: ResponseProfile, row: Any, now: datetime) -> Judged:
+    """Judge a row carrying the incident's step columns (received_at, set_off_at, ...,
+    first_handled_at: a reopened incident's response ended at its first handling)."""
+    facts = facts_of(row)
     timers = evaluate(profile, facts, now)
     elapsed = []
     for t in timers:
