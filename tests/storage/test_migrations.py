@@ -86,3 +86,39 @@ def test_upgrading_a_database_from_the_first_release_keeps_its_units_in_service(
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT call_sign, active FROM units")).all() == [("巡1", True)]
         assert conn.execute(sa.text("SELECT count(*) FROM patrol_logs")).scalar() == 1
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_0003_fills_the_first_handling_as_corrected_and_keeps_it_through_a_reopening(
+        db, make_ctx, clock):
+    """(PostgreSQL: its downgrade is a plain DROP COLUMN; SQLite's batch copy is refused by the
+    foreign keys, as 0002 says.)"""
+    from datetime import timedelta
+
+    from precinct_console.domain.permissions import Role
+    from precinct_console.services import incidents as inc
+
+    duty = make_ctx(Role.DUTY_OFFICER)
+    draft = inc.IncidentDraft(channel="110", category_code="0202", address="城关路12号")
+    fixed = inc.intake_incident(duty, draft)
+    clock.advance(minutes=10)
+    inc.advance_incident(duty, fixed.id, "handled")
+    handled = next(e for e in inc.get_incident(duty, fixed.id).events if e.kind == "handled")
+    fixed = inc.correct_event(duty, fixed.id, handled.id, at=clock() - timedelta(minutes=6),
+                              reason="按录音更正")
+    again = inc.intake_incident(duty, draft)
+    clock.advance(minutes=1)
+    inc.advance_incident(duty, again.id, "handled")
+    first = clock()
+    inc.advance_incident(duty, again.id, "closed")
+    clock.advance(days=1)
+    inc.reopen_incident(duty, again.id, "报警人再次来电")
+    cfg = alembic_config(db)
+    with db.engine.begin() as conn:  # back to before 0003, then up again
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    upgrade_to_head(db)
+    with db.engine.connect() as conn:
+        got = dict(conn.execute(sa.text("SELECT id, first_handled_at FROM incidents")).all())
+    assert got[fixed.id] == fixed.handled_at  # the corrected time, not the raw event's
+    assert got[again.id] == first  # reopened: its first handling stays
