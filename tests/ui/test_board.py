@@ -7,8 +7,8 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QLabel
 
 from precinct_console.config import Settings
 from precinct_console.domain.changes import Change, ChangeItem
@@ -18,6 +18,7 @@ from precinct_console.services.incidents.steps import advance_incident, dispatch
 from precinct_console.storage.models import Alert, AuditEntry, Unit
 from precinct_console.ui.board.panel import BoardPanel
 from precinct_console.ui.context import AppContext
+from precinct_console.ui.error_text import message_text
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -469,3 +470,50 @@ def test_the_time_left_in_the_recommendation_counts_down_with_the_board(qtbot, a
     clock.advance(seconds=60)
     app.tick.emit()
     assert "2:00" in panel.detail.advice_box.title()  # as the board's ◷ cell shows it
+
+
+def read_without_hovering(panel: BoardPanel) -> str:
+    """The text of the detail pane's labels that shows whole, in view of its scroll area."""
+    pane = panel.detail
+    viewport = pane.parentWidget()
+    shown = []
+    for label in pane.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        whole = (label.height() >= label.heightForWidth(label.width()) if label.wordWrap()
+                 else label.sizeHint().width() <= label.width())
+        top = label.mapTo(viewport, QPoint(0, 0)).y()
+        if whole and top >= 0 and top + label.height() <= viewport.height():
+            shown.append(label.text())
+    return "\n".join(shown)
+
+
+def test_the_reason_of_the_selected_suggestion_is_shown_in_full(qtbot, app, units):
+    """The Why column is cut off in the narrow pane: the selected unit's reason is read below it."""
+    inc = take(app)
+    panel = open_board(qtbot, app)
+    panel.select_incident(inc.id)
+    qtbot.waitUntil(lambda: panel.detail.recommendation is not None, timeout=10000)
+    rec = panel.detail.recommendation
+    assert len(rec.options) == 3
+    reasons = [[message_text(r) for r in o.reasons] for o in rec.options]
+    assert all(len(r) >= 2 for r in reasons)  # a reason of several parts, longer than the column
+
+    def shows(i: int) -> bool:
+        text = read_without_hovering(panel)
+        return rec.options[i].call_sign in text and all(r in text for r in reasons[i])
+
+    qtbot.waitUntil(lambda: shows(0), timeout=2000)  # the top suggestion, selected at first
+    table = panel.detail.options
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # the arrow keys move the selection: the reason follows
+    qtbot.waitUntil(lambda: shows(1), timeout=2000)
+    assert reasons[0][0] not in read_without_hovering(panel)
+    rect = table.visualRect(table.model().index(2, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: shows(2), timeout=2000)
+    assert reasons[1][0] not in read_without_hovering(panel)
+    # No suggestion (every unit busy, or no place to measure from): no reason left from before.
+    panel.detail.show_recommendation(dataclasses.replace(rec, options=()))
+    text = read_without_hovering(panel)
+    assert not any(r in text for parts in reasons for r in parts)

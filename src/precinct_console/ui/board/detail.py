@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.categories import CHANNELS
 from ...domain.clock import local
+from ...domain.recommend import Option
 from ...services.incidents.views import IncidentDetail, Recommendation
 from ..error_text import message_text, ui_language
 from ..theme import BREACH, MUTED, OK, ui_font
@@ -46,6 +47,12 @@ def _keep_rows_visible(table: QTableWidget, rows: int) -> None:
               + rows * table.verticalHeader().defaultSectionSize()
               + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
     table.setMinimumHeight(height)
+
+
+def _why(option: Option) -> str:
+    """A suggestion's reasons in the UI's language, as one line."""
+    separator = "; " if ui_language() == "en" else "；"
+    return separator.join(message_text(r) for r in option.reasons)
 
 
 def _item(text: str, colour: QColor | None = None) -> QTableWidgetItem:
@@ -80,15 +87,28 @@ class DetailPane(QWidget):
         self.shortfall.hide()
         self.options = _table([self.tr("Unit"), self.tr("Kind"), self.tr("ETA"),
                                self.tr("Distance"), self.tr("Why")])
-        self.options.setMaximumHeight(170)
         # The dispatch choice must stay in view: at least three suggestions show, however short
         # the board is (squeezed by the unit board below, the table kept only its header).
         _keep_rows_visible(self.options, 3)
+        # And no more: the reason below takes the room of the half row that showed under the
+        # third, so the dispatch button stays where it was.
+        self.options.setMaximumHeight(self.options.minimumHeight())
         self.options.doubleClicked.connect(lambda i: self._dispatch_row(i.row()))
+        self.options.itemSelectionChanged.connect(self._show_reason)
+        # The Why column is cut off in the narrow pane, and in a hurry nobody hovers for its
+        # tooltip: the selected suggestion's reason is written out here, wrapped (wrapping
+        # the table's cells made its rows too tall).
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason.setFont(ui_font(10))
+        self.reason.hide()
         self.dispatch_top = QPushButton(self.tr("Dispatch top suggestion (D)"))
         self.dispatch_top.clicked.connect(lambda: self._dispatch_row(0))
         ab = QVBoxLayout(self.advice_box)
         ab.addWidget(self.options)
+        ab.addWidget(self.reason)
         ab.addWidget(self.dispatch_top)
 
         self.history_box = QGroupBox(self.tr("History"))
@@ -121,6 +141,7 @@ class DetailPane(QWidget):
                                    "H handled · F fed back · C close · E correct · Ctrl+R reopen"))
         self.history.setRowCount(0)
         self.options.setRowCount(0)
+        self._show_reason()
         self.advice_box.hide()
         self.shortfall.hide()
 
@@ -202,6 +223,7 @@ class DetailPane(QWidget):
         self.recommendation = rec
         self._due_at = None
         if rec is None:
+            self._show_reason()
             self.advice_box.hide()
             self.shortfall.hide()
             return
@@ -221,11 +243,10 @@ class DetailPane(QWidget):
         self.shortfall.setVisible(bool(shortfall))
         self.shortfall.setText(f"✖ {message_text(shortfall)}" if shortfall else "")
         self.options.setRowCount(len(rec.options))
-        separator = "; " if ui_language() == "en" else "；"
         for i, o in enumerate(rec.options):
             colour = QColor(OK) if o.meets_target and o.capable else (None if o.capable else QColor(MUTED))
             mark = "✓ " if o.meets_target and o.capable else ""
-            why = separator.join(message_text(r) for r in o.reasons)
+            why = _why(o)
             values = [mark + o.call_sign, KIND_LABELS.get(o.kind, o.kind), clock_text(o.eta_s),
                       f"{o.distance_m / 1000:.1f} km", why]
             for j, v in enumerate(values):
@@ -235,7 +256,19 @@ class DetailPane(QWidget):
         self.options.resizeColumnsToContents()
         if rec.options:
             self.options.selectRow(0)
+        self._show_reason()
         self.dispatch_top.setEnabled(bool(rec.options))
+
+    def _show_reason(self) -> None:
+        """The reason of the selected suggestion (the top one when none is), or none at all."""
+        o = self._selected_option()
+        if o is None:
+            self.reason.clear()
+            self.reason.hide()
+            return
+        colon = ": " if ui_language() == "en" else "："
+        self.reason.setText(o.call_sign + colon + _why(o))
+        self.reason.show()
 
     def _show_left(self, seconds: float) -> None:
         self.advice_box.setTitle(self.tr("Recommended units — %1 left of the on-scene target")
@@ -251,12 +284,15 @@ class DetailPane(QWidget):
         if rec is not None and 0 <= row < len(rec.options):
             self.dispatch_requested.emit(rec.options[row].unit_id)
 
-    def selected_option_unit(self) -> int | None:
+    def _selected_option(self) -> Option | None:
+        """The suggestion the officer has selected, the top one when none is, None without any."""
         rec = self.recommendation
-        rows = self.options.selectionModel().selectedRows()
         if rec is None or not rec.options:
             return None
+        rows = self.options.selectionModel().selectedRows()
         row = rows[0].row() if rows else 0
-        return rec.options[row].unit_id
+        return rec.options[row] if row < len(rec.options) else rec.options[0]
 
-
+    def selected_option_unit(self) -> int | None:
+        o = self._selected_option()
+        return o.unit_id if o is not None else None
