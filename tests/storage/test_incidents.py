@@ -549,3 +549,47 @@ def test_a_reopened_phone_call_does_not_flash_breached_or_sound_an_alert(db, mak
     # The response ended at the first handling: not applicable then, not applicable now.
     assert TimerState.BREACHED not in states.values(), states
     assert [a for a in alerts.evaluate_alerts(duty) if a.incident_id == phone.id] == []
+
+
+def test_a_reopened_incident_fed_back_in_time_stays_met_on_the_board_and_in_the_figures(
+        db, make_ctx, station, clock):
+    from precinct_console.domain.clock import local
+    from precinct_console.domain.response import TimerState, evaluate
+    from precinct_console.services import alerts
+    from precinct_console.services.ledgers.periods import day_of
+    from precinct_console.services.statistics import incident_statistics
+
+    chief = make_ctx(Role.STATION_CHIEF)
+    inc.set_response_profile(chief, "bands")  # 30秒签收 / 5分钟出警 / 30分钟反馈
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ids = add_units(db, station.id, [("巡1", "car", 0.003)])
+    v = inc.intake_incident(duty, draft())
+    inc.dispatch_unit(duty, v.id, ids["巡1"])
+    clock.advance(seconds=10)
+    inc.advance_incident(duty, v.id, "signed")
+    clock.advance(seconds=50)
+    inc.advance_incident(duty, v.id, "set_off")
+    clock.advance(minutes=4)
+    inc.advance_incident(duty, v.id, "handled")
+    clock.advance(minutes=5)
+    inc.advance_incident(duty, v.id, "fed_back")  # 10 minutes: in time
+    inc.advance_incident(duty, v.id, "closed")
+    day = day_of(local(clock()).date())
+
+    def fed_back_figure():
+        c = incident_statistics(chief, day).compliance
+        return next((t.met, t.decided) for t in c.targets if t.key == "fed_back")
+
+    assert fed_back_figure() == (1, 1)
+    clock.advance(days=1)
+    inc.reopen_incident(duty, v.id, "报警人再次来电")
+    row = next(r for r in inc.list_open_incidents(duty) if r.id == v.id)
+    profile = inc.get_response_profile(duty)
+    timers = {t.key: t for t in evaluate(profile, row.facts(), clock())}
+    assert timers["fed_back"].state is TimerState.MET and timers["fed_back"].elapsed_s == 600
+    assert [a for a in alerts.evaluate_alerts(duty) if a.incident_id == v.id] == []
+    assert fed_back_figure() == (1, 1)
+    clock.advance(minutes=20)
+    inc.advance_incident(duty, v.id, "handled")
+    inc.advance_incident(duty, v.id, "fed_back")  # the second round's feedback, a day later
+    assert fed_back_figure() == (1, 1)

@@ -122,3 +122,41 @@ def test_0003_fills_the_first_handling_as_corrected_and_keeps_it_through_a_reope
         got = dict(conn.execute(sa.text("SELECT id, first_handled_at FROM incidents")).all())
     assert got[fixed.id] == fixed.handled_at  # the corrected time, not the raw event's
     assert got[again.id] == first  # reopened: its first handling stays
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_0004_fills_the_first_feedback_and_closing_and_keeps_them_through_a_reopening(
+        db, make_ctx, clock):
+    """(PostgreSQL, as for 0003.)"""
+    from precinct_console.domain.permissions import Role
+    from precinct_console.services import incidents as inc
+
+    duty = make_ctx(Role.DUTY_OFFICER)
+    draft = inc.IncidentDraft(channel="110", category_code="0202", address="城关路12号")
+    plain = inc.intake_incident(duty, draft)
+    clock.advance(minutes=3)
+    inc.advance_incident(duty, plain.id, "handled")
+    clock.advance(minutes=3)
+    inc.advance_incident(duty, plain.id, "fed_back")
+    plain = inc.advance_incident(duty, plain.id, "closed")
+    again = inc.intake_incident(duty, draft)
+    clock.advance(minutes=1)
+    inc.advance_incident(duty, again.id, "handled")
+    clock.advance(minutes=1)
+    inc.advance_incident(duty, again.id, "fed_back")
+    fed_back = clock()
+    clock.advance(minutes=1)
+    inc.advance_incident(duty, again.id, "closed")
+    closed = clock()
+    clock.advance(days=1)
+    inc.reopen_incident(duty, again.id, "报警人再次来电")
+    cfg = alembic_config(db)
+    with db.engine.begin() as conn:  # back to before 0004, then up again
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    upgrade_to_head(db)
+    with db.engine.connect() as conn:
+        got = {r[0]: (r[1], r[2]) for r in conn.execute(sa.text(
+            "SELECT id, first_fed_back_at, first_closed_at FROM incidents"))}
+    assert got[plain.id] == (plain.fed_back_at, plain.closed_at)
+    assert got[again.id] == (fed_back, closed)  # reopened: its first round stays

@@ -156,6 +156,27 @@ def test_a_reopened_incident_keeps_the_targets_it_had_when_first_handled():
     assert states(evaluate(TIERS_OF_FORCE, slow, at(86500)))["on_scene"] is TimerState.BREACHED
 
 
+def test_a_reopened_incident_keeps_its_feedback_target_as_the_first_round_left_it():
+    bands = PRESETS["bands"]
+    day = 86400.0
+    # Fed back at 10 min and closed, reopened the next day: the feedback column is dropped,
+    # the first feedback stands (met), neither running again nor a breach a day late.
+    fed = facts(first_handled_at=at(300), first_fed_back_at=at(600), first_closed_at=at(700))
+    fed_back = states(evaluate(bands, fed, at(day + 60)))["fed_back"]
+    assert fed_back is TimerState.MET
+    again = facts(milestones={"fed_back": day + 600}, first_handled_at=at(300),
+                  first_fed_back_at=at(600), first_closed_at=at(700))
+    timer = next(t for t in evaluate(bands, again, at(day + 700)) if t.key == "fed_back")
+    assert timer.state is TimerState.MET and timer.elapsed_s == 600
+    # Closed without feedback in time: 不适用 then, 不适用 now, even fed back after reopening.
+    quiet = facts(milestones={"fed_back": day + 600}, first_handled_at=at(300),
+                  first_closed_at=at(900))
+    assert states(evaluate(bands, quiet, at(day + 700)))["fed_back"] is TimerState.NA
+    # Left past the 30 minutes before it was closed: late then, late now.
+    late = facts(first_handled_at=at(300), first_closed_at=at(2400))
+    assert states(evaluate(bands, late, at(day + 700)))["fed_back"] is TimerState.BREACHED
+
+
 def test_targets_are_judged_on_whole_seconds_as_they_are_shown():
     # 60.4 s shows as 0:01:00 everywhere: it is met, not 超时 beside 0:01:00.
     on_way = evaluate(TIERS_OF_FORCE, facts(milestones={"set_off": 60.4}), at(3600))[0]

@@ -146,8 +146,11 @@ class Projection:
     handled_at: datetime | None = None
     fed_back_at: datetime | None = None
     closed_at: datetime | None = None
-    # The first handling, reopenings or not: the 1-3-5 response ended there (first_handled_at).
+    # The first handling, feedback and closing, reopenings or not: the response was judged
+    # there (first_handled_at); a reopening drops the closing steps above, not these.
     first_handled_at: datetime | None = None
+    first_fed_back_at: datetime | None = None
+    first_closed_at: datetime | None = None
 
     def columns(self) -> dict[str, Any]:
         return {
@@ -157,6 +160,7 @@ class Projection:
             "reinforcement_arrived_at": self.reinforcement_arrived_at,
             "handled_at": self.handled_at, "fed_back_at": self.fed_back_at,
             "closed_at": self.closed_at, "first_handled_at": self.first_handled_at,
+            "first_fed_back_at": self.first_fed_back_at, "first_closed_at": self.first_closed_at,
         }
 
 
@@ -205,9 +209,9 @@ def project(events: Iterable[EventFact]) -> Projection:
             status = s
     if times["reinforcement_arrived"] is not None and RANK[status] < RANK[Status.ARRIVED]:
         status = Status.ARRIVED  # someone is on scene, even if the first unit is not yet
-    first = min((e.at for e in evs if e.kind == "handled"), default=None)
+    first = {k: min((e.at for e in evs if e.kind == k), default=None) for k in _CLOSING}
     return Projection(status, min(received), **{f"{k}_at": v for k, v in times.items()},
-                      first_handled_at=first)
+                      **{f"first_{k}_at": v for k, v in first.items()})
 
 
 def first_handled_at(events: Iterable[EventFact]) -> datetime | None:

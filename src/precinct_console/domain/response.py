@@ -175,6 +175,9 @@ class IncidentFacts:
     # The first handling of a reopened incident (lifecycle.first_handled_at): the response
     # ended there, so steps after it (a unit sent once the caller rang back) are follow-up.
     first_handled_at: datetime | None = None
+    # Likewise its first feedback and closing: the feedback target was decided by them.
+    first_fed_back_at: datetime | None = None
+    first_closed_at: datetime | None = None
 
 
 # Milestones that still count after the incident is handled.
@@ -214,7 +217,13 @@ def evaluate_target(
     limit = profile.limit_seconds(target, facts)
     reached = reached_at(target.milestone, facts.milestones)
     if target.milestone in _AFTER_HANDLING:
-        gave_up = facts.closed_at
+        # A reopening drops the closing steps; the target stays what the first round made it
+        # (fed back in 10 minutes, reopened the next day: met, not a day late).
+        first = facts.first_fed_back_at if target.milestone == "fed_back" else facts.first_handled_at
+        reached = first or reached
+        gave_up = facts.first_closed_at or facts.closed_at
+        if reached is not None and gave_up is not None and reached > gave_up:
+            reached = None  # first given only after a reopening: the closing decided it
     else:
         gave_up = facts.first_handled_at or facts.handled_at
         if reached is not None and gave_up is not None and reached > gave_up:

@@ -25,6 +25,7 @@ TIMER_COLUMNS = (
     Incident.place_tier, Incident.needs_reinforcement, Incident.dispatched_at, Incident.signed_at,
     Incident.set_off_at, Incident.arrived_at, Incident.reinforcement_arrived_at,
     Incident.handled_at, Incident.fed_back_at, Incident.closed_at, Incident.first_handled_at,
+    Incident.first_fed_back_at, Incident.first_closed_at,
 )
 
 

@@ -29,7 +29,8 @@ def facts_of(inc: Any) -> IncidentFacts:
             "handled": inc.handled_at, "fed_back": inc.fed_back_at,
         },
         handled_at=inc.handled_at, closed_at=inc.closed_at,
-        first_handled_at=inc.first_handled_at,
+        first_handled_at=inc.first_handled_at, first_fed_back_at=inc.first_fed_back_at,
+        first_closed_at=inc.first_closed_at,
     )
 
 
@@ -74,6 +75,8 @@ class IncidentRow:
     closed_at: datetime | None
     version: int
     first_handled_at: datetime | None = None  # set through a reopening (timers end there)
+    first_fed_back_at: datetime | None = None
+    first_closed_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -297,6 +300,7 @@ def row_of(inc: Incident, grid_code: str | None, grid_name: str | None,
         arrived_at=inc.arrived_at, reinforcement_arrived_at=inc.reinforcement_arrived_at,
         handled_at=inc.handled_at, fed_back_at=inc.fed_back_at, closed_at=inc.closed_at,
         version=inc.version, first_handled_at=inc.first_handled_at,
+        first_fed_back_at=inc.first_fed_back_at, first_closed_at=inc.first_closed_at,
     )
 
 

@@ -97,7 +97,7 @@ def judged_rows(s: Session, scope: Scope) -> Any:
         select(i.id, i.number, i.received_at, i.category_code, i.priority, i.grid_id,
                i.place_tier, i.needs_reinforcement, i.dispatched_at, i.signed_at, i.set_off_at,
                i.arrived_at, i.reinforcement_arrived_at, i.handled_at, i.fed_back_at, i.closed_at,
-               i.first_handled_at),
+               i.first_handled_at, i.first_fed_back_at, i.first_closed_at),
         i, i.received_at, scope, i.grid_id,
     ).order_by(i.received_at, i.id)
 

@@ -44,6 +44,9 @@ class Incident(IdMixin, StationScoped, Versioned, Base):
     # Kept through a reopening (handled_at is not): the live timers of a reopened incident end
     # where its response ended, not a day later (domain.lifecycle.first_handled_at).
     first_handled_at: Mapped[datetime | None] = mapped_column()
+    # The same for the feedback and closing, which decide the feedback target (migration 0004).
+    first_fed_back_at: Mapped[datetime | None] = mapped_column()
+    first_closed_at: Mapped[datetime | None] = mapped_column()
     # Repeat flags (一人多警 / 一地多警 / 一事多警) set at intake.
     repeat_caller: Mapped[bool] = mapped_column(default=False)
     repeat_place: Mapped[bool] = mapped_column(default=False)
