@@ -6,7 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from precinct_console.domain.permissions import Actor, Role
 from precinct_console.services.context import ServiceContext
 from precinct_console.storage.database import Database
 from precinct_console.storage.migrate import upgrade_to_head
-from precinct_console.storage.models import Base, Station
+from precinct_console.storage.models import Base, Grid, Incident, KeySite, PatrolZone, Post, Station
 
 PG_ADMIN_URL = os.environ.get(
     "PRECINCT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -194,3 +194,61 @@ def refused_sign_in(qtbot, db: Database, make_ctx, clock):  # type: ignore[no-un
     dialog._try()
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
     return dialog
+
+
+def square(lon: float, lat: float, d: float) -> dict:
+    """A d-degree square polygon with its south-west corner at (lon, lat), as GeoJSON."""
+    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
+                                                [lon, lat + d], [lon, lat]]]}
+
+
+@pytest.fixture
+def allocation_town(db: Database, station: Station, clock: FixedClock) -> Callable[..., dict[str, int]]:
+    """Builds the allocation tests' town: six by six micro grids with incidents on two hot spots
+    over the last three weeks, and two posts (p1, p2); with zones=True the east and west patrol
+    zones and a school key site too, and with key_zone=True the station square key zone.
+    Returns the ids by those names."""
+
+    def build(*, zones: bool = True, key_zone: bool = False) -> dict[str, int]:
+        d = 0.004
+        with db.sessions() as s:
+            grids = []
+            for i in range(36):
+                lon, lat = 116.38 + (i % 6) * d, 39.89 + (i // 6) * d
+                g = Grid(station_id=station.id, code=f"MG{i:02d}", name=f"微网格{i}", level=3,
+                         geometry=square(lon, lat, d), area_m2=150_000.0,
+                         centroid_lon=lon + d / 2, centroid_lat=lat + d / 2)
+                s.add(g)
+                grids.append(g)
+            places: dict[str, object] = {
+                "p1": Post(station_id=station.id, code="P1", name="火车站警务站", lon=116.386,
+                           lat=39.896),
+                "p2": Post(station_id=station.id, code="P2", name="学府警务室", kind="police_room",
+                           lon=116.398, lat=39.906),
+            }
+            if zones:
+                places["east"] = PatrolZone(station_id=station.id, code="Z1", name="东片巡区",
+                                            geometry=square(116.392, 39.89, 0.012),
+                                            centroid_lon=116.398, centroid_lat=39.896)
+                places["west"] = PatrolZone(station_id=station.id, code="Z2", name="西片巡区",
+                                            geometry=square(116.38, 39.902, 0.012),
+                                            centroid_lon=116.386, centroid_lat=39.908)
+                places["school"] = KeySite(station_id=station.id, code="KS1", name="第一中学",
+                                           kind="school", lon=116.3985, lat=39.9065)
+            if key_zone:
+                places["square"] = PatrolZone(station_id=station.id, code="K1", name="站前广场",
+                                              kind="key_zone", geometry=square(116.384, 39.894, 0.004),
+                                              centroid_lon=116.386, centroid_lat=39.896)
+            s.add_all(places.values())
+            s.flush()
+            for k in range(60):
+                g = grids[7] if k % 2 else grids[28]
+                at = clock() - timedelta(days=1 + k // 3, hours=k % 5)
+                s.add(Incident(station_id=station.id, number=f"C{k:04d}", channel="110",
+                               category_code="06", status="closed", received_at=at,
+                               lon=g.centroid_lon, lat=g.centroid_lat, grid_id=g.id,
+                               arrived_at=at + timedelta(minutes=4)))
+            s.commit()
+            return {name: place.id for name, place in places.items()}  # type: ignore[attr-defined]
+
+    return build

@@ -11,54 +11,8 @@ from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ValidationError
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll, units
-from precinct_console.storage.models import Grid, Incident, KeySite, PatrolZone, Post
 
 DAY = datetime(2026, 11, 20, 8, 0, tzinfo=CHINA_TZ)  # the fixture clock is 2026-11-20 08:00 or so
-
-
-def _square(lon: float, lat: float, d: float) -> dict:
-    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
-                                                [lon, lat + d], [lon, lat]]]}
-
-
-def _town(db, station, clock) -> dict[str, int]:
-    """Six by six micro grids, two posts, two patrol zones, a key zone and a key site."""
-    d = 0.004
-    with db.sessions() as s:
-        grids = []
-        for i in range(36):
-            lon, lat = 116.38 + (i % 6) * d, 39.89 + (i // 6) * d
-            g = Grid(station_id=station.id, code=f"MG{i:02d}", name=f"微网格{i}", level=3,
-                     geometry=_square(lon, lat, d), area_m2=150_000.0,
-                     centroid_lon=lon + d / 2, centroid_lat=lat + d / 2)
-            s.add(g)
-            grids.append(g)
-        p1 = Post(station_id=station.id, code="P1", name="火车站警务站", lon=116.386, lat=39.896)
-        p2 = Post(station_id=station.id, code="P2", name="学府警务室", kind="police_room",
-                  lon=116.398, lat=39.906)
-        east = PatrolZone(station_id=station.id, code="Z1", name="东片巡区",
-                          geometry=_square(116.392, 39.89, 0.012), centroid_lon=116.398,
-                          centroid_lat=39.896)
-        west = PatrolZone(station_id=station.id, code="Z2", name="西片巡区",
-                          geometry=_square(116.38, 39.902, 0.012), centroid_lon=116.386,
-                          centroid_lat=39.908)
-        square = PatrolZone(station_id=station.id, code="K1", name="站前广场", kind="key_zone",
-                            geometry=_square(116.384, 39.894, 0.004), centroid_lon=116.386,
-                            centroid_lat=39.896)
-        school = KeySite(station_id=station.id, code="KS1", name="第一中学", kind="school",
-                         lon=116.3985, lat=39.9065)
-        s.add_all([p1, p2, east, west, square, school])
-        s.flush()
-        for k in range(60):
-            g = grids[7] if k % 2 else grids[28]
-            at = clock() - timedelta(days=1 + k // 3, hours=k % 5)
-            s.add(Incident(station_id=station.id, number=f"D{k:04d}", channel="110",
-                           category_code="06", status="closed", received_at=at,
-                           lon=g.centroid_lon, lat=g.centroid_lat, grid_id=g.id,
-                           arrived_at=at + timedelta(minutes=4)))
-        s.commit()
-        return {"p1": p1.id, "p2": p2.id, "east": east.id, "west": west.id,
-                "square": square.id, "school": school.id}
 
 
 @pytest.fixture
@@ -89,9 +43,9 @@ def _orders(chief, at: datetime) -> dict[str, int]:
     return {o.call_sign: o.plan_id for o in allocation.patrol_orders(chief, at)}
 
 
-def test_a_standby_plan_over_the_day_shift_leaves_the_day_plan_in_force(db, station, chief, clock):
+def test_a_standby_plan_over_the_day_shift_leaves_the_day_plan_in_force(allocation_town, db, station, chief, clock):
     """The tester's case: 白班 08:00-16:00 accepted, then 所部备勤（白） 08:30-20:30 with other units."""
-    _town(db, station, clock)
+    allocation_town(key_zone=True)
     u = _units(chief, "巡01", "巡02", "巡03", "巡05")
     day = _shift(chief, "白班", DAY, 8, {"巡01": u["巡01"], "巡03": u["巡03"]})
     standby = _shift(chief, "所部备勤（白）", DAY + timedelta(minutes=30), 12,
@@ -112,8 +66,8 @@ def test_a_standby_plan_over_the_day_shift_leaves_the_day_plan_in_force(db, stat
     assert board == placed and all(board.values())
 
 
-def test_a_plan_of_another_shift_takes_over_only_the_units_both_place(db, station, chief, clock):
-    _town(db, station, clock)
+def test_a_plan_of_another_shift_takes_over_only_the_units_both_place(allocation_town, db, station, chief, clock):
+    allocation_town(key_zone=True)
     u = _units(chief, "巡01", "巡02", "巡03")
     day = _shift(chief, "白班", DAY, 8, {"巡01": u["巡01"], "巡02": u["巡02"]})
     standby = _shift(chief, "所部备勤（白）", DAY + timedelta(minutes=30), 12,
@@ -133,8 +87,8 @@ def test_a_plan_of_another_shift_takes_over_only_the_units_both_place(db, statio
 
 
 def test_a_plan_placing_every_unit_of_another_shifts_plan_supersedes_it_and_says_so(
-        db, station, chief, clock):
-    _town(db, station, clock)
+        allocation_town, db, station, chief, clock):
+    allocation_town(key_zone=True)
     u = _units(chief, "巡01", "巡02")
     day = _shift(chief, "白班", DAY, 8, {"巡01": u["巡01"]})
     standby = _shift(chief, "所部备勤（白）", DAY + timedelta(minutes=30), 12,
@@ -148,8 +102,8 @@ def test_a_plan_placing_every_unit_of_another_shifts_plan_supersedes_it_and_says
     assert set(_orders(chief, DAY + timedelta(hours=1)).values()) == {standby_plan.id}
 
 
-def test_the_same_shift_planned_again_replaces_the_earlier_plan_whole(db, station, chief, clock):
-    _town(db, station, clock)
+def test_the_same_shift_planned_again_replaces_the_earlier_plan_whole(allocation_town, db, station, chief, clock):
+    allocation_town(key_zone=True)
     u = _units(chief, "巡01", "巡02", "巡03")
     day = _shift(chief, "白班", DAY, 8, {"巡01": u["巡01"], "巡02": u["巡02"]})
     first = _accepted(chief, day)
@@ -161,8 +115,8 @@ def test_the_same_shift_planned_again_replaces_the_earlier_plan_whole(db, statio
     assert second.change.ids("unit") == set(u.values())
 
 
-def test_plans_without_a_shift_replace_each_other_only_for_the_same_window(db, station, chief, clock):
-    _town(db, station, clock)
+def test_plans_without_a_shift_replace_each_other_only_for_the_same_window(allocation_town, db, station, chief, clock):
+    allocation_town(key_zone=True)
     _units(chief, "巡01")
     at = clock() + timedelta(hours=2)
     a = allocation.propose_plan(chief, starts_at=at, method="greedy")
@@ -173,8 +127,8 @@ def test_plans_without_a_shift_replace_each_other_only_for_the_same_window(db, s
     assert allocation.get_plan(chief, a.id).status == "superseded"
 
 
-def test_the_proposer_is_known_to_the_list_and_the_plan(db, station, chief, make_ctx, clock):
-    _town(db, station, clock)
+def test_the_proposer_is_known_to_the_list_and_the_plan(allocation_town, db, station, chief, make_ctx, clock):
+    allocation_town(key_zone=True)
     _units(chief, "巡01")
     duty = make_ctx(Role.DUTY_OFFICER)
     p = allocation.propose_plan(duty, method="greedy")
@@ -184,8 +138,8 @@ def test_the_proposer_is_known_to_the_list_and_the_plan(db, station, chief, make
     assert allocation.get_plan(chief, p.id).proposed_on == duty.actor.workstation
 
 
-def test_constraints_are_checked_with_messages_that_name_what_is_wrong(db, station, chief, clock):
-    ids = _town(db, station, clock)
+def test_constraints_are_checked_with_messages_that_name_what_is_wrong(allocation_town, db, station, chief, clock):
+    ids = allocation_town(key_zone=True)
     u = _units(chief, "巡01", "巡02", "巡03")
     day = _shift(chief, "白班", DAY, 8, u)
     post = f"post:{ids['p1']}"
@@ -219,8 +173,8 @@ def test_constraints_are_checked_with_messages_that_name_what_is_wrong(db, stati
             "key_sites": [ids["school"]]})
 
 
-def test_constraint_options_list_the_shifts_units_points_zones_and_sites(db, station, chief, clock):
-    ids = _town(db, station, clock)
+def test_constraint_options_list_the_shifts_units_points_zones_and_sites(allocation_town, db, station, chief, clock):
+    ids = allocation_town(key_zone=True)
     u = _units(chief, "巡01", "巡02")
     with db.sessions() as s:
         from precinct_console.storage.models import Unit

@@ -14,53 +14,17 @@ from precinct_console.config import Settings
 from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll
-from precinct_console.storage.models import Grid, Incident, KeySite, PatrolZone, Post
+from precinct_console.storage.models import KeySite
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 
 NEWS = "A new patrol plan is waiting for your decision"
 
 
-def _square(lon, lat, d):
-    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
-                                                [lon, lat + d], [lon, lat]]]}
-
-
 @pytest.fixture
-def town(db, station, clock):
+def town(allocation_town):
     """Micro grids with two hot spots, two posts, two patrol zones and a key site."""
-    d = 0.004
-    with db.sessions() as s:
-        grids = []
-        for i in range(36):
-            lon, lat = 116.38 + (i % 6) * d, 39.89 + (i // 6) * d
-            g = Grid(station_id=station.id, code=f"MG{i:02d}", name=f"微网格{i}", level=3,
-                     geometry=_square(lon, lat, d), area_m2=150_000.0,
-                     centroid_lon=lon + d / 2, centroid_lat=lat + d / 2)
-            s.add(g)
-            grids.append(g)
-        p1 = Post(station_id=station.id, code="P1", name="火车站警务站", lon=116.386, lat=39.896)
-        p2 = Post(station_id=station.id, code="P2", name="学府警务室", kind="police_room",
-                  lon=116.398, lat=39.906)
-        east = PatrolZone(station_id=station.id, code="Z1", name="东片巡区",
-                          geometry=_square(116.392, 39.89, 0.012), centroid_lon=116.398,
-                          centroid_lat=39.896)
-        west = PatrolZone(station_id=station.id, code="Z2", name="西片巡区",
-                          geometry=_square(116.38, 39.902, 0.012), centroid_lon=116.386,
-                          centroid_lat=39.908)
-        school = KeySite(station_id=station.id, code="KS1", name="第一中学", kind="school",
-                         lon=116.3985, lat=39.9065)
-        s.add_all([p1, p2, east, west, school])
-        s.flush()
-        for k in range(60):
-            g = grids[7] if k % 2 else grids[28]
-            at = clock() - timedelta(days=1 + k // 3, hours=k % 5)
-            s.add(Incident(station_id=station.id, number=f"C{k:04d}", channel="110",
-                           category_code="06", status="closed", received_at=at,
-                           lon=g.centroid_lon, lat=g.centroid_lat, grid_id=g.id,
-                           arrived_at=at + timedelta(minutes=4)))
-        s.commit()
-        return {"p1": p1.id, "p2": p2.id, "east": east.id, "west": west.id, "school": school.id}
+    return allocation_town()
 
 
 @pytest.fixture
