@@ -338,7 +338,7 @@ def test_first_start_and_notifications_speak_chinese(zh_cn, qtbot, db, clock):
 
 
 def test_a_broken_entry_never_hides_the_error(tmp_path, monkeypatch):
-    import precinct_console.ui.error_text as module
+    import precinct_console.i18n.catalogue as module  # the catalogue the window and the CLI share
 
     broken = tmp_path / "errors_xx.tsv"
     broken.write_text("[messages]\nwrong user name or password\t{oops\n", encoding="utf-8")
