@@ -2658,6 +2658,10 @@
         <translation>按班组把人员排入各自班次（巡逻；请假、培训者不排）</translation>
     </message>
     <message>
+        <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>
+        <translation>由班制推算，此时尚未排任何班次。仍可照常排班：排班后日历会列出每位超出上限的民警。</translation>
+    </message>
+    <message>
         <source>none</source>
         <translation>不限</translation>
     </message>
@@ -2696,6 +2700,26 @@
     <message>
         <source>To (inclusive)</source>
         <translation>至（含当日）</translation>
+    </message>
+    <message>
+        <source>Teams: %1 needs at least %2 teams</source>
+        <translation>班组：%1至少需要 %2 个班组</translation>
+    </message>
+    <message>
+        <source>At least %1 h of rest between shifts: a team on this pattern rests only %2 h after %3</source>
+        <translation>两班之间最少休息 %1 小时：此排班每组%3后只休息 %2 小时</translation>
+    </message>
+    <message>
+        <source>At most %1 h a week: a team on this pattern works %2 h a week on average, %3 h in its busiest week (Mon–Sun)</source>
+        <translation>每周最多 %1 小时：此排班每组平均每周 %2 小时，最忙的一周（周一至周日）%3 小时</translation>
+    </message>
+    <message>
+        <source>At most %1 h a week: a team on this pattern works %2 h in its busiest week (Mon–Sun), %3 h a week on average</source>
+        <translation>每周最多 %1 小时：此排班每组最忙的一周（周一至周日）%2 小时，平均每周 %3 小时</translation>
+    </message>
+    <message>
+        <source>Within the station's limits: a team works %1 h a week on average, at most %2 h in a week (Mon–Sun), and rests at least %3 h between shifts</source>
+        <translation>符合本所上限：每组平均每周 %1 小时，一周最多 %2 小时（周一至周日），两班之间最少休息 %3 小时</translation>
     </message>
     <message>
         <source>To: the period ends before it starts</source>

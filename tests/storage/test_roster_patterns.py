@@ -95,3 +95,32 @@ def test_the_chief_sets_the_rest_and_weekly_hours_limits_the_roster_is_checked_a
         roster.set_roster_rules(chief, min_rest_hours=8, max_hours_per_week=0)
     with pytest.raises(PermissionDenied):
         roster.set_roster_rules(make_ctx(Role.DUTY_OFFICER), min_rest_hours=8, max_hours_per_week=60)
+
+
+
+@pytest.mark.parametrize(("teams", "min_rest", "warned", "busiest", "rest"), [
+    (("一组", "二组", "三组"), 8, ("max_hours",), 63.5, 48),
+    (("一组", "二组"), 30, ("rest", "max_hours"), 87.5, 24),  # a station wanting 30 h off
+])
+def test_a_pattern_planned_despite_its_warning_breaks_the_rules_it_was_warned_of(
+        db, chief, teams, min_rest, warned, busiest, rest):
+    """What the plan dialog works out from a stored pattern and the station's limits is what the
+    calendar names once its teams are on its shifts: the same rules and figures."""
+    from precinct_console.domain.roster_rules import pattern_load
+
+    for i, team in enumerate(teams):
+        roster.add_officer(chief, f"00{i}", f"民警{i}", team=team)
+    roster.set_roster_rules(chief, min_rest_hours=min_rest, max_hours_per_week=60)
+    pid, _ = roster.add_pattern_with_shifts(chief, "值班", "duty_24h",
+                                            {"anchor": "2026-12-07", "teams": list(teams)},
+                                            date(2026, 12, 7), date(2027, 1, 3), with_teams=True)
+    (stored,) = roster.list_patterns(chief)
+    assert stored.id == pid and stored.pattern.teams == teams
+    load = pattern_load(stored.pattern)
+    assert load.broken(roster.get_roster_rules(chief)) == warned
+    assert (load.busiest_week_hours, load.least_rested.shortest_rest_hours) == (busiest, rest)
+    view = roster.roster_view(chief, date(2026, 12, 7), date(2027, 1, 3))
+    assert {v.rule for v in view.violations} == set(warned)
+    assert any(f"{busiest:g} h in the week" in v.message for v in view.violations
+               if v.rule == "max_hours")
+    assert all(f"only {rest:.1f} h of rest" in v.message for v in view.violations if v.rule == "rest")

@@ -413,6 +413,96 @@ def test_plan_dialog_names_a_backwards_period_and_a_missing_name(qtbot):
     assert d.result() == 0 and "name" in d.error.text()
 
 
+def test_plan_dialog_warns_in_chinese_of_the_limits_a_pattern_breaks_before_it_is_planned(
+        qtbot, chief_app, monkeypatch, zh_cn):
+    """24-hour duty with three teams: 63.5 h in one week of three against the station's 60 h. The
+    chief reads it while choosing, may still plan, and the calendar then names that same rule."""
+    from PySide6.QtCore import QDate, QRect, Qt
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    for i, team in enumerate(("一组", "二组", "三组")):
+        roster.add_officer(ctx, f"00{i}", f"民警{i}", team=team)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    seen = []
+
+    def fill(d):
+        d.show()
+        qtbot.waitExposed(d)
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        seen.append(d.load.text())
+        size = d.size()
+        for teams in ("一组，二组，三组，四组", "一组", "一组，二组，三组"):
+            d.teams.setText(teams)
+            qtbot.wait(10)
+            seen.append(d.load.text())
+            # Nothing jumps as the figures change, and the longest warning is not cut off.
+            needs = d.load.fontMetrics().boundingRect(QRect(0, 0, d.load.width(), 10_000),
+                                                      Qt.TextFlag.TextWordWrap, d.load.text())
+            assert d.size() == size and d.load.height() >= needs.height()
+        assert d.load.isVisible()
+        d.name.setText("24小时值班")
+        d.first.setDate(QDate(2026, 12, 7))
+        d.last.setDate(QDate(2026, 12, 27))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    warning = "每周最多 60 小时：此排班每组最忙的一周（周一至周日）63.5 小时，平均每周 56 小时"
+    assert seen == [
+        warning,
+        "符合本所上限：每组平均每周 42 小时，一周最多 48 小时（周一至周日），两班之间最少休息 72 小时",
+        "两班之间最少休息 8 小时：此排班每组值班后只休息 0 小时\n"
+        "每周最多 60 小时：此排班每组平均每周 168 小时，最忙的一周（周一至周日）168 小时",
+        warning,
+    ]
+    # Planned all the same: the calendar names the rule the dialog warned of, and only that one.
+    view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 27).date())
+    assert {v.rule for v in view.violations} == {"max_hours"}
+    assert all(" 63.5 h " in v.message for v in view.violations)
+
+
+def test_plan_dialog_weighs_a_stored_pattern_against_the_limits_the_station_set(
+        qtbot, chief_app, monkeypatch):
+    """A station allowing 72 h a week is not warned of three teams' 63.5 h; the two-team pattern it
+    keeps shows its own teams and is over even that on average."""
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    roster.set_roster_rules(ctx, min_rest_hours=8, max_hours_per_week=72)
+    roster.add_pattern(ctx, "两组值班", "duty_24h", {"teams": ["一组", "二组"], "handover": "09:00",
+                                                "min_staff": 3})
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    seen = []
+
+    def look(d):
+        d.pattern.setCurrentIndex(0)
+        assert (d.handover.time().hour(), d.min_staff.value()) == (9, 3)  # the stored pattern's
+        seen.append((d.teams.text(), d.teams.isEnabled(), d.load.text()))
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        seen.append((d.teams.text(), d.teams.isEnabled(), d.load.text()))
+        d.reject()
+        return d.result()
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", look)
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    # Handing over at 09:00, a busiest week has half an hour less than at 08:30; a new pattern
+    # starts from the handover shown.
+    assert seen == [
+        ("一组，二组", False, "At most 72 h a week: a team on this pattern works 84 h a week on "
+                             "average, 87 h in its busiest week (Mon–Sun)"),
+        ("一组，二组，三组", True, "Within the station's limits: a team works 56 h a week on average, "
+                                 "at most 63 h in a week (Mon–Sun), and rests at least 48 h "
+                                 "between shifts"),
+    ]
+
+
 def test_a_failed_new_pattern_plan_stores_nothing(chief_app):
     from precinct_console.domain.errors import ValidationError
 

@@ -18,6 +18,7 @@ from precinct_console.domain.roster_rules import (
     ShiftRef,
     UnitRef,
     check_roster,
+    pattern_load,
 )
 from precinct_console.domain.shifts import PatternDef, generate_shifts
 
@@ -280,3 +281,73 @@ def test_teams_sort_in_their_natural_order():
     assert sorted(["10组", "2组", "1组"], key=team_sort_key) == ["1组", "2组", "10组"]
     assert sorted(["备勤二组", "一组", "备勤一组", "二十组"], key=team_sort_key) == \
         ["一组", "二十组", "备勤一组", "备勤二组"]
+
+
+@pytest.mark.parametrize(("kind", "teams", "average", "busiest", "rest", "broken"), [
+    # 24 h on, then 24, 48 or 72 h off; three shifts start in one Monday–Sunday week in three
+    # (Mon, Thu, Sun 08:30: 24 + 24 + 15.5 h), though a team averages 56 h.
+    ("duty_24h", 2, 84, 87.5, 24, ("max_hours",)),
+    ("duty_24h", 3, 56, 63.5, 48, ("max_hours",)),
+    ("duty_24h", 4, 42, 48, 72, ()),
+    ("duty_24h", 1, 168, 168, 0, ("rest", "max_hours")),  # one team on duty round the clock
+    ("standby", 3, 56, 63.5, 48, ("max_hours",)),
+    ("four_three", 4, 42, 48, 16, ()),  # 2 day, 2 middle, 2 night shifts, 2 days off
+    ("three_two", 3, 56, 60, 24, ()),  # day, night, a day off: 60 h some weeks, not over 60
+])
+def test_a_patterns_weekly_hours_and_rest_from_the_pattern_alone(kind, teams, average, busiest, rest,
+                                                                 broken):
+    p = PatternDef.from_dict(kind, {"teams": [f"{i}组" for i in range(1, teams + 1)]})
+    load = pattern_load(p)
+    assert [t.team for t in load.teams] == list(p.teams)
+    for t in load.teams:
+        assert (round(t.average_week_hours, 6), t.busiest_week_hours, t.shortest_rest_hours) == (
+            average, busiest, rest)
+    assert load.broken(RuleSet()) == broken
+
+
+def test_a_patterns_figures_follow_its_handover_and_the_limits_set():
+    # Handing over at midnight, a team starts Mon, Thu and Sun 00:00: 72 h in that week.
+    midnight = pattern_load(PatternDef.from_dict("duty_24h", {"handover": "00:00"}))
+    assert midnight.busiest_week_hours == 72 and midnight.average_week_hours == 56
+    load = pattern_load(PatternDef.from_dict("duty_24h", {}))
+    assert load.broken(RuleSet(max_hours_per_week=63.5)) == ()  # at the limit is within it
+    assert load.broken(RuleSet(min_rest_hours=48)) == ("max_hours",)
+    assert load.broken(RuleSet(min_rest_hours=48.5, max_hours_per_week=72)) == ("rest",)
+    # A team past the four a 四班三运转 turns through is never on a shift.
+    idle = pattern_load(PatternDef.from_dict("four_three", {"teams": ["甲", "乙", "丙", "丁", "戊"]}))
+    assert (idle.teams[-1].average_week_hours, idle.teams[-1].shortest_rest) == (0, None)
+    assert idle.least_rested is not None and idle.least_rested.shortest_rest_hours == 16
+
+
+@pytest.mark.parametrize(("kind", "definition", "rules"), [
+    ("duty_24h", {}, RuleSet()),
+    ("duty_24h", {"teams": ["一组", "二组"], "handover": "09:00"}, RuleSet()),
+    ("duty_24h", {"teams": ["一组"]}, RuleSet()),
+    ("four_three", {}, RuleSet(min_rest_hours=20, max_hours_per_week=45)),
+    ("three_two", {"anchor": "2026-11-04"}, RuleSet(min_rest_hours=24, max_hours_per_week=56)),
+    ("standby", {"shifts": [{"name": "备勤白", "start": "08:00", "hours": 10},
+                            {"name": "备勤夜", "start": "20:00", "hours": 10}]}, RuleSet()),
+])
+def test_what_a_pattern_is_warned_of_is_what_the_checker_finds_in_its_shifts(kind, definition, rules):
+    """A year of the pattern with one officer a team: the rules the checker names, the busiest week
+    and the shortest rest it reports are the pattern's figures."""
+    import re
+
+    p = PatternDef.from_dict(kind, definition)
+    load = pattern_load(p)
+    slots = generate_shifts(p, date(2026, 1, 1), date(2026, 12, 31))
+    officers = tuple(OfficerRef(i, team) for i, team in enumerate(p.teams))
+    team_of = {team: i for i, team in enumerate(p.teams)}
+    snap = RosterSnapshot(tuple(ShiftRef(i, s.name, s.starts_at, s.ends_at, s.team)
+                                for i, s in enumerate(slots)),
+                          tuple(EntryRef(i, i, team_of[s.team]) for i, s in enumerate(slots)),
+                          officers)
+    found = check_roster(snap, rules)
+    assert tuple(r for r in ("rest", "max_hours") if any(v.rule == r for v in found)) == \
+        load.broken(rules)
+    weeks = [float(m[1]) for v in found if (m := re.search(r"rostered ([\d.]+) h", v.message))]
+    rests = [float(m[1]) for v in found if (m := re.search(r"only ([\d.]+) h of rest", v.message))]
+    if weeks:
+        assert max(weeks) == load.busiest_week_hours
+    if rests:
+        assert min(rests) == load.least_rested.shortest_rest_hours

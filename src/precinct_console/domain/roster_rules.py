@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from itertools import pairwise
+from math import lcm
 from typing import Any
 
 from .clock import CHINA_TZ
 from .driving import may_drive, needed_class
 from .errors import ValidationError
+from .shifts import PatternDef, pattern_shifts
 
 OFF_DUTIES = frozenset({"leave", "training"})  # rostered but not working
 # Every rule a Violation can name: the UI labels each one (a code without a label showed raw,
@@ -230,11 +232,10 @@ def _double_booked(working: list[EntryRef], shifts: dict[int, ShiftRef],
 def _rest(working: list[EntryRef], shifts: dict[int, ShiftRef], officers: dict[int, OfficerRef],
           rules: RuleSet) -> list[Violation]:
     out = []
-    need = timedelta(hours=rules.min_rest_hours)
     for oid, lst in sorted(_by_officer(working, shifts).items()):
         for (a, ea), (b, eb) in pairwise(lst):
             gap = b.starts_at - a.ends_at
-            if timedelta(0) <= gap < need:
+            if _short_rest(gap, rules):
                 out.append(Violation(
                     "rest",
                     f"{_name(officers, oid)} has only {gap.total_seconds() / 3600:.1f} h of rest "
@@ -244,10 +245,31 @@ def _rest(working: list[EntryRef], shifts: dict[int, ShiftRef], officers: dict[i
     return out
 
 
+# The two limits a station sets, as check_roster and pattern_load both judge them: a plan the dialog
+# warns about is one the calendar then flags, and no other.
+def _short_rest(gap: timedelta, rules: RuleSet) -> bool:
+    return timedelta(0) <= gap < timedelta(hours=rules.min_rest_hours)  # below 0 is double-booked
+
+
+def _over_week(hours: float, rules: RuleSet) -> bool:
+    return hours > rules.max_hours_per_week + 1e-9
+
+
 def _week_start(dt: datetime) -> datetime:
     local = dt.astimezone(CHINA_TZ)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, datetime.min.time(), CHINA_TZ)
+
+
+def _week_parts(starts_at: datetime, ends_at: datetime) -> Iterator[tuple[datetime, float]]:
+    """(Monday 00:00, hours) of a shift: one across midnight on Sunday counts in both weeks by the
+    hours in each."""
+    start = starts_at
+    while start < ends_at:
+        week = _week_start(start)
+        end = min(ends_at, week + timedelta(days=7))
+        yield week, (end - start).total_seconds() / 3600
+        start = end
 
 
 def _max_hours(working: list[EntryRef], shifts: dict[int, ShiftRef],
@@ -257,16 +279,11 @@ def _max_hours(working: list[EntryRef], shifts: dict[int, ShiftRef],
         hours: dict[datetime, float] = defaultdict(float)
         last_shift: dict[datetime, ShiftRef] = {}
         for s, _e in lst:
-            # A shift across midnight on Sunday counts in both weeks by the hours in each.
-            start = s.starts_at
-            while start < s.ends_at:
-                week = _week_start(start)
-                end = min(s.ends_at, week + timedelta(days=7))
-                hours[week] += (end - start).total_seconds() / 3600
+            for week, h in _week_parts(s.starts_at, s.ends_at):
+                hours[week] += h
                 last_shift[week] = s
-                start = end
         for week, h in sorted(hours.items()):
-            if h > rules.max_hours_per_week + 1e-9:
+            if _over_week(h, rules):
                 out.append(Violation(
                     "max_hours",
                     f"{_name(officers, oid)} is rostered {h:g} h in the week of {week:%Y-%m-%d} "
@@ -338,3 +355,81 @@ def _unit_crews(working: list[EntryRef], shifts: dict[int, ShiftRef],
                 shift_id=sid, entry_ids=tuple(e.id for e in crew),
             ))
     return out
+
+
+# -- a pattern's load, before any shift is planned ---------------------------------------------
+@dataclass(frozen=True)
+class TeamLoad:
+    """What a pattern asks of one team, from the pattern alone."""
+
+    team: str
+    average_week_hours: float  # over whole cycles
+    busiest_week_hours: float  # the most in one Monday–Sunday week, the week the limit counts
+    shortest_rest: timedelta | None  # between two of its shifts in a row; None: never on a shift
+    rest_between: tuple[str, str] = ("", "")  # the shifts either side of that shortest rest
+
+    @property
+    def shortest_rest_hours(self) -> float | None:
+        return None if self.shortest_rest is None else self.shortest_rest.total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class PatternLoad:
+    teams: tuple[TeamLoad, ...]  # in the pattern's order
+
+    @property
+    def average_week_hours(self) -> float:
+        return max((t.average_week_hours for t in self.teams), default=0.0)
+
+    @property
+    def busiest_week_hours(self) -> float:
+        return max((t.busiest_week_hours for t in self.teams), default=0.0)
+
+    @property
+    def least_rested(self) -> TeamLoad | None:
+        """The team with the shortest rest between shifts (None: no team has two shifts)."""
+        return min((t for t in self.teams if t.shortest_rest is not None),
+                   key=lambda t: t.shortest_rest or timedelta(0), default=None)
+
+    def broken(self, rules: RuleSet) -> tuple[str, ...]:
+        """The rules (in RULE_CODES order) the pattern breaks in every cycle: check_roster names
+        them once the teams are on their shifts for long enough."""
+        least = self.least_rested
+        rest = least.shortest_rest if least is not None else None
+        out = []
+        if rest is not None and _short_rest(rest, rules):
+            out.append("rest")
+        if _over_week(self.busiest_week_hours, rules):
+            out.append("max_hours")
+        return tuple(out)
+
+
+def pattern_load(p: PatternDef) -> PatternLoad:
+    """Each team's weekly hours and shortest rest under the pattern.
+
+    Worked out over one cycle: the days after which both the rotation and the calendar week are
+    back where they started, so every week a team will ever work is seen once. Weeks run Monday
+    to Sunday (China time) as in _max_hours: a 24-hour duty one team in three averages 56 h, but
+    with three shifts starting in one week (Monday, Thursday, Sunday 08:30) works 63.5 h in it."""
+    days = lcm(p.period_days, 7)
+    monday = p.anchor - timedelta(days=p.anchor.weekday())
+    first_week = datetime.combine(monday, time(0, 0), CHINA_TZ)
+    after = first_week + timedelta(days=days)
+    # From the day before, for a shift into the first Monday; a rotation past the end, so the
+    # cycle's last shift of each team has the next one to rest before.
+    shifts = pattern_shifts(p, monday - timedelta(days=1),
+                            monday + timedelta(days=days + p.period_days))
+    loads = []
+    for team in dict.fromkeys(p.teams):  # a team named twice works both turns
+        mine = sorted((s for s in shifts if s.team == team), key=lambda s: s.starts_at)
+        hours: dict[datetime, float] = defaultdict(float)
+        for s in mine:
+            for week, h in _week_parts(s.starts_at, s.ends_at):
+                hours[week] += h
+        in_cycle = [h for week, h in hours.items() if first_week <= week < after]
+        rests = [(b.starts_at - a.ends_at, a.name, b.name) for a, b in pairwise(mine)
+                 if first_week <= a.starts_at < after]
+        gap, before, next_ = min(rests, key=lambda r: r[0], default=(None, "", ""))
+        loads.append(TeamLoad(team, sum(in_cycle) * 7 / days, max(in_cycle, default=0.0), gap,
+                              (before, next_)))
+    return PatternLoad(tuple(loads))

@@ -26,6 +26,9 @@ _SLOTS: dict[PatternKind, tuple[tuple[str, float, float], ...]] = {
     PatternKind.THREE_TWO: (("白班", 0, 12), ("夜班", 12, 12)),
     PatternKind.STANDBY: (("备勤", 0, 24),),
 }
+# The teams a rotation is made for: 四班三运转 turns four teams through three shifts, 三班二运转
+# three through two; a duty or standby rota needs one team at least.
+MIN_TEAMS = {PatternKind.FOUR_THREE: 4, PatternKind.THREE_TWO: 3}
 DEFAULT_TEAMS = {
     PatternKind.DUTY_24H: ("一组", "二组", "三组"),
     PatternKind.FOUR_THREE: ("甲", "乙", "丙", "丁"),
@@ -134,7 +137,7 @@ class PatternDef:
             raise ValidationError(f"unknown key '{unknown[0]}' in the pattern (known: "
                                   f"{', '.join(sorted(PATTERN_KEYS))})", field="definition")
         teams = tuple(data.get("teams") or DEFAULT_TEAMS[k])
-        need = {PatternKind.FOUR_THREE: 4, PatternKind.THREE_TWO: 3}.get(k, 1)
+        need = MIN_TEAMS.get(k, 1)
         if len(teams) < need:
             raise ValidationError(f"{k.value} needs at least {need} teams, {len(teams)} given",
                                   field="teams")
@@ -260,6 +263,12 @@ def generate_shifts(p: PatternDef, first: date, last: date) -> list[ShiftSlot]:
         raise ValidationError("the period ends before it starts", field="last")
     if (last - first).days > 400:
         raise ValidationError("plan at most 400 days at a time", field="last")
+    return pattern_shifts(p, first, last)
+
+
+def pattern_shifts(p: PatternDef, first: date, last: date) -> list[ShiftSlot]:
+    """generate_shifts without the planning limit: a pattern's figures look over its whole cycle,
+    more than 400 days for a rota of many teams."""
     slots = p.shift_slots
     out: list[ShiftSlot] = []
     day = first

@@ -98,6 +98,9 @@ class PatternInfo:
     kind: str
     min_staff: int
     holiday_extra_staff: int
+    # Its teams, handover and shift times: the plan dialog works out each team's hours and rest
+    # from them (roster_rules.pattern_load) before any shift is made.
+    pattern: PatternDef
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ def list_patterns(ctx: ServiceContext) -> list[PatternInfo]:
         for p in s.scalars(select(ShiftPattern).where(ShiftPattern.station_id == ctx.station_id)
                            .order_by(ShiftPattern.id)):
             d = PatternDef.from_dict(p.kind, p.definition)
-            out.append(PatternInfo(p.id, p.name, p.kind, d.min_staff, d.holiday_extra_staff))
+            out.append(PatternInfo(p.id, p.name, p.kind, d.min_staff, d.holiday_extra_staff, d))
         return out
 
 

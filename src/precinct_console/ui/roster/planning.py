@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QRect, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QTimeEdit,
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ
 from ...domain.driving import DRONE_LICENCE, LICENCE_CLASSES
-from ...domain.shifts import DEFAULT_TEAMS, PatternKind
+from ...domain.roster_rules import PatternLoad, RuleSet, pattern_load
+from ...domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, PatternDef, PatternKind
 from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo, PatternInfo
 from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
+from ..theme import BREACH
 
 DIALOG_WIDTH = 400  # room for an officer's name, badge and team, and a note
 MAX_PLAN_DAYS = 400  # the service's own limit, checked here so the chief hears it before any write
@@ -52,6 +55,11 @@ def _date_edit(d: date) -> QDateEdit:
     return edit
 
 
+def _hours(h: float) -> str:
+    """63.5, 56: hours to a tenth, without a trailing .0."""
+    return f"{h:.1f}".removesuffix(".0")
+
+
 def pattern_kind_label(kind: str) -> str:
     labels = {
         PatternKind.DUTY_24H.value: _tr("24-hour duty with handover"),
@@ -63,13 +71,21 @@ def pattern_kind_label(kind: str) -> str:
 
 
 class PlanShiftsDialog(QDialog):
-    """Make the shifts of a period from one of the station's patterns, or from a new one."""
+    """Make the shifts of a period from one of the station's patterns, or from a new one; before
+    that, say whether the pattern keeps the station's rest and weekly-hours limits."""
 
     def __init__(self, patterns: list[PatternInfo], first: date, last: date,
-                 parent: QWidget | None = None, posts: tuple[tuple[int, str], ...] = ()):
+                 parent: QWidget | None = None, posts: tuple[tuple[int, str], ...] = (),
+                 rules: RuleSet | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Plan shifts"))
         self.setMinimumWidth(DIALOG_WIDTH)
+        self.patterns = {p.id: p for p in patterns}
+        if rules is None:
+            # Opened from the roster panel: its calendar was read with the station's limits
+            # (roster_view), the ones its Rules… dialog shows. On its own: the defaults.
+            rules = getattr(getattr(parent, "view", None), "rules", None)
+        self.rules = rules if isinstance(rules, RuleSet) else RuleSet()
         self.pattern = QComboBox()
         for p in patterns:
             self.pattern.addItem(f"{p.name}（{pattern_kind_label(p.kind)}）", f"pattern:{p.id}")
@@ -92,6 +108,12 @@ class PlanShiftsDialog(QDialog):
         self.with_teams.setChecked(True)
         self.first = _date_edit(first)
         self.last = _date_edit(last)
+        # The pattern's weekly hours and shortest rest against the limits, shown while the chief
+        # chooses: a pattern over them breaks them every cycle (a warning, not a refusal).
+        self.load = QLabel()
+        self.load.setWordWrap(True)
+        self.load.setToolTip(self.tr("Worked out from the pattern before any shift is made. You may "
+                                     "still plan: the calendar then names every officer over a limit."))
         self.error = error_line()
         # Officers each post needs on every shift (火车站警务站 at least 2); 0 is no minimum.
         self.post_min: dict[int, QSpinBox] = {}
@@ -116,8 +138,11 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("To (inclusive)"), self.last)
         form.addRow("", self.with_teams)
         form.addRow(self.posts_box)
-        form_with_buttons(self, form, self.error)
+        form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
+        self.teams.textChanged.connect(self._show_load)
+        self.handover.timeChanged.connect(self._show_load)
+        self._keep_room_for_load()
         self._pattern_changed()
 
     def is_new(self) -> bool:
@@ -127,9 +152,86 @@ class PlanShiftsDialog(QDialog):
         for w in (self.name, self.handover, self.min_staff, self.holiday_extra, self.teams,
                   self.posts_box):
             w.setEnabled(self.is_new())
-        if self.is_new():
-            kind = PatternKind(str(self.pattern.currentData()).split(":")[1])
-            self.teams.setText("，".join(DEFAULT_TEAMS[kind]))
+        what, key = str(self.pattern.currentData()).split(":")
+        if what == "new":
+            self.teams.setText("，".join(DEFAULT_TEAMS[PatternKind(key)]))
+        else:  # shown, not editable: the pattern the figures below are for
+            info = self.patterns[int(key)]
+            self.handover.setTime(QTime(info.pattern.handover.hour, info.pattern.handover.minute))
+            self.min_staff.setValue(info.min_staff)
+            self.holiday_extra.setValue(info.holiday_extra_staff)
+            self.teams.setText("，".join(info.pattern.teams))
+        self._show_load()
+
+    def chosen_pattern(self) -> PatternDef | str:
+        """The pattern the form describes, or why there is none yet (too few teams)."""
+        what, key = str(self.pattern.currentData()).split(":")
+        if what == "pattern":
+            return self.patterns[int(key)].pattern
+        kind = PatternKind(key)
+        teams = self.team_names()
+        if not teams:
+            return self.tr("Teams: name at least one")
+        if len(teams) < MIN_TEAMS.get(kind, 1):
+            return (self.tr("Teams: %1 needs at least %2 teams")
+                    .replace("%1", pattern_kind_label(kind.value))
+                    .replace("%2", str(MIN_TEAMS[kind])))
+        t = self.handover.time()
+        return PatternDef.from_dict(kind.value, {"teams": teams,
+                                                 "handover": f"{t.hour():02d}:{t.minute():02d}"})
+
+    def _show_load(self, *_: Any) -> None:
+        p = self.chosen_pattern()
+        lines, warn = ([p], True) if isinstance(p, str) else self._load_lines(pattern_load(p))
+        self.load.setText("\n".join(lines))
+        self.load.setStyleSheet(f"color: {BREACH.name()}" if warn else "")
+
+    def _load_lines(self, load: PatternLoad) -> tuple[list[str], bool]:
+        """A warning for each limit the pattern breaks (rule, figure, limit), or its figures when it
+        breaks none; and whether they warn."""
+        broken = load.broken(self.rules)
+        least = load.least_rested
+        lines = []
+        if "rest" in broken and least is not None:
+            lines.append(self.tr("At least %1 h of rest between shifts: a team on this pattern rests "
+                                 "only %2 h after %3")
+                         .replace("%1", _hours(self.rules.min_rest_hours))
+                         .replace("%2", _hours(least.shortest_rest_hours or 0.0))
+                         .replace("%3", least.rest_between[0]))
+        if "max_hours" in broken:
+            # Lead with the figure over the limit: the average when a team is over it on average
+            # (two teams on 24-hour duty), else its busiest week (three: 63.5 h one week in three).
+            if load.average_week_hours > self.rules.max_hours_per_week:
+                text = self.tr("At most %1 h a week: a team on this pattern works %2 h a week on "
+                               "average, %3 h in its busiest week (Mon–Sun)")
+                first, second = load.average_week_hours, load.busiest_week_hours
+            else:
+                text = self.tr("At most %1 h a week: a team on this pattern works %2 h in its busiest "
+                               "week (Mon–Sun), %3 h a week on average")
+                first, second = load.busiest_week_hours, load.average_week_hours
+            lines.append(text.replace("%1", _hours(self.rules.max_hours_per_week))
+                         .replace("%2", _hours(first)).replace("%3", _hours(second)))
+        if lines:
+            return lines, True
+        rest = least.shortest_rest_hours if least is not None else None
+        return [self.tr("Within the station's limits: a team works %1 h a week on average, at most "
+                        "%2 h in a week (Mon–Sun), and rests at least %3 h between shifts")
+                .replace("%1", _hours(load.average_week_hours))
+                .replace("%2", _hours(load.busiest_week_hours))
+                .replace("%3", "–" if rest is None else _hours(rest))], False
+
+    def _keep_room_for_load(self) -> None:
+        """The line under the form as tall as the most it can say (both limits broken, as by one
+        team on 24-hour duty) at the dialog's narrowest: the dialog keeps its size, nothing cut
+        off, while the chief tries patterns and teams."""
+        most, _ = self._load_lines(pattern_load(PatternDef(PatternKind.DUTY_24H, ("一组",))))
+        layout = self.layout()
+        assert layout is not None  # form_with_buttons laid the dialog out
+        margins = layout.contentsMargins()
+        width = max(self.minimumSizeHint().width(), self.minimumWidth()) - margins.left() - margins.right()
+        box = self.load.fontMetrics().boundingRect(QRect(0, 0, width, 10_000),
+                                                   Qt.TextFlag.TextWordWrap, "\n".join(most))
+        self.load.setMinimumHeight(box.height())
 
     def team_names(self) -> list[str]:
         return [t for t in re.split(r"[,，、\s]+", self.teams.text()) if t]
