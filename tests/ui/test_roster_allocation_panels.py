@@ -14,41 +14,16 @@ from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll
-from precinct_console.storage.models import Grid, Incident, Post, Unit
+from precinct_console.storage.models import Post, Unit
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.panels import PANELS
 from precinct_console.ui.roster.panel import RosterPanel
 
 
-def _square(lon, lat, d):
-    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
-                                                [lon, lat + d], [lon, lat]]]}
-
-
 @pytest.fixture
-def chief_app(db, station, make_ctx, clock):
-    d = 0.004
-    with db.sessions() as s:
-        grids = []
-        for i in range(36):
-            lon, lat = 116.38 + (i % 6) * d, 39.89 + (i // 6) * d
-            g = Grid(station_id=station.id, code=f"MG{i:02d}", name=f"微网格{i}", level=3,
-                     geometry=_square(lon, lat, d), area_m2=150_000.0,
-                     centroid_lon=lon + d / 2, centroid_lat=lat + d / 2)
-            s.add(g)
-            grids.append(g)
-        s.add_all([Post(station_id=station.id, code="P1", name="火车站警务站", lon=116.386, lat=39.896),
-                   Post(station_id=station.id, code="P2", name="学府警务室", kind="police_room",
-                        lon=116.398, lat=39.906)])
-        s.flush()
-        for k in range(60):
-            g = grids[7] if k % 2 else grids[28]
-            at = clock() - timedelta(days=1 + k // 3, hours=k % 5)
-            s.add(Incident(station_id=station.id, number=f"U{k:04d}", channel="110", category_code="06",
-                           status="closed", received_at=at, lon=g.centroid_lon, lat=g.centroid_lat,
-                           grid_id=g.id, arrived_at=at + timedelta(minutes=4)))
-        s.commit()
+def chief_app(make_ctx, allocation_town):
+    allocation_town(zones=False)
     app = AppContext(make_ctx(Role.STATION_CHIEF), Settings())
     yield app
     app.runner.wait(20000)
