@@ -20,7 +20,7 @@ from precinct_console.config import Settings
 from precinct_console.demo.task_catalogue import seed_catalogue
 from precinct_console.domain.deadlines import feedback_due, sign_due
 from precinct_console.domain.permissions import Role
-from precinct_console.storage.models import Grid, GridPerson, Officer, Task, TaskTemplate
+from precinct_console.storage.models import Grid, GridPerson, Officer, Task, TaskEvent, TaskTemplate
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.tasks.model import TaskTableModel
 
@@ -64,6 +64,16 @@ def _fill(db, station, clock) -> None:
                 returned_at=sent + timedelta(hours=2) if status == "returned" else None,
                 rule="manual", feedback={}))
         s.add_all(rows)
+        s.flush()
+        # A history per task (one in ten reassigned): the board looks up each task's last
+        # reassignment in it, so the listing query is measured against a realistic event table.
+        steps = {"sent": ("sent",), "signed": ("sent", "signed"),
+                 "fed_back": ("sent", "signed", "fed_back"),
+                 "returned": ("sent", "signed", "fed_back", "returned")}
+        s.add_all(TaskEvent(station_id=station.id, task_id=t.id, kind=kind,
+                            at=t.created_at + timedelta(minutes=n), payload={})
+                  for i, t in enumerate(rows)
+                  for n, kind in enumerate(steps[t.status] + (("reassigned",) if i % 10 == 0 else ())))
         s.commit()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from precinct_console.demo.task_catalogue import DEFAULT_CATALOGUE, seed_catalogue
+from precinct_console.domain.deadlines import CountdownState, active_countdown
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.errors import NotFound as NotFoundError
 from precinct_console.domain.permissions import Role
@@ -512,6 +514,56 @@ def test_reassigning_a_returned_task_does_not_count_the_old_feedback(
     clock.advance(hours=10)
     run = tasks.escalate_overdue(duty)
     assert run.escalated == (ref.number,)
+
+
+def _sign_state_in_detail(duty, task_id, now):
+    from precinct_console.ui.tasks.detail import task_detail_html
+    html = task_detail_html(tasks.task_detail(duty, task_id), now)
+    return re.search(r"Sign by</td><td>[^<]*<span[^>]*>([^<]*)</span>", html).group(1)
+
+
+def test_a_task_reassigned_late_is_not_near_at_the_handover_on_board_detail_or_alerts(
+        db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "JF-01", "幸福里3栋邻里纠纷回访", grid_id=world.district)  # 09:00
+    clock.advance(hours=11)
+    ref = tasks.reassign_task(duty, ref.id, ref.version, world.li)  # 20:00, sign-off by 20:30
+    # 李明 has his full 30 minutes: on time everywhere (measured from 09:00 it was 96 % gone).
+    row = next(r for r in tasks.list_open_tasks(duty) if r.id == ref.id)
+    assert active_countdown(row.times, clock()).state is CountdownState.PENDING
+    assert _sign_state_in_detail(duty, ref.id, clock()) == "◷ on time"
+    assert tasks.escalate_overdue(duty).near_alerts == 0
+    clock.advance(minutes=24)  # 80 % of his window
+    row = tasks.task_rows(duty, [ref.id])[0]
+    assert active_countdown(row.times, clock()).state is CountdownState.NEAR
+    assert _sign_state_in_detail(duty, ref.id, clock()) == "▲ near"
+    run = tasks.escalate_overdue(duty)
+    assert (run.near_alerts, run.breach_alerts) == (1, 0)
+    # His work list and the grid card read the same rows.
+    work = tasks.daily_work_list(duty, world.li, date(2026, 11, 20))
+    assert [r.reassigned_at for r in work.due_today] == [clock() - timedelta(minutes=24)]
+    assert tasks.tasks_for_grid(duty, world.district)[0].reassigned_at == clock() - timedelta(minutes=24)
+
+
+def test_a_task_returned_twice_alerts_in_each_rework_window(db, station, clock, make_ctx, world):
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "HC-04", "上级交办：核查来信", grid_id=world.district)  # 9 h
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    for reason in ("未写明核查对象", "仍缺核查过程"):
+        ref = tasks.feed_back_task(duty, ref.id, ref.version, {"situation": "已核查", "result": "已化解"})
+        ref = tasks.return_task(duty, ref.id, ref.version, reason)
+        clock.advance(hours=7)  # 78 % of the rework window
+        assert tasks.escalate_overdue(duty).near_alerts == 0
+        clock.advance(minutes=13)  # 80 %: the command room hears it, the second time too
+        assert tasks.escalate_overdue(duty).near_alerts == 1
+        clock.advance(hours=2)
+        run = tasks.escalate_overdue(duty)
+        assert (run.breach_alerts, run.escalated) == (1, (ref.number,))
+        ref = tasks.get_task_ref(duty, ref.id)
+    with db.sessions() as s:
+        alerts = s.execute(sa.select(Alert.target, Alert.level).where(Alert.task_id == ref.id)
+                           .order_by(Alert.id)).all()
+    assert alerts == [("task_rework", "near"), ("task_rework", "breach")] * 2
 
 
 def _count(db, model):

@@ -112,6 +112,25 @@ def test_overdue_filter_and_counts(qtbot):
     assert [m.task_at(i).id for i in range(m.rowCount())] == [3]
 
 
+def test_a_reassigned_task_counts_down_to_near_from_the_handover(qtbot):
+    clock = FixedClock(T0)
+    m = TaskTableModel(clock)
+    # Sent eleven hours ago, reassigned now: the new officer has a fresh 30-minute sign-off.
+    moved = replace(row(1, minutes_ago=11 * 60), reassigned_at=T0, sign_due_at=T0 + timedelta(minutes=30))
+    m.set_rows([moved])
+    cell = m.index(0, COL_COUNTDOWN)
+    assert m.data(cell) == "◷ Sign 30:00" and m.data(cell, STATE_ROLE) == "pending"
+    assert m.counts()["near"] == 0
+    clock.advance(minutes=23)
+    m.tick()
+    assert m.crossed() == [] and m.data(cell, STATE_ROLE) == "pending"
+    clock.advance(minutes=1)  # 80 % of the new window: cell, header count and announcement agree
+    m.tick()
+    assert m.data(cell) == "▲ Sign 6:00" and m.data(cell, STATE_ROLE) == "near"
+    assert m.counts()["near"] == 1
+    assert [(r.id, level) for r, level in m.crossed()] == [(1, "near")]
+
+
 SQUARE = {"type": "Polygon", "coordinates": [[[116.0, 39.0], [116.1, 39.0], [116.1, 39.1],
                                               [116.0, 39.1], [116.0, 39.0]]]}
 

@@ -123,6 +123,46 @@ def test_unsigned_task_past_its_feedback_deadline_shows_the_feedback_breach():
     assert shown.kind == "feedback" and shown.state is CountdownState.BREACHED
 
 
+def test_a_reassigned_task_turns_near_over_the_new_officers_sign_off_window():
+    # Sent Monday 09:00 with a 24 h sign-off; reassigned Monday 20:00, due again Tuesday 20:00.
+    sent, moved = cst(2026, 11, 16, 9, 0), cst(2026, 11, 16, 20, 0)
+    t = TaskTimes("sent", sent, sign_due(moved, 24 * 60), feedback_due(moved, 24), None, None,
+                  reassigned_at=moved)
+    # 80 % of the new officer's 24 h is 19 h 12 min: near at Tuesday 15:12, not earlier
+    # (measured from Monday 09:00 it turned near at Tuesday 13:00).
+    assert active_countdown(t, cst(2026, 11, 17, 14, 0)).state is CountdownState.PENDING
+    assert active_countdown(t, cst(2026, 11, 17, 15, 11)).state is CountdownState.PENDING
+    assert active_countdown(t, cst(2026, 11, 17, 15, 12)).state is CountdownState.NEAR
+    # The usual 30 minutes, reassigned eleven hours after sending: on time at the handover.
+    t = TaskTimes("sent", sent, sign_due(moved), feedback_due(sent, 24), None, None,
+                  reassigned_at=moved)
+    assert active_countdown(t, moved).state is CountdownState.PENDING
+    assert active_countdown(t, cst(2026, 11, 16, 20, 24)).state is CountdownState.NEAR
+
+
+def test_a_kept_feedback_deadline_is_near_over_the_new_officers_share_of_it():
+    sent, moved = cst(2026, 11, 16, 9, 0), cst(2026, 11, 16, 20, 0)
+    t = TaskTimes("signed", sent, sign_due(moved), feedback_due(sent, 24), moved, None,
+                  reassigned_at=moved)
+    # Due Tuesday 09:00 as before the handover; 80 % of the 13 h left is 10 h 24 min.
+    _, feedback = task_countdowns(t, cst(2026, 11, 17, 6, 23))
+    assert feedback.state is CountdownState.PENDING
+    _, feedback = task_countdowns(t, cst(2026, 11, 17, 6, 24))
+    assert feedback.state is CountdownState.NEAR
+
+
+def test_a_returned_task_counts_its_rework_window_from_the_return():
+    sent, back = cst(2026, 11, 16, 9, 0), cst(2026, 11, 16, 20, 0)
+    t = TaskTimes("returned", sent, sign_due(sent), feedback_due(back, 3), sent, cst(2026, 11, 16, 10),
+                  returned_at=back)
+    assert active_countdown(t, cst(2026, 11, 16, 22, 23)).state is CountdownState.PENDING
+    assert active_countdown(t, cst(2026, 11, 16, 22, 24)).state is CountdownState.NEAR
+    # Reassigned first, returned later: the return opened the running window.
+    t = TaskTimes("returned", sent, sign_due(sent), feedback_due(back, 3), sent, cst(2026, 11, 16, 10),
+                  returned_at=back, reassigned_at=cst(2026, 11, 16, 9, 30))
+    assert active_countdown(t, cst(2026, 11, 16, 22, 23)).state is CountdownState.PENDING
+
+
 def test_format_remaining_shows_days_for_long_countdowns():
     assert format_remaining(timedelta(hours=25, seconds=5).total_seconds()) == "1d 1:00:05"
     assert format_remaining(59) == "0:00:59"

@@ -118,6 +118,18 @@ def countdown(
     return Countdown(kind, due_at, state, remaining)
 
 
+def sign_window_start(created_at: datetime, reassigned_at: datetime | None) -> datetime:
+    """Where a task's running sign-off window began: a reassignment sends the task afresh."""
+    return reassigned_at or created_at
+
+
+def feedback_window_start(created_at: datetime, reassigned_at: datetime | None,
+                          returned_at: datetime | None) -> datetime:
+    """Where a task's running feedback window began: the latest of sending, reassignment (the
+    new officer's share of the window, kept or fresh) and return for rework (a fresh window)."""
+    return max(d for d in (created_at, reassigned_at, returned_at) if d is not None)
+
+
 @dataclass(frozen=True)
 class TaskTimes:
     """The timestamps of a task that its countdowns depend on."""
@@ -129,15 +141,23 @@ class TaskTimes:
     signed_at: datetime | None
     fed_back_at: datetime | None
     returned_at: datetime | None = None  # start of the current rework span, if returned
+    reassigned_at: datetime | None = None  # last handed to another officer, if ever
+
+    @property
+    def sign_start(self) -> datetime:
+        return sign_window_start(self.created_at, self.reassigned_at)
+
+    @property
+    def feedback_start(self) -> datetime:
+        return feedback_window_start(self.created_at, self.reassigned_at, self.returned_at)
 
 
 def task_countdowns(t: TaskTimes, now: datetime) -> tuple[Countdown, Countdown]:
-    """Sign-off and feedback countdowns of a task at `now`."""
-    sign = countdown(DeadlineKind.SIGN, t.created_at, t.sign_due_at, t.signed_at, now)
+    """Sign-off and feedback countdowns of a task at `now`, each near over its own window."""
+    sign = countdown(DeadlineKind.SIGN, t.sign_start, t.sign_due_at, t.signed_at, now)
     # A returned task waits for new feedback: its earlier feedback no longer counts.
     fed = None if t.status == "returned" else t.fed_back_at
-    start = t.returned_at or t.created_at
-    feedback = countdown(DeadlineKind.FEEDBACK, start, t.feedback_due_at, fed, now)
+    feedback = countdown(DeadlineKind.FEEDBACK, t.feedback_start, t.feedback_due_at, fed, now)
     return sign, feedback
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..domain.deadlines import (
@@ -62,11 +62,12 @@ class TaskRow:
     incident_number: str
     dispute_id: int | None
     version: int
+    reassigned_at: datetime | None = None  # its windows run from here for the new officer
 
     @property
     def times(self) -> TaskTimes:
         return TaskTimes(self.status, self.created_at, self.sign_due_at, self.feedback_due_at,
-                         self.signed_at, self.fed_back_at, self.returned_at)
+                         self.signed_at, self.fed_back_at, self.returned_at, self.reassigned_at)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,17 @@ class WorkList:
     later: int  # open tasks due after this day
 
 
+def last_reassigned_at() -> ScalarSelect[Any]:
+    """When each selected task was last reassigned (NULL if never), for the start of its windows.
+
+    A correlated subquery: still one query per list, with an index probe per task
+    (task_events.task_id) instead of grouping the station's whole history.
+    """
+    return (select(func.max(TaskEvent.at))
+            .where(TaskEvent.task_id == Task.id, TaskEvent.kind == "reassigned")
+            .correlate(Task).scalar_subquery())
+
+
 def _row_query() -> Select[Any]:
     inc = aliased(Incident)
     query: Any = (
@@ -121,7 +133,7 @@ def _row_query() -> Select[Any]:
                Task.grid_id, Grid.name, Task.assignee_officer_id, Officer.name, Task.created_at,
                Task.sign_due_at, Task.feedback_due_at, Task.signed_at, Task.fed_back_at,
                Task.returned_at, Task.escalated_at, Task.closed_at, Task.rule, Task.incident_id,
-               inc.number, Task.dispute_id, Task.version)
+               inc.number, Task.dispute_id, Task.version, last_reassigned_at())
         .outerjoin(TaskTemplate, TaskTemplate.id == Task.template_id)
         .outerjoin(Grid, Grid.id == Task.grid_id)
         .outerjoin(Officer, Officer.id == Task.assignee_officer_id)
@@ -135,7 +147,7 @@ def _rows(result: Iterable[Any]) -> list[TaskRow]:
     for r in result:
         out.append(TaskRow(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7] or "", r[8],
                            r[9] or "", r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17],
-                           r[18], r[19], r[20] or "", r[21], r[22]))
+                           r[18], r[19], r[20] or "", r[21], r[22], r[23]))
     return out
 
 

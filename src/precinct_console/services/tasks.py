@@ -68,6 +68,7 @@ from .task_views import (  # noqa: F401
     WorkList,
     daily_work_list,
     find_incident,
+    last_reassigned_at,
     list_grids,
     list_officers,
     list_open_tasks,
@@ -405,9 +406,9 @@ def escalate_task(ctx: ServiceContext, task_id: int, version: int, reason: str) 
 def _raise_alert(uow: UnitOfWork, task: Task, target: str, level: str,
                  since: datetime | None = None) -> bool:
     # The unique constraint cannot dedupe on PostgreSQL (incident_id is NULL), so look first.
-    # A reassigned task starts its windows afresh for the new officer: only alerts raised since
-    # its last reassignment (`since`) count, or the old officer's alert would keep the new
-    # officer's missed sign-off silent.
+    # Reassignment and return start windows afresh: only alerts raised since the running window
+    # began (`since`) count, or the old officer's alert (or the first rework's) would keep the
+    # new window's near or missed deadline silent.
     exists = uow.session.scalar(select(Alert.id).where(
         Alert.task_id == task.id, Alert.target == target, Alert.level == level,
         *([Alert.raised_at > since] if since is not None else [])))
@@ -431,18 +432,13 @@ def escalate_overdue(ctx: ServiceContext) -> EscalationRun:
         # Only tasks whose running deadline is near or past (a near window is at most a fifth
         # of 24 h): this stays cheap with 10,000 open tasks.
         limit = now + timedelta(hours=24)
-        tasks = uow.session.scalars(select(Task).where(
+        rows = uow.session.execute(select(Task, last_reassigned_at()).where(
             Task.station_id == ctx.station_id, Task.status.in_(WAITING_ON_OFFICER),
             or_(and_(Task.status == "sent", Task.sign_due_at <= limit),
                 Task.feedback_due_at <= limit)).order_by(Task.id)).all()
-        reassigned = dict(uow.session.execute(
-            select(TaskEvent.task_id, func.max(TaskEvent.at))
-            .where(TaskEvent.kind == "reassigned", TaskEvent.task_id.in_([t.id for t in tasks]))
-            .group_by(TaskEvent.task_id)).all()) if tasks else {}
-        for task in tasks:
-            since = reassigned.get(task.id)
+        for task, reassigned_at in rows:
             times = TaskTimes(task.status, task.created_at, task.sign_due_at, task.feedback_due_at,
-                              task.signed_at, task.fed_back_at, task.returned_at)
+                              task.signed_at, task.fed_back_at, task.returned_at, reassigned_at)
             overdue = []
             for cd in task_countdowns(times, now):
                 # A returned task's new feedback window is its own target, so running out of it
@@ -451,6 +447,9 @@ def escalate_overdue(ctx: ServiceContext) -> EscalationRun:
                     else f"task_{cd.kind.value}"
                 if task.status != "sent" and cd.kind.value == "sign":
                     continue  # signed: late signing was alerted while it ran
+                # Only alerts of the window now running count: a second rework window, or the
+                # new officer's windows, alert again.
+                since = times.sign_start if cd.kind.value == "sign" else times.feedback_start
                 if cd.state is CountdownState.NEAR and _raise_alert(uow, task, target, "near", since):
                     near += 1
                 elif cd.state is CountdownState.BREACHED:

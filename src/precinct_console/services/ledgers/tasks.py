@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from ...domain.deadlines import sign_window_start
 from ...domain.task_rules import RULE_LABELS_ZH
 from ...storage.models import Dispute, Incident, Task, TaskTemplate
+from ..task_views import last_reassigned_at
 from .columns import Column, Kind, LedgerDef, Scope, Sheet
 from .common import count, scoped, stream
 from .lookups import TASK_STATUS_ZH, Lookups
@@ -28,7 +30,7 @@ COLUMNS = (
     C("派发时间", K.DATETIME, 20),
     C("签收时限", K.DATETIME, 20),
     C("签收时间", K.DATETIME, 20),
-    C("签收用时", K.DURATION, 11, total="mean"),
+    C("签收用时", K.DURATION, 11, total="mean", doc="from sending, or from the last reassignment"),
     C("反馈时限", K.DATETIME, 20),
     C("反馈时间", K.DATETIME, 20),
     C("办结时间", K.DATETIME, 20),
@@ -104,18 +106,21 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
         select(t.number, t.title, t.detail, inc.number, dis.number, t.grid_id,
                t.assignee_officer_id, t.created_at, t.sign_due_at, t.signed_at, t.feedback_due_at,
                t.fed_back_at, t.closed_at, t.escalated_at, t.status, t.rule, t.rule_reason,
-               t.feedback, t.template_id)
+               t.feedback, t.template_id, last_reassigned_at())
         .outerjoin(inc, inc.id == t.incident_id).outerjoin(dis, dis.id == t.dispute_id),
         t, t.created_at, scope, t.grid_id,
     ).order_by(t.created_at, t.id)
     for (number, title, detail, inc_no, dis_no, grid_id, officer, created, sign_due, signed,
          fb_due, fed_back, closed, escalated, status, rule, reason, feedback,
-         template) in stream(s, stmt):
-        late = overdue(lk.now, sign_due, signed, fb_due, fed_back)
+         template, reassigned) in stream(s, stmt):
+        # A returned task owes new feedback: the old one says nothing about its rework window.
+        late = overdue(lk.now, sign_due, signed, fb_due, None if status == "returned" else fed_back)
+        # The officer who signed got the task at its last reassignment, not when it was sent.
+        sign_took = (signed - sign_window_start(created, reassigned)).total_seconds() if signed else None
         yield (
             number, title, detail, inc_no or "", dis_no or "", lk.district_name(grid_id),
             lk.grid_name(grid_id), lk.officers.get(officer, "") if officer else "", created,
-            sign_due, signed, (signed - created).total_seconds() if signed else None, fb_due,
+            sign_due, signed, sign_took, fb_due,
             fed_back, closed, escalated, late, 0 if late == "按期" else 1,
             TASK_STATUS_ZH.get(status, status), _rule_text(rule, reason),
             _feedback_text(feedback, by_template.get(template, any_template) if template else any_template),

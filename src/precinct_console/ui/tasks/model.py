@@ -25,7 +25,9 @@ from ...domain.deadlines import (
     Countdown,
     CountdownState,
     active_countdown,
+    feedback_window_start,
     format_countdown,
+    sign_window_start,
 )
 from ...services.task_views import TaskRow
 from ..record_selection import ROW_ID_ROLE
@@ -431,13 +433,13 @@ class TaskTableModel(QAbstractTableModel):
 
     def _mark(self, r: TaskRow) -> None:
         """(near from, due) of the countdown the row shows, as timestamps; none once fed back."""
-        if r.status == "sent":
-            if r.feedback_due_at <= r.sign_due_at:  # degenerate template: feedback first
-                start, due = r.created_at, r.feedback_due_at
-            else:
-                start, due = r.created_at, r.sign_due_at
-        elif r.status in ("signed", "returned"):
-            start, due = r.returned_at or r.created_at, r.feedback_due_at
+        # Spans start where the domain's countdowns start them (a reassignment or a return
+        # restarts a window), so the counts and announcements agree with the cells and alerts.
+        if r.status == "sent" and r.feedback_due_at > r.sign_due_at:
+            start, due = sign_window_start(r.created_at, r.reassigned_at), r.sign_due_at
+        elif r.status in ("sent", "signed", "returned"):  # sent: degenerate template, feedback first
+            start = feedback_window_start(r.created_at, r.reassigned_at, r.returned_at)
+            due = r.feedback_due_at
         else:
             self._marks.pop(r.id, None)
             return
