@@ -277,19 +277,20 @@ class ExportScheduler:
                  and job.name != getattr(job.func, "__name__", None) else event.job_id)
         if event.code == EVENT_JOB_ERROR:
             text = f"scheduled job {named} failed: {event.exception}"
-            self.runs.append(JobRun(event.job_id, False, when, str(event.exception)))
             log.error(text, exc_info=(type(event.exception), event.exception, event.exception.__traceback__))
             self._record(event.job_id, job, False, when, text)
+            # Listed once recorded, so whoever sees it here finds it in the audit log too.
+            self.runs.append(JobRun(event.job_id, False, when, str(event.exception)))
             self._report(text)
         elif event.code == EVENT_JOB_MISSED:
-            self.runs.append(JobRun(event.job_id, False, when, "missed"))
             text = f"scheduled job {named} missed its run at {shown(when) if when else '?'}"
             self._record(event.job_id, job, False, when, text)
+            self.runs.append(JobRun(event.job_id, False, when, "missed"))
             self._report(text)
         else:
-            self.runs.append(JobRun(event.job_id, True, when))
             log.info("scheduled job %s ran (%s)", event.job_id, event.retval)
             self._record(event.job_id, job, True, when, _summary(event.retval))
+            self.runs.append(JobRun(event.job_id, True, when))
 
     def _record(self, job_id: str, job: Any, ok: bool, when: datetime | None, detail: str) -> None:
         """Keep the run in the audit log and announce it: every seat's export panel shows the
