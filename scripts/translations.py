@@ -1,6 +1,6 @@
-"""Keep the zh_CN translation complete: extract UI strings, report untranslated ones, compile .qm.
+"""Keep the zh_CN translation complete: extract UI and CLI strings, report untranslated ones, compile .qm.
 
-    .venv/bin/python scripts/translations.py update    # pyside6-lupdate over ui/ into the .ts
+    .venv/bin/python scripts/translations.py update    # pyside6-lupdate over ui/ and cli/ into the .ts
     .venv/bin/python scripts/translations.py missing   # list sources without a translation
     .venv/bin/python scripts/translations.py apply F   # fill from a TSV: context, source, translation
     .venv/bin/python scripts/translations.py release   # pyside6-lrelease into the .qm
@@ -21,15 +21,18 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 
-def ui_sources() -> list[str]:
-    return sorted(str(p) for p in (ROOT / "src" / "precinct_console" / "ui").rglob("*.py"))
+def sources() -> list[str]:
+    """The modules whose strings the .ts holds: the window's (ui/) and the command line's (cli/,
+    whose tr() reads the compiled .qm without Qt: src/precinct_console/i18n/qm.py)."""
+    package = ROOT / "src" / "precinct_console"
+    return sorted(str(p) for folder in ("ui", "cli") for p in (package / folder).rglob("*.py"))
 
 
 def lupdate(target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         # _tr is the modules' shorthand for a bare tr(): both land in the "" context (ui/i18n.py).
-        [str(BIN / "pyside6-lupdate"), *ui_sources(), "-no-obsolete", "-locations", "none",
+        [str(BIN / "pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "none",
          "-tr-function-alias", "tr+=_tr", "-target-language", "zh_CN", "-ts", str(target)],
         check=True, capture_output=True,
     )

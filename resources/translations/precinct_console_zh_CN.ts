@@ -63,12 +63,176 @@
         <translation>已被替代</translation>
     </message>
     <message>
+        <source>propose the patrol deployment for a shift, with coverage figures</source>
+        <translation>为班次提出巡逻警力部署方案，并给出覆盖率</translation>
+    </message>
+    <message>
+        <source>Place the units on duty so that expected incidents are reached within 3 minutes (and backed up within 5), solved exactly with HiGHS. By default the coming shift; nothing is stored unless --user is given, then the plan is saved as a proposal for the chief to accept.</source>
+        <translation>部署在岗警组，使预计警情 3 分钟内可达（5 分钟内有增援），用 HiGHS 精确求解。默认为下一个班次；不给 --user 时不保存任何内容，给出时方案保存为待所长采纳的建议方案。</translation>
+    </message>
+    <message>
+        <source>plan this shift</source>
+        <translation>为该班次部署</translation>
+    </message>
+    <message>
+        <source>plan the shift running at this time, e.g. 2026-11-21T10:00 (China time unless a zone is given)</source>
+        <translation>为该时刻所在的班次部署，例如 2026-11-21T10:00（未注明时区即为北京时间）</translation>
+    </message>
+    <message>
+        <source>station code (default: the settings file, or the only station)</source>
+        <translation>派出所代码（默认：设置文件中的，或库中唯一的派出所）</translation>
+    </message>
+    <message>
+        <source>stop the exact solver after S seconds and report its gap (default 10, at most {most})</source>
+        <translation>精确求解 S 秒后停止并报告最优性差距（默认 10，最多 {most}）</translation>
+    </message>
+    <message>
+        <source>keep a unit at a candidate point: its call sign = the point's key (post:3, point:7, zone:12) or name; repeat for more units</source>
+        <translation>将警组固定在候选点位：呼号=点位键（post:3、point:7、zone:12）或名称；多个警组可重复使用</translation>
+    </message>
+    <message>
+        <source>a patrol zone that must hold a unit; repeatable</source>
+        <translation>必须有警组的巡区；可重复使用</translation>
+    </message>
+    <message>
+        <source>a key site that must have a unit within its ring (1 minute for most); repeatable</source>
+        <translation>须有警组在其到达圈内的重点部位（多数为 1 分钟）；可重复使用</translation>
+    </message>
+    <message>
+        <source>the instant greedy plan only</source>
+        <translation>只用贪心算法即时出方案</translation>
+    </message>
+    <message>
+        <source>print the plan as JSON (keys and codes in English)</source>
+        <translation>以 JSON 输出方案（键名和代码为英文）</translation>
+    </message>
+    <message>
+        <source>--at '{text}' is not a date and time like 2026-11-21T10:00</source>
+        <translation>--at“{text}”不是形如 2026-11-21T10:00 的日期时间</translation>
+    </message>
+    <message>
+        <source>no station with code '{code}'</source>
+        <translation>没有代码为“{code}”的派出所</translation>
+    </message>
+    <message>
+        <source>name the station with --station CODE (the database holds none)</source>
+        <translation>请用 --station 代码 指定派出所（数据库中没有派出所）</translation>
+    </message>
+    <message>
+        <source>name the station with --station CODE (the database holds several)</source>
+        <translation>请用 --station 代码 指定派出所（数据库中有多个派出所）</translation>
+    </message>
+    <message>
+        <source>--time-limit {limit} must be more than 0 and at most {most} seconds</source>
+        <translation>--time-limit {limit} 必须大于 0 且不超过 {most} 秒</translation>
+    </message>
+    <message>
+        <source>--pin '{text}' is not UNIT=POINT (a call sign, '=', a candidate point's key or name)</source>
+        <translation>--pin“{text}”不是“警组=点位”的形式（呼号、“=”、候选点位的键或名称）</translation>
+    </message>
+    <message>
+        <source>--pin '{text}': unit {unit} is not on {shift} (its units: {units})</source>
+        <translation>--pin“{text}”：警组 {unit} 不在 {shift}（该班次的警组：{units}）</translation>
+    </message>
+    <message>
+        <source>--pin '{text}': unit {unit} is pinned twice</source>
+        <translation>--pin“{text}”：警组 {unit} 被重复固定</translation>
+    </message>
+    <message>
+        <source>--zone '{text}': {name} is a key zone, not a patrol zone; require its key sites with --key-site</source>
+        <translation>--zone“{text}”：{name} 是重点区域，不是巡区；请用 --key-site 要求其中的重点部位</translation>
+    </message>
+    <message>
+        <source>--zone '{text}': no patrol zone with that name or id</source>
+        <translation>--zone“{text}”：没有该名称或编号的巡区</translation>
+    </message>
+    <message>
+        <source>--key-site '{text}': no key site with that name or id</source>
+        <translation>--key-site“{text}”：没有该名称或编号的重点部位</translation>
+    </message>
+    <message>
+        <source>the shift</source>
+        <translation>该班次</translation>
+    </message>
+    <message>
+        <source>--pin '{text}': {count} candidate points are named {point}; give its key ({keys})</source>
+        <translation>--pin“{text}”：有 {count} 个候选点位名为 {point}，请给出点位键（{keys}）</translation>
+    </message>
+    <message>
+        <source>--pin '{text}': no candidate point {point} on {shift} (give a key such as post:3, or a post's, must-patrol point's or zone's name)</source>
+        <translation>--pin“{text}”：{shift} 没有候选点位 {point}（请给出如 post:3 的点位键，或警务站、必巡点、巡区的名称）</translation>
+    </message>
+    <message>
         <source>greedy</source>
         <translation>贪心算法</translation>
     </message>
     <message>
+        <source>milp</source>
+        <translation>精确求解</translation>
+    </message>
+    <message>
         <source>optimal</source>
         <translation>最优解</translation>
+    </message>
+    <message>
+        <source>time_limit</source>
+        <translation>达到时限</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>(plan {plan_id}, proposed)</source>
+        <translation>（方案 {plan_id}，待采纳）</translation>
+    </message>
+    <message>
+        <source>{status}, gap {gap}</source>
+        <translation>{status}，最优性差距 {gap}</translation>
+    </message>
+    <message>
+        <source>expected incidents {demand}: covered within 3 min {once}, backed up within 5 min {twice}</source>
+        <translation>预计警情 {demand} 起：3 分钟内可达 {once}，5 分钟内有增援 {twice}</translation>
+    </message>
+    <message>
+        <source>solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} coverage rows</source>
+        <translation>求解：{method}（{status}），用时 {seconds} 秒；{cells} 个单元合并为 {rows} 行覆盖约束</translation>
+    </message>
+    <message>
+        <source>key sites within their ring: {met}/{total}</source>
+        <translation>重点部位在圈内：{met}/{total}</translation>
+    </message>
+    <message>
+        <source>zones with a unit: {met}/{total}</source>
+        <translation>有警组的巡区：{met}/{total}</translation>
+    </message>
+    <message>
+        <source>pinned {unit} → {point}</source>
+        <translation>固定 {unit} → {point}</translation>
+    </message>
+    <message>
+        <source>zones {names}</source>
+        <translation>巡区 {names}</translation>
+    </message>
+    <message>
+        <source>key sites {names}</source>
+        <translation>重点部位 {names}</translation>
+    </message>
+    <message>
+        <source>constraints: {list}</source>
+        <translation>约束：{list}</translation>
+    </message>
+    <message>
+        <source>[pinned]</source>
+        <translation>［固定］</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>说明：{note}</translation>
     </message>
     <message>
         <source>stopped before a bound was proven</source>
@@ -535,6 +699,864 @@
     <message>
         <source>%1 pinned · %2 zone(s) · %3 key site(s)</source>
         <translation>固定 %1 个 · 巡区 %2 个 · 重点部位 %3 个</translation>
+    </message>
+    <message>
+        <source>Precinct Console: the command-room console of a police station. It speaks Chinese on a Chinese system and English otherwise; the language setting (or $PRECINCT_LANGUAGE=en or zh_CN) chooses.</source>
+        <translation>派出所指挥室值班台（Precinct Console）命令行。中文系统上显示中文，其他系统显示英文；可用设置项 language（或环境变量 $PRECINCT_LANGUAGE=en 或 zh_CN）指定语言。</translation>
+    </message>
+    <message>
+        <source>print the version and exit</source>
+        <translation>显示版本号并退出</translation>
+    </message>
+    <message>
+        <source>start the console window (the default)</source>
+        <translation>启动值班台窗口（默认）</translation>
+    </message>
+    <message>
+        <source>database URL (default: the embedded SQLite file)</source>
+        <translation>数据库地址（默认：内置 SQLite 数据库文件）</translation>
+    </message>
+    <message>
+        <source>precinct-console {verb}: {error}</source>
+        <translation>precinct-console {verb}：错误：{error}</translation>
+    </message>
+    <message>
+        <source>database administration</source>
+        <translation>数据库管理</translation>
+    </message>
+    <message>
+        <source>upgrade the database schema to this console's version</source>
+        <translation>将数据库结构升级到本值班台的版本</translation>
+    </message>
+    <message>
+        <source>print the schema version of the database (JSON)</source>
+        <translation>显示数据库的结构版本（JSON）</translation>
+    </message>
+    <message>
+        <source>user accounts</source>
+        <translation>用户账号</translation>
+    </message>
+    <message>
+        <source>add an account (the first one needs no --user: it sets up the station); the password from $PRECINCT_NEW_PASSWORD or asked twice</source>
+        <translation>添加账号（第一个账号无需 --user，它同时建立本所）；密码取自 $PRECINCT_NEW_PASSWORD，未设置时询问两次</translation>
+    </message>
+    <message>
+        <source>the new account's user name</source>
+        <translation>新账号的用户名</translation>
+    </message>
+    <message>
+        <source>its role</source>
+        <translation>账号角色</translation>
+    </message>
+    <message>
+        <source>display name</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <source>with the first account: the station's code</source>
+        <translation>建立第一个账号时：派出所代码</translation>
+    </message>
+    <message>
+        <source>with the first account: the station's name</source>
+        <translation>建立第一个账号时：派出所名称</translation>
+    </message>
+    <message>
+        <source>may see phone and ID numbers in full</source>
+        <translation>可查看完整的电话和身份证号</translation>
+    </message>
+    <message>
+        <source>list accounts</source>
+        <translation>列出账号</translation>
+    </message>
+    <message>
+        <source>print the accounts as JSON</source>
+        <translation>以 JSON 输出账号</translation>
+    </message>
+    <message>
+        <source>disable an account</source>
+        <translation>停用账号</translation>
+    </message>
+    <message>
+        <source>the account to disable</source>
+        <translation>要停用的账号</translation>
+    </message>
+    <message>
+        <source>set a new password for an account (an administrator, for someone who forgot theirs); asked twice, or $PRECINCT_NEW_PASSWORD</source>
+        <translation>为账号设置新密码（由管理员为忘记密码的人重置）；询问两次，或取自 $PRECINCT_NEW_PASSWORD</translation>
+    </message>
+    <message>
+        <source>the account whose password is reset</source>
+        <translation>要重置密码的账号</translation>
+    </message>
+    <message>
+        <source>change your own password (--user NAME; the current one from $PRECINCT_PASSWORD or asked, the new one asked twice)</source>
+        <translation>修改自己的密码（--user 用户名；当前密码取自 $PRECINCT_PASSWORD 或询问，新密码询问两次）</translation>
+    </message>
+    <message>
+        <source>stations sharing this database (a branch's)</source>
+        <translation>共用本数据库的派出所（分局部署）</translation>
+    </message>
+    <message>
+        <source>add a station with its own administrator (the password asked twice, or $PRECINCT_NEW_PASSWORD)</source>
+        <translation>添加派出所及其管理员（密码询问两次，或取自 $PRECINCT_NEW_PASSWORD）</translation>
+    </message>
+    <message>
+        <source>the new station's code</source>
+        <translation>新派出所的代码</translation>
+    </message>
+    <message>
+        <source>the new station's name</source>
+        <translation>新派出所的名称</translation>
+    </message>
+    <message>
+        <source>the new station's administrator</source>
+        <translation>新派出所的管理员</translation>
+    </message>
+    <message>
+        <source>the branch (分局) it belongs to</source>
+        <translation>所属分局</translation>
+    </message>
+    <message>
+        <source>list the stations in this database</source>
+        <translation>列出本数据库中的派出所</translation>
+    </message>
+    <message>
+        <source>print the stations as JSON</source>
+        <translation>以 JSON 输出派出所</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>空库</translation>
+    </message>
+    <message>
+        <source>upgraded {database} from {start} to {end}</source>
+        <translation>已将 {database} 从 {start} 升级到 {end}</translation>
+    </message>
+    <message>
+        <source>backup: {path}</source>
+        <translation>备份：{path}</translation>
+    </message>
+    <message>
+        <source>{database} is up to date ({revision})</source>
+        <translation>{database} 已是最新版本（{revision}）</translation>
+    </message>
+    <message>
+        <source>new password: </source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <source>again: </source>
+        <translation>再输入一次：</translation>
+    </message>
+    <message>
+        <source>the two passwords differ</source>
+        <translation>两次输入的密码不一致</translation>
+    </message>
+    <message>
+        <source>the database has no accounts yet: add the first administrator with --role admin --station-code CODE --station-name NAME</source>
+        <translation>数据库中还没有账号：请先用 --role admin --station-code 代码 --station-name 名称 添加第一个管理员</translation>
+    </message>
+    <message>
+        <source>station {code} {name} set up; administrator {username} added</source>
+        <translation>派出所 {code} {name} 已建立；已添加管理员 {username}</translation>
+    </message>
+    <message>
+        <source>user {username} ({role}) added</source>
+        <translation>已添加用户 {username}（{role}）</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>user {username}: password reset</source>
+        <translation>用户 {username}：密码已重置</translation>
+    </message>
+    <message>
+        <source>current password: </source>
+        <translation>当前密码：</translation>
+    </message>
+    <message>
+        <source>user {username}: password changed</source>
+        <translation>用户 {username}：密码已修改</translation>
+    </message>
+    <message>
+        <source>station {code} {name} added; administrator {username} added</source>
+        <translation>已添加派出所 {code} {name}；已添加管理员 {username}</translation>
+    </message>
+    <message>
+        <source>(demo)</source>
+        <translation>（演示）</translation>
+    </message>
+    <message>
+        <source>user {username} disabled</source>
+        <translation>用户 {username} 已停用</translation>
+    </message>
+    <message>
+        <source>render the weekly bulletin to PDF</source>
+        <translation>生成周通报 PDF</translation>
+    </message>
+    <message>
+        <source>Render the weekly bulletin of an ISO week (Monday to Sunday, China time) to a PDF file, or to HTML when FILE ends in .html.</source>
+        <translation>将某一 ISO 周（周一至周日，北京时间）的周通报生成为 PDF 文件；文件名以 .html 结尾时生成 HTML。</translation>
+    </message>
+    <message>
+        <source>ISO week, e.g. 2026-W47</source>
+        <translation>ISO 周，例如 2026-W47</translation>
+    </message>
+    <message>
+        <source>FILE.pdf or FILE.html</source>
+        <translation>文件名.pdf 或 文件名.html</translation>
+    </message>
+    <message>
+        <source>--out '{path}' must end in .pdf or .html</source>
+        <translation>--out“{path}”必须以 .pdf 或 .html 结尾</translation>
+    </message>
+    <message>
+        <source>database URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: the settings file, then the embedded SQLite file)</source>
+        <translation>数据库地址：sqlite:///PATH 或 postgresql+psycopg://USER@HOST/DB（默认：先看设置文件，再用内置 SQLite 数据库文件）</translation>
+    </message>
+    <message>
+        <source>acting user (default: $PRECINCT_USER); the password comes from $PRECINCT_PASSWORD or is asked on the terminal</source>
+        <translation>操作用户（默认：$PRECINCT_USER）；密码取自 $PRECINCT_PASSWORD，未设置时在终端询问</translation>
+    </message>
+    <message>
+        <source>no database file at {path}: check the path, or make one with 'precinct-console demo --db {url}', 'precinct-console db upgrade --db {url}' or by starting the console on it</source>
+        <translation>{path} 处没有数据库文件：请检查路径，或用“precinct-console demo --db {url}”“precinct-console db upgrade --db {url}”创建，也可在该位置启动值班台创建</translation>
+    </message>
+    <message>
+        <source>name the acting user with --user NAME or $PRECINCT_USER</source>
+        <translation>请用 --user 用户名 或 $PRECINCT_USER 指定操作用户</translation>
+    </message>
+    <message>
+        <source>set $PRECINCT_PASSWORD (no terminal to ask the password on)</source>
+        <translation>请设置 $PRECINCT_PASSWORD（没有可询问密码的终端）</translation>
+    </message>
+    <message>
+        <source>password for {username}: </source>
+        <translation>{username} 的密码：</translation>
+    </message>
+    <message>
+        <source>build the demo precinct (refuses a database that holds real data)</source>
+        <translation>生成演示派出所（数据库中有真实数据时拒绝）</translation>
+    </message>
+    <message>
+        <source>Build the deterministic demo precinct: same seed, same contents. An earlier demo in the database is replaced; a database with real data is left alone.</source>
+        <translation>生成确定性的演示派出所：种子相同，内容相同。数据库中已有的演示数据会被替换；有真实数据的数据库不做任何改动。</translation>
+    </message>
+    <message>
+        <source>random seed (default 1)</source>
+        <translation>随机种子（默认 1）</translation>
+    </message>
+    <message>
+        <source>days of incident history (default 90)</source>
+        <translation>警情历史天数（默认 90）</translation>
+    </message>
+    <message>
+        <source>print the summary as JSON</source>
+        <translation>以 JSON 输出汇总</translation>
+    </message>
+    <message>
+        <source>--days must be between 1 and 3660, not {days}</source>
+        <translation>--days 必须在 1 到 3660 之间，不能是 {days}</translation>
+    </message>
+    <message>
+        <source>demo precinct rebuilt in {database} ({seconds} s)</source>
+        <translation>已在 {database} 重建演示派出所（用时 {seconds} 秒）</translation>
+    </message>
+    <message>
+        <source>demo precinct built in {database} ({seconds} s)</source>
+        <translation>已在 {database} 生成演示派出所（用时 {seconds} 秒）</translation>
+    </message>
+    <message>
+        <source>{station} ({code}): {districts} districts, {small} small grids, {micro} micro grids, {officers} officers and auxiliaries, {units} units</source>
+        <translation>{station}（{code}）：警务区 {districts} 个，小网格 {small} 个，微网格 {micro} 个，民警和辅警 {officers} 人，警组 {units} 个</translation>
+    </message>
+    <message>
+        <source>{incidents} incidents over {days} days ({open} open now), {events} events, {dispatches} dispatches; {tasks} follow-up tasks, {disputes} disputes in the register</source>
+        <translation>{days} 天内警情 {incidents} 起（当前未结 {open} 起），处置记录 {events} 条，派警 {dispatches} 次；派单任务 {tasks} 条，矛盾纠纷台账 {disputes} 件</translation>
+    </message>
+    <message>
+        <source>sign in with any of these users, password '{password}':</source>
+        <translation>可用以下任一用户登录，密码均为“{password}”：</translation>
+    </message>
+    <message>
+        <source>check this installation: Qt, Chinese fonts, translations, the bulletin's web engine, migrations, settings, keyring and the database</source>
+        <translation>检查本机安装：Qt、中文字体、翻译、周通报的网页引擎、数据库迁移脚本、设置、密钥环和数据库</translation>
+    </message>
+    <message>
+        <source>one JSON object per check (in English, for scripts)</source>
+        <translation>每项检查输出一个 JSON 对象（英文，供脚本读取）</translation>
+    </message>
+    <message>
+        <source>skip the web engine check (it starts a browser process)</source>
+        <translation>跳过网页引擎检查（该检查会启动浏览器进程）</translation>
+    </message>
+    <message>
+        <source>version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>qt</source>
+        <translation>Qt 框架</translation>
+    </message>
+    <message>
+        <source>resources</source>
+        <translation>资源文件</translation>
+    </message>
+    <message>
+        <source>translations</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>fonts</source>
+        <translation>字体</translation>
+    </message>
+    <message>
+        <source>web engine</source>
+        <translation>网页引擎</translation>
+    </message>
+    <message>
+        <source>licences</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>settings files</source>
+        <translation>设置文件</translation>
+    </message>
+    <message>
+        <source>data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>keyring</source>
+        <translation>密钥环</translation>
+    </message>
+    <message>
+        <source>migrations</source>
+        <translation>迁移脚本</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>{folder} (newest schema {head})</source>
+        <translation>{folder}（最新结构 {head}）</translation>
+    </message>
+    <message>
+        <source>{file}: not created yet (the console creates it on first start)</source>
+        <translation>{file}：尚未创建（值班台首次启动时创建）</translation>
+    </message>
+    <message>
+        <source>{database}: empty (the console sets it up on first start)</source>
+        <translation>{database}：空库（值班台首次启动时初始化）</translation>
+    </message>
+    <message>
+        <source>{database}: schema {current}, up to date</source>
+        <translation>{database}：结构版本 {current}，已是最新</translation>
+    </message>
+    <message>
+        <source>{database}: schema {current}; this console's is {head} (`db upgrade`)</source>
+        <translation>{database}：结构版本 {current}；本值班台为 {head}（请运行 `db upgrade`）</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>export a ledger (台账) to Excel</source>
+        <translation>将台账导出为 Excel</translation>
+    </message>
+    <message>
+        <source>Export a ledger for the China-time days FROM..TO (inclusive) to an .xlsx file. Phone and ID numbers are masked unless --unmask is given by a user allowed to see them.</source>
+        <translation>将北京时间 FROM 至 TO（含）各天的台账导出为 .xlsx 文件。电话和身份证号均做脱敏处理，除非有权查看的用户给出 --unmask。</translation>
+    </message>
+    <message>
+        <source>one of: {ledgers}</source>
+        <translation>可选：{ledgers}</translation>
+    </message>
+    <message>
+        <source>first day, e.g. 2026-11-16</source>
+        <translation>起始日期，例如 2026-11-16</translation>
+    </message>
+    <message>
+        <source>last day (inclusive), e.g. 2026-11-22</source>
+        <translation>截止日期（含），例如 2026-11-22</translation>
+    </message>
+    <message>
+        <source>the .xlsx file to write</source>
+        <translation>要写入的 .xlsx 文件</translation>
+    </message>
+    <message>
+        <source>write phone and ID numbers in full (audited; needs the permission)</source>
+        <translation>写出完整的电话和身份证号（记入审计日志；需有相应权限）</translation>
+    </message>
+    <message>
+        <source>only this police district (grid id)</source>
+        <translation>只导出该警务区（网格编号）</translation>
+    </message>
+    <message>
+        <source>print every ledger's columns and exit</source>
+        <translation>列出各台账的列并退出</translation>
+    </message>
+    <message>
+        <source>missing {what} (see precinct-console export --help)</source>
+        <translation>缺少 {what}（参见 precinct-console export --help）</translation>
+    </message>
+    <message>
+        <source>{done} rows</source>
+        <translation>已写 {done} 行</translation>
+    </message>
+    <message>
+        <source>{path}: {title}, {period}, {rows} rows in {sheets} sheet(s), masked, {seconds} s</source>
+        <translation>{path}：{title}，{period}，共 {rows} 行、{sheets} 个工作表，已脱敏，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{path}: {title}, {period}, {rows} rows in {sheets} sheet(s), UNMASKED, {seconds} s</source>
+        <translation>{path}：{title}，{period}，共 {rows} 行、{sheets} 个工作表，未脱敏（含完整号码），用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>date and time</source>
+        <translation>日期时间</translation>
+    </message>
+    <message>
+        <source>date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>decimal number</source>
+        <translation>小数</translation>
+    </message>
+    <message>
+        <source>coordinate</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
+        <source>percentage</source>
+        <translation>百分比</translation>
+    </message>
+    <message>
+        <source>phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>{title} ({key}), its columns:</source>
+        <translation>{title}（{key}）各列：</translation>
+    </message>
+    <message>
+        <source>{header} (type: {kind})</source>
+        <translation>{header}（类型：{kind}）</translation>
+    </message>
+    <message>
+        <source>What each column holds: PRECINCT_LANGUAGE=en precinct-console export --list</source>
+        <translation>各列的详细说明（英文）：PRECINCT_LANGUAGE=en precinct-console export --list</translation>
+    </message>
+    <message>
+        <source>grids, patrol zones, key sites and posts (GeoJSON)</source>
+        <translation>网格、巡区、重点部位和警务站（GeoJSON）</translation>
+    </message>
+    <message>
+        <source>import a GeoJSON file (all or nothing)</source>
+        <translation>导入 GeoJSON 文件（全部导入或全不导入）</translation>
+    </message>
+    <message>
+        <source>Read a GeoJSON FeatureCollection in WGS84 longitude/latitude, check all of it and write nothing when anything is wrong (every problem listed by feature number, code and property). Features are updated by code; docs/geojson.md lists the properties read.</source>
+        <translation>读取 WGS84 经纬度的 GeoJSON FeatureCollection，全部检查一遍，有任何错误则不写入（逐条列出问题所在的要素序号、编码和属性）。要素按编码更新；读取的属性见 docs/geojson.md。</translation>
+    </message>
+    <message>
+        <source>the GeoJSON file</source>
+        <translation>GeoJSON 文件</translation>
+    </message>
+    <message>
+        <source>layer of features that do not name one in their properties</source>
+        <translation>属性中未注明图层的要素所属的图层</translation>
+    </message>
+    <message>
+        <source>export the station's geometry as GeoJSON</source>
+        <translation>将本所的地理数据导出为 GeoJSON</translation>
+    </message>
+    <message>
+        <source>file to write (default: standard output)</source>
+        <translation>要写入的文件（默认：标准输出）</translation>
+    </message>
+    <message>
+        <source>only this layer (repeatable; default: all)</source>
+        <translation>只导出该图层（可重复使用；默认：全部）</translation>
+    </message>
+    <message>
+        <source>print a grid's public notice board (公示牌) to PDF</source>
+        <translation>将网格公示牌输出为 PDF</translation>
+    </message>
+    <message>
+        <source>the grid's code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>PDF file to write</source>
+        <translation>要写入的 PDF 文件</translation>
+    </message>
+    <message>
+        <source>imported {count} feature(s) from {file}: {summary}</source>
+        <translation>已从 {file} 导入 {count} 个要素：{summary}</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>patrol_zone</source>
+        <translation>巡区</translation>
+    </message>
+    <message>
+        <source>key_site</source>
+        <translation>重点部位</translation>
+    </message>
+    <message>
+        <source>post</source>
+        <translation>警务站</translation>
+    </message>
+    <message>
+        <source>{layer}: {new} new, {updated} updated, {unchanged} unchanged</source>
+        <translation>{layer}：新增 {new}，更新 {updated}，未变 {unchanged}</translation>
+    </message>
+    <message>
+        <source>{layer}: {new} new, {updated} updated</source>
+        <translation>{layer}：新增 {new}，更新 {updated}</translation>
+    </message>
+    <message>
+        <source>nothing to import</source>
+        <translation>没有可导入的内容</translation>
+    </message>
+    <message>
+        <source>wrote {count} feature(s) to {file}</source>
+        <translation>已将 {count} 个要素写入 {file}</translation>
+    </message>
+    <message>
+        <source>wrote the notice board of {code} {name} to {path}</source>
+        <translation>已将 {code} {name} 的公示牌写入 {path}</translation>
+    </message>
+    <message>
+        <source>Read one incident as a JSON object on stdin and print its number. Keys: channel,
+category_code, address (required), caller_name, caller_phone, content, priority (1-3),
+lon, lat, grid_id, received_at (ISO time; default now), needs_reinforcement, link_to (an open
+incident's id: the call is recorded as a duplicate on it). The ledger's Chinese column names
+(报警方式, 警情类别, 发案地址 ...) are accepted as keys too.
+Example:
+  echo '{"channel": "110", "category_code": "0601", "address": "城关路12号"}' |
+    precinct-console incident add --user duty1
+</source>
+        <translation>从标准输入读取一起警情（一个 JSON 对象），输出其警情编号。键：channel（报警方式）、
+category_code（警情类别）、address（地址，必填）、caller_name（报警人）、caller_phone
+（联系电话）、content（简要案情）、priority（等级 1-3）、lon、lat（经纬度）、grid_id（网格）、
+received_at（接警时间，ISO 格式；默认为当前时间）、needs_reinforcement（需增援）、link_to
+（一起未结警情的编号：本次报警记为该警情的重复报警）。也可用台账的中文列名
+（报警方式、警情类别、发案地址……）作键。
+示例：
+  echo '{"channel": "110", "category_code": "0601", "address": "城关路12号"}' |
+    precinct-console incident add --user duty1
+</translation>
+    </message>
+    <message>
+        <source>Import incidents from a ledger file. One bad row imports nothing; the error
+names the row and the column (exit status 1).
+
+Columns (header row; order free, unknown columns ignored):
+    报警时间   call time, e.g. 2026-11-20 09:05:00 (China time unless a zone is given)   required
+    报警方式   channel: 110, 122, 119, walk_in, phone, video, patrol or 110报警, 来所报警 ...  required
+    警情类别   category code (0601) or Chinese name (家庭纠纷) or path (纠纷/家庭纠纷)     required
+    发案地址   address                                                                   required
+    报警人     caller name              联系电话   caller phone
+    经度/纬度  longitude/latitude (WGS84)   网格   grid code (else found from the coordinates)
+    简要案情   content                  等级       priority 1-3 (or 一级/二级/三级)
+    需增援     needs reinforcement (是/否)
+    派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   step times already recorded
+    处置情况   handling summary         处置结果   result
+警情类型 and 警情细类 columns, when present, refine 警情类别 (the finest filled one counts).
+</source>
+        <translation>从台账文件导入警情。任何一行有错则全部不导入；错误信息指明行号和列名（退出状态 1）。
+
+列（首行为表头；顺序不限，无法识别的列忽略）：
+    报警时间   例如 2026-11-20 09:05:00（未注明时区即为北京时间）                   必填
+    报警方式   110、122、119、walk_in、phone、video、patrol 或 110报警、来所报警……  必填
+    警情类别   类别代码（0601）、中文名称（家庭纠纷）或路径（纠纷/家庭纠纷）        必填
+    发案地址   地址                                                                 必填
+    报警人     报警人姓名           联系电话   报警人电话
+    经度/纬度  经纬度（WGS84）      网格       网格编码（未填时按经纬度确定）
+    简要案情   案情内容             等级       等级 1-3（或 一级/二级/三级）
+    需增援     是否需要增援（是/否）
+    派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   已记录的各环节时间
+    处置情况   处置情况概述         处置结果   处置结果
+有 警情类型 和 警情细类 列时，用于细化 警情类别（以填写的最细一级为准）。
+</translation>
+    </message>
+    <message>
+        <source>take in or import incidents</source>
+        <translation>接报或导入警情</translation>
+    </message>
+    <message>
+        <source>one incident from JSON on stdin; prints its number</source>
+        <translation>从标准输入的 JSON 接报一起警情；输出警情编号</translation>
+    </message>
+    <message>
+        <source>print the whole incident as JSON</source>
+        <translation>以 JSON 输出整条警情</translation>
+    </message>
+    <message>
+        <source>import an incident-ledger file (CSV or XLSX); all rows or none</source>
+        <translation>导入警情台账文件（CSV 或 XLSX）；全部导入或全不导入</translation>
+    </message>
+    <message>
+        <source>a .csv (UTF-8 or GB18030) or .xlsx file</source>
+        <translation>.csv（UTF-8 或 GB18030 编码）或 .xlsx 文件</translation>
+    </message>
+    <message>
+        <source>open incidents (or, with --search, any), one JSON object a line</source>
+        <translation>未结警情（或用 --search 查找任意警情），每行一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>words in number, address, content, caller or phone</source>
+        <translation>编号、地址、案情、报警人或电话中的字词</translation>
+    </message>
+    <message>
+        <source>at most this many (default 500)</source>
+        <translation>最多输出条数（默认 500）</translation>
+    </message>
+    <message>
+        <source>one incident with its whole history, as JSON</source>
+        <translation>以 JSON 输出一起警情及其全部处置记录</translation>
+    </message>
+    <message>
+        <source>its number (20261120-0007) or id</source>
+        <translation>警情编号（20261120-0007）或内部编号</translation>
+    </message>
+    <message>
+        <source>ignored column(s): {columns}</source>
+        <translation>已忽略的列：{columns}</translation>
+    </message>
+    <message>
+        <source>imported {count} incident(s) ({first} .. {last}); {repeats} flagged as repeats</source>
+        <translation>已导入警情 {count} 起（{first} 至 {last}）；其中 {repeats} 起标记为重复警情</translation>
+    </message>
+    <message>
+        <source>no incident numbered {number}</source>
+        <translation>没有编号为 {number} 的警情</translation>
+    </message>
+    <message>
+        <source>server URL with the password written as {keyring}, e.g. postgresql+psycopg://precinct:{keyring}@db.station.local/precinct (default: database_url of the settings file)</source>
+        <translation>数据库服务器地址，密码处写作 {keyring}，例如 postgresql+psycopg://precinct:{keyring}@db.station.local/precinct（默认：设置文件中的 database_url）</translation>
+    </message>
+    <message>
+        <source>keep the database password in the platform keyring (Windows Credential Manager, Secret Service on Linux)</source>
+        <translation>将数据库密码保存在系统密钥环中（Windows 凭据管理器，Linux 上为 Secret Service）</translation>
+    </message>
+    <message>
+        <source>read the password from the first line of standard input</source>
+        <translation>从标准输入的第一行读取密码</translation>
+    </message>
+    <message>
+        <source>store without first signing in to the server with it</source>
+        <translation>不先用该密码登录服务器验证，直接保存</translation>
+    </message>
+    <message>
+        <source>remove the database password from the keyring</source>
+        <translation>从密钥环中删除数据库密码</translation>
+    </message>
+    <message>
+        <source>name the database with --db URL (the settings file names none: the console is on its embedded SQLite file, which has no password)</source>
+        <translation>请用 --db 地址 指定数据库（设置文件未指定：值班台使用内置的 SQLite 数据库文件，无需密码）</translation>
+    </message>
+    <message>
+        <source>database password: </source>
+        <translation>数据库密码：</translation>
+    </message>
+    <message>
+        <source>the two passwords differ; nothing was stored</source>
+        <translation>两次输入的密码不一致；未保存任何内容</translation>
+    </message>
+    <message>
+        <source>the server refused the password ({reason}); nothing was stored (--no-check stores it anyway)</source>
+        <translation>服务器拒绝了该密码（{reason}）；未保存任何内容（用 --no-check 可强制保存）</translation>
+    </message>
+    <message>
+        <source>the password is empty; nothing was stored</source>
+        <translation>密码为空；未保存任何内容</translation>
+    </message>
+    <message>
+        <source>password for {account} stored in the keyring (service '{service}')</source>
+        <translation>{account} 的密码已保存到密钥环（服务“{service}”）</translation>
+    </message>
+    <message>
+        <source>note: the console reads it only when the URL's password is {placeholder}, e.g. database_url = "{url}"</source>
+        <translation>注意：只有数据库地址中的密码写作 {placeholder} 时值班台才会读取它，例如 database_url = "{url}"</translation>
+    </message>
+    <message>
+        <source>password for {account} removed from the keyring</source>
+        <translation>已从密钥环删除 {account} 的密码</translation>
+    </message>
+    <message>
+        <source>no password for {account} was stored</source>
+        <translation>密钥环中没有 {account} 的密码</translation>
+    </message>
+    <message>
+        <source>feed live incidents and unit movements into a demo station</source>
+        <translation>向演示派出所持续输入模拟警情和警组动态</translation>
+    </message>
+    <message>
+        <source>Acts as the demo's 'sim' duty officer: new calls arrive at random (more in the evening), units are dispatched, sign, set off, drive, arrive, handle, feed back and close, all through the services, so consoles on the same database show a live shift. Prints its figures as JSON at the end.</source>
+        <translation>扮演演示库中的“sim”值班民警：随机产生新报警（晚间较多），警组派警、签收、出警、行驶、到场、处置、反馈、归档，全部经由业务服务完成，使用同一数据库的值班台即可看到实时的班次。结束时以 JSON 输出统计数字。</translation>
+    </message>
+    <message>
+        <source>average new calls per simulated hour (default 20; a station has 2-5)</source>
+        <translation>每模拟小时平均新报警数（默认 20；一般派出所为 2-5）</translation>
+    </message>
+    <message>
+        <source>surge: exactly this many new calls per second, nobody dispatched</source>
+        <translation>压力测试：每秒固定产生这么多新报警，不派警</translation>
+    </message>
+    <message>
+        <source>simulated seconds per real second (default 1)</source>
+        <translation>每实际秒对应的模拟秒数（默认 1）</translation>
+    </message>
+    <message>
+        <source>stop after this many seconds</source>
+        <translation>运行这么多秒后停止</translation>
+    </message>
+    <message>
+        <source>random seed (default: random)</source>
+        <translation>随机种子（默认：随机）</translation>
+    </message>
+    <message>
+        <source>the demo user the feed acts as (default sim)</source>
+        <translation>模拟输入所用的演示用户（默认 sim）</translation>
+    </message>
+    <message>
+        <source>surge: call-takers taking calls in at once, each its own workstation (default 1)</source>
+        <translation>压力测试：同时接警的接警员数，各占一个席位（默认 1）</translation>
+    </message>
+    <message>
+        <source>the feed's clock starts at this instant (with time zone) and runs in real time; for benchmarks on a database built for a fixed date (default: now)</source>
+        <translation>模拟时钟从该时刻（须带时区）开始按实际时间运行；用于在按固定日期生成的数据库上做基准测试（默认：当前时间）</translation>
+    </message>
+    <message>
+        <source>--{option} must be positive, not {value}</source>
+        <translation>--{option} 必须为正数，不能是 {value}</translation>
+    </message>
+    <message>
+        <source>--start '{text}' is not an ISO time</source>
+        <translation>--start“{text}”不是 ISO 格式的时间</translation>
+    </message>
+    <message>
+        <source>--start '{text}' must carry a time zone (e.g. +08:00)</source>
+        <translation>--start“{text}”必须带时区（例如 +08:00）</translation>
+    </message>
+    <message>
+        <source>surge: {incidents} incidents in {seconds} s = {rate}/s (asked {asked}/s, {seats} seat(s)); intake median {median} ms, slowest {slowest} ms; {behind} s behind at the end</source>
+        <translation>压力测试：{seconds} 秒内接报警情 {incidents} 起 = 每秒 {rate} 起（要求每秒 {asked} 起，{seats} 个席位）；接报耗时中位数 {median} 毫秒，最慢 {slowest} 毫秒；结束时落后 {behind} 秒</translation>
+    </message>
+    <message>
+        <source>render the window and each panel to PNG files</source>
+        <translation>将主窗口和各面板渲染为 PNG 文件</translation>
+    </message>
+    <message>
+        <source>folder for the PNG files</source>
+        <translation>存放 PNG 文件的文件夹</translation>
+    </message>
+    <message>
+        <source>station code (default: the first station)</source>
+        <translation>派出所代码（默认：第一个派出所）</translation>
+    </message>
+    <message>
+        <source>window size, WIDTHxHEIGHT</source>
+        <translation>窗口大小，宽x高（WIDTHxHEIGHT）</translation>
+    </message>
+    <message>
+        <source>whose view to render (default duty_officer; clerk shows the ledger panel enabled)</source>
+        <translation>按哪个角色的视图渲染（默认 duty_officer；clerk 时台账面板可用）</translation>
+    </message>
+    <message>
+        <source>only these panels, comma-separated keys (e.g. board,map)</source>
+        <translation>只渲染这些面板，键名以逗号分隔（例如 board,map）</translation>
+    </message>
+    <message>
+        <source>--size '{text}' is not WIDTHxHEIGHT, e.g. 1600x1000</source>
+        <translation>--size“{text}”不是“宽x高”的形式，例如 1600x1000</translation>
+    </message>
+    <message>
+        <source>apply the follow-up rules and escalate overdue tasks, once</source>
+        <translation>执行一次派单规则，并上报逾期任务</translation>
+    </message>
+    <message>
+        <source>What the scheduled follow-up job does every few minutes, run once for the acting user's station (useful from a scheduled task on a machine without the console).</source>
+        <translation>即定时派单作业每隔几分钟所做的事，为操作用户所在派出所执行一次（适合在未装值班台的机器上由计划任务调用）。</translation>
+    </message>
+    <message>
+        <source>print a community officer's daily work list to PDF</source>
+        <translation>将社区民警的每日工作清单输出为 PDF</translation>
+    </message>
+    <message>
+        <source>The officer's overdue tasks, tasks due on the day and dispute revisits, as the printed sheet handed out each morning (PDF, or HTML when FILE ends in .html).</source>
+        <translation>该民警的逾期任务、当天到期任务和纠纷回访，即每天早上发放的打印清单（PDF；文件名以 .html 结尾时为 HTML）。</translation>
+    </message>
+    <message>
+        <source>the officer's badge number</source>
+        <translation>民警警号</translation>
+    </message>
+    <message>
+        <source>the day (default: today, China time)</source>
+        <translation>日期（默认：今天，北京时间）</translation>
+    </message>
+    <message>
+        <source>{created} follow-up task(s) created, {escalated} escalated, {near} near and {overdue} overdue alert(s)</source>
+        <translation>新建派单任务 {created} 条，上报 {escalated} 条，临期预警 {near} 条，逾期预警 {overdue} 条</translation>
+    </message>
+    <message>
+        <source>created {number}</source>
+        <translation>已新建 {number}</translation>
+    </message>
+    <message>
+        <source>escalated {number}</source>
+        <translation>已上报 {number}</translation>
+    </message>
+    <message>
+        <source>--day '{text}' is not a date like 2026-11-20</source>
+        <translation>--day“{text}”不是形如 2026-11-20 的日期</translation>
+    </message>
+    <message>
+        <source>no active officer with badge '{badge}' in this station</source>
+        <translation>本所没有警号为“{badge}”的在职民警</translation>
+    </message>
+    <message>
+        <source>print change-feed events as JSON lines as they happen</source>
+        <translation>实时输出变更事件，每行一个 JSON</translation>
+    </message>
+    <message>
+        <source>replay events after this id first</source>
+        <translation>先重放该编号之后的事件</translation>
     </message>
 </context>
 <context>
@@ -3952,6 +4974,79 @@
 %1</source>
         <translation>无法打开数据库：
 %1</translation>
+    </message>
+</context>
+<context>
+    <name>argparse</name>
+    <message>
+        <source>usage: </source>
+        <translation>用法：</translation>
+    </message>
+    <message>
+        <source>positional arguments</source>
+        <translation>位置参数</translation>
+    </message>
+    <message>
+        <source>options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>show this help message and exit</source>
+        <translation>显示本帮助并退出</translation>
+    </message>
+    <message>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s：错误：%(message)s
+</translation>
+    </message>
+    <message>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>参数 %(argument_name)s：%(message)s</translation>
+    </message>
+    <message>
+        <source>unrecognized arguments: %s</source>
+        <translation>无法识别的参数：%s</translation>
+    </message>
+    <message>
+        <source>not allowed with argument %s</source>
+        <translation>不能与参数 %s 同时使用</translation>
+    </message>
+    <message>
+        <source>the following arguments are required: %s</source>
+        <translation>缺少必需的参数：%s</translation>
+    </message>
+    <message>
+        <source>one of the arguments %s is required</source>
+        <translation>参数 %s 须给出其中之一</translation>
+    </message>
+    <message>
+        <source>expected one argument</source>
+        <translation>需要一个值</translation>
+    </message>
+    <message>
+        <source>expected at most one argument</source>
+        <translation>最多只能有一个值</translation>
+    </message>
+    <message>
+        <source>expected at least one argument</source>
+        <translation>至少需要一个值</translation>
+    </message>
+    <message>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>%(type)s 类型的值无效：%(value)r</translation>
+    </message>
+    <message>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>无效的选项：%(value)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>选项不明确：%(option)s 可匹配 %(matches)s</translation>
+    </message>
+    <message>
+        <source>ignored explicit argument %r</source>
+        <translation>已忽略多余的参数值 %r</translation>
     </message>
 </context>
 <context>

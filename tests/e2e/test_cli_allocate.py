@@ -118,3 +118,31 @@ def test_more_pins_than_a_post_holds_are_refused_naming_the_post(demo_url, capsy
 def test_a_time_limit_that_is_not_positive_or_is_absurd_is_refused(demo_url, capsys, limit):
     assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--time-limit", limit]) == 1
     assert "--time-limit" in capsys.readouterr().err
+
+
+def test_on_a_chinese_system_the_plan_and_its_refusals_read_in_chinese(demo_url, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy",
+                 "--pin", "巡01=火车站警务站"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"白班 2026-11-20 \d\d:\d\d – 11-20 \d\d:\d\d", lines[0]), lines[0]
+    assert re.fullmatch(r"预计警情 \d+\.\d 起：3 分钟内可达 \d{1,3}\.\d%，5 分钟内有增援 \d{1,3}\.\d%",
+                        lines[1]), lines[1]
+    assert re.fullmatch(r"求解：贪心算法（贪心算法），用时 \d+\.\d\d 秒；\d+ 个单元合并为 \d+ 行覆盖约束",
+                        lines[2]), lines[2]
+    assert "约束：固定 巡01 → 火车站警务站" in lines
+    assert re.search(r"^  巡01\s+→ 火车站警务站 \(post:\d+\) [\d.]+,[\d.]+  ［固定］$",
+                     "\n".join(lines), re.M)
+    assert main(["allocate", "--db", demo_url, "--shift", "999999"]) == 1
+    assert capsys.readouterr().err == "precinct-console allocate：错误：班次 999999 不存在\n"
+    assert main(["allocate", "--db", demo_url, "--at", "tomorrow"]) == 1
+    assert capsys.readouterr().err == \
+        "precinct-console allocate：错误：--at“tomorrow”不是形如 2026-11-21T10:00 的日期时间\n"
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy",
+                 "--pin", "巡99=火车站警务站"]) == 1
+    assert re.fullmatch(r"precinct-console allocate：错误：--pin“巡99=火车站警务站”：警组 巡99 不在 白班 "
+                        r"11-20 \d\d:\d\d（该班次的警组：巡01(、\S+)+）\n", capsys.readouterr().err)
+    # What a script reads stays as it was: English keys and codes.
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "preview" and data["figures"]["method"] == "greedy"

@@ -24,6 +24,7 @@ from . import (
     watch,
 )
 from .common import CliError
+from .i18n import ArgumentParser, choose_language, error_text, speaking, tr
 
 # Each module adds its verbs; a new verb group is one module and one line here.
 VERB_MODULES = [admin, incidents, watch, snapshot, doctor, export, grids, demo, bulletin, simulate, allocate,
@@ -31,14 +32,16 @@ VERB_MODULES = [admin, incidents, watch, snapshot, doctor, export, grids, demo, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="precinct-console",
-        description="Precinct Console: the command-room console of a police station.",
+        description=tr("Precinct Console: the command-room console of a police station. It speaks "
+                       "Chinese on a Chinese system and English otherwise; the language setting "
+                       "(or $PRECINCT_LANGUAGE=en or zh_CN) chooses."),
     )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--version", action="store_true", help=tr("print the version and exit"))
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    gui = sub.add_parser("gui", help="start the console window (the default)")
-    gui.add_argument("--db", help="database URL (default: the embedded SQLite file)")
+    gui = sub.add_parser("gui", help=tr("start the console window (the default)"))
+    gui.add_argument("--db", help=tr("database URL (default: the embedded SQLite file)"))
     gui.set_defaults(func=_run_gui)
     for module in VERB_MODULES:
         module.register(sub)
@@ -52,6 +55,11 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with speaking(choose_language()):
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
@@ -65,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (KnownError, CliError, DatabaseUrlError) as exc:
-        print(f"precinct-console {args.verb}: {exc}", file=sys.stderr)
+        # A CliError is said in the verbs' language already; the services' errors go through the
+        # window's catalogue, so a refusal reads the same at the console and in a scheduled task.
+        text = str(exc) if isinstance(exc, CliError) else error_text(exc)
+        print(tr("precinct-console {verb}: {error}").format(verb=args.verb, error=text), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

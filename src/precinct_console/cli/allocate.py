@@ -23,36 +23,38 @@ from ..services.allocation import (
 from ..services.context import ServiceContext
 from ..storage.models import Station
 from .common import CliError, add_db_argument, add_user_argument, cli_context, open_database
+from .i18n import joined, message_text, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "allocate", help="propose the patrol deployment for a shift, with coverage figures",
-        description="Place the units on duty so that expected incidents are reached within "
-        "3 minutes (and backed up within 5), solved exactly with HiGHS. By default the coming "
-        "shift; nothing is stored unless --user is given, then the plan is saved as a proposal "
-        "for the chief to accept.",
+        "allocate", help=tr("propose the patrol deployment for a shift, with coverage figures"),
+        description=tr("Place the units on duty so that expected incidents are reached within "
+                       "3 minutes (and backed up within 5), solved exactly with HiGHS. By default "
+                       "the coming shift; nothing is stored unless --user is given, then the plan "
+                       "is saved as a proposal for the chief to accept."),
     )
     when = p.add_mutually_exclusive_group()
-    when.add_argument("--shift", type=int, metavar="ID", help="plan this shift")
+    when.add_argument("--shift", type=int, metavar="ID", help=tr("plan this shift"))
     when.add_argument("--at", metavar="DATETIME",
-                      help="plan the shift running at this time, e.g. 2026-11-21T10:00 (China time "
-                      "unless a zone is given)")
+                      help=tr("plan the shift running at this time, e.g. 2026-11-21T10:00 (China "
+                              "time unless a zone is given)"))
     p.add_argument("--station", metavar="CODE",
-                   help="station code (default: the settings file, or the only station)")
+                   help=tr("station code (default: the settings file, or the only station)"))
     p.add_argument("--time-limit", type=float, default=10.0, metavar="S",
-                   help="stop the exact solver after S seconds and report its gap (default 10, "
-                   f"at most {MAX_TIME_LIMIT:g})")
+                   help=tr("stop the exact solver after S seconds and report its gap (default 10, "
+                           "at most {most})").format(most=f"{MAX_TIME_LIMIT:g}"))
     p.add_argument("--pin", action="append", default=[], metavar="UNIT=POINT",
-                   help="keep a unit at a candidate point: its call sign = the point's key "
-                   "(post:3, point:7, zone:12) or name; repeat for more units")
+                   help=tr("keep a unit at a candidate point: its call sign = the point's key "
+                           "(post:3, point:7, zone:12) or name; repeat for more units"))
     p.add_argument("--zone", action="append", default=[], metavar="NAME_OR_ID",
-                   help="a patrol zone that must hold a unit; repeatable")
+                   help=tr("a patrol zone that must hold a unit; repeatable"))
     p.add_argument("--key-site", action="append", default=[], metavar="NAME_OR_ID",
-                   help="a key site that must have a unit within its ring (1 minute for most); "
-                   "repeatable")
-    p.add_argument("--greedy", action="store_true", help="the instant greedy plan only")
-    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+                   help=tr("a key site that must have a unit within its ring (1 minute for most); "
+                           "repeatable"))
+    p.add_argument("--greedy", action="store_true", help=tr("the instant greedy plan only"))
+    p.add_argument("--json", action="store_true",
+                   help=tr("print the plan as JSON (keys and codes in English)"))
     add_db_argument(p)
     add_user_argument(p)
     p.set_defaults(func=_allocate)
@@ -67,7 +69,8 @@ def _parse_at(text: str | None) -> datetime | None:
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--at '{text}' is not a date and time like 2026-11-21T10:00") from None
+        raise CliError(tr("--at '{text}' is not a date and time like 2026-11-21T10:00").format(
+            text=text)) from None
     return at if at.tzinfo else at.replace(tzinfo=CHINA_TZ)
 
 
@@ -78,12 +81,13 @@ def _station_ctx(args: argparse.Namespace) -> ServiceContext:
         if code:
             st = s.scalar(select(Station).where(Station.code == code))
             if st is None:
-                raise CliError(f"no station with code '{code}'")
+                raise CliError(tr("no station with code '{code}'").format(code=code))
         else:
             rows = list(s.scalars(select(Station).limit(2)))
             if len(rows) != 1:
-                raise CliError("name the station with --station CODE (the database holds "
-                               f"{'none' if not rows else 'several'})")
+                raise CliError(tr("name the station with --station CODE (the database holds none)")
+                               if not rows else
+                               tr("name the station with --station CODE (the database holds several)"))
             st = rows[0]
         station_id = st.id
     actor = Actor(None, "cli", Role.VIEWER, station_id, f"cli@{load_settings().workstation}")
@@ -94,8 +98,8 @@ def _allocate(args: argparse.Namespace) -> int:
     at = _parse_at(args.at)
     limit = args.time_limit
     if not 0 < limit <= MAX_TIME_LIMIT:  # NaN fails this too
-        raise CliError(f"--time-limit {limit:g} must be more than 0 and at most "
-                       f"{MAX_TIME_LIMIT:g} seconds")
+        raise CliError(tr("--time-limit {limit} must be more than 0 and at most {most} seconds")
+                       .format(limit=f"{limit:g}", most=f"{MAX_TIME_LIMIT:g}"))
     method = "greedy" if args.greedy else "milp"
     signed_in = bool(args.user or os.environ.get("PRECINCT_USER"))
     ctx = cli_context(args) if signed_in else _station_ctx(args)
@@ -133,14 +137,16 @@ def _constraints(args: argparse.Namespace, ctx: ServiceContext, at: datetime | N
     for text in args.pin:
         unit, sep, point = (x.strip() for x in text.partition("="))
         if not sep or not unit or not point:
-            raise CliError(f"--pin '{text}' is not UNIT=POINT (a call sign, '=', a candidate "
-                           "point's key or name)")
+            raise CliError(tr("--pin '{text}' is not UNIT=POINT (a call sign, '=', a candidate "
+                              "point's key or name)").format(text=text))
         uid = next((u[0] for u in opts.units if u[1] == unit), None)
         if uid is None:
-            raise CliError(f"--pin '{text}': unit {unit} is not on {_shift_text(opts)} (its units: "
-                           f"{', '.join(u[1] for u in opts.units) or 'none'})")
+            units = joined(u[1] for u in opts.units) or tr("none")
+            raise CliError(tr("--pin '{text}': unit {unit} is not on {shift} (its units: {units})")
+                           .format(text=text, unit=unit, shift=_shift_text(opts), units=units))
         if uid in pins:
-            raise CliError(f"--pin '{text}': unit {unit} is pinned twice")
+            raise CliError(tr("--pin '{text}': unit {unit} is pinned twice").format(text=text,
+                                                                                    unit=unit))
         key, name = _point(text, point, opts)
         pins[uid] = key
         shown["pins"].append({"call_sign": unit, "point_key": key, "point_name": name})
@@ -150,16 +156,19 @@ def _constraints(args: argparse.Namespace, ctx: ServiceContext, at: datetime | N
         if zid is None:
             kz = _pick(text, opts.key_zones)
             if kz[0] is not None:
-                raise CliError(f"--zone '{text}': {kz[1]} is a key zone, not a patrol zone; "
-                               "require its key sites with --key-site")
-            raise CliError(f"--zone '{text}': no patrol zone with that name or id")
+                raise CliError(tr("--zone '{text}': {name} is a key zone, not a patrol zone; "
+                                  "require its key sites with --key-site").format(text=text,
+                                                                                 name=kz[1]))
+            raise CliError(tr("--zone '{text}': no patrol zone with that name or id").format(
+                text=text))
         zones.append(zid)
         shown["zones"].append(name)
     sites = []
     for text in args.key_site:
         sid, name = _pick(text, [(k[0], k[1]) for k in opts.key_sites])
         if sid is None:
-            raise CliError(f"--key-site '{text}': no key site with that name or id")
+            raise CliError(tr("--key-site '{text}': no key site with that name or id").format(
+                text=text))
         sites.append(sid)
         shown["key_sites"].append(name)
     return {"pins": pins, "zones": zones, "key_sites": sites}, shown
@@ -167,7 +176,8 @@ def _constraints(args: argparse.Namespace, ctx: ServiceContext, at: datetime | N
 
 def _shift_text(opts: ConstraintOptions) -> str:
     start = opts.starts_at.astimezone(CHINA_TZ)
-    return f"{opts.shift_name or 'the shift'} {start:%m-%d %H:%M}"
+    name = opts.shift_name or tr("the shift")
+    return f"{name} {start:%m-%d %H:%M}"
 
 
 def _pick(text: str, rows: Any) -> tuple[int | None, str]:
@@ -188,11 +198,13 @@ def _point(arg: str, point: str, opts: ConstraintOptions) -> tuple[str, str]:
             return key, name
     named = [(key, name) for key, name, _kind, _cap in opts.candidates if name == point]
     if len(named) > 1:
-        raise CliError(f"--pin '{arg}': {len(named)} candidate points are named {point}; give "
-                       f"its key ({', '.join(k for k, _n in named)})")
+        raise CliError(tr("--pin '{text}': {count} candidate points are named {point}; give its "
+                          "key ({keys})").format(text=arg, count=len(named), point=point,
+                                                 keys=joined(k for k, _n in named)))
     if not named:
-        raise CliError(f"--pin '{arg}': no candidate point {point} on {_shift_text(opts)} (give a "
-                       "key such as post:3, or a post's, must-patrol point's or zone's name)")
+        raise CliError(tr("--pin '{text}': no candidate point {point} on {shift} (give a key such "
+                          "as post:3, or a post's, must-patrol point's or zone's name)").format(
+            text=arg, point=point, shift=_shift_text(opts)))
     return named[0]
 
 
@@ -213,40 +225,55 @@ def _preview_json(p: PlanPreview) -> dict[str, Any]:
     }
 
 
+# How the solver's method and outcome read (the JSON keeps the codes).
+def _solver_word(code: str) -> str:
+    return {"greedy": tr("greedy"), "milp": tr("milp"),
+            "optimal": tr("optimal"), "time_limit": tr("time_limit"),
+            "interrupted": tr("interrupted")}.get(code, code)
+
+
 def _text(d: dict[str, Any]) -> str:
     f = d["figures"]
     start = datetime.fromisoformat(d["starts_at"]).astimezone(CHINA_TZ)
     end = datetime.fromisoformat(d["ends_at"]).astimezone(CHINA_TZ)
-    head = f"{d['shift'] or 'shift'} {start:%Y-%m-%d %H:%M} – {end:%m-%d %H:%M}"
+    name = d["shift"] or tr("shift")
+    head = f"{name} {start:%Y-%m-%d %H:%M} – {end:%m-%d %H:%M}"
     if d["plan_id"]:
-        head += f"  (plan {d['plan_id']}, proposed)"
-    gap = f", gap {f['gap']:.2%}" if f.get("gap") is not None else ""
+        head += "  " + tr("(plan {plan_id}, proposed)").format(plan_id=d["plan_id"])
+    status = _solver_word(f["status"])
+    if f.get("gap") is not None:
+        status = tr("{status}, gap {gap}").format(status=status, gap=f"{f['gap']:.2%}")
     lines = [
         head,
-        f"expected incidents {f['total_demand']:.1f}: covered within 3 min {f['once_share']:.1%}, "
-        f"backed up within 5 min {f['twice_share']:.1%}",
-        f"solver {f['method']} ({f['status']}{gap}) in {f['solve_seconds']:.2f} s; "
-        f"{f['demand_rows']} cells merged into {f['merged_rows']} coverage rows",
+        tr("expected incidents {demand}: covered within 3 min {once}, backed up within 5 min "
+           "{twice}").format(demand=f"{f['total_demand']:.1f}", once=f"{f['once_share']:.1%}",
+                             twice=f"{f['twice_share']:.1%}"),
+        tr("solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} coverage "
+           "rows").format(method=_solver_word(f["method"]), status=status,
+                          seconds=f"{f['solve_seconds']:.2f}", cells=f["demand_rows"],
+                          rows=f["merged_rows"]),
     ]
     if f.get("key_sites_total"):
-        lines.append(f"key sites within their ring: {f['key_sites_met']}/{f['key_sites_total']}")
+        lines.append(tr("key sites within their ring: {met}/{total}").format(
+            met=f["key_sites_met"], total=f["key_sites_total"]))
     if f.get("zones_total"):
-        lines.append(f"zones with a unit: {f['zones_met']}/{f['zones_total']}")
+        lines.append(tr("zones with a unit: {met}/{total}").format(met=f["zones_met"],
+                                                                   total=f["zones_total"]))
     c = d.get("constraints") or {}
     if c.get("pins") or c.get("zones") or c.get("key_sites"):
-        parts = [f"pinned {p['call_sign']} → {p['point_name']}" for p in c.get("pins", [])]
+        parts = [tr("pinned {unit} → {point}").format(unit=p["call_sign"], point=p["point_name"])
+                 for p in c.get("pins", [])]
         if c.get("zones"):
-            parts.append("zones " + ", ".join(c["zones"]))
+            parts.append(tr("zones {names}").format(names=joined(c["zones"])))
         if c.get("key_sites"):
-            parts.append("key sites " + ", ".join(c["key_sites"]))
-        lines.append("constraints: " + "; ".join(parts))
+            parts.append(tr("key sites {names}").format(names=joined(c["key_sites"])))
+        lines.append(tr("constraints: {list}").format(list=joined(parts, "; ")))
     lines.append("")
     width = max((len(p["call_sign"]) for p in d["placements"]), default=4)
     for p in d["placements"]:
-        pin = "  [pinned]" if p["pinned"] else ""
+        pin = "  " + tr("[pinned]") if p["pinned"] else ""
         lines.append(f"  {p['call_sign']:<{width}}  → {p['point_name']} ({p['point_key']}) "
                      f"{p['lon']:.5f},{p['lat']:.5f}{pin}")
     for n in d["notes"]:
-        lines.append(f"note: {n}")
+        lines.append(tr("note: {note}").format(note=message_text(n)))
     return "\n".join(lines)
-

@@ -9,14 +9,17 @@ from pathlib import Path
 from ..services.bulletin import render_html, weekly_bulletin
 from ..services.ledgers.periods import parse_week
 from .common import CliError, add_db_argument, add_user_argument, cli_context
+from .i18n import tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("bulletin", help="render the weekly bulletin to PDF",
-                       description="Render the weekly bulletin of an ISO week (Monday to Sunday, "
-                       "China time) to a PDF file, or to HTML when FILE ends in .html.")
-    p.add_argument("--week", required=True, metavar="YYYY-Www", help="ISO week, e.g. 2026-W47")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="FILE.pdf or FILE.html")
+    p = sub.add_parser("bulletin", help=tr("render the weekly bulletin to PDF"),
+                       description=tr("Render the weekly bulletin of an ISO week (Monday to "
+                                      "Sunday, China time) to a PDF file, or to HTML when FILE "
+                                      "ends in .html."))
+    p.add_argument("--week", required=True, metavar="YYYY-Www", help=tr("ISO week, e.g. 2026-W47"))
+    p.add_argument("--out", required=True, type=Path, metavar="FILE",
+                   help=tr("FILE.pdf or FILE.html"))
     add_db_argument(p)
     add_user_argument(p)
     p.set_defaults(func=_bulletin)
@@ -25,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _bulletin(args: argparse.Namespace) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".pdf", ".html"):
-        raise CliError(f"--out '{args.out}' must end in .pdf or .html")
+        raise CliError(tr("--out '{path}' must end in .pdf or .html").format(path=args.out))
     week = parse_week(args.week)
     ctx = cli_context(args)
     html = render_html(weekly_bulletin(ctx, week))

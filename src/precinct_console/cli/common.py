@@ -18,6 +18,7 @@ from ..services.context import ServiceContext
 from ..services.reference import ensure_reference_data
 from ..storage.database import Database
 from ..storage.migrate import upgrade_to_head
+from .i18n import tr
 
 
 class CliError(Exception):
@@ -27,16 +28,16 @@ class CliError(Exception):
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", metavar="URL",
-        help="database URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
-        "(default: the settings file, then the embedded SQLite file)",
+        help=tr("database URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+                "(default: the settings file, then the embedded SQLite file)"),
     )
 
 
 def add_user_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--user", metavar="NAME",
-        help="acting user (default: $PRECINCT_USER); the password comes from $PRECINCT_PASSWORD "
-        "or is asked on the terminal",
+        help=tr("acting user (default: $PRECINCT_USER); the password comes from "
+                "$PRECINCT_PASSWORD or is asked on the terminal"),
     )
 
 
@@ -65,9 +66,9 @@ def _refuse_missing_sqlite_file(url: str) -> None:
     path = parsed.database or ""
     if parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:") \
             and not path.startswith("file:") and not os.path.exists(path):
-        raise CliError(f"no database file at {path}: check the path, or make one with "
-                       f"'precinct-console demo --db {url}', 'precinct-console db upgrade --db {url}' or by "
-                       "starting the console on it")
+        raise CliError(tr("no database file at {path}: check the path, or make one with "
+                          "'precinct-console demo --db {url}', 'precinct-console db upgrade --db {url}' "
+                          "or by starting the console on it").format(path=path, url=url))
 
 
 def workstation() -> str:
@@ -78,12 +79,12 @@ def cli_actor(db: Database, args: argparse.Namespace) -> Actor:
     """Sign in the acting user, so that every write from the command line is audited to a person."""
     username = getattr(args, "user", None) or os.environ.get("PRECINCT_USER")
     if not username:
-        raise CliError("name the acting user with --user NAME or $PRECINCT_USER")
+        raise CliError(tr("name the acting user with --user NAME or $PRECINCT_USER"))
     password = os.environ.get("PRECINCT_PASSWORD")
     if password is None:
         if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
-            raise CliError("set $PRECINCT_PASSWORD (no terminal to ask the password on)")
-        password = getpass.getpass(f"password for {username}: ")
+            raise CliError(tr("set $PRECINCT_PASSWORD (no terminal to ask the password on)"))
+        password = getpass.getpass(tr("password for {username}: ").format(username=username))
     return authenticate(db, username, password, f"cli@{workstation()}", system_clock())
 
 

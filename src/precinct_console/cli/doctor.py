@@ -8,19 +8,32 @@ import os
 from pathlib import Path
 
 from .common import add_db_argument
+from .i18n import pad, speaking, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "doctor",
-        help="check this installation: Qt, Chinese fonts, translations, the bulletin's web "
-        "engine, migrations, settings, keyring and the database",
+        help=tr("check this installation: Qt, Chinese fonts, translations, the bulletin's web "
+                "engine, migrations, settings, keyring and the database"),
     )
     add_db_argument(p)
-    p.add_argument("--json", action="store_true", help="one JSON object per check")
+    p.add_argument("--json", action="store_true",
+                   help=tr("one JSON object per check (in English, for scripts)"))
     p.add_argument("--no-web-engine", action="store_true",
-                   help="skip the web engine check (it starts a browser process)")
+                   help=tr("skip the web engine check (it starts a browser process)"))
     p.set_defaults(func=_doctor)
+
+
+def _check_name(name: str) -> str:
+    """A check's name in the verbs' language (the JSON keeps ui/doctor.py's names)."""
+    return {"version": tr("version"), "qt": tr("qt"),
+            "resources": tr("resources"), "translations": tr("translations"),
+            "fonts": tr("fonts"), "web engine": tr("web engine"),
+            "licences": tr("licences"), "settings files": tr("settings files"),
+            "data folder": tr("data folder"), "keyring": tr("keyring"),
+            "migrations": tr("migrations"), "database": tr("database"),
+            }.get(name, name)
 
 
 def _database(url: str | None) -> list[tuple[str, bool, str]]:
@@ -32,7 +45,8 @@ def _database(url: str | None) -> list[tuple[str, bool, str]]:
     try:
         folder = migrations_dir()
         head = head_revision(Database.open("sqlite://"))
-        results.append(("migrations", True, f"{folder} (newest schema {head})"))
+        results.append(("migrations", True, tr("{folder} (newest schema {head})").format(
+            folder=folder, head=head)))
     except Exception as exc:  # reported, not raised: the rest of the checks still run
         results.append(("migrations", False, f"{type(exc).__name__}: {exc}"))
         return results
@@ -42,21 +56,25 @@ def _database(url: str | None) -> list[tuple[str, bool, str]]:
         file = sqlite_file(resolved)
         if file is not None and not file.exists():
             # Opening would create it; a check should leave no trace.
-            results.append(("database", True, f"{file}: not created yet (the console creates it "
-                            "on first start)"))
+            results.append(("database", True, tr("{file}: not created yet (the console creates "
+                                                 "it on first start)").format(file=file)))
             return results
         db = Database.open(resolved)
         try:
             current = current_revision(db)
         finally:
             db.dispose()
+        where = db.display_url
         if current is None:
-            state, ok = "empty (the console sets it up on first start)", True
+            state = tr("{database}: empty (the console sets it up on first start)").format(
+                database=where)
         elif current == head:
-            state, ok = f"schema {current}, up to date", True
+            state = tr("{database}: schema {current}, up to date").format(database=where,
+                                                                         current=current)
         else:
-            state, ok = f"schema {current}; this console's is {head} (`db upgrade`)", True
-        results.append(("database", ok, f"{db.display_url}: {state}"))
+            state = tr("{database}: schema {current}; this console's is {head} (`db upgrade`)")\
+                .format(database=where, current=current, head=head)
+        results.append(("database", True, state))
     except Exception as exc:
         results.append(("database", False, f"{type(exc).__name__}: {exc}"))
     return results
@@ -79,10 +97,15 @@ def _doctor(args: argparse.Namespace) -> int:
     from ..ui.doctor import run_checks
 
     rows = [(c.name, c.ok, c.detail) for c in run_checks(web_engine=not args.no_web_engine)]
-    rows += _database(args.db)
+    if args.json:
+        with speaking("en"):  # what a script reads stays as it was
+            rows += _database(args.db)
+    else:
+        rows += _database(args.db)
     for name, ok, detail in rows:
         if args.json:
             print(json.dumps({"check": name, "ok": ok, "detail": detail}, ensure_ascii=False))
         else:
-            print(f"{'ok  ' if ok else 'FAIL'} {name:15} {detail}")
+            mark = tr("ok") if ok else tr("FAIL")
+            print(f"{pad(mark, 4)} {pad(_check_name(name), 15)} {detail}")
     return 0 if all(ok for _name, ok, _detail in rows) else 1

@@ -7,26 +7,31 @@ import sys
 from pathlib import Path
 
 from ..services.exports import export_ledger
-from ..services.ledgers import LEDGERS, describe
+from ..services.ledgers import LEDGERS, Kind, describe
 from ..services.ledgers.periods import parse_day
 from .common import CliError, add_db_argument, add_user_argument, cli_context
+from .i18n import joined, language, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "export", help="export a ledger (台账) to Excel",
-        description="Export a ledger for the China-time days FROM..TO (inclusive) to an .xlsx "
-        "file. Phone and ID numbers are masked unless --unmask is given by a user allowed to see them.",
+        "export", help=tr("export a ledger (台账) to Excel"),
+        description=tr("Export a ledger for the China-time days FROM..TO (inclusive) to an .xlsx "
+                       "file. Phone and ID numbers are masked unless --unmask is given by a user "
+                       "allowed to see them."),
     )
     p.add_argument("ledger", nargs="?", choices=list(LEDGERS), metavar="LEDGER",
-                   help=f"one of: {', '.join(LEDGERS)}")
-    p.add_argument("--from", dest="first", metavar="DATE", help="first day, e.g. 2026-11-16")
-    p.add_argument("--to", dest="last", metavar="DATE", help="last day (inclusive), e.g. 2026-11-22")
-    p.add_argument("--out", type=Path, metavar="FILE", help="the .xlsx file to write")
+                   help=tr("one of: {ledgers}").format(ledgers=joined(
+                       f"{key} ({ledger.title})" for key, ledger in LEDGERS.items())))
+    p.add_argument("--from", dest="first", metavar="DATE", help=tr("first day, e.g. 2026-11-16"))
+    p.add_argument("--to", dest="last", metavar="DATE",
+                   help=tr("last day (inclusive), e.g. 2026-11-22"))
+    p.add_argument("--out", type=Path, metavar="FILE", help=tr("the .xlsx file to write"))
     p.add_argument("--unmask", action="store_true",
-                   help="write phone and ID numbers in full (audited; needs the permission)")
-    p.add_argument("--district", type=int, metavar="ID", help="only this police district (grid id)")
-    p.add_argument("--list", action="store_true", help="print every ledger's columns and exit")
+                   help=tr("write phone and ID numbers in full (audited; needs the permission)"))
+    p.add_argument("--district", type=int, metavar="ID",
+                   help=tr("only this police district (grid id)"))
+    p.add_argument("--list", action="store_true", help=tr("print every ledger's columns and exit"))
     add_db_argument(p)
     add_user_argument(p)
     p.set_defaults(func=_export)
@@ -34,12 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _export(args: argparse.Namespace) -> int:
     if args.list:
-        print(describe())
+        print(describe() if language() == "en" else _columns())
         return 0
     missing = [flag for flag, value in (("LEDGER", args.ledger), ("--from", args.first),
                                         ("--to", args.last), ("--out", args.out)) if not value]
     if missing:
-        raise CliError(f"missing {', '.join(missing)} (see precinct-console export --help)")
+        raise CliError(tr("missing {what} (see precinct-console export --help)").format(
+            what=joined(missing)))
     first, last = parse_day(args.first, "from"), parse_day(args.last, "to")
     ctx = cli_context(args)
     interactive = sys.stderr.isatty()
@@ -47,13 +53,34 @@ def _export(args: argparse.Namespace) -> int:
     def progress(done: int, total: int | None) -> None:
         if interactive:
             of = f"/{total}" if total else ""
-            print(f"\r{done}{of} rows", end="", file=sys.stderr, flush=True)
+            print("\r" + tr("{done} rows").format(done=f"{done}{of}"), end="", file=sys.stderr,
+                  flush=True)
 
     result = export_ledger(ctx, args.ledger, first, last, args.out, args.unmask,
                            progress=progress, district_id=args.district)
     if interactive:
         print(file=sys.stderr)
-    print(f"{result.path}: {result.title}, {result.period}, {result.rows} rows in "
-          f"{result.sheets} sheet(s), {'masked' if result.masked else 'UNMASKED'}, "
-          f"{result.seconds:.1f} s")
+    written = (tr("{path}: {title}, {period}, {rows} rows in {sheets} sheet(s), masked, "
+                  "{seconds} s") if result.masked else
+               tr("{path}: {title}, {period}, {rows} rows in {sheets} sheet(s), UNMASKED, "
+                  "{seconds} s"))
+    print(written.format(path=result.path, title=result.title, period=result.period,
+                         rows=result.rows, sheets=result.sheets, seconds=f"{result.seconds:.1f}"))
     return 0
+
+
+def _columns() -> str:
+    """Each ledger's title and columns: the Chinese headers and how each is written. The notes on
+    each column (services/ledgers) are in English only; the last line says where to read them."""
+    kinds = {Kind.TEXT: tr("text"), Kind.DATETIME: tr("date and time"),
+             Kind.DATE: tr("date"), Kind.DURATION: tr("duration"),
+             Kind.INT: tr("whole number"), Kind.FLOAT: tr("decimal number"),
+             Kind.COORD: tr("coordinate"), Kind.PERCENT: tr("percentage"),
+             Kind.PHONE: tr("phone number"), Kind.ID_NUMBER: tr("ID number")}
+    lines = []
+    for key, ledger in LEDGERS.items():
+        lines.append(tr("{title} ({key}), its columns:").format(key=key, title=ledger.title))
+        lines += ["    " + tr("{header} (type: {kind})").format(
+            header=c.header, kind=kinds.get(c.kind, c.kind.value)) for c in ledger.columns]
+    lines.append(tr("What each column holds: PRECINCT_LANGUAGE=en precinct-console export --list"))
+    return "\n".join(lines)

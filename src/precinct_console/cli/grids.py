@@ -30,31 +30,42 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.geo import LAYERS
 from .common import add_db_argument, add_user_argument, cli_context
+from .i18n import joined, tr
+
+if TYPE_CHECKING:
+    from ..services.geometry import ImportSummary
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    grids = sub.add_parser("grids", help="grids, patrol zones, key sites and posts (GeoJSON)")
+    grids = sub.add_parser("grids", help=tr("grids, patrol zones, key sites and posts (GeoJSON)"))
     gsub = grids.add_subparsers(dest="grids_verb", metavar="ACTION", required=True)
-    imp = gsub.add_parser("import", help="import a GeoJSON file (all or nothing)")
-    imp.add_argument("file", type=Path)
+    imp = gsub.add_parser("import", help=tr("import a GeoJSON file (all or nothing)"),
+                          description=tr("Read a GeoJSON FeatureCollection in WGS84 longitude/"
+                                         "latitude, check all of it and write nothing when "
+                                         "anything is wrong (every problem listed by feature "
+                                         "number, code and property). Features are updated by "
+                                         "code; docs/geojson.md lists the properties read."))
+    imp.add_argument("file", type=Path, help=tr("the GeoJSON file"))
     imp.add_argument("--layer", choices=LAYERS,
-                     help="layer of features that do not name one in their properties")
+                     help=tr("layer of features that do not name one in their properties"))
     add_db_argument(imp)
     add_user_argument(imp)
     imp.set_defaults(func=_import)
-    exp = gsub.add_parser("export", help="export the station's geometry as GeoJSON")
-    exp.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    exp = gsub.add_parser("export", help=tr("export the station's geometry as GeoJSON"))
+    exp.add_argument("--out", type=Path, help=tr("file to write (default: standard output)"))
     exp.add_argument("--layer", action="append", choices=LAYERS,
-                     help="only this layer (repeatable; default: all)")
+                     help=tr("only this layer (repeatable; default: all)"))
     add_db_argument(exp)
     add_user_argument(exp)
     exp.set_defaults(func=_export)
-    nb = gsub.add_parser("notice-board", help="print a grid's public notice board (公示牌) to PDF")
-    nb.add_argument("code", help="the grid's code")
-    nb.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    nb = gsub.add_parser("notice-board",
+                         help=tr("print a grid's public notice board (公示牌) to PDF"))
+    nb.add_argument("code", help=tr("the grid's code"))
+    nb.add_argument("--out", type=Path, required=True, help=tr("PDF file to write"))
     add_db_argument(nb)
     add_user_argument(nb)
     nb.set_defaults(func=_notice_board)
@@ -66,8 +77,26 @@ def _import(args: argparse.Namespace) -> int:
     data = read_geojson(args.file)  # a missing or broken file fails before asking a password
     ctx = cli_context(args)
     summary = import_geometry(ctx, data, layer=args.layer)
-    print(f"imported {summary.features} feature(s) from {args.file}: {summary.describe()}")
+    print(tr("imported {count} feature(s) from {file}: {summary}").format(
+        count=summary.features, file=args.file, summary=_summary(summary)))
     return 0
+
+
+def _summary(summary: ImportSummary) -> str:
+    """Per layer what the import added, changed and found unchanged (as ImportSummary.describe)."""
+    names = {"grid": tr("grid"), "patrol_zone": tr("patrol_zone"),
+             "key_site": tr("key_site"), "post": tr("post")}
+    parts = []
+    for layer in LAYERS:
+        new, updated, same = (summary.created.get(layer, 0), summary.updated.get(layer, 0),
+                              summary.unchanged.get(layer, 0))
+        if same:
+            parts.append(tr("{layer}: {new} new, {updated} updated, {unchanged} unchanged").format(
+                layer=names.get(layer, layer), new=new, updated=updated, unchanged=same))
+        elif new or updated:
+            parts.append(tr("{layer}: {new} new, {updated} updated").format(
+                layer=names.get(layer, layer), new=new, updated=updated))
+    return joined(parts, "; ") or tr("nothing to import")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -78,7 +107,8 @@ def _export(args: argparse.Namespace) -> int:
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {len(data['features'])} feature(s) to {args.out}", file=sys.stderr)
+        print(tr("wrote {count} feature(s) to {file}").format(count=len(data["features"]),
+                                                               file=args.out), file=sys.stderr)
     else:
         sys.stdout.write(text + "\n")
     return 0
@@ -99,5 +129,6 @@ def _notice_board(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(["precinct-console"])
     path = render_notice_board(card, args.out, now=ctx.clock())
     del app
-    print(f"wrote the notice board of {card.code} {card.name} to {path}")
+    print(tr("wrote the notice board of {code} {name} to {path}").format(
+        code=card.code, name=card.name, path=path))
     return 0

@@ -16,12 +16,13 @@ from ..services.incidents import (
     list_open_incidents,
     search_incidents,
 )
-from ..services.incidents.ledger_file import __doc__ as LEDGER_DOC
 from ..services.reference import ensure_reference_data
 from .common import add_db_argument, add_user_argument, cli_context
+from .i18n import RawDescriptionHelpFormatter, joined, tr
 
-ADD_HELP = """\
-Read one incident as a JSON object on stdin and print its number. Keys: channel,
+
+def _add_help() -> str:
+    return tr("""Read one incident as a JSON object on stdin and print its number. Keys: channel,
 category_code, address (required), caller_name, caller_phone, content, priority (1-3),
 lon, lat, grid_id, received_at (ISO time; default now), needs_reinforcement, link_to (an open
 incident's id: the call is recorded as a duplicate on it). The ledger's Chinese column names
@@ -29,36 +30,58 @@ incident's id: the call is recorded as a duplicate on it). The ledger's Chinese 
 Example:
   echo '{"channel": "110", "category_code": "0601", "address": "城关路12号"}' |
     precinct-console incident add --user duty1
-"""
+""")
+
+
+def _import_help() -> str:
+    # The columns services/incidents/ledger_file.py reads (its COLUMNS, HISTORY_COLUMNS and
+    # REFINING); tests/e2e hold this text to them in both languages.
+    return tr("""Import incidents from a ledger file. One bad row imports nothing; the error
+names the row and the column (exit status 1).
+
+Columns (header row; order free, unknown columns ignored):
+    报警时间   call time, e.g. 2026-11-20 09:05:00 (China time unless a zone is given)   required
+    报警方式   channel: 110, 122, 119, walk_in, phone, video, patrol or 110报警, 来所报警 ...  required
+    警情类别   category code (0601) or Chinese name (家庭纠纷) or path (纠纷/家庭纠纷)     required
+    发案地址   address                                                                   required
+    报警人     caller name              联系电话   caller phone
+    经度/纬度  longitude/latitude (WGS84)   网格   grid code (else found from the coordinates)
+    简要案情   content                  等级       priority 1-3 (or 一级/二级/三级)
+    需增援     needs reinforcement (是/否)
+    派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   step times already recorded
+    处置情况   handling summary         处置结果   result
+警情类型 and 警情细类 columns, when present, refine 警情类别 (the finest filled one counts).
+""")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    inc = sub.add_parser("incident", help="take in or import incidents")
+    inc = sub.add_parser("incident", help=tr("take in or import incidents"))
     isub = inc.add_subparsers(dest="incident_verb", metavar="ACTION", required=True)
-    add = isub.add_parser("add", help="one incident from JSON on stdin; prints its number",
-                          description=ADD_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add.add_argument("--json", action="store_true", help="print the whole incident as JSON")
+    add = isub.add_parser("add", help=tr("one incident from JSON on stdin; prints its number"),
+                          description=_add_help(),
+                          formatter_class=RawDescriptionHelpFormatter)
+    add.add_argument("--json", action="store_true", help=tr("print the whole incident as JSON"))
     add_db_argument(add)
     add_user_argument(add)
     add.set_defaults(func=_add)
     imp = isub.add_parser(
-        "import", help="import an incident-ledger file (CSV or XLSX); all rows or none",
-        description="Import incidents from a ledger file. One bad row imports nothing; the "
-        "error names the row and the column (exit status 1).\n\n" + (LEDGER_DOC or ""),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "import", help=tr("import an incident-ledger file (CSV or XLSX); all rows or none"),
+        description=_import_help(), formatter_class=RawDescriptionHelpFormatter,
     )
-    imp.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file")
+    imp.add_argument("file", help=tr("a .csv (UTF-8 or GB18030) or .xlsx file"))
     add_db_argument(imp)
     add_user_argument(imp)
     imp.set_defaults(func=_import)
-    ls = isub.add_parser("list", help="open incidents (or, with --search, any), one JSON object a line")
-    ls.add_argument("--search", metavar="TEXT", help="words in number, address, content, caller or phone")
-    ls.add_argument("--limit", type=int, default=500)
+    ls = isub.add_parser("list", help=tr("open incidents (or, with --search, any), one JSON "
+                                         "object a line"))
+    ls.add_argument("--search", metavar="TEXT",
+                    help=tr("words in number, address, content, caller or phone"))
+    ls.add_argument("--limit", type=int, default=500, help=tr("at most this many (default 500)"))
     add_db_argument(ls)
     add_user_argument(ls)
     ls.set_defaults(func=_list)
-    show = isub.add_parser("show", help="one incident with its whole history, as JSON")
-    show.add_argument("incident", help="its number (20261120-0007) or id")
+    show = isub.add_parser("show", help=tr("one incident with its whole history, as JSON"))
+    show.add_argument("incident", help=tr("its number (20261120-0007) or id"))
     add_db_argument(show)
     add_user_argument(show)
     show.set_defaults(func=_show)
@@ -86,9 +109,10 @@ def _import(args: argparse.Namespace) -> int:
     ensure_reference_data(ctx.db)
     result, ignored = import_ledger_file(ctx, args.file)
     if ignored:
-        print(f"ignored column(s): {', '.join(ignored)}", file=sys.stderr)
-    print(f"imported {result.count} incident(s) ({result.numbers[0]} .. {result.numbers[-1]}); "
-          f"{result.repeats} flagged as repeats")
+        print(tr("ignored column(s): {columns}").format(columns=joined(ignored)), file=sys.stderr)
+    print(tr("imported {count} incident(s) ({first} .. {last}); {repeats} flagged as repeats")
+          .format(count=result.count, first=result.numbers[0], last=result.numbers[-1],
+                  repeats=result.repeats))
     return 0
 
 
@@ -123,7 +147,7 @@ def _show(args: argparse.Namespace) -> int:
     elif key.isdigit():
         incident_id = int(key)
     else:
-        raise NotFound(f"no incident numbered {key}")
+        raise NotFound(tr("no incident numbered {number}").format(number=key))
     d = get_incident(ctx, incident_id)
     print(json.dumps({
         **_row_json(d.row),

@@ -17,27 +17,29 @@ from ..secrets import (
     wants_keyring,
 )
 from .common import CliError
+from .i18n import tr
 
 
 def register_db_verbs(dbsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the keyring verbs to the `db` verb group."""
-    url_help = (
+    url_help = tr(
         "server URL with the password written as {keyring}, e.g. "
         "postgresql+psycopg://precinct:{keyring}@db.station.local/precinct "
         "(default: database_url of the settings file)"
     )
     sp = dbsub.add_parser(
         "set-password",
-        help="keep the database password in the platform keyring (Windows Credential Manager, "
-        "Secret Service on Linux)",
+        help=tr("keep the database password in the platform keyring (Windows Credential "
+                "Manager, Secret Service on Linux)"),
     )
     sp.add_argument("--db", metavar="URL", help=url_help)
     sp.add_argument("--password-stdin", action="store_true",
-                    help="read the password from the first line of standard input")
+                    help=tr("read the password from the first line of standard input"))
     sp.add_argument("--no-check", action="store_true",
-                    help="store without first signing in to the server with it")
+                    help=tr("store without first signing in to the server with it"))
     sp.set_defaults(func=_set_password)
-    fp = dbsub.add_parser("forget-password", help="remove the database password from the keyring")
+    fp = dbsub.add_parser("forget-password",
+                          help=tr("remove the database password from the keyring"))
     fp.add_argument("--db", metavar="URL", help=url_help)
     fp.set_defaults(func=_forget_password)
 
@@ -46,19 +48,19 @@ def _target(args: argparse.Namespace) -> tuple[str, str]:
     settings = load_settings()
     url = args.db or settings.database_url
     if not url:
-        raise CliError(
+        raise CliError(tr(
             "name the database with --db URL (the settings file names none: the console is on "
             "its embedded SQLite file, which has no password)"
-        )
+        ))
     return url, settings.keyring_service
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("database password: ")
-    if first != getpass.getpass("again: "):
-        raise CliError("the two passwords differ; nothing was stored")
+    first = getpass.getpass(tr("database password: "))
+    if first != getpass.getpass(tr("again: ")):
+        raise CliError(tr("the two passwords differ; nothing was stored"))
     return first
 
 
@@ -74,10 +76,10 @@ def _check(url: str, password: str) -> None:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # the driver's own message says why (password, host, database)
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise CliError(
-            f"the server refused the password ({reason}); nothing was stored "
+        raise CliError(tr(
+            "the server refused the password ({reason}); nothing was stored "
             "(--no-check stores it anyway)"
-        ) from None
+        ).format(reason=reason)) from None
     finally:
         db.dispose()
 
@@ -87,16 +89,16 @@ def _set_password(args: argparse.Namespace) -> int:
     entry = keyring_entry(url, service)  # rejects SQLite and user-less URLs before asking
     password = _read_password(args.password_stdin)
     if not password:
-        raise CliError("the password is empty; nothing was stored")
+        raise CliError(tr("the password is empty; nothing was stored"))
     if not args.no_check:
         _check(url, password)
     store_password(url, service, password)
-    print(f"password for {entry.account} stored in the keyring (service '{entry.service}')")
+    print(tr("password for {account} stored in the keyring (service '{service}')").format(
+        account=entry.account, service=entry.service))
     if not wants_keyring(url):
-        print(
-            f"note: the console reads it only when the URL's password is {PLACEHOLDER}, e.g. "
-            f"database_url = \"{_placeholder_url(url)}\""
-        )
+        print(tr("note: the console reads it only when the URL's password is {placeholder}, e.g. "
+                 "database_url = \"{url}\"").format(placeholder=PLACEHOLDER,
+                                                     url=_placeholder_url(url)))
     return 0
 
 
@@ -104,9 +106,9 @@ def _forget_password(args: argparse.Namespace) -> int:
     url, service = _target(args)
     entry = keyring_entry(url, service)
     if forget_password(url, service):
-        print(f"password for {entry.account} removed from the keyring")
+        print(tr("password for {account} removed from the keyring").format(account=entry.account))
     else:
-        print(f"no password for {entry.account} was stored")
+        print(tr("no password for {account} was stored").format(account=entry.account))
     return 0
 
 

@@ -14,32 +14,37 @@ from datetime import datetime, timedelta
 from ..demo.simulator import Simulator
 from ..domain.clock import system_clock
 from .common import CliError, add_db_argument, open_database
+from .i18n import tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "simulate",
-        help="feed live incidents and unit movements into a demo station",
-        description="Acts as the demo's 'sim' duty officer: new calls arrive at random (more in "
-        "the evening), units are dispatched, sign, set off, drive, arrive, handle, feed back and "
-        "close, all through the services, so consoles on the same database show a live shift.",
+        help=tr("feed live incidents and unit movements into a demo station"),
+        description=tr("Acts as the demo's 'sim' duty officer: new calls arrive at random (more "
+                       "in the evening), units are dispatched, sign, set off, drive, arrive, "
+                       "handle, feed back and close, all through the services, so consoles on the "
+                       "same database show a live shift. Prints its figures as JSON at the end."),
     )
     add_db_argument(p)
     p.add_argument("--per-hour", type=float, default=20.0,
-                   help="average new calls per simulated hour (default 20; a station has 2-5)")
+                   help=tr("average new calls per simulated hour (default 20; a station has 2-5)"))
     p.add_argument("--per-second", type=float, default=None,
-                   help="surge: exactly this many new calls per second, nobody dispatched")
+                   help=tr("surge: exactly this many new calls per second, nobody dispatched"))
     p.add_argument("--speed", type=float, default=1.0,
-                   help="simulated seconds per real second (default 1)")
-    p.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
-    p.add_argument("--user", default="sim", help="the demo user the feed acts as (default sim)")
+                   help=tr("simulated seconds per real second (default 1)"))
+    p.add_argument("--duration", type=float, default=None,
+                   help=tr("stop after this many seconds"))
+    p.add_argument("--seed", type=int, default=None, help=tr("random seed (default: random)"))
+    p.add_argument("--user", default="sim",
+                   help=tr("the demo user the feed acts as (default sim)"))
     p.add_argument("--seats", type=int, default=1,
-                   help="surge: call-takers taking calls in at once, each its own workstation "
-                   "(default 1)")
+                   help=tr("surge: call-takers taking calls in at once, each its own workstation "
+                           "(default 1)"))
     p.add_argument("--start", default=None, metavar="ISO_TIME",
-                   help="the feed's clock starts at this instant (with time zone) and runs in real "
-                   "time; for benchmarks on a database built for a fixed date (default: now)")
+                   help=tr("the feed's clock starts at this instant (with time zone) and runs in "
+                           "real time; for benchmarks on a database built for a fixed date "
+                           "(default: now)"))
     p.set_defaults(func=_simulate)
 
 
@@ -47,15 +52,17 @@ def _simulate(args: argparse.Namespace) -> int:
     for name in ("per_hour", "speed", "per_second", "duration"):
         value = getattr(args, name)
         if value is not None and value <= 0:
-            raise CliError(f"--{name.replace('_', '-')} must be positive, not {value}")
+            raise CliError(tr("--{option} must be positive, not {value}").format(
+                option=name.replace("_", "-"), value=value))
     clock: Callable[[], datetime] = system_clock
     if args.start is not None:
         try:
             start = datetime.fromisoformat(args.start)
         except ValueError:
-            raise CliError(f"--start '{args.start}' is not an ISO time") from None
+            raise CliError(tr("--start '{text}' is not an ISO time").format(text=args.start)) from None
         if start.tzinfo is None:
-            raise CliError(f"--start '{args.start}' must carry a time zone (e.g. +08:00)")
+            raise CliError(tr("--start '{text}' must carry a time zone (e.g. +08:00)").format(
+                text=args.start))
         origin = time.monotonic()
 
         def clock() -> datetime:
@@ -75,9 +82,12 @@ def _simulate(args: argparse.Namespace) -> int:
         db.dispose()
     if stats.target_rate:
         # Said plainly, besides the JSON: a feed that could not keep up must not pass for one that did.
-        print(f"surge: {stats.incidents} incidents in {stats.seconds:.1f} s = {stats.rate:.1f}/s "
-              f"(asked {stats.target_rate:g}/s, {args.seats} seat(s)); intake median {stats.intake_ms_median:.1f} ms, "
-              f"slowest {stats.intake_ms_max:.0f} ms; {stats.behind_s:.1f} s behind at the end",
-              file=sys.stderr)
+        print(tr("surge: {incidents} incidents in {seconds} s = {rate}/s (asked {asked}/s, "
+                 "{seats} seat(s)); intake median {median} ms, slowest {slowest} ms; {behind} s "
+                 "behind at the end").format(
+            incidents=stats.incidents, seconds=f"{stats.seconds:.1f}", rate=f"{stats.rate:.1f}",
+            asked=f"{stats.target_rate:g}", seats=args.seats,
+            median=f"{stats.intake_ms_median:.1f}", slowest=f"{stats.intake_ms_max:.0f}",
+            behind=f"{stats.behind_s:.1f}"), file=sys.stderr)
     print(json.dumps(stats.summary()))
     return 0

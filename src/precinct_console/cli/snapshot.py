@@ -8,17 +8,20 @@ from pathlib import Path
 
 from ..domain.permissions import Role
 from .common import add_db_argument, open_database
+from .i18n import tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("snapshot", help="render the window and each panel to PNG files")
+    p = sub.add_parser("snapshot", help=tr("render the window and each panel to PNG files"))
     add_db_argument(p)
-    p.add_argument("--out", required=True, type=Path, help="folder for the PNG files")
-    p.add_argument("--station", help="station code (default: the first station)")
-    p.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    p.add_argument("--out", required=True, type=Path, help=tr("folder for the PNG files"))
+    p.add_argument("--station", help=tr("station code (default: the first station)"))
+    p.add_argument("--size", default="1600x1000", help=tr("window size, WIDTHxHEIGHT"))
     p.add_argument("--role", default="duty_officer", choices=[r.value for r in Role],
-                   help="whose view to render (default duty_officer; clerk shows the ledger panel enabled)")
-    p.add_argument("--panels", help="only these panels, comma-separated keys (e.g. board,map)")
+                   help=tr("whose view to render (default duty_officer; clerk shows the ledger "
+                           "panel enabled)"))
+    p.add_argument("--panels",
+                   help=tr("only these panels, comma-separated keys (e.g. board,map)"))
     p.set_defaults(func=_snapshot)
 
 
@@ -33,7 +36,8 @@ def _snapshot(args: argparse.Namespace) -> int:
     except ValueError:
         from .common import CliError
 
-        raise CliError(f"--size '{args.size}' is not WIDTHxHEIGHT, e.g. 1600x1000") from None
+        raise CliError(tr("--size '{text}' is not WIDTHxHEIGHT, e.g. 1600x1000").format(
+            text=args.size)) from None
     db = open_database(args)
     ensure_reference_data(db)
     panels = tuple(k.strip() for k in args.panels.split(",")) if args.panels else None

@@ -12,24 +12,29 @@ from ..jobs.followup import run_followup
 from ..services.stations import get_station
 from ..services.tasks import daily_work_list, list_officers
 from .common import CliError, add_db_argument, add_user_argument, cli_context
+from .i18n import tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "followup", help="apply the follow-up rules and escalate overdue tasks, once",
-        description="What the scheduled follow-up job does every few minutes, run once for the "
-        "acting user's station (useful from a scheduled task on a machine without the console).")
+        "followup", help=tr("apply the follow-up rules and escalate overdue tasks, once"),
+        description=tr("What the scheduled follow-up job does every few minutes, run once for "
+                       "the acting user's station (useful from a scheduled task on a machine "
+                       "without the console)."))
     add_db_argument(p)
     add_user_argument(p)
     p.set_defaults(func=_followup)
 
     w = sub.add_parser(
-        "worklist", help="print a community officer's daily work list to PDF",
-        description="The officer's overdue tasks, tasks due on the day and dispute revisits, "
-        "as the printed sheet handed out each morning (PDF, or HTML when FILE ends in .html).")
-    w.add_argument("--officer", required=True, metavar="BADGE", help="the officer's badge number")
-    w.add_argument("--day", metavar="YYYY-MM-DD", help="the day (default: today, China time)")
-    w.add_argument("--out", required=True, type=Path, metavar="FILE", help="FILE.pdf or FILE.html")
+        "worklist", help=tr("print a community officer's daily work list to PDF"),
+        description=tr("The officer's overdue tasks, tasks due on the day and dispute revisits, "
+                       "as the printed sheet handed out each morning (PDF, or HTML when FILE "
+                       "ends in .html)."))
+    w.add_argument("--officer", required=True, metavar="BADGE",
+                   help=tr("the officer's badge number"))
+    w.add_argument("--day", metavar="YYYY-MM-DD", help=tr("the day (default: today, China time)"))
+    w.add_argument("--out", required=True, type=Path, metavar="FILE",
+                   help=tr("FILE.pdf or FILE.html"))
     add_db_argument(w)
     add_user_argument(w)
     w.set_defaults(func=_worklist)
@@ -37,26 +42,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _followup(args: argparse.Namespace) -> int:
     result = run_followup(cli_context(args))
-    print(result.summary())
+    # As FollowUpResult.summary() says it, in the verbs' language.
+    print(tr("{created} follow-up task(s) created, {escalated} escalated, {near} near and "
+             "{overdue} overdue alert(s)").format(
+        created=len(result.created), escalated=len(result.escalated), near=result.near_alerts,
+        overdue=result.breach_alerts))
     for number in result.created:
-        print(f"created {number}")
+        print(tr("created {number}").format(number=number))
     for number in result.escalated:
-        print(f"escalated {number}")
+        print(tr("escalated {number}").format(number=number))
     return 0
 
 
 def _worklist(args: argparse.Namespace) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".pdf", ".html"):
-        raise CliError(f"--out '{args.out}' must end in .pdf or .html")
+        raise CliError(tr("--out '{path}' must end in .pdf or .html").format(path=args.out))
     try:
         day = date.fromisoformat(args.day) if args.day else None
     except ValueError:
-        raise CliError(f"--day '{args.day}' is not a date like 2026-11-20") from None
+        raise CliError(tr("--day '{text}' is not a date like 2026-11-20").format(
+            text=args.day)) from None
     ctx = cli_context(args)
     officer = next((o for o in list_officers(ctx) if o[2] == args.officer.strip()), None)
     if officer is None:
-        raise CliError(f"no active officer with badge '{args.officer}' in this station")
+        raise CliError(tr("no active officer with badge '{badge}' in this station").format(
+            badge=args.officer))
     work = daily_work_list(ctx, officer[0], day or local(ctx.clock()).date())
     # Qt renders the same page the console prints; headless is enough for a PDF.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

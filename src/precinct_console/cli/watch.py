@@ -10,13 +10,16 @@ import time
 from ..domain.changes import FeedEvent
 from ..storage.changefeed import ChangeListener, ConnectionState
 from .common import add_db_argument, open_database
+from .i18n import tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("watch", help="print change-feed events as JSON lines as they happen")
+    p = sub.add_parser("watch", help=tr("print change-feed events as JSON lines as they happen"))
     add_db_argument(p)
-    p.add_argument("--from-id", type=int, default=None, help="replay events after this id first")
-    p.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    p.add_argument("--from-id", type=int, default=None,
+                   help=tr("replay events after this id first"))
+    p.add_argument("--duration", type=float, default=None,
+                   help=tr("stop after this many seconds"))
     p.set_defaults(func=_watch)
 
 
