@@ -39,6 +39,9 @@ class Countdown:
     due_at: datetime
     state: CountdownState
     remaining_s: float  # negative once overdue; frozen at completion for done countdowns
+    # What completed it, if done: a returned task's rejected feedback does not complete its
+    # rework window, so a pane shows "done" only where the countdown it shows counted it.
+    done_at: datetime | None = None
 
 
 def _aware(dt: datetime, name: str) -> datetime:
@@ -108,7 +111,7 @@ def countdown(
     if done_at is not None:
         remaining = (due_at - done_at).total_seconds()
         state = CountdownState.MET if remaining >= 0 else CountdownState.BREACHED
-        return Countdown(kind, due_at, state, remaining)
+        return Countdown(kind, due_at, state, remaining, done_at)
     remaining = (due_at - now).total_seconds()
     if remaining < 0:
         return Countdown(kind, due_at, CountdownState.BREACHED, remaining)

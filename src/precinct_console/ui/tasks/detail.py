@@ -56,12 +56,14 @@ def task_detail_html(d: TaskDetail, now: datetime) -> str:
              for k, v in rows if v]
     sign, feedback = task_countdowns(r.times, now)
     done_text = t(QT_TRANSLATE_NOOP("TaskDetail", "done"))
-    for label, cd, done in ((t(QT_TRANSLATE_NOOP("TaskDetail", "Sign by")), sign, r.signed_at),
-                            (t(QT_TRANSLATE_NOOP("TaskDetail", "Feed back by")), feedback, r.fed_back_at)):
+    for label, cd in ((t(QT_TRANSLATE_NOOP("TaskDetail", "Sign by")), sign),
+                      (t(QT_TRANSLATE_NOOP("TaskDetail", "Feed back by")), feedback)):
         colour = STATE_COLOURS[cd.state.value].name()
         state = f"{STATE_SYMBOLS[cd.state.value]} {t(STATE_TEXT[cd.state.value])}"
         when = local(cd.due_at).strftime("%Y-%m-%d %H:%M")
-        extra = f" · {escape(done_text)} {local(done).strftime('%m-%d %H:%M')}" if done else ""
+        # "done" only as the countdown counted it: a returned task's rejected feedback is in
+        # the history, not next to the rework deadline it does not meet.
+        extra = f" · {escape(done_text)} {local(cd.done_at).strftime('%m-%d %H:%M')}" if cd.done_at else ""
         cells.append(f"<tr><td style='{_LABEL}'>{escape(label)}</td><td>{when} "
                      f"<span style='color:{colour}'>{escape(state)}</span>{extra}</td></tr>")
     parts = [f"<h3>{escape(r.number)} · {escape(r.title)}</h3><table>{''.join(cells)}</table>"]

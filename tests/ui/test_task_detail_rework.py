@@ -1,0 +1,62 @@
+"""The task detail pane of a task returned for rework: the rework deadline's countdown, not the
+rejected feedback, next to "Feed back by"; the history keeps both."""
+
+from __future__ import annotations
+
+from precinct_console.config import Settings
+from precinct_console.demo.task_catalogue import seed_catalogue
+from precinct_console.domain.permissions import Role
+from precinct_console.services import tasks
+from precinct_console.storage.models import Grid, GridPerson, Officer
+from precinct_console.ui.context import AppContext
+
+from .test_task_board import SQUARE
+
+
+def _line(text: str, label: str) -> str:
+    """A deadline row of the pane as the user reads it: its label, then what it says."""
+    lines = text.splitlines()
+    return f"{label} {lines[lines.index(label) + 1]}"
+
+
+def test_a_returned_task_shows_its_rework_countdown_in_chinese(qtbot, zh_cn, db, station, clock, make_ctx):
+    with db.sessions() as s:
+        officer = Officer(station_id=station.id, badge="012345", name="王建国")
+        grid = Grid(station_id=station.id, code="D1", name="城关一警务区", level=1,
+                    geometry=SQUARE, centroid_lon=116.05, centroid_lat=39.05)
+        s.add_all([officer, grid])
+        s.flush()
+        s.add(GridPerson(station_id=station.id, grid_id=grid.id, role="community_officer",
+                         name="王建国", officer_id=officer.id))
+        seed_catalogue(s, station.id, clock())
+        s.commit()
+        grid_id = grid.id
+    duty = make_ctx(Role.DUTY_OFFICER)
+    ref = tasks.create_task(duty, "HC-04", "上级交办：核查来信", grid_id=grid_id)  # 09:00, 9 h
+    clock.advance(minutes=5)
+    ref = tasks.sign_task(duty, ref.id, ref.version)
+    clock.advance(minutes=55)
+    ref = tasks.feed_back_task(duty, ref.id, ref.version, {"situation": "已核查", "result": "已化解"})
+    clock.advance(hours=1)  # 11:00: returned, the rework is due by 20:00
+    ref = tasks.return_task(duty, ref.id, ref.version, "未写明核查对象")
+    from precinct_console.ui.tasks.board import TaskBoard
+
+    board = TaskBoard(AppContext(duty, Settings()))
+    qtbot.addWidget(board)
+    board.resize(1400, 900)
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1, timeout=5000)
+    board.select_record(ref.id)
+    qtbot.waitUntil(lambda: board.detail is not None, timeout=5000)
+    text = board.info.toPlainText()
+    # Signing was done in time; the 10:00 feedback was rejected, so it is not "done" by 20:00.
+    assert _line(text, "签收期限") == "签收期限 2026-11-20 09:30 ✓ 按时完成 · 已完成 11-20 09:05"
+    assert _line(text, "反馈期限") == "反馈期限 2026-11-20 20:00 ◷ 未到期"
+    # The history still tells the whole story.
+    assert "已反馈" in text and "退回重办" in text and "未写明核查对象" in text
+    clock.advance(hours=7, minutes=12)  # 18:12, 80 % of the rework window
+    board.show_detail(board.detail)
+    assert _line(board.info.toPlainText(), "反馈期限") == "反馈期限 2026-11-20 20:00 ▲ 临期"
+    clock.advance(hours=2)  # 20:12: the board shows it overdue, and so does the pane
+    board.show_detail(board.detail)
+    assert _line(board.info.toPlainText(), "反馈期限") == "反馈期限 2026-11-20 20:00 ✖ 已逾期"
+    board.app.runner.wait(5000)
