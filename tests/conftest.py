@@ -38,6 +38,10 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PRECINCT_USER_SETTINGS", str(tmp_path / "user-settings.toml"))
     monkeypatch.setenv("PRECINCT_QSETTINGS_DIR", str(tmp_path / "qsettings"))
+    # The command-line verbs speak the locale's language: the same on every developer's machine.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES", "PRECINCT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def _pg_available() -> str | None:

@@ -70,7 +70,9 @@ class Settings:
     workstation: str = field(default_factory=socket.gethostname)
     export_folder: str = ""
     response_profile: str = "tiers_of_force"
-    language: str = ""  # empty: Chinese (zh_CN), the language of the stations it serves
+    # empty: the window is Chinese (zh_CN), the language of the stations it serves; the
+    # command-line verbs follow the user's locale (Chinese on a Chinese system, else English)
+    language: str = ""
     morning_replan: str = "09:00"
     handover_time: str = "08:30"
     timezone: str = "Asia/Shanghai"
