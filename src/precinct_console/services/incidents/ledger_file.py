@@ -1,17 +1,7 @@
 """Reading incidents from incident-ledger files (CSV/XLSX, Chinese column names) and from JSON.
 
-Columns (header row; order free, unknown columns ignored):
-    报警时间   call time, e.g. 2026-11-20 09:05:00 (China time unless a zone is given)   required
-    报警方式   channel: 110, 122, 119, walk_in, phone, video, patrol or 110报警, 来所报警 ...  required
-    警情类别   category code (0601) or Chinese name (家庭纠纷) or path (纠纷/家庭纠纷)     required
-    发案地址   address                                                                   required
-    报警人     caller name              联系电话   caller phone
-    经度/纬度  longitude/latitude (WGS84)   网格   grid code (else found from the coordinates)
-    简要案情   content                  等级       priority 1-3 (or 一级/二级/三级)
-    需增援     needs reinforcement (是/否)
-    派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   step times already recorded
-    处置情况   handling summary         处置结果   result
-警情类型 and 警情细类 columns, when present, refine 警情类别 (the finest filled one counts).
+The columns read are COLUMNS, HISTORY_COLUMNS and REFINING below; `precinct-console incident
+import --help` describes them to users (tests/e2e hold that text to these names).
 """
 
 from __future__ import annotations
