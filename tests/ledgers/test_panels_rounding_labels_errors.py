@@ -65,7 +65,10 @@ def test_saving_the_bulletin_where_no_folder_can_be_made_is_a_plain_message(qtbo
     notes: list[tuple[str, str]] = []
     app.notified.connect(lambda text, level: notes.append((level, text)))
     panel = BulletinPanel(app)  # deleted at the end, not by qtbot (see the bulletin panel test)
-    qtbot.waitUntil(lambda: bool(panel.html), timeout=15_000)
+    # Wait for the page to load, not only for its HTML: a page deleted while Chromium starts up
+    # left its GPU probe's warning to arrive in the next test of this process, failing it there.
+    with qtbot.waitSignal(panel.view.loadFinished, timeout=30_000):
+        qtbot.waitUntil(lambda: bool(panel.html), timeout=15_000)
     blocker = tmp_path / "afile"
     blocker.write_text("x")  # a file where the folder should be: no folder can be made under it
     for path, save in ((blocker / "sub" / "b.html", panel.save_html), (blocker / "sub" / "b.pdf", panel.save_pdf)):
