@@ -513,6 +513,11 @@ def test_the_reason_of_the_selected_suggestion_is_shown_in_full(qtbot, app, unit
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: shows(2), timeout=2000)
     assert reasons[1][0] not in read_without_hovering(panel)
+    # A re-fetch re-ranks the units (another seat's change): the officer's choice stays selected.
+    chosen = rec.options[2].unit_id
+    reranked = (rec.options[1], rec.options[2], rec.options[0])  # the chosen one is now second
+    panel.detail.show_recommendation(dataclasses.replace(rec, options=reranked))
+    assert panel.detail.selected_option_unit() == chosen and shows(2)
     # No suggestion (every unit busy, or no place to measure from): no reason left from before.
     panel.detail.show_recommendation(dataclasses.replace(rec, options=()))
     text = read_without_hovering(panel)

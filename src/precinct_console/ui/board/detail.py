@@ -220,6 +220,9 @@ class DetailPane(QWidget):
 
     # -- unit advice -----------------------------------------------------------------------
     def show_recommendation(self, rec: Recommendation | None) -> None:
+        previous = self.recommendation
+        kept = self.selected_option_unit() if previous is not None and rec is not None \
+            and previous.incident_id == rec.incident_id else None
         self.recommendation = rec
         self._due_at = None
         if rec is None:
@@ -255,7 +258,10 @@ class DetailPane(QWidget):
                 self.options.setItem(i, j, item)
         self.options.resizeColumnsToContents()
         if rec.options:
-            self.options.selectRow(0)
+            # A re-fetch (any seat's change re-ranks the units) keeps the officer's choice: the
+            # row under Enter must not jump back to the top suggestion while he reads it.
+            units = [o.unit_id for o in rec.options]
+            self.options.selectRow(units.index(kept) if kept in units else 0)
         self._show_reason()
         self.dispatch_top.setEnabled(bool(rec.options))
 
