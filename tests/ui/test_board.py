@@ -522,3 +522,30 @@ def test_the_reason_of_the_selected_suggestion_is_shown_in_full(qtbot, app, unit
     panel.detail.show_recommendation(dataclasses.replace(rec, options=()))
     text = read_without_hovering(panel)
     assert not any(r in text for parts in reasons for r in parts)
+
+
+def test_opening_an_incident_on_a_short_screen_brings_the_dispatch_button_into_view(
+        qtbot, app, units):
+    """1366x768 beside the alert dock: a long call pushed the button below the pane's fold."""
+    content = "报警人称其邻居家中传出激烈争吵和摔打物品的声音，持续二十分钟，担心有人受伤。" * 3
+    inc = take(app, content=content)
+    panel = open_board(qtbot, app)
+    panel.resize(1000, 430)
+    qtbot.wait(20)
+    panel.select_incident(inc.id)
+    qtbot.waitUntil(lambda: panel.detail.recommendation is not None, timeout=10000)
+    button = panel.detail.dispatch_top
+    viewport = panel.detail.parentWidget()
+    bar = viewport.parentWidget().verticalScrollBar()
+
+    def in_view() -> bool:
+        top = button.mapTo(viewport, QPoint(0, 0)).y()
+        return top >= 0 and top + button.height() <= viewport.height()
+
+    qtbot.wait(100)  # the pane laid out and scrolled
+    assert in_view() and bar.value() > 0
+    bar.setValue(0)  # he scrolls up to read the call
+    panel.refresh_detail(inc.id)  # a re-fetch (another seat's change) leaves it there
+    app.runner.wait(10000)
+    qtbot.wait(100)
+    assert bar.value() == 0

@@ -137,7 +137,7 @@ class BoardPanel(QWidget):
         self.detail.dispatch_requested.connect(self._dispatch_unit)
         # On a short board the pane scrolls rather than squeezing its parts over one another
         # (the dispatch button used to cover the suggested units).
-        detail_scroll = QScrollArea()
+        self.detail_scroll = detail_scroll = QScrollArea()
         detail_scroll.setWidget(self.detail)
         detail_scroll.setWidgetResizable(True)
         detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -385,8 +385,15 @@ class BoardPanel(QWidget):
             if seq != self._detail_seq:
                 return  # the officer moved on to another row
             detail, rec = result
+            first_look = self.detail.detail is None or self.detail.detail.row.id != incident_id
             self.detail.show_detail(detail)
             self.detail.show_recommendation(rec)
+            if first_look and rec is not None and rec.options:
+                # On a short screen (1366x768 beside the alert dock) a long call content pushed
+                # the dispatch button below the pane's fold: bring the choice into view when
+                # an incident is opened (not on every re-fetch, which would undo his scrolling).
+                QTimer.singleShot(0, guarded(self, lambda: self.detail_scroll.ensureWidgetVisible(
+                    self.detail.dispatch_top, 0, 8)))
 
         self.app.run(fetch, self.app.ctx, incident_id, on_done=guarded(self, done))
 
