@@ -39,6 +39,20 @@ def test_recent_load_spreads_the_work():
     assert r.best.call_sign == "巡2"
 
 
+def test_a_unit_that_makes_the_target_goes_first_whatever_its_load():
+    # 巡1 is there in about 2:52 but took two calls lately; 巡2, idle, needs about 3:18.
+    r = rank_units(LON, LAT, [unit(1, 0.011, load=2), unit(2, 0.013)], local_hour=10)
+    assert [(o.call_sign, o.meets_target) for o in r.options] == [("巡1", True), ("巡2", False)]
+
+
+def test_load_only_breaks_near_ties_a_much_nearer_busy_unit_still_comes_first():
+    # Reinforcement after the target has run out: nobody makes it, the nearer unit goes first
+    # even after five calls (a demo night ranked a unit 2 minutes further away above it).
+    r = rank_units(LON, LAT, [unit(1, 0.01, load=5), unit(2, 0.02)], local_hour=10, target_s=0)
+    assert r.best.call_sign == "巡1"
+    assert "5 recent incident(s)" in r.best.reasons
+
+
 def test_a_unit_without_live_position_is_estimated_from_its_post():
     r = rank_units(LON, LAT, [unit(1, 0.0, live=False)], local_hour=10)
     assert r.best.from_home and r.best.distance_m > 1500
