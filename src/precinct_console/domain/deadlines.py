@@ -155,12 +155,17 @@ class TaskTimes:
         return feedback_window_start(self.created_at, self.reassigned_at, self.returned_at)
 
 
+def counted_feedback(status: str, fed_back_at: datetime | None) -> datetime | None:
+    """The feedback that meets the running feedback deadline: a returned task waits for new
+    feedback, its earlier one no longer counts."""
+    return None if status == "returned" else fed_back_at
+
+
 def task_countdowns(t: TaskTimes, now: datetime) -> tuple[Countdown, Countdown]:
     """Sign-off and feedback countdowns of a task at `now`, each near over its own window."""
     sign = countdown(DeadlineKind.SIGN, t.sign_start, t.sign_due_at, t.signed_at, now)
-    # A returned task waits for new feedback: its earlier feedback no longer counts.
-    fed = None if t.status == "returned" else t.fed_back_at
-    feedback = countdown(DeadlineKind.FEEDBACK, t.feedback_start, t.feedback_due_at, fed, now)
+    feedback = countdown(DeadlineKind.FEEDBACK, t.feedback_start, t.feedback_due_at,
+                         counted_feedback(t.status, t.fed_back_at), now)
     return sign, feedback
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ...domain.deadlines import sign_window_start
+from ...domain.deadlines import counted_feedback, sign_window_start
 from ...domain.task_rules import RULE_LABELS_ZH
 from ...storage.models import Dispute, Incident, Task, TaskTemplate
 from ..task_views import last_reassigned_at
@@ -113,8 +113,7 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
     for (number, title, detail, inc_no, dis_no, grid_id, officer, created, sign_due, signed,
          fb_due, fed_back, closed, escalated, status, rule, reason, feedback,
          template, reassigned) in stream(s, stmt):
-        # A returned task owes new feedback: the old one says nothing about its rework window.
-        late = overdue(lk.now, sign_due, signed, fb_due, None if status == "returned" else fed_back)
+        late = overdue(lk.now, sign_due, signed, fb_due, counted_feedback(status, fed_back))
         # The officer who signed got the task at its last reassignment, not when it was sent.
         sign_took = (signed - sign_window_start(created, reassigned)).total_seconds() if signed else None
         yield (
