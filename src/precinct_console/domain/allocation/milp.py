@@ -82,9 +82,9 @@ def solve_milp(
 ) -> MilpOutcome:
     """Solve to the relative gap or until the time limit (then the best plan found and its gap)."""
     prepared = prepare_milp(model, rows, time_limit=time_limit, cut_rounds=cut_rounds,
-                            positions=positions, should_stop=should_stop)
+                            positions=positions, should_stop=should_stop, threads=threads)
     return finish_milp(prepared, time_limit=time_limit, mip_gap=mip_gap, start=start,
-                       threads=threads, should_stop=should_stop, on_progress=on_progress,
+                       should_stop=should_stop, on_progress=on_progress,
                        strong_branching=strong_branching)
 
 
@@ -96,6 +96,7 @@ def prepare_milp(
     cut_rounds: int = 8,
     positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
+    threads: int = 1,
 ) -> PreparedMilp:
     """Build the model and tighten its relaxation with pair cut rounds (for 30% of time_limit).
 
@@ -193,6 +194,9 @@ def prepare_milp(
     h = highspy.Highs()
     h.silent()
     h.setOptionValue("random_seed", 7)  # same input, same plan
+    # Before the first run: HiGHS 1.16 refuses to change the thread count once its scheduler
+    # has started (the cut rounds below start it), and the MIP then fails with no plan.
+    h.setOptionValue("threads", int(threads))
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
     added = 0
@@ -213,7 +217,6 @@ def finish_milp(
     time_limit: float = 30.0,
     mip_gap: float = 1e-3,
     start: NDArray[np.int64] | None = None,
-    threads: int = 1,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
     strong_branching: bool = False,
@@ -224,7 +227,6 @@ def finish_milp(
     n_g = len(rows.weight)
     h.setOptionValue("time_limit", max(0.05, float(time_limit) - (time.perf_counter() - t0)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
-    h.setOptionValue("threads", int(threads))
     # Branch on pseudo-costs from the first node instead of strong branching until each column
     # has 8 reliable samples: here the proof is won by the root's cuts, and strong branching at
     # the root cost 5,800 of its 11,000 LP iterations. Measured from the same start on six
