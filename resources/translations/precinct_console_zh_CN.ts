@@ -4549,6 +4549,14 @@ Columns (header row; order free, unknown columns ignored):
         <translation>反馈内容</translation>
     </message>
     <message>
+        <source>Feedback (returned)</source>
+        <translation>反馈内容（已退回）</translation>
+    </message>
+    <message>
+        <source>Returned %1: %2</source>
+        <translation>%1 退回重办，原因：%2</translation>
+    </message>
+    <message>
         <source>late</source>
         <translation>超期</translation>
     </message>

@@ -10,8 +10,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ...domain.clock import local
 from ...domain.deadlines import task_countdowns
-from ...services.task_views import TaskDetail
-from ..theme import STATE_COLOURS, STATE_SYMBOLS
+from ...services.task_views import TaskDetail, TaskEventInfo
+from ..theme import BREACH, MUTED, STATE_COLOURS, STATE_SYMBOLS
 from .model import STATUS_TEXT
 from .model import tr as model_tr
 
@@ -39,6 +39,15 @@ def _value(v: Any) -> str:
     if isinstance(v, bool):
         return t(QT_TRANSLATE_NOOP("TaskDetail", "yes")) if v else t(QT_TRANSLATE_NOOP("TaskDetail", "no"))
     return str(v)
+
+
+def _rejected_by(d: TaskDetail) -> TaskEventInfo | None:
+    """The return that rejected the feedback the task holds, if no feedback came after it.
+
+    A reassigned task keeps the earlier officer's feedback too, so the history decides, not the
+    status."""
+    last = next((e for e in reversed(d.events) if e.kind in ("fed_back", "returned")), None)
+    return last if last is not None and last.kind == "returned" else None
 
 
 def task_detail_html(d: TaskDetail, now: datetime) -> str:
@@ -76,7 +85,20 @@ def task_detail_html(d: TaskDetail, now: datetime) -> str:
         labels = {f.key: f.label for f in d.fields} | {"summary": t(QT_TRANSLATE_NOOP("TaskDetail", "Remarks"))}
         fb = "".join(f"<tr><td style='{_LABEL}'>{escape(labels.get(k, k))}</td>"
                      f"<td>{escape(_value(v))}</td></tr>" for k, v in d.feedback.items())
-        parts.append("<h4>" + escape(t(QT_TRANSLATE_NOOP("TaskDetail", "Feedback"))) + f"</h4><table>{fb}</table>")
+        returned = _rejected_by(d)
+        if returned is None:
+            parts.append("<h4>" + escape(t(QT_TRANSLATE_NOOP("TaskDetail", "Feedback"))) + f"</h4><table>{fb}</table>")
+        else:
+            # The feedback the task still holds is the one sent back: say so above it, with the
+            # reason, so nobody reads it as the current answer. New feedback replaces it.
+            heading = t(QT_TRANSLATE_NOOP("TaskDetail", "Feedback (returned)"))
+            reason = returned.payload.get("reason") or ""
+            note = (escape(t(QT_TRANSLATE_NOOP("TaskDetail", "Returned %1: %2")))
+                    .replace("%1", local(returned.at).strftime("%m-%d %H:%M"))
+                    .replace("%2", escape(reason)))
+            parts.append(f"<h4 style='color:{BREACH.name()}'>{escape(heading)}</h4>"
+                         f"<p style='color:{BREACH.name()}'>{note}</p>"
+                         f"<table style='color:{MUTED.name()}'>{fb}</table>")
     late_text = t(QT_TRANSLATE_NOOP("TaskDetail", "late"))
     events = []
     for e in d.events:
