@@ -3337,6 +3337,22 @@ Columns (header row; order free, unknown columns ignored):
 <context>
     <name>MapPanel</name>
     <message>
+        <source>grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>patrol zones</source>
+        <translation>巡区</translation>
+    </message>
+    <message>
+        <source>key sites</source>
+        <translation>重点部位</translation>
+    </message>
+    <message>
+        <source>posts</source>
+        <translation>警务站</translation>
+    </message>
+    <message>
         <source>Districts (警务区)</source>
         <translation>警务区</translation>
     </message>
@@ -3451,6 +3467,18 @@ Columns (header row; order free, unknown columns ignored):
     <message>
         <source>Geometry imported: %1</source>
         <translation>地理数据已导入：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2 new, %3 updated, %4 unchanged</source>
+        <translation>%1（新增 %2，更新 %3，未变 %4）</translation>
+    </message>
+    <message>
+        <source>%1: %2 new, %3 updated</source>
+        <translation>%1（新增 %2，更新 %3）</translation>
+    </message>
+    <message>
+        <source>nothing to import</source>
+        <translation>没有可导入的内容</translation>
     </message>
     <message>
         <source>Nothing was imported</source>

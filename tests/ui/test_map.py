@@ -309,6 +309,23 @@ def test_import_from_the_map_lists_every_problem_or_redraws(qtbot, app, make_ctx
     chief.runner.wait(10000)
 
 
+def test_an_import_says_what_it_did_in_chinese(zh_cn, qtbot, app, make_ctx, tmp_path):
+    import json
+
+    chief = AppContext(make_ctx(Role.STATION_CHIEF), app.settings)
+    panel = open_map(qtbot, chief)
+    notes: list[str] = []
+    chief.notified.connect(lambda text, level: notes.append(text))
+    good = tmp_path / "good.geojson"
+    good.write_text(json.dumps(syn.jurisdiction(micro=(3, 3)), ensure_ascii=False), encoding="utf-8")
+    panel.import_file(good)
+    qtbot.waitUntil(lambda: any(n.startswith("地理数据已导入") for n in notes), timeout=10000)
+    # The micro grids were redrawn 3 x 3 per small grid: 80 more, the 64 there reshaped; the 4
+    # districts and 16 small grids are as they were. Counts composed in Chinese, no English inside.
+    assert notes[-1] == "地理数据已导入：网格（新增 80，更新 64，未变 20）", notes
+    chief.runner.wait(10000)
+
+
 def test_people_are_edited_from_the_grid_card(qtbot, app, make_ctx):
     duty = open_map(qtbot, app)
     assert duty.card_view.edit_button.isHidden()  # a duty officer reads, the chief edits

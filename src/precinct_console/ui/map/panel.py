@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import local
 from ...domain.errors import KnownError, ValidationErrors
-from ...domain.geo import unproject_xy
+from ...domain.geo import LAYERS, unproject_xy
 from ...domain.permissions import is_permitted
 from ...domain.travel import reach_radius_m
 from ...services.geometry import ImportSummary, export_geometry, import_geometry
@@ -36,7 +36,7 @@ from ...services.map_data import AreaShape, MapData, PlaceHit, grid_card, map_la
 from ...services.units import list_units
 from ..board.state import board_state
 from ..context import AppContext
-from ..error_text import error_text
+from ..error_text import error_text, ui_language
 from ..i18n import tr
 from ..settings_store import qsettings
 from ..theme import MUTED, ORDER_COLOUR, STATE_COLOURS, ui_font
@@ -63,6 +63,11 @@ def _house() -> QPainterPath:
 
 HOUSE = _house()
 GEOMETRY_ENTITIES = ("grid", "patrol_zone", "key_site", "post")
+# An import's summary names the layers as the user reads them (ImportSummary counts by layer).
+IMPORT_LAYER_TEXT = {"grid": QT_TRANSLATE_NOOP("MapPanel", "grids"),
+                     "patrol_zone": QT_TRANSLATE_NOOP("MapPanel", "patrol zones"),
+                     "key_site": QT_TRANSLATE_NOOP("MapPanel", "key sites"),
+                     "post": QT_TRANSLATE_NOOP("MapPanel", "posts")}
 # Marked for the translation tools (MapPanel context); self.tr() translates them when shown.
 @dataclass(frozen=True)
 class Toggle:
@@ -453,9 +458,26 @@ class MapPanel(QWidget):
                      on_error=self._import_failed)
 
     def _imported(self, summary: ImportSummary) -> None:
-        self.app.notify(self.tr("Geometry imported: %1").replace("%1", summary.describe()))
+        self.app.notify(self.tr("Geometry imported: %1").replace("%1", self.import_summary_text(summary)))
         # This seat's own write: redraw now rather than wait for the feed's echo.
         self.app.announce(Change((ChangeItem("grid", None, "updated"),)))
+
+    def import_summary_text(self, summary: ImportSummary) -> str:
+        """Per layer what the import added, changed and left as it was, in the UI's language
+        (ImportSummary.describe() is English; the CLI composes its own)."""
+        parts = []
+        for layer in LAYERS:
+            new, updated, same = (summary.created.get(layer, 0), summary.updated.get(layer, 0),
+                                  summary.unchanged.get(layer, 0))
+            name = self.tr(str(IMPORT_LAYER_TEXT.get(layer, layer)))
+            if same:
+                parts.append(self.tr("%1: %2 new, %3 updated, %4 unchanged").replace("%1", name)
+                             .replace("%2", str(new)).replace("%3", str(updated)).replace("%4", str(same)))
+            elif new or updated:
+                parts.append(self.tr("%1: %2 new, %3 updated").replace("%1", name)
+                             .replace("%2", str(new)).replace("%3", str(updated)))
+        separator = "; " if ui_language() == "en" else "；"
+        return separator.join(parts) or self.tr("nothing to import")
 
     def _import_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, ValidationErrors):
