@@ -3772,6 +3772,10 @@ Columns (header row; order free, unknown columns ignored):
         <translation>符合本所上限：每组平均每周 %1 小时，一周最多 %2 小时（周一至周日），两班之间最少休息 %3 小时</translation>
     </message>
     <message>
+        <source>%1 get no shifts: %2 rotates only %3 teams</source>
+        <translation>%1 不排班：%2只轮换 %3 个班组</translation>
+    </message>
+    <message>
         <source>To: the period ends before it starts</source>
         <translation>至：结束日期早于开始日期</translation>
     </message>

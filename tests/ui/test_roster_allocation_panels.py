@@ -478,6 +478,42 @@ def test_plan_dialog_weighs_a_stored_pattern_against_the_limits_the_station_set(
     ]
 
 
+def test_plan_dialog_names_in_chinese_the_teams_a_rotation_leaves_off_every_shift(qtbot, zh_cn):
+    """A 5th team on 四班三运转 is silently on no shift: the dialog says so among its warnings,
+    without changing size or cutting a line, and says nothing of it for the four the rotation
+    turns."""
+    from datetime import date
+
+    from PySide6.QtCore import QRect
+
+    from precinct_console.domain.roster_rules import RuleSet
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    d = PlanShiftsDialog([], date(2026, 12, 7), date(2026, 12, 27), rules=RuleSet())
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    d.pattern.setCurrentIndex(d.pattern.findData("new:four_three"))
+    size = d.size()
+    within = "符合本所上限：每组平均每周 42 小时，一周最多 48 小时（周一至周日），两班之间最少休息 16 小时"
+    seen = {}
+    for teams in ("一组，二组，三组，四组，五组", "一组，二组，三组，四组", "一组，二组，三组，四组，五组，六组"):
+        d.teams.setText(teams)
+        qtbot.wait(10)
+        seen[teams] = (d.load.text(), d.load.styleSheet() != "")
+        needs = d.load.fontMetrics().boundingRect(QRect(0, 0, d.load.width(), 10_000),
+                                                  Qt.TextFlag.TextWordWrap, d.load.text())
+        assert d.size() == size and d.load.height() >= needs.height()
+    assert seen == {
+        "一组，二组，三组，四组，五组": ("五组 不排班：四班三运转只轮换 4 个班组\n" + within, True),
+        "一组，二组，三组，四组": (within, False),
+        "一组，二组，三组，四组，五组，六组": ("五组、六组 不排班：四班三运转只轮换 4 个班组\n" + within, True),
+    }
+    d.pattern.setCurrentIndex(d.pattern.findData("new:three_two"))
+    d.teams.setText("甲，乙，丙，丁")
+    assert d.load.text().splitlines()[0] == "丁 不排班：三班二运转只轮换 3 个班组"
+
+
 def test_a_failed_new_pattern_plan_stores_nothing(chief_app):
     from precinct_console.domain.errors import ValidationError
 

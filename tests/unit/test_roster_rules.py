@@ -351,3 +351,27 @@ def test_what_a_pattern_is_warned_of_is_what_the_checker_finds_in_its_shifts(kin
         assert max(weeks) == load.busiest_week_hours
     if rests:
         assert min(rests) == load.least_rested.shortest_rest_hours
+
+
+@pytest.mark.parametrize(("kind", "teams", "rotation", "idle"), [
+    ("four_three", ["一组", "二组", "三组", "四组", "五组"], 4, ("五组",)),
+    ("four_three", ["甲", "乙", "丙", "丁", "戊", "己"], 4, ("戊", "己")),
+    ("four_three", ["甲", "乙", "丙", "丁"], 4, ()),
+    ("three_two", ["一组", "二组", "三组", "四组"], 3, ("四组",)),
+    ("three_two", ["甲", "乙", "丙"], 3, ()),
+    ("four_three", ["甲", "乙", "丙", "丁", "甲"], 4, ()),  # 甲 named again: it works its own turn
+    ("four_three", ["甲", "甲", "丙", "丁", "戊"], 4, ("戊",)),  # 甲 twice takes 戊's place
+    ("duty_24h", ["一组", "二组", "三组", "四组", "五组"], 5, ()),  # every team in turn
+    ("standby", ["备勤一组", "备勤二组", "备勤三组"], 3, ()),
+])
+def test_teams_past_a_rotations_turns_are_named_as_getting_no_shifts(kind, teams, rotation, idle):
+    p = PatternDef.from_dict(kind, {"teams": teams})
+    load = pattern_load(p)
+    assert (load.rotation, load.idle_teams) == (rotation, idle)
+    # The idle teams are the ones the shifts leave out, over a year of them.
+    worked = {s.team for s in generate_shifts(p, date(2026, 1, 1), date(2026, 12, 31))}
+    assert tuple(t for t in dict.fromkeys(teams) if t not in worked) == idle
+    # The working teams' figures are untouched by the idle ones (甲 twice works two teams' turns).
+    if kind == "four_three" and len(set(teams)) == len(teams):
+        assert (load.average_week_hours, load.busiest_week_hours,
+                load.least_rested.shortest_rest_hours) == (42, 48, 16)

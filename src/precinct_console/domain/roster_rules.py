@@ -13,7 +13,7 @@ from typing import Any
 from .clock import CHINA_TZ
 from .driving import may_drive, needed_class
 from .errors import ValidationError
-from .shifts import PatternDef, pattern_shifts
+from .shifts import MIN_TEAMS, PatternDef, pattern_shifts
 
 OFF_DUTIES = frozenset({"leave", "training"})  # rostered but not working
 # Every rule a Violation can name: the UI labels each one (a code without a label showed raw,
@@ -376,6 +376,15 @@ class TeamLoad:
 @dataclass(frozen=True)
 class PatternLoad:
     teams: tuple[TeamLoad, ...]  # in the pattern's order
+    # The turns the rotation is made for (四班三运转 4, 三班二运转 3); a duty or standby rota turns
+    # through every team named. 0: not worked out from a pattern.
+    rotation: int = 0
+
+    @property
+    def idle_teams(self) -> tuple[str, ...]:
+        """The teams never on a shift, in the pattern's order: those named past the turns of a
+        rotation (a 5th on 四班三运转) are left off every shift it makes, with no error."""
+        return tuple(t.team for t in self.teams if t.busiest_week_hours == 0)
 
     @property
     def average_week_hours(self) -> float:
@@ -432,4 +441,4 @@ def pattern_load(p: PatternDef) -> PatternLoad:
         gap, before, next_ = min(rests, key=lambda r: r[0], default=(None, "", ""))
         loads.append(TeamLoad(team, sum(in_cycle) * 7 / days, max(in_cycle, default=0.0), gap,
                               (before, next_)))
-    return PatternLoad(tuple(loads))
+    return PatternLoad(tuple(loads), MIN_TEAMS.get(p.kind, len(p.teams)))

@@ -182,16 +182,18 @@ class PlanShiftsDialog(QDialog):
 
     def _show_load(self, *_: Any) -> None:
         p = self.chosen_pattern()
-        lines, warn = ([p], True) if isinstance(p, str) else self._load_lines(pattern_load(p))
+        lines, warn = ([p], True) if isinstance(p, str) else self._load_lines(p)
         self.load.setText("\n".join(lines))
         self.load.setStyleSheet(f"color: {BREACH.name()}" if warn else "")
 
-    def _load_lines(self, load: PatternLoad) -> tuple[list[str], bool]:
-        """A warning for each limit the pattern breaks (rule, figure, limit), or its figures when it
-        breaks none; and whether they warn."""
+    def _load_lines(self, p: PatternDef) -> tuple[list[str], bool]:
+        """The teams the pattern leaves off every shift, then a warning for each limit it breaks
+        (rule, figure, limit), or its figures when it breaks none; and whether they warn."""
+        load = pattern_load(p)
         broken = load.broken(self.rules)
         least = load.least_rested
-        lines = []
+        idle = self._idle_lines(p.kind, load)
+        lines = list(idle)
         if "rest" in broken and least is not None:
             lines.append(self.tr("At least %1 h of rest between shifts: a team on this pattern rests "
                                  "only %2 h after %3")
@@ -211,20 +213,34 @@ class PlanShiftsDialog(QDialog):
                 first, second = load.busiest_week_hours, load.average_week_hours
             lines.append(text.replace("%1", _hours(self.rules.max_hours_per_week))
                          .replace("%2", _hours(first)).replace("%3", _hours(second)))
-        if lines:
+        if len(lines) > len(idle):
             return lines, True
         rest = least.shortest_rest_hours if least is not None else None
-        return [self.tr("Within the station's limits: a team works %1 h a week on average, at most "
-                        "%2 h in a week (Mon–Sun), and rests at least %3 h between shifts")
-                .replace("%1", _hours(load.average_week_hours))
-                .replace("%2", _hours(load.busiest_week_hours))
-                .replace("%3", "–" if rest is None else _hours(rest))], False
+        within = (self.tr("Within the station's limits: a team works %1 h a week on average, at most "
+                          "%2 h in a week (Mon–Sun), and rests at least %3 h between shifts")
+                  .replace("%1", _hours(load.average_week_hours))
+                  .replace("%2", _hours(load.busiest_week_hours))
+                  .replace("%3", "–" if rest is None else _hours(rest)))
+        return [*idle, within], bool(idle)  # teams left off every shift are a warning of their own
+
+    def _idle_lines(self, kind: PatternKind, load: PatternLoad) -> list[str]:
+        """A 5th team on 四班三运转 (a 4th on 三班二运转) is on no shift at all: the rotation has a
+        turn for only so many, so its officers would be left off the calendar without a word."""
+        if not load.idle_teams:
+            return []
+        return [self.tr("%1 get no shifts: %2 rotates only %3 teams")
+                .replace("%1", "、".join(load.idle_teams))
+                .replace("%2", pattern_kind_label(kind.value))
+                .replace("%3", str(load.rotation))]
 
     def _keep_room_for_load(self) -> None:
-        """The line under the form as tall as the most it can say (both limits broken, as by one
-        team on 24-hour duty) at the dialog's narrowest: the dialog keeps its size, nothing cut
-        off, while the chief tries patterns and teams."""
-        most, _ = self._load_lines(pattern_load(PatternDef(PatternKind.DUTY_24H, ("一组",))))
+        """The line under the form as tall as the most it can say (two teams past a rotation's
+        turns, and both limits broken, as by one team on 24-hour duty) at the dialog's narrowest:
+        the dialog keeps its size, nothing cut off, while the chief tries patterns and teams."""
+        idle = pattern_load(PatternDef(PatternKind.FOUR_THREE, ("一组", "二组", "三组", "四组", "五组",
+                                                                "六组")))
+        most = [*self._idle_lines(PatternKind.FOUR_THREE, idle),
+                *self._load_lines(PatternDef(PatternKind.DUTY_24H, ("一组",)))[0]]
         layout = self.layout()
         assert layout is not None  # form_with_buttons laid the dialog out
         margins = layout.contentsMargins()
