@@ -12,11 +12,12 @@ from sqlalchemy import or_, select
 
 from ..config import resources_dir
 from ..domain.clock import local
-from ..domain.deadlines import CountdownState, TaskTimes, task_countdowns
+from ..domain.deadlines import TaskTimes
 from ..domain.figures import percent
 from ..storage.models import Officer, Station, Task
 from .context import ServiceContext, service_action
 from .ledgers.periods import Period
+from .ledgers.tasks import overdue
 from .statistics import Comparison, Compliance, Statistics, incident_statistics
 
 
@@ -76,14 +77,12 @@ def _overdue(ctx: ServiceContext, week: Period, stations: dict[int, Station]) ->
             # The board's countdowns decide: a returned task owes feedback by its rework deadline,
             # which its rejected earlier feedback does not meet. (A reassignment only moves where
             # a window starts, which changes near, never past due: no need to look it up here.)
-            times = TaskTimes(task.status, task.created_at, task.sign_due_at, task.feedback_due_at,
-                              task.signed_at, task.fed_back_at, task.returned_at)
-            sign, feedback = task_countdowns(times, now)
-            late = [label for label, cd in (("超期签收", sign), ("超期反馈", feedback))
-                    if cd.state is CountdownState.BREACHED]
-            if late:  # worded as the task ledger's 超期情况 column
+            late = overdue(TaskTimes(task.status, task.created_at, task.sign_due_at,
+                                     task.feedback_due_at, task.signed_at, task.fed_back_at,
+                                     task.returned_at), now)
+            if late != "按期":  # worded as the task ledger's 超期情况 column
                 out.append(OverdueTask(stations[task.station_id].name, task.number, task.title,
-                                       officer or "", task.created_at, "、".join(late)))
+                                       officer or "", task.created_at, late))
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ...domain.deadlines import counted_feedback, sign_window_start
+from ...domain.deadlines import CountdownState, TaskTimes, sign_window_start, task_countdowns
 from ...domain.task_rules import RULE_LABELS_ZH
 from ...storage.models import Dispute, Incident, Task, TaskTemplate
 from ..task_views import last_reassigned_at
@@ -43,13 +43,13 @@ COLUMNS = (
 )
 
 
-def overdue(now: datetime, sign_due: datetime, signed: datetime | None,
-            feedback_due: datetime, fed_back: datetime | None) -> str:
-    late = []
-    if (signed or now) > sign_due:
-        late.append("超期签收")
-    if (fed_back or now) > feedback_due:
-        late.append("超期反馈")
+def overdue(times: TaskTimes, now: datetime) -> str:
+    """The 超期情况 column (and the bulletin's overdue list): whichever countdown the board shows
+    as past due, signed or fed back late included; a returned task's rejected feedback does not
+    meet its rework deadline."""
+    sign, feedback = task_countdowns(times, now)
+    late = [label for label, cd in (("超期签收", sign), ("超期反馈", feedback))
+            if cd.state is CountdownState.BREACHED]
     return "、".join(late) or "按期"
 
 
@@ -106,14 +106,15 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
         select(t.number, t.title, t.detail, inc.number, dis.number, t.grid_id,
                t.assignee_officer_id, t.created_at, t.sign_due_at, t.signed_at, t.feedback_due_at,
                t.fed_back_at, t.closed_at, t.escalated_at, t.status, t.rule, t.rule_reason,
-               t.feedback, t.template_id, last_reassigned_at())
+               t.feedback, t.template_id, t.returned_at, last_reassigned_at())
         .outerjoin(inc, inc.id == t.incident_id).outerjoin(dis, dis.id == t.dispute_id),
         t, t.created_at, scope, t.grid_id,
     ).order_by(t.created_at, t.id)
     for (number, title, detail, inc_no, dis_no, grid_id, officer, created, sign_due, signed,
          fb_due, fed_back, closed, escalated, status, rule, reason, feedback,
-         template, reassigned) in stream(s, stmt):
-        late = overdue(lk.now, sign_due, signed, fb_due, counted_feedback(status, fed_back))
+         template, returned, reassigned) in stream(s, stmt):
+        late = overdue(TaskTimes(status, created, sign_due, fb_due, signed, fed_back, returned,
+                                 reassigned), lk.now)
         # The officer who signed got the task at its last reassignment, not when it was sent.
         sign_took = (signed - sign_window_start(created, reassigned)).total_seconds() if signed else None
         yield (
