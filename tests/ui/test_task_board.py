@@ -135,9 +135,8 @@ SQUARE = {"type": "Polygon", "coordinates": [[[116.0, 39.0], [116.1, 39.0], [116
                                               [116.0, 39.1], [116.0, 39.0]]]}
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_board_signs_a_task_through_the_service_and_other_seats_see_it(
-        qtbot, db, station, clock, make_ctx):
+def community_grid(db, station, clock) -> int:
+    """城关一警务区 with its community officer 王建国, and the task catalogue; returns the grid id."""
     with db.sessions() as s:
         officer = Officer(station_id=station.id, badge="012345", name="王建国")
         grid = Grid(station_id=station.id, code="D1", name="城关一警务区", level=1,
@@ -148,7 +147,13 @@ def test_board_signs_a_task_through_the_service_and_other_seats_see_it(
                          name="王建国", officer_id=officer.id))
         seed_catalogue(s, station.id, clock())
         s.commit()
-        grid_id = grid.id
+        return grid.id
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_board_signs_a_task_through_the_service_and_other_seats_see_it(
+        qtbot, db, station, clock, make_ctx):
+    grid_id = community_grid(db, station, clock)
     duty = make_ctx(Role.DUTY_OFFICER)
     ref = tasks.create_task(duty, "JF-01", "幸福里3栋邻里纠纷回访", grid_id=grid_id)
     from precinct_console.ui.tasks.board import TaskBoard

@@ -4,14 +4,12 @@ rejected feedback, next to "Feed back by"; the history keeps both."""
 from __future__ import annotations
 
 from precinct_console.config import Settings
-from precinct_console.demo.task_catalogue import seed_catalogue
 from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.permissions import Role
 from precinct_console.services import tasks
-from precinct_console.storage.models import Grid, GridPerson, Officer
 from precinct_console.ui.context import AppContext
 
-from .test_task_board import SQUARE
+from .test_task_board import community_grid
 
 
 def _line(text: str, label: str) -> str:
@@ -22,17 +20,7 @@ def _line(text: str, label: str) -> str:
 
 def _returned_task(db, station, clock, make_ctx):
     """HC-04 sent at 09:00, signed 09:05, fed back 10:00, returned at 11:00 with a reason."""
-    with db.sessions() as s:
-        officer = Officer(station_id=station.id, badge="012345", name="王建国")
-        grid = Grid(station_id=station.id, code="D1", name="城关一警务区", level=1,
-                    geometry=SQUARE, centroid_lon=116.05, centroid_lat=39.05)
-        s.add_all([officer, grid])
-        s.flush()
-        s.add(GridPerson(station_id=station.id, grid_id=grid.id, role="community_officer",
-                         name="王建国", officer_id=officer.id))
-        seed_catalogue(s, station.id, clock())
-        s.commit()
-        grid_id = grid.id
+    grid_id = community_grid(db, station, clock)
     duty = make_ctx(Role.DUTY_OFFICER)
     ref = tasks.create_task(duty, "HC-04", "上级交办：核查来信", grid_id=grid_id)  # 09:00, 9 h
     clock.advance(minutes=5)
