@@ -87,13 +87,11 @@ def _summary(summary: ImportSummary) -> str:
     names = {"grid": tr("grid"), "patrol_zone": tr("patrol_zone"),
              "key_site": tr("key_site"), "post": tr("post")}
     parts = []
-    for layer in LAYERS:
-        new, updated, same = (summary.created.get(layer, 0), summary.updated.get(layer, 0),
-                              summary.unchanged.get(layer, 0))
+    for layer, new, updated, same in summary.by_layer():
         if same:
             parts.append(tr("{layer}: {new} new, {updated} updated, {unchanged} unchanged").format(
                 layer=names.get(layer, layer), new=new, updated=updated, unchanged=same))
-        elif new or updated:
+        else:
             parts.append(tr("{layer}: {new} new, {updated} updated").format(
                 layer=names.get(layer, layer), new=new, updated=updated))
     return joined(parts, "; ") or tr("nothing to import")

@@ -107,13 +107,16 @@ class ImportSummary:
     features: int
     unchanged: Mapping[str, int] = field(default_factory=dict)
 
+    def by_layer(self) -> list[tuple[str, int, int, int]]:
+        """(layer, new, updated, unchanged) for each layer the file touched, in layer order: what
+        the window and the command line each word in their language."""
+        counts = ((layer, self.created.get(layer, 0), self.updated.get(layer, 0),
+                   self.unchanged.get(layer, 0)) for layer in geo.LAYERS)
+        return [c for c in counts if any(c[1:])]
+
     def describe(self) -> str:
-        parts = []
-        for layer in geo.LAYERS:
-            c, u, n = (self.created.get(layer, 0), self.updated.get(layer, 0),
-                       self.unchanged.get(layer, 0))
-            if c or u or n:
-                parts.append(f"{layer}: {c} new, {u} updated" + (f", {n} unchanged" if n else ""))
+        parts = [f"{layer}: {c} new, {u} updated" + (f", {n} unchanged" if n else "")
+                 for layer, c, u, n in self.by_layer()]
         return "; ".join(parts) or "nothing to import"
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import local
 from ...domain.errors import KnownError, ValidationErrors
-from ...domain.geo import LAYERS, unproject_xy
+from ...domain.geo import unproject_xy
 from ...domain.permissions import is_permitted
 from ...domain.travel import reach_radius_m
 from ...services.geometry import ImportSummary, export_geometry, import_geometry
@@ -464,16 +464,14 @@ class MapPanel(QWidget):
 
     def import_summary_text(self, summary: ImportSummary) -> str:
         """Per layer what the import added, changed and left as it was, in the UI's language
-        (ImportSummary.describe() is English; the CLI composes its own)."""
+        (ImportSummary.describe() is English)."""
         parts = []
-        for layer in LAYERS:
-            new, updated, same = (summary.created.get(layer, 0), summary.updated.get(layer, 0),
-                                  summary.unchanged.get(layer, 0))
+        for layer, new, updated, same in summary.by_layer():
             name = self.tr(str(IMPORT_LAYER_TEXT.get(layer, layer)))
             if same:
                 parts.append(self.tr("%1: %2 new, %3 updated, %4 unchanged").replace("%1", name)
                              .replace("%2", str(new)).replace("%3", str(updated)).replace("%4", str(same)))
-            elif new or updated:
+            else:
                 parts.append(self.tr("%1: %2 new, %3 updated").replace("%1", name)
                              .replace("%2", str(new)).replace("%3", str(updated)))
         separator = "; " if ui_language() == "en" else "；"
