@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -112,6 +113,9 @@ class PlanShiftsDialog(QDialog):
         # chooses: a pattern over them breaks them every cycle (a warning, not a refusal).
         self.load = QLabel()
         self.load.setWordWrap(True)
+        self.load.setTextFormat(Qt.TextFormat.RichText)
+        self.load_lines: list[str] = []
+        self.load_warnings: list[str] = []
         self.load.setToolTip(self.tr("Worked out from the pattern before any shift is made. You may "
                                      "still plan: the calendar then names every officer over a limit."))
         self.error = error_line()
@@ -182,13 +186,23 @@ class PlanShiftsDialog(QDialog):
 
     def _show_load(self, *_: Any) -> None:
         p = self.chosen_pattern()
-        lines, warn = ([p], True) if isinstance(p, str) else self._load_lines(p)
-        self.load.setText("\n".join(lines))
-        self.load.setStyleSheet(f"color: {BREACH.name()}" if warn else "")
+        lines, warns = ([p], 1) if isinstance(p, str) else self._load_lines(p)
+        self.load_lines = lines
+        self.load_warnings = lines[:warns]
+        # Only the warnings in the warning colour: beside teams left off, the line saying the
+        # limits hold is good news and read as such.
+        self.load.setText("<br>".join(
+            f'<span style="color: {BREACH.name()}">{html.escape(line)}</span>' if i < warns
+            else html.escape(line) for i, line in enumerate(lines)))
 
-    def _load_lines(self, p: PatternDef) -> tuple[list[str], bool]:
+    def load_text(self) -> str:
+        """What the line under the form says, as plain text."""
+        return "\n".join(self.load_lines)
+
+    def _load_lines(self, p: PatternDef) -> tuple[list[str], int]:
         """The teams the pattern leaves off every shift, then a warning for each limit it breaks
-        (rule, figure, limit), or its figures when it breaks none; and whether they warn."""
+        (rule, figure, limit), or its figures when it breaks none; and how many lines, from the
+        first, are warnings."""
         load = pattern_load(p)
         broken = load.broken(self.rules)
         least = load.least_rested
@@ -214,14 +228,14 @@ class PlanShiftsDialog(QDialog):
             lines.append(text.replace("%1", _hours(self.rules.max_hours_per_week))
                          .replace("%2", _hours(first)).replace("%3", _hours(second)))
         if len(lines) > len(idle):
-            return lines, True
+            return lines, len(lines)
         rest = least.shortest_rest_hours if least is not None else None
         within = (self.tr("Within the station's limits: a team works %1 h a week on average, at most "
                           "%2 h in a week (Mon–Sun), and rests at least %3 h between shifts")
                   .replace("%1", _hours(load.average_week_hours))
                   .replace("%2", _hours(load.busiest_week_hours))
                   .replace("%3", "–" if rest is None else _hours(rest)))
-        return [*idle, within], bool(idle)  # teams left off every shift are a warning of their own
+        return [*idle, within], len(idle)  # teams left off every shift are a warning of their own
 
     def _idle_lines(self, kind: PatternKind, load: PatternLoad) -> list[str]:
         """A 5th team on 四班三运转 (a 4th on 三班二运转) is on no shift at all: the rotation has a
