@@ -28,3 +28,15 @@ def test_a_job_finishing_after_its_window_closed_raises_nothing(qtbot):
     shiboken6.delete(job.signals)  # what closing the window does to the receiver
     release.set()
     assert runner.wait(5000)  # pytest-qt fails the test on an exception raised in the job
+
+
+def test_a_detached_job_that_hangs_holds_no_pool_thread_and_nobody_waits_for_it(qtbot):
+    runner = BackgroundRunner(max_threads=1)
+    release = threading.Event()
+    got: list[object] = []
+    runner.run_detached(lambda: (release.wait(5), "late")[1], on_done=got.append)
+    runner.run(lambda: "pool", on_done=got.append)
+    qtbot.waitUntil(lambda: got == ["pool"], timeout=2000)  # the pool's one thread was free
+    assert not runner.busy and runner.wait(100)  # closing the window would not wait for it
+    release.set()
+    qtbot.waitUntil(lambda: got == ["pool", "late"], timeout=5000)  # it still reports, on the GUI thread

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,7 @@ class BackgroundRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[_Job] = set()
+        self._detached: set[_Job] = set()
 
     def run(
         self,
@@ -57,17 +59,44 @@ class BackgroundRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        job = _Job(fn, args, kwargs)
+        job = self._job(self._live, fn, args, kwargs, on_done, on_error)
         job.setAutoDelete(False)
-        self._live.add(job)
+        self.pool.start(job)
+
+    def run_detached(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Like run(), on a daemon thread of its own, for a call that may not come back for
+        minutes: a file probe on a share that went away blocks in the OS (for ever on a hard
+        network mount). On the pool it would hold one of the few threads the database work
+        needs, and wait() (and the pool at exit) would wait for it; busy does not count it."""
+        job = self._job(self._detached, fn, args, kwargs, on_done, on_error)
+        threading.Thread(target=job.run, name="precinct-detached", daemon=True).start()
+
+    def _job(
+        self,
+        live: set[_Job],
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> _Job:
+        job = _Job(fn, args, kwargs)
+        live.add(job)  # kept until its result is delivered
 
         def finished_ok(result: Any) -> None:
-            self._live.discard(job)
+            live.discard(job)
             if on_done is not None:
                 on_done(result)
 
         def finished_err(exc: BaseException) -> None:
-            self._live.discard(job)
+            live.discard(job)
             if on_error is not None:
                 on_error(exc)
             else:
@@ -75,7 +104,7 @@ class BackgroundRunner(QObject):
 
         job.signals.done.connect(finished_ok)
         job.signals.failed.connect(finished_err)
-        self.pool.start(job)
+        return job
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
