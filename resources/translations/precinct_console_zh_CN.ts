@@ -3149,8 +3149,16 @@ Columns (header row; order free, unknown columns ignored):
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
+        <source>Checking the folder %1…</source>
+        <translation>正在检查文件夹 %1…</translation>
+    </message>
+    <message>
         <source>Not exported: %1 is already there.</source>
         <translation>未导出：%1 已存在。</translation>
+    </message>
+    <message>
+        <source>%1 is no longer there.</source>
+        <translation>%1 已不存在。</translation>
     </message>
     <message>
         <source>Exporting…</source>
@@ -3195,6 +3203,18 @@ Columns (header row; order free, unknown columns ignored):
     <message>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>%1 Nothing was exported.</source>
+        <translation>%1未导出任何文件。</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: no answer in %2 s.</source>
+        <translation>无法访问 %1：%2 秒内无响应。</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2.</source>
+        <translation>无法访问 %1：%2。</translation>
     </message>
     <message>
         <source>next</source>

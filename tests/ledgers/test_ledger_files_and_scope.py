@@ -82,7 +82,7 @@ def test_an_existing_file_is_replaced_or_kept_only_when_the_user_says(qtbot, see
     export_and_wait(qtbot, panel)
     target = Path(panel.path.text())
     first = target.stat().st_mtime_ns
-    panel.start_export()  # cancelled: nothing runs, nothing written
+    export_and_wait(qtbot, panel)  # cancelled (once the check answers): nothing runs, nothing written
     assert asked == [target] and panel._cancel is None and "already there" in panel.status.text()
     export_and_wait(qtbot, panel)  # keep both
     kept = target.with_name(target.stem + " (2).xlsx")

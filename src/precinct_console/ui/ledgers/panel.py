@@ -48,6 +48,8 @@ from ..context import AppContext
 from ..error_text import error_text, message_text
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, ui_font
+from . import reach
+from .reach import PROBE_TIMEOUT_MS, Probe, Target, Unreachable
 
 log = logging.getLogger("precinct_console.ui")
 
@@ -83,11 +85,16 @@ def _pydate(q: QDate) -> date:
 
 
 class LedgerExportPanel(QWidget):
-    def __init__(self, app: AppContext, parent: QWidget | None = None):
+    def __init__(self, app: AppContext, parent: QWidget | None = None,
+                 probe_timeout_ms: int = PROBE_TIMEOUT_MS):
         super().__init__(parent)
         self.app = app
         self.choices: ExportChoices | None = None
+        # Set from the click until the export ends, the target's check included: one at a time.
         self._cancel: threading.Event | None = None
+        # The target folder may be a share that went away: every look at it runs off the GUI thread.
+        self._target_probe = Probe(app.runner, self, probe_timeout_ms)
+        self._open_probe = Probe(app.runner, self, probe_timeout_ms)
         self._progress = _Progress(self)
         self._progress.moved.connect(self._on_progress)
         self._path_edited = False
@@ -305,34 +312,69 @@ class LedgerExportPanel(QWidget):
             return
         period = self.period()
         path = Path(self.path.text().strip())
-        if path.exists() and str(path) != self._path_confirmed:
-            answer = self._ask_overwrite(path)
-            if answer == "cancel":
-                self.status.setText(self.tr("Not exported: %1 is already there.").replace("%1", str(path)))
-                return
-            if answer == "keep":
-                path = _free_name(path)  # this export only: the default name still follows the choices
-                self.path.setText(str(path))
-        self._path_confirmed = ""  # asked once: the next export to it asks again
+        confirmed = str(path) == self._path_confirmed
+        # The choices as clicked: the form stays editable while the folder is checked.
         ledger = self.ledger.currentData()
         several = self.choices is not None and len(self.choices.stations) > 1
         station = self.station.currentData() if several else None
         # isVisible() would be False for a panel not on screen; the permission decides.
         unmask = bool(self.choices and self.choices.may_unmask and self.unmask.isChecked())
-        self._cancel = threading.Event()
+        district_id = self._district_id()
+        cancel = self._cancel = threading.Event()
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)  # busy until the first figure arrives
-        self.status.setText(self.tr("Exporting…"))
-        emit = self._progress.moved.emit
-        self.app.run(
-            export_ledger, self.app.ctx, ledger, period.first_day, period.last_day, path,
-            unmask,
-            progress=lambda done, total: emit(done, -1 if total is None else total),
-            cancel=self._cancel, district_id=self._district_id(),
-            station_ids=(station,) if station else None,
-            on_done=self._done, on_error=self._failed,
-        )
+        self.status.setText(self.tr("Checking the folder %1…").replace("%1", str(path.parent)))
+
+        def export(target: Path) -> None:
+            self.status.setText(self.tr("Exporting…"))
+            emit = self._progress.moved.emit
+            self.app.run(
+                export_ledger, self.app.ctx, ledger, period.first_day, period.last_day, target,
+                unmask,
+                progress=lambda done, total: emit(done, -1 if total is None else total),
+                cancel=cancel, district_id=district_id,
+                station_ids=(station,) if station else None,
+                on_done=self._done, on_error=self._failed,
+            )
+
+        self._target_probe.start(
+            path.parent, reach.probe_target, path,
+            on_done=lambda target: self._checked(path, target, confirmed, export),
+            on_error=lambda exc: self._unreachable(path.parent, exc))
+
+    def _checked(self, path: Path, target: Target, confirmed: bool,
+                 export: Callable[[Path], None]) -> None:
+        if target.exists and not confirmed:
+            answer = self._ask_overwrite(path)
+            if answer == "cancel":
+                self._stopped(self.tr("Not exported: %1 is already there.").replace("%1", str(path)))
+                return
+            if answer == "keep" and target.free is not None:
+                path = target.free  # this export only: the default name still follows the choices
+                self.path.setText(str(path))
+        self._path_confirmed = ""  # asked once: the next export to it asks again
+        export(path)
+
+    def _unreachable(self, folder: Path, exc: BaseException) -> None:
+        if not isinstance(exc, Unreachable | OSError):
+            self._failed(exc)  # not the folder's doing
+            return
+        self._stopped(self.tr("%1 Nothing was exported.").replace("%1", self._unreachable_text(folder, exc)))
+
+    def _unreachable_text(self, folder: Path, exc: Unreachable | OSError) -> str:
+        log.warning("export folder %s: %s", folder, exc)
+        if isinstance(exc, Unreachable):
+            return (self.tr("Cannot reach %1: no answer in %2 s.")
+                    .replace("%1", str(folder)).replace("%2", f"{exc.seconds:g}"))
+        return self.tr("Cannot reach %1: %2.").replace("%1", str(folder)).replace(
+            "%2", exc.strerror or str(exc))
+
+    def _stopped(self, text: str) -> None:
+        """Ended before the export began: nothing was written."""
+        self._finish()
+        self.progress.setValue(0)
+        self.status.setText(text)
 
     def _ask_overwrite(self, path: Path) -> str:
         """'replace', 'keep' (write beside it under a new name) or 'cancel'."""
@@ -348,9 +390,14 @@ class LedgerExportPanel(QWidget):
         return "replace" if clicked is replace else "keep" if clicked is keep else "cancel"
 
     def cancel_export(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self.status.setText(self.tr("Cancelling…"))
+        if self._cancel is None:
+            return
+        self._cancel.set()
+        if self._target_probe.pending:  # still checking: stop now, not at the OS's timeout
+            self._target_probe.abandon()
+            self._stopped(self.tr("Export cancelled; no file was written."))
+            return
+        self.status.setText(self.tr("Cancelling…"))
 
     def _on_progress(self, done: int, total: int) -> None:
         if total > 0:
@@ -484,18 +531,22 @@ class LedgerExportPanel(QWidget):
         self._open(Path(item.data(0x0100)))
 
     def _open(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True) if path.suffix == "" else None
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        folder = path if path.suffix == "" else path.parent
+        self._open_probe.start(folder, reach.prepare_open, path,
+                               on_done=lambda there: self._opened(path, there),
+                               on_error=lambda exc: self._open_failed(folder, exc))
 
+    def _opened(self, path: Path, there: bool) -> None:
+        if there:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        else:
+            self.status.setText(self.tr("%1 is no longer there.").replace("%1", str(path)))
 
-def _free_name(path: Path) -> Path:
-    """The path with the first free ' (2)', ' (3)'… before its suffix."""
-    n = 2
-    while True:
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-        if not candidate.exists():
-            return candidate
-        n += 1
+    def _open_failed(self, folder: Path, exc: BaseException) -> None:
+        if not isinstance(exc, Unreachable | OSError):
+            self.app.report_error(exc)
+            return
+        self.status.setText(self._unreachable_text(folder, exc))
 
 
 def _china():  # type: ignore[no-untyped-def]
