@@ -1065,6 +1065,10 @@
         <translation>{database}：结构版本 {current}；本值班台为 {head}（请运行 `db upgrade`）</translation>
     </message>
     <message>
+        <source>{kind}: {message}</source>
+        <translation>出错（{kind}）：{message}</translation>
+    </message>
+    <message>
         <source>ok</source>
         <translation>正常</translation>
     </message>
@@ -1165,16 +1169,16 @@
         <translation>身份证号</translation>
     </message>
     <message>
-        <source>{title} ({key}), its columns:</source>
-        <translation>{title}（{key}）各列：</translation>
+        <source>{title} ({key}): {description}. Its columns:</source>
+        <translation>{title}（{key}）：{description}。各列：</translation>
+    </message>
+    <message>
+        <source>{header} (type: {kind}): {doc}</source>
+        <translation>{header}（类型：{kind}）：{doc}</translation>
     </message>
     <message>
         <source>{header} (type: {kind})</source>
         <translation>{header}（类型：{kind}）</translation>
-    </message>
-    <message>
-        <source>What each column holds: PRECINCT_LANGUAGE=en precinct-console export --list</source>
-        <translation>各列的详细说明（英文）：PRECINCT_LANGUAGE=en precinct-console export --list</translation>
     </message>
     <message>
         <source>grids, patrol zones, key sites and posts (GeoJSON)</source>
@@ -1557,6 +1561,126 @@ Columns (header row; order free, unknown columns ignored):
     <message>
         <source>replay events after this id first</source>
         <translation>先重放该编号之后的事件</translation>
+    </message>
+    <message>
+        <source>no permission to write there</source>
+        <translation>没有写入权限</translation>
+    </message>
+    <message>
+        <source>the folder does not exist</source>
+        <translation>文件夹不存在</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>磁盘只读</translation>
+    </message>
+    <message>
+        <source>a file stands where a folder should be</source>
+        <translation>路径中有同名文件占用了文件夹的位置</translation>
+    </message>
+    <message>
+        <source>a folder of that name is in the way</source>
+        <translation>已有同名文件夹</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>the bulletin page did not load</source>
+        <translation>通报页面未能加载</translation>
+    </message>
+    <message>
+        <source>timed out rendering the PDF</source>
+        <translation>生成 PDF 超时</translation>
+    </message>
+    <message>
+        <source>printing the bulletin to {path} failed</source>
+        <translation>无法将通报打印到 {path}</translation>
+    </message>
+    <message>
+        <source>Qt {qt}, PySide6 {pyside}, platform {platform}</source>
+        <translation>Qt {qt}，PySide6 {pyside}，平台 {platform}</translation>
+    </message>
+    <message>
+        <source>FileNotFoundError: {path} is missing</source>
+        <translation>缺少 {path}</translation>
+    </message>
+    <message>
+        <source>FileNotFoundError: no precinct_console_*.qm in {folder}</source>
+        <translation>{folder} 中没有 precinct_console_*.qm 翻译文件</translation>
+    </message>
+    <message>
+        <source>ValueError: {file} does not load</source>
+        <translation>{file} 无法加载</translation>
+    </message>
+    <message>
+        <source>ValueError: {file} holds no translated strings (unfinished .ts?)</source>
+        <translation>{file} 中没有已翻译的文本（.ts 未译完？）</translation>
+    </message>
+    <message>
+        <source>FileNotFoundError: Qt's own qtbase_zh_CN.qm is not in {folder}</source>
+        <translation>{folder} 中没有 Qt 自带的 qtbase_zh_CN.qm</translation>
+    </message>
+    <message>
+        <source>{languages} (and Qt's qtbase_zh_CN)</source>
+        <translation>{languages}（及 Qt 自带的 qtbase_zh_CN）</translation>
+    </message>
+    <message>
+        <source>LookupError: the interface font resolves to '{family}', which has no Chinese glyphs; install Microsoft YaHei (Windows) or Noto Sans CJK (Linux: fonts-noto-cjk)</source>
+        <translation>界面字体解析为“{family}”，其中没有中文字形；请安装微软雅黑（Windows）或 Noto Sans CJK（Linux：fonts-noto-cjk）</translation>
+    </message>
+    <message>
+        <source>RuntimeError: the page did not load</source>
+        <translation>测试页面未能加载</translation>
+    </message>
+    <message>
+        <source>TimeoutError: no PDF within {seconds} s</source>
+        <translation>{seconds} 秒内未生成 PDF</translation>
+    </message>
+    <message>
+        <source>HTML to PDF in {seconds} s ({size} bytes)</source>
+        <translation>网页转 PDF 用时 {seconds} 秒（{size} 字节）</translation>
+    </message>
+    <message>
+        <source>LookupError: no metadata (version, licence) for {names}</source>
+        <translation>缺少以下程序库的版本和许可证信息：{names}</translation>
+    </message>
+    <message>
+        <source>{count} bundled libraries with version and licence</source>
+        <translation>{count} 个附带程序库，版本和许可证信息齐全</translation>
+    </message>
+    <message>
+        <source>machine {machine} ({machine_state}); user {user} ({user_state})</source>
+        <translation>本机设置 {machine}（{machine_state}）；用户设置 {user}（{user_state}）</translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>不存在</translation>
+    </message>
+    <message>
+        <source>Precinct Console {version} (frozen build)</source>
+        <translation>Precinct Console {version}（打包版）</translation>
+    </message>
+    <message>
+        <source>{version} (frozen build)</source>
+        <translation>{version}（打包版）</translation>
+    </message>
+    <message>
+        <source>{version} (installed from source)</source>
+        <translation>{version}（源码安装）</translation>
+    </message>
+    <message>
+        <source>{python} on {system} {release} {machine}</source>
+        <translation>{python}，运行于 {system} {release} {machine}</translation>
     </message>
 </context>
 <context>

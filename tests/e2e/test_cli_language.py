@@ -175,3 +175,30 @@ def test_the_import_help_names_every_column_the_reader_takes(lang, capsys, monke
         if column in ("经度", "纬度"):
             column = "经度/纬度"
         assert column in text, column
+
+
+def test_a_clerk_reads_every_ledger_column_explained_in_chinese(capsys, chinese):
+    from precinct_console.services.ledgers import LEDGERS
+
+    assert main(["export", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "警情台账（incidents）：本期接报的全部警情及其各环节时间。各列："
+    assert "    联系电话（类型：电话号码）：报警人电话，默认脱敏为 138****5678" in lines
+    assert "    1分钟出警用时（类型：时长）：自接警至出警的用时；合计行为平均值" in lines
+    documented = sum(1 for ledger in LEDGERS.values() for c in ledger.columns if c.doc)
+    assert sum(1 for line in lines if line.startswith("    ") and "）：" in line) == documented
+    # No English left but the ledgers' keys (typed after `export`) and the datum's name.
+    english = [line for line in lines
+               if re.search(r"[A-Za-z]{3,}", re.sub(r"（[a-z]+）|WGS84", "", line))]
+    assert english == []
+
+
+def test_the_english_column_list_is_unchanged(capsys, monkeypatch):
+    from precinct_console.services.ledgers import describe
+
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert main(["export", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert out == describe() + "\n"
+    assert "    联系电话 (phone) - caller phone, masked 138****5678 unless unmasked\n" in out
+    assert "    1分钟出警用时 (duration) - receipt to set_off; the totals row shows the mean\n" in out

@@ -78,3 +78,25 @@ def test_saving_the_bulletin_where_no_folder_can_be_made_is_a_plain_message(qtbo
         assert not Path(path).exists()
     with qtbot.waitSignal(panel.destroyed, timeout=5_000):
         panel.deleteLater()
+
+
+def test_the_bulletin_pdf_says_why_it_failed_in_the_users_language(qapp, tmp_path):
+    import errno
+
+    from precinct_console.ui.bulletin.pdf import PdfError, html_to_pdf, os_reason
+    from precinct_console.ui.i18n import translating
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    out = blocker / "sub" / "b.pdf"
+    with translating(qapp, "zh_CN"):
+        # The system's own words are English whatever the locale; the clerk reads why in Chinese.
+        assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "没有写入权限"
+        assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘已满"
+        with pytest.raises(PdfError) as failed:
+            html_to_pdf("<p>x</p>", out)
+        assert str(failed.value) == f"无法写入 {out}：路径中有同名文件占用了文件夹的位置"
+    with pytest.raises(PdfError) as failed:
+        html_to_pdf("<p>x</p>", out)
+    assert str(failed.value) == f"cannot write {out}: a file stands where a folder should be"
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"

@@ -137,3 +137,25 @@ def test_bulletin_verb_renders_a_pdf(db_url, seeded, tmp_path, make_ctx, qapp):
     text = "".join(doc.getAllText(p).text() for p in range(doc.pageCount()))
     assert "警情周通报" in text and "1-3-5" in text
     doc.close()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_bulletin_verb_says_why_no_pdf_was_written(db_url, seeded, tmp_path, make_ctx):
+    from precinct_console.services.accounts import add_user
+
+    add_user(make_ctx(Role.ADMIN), "neiqin", "clerk-password", Role.CLERK)
+    (tmp_path / "afile").write_text("x")  # a file where the folder should be
+    out = tmp_path / "afile" / "sub" / "bulletin.pdf"
+    said = {"zh_CN.UTF-8": f"precinct-console bulletin：错误：无法写入 {out}：路径中有同名文件占用了文件夹的位置",
+            "C.UTF-8": f"precinct-console bulletin: cannot write {out}: a file stands where a folder should be"}
+    for lang, line in said.items():
+        env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "PRECINCT_LANGUAGE")}
+        env.update(LANG=lang, PRECINCT_PASSWORD="clerk-password", QT_QPA_PLATFORM="offscreen",
+                   QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu")
+        proc = subprocess.run(
+            [sys.executable, "-m", "precinct_console", "bulletin", "--db", db_url, "--week", "2026-W47",
+             "--out", str(out), "--user", "neiqin"],
+            capture_output=True, text=True, env=env, timeout=180,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert line in proc.stderr.splitlines(), proc.stderr

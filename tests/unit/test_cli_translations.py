@@ -181,3 +181,26 @@ def test_every_help_page_formats_and_every_option_is_explained(lang):
                 assert action.help, (p.prog, action.dest)
                 if lang != "en":
                     assert CHINESE.search(action.help), (p.prog, action.dest)
+
+
+def test_every_ledger_and_column_note_export_list_prints_has_its_chinese():
+    """`export --list` reads the notes of services/ledgers through the catalogue of messages the
+    window shares; a note added without its entry would print English to a Chinese clerk."""
+    from precinct_console.domain.response import (
+        SELF_RESCUE,
+        TIERS_OF_FORCE,
+        TIERS_OF_PLACE,
+        TIME_BANDS,
+    )
+    from precinct_console.i18n.catalogue import message_text
+    from precinct_console.services.ledgers import LEDGERS
+    from precinct_console.services.ledgers.response import incident_columns, summary_columns
+
+    columns = [c for ledger in LEDGERS.values() for c in ledger.columns]
+    for profile in (TIERS_OF_FORCE, TIERS_OF_PLACE, SELF_RESCUE, TIME_BANDS):
+        columns += [*incident_columns(profile), *summary_columns(profile)]
+    notes = {ledger.description for ledger in LEDGERS.values()} | {c.doc for c in columns if c.doc}
+    assert len(notes) > 40
+    untranslated = sorted(n for n in notes if ENGLISH_WORD.search(message_text(n, "zh_CN").replace(
+        "WGS84", "")))
+    assert untranslated == []

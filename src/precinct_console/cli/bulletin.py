@@ -9,7 +9,7 @@ from pathlib import Path
 from ..services.bulletin import render_html, weekly_bulletin
 from ..services.ledgers.periods import parse_week
 from .common import CliError, add_db_argument, add_user_argument, cli_context
-from .i18n import tr
+from .i18n import language, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,13 +46,15 @@ def _print_pdf(html: str, out: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
     from ..ui.bulletin.pdf import PdfError, html_to_pdf, prepare_webengine
+    from ..ui.i18n import translating
 
     prepare_webengine()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["precinct-console"])
     try:
-        html_to_pdf(html, out)
+        with translating(app, language()):  # the PDF's errors are worded in the verbs' language
+            html_to_pdf(html, out)
     except PdfError as exc:
         raise CliError(str(exc)) from exc
     finally:

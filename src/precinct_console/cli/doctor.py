@@ -7,8 +7,10 @@ import json
 import os
 from pathlib import Path
 
+from ..domain.errors import KnownError
+from ..storage.engine import DatabaseUrlError
 from .common import add_db_argument
-from .i18n import pad, speaking, tr
+from .i18n import error_text, language, pad, speaking, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,7 +50,7 @@ def _database(url: str | None) -> list[tuple[str, bool, str]]:
         results.append(("migrations", True, tr("{folder} (newest schema {head})").format(
             folder=folder, head=head)))
     except Exception as exc:  # reported, not raised: the rest of the checks still run
-        results.append(("migrations", False, f"{type(exc).__name__}: {exc}"))
+        results.append(("migrations", False, _failure(exc)))
         return results
     try:
         settings = load_settings(database_url=url)
@@ -76,8 +78,22 @@ def _database(url: str | None) -> list[tuple[str, bool, str]]:
                 .format(database=where, current=current, head=head)
         results.append(("database", True, state))
     except Exception as exc:
-        results.append(("database", False, f"{type(exc).__name__}: {exc}"))
+        results.append(("database", False, _failure(exc)))
     return results
+
+
+def _failure(exc: Exception) -> str:
+    """A failed check's detail. English keeps Python's name of the error and the driver's text,
+    which IT searches for; Chinese says a known error, or an unreachable database, as the window
+    does (the driver's text is logged)."""
+    from ..storage.outage import is_outage, unavailable
+
+    if language() != "en":
+        known = unavailable(exc, saving=False) if is_outage(exc) else exc
+        if isinstance(known, KnownError | DatabaseUrlError):
+            return error_text(known)
+    # The same words as ui/doctor.py's failure_text (one entry in the .ts).
+    return tr("{kind}: {message}").format(kind=type(exc).__name__, message=exc)
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -96,7 +112,8 @@ def _doctor(args: argparse.Namespace) -> int:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
     from ..ui.doctor import run_checks
 
-    rows = [(c.name, c.ok, c.detail) for c in run_checks(web_engine=not args.no_web_engine)]
+    checks = run_checks(web_engine=not args.no_web_engine, language="en" if args.json else language())
+    rows = [(c.name, c.ok, c.detail) for c in checks]
     if args.json:
         with speaking("en"):  # what a script reads stays as it was
             rows += _database(args.db)

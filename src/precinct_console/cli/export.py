@@ -10,7 +10,7 @@ from ..services.exports import export_ledger
 from ..services.ledgers import LEDGERS, Kind, describe
 from ..services.ledgers.periods import parse_day
 from .common import CliError, add_db_argument, add_user_argument, cli_context
-from .i18n import joined, language, tr
+from .i18n import joined, language, message_text, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,8 +70,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _columns() -> str:
-    """Each ledger's title and columns: the Chinese headers and how each is written. The notes on
-    each column (services/ledgers) are in English only; the last line says where to read them."""
+    """Each ledger's title and columns: the Chinese headers, how each is written and what it holds
+    (the notes of services/ledgers, through the catalogue the window shares)."""
     kinds = {Kind.TEXT: tr("text"), Kind.DATETIME: tr("date and time"),
              Kind.DATE: tr("date"), Kind.DURATION: tr("duration"),
              Kind.INT: tr("whole number"), Kind.FLOAT: tr("decimal number"),
@@ -79,8 +79,10 @@ def _columns() -> str:
              Kind.PHONE: tr("phone number"), Kind.ID_NUMBER: tr("ID number")}
     lines = []
     for key, ledger in LEDGERS.items():
-        lines.append(tr("{title} ({key}), its columns:").format(key=key, title=ledger.title))
-        lines += ["    " + tr("{header} (type: {kind})").format(
-            header=c.header, kind=kinds.get(c.kind, c.kind.value)) for c in ledger.columns]
-    lines.append(tr("What each column holds: PRECINCT_LANGUAGE=en precinct-console export --list"))
+        lines.append(tr("{title} ({key}): {description}. Its columns:").format(
+            key=key, title=ledger.title, description=message_text(ledger.description)))
+        for c in ledger.columns:
+            kind = kinds.get(c.kind, c.kind.value)
+            line = tr("{header} (type: {kind}): {doc}") if c.doc else tr("{header} (type: {kind})")
+            lines.append("    " + line.format(header=c.header, kind=kind, doc=message_text(c.doc)))
     return "\n".join(lines)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..config import resources_dir
 from ..licences import Library, bundled_libraries
+from .i18n import tr
 from .theme import ui_font
 
 
@@ -42,12 +43,14 @@ def app_icon() -> QIcon:
 
 def runtime_summary(database: str = "") -> list[tuple[str, str]]:
     """(label, value) pairs shown on the dialog and copied into a support request."""
-    build = "frozen build" if getattr(sys, "frozen", False) else "installed from source"
+    version = tr("{version} (frozen build)") if getattr(sys, "frozen", False) \
+        else tr("{version} (installed from source)")
     rows = [
-        ("Version", f"{__version__} ({build})"),
+        ("Version", version.format(version=__version__)),
         ("Qt", f"{qVersion()} (PySide6 {pyside_version})"),
-        ("Python", f"{platform.python_version()} on {platform.system()} {platform.release()} "
-                   f"{platform.machine()}"),
+        ("Python", tr("{python} on {system} {release} {machine}").format(
+            python=platform.python_version(), system=platform.system(), release=platform.release(),
+            machine=platform.machine())),
     ]
     if database:
         rows.append(("Database", database))

@@ -9,8 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from .. import __version__
 from ..config import machine_settings_path, resources_dir, user_data_dir, user_settings_path
+from .i18n import tr, translating
 
 
 @dataclass(frozen=True)
@@ -20,17 +23,31 @@ class Check:
     detail: str
 
 
+class CheckFailed(Exception):
+    """A failure the check words itself, translated; its message is the whole detail. The English
+    opens with the Python error's name the detail always began with (IT and scripts read it), the
+    Chinese leaves it out."""
+
+
+def failure_text(exc: BaseException) -> str:
+    """Another library's error: Python's name for it and its message, which IT searches for
+    (the same English as ever; the translation says in words that the check failed)."""
+    return tr("{kind}: {message}").format(kind=type(exc).__name__, message=exc)
+
+
 def _check(name: str, probe: Callable[[], str]) -> Check:
     try:
         return Check(name, True, probe())
+    except CheckFailed as exc:
+        return Check(name, False, str(exc))
     except Exception as exc:  # a self-check reports every failure, it never stops at one
-        return Check(name, False, f"{type(exc).__name__}: {exc}")
+        return Check(name, False, failure_text(exc))
 
 
-def _application() -> object:
+def _application() -> QCoreApplication:
     # QtWebEngine must be imported before the application object exists.
     from PySide6 import QtWebEngineCore  # noqa: F401
-    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -42,14 +59,15 @@ def _qt() -> str:
     from PySide6.QtCore import qVersion
     from PySide6.QtGui import QGuiApplication
 
-    return f"Qt {qVersion()}, PySide6 {pyside}, platform {QGuiApplication.platformName()}"
+    return tr("Qt {qt}, PySide6 {pyside}, platform {platform}").format(
+        qt=qVersion(), pyside=pyside, platform=QGuiApplication.platformName())
 
 
 def _resources() -> str:
     folder = resources_dir()
     icon = folder / "icons" / "precinct-console-256.png"
     if not icon.is_file():
-        raise FileNotFoundError(f"{icon} is missing")
+        raise CheckFailed(tr("FileNotFoundError: {path} is missing").format(path=icon))
     return str(folder)
 
 
@@ -59,20 +77,23 @@ def _translations() -> str:
     folder = resources_dir() / "translations"
     ours = sorted(folder.glob("precinct_console_*.qm"))
     if not ours:
-        raise FileNotFoundError(f"no precinct_console_*.qm in {folder}")
+        raise CheckFailed(tr("FileNotFoundError: no precinct_console_*.qm in {folder}").format(
+            folder=folder))
     loaded = []
     for qm in ours:
         translator = QTranslator()
         if not translator.load(str(qm)):
-            raise ValueError(f"{qm.name} does not load")
+            raise CheckFailed(tr("ValueError: {file} does not load").format(file=qm.name))
         if translator.isEmpty():
-            raise ValueError(f"{qm.name} holds no translated strings (unfinished .ts?)")
+            raise CheckFailed(tr("ValueError: {file} holds no translated strings (unfinished .ts?)")
+                              .format(file=qm.name))
         loaded.append(qm.stem.removeprefix("precinct_console_"))
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt = QTranslator()
     if not qt.load("qtbase_zh_CN", qt_folder):
-        raise FileNotFoundError(f"Qt's own qtbase_zh_CN.qm is not in {qt_folder}")
-    return f"{', '.join(loaded)} (and Qt's qtbase_zh_CN)"
+        raise CheckFailed(tr("FileNotFoundError: Qt's own qtbase_zh_CN.qm is not in {folder}")
+                          .format(folder=qt_folder))
+    return tr("{languages} (and Qt's qtbase_zh_CN)").format(languages=", ".join(loaded))
 
 
 def _fonts() -> str:
@@ -82,10 +103,10 @@ def _fonts() -> str:
 
     info = QFontInfo(ui_font())
     if QFontDatabase.WritingSystem.SimplifiedChinese not in QFontDatabase.writingSystems(info.family()):
-        raise LookupError(
-            f"the interface font resolves to '{info.family()}', which has no Chinese glyphs; "
+        raise CheckFailed(tr(
+            "LookupError: the interface font resolves to '{family}', which has no Chinese glyphs; "
             "install Microsoft YaHei (Windows) or Noto Sans CJK (Linux: fonts-noto-cjk)"
-        )
+        ).format(family=info.family()))
     return info.family()
 
 
@@ -103,7 +124,7 @@ def _web_engine(timeout_s: float = 30.0) -> str:
 
     def loaded(ok: bool) -> None:
         if not ok:
-            result["error"] = "the page did not load"
+            result["error"] = tr("RuntimeError: the page did not load")
             loop.quit()
             return
         page.printToPdf(str(target))
@@ -122,13 +143,15 @@ def _web_engine(timeout_s: float = 30.0) -> str:
     QTimer.singleShot(50, loop.quit)
     loop.exec()
     if "error" in result:
-        raise RuntimeError(result["error"])
+        raise CheckFailed(result["error"])
     if not result.get("ok") or not target.is_file():
-        raise TimeoutError(f"no PDF within {timeout_s:.0f} s")
+        raise CheckFailed(tr("TimeoutError: no PDF within {seconds} s").format(
+            seconds=f"{timeout_s:.0f}"))
     size = target.stat().st_size
     target.unlink()
     target.parent.rmdir()
-    return f"HTML to PDF in {time.monotonic() - started:.1f} s ({size} bytes)"
+    return tr("HTML to PDF in {seconds} s ({size} bytes)").format(
+        seconds=f"{time.monotonic() - started:.1f}", size=size)
 
 
 def _licences() -> str:
@@ -138,15 +161,19 @@ def _licences() -> str:
     names = {lib.name.lower() for lib in bundled_libraries()}
     missing = {"pyside6", "sqlalchemy", "alembic"} - names
     if missing:
-        raise LookupError(f"no metadata (version, licence) for {', '.join(sorted(missing))}")
-    return f"{len(names)} bundled libraries with version and licence"
+        raise CheckFailed(tr("LookupError: no metadata (version, licence) for {names}").format(
+            names=", ".join(sorted(missing))))
+    return tr("{count} bundled libraries with version and licence").format(count=len(names))
 
 
 def _settings_files() -> str:
-    parts = []
-    for label, path in (("machine", machine_settings_path()), ("user", user_settings_path())):
-        parts.append(f"{label} {path} ({'present' if path.is_file() else 'absent'})")
-    return "; ".join(parts)
+    machine, user = machine_settings_path(), user_settings_path()
+    return tr("machine {machine} ({machine_state}); user {user} ({user_state})").format(
+        machine=machine, machine_state=_presence(machine), user=user, user_state=_presence(user))
+
+
+def _presence(path: Path) -> str:
+    return tr("present") if path.is_file() else tr("absent")
 
 
 def _keyring() -> str:
@@ -156,12 +183,18 @@ def _keyring() -> str:
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
-def run_checks(*, web_engine: bool = True) -> list[Check]:
-    """Every check, in the order a support call walks through them."""
+def run_checks(*, web_engine: bool = True, language: str = "en") -> list[Check]:
+    """Every check, in the order a support call walks through them, its details in the language."""
     app = _application()
+    with translating(app, language):
+        return _checks(web_engine)
+
+
+def _checks(web_engine: bool) -> list[Check]:
+    version = tr("Precinct Console {version} (frozen build)") if getattr(sys, "frozen", False) \
+        else "Precinct Console {version}"
     checks = [
-        Check("version", True, f"Precinct Console {__version__}"
-              + (" (frozen build)" if getattr(sys, "frozen", False) else "")),
+        Check("version", True, version.format(version=__version__)),
         _check("qt", _qt),
         _check("resources", _resources),
         _check("translations", _translations),
@@ -175,5 +208,4 @@ def run_checks(*, web_engine: bool = True) -> list[Check]:
         Check("data folder", True, str(user_data_dir())),
         _check("keyring", _keyring),
     ]
-    del app
     return checks

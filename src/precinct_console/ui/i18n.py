@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -32,14 +34,32 @@ def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return QCoreApplication.translate("", text, disambiguation, n)
 
 
+def qm_file(language: str) -> str:
+    return str(resources_dir() / "translations" / f"precinct_console_{language}.qm")
+
+
+@contextmanager
+def translating(app: QCoreApplication, language: str) -> Iterator[None]:
+    """Our translation for the length of a block: a verb that runs Qt code (doctor, bulletin)
+    has that code speak the verbs' language, and leaves the application as it found it."""
+    translator = QTranslator()
+    installed = not language.startswith("en") and translator.load(qm_file(language)) \
+        and app.installTranslator(translator)
+    try:
+        yield
+    finally:
+        if installed:
+            app.removeTranslator(translator)
+
+
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
     """Load our .qm and Qt's own for the language; keep the translators alive (returned)."""
     if language.startswith("en"):
         return []
     installed: list[QTranslator] = []
     ours = QTranslator(app)
-    path = resources_dir() / "translations" / f"precinct_console_{language}.qm"
-    if ours.load(str(path)):
+    path = qm_file(language)
+    if ours.load(path):
         app.installTranslator(ours)
         installed.append(ours)
     else:

@@ -25,7 +25,7 @@ from ...services.context import ServiceContext
 from ...services.ledgers.periods import Period, week_of
 from ..context import AppContext
 from ..theme import ui_font
-from .pdf import base_url
+from .pdf import base_url, os_reason
 
 
 def bulletin_html(ctx: ServiceContext, week: Period) -> str:
@@ -115,9 +115,8 @@ class BulletinPanel(QWidget):
     def _cannot_save(self, path: str, exc: OSError) -> None:
         """A folder that cannot be made or written (a file in the way, no rights, a lost network
         drive) is a plain message naming the file, as a ledger export's is, never a crash."""
-        reason = exc.strerror or str(exc)
         self.app.notify(self.tr("Could not save the bulletin to %1: %2").replace("%1", path)
-                        .replace("%2", reason), "error")
+                        .replace("%2", os_reason(exc)), "error")
 
     def save_pdf(self, path: str) -> None:
         """Print the page as shown to A4 PDF; the result is announced when Chromium is done."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -10,10 +11,27 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QMarginsF, Qt, QTimer, 
 from PySide6.QtGui import QPageLayout, QPageSize
 
 from ...config import resources_dir
+from ..i18n import tr
 
 
 class PdfError(RuntimeError):
-    """The bulletin could not be turned into a PDF (the message says why)."""
+    """The bulletin could not be turned into a PDF (the message says why, translated)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in the UI's language: the system's own words
+    (strerror) are English whatever the locale."""
+    reasons = {
+        errno.EACCES: tr("no permission to write there"),
+        errno.EPERM: tr("no permission to write there"),
+        errno.ENOENT: tr("the folder does not exist"),
+        errno.ENOSPC: tr("the disk is full"),
+        errno.EROFS: tr("the disk is read-only"),
+        errno.ENOTDIR: tr("a file stands where a folder should be"),
+        errno.EEXIST: tr("a file stands where a folder should be"),
+        errno.EISDIR: tr("a folder of that name is in the way"),
+    }
+    return reasons.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 def prepare_webengine() -> None:
@@ -31,17 +49,21 @@ def base_url() -> QUrl:
 
 def html_to_pdf(html: str, path: Path, *, timeout_ms: int = 60_000) -> Path:
     """Lay the page out on A4 and print it to path; blocks (with a local event loop) until done."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PdfError(tr("cannot write {path}: {reason}").format(path=path, reason=os_reason(exc))
+                       ) from exc
     from PySide6.QtWebEngineCore import QWebEnginePage
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     page = QWebEnginePage()
     loop = QEventLoop()
     state: dict[str, object] = {}
 
     def loaded(ok: bool) -> None:
         if not ok:
-            state["error"] = "the bulletin page did not load"
+            state["error"] = tr("the bulletin page did not load")
             loop.quit()
             return
         layout = QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
@@ -57,7 +79,7 @@ def html_to_pdf(html: str, path: Path, *, timeout_ms: int = 60_000) -> Path:
     timer = QTimer()
     timer.setSingleShot(True)
     def give_up() -> None:
-        state.setdefault("error", "timed out rendering the PDF")
+        state.setdefault("error", tr("timed out rendering the PDF"))
         loop.quit()
 
     timer.timeout.connect(give_up)
@@ -70,5 +92,5 @@ def html_to_pdf(html: str, path: Path, *, timeout_ms: int = 60_000) -> Path:
     if "error" in state:
         raise PdfError(str(state["error"]))
     if not state.get("ok") or not path.exists():
-        raise PdfError(f"printing the bulletin to {path} failed")
+        raise PdfError(tr("printing the bulletin to {path} failed").format(path=path))
     return path
