@@ -1563,30 +1563,6 @@ Columns (header row; order free, unknown columns ignored):
         <translation>先重放该编号之后的事件</translation>
     </message>
     <message>
-        <source>no permission to write there</source>
-        <translation>没有写入权限</translation>
-    </message>
-    <message>
-        <source>the folder does not exist</source>
-        <translation>文件夹不存在</translation>
-    </message>
-    <message>
-        <source>the disk is full</source>
-        <translation>磁盘已满</translation>
-    </message>
-    <message>
-        <source>the disk is read-only</source>
-        <translation>磁盘只读</translation>
-    </message>
-    <message>
-        <source>a file stands where a folder should be</source>
-        <translation>路径中有同名文件占用了文件夹的位置</translation>
-    </message>
-    <message>
-        <source>a folder of that name is in the way</source>
-        <translation>已有同名文件夹</translation>
-    </message>
-    <message>
         <source>cannot write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>

@@ -206,3 +206,21 @@ def test_opening_an_unreachable_export_folder_gives_up_without_freezing(
     panel._open(exports)  # the share is back: the folder is made and opened
     qtbot.waitUntil(lambda: opened == [str(exports)], timeout=2500)
     assert exports.is_dir()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_an_export_folder_that_cannot_be_made_says_why_in_the_clerks_language(
+        qtbot, seeded, make_ctx, tmp_path, monkeypatch, request, language):
+    if language == "zh_CN":
+        request.getfixturevalue("zh_cn")
+    opened: list[str] = []
+    monkeypatch.setattr(panel_module.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    (tmp_path / "台账").write_text("x")  # a file where the export folder should be
+    exports = tmp_path / "台账" / "2026"
+    panel = make_panel(qtbot, make_ctx(Role.CLERK), exports, timeout_ms=2000)
+    panel._open(exports)
+    said = {"en": f"Cannot reach {exports}: a file stands where a folder should be.",
+            # The system's reason ("Not a directory") is English whatever the locale.
+            "zh_CN": f"无法访问 {exports}：路径中有同名文件占用了文件夹的位置。"}[language]
+    qtbot.waitUntil(lambda: panel.status.text() == said, timeout=2500)
+    assert opened == []

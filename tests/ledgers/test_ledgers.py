@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
+from precinct_console.i18n.catalogue import error_text
 from precinct_console.services.exports import ExportCancelled, export_ledger, may_unmask
 from precinct_console.services.ledgers import LEDGERS
 from precinct_console.storage.models import AuditEntry, Incident
@@ -305,9 +306,13 @@ def test_an_unwritable_target_is_a_clear_message_not_a_crash(seeded, make_ctx, t
     target = tmp_path / "locked"
     target.mkdir()
     (target / "w.xlsx").mkdir()  # a directory where the file should go: replace() must fail
-    with pytest.raises(FileBusy, match="cannot write"):
+    with pytest.raises(FileBusy, match="cannot write") as failed:
         export_ledger(make_ctx(Role.CLERK), "incidents", *WEEK, target / "w.xlsx")
     assert not list(target.glob("*.part"))
+    # The reason is in the catalogue's words, so a Chinese clerk reads it in Chinese (the
+    # system's strerror, "Is a directory", is English whatever the locale).
+    assert str(failed.value) == f"cannot write {target / 'w.xlsx'}: a folder of that name is in the way"
+    assert error_text(failed.value, "zh_CN") == f"无法写入 {target / 'w.xlsx'}：已有同名文件夹"
 
 
 def _add_incident(db, station_id: int, number: str, received: datetime, code: str, *,

@@ -115,18 +115,24 @@ def test_branch_bulletin_ranks_stations_and_posts(db, seeded, make_ctx, clock, s
     assert "示范分局警情周通报" in html and "各单位排名" in html
 
 
+def _bulletin_verb(db_url: str, out, **env_changes: str) -> subprocess.CompletedProcess[str]:
+    """The bulletin verb for week 2026-W47 as the clerk 'neiqin', headless, in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "PRECINCT_LANGUAGE")}
+    env.update(PRECINCT_PASSWORD="clerk-password", QT_QPA_PLATFORM="offscreen",
+               QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu", **env_changes)
+    return subprocess.run(
+        [sys.executable, "-m", "precinct_console", "bulletin", "--db", db_url, "--week", "2026-W47",
+         "--out", str(out), "--user", "neiqin"],
+        capture_output=True, text=True, env=env, timeout=180,
+    )
+
+
 def test_bulletin_verb_renders_a_pdf(db_url, seeded, tmp_path, make_ctx, qapp):
     from precinct_console.services.accounts import add_user
 
     add_user(make_ctx(Role.ADMIN), "neiqin", "clerk-password", Role.CLERK)
     out = tmp_path / "bulletin.pdf"
-    env = dict(os.environ, PRECINCT_PASSWORD="clerk-password", QT_QPA_PLATFORM="offscreen",
-               QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu")
-    proc = subprocess.run(
-        [sys.executable, "-m", "precinct_console", "bulletin", "--db", db_url, "--week", "2026-W47",
-         "--out", str(out), "--user", "neiqin"],
-        capture_output=True, text=True, env=env, timeout=180,
-    )
+    proc = _bulletin_verb(db_url, out)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
     from PySide6.QtPdf import QPdfDocument
@@ -140,22 +146,37 @@ def test_bulletin_verb_renders_a_pdf(db_url, seeded, tmp_path, make_ctx, qapp):
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_bulletin_verb_says_why_no_pdf_was_written(db_url, seeded, tmp_path, make_ctx):
+@pytest.mark.parametrize("suffix", [".pdf", ".html"])
+def test_bulletin_verb_says_why_no_file_was_written(db_url, seeded, tmp_path, make_ctx, suffix):
     from precinct_console.services.accounts import add_user
 
     add_user(make_ctx(Role.ADMIN), "neiqin", "clerk-password", Role.CLERK)
     (tmp_path / "afile").write_text("x")  # a file where the folder should be
-    out = tmp_path / "afile" / "sub" / "bulletin.pdf"
-    said = {"zh_CN.UTF-8": f"precinct-console bulletin：错误：无法写入 {out}：路径中有同名文件占用了文件夹的位置",
-            "C.UTF-8": f"precinct-console bulletin: cannot write {out}: a file stands where a folder should be"}
-    for lang, line in said.items():
-        env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "PRECINCT_LANGUAGE")}
-        env.update(LANG=lang, PRECINCT_PASSWORD="clerk-password", QT_QPA_PLATFORM="offscreen",
-                   QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu")
-        proc = subprocess.run(
-            [sys.executable, "-m", "precinct_console", "bulletin", "--db", db_url, "--week", "2026-W47",
-             "--out", str(out), "--user", "neiqin"],
-            capture_output=True, text=True, env=env, timeout=180,
-        )
+    out = tmp_path / "afile" / "sub" / f"bulletin{suffix}"
+    chinese = f"precinct-console bulletin：错误：无法写入 {out}：路径中有同名文件占用了文件夹的位置"
+    said = [({"LANG": "zh_CN.UTF-8"}, chinese),
+            # The setting asks for Chinese on an English system: the reason is Chinese too.
+            ({"LANG": "C.UTF-8", "PRECINCT_LANGUAGE": "zh_CN"}, chinese),
+            ({"LANG": "C.UTF-8"},
+             f"precinct-console bulletin: cannot write {out}: a file stands where a folder should be")]
+    for env, line in said:
+        proc = _bulletin_verb(db_url, out, **env)
         assert proc.returncode == 1, proc.stderr
         assert line in proc.stderr.splitlines(), proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_bulletin_verb_writes_html_whole_or_not_at_all(db_url, seeded, tmp_path, make_ctx):
+    from precinct_console.services.accounts import add_user
+
+    add_user(make_ctx(Role.ADMIN), "neiqin", "clerk-password", Role.CLERK)
+    out = tmp_path / "new folder" / "bulletin.html"
+    proc = _bulletin_verb(db_url, out)
+    assert proc.returncode == 0, proc.stderr
+    assert "警情周通报" in out.read_text(encoding="utf-8")
+    (tmp_path / "taken.html").mkdir()  # a folder of the target's name: the rename must fail
+    proc = _bulletin_verb(db_url, tmp_path / "taken.html", LANG="zh_CN.UTF-8")
+    assert proc.returncode == 1, proc.stderr
+    assert f"无法写入 {tmp_path / 'taken.html'}：已有同名文件夹" in proc.stderr, proc.stderr
+    assert not list(tmp_path.glob("*.part"))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from pathlib import Path
 
+from ..domain.errors import file_error_reason
 from ..services.bulletin import render_html, weekly_bulletin
 from ..services.ledgers.periods import parse_week
 from .common import CliError, add_db_argument, add_user_argument, cli_context
-from .i18n import language, tr
+from .i18n import language, message_text, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,12 +35,25 @@ def _bulletin(args: argparse.Namespace) -> int:
     ctx = cli_context(args)
     html = render_html(weekly_bulletin(ctx, week))
     if suffix == ".html":
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(html, encoding="utf-8")
+        _write_html(html, args.out)
     else:
         _print_pdf(html, args.out)
     print(args.out)
     return 0
+
+
+def _write_html(html: str, out: Path) -> None:
+    """Write the page next to its name first, then rename: a failed write leaves no half file."""
+    part = out.with_name(out.name + ".part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        part.write_text(html, encoding="utf-8")
+        os.replace(part, out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # no folder, no part file to remove
+            part.unlink(missing_ok=True)
+        raise CliError(tr("cannot write {path}: {reason}").format(
+            path=out, reason=message_text(file_error_reason(exc)))) from exc
 
 
 def _print_pdf(html: str, out: Path) -> None:

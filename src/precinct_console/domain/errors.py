@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class KnownError(Exception):
     """An error the user can act on; its message is shown as it is."""
@@ -55,3 +57,23 @@ class DatabaseUnavailable(KnownError):
 
 class DatabaseTooNew(KnownError):
     """The database was upgraded by a newer console than this one."""
+
+
+# Why a file or folder could not be written, in words the error catalogue translates: the
+# system's own (strerror) are English whatever the locale, so a Chinese message quoting them
+# read "无法写入 D:\\台账\\x.xlsx：Permission denied".
+_FILE_REASONS = {
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+    errno.ENOENT: "no such folder",
+    errno.ENOSPC: "the disk is full",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOTDIR: "a file stands where a folder should be",
+    errno.EEXIST: "a file stands where a folder should be",
+    errno.EISDIR: "a folder of that name is in the way",
+}
+
+
+def file_error_reason(exc: OSError) -> str:
+    """Why writing failed, in the catalogue's English words (the system's own for a rare cause)."""
+    return _FILE_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)

@@ -45,11 +45,18 @@ def translating(app: QCoreApplication, language: str) -> Iterator[None]:
     translator = QTranslator()
     installed = not language.startswith("en") and translator.load(qm_file(language)) \
         and app.installTranslator(translator)
+    # The locale too, as install_translators sets it: known errors (ui/error_text.py) are worded
+    # in the locale's language once a translation is installed, and with `language` = zh_CN on
+    # an English system the locale alone would have kept them English.
+    before = QLocale()
+    if installed:
+        QLocale.setDefault(QLocale(language))
     try:
         yield
     finally:
         if installed:
             app.removeTranslator(translator)
+            QLocale.setDefault(before)
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:

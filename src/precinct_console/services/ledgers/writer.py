@@ -29,7 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
-from ...domain.errors import KnownError
+from ...domain.errors import KnownError, file_error_reason
 from .columns import Column, Kind, Sheet, display_width
 from .masking import mask_id_number, mask_in_text, mask_phone
 
@@ -267,7 +267,7 @@ class LedgerWorkbook:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._zip = ZipFile(self._part, "w", ZIP_DEFLATED, allowZip64=True)
             except OSError as exc:
-                raise FileBusy(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+                raise FileBusy(f"cannot write {self.path}: {file_error_reason(exc)}") from exc
         return self._zip
 
     # styles ---------------------------------------------------------------------------------
@@ -478,10 +478,10 @@ class LedgerWorkbook:
         except PermissionError as exc:
             # On Windows the usual cause: last week's file is still open in Excel.
             raise FileBusy(f"cannot write {self.path}: it is open in another program (Excel?) "
-                           f"or the folder is read-only; close it and export again ({exc.strerror})"
+                           f"or the folder is read-only; close it and export again ({file_error_reason(exc)})"
                            ) from exc
         except OSError as exc:
-            raise FileBusy(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise FileBusy(f"cannot write {self.path}: {file_error_reason(exc)}") from exc
         finally:
             self.discard()
         return self.path

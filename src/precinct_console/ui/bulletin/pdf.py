@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QMarginsF, Qt, QTimer, 
 from PySide6.QtGui import QPageLayout, QPageSize
 
 from ...config import resources_dir
+from ...domain.errors import file_error_reason
+from ..error_text import message_text
 from ..i18n import tr
 
 
@@ -20,18 +21,8 @@ class PdfError(RuntimeError):
 
 def os_reason(exc: OSError) -> str:
     """Why a file could not be written, in the UI's language: the system's own words
-    (strerror) are English whatever the locale."""
-    reasons = {
-        errno.EACCES: tr("no permission to write there"),
-        errno.EPERM: tr("no permission to write there"),
-        errno.ENOENT: tr("the folder does not exist"),
-        errno.ENOSPC: tr("the disk is full"),
-        errno.EROFS: tr("the disk is read-only"),
-        errno.ENOTDIR: tr("a file stands where a folder should be"),
-        errno.EEXIST: tr("a file stands where a folder should be"),
-        errno.EISDIR: tr("a folder of that name is in the way"),
-    }
-    return reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+    (strerror) are English whatever the locale; the shared words go through the catalogue."""
+    return message_text(file_error_reason(exc))
 
 
 def prepare_webengine() -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.errors import file_error_reason
 from ...domain.permissions import is_permitted
 from ...jobs.scheduler import ExportScheduler, LastRun
 from ...services.exports import (
@@ -368,7 +369,7 @@ class LedgerExportPanel(QWidget):
             return (self.tr("Cannot reach %1: no answer in %2 s.")
                     .replace("%1", str(folder)).replace("%2", f"{exc.seconds:g}"))
         return self.tr("Cannot reach %1: %2.").replace("%1", str(folder)).replace(
-            "%2", exc.strerror or str(exc))
+            "%2", message_text(file_error_reason(exc)))
 
     def _stopped(self, text: str) -> None:
         """Ended before the export began: nothing was written."""
