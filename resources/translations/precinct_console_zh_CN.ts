@@ -4427,8 +4427,24 @@ Columns (header row; order free, unknown columns ignored):
         <translation>全部图表保存到</translation>
     </message>
     <message>
+        <source>Could not save the charts to %1: %2</source>
+        <translation>无法将图表保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1 of %2 charts to %3; the others could not be written (no permission, or the disk is full)</source>
+        <translation>已将 %2 张图表中的 %1 张保存到 %3；其余未能写入（没有权限或磁盘已满）</translation>
+    </message>
+    <message>
         <source>Saved %1 charts to %2</source>
         <translation>已将 %1 张图表保存到 %2</translation>
+    </message>
+    <message>
+        <source>Saved the chart to %1</source>
+        <translation>图表已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Could not save the chart to %1 (no folder there, no permission, or the disk is full)</source>
+        <translation>无法将图表保存到 %1（文件夹不存在、没有权限或磁盘已满）</translation>
     </message>
 </context>
 <context>

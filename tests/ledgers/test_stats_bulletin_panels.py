@@ -41,6 +41,37 @@ def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, ma
     assert len(panel.stats.by_day) == 30
 
 
+def test_statistics_panel_says_which_charts_could_not_be_saved_and_why(qtbot, seeded, make_ctx, tmp_path):
+    from precinct_console.ui.stats.panel import StatisticsPanel
+
+    app = app_for(make_ctx(Role.STATION_CHIEF), tmp_path)
+    panel = StatisticsPanel(app)
+    qtbot.addWidget(panel)
+    panel.day.setDate(date(2026, 11, 18))
+    qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
+    panel.resize(1400, 900)
+
+    (tmp_path / "report").write_text("x")  # a file where the folder should be
+    panel.save_all_to(tmp_path / "report" / "charts")
+    assert app.notes[-1] == ("error", f"Could not save the charts to {tmp_path / 'report' / 'charts'}: "
+                                      "a file stands where a folder should be")
+
+    charts = tmp_path / "charts"
+    (charts / "by_day_2026-W47.png").mkdir(parents=True)  # one chart's name is taken by a folder
+    panel.save_all_to(charts)
+    assert app.notes[-1] == ("error", f"Saved 5 of 6 charts to {charts}; the others could not be "
+                                      "written (no permission, or the disk is full)")
+    panel.save_all_to(tmp_path / "fine")
+    assert app.notes[-1] == ("info", f"Saved 6 charts to {tmp_path / 'fine'}")
+
+    box = panel.charts["units"]  # its own PNG… button
+    box.save_png(str(tmp_path / "units.png"))
+    assert app.notes[-1] == ("info", f"Saved the chart to {tmp_path / 'units.png'}")
+    box.save_png(str(tmp_path / "no such folder" / "units.png"))
+    assert app.notes[-1] == ("error", f"Could not save the chart to {tmp_path / 'no such folder' / 'units.png'} "
+                                      "(no folder there, no permission, or the disk is full)")
+
+
 @pytest.mark.qt_log_ignore(".*")  # Chromium's GPU probing on a headless machine
 def test_bulletin_panel_shows_the_week_and_saves_pdf_and_html(qtbot, seeded, make_ctx, tmp_path):
     from precinct_console.ui.bulletin.panel import BulletinPanel

@@ -34,6 +34,7 @@ class ChartBox(QGroupBox):
     """A titled chart with a button that saves it as PNG."""
 
     saved = Signal(str)
+    failed = Signal(str)  # the path that could not be written (no folder, no rights, disk full)
 
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(title, parent)
@@ -55,8 +56,7 @@ class ChartBox(QGroupBox):
     def save_png(self, path: str) -> bool:
         """The chart with its title, as shown (what a chief pastes into a report)."""
         ok = self.grab().save(path, "PNG")
-        if ok:
-            self.saved.emit(path)
+        (self.saved if ok else self.failed).emit(path)
         return ok
 
     def _ask_save(self) -> None:

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
+from ...domain.errors import file_error_reason
 from ...domain.figures import percent
 from ...services.bulletin import mmss
 from ...services.ledgers.periods import Period, period_for
 from ...services.statistics import Comparison, Statistics, incident_statistics
 from ..context import AppContext
+from ..error_text import message_text
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, OK, ui_font
 from .charts import ChartBox
@@ -84,6 +86,9 @@ class StatisticsPanel(QWidget):
             "units": ChartBox(self.tr("Dispatches per unit")),
             "officers": ChartBox(self.tr("Incidents attended per officer (top 10)")),
         }
+        for box in self.charts.values():  # a chart's own PNG… button: say where it went, or why not
+            box.saved.connect(self._chart_saved)
+            box.failed.connect(self._chart_failed)
         self.repeats = QTableWidget(0, 4)
         self.repeats.setHorizontalHeaderLabels(
             [self.tr("Kind"), self.tr("Caller / place"), self.tr("Count"), self.tr("Incidents")])
@@ -176,22 +181,50 @@ class StatisticsPanel(QWidget):
 
     # PNG export ------------------------------------------------------------------------------
     def save_all(self, folder: Path) -> list[Path]:
+        """Every chart as PNG into folder; the ones written (a chart that fails is left out)."""
         folder.mkdir(parents=True, exist_ok=True)
         slug = self.period().slug
         out = []
         for key, box in self.charts.items():
             path = folder / f"{key}_{slug}.png"
-            if box.save_png(str(path)):
-                out.append(path)
+            # Quietly: the one message for all of them is _ask_save_all's.
+            box.blockSignals(True)
+            try:
+                if box.save_png(str(path)):
+                    out.append(path)
+            finally:
+                box.blockSignals(False)
         return out
 
     def _ask_save_all(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Save all charts to"),
                                                   str(self.app.settings.resolved_export_folder))
         if folder:
-            saved = self.save_all(Path(folder))
-            self.app.notify(self.tr("Saved %1 charts to %2").replace("%1", str(len(saved)))
-                            .replace("%2", folder))
+            self.save_all_to(Path(folder))
+
+    def save_all_to(self, folder: Path) -> None:
+        """Save every chart and say so; a folder that cannot be made or written is said, by name."""
+        try:
+            saved = self.save_all(folder)
+        except OSError as exc:
+            self.app.notify(self.tr("Could not save the charts to %1: %2").replace("%1", str(folder))
+                            .replace("%2", message_text(file_error_reason(exc))), "error")
+            return
+        if len(saved) < len(self.charts):
+            self.app.notify(self.tr("Saved %1 of %2 charts to %3; the others could not be written "
+                                    "(no permission, or the disk is full)")
+                            .replace("%1", str(len(saved))).replace("%2", str(len(self.charts)))
+                            .replace("%3", str(folder)), "error")
+            return
+        self.app.notify(self.tr("Saved %1 charts to %2").replace("%1", str(len(saved)))
+                        .replace("%2", str(folder)))
+
+    def _chart_saved(self, path: str) -> None:
+        self.app.notify(self.tr("Saved the chart to %1").replace("%1", path))
+
+    def _chart_failed(self, path: str) -> None:
+        self.app.notify(self.tr("Could not save the chart to %1 (no folder there, no permission, "
+                                "or the disk is full)").replace("%1", path), "error")
 
 
 def _phrase(c: Comparison) -> str:
