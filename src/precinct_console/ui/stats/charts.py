@@ -23,6 +23,11 @@ from ..theme import BREACH, INFO, NEAR, OK
 SERIES_COLOURS = [INFO, NEAR, OK, BREACH]
 # The line charts sit in a third of the panel: about this many "11-01" labels fit side by side.
 MAX_LINE_LABELS = 8
+# Plot heights that keep labels apart: every horizontal bar has its label on the left axis, and
+# pyqtgraph draws them all, one on top of the other when a row is thinner than the text.
+MIN_PLOT_HEIGHT = 130
+HBAR_ROW_PX = 17
+HBAR_AXIS_PX = 30
 
 
 def label_step(count: int, most: int = MAX_LINE_LABELS) -> int:
@@ -39,6 +44,7 @@ class ChartBox(QGroupBox):
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(title, parent)
         self.plot = static_plot()
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self.note = QLabel()
         self.note.setStyleSheet("color: #666;")
         save = QToolButton()
@@ -89,6 +95,7 @@ class ChartBox(QGroupBox):
         _whole_ticks(self.plot.getAxis("bottom"), max(values, default=0))
         self.plot.setYRange(-0.6, max(n - 0.4, 0.4), padding=0)
         self.plot.setXRange(0, max(max(values, default=0) * 1.1, 1), padding=0)
+        self.plot.setMinimumHeight(max(MIN_PLOT_HEIGHT, HBAR_ROW_PX * n + HBAR_AXIS_PX))
 
     def lines(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
               *, percent: bool = True) -> None:

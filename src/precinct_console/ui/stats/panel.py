@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -101,7 +102,9 @@ class StatisticsPanel(QWidget):
         rl.addWidget(self.repeat_note)
         rl.addWidget(self.repeats)
 
-        grid = QGridLayout()
+        charts_area = QWidget()
+        grid = QGridLayout(charts_area)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.charts["by_day"], 0, 0, 1, 2)
         grid.addWidget(self.charts["by_hour"], 0, 2)
         grid.addWidget(self.charts["by_category"], 1, 0)
@@ -109,10 +112,18 @@ class StatisticsPanel(QWidget):
         grid.addWidget(self.charts["units"], 1, 2)
         grid.addWidget(self.charts["officers"], 2, 0)
         grid.addWidget(repeat_box, 2, 1, 1, 2)
+        for column in range(3):  # equal thirds: a long category label must not take a column's room
+            grid.setColumnStretch(column, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
-        layout.addLayout(grid, 1)
+        # The charts keep a readable height (a bar per category or officer, labels apart) and
+        # scroll when the docks leave the panel less room, instead of squashing into one another.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(charts_area)
+        layout.addWidget(scroll, 1)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
