@@ -392,3 +392,24 @@ def test_a_unit_whose_terminal_went_quiet_says_so_on_hover(qtbot, app, clock):
     clock.advance(minutes=7)
     panel.live.refresh_units()
     assert "▲ last fix 7:00 ago, not live" in panel.canvas.tips["units"][car.id]
+
+
+def test_units_standing_at_one_place_are_named_together(qtbot, app):
+    panel = open_map(qtbot, app)
+    car = next(u for u in panel.live.units if u.call_sign == "城关1号车")
+    foot = next(u for u in panel.live.units if u.call_sign == "步巡A")
+    assert panel.canvas.unit_labels.texts == ["城关1号车", "步巡A"]
+
+    def place(where: dict[int, tuple[float, float]]) -> None:
+        panel.live.set_units([dataclasses.replace(u, lon=_lonlat(*where[u.id])[0], lat=_lonlat(*where[u.id])[1])
+                              if u.id in where else u for u in panel.live.units])
+
+    # Both back at the same post: two markers on one spot would read as one unit.
+    place({car.id: (100, 100), foot.id: (105, 98)})
+    assert panel.canvas.unit_labels.texts == ["城关1号车、步巡A"]
+    for unit in (car, foot):  # hovering either marker names both
+        tip = panel.canvas.tips["units"][unit.id]
+        assert "城关1号车" in tip and "步巡A" in tip
+    place({car.id: (-800, 300)})
+    assert panel.canvas.unit_labels.texts == ["城关1号车", "步巡A"]
+    assert "步巡A" not in panel.canvas.tips["units"][car.id]

@@ -1009,3 +1009,21 @@ def test_planning_past_the_holiday_tables_says_so_at_once(qtbot, chief_app, monk
     _settle(qtbot, chief_app)
     assert [level for _t, level in said] == ["warning"]
     assert "28 shift(s) planned" in said[0][0] and "2027" in said[0][0]
+
+
+def test_the_plan_map_names_units_stacked_on_one_point_together(qtbot):
+    from precinct_console.services.allocation import PlanDrawing
+    from precinct_console.ui.allocation.minimap import PlanMap
+
+    plan_map = PlanMap()
+    qtbot.addWidget(plan_map)
+    post = (116.40, 39.90)
+    drawing = PlanDrawing(
+        demand=((116.401, 39.901, 2.0),),
+        candidates=(("post:1", "城关警务站", "post", *post), ("point:2", "火车站", "point", 116.41, 39.91)),
+        assignments=({"unit_id": 1, "call_sign": "巡01", "lon": post[0], "lat": post[1]},
+                     {"unit_id": 2, "call_sign": "巡02", "lon": post[0], "lat": post[1]},
+                     {"unit_id": 3, "call_sign": "巡03", "lon": 116.41, "lat": 39.91}),
+        local_hour=10, unit_kinds={1: "car", 2: "car", 3: "car"})
+    plan_map.show_plan(drawing)
+    assert sorted(t.toPlainText() for t in plan_map.labels) == ["巡01、巡02", "巡03"]

@@ -188,3 +188,13 @@ def test_reach_coverage_counts_targets_inside_any_units_radius():
     assert geo.reach_coverage(tx, ty, [0], [0], [150]) == 0.5
     assert geo.reach_coverage(tx, ty, [0, 1000], [0, 0], [350, 10]) == 1.0
     assert geo.reach_coverage(tx, ty, [], [], []) == 0.0
+
+
+def test_points_closer_than_a_marker_are_grouped_in_a_chain_and_in_order():
+    # Two units at the station (one 5 m off), one at a post 300 m away, one 12 m beyond the second
+    # station unit: a chain of near points is one place.
+    x = [0.0, 300.0, 5.0, 16.0, 1000.0]
+    y = [0.0, 0.0, 0.0, 0.0, 1000.0]
+    assert geo.co_located(x, y) == [[0, 2, 3], [1], [4]]
+    assert geo.co_located(x, y, within_m=1.0) == [[0], [1], [2], [3], [4]]
+    assert geo.co_located([], []) == []

@@ -178,3 +178,30 @@ def reach_coverage(targets_x: Any, targets_y: Any, units_x: Any, units_y: Any, r
         return 0.0
     d = np.hypot(tx[:, None] - ux[None, :], ty[:, None] - uy[None, :])
     return float(np.mean((d <= r[None, :]).any(axis=1)))
+
+
+# Closer than this, two 16-px unit markers overlap at any useful zoom of a station's map.
+CO_LOCATED_M = 15.0
+
+
+def co_located(x: Any, y: Any, within_m: float = CO_LOCATED_M) -> list[list[int]]:
+    """Indices grouped by place: a group holds the points within within_m of one another in a
+    chain, in their order (a station's units are a few dozen, so all pairs are cheap)."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    n = len(x)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n > 1:
+        near = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) <= within_m
+        for i, j in zip(*np.nonzero(np.triu(near, 1)), strict=True):
+            parent[root(int(j))] = root(int(i))
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])

@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
+from ...domain.geo import co_located
 from ...domain.travel import local_xy, reach_radius_m
 from ...services.allocation import PlanDrawing
 from ..theme import BREACH, INFO, MUTED, OK, ui_font
@@ -79,10 +80,12 @@ class PlanMap(pg.PlotWidget):
             r5 = np.array([reach_radius_m(300, k, d.local_hour) for k in kinds])
             self.rings3.setData(**self._rings(ux, uy, r3))
             self.rings5.setData(**self._rings(ux, uy, r5))
-            for (name, _lo, _la), x, y in zip(pts, ux, uy, strict=True):
-                t = pg.TextItem(name, color="#222222", anchor=(0.5, -0.4))
+            # Units stacked on one point (a post that holds two) share a label, not two on top
+            # of each other.
+            for group in co_located(ux, uy):
+                t = pg.TextItem("、".join(pts[i][0] for i in group), color="#222222", anchor=(0.5, -0.4))
                 t.setFont(ui_font(8, bold=True))
-                t.setPos(float(x), float(y))
+                t.setPos(float(ux[group[0]]), float(uy[group[0]]))
                 self.addItem(t)
                 self.labels.append(t)
         else:

@@ -211,6 +211,11 @@ class LabelLayer(QGraphicsObject):
         self.drawn = 0  # labels drawn in the last paint (tests and benchmarks read it)
         self._sprites: dict[tuple[str, int], QPixmap] = {}
 
+    @property
+    def texts(self) -> list[str]:
+        """The labels as set (drawn or not, as the zoom allows)."""
+        return list(self._texts)
+
     def set_labels(self, xs: Sequence[float] | np.ndarray, ys: Sequence[float] | np.ndarray,
                    texts: Sequence[str],
                    room: Sequence[float] | None = None, colours: Sequence[QColor] | None = None,

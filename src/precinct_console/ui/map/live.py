@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QColor, QPainterPath
 
 from ...domain.clock import local
-from ...domain.geo import reach_coverage
+from ...domain.geo import co_located, reach_coverage
 from ...domain.response import TimerState, evaluate, worst_state
 from ...domain.travel import local_xy, reach_radius_m
 from ...services.map_data import MapData
@@ -144,12 +144,22 @@ class LiveLayers(QObject):
         now = self.app.clock()
         # A unit drawn where its terminal last reported, minutes ago, says so on hover.
         notes = {u.id: stale_fix_text(u.position_at, now) for u in rows}
-        c.tips["units"] = {u.id: f"{u.call_sign} {u.kind_label} · {u.status_label}"
-                           + (f"\n{u.incident_number}" if u.incident_number else "")
-                           + (f"\n{'、'.join(u.crew)}" if u.crew else "")
-                           + (f"\n{notes[u.id]}" if notes[u.id] else "") for u in rows}
-        c.unit_labels.set_labels(x, y, [u.call_sign for u in rows],
-                                 colours=[UNIT_COLOURS.get(u.status, MUTED).darker(160) for u in rows])
+        tips = [f"{u.call_sign} {u.kind_label} · {u.status_label}"
+                + (f"\n{u.incident_number}" if u.incident_number else "")
+                + (f"\n{'、'.join(u.crew)}" if u.crew else "")
+                + (f"\n{notes[u.id]}" if notes[u.id] else "") for u in rows]
+        # Units standing at one place (idle at the station, at a post) are drawn one on top of the
+        # other and read as one unit: they share one label naming them all, and hovering any of
+        # them lists them all.
+        groups = co_located(x, y)
+        c.tips["units"] = {rows[i].id: "\n\n".join(tips[j] for j in group)
+                           for group in groups for i in group}
+        colours = [UNIT_COLOURS.get(u.status, MUTED).darker(160) for u in rows]
+        c.unit_labels.set_labels(
+            [x[g[0]] for g in groups], [y[g[0]] for g in groups],
+            ["、".join(rows[i].call_sign for i in g) for g in groups],
+            colours=[colours[g[0]] if len({rows[i].status for i in g}) == 1 else QColor(20, 20, 20)
+                     for g in groups])
         self._draw_orders(rows, x, y)
         free = [i for i, u in enumerate(rows) if u.status == "available"]
         hour = local(self.app.clock()).hour
