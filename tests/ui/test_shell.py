@@ -134,3 +134,30 @@ def test_first_layout_gives_the_alert_list_its_width_and_keeps_the_officers_own(
     again.show()
     qtbot.wait(100)  # the first-start sizing would have run by now
     assert again.docks["alerts"].width() < 320  # the officer's own split is kept
+
+
+def test_the_whole_console_fits_a_1366x768_screen_in_chinese(zh_cn, qtbot, make_ctx):
+    """Older command-room PCs have 1366x768 screens (728 px under the taskbar). The roster's tool
+    row (1,030 px) and the allocation panel (590 px high) held the window at 1420x801: its right
+    edge and status bar (connection, clock) lay off the screen. A panel now scrolls instead."""
+    from precinct_console.ui.panels import PANELS
+
+    # Every panel but the bulletin: its Chromium outlives a window closed this soon (see the
+    # bulletin panel's own test), and it is 826 px wide, narrower than the roster.
+    panels = [p for p in PANELS if p.key != "bulletin"]
+    app = AppContext(make_ctx(Role.STATION_CHIEF), Settings())
+    window = MainWindow(app, panels)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    app.runner.wait(20000)
+    qtbot.wait(200)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 728, hint
+    assert (window.width(), window.height()) == (1366, 728)
+    for key in ("roster", "allocation"):
+        window.show_panel(key)
+        qtbot.wait(50)
+        assert window.panel_widgets[key].isVisible()
+    window.close()
+    app.runner.wait(20000)

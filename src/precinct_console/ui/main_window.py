@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
 from .. import __version__
 from ..domain.clock import local
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
                 widget = QLabel(self.tr("This panel could not be opened; see the log."))
             dock = QDockWidget(spec.translated_title(), self)
             dock.setObjectName(f"dock_{spec.key}")
-            dock.setWidget(widget)
+            dock.setWidget(_scrolling(widget))
             area = _AREAS.get(spec.area, Qt.DockWidgetArea.LeftDockWidgetArea)
             self.addDockWidget(area, dock)
             group = "left" if spec.area == "center" else spec.area
@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         if dock is not None:
             dock.show()
             dock.raise_()
-            dock.widget().setFocus()
+            self.panel_widgets[key].setFocus()
 
     # menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -244,3 +244,16 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         super().closeEvent(event)
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """The panel in a frameless scroll area: the window's minimum size is then no panel's, so it
+    fits a 1366x768 screen (the roster's tool row alone is 1,030 px wide, the allocation panel
+    590 px high, which held the window at 1420x801 with its status bar below the screen's edge).
+    With room enough the panel fills the area and no scroll bar shows."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(panel)
+    area.setFocusProxy(panel)
+    return area
