@@ -38,6 +38,8 @@ from ..forms import ok_cancel
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
 
+TITLE_BAR = 40  # px the window's title bar and frame may take above the dialog, generously
+
 
 def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, datetime]:
     """The 24-hour duty shift ending at the first handover time not more than 2 hours past.
@@ -96,7 +98,10 @@ class HandoverDialog(QDialog):
         self.station_name = ""
         self.setWindowTitle(self.tr("Shift handover (交接班)"))
         self.setFont(ui_font(11))
-        self.resize(980, 760)
+        # No taller than the screen's free room less a title bar: at 760 px the sign buttons lay
+        # below a 1366x768 screen (728 px above the taskbar).
+        room = (parent or self).screen().availableGeometry()
+        self.resize(min(980, room.width()), min(760, room.height() - TITLE_BAR))
         start, end = default_shift(app.clock(), app.settings.handover_time or "08:30")
         self.start = QDateTimeEdit(_qdt(start))
         self.end = QDateTimeEdit(_qdt(end))

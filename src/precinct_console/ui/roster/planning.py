@@ -14,12 +14,15 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +38,7 @@ from ..theme import BREACH
 
 DIALOG_WIDTH = 400  # room for an officer's name, badge and team, and a note
 MAX_PLAN_DAYS = 400  # the service's own limit, checked here so the chief hears it before any write
+POSTS_SHOWN = 5  # posts' rows in view at once; more scroll
 
 
 def _tr(text: str) -> str:
@@ -69,6 +73,21 @@ def pattern_kind_label(kind: str) -> str:
         PatternKind.STANDBY.value: _tr("standby team (备勤)"),
     }
     return labels.get(kind, kind)
+
+
+def _scrolling_posts(form: QFormLayout, count: int) -> QScrollArea:
+    """The posts' rows in a frameless scroll area showing POSTS_SHOWN of them at most: a station
+    with a dozen community police rooms made the dialog 913 px high, its OK button below a
+    1366x768 screen (728 px above the taskbar)."""
+    form.setContentsMargins(0, 0, 0, 0)
+    rows = QWidget()
+    rows.setLayout(form)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(rows)
+    area.setMinimumHeight(rows.sizeHint().height() * min(count, POSTS_SHOWN) // max(count, 1))
+    return area
 
 
 class PlanShiftsDialog(QDialog):
@@ -129,7 +148,7 @@ class PlanShiftsDialog(QDialog):
             self.post_min[pid] = spin
             post_form.addRow(post_name, spin)
         self.posts_box = QGroupBox(self.tr("Officers needed at each post, every shift"))
-        self.posts_box.setLayout(post_form)
+        QVBoxLayout(self.posts_box).addWidget(_scrolling_posts(post_form, len(posts)))
         self.posts_box.setVisible(bool(posts))
         form = QFormLayout()
         form.addRow(self.tr("Pattern"), self.pattern)

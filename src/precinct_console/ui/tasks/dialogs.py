@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -36,6 +38,8 @@ from ...services.task_catalogue import TemplateInfo
 from ...services.tasks import GridChoice
 from ..error_text import error_text
 from ..forms import error_line, form_with_buttons, ok_cancel
+
+FIELDS_HEIGHT = 480  # px of feedback fields in view at most; more scroll
 
 
 def limit_text(edit: QPlainTextEdit, limit: int) -> QPlainTextEdit:
@@ -91,7 +95,20 @@ class FeedbackDialog(QDialog):
         self.summary.setMaximumHeight(70)
         form.addRow(self.tr("Remarks"), self.summary)
         self.error = error_line()
-        form_with_buttons(self, form, self.error)
+        # A catalogue entry may ask for any number of fields: past FIELDS_HEIGHT they scroll, so
+        # the dialog fits a 1366x768 screen (728 px above the taskbar) with OK in view.
+        form.setContentsMargins(0, 0, 0, 0)
+        rows = QWidget()
+        rows.setLayout(form)
+        self.fields_area = QScrollArea()
+        self.fields_area.setWidgetResizable(True)
+        self.fields_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_area.setWidget(rows)
+        self.fields_area.setMinimumHeight(min(rows.sizeHint().height(), FIELDS_HEIGHT))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fields_area, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self))
         self.result_values: dict[str, Any] = {}
 
     def _input(self, f: FieldDef, today: date, value: Any) -> QWidget:
@@ -163,6 +180,7 @@ class FeedbackDialog(QDialog):
         except ValidationError as exc:
             self.error.setText(error_text(exc))
             if exc.field in self.inputs:
+                self.fields_area.ensureWidgetVisible(self.inputs[exc.field])
                 self.inputs[exc.field].setFocus()
             return
         super().accept()
