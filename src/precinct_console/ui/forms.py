@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +44,17 @@ def error_line() -> QLabel:
     label.setStyleSheet(f"color: {BREACH.name()}")
     label.setWordWrap(True)
     return label
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """content in a frameless scroll area that sizes it to the room: with room enough no scroll
+    bar shows and it looks as it would without one; with less, it scrolls instead of pushing the
+    window or dialog past the screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    return area
 
 
 def form_with_buttons(dialog: QDialog, form: QFormLayout, *below: QWidget) -> QDialogButtonBox:

@@ -6,13 +6,14 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QWidget
 
 from .. import __version__
 from ..domain.clock import local
 from ..domain.permissions import ROLE_LABELS_ZH
 from ..services.stations import get_station
 from .context import AppContext
+from .forms import scroll_area
 from .panels import PANELS, PanelSpec
 from .password_dialog import change_own_password
 from .settings_store import qsettings
@@ -251,9 +252,6 @@ def _scrolling(panel: QWidget) -> QScrollArea:
     fits a 1366x768 screen (the roster's tool row alone is 1,030 px wide, the allocation panel
     590 px high, which held the window at 1420x801 with its status bar below the screen's edge).
     With room enough the panel fills the area and no scroll bar shows."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(panel)
+    area = scroll_area(panel)
     area.setFocusProxy(panel)
     return area

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -33,7 +32,7 @@ from ...domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, PatternDef, PatternKind
 from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo, PatternInfo
 from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
-from ..forms import error_line, form_with_buttons
+from ..forms import error_line, form_with_buttons, scroll_area
 from ..theme import BREACH
 
 DIALOG_WIDTH = 400  # room for an officer's name, badge and team, and a note
@@ -82,10 +81,7 @@ def _scrolling_posts(form: QFormLayout, count: int) -> QScrollArea:
     form.setContentsMargins(0, 0, 0, 0)
     rows = QWidget()
     rows.setLayout(form)
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(rows)
+    area = scroll_area(rows)
     area.setMinimumHeight(rows.sizeHint().height() * min(count, POSTS_SHOWN) // max(count, 1))
     return area
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from ...services.ledgers.periods import Period, period_for
 from ...services.statistics import Comparison, Statistics, incident_statistics
 from ..context import AppContext
 from ..error_text import message_text
+from ..forms import scroll_area
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, OK, ui_font
 from .charts import ChartBox
@@ -119,11 +119,7 @@ class StatisticsPanel(QWidget):
         layout.addWidget(self.summary)
         # The charts keep a readable height (a bar per category or officer, labels apart) and
         # scroll when the docks leave the panel less room, instead of squashing into one another.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(charts_area)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scroll_area(charts_area), 1)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -37,7 +35,7 @@ from ...domain.task_fields import (
 from ...services.task_catalogue import TemplateInfo
 from ...services.tasks import GridChoice
 from ..error_text import error_text
-from ..forms import error_line, form_with_buttons, ok_cancel
+from ..forms import error_line, form_with_buttons, ok_cancel, scroll_area
 
 FIELDS_HEIGHT = 480  # px of feedback fields in view at most; more scroll
 
@@ -100,10 +98,7 @@ class FeedbackDialog(QDialog):
         form.setContentsMargins(0, 0, 0, 0)
         rows = QWidget()
         rows.setLayout(form)
-        self.fields_area = QScrollArea()
-        self.fields_area.setWidgetResizable(True)
-        self.fields_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.fields_area.setWidget(rows)
+        self.fields_area = scroll_area(rows)
         self.fields_area.setMinimumHeight(min(rows.sizeHint().height(), FIELDS_HEIGHT))
         layout = QVBoxLayout(self)
         layout.addWidget(self.fields_area, 1)
