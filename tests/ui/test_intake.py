@@ -165,3 +165,24 @@ def test_a_grid_picked_on_the_map_is_named_by_its_code_and_name(qtbot, app, db, 
     app.select("grid", gid)
     qtbot.waitUntil(lambda: "JWQ01-05-13 东润花园二期微网格" in dialog.grid_label.text(), timeout=5000)
     assert dialog.grid_id == gid
+
+
+def test_the_repeat_warning_is_shown_whole_not_squeezed_into_the_opening_size(qtbot, app, clock):
+    for minutes in (40, 30, 20):  # three earlier calls from the same place
+        intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0602",
+                                               address="城关镇幸福小区3栋", content=f"噪音 {minutes}"))
+        clock.advance(minutes=5)
+    dialog = open_dialog(qtbot, app)
+    opened = dialog.height()
+    type_into(qtbot, dialog.category, "邻里")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    type_into(qtbot, dialog.address, "城关镇幸福小区3栋")
+    qtbot.waitUntil(lambda: dialog.repeat_box.isVisible(), timeout=10000)
+    qtbot.wait(50)
+    room = dialog.screen().availableGeometry()
+    assert opened < dialog.height() <= room.height()
+    assert dialog.frameGeometry().bottom() <= room.bottom()  # still on the screen
+    table = dialog.repeat_table
+    assert table.rowCount() == 3
+    # Every earlier call in view, without scrolling the list.
+    assert table.viewport().height() >= sum(table.rowHeight(r) for r in range(3))

@@ -46,6 +46,23 @@ def error_line() -> QLabel:
     return label
 
 
+TITLE_BAR = 40  # px a window's title bar and frame may take above a dialog, generously
+
+
+def grow_within_screen(dialog: QWidget) -> None:
+    """Grow a dialog to its content's height, as far as its screen's free room allows, and keep it
+    on the screen. Qt opens a dialog at most 2/3 of the screen high and never grows it for
+    content shown later (a warning, an error): that content was squeezed instead."""
+    room = dialog.screen().availableGeometry()
+    height = min(dialog.sizeHint().height(), room.height() - TITLE_BAR)
+    if height <= dialog.height():
+        return
+    dialog.resize(dialog.width(), height)
+    frame = dialog.frameGeometry()
+    if frame.bottom() > room.bottom():
+        dialog.move(frame.x(), max(room.top(), room.bottom() - frame.height()))
+
+
 def scroll_area(content: QWidget) -> QScrollArea:
     """content in a frameless scroll area that sizes it to the room: with room enough no scroll
     bar shows and it looks as it would without one; with less, it scrolls instead of pushing the

@@ -34,11 +34,9 @@ from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
-from ..forms import ok_cancel
+from ..forms import TITLE_BAR, ok_cancel
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
-
-TITLE_BAR = 40  # px the window's title bar and frame may take above the dialog, generously
 
 
 def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, datetime]:

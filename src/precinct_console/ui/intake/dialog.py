@@ -37,6 +37,7 @@ from ...services.map_data import GridCard, grid_card
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
+from ..forms import grow_within_screen
 from ..theme import BREACH, NEAR, ui_font
 from .fields import AddressEdit, CategoryEdit
 
@@ -272,6 +273,9 @@ class IntakeDialog(QDialog):
             t.selectRow(first_open)
         self.link_button.setEnabled(bool(warning.open_matches))
         self.repeat_box.show()
+        # The earlier calls in view, not one and a half rows of them (on a 1366x768 screen the
+        # dialog opened 492 px high and the warning was squeezed into it).
+        grow_within_screen(self)
 
     def selected_match(self) -> int | None:
         rows = self.repeat_table.selectionModel().selectedRows()
@@ -330,6 +334,7 @@ class IntakeDialog(QDialog):
     def _show_error(self, text: str, field: str | None = None) -> None:
         self.error.setText(text)
         self.error.show()
+        grow_within_screen(self)
         widget = {
             "category_code": self.category, "address": self.address, "caller_phone": self.caller_phone,
             "caller_name": self.caller_name, "content": self.content, "priority": self.priority,
