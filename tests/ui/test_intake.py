@@ -186,3 +186,12 @@ def test_the_repeat_warning_is_shown_whole_not_squeezed_into_the_opening_size(qt
     assert table.rowCount() == 3
     # Every earlier call in view, without scrolling the list.
     assert table.viewport().height() >= sum(table.rowHeight(r) for r in range(3))
+    # The address takes the width the other columns leave, also once the officer types on and the
+    # warning is refreshed: no blank band right of the status.
+    type_into(qtbot, dialog.content, "楼上又吵")
+    app.runner.wait(10000)
+    qtbot.wait(500)  # the re-check's debounce and its answer
+    app.runner.wait(10000)
+    qtbot.wait(50)
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(c) for c in range(6)) >= table.viewport().width() - 2

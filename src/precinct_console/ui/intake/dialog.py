@@ -121,7 +121,11 @@ class IntakeDialog(QDialog):
         self.repeat_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Tab moves on to 关联 and 接警; the arrows move between the earlier calls.
         self.repeat_table.setTabKeyNavigation(False)
-        self.repeat_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # The address takes the room the others leave: resizeColumnsToContents() fixed it at its
+        # text's width and left a blank band right of the status column.
+        header = self.repeat_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.repeat_table.setMaximumHeight(150)
         self.link_button = QPushButton(self.tr("&Link call to selected incident (Ctrl+L)"))
         self.link_button.clicked.connect(self.link_selected)
@@ -268,7 +272,6 @@ class IntakeDialog(QDialog):
                 t.setItem(i, j, item)
             if first_open < 0 and m.status != "closed":
                 first_open = i
-        t.resizeColumnsToContents()
         if first_open >= 0:
             t.selectRow(first_open)
         self.link_button.setEnabled(bool(warning.open_matches))
