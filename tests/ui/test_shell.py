@@ -161,3 +161,18 @@ def test_the_whole_console_fits_a_1366x768_screen_in_chinese(zh_cn, qtbot, make_
         assert window.panel_widgets[key].isVisible()
     window.close()
     app.runner.wait(20000)
+
+
+def test_the_first_start_opens_within_a_small_screen(qtbot, make_ctx, monkeypatch):
+    """1600x1000 on a 1366x768 screen put the status bar under the taskbar; Windows does not
+    pull a window that large back onto the screen."""
+    from PySide6.QtCore import QRect
+
+    class SmallScreen:
+        def availableGeometry(self) -> QRect:
+            return QRect(0, 0, 1366, 728)
+
+    monkeypatch.setattr(MainWindow, "screen", lambda _self: SmallScreen())
+    window = MainWindow(AppContext(make_ctx(Role.DUTY_OFFICER), Settings()), TEST_PANELS)
+    qtbot.addWidget(window)
+    assert window.width() <= 1366 and window.height() <= 728 - 40

@@ -49,6 +49,14 @@ def error_line() -> QLabel:
 TITLE_BAR = 40  # px a window's title bar and frame may take above a dialog, generously
 
 
+def open_within_screen(window: QWidget, width: int, height: int) -> None:
+    """Open at width x height, or smaller to fit the screen's free room less a title bar: a
+    window bigger than the screen (1600x1000 on a 1366x768 one) puts its buttons and status bar
+    under the taskbar or off the screen, and Windows does not pull it back."""
+    room = window.screen().availableGeometry()
+    window.resize(min(width, room.width()), min(height, room.height() - TITLE_BAR))
+
+
 def grow_within_screen(dialog: QWidget) -> None:
     """Grow a dialog to its content's height, as far as its screen's free room allows, and keep it
     on the screen. Qt opens a dialog at most 2/3 of the screen high and never grows it for

@@ -13,7 +13,7 @@ from ..domain.clock import local
 from ..domain.permissions import ROLE_LABELS_ZH
 from ..services.stations import get_station
 from .context import AppContext
-from .forms import scroll_area
+from .forms import open_within_screen, scroll_area
 from .panels import PANELS, PanelSpec
 from .password_dialog import change_own_password
 from .settings_store import qsettings
@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1600, 1000)
+            open_within_screen(self, 1600, 1000)
         self._first_show_sizes = not isinstance(state, QByteArray)
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)

@@ -23,7 +23,7 @@ from ...services.incidents.queries import get_incident, search_incidents
 from ...services.incidents.steps import reopen_incident
 from ...services.incidents.views import IncidentRow
 from ..context import AppContext
-from ..forms import Failed, TextDialog, submit_form
+from ..forms import Failed, TextDialog, open_within_screen, submit_form
 from .detail import DetailPane
 from .guard import guarded
 from .panel import NOTE_LIMIT
@@ -56,7 +56,7 @@ class HistoryDialog(QDialog):
         self.app = app
         self.board_actions = actions
         self.setWindowTitle(self.tr("Search incidents"))
-        self.resize(1200, 700)
+        open_within_screen(self, 1200, 700)
         self.query = QLineEdit()
         self.query.setPlaceholderText(self.tr("Words to find; Enter searches open and closed incidents"))
         self.count = QLabel()

@@ -34,7 +34,7 @@ from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
-from ..forms import TITLE_BAR, ok_cancel
+from ..forms import ok_cancel, open_within_screen
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
 
@@ -96,10 +96,8 @@ class HandoverDialog(QDialog):
         self.station_name = ""
         self.setWindowTitle(self.tr("Shift handover (交接班)"))
         self.setFont(ui_font(11))
-        # No taller than the screen's free room less a title bar: at 760 px the sign buttons lay
-        # below a 1366x768 screen (728 px above the taskbar).
-        room = (parent or self).screen().availableGeometry()
-        self.resize(min(980, room.width()), min(760, room.height() - TITLE_BAR))
+        # At 760 px the sign buttons lay below a 1366x768 screen (728 px above the taskbar).
+        open_within_screen(self, 980, 760)
         start, end = default_shift(app.clock(), app.settings.handover_time or "08:30")
         self.start = QDateTimeEdit(_qdt(start))
         self.end = QDateTimeEdit(_qdt(end))

@@ -33,7 +33,7 @@ from ...services import tasks as task_service
 from ...services.task_catalogue import TemplateInfo
 from ..context import AppContext
 from ..error_text import error_text
-from ..forms import error_line
+from ..forms import error_line, open_within_screen
 from ..i18n import QT_TRANSLATE_NOOP
 
 FIELD_COLUMNS = (
@@ -55,7 +55,7 @@ class CatalogueDialog(QDialog):
         self.templates = {t.id: t for t in templates}
         self.current: TemplateInfo | None = None
         self.setWindowTitle(self.tr("Task catalogue"))
-        self.resize(1100, 640)
+        open_within_screen(self, 1100, 640)
         self.list = QListWidget()
         self.code = QLineEdit()
         self.name = QLineEdit()

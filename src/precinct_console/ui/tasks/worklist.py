@@ -28,6 +28,7 @@ from ...services.task_views import TaskRow, WorkList
 from ...services.tasks import daily_work_list
 from ..context import AppContext
 from ..error_text import error_text
+from ..forms import open_within_screen
 from ..theme import FONT_FAMILIES
 from .model import countdown_units
 
@@ -153,7 +154,7 @@ class WorkListDialog(QDialog):
         self.app = app
         self.station_name = station_name
         self.setWindowTitle(self.tr("Daily work list"))
-        self.resize(900, 700)
+        open_within_screen(self, 900, 700)
         self.officer = QComboBox()
         for oid, name, badge in officers:
             self.officer.addItem(f"{name} ({badge})", oid)
