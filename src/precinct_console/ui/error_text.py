@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from ..domain.errors import file_error_reason
 from ..i18n import catalogue as _shared
 from ..i18n.catalogue import (
     FIELD_SLOTS,
@@ -21,8 +22,8 @@ from ..i18n.catalogue import (
 )
 
 __all__ = ["FIELD_SLOTS", "LIST_SEPARATORS", "MAX_DEPTH", "TOKEN_SLOTS", "WORD_SLOTS", "Catalogue",
-           "Template", "catalogue", "catalogue_path", "error_text", "message_text", "placeholders",
-           "shape", "ui_language"]
+           "Template", "catalogue", "catalogue_path", "error_text", "message_text", "os_reason",
+           "placeholders", "shape", "ui_language"]
 
 
 def ui_language() -> str:
@@ -43,3 +44,9 @@ def message_text(text: str, language: str | None = None) -> str:
 def error_text(exc: BaseException, language: str | None = None) -> str:
     """The message of a known error in the UI's language (English: str(exc) unchanged)."""
     return _shared.error_text(exc, language or ui_language())
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in the UI's language: the system's own words
+    (strerror) are English whatever the locale; the shared words go through the catalogue."""
+    return message_text(file_error_reason(exc))

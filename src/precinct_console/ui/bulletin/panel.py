@@ -24,8 +24,9 @@ from ...services.bulletin import render_html, weekly_bulletin
 from ...services.context import ServiceContext
 from ...services.ledgers.periods import Period, week_of
 from ..context import AppContext
+from ..error_text import os_reason
 from ..theme import ui_font
-from .pdf import base_url, os_reason
+from .pdf import base_url
 
 
 def bulletin_html(ctx: ServiceContext, week: Period) -> str:

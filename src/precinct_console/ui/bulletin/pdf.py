@@ -10,19 +10,12 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QMarginsF, Qt, QTimer, 
 from PySide6.QtGui import QPageLayout, QPageSize
 
 from ...config import resources_dir
-from ...domain.errors import file_error_reason
-from ..error_text import message_text
+from ..error_text import os_reason
 from ..i18n import tr
 
 
 class PdfError(RuntimeError):
     """The bulletin could not be turned into a PDF (the message says why, translated)."""
-
-
-def os_reason(exc: OSError) -> str:
-    """Why a file could not be written, in the UI's language: the system's own words
-    (strerror) are English whatever the locale; the shared words go through the catalogue."""
-    return message_text(file_error_reason(exc))
 
 
 def prepare_webengine() -> None:

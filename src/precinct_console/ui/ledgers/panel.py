@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import file_error_reason
 from ...domain.permissions import is_permitted
 from ...jobs.scheduler import ExportScheduler, LastRun
 from ...services.exports import (
@@ -46,7 +45,7 @@ from ...services.exports import (
 from ...services.ledgers import LEDGERS
 from ...services.ledgers.periods import Period, period_for
 from ..context import AppContext
-from ..error_text import error_text, message_text
+from ..error_text import error_text, message_text, os_reason
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, ui_font
 from . import reach
@@ -369,7 +368,7 @@ class LedgerExportPanel(QWidget):
             return (self.tr("Cannot reach %1: no answer in %2 s.")
                     .replace("%1", str(folder)).replace("%2", f"{exc.seconds:g}"))
         return self.tr("Cannot reach %1: %2.").replace("%1", str(folder)).replace(
-            "%2", message_text(file_error_reason(exc)))
+            "%2", os_reason(exc))
 
     def _stopped(self, text: str) -> None:
         """Ended before the export began: nothing was written."""

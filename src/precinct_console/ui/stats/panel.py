@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
-from ...domain.errors import file_error_reason
 from ...domain.figures import percent
 from ...services.bulletin import mmss
 from ...services.ledgers.periods import Period, period_for
 from ...services.statistics import Comparison, Statistics, incident_statistics
 from ..context import AppContext
-from ..error_text import message_text
+from ..error_text import os_reason
 from ..forms import scroll_area
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, OK, ui_font
@@ -194,7 +193,7 @@ class StatisticsPanel(QWidget):
         out = []
         for key, box in self.charts.items():
             path = folder / f"{key}_{slug}.png"
-            # Quietly: the one message for all of them is _ask_save_all's.
+            # Quietly: save_all_to says one thing for all of them.
             box.blockSignals(True)
             try:
                 if box.save_png(str(path)):
@@ -215,7 +214,7 @@ class StatisticsPanel(QWidget):
             saved = self.save_all(folder)
         except OSError as exc:
             self.app.notify(self.tr("Could not save the charts to %1: %2").replace("%1", str(folder))
-                            .replace("%2", message_text(file_error_reason(exc))), "error")
+                            .replace("%2", os_reason(exc)), "error")
             return
         if len(saved) < len(self.charts):
             self.app.notify(self.tr("Saved %1 of %2 charts to %3; the others could not be written "
