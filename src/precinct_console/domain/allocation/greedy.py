@@ -9,6 +9,12 @@ from numpy.typing import NDArray
 
 from .coverage import CoverageModel, MergedRows
 
+# The iterated search stops once this many rounds in a row found nothing better. On the
+# 2,000-cell benchmark districts (seeds 1-4) the last improvement of 200 rounds came by round 80
+# and improvements were at most 30 rounds apart; stopping there saves a third of the search,
+# which runs ahead of the exact solver's start.
+STALL_ROUNDS = 50
+
 
 def _gains(rows: MergedRows, c3: NDArray[np.int64], c5: NDArray[np.int64], lam: float
            ) -> NDArray[np.float64]:
@@ -120,8 +126,9 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
     """Units per column, and whether every must-constraint was met.
 
     Greedy, then single moves while they help; with improve_rounds, an iterated local search
-    (drop a few units at random, refill among the best moves, move again; keep the best). Rounds,
-    not seconds, bound it and the seed is fixed, so the same problem always gives the same plan;
+    (drop a few units at random, refill among the best moves, move again; keep the best) that
+    ends after improve_rounds or STALL_ROUNDS rounds without a better plan. Rounds, not seconds,
+    bound it and the seed is fixed, so the same problem always gives the same plan;
     improve_seconds is only a safety stop on a machine far slower than expected.
     """
     rows = rows if rows is not None else model.merged()
@@ -133,8 +140,9 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
     if improve_rounds > 0:
         rng = np.random.default_rng(seed)
         deadline = time.perf_counter() + improve_seconds
-        for _round in range(improve_rounds):
-            if time.perf_counter() > deadline:
+        last_better = 0
+        for round_ in range(improve_rounds):
+            if time.perf_counter() > deadline or round_ - last_better >= STALL_ROUNDS:
                 break
             st = best_state.copy()
             free = np.repeat(np.arange(len(st.x)), st.x - model.lower)
@@ -150,6 +158,7 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
             obj, unmet = st.objective(), len(st.unmet())
             if (unmet, -obj) < (best_unmet, -best_obj - 1e-12):
                 best_state, best_obj, best_unmet = st, obj, unmet
+                last_better = round_ + 1
     return best_state.x.copy(), best_unmet == 0
 
 
