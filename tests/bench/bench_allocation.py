@@ -87,9 +87,11 @@ def test_exact_allocation_against_plain_milp_and_greedy(label, cells, points, un
     print(f"  greedy reaches {greedy.figures.objective / merged.figures.objective:.2%} of the exact plan "
           f"({greedy.figures.once_share:.2%} vs {merged.figures.once_share:.2%} covered in 3 min)")
     # What must hold whatever the machine: the exact plan is never worse than the greedy one,
-    # and no plan beats the exact model's proven bound (merging and cuts are exact).
+    # and no plan beats a proven bound (merging and cuts are exact). Not the plan at the target
+    # against the greedy: the local search stops at half the time limit, so on a slow machine
+    # (2026-12-05) a 2 s limit cut it short of the start the unhurried greedy reached.
     assert merged.figures.objective >= greedy.figures.objective - 1e-9
-    assert at_target.figures.objective >= greedy.figures.objective - 1e-9
-    for plan, other in ((plain, merged), (merged, plain)):
-        if math.isfinite(other.bound):
-            assert plan.figures.objective <= other.bound * (1 + 1e-6) + 1e-9
+    for plan in (plain, merged, at_target):
+        for other in (plain, merged, at_target):
+            if math.isfinite(other.bound):
+                assert plan.figures.objective <= other.bound * (1 + 1e-6) + 1e-9

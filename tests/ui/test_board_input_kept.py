@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from precinct_console.config import Settings
+from precinct_console.domain.errors import ValidationError
 from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
 from precinct_console.services.incidents.queries import get_incident
 from precinct_console.services.incidents.steps import advance_incident, dispatch_unit
 from precinct_console.storage.models import Unit
+from precinct_console.ui.board.correction import CorrectionForm
 from precinct_console.ui.board.panel import BoardPanel
 from precinct_console.ui.context import AppContext
+from precinct_console.ui.forms import submit_form
 from precinct_console.ui.handover.dialog import open_handover
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -315,3 +318,40 @@ def test_reopening_from_the_search_keeps_a_refused_reason_form_and_reopens(
     settle(qtbot, app, lambda: "again" in seen and not panel.board_actions.busy)
     assert "say why the incident is reopened" in seen["again"] or "重开的原因" in seen["again"]
     settle(qtbot, app, lambda: panel.model.row(inc.id) is not None)  # back on the board
+
+
+def test_a_refusal_of_several_lines_shows_whole_when_the_correction_comes_back(
+        qtbot, app, clock, unit_id, answering):
+    inc = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                 address="城关镇解放路12号", lon=116.401, lat=39.901))
+    clock.advance(seconds=40)
+    dispatch_unit(app.ctx, inc.id, unit_id)
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    form = CorrectionForm(get_incident(app.ctx, inc.id), owner)
+    reason = ("the corrected time 14:02:10 of 城关1号车's dispatch lies before the call was "
+              "received at 14:02:30; a step cannot come before the call, so give a time after "
+              "it or void the step instead and say why in the reason")
+    refusals = [ValidationError(reason, field="at")]
+    seen: dict[str, Any] = {}
+
+    def send(values: dict[str, Any], failed: Callable[[BaseException], None]) -> None:
+        if refusals:
+            failed(refusals.pop())
+
+    def look(dlg: QDialog) -> None:
+        try:
+            label = next(w for w in dlg.findChildren(QLabel) if "void the step" in w.text())
+            seen["room"] = (label.height(), label.heightForWidth(label.width()))
+            top_left = label.mapTo(dlg, label.rect().topLeft())
+            seen["inside"] = dlg.rect().contains(label.rect().translated(top_left))
+        finally:
+            dlg.reject()
+
+    answering(click_ok, look)
+    submit_form(form, owner, lambda exc: seen.setdefault("error", exc), send)
+    qtbot.waitUntil(lambda: "room" in seen or "error" in seen, timeout=10000)
+    assert "error" not in seen
+    height, needed = seen["room"]
+    assert height >= needed, f"the reason has {height} px of the {needed} px its lines need"
+    assert seen["inside"]
