@@ -184,12 +184,18 @@ def unit_id(db, station, clock):
         return unit.id
 
 
-def test_a_refused_correction_comes_back_with_the_entry_and_time_kept(
-        qtbot, app, clock, unit_id, answering):
+def dispatched_incident(app, clock, unit_id):  # type: ignore[no-untyped-def]
+    """A call taken 40 s ago with the unit dispatched to it now."""
     inc = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
                                                  address="城关镇解放路12号", lon=116.401, lat=39.901))
     clock.advance(seconds=40)
     dispatch_unit(app.ctx, inc.id, unit_id)
+    return inc
+
+
+def test_a_refused_correction_comes_back_with_the_entry_and_time_kept(
+        qtbot, app, clock, unit_id, answering):
+    inc = dispatched_incident(app, clock, unit_id)
     clock.advance(seconds=60)
     advance_incident(app.ctx, inc.id, "signed")
     clock.advance(seconds=120)
@@ -322,10 +328,7 @@ def test_reopening_from_the_search_keeps_a_refused_reason_form_and_reopens(
 
 def test_a_refusal_of_several_lines_shows_whole_when_the_correction_comes_back(
         qtbot, app, clock, unit_id, answering):
-    inc = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
-                                                 address="城关镇解放路12号", lon=116.401, lat=39.901))
-    clock.advance(seconds=40)
-    dispatch_unit(app.ctx, inc.id, unit_id)
+    inc = dispatched_incident(app, clock, unit_id)
     owner = QWidget()
     qtbot.addWidget(owner)
     form = CorrectionForm(get_incident(app.ctx, inc.id), owner)
