@@ -15,10 +15,14 @@ fi
 echo "== ruff"; .venv/bin/ruff check src tests
 echo "== import-linter"; .venv/bin/lint-imports
 echo "== mypy"; .venv/bin/mypy
-# The whole suite (no arguments, or CI's -q) runs on a worker per core, at most four: on CI's two
-# cores 8 min instead of 11-12. Given paths or options (-s for the benchmarks' figures, which
-# workers would swallow), pytest runs in one process as asked.
+# The whole suite (no arguments, or CI's -q) runs on one worker more than the cores, at most
+# four: a worker waits on PostgreSQL, a subprocess or a Qt timer a sixth of the time. On two cores
+# (2026-12-05, a slow host) three workers took 12:44 against 13:48 for two (and for the UI tests
+# 2:33 against 2:59; four were no faster). Given paths or options (-s for the benchmarks'
+# figures, which workers would swallow), pytest runs in one process as asked.
 if [ "$#" -eq 0 ] || [ "$*" = "-q" ]; then
-  set -- "$@" --numprocesses=auto --maxprocesses=4
+  workers=$(( $(nproc) + 1 ))
+  if [ "$workers" -gt 4 ]; then workers=4; fi
+  set -- "$@" --numprocesses="$workers"
 fi
 echo "== pytest"; exec .venv/bin/python -m pytest "$@"
