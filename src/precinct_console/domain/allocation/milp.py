@@ -194,11 +194,11 @@ def prepare_milp(
     h = highspy.Highs()
     h.silent()
     h.setOptionValue("random_seed", 7)  # same input, same plan
+    # One thread by default: HiGHS 1.15's parallel tree search (parallel=on, two threads) was
+    # measured on three 2,000-cell districts from the same start (2026-12-05): 5.6 / 10.8 /
+    # 14.4 s to proof against 4.8 / 13.1 / 15.4 s, so slower on the benchmark's district.
     # Before the first run: HiGHS 1.16 refuses to change the thread count once its scheduler
     # has started (the cut rounds below start it), and the MIP then fails with no plan.
-    # One thread: HiGHS 1.15's parallel tree search (parallel=on, two threads, "4 max workers")
-    # was measured on three 2,000-cell districts from the same start (2026-12-05): 5.6 / 10.8 /
-    # 14.4 s to proof against 4.8 / 13.1 / 15.4 s; slower on the benchmark's, and not repeatable.
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
