@@ -17,6 +17,7 @@ relaxation backs up an isolated hot spot held by one unit with a fraction of a s
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def solve_milp(
     time_limit: float = 30.0,
     mip_gap: float = 1e-3,
     start: NDArray[np.int64] | None = None,
-    threads: int = 1,
+    threads: int | None = None,
     cut_rounds: int = 8,
     positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
@@ -96,7 +97,7 @@ def prepare_milp(
     cut_rounds: int = 8,
     positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
-    threads: int = 1,
+    threads: int | None = None,
 ) -> PreparedMilp:
     """Build the model and tighten its relaxation with pair cut rounds (for 30% of time_limit).
 
@@ -194,12 +195,17 @@ def prepare_milp(
     h = highspy.Highs()
     h.silent()
     h.setOptionValue("random_seed", 7)  # same input, same plan
-    # One thread by default: HiGHS 1.15's parallel tree search (parallel=on, two threads) was
-    # measured on three 2,000-cell districts from the same start (2026-12-05): 5.6 / 10.8 /
-    # 14.4 s to proof against 4.8 / 13.1 / 15.4 s, so slower on the benchmark's district.
+    # Two threads where there are two cores, with HiGHS's tree search still serial ("parallel"
+    # left at "choose"): the second thread takes the root's side tasks (the analytic centre,
+    # symmetry detection), which one thread runs inline after the fifth cut round. HiGHS waits
+    # for them at fixed points, so the plan and node count are the same as on one thread.
+    # Measured on five synthetic 2,000-cell districts (2026-12-05 evening): 2.27 / 6.91 / 5.64 /
+    # 25.17 / 6.64 s to proof against 2.46 / 7.12 / 5.72 / 25.24 / 6.71 s on one thread.
+    # Not the parallel tree search (parallel=on): on three districts from the same start it took
+    # 5.6 / 10.8 / 14.4 s against 4.8 / 13.1 / 15.4 s (2026-12-05 afternoon).
     # Before the first run: HiGHS 1.16 refuses to change the thread count once its scheduler
     # has started (the cut rounds below start it), and the MIP then fails with no plan.
-    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("threads", int(threads) if threads else min(2, os.cpu_count() or 1))
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
     added = 0
