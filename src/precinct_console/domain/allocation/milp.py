@@ -197,8 +197,9 @@ def prepare_milp(
     h.setOptionValue("random_seed", 7)  # same input, same plan
     # Two threads where there are two cores, with HiGHS's tree search still serial ("parallel"
     # left at "choose"): the second thread takes the root's side tasks (the analytic centre,
-    # symmetry detection), which one thread runs inline after the fifth cut round. HiGHS waits
-    # for them at fixed points, so the plan and node count are the same as on one thread.
+    # symmetry detection), which one thread runs inline where HiGHS waits for them (the centre
+    # after its fifth cut round). Those waits are at fixed points, so the plan and the node count
+    # are the same as on one thread.
     # Measured on five synthetic 2,000-cell districts (2026-12-05 evening): 2.27 / 6.91 / 5.64 /
     # 25.17 / 6.64 s to proof against 2.46 / 7.12 / 5.72 / 25.24 / 6.71 s on one thread.
     # Not the parallel tree search (parallel=on): on three districts from the same start it took
