@@ -14,6 +14,13 @@ fraction of a second one (the row's own cover y1 is fractional there, so y1 + y2
 y2 = 0.5). Pairing that edge row with the well-covered centre of the spot (y1 = 1) caps its backup
 at 0.3. Measured on the 2,000-cell benchmark: the LP bound drops from 96.68 to 96.46 in five rounds
 (0.5 s); HiGHS's own root cuts reach 96.52 in 5 s without them.
+
+What the relaxation keeps after these cuts is not local: over a window of points (the backup
+reach of a row, or a 2.5 km disc) the rows only that window reaches never get more, in the cut
+relaxation, than the best k-unit plan of the window allows for the window's fractional unit
+count (52 windows of the 2,000-cell benchmark checked, 2026-12-05). The gap lies in how the
+unit count is split between overlapping windows, which a decomposition into geographic blocks
+solved exactly leaves open too: its master mixes the blocks' plans with fractional weights.
 """
 
 from __future__ import annotations

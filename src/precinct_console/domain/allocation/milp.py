@@ -130,7 +130,10 @@ def prepare_milp(
     put(gr, gc, -1.0)
     # Row block 2: y2 - s - sum(x reaching in the backup time only) <= 0, which is
     # y1 + y2 <= sum(x reaching in backup time) with a quarter fewer nonzeros (cover sets lie
-    # inside backup sets), so each LP and each cut round of HiGHS is cheaper.
+    # inside backup sets), so each LP and each cut round of HiGHS is cheaper. Against the plain
+    # rows (y1 <= cover count, y1 + y2 <= backup count, no surplus) on 2,000-cell districts 1, 2,
+    # 3 and 5 (2026-12-05, a slow host): 5.4 / 11.5 / 13.2 / 15.8 s to proof, not 12.5 / 20.8 /
+    # 12.0 / 19.8 s.
     put(n_g + g, y2, 1.0)
     put(n_g + g, surplus, -1.0)
     gr, gc = np.nonzero(rows.a5 & ~rows.a3)
@@ -263,6 +266,13 @@ def finish_milp(
                      "mip_allow_restart"):
             h.setOptionValue(name, False)
         h.setOptionValue("mip_heuristic_effort", 0.0)
+        # Given before the run, not handed in by HiGHS's user-solution callback once the root LP
+        # is solved (which would let that LP run beside the local search). That callback drops a
+        # plan in a maximisation once there is an incumbent (HiGHS 1.15: addIncumbent compares
+        # the plan's objective before turning it into its minimising form); posed as a
+        # minimisation it works, but the first root cut round then runs against the greedy's
+        # weaker incumbent and the tree changes: 4.2 / 16.6 / 12.5 / 21.6 s to proof on the
+        # districts above, against 5.4 / 11.5 / 13.2 / 15.8 s (2026-12-05).
         sol = highspy.HighsSolution()
         full = _completed_start(model, rows, start)
         if pos is not None:
@@ -345,6 +355,10 @@ def _add_pair_cuts(h: highspy.Highs, model: CoverageModel, rows: MergedRows, n_x
                                   values[n_x + n_g:n_x + 2 * n_g])
         if not cuts:
             break
+        # Over the plan's columns, not over h's cover surplus (y2[g] - s[h] - x(backup reach of
+        # g outside h's cover reach) <= 0: the same cut with fewer nonzeros): that proved
+        # district 1 sooner and three others later (3.5 / 13.9 / 13.7 / 20.8 s against 5.4 /
+        # 11.5 / 13.2 / 15.8 s, 2026-12-05): it changes the tree, not the work per node.
         for g, k, cols in cuts:
             coef = np.zeros(n_x)
             coef[cols] = -1.0
