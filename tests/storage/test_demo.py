@@ -30,6 +30,7 @@ from precinct_console.storage.models import (
     RosterEntry,
     Station,
     Task,
+    TaskEvent,
     Unit,
     User,
 )
@@ -81,6 +82,12 @@ def test_demo_precinct_is_a_realistic_city_station(db, clock):
         assert summary.tasks > 0 and summary.disputes > 0
         statuses = set(s.scalars(sa.select(Task.status)))
         assert {"closed", "signed"} <= statuses
+        # A task returned for rework is mostly redone and closed, as on a real desk; only the
+        # odd one is still open, so a fresh demo's alert dock is not a wall of overdue reworks.
+        returned = set(s.scalars(sa.select(TaskEvent.task_id).where(TaskEvent.kind == "returned")))
+        redone = s.scalar(sa.select(sa.func.count(Task.id)).where(
+            Task.id.in_(returned), Task.status == "closed"))
+        assert len(returned) >= 10 and redone >= 0.6 * len(returned)
     # The chief accepted the running shift's patrol plan: units have orders now.
     from precinct_console.services import allocation
     from precinct_console.services.accounts import system_actor

@@ -312,7 +312,21 @@ def _progress(ctx: ServiceContext, svc: Any, row: Any, now: datetime, rng: rando
     check_at = fed_at + timedelta(minutes=rng.randint(20, 240))
     if check_at > now:
         return
-    if rng.random() < 0.1:
-        svc.return_task(_at(ctx, check_at), row.id, ref.version, "反馈内容不完整，请补充走访情况和现场照片。")
-    else:
+    if rng.random() >= 0.1:
         svc.verify_task(_at(ctx, check_at), row.id, ref.version, "反馈属实，同意办结。")
+        return
+    ref = svc.return_task(_at(ctx, check_at), row.id, ref.version, "反馈内容不完整，请补充走访情况和现场照片。")
+    # Most officers redo a returned task within its rework window, and the command room then
+    # closes it; the odd one slips and shows as overdue (without this, every task returned in
+    # two weeks of history stood overdue on the alert dock of a fresh demo).
+    if rng.random() < 0.2:
+        return
+    due = svc.task_detail(ctx, row.id).row.feedback_due_at
+    redone_at = check_at + (due - check_at) * rng.uniform(0.2, 0.9)
+    if redone_at > now:
+        return
+    values = _demo_feedback(detail.fields, local(redone_at).date().isoformat(), rng)
+    ref = svc.feed_back_task(_at(ctx, redone_at), row.id, ref.version, values)
+    recheck_at = redone_at + timedelta(minutes=rng.randint(20, 240))
+    if recheck_at < now:
+        svc.verify_task(_at(ctx, recheck_at), row.id, ref.version, "补充情况属实，同意办结。")
