@@ -271,8 +271,8 @@ def finish_milp(
         # plan in a maximisation once there is an incumbent (HiGHS 1.15: addIncumbent compares
         # the plan's objective before turning it into its minimising form); posed as a
         # minimisation it works, but the first root cut round then runs against the greedy's
-        # weaker incumbent and the tree changes: 4.2 / 16.6 / 12.5 / 21.6 s to proof on the
-        # districts above, against 5.4 / 11.5 / 13.2 / 15.8 s (2026-12-05).
+        # weaker incumbent and the tree changes: 4.2 / 16.6 / 12.5 / 21.6 s to proof on 2,000-cell
+        # districts 1, 2, 3 and 5, against 5.4 / 11.5 / 13.2 / 15.8 s (2026-12-05, a slow host).
         sol = highspy.HighsSolution()
         full = _completed_start(model, rows, start)
         if pos is not None:
