@@ -15,12 +15,17 @@ y2 = 0.5). Pairing that edge row with the well-covered centre of the spot (y1 = 
 at 0.3. Measured on the 2,000-cell benchmark: the LP bound drops from 96.68 to 96.46 in five rounds
 (0.5 s); HiGHS's own root cuts reach 96.52 in 5 s without them.
 
-What the relaxation keeps after these cuts is not local: over a window of points (the backup
-reach of a row, or a 2.5 km disc) the rows only that window reaches never get more, in the cut
-relaxation, than the best k-unit plan of the window allows for the window's fractional unit
-count (52 windows of the 2,000-cell benchmark checked, 2026-12-05). The gap lies in how the
-unit count is split between overlapping windows, which a decomposition into geographic blocks
-solved exactly leaves open too: its master mixes the blocks' plans with fractional weights.
+What the relaxation keeps after these cuts is not held by a window's unit count: over a window
+of points (the backup reach of a row, or a 2.5 km disc) the rows only that window reaches never
+get more, in the cut relaxation, than the best k-unit plan of the window allows for the window's
+fractional unit count (52 windows of the 2,000-cell benchmark checked, 2026-12-05). Against the
+convex hull of a window's whole plans they do get more: over 25 overlapping 5 km windows (each
+row in the window holding its 5-minute reach, hulls by column generation with HiGHS pricing, 5
+min), 1.165 in all at the cut relaxation's optimum. But those hull cuts do not move its bound:
+after seven rounds of 15 the relaxation still reaches 96.4555, from another point of its optimal
+face (2026-12-06). Whether the full decomposition's bound is tight is open (with the pair cuts
+kept it lies between the optimum 95.943 and 96.456), and at minutes in Python it is no way to a
+proof in seconds.
 """
 
 from __future__ import annotations
