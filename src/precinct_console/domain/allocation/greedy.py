@@ -15,8 +15,8 @@ from .coverage import CoverageModel, MergedRows
 # which runs ahead of the exact solver's start.
 # Not extended by exact regional re-solves (the units within 2.5 km of one freed, the rest
 # fixed, HiGHS on the rest: 50-150 ms each): on the 5,000-cell benchmark 15 of them moved the
-# plan from 230.636 to 230.657 only. The better plans (231.5) move 15-21 of the 30 units at
-# once, and a region that frees 21 took HiGHS 184 s (2026-12-06).
+# plan from 230.636 to 230.657 only. With 4.5 km regions, the one re-solve that found a better
+# plan (231.546) freed 21 of the 30 units and took HiGHS 184 s (2026-12-06).
 STALL_ROUNDS = 50
 
 
