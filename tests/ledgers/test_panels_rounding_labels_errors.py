@@ -56,6 +56,24 @@ def test_a_month_of_days_on_the_line_chart_is_labelled_sparsely(qtbot):
     assert len(box.plot.getAxis("bottom")._tickLevels[0]) == 7
 
 
+def test_the_line_chart_names_its_series_above_the_plot_not_over_the_lines(qtbot):
+    from precinct_console.ui.stats.charts import ChartBox
+
+    box = ChartBox("每日 1-3-5 达标率")
+    qtbot.addWidget(box)
+    box.resize(430, 240)  # a third of a 1366-pixel panel
+    box.show()
+    qtbot.waitExposed(box)
+    # 100% on the 4th: a legend inside the plot, top right, used to cover that point.
+    box.lines(["12-01", "12-02", "12-03", "12-04"],
+              [("1分钟出警", [0.4, 0.7, 0.6, 1.0]), ("3分钟到场", [0.2, 0.5, 0.4, 0.9])])
+    assert box.legend.names() == ["1分钟出警", "3分钟到场"]
+    assert box.plot.plotItem.legend is None
+    assert not box.legend.geometry().intersects(box.plot.geometry())
+    box.bars(["12-01"], [3])  # a bar chart has no series to name
+    assert box.legend.names() == []
+
+
 @pytest.mark.qt_log_ignore(".*")  # Chromium's GPU probing on a headless machine
 def test_saving_the_bulletin_where_no_folder_can_be_made_is_a_plain_message(qtbot, seeded, make_ctx,
                                                                             tmp_path):

@@ -255,6 +255,9 @@ def test_replay_tab_compares_two_plans_with_what_happened_on_the_1_3_5_targets(q
     assert reinforcement == ["—", "—", "—"]
     all_met = next(v for k, v in rows.items() if k in ("All targets met", "全部达标"))
     assert all_met == ["100%", "100%", "0%"]
+    # The series are named above the charts, not in a legend floating over the bars and lines.
+    assert view.legend.names() == [f"A #{p1.id}", f"B #{p2.id}", "What happened"]
+    assert view.bars.plotItem.legend is None and view.hourly.plotItem.legend is None
 
 
 def test_both_panels_are_registered():
@@ -668,6 +671,7 @@ def test_forecast_accuracy_tab_scores_held_back_weeks_against_the_plain_count(qt
     assert view.table.item(0, 1).text() == str(first.incidents)
     assert view.table.item(0, 2).text() == f"{first.hit_rate:.1%}"
     assert view.table.item(0, 5).text() == f"{first.baseline_pai:.2f}"
+    assert view.legend.names() == ["forecast", "last 28 days"] and view.chart.plotItem.legend is None
 
 
 def test_the_allocation_panel_has_the_forecast_accuracy_tab(qtbot, chief_app):

@@ -22,7 +22,7 @@ from ...domain.demand import AccuracyReport
 from ...services.allocation import demand_accuracy
 from ..board.guard import guarded
 from ..context import AppContext
-from ..plot_style import static_plot
+from ..plot_style import ChartLegend, static_plot
 from ..theme import INFO, MUTED, ui_font
 
 
@@ -63,11 +63,12 @@ class ForecastAccuracy(QWidget):
         self.table.setFont(ui_font(9))
         self.chart = static_plot()
         self.chart.setLabel("left", self.tr("hit rate %"))
-        self.chart.addLegend(offset=(10, 5), labelTextColor="#333333")
+        self.legend = ChartLegend()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.chart, 2)
 
     def run(self) -> None:
@@ -109,13 +110,15 @@ class ForecastAccuracy(QWidget):
                 self.table.setItem(i, j, item)
         self.chart.clear()
         xs = list(range(len(report.rows)))
+        baseline = self.tr("last %1 days").replace("%1", str(report.baseline_days))
+        self.legend.set_entries([(self.tr("forecast"), INFO, "bar"), (baseline, MUTED, "bar")])
         self.chart.addItem(pg.BarGraphItem(
             x=[x - 0.18 for x in xs], height=[r.hit_rate * 100 for r in report.rows], width=0.34,
-            brush=INFO, name=self.tr("forecast")))
+            brush=INFO))
         self.chart.addItem(pg.BarGraphItem(
             x=[x + 0.18 for x in xs], height=[r.baseline_hit_rate * 100 for r in report.rows],
-            width=0.34, brush=MUTED, name=self.tr("last %1 days").replace("%1", str(report.baseline_days))))
+            width=0.34, brush=MUTED))
         top = max([r.hit_rate for r in report.rows] + [r.baseline_hit_rate for r in report.rows] + [0.01])
-        self.chart.setYRange(0, top * 100 * 1.35, padding=0)  # headroom: the legend sits above the bars
+        self.chart.setYRange(0, top * 100 * 1.1, padding=0)
         self.chart.getAxis("bottom").setTicks([[
             (x, f"{r.week_start.astimezone(CHINA_TZ):%m-%d}") for x, r in zip(xs, report.rows, strict=True)]])

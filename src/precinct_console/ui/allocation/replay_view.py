@@ -23,7 +23,7 @@ from ...domain.replay import ReplayReport, TargetShare
 from ...services.allocation import PlanComparison, PlanInfo, compare_plans
 from ..board.guard import guarded
 from ..context import AppContext
-from ..plot_style import static_plot
+from ..plot_style import ChartLegend, static_plot
 from ..theme import INFO, MUTED, NEAR, ui_font
 
 
@@ -47,10 +47,11 @@ class ReplayCompare(QWidget):
         bar.addWidget(self.days)
         bar.addWidget(self.run_btn)
         self.bars = static_plot()
-        self.bars.addLegend(offset=(-4, 4), labelTextSize="8pt")
         self.hourly = static_plot()
-        self.hourly.addLegend(offset=(-4, 4), labelTextSize="8pt")
+        # One legend for both charts: they show the same three series in the same colours.
+        self.legend = ChartLegend()
         self.figures = QGridLayout()
+        self.figures.setVerticalSpacing(2)  # nine rows of figures: the charts keep the height
         fig_box = QGroupBox(self.tr("Figures"))
         fig_box.setLayout(self.figures)
         charts = QHBoxLayout()
@@ -63,6 +64,7 @@ class ReplayCompare(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
+        layout.addWidget(self.legend)
         layout.addLayout(charts, 1)
         layout.addWidget(fig_box)
 
@@ -110,6 +112,8 @@ class ReplayCompare(QWidget):
             (f"B #{cmp.b.id}", _shares(rb), NEAR),
             (happened, _shares(ra, actual=True), MUTED),
         )
+        self.legend.set_entries([(series[0][0], INFO, "bar"), (series[1][0], NEAR, "bar"),
+                                 (happened, MUTED, "bar")])
         for k, (name, values, colour) in enumerate(series):
             # A target with no call to judge (no reinforcement needed) draws no bar, not 0 %.
             xs = [i + (k - 1) * 0.27 for i, v in enumerate(values) if v is not None]

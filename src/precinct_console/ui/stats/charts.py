@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..plot_style import static_plot
+from ..plot_style import ChartLegend, static_plot
 from ..theme import BREACH, INFO, NEAR, OK
 
 SERIES_COLOURS = [INFO, NEAR, OK, BREACH]
@@ -45,14 +44,13 @@ class ChartBox(QGroupBox):
         super().__init__(title, parent)
         self.plot = static_plot()
         self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
-        self.note = QLabel()
-        self.note.setStyleSheet("color: #666;")
+        self.legend = ChartLegend()  # the line chart's series; empty on the bar charts
         save = QToolButton()
         save.setText(self.tr("PNG…"))
         save.setToolTip(self.tr("Save this chart as a PNG image"))
         save.clicked.connect(self._ask_save)
         top = QHBoxLayout()
-        top.addWidget(self.note, 1)
+        top.addWidget(self.legend, 1)
         top.addWidget(save)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
@@ -72,9 +70,13 @@ class ChartBox(QGroupBox):
             self.save_png(path if path.lower().endswith(".png") else path + ".png")
 
     # drawing ---------------------------------------------------------------------------------
+    def _clear(self) -> None:
+        self.plot.clear()
+        self.legend.set_entries([])
+
     def bars(self, labels: Sequence[str], values: Sequence[float], *, colour: QColor = INFO,
              every: int = 1) -> None:
-        self.plot.clear()
+        self._clear()
         xs = list(range(len(values)))
         self.plot.addItem(pg.BarGraphItem(x=xs, height=list(values), width=0.7, brush=colour, pen=None))
         self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs if i % every == 0]])
@@ -85,7 +87,7 @@ class ChartBox(QGroupBox):
 
     def hbars(self, labels: Sequence[str], values: Sequence[float], *, colour: QColor = INFO) -> None:
         """Horizontal bars, largest on top (categories, officers)."""
-        self.plot.clear()
+        self._clear()
         n = len(values)
         ys = [n - 1 - i for i in range(n)]
         self.plot.addItem(pg.BarGraphItem(x0=[0] * n, y=ys, width=list(values), height=0.7,
@@ -99,11 +101,11 @@ class ChartBox(QGroupBox):
 
     def lines(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
               *, percent: bool = True) -> None:
-        self.plot.clear()
-        legend = self.plot.plotItem.legend or self.plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
-        legend.clear()
+        self._clear()
         xs = list(range(len(labels)))
-        for (name, values), colour in zip(series, SERIES_COLOURS, strict=False):
+        named = list(zip(series, SERIES_COLOURS, strict=False))
+        self.legend.set_entries([(name, colour, "line") for (name, _v), colour in named])
+        for (name, values), colour in named:
             pts = [(x, v * 100 if percent else v) for x, v in zip(xs, values, strict=True) if v is not None]
             self.plot.plot([p[0] for p in pts], [p[1] for p in pts], name=name,
                            pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
@@ -125,8 +127,3 @@ def _whole_ticks(axis: pg.AxisItem, peak: float) -> None:
         if peak / candidate <= 6:
             break
     axis.setTickSpacing(step, step)
-
-
-def empty_note(box: ChartBox, text: str) -> None:
-    box.note.setText(text)
-    box.note.setAlignment(Qt.AlignmentFlag.AlignLeft)
