@@ -77,6 +77,11 @@ def test_roster_calendar_shows_week_holidays_and_named_violations(qtbot, qtmodel
     assert panel.month_btn.isChecked() and not panel.week_btn.isChecked()  # the toggle follows
     assert "张伟" in panel.model.headerData(0, Qt.Orientation.Vertical) + \
         panel.model.headerData(1, Qt.Orientation.Vertical)
+    # A month's cells are two characters wide: the shift marks only; the tooltip names the car.
+    friday = panel.model.days.index(datetime(2026, 11, 20).date())
+    cell = panel.model.index(row, friday)
+    assert cell.data() == "▲ 白 中"
+    assert "巡逻一车" in cell.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_every_rule_code_has_a_label_in_the_violation_list(qtbot, chief_app):
