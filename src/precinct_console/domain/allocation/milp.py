@@ -292,7 +292,10 @@ def finish_milp(
     # rounds' duals and the start: it fixes 19 of the 400 unit columns and the proof took 8.1 s
     # instead of 1.9 s (a different tree). Nor dropping the pair cuts left slack by
     # the last cut round (half of them): 4.2 / 8.5 / 5.1 / 18.5 / 6.9 s to proof on districts 1-5
-    # against 2.0 / 7.2 / 5.7 / 25.9 / 6.7 s.
+    # against 2.0 / 7.2 / 5.7 / 25.9 / 6.7 s. Nor one cover row per distinct cover set (687 for
+    # the 834 rows of district 1; rows sharing a cover set share y1 at every optimum, so the
+    # relaxation is the same and 5% smaller): 3.6-4.4 / 5.5-5.9 / 6.9-7.7 / 32-34 / 10.1-10.3 s
+    # against 2.8-3.1 / 7.3-7.8 / 6.1-6.2 / 26-28 / 6.8-7.8 s, two runs each (2026-12-06).
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
