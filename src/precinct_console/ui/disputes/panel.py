@@ -88,7 +88,7 @@ class DisputePanel(QWidget, RecordSelection):
         filters.addWidget(self.grade)
         filters.addWidget(self.resolved)
 
-        self.table = record_table(self.model, (120, 70, 125, 240, 80, 120, 110, 45, 80, 70))
+        self.table = record_table(self.model, (145, 70, 125, 240, 80, 120, 110, 45, 80, 70))  # "◷ 13 天后（12-19）" whole
         self.info = QTextBrowser()
         self.edit_button = QPushButton(self.tr("&Edit…"))
         self.note_button = QPushButton(self.tr("Add &note…"))
