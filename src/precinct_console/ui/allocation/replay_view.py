@@ -26,6 +26,8 @@ from ..context import AppContext
 from ..plot_style import ChartLegend, static_plot
 from ..theme import INFO, MUTED, NEAR, ui_font
 
+MIN_CHART_HEIGHT = 150
+
 
 class ReplayCompare(QWidget):
     def __init__(self, app: AppContext, parent: QWidget | None = None):
@@ -48,6 +50,10 @@ class ReplayCompare(QWidget):
         bar.addWidget(self.run_btn)
         self.bars = static_plot()
         self.hourly = static_plot()
+        # Docked at 1600x1000 the charts were squeezed to 70 px, four crowded ticks; the panel
+        # scrolls there anyway, so the charts keep a readable height and the figures go below.
+        for chart in (self.bars, self.hourly):
+            chart.setMinimumHeight(MIN_CHART_HEIGHT)
         # One legend for both charts: they show the same three series in the same colours.
         self.legend = ChartLegend()
         self.figures = QGridLayout()
