@@ -245,7 +245,10 @@ def finish_milp(
     # the root cost 5,800 of its 11,000 LP iterations. Measured from the same start on six
     # synthetic 2,000-cell districts (2026-12-03): 3.2 / 11.4 / 7.2 / 10.7 / 11.1 s to proof
     # against 4.0 / 14.8 / 27.3 / 18.8 / 15.4 s, and the sixth at 40 s within 0.67% against
-    # 1.18%; on 5,000 cells the gap at 30 s is 0.86% / 1.24% against 1.11% / 1.38%.
+    # 1.18%; on 5,000 cells the gap at 30 s is 0.86% / 1.24% against 1.11% / 1.38%. Checked again
+    # on 2026-12-06: strong branching closes district 1 at the root node, but in 2.8-3.1 s against
+    # 2.3 s; probing every point the relaxation uses against the 0.1% target does the same and
+    # fixes 41 of 86 points out, but its 172 LPs take 4.6 s through highspy.
     # The plain formulation (the benchmark's reference) keeps HiGHS's default: without the pair
     # cuts its root is weak and strong branching pays (17.7 s to proof instead of over 60 s).
     h.setOptionValue("mip_pscost_minreliable", 8 if strong_branching else 0)
