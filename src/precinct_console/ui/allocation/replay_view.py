@@ -118,8 +118,7 @@ class ReplayCompare(QWidget):
             (f"B #{cmp.b.id}", _shares(rb), NEAR),
             (happened, _shares(ra, actual=True), MUTED),
         )
-        self.legend.set_entries([(series[0][0], INFO, "bar"), (series[1][0], NEAR, "bar"),
-                                 (happened, MUTED, "bar")])
+        self.legend.set_entries([(name, colour, "bar") for name, _values, colour in series])
         for k, (name, values, colour) in enumerate(series):
             # A target with no call to judge (no reinforcement needed) draws no bar, not 0 %.
             xs = [i + (k - 1) * 0.27 for i, v in enumerate(values) if v is not None]

@@ -49,12 +49,12 @@ class CalendarRow:
     team: str
     cells: tuple[tuple[EntryInfo, ...], ...]  # per day
     texts: tuple[str, ...]
+    # The month's cells, a character or two wide: the shift and duty marks without the unit,
+    # which the tooltip names ("所备 巡02" elided to "所…" said nothing).
+    short_texts: tuple[str, ...]
     problems: tuple[tuple[str, ...], ...]  # violation messages per day
     away: tuple[tuple[str, ...], ...] = ()  # leave and training recorded, per day
     about: str = ""  # the row header's tooltip: rank, role, phone, skills, licences
-    # The month's cells, a character or two wide: the shift and duty marks without the unit,
-    # which the tooltip names ("所备 巡02" elided to "所…" said nothing).
-    short_texts: tuple[str, ...] = ()
 
 
 def officer_about(o: OfficerInfo) -> str:
@@ -133,7 +133,7 @@ class RosterCalendarModel(QAbstractTableModel):
         col = index.column()
         problems = row.problems[col]
         if role == Qt.ItemDataRole.DisplayRole:
-            text = row.short_texts[col] if len(self.days) > 7 and row.short_texts else row.texts[col]
+            text = row.short_texts[col] if len(self.days) > 7 else row.texts[col]
             return f"▲ {text}" if problems else text
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [*row.away[col], *(self._entry_line(e) for e in row.cells[col])]
@@ -208,10 +208,10 @@ class RosterCalendarModel(QAbstractTableModel):
                 for with_units in (True, False))
             kind = "辅" if o.kind == "auxiliary" else ""
             rows.append(CalendarRow(
-                o.id, f"{o.team or '—'}  {o.name}{kind}  {o.badge}", o.team, cells, texts,
+                o.id, f"{o.team or '—'}  {o.name}{kind}  {o.badge}", o.team, cells, texts, short_texts,
                 tuple(tuple(probs.get((o.id, i), [])) for i in range(len(days))),
                 tuple(tuple(line for _, line in away.get((o.id, i), [])) for i in range(len(days))),
-                officer_about(o), short_texts))
+                officer_about(o)))
         day_problems = [tuple(probs.get((None, i), [])) for i in range(len(days))]
         same_shape = (days == self.days and [r.officer_id for r in rows] ==
                       [r.officer_id for r in self.rows])
