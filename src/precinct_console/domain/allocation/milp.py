@@ -301,7 +301,10 @@ def finish_milp(
     # against 2.8-3.1 / 7.3-7.8 / 6.1-6.2 / 26-28 / 6.8-7.8 s, two runs each (2026-12-06).
     # Nor a branch and bound of our own over this LP, skipping HiGHS's root (best bound first,
     # most fractional column, pair cuts separated at every node): 110 nodes and 5.1 s on
-    # district 1, 254 nodes and 11.6 s on district 3.
+    # district 1, 254 nodes and 11.6 s on district 3. Nor a smaller cut pool or cuts aged out of
+    # the LP sooner, to make those rounds cheaper: on districts 1, 2, 3 and 5, 3.27 / 6.83 / 7.31 /
+    # 8.56 s to proof as set here, 3.07 / 10.00 / 8.90 / 10.04 s with mip_pool_soft_limit 2,000
+    # and 3.54 / 9.82 / 9.40 / 9.86 s with mip_lp_age_limit 3 (2026-12-06, a slow host).
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.clock import local
+from ...domain.clock import local, shown
 from ...services.alerts import AlertView
 from ..board.table import ROW_ROLE, Column, ThinTableModel
 from ..context import AppContext
@@ -43,7 +45,14 @@ def urgency(a: AlertView) -> tuple[int, int, float]:
             -a.raised_at.timestamp())
 
 
-def _columns() -> list[Column[AlertView]]:
+def raised_text(a: AlertView, now: datetime) -> str:
+    """The time of day for today's alerts; an alert still open from an earlier day (past
+    midnight on a night shift) carries its date, so 23:58 is not read as a minute ago."""
+    raised = local(a.raised_at)
+    return raised.strftime("%H:%M:%S") if raised.date() == local(now).date() else raised.strftime("%m-%d %H:%M")
+
+
+def _columns(clock: Callable[[], datetime]) -> list[Column[AlertView]]:
     """Built when the panel opens, so the titles come out in the installed language."""
     return [
         Column("level", _tr("Level"), lambda a: LOOK[a.level][0] + " " + (_tr("BREACH") if a.level == "breach" else _tr("near")),
@@ -51,8 +60,9 @@ def _columns() -> list[Column[AlertView]]:
                foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
         Column("number", _tr("Incident / task"), lambda a: a.incident_number, background=_tint),
         Column("target", _tr("Target"), lambda a: a.target_label, background=_tint),
-        Column("raised", _tr("Raised"), lambda a: local(a.raised_at).strftime("%H:%M:%S"),
-               sort=lambda a: a.raised_at, background=_tint),
+        Column("raised", _tr("Raised"), lambda a: raised_text(a, clock()),
+               sort=lambda a: a.raised_at, background=_tint,
+               tooltip=lambda a: shown(a.raised_at)),
         Column("where", _tr("What and where"), lambda a: f"{a.category_name} {a.address}", background=_tint),
     ]
 
@@ -63,7 +73,7 @@ class AlertsPanel(QWidget):
         self.app = app
         self.monitor = alert_monitor(app)
         self.setFont(ui_font(11))
-        self.model: ThinTableModel[AlertView] = ThinTableModel(_columns(), key=lambda a: a.id, parent=self)
+        self.model: ThinTableModel[AlertView] = ThinTableModel(_columns(app.clock), key=lambda a: a.id, parent=self)
         self.model.font_for = lambda a, c: ui_font(12, bold=a.level == "breach")
         self.model.sort(0)  # by urgency; a header click sorts by any column
         self.table = QTableView()
@@ -79,7 +89,7 @@ class AlertsPanel(QWidget):
                     for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near"))))
         for i, width in enumerate((level, metrics.horizontalAdvance("RW202612030000"),
                                    metrics.horizontalAdvance("退回重办反馈"),
-                                   metrics.horizontalAdvance("00:00:00"))):
+                                   metrics.horizontalAdvance("00-00 00:00"))):
             self.table.setColumnWidth(i, width + 10)
         self.title = QLabel()
         self.title.setFont(ui_font(13, bold=True))
