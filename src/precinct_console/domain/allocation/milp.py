@@ -304,7 +304,9 @@ def finish_milp(
     # district 1, 254 nodes and 11.6 s on district 3. Nor a smaller cut pool or cuts aged out of
     # the LP sooner, to make those rounds cheaper: on districts 1, 2, 3 and 5, 3.27 / 6.83 / 7.31 /
     # 8.56 s to proof as set here, 3.07 / 10.00 / 8.90 / 10.04 s with mip_pool_soft_limit 2,000
-    # and 3.54 / 9.82 / 9.40 / 9.86 s with mip_lp_age_limit 3 (2026-12-06, a slow host).
+    # and 3.54 / 9.82 / 9.40 / 9.86 s with mip_lp_age_limit 3 (2026-12-06, a slow host). Nor
+    # presolve off (so the root might start from the cut rounds' basis): 9.01 / 8.87 / 11.00 /
+    # 11.57 s.
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
