@@ -19,6 +19,7 @@ from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ..domain.clock import CHINA_TZ, FixedClock, system_clock
+from ..domain.driving import may_drive
 from ..domain.errors import KnownError
 from ..services.accounts import actor_for, system_actor
 from ..services.context import ServiceContext
@@ -374,6 +375,7 @@ class _Builder:
                     o.badge for o in patrol if o.team == team
                     and random.Random(f"{self.seed}:{day}:{si}:{o.badge}").random() < 0.04
                 }
+                on_leave = self._leave_keeping_drivers(crews, on_leave, officer_badges)
                 officers_in = {cs for cs, badges in crews.items()
                                for b in badges if b not in on_leave and b in officer_badges}
                 rows: list[RosterEntry] = []
@@ -402,6 +404,22 @@ class _Builder:
             for entry in shift_rows:
                 entry.shift_id = sh.id
             self.s.add_all(shift_rows)
+
+    def _leave_keeping_drivers(self, crews: dict[str, list[str]], on_leave: set[str],
+                               officer_badges: set[str]) -> set[str]:
+        """Leave as drawn, less the drivers of a crew that would go out with nobody allowed to
+        drive its unit: a chief grants that leave only with cover, and the roster rules would
+        flag the shift on the demo's first screen."""
+        kinds = {u.call_sign: u.kind for u in self.staff.units}
+        licences = {o.badge: o.licences for o in self.staff.officers}
+        granted = set(on_leave)
+        for cs, badges in crews.items():
+            staying = [b for b in badges if b not in granted]
+            if not any(b in officer_badges for b in staying):
+                continue  # the unit stays in: its auxiliaries stand by at the station
+            if not any(may_drive(licences[b], kinds[cs]) for b in staying):
+                granted -= {b for b in badges if may_drive(licences[b], kinds[cs])}
+        return granted
 
     def _unit_post(self, call_sign: str | None) -> str:
         for u in self.staff.units:
