@@ -109,7 +109,7 @@ def test_alert_list_shows_breaches_and_acknowledges_with_space(qtbot, qtmodeltes
     from precinct_console.ui.alerts.panel import _columns
     from precinct_console.ui.board.table import ThinTableModel
 
-    twin = ThinTableModel(_columns(), key=lambda a: a.id)
+    twin = ThinTableModel(_columns(clock), key=lambda a: a.id)
     twin.set_rows(panel.monitor.alerts.values())
     qtmodeltester.check(twin, force_py=True)
     panel.table.selectAll()
@@ -137,7 +137,7 @@ def test_live_incident_breaches_head_the_alert_list_before_task_deadlines(qtbot,
         return AlertView(aid, 7 if incident else None, f"N{aid}", "", "", "arrive", "3分钟到场", level,
                          t0 + timedelta(minutes=minutes), None, "", task_id=None if incident else 9)
 
-    model = ThinTableModel(_columns(), key=lambda a: a.id)
+    model = ThinTableModel(_columns(app.clock), key=lambda a: a.id)
     model.set_rows([alert(1, "breach", 9, incident=False), alert(2, "near", 8), alert(3, "breach", 1),
                     alert(4, "breach", 5), alert(5, "near", 9, incident=False)])
     model.sort(0)  # what the panel opens on
