@@ -383,6 +383,10 @@
         <translation>已采纳方案的巡逻点位</translation>
     </message>
     <message>
+        <source>Must-patrol point (必巡点)</source>
+        <translation>必巡点</translation>
+    </message>
+    <message>
         <source>BREACHED</source>
         <translation>已超时</translation>
     </message>
@@ -1181,8 +1185,8 @@
         <translation>{header}（类型：{kind}）</translation>
     </message>
     <message>
-        <source>grids, patrol zones, key sites and posts (GeoJSON)</source>
-        <translation>网格、巡区、重点部位和警务站（GeoJSON）</translation>
+        <source>grids, patrol zones, key sites, posts and must-patrol points (GeoJSON)</source>
+        <translation>网格、巡区、重点部位、警务站和必巡点（GeoJSON）</translation>
     </message>
     <message>
         <source>import a GeoJSON file (all or nothing)</source>
@@ -1243,6 +1247,10 @@
     <message>
         <source>post</source>
         <translation>警务站</translation>
+    </message>
+    <message>
+        <source>patrol_point</source>
+        <translation>必巡点</translation>
     </message>
     <message>
         <source>{layer}: {new} new, {updated} updated, {unchanged} unchanged</source>
@@ -3473,6 +3481,10 @@ Columns (header row; order free, unknown columns ignored):
         <translation>警务站</translation>
     </message>
     <message>
+        <source>must-patrol points</source>
+        <translation>必巡点</translation>
+    </message>
+    <message>
         <source>Districts (警务区)</source>
         <translation>警务区</translation>
     </message>
@@ -3503,6 +3515,10 @@ Columns (header row; order free, unknown columns ignored):
     <message>
         <source>Key sites</source>
         <translation>重点部位</translation>
+    </message>
+    <message>
+        <source>Must-patrol points</source>
+        <translation>必巡点</translation>
     </message>
     <message>
         <source>Key sites' 1-3-5 rings</source>
@@ -3561,6 +3577,14 @@ Columns (header row; order free, unknown columns ignored):
         <translation>导出 GeoJSON…</translation>
     </message>
     <message>
+        <source>Patrolled %1</source>
+        <translation>巡逻时段 %1</translation>
+    </message>
+    <message>
+        <source>Patrolled all day</source>
+        <translation>全天巡逻</translation>
+    </message>
+    <message>
         <source>Reach target: %1 min</source>
         <translation>到达时限：%1 分钟</translation>
     </message>
@@ -3577,8 +3601,8 @@ Columns (header row; order free, unknown columns ignored):
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <source>Import grids, zones, key sites or posts</source>
-        <translation>导入网格、巡区、重点部位或警务站</translation>
+        <source>Import grids, zones, key sites, posts or must-patrol points</source>
+        <translation>导入网格、巡区、重点部位、警务站或必巡点</translation>
     </message>
     <message>
         <source>GeoJSON (*.geojson *.json)</source>

@@ -21,6 +21,7 @@ from precinct_console.storage.models import (
     Incident,
     KeySite,
     Officer,
+    PatrolPoint,
     Post,
     Task,
 )
@@ -313,3 +314,62 @@ def test_a_micro_grid_without_its_own_officer_shows_its_parents(db, make_ctx):
     geometry.set_grid_people(chief, micro, [*own, {"role": "grid_worker", "name": "钱多", "phone": ""}],
                              expected=own)
     assert len(map_data.grid_card(chief, micro).people) == 3
+
+
+def _patrol_point(code: str, x: float, y: float, **props) -> dict:
+    lon, lat = _xy(x, y)
+    return geo.feature(geo.point_geometry(lon, lat), {"layer": "patrol_point", "code": code, **props})
+
+
+def test_must_patrol_points_import_export_and_show_on_the_map(db, make_ctx):
+    admin = make_ctx(Role.ADMIN)
+    fc = _full()
+    fc["features"] += [
+        _patrol_point("PP01", -1150, 650, name="实验小学护学岗", window_start="7:00",
+                      window_end="08:30", note="上学高峰"),
+        _patrol_point("PP02", 300, 300, name="解放路夜市", window_start="20:00", window_end="02:00"),
+        _patrol_point("PP03", -300, -1000, name="汽车站广场"),
+        _patrol_point("PP04", 500, 500, name="旧货市场", active=False),
+    ]
+    summary = geometry.import_geometry(admin, fc)
+    assert summary.created["patrol_point"] == 4
+    with db.sessions() as s:
+        rows = {p.code: p for p in s.scalars(sa.select(PatrolPoint))}
+    assert (rows["PP01"].window_start, rows["PP01"].window_end, rows["PP01"].note) == ("07:00", "08:30", "上学高峰")
+    assert (rows["PP03"].window_start, rows["PP03"].window_end) == ("00:00", "24:00")
+    assert rows["PP04"].active is False
+    out = geometry.export_geometry(make_ctx(Role.CLERK), ["patrol_point"])
+    assert [f["properties"]["code"] for f in out["features"]] == ["PP01", "PP02", "PP03", "PP04"]
+    again = geometry.import_geometry(admin, out)
+    assert not again.created and not again.updated  # an export reads back as no change
+    # The map shows the points in use, with their windows.
+    data = map_data.map_layers(make_ctx(Role.DUTY_OFFICER))
+    shown = {p.code: p for p in data.patrol_points}
+    assert set(shown) == {"PP01", "PP02", "PP03"}
+    assert (shown["PP01"].window, shown["PP02"].window, shown["PP03"].window) == ("07:00-08:30", "20:00-02:00", "")
+    assert (shown["PP01"].x, shown["PP01"].y) == pytest.approx((-1150, 650), abs=0.5)
+    # A re-import that moves a window updates the point in place.
+    out["features"][1]["properties"]["window_end"] = "03:00"
+    moved = geometry.import_geometry(admin, out)
+    assert moved.updated == {"patrol_point": 1}
+    with db.sessions() as s:
+        assert s.scalar(sa.select(PatrolPoint.window_end).where(PatrolPoint.code == "PP02")) == "03:00"
+
+
+def test_a_bad_must_patrol_window_is_named_and_nothing_is_written(db, make_ctx):
+    fc = _full()
+    fc["features"] += [
+        _patrol_point("PP01", 0, 0, name="护学岗", window_start="7.30", window_end="08:30"),
+        _patrol_point("PP02", 10, 10, name="夜市", window_start="20:00"),
+        _patrol_point("PP03", 20, 20, name="广场", window_start="08:00", window_end="08:00"),
+        _patrol_point("PP04", 30, 30, name="车站", active="yes"),
+    ]
+    with pytest.raises(ValidationErrors) as err:
+        geometry.import_geometry(make_ctx(Role.ADMIN), fc)
+    text = str(err.value)
+    n = len(fc["features"])
+    assert f"feature {n - 3} (PP01), property 'window_start': '7.30' is not a time of day" in text
+    assert f"feature {n - 2} (PP02), property 'window_end': is required with the other end" in text
+    assert f"feature {n - 1} (PP03), property 'window_end': the window 08:00-08:00 is empty" in text
+    assert f"feature {n} (PP04), property 'active': 'yes' is not true or false" in text
+    assert _count(db, PatrolPoint) == 0 and _count(db, Grid) == 0

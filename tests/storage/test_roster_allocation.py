@@ -291,3 +291,34 @@ def test_an_edit_cannot_give_an_officer_a_name_the_roll_refuses(db, chief):
         roster.update_officer(chief, zhang.id, zhang.version, name="  ")
     assert [o.name for o in roster.list_officers(chief)] == ["张伟"]
     assert roster.update_officer(chief, zhang.id, zhang.version, name=" 张卫 ").name == "张卫"
+
+
+def test_must_patrol_points_are_candidates_only_in_their_daily_window(db, station, chief, clock):
+    from precinct_console.services import geometry
+
+    _town(db, station, clock)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.392, 39.902]},
+         "properties": {"layer": "patrol_point", "code": "PP1", "name": "学府路护学岗",
+                        "window_start": "16:30", "window_end": "17:30"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.396, 39.906]},
+         "properties": {"layer": "patrol_point", "code": "PP2", "name": "夜市",
+                        "window_start": "20:00", "window_end": "02:00"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.398, 39.900]},
+         "properties": {"layer": "patrol_point", "code": "PP3", "name": "旧市场", "active": False}},
+    ]})
+    day = clock().astimezone(CHINA_TZ).date() + timedelta(days=1)
+
+    def names_on(hour: int) -> set[str]:
+        start = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ)
+        sh = roster.add_shift(chief, f"班次{hour}", start, start + timedelta(hours=8))
+        officer = roster.add_officer(chief, f"0399{hour:02d}", f"民警{hour}")
+        unit = unit_roll.add_unit(chief, f"巡{hour:02d}", "car", 116.39, 39.90)
+        roster.assign(chief, sh.id, officer.id, unit_id=unit)
+        plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+        return {c[1] for c in allocation.plan_drawing(chief, plan.id).candidates}
+
+    assert {"学府路护学岗", "夜市"} & names_on(8) == set()        # 08:00-16:00
+    assert {"学府路护学岗", "夜市"} <= names_on(16)                # 16:00-24:00
+    night = names_on(0)                                            # 00:00-08:00
+    assert "夜市" in night and "学府路护学岗" not in night and "旧市场" not in night

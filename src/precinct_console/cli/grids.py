@@ -1,4 +1,4 @@
-"""`grids import | export | notice-board`: the station's grids, patrol zones, key sites and posts.
+"""`grids import | export | notice-board`: the station's grids, patrol zones, key sites, posts and must-patrol points.
 
 `grids import FILE` reads a GeoJSON FeatureCollection in WGS84 longitude/latitude (EPSG:4326),
 checks all of it and writes nothing when anything is wrong (exit status 1, every problem listed
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    grids = sub.add_parser("grids", help=tr("grids, patrol zones, key sites and posts (GeoJSON)"))
+    grids = sub.add_parser("grids", help=tr("grids, patrol zones, key sites, posts and must-patrol points (GeoJSON)"))
     gsub = grids.add_subparsers(dest="grids_verb", metavar="ACTION", required=True)
     imp = gsub.add_parser("import", help=tr("import a GeoJSON file (all or nothing)"),
                           description=tr("Read a GeoJSON FeatureCollection in WGS84 longitude/"
@@ -85,7 +85,7 @@ def _import(args: argparse.Namespace) -> int:
 def _summary(summary: ImportSummary) -> str:
     """Per layer what the import added, changed and found unchanged (as ImportSummary.describe)."""
     names = {"grid": tr("grid"), "patrol_zone": tr("patrol_zone"),
-             "key_site": tr("key_site"), "post": tr("post")}
+             "key_site": tr("key_site"), "post": tr("post"), "patrol_point": tr("patrol_point")}
     parts = []
     for layer, new, updated, same in summary.by_layer():
         if same:

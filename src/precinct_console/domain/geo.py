@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from .errors import ValidationError
 from .travel import EARTH_RADIUS_M, local_xy
 
-LAYERS = ("grid", "patrol_zone", "key_site", "post")
+LAYERS = ("grid", "patrol_zone", "key_site", "post", "patrol_point")
 LEVEL_NAMES = {1: "district", 2: "small grid", 3: "micro grid"}
 LEVEL_NAMES_ZH = {1: "警务区（大网格）", 2: "小网格", 3: "微网格"}
 ZONE_KINDS = ("patrol", "key_zone")
@@ -78,7 +78,7 @@ class ParsedArea:
 class ParsedPoint:
     """A key site or a post / police room."""
 
-    layer: str  # key_site | post
+    layer: str  # key_site | post | patrol_point
     index: int
     code: str
     name: str
@@ -88,6 +88,10 @@ class ParsedPoint:
     address: str = ""
     phone: str = ""
     target_minutes: int = 1
+    window_start: str = "00:00"  # must-patrol points: the daily window (daily_window.py)
+    window_end: str = "24:00"
+    note: str = ""
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,12 @@ class ParsedGeometry:
     zones: tuple[ParsedArea, ...] = ()
     sites: tuple[ParsedPoint, ...] = ()
     posts: tuple[ParsedPoint, ...] = ()
+    patrol_points: tuple[ParsedPoint, ...] = ()
 
     @property
     def count(self) -> int:
-        return len(self.grids) + len(self.zones) + len(self.sites) + len(self.posts)
+        return (len(self.grids) + len(self.zones) + len(self.sites) + len(self.posts)
+                + len(self.patrol_points))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from .daily_window import ALL_DAY, normalised, window_problem
 from .errors import ValidationError, ValidationErrors
 from .geo import (
     LAYERS,
@@ -47,6 +48,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "parent": ("parent", "parent_code", "上级", "上级编码"),
     "kind": ("kind", "类型", "类别"),
     "layer": ("layer", "图层"),
+    "window_start": ("window_start", "开始时间"),
+    "window_end": ("window_end", "结束时间"),
+    "note": ("note", "备注"),
 }
 
 # A child may stick out of its parent, and siblings may overlap, by digitising noise only:
@@ -89,7 +93,8 @@ def _layer_of(props: Mapping[str, Any], geom_type: str, default: str | None) -> 
     if layer:
         return {"grids": "grid", "zone": "patrol_zone", "zones": "patrol_zone",
                 "patrol_zones": "patrol_zone", "key_sites": "key_site", "site": "key_site",
-                "posts": "post"}.get(layer, layer)
+                "posts": "post", "patrol_points": "patrol_point", "must_patrol": "patrol_point",
+                "必巡点": "patrol_point"}.get(layer, layer)
     if geom_type == "Point":
         return "post" if _text(_prop(props, "kind")) in POST_KINDS else "key_site"
     if geom_type in ("Polygon", "MultiPolygon"):
@@ -285,6 +290,7 @@ def parse_features(
     zones: list[ParsedArea] = []
     sites: list[ParsedPoint] = []
     posts: list[ParsedPoint] = []
+    patrol_points: list[ParsedPoint] = []
     shapes: dict[tuple[str, str], BaseGeometry] = {}
     seen: dict[tuple[str, str], int] = {}
     broken: set[tuple[str, str]] = set()  # refused already: their children need no second problem
@@ -368,10 +374,17 @@ def parse_features(
                 except (TypeError, ValueError):
                     problems.add(f"{raw!r} is not a whole number of minutes from 1 to 60",
                                  index, code, "target_minutes")
-            else:
+            elif layer == "post":
                 kind = kind or "post"
                 if kind not in POST_KINDS:
                     problems.add(f"{kind!r} is not one of {', '.join(POST_KINDS)}", index, code, "kind")
+            if layer == "patrol_point":
+                patrol = _patrol_point(props, index, code, problems)
+                if pos is None or not code or not name or patrol is None:
+                    continue
+                patrol_points.append(ParsedPoint(layer, index, code, name, "must_patrol", pos[0],
+                                                 pos[1], **patrol))
+                continue
             if pos is None or not code or not name:
                 continue
             point = ParsedPoint(layer, index, code, name, kind, pos[0], pos[1], address, phone, minutes)
@@ -383,7 +396,35 @@ def parse_features(
                          {c for layer, c in broken if layer == "patrol_zone"})
     if problems.items:
         raise ValidationErrors(list(problems.items))
-    return ParsedGeometry(tuple(grids), tuple(zones), tuple(sites), tuple(posts))
+    return ParsedGeometry(tuple(grids), tuple(zones), tuple(sites), tuple(posts),
+                          tuple(patrol_points))
+
+
+def _patrol_point(props: Mapping[str, Any], index: int, code: str, problems: _Problems
+                  ) -> dict[str, Any] | None:
+    """A must-patrol point's window, note and whether it is in use; None after a problem."""
+    start = _text(_prop(props, "window_start"))
+    end = _text(_prop(props, "window_end"))
+    if bool(start) != bool(end):
+        missing = "window_end" if start else "window_start"
+        problems.add("is required with the other end of the window (leave both out for a point "
+                     "patrolled all day)", index, code, missing)
+        return None
+    start, end = (start, end) if start else ALL_DAY
+    problem = window_problem(start, end)
+    if problem is not None:
+        problems.add(problem[1], index, code, problem[0])
+        return None
+    active = props.get("active", True)
+    if not isinstance(active, bool):
+        problems.add(f"{active!r} is not true or false", index, code, "active")
+        return None
+    note = _text(_prop(props, "note"))
+    if len(note) > 500:
+        problems.add("is longer than 500 characters", index, code, "note")
+        return None
+    return {"window_start": normalised(start), "window_end": normalised(end), "note": note,
+            "active": active}
 
 
 def _tolerance(*areas: float) -> float:

@@ -27,6 +27,7 @@ from ..domain.allocation import (
 )
 from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ
+from ..domain.daily_window import meets
 from ..domain.demand import (
     AccuracyReport,
     Cell,
@@ -222,18 +223,8 @@ def _parent_map(s: Any, station: int, cells: list[Grid]) -> dict[int, int]:
 
 
 def _in_window(point: PatrolPoint, start: datetime, end: datetime) -> bool:
-    if (end - start) >= timedelta(hours=24):
-        return True
-    ls, le = start.astimezone(CHINA_TZ), end.astimezone(CHINA_TZ)
-    a = point.window_start or "00:00"
-    b = point.window_end or "24:00"
-    cur = ls
-    while cur < le:  # any hour of the shift inside the point's daily window
-        hm = cur.strftime("%H:%M")
-        if a <= hm < b:
-            return True
-        cur += timedelta(minutes=30)
-    return False
+    """A must-patrol point is a candidate on a shift that meets its daily window."""
+    return meets(point.window_start or "00:00", point.window_end or "24:00", start, end)
 
 
 def _candidates(s: Any, st: int, start: datetime, end: datetime

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from ..domain import geo, geo_validation
 from ..domain.changes import Change
 from ..domain.errors import ConflictError, NotFound, ValidationError, ValidationErrors
-from ..storage.models import Grid, GridPerson, KeySite, PatrolZone, Post
+from ..storage.models import Grid, GridPerson, KeySite, PatrolPoint, PatrolZone, Post
 from .context import ServiceContext, service_action
 
 
@@ -230,6 +230,15 @@ def import_geometry(ctx: ServiceContext, source: Mapping[str, Any] | str | Path,
                                         lambda code=p.code, model=model, **v: model(
                                             station_id=station, code=code, **v), values)
                 count(layer_name, outcome)
+        stored_points = {p.code: p for p in s.scalars(
+            select(PatrolPoint).where(PatrolPoint.station_id == station))}
+        for p in parsed.patrol_points:
+            values = dict(name=p.name, lon=p.lon, lat=p.lat, window_start=p.window_start,
+                          window_end=p.window_end, note=p.note, active=p.active)
+            _row, outcome = _upsert(uow, "patrol_point", stored_points.get(p.code),
+                                    lambda code=p.code, **v: PatrolPoint(station_id=station,
+                                                                         code=code, **v), values)
+            count("patrol_point", outcome)
         uow.commit()
     return ImportSummary(counts["created"], counts["updated"], parsed.count, counts["unchanged"])
 
@@ -342,6 +351,15 @@ def export_geometry(ctx: ServiceContext, layers: Iterable[str] = geo.LAYERS) -> 
                 features.append(geo.feature(geo.point_geometry(post.lon, post.lat), {
                     "layer": "post", "code": post.code, "name": post.name, "kind": post.kind,
                     "phone": post.phone}))
+        if "patrol_point" in wanted:
+            for pt in s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == station)
+                                .order_by(PatrolPoint.code)):
+                props = {"layer": "patrol_point", "code": pt.code, "name": pt.name,
+                         "window_start": pt.window_start, "window_end": pt.window_end,
+                         "active": pt.active}
+                if pt.note:
+                    props["note"] = pt.note
+                features.append(geo.feature(geo.point_geometry(pt.lon, pt.lat), props))
     return geo.feature_collection(features)
 
 

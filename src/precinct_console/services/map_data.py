@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import geo
+from ..domain.daily_window import ALL_DAY
 from ..domain.errors import NotFound
 from ..domain.lifecycle import STATUS_LABELS_ZH
 from ..domain.travel import local_xy
@@ -21,6 +22,7 @@ from ..storage.models import (
     Incident,
     KeySite,
     Officer,
+    PatrolPoint,
     PatrolZone,
     Post,
     Station,
@@ -51,7 +53,7 @@ class AreaShape:
 
 @dataclass(frozen=True)
 class PointShape:
-    """A post, police room or key site."""
+    """A post, police room, key site or must-patrol point."""
 
     id: int
     code: str
@@ -65,6 +67,8 @@ class PointShape:
     phone: str = ""
     address: str = ""
     target_minutes: int = 0
+    window: str = ""  # must-patrol points: "07:00-08:30", empty all day
+    note: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +81,7 @@ class MapData:
     posts: tuple[PointShape, ...]
     sites: tuple[PointShape, ...]
     bounds: tuple[float, float, float, float]  # xmin, ymin, xmax, ymax in metres
+    patrol_points: tuple[PointShape, ...] = ()  # must-patrol points (必巡点) in use
 
     def to_xy(self, lon: float, lat: float) -> tuple[float, float]:
         x, y = local_xy(lon, lat, self.origin_lon, self.origin_lat)
@@ -139,6 +144,9 @@ def map_layers(ctx: ServiceContext) -> MapData:
         posts = s.scalars(select(Post).where(Post.station_id == station_id).order_by(Post.code)).all()
         sites = s.scalars(select(KeySite).where(KeySite.station_id == station_id)
                           .order_by(KeySite.code)).all()
+        patrol_points = s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == station_id,
+                                                             PatrolPoint.active.is_(True))
+                                  .order_by(PatrolPoint.code)).all()
         origin = station_origin(s, station_id)
         by_level: dict[int, list[AreaShape]] = {1: [], 2: [], 3: []}
         for g in grids:
@@ -154,10 +162,18 @@ def map_layers(ctx: ServiceContext) -> MapData:
 
         post_shapes = tuple(point(p, phone=p.phone) for p in posts)
         site_shapes = tuple(point(k, address=k.address, target_minutes=k.target_minutes) for k in sites)
+
+        def patrol_point(p: PatrolPoint) -> PointShape:
+            x, y = local_xy(p.lon, p.lat, *origin)
+            window = "" if (p.window_start, p.window_end) == ALL_DAY else f"{p.window_start}-{p.window_end}"
+            return PointShape(p.id, p.code, p.name, "must_patrol", float(x), float(y), p.lon, p.lat,
+                              window=window, note=p.note)
+
+        patrol_shapes = tuple(patrol_point(p) for p in patrol_points)
         name = station.name if station is not None else ""
     coords = [r for lv in by_level.values() for a in lv for r in a.rings]
     coords += [r for z in zone_shapes for r in z.rings]
-    pts = [(p.x, p.y) for p in (*post_shapes, *site_shapes)]
+    pts = [(p.x, p.y) for p in (*post_shapes, *site_shapes, *patrol_shapes)]
     if coords or pts:
         allxy = np.vstack([*coords, *(np.array([p]) for p in pts)])
         bounds = (float(allxy[:, 0].min()), float(allxy[:, 1].min()),
@@ -165,7 +181,7 @@ def map_layers(ctx: ServiceContext) -> MapData:
     else:
         bounds = (-1000.0, -1000.0, 1000.0, 1000.0)
     return MapData(name, origin[0], origin[1], {lv: tuple(v) for lv, v in by_level.items()},
-                   zone_shapes, post_shapes, site_shapes, bounds)
+                   zone_shapes, post_shapes, site_shapes, bounds, patrol_shapes)
 
 
 # -- grid card ---------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ class PatrolPoint(IdMixin, StationScoped, Versioned, Base):
     """A must-patrol point (必巡点) with its daily time window (school dismissal, night market)."""
 
     __tablename__ = "patrol_points"
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
@@ -128,6 +129,7 @@ class PatrolPoint(IdMixin, StationScoped, Versioned, Base):
     window_end: Mapped[str] = mapped_column(String(5), default="24:00")
     note: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    __table_args__ = (UniqueConstraint("station_id", "code"),)
 
 
 class PatrolLog(IdMixin, StationScoped, Base):

@@ -100,9 +100,10 @@ class MapCanvas(pg.PlotWidget):
         self.markers: dict[str, Markers] = {}
         # Hover text per marker layer, by the marker's id (set by whoever fills the layer).
         self.tips: dict[str, dict[int, str]] = {k: {} for k in
-                                                ("posts", "sites", "orders", "repeats", "incidents", "pulse",
-                                                 "units")}
-        for z, (key, entity) in enumerate((("posts", "post"), ("sites", "key_site"), ("orders", "unit"),
+                                                ("patrol_points", "posts", "sites", "orders", "repeats",
+                                                 "incidents", "pulse", "units")}
+        for z, (key, entity) in enumerate((("patrol_points", "patrol_point"), ("posts", "post"),
+                                           ("sites", "key_site"), ("orders", "unit"),
                                            ("repeats", "repeat_place"), ("incidents", "incident"),
                                            ("pulse", "incident"), ("units", "unit"))):
             item = pg.ScatterPlotItem(pxMode=True, hoverable=True,
@@ -175,7 +176,7 @@ class MapCanvas(pg.PlotWidget):
     def pick_marker(self, x: float, y: float) -> tuple[str, int] | None:
         """The nearest visible marker within a few pixels of the map point, units first."""
         tol = PICK_PX * self.metres_per_pixel()
-        for key in ("units", "incidents", "orders", "repeats", "sites", "posts"):
+        for key in ("units", "incidents", "orders", "repeats", "sites", "posts", "patrol_points"):
             m = self.markers[key]
             if not m.item.isVisible() or not len(m.xs):
                 continue

@@ -32,7 +32,15 @@ from ...domain.geo import unproject_xy
 from ...domain.permissions import is_permitted
 from ...domain.travel import reach_radius_m
 from ...services.geometry import ImportSummary, export_geometry, import_geometry
-from ...services.map_data import AreaShape, MapData, PlaceHit, grid_card, map_layers, search_places
+from ...services.map_data import (
+    AreaShape,
+    MapData,
+    PlaceHit,
+    PointShape,
+    grid_card,
+    map_layers,
+    search_places,
+)
 from ...services.units import list_units
 from ..board.state import board_state
 from ..context import AppContext
@@ -62,12 +70,14 @@ def _house() -> QPainterPath:
 
 
 HOUSE = _house()
-GEOMETRY_ENTITIES = ("grid", "patrol_zone", "key_site", "post")
+GEOMETRY_ENTITIES = ("grid", "patrol_zone", "key_site", "post", "patrol_point")
+PATROL_POINT_COLOUR = QColor(0, 120, 80)
 # An import's summary names the layers as the user reads them (ImportSummary counts by layer).
 IMPORT_LAYER_TEXT = {"grid": QT_TRANSLATE_NOOP("MapPanel", "grids"),
                      "patrol_zone": QT_TRANSLATE_NOOP("MapPanel", "patrol zones"),
                      "key_site": QT_TRANSLATE_NOOP("MapPanel", "key sites"),
-                     "post": QT_TRANSLATE_NOOP("MapPanel", "posts")}
+                     "post": QT_TRANSLATE_NOOP("MapPanel", "posts"),
+                     "patrol_point": QT_TRANSLATE_NOOP("MapPanel", "must-patrol points")}
 # Marked for the translation tools (MapPanel context); self.tr() translates them when shown.
 @dataclass(frozen=True)
 class Toggle:
@@ -80,6 +90,7 @@ TOGGLES = [
     Toggle("level1", QT_TRANSLATE_NOOP("MapPanel", "Districts (警务区)")), Toggle("level2", QT_TRANSLATE_NOOP("MapPanel", "Small grids")), Toggle("level3", QT_TRANSLATE_NOOP("MapPanel", "Micro grids")),
     Toggle("labels", QT_TRANSLATE_NOOP("MapPanel", "Grid labels")), Toggle("zones", QT_TRANSLATE_NOOP("MapPanel", "Patrol zones")), Toggle("key_zones", QT_TRANSLATE_NOOP("MapPanel", "Key zones")),
     Toggle("posts", QT_TRANSLATE_NOOP("MapPanel", "Posts and police rooms")), Toggle("sites", QT_TRANSLATE_NOOP("MapPanel", "Key sites")),
+    Toggle("patrol_points", QT_TRANSLATE_NOOP("MapPanel", "Must-patrol points")),
     Toggle("site_rings", QT_TRANSLATE_NOOP("MapPanel", "Key sites' 1-3-5 rings"), False), Toggle("incidents", QT_TRANSLATE_NOOP("MapPanel", "Open incidents")),
     Toggle("units", QT_TRANSLATE_NOOP("MapPanel", "Units")), Toggle("off_duty", QT_TRANSLATE_NOOP("MapPanel", "Off-duty units"), False),
     Toggle("reach", QT_TRANSLATE_NOOP("MapPanel", "Units' 1/3/5-minute reach"), False), Toggle("base", QT_TRANSLATE_NOOP("MapPanel", "Base image")),
@@ -227,6 +238,11 @@ class MapPanel(QWidget):
                                symbol="star", size=14, brush=(213, 94, 0), pen=(255, 255, 255))
         c.site_labels.set_labels([s.x for s in sites], [s.y for s in sites], [s.name for s in sites],
                                  [300.0] * len(sites))
+        points = data.patrol_points
+        c.markers["patrol_points"].set([p.id for p in points], [p.x for p in points],
+                                       [p.y for p in points], symbol="h", size=11,
+                                       brush=PATROL_POINT_COLOUR, pen=(255, 255, 255))
+        c.tips["patrol_points"] = {p.id: self._patrol_point_text(p) for p in points}
         hour = local(self.app.clock()).hour
         xs, ys = np.array([s.x for s in sites]), np.array([s.y for s in sites])
         c.set_rings(c.rings, xs, ys, [np.full(len(sites), reach_radius_m(t, "car", hour))
@@ -238,6 +254,12 @@ class MapPanel(QWidget):
         self.live.refresh_units()
         self.hotspots.reload()
         self._restore_base_image()
+
+    def _patrol_point_text(self, p: PointShape) -> str:
+        """Name, daily window and note of a must-patrol point, as its tip and card say them."""
+        window = (self.tr("Patrolled %1").replace("%1", p.window) if p.window
+                  else self.tr("Patrolled all day"))
+        return "\n".join(x for x in (p.name, window, p.note) if x)
 
     def fit(self) -> None:
         if self.data is not None:
@@ -257,7 +279,7 @@ class MapPanel(QWidget):
             c.grid_labels[level].setVisible(on and labels)
         c.zones.setVisible(self.shown("zones"))
         c.key_zones.setVisible(self.shown("key_zones"))
-        for key in ("posts", "sites"):
+        for key in ("posts", "sites", "patrol_points"):
             c.markers[key].item.setVisible(self.shown(key))
         c.post_labels.setVisible(self.shown("posts"))
         c.site_labels.setVisible(self.shown("sites"))
@@ -293,6 +315,8 @@ class MapPanel(QWidget):
             ]
         if self.shown("units") and self.live.order_xy:
             entries.append(("D", ORDER_COLOUR, tr("Patrol point of the accepted plan")))
+        if self.shown("patrol_points") and self.data is not None and self.data.patrol_points:
+            entries.append(("h", PATROL_POINT_COLOUR, tr("Must-patrol point (必巡点)")))
         c.set_legend(title, entries)
 
     # -- clicks and selection -------------------------------------------------------------------
@@ -365,6 +389,11 @@ class MapPanel(QWidget):
                 if entity == "key_site":
                     lines.append(self.tr("Reach target: %1 min").replace("%1", str(p.target_minutes)))
                 self.card_view.show_text(f"{p.code}  {p.name}", "<br>".join(x for x in lines if x))
+        elif entity == "patrol_point" and self.data is not None:
+            pt = next((i for i in self.data.patrol_points if i.id == entity_id), None)
+            if pt is not None:
+                self.card_view.show_text(f"{pt.code}  {pt.name}",
+                                         escape(self._patrol_point_text(pt)).replace("\n", "<br>"))
         elif entity == "repeat_place" and self.hotspots.data is not None:
             place = self.hotspots.data.repeat_places[entity_id]
             self.card_view.show_text(
@@ -447,7 +476,7 @@ class MapPanel(QWidget):
 
     # -- geometry import / export ----------------------------------------------------------------------
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import grids, zones, key sites or posts"), "",
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import grids, zones, key sites, posts or must-patrol points"), "",
                                               self.tr("GeoJSON (*.geojson *.json)"))
         if path:
             self.import_file(Path(path))
