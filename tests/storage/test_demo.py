@@ -25,6 +25,7 @@ from precinct_console.storage.models import (
     IncidentEvent,
     KeySite,
     Officer,
+    PatrolPoint,
     PatrolZone,
     Post,
     RosterEntry,
@@ -72,6 +73,12 @@ def test_demo_precinct_is_a_realistic_city_station(db, clock):
         assert s.scalar(sa.select(sa.func.count(Post.id)).where(Post.kind == "police_room")) >= 2
         kinds = set(s.scalars(sa.select(KeySite.kind)))
         assert {"school", "hospital", "bank", "market", "transport"} <= kinds
+        # Must-patrol points at the school gates (morning and afternoon), banks, hospitals and
+        # hubs, and the night spots past midnight, so a chief can require a unit in the ring of
+        # any school, bank, hospital or hub.
+        windows = Counter((p.window_start, p.window_end) for p in s.scalars(sa.select(PatrolPoint)))
+        assert windows[("07:00", "08:30")] == windows[("16:00", "18:00")] >= 6
+        assert windows[("00:00", "24:00")] >= 4 and windows[("18:00", "02:00")] == 1
         zones = Counter(s.scalars(sa.select(PatrolZone.kind)))
         assert zones["patrol"] == 20 and zones["key_zone"] >= 2  # 4 areas + 16 small zones
         assert {u.kind for u in s.scalars(sa.select(Unit))} >= {"car", "motorbike", "foot", "ebike"}

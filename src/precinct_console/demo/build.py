@@ -38,6 +38,7 @@ from ..storage.models import (
     KeySite,
     Officer,
     PatrolLog,
+    PatrolPoint,
     PatrolZone,
     Post,
     RosterEntry,
@@ -224,6 +225,10 @@ class _Builder:
                 grid_id=self._grid_at(site.x, site.y), target_minutes=site.target_minutes,
             ))
         self.s.add_all(posts)
+        for pp in self.places.patrol_points:
+            lon, lat = to_lonlat(pp.x, pp.y)
+            self.s.add(PatrolPoint(station_id=self.sid, code=pp.code, name=pp.name, lon=lon, lat=lat,
+                                   window_start=pp.window[0], window_end=pp.window[1], note=pp.note))
         for parent_pass in (True, False):
             zones = []
             for z in self.places.zones:

@@ -43,6 +43,18 @@ class PointPlan:
     target_minutes: int = 0
 
 
+@dataclass(frozen=True)
+class PatrolPointPlan:
+    """A must-patrol point (必巡点) with its daily window, "HH:MM" to "HH:MM"."""
+
+    code: str
+    name: str
+    x: float
+    y: float
+    window: tuple[str, str] = ("00:00", "24:00")
+    note: str = ""
+
+
 @dataclass
 class ZonePlan:
     code: str
@@ -75,6 +87,7 @@ class Places:
     sites: list[PointPlan] = field(default_factory=list)
     zones: list[ZonePlan] = field(default_factory=list)
     hotspots: list[HotSpot] = field(default_factory=list)
+    patrol_points: list[PatrolPointPlan] = field(default_factory=list)
 
     @property
     def micro(self) -> list[GridPlan]:
@@ -208,4 +221,34 @@ def build_places(rng: random.Random) -> Places:
     _points(places, rng)
     _zones(places, rng)
     _hotspots(places, rng)
+    _patrol_points(places)
     return places
+
+
+# Must-patrol points at the key sites, as a station's patrol plan lists them: school gates at
+# the start and the end of the school day (护学岗), banks in business hours, hospitals and the
+# transport hubs all day, the night market and the bar street in the evening and past midnight.
+_SITE_WINDOWS: dict[str, tuple[tuple[str, tuple[str, str], str], ...]] = {
+    "school": (("护学岗（早）", ("07:00", "08:30"), "上学高峰"),
+               ("护学岗（晚）", ("16:00", "18:00"), "放学高峰")),
+    "bank": (("门前", ("08:30", "17:30"), "营业时间，含解款"),),
+    "hospital": (("门前", ("00:00", "24:00"), ""),),
+    "transport": (("广场", ("00:00", "24:00"), ""),),
+}
+_NIGHT_SPOTS = {"夜市美食街": ("18:00", "02:00"), "酒吧街": ("20:00", "03:00")}
+
+
+def _patrol_points(places: Places) -> None:
+    """No random draws here: the rest of the demo stays as it was without these points."""
+    n = 0
+    for site in places.sites:
+        for suffix, window, note in _SITE_WINDOWS.get(site.kind, ()):
+            n += 1
+            # At the gate, a few tens of metres from the site's own point.
+            places.patrol_points.append(PatrolPointPlan(
+                f"BX{n:02d}", f"{site.name}{suffix}", site.x + 25, site.y - 20, window, note))
+    for spot in places.hotspots:
+        if spot.name in _NIGHT_SPOTS:
+            n += 1
+            places.patrol_points.append(PatrolPointPlan(
+                f"BX{n:02d}", f"{spot.name}巡逻点", spot.x, spot.y, _NIGHT_SPOTS[spot.name], "夜间重点"))

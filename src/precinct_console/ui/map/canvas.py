@@ -277,6 +277,11 @@ class MapCanvas(pg.PlotWidget):
             elif symbol == "t":
                 painter.drawPolygon(QPolygonF([box.topLeft(), box.topRight(),
                                                QPointF(box.center().x(), box.bottom())]))
+            elif symbol == "h":  # a hexagon, as pyqtgraph draws the must-patrol points
+                c, r = box.center(), box.width() / 2
+                painter.drawPolygon(QPolygonF([QPointF(c.x() + r * math.cos(math.radians(30 + 60 * k)),
+                                                       c.y() + r * math.sin(math.radians(30 + 60 * k)))
+                                               for k in range(6)]))
             else:
                 painter.drawRect(box)
             painter.setPen(QColor(30, 30, 30))
