@@ -362,7 +362,8 @@ def test_a_bad_must_patrol_window_is_named_and_nothing_is_written(db, make_ctx):
         _patrol_point("PP01", 0, 0, name="护学岗", window_start="7.30", window_end="08:30"),
         _patrol_point("PP02", 10, 10, name="夜市", window_start="20:00"),
         _patrol_point("PP03", 20, 20, name="广场", window_start="08:00", window_end="08:00"),
-        _patrol_point("PP04", 30, 30, name="车站", active="yes"),
+        _patrol_point("PP04", 30, 30, name="车站", active="yes", window_start="25:00",
+                      window_end="02:00"),
     ]
     with pytest.raises(ValidationErrors) as err:
         geometry.import_geometry(make_ctx(Role.ADMIN), fc)
@@ -372,4 +373,5 @@ def test_a_bad_must_patrol_window_is_named_and_nothing_is_written(db, make_ctx):
     assert f"feature {n - 2} (PP02), property 'window_end': is required with the other end" in text
     assert f"feature {n - 1} (PP03), property 'window_end': the window 08:00-08:00 is empty" in text
     assert f"feature {n} (PP04), property 'active': 'yes' is not true or false" in text
+    assert f"feature {n} (PP04), property 'window_start': '25:00' is not a time of day" in text
     assert _count(db, PatrolPoint) == 0 and _count(db, Grid) == 0

@@ -402,26 +402,26 @@ def parse_features(
 
 def _patrol_point(props: Mapping[str, Any], index: int, code: str, problems: _Problems
                   ) -> dict[str, Any] | None:
-    """A must-patrol point's window, note and whether it is in use; None after a problem."""
+    """A must-patrol point's window, note and whether it is in use; None when any is wrong
+    (each problem is listed)."""
+    before = len(problems.items)
     start = _text(_prop(props, "window_start"))
     end = _text(_prop(props, "window_end"))
     if bool(start) != bool(end):
-        missing = "window_end" if start else "window_start"
         problems.add("is required with the other end of the window (leave both out for a point "
-                     "patrolled all day)", index, code, missing)
-        return None
-    start, end = (start, end) if start else ALL_DAY
-    problem = window_problem(start, end)
-    if problem is not None:
-        problems.add(problem[1], index, code, problem[0])
-        return None
+                     "patrolled all day)", index, code, "window_end" if start else "window_start")
+    else:
+        start, end = (start, end) if start else ALL_DAY
+        problem = window_problem(start, end)
+        if problem is not None:
+            problems.add(problem[1], index, code, problem[0])
     active = props.get("active", True)
     if not isinstance(active, bool):
         problems.add(f"{active!r} is not true or false", index, code, "active")
-        return None
     note = _text(_prop(props, "note"))
     if len(note) > 500:
         problems.add("is longer than 500 characters", index, code, "note")
+    if len(problems.items) > before:
         return None
     return {"window_start": normalised(start), "window_end": normalised(end), "note": note,
             "active": active}
