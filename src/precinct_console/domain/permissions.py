@@ -60,6 +60,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "handover.create": _OPS,
     "handover.sign": _OPS,
     "unit.update": _OPS,
+    # patrol records (巡逻登记): the duty seat as units report in, the clerk from paper slips
+    "patrol.record": _OPS | {Role.CLERK},
     # geometry
     "geometry.import": _ADMIN | {Role.STATION_CHIEF},
     # roster and allocation
