@@ -3795,6 +3795,81 @@ Columns (header row; order free, unknown columns ignored):
     </message>
 </context>
 <context>
+    <name>PatrolDialog</name>
+    <message>
+        <source>Record a patrol (巡逻登记)</source>
+        <translation>巡逻登记</translation>
+    </message>
+    <message>
+        <source>(on foot, no unit)</source>
+        <translation>（徒步，无警组）</translation>
+    </message>
+    <message>
+        <source>(no patrol zone)</source>
+        <translation>（不限巡区）</translation>
+    </message>
+    <message>
+        <source>e.g. 解放路—火车站—夜市美食街</source>
+        <translation>如：解放路—火车站—夜市美食街</translation>
+    </message>
+    <message>
+        <source>What the patrol found and did (巡逻成效)</source>
+        <translation>巡逻成效：发现和处置的情况</translation>
+    </message>
+    <message>
+        <source>People checked</source>
+        <translation>盘查人员</translation>
+    </message>
+    <message>
+        <source>Vehicles checked</source>
+        <translation>盘查车辆</translation>
+    </message>
+    <message>
+        <source>Stake-outs</source>
+        <translation>定点守候</translation>
+    </message>
+    <message>
+        <source>Arrests</source>
+        <translation>现场抓获</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>警组</translation>
+    </message>
+    <message>
+        <source>Officers</source>
+        <translation>巡逻人员</translation>
+    </message>
+    <message>
+        <source>Patrol zone</source>
+        <translation>巡区</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>巡逻路线</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>巡逻成效</translation>
+    </message>
+    <message>
+        <source>To: the patrol ends before it starts</source>
+        <translation>结束时间：早于开始时间</translation>
+    </message>
+    <message>
+        <source>Officers: name who went on the patrol</source>
+        <translation>巡逻人员：请填写参加巡逻的人员</translation>
+    </message>
+</context>
+<context>
     <name>PeopleEditor</name>
     <message>
         <source>People of %1</source>
@@ -5037,12 +5112,20 @@ Columns (header row; order free, unknown columns ignored):
 <context>
     <name>UnitsPanel</name>
     <message>
-        <source>Keys: A available · R returning · X off duty · Enter shows its incident</source>
-        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情</translation>
+        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol</source>
+        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记</translation>
     </message>
     <message>
         <source>No units</source>
         <translation>暂无警组</translation>
+    </message>
+    <message>
+        <source>Your role may not record patrols</source>
+        <translation>您的角色不能登记巡逻</translation>
+    </message>
+    <message>
+        <source>Patrol recorded: %1 %2–%3</source>
+        <translation>已登记巡逻：%1 %2–%3</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,8 @@ from precinct_console.config import Settings
 from precinct_console.services import accounts
 from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
 from precinct_console.ui.context import AppContext
-from precinct_console.ui.handover.dialog import HandoverDialog, _qdt, default_shift
+from precinct_console.ui.forms import qdatetime
+from precinct_console.ui.handover.dialog import HandoverDialog, default_shift
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -32,7 +33,7 @@ def test_report_is_compiled_signed_by_both_officers_and_saved_as_pdf(qtbot, make
     dialog = HandoverDialog(app)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.end.setDateTime(_qdt(clock()))  # the shift up to now (the incident came at 09:00)
+    dialog.end.setDateTime(qdatetime(clock()))  # the shift up to now (the incident came at 09:00)
     dialog.compile()
     qtbot.waitUntil(lambda: dialog.view is not None, timeout=10000)
     dialog.notes.setFocus()

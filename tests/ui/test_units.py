@@ -143,3 +143,47 @@ def test_live_incident_breaches_head_the_alert_list_before_task_deadlines(qtbot,
     model.sort(0)  # what the panel opens on
     # Overdue follow-up tasks were listed first only because they were raised last.
     assert model.ids() == [4, 3, 2, 1, 5]
+
+
+def test_p_records_a_patrol_for_the_selected_unit_and_a_refusal_keeps_the_form(
+        qtbot, app, units, clock, monkeypatch, db):
+    """P opens the patrol record for the selected unit; the service's refusal (an end in the
+    future) shows the form again with everything typed, and the corrected record is saved."""
+    from datetime import timedelta
+
+    from precinct_console.storage.models import PatrolLog
+    from precinct_console.ui.forms import qdatetime
+    from precinct_console.ui.units.patrol_dialog import PatrolDialog
+
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    panel.table.selectRow(panel.model.position(units[0]))
+    panel.table.setFocus()
+    shown: list[tuple[str, str, str]] = []
+
+    def exec_(dialog):
+        shown.append((dialog.unit.currentText(), dialog.route.text(), dialog.error.text()))
+        if len(shown) == 1:
+            dialog.officers.setText("张伟、王芳")
+            dialog.route.setText("解放路—火车站")
+            dialog.arrests.setValue(1)
+            dialog.end.setDateTime(qdatetime(clock() + timedelta(hours=2)))
+        else:
+            dialog.end.setDateTime(qdatetime(clock()))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PatrolDialog, "exec", exec_)
+    notes = []
+    app.notified.connect(lambda text, level: notes.append(text))
+    qtbot.keyClick(panel.table, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: any("城关1号车" in n for n in notes), timeout=10000)
+    assert shown[0] == ("城关1号车", "", "")
+    assert shown[1][:2] == ("城关1号车", "解放路—火车站")
+    assert "future" in shown[1][2] or "将来" in shown[1][2]
+    with db.sessions() as s:
+        logs = s.query(PatrolLog).all()
+    assert len(logs) == 1 and logs[0].unit_id == units[0] and logs[0].arrests == 1
+    assert logs[0].officers == "张伟、王芳" and logs[0].route == "解放路—火车站"

@@ -5,10 +5,11 @@ form that shows its length limit while the officer types."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,12 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import KnownError
 from .board.guard import guarded
 from .error_text import error_text
 from .theme import BREACH
 
 Failed = Callable[[BaseException], None]
+
+
+def qdatetime(dt: datetime) -> QDateTime:
+    """A time for a date-time editor, as the officer reads the board's clock (China time)."""
+    d = local(dt)
+    return QDateTime(d.year, d.month, d.day, d.hour, d.minute, d.second)
+
+
+def china_datetime(q: QDateTime) -> datetime:
+    """What a date-time editor shows, to the minute, as an aware China time."""
+    d, t = q.date(), q.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=CHINA_TZ)
 
 
 def ok_cancel(dialog: QDialog) -> QDialogButtonBox:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QMarginsF, Qt
+from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.clock import CHINA_TZ, local
+from ...domain.clock import local
 from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...services.accounts import authenticate
@@ -34,7 +34,7 @@ from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
-from ..forms import ok_cancel, open_within_screen
+from ..forms import china_datetime, ok_cancel, open_within_screen, qdatetime
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
 
@@ -60,16 +60,6 @@ def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, 
 # and nothing is lost. Signing stores the notes with the report, which ends the draft.
 _drafts: weakref.WeakKeyDictionary[AppContext, dict[tuple[str, datetime, datetime], str]] = (
     weakref.WeakKeyDictionary())
-
-
-def _qdt(dt: datetime) -> QDateTime:
-    d = local(dt)
-    return QDateTime(d.year, d.month, d.day, d.hour, d.minute, d.second)
-
-
-def _dt(q: QDateTime) -> datetime:
-    d, t = q.date(), q.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=CHINA_TZ)
 
 
 class IncomingSignIn(QDialog):
@@ -99,8 +89,8 @@ class HandoverDialog(QDialog):
         # At 760 px the sign buttons lay below a 1366x768 screen (728 px above the taskbar).
         open_within_screen(self, 980, 760)
         start, end = default_shift(app.clock(), app.settings.handover_time or "08:30")
-        self.start = QDateTimeEdit(_qdt(start))
-        self.end = QDateTimeEdit(_qdt(end))
+        self.start = QDateTimeEdit(qdatetime(start))
+        self.end = QDateTimeEdit(qdatetime(end))
         for w in (self.start, self.end):
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
             w.setCalendarPopup(True)
@@ -150,7 +140,7 @@ class HandoverDialog(QDialog):
         hours old), a signed one is shown as signed, since it can no longer change."""
         if self._compiles:
             return  # the officer has already compiled a shift of their choosing
-        start, end = _dt(self.start.dateTime()), _dt(self.end.dateTime())
+        start, end = china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime())
         current = next((r for r in reports if r.shift_start == start and r.shift_end == end), None)
         if current is not None:
             self.show_view(current)
@@ -165,7 +155,7 @@ class HandoverDialog(QDialog):
 
     # -- notes kept between openings -------------------------------------------------------
     def _draft_key(self) -> tuple[str, datetime, datetime]:
-        return self.app.ctx.actor.username, _dt(self.start.dateTime()), _dt(self.end.dateTime())
+        return self.app.ctx.actor.username, china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime())
 
     def _restore_draft(self) -> None:
         if not self.notes.toPlainText():
@@ -188,7 +178,7 @@ class HandoverDialog(QDialog):
         self.build.setEnabled(False)
         self._compiles += 1
         seq = self._compiles
-        self.app.run(build_handover, self.app.ctx, _dt(self.start.dateTime()), _dt(self.end.dateTime()),
+        self.app.run(build_handover, self.app.ctx, china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime()),
                      notes=self.notes.toPlainText().strip(),
                      on_done=guarded(self, lambda view: self._compiled(seq, view)),
                      on_error=guarded(self, self._failed))

@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.changes import Change
+from ...domain.clock import local
 from ...domain.errors import ConflictError, KnownError
+from ...domain.permissions import is_permitted
 from ...domain.recommend import stale_position_age
+from ...services.patrols import PatrolRecord, patrol_zone_names, record_patrol
 from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
 from ..board.guard import guarded
 from ..board.table import ROW_ROLE, Column, ThinTableModel
@@ -27,7 +30,9 @@ from ..board.timers import clock_text
 from ..board.view import LiveTableView
 from ..context import AppContext
 from ..error_text import error_text
+from ..forms import Failed, submit_form
 from ..theme import INFO, MUTED, NEAR, OK, ui_font
+from .patrol_dialog import PatrolDialog
 
 STATE_LOOK: dict[str, tuple[str, QColor]] = {
     "available": ("●", OK), "dispatched": ("➤", INFO), "en_route": ("➤", INFO),
@@ -111,7 +116,8 @@ class UnitsPanel(QWidget):
             self.table.setColumnWidth(i, w)
         self.counts = QLabel()
         self.counts.setFont(ui_font(12, bold=True))
-        self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its incident"))
+        self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its "
+                                   "incident · P records a patrol"))
         self.hint.setStyleSheet(f"color: {MUTED.name()}")
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -126,6 +132,11 @@ class UnitsPanel(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _c=False, s=status: self.set_status(s))
             self.addAction(action)
+        patrol = QAction(self)
+        patrol.setShortcut(QKeySequence("P"))
+        patrol.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        patrol.triggered.connect(self.record_patrol)
+        self.addAction(patrol)
         show = QAction(self)
         show.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         show.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -198,6 +209,35 @@ class UnitsPanel(QWidget):
         u = self.current_unit()
         if u is not None and u.incident_id is not None:
             self.app.select("incident", u.incident_id)
+
+    def record_patrol(self) -> None:
+        """The patrol record form for the selected unit (its crew and the last three hours
+        filled in); the zones are read first, off the GUI thread."""
+        if not is_permitted(self.app.ctx.actor.role, "patrol.record"):
+            self.app.notify(self.tr("Your role may not record patrols"), "warning")
+            return
+        current = self.current_unit()
+        units = [(u.id, u.call_sign, "、".join(u.crew))
+                 for u in sorted(self.model.rows(), key=lambda r: r.call_sign)]
+
+        def open_form(zones: list[tuple[int, str]]) -> None:
+            dlg = PatrolDialog(units, zones, self.app.clock(),
+                               current.id if current is not None else None, self)
+
+            def send(v: dict[str, Any], failed: Failed) -> None:
+                self.app.run(record_patrol, self.app.ctx, v["draft"],
+                             on_done=guarded(self, self._patrol_recorded), on_error=failed)
+
+            submit_form(dlg, self, self.app.report_error, send)
+
+        self.app.run(patrol_zone_names, self.app.ctx, on_done=guarded(self, open_form),
+                     on_error=guarded(self, self.app.report_error))
+
+    def _patrol_recorded(self, record: PatrolRecord) -> None:
+        self.app.announce(record.change)
+        self.app.notify(self.tr("Patrol recorded: %1 %2–%3").replace("%1", record.unit or record.officers)
+                        .replace("%2", local(record.starts_at).strftime("%H:%M"))
+                        .replace("%3", local(record.ends_at).strftime("%H:%M")))
 
     def set_status(self, status: str) -> None:
         u = self.current_unit()
