@@ -1666,6 +1666,50 @@ Columns (header row; order free, unknown columns ignored):
         <source>{python} on {system} {release} {machine}</source>
         <translation>{python}，运行于 {system} {release} {machine}</translation>
     </message>
+    <message>
+        <source>Read one patrol as a JSON object on stdin and record it (巡逻登记). Keys:
+starts_at and ends_at (ISO times, China time unless a zone is given; required), officers
+(required), unit (call sign), zone (patrol zone name or code), route, people_checked,
+vehicles_checked, stakeouts, arrests (whole numbers), result.
+Example:
+  echo '{"starts_at": "2026-12-06T19:00", "ends_at": "2026-12-06T22:00", "unit": "巡01",
+         "officers": "张伟、王芳", "route": "解放路—夜市", "people_checked": 6}' |
+    precinct-console patrol add --user duty1
+</source>
+        <translation>从标准输入读取一条 JSON 格式的巡逻记录并登记（巡逻登记）。键：
+starts_at 和 ends_at（ISO 时间，未注明时区的按北京时间；必填），officers 巡逻人员
+（必填），unit 警组呼号，zone 巡区名称或编码，route 巡逻路线，people_checked 盘查人员、
+vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（整数），result 巡逻成效。
+示例：
+  echo '{"starts_at": "2026-12-06T19:00", "ends_at": "2026-12-06T22:00", "unit": "巡01",
+         "officers": "张伟、王芳", "route": "解放路—夜市", "people_checked": 6}' |
+    precinct-console patrol add --user duty1
+</translation>
+    </message>
+    <message>
+        <source>patrol records (巡逻登记): add one, list the latest</source>
+        <translation>巡逻登记：登记一条、列出最近的记录</translation>
+    </message>
+    <message>
+        <source>record one patrol from JSON on stdin</source>
+        <translation>从标准输入的 JSON 登记一条巡逻</translation>
+    </message>
+    <message>
+        <source>the latest patrols recorded, newest first</source>
+        <translation>最近登记的巡逻，最新的在前</translation>
+    </message>
+    <message>
+        <source>how many (default 20)</source>
+        <translation>条数（默认 20）</translation>
+    </message>
+    <message>
+        <source>one JSON object per line</source>
+        <translation>每行一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>recorded patrol {id}: {line}</source>
+        <translation>已登记巡逻 {id}：{line}</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>

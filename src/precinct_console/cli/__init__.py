@@ -18,6 +18,7 @@ from . import (
     export,
     grids,
     incidents,
+    patrols,
     simulate,
     snapshot,
     tasks,
@@ -28,7 +29,7 @@ from .i18n import ArgumentParser, choose_language, error_text, speaking, tr
 
 # Each module adds its verbs; a new verb group is one module and one line here.
 VERB_MODULES = [admin, incidents, watch, snapshot, doctor, export, grids, demo, bulletin, simulate, allocate,
-                tasks]
+                tasks, patrols]
 
 
 def build_parser() -> argparse.ArgumentParser:

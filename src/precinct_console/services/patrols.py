@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..domain.changes import Change
+from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
 from ..storage.models import PatrolLog, PatrolZone, Unit
 from .context import ServiceContext, service_action
@@ -124,3 +125,50 @@ def patrol_zone_names(ctx: ServiceContext) -> list[tuple[int, str]]:
             select(PatrolZone.id, PatrolZone.name).where(PatrolZone.station_id == ctx.station_id,
                                                          PatrolZone.kind == "patrol")
             .order_by(PatrolZone.code))]
+
+
+_KEYS = {"starts_at", "ends_at", "unit", "zone", "route", "officers", "result", *COUNT_FIELDS}
+
+
+def _when(value: object, name: str) -> datetime:
+    if not isinstance(value, str):
+        raise ValidationError("is required: an ISO time such as 2026-12-06T20:00", field=name)
+    try:
+        at = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(f"{value!r} is not an ISO time such as 2026-12-06T20:00",
+                              field=name) from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=CHINA_TZ)  # as the board shows it
+
+
+@service_action("read")
+def draft_from_mapping(ctx: ServiceContext, data: object) -> PatrolDraft:
+    """A record as the command line reads it (JSON): times in China time unless they say
+    otherwise, the unit by call sign and the zone by name or code; unknown keys are refused."""
+    if not isinstance(data, dict):
+        raise ValidationError("give the patrol as one JSON object", field="input")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise ValidationError(f"unknown key(s) {', '.join(unknown)}; the keys are "
+                              f"{', '.join(sorted(_KEYS))}", field=unknown[0])
+    unit_id = zone_id = None
+    with ctx.read() as s:
+        sign = str(data.get("unit") or "").strip()
+        if sign:
+            unit_id = s.scalar(select(Unit.id).where(Unit.station_id == ctx.station_id,
+                                                     Unit.call_sign == sign))
+            if unit_id is None:
+                raise ValidationError(f"no unit with call sign {sign} in this station", field="unit")
+        zone = str(data.get("zone") or "").strip()
+        if zone:
+            zone_id = s.scalar(select(PatrolZone.id).where(
+                PatrolZone.station_id == ctx.station_id,
+                (PatrolZone.name == zone) | (PatrolZone.code == zone)))
+            if zone_id is None:
+                raise ValidationError(f"no patrol zone named {zone} in this station", field="zone")
+    return PatrolDraft(
+        starts_at=_when(data.get("starts_at"), "starts_at"), ends_at=_when(data.get("ends_at"), "ends_at"),
+        unit_id=unit_id, zone_id=zone_id, route=str(data.get("route") or ""),
+        officers=str(data.get("officers") or ""), result=str(data.get("result") or ""),
+        **{name: data.get(name, 0) for name in COUNT_FIELDS},  # type: ignore[arg-type]
+    )
