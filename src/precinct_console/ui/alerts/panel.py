@@ -88,9 +88,13 @@ class AlertsPanel(QWidget):
         level = max(metrics.horizontalAdvance(LOOK[lvl][0] + " " + word)
                     for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near"))))
         for i, width in enumerate((level, metrics.horizontalAdvance("RW202612030000"),
-                                   metrics.horizontalAdvance("退回重办反馈"),
-                                   metrics.horizontalAdvance("00-00 00:00"))):
+                                   metrics.horizontalAdvance("退回重办反馈"))):
             self.table.setColumnWidth(i, width + 10)
+        # The time column takes the date's width only while an alert from an earlier day is
+        # listed: docked at 1366x768 the wider column pushed today's times past the edge.
+        self._time_widths = (metrics.horizontalAdvance("00:00:00") + 10,
+                             metrics.horizontalAdvance("00-00 00:00") + 10)
+        self.table.setColumnWidth(3, self._time_widths[0])
         self.title = QLabel()
         self.title.setFont(ui_font(13, bold=True))
         self.ack = QPushButton(self.tr("Acknowledge (Space)"))
@@ -116,6 +120,9 @@ class AlertsPanel(QWidget):
         fresh = {a.id for a in alerts}
         self.model.remove([k for k in self.model.all_ids() if k not in fresh])
         self.model.upsert(alerts)
+        today = local(self.app.clock()).date()
+        dated = any(local(a.raised_at).date() != today for a in alerts)
+        self.table.setColumnWidth(3, self._time_widths[1 if dated else 0])
         n_breach = sum(1 for a in alerts if a.level == "breach")
         if not alerts:
             self.title.setText("✓ " + self.tr("No alert waiting"))
