@@ -1707,8 +1707,24 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>每行一个 JSON 对象</translation>
     </message>
     <message>
-        <source>recorded patrol {id}: {line}</source>
-        <translation>已登记巡逻 {id}：{line}</translation>
+        <source>take a mistaken record out of the ledger (the audit log keeps it and the reason)</source>
+        <translation>撤销一条登记有误的记录（审计日志保留原记录和原因）</translation>
+    </message>
+    <message>
+        <source>the record's id, as `patrol list` shows it</source>
+        <translation>记录编号（见 `patrol list`）</translation>
+    </message>
+    <message>
+        <source>why it is withdrawn</source>
+        <translation>撤销原因</translation>
+    </message>
+    <message>
+        <source>recorded patrol: {line}</source>
+        <translation>已登记巡逻：{line}</translation>
+    </message>
+    <message>
+        <source>withdrew patrol {id}</source>
+        <translation>已撤销巡逻记录 {id}</translation>
     </message>
 </context>
 <context>
@@ -3914,6 +3930,49 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>PatrolListDialog</name>
+    <message>
+        <source>Patrols recorded (巡逻记录)</source>
+        <translation>巡逻记录</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>警组</translation>
+    </message>
+    <message>
+        <source>Patrol zone</source>
+        <translation>巡区</translation>
+    </message>
+    <message>
+        <source>Officers</source>
+        <translation>巡逻人员</translation>
+    </message>
+    <message>
+        <source>Arrests</source>
+        <translation>现场抓获</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>巡逻成效</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>撤销…</translation>
+    </message>
+    <message>
+        <source>Withdraw a patrol record</source>
+        <translation>撤销巡逻记录</translation>
+    </message>
+    <message>
+        <source>Why is %1 withdrawn? (kept in the audit log)</source>
+        <translation>为什么撤销 %1？（原因记入审计日志）</translation>
+    </message>
+</context>
+<context>
     <name>PeopleEditor</name>
     <message>
         <source>People of %1</source>
@@ -5156,8 +5215,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
 <context>
     <name>UnitsPanel</name>
     <message>
-        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol</source>
-        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记</translation>
+        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them</source>
+        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录</translation>
     </message>
     <message>
         <source>No units</source>

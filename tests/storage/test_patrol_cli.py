@@ -58,6 +58,9 @@ def test_patrol_add_records_and_list_shows_it(station_db, monkeypatch, capsys):
     assert main(["patrol", "list", "--json", "--db", station_db.url]) == 0
     line = json.loads(capsys.readouterr().out.splitlines()[0])
     assert (line["unit"], line["people_checked"], line["result"]) == ("巡01", 6, "抓获1人")
+    assert main(["patrol", "withdraw", str(line["id"]), "--reason", "录错", "--db", station_db.url]) == 0
+    with station_db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count(PatrolLog.id))) == 0
 
 
 @pytest.mark.parametrize(("record", "words"), [

@@ -92,3 +92,20 @@ def test_a_community_officer_or_viewer_may_not_record_a_patrol(make_ctx, clock, 
     for role in (Role.COMMUNITY_OFFICER, Role.VIEWER):
         with pytest.raises(PermissionDenied):
             patrols.record_patrol(make_ctx(role), _draft(clock, unit, zone))
+
+
+def test_a_mistaken_record_is_withdrawn_with_its_reason_and_the_audit_keeps_it(db, make_ctx, clock, town):
+    unit, zone = town
+    duty = make_ctx(Role.DUTY_OFFICER)
+    record = patrols.record_patrol(duty, _draft(clock, unit, zone))
+    with pytest.raises(ValidationError) as err:
+        patrols.withdraw_patrol(duty, record.id, "  ")
+    assert err.value.field == "reason"
+    change = patrols.withdraw_patrol(duty, record.id, "录错了警组")
+    assert change.ids("patrol_log") == {record.id}
+    assert patrols.recent_patrols(duty) == []
+    with db.sessions() as s:
+        entry = s.scalar(sa.select(AuditEntry).where(AuditEntry.action == "patrol.withdraw"))
+    assert entry.before["reason"] == "录错了警组" and entry.before["route"] == "解放路—火车站—夜市"
+    with pytest.raises(ValidationError):
+        patrols.withdraw_patrol(duty, record.id, "again")  # already gone: said, not a crash

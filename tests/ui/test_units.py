@@ -193,3 +193,45 @@ def test_p_records_a_patrol_for_the_selected_unit_and_a_refusal_keeps_the_form(
         logs = s.query(PatrolLog).all()
     assert len(logs) == 1 and logs[0].unit_id == units[0] and logs[0].arrests == 1
     assert logs[0].officers == "张伟、王芳" and logs[0].route == "解放路—火车站"
+
+
+def test_shift_p_lists_the_patrols_and_withdraws_a_mistaken_one_with_its_reason(
+        qtbot, app, units, clock, monkeypatch, db):
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from precinct_console.services.patrols import PatrolDraft, record_patrol
+    from precinct_console.storage.models import AuditEntry, PatrolLog
+    from precinct_console.ui.units.patrol_dialog import PatrolListDialog
+
+    record = record_patrol(app.ctx, PatrolDraft(starts_at=clock() - timedelta(hours=2),
+                                                ends_at=clock() - timedelta(minutes=5),
+                                                unit_id=units[0], officers="张伟"))
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    panel.table.setFocus()
+    seen: list[list[str]] = []
+
+    def exec_(dialog):
+        seen.append([dialog.table.item(0, c).text() for c in (1, 3)])
+        dialog.table.selectRow(0)
+        dialog.withdraw_button.click()
+        return 0
+
+    monkeypatch.setattr(PatrolListDialog, "exec", exec_)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("录错了警组", True)))
+    qtbot.keyClick(panel.table, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)
+
+    def gone() -> bool:
+        with db.sessions() as s:
+            return s.get(PatrolLog, record.id) is None
+
+    qtbot.waitUntil(gone, timeout=10000)
+    app.runner.wait(10000)
+    assert seen == [["城关1号车", "张伟"]]
+    with db.sessions() as s:
+        entry = s.query(AuditEntry).filter_by(action="patrol.withdraw").one()
+    assert entry.before["reason"] == "录错了警组"

@@ -1,4 +1,4 @@
-"""`patrol add` (one patrol record as JSON on stdin) and `patrol list`: the patrol ledger's rows."""
+"""`patrol add` (one patrol record as JSON on stdin), `patrol list`, `patrol withdraw`: the patrol ledger's rows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from argparse import RawDescriptionHelpFormatter
 
 from ..domain.clock import local
 from ..domain.errors import ValidationError
-from ..services.patrols import PatrolRecord, draft_from_mapping, recent_patrols, record_patrol
+from ..services.patrols import (
+    PatrolRecord,
+    draft_from_mapping,
+    recent_patrols,
+    record_patrol,
+    withdraw_patrol,
+)
 from .common import add_db_argument, add_user_argument, cli_context
 from .i18n import tr
 
@@ -40,10 +46,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_argument(lst)
     add_user_argument(lst)
     lst.set_defaults(func=_list)
+    wd = psub.add_parser("withdraw", help=tr("take a mistaken record out of the ledger (the audit "
+                                            "log keeps it and the reason)"))
+    wd.add_argument("id", type=int, help=tr("the record's id, as `patrol list` shows it"))
+    wd.add_argument("--reason", required=True, help=tr("why it is withdrawn"))
+    add_db_argument(wd)
+    add_user_argument(wd)
+    wd.set_defaults(func=_withdraw)
 
 
 def _line(r: PatrolRecord) -> str:
-    return (f"{local(r.starts_at):%Y-%m-%d %H:%M}–{local(r.ends_at):%H:%M}  {r.unit or '-'}  "
+    return (f"{r.id}  {local(r.starts_at):%Y-%m-%d %H:%M}–{local(r.ends_at):%H:%M}  {r.unit or '-'}  "
             f"{r.zone or '-'}  {r.officers}  {r.result}").rstrip()
 
 
@@ -54,7 +67,7 @@ def _add(args: argparse.Namespace) -> int:
         raise ValidationError(f"is not valid JSON: {exc}", field="stdin") from None
     ctx = cli_context(args)
     record = record_patrol(ctx, draft_from_mapping(ctx, data))
-    print(tr("recorded patrol {id}: {line}").format(id=record.id, line=_line(record)))
+    print(tr("recorded patrol: {line}").format(line=_line(record)))
     return 0
 
 
@@ -68,4 +81,10 @@ def _list(args: argparse.Namespace) -> int:
                 "arrests": r.arrests, "result": r.result}, ensure_ascii=False))
         else:
             print(_line(r))
+    return 0
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    withdraw_patrol(cli_context(args), args.id, args.reason)
+    print(tr("withdrew patrol {id}").format(id=args.id))
     return 0

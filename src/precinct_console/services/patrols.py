@@ -11,6 +11,7 @@ from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
 from ..storage.models import PatrolLog, PatrolZone, Unit
+from ..storage.serialize import snapshot
 from .context import ServiceContext, service_action
 from .roster import checked_text
 
@@ -95,6 +96,21 @@ def record_patrol(ctx: ServiceContext, draft: PatrolDraft) -> PatrolRecord:
         record = _record(log, unit.call_sign if unit else "", zone.name if zone else "")
         change = uow.commit()
     return replace(record, change=change)
+
+
+@service_action("patrol.record")
+def withdraw_patrol(ctx: ServiceContext, patrol_id: int, reason: str) -> Change:
+    """Take a mistaken record out of the ledger. The audit log keeps the whole record, who
+    withdrew it and why, so nothing is lost; record it again corrected."""
+    why = checked_text(reason, "reason", 200)
+    with ctx.uow() as uow:
+        log = uow.session.get(PatrolLog, patrol_id)
+        if log is None or log.station_id != ctx.station_id:
+            raise ValidationError(f"patrol record {patrol_id} does not exist", field="patrol_id")
+        uow.audit("patrol.withdraw", "patrol_log", log.id, {**snapshot(log), "reason": why}, None)
+        uow.changed("patrol_log", log.id, "deleted")
+        uow.session.delete(log)
+        return uow.commit()
 
 
 def _record(log: PatrolLog, unit: str, zone: str) -> PatrolRecord:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,7 +23,13 @@ from ...domain.clock import local
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
 from ...domain.recommend import stale_position_age
-from ...services.patrols import PatrolRecord, patrol_zone_names, record_patrol
+from ...services.patrols import (
+    PatrolRecord,
+    patrol_zone_names,
+    recent_patrols,
+    record_patrol,
+    withdraw_patrol,
+)
 from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
 from ..board.guard import guarded
 from ..board.table import ROW_ROLE, Column, ThinTableModel
@@ -32,7 +39,7 @@ from ..context import AppContext
 from ..error_text import error_text
 from ..forms import Failed, submit_form
 from ..theme import INFO, MUTED, NEAR, OK, ui_font
-from .patrol_dialog import PatrolDialog
+from .patrol_dialog import PatrolDialog, PatrolListDialog
 
 STATE_LOOK: dict[str, tuple[str, QColor]] = {
     "available": ("●", OK), "dispatched": ("➤", INFO), "en_route": ("➤", INFO),
@@ -117,7 +124,7 @@ class UnitsPanel(QWidget):
         self.counts = QLabel()
         self.counts.setFont(ui_font(12, bold=True))
         self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its "
-                                   "incident · P records a patrol"))
+                                   "incident · P records a patrol · Shift+P lists them"))
         self.hint.setStyleSheet(f"color: {MUTED.name()}")
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -137,6 +144,11 @@ class UnitsPanel(QWidget):
         patrol.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         patrol.triggered.connect(self.record_patrol)
         self.addAction(patrol)
+        patrol_list = QAction(self)
+        patrol_list.setShortcut(QKeySequence("Shift+P"))
+        patrol_list.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        patrol_list.triggered.connect(self.show_patrols)
+        self.addAction(patrol_list)
         show = QAction(self)
         show.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         show.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -231,6 +243,40 @@ class UnitsPanel(QWidget):
             submit_form(dlg, self, self.app.report_error, send)
 
         self.app.run(patrol_zone_names, self.app.ctx, on_done=guarded(self, open_form),
+                     on_error=guarded(self, self.app.report_error))
+
+    def show_patrols(self) -> None:
+        """The latest patrols recorded, to withdraw a mistaken one (Shift+P)."""
+        if not is_permitted(self.app.ctx.actor.role, "patrol.record"):
+            self.app.notify(self.tr("Your role may not record patrols"), "warning")
+            return
+
+        def opened(records: list[PatrolRecord]) -> None:
+            dialog: PatrolListDialog | None = None
+
+            def withdraw(record: PatrolRecord, reason: str) -> None:
+                self.app.run(withdraw_patrol, self.app.ctx, record.id, reason,
+                             on_done=guarded(self, withdrawn), on_error=guarded(self, refused))
+
+            def withdrawn(change: Change) -> None:
+                self.app.announce(change)
+                self.app.run(recent_patrols, self.app.ctx, limit=50, on_done=guarded(self, refreshed))
+
+            def refreshed(records_now: list[PatrolRecord]) -> None:
+                if dialog is not None and shiboken6.isValid(dialog):  # not closed meanwhile
+                    dialog.show_records(records_now)
+
+            def refused(exc: BaseException) -> None:
+                if isinstance(exc, KnownError):
+                    self.app.notify(error_text(exc), "error")
+                else:
+                    self.app.report_error(exc)
+
+            dialog = PatrolListDialog(records, withdraw, self)
+            dialog.exec()
+            dialog.deleteLater()
+
+        self.app.run(recent_patrols, self.app.ctx, limit=50, on_done=guarded(self, opened),
                      on_error=guarded(self, self.app.report_error))
 
     def _patrol_recorded(self, record: PatrolRecord) -> None:

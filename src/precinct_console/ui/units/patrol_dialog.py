@@ -1,23 +1,32 @@
-"""The patrol record (巡逻登记) a unit reports when its patrol ends: one row of the patrol ledger."""
+"""The patrol record (巡逻登记) a unit reports when its patrol ends, and the list of the latest to withdraw a mistaken one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
-from ...services.patrols import MAX_COUNT, PatrolDraft
+from ...domain.clock import local
+from ...services.patrols import MAX_COUNT, PatrolDraft, PatrolRecord
 from ..forms import china_datetime, error_line, form_with_buttons, qdatetime
 
 DIALOG_WIDTH = 460
@@ -111,3 +120,57 @@ class PatrolDialog(QDialog):
             stakeouts=self.stakeouts.value(), arrests=self.arrests.value(),
             result=self.outcome.toPlainText(),
         )}
+
+
+class PatrolListDialog(QDialog):
+    """The latest patrols recorded at the station, newest first; a mistaken one is withdrawn
+    with a reason (the audit log keeps it)."""
+
+    def __init__(self, records: list[PatrolRecord], withdraw: Callable[[PatrolRecord, str], None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Patrols recorded (巡逻记录)"))
+        self.withdraw = withdraw
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Unit"), self.tr("Patrol zone"),
+                                              self.tr("Officers"), self.tr("Arrests"), self.tr("Result")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.withdraw_button = QPushButton(self.tr("Withdraw…"))
+        self.withdraw_button.clicked.connect(self._withdraw_selected)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.withdraw_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.resize(860, 420)
+        self.show_records(records)
+
+    def show_records(self, records: list[PatrolRecord]) -> None:
+        self.records = records
+        self.table.setRowCount(len(records))
+        for row, r in enumerate(records):
+            when = f"{local(r.starts_at):%m-%d %H:%M}–{local(r.ends_at):%H:%M}"
+            for col, text in enumerate((when, r.unit, r.zone, r.officers, str(r.arrests), r.result)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.withdraw_button.setEnabled(bool(records))
+
+    def _withdraw_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.records):
+            return
+        record = self.records[row]
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Withdraw a patrol record"),
+            self.tr("Why is %1 withdrawn? (kept in the audit log)").replace(
+                "%1", f"{record.unit or record.officers} {local(record.starts_at):%m-%d %H:%M}"))
+        if ok and reason.strip():
+            self.withdraw(record, reason.strip())
