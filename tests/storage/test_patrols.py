@@ -50,7 +50,7 @@ def test_a_recorded_patrol_is_audited_announced_and_in_the_patrol_ledger(db, mak
             AuditEntry.action == "patrol.record", AuditEntry.entity_id == record.id)) == 1
         assert s.scalar(sa.select(sa.func.count(ChangeRecord.id)).where(
             ChangeRecord.entity == "patrol_log")) == 1
-    assert [r.id for r in patrols.recent_patrols(duty, unit_id=unit)] == [record.id]
+    assert [r.id for r in patrols.recent_patrols(duty)] == [record.id]
     # The clerk's patrol ledger now has the row a real station entered (not only the demo's).
     day = record.starts_at.astimezone(CHINA_TZ).date()
     out = tmp_path / "patrol.xlsx"

@@ -76,9 +76,10 @@ def _list(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({
                 "id": r.id, "starts_at": r.starts_at.isoformat(), "ends_at": r.ends_at.isoformat(),
-                "unit": r.unit, "zone": r.zone, "officers": r.officers,
+                "unit": r.unit, "zone": r.zone, "officers": r.officers, "route": r.route,
                 "people_checked": r.people_checked, "vehicles_checked": r.vehicles_checked,
-                "arrests": r.arrests, "result": r.result}, ensure_ascii=False))
+                "stakeouts": r.stakeouts, "arrests": r.arrests, "result": r.result},
+                ensure_ascii=False))
         else:
             print(_line(r))
     return 0

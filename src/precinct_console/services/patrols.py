@@ -44,8 +44,10 @@ class PatrolRecord:
     unit: str
     zone: str
     officers: str
+    route: str
     people_checked: int
     vehicles_checked: int
+    stakeouts: int
     arrests: int
     result: str
     change: Change = field(default_factory=Change, compare=False)
@@ -114,21 +116,19 @@ def withdraw_patrol(ctx: ServiceContext, patrol_id: int, reason: str) -> Change:
 
 
 def _record(log: PatrolLog, unit: str, zone: str) -> PatrolRecord:
-    return PatrolRecord(log.id, log.starts_at, log.ends_at, unit, zone, log.officers,
-                        log.people_checked, log.vehicles_checked, log.arrests, log.result)
+    return PatrolRecord(log.id, log.starts_at, log.ends_at, unit, zone, log.officers, log.route,
+                        log.people_checked, log.vehicles_checked, log.stakeouts, log.arrests,
+                        log.result)
 
 
 @service_action("read")
-def recent_patrols(ctx: ServiceContext, *, unit_id: int | None = None, limit: int = 20
-                   ) -> list[PatrolRecord]:
-    """The latest patrols recorded, newest first (of one unit, if given)."""
+def recent_patrols(ctx: ServiceContext, *, limit: int = 20) -> list[PatrolRecord]:
+    """The latest patrols recorded at the station, newest first."""
     with ctx.read() as s:
         q = (select(PatrolLog, Unit.call_sign, PatrolZone.name)
              .outerjoin(Unit, Unit.id == PatrolLog.unit_id)
              .outerjoin(PatrolZone, PatrolZone.id == PatrolLog.zone_id)
              .where(PatrolLog.station_id == ctx.station_id))
-        if unit_id is not None:
-            q = q.where(PatrolLog.unit_id == unit_id)
         rows = s.execute(q.order_by(PatrolLog.ends_at.desc(), PatrolLog.id.desc()).limit(limit)).all()
         return [_record(log, sign or "", zone or "") for log, sign, zone in rows]
 

@@ -45,11 +45,14 @@ def urgency(a: AlertView) -> tuple[int, int, float]:
             -a.raised_at.timestamp())
 
 
+def from_earlier_day(a: AlertView, now: datetime) -> bool:
+    return local(a.raised_at).date() != local(now).date()
+
+
 def raised_text(a: AlertView, now: datetime) -> str:
     """The time of day for today's alerts; an alert still open from an earlier day (past
     midnight on a night shift) carries its date, so 23:58 is not read as a minute ago."""
-    raised = local(a.raised_at)
-    return raised.strftime("%H:%M:%S") if raised.date() == local(now).date() else raised.strftime("%m-%d %H:%M")
+    return local(a.raised_at).strftime("%m-%d %H:%M" if from_earlier_day(a, now) else "%H:%M:%S")
 
 
 def _columns(clock: Callable[[], datetime]) -> list[Column[AlertView]]:
@@ -120,8 +123,8 @@ class AlertsPanel(QWidget):
         fresh = {a.id for a in alerts}
         self.model.remove([k for k in self.model.all_ids() if k not in fresh])
         self.model.upsert(alerts)
-        today = local(self.app.clock()).date()
-        dated = any(local(a.raised_at).date() != today for a in alerts)
+        now = self.app.clock()
+        dated = any(from_earlier_day(a, now) for a in alerts)
         self.table.setColumnWidth(3, self._time_widths[1 if dated else 0])
         n_breach = sum(1 for a in alerts if a.level == "breach")
         if not alerts:

@@ -222,11 +222,17 @@ class UnitsPanel(QWidget):
         if u is not None and u.incident_id is not None:
             self.app.select("incident", u.incident_id)
 
+    def _may_record_patrols(self) -> bool:
+        """P and Shift+P: said at once to a role that may not, before anything is read."""
+        if is_permitted(self.app.ctx.actor.role, "patrol.record"):
+            return True
+        self.app.notify(self.tr("Your role may not record patrols"), "warning")
+        return False
+
     def record_patrol(self) -> None:
         """The patrol record form for the selected unit (its crew and the last three hours
         filled in); the zones are read first, off the GUI thread."""
-        if not is_permitted(self.app.ctx.actor.role, "patrol.record"):
-            self.app.notify(self.tr("Your role may not record patrols"), "warning")
+        if not self._may_record_patrols():
             return
         current = self.current_unit()
         units = [(u.id, u.call_sign, "、".join(u.crew))
@@ -247,8 +253,7 @@ class UnitsPanel(QWidget):
 
     def show_patrols(self) -> None:
         """The latest patrols recorded, to withdraw a mistaken one (Shift+P)."""
-        if not is_permitted(self.app.ctx.actor.role, "patrol.record"):
-            self.app.notify(self.tr("Your role may not record patrols"), "warning")
+        if not self._may_record_patrols():
             return
 
         def opened(records: list[PatrolRecord]) -> None:
