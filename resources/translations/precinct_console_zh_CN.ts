@@ -4115,6 +4115,163 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>PointDialog</name>
+    <message>
+        <source>New post or police room here</source>
+        <translation>在此新增警务站/警务室</translation>
+    </message>
+    <message>
+        <source>New key site here</source>
+        <translation>在此新增重点部位</translation>
+    </message>
+    <message>
+        <source>New must-patrol point here</source>
+        <translation>在此新增必巡点</translation>
+    </message>
+    <message>
+        <source>Post or police room %1</source>
+        <translation>警务站/警务室 %1</translation>
+    </message>
+    <message>
+        <source>Key site %1</source>
+        <translation>重点部位 %1</translation>
+    </message>
+    <message>
+        <source>Must-patrol point %1</source>
+        <translation>必巡点 %1</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>All day</source>
+        <translation>全天</translation>
+    </message>
+    <message>
+        <source>In use: shown on the map and offered to patrol plans</source>
+        <translation>启用：在地图上显示，并作为巡逻部署的候选点位</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>A unit within</source>
+        <translation>警力到达时限</translation>
+    </message>
+    <message>
+        <source>Patrolled daily</source>
+        <translation>每日巡逻时段</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Longitude, latitude (WGS84)</source>
+        <translation>经度、纬度（WGS84）</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+</context>
+<context>
+    <name>PointEditing</name>
+    <message>
+        <source>New post or police room…</source>
+        <translation>新增警务站/警务室…</translation>
+    </message>
+    <message>
+        <source>New key site…</source>
+        <translation>新增重点部位…</translation>
+    </message>
+    <message>
+        <source>New must-patrol point…</source>
+        <translation>新增必巡点…</translation>
+    </message>
+    <message>
+        <source>Edit %1…</source>
+        <translation>编辑 %1…</translation>
+    </message>
+    <message>
+        <source>Move %1…</source>
+        <translation>移动 %1…</translation>
+    </message>
+    <message>
+        <source>New post or police room here…</source>
+        <translation>在此新增警务站/警务室…</translation>
+    </message>
+    <message>
+        <source>New key site here…</source>
+        <translation>在此新增重点部位…</translation>
+    </message>
+    <message>
+        <source>New must-patrol point here…</source>
+        <translation>在此新增必巡点…</translation>
+    </message>
+    <message>
+        <source>Must-patrol points not in use</source>
+        <translation>未启用的必巡点</translation>
+    </message>
+    <message>
+        <source>Click where it goes on the map · Esc cancels</source>
+        <translation>请在地图上点击放置位置 · 按 Esc 取消</translation>
+    </message>
+    <message>
+        <source>Saved: %1 %2</source>
+        <translation>已保存：%1 %2</translation>
+    </message>
+</context>
+<context>
+    <name>PointKind</name>
+    <message>
+        <source>Post (警务站)</source>
+        <translation>警务站</translation>
+    </message>
+    <message>
+        <source>Police room (警务室)</source>
+        <translation>警务室</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <source>Hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>银行</translation>
+    </message>
+    <message>
+        <source>Market</source>
+        <translation>市场</translation>
+    </message>
+    <message>
+        <source>Transport hub</source>
+        <translation>交通枢纽</translation>
+    </message>
+</context>
+<context>
     <name>RegisterDisputeDialog</name>
     <message>
         <source>Register a dispute</source>

@@ -413,3 +413,77 @@ def test_units_standing_at_one_place_are_named_together(qtbot, app):
     place({car.id: (-800, 300)})
     assert panel.canvas.unit_labels.texts == ["城关1号车", "步巡A"]
     assert "步巡A" not in panel.canvas.tips["units"][car.id]
+
+
+def _chief_map(qtbot, app, make_ctx) -> tuple[AppContext, MapPanel]:
+    chief = AppContext(make_ctx(Role.STATION_CHIEF), app.settings)
+    return chief, open_map(qtbot, chief)
+
+
+def test_a_chief_adds_a_must_patrol_point_where_he_right_clicks_and_a_refusal_keeps_the_form(
+        qtbot, app, make_ctx, monkeypatch):
+    from PySide6.QtCore import QPointF
+
+    from precinct_console.ui.map.point_dialog import PointDialog
+
+    duty = open_map(qtbot, app)
+    assert duty.points.context_menu(0, 0, QPointF()) is None  # a duty officer reads the map only
+    chief, panel = _chief_map(qtbot, app, make_ctx)
+    seen: list[tuple[str, str]] = []
+
+    def exec_(dialog):
+        seen.append((dialog.code.text(), dialog.error.text()))
+        dialog.name.setText("解放路夜市")
+        dialog.all_day.setChecked(False)
+        dialog.window_start.setText("20:00")
+        dialog.window_end.setText("2:00" if len(seen) > 1 else "26:00")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PointDialog, "exec", exec_)
+    menu = panel.points.context_menu(300.0, 300.0, QPointF())
+    texts = [a.text() for a in menu.actions()]
+    assert "New must-patrol point here…" in texts and not any(t.startswith("Edit") for t in texts)
+    next(a for a in menu.actions() if a.text() == "New must-patrol point here…").trigger()
+    qtbot.waitUntil(lambda: len(panel.data.patrol_points) == 1, timeout=10000)
+    assert seen[0] == ("BX01", "")
+    assert "window_end" in seen[1][1]  # the refusal is shown with the form, by its field
+    point = panel.data.patrol_points[0]
+    assert (point.code, point.name, point.window) == ("BX01", "解放路夜市", "20:00-02:00")
+    assert abs(point.x - 300) < 1 and abs(point.y - 300) < 1
+    chief.runner.wait(10000)
+
+
+def test_a_chief_edits_a_key_site_from_its_marker_and_moves_a_post_by_a_click(qtbot, app, make_ctx,
+                                                                             monkeypatch):
+    from PySide6.QtCore import QPointF
+
+    from precinct_console.ui.map.point_dialog import PointDialog
+
+    chief, panel = _chief_map(qtbot, app, make_ctx)
+    school = next(s for s in panel.data.sites if s.code == "K01")
+
+    def exec_(dialog):
+        assert dialog.code.isReadOnly() and dialog.kind.currentText() == "School"
+        dialog.name.setText("实验小学（本部）")
+        dialog.minutes.setValue(3)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PointDialog, "exec", exec_)
+    menu = panel.points.context_menu(school.x, school.y, QPointF())
+    next(a for a in menu.actions() if a.text().startswith("Edit K01")).trigger()
+    qtbot.waitUntil(lambda: any(s.name == "实验小学（本部）" for s in panel.data.sites), timeout=10000)
+    assert next(s for s in panel.data.sites if s.code == "K01").target_minutes == 3
+
+    post = next(p for p in panel.data.posts if p.code == "P01")
+    menu = panel.points.context_menu(post.x, post.y, QPointF())
+    next(a for a in menu.actions() if a.text().startswith("Move P01")).trigger()
+    assert panel.canvas.placing and "Esc" in panel.canvas.note
+    # The click places the post, even right on the school's marker, and opens no grid card.
+    panel.canvas.click_at(school.x, school.y)
+    assert not panel.canvas.placing
+    qtbot.waitUntil(lambda: abs(next(p for p in panel.data.posts if p.code == "P01").x - school.x) < 1,
+                    timeout=10000)
+    assert panel.card_view.isHidden()
+    chief.runner.wait(10000)

@@ -82,6 +82,8 @@ class MapData:
     sites: tuple[PointShape, ...]
     bounds: tuple[float, float, float, float]  # xmin, ymin, xmax, ymax in metres
     patrol_points: tuple[PointShape, ...] = ()  # must-patrol points (必巡点) in use
+    # Not drawn, but listed where a chief may put one back in use.
+    patrol_points_off: tuple[PointShape, ...] = ()
 
     def to_xy(self, lon: float, lat: float) -> tuple[float, float]:
         x, y = local_xy(lon, lat, self.origin_lon, self.origin_lat)
@@ -144,8 +146,7 @@ def map_layers(ctx: ServiceContext) -> MapData:
         posts = s.scalars(select(Post).where(Post.station_id == station_id).order_by(Post.code)).all()
         sites = s.scalars(select(KeySite).where(KeySite.station_id == station_id)
                           .order_by(KeySite.code)).all()
-        patrol_points = s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == station_id,
-                                                             PatrolPoint.active.is_(True))
+        patrol_points = s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == station_id)
                                   .order_by(PatrolPoint.code)).all()
         origin = station_origin(s, station_id)
         by_level: dict[int, list[AreaShape]] = {1: [], 2: [], 3: []}
@@ -169,7 +170,8 @@ def map_layers(ctx: ServiceContext) -> MapData:
             return PointShape(p.id, p.code, p.name, "must_patrol", float(x), float(y), p.lon, p.lat,
                               window=window, note=p.note)
 
-        patrol_shapes = tuple(patrol_point(p) for p in patrol_points)
+        patrol_shapes = tuple(patrol_point(p) for p in patrol_points if p.active)
+        patrol_off = tuple(patrol_point(p) for p in patrol_points if not p.active)
         name = station.name if station is not None else ""
     coords = [r for lv in by_level.values() for a in lv for r in a.rings]
     coords += [r for z in zone_shapes for r in z.rings]
@@ -181,7 +183,7 @@ def map_layers(ctx: ServiceContext) -> MapData:
     else:
         bounds = (-1000.0, -1000.0, 1000.0, 1000.0)
     return MapData(name, origin[0], origin[1], {lv: tuple(v) for lv, v in by_level.items()},
-                   zone_shapes, post_shapes, site_shapes, bounds, patrol_shapes)
+                   zone_shapes, post_shapes, site_shapes, bounds, patrol_shapes, patrol_off)
 
 
 # -- grid card ---------------------------------------------------------------------------------

@@ -124,7 +124,9 @@ def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
         if not isinstance(exc, KnownError):
             report_error(exc)
             return
-        dlg.error.setText(error_text(exc))
+        # A form may word a refusal its own way (several problems at once, by its fields).
+        own = getattr(dlg, "refusal_text", None)
+        dlg.error.setText(own(exc) if own is not None else error_text(exc))
         submit_form(dlg, owner, report_error, send)
 
     send(dlg.values(), guarded(owner, refused))

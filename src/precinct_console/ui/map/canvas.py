@@ -59,6 +59,7 @@ class MapCanvas(pg.PlotWidget):
     clicked = Signal(float, float)  # map metres, when no marker was near
     marker_clicked = Signal(str, int)
     double_clicked = Signal(float, float)  # map metres: zoom to the grid there
+    context_requested = Signal(float, float, QPointF)  # map metres, and the screen point for a menu
 
     def __init__(self, parent: object = None):
         super().__init__(parent=parent, background=QColor(246, 244, 238))
@@ -136,6 +137,7 @@ class MapCanvas(pg.PlotWidget):
         self.legend: list[tuple[str, QColor, str]] = []  # symbol, colour, text
         self.legend_title = ""
         self.note = ""
+        self.placing = False  # the next click places a point (see map/point_editing.py)
         self.scene().sigMouseClicked.connect(self._on_scene_click)
 
     # -- geometry ---------------------------------------------------------------------------
@@ -186,17 +188,34 @@ class MapCanvas(pg.PlotWidget):
                 return m.entity, int(m.ids[i])
         return None
 
+    def markers_near(self, x: float, y: float, keys: Sequence[str]) -> list[tuple[str, int]]:
+        """Every visible marker of these layers within a few pixels, nearest first: points
+        that share a place (a school gate's morning and evening posts) are all offered."""
+        tol = PICK_PX * self.metres_per_pixel()
+        found: list[tuple[float, str, int]] = []
+        for key in keys:
+            m = self.markers[key]
+            if not m.item.isVisible() or not len(m.xs):
+                continue
+            d = np.hypot(m.xs - x, m.ys - y)
+            found += [(float(d[i]), m.entity, int(m.ids[i])) for i in np.nonzero(d <= tol)[0]]
+        return [(entity, entity_id) for _d, entity, entity_id in sorted(found)]
+
     def click_at(self, x: float, y: float) -> None:
-        hit = self.pick_marker(x, y)
+        # While a point is being placed the click is its position, even on another marker.
+        hit = None if self.placing else self.pick_marker(x, y)
         if hit is not None:
             self.marker_clicked.emit(*hit)
         else:
             self.clicked.emit(x, y)
 
     def _on_scene_click(self, ev: object) -> None:
+        p = self.vb.mapSceneToView(ev.scenePos())  # type: ignore[attr-defined]
+        if ev.button() == Qt.MouseButton.RightButton:  # type: ignore[attr-defined]
+            self.context_requested.emit(p.x(), p.y(), QPointF(ev.screenPos()))  # type: ignore[attr-defined]
+            return
         if ev.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
             return
-        p = self.vb.mapSceneToView(ev.scenePos())  # type: ignore[attr-defined]
         if ev.double():  # type: ignore[attr-defined]
             self.double_clicked.emit(p.x(), p.y())
         else:

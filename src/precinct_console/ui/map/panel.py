@@ -53,6 +53,8 @@ from .canvas import MapCanvas
 from .card import GridCardView
 from .hotspot_controls import HotspotControls
 from .live import LiveLayers
+from .point_dialog import kind_text
+from .point_editing import PointEditing
 
 REACH_SECONDS = (60, 180, 300)
 
@@ -148,6 +150,9 @@ class MapPanel(QWidget):
         self.import_action = gmenu.addAction(self.tr("Import GeoJSON…"), self._choose_import)
         self.import_action.setEnabled(is_permitted(app.ctx.actor.role, "geometry.import"))
         gmenu.addAction(self.tr("Export GeoJSON…"), self._choose_export)
+        gmenu.addSeparator()
+        self.points = PointEditing(app, self.canvas, self, lambda: self.data)
+        self.points.add_actions(gmenu)
         self.geometry_button.setMenu(gmenu)
 
         self.hotspots = HotspotControls(app, self.canvas, self.finest_shown_grids, self)
@@ -177,6 +182,7 @@ class MapPanel(QWidget):
         self.canvas.clicked.connect(self._map_clicked)
         self.canvas.marker_clicked.connect(self._marker_clicked)
         self.canvas.double_clicked.connect(self.zoom_to_grid_at)
+        self.canvas.context_requested.connect(self.points.context_menu)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self._focus_search)
@@ -233,7 +239,7 @@ class MapPanel(QWidget):
                                brush=(18, 53, 91), pen=(255, 255, 255))
         c.post_labels.set_labels([p.x for p in posts], [p.y for p in posts], [p.name for p in posts])
         c.tips["posts"] = {p.id: f"{p.name}\n{p.phone}" for p in posts}
-        c.tips["sites"] = {s.id: f"{s.name} ({s.kind})\n{s.address}" for s in sites}
+        c.tips["sites"] = {s.id: f"{s.name} ({kind_text(s.kind)})\n{s.address}" for s in sites}
         c.markers["sites"].set([s.id for s in sites], [s.x for s in sites], [s.y for s in sites],
                                symbol="star", size=14, brush=(213, 94, 0), pen=(255, 255, 255))
         c.site_labels.set_labels([s.x for s in sites], [s.y for s in sites], [s.name for s in sites],
@@ -340,6 +346,8 @@ class MapPanel(QWidget):
         return None
 
     def _map_clicked(self, x: float, y: float) -> None:
+        if self.points.clicked(x, y):  # the click placed a post, key site or must-patrol point
+            return
         gid = self.grid_at(x, y)
         if self.data is not None:
             # An open intake dialog takes the clicked point (and so its grid) as the call's place.
@@ -385,7 +393,7 @@ class MapPanel(QWidget):
             items = self.data.sites if entity == "key_site" else self.data.posts
             p = next((i for i in items if i.id == entity_id), None)
             if p is not None:
-                lines = [escape(p.kind), escape(p.address or p.phone)]
+                lines = [escape(kind_text(p.kind)), escape(p.address or p.phone)]
                 if entity == "key_site":
                     lines.append(self.tr("Reach target: %1 min").replace("%1", str(p.target_minutes)))
                 self.card_view.show_text(f"{p.code}  {p.name}", "<br>".join(x for x in lines if x))

@@ -1,0 +1,154 @@
+"""Posts, key sites and must-patrol points placed and edited one at a time from the map.
+
+A point saved here goes through the GeoJSON import's checks and upsert, so a form and a file
+can never disagree on what a valid point is; only the wording of a refusal differs (a form has
+fields, not numbered features).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain import geo
+from ..domain.changes import Change, ChangeItem
+from ..domain.daily_window import ALL_DAY
+from ..domain.errors import NotFound, ValidationError, ValidationErrors
+from ..storage.models import KeySite, PatrolPoint, Post
+from .context import ServiceContext, service_action
+from .geometry import import_geometry
+
+POINT_LAYERS = ("post", "key_site", "patrol_point")
+_MODELS: dict[str, Any] = {"post": Post, "key_site": KeySite, "patrol_point": PatrolPoint}
+# A station's first point of a kind gets the code the public-security standard forms use.
+_FIRST_PREFIX = {("post", "post"): "JWZ", ("post", "police_room"): "JWS", ("key_site", ""): "ZD",
+                 ("patrol_point", ""): "BX"}
+_CODE = re.compile(r"^(.*?)(\d+)$")
+
+
+@dataclass(frozen=True)
+class PointForm:
+    """What the map's point form shows and sends: one post, key site or must-patrol point."""
+
+    layer: str  # post | key_site | patrol_point
+    code: str
+    name: str
+    lon: float
+    lat: float
+    kind: str = ""  # post | police_room; a key site's kind (school, hospital...)
+    address: str = ""  # key sites
+    phone: str = ""  # posts
+    target_minutes: int = 1  # key sites: the ring a unit must be within
+    window_start: str = ""  # must-patrol points; both empty: all day
+    window_end: str = ""
+    note: str = ""
+    active: bool = True  # must-patrol points: unticked, it leaves the map and the plans
+
+    def properties(self) -> dict[str, Any]:
+        """The GeoJSON properties the import reads for this layer."""
+        props: dict[str, Any] = {"layer": self.layer, "code": self.code.strip(),
+                                 "name": self.name.strip()}
+        if self.layer == "post":
+            props.update(kind=self.kind, phone=self.phone.strip())
+        elif self.layer == "key_site":
+            props.update(kind=self.kind.strip(), address=self.address.strip(),
+                         target_minutes=self.target_minutes)
+        else:
+            if self.window_start or self.window_end:
+                props.update(window_start=self.window_start.strip(),
+                             window_end=self.window_end.strip())
+            props.update(note=self.note.strip(), active=self.active)
+        return props
+
+
+def _layer(layer: str) -> Any:
+    if layer not in _MODELS:
+        raise ValidationError(f"{layer!r} is not one of {', '.join(POINT_LAYERS)}", field="layer")
+    return _MODELS[layer]
+
+
+@service_action("read")
+def point_form(ctx: ServiceContext, layer: str, point_id: int) -> PointForm:
+    """The stored point as the form edits it."""
+    model = _layer(layer)
+    with ctx.read() as s:
+        row = s.get(model, point_id)
+        if row is None or row.station_id != ctx.station_id:
+            raise NotFound(f"{layer} {point_id} does not exist")
+        common = dict(layer=layer, code=row.code, name=row.name, lon=row.lon, lat=row.lat)
+        if layer == "post":
+            return PointForm(**common, kind=row.kind, phone=row.phone)
+        if layer == "key_site":
+            return PointForm(**common, kind=row.kind, address=row.address,
+                             target_minutes=row.target_minutes)
+        all_day = (row.window_start, row.window_end) == ALL_DAY
+        return PointForm(**common, window_start="" if all_day else row.window_start,
+                         window_end="" if all_day else row.window_end, note=row.note,
+                         active=row.active)
+
+
+def _next_code(codes: list[str], taken: set[str], first_prefix: str) -> str:
+    numbered = [(m.group(1), m.group(2)) for m in map(_CODE.match, codes) if m]
+    if numbered:
+        prefix = Counter(p for p, _n in numbered).most_common(1)[0][0]
+        width = max(len(n) for p, n in numbered if p == prefix)
+        number = max(int(n) for p, n in numbered if p == prefix) + 1
+    else:
+        prefix, width, number = first_prefix, 2, 1
+    while f"{prefix}{number:0{width}d}" in taken:
+        number += 1
+    return f"{prefix}{number:0{width}d}"
+
+
+@service_action("read")
+def suggested_codes(ctx: ServiceContext, layer: str) -> dict[str, str]:
+    """A free code for a new point, by kind ("" for key sites and must-patrol points): the
+    prefix most used by the station's points of that kind numbered on from the highest
+    (JWS03 -> JWS04), or the usual prefix for the first one."""
+    model = _layer(layer)
+    with ctx.read() as s:
+        rows = s.execute(select(model.code, model.kind if layer == "post" else model.code)
+                         .where(model.station_id == ctx.station_id)).all()
+    taken = {code for code, _kind in rows}
+    if layer != "post":
+        return {"": _next_code(sorted(taken), taken, _FIRST_PREFIX[(layer, "")])}
+    return {kind: _next_code([c for c, k in rows if k == kind], taken, _FIRST_PREFIX[("post", kind)])
+            for kind in ("post", "police_room")}
+
+
+@service_action("geometry.import")
+def save_point(ctx: ServiceContext, form: PointForm, point_id: int | None = None) -> Change:
+    """Add a point (point_id None) or change a stored one, checked as the GeoJSON import checks
+    it; a refusal names the form's fields and writes nothing."""
+    model = _layer(form.layer)
+    code = form.code.strip()
+    with ctx.read() as s:
+        same_code = s.scalar(select(model).where(model.station_id == ctx.station_id,
+                                                 model.code == code))
+        if point_id is not None:
+            row = s.get(model, point_id)
+            if row is None or row.station_id != ctx.station_id:
+                raise NotFound(f"{form.layer} {point_id} does not exist")
+            if code != row.code:
+                # The import matches points by code: a changed code would add a second point.
+                raise ValidationError("the code of a stored point cannot be changed", field="code")
+        elif same_code is not None:
+            raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
+    feature = geo.feature(geo.point_geometry(form.lon, form.lat), form.properties())
+    try:
+        import_geometry(ctx, geo.feature_collection([feature]), layer=form.layer)
+    except ValidationErrors as exc:
+        # "feature 1 (JWZ09), property 'name': is required" is the file's wording.
+        raise ValidationErrors([ValidationError(p.bare_message, field=p.field)
+                                for p in exc.problems]) from None
+    with ctx.read() as s:
+        saved = s.scalar(select(model.id).where(model.station_id == ctx.station_id,
+                                                model.code == code))
+    return Change((ChangeItem(form.layer, saved, "created" if point_id is None else "updated"),))
+
+
+__all__ = ["POINT_LAYERS", "PointForm", "point_form", "save_point", "suggested_codes"]

@@ -1,0 +1,115 @@
+"""Posts, key sites and must-patrol points added and changed one at a time (the map's form)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+
+from precinct_console.domain import geo
+from precinct_console.domain import geo_synthetic as syn
+from precinct_console.domain.errors import PermissionDenied, ValidationError, ValidationErrors
+from precinct_console.domain.permissions import Role
+from precinct_console.services import geometry, map_data
+from precinct_console.services.map_points import PointForm, point_form, save_point, suggested_codes
+from precinct_console.storage.models import AuditEntry, KeySite, PatrolPoint, Post
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    lon, lat = geo.unproject_xy(x, y, *syn.ORIGIN)
+    return float(lon), float(lat)
+
+
+@pytest.fixture
+def chief(db, make_ctx):
+    fc = syn.jurisdiction()
+    fc["features"] += syn.key_sites_and_posts()
+    geometry.import_geometry(make_ctx(Role.ADMIN), fc)
+    return make_ctx(Role.STATION_CHIEF)
+
+
+def test_a_new_point_of_each_layer_is_stored_in_its_grid_and_audited(db, chief):
+    lon, lat = _lonlat(-1150, 650)
+    save_point(chief, PointForm("post", "JWZ09", "北站警务站", lon, lat, kind="post",
+                                phone="0731-1234567"))
+    change = save_point(chief, PointForm("key_site", "ZD99", "加油站", lon, lat, kind="加油站",
+                                         address="解放路 1 号", target_minutes=3))
+    save_point(chief, PointForm("patrol_point", "BX01", "夜市", lon, lat, window_start="20:00",
+                                window_end="2:00", note="周末加密"))
+    with db.sessions() as s:
+        post = s.scalar(sa.select(Post).where(Post.code == "JWZ09"))
+        site = s.scalar(sa.select(KeySite).where(KeySite.code == "ZD99"))
+        point = s.scalar(sa.select(PatrolPoint).where(PatrolPoint.code == "BX01"))
+        audited = s.scalars(sa.select(AuditEntry.entity).where(AuditEntry.action == "geometry.import")).all()
+    assert post.phone == "0731-1234567" and post.grid_id == geometry.locate_grid(chief, lon, lat)
+    assert (site.kind, site.target_minutes, site.address) == ("加油站", 3, "解放路 1 号")
+    assert change.ids("key_site") == {site.id}
+    assert (point.window_start, point.window_end, point.note) == ("20:00", "02:00", "周末加密")
+    assert {"post", "key_site", "patrol_point"} <= set(audited)
+
+
+def test_an_edit_reads_back_what_was_stored_and_changes_only_that_point(db, chief):
+    with db.sessions() as s:
+        site_id = s.scalar(sa.select(KeySite.id).where(KeySite.code == "K01"))
+    form = point_form(chief, "key_site", site_id)
+    assert form.code == "K01" and form.kind == "school"
+    lon, lat = _lonlat(0, 0)
+    save_point(chief, replace(form, name="实验小学（新校区）", lon=lon, lat=lat), site_id)
+    with db.sessions() as s:
+        site = s.get(KeySite, site_id)
+        assert (site.name, site.lon, site.lat) == ("实验小学（新校区）", lon, lat)
+        assert site.grid_id == geometry.locate_grid(chief, lon, lat)
+        assert s.scalar(sa.select(sa.func.count()).select_from(KeySite)) == 4
+
+
+def test_a_refusal_names_the_form_fields_and_writes_nothing(db, chief):
+    lon, lat = _lonlat(0, 0)
+    with pytest.raises(ValidationErrors) as caught:
+        save_point(chief, PointForm("patrol_point", "BX01", " ", lon, lat, window_start="25:00",
+                                    window_end="08:00"))
+    fields = {p.field for p in caught.value.problems}
+    assert fields == {"name", "window_start"}
+    # A form has fields, not the import file's numbered features.
+    assert all("feature" not in str(p) for p in caught.value.problems)
+    with pytest.raises(ValidationError, match="already the code of") as taken:
+        save_point(chief, PointForm("post", "P01", "重名", lon, lat, kind="post"))
+    assert taken.value.field == "code"
+    with db.sessions() as s:
+        post_id = s.scalar(sa.select(Post.id).where(Post.code == "P01"))
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        save_point(chief, PointForm("post", "P77", "改码", lon, lat, kind="post"), post_id)
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(PatrolPoint)) == 0
+        assert s.scalar(sa.select(sa.func.count()).select_from(Post)) == 2
+        assert s.get(Post, post_id).code == "P01"
+
+
+def test_only_a_chief_or_an_admin_places_points(db, chief, make_ctx):
+    lon, lat = _lonlat(0, 0)
+    with pytest.raises(PermissionDenied):
+        save_point(make_ctx(Role.DUTY_OFFICER), PointForm("post", "JWZ01", "x", lon, lat, kind="post"))
+
+
+def test_codes_are_suggested_from_the_stations_own_numbering(db, chief):
+    # The synthetic station numbers its key sites K01..K04, its post P01 and police room P02.
+    assert suggested_codes(chief, "key_site") == {"": "K05"}
+    assert suggested_codes(chief, "post") == {"post": "P03", "police_room": "P03"}
+    # No must-patrol point yet, nothing to number on: the usual prefix.
+    assert suggested_codes(chief, "patrol_point") == {"": "BX01"}
+    lon, lat = _lonlat(0, 0)
+    save_point(chief, PointForm("patrol_point", "BX01", "a", lon, lat))
+    save_point(chief, PointForm("patrol_point", "BX09", "b", lon, lat))
+    assert suggested_codes(chief, "patrol_point") == {"": "BX10"}
+
+
+def test_a_point_taken_out_of_use_leaves_the_map_but_is_listed_to_put_back(db, chief):
+    lon, lat = _lonlat(300, 300)
+    change = save_point(chief, PointForm("patrol_point", "BX01", "夜市", lon, lat))
+    point_id = change.ids("patrol_point").pop()
+    form = point_form(chief, "patrol_point", point_id)
+    assert (form.window_start, form.window_end, form.active) == ("", "", True)
+    save_point(chief, replace(form, active=False), point_id)
+    data = map_data.map_layers(chief)
+    assert [p.code for p in data.patrol_points] == []
+    assert [p.code for p in data.patrol_points_off] == ["BX01"]
