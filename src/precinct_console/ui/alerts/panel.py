@@ -116,7 +116,18 @@ class AlertsPanel(QWidget):
         self.addAction(action)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.monitor.alerts_changed.connect(self.refresh)
+        # Past midnight an alert still open from before it takes its date: checked each tick,
+        # one date comparison, redrawn only when the day turns.
+        self._day = local(app.clock()).date()
+        app.tick.connect(self._on_tick)
         self.refresh()
+
+    def _on_tick(self) -> None:
+        today = local(self.app.clock()).date()
+        if today != self._day:
+            self._day = today
+            self.refresh()
+            self.table.viewport().update()  # the times are read again as they are painted
 
     def refresh(self) -> None:
         alerts = list(self.monitor.alerts.values())
