@@ -231,6 +231,18 @@
         <translation>［固定］</translation>
     </message>
     <message>
+        <source>timed duties (定时守点):</source>
+        <translation>定时守点：</translation>
+    </message>
+    <message>
+        <source>{window} {point} → {unit}, {minutes} min from its point</source>
+        <translation>{window} {point} → {unit}（距其点位 {minutes} 分钟）</translation>
+    </message>
+    <message>
+        <source>[due elsewhere at that time too]</source>
+        <translation>[同一时段另有守点任务]</translation>
+    </message>
+    <message>
         <source>note: {note}</source>
         <translation>说明：{note}</translation>
     </message>
@@ -579,6 +591,10 @@
     <message>
         <source>Patrol point</source>
         <translation>巡逻点位</translation>
+    </message>
+    <message>
+        <source>Timed duties: %1</source>
+        <translation>定时守点：%1</translation>
     </message>
     <message>
         <source>Position</source>
@@ -1929,6 +1945,18 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Zones holding a unit: %1/%2</source>
         <translation>有警组驻守的巡区：%1/%2</translation>
+    </message>
+    <message>
+        <source>Timed duties (定时守点): %1</source>
+        <translation>定时守点：%1</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3, %4 min away</source>
+        <translation>%1 %2 → %3（%4 分钟可到）</translation>
+    </message>
+    <message>
+        <source>due elsewhere at that time too</source>
+        <translation>同一时段另有守点任务</translation>
     </message>
     <message>
         <source>Decided by %1 %2</source>

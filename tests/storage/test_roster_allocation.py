@@ -293,8 +293,12 @@ def test_an_edit_cannot_give_an_officer_a_name_the_roll_refuses(db, chief):
     assert roster.update_officer(chief, zhang.id, zhang.version, name=" 张卫 ").name == "张卫"
 
 
-def test_must_patrol_points_are_candidates_only_in_their_daily_window(db, station, chief, clock):
-    from precinct_console.services import geometry
+def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
+        db, station, chief, clock):
+    """Open for most of a shift, a must-patrol point is a place to stand; open for a part of it,
+    a timed duty of the nearest planned unit (a school gate is no place to stand all day)."""
+    from precinct_console.domain.travel import distance_m
+    from precinct_console.services import geometry, units
 
     _town(db, station, clock)
     geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
@@ -309,16 +313,38 @@ def test_must_patrol_points_are_candidates_only_in_their_daily_window(db, statio
     ]})
     day = clock().astimezone(CHINA_TZ).date() + timedelta(days=1)
 
-    def names_on(hour: int) -> set[str]:
+    def plan_on(hour: int) -> allocation.PlanInfo:
         start = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ)
         sh = roster.add_shift(chief, f"班次{hour}", start, start + timedelta(hours=8))
-        officer = roster.add_officer(chief, f"0399{hour:02d}", f"民警{hour}")
-        unit = unit_roll.add_unit(chief, f"巡{hour:02d}", "car", 116.39, 39.90)
-        roster.assign(chief, sh.id, officer.id, unit_id=unit)
-        plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+        for n, lon in enumerate((116.391, 116.399)):
+            officer = roster.add_officer(chief, f"0399{hour:02d}{n}", f"民警{hour}-{n}")
+            unit = unit_roll.add_unit(chief, f"巡{hour:02d}{n}", "car", lon, 39.90)
+            roster.assign(chief, sh.id, officer.id, unit_id=unit)
+        return allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+
+    def standing(plan: allocation.PlanInfo) -> set[str]:
         return {c[1] for c in allocation.plan_drawing(chief, plan.id).candidates}
 
-    assert {"学府路护学岗", "夜市"} & names_on(8) == set()        # 08:00-16:00
-    assert {"学府路护学岗", "夜市"} <= names_on(16)                # 16:00-24:00
-    night = names_on(0)                                            # 00:00-08:00
-    assert "夜市" in night and "学府路护学岗" not in night and "旧市场" not in night
+    day_plan = plan_on(8)                                          # 08:00-16:00
+    assert {"学府路护学岗", "夜市"} & standing(day_plan) == set() and day_plan.visits == ()
+    evening = plan_on(16)                                          # 16:00-24:00
+    assert "夜市" in standing(evening)                             # 4 of its 8 hours
+    assert "学府路护学岗" not in standing(evening)                 # 1 of 8: a timed duty
+    [duty] = evening.visits
+    assert (duty.window, duty.point_name) == ("16:30-17:30", "学府路护学岗")
+    # The planned unit that reaches the gate soonest from where the plan puts it takes it.
+    placed = {int(a["unit_id"]): a for a in evening.assignments}
+    assert duty.unit_id == min(placed, key=lambda u: distance_m(placed[u]["lon"], placed[u]["lat"],
+                                                                116.392, 39.902))
+    night = plan_on(0)                                             # 00:00-08:00
+    assert {"夜市", "学府路护学岗", "旧市场"} & standing(night) == set()
+    assert [(v.window, v.point_name) for v in night.visits] == [("00:00-02:00", "夜市")]
+    # Accepted, the duty is on the unit board beside the unit's patrol point while in force.
+    allocation.decide_plan(chief, evening.id, evening.version, "accept")
+    clock.now = datetime(day.year, day.month, day.day, 17, tzinfo=CHINA_TZ)
+    rows = {r.id: r for r in units.list_units(chief)}
+    assert rows[duty.unit_id].patrol_duties == "16:30-17:30 学府路护学岗"
+    others = [r for uid, r in rows.items() if uid != duty.unit_id]
+    assert all(r.patrol_duties == "" for r in others)
+    orders = {o.unit_id: o for o in allocation.patrol_orders(chief)}
+    assert orders[duty.unit_id].duties == "16:30-17:30 学府路护学岗"

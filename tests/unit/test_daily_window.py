@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from precinct_console.domain.clock import CHINA_TZ
-from precinct_console.domain.daily_window import meets, minutes_of, window_problem
+from precinct_console.domain.daily_window import meets, minutes_of, overlap_minutes, window_problem
 
 
 def shift(day: int, hour: int, hours: int) -> tuple[datetime, datetime]:
@@ -57,3 +57,14 @@ def test_a_bad_window_names_its_field(start, end, field):
 def test_good_windows_pass():
     for start, end in (("07:00", "08:30"), ("20:00", "02:00"), ("00:00", "24:00")):
         assert window_problem(start, end) is None
+
+
+def test_the_minutes_a_shift_spends_inside_a_window():
+    assert overlap_minutes("07:00", "08:30", *shift(7, 8, 8)) == 30       # a school gate, day shift
+    assert overlap_minutes("20:00", "02:00", *shift(7, 16, 8)) == 240     # the night market, evening
+    assert overlap_minutes("20:00", "02:00", *shift(7, 0, 8)) == 120      # and the night after
+    assert overlap_minutes("16:00", "18:00", *shift(7, 8, 8)) == 0        # opens as the shift ends
+    assert overlap_minutes("00:00", "24:00", *shift(7, 8, 24)) == 1440
+    # A 24-hour duty from 08:00 meets a night market's two evenings' parts: 20:00-02:00 whole.
+    assert overlap_minutes("20:00", "02:00", *shift(7, 8, 24)) == 360
+    assert overlap_minutes("7:00", "x", *shift(7, 8, 8)) == 0

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import select
 
 from ..config import load_settings
+from ..domain.allocation.visits import TimedVisit
 from ..domain.clock import CHINA_TZ, system_clock
 from ..domain.permissions import Actor, Role
 from ..services.allocation import (
@@ -112,6 +113,7 @@ def _allocate(args: argparse.Namespace) -> int:
             "shift": plan.shift_name, "starts_at": plan.starts_at.isoformat(),
             "ends_at": plan.ends_at.isoformat(), "figures": plan.figures,
             "placements": list(plan.assignments), "notes": list(plan.notes),
+            "timed_duties": [_duty_json(v) for v in plan.visits],
         }
     else:
         preview = preview_plan(ctx, shift_id=args.shift, starts_at=at, method=method,
@@ -222,7 +224,14 @@ def _preview_json(p: PlanPreview) -> dict[str, Any]:
                         "lon": x["lon"], "lat": x["lat"], "pinned": x["pinned"]}
                        for x in cast(list[dict[str, Any]], res["placements"])],
         "notes": list(p.notes),
+        "timed_duties": [_duty_json(v) for v in p.visits],
     }
+
+
+def _duty_json(v: TimedVisit) -> dict[str, Any]:
+    return {"window": v.window, "point_key": v.point_key, "point_name": v.point_name,
+            "unit_id": v.unit_id, "call_sign": v.call_sign, "travel_seconds": round(v.seconds),
+            "clash": v.clash}
 
 
 # How the solver's method and outcome read (the JSON keeps the codes).
@@ -274,6 +283,14 @@ def _text(d: dict[str, Any]) -> str:
         pin = "  " + tr("[pinned]") if p["pinned"] else ""
         lines.append(f"  {p['call_sign']:<{width}}  → {p['point_name']} ({p['point_key']}) "
                      f"{p['lon']:.5f},{p['lat']:.5f}{pin}")
+    if d.get("timed_duties"):
+        # Must-patrol points open for only a part of the shift: a timed duty, not a place to stand.
+        lines.append(tr("timed duties (定时守点):"))
+        for v in d["timed_duties"]:
+            lines.append("  " + tr("{window} {point} → {unit}, {minutes} min from its point").format(
+                window=v["window"], point=v["point_name"], unit=v["call_sign"],
+                minutes=f"{v['travel_seconds'] / 60:.0f}")
+                + ("  " + tr("[due elsewhere at that time too]") if v["clash"] else ""))
     for n in d["notes"]:
         lines.append(tr("note: {note}").format(note=message_text(n)))
     return "\n".join(lines)

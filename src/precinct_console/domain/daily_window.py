@@ -43,21 +43,33 @@ def window_problem(start: str, end: str) -> tuple[str, str] | None:
     return None
 
 
-def meets(start: str, end: str, span_start: datetime, span_end: datetime) -> bool:
-    """Does [span_start, span_end) share any time with the window on some day (China time)?
-
-    An end before the start crosses midnight: 20:00-02:00 runs into the next morning."""
+def parts_within(start: str, end: str, span_start: datetime, span_end: datetime
+                 ) -> list[tuple[datetime, datetime]]:
+    """The stretches of [span_start, span_end) inside the window, in order (China time); none
+    when the pair is no window. An end before the start crosses midnight: 20:00-02:00 runs
+    into the next morning."""
     a, b = minutes_of(start), minutes_of(end)
     if a is None or b is None or span_end <= span_start:
-        return False
+        return []
     if b <= a:
         b += 1440
     first = span_start.astimezone(CHINA_TZ)
     last = span_end.astimezone(CHINA_TZ)
     day = datetime(first.year, first.month, first.day, tzinfo=CHINA_TZ) - timedelta(days=1)
+    parts = []
     while day < last:
-        opens, closes = day + timedelta(minutes=a), day + timedelta(minutes=b)
-        if opens < last and first < closes:
-            return True
+        opens, closes = max(day + timedelta(minutes=a), first), min(day + timedelta(minutes=b), last)
+        if opens < closes:
+            parts.append((opens, closes))
         day += timedelta(days=1)
-    return False
+    return parts
+
+
+def overlap_minutes(start: str, end: str, span_start: datetime, span_end: datetime) -> float:
+    """Minutes of [span_start, span_end) inside the window."""
+    return sum((b - a).total_seconds() / 60 for a, b in parts_within(start, end, span_start, span_end))
+
+
+def meets(start: str, end: str, span_start: datetime, span_end: datetime) -> bool:
+    """Does [span_start, span_end) share any time with the window on some day (China time)?"""
+    return bool(parts_within(start, end, span_start, span_end))

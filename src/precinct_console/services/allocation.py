@@ -25,9 +25,16 @@ from ..domain.allocation import (
     evaluate_placements,
     reachable_key_sites,
 )
+from ..domain.allocation.visits import (
+    STANDING_SHARE,
+    TimedVisit,
+    VisitPoint,
+    assign_visits,
+    stored_visits,
+)
 from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ
-from ..domain.daily_window import meets
+from ..domain.daily_window import meets, overlap_minutes, parts_within
 from ..domain.demand import (
     AccuracyReport,
     Cell,
@@ -54,7 +61,7 @@ from ..storage.models import (
 )
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
-from .units import orders_in_force
+from .units import orders_in_force, timed_duties
 
 log = logging.getLogger("precinct_console.allocation")
 
@@ -85,6 +92,8 @@ class PlanInfo:
     # Units of this accepted plan that a later accepted plan of another shift took over where the
     # two overlap: unit id -> that plan's id (the rest of this plan stays in force).
     taken_over: dict[int, int] = field(default_factory=dict, compare=False)
+    # The shift's timed duties, each with the unit the plan (as edited) puts nearest.
+    visits: tuple[TimedVisit, ...] = ()
 
     @property
     def once_share(self) -> float:
@@ -108,16 +117,20 @@ class PatrolOrder:
     lat: float
     starts_at: datetime
     ends_at: datetime
+    duties: str = ""  # its timed duties on that plan, "16:00-18:00 城关实验小学护学岗（晚）"
 
 
 def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),
           change: Change | None = None, proposer: tuple[str, str] = ("", ""),
           taken_over: dict[int, int] | None = None) -> PlanInfo:
-    public = {k: v for k, v in (p.figures or {}).items() if k not in ("demand", "candidates", "units")}
+    figures = p.figures or {}
+    public = {k: v for k, v in figures.items()
+              if k not in ("demand", "candidates", "units", "visit_points")}
     return PlanInfo(p.id, p.shift_id, shift_name, p.starts_at, p.ends_at, p.status, p.created_at,
                     public, tuple(p.assignments or ()), dict(p.constraints or {}), p.decided_by,
                     p.decided_at, p.note, p.version, notes, change or Change(),
-                    proposer[0], proposer[1], dict(taken_over or {}))
+                    proposer[0], proposer[1], dict(taken_over or {}),
+                    tuple(stored_visits(figures, p.assignments or ())))
 
 
 def _proposers(s: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -222,14 +235,20 @@ def _parent_map(s: Any, station: int, cells: list[Grid]) -> dict[int, int]:
     return {c.id: c.id for c in cells}
 
 
-def _in_window(point: PatrolPoint, start: datetime, end: datetime) -> bool:
-    """A must-patrol point is a candidate on a shift that meets its daily window."""
-    return meets(point.window_start or "00:00", point.window_end or "24:00", start, end)
+def _standing(point: PatrolPoint, start: datetime, end: datetime) -> bool | None:
+    """True: a must-patrol point open for most of [start, end), a place to stand; False: open
+    for a part of it only, a timed duty; None: closed all that time."""
+    window = (point.window_start or "00:00", point.window_end or "24:00")
+    if not meets(*window, start, end):
+        return None
+    shift_minutes = (end - start).total_seconds() / 60
+    return overlap_minutes(*window, start, end) >= STANDING_SHARE * shift_minutes
 
 
 def _candidates(s: Any, st: int, start: datetime, end: datetime
-                ) -> tuple[list[PatrolZone], list[CandidatePoint]]:
-    """The station's patrol zones and where units may stand during [start, end)."""
+                ) -> tuple[list[PatrolZone], list[CandidatePoint], list[VisitPoint]]:
+    """The station's patrol zones, where units may stand during [start, end), and the
+    must-patrol points open for only a part of it (timed duties)."""
     zones = list(s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
                                                      PatrolZone.kind == "patrol")
                            .order_by(PatrolZone.id)))
@@ -240,6 +259,7 @@ def _candidates(s: Any, st: int, start: datetime, end: datetime
         return tuple(zid for zid, g in zone_shapes if g.covers(pt))
 
     cands: list[CandidatePoint] = []
+    visits: list[VisitPoint] = []
     for p in s.scalars(select(Post).where(Post.station_id == st).order_by(Post.id)):
         kind = "police_room" if p.kind == "police_room" else "post"
         cands.append(CandidatePoint(f"post:{p.id}", p.name, kind, p.lon, p.lat,
@@ -247,14 +267,18 @@ def _candidates(s: Any, st: int, start: datetime, end: datetime
     for pt in s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == st,
                                                    PatrolPoint.active.is_(True))
                         .order_by(PatrolPoint.id)):
-        if _in_window(pt, start, end):
+        standing = _standing(pt, start, end)
+        if standing:
             cands.append(CandidatePoint(f"point:{pt.id}", pt.name, "must_patrol", pt.lon, pt.lat,
                                         zones_of(pt.lon, pt.lat)))
+        elif standing is not None:
+            visits.append(VisitPoint(f"point:{pt.id}", pt.name, pt.lon, pt.lat, tuple(
+                parts_within(pt.window_start or "00:00", pt.window_end or "24:00", start, end))))
     for z in zones:
         cands.append(CandidatePoint(f"zone:{z.id}", z.name, "zone_centre", z.centroid_lon,
                                     z.centroid_lat, (z.id, *[i for i in zones_of(
                                         z.centroid_lon, z.centroid_lat) if i != z.id])))
-    return zones, cands
+    return zones, cands, visits
 
 
 def _units_on(s: Any, st: int, shift: Shift | None, notes: list[str]) -> list[Unit]:
@@ -304,8 +328,10 @@ def _whole(value: Any, field: str) -> int:
 
 def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
                   starts_at: datetime | None = None, constraints: Mapping[str, Any] | None = None
-                  ) -> tuple[AllocationProblem, Shift | None, datetime, datetime, list[str]]:
-    """Demand, candidate points, units on duty and the chief's constraints for one shift."""
+                  ) -> tuple[AllocationProblem, Shift | None, datetime, datetime, list[str],
+                             list[VisitPoint]]:
+    """Demand, candidate points, units on duty and the chief's constraints for one shift; and
+    the timed duties of the shift (must-patrol points open for only a part of it)."""
     cons = dict(constraints or {})
     notes: list[str] = []
     st = ctx.station_id
@@ -320,7 +346,7 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
             start, end, min(now, start) if start > now else now)
         demand = tuple(DemandCell(c.id, c.centroid_lon, c.centroid_lat, expected[c.id], c.name)
                        for c in cells)
-        zones, cands = _candidates(s, st, start, end)
+        zones, cands, visits = _candidates(s, st, start, end)
         units_rows = _units_on(s, st, shift, notes)
         pins = {_whole(k, "pins"): str(v) for k, v in (cons.get("pins") or {}).items()}
         known_units = {u.id: u for u in units_rows}
@@ -367,7 +393,7 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
     hour = start.astimezone(CHINA_TZ).hour
     problem = AllocationProblem(demand, tuple(cands), units, local_hour=hour,
                                 key_sites=tuple(sites), zones=tuple(zone_reqs))
-    return problem, shift, start, end, notes
+    return problem, shift, start, end, notes, visits
 
 
 @dataclass(frozen=True)
@@ -394,7 +420,7 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
     st = ctx.station_id
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
-        zones, cands = _candidates(s, st, start, end)
+        zones, cands, _visits = _candidates(s, st, start, end)
         try:
             units_rows = _units_on(s, st, shift, [])
         except ValidationError:  # a desk shift: constraints to choose from, but no unit to pin
@@ -455,7 +481,8 @@ def _stored_problem(p: PatrolPlan) -> AllocationProblem:
     )
 
 
-def _figures(result: AllocationResult, problem: AllocationProblem) -> dict[str, Any]:
+def _figures(result: AllocationResult, problem: AllocationProblem, visits: list[VisitPoint]
+             ) -> dict[str, Any]:
     data = result.as_json()
     figs: dict[str, Any] = dict(cast(dict[str, Any], data["figures"]))
     figs.update({k: data[k] for k in ("method", "status", "gap", "bound", "solve_seconds",
@@ -468,6 +495,7 @@ def _figures(result: AllocationResult, problem: AllocationProblem) -> dict[str, 
     figs["units"] = [[u.id, u.call_sign, u.kind] for u in problem.units]
     figs["key_site_rows"] = [[k.id, k.name, k.lon, k.lat, k.seconds] for k in problem.key_sites]
     figs["zone_rows"] = [[z.zone_id, z.name] for z in problem.zones]
+    figs["visit_points"] = [v.as_row() for v in visits]
     return figs
 
 
@@ -479,7 +507,7 @@ def propose_plan(
     should_stop: Callable[[], bool] | None = None,
 ) -> PlanInfo:
     """Run the optimiser for a shift and store the result as a proposed plan."""
-    problem, shift, start, end, notes = build_problem(
+    problem, shift, start, end, notes, visits = build_problem(
         ctx, shift_id=shift_id, starts_at=starts_at, constraints=constraints)
     result = allocate(problem, method=method, time_limit=time_limit,
                       on_progress=on_progress, should_stop=should_stop)
@@ -487,7 +515,7 @@ def propose_plan(
         plan = uow.add("plan.propose", "patrol_plan", PatrolPlan(
             station_id=ctx.station_id, shift_id=shift.id if shift else None, starts_at=start,
             ends_at=end, status="proposed", created_at=uow.now,
-            figures=_figures(result, problem),
+            figures=_figures(result, problem, visits),
             assignments=[_assignment(p) for p in result.placements],
             constraints={"pins": {str(k): v for k, v in
                                   ((u.id, u.pinned_to) for u in problem.units) if v},
@@ -509,6 +537,7 @@ class PlanPreview:
     ends_at: datetime
     result: AllocationResult
     notes: tuple[str, ...]
+    visits: tuple[TimedVisit, ...] = ()
 
 
 @service_action("read")
@@ -516,11 +545,13 @@ def preview_plan(
     ctx: ServiceContext, *, shift_id: int | None = None, starts_at: datetime | None = None,
     constraints: Mapping[str, Any] | None = None, method: str = "milp", time_limit: float = 10.0,
 ) -> PlanPreview:
-    problem, shift, start, end, notes = build_problem(
+    problem, shift, start, end, notes, visit_points = build_problem(
         ctx, shift_id=shift_id, starts_at=starts_at, constraints=constraints)
     result = allocate(problem, method=method, time_limit=time_limit)
+    visits = assign_visits(visit_points, [_assignment(p) for p in result.placements],
+                           {u.id: u.kind for u in problem.units}, problem.local_hour)
     return PlanPreview(shift.id if shift else None, shift.name if shift else "", start, end,
-                       result, tuple(notes) + result.notes)
+                       result, tuple(notes) + result.notes, tuple(visits))
 
 
 def _assignment(p: Any) -> dict[str, Any]:
@@ -710,9 +741,11 @@ def patrol_orders(ctx: ServiceContext, at: datetime | None = None) -> list[Patro
     place the same unit, the later decision wins (units.orders_in_force)."""
     at = at or ctx.clock()
     with ctx.read() as s:
+        in_force = orders_in_force(s, ctx.station_id, at)
+        duties = timed_duties(in_force)
         orders = [PatrolOrder(p.id, uid, a["call_sign"], a["point_key"], a["point_name"], a["lon"],
-                              a["lat"], p.starts_at, p.ends_at)
-                  for uid, (p, a) in orders_in_force(s, ctx.station_id, at).items()]
+                              a["lat"], p.starts_at, p.ends_at, duties.get(uid, ""))
+                  for uid, (p, a) in in_force.items()]
         return sorted(orders, key=lambda o: (o.call_sign, o.unit_id))
 
 

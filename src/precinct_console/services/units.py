@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..domain.allocation.visits import stored_visits
 from ..domain.changes import Change
 from ..domain.errors import ValidationError
 from ..domain.travel import distance_m
@@ -50,6 +51,8 @@ class UnitRow:
     patrol_point: str = ""
     patrol_lon: float | None = None
     patrol_lat: float | None = None
+    # Its timed duties on that plan: "16:00-18:00 城关实验小学护学岗（晚）", several by "；".
+    patrol_duties: str = ""
 
     def seconds_in_state(self, now: datetime) -> float | None:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
@@ -95,7 +98,9 @@ def orders_in_force(session: Session, station_id: int, at: datetime
 def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Change | None = None
           ) -> list[UnitRow]:
     now = ctx.clock()
-    orders = {uid: a for uid, (_plan, a) in orders_in_force(session, ctx.station_id, now).items()}
+    in_force = orders_in_force(session, ctx.station_id, now)
+    orders = {uid: a for uid, (_plan, a) in in_force.items()}
+    duties = timed_duties(in_force)
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(
@@ -106,9 +111,20 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 UNIT_STATES.get(u.status, u.status), u.status_since, tuple(m.name for m in crews.get(u.id, ())),
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
-                *_order_fields(orders.get(u.id)))
+                *_order_fields(orders.get(u.id)), duties.get(u.id, ""))
         for u in units
     ]
+
+
+def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, str]:
+    """Each unit's timed duties (定时守点) on the plans in force, as one line by unit id."""
+    plans = {plan.id: plan for plan, _a in in_force.values()}
+    out: dict[int, list[str]] = {}
+    for plan in plans.values():
+        for v in stored_visits(plan.figures or {}, plan.assignments or ()):
+            if in_force.get(v.unit_id, (None,))[0] is plan:  # not where a later plan took it over
+                out.setdefault(v.unit_id, []).append(v.text())
+    return {uid: "；".join(texts) for uid, texts in out.items()}
 
 
 def _order_fields(order: dict[str, Any] | None) -> tuple[str, float | None, float | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from html import escape
 from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
@@ -386,6 +387,15 @@ class AllocationPanel(QWidget):
             lines.append(self.tr("Zones holding a unit: %1/%2").replace("%1", str(f["zones_met"]))
                          .replace("%2", str(f["zones_total"])))
         lines.extend(self._constraint_lines(plan, drawing))
+        if plan.visits:
+            # Must-patrol points open for only a part of the shift: the nearest planned unit
+            # goes there while they are open, then back to its point.
+            lines.append(self.tr("Timed duties (定时守点): %1").replace("%1", "；".join(
+                self.tr("%1 %2 → %3, %4 min away").replace("%1", v.window)
+                .replace("%2", escape(v.point_name)).replace("%3", escape(v.call_sign))
+                .replace("%4", f"{v.seconds / 60:.0f}")
+                + (" ▲" + self.tr("due elsewhere at that time too") if v.clash else "")
+                for v in plan.visits)))
         if plan.taken_over:
             signs = {int(a["unit_id"]): a["call_sign"] for a in plan.assignments}
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "

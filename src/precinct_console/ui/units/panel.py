@@ -65,7 +65,9 @@ class UnitsModel(ThinTableModel[UnitRow]):
                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, live=True),
             Column("incident", _tr("Incident"), lambda u: u.incident_number),
             Column("crew", _tr("Crew"), self._crew),
-            Column("order", _tr("Patrol point"), lambda u: u.patrol_point),
+            Column("order", _tr("Patrol point"),
+                   lambda u: u.patrol_point + (" · " + u.patrol_duties if u.patrol_duties else ""),
+                   tooltip=lambda u: u.patrol_duties and _tr("Timed duties: %1").replace("%1", u.patrol_duties)),
             Column("position", _tr("Position"), self._position, live=True,
                    foreground=lambda u: QBrush(NEAR.darker(125))
                    if stale_position_age(u.position_at, self.now) is not None else None),

@@ -1,0 +1,60 @@
+"""Timed duties go to the planned unit that reaches the point soonest, by its travel profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from precinct_console.domain.allocation.visits import (
+    VisitPoint,
+    assign_visits,
+    stored_visits,
+)
+from precinct_console.domain.clock import CHINA_TZ
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, 7, hour, minute, tzinfo=CHINA_TZ)
+
+
+GATE = VisitPoint("point:1", "实验小学护学岗", 116.4000, 39.9000, ((at(8), at(8, 30)),))
+
+
+def placed(uid: int, sign: str, lon: float) -> dict:
+    return {"unit_id": uid, "call_sign": sign, "lon": lon, "lat": 39.9000}
+
+
+def test_the_nearest_unit_by_travel_time_takes_the_duty_not_the_nearest_by_distance():
+    # A foot patrol 300 m away against a car 700 m away: the car gets there first.
+    plan = [placed(1, "步巡A", 116.4035), placed(2, "城关1号车", 116.4082)]
+    [visit] = assign_visits([GATE], plan, {1: "foot", 2: "car"}, local_hour=10)
+    assert (visit.call_sign, visit.text()) == ("城关1号车", "08:00-08:30 实验小学护学岗")
+    [visit] = assign_visits([GATE], plan, {1: "car", 2: "car"}, local_hour=10)
+    assert visit.call_sign == "步巡A"
+
+
+def test_no_planned_unit_no_duty_and_old_plans_have_none():
+    assert assign_visits([GATE], [], {}, local_hour=10) == []
+    assert stored_visits({"units": [[1, "A", "car"]]}, [placed(1, "A", 116.4)]) == []
+    rows = {"visit_points": [GATE.as_row()], "units": [[1, "A", "car"]], "local_hour": 7}
+    assert [v.call_sign for v in stored_visits(rows, [placed(1, "A", 116.4)])] == ["A"]
+
+
+def test_one_unit_is_not_sent_to_two_gates_at_once():
+    other = VisitPoint("point:2", "育才小学护学岗", 116.4010, 39.9000, ((at(8), at(8, 30)),))
+    later = VisitPoint("point:3", "第一中学护学岗", 116.4010, 39.9000, ((at(11), at(11, 30)),))
+    plan = [placed(1, "城关1号车", 116.4005), placed(2, "城关2号车", 116.4300)]
+    visits = assign_visits([later, other, GATE], plan, {1: "car", 2: "car"}, local_hour=8)
+    by_point = {v.point_name: v.call_sign for v in visits}
+    # The near car takes one 08:00 gate, the far car the other; at 11:00 the near car is free.
+    assert sorted([by_point["实验小学护学岗"], by_point["育才小学护学岗"]]) == ["城关1号车", "城关2号车"]
+    assert by_point["第一中学护学岗"] == "城关1号车"
+    assert not any(v.clash for v in visits)
+    # One car for two gates at once: it takes both, the second marked as a clash.
+    visits = assign_visits([other, GATE], plan[:1], {1: "car"}, local_hour=8)
+    assert [v.clash for v in visits] == [False, True]
+
+
+def test_a_window_past_midnight_reads_as_24_00():
+    market = VisitPoint("point:4", "夜市", 116.4, 39.9, ((at(20), datetime(2026, 12, 8, tzinfo=CHINA_TZ)),))
+    assert market.window == "20:00-24:00"
+    assert VisitPoint.from_row(market.as_row()) == market
