@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -146,3 +149,16 @@ def test_on_a_chinese_system_the_plan_and_its_refusals_read_in_chinese(demo_url,
     assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["status"] == "preview" and data["figures"]["method"] == "greedy"
+
+
+def test_a_password_asked_where_no_one_can_type_it_is_a_clear_error(demo_url):
+    """From cron or a service there is no terminal to ask on: say to set the variable, no traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PRECINCT_PASSWORD", "PRECINCT_USER")}
+    env["PRECINCT_LANGUAGE"] = "en"
+    done = subprocess.run(
+        [sys.executable, "-m", "precinct_console", "allocate", "--db", demo_url, "--at",
+         "2026-11-20T10:00", "--greedy", "--user", "chief"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120,
+        start_new_session=True)  # no controlling terminal, as under cron
+    assert done.returncode == 1
+    assert "set $PRECINCT_PASSWORD" in done.stderr and "Traceback" not in done.stderr

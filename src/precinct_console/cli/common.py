@@ -82,9 +82,14 @@ def cli_actor(db: Database, args: argparse.Namespace) -> Actor:
         raise CliError(tr("name the acting user with --user NAME or $PRECINCT_USER"))
     password = os.environ.get("PRECINCT_PASSWORD")
     if password is None:
+        no_terminal = CliError(tr("set $PRECINCT_PASSWORD (no terminal to ask the password on)"))
         if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
-            raise CliError(tr("set $PRECINCT_PASSWORD (no terminal to ask the password on)"))
-        password = getpass.getpass(tr("password for {username}: ").format(username=username))
+            raise no_terminal
+        try:
+            password = getpass.getpass(tr("password for {username}: ").format(username=username))
+        except EOFError:
+            # /dev/tty exists but is no one's terminal (a job, a pipe from cron): nothing to read
+            raise no_terminal from None
     return authenticate(db, username, password, f"cli@{workstation()}", system_clock())
 
 
