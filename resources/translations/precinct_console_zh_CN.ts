@@ -705,6 +705,14 @@
         <translation>%1 分钟</translation>
     </message>
     <message>
+        <source>timed duty this shift</source>
+        <translation>（本班定时守点）</translation>
+    </message>
+    <message>
+        <source>Its must-patrol point is open for only part of this shift: a planned unit goes there while it is open (定时守点) instead of standing there all shift</source>
+        <translation>其必巡点本班只开放一段时间：由一个已部署警组在开放时段前往守点（定时守点），而不是整班驻守</translation>
+    </message>
+    <message>
         <source>no candidate point within reach</source>
         <translation>（无可达点位）</translation>
     </message>

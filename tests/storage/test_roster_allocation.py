@@ -11,7 +11,15 @@ from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll, units
-from precinct_console.storage.models import ChangeRecord, Grid, Incident, Officer, PatrolZone, Post
+from precinct_console.storage.models import (
+    ChangeRecord,
+    Grid,
+    Incident,
+    KeySite,
+    Officer,
+    PatrolZone,
+    Post,
+)
 
 
 def _square(lon: float, lat: float, d: float) -> dict:
@@ -336,6 +344,18 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     placed = {int(a["unit_id"]): a for a in evening.assignments}
     assert duty.unit_id == min(placed, key=lambda u: distance_m(placed[u]["lon"], placed[u]["lat"],
                                                                 116.392, 39.902))
+    # A school at the gate cannot be required in its 1-minute ring (no unit stands there all
+    # shift), and the chief is told why: its gate is a timed duty on this shift, on no other.
+    with db.sessions() as s:
+        site = KeySite(station_id=station.id, code="KS9", name="学府路小学", kind="school",
+                       lon=116.3921, lat=39.9021, target_minutes=1)
+        s.add(site)
+        s.commit()
+        school = site.id
+    evening_options = allocation.constraint_options(chief, shift_id=evening.shift_id)
+    assert school in evening_options.unreachable_sites and school in evening_options.timed_sites
+    day_options = allocation.constraint_options(chief, shift_id=day_plan.shift_id)
+    assert school in day_options.unreachable_sites and school not in day_options.timed_sites
     night = plan_on(0)                                             # 00:00-08:00
     assert {"夜市", "学府路护学岗", "旧市场"} & standing(night) == set()
     assert [(v.window, v.point_name) for v in night.visits] == [("00:00-02:00", "夜市")]

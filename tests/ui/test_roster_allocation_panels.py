@@ -14,11 +14,14 @@ from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll
+from precinct_console.services.allocation import PlanDrawing
 from precinct_console.storage.models import Post, Unit
+from precinct_console.ui.allocation.minimap import PlanMap
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.panels import PANELS
 from precinct_console.ui.roster.panel import RosterPanel
+from precinct_console.ui.theme import BREACH, NEAR
 
 
 @pytest.fixture
@@ -1036,3 +1039,27 @@ def test_the_plan_map_names_units_stacked_on_one_point_together(qtbot):
         local_hour=10, unit_kinds={1: "car", 2: "car", 3: "car"})
     plan_map.show_plan(drawing)
     assert sorted(t.toPlainText() for t in plan_map.labels) == ["巡01、巡02", "巡03"]
+
+
+def test_the_plan_map_draws_each_timed_duty_from_its_unit_and_a_clash_in_red(qtbot):
+    drawing = PlanDrawing(
+        demand=((116.39, 39.90, 2.0),),
+        candidates=(("post:1", "警务站", "post", 116.39, 39.90), ("zone:1", "巡区", "zone_centre", 116.40, 39.91)),
+        assignments=({"unit_id": 1, "call_sign": "巡01", "lon": 116.39, "lat": 39.90},
+                     {"unit_id": 2, "call_sign": "巡02", "lon": 116.40, "lat": 39.91}),
+        local_hour=8, unit_kinds={1: "car", 2: "car"},
+        duties=((116.392, 39.902, 1, False), (116.395, 39.905, 1, True)))
+    plan_map = PlanMap()
+    qtbot.addWidget(plan_map)
+    plan_map.show_plan(drawing)
+    spots = plan_map.duties.points()
+    assert len(spots) == 2
+    assert [s.brush().color().name() for s in spots] == [NEAR.name(), BREACH.name()]
+    xs, _ys = plan_map.duty_lines.getData()
+    ux, _uy = plan_map.units.getData()
+    assert len(xs) == 4 and xs[0] == pytest.approx(ux[0]) and xs[2] == pytest.approx(ux[0])
+    # The chief moves 巡01 in the table: the lines start where it now stands.
+    plan_map.show_plan(drawing, override={1: (116.40, 39.91)})
+    xs, _ys = plan_map.duty_lines.getData()
+    assert xs[0] == pytest.approx(plan_map.units.getData()[0][0])
+    assert xs[0] != pytest.approx(ux[0])

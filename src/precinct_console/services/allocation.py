@@ -412,6 +412,9 @@ class ConstraintOptions:
     key_zones: tuple[tuple[int, str], ...] = ()  # 重点区域: not patrol zones, named in errors
     # Key sites no candidate point reaches within their ring: requiring one would be refused.
     unreachable_sites: frozenset[int] = frozenset()
+    # Of those, the ones a timed duty of this shift reaches (a school whose gate is open 07:00-08:30):
+    # a unit goes there while the gate is open, though none stands there all shift.
+    timed_sites: frozenset[int] = frozenset()
 
 
 @service_action("read")
@@ -420,7 +423,7 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
     st = ctx.station_id
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
-        zones, cands, _visits = _candidates(s, st, start, end)
+        zones, cands, visits = _candidates(s, st, start, end)
         try:
             units_rows = _units_on(s, st, shift, [])
         except ValidationError:  # a desk shift: constraints to choose from, but no unit to pin
@@ -441,6 +444,8 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
                 for k in sites]
         kinds = sorted({u.kind for u in units_rows}) or ["car", "foot"]
         reached = reachable_key_sites(cands, reqs, kinds, start.astimezone(CHINA_TZ).hour)
+        duty_points = [CandidatePoint(v.key, v.name, "must_patrol", v.lon, v.lat) for v in visits]
+        by_duty = reachable_key_sites(duty_points, reqs, kinds, start.astimezone(CHINA_TZ).hour)
         key_zones = s.scalars(select(PatrolZone).where(PatrolZone.station_id == st,
                                                         PatrolZone.kind != "patrol")
                               .order_by(PatrolZone.id))
@@ -451,7 +456,8 @@ def constraint_options(ctx: ServiceContext, *, shift_id: int | None = None,
             tuple((z.id, z.name) for z in zones),
             tuple((k.id, k.name, k.target_minutes) for k in sites),
             tuple((z.id, z.name) for z in key_zones),
-            frozenset(k.id for k in sites) - reached)
+            frozenset(k.id for k in sites) - reached,
+            frozenset(by_duty - reached))
 
 
 # -- proposing and deciding ------------------------------------------------------------------
@@ -718,6 +724,8 @@ class PlanDrawing:
     assignments: tuple[dict[str, Any], ...]
     local_hour: int
     unit_kinds: dict[int, str] = field(default_factory=dict)  # for each unit's reach rings
+    # Timed duties: lon, lat of the must-patrol point, the unit going there, a clash
+    duties: tuple[tuple[float, float, int, bool], ...] = ()
 
 
 @service_action("read")
@@ -731,7 +739,14 @@ def plan_drawing(ctx: ServiceContext, plan_id: int) -> PlanDrawing:
             tuple((d[1], d[2], d[3]) for d in f.get("demand", [])),
             tuple((c[0], c[1], c[2], c[3], c[4]) for c in f.get("candidates", [])),
             tuple(p.assignments or ()), int(f.get("local_hour", 10)),
-            {int(u[0]): str(u[2]) for u in f.get("units", [])})
+            {int(u[0]): str(u[2]) for u in f.get("units", [])},
+            _duty_marks(f, p.assignments or ()))
+
+
+def _duty_marks(figures: dict[str, Any], assignments: Any) -> tuple[tuple[float, float, int, bool], ...]:
+    where = {str(r[0]): (float(r[2]), float(r[3])) for r in figures.get("visit_points") or ()}
+    return tuple((*where[v.point_key], v.unit_id, v.clash)
+                 for v in stored_visits(figures, assignments) if v.point_key in where)
 
 
 @service_action("read")

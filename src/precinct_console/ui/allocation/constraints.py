@@ -150,6 +150,12 @@ class ConstraintsBox(QGroupBox):
             if item.data(ID_ROLE) in out_of_reach:
                 # Requiring it would only be refused after proposing: say so at the checkbox.
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                if item.data(ID_ROLE) in options.timed_sites:
+                    item.setText(item.text() + "  " + _tr("timed duty this shift"))
+                    item.setToolTip(_tr("Its must-patrol point is open for only part of this "
+                                        "shift: a planned unit goes there while it is open (定时守点) "
+                                        "instead of standing there all shift"))
+                    continue
                 item.setText(item.text() + "  " + _tr("no candidate point within reach"))
                 item.setToolTip(_tr("No post, must-patrol point or zone centre reaches it within "
                                     "its ring; add one near it to be able to require it"))

@@ -1,4 +1,5 @@
-"""A small map of one plan: expected demand, candidate points, units with their reach rings."""
+"""A small map of one plan: expected demand, candidate points, units with their reach rings and
+their timed duties."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtGui import QColor
 from ...domain.geo import co_located
 from ...domain.travel import local_xy, reach_radius_m
 from ...services.allocation import PlanDrawing
-from ..theme import BREACH, INFO, MUTED, OK, ui_font
+from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
 
 RING_POINTS = 48
 
@@ -32,7 +33,13 @@ class PlanMap(pg.PlotWidget):
         self.rings5 = pg.PlotCurveItem(pen=pg.mkPen(INFO, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.units = pg.ScatterPlotItem(symbol="t1", size=16, pen=pg.mkPen("w"),
                                         brush=pg.mkBrush(BREACH))
-        for item in (self.demand, self.cands, self.rings5, self.rings3, self.units):
+        # Timed duties (定时守点): the must-patrol point as on the grid map (a hexagon), a dotted
+        # line from the unit that goes there; a clash (the unit is due elsewhere then) in red.
+        self.duty_lines = pg.PlotCurveItem(pen=pg.mkPen(NEAR.darker(120), width=1.5,
+                                                        style=pg.QtCore.Qt.PenStyle.DotLine))
+        self.duties = pg.ScatterPlotItem(symbol="h", size=11, pen=pg.mkPen("w"))
+        for item in (self.demand, self.cands, self.rings5, self.rings3, self.duty_lines, self.duties,
+                     self.units):
             self.addItem(item)
         self.labels: list[pg.TextItem] = []
         self.empty = pg.TextItem("", color="#666666")
@@ -44,10 +51,10 @@ class PlanMap(pg.PlotWidget):
             self.removeItem(t)
         self.labels = []
         if d is None or not d.candidates:
-            for item in (self.demand, self.cands, self.units):
+            for item in (self.demand, self.cands, self.units, self.duties):
                 item.setData([], [])
-            self.rings3.setData([], [])
-            self.rings5.setData([], [])
+            for curve in (self.rings3, self.rings5, self.duty_lines):
+                curve.setData([], [])
             self.empty.setText("—")
             return
         self.empty.setText("")
@@ -92,7 +99,26 @@ class PlanMap(pg.PlotWidget):
             self.units.setData([], [])
             self.rings3.setData([], [])
             self.rings5.setData([], [])
+        self._show_duties(d, {int(a["unit_id"]): (p[1], p[2]) for a, p in zip(d.assignments, pts, strict=True)},
+                          o_lon, o_lat)
         self.autoRange(padding=0.05)
+
+    def _show_duties(self, d: PlanDrawing, unit_at: dict[int, tuple[float, float]],
+                     o_lon: float, o_lat: float) -> None:
+        duties = [t for t in d.duties if t[2] in unit_at]
+        if not duties:
+            self.duties.setData([], [])
+            self.duty_lines.setData([], [])
+            return
+        px, py = local_xy(np.array([t[0] for t in duties]), np.array([t[1] for t in duties]), o_lon, o_lat)
+        self.duties.setData(px, py, brush=[pg.mkBrush(BREACH if t[3] else NEAR) for t in duties])
+        ux, uy = local_xy(np.array([unit_at[t[2]][0] for t in duties]),
+                          np.array([unit_at[t[2]][1] for t in duties]), o_lon, o_lat)
+        # One curve of two-point segments, broken between them by `connect`.
+        xs = np.column_stack([ux, px]).ravel()
+        ys = np.column_stack([uy, py]).ravel()
+        connect = np.tile(np.array([1, 0], dtype=np.int32), len(duties))
+        self.duty_lines.setData(x=xs, y=ys, connect=connect)
 
     @staticmethod
     def _rings(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> dict[str, np.ndarray]:

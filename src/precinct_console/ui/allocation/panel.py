@@ -390,12 +390,16 @@ class AllocationPanel(QWidget):
         if plan.visits:
             # Must-patrol points open for only a part of the shift: the nearest planned unit
             # goes there while they are open, then back to its point.
-            lines.append(self.tr("Timed duties (定时守点): %1").replace("%1", "；".join(
-                self.tr("%1 %2 → %3, %4 min away").replace("%1", v.window)
-                .replace("%2", escape(v.point_name)).replace("%3", escape(v.call_sign))
-                .replace("%4", f"{v.seconds / 60:.0f}")
-                + (" ▲" + self.tr("due elsewhere at that time too") if v.clash else "")
-                for v in plan.visits)))
+            # One line each: six school gates at 08:00 are read down a list, not along a paragraph.
+            lines.append(self.tr("Timed duties (定时守点): %1").replace("%1", ""))
+            for v in plan.visits:
+                duty = (self.tr("%1 %2 → %3, %4 min away").replace("%1", v.window)
+                        .replace("%2", escape(v.point_name)).replace("%3", escape(v.call_sign))
+                        .replace("%4", f"{v.seconds / 60:.0f}"))
+                if v.clash:
+                    duty = (f"<span style='color:{BREACH.name()}'>{duty} ▲"
+                            + self.tr("due elsewhere at that time too") + "</span>")
+                lines.append("&nbsp;&nbsp;&nbsp;" + duty)
         if plan.taken_over:
             signs = {int(a["unit_id"]): a["call_sign"] for a in plan.assignments}
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
