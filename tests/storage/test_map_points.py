@@ -9,7 +9,12 @@ import sqlalchemy as sa
 
 from precinct_console.domain import geo
 from precinct_console.domain import geo_synthetic as syn
-from precinct_console.domain.errors import PermissionDenied, ValidationError, ValidationErrors
+from precinct_console.domain.errors import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+    ValidationErrors,
+)
 from precinct_console.domain.permissions import Role
 from precinct_console.services import geometry, map_data
 from precinct_console.services.map_points import PointForm, point_form, save_point, suggested_codes
@@ -61,6 +66,35 @@ def test_an_edit_reads_back_what_was_stored_and_changes_only_that_point(db, chie
         assert (site.name, site.lon, site.lat) == ("实验小学（新校区）", lon, lat)
         assert site.grid_id == geometry.locate_grid(chief, lon, lat)
         assert s.scalar(sa.select(sa.func.count()).select_from(KeySite)) == 4
+
+
+def test_a_point_another_seat_saved_since_the_form_opened_is_not_silently_overwritten(
+        db, chief, make_ctx):
+    """Two chiefs open the same post; the second to save is told who changed what, and only a
+    save made knowing it puts theirs over it."""
+    with db.sessions() as s:
+        post_id = s.scalar(sa.select(Post.id).where(Post.code == "P01"))
+    other = make_ctx(Role.STATION_CHIEF, "chief2")
+    mine = point_form(chief, "post", post_id)
+    theirs = point_form(other, "post", post_id)
+    save_point(other, replace(theirs, phone="0731-7654321"), post_id, expected=theirs)
+    with pytest.raises(ConflictError) as refused:
+        save_point(chief, replace(mine, name="中心警务站（新）"), post_id, expected=mine)
+    assert "chief2 at seat-1" in str(refused.value) and "(" in str(refused.value)
+    assert "phone" in str(refused.value) and "name" not in str(refused.value).split("(")[1]
+    with db.sessions() as s:
+        post = s.get(Post, post_id)
+        assert (post.name, post.phone) == (theirs.name, "0731-7654321")  # nothing of mine written
+    # Told, he saves again knowing what is stored now (the form shows the conflict and
+    # learns the stored point): his form goes over theirs, as he chose.
+    now = point_form(chief, "post", post_id)
+    save_point(chief, replace(mine, name="中心警务站（新）"), post_id, expected=now)
+    with db.sessions() as s:
+        assert s.get(Post, post_id).name == "中心警务站（新）"
+    # A move of a point unchanged since it was read goes through.
+    moved = point_form(chief, "post", post_id)
+    lon, lat = _lonlat(10, 10)
+    save_point(chief, replace(moved, lon=lon, lat=lat), post_id, expected=moved)
 
 
 def test_a_refusal_names_the_form_fields_and_writes_nothing(db, chief):

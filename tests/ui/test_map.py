@@ -487,3 +487,36 @@ def test_a_chief_edits_a_key_site_from_its_marker_and_moves_a_post_by_a_click(qt
                     timeout=10000)
     assert panel.card_view.isHidden()
     chief.runner.wait(10000)
+
+
+def test_a_point_saved_at_another_seat_while_the_form_was_open_is_named_and_kept_until_ok_again(
+        qtbot, app, make_ctx, monkeypatch):
+    from dataclasses import replace
+
+    from PySide6.QtCore import QPointF
+
+    from precinct_console.services.map_points import point_form, save_point
+    from precinct_console.ui.map.point_dialog import PointDialog
+
+    chief, panel = _chief_map(qtbot, app, make_ctx)
+    school = next(s for s in panel.data.sites if s.code == "K01")
+    other = make_ctx(Role.STATION_CHIEF, "chief2")
+    errors: list[str] = []
+
+    def exec_(dialog):
+        errors.append(dialog.error.text())
+        if len(errors) == 1:  # while this form is open, the other seat saves the school
+            theirs = point_form(other, "key_site", school.id)
+            save_point(other, replace(theirs, address="解放路 9 号"), school.id, expected=theirs)
+        dialog.name.setText("实验小学（本部）")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PointDialog, "exec", exec_)
+    menu = panel.points.context_menu(school.x, school.y, QPointF())
+    next(a for a in menu.actions() if a.text().startswith("Edit K01")).trigger()
+    qtbot.waitUntil(lambda: any(s.name == "实验小学（本部）" for s in panel.data.sites), timeout=10000)
+    # The first OK was refused with who changed what; the form came back and OK again saved.
+    assert len(errors) == 2 and errors[0] == ""
+    assert "chief2" in errors[1] and "address" in errors[1] and "not saved" in errors[1]
+    chief.runner.wait(10000)

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import desc, select
 
 from ..domain import geo
 from ..domain.changes import Change, ChangeItem
+from ..domain.clock import local
 from ..domain.daily_window import ALL_DAY
-from ..domain.errors import NotFound, ValidationError, ValidationErrors
-from ..storage.models import KeySite, PatrolPoint, Post
+from ..domain.errors import ConflictError, NotFound, ValidationError, ValidationErrors
+from ..storage.models import AuditEntry, KeySite, PatrolPoint, Post
 from .context import ServiceContext, service_action
 from .geometry import import_geometry
 
@@ -79,16 +81,39 @@ def point_form(ctx: ServiceContext, layer: str, point_id: int) -> PointForm:
         row = s.get(model, point_id)
         if row is None or row.station_id != ctx.station_id:
             raise NotFound(f"{layer} {point_id} does not exist")
-        common = dict(layer=layer, code=row.code, name=row.name, lon=row.lon, lat=row.lat)
-        if layer == "post":
-            return PointForm(**common, kind=row.kind, phone=row.phone)
-        if layer == "key_site":
-            return PointForm(**common, kind=row.kind, address=row.address,
-                             target_minutes=row.target_minutes)
-        all_day = (row.window_start, row.window_end) == ALL_DAY
-        return PointForm(**common, window_start="" if all_day else row.window_start,
-                         window_end="" if all_day else row.window_end, note=row.note,
-                         active=row.active)
+        return _form_of(layer, row)
+
+
+def _form_of(layer: str, row: Any) -> PointForm:
+    common = dict(layer=layer, code=row.code, name=row.name, lon=row.lon, lat=row.lat)
+    if layer == "post":
+        return PointForm(**common, kind=row.kind, phone=row.phone)
+    if layer == "key_site":
+        return PointForm(**common, kind=row.kind, address=row.address,
+                         target_minutes=row.target_minutes)
+    all_day = (row.window_start, row.window_end) == ALL_DAY
+    return PointForm(**common, window_start="" if all_day else row.window_start,
+                     window_end="" if all_day else row.window_end, note=row.note,
+                     active=row.active)
+
+
+def _changed_since(s: Any, layer: str, row: Any, expected: PointForm) -> ConflictError | None:
+    """The refusal when another seat saved the point after this form was opened (the last
+    save would otherwise silently undo theirs), naming who changed what from the audit log."""
+    stored = _form_of(layer, row)
+    if stored == expected:
+        return None
+    last = s.scalars(select(AuditEntry).where(AuditEntry.entity == layer, AuditEntry.entity_id == row.id)
+                     .order_by(desc(AuditEntry.id)).limit(1)).first()
+    fields = ", ".join(f.name for f in dataclass_fields(PointForm)
+                       if getattr(stored, f.name) != getattr(expected, f.name))
+    if last is None:
+        return ConflictError(f"{row.code} {row.name} was changed by another seat since you opened it "
+                             f"({fields}); your change was not saved: save again to put yours over it")
+    when = local(last.at).strftime("%H:%M:%S")  # station time, as every conflict says it
+    return ConflictError(f"{row.code} {row.name} was changed by {last.username} at {last.workstation} "
+                         f"({when}: {fields}) since you opened it; your change was not saved: "
+                         "save again to put yours over it")
 
 
 def _next_code(codes: list[str], taken: set[str], first_prefix: str) -> str:
@@ -121,9 +146,11 @@ def suggested_codes(ctx: ServiceContext, layer: str) -> dict[str, str]:
 
 
 @service_action("geometry.import")
-def save_point(ctx: ServiceContext, form: PointForm, point_id: int | None = None) -> Change:
+def save_point(ctx: ServiceContext, form: PointForm, point_id: int | None = None, *,
+               expected: PointForm | None = None) -> Change:
     """Add a point (point_id None) or change a stored one, checked as the GeoJSON import checks
-    it; a refusal names the form's fields and writes nothing."""
+    it; a refusal names the form's fields and writes nothing. `expected` is the point as the
+    form was opened on it: changed by another seat since, the save is refused (a conflict)."""
     model = _layer(form.layer)
     code = form.code.strip()
     with ctx.read() as s:
@@ -136,6 +163,9 @@ def save_point(ctx: ServiceContext, form: PointForm, point_id: int | None = None
             if code != row.code:
                 # The import matches points by code: a changed code would add a second point.
                 raise ValidationError("the code of a stored point cannot be changed", field="code")
+            conflict = _changed_since(s, form.layer, row, expected) if expected is not None else None
+            if conflict is not None:
+                raise conflict
         elif same_code is not None:
             raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
     feature = geo.feature(geo.point_geometry(form.lon, form.lat), form.properties())

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ...domain.changes import Change
+from ...domain.errors import ConflictError
 from ...domain.permissions import is_permitted
 from ...services.map_data import MapData, PointShape
 from ...services.map_points import PointForm, point_form, save_point, suggested_codes
@@ -132,7 +133,7 @@ class PointEditing(QObject):
         return True
 
     def _move(self, form: PointForm, point_id: int, lon: float, lat: float) -> None:
-        self.app.run(save_point, self.app.ctx, replace(form, lon=lon, lat=lat), point_id,
+        self.app.run(save_point, self.app.ctx, replace(form, lon=lon, lat=lat), point_id, expected=form,
                      on_done=guarded(self.panel, lambda change: self._saved(change, form.code, form.name)),
                      on_error=guarded(self.panel, self.app.report_error))
 
@@ -142,27 +143,43 @@ class PointEditing(QObject):
             first = "post" if layer == "post" else ""
             form = PointForm(layer=layer, code=codes[first], name="", lon=lon, lat=lat,
                              kind="post" if layer == "post" else "")
-            self._submit(PointDialog(form, new=True, codes=codes, parent=self.panel), None)
+            self._submit(PointDialog(form, new=True, codes=codes, parent=self.panel), None, None)
 
         self.app.run(suggested_codes, self.app.ctx, layer, on_done=guarded(self.panel, open_form),
                      on_error=guarded(self.panel, self.app.report_error))
 
     def edit(self, layer: str, point_id: int) -> None:
         def open_form(form: PointForm) -> None:
-            self._submit(PointDialog(form, new=False, parent=self.panel), point_id)
+            self._submit(PointDialog(form, new=False, parent=self.panel), point_id, form)
 
         self.app.run(point_form, self.app.ctx, layer, point_id, on_done=guarded(self.panel, open_form),
                      on_error=guarded(self.panel, self.app.report_error))
 
-    def _submit(self, dialog: PointDialog, point_id: int | None) -> None:
+    def _submit(self, dialog: PointDialog, point_id: int | None, opened: PointForm | None) -> None:
         self.dialog = dialog  # for tests and for the form shown again after a refusal
+        # The point as this form last knew it: another seat's save since is refused, not undone.
+        expected = [opened]
 
         def send(values: dict[str, Any], failed: Failed) -> None:
             form: PointForm = values["form"]
-            self.app.run(save_point, self.app.ctx, form, point_id,
+
+            def refused(exc: BaseException) -> None:
+                if not isinstance(exc, ConflictError) or point_id is None:
+                    failed(exc)
+                    return
+                # The form comes back with the conflict named; it now knows the other seat's
+                # save, so OK again puts this one over it knowingly.
+                def known(current: PointForm) -> None:
+                    expected[0] = current
+                    failed(exc)
+
+                self.app.run(point_form, self.app.ctx, form.layer, point_id,
+                             on_done=guarded(self.panel, known), on_error=failed)
+
+            self.app.run(save_point, self.app.ctx, form, point_id, expected=expected[0],
                          on_done=guarded(self.panel, lambda change: self._saved(
                              change, form.code.strip(), form.name.strip())),
-                         on_error=failed)
+                         on_error=refused)
 
         submit_form(dialog, self.panel, self.app.report_error, send)
 
