@@ -5547,6 +5547,80 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>ZoneDialog</name>
+    <message>
+        <source>New zone</source>
+        <translation>新建区域</translation>
+    </message>
+    <message>
+        <source>Zone %1</source>
+        <translation>区域 %1</translation>
+    </message>
+    <message>
+        <source>e.g. 五号巡区</source>
+        <translation>例如：五号巡区</translation>
+    </message>
+    <message>
+        <source>Patrol zone (巡区)</source>
+        <translation>巡区</translation>
+    </message>
+    <message>
+        <source>Key zone (重点区域)</source>
+        <translation>重点区域</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Part of</source>
+        <translation>所属巡区</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+</context>
+<context>
+    <name>ZoneDrawing</name>
+    <message>
+        <source>New zone (draw its outline)…</source>
+        <translation>新建区域（在地图上画边界）…</translation>
+    </message>
+    <message>
+        <source>Edit zone %1…</source>
+        <translation>编辑区域 %1…</translation>
+    </message>
+    <message>
+        <source>Redraw the outline of %1…</source>
+        <translation>重画 %1 的边界…</translation>
+    </message>
+    <message>
+        <source>Click the corners · double-click or Enter closes the outline · Backspace takes the last corner back · Esc cancels</source>
+        <translation>依次点击各拐点 · 双击或回车闭合边界 · 退格撤销上一个拐点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>An outline needs at least three corners · Esc cancels</source>
+        <translation>边界至少需要三个拐点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>Saved: %1 %2</source>
+        <translation>已保存：%1 %2</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <source>The database cannot be opened:

@@ -520,3 +520,57 @@ def test_a_point_saved_at_another_seat_while_the_form_was_open_is_named_and_kept
     assert len(errors) == 2 and errors[0] == ""
     assert "chief2" in errors[1] and "address" in errors[1] and "not saved" in errors[1]
     chief.runner.wait(10000)
+
+
+def test_a_chief_draws_a_patrol_zone_corner_by_corner_and_renames_it_from_a_right_click(
+        qtbot, app, make_ctx, monkeypatch):
+    from PySide6.QtCore import QPointF
+
+    from precinct_console.ui.map.zone_dialog import ZoneDialog
+
+    chief, panel = _chief_map(qtbot, app, make_ctx)
+    before = {z.code for z in panel.data.zones}
+    names = iter(["五号巡区", "城关五号巡区"])
+    shown: list[tuple[str, str]] = []
+
+    def exec_(dialog):
+        shown.append((dialog.code.text(), dialog.windowTitle()))
+        dialog.name.setText(next(names))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ZoneDialog, "exec", exec_)
+    action = next(a for a in panel.geometry_button.menu().actions() if a.text().startswith("New zone"))
+    action.trigger()
+    assert panel.canvas.placing and "corners" in panel.canvas.note
+    for x, y in ((-400, -300), (400, -300), (400, 300), (0, 900)):
+        panel.canvas.click_at(x, y)  # corners, even where a marker or a grid is
+    panel.zones.undo_corner()  # Backspace: the last corner taken back
+    panel.canvas.click_at(-400, 300)
+    assert panel.card_view.isHidden()
+    panel.canvas.double_clicked.emit(-400.0, 300.0)  # closes the outline instead of zooming in
+    assert not panel.canvas.placing
+    qtbot.waitUntil(lambda: len(panel.data.zones) == len(before) + 1, timeout=10000)
+    zone = next(z for z in panel.data.zones if z.code not in before)
+    assert zone.name == "五号巡区" and abs(zone.area_m2 - 480_000) < 2_000
+    assert shown[0][0] == zone.code
+
+    # Right-click inside it: rename it (the outline stays).
+    menu = panel.points.context_menu(0.0, 0.0, QPointF())
+    texts = [a.text() for a in menu.actions()]
+    assert f"Redraw the outline of {zone.code} 五号巡区…" in texts
+    next(a for a in menu.actions() if a.text().startswith(f"Edit zone {zone.code}")).trigger()
+    qtbot.waitUntil(lambda: any(z.name == "城关五号巡区" for z in panel.data.zones), timeout=10000)
+    assert next(z for z in panel.data.zones if z.code == zone.code).area_m2 == zone.area_m2
+
+    # Drawn inside it, a zone is offered as its section (siblings may not overlap).
+    names = iter(["五号巡区1段"])
+    panel.zones.start()
+    for x, y in ((-300, -200), (0, -200), (0, 200)):
+        panel.canvas.click_at(x, y)
+    panel.zones.finish()  # Enter
+    qtbot.waitUntil(lambda: any(z.name == "五号巡区1段" for z in panel.data.zones), timeout=10000)
+    assert panel.zones.dialog.parent_zone.currentData() == zone.code
+    section = next(z for z in panel.data.zones if z.name == "五号巡区1段")
+    assert section.parent_id == zone.id
+    chief.runner.wait(10000)

@@ -116,7 +116,7 @@ def _changed_since(s: Any, layer: str, row: Any, expected: PointForm) -> Conflic
                          "save again to put yours over it")
 
 
-def _next_code(codes: list[str], taken: set[str], first_prefix: str) -> str:
+def next_code(codes: list[str], taken: set[str], first_prefix: str) -> str:
     numbered = [(m.group(1), m.group(2)) for m in map(_CODE.match, codes) if m]
     if numbered:
         prefix = Counter(p for p, _n in numbered).most_common(1)[0][0]
@@ -140,8 +140,8 @@ def suggested_codes(ctx: ServiceContext, layer: str) -> dict[str, str]:
                          .where(model.station_id == ctx.station_id)).all()
     taken = {code for code, _kind in rows}
     if layer != "post":
-        return {"": _next_code(sorted(taken), taken, _FIRST_PREFIX[(layer, "")])}
-    return {kind: _next_code([c for c, k in rows if k == kind], taken, _FIRST_PREFIX[("post", kind)])
+        return {"": next_code(sorted(taken), taken, _FIRST_PREFIX[(layer, "")])}
+    return {kind: next_code([c for c, k in rows if k == kind], taken, _FIRST_PREFIX[("post", kind)])
             for kind in ("post", "police_room")}
 
 

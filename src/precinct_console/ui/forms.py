@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.clock import CHINA_TZ, local
-from ..domain.errors import KnownError
+from ..domain.errors import KnownError, ValidationErrors
 from .board.guard import guarded
 from .error_text import error_text
 from .theme import BREACH
@@ -105,6 +105,14 @@ def form_with_buttons(dialog: QDialog, form: QFormLayout, *below: QWidget) -> QD
         layout.addWidget(widget)
     layout.addWidget(buttons)
     return buttons
+
+
+def each_problem_on_a_line(exc: BaseException) -> str:
+    """A form's refusal: every problem on its own line, by field (an import's wording numbers
+    features, which a form has none of)."""
+    if isinstance(exc, ValidationErrors):
+        return "\n".join(error_text(p) for p in exc.problems)
+    return error_text(exc)
 
 
 def submit_form(dlg: Any, owner: QWidget, report_error: Failed,

@@ -55,6 +55,7 @@ from .hotspot_controls import HotspotControls
 from .live import LiveLayers
 from .point_dialog import kind_text
 from .point_editing import PointEditing
+from .zone_drawing import ZoneDrawing
 
 REACH_SECONDS = (60, 180, 300)
 
@@ -153,6 +154,11 @@ class MapPanel(QWidget):
         gmenu.addSeparator()
         self.points = PointEditing(app, self.canvas, self, lambda: self.data)
         self.points.add_actions(gmenu)
+        gmenu.addSeparator()
+        self.zones = ZoneDrawing(app, self.canvas, self, lambda: self.data, lambda: self.points.permitted)
+        self.zones.add_actions(gmenu)
+        self.points.more_actions = self.zones.add_context_actions
+        self.points.escape.activated.connect(self.zones.cancel)
         self.geometry_button.setMenu(gmenu)
 
         self.hotspots = HotspotControls(app, self.canvas, self.finest_shown_grids, self)
@@ -181,7 +187,7 @@ class MapPanel(QWidget):
 
         self.canvas.clicked.connect(self._map_clicked)
         self.canvas.marker_clicked.connect(self._marker_clicked)
-        self.canvas.double_clicked.connect(self.zoom_to_grid_at)
+        self.canvas.double_clicked.connect(self._map_double_clicked)
         self.canvas.context_requested.connect(self.points.context_menu)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -348,6 +354,8 @@ class MapPanel(QWidget):
     def _map_clicked(self, x: float, y: float) -> None:
         if self.points.clicked(x, y):  # the click placed a post, key site or must-patrol point
             return
+        if self.zones.clicked(x, y):  # a corner of the zone being drawn
+            return
         gid = self.grid_at(x, y)
         if self.data is not None:
             # An open intake dialog takes the clicked point (and so its grid) as the call's place.
@@ -363,6 +371,10 @@ class MapPanel(QWidget):
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _map_double_clicked(self, x: float, y: float) -> None:
+        if not self.zones.double_clicked(x, y):  # closes the outline being drawn
+            self.zoom_to_grid_at(x, y)
 
     def zoom_to_grid_at(self, x: float, y: float) -> None:
         """Double click: the grid under the pointer fills the view, and its card opens."""

@@ -18,10 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import ValidationErrors
 from ...services.map_points import PointForm
-from ..error_text import error_text
-from ..forms import error_line, form_with_buttons
+from ..forms import each_problem_on_a_line, error_line, form_with_buttons
 
 # Stored in English (the GeoJSON files police GIS systems exchange); shown in the UI's language.
 KIND_TEXT: dict[str, object] = {
@@ -163,7 +161,4 @@ class PointDialog(QDialog):
         )}
 
     def refusal_text(self, exc: BaseException) -> str:
-        """Every problem on its own line, by field (the import's wording numbers features)."""
-        if isinstance(exc, ValidationErrors):
-            return "\n".join(error_text(p) for p in exc.problems)
-        return error_text(exc)
+        return each_problem_on_a_line(exc)

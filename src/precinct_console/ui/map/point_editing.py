@@ -43,9 +43,13 @@ class PointEditing(QObject):
         # ("new", layer, 0) or ("move", layer, point id) until the click that places it.
         self.pending: tuple[str, str, int] | None = None
         self._note_before = ""
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), canvas)
-        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(self.cancel)
+        # The map's one Esc: the zone drawing cancels by it too (two shortcuts on one key
+        # would both be ambiguous and neither fire).
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), canvas)
+        self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.escape.activated.connect(self.cancel)
+        # More entries for the right-click menu at a map point (the zones'), added before it opens.
+        self.more_actions: Callable[[QMenu, float, float], None] | None = None
 
     @property
     def permitted(self) -> bool:
@@ -87,6 +91,8 @@ class PointEditing(QObject):
             for p in data.patrol_points_off:
                 off.addAction(f"{p.code} {p.name}",
                               lambda pid=p.id: self.edit("patrol_point", pid))  # type: ignore[misc]
+        if self.more_actions is not None:
+            self.more_actions(menu, x, y)
         menu.popup(screen.toPoint())
         self.menu = menu  # kept: a popup menu with no owner reference is collected
         return menu
