@@ -364,6 +364,8 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     clock.now = datetime(day.year, day.month, day.day, 17, tzinfo=CHINA_TZ)
     rows = {r.id: r for r in units.list_units(chief)}
     assert rows[duty.unit_id].patrol_duties == "16:30-17:30 学府路护学岗"
+    assert rows[duty.unit_id].duties_ahead(clock.now) == "16:30-17:30 学府路护学岗"
+    assert rows[duty.unit_id].duties_ahead(clock.now + timedelta(minutes=30)) == ""  # 17:30: done
     others = [r for uid, r in rows.items() if uid != duty.unit_id]
     assert all(r.patrol_duties == "" for r in others)
     orders = {o.unit_id: o for o in allocation.patrol_orders(chief)}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -236,3 +239,30 @@ def test_shift_p_lists_the_patrols_and_withdraws_a_mistaken_one_with_its_reason(
     with db.sessions() as s:
         entry = s.query(AuditEntry).filter_by(action="patrol.withdraw").one()
     assert entry.before["reason"] == "录错了警组"
+
+
+def test_the_patrol_point_lists_only_the_timed_duties_still_to_come(qtbot, app, units, clock):
+    """At 08:40 the 08:00-08:30 school gate is done: the cell names the afternoon's only; the
+    tooltip keeps both."""
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    car = units[0]
+    now = clock()
+    row = dataclasses.replace(
+        panel.model.row(car), patrol_point="火车站警务站",
+        patrol_duties="08:00-08:30 实验小学护学岗（早）；16:00-18:00 实验小学护学岗（晚）",
+        duty_list=(("08:00-08:30 实验小学护学岗（早）", now + timedelta(minutes=10)),
+                   ("16:00-18:00 实验小学护学岗（晚）", now + timedelta(hours=8))))
+    panel.model.set_rows([row, panel.model.row(units[1])])
+    cell = panel.model.index(panel.model.position(car), 6)
+    assert cell.data() == "火车站警务站 · 08:00-08:30 实验小学护学岗（早）；16:00-18:00 实验小学护学岗（晚）"
+    clock.advance(minutes=11)
+    app.tick.emit()
+    cell = panel.model.index(panel.model.position(car), 6)
+    assert cell.data() == "火车站警务站 · 16:00-18:00 实验小学护学岗（晚）"
+    assert "（早）" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    clock.advance(hours=8)
+    app.tick.emit()
+    assert panel.model.index(panel.model.position(car), 6).data() == "火车站警务站"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain.allocation.visits import stored_visits
+from ..domain.allocation.visits import TimedVisit, stored_visits
 from ..domain.changes import Change
 from ..domain.errors import ValidationError
 from ..domain.travel import distance_m
@@ -53,6 +53,12 @@ class UnitRow:
     patrol_lat: float | None = None
     # Its timed duties on that plan: "16:00-18:00 城关实验小学护学岗（晚）", several by "；".
     patrol_duties: str = ""
+    # The same one by one, with when each is over (the board shows those still to come).
+    duty_list: tuple[tuple[str, datetime | None], ...] = ()
+
+    def duties_ahead(self, now: datetime) -> str:
+        """The timed duties not over at `now`, as the board's patrol point column lists them."""
+        return "；".join(text for text, until in self.duty_list if until is None or until > now)
 
     def seconds_in_state(self, now: datetime) -> float | None:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
@@ -100,7 +106,7 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
     now = ctx.clock()
     in_force = orders_in_force(session, ctx.station_id, now)
     orders = {uid: a for uid, (_plan, a) in in_force.items()}
-    duties = timed_duties(in_force)
+    duties = duties_by_unit(in_force)
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(
@@ -111,20 +117,26 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 UNIT_STATES.get(u.status, u.status), u.status_since, tuple(m.name for m in crews.get(u.id, ())),
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
-                *_order_fields(orders.get(u.id)), duties.get(u.id, ""))
+                *_order_fields(orders.get(u.id)), "；".join(v.text() for v in duties.get(u.id, ())),
+                tuple((v.text(), v.until) for v in duties.get(u.id, ())))
         for u in units
     ]
 
 
-def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, str]:
-    """Each unit's timed duties (定时守点) on the plans in force, as one line by unit id."""
+def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:
+    """Each unit's timed duties (定时守点) on the plans in force, by unit id."""
     plans = {plan.id: plan for plan, _a in in_force.values()}
-    out: dict[int, list[str]] = {}
+    out: dict[int, list[TimedVisit]] = {}
     for plan in plans.values():
         for v in stored_visits(plan.figures or {}, plan.assignments or ()):
             if in_force.get(v.unit_id, (None,))[0] is plan:  # not where a later plan took it over
-                out.setdefault(v.unit_id, []).append(v.text())
-    return {uid: "；".join(texts) for uid, texts in out.items()}
+                out.setdefault(v.unit_id, []).append(v)
+    return out
+
+
+def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, str]:
+    """Each unit's timed duties on the plans in force, as one line by unit id."""
+    return {uid: "；".join(v.text() for v in visits) for uid, visits in duties_by_unit(in_force).items()}
 
 
 def _order_fields(order: dict[str, Any] | None) -> tuple[str, float | None, float | None]:

@@ -61,6 +61,7 @@ class TimedVisit:
     call_sign: str
     seconds: float  # travel from the unit's planned point, setting off included
     clash: bool = False  # every planned unit is already due elsewhere at that time
+    until: datetime | None = None  # the end of its last stretch in the shift: over after that
 
     def text(self) -> str:
         """"08:00-08:30 城关实验小学护学岗（早）": how an order or a plan lists it."""
@@ -123,7 +124,7 @@ def assign_visits(points: Iterable[VisitPoint], assignments: Iterable[Mapping[st
             uid, sign = placed[j][0], placed[j][1]
             due.setdefault(uid, []).extend(spans)
             out.append(TimedVisit(p.key, p.name, p.window, uid, sign, float(seconds[i, j]),
-                                  clash=i not in chosen))
+                                  clash=i not in chosen, until=p.spans[-1][1] if p.spans else None))
     return out
 
 

@@ -65,8 +65,9 @@ class UnitsModel(ThinTableModel[UnitRow]):
                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, live=True),
             Column("incident", _tr("Incident"), lambda u: u.incident_number),
             Column("crew", _tr("Crew"), self._crew),
-            Column("order", _tr("Patrol point"),
-                   lambda u: u.patrol_point + (" · " + u.patrol_duties if u.patrol_duties else ""),
+            # The point, then the timed duties still to come: at 10:00 the 08:00-08:30 school
+            # gate is done and only crowds the cell (the tooltip lists every one).
+            Column("order", _tr("Patrol point"), self._order, live=True,
                    tooltip=lambda u: u.patrol_duties and _tr("Timed duties: %1").replace("%1", u.patrol_duties)),
             Column("position", _tr("Position"), self._position, live=True,
                    foreground=lambda u: QBrush(NEAR.darker(125))
@@ -74,6 +75,10 @@ class UnitsModel(ThinTableModel[UnitRow]):
         ]
         super().__init__(cols, key=lambda u: u.id, parent=parent)
         self.font_for = lambda u, c: ui_font(12, bold=c in (0, 2))
+
+    def _order(self, u: UnitRow) -> str:
+        ahead = u.duties_ahead(self.now)
+        return u.patrol_point + (" · " + ahead if ahead else "")
 
     def _crew(self, u: UnitRow) -> str:
         if u.crew:
@@ -121,7 +126,7 @@ class UnitsPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(32)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        for i, w in enumerate((120, 80, 100, 80, 140, 240, 160)):
+        for i, w in enumerate((120, 80, 100, 80, 140, 220, 300)):
             self.table.setColumnWidth(i, w)
         self.counts = QLabel()
         self.counts.setFont(ui_font(12, bold=True))
