@@ -370,3 +370,18 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     assert all(r.patrol_duties == "" for r in others)
     orders = {o.unit_id: o for o in allocation.patrol_orders(chief)}
     assert orders[duty.unit_id].duties == "16:30-17:30 学府路护学岗"
+    # Replayed, the plan has its unit at the gate while the duty lasts: a call there at 16:45
+    # is answered by it from the gate; the same call at 19:00 has it come from its point.
+    past = day - timedelta(days=7)
+    with db.sessions() as s:
+        for n, hour, minute in ((1, 16, 45), (2, 19, 0)):
+            s.add(Incident(station_id=station.id, number=f"R{n:05d}", channel="110", category_code="06",
+                           status="closed", lon=116.392, lat=39.902,
+                           received_at=datetime(past.year, past.month, past.day, hour, minute, tzinfo=CHINA_TZ)))
+        s.commit()
+    report = allocation.replay_plan(chief, evening.id,
+                                    datetime(past.year, past.month, past.day, tzinfo=CHINA_TZ),
+                                    datetime(past.year, past.month, past.day, 23, tzinfo=CHINA_TZ))
+    at_gate, later = sorted((o for o in report.outcomes), key=lambda o: o.incident_id)[-2:]
+    assert at_gate.unit_id == duty.unit_id
+    assert at_gate.response_s < later.response_s

@@ -775,9 +775,50 @@ def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict
     while day < last:
         windows.append((day, day + span))
         day += timedelta(days=1) if span <= timedelta(days=1) else span
+    duties = _duty_stretches(plan)
     return [ReplayUnit(int(a["unit_id"]), a["call_sign"], kinds.get(int(a["unit_id"]), "car"),
-                       tuple((s, e, a["lon"], a["lat"]) for s, e in windows))
+                       tuple(w for s, e in windows for w in _with_duties(
+                           s, e, float(a["lon"]), float(a["lat"]), duties.get(int(a["unit_id"]), []))))
             for a in plan.assignments]
+
+
+Stretch = tuple[timedelta, timedelta, float, float]  # from, to (after the plan's start), lon, lat
+
+
+def _duty_stretches(plan: PatrolPlan) -> dict[int, list[Stretch]]:
+    """Each unit's timed duties as stretches of its shift spent at the must-patrol point; one
+    the unit is already due elsewhere for (a clash) is left out: it cannot stand at both."""
+    figures = plan.figures or {}
+    points = {str(r[0]): VisitPoint.from_row(r) for r in figures.get("visit_points") or ()}
+    out: dict[int, list[Stretch]] = {}
+    for v in stored_visits(figures, plan.assignments or ()):
+        point = points.get(v.point_key)
+        if point is None or v.clash:
+            continue
+        mine = out.setdefault(v.unit_id, [])
+        for a, b in point.spans:
+            start, end = a - plan.starts_at, b - plan.starts_at
+            if all(end <= s or e <= start for s, e, _lo, _la in mine):
+                mine.append((start, end, point.lon, point.lat))
+    return {uid: sorted(stretches) for uid, stretches in out.items()}
+
+
+def _with_duties(start: datetime, end: datetime, lon: float, lat: float, duties: list[Stretch]
+                 ) -> list[tuple[datetime, datetime, float, float]]:
+    """One day's shift of a unit: at its point, but at each timed duty's point while it lasts
+    (the replay then sends it from the school gate at 08:10, not from its post)."""
+    out, at = [], start
+    for a, b, d_lon, d_lat in duties:
+        a_t, b_t = max(start + a, at), min(start + b, end)
+        if b_t <= a_t:
+            continue
+        if a_t > at:
+            out.append((at, a_t, lon, lat))
+        out.append((a_t, b_t, d_lon, d_lat))
+        at = b_t
+    if at < end:
+        out.append((at, end, lon, lat))
+    return out
 
 
 def _in_plan_hours(plan: PatrolPlan, at: datetime) -> bool:
