@@ -13,7 +13,8 @@ from precinct_console.config import Settings
 from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
-from precinct_console.services import allocation, roster, unit_roll
+from precinct_console.domain.travel import distance_m
+from precinct_console.services import allocation, geometry, roster, unit_roll
 from precinct_console.services.allocation import PlanDrawing
 from precinct_console.storage.models import Post, Unit
 from precinct_console.ui.allocation.minimap import PlanMap
@@ -1063,3 +1064,41 @@ def test_the_plan_map_draws_each_timed_duty_from_its_unit_and_a_clash_in_red(qtb
     xs, _ys = plan_map.duty_lines.getData()
     assert xs[0] == pytest.approx(plan_map.units.getData()[0][0])
     assert xs[0] != pytest.approx(ux[0])
+
+
+def test_timed_duties_follow_the_chiefs_edits_before_he_accepts(qtbot, chief_app, clock):
+    """A school gate open for the shift's first half hour goes to the unit nearest it; move that
+    unit far off and the other next to the gate in the table, and the duty passes to the other,
+    in the list and on the map, before anything is saved."""
+    ctx = chief_app.ctx
+    start = (clock() + timedelta(hours=1)).astimezone(CHINA_TZ).replace(minute=0, second=0, microsecond=0)
+    sh, u1, u2 = _two_crewed_units(ctx, start)
+    gate = (116.392, 39.902)
+    geometry.import_geometry(ctx, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(gate)},
+         "properties": {"layer": "patrol_point", "code": "PP1", "name": "学府路护学岗",
+                        "window_start": f"{start:%H:%M}", "window_end": f"{start:%H}:30"}}]})
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    _settle(qtbot, chief_app)
+    panel.shift_combo.setCurrentIndex(panel.shift_combo.findData(sh.id))
+    panel.propose()
+    _settle(qtbot, chief_app)
+    [duty] = panel.plan.visits
+    signs = {u1: "巡逻一车", u2: "巡逻二车"}
+    assert f"→ {signs[duty.unit_id]}" in panel.duties.text()
+    rows = {int(a["unit_id"]): r for r, a in enumerate(panel.plan.assignments)}
+    by_distance = sorted(panel.drawing.candidates, key=lambda c: distance_m(c[3], c[4], *gate))
+    other = u2 if duty.unit_id == u1 else u1
+    panel.assign.cellWidget(rows[duty.unit_id], 1).setCurrentIndex(
+        panel.assign.cellWidget(rows[duty.unit_id], 1).findData(by_distance[-1][0]))
+    panel.assign.cellWidget(rows[other], 1).setCurrentIndex(
+        panel.assign.cellWidget(rows[other], 1).findData(by_distance[0][0]))
+    assert f"→ {signs[other]}" in panel.duties.text() and f"→ {signs[duty.unit_id]}" not in panel.duties.text()
+    marks = panel.map.duties.points()
+    assert len(marks) == 1
+    xs, _ys = panel.map.duty_lines.getData()
+    ux, _uy = panel.map.units.getData()
+    assert xs[0] == pytest.approx(ux[rows[other]])  # the line starts at the other unit now
+    assert panel.plan.status == "proposed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any, cast
 
@@ -726,6 +726,9 @@ class PlanDrawing:
     unit_kinds: dict[int, str] = field(default_factory=dict)  # for each unit's reach rings
     # Timed duties: lon, lat of the must-patrol point, the unit going there, a clash
     duties: tuple[tuple[float, float, int, bool], ...] = ()
+    # The must-patrol points open for part of the shift, as stored (VisitPoint.as_row): the
+    # duties fall anew when the chief edits the placement (edited_duties).
+    visit_points: tuple[Any, ...] = ()
 
 
 @service_action("read")
@@ -740,13 +743,31 @@ def plan_drawing(ctx: ServiceContext, plan_id: int) -> PlanDrawing:
             tuple((c[0], c[1], c[2], c[3], c[4]) for c in f.get("candidates", [])),
             tuple(p.assignments or ()), int(f.get("local_hour", 10)),
             {int(u[0]): str(u[2]) for u in f.get("units", [])},
-            _duty_marks(f, p.assignments or ()))
+            _duty_marks(f, p.assignments or ()), tuple(f.get("visit_points") or ()))
 
 
-def _duty_marks(figures: dict[str, Any], assignments: Any) -> tuple[tuple[float, float, int, bool], ...]:
+def _duty_marks(figures: dict[str, Any], assignments: Any,
+                visits: list[TimedVisit] | None = None) -> tuple[tuple[float, float, int, bool], ...]:
     where = {str(r[0]): (float(r[2]), float(r[3])) for r in figures.get("visit_points") or ()}
-    return tuple((*where[v.point_key], v.unit_id, v.clash)
-                 for v in stored_visits(figures, assignments) if v.point_key in where)
+    visits = stored_visits(figures, assignments) if visits is None else visits
+    return tuple((*where[v.point_key], v.unit_id, v.clash) for v in visits if v.point_key in where)
+
+
+def edited_duties(plan: PlanInfo, drawing: PlanDrawing, edits: Mapping[int, str]
+                  ) -> tuple[list[TimedVisit], PlanDrawing]:
+    """The timed duties as they would fall with the chief's edits in the table (unit id ->
+    point key), before he accepts: the unit nearest the school gate may now be another. No
+    database: the plan and its drawing hold all it needs."""
+    where = {c[0]: (c[1], c[3], c[4]) for c in drawing.candidates}
+    assignments = []
+    for a in plan.assignments:
+        key = edits.get(int(a["unit_id"]), a["point_key"])
+        name, lon, lat = where.get(key, (a["point_name"], a["lon"], a["lat"]))
+        assignments.append({**a, "point_key": key, "point_name": name, "lon": lon, "lat": lat})
+    figures = {"visit_points": drawing.visit_points, "local_hour": drawing.local_hour,
+               "units": [[uid, "", kind] for uid, kind in drawing.unit_kinds.items()]}
+    visits = stored_visits(figures, assignments)
+    return visits, replace(drawing, duties=_duty_marks(figures, assignments, visits))
 
 
 @service_action("read")

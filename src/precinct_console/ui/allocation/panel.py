@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 from html import escape
 from typing import Any, cast
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.allocation.visits import TimedVisit
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError
@@ -163,6 +165,11 @@ class AllocationPanel(QWidget):
         self.figures.setFont(ui_font(10))
         self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.figures.setWordWrap(True)
+        # Its timed duties, apart: they follow the chief's edits in the table before he accepts.
+        self.duties = QLabel()
+        self.duties.setFont(ui_font(10))
+        self.duties.setTextFormat(Qt.TextFormat.RichText)
+        self.duties.setWordWrap(True)
         self.assign = QTableWidget(0, 3)
         self.assign.setHorizontalHeaderLabels([self.tr("Unit"), self.tr("Point"), self.tr("Kind")])
         self.assign.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -183,6 +190,7 @@ class AllocationPanel(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.figures)
+        lv.addWidget(self.duties)
         lv.addWidget(self.assign, 1)
         lv.addLayout(decide)
         detail = QSplitter(Qt.Orientation.Horizontal)
@@ -387,19 +395,6 @@ class AllocationPanel(QWidget):
             lines.append(self.tr("Zones holding a unit: %1/%2").replace("%1", str(f["zones_met"]))
                          .replace("%2", str(f["zones_total"])))
         lines.extend(self._constraint_lines(plan, drawing))
-        if plan.visits:
-            # Must-patrol points open for only a part of the shift: the nearest planned unit
-            # goes there while they are open, then back to its point.
-            # One line each: six school gates at 08:00 are read down a list, not along a paragraph.
-            lines.append(self.tr("Timed duties (定时守点): %1").replace("%1", ""))
-            for v in plan.visits:
-                duty = (self.tr("%1 %2 → %3, %4 min away").replace("%1", v.window)
-                        .replace("%2", escape(v.point_name)).replace("%3", escape(v.call_sign))
-                        .replace("%4", f"{v.seconds / 60:.0f}"))
-                if v.clash:
-                    duty = (f"<span style='color:{BREACH.name()}'>{duty} ▲"
-                            + self.tr("due elsewhere at that time too") + "</span>")
-                lines.append("&nbsp;&nbsp;&nbsp;" + duty)
         if plan.taken_over:
             signs = {int(a["unit_id"]): a["call_sign"] for a in plan.assignments}
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
@@ -414,9 +409,26 @@ class AllocationPanel(QWidget):
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
                          + self.tr("edited by the chief; figures rescored") + "</span>")
         self.figures.setText("<br>".join(lines))
+        self._show_duties(plan.visits)
         self._fill_assignments(plan, drawing)
         self.map.show_plan(drawing)
         self._set_decidable(plan.status == "proposed" and self.may_decide)
+
+    def _show_duties(self, visits: Sequence[TimedVisit]) -> None:
+        """Must-patrol points open for only a part of the shift: the planned unit that reaches
+        each soonest goes there while it is open, then back to its point. One line each: six
+        school gates at 08:00 are read down a list, not along a paragraph."""
+        self.duties.setVisible(bool(visits))
+        lines = [self.tr("Timed duties (定时守点): %1").replace("%1", "")]
+        for v in visits:
+            duty = (self.tr("%1 %2 → %3, %4 min away").replace("%1", v.window)
+                    .replace("%2", escape(v.point_name)).replace("%3", escape(v.call_sign))
+                    .replace("%4", f"{v.seconds / 60:.0f}"))
+            if v.clash:
+                duty = (f"<span style='color:{BREACH.name()}'>{duty} ▲"
+                        + self.tr("due elsewhere at that time too") + "</span>")
+            lines.append("&nbsp;&nbsp;&nbsp;" + duty)
+        self.duties.setText("<br>".join(lines))
 
     def _constraint_lines(self, plan: PlanInfo, drawing: PlanDrawing) -> list[str]:
         """The chief's constraints the plan was solved under, by name."""
@@ -476,9 +488,12 @@ class AllocationPanel(QWidget):
         edits = self.edits()
         self.accept_btn.setText(self.tr("Accept with %n edit(s)", "", len(edits)) if edits
                                 else self.tr("Accept"))
-        if self.drawing is not None:
+        if self.drawing is not None and self.plan is not None:
             cands = {c[0]: (c[3], c[4]) for c in self.drawing.candidates}
-            self.map.show_plan(self.drawing, override={u: cands[k] for u, k in edits.items()})
+            # The timed duties as they would fall with these edits (and on the map with them).
+            visits, drawing = allocation.edited_duties(self.plan, self.drawing, edits)
+            self._show_duties(visits)
+            self.map.show_plan(drawing, override={u: cands[k] for u, k in edits.items()})
 
     def _set_decidable(self, on: bool) -> None:
         for w in (self.accept_btn, self.reject_btn, self.note):
