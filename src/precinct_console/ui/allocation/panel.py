@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -186,12 +188,29 @@ class AllocationPanel(QWidget):
         decide.addWidget(self.accept_btn)
         decide.addWidget(self.reject_btn)
         self.map = PlanMap()
+        # The figures and the duties scroll on their own above the table, which a splitter
+        # lets the chief make taller: on a small seat six school gates' lines were drawn over
+        # the table's first rows (a word-wrapped label does not claim its height in a layout).
+        text = QWidget()
+        tv = QVBoxLayout(text)
+        tv.setContentsMargins(0, 0, 4, 0)
+        tv.addWidget(self.figures)
+        tv.addWidget(self.duties)
+        tv.addStretch(1)
+        self.text_scroll = QScrollArea()
+        self.text_scroll.setWidgetResizable(True)
+        self.text_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.text_scroll.setWidget(text)
+        self.upper_lower = upper_lower = QSplitter(Qt.Orientation.Vertical)
+        upper_lower.addWidget(self.text_scroll)
+        upper_lower.addWidget(self.assign)
+        upper_lower.setChildrenCollapsible(False)
+        upper_lower.setStretchFactor(0, 1)  # a taller panel gives the room to the text
+        upper_lower.setStretchFactor(1, 0)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.figures)
-        lv.addWidget(self.duties)
-        lv.addWidget(self.assign, 1)
+        lv.addWidget(upper_lower, 1)
         lv.addLayout(decide)
         detail = QSplitter(Qt.Orientation.Horizontal)
         detail.addWidget(left)
@@ -473,6 +492,17 @@ class AllocationPanel(QWidget):
             self.assign.setCellWidget(r, 1, combo)
             self.assign.setCellWidget(r, 2, QLabel(KIND_ZH.get(kinds.get(a["point_key"], ""), "")))
         self.assign.resizeColumnToContents(0)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """The table as tall as its rows (at most half the room), the figures the rest."""
+        total = sum(self.upper_lower.sizes())
+        if total <= 0:
+            return
+        rows = self.assign.rowCount() * self.assign.verticalHeader().defaultSectionSize()
+        table = min(self.assign.horizontalHeader().height() + rows + 2 * self.assign.frameWidth() + 2,
+                    total // 2)
+        self.upper_lower.setSizes([total - table, table])
 
     def edits(self) -> dict[int, str]:
         if self.plan is None:
