@@ -574,3 +574,49 @@ def test_a_chief_draws_a_patrol_zone_corner_by_corner_and_renames_it_from_a_righ
     section = next(z for z in panel.data.zones if z.name == "五号巡区1段")
     assert section.parent_id == zone.id
     chief.runner.wait(10000)
+
+
+def test_a_zone_refused_for_overlapping_a_neighbour_goes_back_to_its_outline_to_be_fixed(
+        qtbot, app, make_ctx, monkeypatch):
+    from precinct_console.ui.map.zone_dialog import ZoneDialog
+
+    chief, panel = _chief_map(qtbot, app, make_ctx)
+    seen: list[str] = []
+    script = iter(["一号巡区", "二号巡区", None, "二号巡区"])  # None: the chief cancels
+
+    def exec_(dialog):
+        seen.append(dialog.error.text())
+        drawn = panel.zones.outline.getData()[0]
+        assert drawn is not None and len(drawn) == 5  # the closed outline stays while it is named
+        name = next(script)
+        if name is None:
+            dialog.reject()
+        else:
+            dialog.name.setText(name)
+            dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ZoneDialog, "exec", exec_)
+
+    def draw(*corners):
+        panel.zones.start()
+        for x, y in corners:
+            panel.canvas.click_at(x, y)
+        panel.zones.finish()
+
+    draw((0, 0), (600, 0), (600, 600), (0, 600))
+    qtbot.waitUntil(lambda: any(z.name == "一号巡区" for z in panel.data.zones), timeout=10000)
+    draw((500, 0), (1200, 0), (1200, 600), (500, 600))  # over 一号巡区's eastern strip
+    qtbot.waitUntil(lambda: len(seen) == 3, timeout=10000)
+    assert "overlaps patrol zone" in seen[2]  # the refusal, shown in the form
+    # Cancelled, the form gives the outline back with its corners: fix the two western ones.
+    assert panel.canvas.placing and len(panel.zones.corners) == 4
+    panel.zones.undo_corner()
+    panel.zones.corners[0] = (600, 0)
+    panel.canvas.click_at(600, 600)
+    panel.zones.finish()
+    qtbot.waitUntil(lambda: any(z.name == "二号巡区" for z in panel.data.zones), timeout=10000)
+    assert not panel.canvas.placing
+    outline_x = panel.zones.outline.getData()[0]
+    assert outline_x is None or len(outline_x) == 0  # the saved zone's outline is drawn as a zone
+    chief.runner.wait(10000)

@@ -116,16 +116,19 @@ def each_problem_on_a_line(exc: BaseException) -> str:
 
 
 def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
-                send: Callable[[dict[str, Any], Failed], None]) -> None:
+                send: Callable[[dict[str, Any], Failed], None],
+                on_cancel: Callable[[], None] | None = None) -> None:
     """Show the form (exec, values() and an error line), then send() what was typed, off the GUI
     thread. A refusal the service explains shows the form again with the reason and the input
-    kept; anything else goes to report_error."""
+    kept; anything else goes to report_error. on_cancel runs when the form is cancelled."""
     if dlg.exec() != QDialog.DialogCode.Accepted:
         # Cancelled: nothing will show it again, so it goes now rather than when its panel
         # closes (a chief opening and cancelling forms all shift kept every one alive). Unless
         # its panel went while it was open, taking it along.
         if shiboken6.isValid(dlg):
             dlg.deleteLater()
+        if on_cancel is not None:
+            on_cancel()
         return
 
     def refused(exc: BaseException) -> None:
@@ -135,7 +138,7 @@ def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
         # A form may word a refusal its own way (several problems at once, by its fields).
         own = getattr(dlg, "refusal_text", None)
         dlg.error.setText(own(exc) if own is not None else error_text(exc))
-        submit_form(dlg, owner, report_error, send)
+        submit_form(dlg, owner, report_error, send, on_cancel)
 
     send(dlg.values(), guarded(owner, refused))
 

@@ -1,7 +1,8 @@
 """Patrol zones and key zones drawn, renamed and redrawn on the map by a chief.
 
 Geometry ▸ New zone… or a right click starts the drawing: each click sets a corner, a double
-click or Enter closes the outline, Backspace takes the last corner back, Esc cancels. Every save
+click or Enter closes the outline and opens its form, Backspace takes the last corner back, Esc
+cancels; cancelling the form goes back to the outline to change it. Every save
 goes through services.map_zones (the import's checks: an outline that crosses itself or
 overlaps a sibling zone is refused with the form kept).
 """
@@ -59,6 +60,7 @@ class ZoneDrawing(QObject):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self.dialog: ZoneDialog | None = None
+        self._outline: tuple[list[tuple[float, float]], int | None] | None = None
 
     # -- menus -----------------------------------------------------------------------------
     def add_actions(self, menu: QMenu) -> None:
@@ -141,12 +143,13 @@ class ZoneDrawing(QObject):
         self.canvas.unsetCursor()
         self.canvas.set_note(self._note_before)
 
-    def _show(self) -> None:
-        if not self.corners:
+    def _show(self, corners: list[tuple[float, float]] | None = None) -> None:
+        corners = self.corners if corners is None else corners
+        if not corners:
             self.outline.setData([], [])
             self.handles.setData([], [])
             return
-        xy = np.array(self.corners)
+        xy = np.array(corners)
         closed = np.vstack([xy, xy[:1]]) if len(xy) > 2 else xy
         self.outline.setData(closed[:, 0], closed[:, 1])
         self.handles.setData(xy[:, 0], xy[:, 1])
@@ -166,11 +169,25 @@ class ZoneDrawing(QObject):
         geometry = outline_geometry([data.to_lonlat(x, y) for x, y in corners])
         zone_id = self.redrawing
         self.cancel()
+        # Cancelling the form goes back to this outline, to move a corner off a neighbour it
+        # overlaps (the refusal named it); Esc then drops the drawing.
+        self._outline = (corners, zone_id)
+        self._show(corners)  # stays on the map while its form is open
         if zone_id is None:
             around = self._zone_around(drawn)
             self._new(geometry, area, around.code if around is not None else "")
         else:
             self._redraw(zone_id, geometry, area)
+
+    def resume(self) -> None:
+        """Back to drawing the outline the form was opened on, its corners as they were."""
+        if self._outline is None:
+            return
+        corners, zone_id = self._outline
+        self._outline = None
+        self.start(zone_id)
+        self.corners = list(corners)
+        self._show()
 
     # -- the forms -------------------------------------------------------------------------
     def _new(self, geometry: dict[str, Any], area: float, parent_code: str) -> None:
@@ -178,7 +195,7 @@ class ZoneDrawing(QObject):
             codes, parents = choices
             form = ZoneForm(codes["patrol"], "", "patrol", parent_code, geometry)
             self._submit(ZoneDialog(form, new=True, codes=codes, parents=parents, area_m2=area,
-                                    parent=self.panel), None, None)
+                                    parent=self.panel), None, None, on_cancel=self.resume)
 
         self.app.run(zone_choices, self.app.ctx, on_done=guarded(self.panel, open_form),
                      on_error=guarded(self.panel, self.app.report_error))
@@ -197,13 +214,15 @@ class ZoneDrawing(QObject):
         def open_form(loaded: tuple[ZoneForm, tuple[dict[str, str], list[tuple[str, str]]]]) -> None:
             form, (_codes, parents) = loaded
             self._submit(ZoneDialog(replace(form, geometry=geometry), new=False, parents=parents,
-                                    area_m2=area, parent=self.panel), zone_id, form)
+                                    area_m2=area, parent=self.panel), zone_id, form,
+                         on_cancel=self.resume)
 
         self.app.run(lambda: (zone_form(self.app.ctx, zone_id), zone_choices(self.app.ctx)),
                      on_done=guarded(self.panel, open_form),
                      on_error=guarded(self.panel, self.app.report_error))
 
-    def _submit(self, dialog: ZoneDialog, zone_id: int | None, opened: ZoneForm | None) -> None:
+    def _submit(self, dialog: ZoneDialog, zone_id: int | None, opened: ZoneForm | None,
+                on_cancel: Callable[[], None] | None = None) -> None:
         self.dialog = dialog  # for tests and for the form shown again after a refusal
         expected = [opened]  # the zone as this form last knew it (see map_points' forms)
 
@@ -226,9 +245,11 @@ class ZoneDrawing(QObject):
                          on_done=guarded(self.panel, lambda change: self._saved(change, form)),
                          on_error=refused)
 
-        submit_form(dialog, self.panel, self.app.report_error, send)
+        submit_form(dialog, self.panel, self.app.report_error, send, on_cancel)
 
     def _saved(self, change: Any, form: ZoneForm) -> None:
+        self._outline = None
+        self._show([])
         self.app.announce(change)
         self.app.notify(self.tr("Saved: %1 %2").replace("%1", form.code.strip())
                         .replace("%2", form.name.strip()))
