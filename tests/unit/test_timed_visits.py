@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 
 from precinct_console.domain.allocation.visits import (
@@ -52,9 +54,30 @@ def test_one_unit_is_not_sent_to_two_gates_at_once():
     # One car for two gates at once: it takes both, the second marked as a clash.
     visits = assign_visits([other, GATE], plan[:1], {1: "car"}, local_hour=8)
     assert [v.clash for v in visits] == [False, True]
+    # The board and the handover read the clash off the duty's text.
+    assert [v.text().endswith("▲") for v in visits] == [False, True]
 
 
 def test_a_window_past_midnight_reads_as_24_00():
     market = VisitPoint("point:4", "夜市", 116.4, 39.9, ((at(20), datetime(2026, 12, 8, tzinfo=CHINA_TZ)),))
     assert market.window == "20:00-24:00"
     assert VisitPoint.from_row(market.as_row()) == market
+
+
+def test_a_plan_is_still_solved_after_the_board_has_assigned_timed_duties():
+    """HiGHS keeps the thread count of its first run for the whole process: the unit board's
+    duty LP ran first and every proposal after it found no plan. A fresh process, as a seat is."""
+    script = (
+        "from datetime import datetime\n"
+        "from precinct_console.domain.allocation import allocate\n"
+        "from precinct_console.domain.allocation.synthetic import synthetic_problem\n"
+        "from precinct_console.domain.allocation.visits import VisitPoint, assign_visits\n"
+        "from precinct_console.domain.clock import CHINA_TZ\n"
+        "t = lambda h, m=0: datetime(2026, 12, 7, h, m, tzinfo=CHINA_TZ)\n"
+        "gate = VisitPoint('point:1', 'gate', 116.4, 39.9, ((t(8), t(8, 30)),))\n"
+        "assign_visits([gate], [{'unit_id': 1, 'call_sign': 'A', 'lon': 116.41, 'lat': 39.9}], {1: 'car'}, 8)\n"
+        "result = allocate(synthetic_problem(200, 30, 4, seed=1, side_km=4.0), time_limit=10)\n"
+        "print(result.status)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "optimal"

@@ -17,7 +17,6 @@ relaxation backs up an isolated hot spot held by one unit with a fraction of a s
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from numpy.typing import NDArray
 from ..errors import ValidationError
 from .coverage import CoverageModel, MergedRows
 from .cuts import separate_pair_cuts
+from .highs import new_highs
 from .positions import PositionSpace
 
 
@@ -74,7 +74,6 @@ def solve_milp(
     time_limit: float = 30.0,
     mip_gap: float = 1e-3,
     start: NDArray[np.int64] | None = None,
-    threads: int | None = None,
     cut_rounds: int = 8,
     positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
@@ -83,7 +82,7 @@ def solve_milp(
 ) -> MilpOutcome:
     """Solve to the relative gap or until the time limit (then the best plan found and its gap)."""
     prepared = prepare_milp(model, rows, time_limit=time_limit, cut_rounds=cut_rounds,
-                            positions=positions, should_stop=should_stop, threads=threads)
+                            positions=positions, should_stop=should_stop)
     return finish_milp(prepared, time_limit=time_limit, mip_gap=mip_gap, start=start,
                        should_stop=should_stop, on_progress=on_progress,
                        strong_branching=strong_branching)
@@ -97,7 +96,6 @@ def prepare_milp(
     cut_rounds: int = 8,
     positions: bool = True,
     should_stop: Callable[[], bool] | None = None,
-    threads: int | None = None,
 ) -> PreparedMilp:
     """Build the model and tighten its relaxation with pair cut rounds (for 30% of time_limit).
 
@@ -195,11 +193,9 @@ def prepare_milp(
     lp.a_matrix_.value_ = value
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [highspy.HighsVarType.kContinuous] * (3 * n_g)
 
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("random_seed", 7)  # same input, same plan
-    # Two threads where there are two cores, with HiGHS's tree search still serial ("parallel"
-    # left at "choose"): the second thread takes the root's side tasks (the analytic centre,
+    h = new_highs()
+    # Two threads where there are two cores (highs.THREADS), with HiGHS's tree search still
+    # serial ("parallel" left at "choose"): the second thread takes the root's side tasks (the analytic centre,
     # symmetry detection), which one thread runs inline where HiGHS waits for them (the centre
     # after its fifth cut round). Those waits are at fixed points, so the plan and the node count
     # are the same as on one thread.
@@ -207,9 +203,8 @@ def prepare_milp(
     # 25.17 / 6.64 s to proof against 2.46 / 7.12 / 5.72 / 25.24 / 6.71 s on one thread.
     # Not the parallel tree search (parallel=on): on three districts from the same start it took
     # 5.6 / 10.8 / 14.4 s against 4.8 / 13.1 / 15.4 s (2026-12-05 afternoon).
-    # Before the first run: HiGHS 1.16 refuses to change the thread count once its scheduler
-    # has started (the cut rounds below start it), and the MIP then fails with no plan.
-    h.setOptionValue("threads", int(threads) if threads else min(2, os.cpu_count() or 1))
+    # The count is the process's one (highs.py): HiGHS keeps the first run's scheduler, and a
+    # run asking another count fails with no plan.
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
     added = 0
