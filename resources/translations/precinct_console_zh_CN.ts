@@ -609,6 +609,10 @@
         <translation>在岗位</translation>
     </message>
     <message>
+        <source>due elsewhere at that time too</source>
+        <translation>同一时段另有守点任务</translation>
+    </message>
+    <message>
         <source>last fix %1 ago, not live</source>
         <translation>定位已 %1 未更新，非实时</translation>
     </message>

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
-from precinct_console.services import allocation, roster, unit_roll, units
+from precinct_console.services import allocation, handover, roster, unit_roll, units
 from precinct_console.storage.models import (
     ChangeRecord,
     Grid,
@@ -302,7 +302,7 @@ def test_an_edit_cannot_give_an_officer_a_name_the_roll_refuses(db, chief):
 
 
 def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
-        db, station, chief, clock):
+        db, station, chief, clock, make_ctx):
     """Open for most of a shift, a must-patrol point is a place to stand; open for a part of it,
     a timed duty of the nearest planned unit (a school gate is no place to stand all day)."""
     from precinct_console.domain.travel import distance_m
@@ -370,6 +370,14 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     assert all(r.patrol_duties == "" for r in others)
     orders = {o.unit_id: o for o in allocation.patrol_orders(chief)}
     assert orders[duty.unit_id].duties == "16:30-17:30 学府路护学岗"
+    # The duty officer handing over at 16:00 hands over the evening's deployment with the duty.
+    changeover = datetime(day.year, day.month, day.day, 16, tzinfo=CHINA_TZ)
+    report = handover.build_handover(make_ctx(Role.DUTY_OFFICER), changeover - timedelta(hours=8), changeover)
+    deployment = {d["unit"]: d for d in report.content["deployment"]}
+    assert deployment[duty.call_sign]["duties"] == "16:30-17:30 学府路护学岗"
+    assert set(deployment) == {a["call_sign"] for a in evening.assignments}
+    assert f"{duty.call_sign} → " in handover.handover_text(report) and "定时守点：16:30-17:30" in \
+        handover.handover_text(report)
     # Replayed, the plan has its unit at the gate while the duty lasts: a call there at 16:45
     # is answered by it from the gate; the same call at 19:00 has it come from its point.
     past = day - timedelta(days=7)

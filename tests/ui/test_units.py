@@ -263,6 +263,22 @@ def test_the_patrol_point_lists_only_the_timed_duties_still_to_come(qtbot, app, 
     cell = panel.model.index(panel.model.position(car), 6)
     assert cell.data() == "火车站警务站 · 16:00-18:00 实验小学护学岗（晚）"
     assert "（早）" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "due elsewhere" not in cell.data(Qt.ItemDataRole.ToolTipRole)
     clock.advance(hours=8)
     app.tick.emit()
     assert panel.model.index(panel.model.position(car), 6).data() == "火车站警务站"
+
+
+def test_a_clashing_timed_duty_is_marked_and_the_tooltip_says_why(qtbot, app, units, clock):
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    car = units[0]
+    both = "08:00-08:30 实验小学护学岗（早）；08:00-08:30 育才小学护学岗（早）▲"
+    row = dataclasses.replace(panel.model.row(car), patrol_point="火车站警务站", patrol_duties=both,
+                              duty_list=tuple((t, clock() + timedelta(minutes=30)) for t in both.split("；")))
+    panel.model.set_rows([row, panel.model.row(units[1])])
+    cell = panel.model.index(panel.model.position(car), 6)
+    assert cell.data().endswith("育才小学护学岗（早）▲")
+    assert "▲ due elsewhere at that time too" in cell.data(Qt.ItemDataRole.ToolTipRole)

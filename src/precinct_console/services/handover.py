@@ -26,6 +26,7 @@ from ..storage.models import (
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of, load_rows
+from .units import orders_in_force, timed_duties
 
 SIDES = ("outgoing", "incoming")
 
@@ -111,9 +112,17 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         notable.append({"number": number, "time": _hm(ev.recorded_at), "category": "",
                         "address": "", "why": ("重开：" if ev.kind == "reopened" else "更正：")
                         + str(ev.payload.get("reason", ""))})
+    # The deployment the incoming officer takes over: the accepted patrol plans in force as
+    # the shift changes, with each unit's timed duties (定时守点).
+    in_force = orders_in_force(s, station, end)
+    duties = timed_duties(in_force)
+    deployment = sorted(({"unit": a["call_sign"], "point": a["point_name"],
+                          "duties": duties.get(uid, "")} for uid, (_plan, a) in in_force.items()),
+                        key=lambda d: d["unit"])
     return {
         "station_id": station,
         "received": len(received),
+        "deployment": deployment,
         "closed": sum(1 for i in received if i.closed_at is not None and i.closed_at < end),
         "by_category": dict(by_category.most_common()),
         "open_incidents": [
@@ -236,6 +245,10 @@ def handover_text(v: HandoverView) -> str:
     lines.append(f"\n重要情况（{len(c.get('notable', []))}）")
     lines += [f"  {n['number']} {n['time']} {n['category']} {n['address']} {n['why']}".rstrip()
               for n in c.get("notable", [])]
+    if "deployment" in c:
+        lines.append(f"\n接班巡逻部署（{len(c['deployment'])}）")
+        lines += [f"  {d['unit']} → {d['point']}" + (f"  定时守点：{d['duties']}" if d["duties"] else "")
+                  for d in c["deployment"]] or ["  无已采纳的巡逻布警方案"]
     if v.notes:
         lines += ["\n备注", "  " + v.notes]
     lines += ["", f"交班人：{v.outgoing_by or '（未签）'} {_hm(v.outgoing_signed_at)}",

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from ..clock import CHINA_TZ
 from ..travel import distance_m, travel_seconds
+from .highs import new_highs
 
 # A must-patrol point open for at least this share of a shift is a place to stand (a night
 # market 20:00-02:00 on a 16:00-24:00 shift); open for less (a school gate 07:00-08:30 on the
@@ -21,6 +22,7 @@ from ..travel import distance_m, travel_seconds
 STANDING_SHARE = 0.5
 
 Span = tuple[datetime, datetime]
+CLASH_MARK = "▲"
 
 
 def _hhmm(start: datetime, end: datetime) -> str:
@@ -64,8 +66,9 @@ class TimedVisit:
     until: datetime | None = None  # the end of its last stretch in the shift: over after that
 
     def text(self) -> str:
-        """"08:00-08:30 城关实验小学护学岗（早）": how an order or a plan lists it."""
-        return f"{self.window} {self.point_name}"
+        """"08:00-08:30 城关实验小学护学岗（早）": how an order or a plan lists it; "▲" after a
+        duty the unit is due at elsewhere at the same time (CLASH_MARK), for the duty officer."""
+        return f"{self.window} {self.point_name}" + (CLASH_MARK if self.clash else "")
 
 
 def _overlap(a: Sequence[Span], b: Sequence[Span]) -> bool:
@@ -77,8 +80,7 @@ def _matching(cost: NDArray[np.float64]) -> list[tuple[int, int]]:
     the assignment LP, whose simplex optimum is whole (HiGHS, already the allocation's solver)."""
     n, m = cost.shape
     big = float(cost.sum()) + 1.0  # a pair more always beats any saving in travel
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n * m, n + m
     lp.col_cost_ = (cost - big).ravel()

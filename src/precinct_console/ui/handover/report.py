@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ...domain.allocation.visits import CLASH_MARK
 from ...domain.clock import local
 from ...services.handover import HandoverView
 
@@ -62,6 +63,16 @@ def handover_html(v: HandoverView, station_name: str = "") -> str:
                [[n["number"], n["time"], n["category"], n["address"], n["why"]] for n in notable],
                "无"),
     ]
+    if "deployment" in c:  # reports compiled before it was handed over have none
+        deployment = c["deployment"]
+        parts += [
+            f"<h2>接班巡逻部署（{len(deployment)}）</h2>",
+            _table(["警组", "巡逻点位", "定时守点"],
+                   [[d["unit"], d["point"], d["duties"] or "—"] for d in deployment],
+                   "无已采纳的巡逻布警方案"),
+        ]
+        if any(CLASH_MARK in d["duties"] for d in deployment):
+            parts.append(f"<p class='none'>{CLASH_MARK} 同一时段另有守点任务，需另派警力</p>")
     if v.notes:
         parts += ["<h2>备注</h2>", f"<p>{escape(v.notes).replace(chr(10), '<br>')}</p>"]
     parts.append(

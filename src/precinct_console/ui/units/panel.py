@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.allocation.visits import CLASH_MARK
 from ...domain.changes import Change
 from ...domain.clock import local
 from ...domain.errors import ConflictError, KnownError
@@ -67,8 +68,7 @@ class UnitsModel(ThinTableModel[UnitRow]):
             Column("crew", _tr("Crew"), self._crew),
             # The point, then the timed duties still to come: at 10:00 the 08:00-08:30 school
             # gate is done and only crowds the cell (the tooltip lists every one).
-            Column("order", _tr("Patrol point"), self._order, live=True,
-                   tooltip=lambda u: u.patrol_duties and _tr("Timed duties: %1").replace("%1", u.patrol_duties)),
+            Column("order", _tr("Patrol point"), self._order, live=True, tooltip=_duties_tip),
             Column("position", _tr("Position"), self._position, live=True,
                    foreground=lambda u: QBrush(NEAR.darker(125))
                    if stale_position_age(u.position_at, self.now) is not None else None),
@@ -97,6 +97,15 @@ class UnitsModel(ThinTableModel[UnitRow]):
             return _tr("at its post")
         return stale_fix_text(u.position_at, self.now) or \
             _tr("live, %1 ago").replace("%1", clock_text((self.now - u.position_at).total_seconds()))
+
+
+def _duties_tip(u: UnitRow) -> str:
+    if not u.patrol_duties:
+        return ""
+    tip = _tr("Timed duties: %1").replace("%1", u.patrol_duties)
+    if CLASH_MARK in u.patrol_duties:  # the plan could give the duty to no free unit
+        tip += "\n" + CLASH_MARK + " " + _tr("due elsewhere at that time too")
+    return tip
 
 
 def stale_fix_text(position_at: datetime | None, now: datetime) -> str:
