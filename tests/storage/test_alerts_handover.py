@@ -145,6 +145,8 @@ def test_handover_lists_open_incidents_breaches_tasks_and_is_signed_by_two_offic
     assert any("一级警情" in n["why"] for n in c["notable"])
     text = handover.handover_text(report)
     assert late.number in text and "回访王女士" in text and "交班人：（未签）" in text
+    assert "回访王女士 待签收 截止" in text  # the task's state in Chinese, not the stored code
+    assert "接班巡逻部署（0）" in text and "无已采纳的巡逻布警方案" in text
     with pytest.raises(ValidationError, match="outgoing officer signs first"):
         handover.sign_handover(incoming, report.id, "incoming")
     signed = handover.sign_handover(out, report.id, "outgoing")

@@ -26,6 +26,7 @@ from ..storage.models import (
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of, load_rows
+from .ledgers.lookups import TASK_STATUS_ZH
 from .units import orders_in_force, timed_duties
 
 SIDES = ("outgoing", "incoming")
@@ -240,7 +241,8 @@ def handover_text(v: HandoverView) -> str:
     lines += [f"  {b['number']} {b['target']} 超时 {b['over_s'] // 60}分{b['over_s'] % 60:02d}秒 {b['address']}"
               for b in c.get("breaches", [])]
     lines.append(f"\n待办指令（{len(c.get('pending_tasks', []))}）")
-    lines += [f"  {t['number']} {t['title']} 截止 {t['due']}{' 已超时' if t['overdue'] else ''}"
+    lines += [f"  {t['number']} {t['title']} {TASK_STATUS_ZH.get(t['status'], t['status'])} "
+              f"截止 {t['due']}{' 已超时' if t['overdue'] else ''}"
               for t in c.get("pending_tasks", [])]
     lines.append(f"\n重要情况（{len(c.get('notable', []))}）")
     lines += [f"  {n['number']} {n['time']} {n['category']} {n['address']} {n['why']}".rstrip()

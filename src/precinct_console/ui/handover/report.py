@@ -8,6 +8,7 @@ from typing import Any
 from ...domain.allocation.visits import CLASH_MARK
 from ...domain.clock import local
 from ...services.handover import HandoverView
+from ...services.ledgers.lookups import TASK_STATUS_ZH
 
 
 def _hm(dt: Any) -> str:
@@ -56,7 +57,8 @@ def handover_html(v: HandoverView, station_name: str = "") -> str:
                 for b in breaches], "本班无超时", marks=[True] * len(breaches)),
         f"<h2>待办指令（{len(tasks)}）</h2>",
         _table(["编号", "事项", "状态", "截止"],
-               [[t["number"], t["title"], t["status"], t["due"] + (" 已超时" if t["overdue"] else "")]
+               [[t["number"], t["title"], TASK_STATUS_ZH.get(t["status"], t["status"]),
+                 t["due"] + (" 已超时" if t["overdue"] else "")]
                 for t in tasks], "无待办指令", marks=[bool(t["overdue"]) for t in tasks]),
         f"<h2>重要情况（{len(notable)}）</h2>",
         _table(["编号", "时间", "类别", "地址", "说明"],
