@@ -103,10 +103,16 @@ def _changed_since(s: Any, layer: str, row: Any, expected: PointForm) -> Conflic
     stored = _form_of(layer, row)
     if stored == expected:
         return None
-    last = s.scalars(select(AuditEntry).where(AuditEntry.entity == layer, AuditEntry.entity_id == row.id)
+    return changed_by_another_seat(s, layer, row, [f.name for f in dataclass_fields(PointForm)
+                                                   if getattr(stored, f.name) != getattr(expected, f.name)])
+
+
+def changed_by_another_seat(s: Any, entity: str, row: Any, changed: list[str]) -> ConflictError:
+    """A form's save refused because another seat saved the row since the form was opened:
+    who, when and which fields, from the audit log (the zones' form says it the same way)."""
+    last = s.scalars(select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == row.id)
                      .order_by(desc(AuditEntry.id)).limit(1)).first()
-    fields = ", ".join(f.name for f in dataclass_fields(PointForm)
-                       if getattr(stored, f.name) != getattr(expected, f.name))
+    fields = ", ".join(changed)
     if last is None:
         return ConflictError(f"{row.code} {row.name} was changed by another seat since you opened it "
                              f"({fields}); your change was not saved: save again to put yours over it")
@@ -169,16 +175,22 @@ def save_point(ctx: ServiceContext, form: PointForm, point_id: int | None = None
         elif same_code is not None:
             raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
     feature = geo.feature(geo.point_geometry(form.lon, form.lat), form.properties())
+    return import_one(ctx, feature, form.layer, model, code, created=point_id is None)
+
+
+def import_one(ctx: ServiceContext, feature: dict[str, Any], layer: str, model: Any, code: str, *,
+               created: bool) -> Change:
+    """One feature from a map form through the import (its checks and upsert), a refusal
+    worded by the form's fields; the change names the saved row."""
     try:
-        import_geometry(ctx, geo.feature_collection([feature]), layer=form.layer)
+        import_geometry(ctx, geo.feature_collection([feature]), layer=layer)
     except ValidationErrors as exc:
         # "feature 1 (JWZ09), property 'name': is required" is the file's wording.
         raise ValidationErrors([ValidationError(p.bare_message, field=p.field)
                                 for p in exc.problems]) from None
     with ctx.read() as s:
-        saved = s.scalar(select(model.id).where(model.station_id == ctx.station_id,
-                                                model.code == code))
-    return Change((ChangeItem(form.layer, saved, "created" if point_id is None else "updated"),))
+        saved = s.scalar(select(model.id).where(model.station_id == ctx.station_id, model.code == code))
+    return Change((ChangeItem(layer, saved, "created" if created else "updated"),))
 
 
 __all__ = ["POINT_LAYERS", "PointForm", "point_form", "save_point", "suggested_codes"]

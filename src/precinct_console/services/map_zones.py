@@ -11,16 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import desc, select
+from sqlalchemy import select
 
 from ..domain import geo
-from ..domain.changes import Change, ChangeItem
-from ..domain.clock import local
-from ..domain.errors import ConflictError, NotFound, ValidationError, ValidationErrors
-from ..storage.models import AuditEntry, PatrolZone
+from ..domain.changes import Change
+from ..domain.errors import ConflictError, NotFound, ValidationError
+from ..storage.models import PatrolZone
 from .context import ServiceContext, service_action
-from .geometry import import_geometry
-from .map_points import next_code
+from .map_points import changed_by_another_seat, import_one, next_code
 
 ZONE_FIRST_PREFIX = {"patrol": "XQ", "key_zone": "ZDQY"}  # 巡区, 重点区域
 
@@ -90,20 +88,10 @@ def _changed_since(s: Any, row: PatrolZone, expected: ZoneForm) -> ConflictError
     stored = _form_of(s, row)
     if stored == expected:
         return None
-    names = {"name": stored.name != expected.name, "kind": stored.kind != expected.kind,
-             "parent": stored.parent_code != expected.parent_code,
-             "geometry": stored.geometry != expected.geometry}
-    fields = ", ".join(k for k, changed in names.items() if changed)
-    last = s.scalars(select(AuditEntry).where(AuditEntry.entity == "patrol_zone",
-                                              AuditEntry.entity_id == row.id)
-                     .order_by(desc(AuditEntry.id)).limit(1)).first()
-    if last is None:
-        return ConflictError(f"{row.code} {row.name} was changed by another seat since you opened it "
-                             f"({fields}); your change was not saved: save again to put yours over it")
-    when = local(last.at).strftime("%H:%M:%S")
-    return ConflictError(f"{row.code} {row.name} was changed by {last.username} at {last.workstation} "
-                         f"({when}: {fields}) since you opened it; your change was not saved: "
-                         "save again to put yours over it")
+    changed = {"name": stored.name != expected.name, "kind": stored.kind != expected.kind,
+               "parent": stored.parent_code != expected.parent_code,
+               "geometry": stored.geometry != expected.geometry}
+    return changed_by_another_seat(s, "patrol_zone", row, [k for k, c in changed.items() if c])
 
 
 @service_action("geometry.import")
@@ -129,15 +117,7 @@ def save_zone(ctx: ServiceContext, form: ZoneForm, zone_id: int | None = None, *
         elif same_code is not None:
             raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
     feature = geo.feature(form.geometry, form.properties())
-    try:
-        import_geometry(ctx, geo.feature_collection([feature]), layer="patrol_zone")
-    except ValidationErrors as exc:
-        raise ValidationErrors([ValidationError(p.bare_message, field=p.field)
-                                for p in exc.problems]) from None
-    with ctx.read() as s:
-        saved = s.scalar(select(PatrolZone.id).where(PatrolZone.station_id == ctx.station_id,
-                                                     PatrolZone.code == code))
-    return Change((ChangeItem("patrol_zone", saved, "created" if zone_id is None else "updated"),))
+    return import_one(ctx, feature, "patrol_zone", PatrolZone, code, created=zone_id is None)
 
 
 __all__ = ["ZoneForm", "outline_geometry", "save_zone", "zone_choices", "zone_form"]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
@@ -105,6 +106,18 @@ def form_with_buttons(dialog: QDialog, form: QFormLayout, *below: QWidget) -> QD
         layout.addWidget(widget)
     layout.addWidget(buttons)
     return buttons
+
+
+def code_and_name(code: str, name: str, *, new: bool) -> tuple[QLineEdit, QLineEdit]:
+    """A map form's code and name boxes. A stored point or zone keeps its code, read-only: the
+    import matches them by code, and a changed one would add a second."""
+    code_box = QLineEdit(code)
+    code_box.setMaxLength(40)
+    code_box.setReadOnly(not new)
+    code_box.setStyleSheet("QLineEdit:read-only { background: palette(window); }")
+    name_box = QLineEdit(name)
+    name_box.setMaxLength(120)
+    return code_box, name_box
 
 
 def each_problem_on_a_line(exc: BaseException) -> str:

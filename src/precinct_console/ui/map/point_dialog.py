@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.map_points import PointForm
-from ..forms import each_problem_on_a_line, error_line, form_with_buttons
+from ..forms import code_and_name, each_problem_on_a_line, error_line, form_with_buttons
 
 # Stored in English (the GeoJSON files police GIS systems exchange); shown in the UI's language.
 KIND_TEXT: dict[str, object] = {
@@ -59,13 +59,7 @@ class PointDialog(QDialog):
         }
         self.setWindowTitle(titles[(new, form.layer)].replace("%1", form.code))
         self.setMinimumWidth(440)
-        self.code = QLineEdit(form.code)
-        self.code.setMaxLength(40)
-        # The import matches points by code: a stored point keeps its code.
-        self.code.setReadOnly(not new)
-        self.code.setStyleSheet("QLineEdit:read-only { background: palette(window); }")
-        self.name = QLineEdit(form.name)
-        self.name.setMaxLength(120)
+        self.code, self.name = code_and_name(form.code, form.name, new=new)
         self.kind = QComboBox()
         self.phone = QLineEdit(form.phone)
         self.phone.setMaxLength(40)

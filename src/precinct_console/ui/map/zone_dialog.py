@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 
 from ...services.map_zones import ZoneForm
-from ..forms import each_problem_on_a_line, error_line, form_with_buttons
+from ..forms import code_and_name, each_problem_on_a_line, error_line, form_with_buttons
 
 
 class ZoneDialog(QDialog):
@@ -23,13 +23,7 @@ class ZoneDialog(QDialog):
         self.codes = codes or {}
         self.setWindowTitle(self.tr("New zone") if new else self.tr("Zone %1").replace("%1", form.code))
         self.setMinimumWidth(420)
-        self.code = QLineEdit(form.code)
-        self.code.setMaxLength(40)
-        # The import matches zones by code: a stored zone keeps its code.
-        self.code.setReadOnly(not new)
-        self.code.setStyleSheet("QLineEdit:read-only { background: palette(window); }")
-        self.name = QLineEdit(form.name)
-        self.name.setMaxLength(120)
+        self.code, self.name = code_and_name(form.code, form.name, new=new)
         self.name.setPlaceholderText(self.tr("e.g. 五号巡区"))
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Patrol zone (巡区)"), "patrol")
