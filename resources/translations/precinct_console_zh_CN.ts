@@ -1907,6 +1907,14 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>否决</translation>
     </message>
     <message>
+        <source>Patrol orders…</source>
+        <translation>派班单…</translation>
+    </message>
+    <message>
+        <source>Who goes where, with whom and when: print it for the briefing or save it as PDF</source>
+        <translation>各警组的组员、巡逻点位和定时守点：打印用于班前会，或另存为 PDF</translation>
+    </message>
+    <message>
         <source>Plan</source>
         <translation>方案</translation>
     </message>
@@ -4010,6 +4018,37 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Why is %1 withdrawn? (kept in the audit log)</source>
         <translation>为什么撤销 %1？（原因记入审计日志）</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolSheetDialog</name>
+    <message>
+        <source>Patrol orders of plan %1</source>
+        <translation>方案 %1 的巡逻勤务派班单</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Not yet accepted: these are not the shift's orders</source>
+        <translation>尚未采纳：这还不是本班的巡逻指令</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存：%1</translation>
     </message>
 </context>
 <context>

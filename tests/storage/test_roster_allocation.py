@@ -11,6 +11,7 @@ from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, handover, roster, unit_roll, units
+from precinct_console.services.patrol_sheet import patrol_sheet
 from precinct_console.storage.models import (
     ChangeRecord,
     Grid,
@@ -393,3 +394,11 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     at_gate, later = sorted((o for o in report.outcomes), key=lambda o: o.incident_id)[-2:]
     assert at_gate.unit_id == duty.unit_id
     assert at_gate.response_s < later.response_s
+    # The sheet read out at the briefing: each unit with its crew, point and timed duty.
+    sheet = patrol_sheet(chief, evening.id)
+    assert sheet.status == "accepted" and sheet.shift_name == "班次16"
+    by_unit = {r.call_sign: r for r in sheet.rows}
+    assert set(by_unit) == {a["call_sign"] for a in evening.assignments}
+    assert by_unit[duty.call_sign].duties == "16:30-17:30 学府路护学岗"
+    assert sorted(r.crew for r in sheet.rows) == ["民警16-0", "民警16-1"]
+    assert all(r.kind == "巡逻车" and r.point_kind for r in sheet.rows)

@@ -1102,3 +1102,25 @@ def test_timed_duties_follow_the_chiefs_edits_before_he_accepts(qtbot, chief_app
     ux, _uy = panel.map.units.getData()
     assert xs[0] == pytest.approx(ux[rows[other]])  # the line starts at the other unit now
     assert panel.plan.status == "proposed"
+
+
+def test_the_patrol_order_sheet_of_a_plan_is_previewed_and_saved_as_pdf(qtbot, chief_app, clock, tmp_path):
+    ctx = chief_app.ctx
+    sh, u1, u2 = _two_crewed_units(ctx, clock() + timedelta(hours=1))
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    _settle(qtbot, chief_app)
+    assert not panel.sheet_btn.isEnabled()  # no plan chosen yet
+    panel.shift_combo.setCurrentIndex(panel.shift_combo.findData(sh.id))
+    panel.propose()
+    _settle(qtbot, chief_app)
+    assert panel.sheet_btn.isEnabled()
+    dialog = panel.open_sheet()
+    qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=10000)
+    text = dialog.preview.toPlainText()
+    assert "巡逻勤务派班单" in text and "巡逻一车" in text and "张伟" in text and "李强" in text
+    assert "not the shift's orders" in dialog.status.text()  # proposed, not yet accepted
+    pdf = dialog.save(tmp_path / "orders.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    dialog.close()

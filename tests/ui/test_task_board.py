@@ -190,7 +190,8 @@ def test_board_signs_a_task_through_the_service_and_other_seats_see_it(
 
 def test_work_list_prints_to_pdf(qtbot, tmp_path):
     from precinct_console.services.task_views import RevisitItem, WorkList
-    from precinct_console.ui.tasks.worklist import save_pdf, worklist_html
+    from precinct_console.ui.printing import save_pdf
+    from precinct_console.ui.tasks.worklist import worklist_html
 
     work = WorkList(7, "王建国", "012345", date(2026, 11, 20), T0,
                     overdue=(row(1, minutes_ago=50),), due_today=(row(2, "signed", hours=3),),

@@ -73,7 +73,8 @@ def _worklist(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from ..ui.tasks.worklist import save_pdf, worklist_html
+    from ..ui.printing import save_pdf
+    from ..ui.tasks.worklist import worklist_html
 
     html = worklist_html(work, get_station(ctx).name)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,8 @@ from .units import orders_in_force, timed_duties
 log = logging.getLogger("precinct_console.allocation")
 
 HISTORY_DAYS = 56
+# Candidate points' kinds as every plan view, list and sheet names them.
+POINT_KIND_ZH = {"post": "警务站", "police_room": "警务室", "must_patrol": "必巡点", "zone_centre": "巡区中心"}
 ON_DUTY = ("patrol", "post", "standby")
 
 

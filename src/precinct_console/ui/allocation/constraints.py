@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.allocation import ConstraintOptions
+from ...services.allocation import POINT_KIND_ZH, ConstraintOptions
 from ..theme import BREACH, MUTED, ui_font
 
-KIND_ZH = {"post": "警务站", "police_room": "警务室", "must_patrol": "必巡点", "zone_centre": "巡区中心"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -31,7 +30,7 @@ def _tr(text: str) -> str:
 
 
 def point_label(name: str, kind: str) -> str:
-    return f"{name}  ({KIND_ZH.get(kind, kind)})"
+    return f"{name}  ({POINT_KIND_ZH.get(kind, kind)})"
 
 
 class ConstraintsBox(QGroupBox):

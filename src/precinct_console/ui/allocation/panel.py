@@ -36,7 +36,7 @@ from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError
 from ...domain.permissions import is_permitted
 from ...services import allocation, roster
-from ...services.allocation import ConstraintOptions, PlanDrawing, PlanInfo
+from ...services.allocation import POINT_KIND_ZH, ConstraintOptions, PlanDrawing, PlanInfo
 from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
 from ..context import AppContext
@@ -46,10 +46,10 @@ from .constraints import ConstraintsBox
 from .forecast_view import ForecastAccuracy
 from .minimap import PlanMap
 from .replay_view import ReplayCompare
+from .sheet import PatrolSheetDialog
 
 STATUS_LOOK = {"proposed": ("◷", INFO), "accepted": ("✓", OK), "rejected": ("✖", BREACH),
                "superseded": ("–", MUTED)}
-KIND_ZH = {"post": "警务站", "police_room": "警务室", "must_patrol": "必巡点", "zone_centre": "巡区中心"}
 # Errors of the chief's constraints: shown under them, with the choices kept.
 CONSTRAINT_FIELDS = frozenset({"pins", "pinned_to", "zones", "key_sites", "constraints"})
 
@@ -182,11 +182,18 @@ class AllocationPanel(QWidget):
         self.accept_btn = QPushButton(self.tr("Accept"))
         self.reject_btn = QPushButton(self.tr("Reject"))
         self.accept_btn.clicked.connect(lambda: self.decide("accept"))
+        # The sheet read out at the briefing and handed to each team (巡逻勤务派班单).
+        self.sheet_btn = QPushButton(self.tr("Patrol orders…"))
+        self.sheet_btn.setToolTip(self.tr("Who goes where, with whom and when: print it for the "
+                                          "briefing or save it as PDF"))
+        self.sheet_btn.setEnabled(False)
+        self.sheet_btn.clicked.connect(self.open_sheet)
         self.reject_btn.clicked.connect(lambda: self.decide("reject"))
         decide = QHBoxLayout()
         decide.addWidget(self.note, 1)
         decide.addWidget(self.accept_btn)
         decide.addWidget(self.reject_btn)
+        decide.addWidget(self.sheet_btn)
         self.map = PlanMap()
         # The figures and the duties scroll on their own above the table, which a splitter
         # lets the chief make taller: on a small seat six school gates' lines were drawn over
@@ -432,6 +439,7 @@ class AllocationPanel(QWidget):
         self._fill_assignments(plan, drawing)
         self.map.show_plan(drawing)
         self._set_decidable(plan.status == "proposed" and self.may_decide)
+        self.sheet_btn.setEnabled(True)
 
     def _show_duties(self, visits: Sequence[TimedVisit]) -> None:
         """Must-patrol points open for only a part of the shift: the planned unit that reaches
@@ -485,12 +493,12 @@ class AllocationPanel(QWidget):
             self.assign.setCellWidget(r, 0, unit)
             combo = QComboBox()
             for key, name, kind, _lon, _lat in drawing.candidates:
-                combo.addItem(f"{name}  ({KIND_ZH.get(kind, kind)})", key)
+                combo.addItem(f"{name}  ({POINT_KIND_ZH.get(kind, kind)})", key)
             combo.setCurrentIndex(max(combo.findData(a["point_key"]), 0))
             combo.setEnabled(plan.status == "proposed" and self.may_decide)
             combo.currentIndexChanged.connect(self._edited)
             self.assign.setCellWidget(r, 1, combo)
-            self.assign.setCellWidget(r, 2, QLabel(KIND_ZH.get(kinds.get(a["point_key"], ""), "")))
+            self.assign.setCellWidget(r, 2, QLabel(POINT_KIND_ZH.get(kinds.get(a["point_key"], ""), "")))
         self.assign.resizeColumnToContents(0)
         self._fit_table()
 
@@ -524,6 +532,14 @@ class AllocationPanel(QWidget):
             visits, drawing = allocation.edited_duties(self.plan, self.drawing, edits)
             self._show_duties(visits)
             self.map.show_plan(drawing, override={u: cands[k] for u, k in edits.items()})
+
+    def open_sheet(self) -> PatrolSheetDialog | None:
+        if self.plan is None:
+            return None
+        dialog = PatrolSheetDialog(self.app, self.plan.id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _set_decidable(self, on: bool) -> None:
         for w in (self.accept_btn, self.reject_btn, self.note):

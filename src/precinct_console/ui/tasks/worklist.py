@@ -6,9 +6,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,6 +27,7 @@ from ...services.tasks import daily_work_list
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import open_within_screen
+from ..printing import print_preview, save_pdf
 from ..theme import FONT_FAMILIES
 from .model import countdown_units
 
@@ -123,27 +122,6 @@ p.none {{ color: #555; }}
 </body></html>"""
 
 
-def _document(html: str) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setHtml(html)
-    return doc
-
-
-def _a4_printer(printer: QPrinter) -> None:
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                      QPageLayout.Orientation.Portrait,
-                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
-
-
-def save_pdf(html: str, path: Path) -> Path:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    _a4_printer(printer)
-    _document(html).print_(printer)
-    return path
-
-
 class WorkListDialog(QDialog):
     """Pick officer and day, preview, then print or save the PDF."""
 
@@ -209,11 +187,7 @@ class WorkListDialog(QDialog):
         self.status.setText("")
 
     def print_preview(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        _a4_printer(printer)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.paintRequested.connect(lambda p: _document(self.html).print_(p))
-        dialog.exec()
+        print_preview(self.html, self)
 
     def ask_pdf(self) -> None:
         name = f"work-list-{self.selected_day().isoformat()}.pdf"
