@@ -367,6 +367,9 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     assert rows[duty.unit_id].patrol_duties == "16:30-17:30 学府路护学岗"
     assert rows[duty.unit_id].duties_ahead(clock.now) == "16:30-17:30 学府路护学岗"
     assert rows[duty.unit_id].duties_ahead(clock.now + timedelta(minutes=30)) == ""  # 17:30: done
+    # Where the plan wants the unit: at the gate while the duty lasts, at its point after.
+    assert rows[duty.unit_id].due_at(clock.now) == ("学府路护学岗", 116.392, 39.902)
+    assert rows[duty.unit_id].due_at(clock.now + timedelta(minutes=30))[0] == rows[duty.unit_id].patrol_point
     others = [r for uid, r in rows.items() if uid != duty.unit_id]
     assert all(r.patrol_duties == "" for r in others)
     orders = {o.unit_id: o for o in allocation.patrol_orders(chief)}

@@ -620,3 +620,28 @@ def test_a_zone_refused_for_overlapping_a_neighbour_goes_back_to_its_outline_to_
     outline_x = panel.zones.outline.getData()[0]
     assert outline_x is None or len(outline_x) == 0  # the saved zone's outline is drawn as a zone
     chief.runner.wait(10000)
+
+
+def test_a_units_plan_line_goes_to_the_school_gate_while_its_timed_duty_lasts(qtbot, app, clock):
+    from datetime import timedelta
+
+    from precinct_console.services.units import DutySpot
+
+    panel = open_map(qtbot, app)
+    car = next(u for u in panel.live.units if u.call_sign == "城关1号车")
+    post, gate = _lonlat(-600, 200), _lonlat(300, -400)
+    now = clock()
+    duty = DutySpot("08:00-08:30 实验小学护学岗", "实验小学护学岗", now + timedelta(minutes=5),
+                    now + timedelta(minutes=35), *gate)
+    planned = dataclasses.replace(car, patrol_point="中心警务站", patrol_lon=post[0], patrol_lat=post[1],
+                                  duty_list=(duty,))
+    panel.live.set_units([planned if u.id == car.id else u for u in panel.live.units])
+    orders = panel.canvas.markers["orders"]
+    assert orders.xs[0] == pytest.approx(-600, abs=1)  # before the duty: its post
+    clock.advance(minutes=6)
+    app.tick.emit()  # the duty has begun: the line now ends at the gate, with no unit change
+    assert orders.xs[0] == pytest.approx(300, abs=1) and orders.ys[0] == pytest.approx(-400, abs=1)
+    assert "实验小学护学岗" in panel.canvas.tips["orders"][car.id]
+    clock.advance(minutes=30)
+    app.tick.emit()
+    assert orders.xs[0] == pytest.approx(-600, abs=1)

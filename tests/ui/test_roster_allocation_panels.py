@@ -1106,7 +1106,7 @@ def test_timed_duties_follow_the_chiefs_edits_before_he_accepts(qtbot, chief_app
 
 def test_the_patrol_order_sheet_of_a_plan_is_previewed_and_saved_as_pdf(qtbot, chief_app, clock, tmp_path):
     ctx = chief_app.ctx
-    sh, u1, u2 = _two_crewed_units(ctx, clock() + timedelta(hours=1))
+    sh, _u1, _u2 = _two_crewed_units(ctx, clock() + timedelta(hours=1))
     panel = AllocationPanel(chief_app)
     qtbot.addWidget(panel)
     panel.resize(1400, 900)

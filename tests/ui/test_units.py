@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from precinct_console.config import Settings
 from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
 from precinct_console.services.incidents.steps import dispatch_unit
+from precinct_console.services.units import DutySpot
 from precinct_console.storage.models import Unit
 from precinct_console.ui.alerts.panel import AlertsPanel
 from precinct_console.ui.context import AppContext
@@ -253,8 +254,10 @@ def test_the_patrol_point_lists_only_the_timed_duties_still_to_come(qtbot, app, 
     row = dataclasses.replace(
         panel.model.row(car), patrol_point="火车站警务站",
         patrol_duties="08:00-08:30 实验小学护学岗（早）；16:00-18:00 实验小学护学岗（晚）",
-        duty_list=(("08:00-08:30 实验小学护学岗（早）", now + timedelta(minutes=10)),
-                   ("16:00-18:00 实验小学护学岗（晚）", now + timedelta(hours=8))))
+        duty_list=(DutySpot("08:00-08:30 实验小学护学岗（早）", "实验小学护学岗（早）", now - timedelta(minutes=20),
+                            now + timedelta(minutes=10), 116.401, 39.901),
+                   DutySpot("16:00-18:00 实验小学护学岗（晚）", "实验小学护学岗（晚）", now + timedelta(hours=7, minutes=30),
+                            now + timedelta(hours=8), 116.401, 39.901)))
     panel.model.set_rows([row, panel.model.row(units[1])])
     cell = panel.model.index(panel.model.position(car), 6)
     assert cell.data() == "火车站警务站 · 08:00-08:30 实验小学护学岗（早）；16:00-18:00 实验小学护学岗（晚）"
@@ -277,7 +280,8 @@ def test_a_clashing_timed_duty_is_marked_and_the_tooltip_says_why(qtbot, app, un
     car = units[0]
     both = "08:00-08:30 实验小学护学岗（早）；08:00-08:30 育才小学护学岗（早）▲"
     row = dataclasses.replace(panel.model.row(car), patrol_point="火车站警务站", patrol_duties=both,
-                              duty_list=tuple((t, clock() + timedelta(minutes=30)) for t in both.split("；")))
+                              duty_list=tuple(DutySpot(t, t, clock(), clock() + timedelta(minutes=30), 116.4, 39.9)
+                                              for t in both.split("；")))
     panel.model.set_rows([row, panel.model.row(units[1])])
     cell = panel.model.index(panel.model.position(car), 6)
     assert cell.data().endswith("育才小学护学岗（早）▲")

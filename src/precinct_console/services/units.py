@@ -28,6 +28,18 @@ UNIT_KINDS: dict[str, str] = {"car": "巡逻车", "foot": "步巡", "motorbike":
 
 
 @dataclass(frozen=True)
+class DutySpot:
+    """One timed duty of a unit: "07:00-08:30 城关实验小学护学岗（早）" and when and where it is."""
+
+    text: str
+    name: str
+    starts: datetime | None
+    until: datetime | None
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
 class UnitRow:
     id: int
     call_sign: str
@@ -53,12 +65,21 @@ class UnitRow:
     patrol_lat: float | None = None
     # Its timed duties on that plan: "16:00-18:00 城关实验小学护学岗（晚）", several by "；".
     patrol_duties: str = ""
-    # The same one by one, with when each is over (the board shows those still to come).
-    duty_list: tuple[tuple[str, datetime | None], ...] = ()
+    # The same one by one, with when and where (the board shows those still to come, the map
+    # sends the unit to the one in progress).
+    duty_list: tuple[DutySpot, ...] = ()
 
     def duties_ahead(self, now: datetime) -> str:
         """The timed duties not over at `now`, as the board's patrol point column lists them."""
-        return "；".join(text for text, until in self.duty_list if until is None or until > now)
+        return "；".join(d.text for d in self.duty_list if d.until is None or d.until > now)
+
+    def due_at(self, now: datetime) -> tuple[str, float | None, float | None]:
+        """Where the plan wants the unit at `now`: the must-patrol point of a timed duty in
+        progress (the school gate 07:00-08:30), else its patrol point."""
+        for d in self.duty_list:
+            if d.starts is not None and d.until is not None and d.starts <= now < d.until:
+                return d.name, d.lon, d.lat
+        return self.patrol_point, self.patrol_lon, self.patrol_lat
 
     def seconds_in_state(self, now: datetime) -> float | None:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
@@ -118,7 +139,8 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)), "；".join(v.text() for v in duties.get(u.id, ())),
-                tuple((v.text(), v.until) for v in duties.get(u.id, ())))
+                tuple(DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat)
+                      for v in duties.get(u.id, ())))
         for u in units
     ]
 

@@ -64,6 +64,9 @@ class TimedVisit:
     seconds: float  # travel from the unit's planned point, setting off included
     clash: bool = False  # every planned unit is already due elsewhere at that time
     until: datetime | None = None  # the end of its last stretch in the shift: over after that
+    starts: datetime | None = None  # the start of its first stretch
+    lon: float = 0.0  # the must-patrol point
+    lat: float = 0.0
 
     def text(self) -> str:
         """"08:00-08:30 城关实验小学护学岗（早）": how an order or a plan lists it; "▲" after a
@@ -126,7 +129,8 @@ def assign_visits(points: Iterable[VisitPoint], assignments: Iterable[Mapping[st
             uid, sign = placed[j][0], placed[j][1]
             due.setdefault(uid, []).extend(spans)
             out.append(TimedVisit(p.key, p.name, p.window, uid, sign, float(seconds[i, j]),
-                                  clash=i not in chosen, until=p.spans[-1][1] if p.spans else None))
+                                  clash=i not in chosen, until=p.spans[-1][1] if p.spans else None,
+                                  starts=p.spans[0][0] if p.spans else None, lon=p.lon, lat=p.lat))
     return out
 
 

@@ -51,6 +51,7 @@ class LiveLayers(QObject):
         self.unit_xy: dict[int, tuple[float, float]] = {}
         self.incident_xy: dict[int, tuple[float, float]] = {}
         self.order_xy: dict[int, tuple[float, float]] = {}  # unit id -> its patrol point now
+        self._duties_shown: frozenset[tuple[int, str]] = frozenset()  # timed duties drawn in progress
 
     # -- incidents ---------------------------------------------------------------------------
     def _xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -112,11 +113,18 @@ class LiveLayers(QObject):
                                          pen={"color": QColor(BREACH.red(), BREACH.green(), BREACH.blue(), alpha),
                                               "width": 3})
 
+    def _duties_in_progress(self, now: Any) -> frozenset[tuple[int, str]]:
+        return frozenset((u.id, d.text) for u in self.units for d in getattr(u, "duty_list", ())
+                         if d.starts is not None and d.until is not None and d.starts <= now < d.until)
+
     def tick(self) -> None:
-        """Once a second: timers move on; only colours and the pulse change."""
+        """Once a second: timers move on; only colours and the pulse change (and the plan's lines
+        when a timed duty starts or ends)."""
         self._pulse += 1
         if self.data is None:
             return
+        if self._duties_in_progress(self.app.clock()) != self._duties_shown:
+            self.refresh_units()
         states = self._evaluate()
         if states != self._states:
             self.refresh_incidents()
@@ -175,9 +183,14 @@ class LiveLayers(QObject):
         self._draw_selection()
 
     def _draw_orders(self, rows: list[Any], x: np.ndarray, y: np.ndarray) -> None:
-        """The accepted plan's patrol points (hollow diamonds) joined to where each unit is now."""
-        placed = [i for i, u in enumerate(rows) if getattr(u, "patrol_lon", None) is not None]
-        ox, oy = self._xy([rows[i].patrol_lon for i in placed], [rows[i].patrol_lat for i in placed])
+        """The accepted plan's patrol points (hollow diamonds) joined to where each unit is now;
+        while a timed duty is in progress, its must-patrol point instead (the school gate)."""
+        now = self.app.clock()
+        due = [u.due_at(now) if hasattr(u, "due_at") else (u.patrol_point, u.patrol_lon, u.patrol_lat)
+               for u in rows]
+        self._duties_shown = self._duties_in_progress(now)
+        placed = [i for i, (_n, lon, _lat) in enumerate(due) if lon is not None]
+        ox, oy = self._xy([due[i][1] for i in placed], [due[i][2] for i in placed])
         had_orders = bool(self.order_xy)
         self.order_xy = {rows[i].id: (float(a), float(b)) for i, a, b in zip(placed, ox, oy, strict=True)}
         if had_orders != bool(self.order_xy):
@@ -186,7 +199,7 @@ class LiveLayers(QObject):
         c.markers["orders"].set([rows[i].id for i in placed], ox, oy, symbol="d", size=13, brush=None,
                                 pen={"color": ORDER_COLOUR, "width": 2.2})
         c.tips["orders"] = {rows[i].id: self.tr("%1 patrols at %2").replace("%1", rows[i].call_sign)
-                            .replace("%2", rows[i].patrol_point) for i in placed}
+                            .replace("%2", due[i][0]) for i in placed}
         path = QPainterPath()
         for i, a, b in zip(placed, ox, oy, strict=True):
             path.moveTo(float(x[i]), float(y[i]))
