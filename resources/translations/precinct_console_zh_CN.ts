@@ -399,6 +399,10 @@
         <translation>必巡点</translation>
     </message>
     <message>
+        <source>Patrol line (巡逻线路)</source>
+        <translation>巡逻线路</translation>
+    </message>
+    <message>
         <source>BREACHED</source>
         <translation>已超时</translation>
     </message>
@@ -1279,6 +1283,10 @@
     <message>
         <source>patrol_point</source>
         <translation>必巡点</translation>
+    </message>
+    <message>
+        <source>patrol_line</source>
+        <translation>巡逻线路</translation>
     </message>
     <message>
         <source>{layer}: {new} new, {updated} updated, {unchanged} unchanged</source>
@@ -3593,6 +3601,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>必巡点</translation>
     </message>
     <message>
+        <source>patrol lines</source>
+        <translation>巡逻线路</translation>
+    </message>
+    <message>
         <source>Districts (警务区)</source>
         <translation>警务区</translation>
     </message>
@@ -3627,6 +3639,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Must-patrol points</source>
         <translation>必巡点</translation>
+    </message>
+    <message>
+        <source>Patrol lines</source>
+        <translation>巡逻线路</translation>
     </message>
     <message>
         <source>Key sites' 1-3-5 rings</source>

@@ -21,6 +21,7 @@ from precinct_console.storage.models import (
     Incident,
     KeySite,
     Officer,
+    PatrolLine,
     PatrolPoint,
     Post,
     Task,
@@ -375,3 +376,55 @@ def test_a_bad_must_patrol_window_is_named_and_nothing_is_written(db, make_ctx):
     assert f"feature {n} (PP04), property 'active': 'yes' is not true or false" in text
     assert f"feature {n} (PP04), property 'window_start': '25:00' is not a time of day" in text
     assert _count(db, PatrolPoint) == 0 and _count(db, Grid) == 0
+
+
+def _patrol_line(code: str, corners: list[tuple[float, float]], **props) -> dict:
+    return geo.feature({"type": "LineString", "coordinates": [list(_xy(x, y)) for x, y in corners]},
+                       {"code": code, **props})  # a LineString needs no layer: no other layer is a line
+
+
+def test_patrol_lines_import_export_and_show_on_the_map(db, make_ctx):
+    admin = make_ctx(Role.ADMIN)
+    fc = _full()
+    fc["features"] += [
+        _patrol_line("XL01", [(0, 0), (600, 0), (600, 800)], name="夜市收市巡逻线",
+                     window_start="22:00", window_end="01:00", note="收市清场"),
+        _patrol_line("XL02", [(-500, -500), (500, -500)], name="解放路巡逻线"),
+        _patrol_line("XL03", [(100, 100), (200, 100)], name="停用线路", active=False),
+    ]
+    summary = geometry.import_geometry(admin, fc)
+    assert summary.created["patrol_line"] == 3
+    with db.sessions() as s:
+        rows = {ln.code: ln for ln in s.scalars(sa.select(PatrolLine))}
+    assert rows["XL01"].length_m == pytest.approx(1400, rel=0.01)
+    assert (rows["XL01"].window_start, rows["XL01"].window_end, rows["XL01"].note) == ("22:00", "01:00", "收市清场")
+    assert (rows["XL02"].window_start, rows["XL02"].window_end) == ("00:00", "24:00")
+    out = geometry.export_geometry(make_ctx(Role.CLERK), ["patrol_line"])
+    assert [f["properties"]["code"] for f in out["features"]] == ["XL01", "XL02", "XL03"]
+    again = geometry.import_geometry(admin, out)
+    assert not again.created and not again.updated  # an export reads back as no change
+    data = map_data.map_layers(make_ctx(Role.DUTY_OFFICER))
+    shown = {ln.code: ln for ln in data.patrol_lines}
+    assert set(shown) == {"XL01", "XL02"} and shown["XL01"].window == "22:00-01:00"
+    assert shown["XL01"].xy[-1] == pytest.approx((600, 800), abs=0.5)
+
+
+def test_a_bad_patrol_line_is_named_by_feature_and_nothing_is_written(db, make_ctx):
+    fc = _full()
+    fc["features"] += [
+        _patrol_line("XL01", [(0, 0)], name="一个点"),
+        _patrol_line("XL02", [(0, 0), (0, 0)], name="原地"),
+        _patrol_line("XL03", [(0, 0), (100, 0)], name="半截窗口", window_start="22:00"),
+        geo.feature({"type": "LineString", "coordinates": [[116.4, 39.9], [190.0, 39.9]]},
+                    {"code": "XL04", "name": "越界"}),
+    ]
+    with pytest.raises(ValidationErrors) as err:
+        geometry.import_geometry(make_ctx(Role.ADMIN), fc)
+    text = str(err.value)
+    assert "(XL01), property 'geometry': a line needs at least two positions" in text
+    assert "(XL02), property 'geometry': a line needs at least two distinct positions" in text
+    assert "(XL03), property 'window_end'" in text
+    assert "(XL04), property 'geometry'" in text
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(PatrolLine)) == 0
+        assert s.scalar(sa.select(sa.func.count()).select_from(Grid)) == 0  # the file's grids neither

@@ -85,7 +85,8 @@ def _import(args: argparse.Namespace) -> int:
 def _summary(summary: ImportSummary) -> str:
     """Per layer what the import added, changed and found unchanged (as ImportSummary.describe)."""
     names = {"grid": tr("grid"), "patrol_zone": tr("patrol_zone"),
-             "key_site": tr("key_site"), "post": tr("post"), "patrol_point": tr("patrol_point")}
+             "key_site": tr("key_site"), "post": tr("post"), "patrol_point": tr("patrol_point"),
+             "patrol_line": tr("patrol_line")}
     parts = []
     for layer, new, updated, same in summary.by_layer():
         if same:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..domain.clock import CHINA_TZ, FixedClock, system_clock
 from ..domain.driving import may_drive
 from ..domain.errors import KnownError
+from ..domain.geo import length_m
 from ..services.accounts import actor_for, system_actor
 from ..services.context import ServiceContext
 from ..services.incidents.intake import PlaceResolver
@@ -37,6 +38,7 @@ from ..storage.models import (
     IncidentEvent,
     KeySite,
     Officer,
+    PatrolLine,
     PatrolLog,
     PatrolPoint,
     PatrolZone,
@@ -229,6 +231,11 @@ class _Builder:
             lon, lat = to_lonlat(pp.x, pp.y)
             self.s.add(PatrolPoint(station_id=self.sid, code=pp.code, name=pp.name, lon=lon, lat=lat,
                                    window_start=pp.window[0], window_end=pp.window[1], note=pp.note))
+        for pl in self.places.patrol_lines:
+            line = {"type": "LineString", "coordinates": [list(to_lonlat(x, y)) for x, y in pl.corners]}
+            self.s.add(PatrolLine(station_id=self.sid, code=pl.code, name=pl.name, geometry=line,
+                                  length_m=round(length_m(line), 1), window_start=pl.window[0],
+                                  window_end=pl.window[1], note=pl.note))
         for parent_pass in (True, False):
             zones = []
             for z in self.places.zones:

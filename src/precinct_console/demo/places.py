@@ -55,6 +55,17 @@ class PatrolPointPlan:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class PatrolLinePlan:
+    """A patrol line (巡逻线路): a route walked or driven in its daily window."""
+
+    code: str
+    name: str
+    corners: tuple[tuple[float, float], ...]
+    window: tuple[str, str]
+    note: str = ""
+
+
 @dataclass
 class ZonePlan:
     code: str
@@ -88,6 +99,7 @@ class Places:
     zones: list[ZonePlan] = field(default_factory=list)
     hotspots: list[HotSpot] = field(default_factory=list)
     patrol_points: list[PatrolPointPlan] = field(default_factory=list)
+    patrol_lines: list[PatrolLinePlan] = field(default_factory=list)
 
     @property
     def micro(self) -> list[GridPlan]:
@@ -236,6 +248,7 @@ _SITE_WINDOWS: dict[str, tuple[tuple[str, tuple[str, str], str], ...]] = {
     "transport": (("广场", ("00:00", "24:00"), ""),),
 }
 _NIGHT_SPOTS = {"夜市美食街": ("18:00", "02:00"), "酒吧街": ("20:00", "03:00")}
+_LINE_WINDOWS = {"夜市美食街": (("22:00", "02:00"), "收市清场"), "酒吧街": (("00:00", "03:00"), "散场巡逻")}
 
 
 def _patrol_points(places: Places) -> None:
@@ -252,3 +265,11 @@ def _patrol_points(places: Places) -> None:
             n += 1
             places.patrol_points.append(PatrolPointPlan(
                 f"BX{n:02d}", f"{spot.name}巡逻点", spot.x, spot.y, _NIGHT_SPOTS[spot.name], "夜间重点"))
+    # Patrol lines round the night spots as they close (收市清场, 散场), a few hundred metres of
+    # streets each.
+    for k, spot in enumerate(s for s in places.hotspots if s.name in _LINE_WINDOWS):
+        r = max(spot.radius, 150.0)
+        corners = ((spot.x - r, spot.y - r), (spot.x + r, spot.y - r), (spot.x + r, spot.y + r),
+                   (spot.x - r, spot.y + r), (spot.x - r, spot.y))
+        window, note = _LINE_WINDOWS[spot.name]
+        places.patrol_lines.append(PatrolLinePlan(f"XL{k + 1:02d}", f"{spot.name}巡逻线", corners, window, note))

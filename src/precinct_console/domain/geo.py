@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from .errors import ValidationError
 from .travel import EARTH_RADIUS_M, local_xy
 
-LAYERS = ("grid", "patrol_zone", "key_site", "post", "patrol_point")
+LAYERS = ("grid", "patrol_zone", "key_site", "post", "patrol_point", "patrol_line")
 LEVEL_NAMES = {1: "district", 2: "small grid", 3: "micro grid"}
 LEVEL_NAMES_ZH = {1: "警务区（大网格）", 2: "小网格", 3: "微网格"}
 ZONE_KINDS = ("patrol", "key_zone")
@@ -95,17 +95,33 @@ class ParsedPoint:
 
 
 @dataclass(frozen=True)
+class ParsedLine:
+    """A patrol line (巡逻线路): a route patrolled in a daily window (night-market closing)."""
+
+    index: int
+    code: str
+    name: str
+    geometry: dict[str, Any]  # GeoJSON LineString, WGS84
+    length_m: float
+    window_start: str = "00:00"
+    window_end: str = "24:00"
+    note: str = ""
+    active: bool = True
+
+
+@dataclass(frozen=True)
 class ParsedGeometry:
     grids: tuple[ParsedArea, ...] = ()
     zones: tuple[ParsedArea, ...] = ()
     sites: tuple[ParsedPoint, ...] = ()
     posts: tuple[ParsedPoint, ...] = ()
     patrol_points: tuple[ParsedPoint, ...] = ()
+    patrol_lines: tuple[ParsedLine, ...] = ()
 
     @property
     def count(self) -> int:
         return (len(self.grids) + len(self.zones) + len(self.sites) + len(self.posts)
-                + len(self.patrol_points))
+                + len(self.patrol_points) + len(self.patrol_lines))
 
 
 @dataclass(frozen=True)
@@ -145,6 +161,15 @@ def area_m2(geometry: Mapping[str, Any] | BaseGeometry) -> float:
         return 0.0
     c = geom.centroid
     return float(project(geom, c.x, c.y).area)
+
+
+def length_m(geometry: Mapping[str, Any] | BaseGeometry) -> float:
+    """A line's length in metres, projected around its own centre."""
+    geom = geometry if isinstance(geometry, BaseGeometry) else shape(geometry)
+    if geom.is_empty:
+        return 0.0
+    c = geom.centroid
+    return float(project(geom, c.x, c.y).length)
 
 
 def rings_of(geometry: Mapping[str, Any]) -> list[list[Sequence[float]]]:

@@ -27,10 +27,12 @@ from .geo import (
     FeatureProblem,
     ParsedArea,
     ParsedGeometry,
+    ParsedLine,
     ParsedPoint,
     Person,
     StoredArea,
     area_m2,
+    length_m,
     project,
 )
 
@@ -94,7 +96,10 @@ def _layer_of(props: Mapping[str, Any], geom_type: str, default: str | None) -> 
         return {"grids": "grid", "zone": "patrol_zone", "zones": "patrol_zone",
                 "patrol_zones": "patrol_zone", "key_sites": "key_site", "site": "key_site",
                 "posts": "post", "patrol_points": "patrol_point", "must_patrol": "patrol_point",
-                "必巡点": "patrol_point"}.get(layer, layer)
+                "必巡点": "patrol_point", "patrol_lines": "patrol_line", "line": "patrol_line",
+                "巡逻线路": "patrol_line"}.get(layer, layer)
+    if geom_type in ("LineString", "MultiLineString"):
+        return "patrol_line"  # no other layer is a line
     if geom_type == "Point":
         return "post" if _text(_prop(props, "kind")) in POST_KINDS else "key_site"
     if geom_type in ("Polygon", "MultiPolygon"):
@@ -209,6 +214,28 @@ def _point(geometry: Any, index: int, code: str, problems: _Problems) -> tuple[f
     return float(lon), float(lat)
 
 
+def _line(geometry: Any, index: int, code: str, problems: _Problems) -> dict[str, Any] | None:
+    """A patrol line: a LineString of valid positions, at least two of them distinct."""
+    if not isinstance(geometry, Mapping) or geometry.get("type") != "LineString":
+        gtype = geometry.get("type") if isinstance(geometry, Mapping) else None
+        problems.add(f"must be a LineString, not {gtype!r}", index, code, "geometry")
+        return None
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list) or len(coords) < 2:
+        problems.add("a line needs at least two positions", index, code, "geometry")
+        return None
+    for j, pos in enumerate(coords, start=1):
+        message = _check_position(pos, f"position {j}")
+        if message:
+            problems.add(message, index, code, "geometry")
+            return None
+    positions = [[float(p[0]), float(p[1])] for p in coords]
+    if len({tuple(p) for p in positions}) < 2:
+        problems.add("a line needs at least two distinct positions", index, code, "geometry")
+        return None
+    return {"type": "LineString", "coordinates": positions}
+
+
 def _people(value: Any, index: int, code: str, problems: _Problems) -> tuple[Person, ...] | None:
     if value is None:
         return None
@@ -291,6 +318,7 @@ def parse_features(
     sites: list[ParsedPoint] = []
     posts: list[ParsedPoint] = []
     patrol_points: list[ParsedPoint] = []
+    patrol_lines: list[ParsedLine] = []
     shapes: dict[tuple[str, str], BaseGeometry] = {}
     seen: dict[tuple[str, str], int] = {}
     broken: set[tuple[str, str]] = set()  # refused already: their children need no second problem
@@ -327,6 +355,12 @@ def parse_features(
             else:
                 seen[(layer, code)] = index
 
+        if layer == "patrol_line":
+            line = _line(geometry, index, code, problems)
+            timing = _patrol_point(props, index, code, problems)  # the same window, note, in use
+            if line is not None and timing is not None and code and name:
+                patrol_lines.append(ParsedLine(index, code, name, line, length_m(line), **timing))
+            continue
         if layer in ("grid", "patrol_zone"):
             geom = _polygon(geometry, index, code, problems)
             level, parent, kind = 0, _text(_prop(props, "parent")) or None, ""
@@ -397,7 +431,7 @@ def parse_features(
     if problems.items:
         raise ValidationErrors(list(problems.items))
     return ParsedGeometry(tuple(grids), tuple(zones), tuple(sites), tuple(posts),
-                          tuple(patrol_points))
+                          tuple(patrol_points), tuple(patrol_lines))
 
 
 def _patrol_point(props: Mapping[str, Any], index: int, code: str, problems: _Problems

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from ..domain import geo, geo_validation
 from ..domain.changes import Change
 from ..domain.errors import ConflictError, NotFound, ValidationError, ValidationErrors
-from ..storage.models import Grid, GridPerson, KeySite, PatrolPoint, PatrolZone, Post
+from ..storage.models import Grid, GridPerson, KeySite, PatrolLine, PatrolPoint, PatrolZone, Post
 from .context import ServiceContext, service_action
 
 
@@ -239,6 +239,16 @@ def import_geometry(ctx: ServiceContext, source: Mapping[str, Any] | str | Path,
                                     lambda code=p.code, **v: PatrolPoint(station_id=station,
                                                                          code=code, **v), values)
             count("patrol_point", outcome)
+        stored_lines = {ln.code: ln for ln in s.scalars(
+            select(PatrolLine).where(PatrolLine.station_id == station))}
+        for ln in parsed.patrol_lines:
+            values = dict(name=ln.name, geometry=ln.geometry, length_m=round(ln.length_m, 1),
+                          window_start=ln.window_start, window_end=ln.window_end, note=ln.note,
+                          active=ln.active)
+            _row, outcome = _upsert(uow, "patrol_line", stored_lines.get(ln.code),
+                                    lambda code=ln.code, **v: PatrolLine(station_id=station,
+                                                                         code=code, **v), values)
+            count("patrol_line", outcome)
         uow.commit()
     return ImportSummary(counts["created"], counts["updated"], parsed.count, counts["unchanged"])
 
@@ -360,6 +370,15 @@ def export_geometry(ctx: ServiceContext, layers: Iterable[str] = geo.LAYERS) -> 
                 if pt.note:
                     props["note"] = pt.note
                 features.append(geo.feature(geo.point_geometry(pt.lon, pt.lat), props))
+        if "patrol_line" in wanted:
+            for ln in s.scalars(select(PatrolLine).where(PatrolLine.station_id == station)
+                                .order_by(PatrolLine.code)):
+                props = {"layer": "patrol_line", "code": ln.code, "name": ln.name,
+                         "window_start": ln.window_start, "window_end": ln.window_end,
+                         "active": ln.active}
+                if ln.note:
+                    props["note"] = ln.note
+                features.append(geo.feature(ln.geometry, props))
     return geo.feature_collection(features)
 
 

@@ -22,6 +22,7 @@ from ..storage.models import (
     Incident,
     KeySite,
     Officer,
+    PatrolLine,
     PatrolPoint,
     PatrolZone,
     Post,
@@ -49,6 +50,25 @@ class AreaShape:
     label_y: float
     area_m2: float
     extent_m: float  # the smaller side of its bounding box: how much room a label has
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """A patrol line (巡逻线路) in local metres, with its daily window."""
+
+    id: int
+    code: str
+    name: str
+    xy: np.ndarray  # (n, 2), the route in order
+    length_m: float
+    window: str = ""  # "22:00-24:00", empty all day
+    note: str = ""
+
+    @property
+    def middle(self) -> tuple[float, float]:
+        """A vertex half way along (by count): where its hover marker sits."""
+        x, y = self.xy[len(self.xy) // 2]
+        return float(x), float(y)
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,7 @@ class MapData:
     patrol_points: tuple[PointShape, ...] = ()  # must-patrol points (必巡点) in use
     # Not drawn, but listed where a chief may put one back in use.
     patrol_points_off: tuple[PointShape, ...] = ()
+    patrol_lines: tuple[LineShape, ...] = ()  # in use
 
     def to_xy(self, lon: float, lat: float) -> tuple[float, float]:
         x, y = local_xy(lon, lat, self.origin_lon, self.origin_lat)
@@ -148,6 +169,9 @@ def map_layers(ctx: ServiceContext) -> MapData:
                           .order_by(KeySite.code)).all()
         patrol_points = s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == station_id)
                                   .order_by(PatrolPoint.code)).all()
+        patrol_lines = s.scalars(select(PatrolLine).where(PatrolLine.station_id == station_id,
+                                                          PatrolLine.active.is_(True))
+                                 .order_by(PatrolLine.code)).all()
         origin = station_origin(s, station_id)
         by_level: dict[int, list[AreaShape]] = {1: [], 2: [], 3: []}
         for g in grids:
@@ -172,9 +196,18 @@ def map_layers(ctx: ServiceContext) -> MapData:
 
         patrol_shapes = tuple(patrol_point(p) for p in patrol_points if p.active)
         patrol_off = tuple(patrol_point(p) for p in patrol_points if not p.active)
+
+        def patrol_line(ln: PatrolLine) -> LineShape:
+            coords = np.asarray(ln.geometry["coordinates"], dtype=float)
+            x, y = local_xy(coords[:, 0], coords[:, 1], *origin)
+            window = "" if (ln.window_start, ln.window_end) == ALL_DAY else f"{ln.window_start}-{ln.window_end}"
+            return LineShape(ln.id, ln.code, ln.name, np.column_stack([x, y]), ln.length_m, window, ln.note)
+
+        line_shapes = tuple(patrol_line(ln) for ln in patrol_lines)
         name = station.name if station is not None else ""
     coords = [r for lv in by_level.values() for a in lv for r in a.rings]
     coords += [r for z in zone_shapes for r in z.rings]
+    coords += [ln.xy for ln in line_shapes]
     pts = [(p.x, p.y) for p in (*post_shapes, *site_shapes, *patrol_shapes)]
     if coords or pts:
         allxy = np.vstack([*coords, *(np.array([p]) for p in pts)])
@@ -183,7 +216,7 @@ def map_layers(ctx: ServiceContext) -> MapData:
     else:
         bounds = (-1000.0, -1000.0, 1000.0, 1000.0)
     return MapData(name, origin[0], origin[1], {lv: tuple(v) for lv, v in by_level.items()},
-                   zone_shapes, post_shapes, site_shapes, bounds, patrol_shapes, patrol_off)
+                   zone_shapes, post_shapes, site_shapes, bounds, patrol_shapes, patrol_off, line_shapes)
 
 
 # -- grid card ---------------------------------------------------------------------------------

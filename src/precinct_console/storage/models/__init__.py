@@ -7,6 +7,7 @@ from .org import Category, Grid, GridPerson, KeySite, PatrolZone, Post, Station
 from .people import (
     Officer,
     OfficerAbsence,
+    PatrolLine,
     PatrolLog,
     PatrolPlan,
     PatrolPoint,
@@ -20,7 +21,7 @@ from .tasks import Dispute, DisputeNote, Task, TaskEvent, TaskTemplate
 __all__ = [
     "Alert", "AuditEntry", "Base", "Category", "ChangeRecord", "Dispatch", "Dispute",
     "DisputeNote", "Grid", "GridPerson", "HandoverReport", "Incident", "IncidentCounter",
-    "IncidentEvent", "KeySite", "Lease", "Officer", "OfficerAbsence", "PatrolLog", "PatrolPlan", "PatrolPoint", "PatrolZone",
+    "IncidentEvent", "KeySite", "Lease", "Officer", "OfficerAbsence", "PatrolLine", "PatrolLog", "PatrolPlan", "PatrolPoint", "PatrolZone",
     "Post", "RosterEntry", "SavedView", "Setting", "Shift", "ShiftPattern", "Station", "Task",
     "TaskEvent", "TaskTemplate", "Unit", "User",
 ]

@@ -132,6 +132,22 @@ class PatrolPoint(IdMixin, StationScoped, Versioned, Base):
     __table_args__ = (UniqueConstraint("station_id", "code"),)
 
 
+class PatrolLine(IdMixin, StationScoped, Versioned, Base):
+    """A patrol line (巡逻线路) with its daily window: a route a unit patrols while it is open
+    (the night market's streets at closing), given to a planned unit as a timed duty."""
+
+    __tablename__ = "patrol_lines"
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    geometry: Mapped[dict[str, Any]] = mapped_column()  # GeoJSON LineString, WGS84
+    length_m: Mapped[float] = mapped_column(Float, default=0.0)
+    window_start: Mapped[str] = mapped_column(String(5), default="00:00")  # local HH:MM
+    window_end: Mapped[str] = mapped_column(String(5), default="24:00")
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    __table_args__ = (UniqueConstraint("station_id", "code"),)
+
+
 class PatrolLog(IdMixin, StationScoped, Base):
     """One patrol as the patrol ledger records it."""
 

@@ -25,6 +25,7 @@ RING_COLOURS = (QColor(213, 94, 0, 200), QColor(230, 159, 0, 170), QColor(0, 114
 CHOROPLETH = [QColor(255, 237, 160, 90), QColor(254, 178, 76, 110), QColor(253, 141, 60, 130),
               QColor(240, 59, 32, 150), QColor(189, 0, 38, 170)]
 PICK_PX = 9.0  # how near a click must be to a marker to pick it
+PATROL_LINE_COLOUR = QColor(0, 120, 80)  # as the must-patrol points
 
 
 def _font(size: float, bold: bool = False) -> QFont:
@@ -83,6 +84,8 @@ class MapCanvas(pg.PlotWidget):
         self.choropleth = [PathLayer(QPen(Qt.PenStyle.NoPen), QBrush(c)) for c in CHOROPLETH]
         self.key_zones = PathLayer(QPen(QColor(230, 159, 0), 1.2, Qt.PenStyle.DashLine), QBrush(KEY_ZONE_FILL))
         self.zones = PathLayer(QPen(ZONE_PEN, 1.6, Qt.PenStyle.DashDotLine))
+        # Patrol lines (巡逻线路): open routes, drawn over the zones in the must-patrol colour.
+        self.patrol_lines = PathLayer(QPen(PATROL_LINE_COLOUR, 2.6, Qt.PenStyle.DashLine))
         self.levels = {lv: PathLayer(QPen(c, w)) for lv, (c, w, _s) in GRID_STYLE.items()}
         self.rings = [PathLayer(QPen(c, 1.1, Qt.PenStyle.DotLine)) for c in RING_COLOURS]
         self.reach = [PathLayer(QPen(c, 1.0), QBrush(QColor(c.red(), c.green(), c.blue(), 18)))
@@ -92,7 +95,7 @@ class MapCanvas(pg.PlotWidget):
         self.order_lines = PathLayer(QPen(ORDER_COLOUR, 1.6, Qt.PenStyle.DashLine))
         # Fills under outlines; districts drawn over micro grids so their borders stay bold.
         stack = [*self.choropleth, self.key_zones, self.levels[3], self.levels[2], self.levels[1],
-                 self.zones, *self.reach, *self.rings, self.order_lines, self.highlight]
+                 self.zones, self.patrol_lines, *self.reach, *self.rings, self.order_lines, self.highlight]
         for z, item in enumerate(stack):
             item.setZValue(z - 9)
         for item in (self.base, self.heat, *stack):
@@ -101,9 +104,10 @@ class MapCanvas(pg.PlotWidget):
         self.markers: dict[str, Markers] = {}
         # Hover text per marker layer, by the marker's id (set by whoever fills the layer).
         self.tips: dict[str, dict[int, str]] = {k: {} for k in
-                                                ("patrol_points", "posts", "sites", "orders", "repeats",
-                                                 "incidents", "pulse", "units")}
-        for z, (key, entity) in enumerate((("patrol_points", "patrol_point"), ("posts", "post"),
+                                                ("patrol_lines", "patrol_points", "posts", "sites", "orders",
+                                                 "repeats", "incidents", "pulse", "units")}
+        for z, (key, entity) in enumerate((("patrol_lines", "patrol_line"),
+                                           ("patrol_points", "patrol_point"), ("posts", "post"),
                                            ("sites", "key_site"), ("orders", "unit"),
                                            ("repeats", "repeat_place"), ("incidents", "incident"),
                                            ("pulse", "incident"), ("units", "unit"))):

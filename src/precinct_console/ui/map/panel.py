@@ -34,6 +34,7 @@ from ...domain.travel import reach_radius_m
 from ...services.geometry import ImportSummary, export_geometry, import_geometry
 from ...services.map_data import (
     AreaShape,
+    LineShape,
     MapData,
     PlaceHit,
     PointShape,
@@ -49,7 +50,7 @@ from ..i18n import tr
 from ..settings_store import qsettings
 from ..theme import MUTED, ORDER_COLOUR, STATE_COLOURS, ui_font
 from .base_image import load_base_image
-from .canvas import MapCanvas
+from .canvas import PATROL_LINE_COLOUR, MapCanvas
 from .card import GridCardView
 from .hotspot_controls import HotspotControls
 from .live import LiveLayers
@@ -73,14 +74,15 @@ def _house() -> QPainterPath:
 
 
 HOUSE = _house()
-GEOMETRY_ENTITIES = ("grid", "patrol_zone", "key_site", "post", "patrol_point")
+GEOMETRY_ENTITIES = ("grid", "patrol_zone", "key_site", "post", "patrol_point", "patrol_line")
 PATROL_POINT_COLOUR = QColor(0, 120, 80)
 # An import's summary names the layers as the user reads them (ImportSummary counts by layer).
 IMPORT_LAYER_TEXT = {"grid": QT_TRANSLATE_NOOP("MapPanel", "grids"),
                      "patrol_zone": QT_TRANSLATE_NOOP("MapPanel", "patrol zones"),
                      "key_site": QT_TRANSLATE_NOOP("MapPanel", "key sites"),
                      "post": QT_TRANSLATE_NOOP("MapPanel", "posts"),
-                     "patrol_point": QT_TRANSLATE_NOOP("MapPanel", "must-patrol points")}
+                     "patrol_point": QT_TRANSLATE_NOOP("MapPanel", "must-patrol points"),
+                     "patrol_line": QT_TRANSLATE_NOOP("MapPanel", "patrol lines")}
 # Marked for the translation tools (MapPanel context); self.tr() translates them when shown.
 @dataclass(frozen=True)
 class Toggle:
@@ -94,6 +96,7 @@ TOGGLES = [
     Toggle("labels", QT_TRANSLATE_NOOP("MapPanel", "Grid labels")), Toggle("zones", QT_TRANSLATE_NOOP("MapPanel", "Patrol zones")), Toggle("key_zones", QT_TRANSLATE_NOOP("MapPanel", "Key zones")),
     Toggle("posts", QT_TRANSLATE_NOOP("MapPanel", "Posts and police rooms")), Toggle("sites", QT_TRANSLATE_NOOP("MapPanel", "Key sites")),
     Toggle("patrol_points", QT_TRANSLATE_NOOP("MapPanel", "Must-patrol points")),
+    Toggle("patrol_lines", QT_TRANSLATE_NOOP("MapPanel", "Patrol lines")),
     Toggle("site_rings", QT_TRANSLATE_NOOP("MapPanel", "Key sites' 1-3-5 rings"), False), Toggle("incidents", QT_TRANSLATE_NOOP("MapPanel", "Open incidents")),
     Toggle("units", QT_TRANSLATE_NOOP("MapPanel", "Units")), Toggle("off_duty", QT_TRANSLATE_NOOP("MapPanel", "Off-duty units"), False),
     Toggle("reach", QT_TRANSLATE_NOOP("MapPanel", "Units' 1/3/5-minute reach"), False), Toggle("base", QT_TRANSLATE_NOOP("MapPanel", "Base image")),
@@ -255,6 +258,12 @@ class MapPanel(QWidget):
                                        [p.y for p in points], symbol="h", size=11,
                                        brush=PATROL_POINT_COLOUR, pen=(255, 255, 255))
         c.tips["patrol_points"] = {p.id: self._patrol_point_text(p) for p in points}
+        lines = data.patrol_lines
+        c.patrol_lines.set_rings([ln.xy for ln in lines])
+        c.markers["patrol_lines"].set([ln.id for ln in lines], [ln.middle[0] for ln in lines],
+                                      [ln.middle[1] for ln in lines], symbol="s", size=8,
+                                      brush=PATROL_LINE_COLOUR, pen=(255, 255, 255))
+        c.tips["patrol_lines"] = {ln.id: self._patrol_line_text(ln) for ln in lines}
         hour = local(self.app.clock()).hour
         xs, ys = np.array([s.x for s in sites]), np.array([s.y for s in sites])
         c.set_rings(c.rings, xs, ys, [np.full(len(sites), reach_radius_m(t, "car", hour))
@@ -272,6 +281,12 @@ class MapPanel(QWidget):
         window = (self.tr("Patrolled %1").replace("%1", p.window) if p.window
                   else self.tr("Patrolled all day"))
         return "\n".join(x for x in (p.name, window, p.note) if x)
+
+    def _patrol_line_text(self, ln: LineShape) -> str:
+        """Name, length, daily window and note of a patrol line, as its hover says them."""
+        window = (self.tr("Patrolled %1").replace("%1", ln.window) if ln.window
+                  else self.tr("Patrolled all day"))
+        return "\n".join(x for x in (f"{ln.name} · {ln.length_m / 1000:.1f} km", window, ln.note) if x)
 
     def fit(self) -> None:
         if self.data is not None:
@@ -291,8 +306,9 @@ class MapPanel(QWidget):
             c.grid_labels[level].setVisible(on and labels)
         c.zones.setVisible(self.shown("zones"))
         c.key_zones.setVisible(self.shown("key_zones"))
-        for key in ("posts", "sites", "patrol_points"):
+        for key in ("posts", "sites", "patrol_points", "patrol_lines"):
             c.markers[key].item.setVisible(self.shown(key))
+        c.patrol_lines.setVisible(self.shown("patrol_lines"))
         c.post_labels.setVisible(self.shown("posts"))
         c.site_labels.setVisible(self.shown("sites"))
         for layer in c.rings:
@@ -329,6 +345,8 @@ class MapPanel(QWidget):
             entries.append(("D", ORDER_COLOUR, tr("Patrol point of the accepted plan")))
         if self.shown("patrol_points") and self.data is not None and self.data.patrol_points:
             entries.append(("h", PATROL_POINT_COLOUR, tr("Must-patrol point (必巡点)")))
+        if self.shown("patrol_lines") and self.data is not None and self.data.patrol_lines:
+            entries.append(("s", PATROL_LINE_COLOUR, tr("Patrol line (巡逻线路)")))
         c.set_legend(title, entries)
 
     # -- clicks and selection -------------------------------------------------------------------
