@@ -405,3 +405,29 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     assert by_unit[duty.call_sign].duties == "16:30-17:30 学府路护学岗"
     assert sorted(r.crew for r in sheet.rows) == ["民警16-0", "民警16-1"]
     assert all(r.kind == "巡逻车" and r.point_kind for r in sheet.rows)
+
+
+def test_a_patrol_line_is_a_timed_duty_for_the_part_of_its_window_in_the_shift(db, station, chief, clock):
+    """Walked or driven, not stood at: a line is a duty even when open all shift, and a unit
+    meets it where it starts."""
+    from precinct_console.services import geometry
+
+    _town(db, station, clock)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString",
+                                         "coordinates": [[116.393, 39.903], [116.399, 39.903], [116.399, 39.909]]},
+         "properties": {"code": "XL1", "name": "夜市收市巡逻线", "window_start": "22:00",
+                        "window_end": "01:00"}},
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[116.38, 39.89], [116.39, 39.89]]},
+         "properties": {"code": "XL2", "name": "停用线路", "active": False}},
+    ]})
+    day = clock().astimezone(CHINA_TZ).date() + timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, 16, tzinfo=CHINA_TZ)
+    sh = roster.add_shift(chief, "中班", start, start + timedelta(hours=8))
+    for n, lon in enumerate((116.391, 116.399)):
+        officer = roster.add_officer(chief, f"03990{n}", f"民警{n}")
+        roster.assign(chief, sh.id, officer.id, unit_id=unit_roll.add_unit(chief, f"巡0{n}", "car", lon, 39.90))
+    plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+    [duty] = plan.visits
+    assert (duty.window, duty.point_name, duty.point_key.split(":")[0]) == ("22:00-24:00", "夜市收市巡逻线", "line")
+    assert (duty.lon, duty.lat) == (116.393, 39.903)  # where the line starts

@@ -1,13 +1,14 @@
-"""`grids import | export | notice-board`: the station's grids, patrol zones, key sites, posts and must-patrol points.
+"""`grids import | export | notice-board`: a station's grids, zones, key sites, posts, must-patrol points, patrol lines.
 
 `grids import FILE` reads a GeoJSON FeatureCollection in WGS84 longitude/latitude (EPSG:4326),
 checks all of it and writes nothing when anything is wrong (exit status 1, every problem listed
 by feature number, code and property). Features are upserted by code. Properties read
 (docs/geojson.md has the full table and examples):
 
-  layer           grid | patrol_zone | key_site | post (default: --layer, else guessed: a
-                  polygon with a level is a grid, other polygons are patrol zones, points are
-                  key sites unless their kind is post or police_room)
+  layer           grid | patrol_zone | key_site | post | patrol_point | patrol_line (default:
+                  --layer, else guessed: a polygon with a level is a grid, other polygons are
+                  patrol zones, lines are patrol lines, points are key sites unless their kind
+                  is post or police_room)
   code            unique per layer, e.g. D01-S02-M07 (also 编码, 网格编码, 编号)
   name            e.g. 幸福里微网格 (also 名称, 网格名称)
   level           grids: 1 district (警务区/大网格), 2 small grid, 3 micro grid (also 层级)
@@ -16,6 +17,8 @@ by feature number, code and property). Features are upserted by code. Properties
                   police_room
   target_minutes  key sites: the 1-3-5 reach target in minutes (1-60, default 1)
   address, phone  key sites' address; posts' phone
+  window_start,   must-patrol points and patrol lines: the daily window, HH:MM (an end before
+  window_end      the start runs past midnight; both left out: all day); also note, active
   people          grids: [{"role": community_officer | auxiliary | grid_leader | grid_worker,
                   "name": ..., "phone": ...}]; replaces the grid's people when present
 

@@ -51,6 +51,7 @@ from ..storage.models import (
     KeySite,
     Officer,
     OfficerAbsence,
+    PatrolLine,
     PatrolPlan,
     PatrolPoint,
     PatrolZone,
@@ -276,6 +277,15 @@ def _candidates(s: Any, st: int, start: datetime, end: datetime
         elif standing is not None:
             visits.append(VisitPoint(f"point:{pt.id}", pt.name, pt.lon, pt.lat, tuple(
                 parts_within(pt.window_start or "00:00", pt.window_end or "24:00", start, end))))
+    # A patrol line is walked or driven, not stood at: the part of its window inside the shift
+    # is always a timed duty, starting where the line starts.
+    for ln in s.scalars(select(PatrolLine).where(PatrolLine.station_id == st, PatrolLine.active.is_(True))
+                        .order_by(PatrolLine.id)):
+        window = (ln.window_start or "00:00", ln.window_end or "24:00")
+        if meets(*window, start, end):
+            lon, lat = ln.geometry["coordinates"][0][:2]
+            visits.append(VisitPoint(f"line:{ln.id}", ln.name, float(lon), float(lat),
+                                     tuple(parts_within(*window, start, end))))
     for z in zones:
         cands.append(CandidatePoint(f"zone:{z.id}", z.name, "zone_centre", z.centroid_lon,
                                     z.centroid_lat, (z.id, *[i for i in zones_of(
