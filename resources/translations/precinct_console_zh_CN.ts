@@ -3482,6 +3482,49 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>LineDialog</name>
+    <message>
+        <source>New patrol line</source>
+        <translation>新建巡逻线路</translation>
+    </message>
+    <message>
+        <source>Patrol line %1</source>
+        <translation>巡逻线路 %1</translation>
+    </message>
+    <message>
+        <source>e.g. 夜市收市巡逻线</source>
+        <translation>例如：夜市收市巡逻线</translation>
+    </message>
+    <message>
+        <source>All day</source>
+        <translation>全天</translation>
+    </message>
+    <message>
+        <source>In use: shown on the map and given to patrol plans</source>
+        <translation>启用：在地图上显示，并纳入巡逻布警方案</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Patrolled daily</source>
+        <translation>每日巡逻时段</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+</context>
+<context>
     <name>LiveLayers</name>
     <message>
         <source>%1 patrols at %2</source>
@@ -3576,6 +3619,53 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>The database connection is back</source>
         <translation>数据库连接已恢复</translation>
+    </message>
+</context>
+<context>
+    <name>MapDrawing</name>
+    <message>
+        <source>New zone (draw its outline)…</source>
+        <translation>新建区域（在地图上画边界）…</translation>
+    </message>
+    <message>
+        <source>New patrol line (draw its route)…</source>
+        <translation>新建巡逻线路（在地图上画走向）…</translation>
+    </message>
+    <message>
+        <source>Edit patrol line %1…</source>
+        <translation>编辑巡逻线路 %1…</translation>
+    </message>
+    <message>
+        <source>Redraw the route of %1…</source>
+        <translation>重画 %1 的走向…</translation>
+    </message>
+    <message>
+        <source>Edit zone %1…</source>
+        <translation>编辑区域 %1…</translation>
+    </message>
+    <message>
+        <source>Redraw the outline of %1…</source>
+        <translation>重画 %1 的边界…</translation>
+    </message>
+    <message>
+        <source>Click the corners · double-click or Enter closes the outline · Backspace takes the last corner back · Esc cancels</source>
+        <translation>依次点击各拐点 · 双击或回车闭合边界 · 退格撤销上一个拐点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>Click along the route · double-click or Enter ends it · Backspace takes the last corner back · Esc cancels</source>
+        <translation>沿线路依次点击 · 双击或回车结束 · 退格撤销上一个拐点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>An outline needs at least three corners · Esc cancels</source>
+        <translation>边界至少需要三个拐点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>A route needs at least two corners · Esc cancels</source>
+        <translation>线路至少需要两个点 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>Saved: %1 %2</source>
+        <translation>已保存：%1 %2</translation>
     </message>
 </context>
 <context>
@@ -5650,33 +5740,6 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Area</source>
         <translation>面积</translation>
-    </message>
-</context>
-<context>
-    <name>ZoneDrawing</name>
-    <message>
-        <source>New zone (draw its outline)…</source>
-        <translation>新建区域（在地图上画边界）…</translation>
-    </message>
-    <message>
-        <source>Edit zone %1…</source>
-        <translation>编辑区域 %1…</translation>
-    </message>
-    <message>
-        <source>Redraw the outline of %1…</source>
-        <translation>重画 %1 的边界…</translation>
-    </message>
-    <message>
-        <source>Click the corners · double-click or Enter closes the outline · Backspace takes the last corner back · Esc cancels</source>
-        <translation>依次点击各拐点 · 双击或回车闭合边界 · 退格撤销上一个拐点 · Esc 取消</translation>
-    </message>
-    <message>
-        <source>An outline needs at least three corners · Esc cancels</source>
-        <translation>边界至少需要三个拐点 · Esc 取消</translation>
-    </message>
-    <message>
-        <source>Saved: %1 %2</source>
-        <translation>已保存：%1 %2</translation>
     </message>
 </context>
 <context>

@@ -545,7 +545,7 @@ def test_a_chief_draws_a_patrol_zone_corner_by_corner_and_renames_it_from_a_righ
     assert panel.canvas.placing and "corners" in panel.canvas.note
     for x, y in ((-400, -300), (400, -300), (400, 300), (0, 900)):
         panel.canvas.click_at(x, y)  # corners, even where a marker or a grid is
-    panel.zones.undo_corner()  # Backspace: the last corner taken back
+    panel.drawing.undo_corner()  # Backspace: the last corner taken back
     panel.canvas.click_at(-400, 300)
     assert panel.card_view.isHidden()
     panel.canvas.double_clicked.emit(-400.0, 300.0)  # closes the outline instead of zooming in
@@ -565,12 +565,12 @@ def test_a_chief_draws_a_patrol_zone_corner_by_corner_and_renames_it_from_a_righ
 
     # Drawn inside it, a zone is offered as its section (siblings may not overlap).
     names = iter(["五号巡区1段"])
-    panel.zones.start()
+    panel.drawing.start()
     for x, y in ((-300, -200), (0, -200), (0, 200)):
         panel.canvas.click_at(x, y)
-    panel.zones.finish()  # Enter
+    panel.drawing.finish()  # Enter
     qtbot.waitUntil(lambda: any(z.name == "五号巡区1段" for z in panel.data.zones), timeout=10000)
-    assert panel.zones.dialog.parent_zone.currentData() == zone.code
+    assert panel.drawing.dialog.parent_zone.currentData() == zone.code
     section = next(z for z in panel.data.zones if z.name == "五号巡区1段")
     assert section.parent_id == zone.id
     chief.runner.wait(10000)
@@ -586,7 +586,7 @@ def test_a_zone_refused_for_overlapping_a_neighbour_goes_back_to_its_outline_to_
 
     def exec_(dialog):
         seen.append(dialog.error.text())
-        drawn = panel.zones.outline.getData()[0]
+        drawn = panel.drawing.outline.getData()[0]
         assert drawn is not None and len(drawn) == 5  # the closed outline stays while it is named
         name = next(script)
         if name is None:
@@ -599,10 +599,10 @@ def test_a_zone_refused_for_overlapping_a_neighbour_goes_back_to_its_outline_to_
     monkeypatch.setattr(ZoneDialog, "exec", exec_)
 
     def draw(*corners):
-        panel.zones.start()
+        panel.drawing.start()
         for x, y in corners:
             panel.canvas.click_at(x, y)
-        panel.zones.finish()
+        panel.drawing.finish()
 
     draw((0, 0), (600, 0), (600, 600), (0, 600))
     qtbot.waitUntil(lambda: any(z.name == "一号巡区" for z in panel.data.zones), timeout=10000)
@@ -610,14 +610,14 @@ def test_a_zone_refused_for_overlapping_a_neighbour_goes_back_to_its_outline_to_
     qtbot.waitUntil(lambda: len(seen) == 3, timeout=10000)
     assert "overlaps patrol zone" in seen[2]  # the refusal, shown in the form
     # Cancelled, the form gives the outline back with its corners: fix the two western ones.
-    assert panel.canvas.placing and len(panel.zones.corners) == 4
-    panel.zones.undo_corner()
-    panel.zones.corners[0] = (600, 0)
+    assert panel.canvas.placing and len(panel.drawing.corners) == 4
+    panel.drawing.undo_corner()
+    panel.drawing.corners[0] = (600, 0)
     panel.canvas.click_at(600, 600)
-    panel.zones.finish()
+    panel.drawing.finish()
     qtbot.waitUntil(lambda: any(z.name == "二号巡区" for z in panel.data.zones), timeout=10000)
     assert not panel.canvas.placing
-    outline_x = panel.zones.outline.getData()[0]
+    outline_x = panel.drawing.outline.getData()[0]
     assert outline_x is None or len(outline_x) == 0  # the saved zone's outline is drawn as a zone
     chief.runner.wait(10000)
 
@@ -645,3 +645,44 @@ def test_a_units_plan_line_goes_to_the_school_gate_while_its_timed_duty_lasts(qt
     clock.advance(minutes=30)
     app.tick.emit()
     assert orders.xs[0] == pytest.approx(-600, abs=1)
+
+
+def test_a_chief_draws_a_patrol_line_along_its_route_and_edits_it_from_its_marker(
+        qtbot, app, make_ctx, monkeypatch):
+    from PySide6.QtCore import QPointF
+
+    from precinct_console.ui.map.line_dialog import LineDialog
+
+    chief, panel = _chief_map(qtbot, app, make_ctx)
+    script = iter([("夜市收市巡逻线", "22:00", "02:00"), ("夜市清场巡逻线", "22:30", "02:00")])
+    seen: list[str] = []
+
+    def exec_(dialog):
+        seen.append(dialog.code.text())
+        name, start, end = next(script)
+        dialog.name.setText(name)
+        dialog.all_day.setChecked(False)
+        dialog.window_start.setText(start)
+        dialog.window_end.setText(end)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(LineDialog, "exec", exec_)
+    action = next(a for a in panel.geometry_button.menu().actions() if a.text().startswith("New patrol line"))
+    action.trigger()
+    assert "route" in panel.canvas.note
+    panel.canvas.click_at(0, 0)
+    panel.canvas.click_at(600, 0)
+    panel.drawing.finish()
+    assert panel.drawing.outline.getData()[0].size == 2  # an open route, not closed into a shape
+    panel.canvas.double_clicked.emit(600.0, 0.0)  # (no second finish: the drawing is over)
+    qtbot.waitUntil(lambda: len(panel.data.patrol_lines) == 1, timeout=10000)
+    line = panel.data.patrol_lines[0]
+    assert (seen[0], line.name, line.window) == ("XL01", "夜市收市巡逻线", "22:00-02:00")
+    assert line.length_m == pytest.approx(600, rel=0.01)
+    # Right-click at its marker: edit it.
+    menu = panel.points.context_menu(*line.middle, QPointF())
+    next(a for a in menu.actions() if a.text().startswith("Edit patrol line XL01")).trigger()
+    qtbot.waitUntil(lambda: panel.data.patrol_lines[0].name == "夜市清场巡逻线", timeout=10000)
+    assert panel.data.patrol_lines[0].window == "22:30-02:00"
+    chief.runner.wait(10000)

@@ -52,11 +52,12 @@ from ..theme import MUTED, ORDER_COLOUR, STATE_COLOURS, ui_font
 from .base_image import load_base_image
 from .canvas import PATROL_LINE_COLOUR, MapCanvas
 from .card import GridCardView
+from .drawing import MapDrawing
 from .hotspot_controls import HotspotControls
+from .layers import rings_path
 from .live import LiveLayers
 from .point_dialog import kind_text
 from .point_editing import PointEditing
-from .zone_drawing import ZoneDrawing
 
 REACH_SECONDS = (60, 180, 300)
 
@@ -158,10 +159,10 @@ class MapPanel(QWidget):
         self.points = PointEditing(app, self.canvas, self, lambda: self.data)
         self.points.add_actions(gmenu)
         gmenu.addSeparator()
-        self.zones = ZoneDrawing(app, self.canvas, self, lambda: self.data, lambda: self.points.permitted)
-        self.zones.add_actions(gmenu)
-        self.points.more_actions = self.zones.add_context_actions
-        self.points.escape.activated.connect(self.zones.cancel)
+        self.drawing = MapDrawing(app, self.canvas, self, lambda: self.data, lambda: self.points.permitted)
+        self.drawing.add_actions(gmenu)
+        self.points.more_actions = self.drawing.add_context_actions
+        self.points.escape.activated.connect(self.drawing.cancel)
         self.geometry_button.setMenu(gmenu)
 
         self.hotspots = HotspotControls(app, self.canvas, self.finest_shown_grids, self)
@@ -259,7 +260,8 @@ class MapPanel(QWidget):
                                        brush=PATROL_POINT_COLOUR, pen=(255, 255, 255))
         c.tips["patrol_points"] = {p.id: self._patrol_point_text(p) for p in points}
         lines = data.patrol_lines
-        c.patrol_lines.set_rings([ln.xy for ln in lines])
+        # Open routes, a few per station: one path, no simplified copies (those are of rings).
+        c.patrol_lines.set_path(rings_path([ln.xy for ln in lines]))
         c.markers["patrol_lines"].set([ln.id for ln in lines], [ln.middle[0] for ln in lines],
                                       [ln.middle[1] for ln in lines], symbol="s", size=8,
                                       brush=PATROL_LINE_COLOUR, pen=(255, 255, 255))
@@ -372,7 +374,7 @@ class MapPanel(QWidget):
     def _map_clicked(self, x: float, y: float) -> None:
         if self.points.clicked(x, y):  # the click placed a post, key site or must-patrol point
             return
-        if self.zones.clicked(x, y):  # a corner of the zone being drawn
+        if self.drawing.clicked(x, y):  # a corner of the zone or line being drawn
             return
         gid = self.grid_at(x, y)
         if self.data is not None:
@@ -391,7 +393,7 @@ class MapPanel(QWidget):
         self.search.selectAll()
 
     def _map_double_clicked(self, x: float, y: float) -> None:
-        if not self.zones.double_clicked(x, y):  # closes the outline being drawn
+        if not self.drawing.double_clicked(x, y):  # closes the outline being drawn
             self.zoom_to_grid_at(x, y)
 
     def zoom_to_grid_at(self, x: float, y: float) -> None:

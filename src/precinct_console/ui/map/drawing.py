@@ -1,10 +1,11 @@
-"""Patrol zones and key zones drawn, renamed and redrawn on the map by a chief.
+"""Patrol zones, key zones and patrol lines drawn, edited and redrawn on the map by a chief.
 
-Geometry ▸ New zone… or a right click starts the drawing: each click sets a corner, a double
-click or Enter closes the outline and opens its form, Backspace takes the last corner back, Esc
-cancels; cancelling the form goes back to the outline to change it. Every save
-goes through services.map_zones (the import's checks: an outline that crosses itself or
-overlaps a sibling zone is refused with the form kept).
+Geometry ▸ New zone… / New patrol line… or a right click starts the drawing: each click sets a
+corner, a double click or Enter ends the outline (a zone) or the route (a line) and opens its
+form, Backspace takes the last corner back, Esc cancels; cancelling the form goes back to the
+drawing to change it. Every save goes through services.map_zones or services.map_lines (the
+import's checks: an outline that crosses itself or overlaps a sibling zone is refused with the
+form kept).
 """
 
 from __future__ import annotations
@@ -22,18 +23,27 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from ...domain.errors import ConflictError
 from ...services.map_data import AreaShape, MapData
+from ...services.map_lines import (
+    LineForm,
+    line_form,
+    route_geometry,
+    save_line,
+    suggested_line_code,
+)
 from ...services.map_zones import ZoneForm, outline_geometry, save_zone, zone_choices, zone_form
 from ..board.guard import guarded
 from ..context import AppContext
 from ..forms import Failed, submit_form
 from .canvas import MapCanvas
+from .line_dialog import LineDialog
 from .zone_dialog import ZoneDialog
 
 DRAW_COLOUR = QColor(213, 94, 0)
 
 
-class ZoneDrawing(QObject):
-    """The chief's zone drawing on one map panel: the outline being drawn, its menus, the form."""
+class MapDrawing(QObject):
+    """The chief's drawing on one map panel: the zone outline or line route being drawn, its
+    menus, the forms."""
 
     def __init__(self, app: AppContext, canvas: MapCanvas, panel: QWidget,
                  data: Callable[[], MapData | None], permitted: Callable[[], bool]):
@@ -44,7 +54,8 @@ class ZoneDrawing(QObject):
         self.data = data
         self.permitted = permitted
         self.corners: list[tuple[float, float]] = []  # map metres
-        self.redrawing: int | None = None  # the zone whose boundary is being redrawn
+        self.kind = "zone"  # zone | line: what is being drawn
+        self.redrawing: int | None = None  # the zone or line being redrawn
         self.drawing = False
         self._note_before = ""
         self.outline = pg.PlotCurveItem(pen=pg.mkPen(DRAW_COLOUR, width=2, style=Qt.PenStyle.DashLine))
@@ -59,18 +70,29 @@ class ZoneDrawing(QObject):
             shortcut = QShortcut(QKeySequence(key), canvas)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        self.dialog: ZoneDialog | None = None
-        self._outline: tuple[list[tuple[float, float]], int | None] | None = None
+        self.dialog: ZoneDialog | LineDialog | None = None
+        self._outline: tuple[list[tuple[float, float]], int | None, str] | None = None
 
     # -- menus -----------------------------------------------------------------------------
     def add_actions(self, menu: QMenu) -> None:
-        action = menu.addAction(self.tr("New zone (draw its outline)…"), lambda: self.start())
-        action.setEnabled(self.permitted())
+        for text, kind in ((self.tr("New zone (draw its outline)…"), "zone"),
+                           (self.tr("New patrol line (draw its route)…"), "line")):
+            action = menu.addAction(text, lambda kind=kind: self.start(kind=kind))  # type: ignore[misc]
+            action.setEnabled(self.permitted())
 
     def add_context_actions(self, menu: QMenu, x: float, y: float) -> None:
-        """A right click: the zone under it to rename or redraw, and a new one to draw."""
-        zone = self.zone_at(x, y)
+        """A right click: the line marked there and the zone under it to edit or redraw, and a
+        new zone or line to draw."""
         menu.addSeparator()
+        data = self.data()
+        lines = {ln.id: ln for ln in (data.patrol_lines if data else ())}
+        for _entity, line_id in self.canvas.markers_near(x, y, ["patrol_lines"]):
+            label = f"{lines[line_id].code} {lines[line_id].name}"
+            menu.addAction(self.tr("Edit patrol line %1…").replace("%1", label),
+                           lambda lid=line_id: self.edit_line(lid))  # type: ignore[misc]
+            menu.addAction(self.tr("Redraw the route of %1…").replace("%1", label),
+                           lambda lid=line_id: self.start(lid, kind="line"))  # type: ignore[misc]
+        zone = self.zone_at(x, y)
         if zone is not None:
             label = f"{zone.code} {zone.name}"
             menu.addAction(self.tr("Edit zone %1…").replace("%1", label),
@@ -78,6 +100,7 @@ class ZoneDrawing(QObject):
             menu.addAction(self.tr("Redraw the outline of %1…").replace("%1", label),
                            lambda zid=zone.id: self.start(zid))  # type: ignore[misc]
         menu.addAction(self.tr("New zone (draw its outline)…"), lambda: self.start())
+        menu.addAction(self.tr("New patrol line (draw its route)…"), lambda: self.start(kind="line"))
 
     def zone_at(self, x: float, y: float) -> AreaShape | None:
         """The smallest zone holding the point: a zone's section before the zone."""
@@ -100,17 +123,22 @@ class ZoneDrawing(QObject):
         return min(inside, key=lambda z: z.area_m2) if inside else None
 
     # -- drawing ---------------------------------------------------------------------------
-    def start(self, zone_id: int | None = None) -> None:
+    def start(self, target_id: int | None = None, *, kind: str = "zone") -> None:
+        """Draw a new zone or line (target_id None), or redraw that one's outline or route."""
         if not self.drawing:
             self._note_before = self.canvas.note
         self.drawing = True
-        self.redrawing = zone_id
+        self.kind = kind
+        self.redrawing = target_id
         self.corners = []
         self._show()
         self.canvas.placing = True  # clicks are corners, not picks of the markers under them
         self.canvas.setCursor(Qt.CursorShape.CrossCursor)
-        self.canvas.set_note(self.tr("Click the corners · double-click or Enter closes the outline · "
-                                     "Backspace takes the last corner back · Esc cancels"))
+        self.canvas.set_note(
+            self.tr("Click the corners · double-click or Enter closes the outline · "
+                    "Backspace takes the last corner back · Esc cancels") if kind == "zone" else
+            self.tr("Click along the route · double-click or Enter ends it · "
+                    "Backspace takes the last corner back · Esc cancels"))
         self.canvas.setFocus()
 
     def clicked(self, x: float, y: float) -> bool:
@@ -150,7 +178,7 @@ class ZoneDrawing(QObject):
             self.handles.setData([], [])
             return
         xy = np.array(corners)
-        closed = np.vstack([xy, xy[:1]]) if len(xy) > 2 else xy
+        closed = np.vstack([xy, xy[:1]]) if len(xy) > 2 and self.kind == "zone" else xy
         self.outline.setData(closed[:, 0], closed[:, 1])
         self.handles.setData(xy[:, 0], xy[:, 1])
 
@@ -161,6 +189,9 @@ class ZoneDrawing(QObject):
         # A double click sets its corner twice over; a corner on top of the last is none.
         corners = [c for i, c in enumerate(self.corners)
                    if i == 0 or np.hypot(c[0] - self.corners[i - 1][0], c[1] - self.corners[i - 1][1]) > 0.5]
+        if self.kind == "line":
+            self._finish_line(data, corners)
+            return
         if len(corners) < 3:
             self.canvas.set_note(self.tr("An outline needs at least three corners · Esc cancels"))
             return
@@ -171,7 +202,7 @@ class ZoneDrawing(QObject):
         self.cancel()
         # Cancelling the form goes back to this outline, to move a corner off a neighbour it
         # overlaps (the refusal named it); Esc then drops the drawing.
-        self._outline = (corners, zone_id)
+        self._outline = (corners, zone_id, "zone")
         self._show(corners)  # stays on the map while its form is open
         if zone_id is None:
             around = self._zone_around(drawn)
@@ -179,13 +210,39 @@ class ZoneDrawing(QObject):
         else:
             self._redraw(zone_id, geometry, area)
 
+    def _finish_line(self, data: MapData, corners: list[tuple[float, float]]) -> None:
+        if len(corners) < 2:
+            self.canvas.set_note(self.tr("A route needs at least two corners · Esc cancels"))
+            return
+        length = float(shapely.LineString(corners).length)
+        geometry = route_geometry([data.to_lonlat(x, y) for x, y in corners])
+        line_id = self.redrawing
+        self.cancel()
+        self._outline = (corners, line_id, "line")
+        self._show(corners)
+        if line_id is None:
+            def open_new(code: str) -> None:
+                self._submit(LineDialog(LineForm(code, "", geometry), new=True, length_m=length,
+                                        parent=self.panel), None, None, on_cancel=self.resume)
+
+            self.app.run(suggested_line_code, self.app.ctx, on_done=guarded(self.panel, open_new),
+                         on_error=guarded(self.panel, self.app.report_error))
+            return
+
+        def open_redrawn(form: LineForm) -> None:
+            self._submit(LineDialog(replace(form, geometry=geometry), new=False, length_m=length,
+                                    parent=self.panel), line_id, form, on_cancel=self.resume)
+
+        self.app.run(line_form, self.app.ctx, line_id, on_done=guarded(self.panel, open_redrawn),
+                     on_error=guarded(self.panel, self.app.report_error))
+
     def resume(self) -> None:
-        """Back to drawing the outline the form was opened on, its corners as they were."""
+        """Back to drawing what the form was opened on, its corners as they were."""
         if self._outline is None:
             return
-        corners, zone_id = self._outline
+        corners, target_id, kind = self._outline
         self._outline = None
-        self.start(zone_id)
+        self.start(target_id, kind=kind)
         self.corners = list(corners)
         self._show()
 
@@ -198,6 +255,13 @@ class ZoneDrawing(QObject):
                                     parent=self.panel), None, None, on_cancel=self.resume)
 
         self.app.run(zone_choices, self.app.ctx, on_done=guarded(self.panel, open_form),
+                     on_error=guarded(self.panel, self.app.report_error))
+
+    def edit_line(self, line_id: int) -> None:
+        def open_form(form: LineForm) -> None:
+            self._submit(LineDialog(form, new=False, parent=self.panel), line_id, form)
+
+        self.app.run(line_form, self.app.ctx, line_id, on_done=guarded(self.panel, open_form),
                      on_error=guarded(self.panel, self.app.report_error))
 
     def edit(self, zone_id: int) -> None:
@@ -221,33 +285,35 @@ class ZoneDrawing(QObject):
                      on_done=guarded(self.panel, open_form),
                      on_error=guarded(self.panel, self.app.report_error))
 
-    def _submit(self, dialog: ZoneDialog, zone_id: int | None, opened: ZoneForm | None,
-                on_cancel: Callable[[], None] | None = None) -> None:
+    def _submit(self, dialog: ZoneDialog | LineDialog, target_id: int | None,
+                opened: ZoneForm | LineForm | None, on_cancel: Callable[[], None] | None = None) -> None:
         self.dialog = dialog  # for tests and for the form shown again after a refusal
-        expected = [opened]  # the zone as this form last knew it (see map_points' forms)
+        expected = [opened]  # the zone or line as this form last knew it (see map_points' forms)
+        load: Callable[..., Any] = line_form if isinstance(dialog, LineDialog) else zone_form
+        save: Callable[..., Any] = save_line if isinstance(dialog, LineDialog) else save_zone
 
         def send(values: dict[str, Any], failed: Failed) -> None:
-            form: ZoneForm = values["form"]
+            form = values["form"]
 
             def refused(exc: BaseException) -> None:
-                if not isinstance(exc, ConflictError) or zone_id is None:
+                if not isinstance(exc, ConflictError) or target_id is None:
                     failed(exc)
                     return
 
-                def known(current: ZoneForm) -> None:
+                def known(current: Any) -> None:
                     expected[0] = current  # told of the other seat's save, OK again goes over it
                     failed(exc)
 
-                self.app.run(zone_form, self.app.ctx, zone_id, on_done=guarded(self.panel, known),
+                self.app.run(load, self.app.ctx, target_id, on_done=guarded(self.panel, known),
                              on_error=failed)
 
-            self.app.run(save_zone, self.app.ctx, form, zone_id, expected=expected[0],
+            self.app.run(save, self.app.ctx, form, target_id, expected=expected[0],
                          on_done=guarded(self.panel, lambda change: self._saved(change, form)),
                          on_error=refused)
 
         submit_form(dialog, self.panel, self.app.report_error, send, on_cancel)
 
-    def _saved(self, change: Any, form: ZoneForm) -> None:
+    def _saved(self, change: Any, form: ZoneForm | LineForm) -> None:
         self._outline = None
         self._show([])
         self.app.announce(change)
