@@ -2348,6 +2348,13 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>DailyWindowField</name>
+    <message>
+        <source>All day</source>
+        <translation>全天</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>Select an incident</source>
@@ -3496,10 +3503,6 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>例如：夜市收市巡逻线</translation>
     </message>
     <message>
-        <source>All day</source>
-        <translation>全天</translation>
-    </message>
-    <message>
         <source>In use: shown on the map and given to patrol plans</source>
         <translation>启用：在地图上显示，并纳入巡逻布警方案</translation>
     </message>
@@ -4328,10 +4331,6 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source> min</source>
         <translation> 分钟</translation>
-    </message>
-    <message>
-        <source>All day</source>
-        <translation>全天</translation>
     </message>
     <message>
         <source>In use: shown on the map and offered to patrol plans</source>

@@ -111,7 +111,7 @@ def test_a_refusal_names_the_form_fields_and_writes_nothing(db, chief):
     assert taken.value.field == "code"
     with db.sessions() as s:
         post_id = s.scalar(sa.select(Post.id).where(Post.code == "P01"))
-    with pytest.raises(ValidationError, match="cannot be changed"):
+    with pytest.raises(ValidationError, match="keeps its code"):
         save_point(chief, PointForm("post", "P77", "改码", lon, lat, kind="post"), post_id)
     with db.sessions() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(PatrolPoint)) == 0

@@ -19,7 +19,7 @@ from ..domain.daily_window import ALL_DAY
 from ..domain.errors import ConflictError, NotFound, ValidationError
 from ..storage.models import PatrolLine
 from .context import ServiceContext, service_action
-from .map_points import changed_by_another_seat, import_one, next_code
+from .map_points import changed_by_another_seat, next_code, save_from_form
 
 FIRST_PREFIX = "XL"  # 巡逻线路
 
@@ -78,7 +78,9 @@ def suggested_line_code(ctx: ServiceContext) -> str:
     return next_code(codes, set(codes), FIRST_PREFIX)
 
 
-def _changed_since(s: Any, row: PatrolLine, expected: LineForm) -> ConflictError | None:
+def _changed_since(s: Any, row: PatrolLine, expected: LineForm | None) -> ConflictError | None:
+    if expected is None:
+        return None
     stored = _form_of(row)
     if stored == expected:
         return None
@@ -91,24 +93,11 @@ def save_line(ctx: ServiceContext, form: LineForm, line_id: int | None = None, *
               expected: LineForm | None = None) -> Change:
     """Add a line (line_id None) or change a stored one, checked as the GeoJSON import checks
     it; `expected` is the line as the form was opened on it (another seat's save since: refused)."""
-    code = form.code.strip()
     if form.geometry is None:
         raise ValidationError("draw the line's route on the map", field="geometry")
-    with ctx.read() as s:
-        same_code = s.scalar(select(PatrolLine).where(PatrolLine.station_id == ctx.station_id,
-                                                      PatrolLine.code == code))
-        if line_id is not None:
-            row = _line(s, ctx, line_id)
-            if code != row.code:
-                # The import matches lines by code: a changed code would add a second line.
-                raise ValidationError("the code of a stored line cannot be changed", field="code")
-            conflict = _changed_since(s, row, expected) if expected is not None else None
-            if conflict is not None:
-                raise conflict
-        elif same_code is not None:
-            raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
     feature = geo.feature(form.geometry, form.properties())
-    return import_one(ctx, feature, "patrol_line", PatrolLine, code, created=line_id is None)
+    return save_from_form(ctx, feature, "patrol_line", PatrolLine, form.code.strip(), line_id,
+                          stale=lambda s, row: _changed_since(s, row, expected))
 
 
 __all__ = ["LineForm", "line_form", "route_geometry", "save_line", "suggested_line_code"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -97,9 +98,11 @@ def _form_of(layer: str, row: Any) -> PointForm:
                      active=row.active)
 
 
-def _changed_since(s: Any, layer: str, row: Any, expected: PointForm) -> ConflictError | None:
+def _changed_since(s: Any, layer: str, row: Any, expected: PointForm | None) -> ConflictError | None:
     """The refusal when another seat saved the point after this form was opened (the last
     save would otherwise silently undo theirs), naming who changed what from the audit log."""
+    if expected is None:  # no form to compare (a file, the command line)
+        return None
     stored = _form_of(layer, row)
     if stored == expected:
         return None
@@ -158,24 +161,31 @@ def save_point(ctx: ServiceContext, form: PointForm, point_id: int | None = None
     it; a refusal names the form's fields and writes nothing. `expected` is the point as the
     form was opened on it: changed by another seat since, the save is refused (a conflict)."""
     model = _layer(form.layer)
-    code = form.code.strip()
+    feature = geo.feature(geo.point_geometry(form.lon, form.lat), form.properties())
+    return save_from_form(ctx, feature, form.layer, model, form.code.strip(), point_id,
+                          stale=lambda s, row: _changed_since(s, form.layer, row, expected))
+
+
+def save_from_form(ctx: ServiceContext, feature: dict[str, Any], layer: str, model: Any, code: str,
+                   target_id: int | None, stale: Callable[[Any, Any], ConflictError | None]) -> Change:
+    """A map form's save (a point, zone or line): a stored row keeps its code (the import
+    matches by code, so a new one would add a second), a new one takes a free code, another
+    seat's save since the form opened (`stale`) is refused; then
+    the feature goes through the import."""
     with ctx.read() as s:
-        same_code = s.scalar(select(model).where(model.station_id == ctx.station_id,
-                                                 model.code == code))
-        if point_id is not None:
-            row = s.get(model, point_id)
+        same_code = s.scalar(select(model).where(model.station_id == ctx.station_id, model.code == code))
+        if target_id is not None:
+            row = s.get(model, target_id)
             if row is None or row.station_id != ctx.station_id:
-                raise NotFound(f"{form.layer} {point_id} does not exist")
+                raise NotFound(f"{layer} {target_id} does not exist")
             if code != row.code:
-                # The import matches points by code: a changed code would add a second point.
-                raise ValidationError("the code of a stored point cannot be changed", field="code")
-            conflict = _changed_since(s, form.layer, row, expected) if expected is not None else None
+                raise ValidationError("a stored point, zone or line keeps its code", field="code")
+            conflict = stale(s, row)
             if conflict is not None:
                 raise conflict
         elif same_code is not None:
             raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
-    feature = geo.feature(geo.point_geometry(form.lon, form.lat), form.properties())
-    return import_one(ctx, feature, form.layer, model, code, created=point_id is None)
+    return import_one(ctx, feature, layer, model, code, created=target_id is None)
 
 
 def import_one(ctx: ServiceContext, feature: dict[str, Any], layer: str, model: Any, code: str, *,

@@ -18,7 +18,7 @@ from ..domain.changes import Change
 from ..domain.errors import ConflictError, NotFound, ValidationError
 from ..storage.models import PatrolZone
 from .context import ServiceContext, service_action
-from .map_points import changed_by_another_seat, import_one, next_code
+from .map_points import changed_by_another_seat, next_code, save_from_form
 
 ZONE_FIRST_PREFIX = {"patrol": "XQ", "key_zone": "ZDQY"}  # 巡区, 重点区域
 
@@ -84,7 +84,9 @@ def zone_choices(ctx: ServiceContext) -> tuple[dict[str, str], list[tuple[str, s
     return codes, [(code, name) for code, name, kind in rows if kind == "patrol"]
 
 
-def _changed_since(s: Any, row: PatrolZone, expected: ZoneForm) -> ConflictError | None:
+def _changed_since(s: Any, row: PatrolZone, expected: ZoneForm | None) -> ConflictError | None:
+    if expected is None:
+        return None
     stored = _form_of(s, row)
     if stored == expected:
         return None
@@ -100,24 +102,11 @@ def save_zone(ctx: ServiceContext, form: ZoneForm, zone_id: int | None = None, *
     """Add a zone (zone_id None) or change a stored one, checked as the GeoJSON import checks
     it; a refusal names the form's fields and writes nothing. `expected` is the zone as the
     form was opened on it: changed by another seat since, the save is refused (a conflict)."""
-    code = form.code.strip()
     if form.geometry is None:
         raise ValidationError("draw the zone's outline on the map", field="geometry")
-    with ctx.read() as s:
-        same_code = s.scalar(select(PatrolZone).where(PatrolZone.station_id == ctx.station_id,
-                                                      PatrolZone.code == code))
-        if zone_id is not None:
-            row = _zone(s, ctx, zone_id)
-            if code != row.code:
-                # The import matches zones by code: a changed code would add a second zone.
-                raise ValidationError("the code of a stored zone cannot be changed", field="code")
-            conflict = _changed_since(s, row, expected) if expected is not None else None
-            if conflict is not None:
-                raise conflict
-        elif same_code is not None:
-            raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
     feature = geo.feature(form.geometry, form.properties())
-    return import_one(ctx, feature, "patrol_zone", PatrolZone, code, created=zone_id is None)
+    return save_from_form(ctx, feature, "patrol_zone", PatrolZone, form.code.strip(), zone_id,
+                          stale=lambda s, row: _changed_since(s, row, expected))
 
 
 __all__ = ["ZoneForm", "outline_geometry", "save_zone", "zone_choices", "zone_form"]

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...services.map_points import PointForm
 from ..forms import code_and_name, each_problem_on_a_line, error_line, form_with_buttons
+from .daily_window import DailyWindowField
 
 # Stored in English (the GeoJSON files police GIS systems exchange); shown in the UI's language.
 KIND_TEXT: dict[str, object] = {
@@ -69,15 +69,8 @@ class PointDialog(QDialog):
         self.minutes.setRange(1, 60)
         self.minutes.setValue(form.target_minutes)
         self.minutes.setSuffix(self.tr(" min"))
-        self.all_day = QCheckBox(self.tr("All day"))
-        self.window_start = QLineEdit(form.window_start)
-        self.window_end = QLineEdit(form.window_end)
-        for box, hint in ((self.window_start, "07:00"), (self.window_end, "08:30")):
-            box.setMaxLength(5)
-            box.setPlaceholderText(hint)
-            box.setFixedWidth(70)
-        self.all_day.setChecked(not (form.window_start or form.window_end))
-        self.all_day.toggled.connect(self._all_day_toggled)
+        self.daily = DailyWindowField(form.window_start, form.window_end, ("07:00", "08:30"))
+        self.window_start, self.window_end, self.all_day = self.daily.start, self.daily.end, self.daily.all_day
         self.note = QPlainTextEdit(form.note)
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(60)
@@ -108,24 +101,13 @@ class PointDialog(QDialog):
             layout.addRow(self.tr("Address"), self.address)
             layout.addRow(self.tr("A unit within"), self.minutes)
         else:
-            window = QHBoxLayout()
-            window.addWidget(self.window_start)
-            window.addWidget(QLabel("–"))
-            window.addWidget(self.window_end)
-            window.addWidget(self.all_day)
-            window.addStretch(1)
-            layout.addRow(self.tr("Patrolled daily"), window)
+            layout.addRow(self.tr("Patrolled daily"), self.daily)
             layout.addRow(self.tr("Note"), self.note)
             layout.addRow("", self.active)
-            self._all_day_toggled(self.all_day.isChecked())
         position = QLabel(f"{form.lon:.6f}, {form.lat:.6f}")
         position.setToolTip(self.tr("Longitude, latitude (WGS84)"))
         layout.addRow(self.tr("Position"), position)
         form_with_buttons(self, layout, self.error)
-
-    def _all_day_toggled(self, on: bool) -> None:
-        for box in (self.window_start, self.window_end):
-            box.setEnabled(not on)
 
     def _post_kind_changed(self) -> None:
         # The suggested code follows the kind (JWZ for posts, JWS for police rooms) until the
@@ -142,15 +124,14 @@ class PointDialog(QDialog):
         return str(self.kind.itemData(index)) if index >= 0 else text
 
     def values(self) -> dict[str, Any]:
-        all_day = self.form.layer != "patrol_point" or self.all_day.isChecked()
+        start, end = self.daily.values() if self.form.layer == "patrol_point" else ("", "")
         return {"form": PointForm(
             layer=self.form.layer, code=self.code.text(), name=self.name.text(),
             lon=self.form.lon, lat=self.form.lat,
             kind=self._kind() if self.form.layer != "patrol_point" else "",
             address=self.address.text(), phone=self.phone.text(),
             target_minutes=self.minutes.value(),
-            window_start="" if all_day else self.window_start.text(),
-            window_end="" if all_day else self.window_end.text(),
+            window_start=start, window_end=end,
             note=self.note.toPlainText(), active=self.active.isChecked(),
         )}
 
