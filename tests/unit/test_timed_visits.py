@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
+
+import pytest
 
 from precinct_console.domain.allocation.visits import (
     VisitPoint,
@@ -81,3 +84,20 @@ def test_a_plan_is_still_solved_after_the_board_has_assigned_timed_duties():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "optimal"
+
+
+def test_a_unit_joins_a_patrol_line_where_its_route_passes_nearest():
+    """A night market's route runs 1.4 km east-west; a car 300 m north of its middle joins it
+    there, not 700 m away at its start."""
+    route = ((116.4000, 39.9000), (116.4164, 39.9000))  # about 1.4 km
+    line = VisitPoint("line:1", "夜市收市巡逻线", *route[0], ((at(22), at(23, 59)),), route)
+    join_lon, join_lat = line.joined_from(116.4082, 39.9027)
+    assert join_lon == pytest.approx(116.4082, abs=1e-5) and join_lat == pytest.approx(39.9000, abs=1e-6)
+    # Past the route's end it joins at the end.
+    assert line.joined_from(116.4300, 39.9000) == pytest.approx(route[1])
+    [visit] = assign_visits([line], [placed(1, "城关1号车", 116.4082)], {1: "car"}, local_hour=22)
+    [at_start] = assign_visits([replace(line, route=())], [placed(1, "城关1号车", 116.4082)], {1: "car"},
+                               local_hour=22)
+    assert visit.seconds < at_start.seconds
+    assert (visit.lon, visit.lat) == pytest.approx((116.4082, 39.9000), abs=1e-5)
+    assert VisitPoint.from_row(line.as_row()) == line  # stored with its route

@@ -278,14 +278,14 @@ def _candidates(s: Any, st: int, start: datetime, end: datetime
             visits.append(VisitPoint(f"point:{pt.id}", pt.name, pt.lon, pt.lat, tuple(
                 parts_within(pt.window_start or "00:00", pt.window_end or "24:00", start, end))))
     # A patrol line is walked or driven, not stood at: the part of its window inside the shift
-    # is always a timed duty, starting where the line starts.
+    # is always a timed duty, joined where the route passes nearest the unit.
     for ln in s.scalars(select(PatrolLine).where(PatrolLine.station_id == st, PatrolLine.active.is_(True))
                         .order_by(PatrolLine.id)):
         window = (ln.window_start or "00:00", ln.window_end or "24:00")
         if meets(*window, start, end):
-            lon, lat = ln.geometry["coordinates"][0][:2]
-            visits.append(VisitPoint(f"line:{ln.id}", ln.name, float(lon), float(lat),
-                                     tuple(parts_within(*window, start, end))))
+            route = tuple((float(p[0]), float(p[1])) for p in ln.geometry["coordinates"])
+            visits.append(VisitPoint(f"line:{ln.id}", ln.name, *route[0],
+                                     tuple(parts_within(*window, start, end)), route))
     for z in zones:
         cands.append(CandidatePoint(f"zone:{z.id}", z.name, "zone_centre", z.centroid_lon,
                                     z.centroid_lat, (z.id, *[i for i in zones_of(
@@ -832,7 +832,7 @@ def _duty_stretches(plan: PatrolPlan) -> dict[int, list[Stretch]]:
         for a, b in point.spans:
             start, end = a - plan.starts_at, b - plan.starts_at
             if all(end <= s or e <= start for s, e, _lo, _la in mine):
-                mine.append((start, end, point.lon, point.lat))
+                mine.append((start, end, v.lon, v.lat))  # where it meets the duty
     return {uid: sorted(stretches) for uid, stretches in out.items()}
 
 

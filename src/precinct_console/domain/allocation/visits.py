@@ -13,7 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..clock import CHINA_TZ
-from ..travel import distance_m, travel_seconds
+from ..geo import unproject_xy
+from ..travel import distance_m, local_xy, travel_seconds
 from .highs import new_highs
 
 # A must-patrol point open for at least this share of a shift is a place to stand (a night
@@ -38,6 +39,23 @@ class VisitPoint:
     lon: float
     lat: float
     spans: tuple[Span, ...]  # the stretches of the shift the point is open
+    # A patrol line's route (lon, lat vertices, in order); empty for a must-patrol point.
+    route: tuple[tuple[float, float], ...] = ()
+
+    def joined_from(self, lon: float, lat: float) -> tuple[float, float]:
+        """Where a unit standing at (lon, lat) reaches this duty first: the point itself, or the
+        nearest point of the line's route (a unit joins the night market's route at its corner)."""
+        if len(self.route) < 2:
+            return self.lon, self.lat
+        x, y = local_xy(np.array([p[0] for p in self.route]), np.array([p[1] for p in self.route]), lon, lat)
+        a = np.column_stack([x[:-1], y[:-1]])
+        ab = np.column_stack([x[1:], y[1:]]) - a
+        # The foot of the perpendicular from the unit (the origin) on each segment, kept on it.
+        t = np.clip(-(a * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-9), 0.0, 1.0)
+        q = a + t[:, None] * ab
+        i = int(np.argmin((q * q).sum(axis=1)))
+        j_lon, j_lat = unproject_xy(q[i, 0], q[i, 1], lon, lat)
+        return float(j_lon), float(j_lat)
 
     @property
     def window(self) -> str:
@@ -45,13 +63,15 @@ class VisitPoint:
         return "、".join(_hhmm(a, b) for a, b in self.spans)
 
     def as_row(self) -> list[Any]:
-        return [self.key, self.name, self.lon, self.lat,
-                [[a.isoformat(), b.isoformat()] for a, b in self.spans]]
+        row = [self.key, self.name, self.lon, self.lat,
+               [[a.isoformat(), b.isoformat()] for a, b in self.spans]]
+        return [*row, [list(p) for p in self.route]] if self.route else row
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> VisitPoint:
         spans = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in row[4])
-        return cls(str(row[0]), str(row[1]), float(row[2]), float(row[3]), spans)
+        route = tuple((float(p[0]), float(p[1])) for p in row[5]) if len(row) > 5 else ()
+        return cls(str(row[0]), str(row[1]), float(row[2]), float(row[3]), spans, route)
 
 
 @dataclass(frozen=True)
@@ -65,7 +85,7 @@ class TimedVisit:
     clash: bool = False  # every planned unit is already due elsewhere at that time
     until: datetime | None = None  # the end of its last stretch in the shift: over after that
     starts: datetime | None = None  # the start of its first stretch
-    lon: float = 0.0  # the must-patrol point
+    lon: float = 0.0  # where the unit meets the duty: the point, or its nearest point of the line
     lat: float = 0.0
 
     def text(self) -> str:
@@ -119,8 +139,9 @@ def assign_visits(points: Iterable[VisitPoint], assignments: Iterable[Mapping[st
     out: list[TimedVisit] = []
     for spans in sorted(groups, key=lambda sp: sp[0][0] if sp else datetime.min.replace(tzinfo=CHINA_TZ)):
         duties = sorted(groups[spans], key=lambda v: v.name)
-        seconds = np.array([[travel_seconds(distance_m(lon, lat, p.lon, p.lat), kinds.get(uid, "car"),
-                                            local_hour) for uid, _s, lon, lat in placed]
+        seconds = np.array([[travel_seconds(distance_m(lon, lat, *p.joined_from(lon, lat)),
+                                            kinds.get(uid, "car"), local_hour)
+                             for uid, _s, lon, lat in placed]
                             for p in duties])
         free = [j for j, (uid, *_rest) in enumerate(placed) if not _overlap(due.get(uid, []), spans)]
         chosen = {i: free[j] for i, j in _matching(seconds[:, free])} if free else {}
@@ -128,9 +149,10 @@ def assign_visits(points: Iterable[VisitPoint], assignments: Iterable[Mapping[st
             j = chosen.get(i, int(np.argmin(seconds[i])))
             uid, sign = placed[j][0], placed[j][1]
             due.setdefault(uid, []).extend(spans)
+            join_lon, join_lat = p.joined_from(placed[j][2], placed[j][3])
             out.append(TimedVisit(p.key, p.name, p.window, uid, sign, float(seconds[i, j]),
                                   clash=i not in chosen, until=p.spans[-1][1] if p.spans else None,
-                                  starts=p.spans[0][0] if p.spans else None, lon=p.lon, lat=p.lat))
+                                  starts=p.spans[0][0] if p.spans else None, lon=join_lon, lat=join_lat))
     return out
 
 
