@@ -253,7 +253,6 @@ def test_the_patrol_point_lists_only_the_timed_duties_still_to_come(qtbot, app, 
     now = clock()
     row = dataclasses.replace(
         panel.model.row(car), patrol_point="火车站警务站",
-        patrol_duties="08:00-08:30 实验小学护学岗（早）；16:00-18:00 实验小学护学岗（晚）",
         duty_list=(DutySpot("08:00-08:30 实验小学护学岗（早）", "实验小学护学岗（早）", now - timedelta(minutes=20),
                             now + timedelta(minutes=10), 116.401, 39.901),
                    DutySpot("16:00-18:00 实验小学护学岗（晚）", "实验小学护学岗（晚）", now + timedelta(hours=7, minutes=30),
@@ -279,7 +278,7 @@ def test_a_clashing_timed_duty_is_marked_and_the_tooltip_says_why(qtbot, app, un
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
     car = units[0]
     both = "08:00-08:30 实验小学护学岗（早）；08:00-08:30 育才小学护学岗（早）▲"
-    row = dataclasses.replace(panel.model.row(car), patrol_point="火车站警务站", patrol_duties=both,
+    row = dataclasses.replace(panel.model.row(car), patrol_point="火车站警务站",
                               duty_list=tuple(DutySpot(t, t, clock(), clock() + timedelta(minutes=30), 116.4, 39.9)
                                               for t in both.split("；")))
     panel.model.set_rows([row, panel.model.row(units[1])])

@@ -95,7 +95,8 @@ class PlanInfo:
     # Units of this accepted plan that a later accepted plan of another shift took over where the
     # two overlap: unit id -> that plan's id (the rest of this plan stays in force).
     taken_over: dict[int, int] = field(default_factory=dict, compare=False)
-    # The shift's timed duties, each with the unit the plan (as edited) puts nearest.
+    # The shift's timed duties, each with the unit the plan (as edited) puts nearest; none in a
+    # plan list (list_plans).
     visits: tuple[TimedVisit, ...] = ()
 
     @property
@@ -125,7 +126,7 @@ class PatrolOrder:
 
 def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),
           change: Change | None = None, proposer: tuple[str, str] = ("", ""),
-          taken_over: dict[int, int] | None = None) -> PlanInfo:
+          taken_over: dict[int, int] | None = None, with_visits: bool = True) -> PlanInfo:
     figures = p.figures or {}
     public = {k: v for k, v in figures.items()
               if k not in ("demand", "candidates", "units", "visit_points")}
@@ -133,7 +134,7 @@ def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),
                     public, tuple(p.assignments or ()), dict(p.constraints or {}), p.decided_by,
                     p.decided_at, p.note, p.version, notes, change or Change(),
                     proposer[0], proposer[1], dict(taken_over or {}),
-                    tuple(stored_visits(figures, p.assignments or ())))
+                    tuple(stored_visits(figures, p.assignments or ())) if with_visits else ())
 
 
 def _proposers(s: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -723,7 +724,10 @@ def list_plans(ctx: ServiceContext, *, limit: int = 50) -> list[PlanInfo]:
         ids = {p.shift_id for p in rows if p.shift_id}
         names = dict(s.execute(select(Shift.id, Shift.name).where(Shift.id.in_(ids))).all()) if ids else {}
         who = _proposers(s, {p.id for p in rows})
-        return [_info(p, names.get(p.shift_id or 0, ""), proposer=who.get(p.id, ("", "")))
+        # The list shows no duties: they are worked out for the plan opened (get_plan), not for
+        # fifty plans at every reload.
+        return [_info(p, names.get(p.shift_id or 0, ""), proposer=who.get(p.id, ("", "")),
+                      with_visits=False)
                 for p in rows]
 
 
@@ -755,14 +759,12 @@ def plan_drawing(ctx: ServiceContext, plan_id: int) -> PlanDrawing:
             tuple((c[0], c[1], c[2], c[3], c[4]) for c in f.get("candidates", [])),
             tuple(p.assignments or ()), int(f.get("local_hour", 10)),
             {int(u[0]): str(u[2]) for u in f.get("units", [])},
-            _duty_marks(f, p.assignments or ()), tuple(f.get("visit_points") or ()))
+            _duty_marks(stored_visits(f, p.assignments or ())), tuple(f.get("visit_points") or ()))
 
 
-def _duty_marks(figures: dict[str, Any], assignments: Any,
-                visits: list[TimedVisit] | None = None) -> tuple[tuple[float, float, int, bool], ...]:
-    where = {str(r[0]): (float(r[2]), float(r[3])) for r in figures.get("visit_points") or ()}
-    visits = stored_visits(figures, assignments) if visits is None else visits
-    return tuple((*where[v.point_key], v.unit_id, v.clash) for v in visits if v.point_key in where)
+def _duty_marks(visits: list[TimedVisit]) -> tuple[tuple[float, float, int, bool], ...]:
+    """Where each duty is met (a line's nearest point to its unit), by whom, and whether a clash."""
+    return tuple((v.lon, v.lat, v.unit_id, v.clash) for v in visits)
 
 
 def edited_duties(plan: PlanInfo, drawing: PlanDrawing, edits: Mapping[int, str]
@@ -779,7 +781,7 @@ def edited_duties(plan: PlanInfo, drawing: PlanDrawing, edits: Mapping[int, str]
     figures = {"visit_points": drawing.visit_points, "local_hour": drawing.local_hour,
                "units": [[uid, "", kind] for uid, kind in drawing.unit_kinds.items()]}
     visits = stored_visits(figures, assignments)
-    return visits, replace(drawing, duties=_duty_marks(figures, assignments, visits))
+    return visits, replace(drawing, duties=_duty_marks(visits))
 
 
 @service_action("read")

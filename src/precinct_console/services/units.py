@@ -63,11 +63,14 @@ class UnitRow:
     patrol_point: str = ""
     patrol_lon: float | None = None
     patrol_lat: float | None = None
-    # Its timed duties on that plan: "16:00-18:00 城关实验小学护学岗（晚）", several by "；".
-    patrol_duties: str = ""
-    # The same one by one, with when and where (the board shows those still to come, the map
-    # sends the unit to the one in progress).
+    # Its timed duties on that plan, with when and where (the board shows those still to come,
+    # the map sends the unit to the one in progress).
     duty_list: tuple[DutySpot, ...] = ()
+
+    @property
+    def patrol_duties(self) -> str:
+        """All its timed duties: "16:00-18:00 城关实验小学护学岗（晚）", several by "；"."""
+        return "；".join(d.text for d in self.duty_list)
 
     def duties_ahead(self, now: datetime) -> str:
         """The timed duties not over at `now`, as the board's patrol point column lists them."""
@@ -138,7 +141,7 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 UNIT_STATES.get(u.status, u.status), u.status_since, tuple(m.name for m in crews.get(u.id, ())),
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
-                *_order_fields(orders.get(u.id)), "；".join(v.text() for v in duties.get(u.id, ())),
+                *_order_fields(orders.get(u.id)),
                 tuple(DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat)
                       for v in duties.get(u.id, ())))
         for u in units

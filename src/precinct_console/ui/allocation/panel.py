@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.allocation.visits import TimedVisit
+from ...domain.allocation.visits import CLASH_MARK, TimedVisit
 from ...domain.changes import Change
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError
@@ -452,7 +452,7 @@ class AllocationPanel(QWidget):
                     .replace("%2", escape(v.point_name)).replace("%3", escape(v.call_sign))
                     .replace("%4", f"{v.seconds / 60:.0f}"))
             if v.clash:
-                duty = (f"<span style='color:{BREACH.name()}'>{duty} ▲"
+                duty = (f"<span style='color:{BREACH.name()}'>{duty} {CLASH_MARK}"
                         + self.tr("due elsewhere at that time too") + "</span>")
             lines.append("&nbsp;&nbsp;&nbsp;" + duty)
         self.duties.setText("<br>".join(lines))
