@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
+from precinct_console.domain.replay import CALL_HANDLING_S, PATROL_KMH
+from precinct_console.domain.travel import distance_m, travel_seconds
 from precinct_console.services import allocation, handover, roster, unit_roll, units
 from precinct_console.services.patrol_sheet import patrol_sheet
 from precinct_console.storage.models import (
@@ -306,7 +308,6 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
         db, station, chief, clock, make_ctx):
     """Open for most of a shift, a must-patrol point is a place to stand; open for a part of it,
     a timed duty of the nearest planned unit (a school gate is no place to stand all day)."""
-    from precinct_console.domain.travel import distance_m
     from precinct_console.services import geometry, units
 
     _town(db, station, clock)
@@ -433,3 +434,22 @@ def test_a_patrol_line_is_a_timed_duty_for_the_part_of_its_window_in_the_shift(d
     # Met where the route passes nearest the unit that takes it: on the route, not at its start
     # unless that is nearest.
     assert duty.lat == pytest.approx(39.903, abs=1e-6) or duty.lon == pytest.approx(116.399, abs=1e-6)
+    # Replayed, the unit drives the route from where it joins it rather than standing there:
+    # a call at the route's far end, when the unit gets there, is answered on the spot.
+    corner, far_end = (116.399, 39.903), (116.399, 39.909)
+    ahead_m = distance_m(duty.lon, duty.lat, *far_end)
+    if duty.lat == pytest.approx(39.903, abs=1e-6) and duty.lon < 116.399 - 1e-6:  # on the first leg
+        ahead_m = distance_m(duty.lon, duty.lat, *corner) + distance_m(*corner, *far_end)
+    there = datetime(day.year, day.month, day.day, 22, tzinfo=CHINA_TZ) - timedelta(days=7) + \
+        timedelta(seconds=ahead_m / (PATROL_KMH["car"] / 3.6))
+    with db.sessions() as s:
+        far_call = Incident(station_id=station.id, number="L00001", channel="110", category_code="06",
+                            status="closed", lon=far_end[0], lat=far_end[1],
+                            received_at=there - timedelta(seconds=CALL_HANDLING_S))
+        s.add(far_call)
+        s.commit()
+        far_id = far_call.id
+    report = allocation.replay_plan(chief, plan.id, there - timedelta(hours=1), there + timedelta(hours=1))
+    [call] = [o for o in report.outcomes if o.incident_id == far_id]
+    assert call.unit_id == duty.unit_id
+    assert call.response_s - call.dispatch_s == pytest.approx(travel_seconds(0.0, "car", 22), abs=2)

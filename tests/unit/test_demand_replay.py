@@ -16,8 +16,9 @@ from precinct_console.domain.demand import (
     expected_incidents,
     last_days_count,
 )
-from precinct_console.domain.replay import ReplayIncident, ReplayUnit, replay
+from precinct_console.domain.replay import PATROL_KMH, ReplayIncident, ReplayUnit, replay
 from precinct_console.domain.response import TIERS_OF_FORCE, profile_from_dict, profile_to_dict
+from precinct_console.domain.travel import distance_m, travel_seconds
 
 START = datetime(2026, 8, 3, 0, 0, tzinfo=UTC)  # a Monday
 
@@ -214,3 +215,78 @@ def test_a_call_really_settled_on_the_phone_sends_nobody_in_the_replay_either():
     # Left four minutes without a unit: a miss on both sides alike, as the ledger counts it.
     assert [(t.met, t.decided) for t in r.compliance][:2] == [(1, 2), (1, 2)]
     assert [(t.met, t.decided) for t in r.actual_compliance][:2] == [(1, 2), (1, 2)]
+
+
+# A unit at its post (A) with a timed duty at a school gate (B) 08:00-09:00 China time.
+POST, GATE = (116.40, 39.90), (116.43, 39.90)  # about 2.6 km apart
+DAY = datetime(2026, 11, 2, 0, 0, tzinfo=CHINA_TZ)
+
+
+def _on_duty_at_gate(*, on_time: bool = True) -> list[ReplayUnit]:
+    eight, nine = DAY + timedelta(hours=8), DAY + timedelta(hours=9)
+    windows = ((DAY + timedelta(hours=6), eight, *POST), (eight, nine, *GATE),
+               (nine, DAY + timedelta(hours=12), *POST))
+    return [ReplayUnit(1, "巡1", "car", windows, frozenset({eight}) if on_time else frozenset())]
+
+
+def _response(at: tuple[float, float], dispatched: datetime, units: list[ReplayUnit]) -> float:
+    call = ReplayIncident(1, dispatched - timedelta(seconds=20), *at, "06")
+    out = replay([call], units).outcomes[0]
+    return out.response_s - out.dispatch_s
+
+
+def _leg_s(hour: int) -> float:
+    return travel_seconds(distance_m(*POST, *GATE), "car", hour, include_set_off=False)
+
+
+def test_a_unit_sets_out_for_its_timed_duty_in_time_to_be_there_when_it_begins():
+    units = _on_duty_at_gate()
+    set_off = travel_seconds(0.0, "car", 8)  # the set-off delay alone
+    leg = _leg_s(8)
+    # At the start of the duty it is at the gate already: a call there is answered at once.
+    assert _response(GATE, DAY + timedelta(hours=8), units) == pytest.approx(set_off, abs=1)
+    # Halfway through its drive it is halfway between the post and the gate.
+    halfway = DAY + timedelta(hours=8) - timedelta(seconds=leg / 2)
+    from_post = _response(POST, halfway, units)
+    from_gate = _response(GATE, halfway, units)
+    half_way_back = 0.5 * _leg_s(7)  # the call is dispatched at 07:5x, at that hour's speed
+    assert from_post == pytest.approx(set_off + half_way_back, rel=0.02)
+    assert from_gate == pytest.approx(from_post, rel=0.02)
+    # Before it sets out it waits at its post.
+    early = DAY + timedelta(hours=8) - timedelta(seconds=leg + 60)
+    assert _response(POST, early, units) == pytest.approx(set_off, abs=1)
+
+
+def test_a_unit_drives_back_to_its_post_after_the_duty():
+    units = _on_duty_at_gate()
+    set_off = travel_seconds(0.0, "car", 9)
+    leg = _leg_s(9)
+    # Just after the duty ends it has only just left the gate: from the post, a call is far.
+    just_after = DAY + timedelta(hours=9, seconds=10)
+    assert _response(POST, just_after, units) > set_off + 0.8 * leg
+    # Once the drive back is over it is at its post.
+    back = DAY + timedelta(hours=9, seconds=leg + 60)
+    assert _response(POST, back, units) == pytest.approx(set_off, abs=1)
+
+
+def test_without_a_timed_duty_the_unit_moves_when_the_next_window_starts():
+    # Not due anywhere on time (on_time empty): it sets out at 08:00 and is not at the gate yet.
+    units = _on_duty_at_gate(on_time=False)
+    set_off = travel_seconds(0.0, "car", 8)
+    assert _response(GATE, DAY + timedelta(hours=8, seconds=10), units) > set_off + 0.8 * _leg_s(8)
+
+
+def test_a_unit_on_a_patrol_line_drives_it_end_to_end_and_back():
+    west, east = (116.40, 39.90), (116.41, 39.90)
+    length = distance_m(*west, *east)
+    start = DAY + timedelta(hours=20)
+    units = [ReplayUnit(1, "巡1", "car", ((start, start + timedelta(hours=2), *west),),
+                        routes=((start, (west, east)),))]
+    speed = PATROL_KMH["car"] / 3.6
+    set_off = travel_seconds(0.0, "car", 20)
+    at_east = start + timedelta(seconds=length / speed)
+    assert _response(east, at_east, units) == pytest.approx(set_off, abs=1)
+    # A lap later it is back at the west end, having turned at the east end.
+    assert _response(west, at_east + timedelta(seconds=length / speed), units) == pytest.approx(set_off, abs=1)
+    assert _response(east, at_east + timedelta(seconds=length / speed), units) == pytest.approx(
+        travel_seconds(length, "car", 20), rel=0.01)

@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from .clock import CHINA_TZ
+from .geo import unproject_xy
 from .recommend import OBSERVER_KINDS
 from .response import DEFAULT_PROFILE, IncidentFacts, ResponseProfile, Target, TimerState, evaluate
-from .travel import distance_m, profile, travel_seconds
+from .travel import distance_m, local_xy, profile, travel_seconds
 
 # Minutes on scene by top-level category: disputes and crimes take longest to handle.
 ON_SCENE_MINUTES: dict[str, float] = {
@@ -37,6 +38,8 @@ CALL_HANDLING_S = 20.0
 BANDS_S = (60.0, 180.0, 300.0)
 # A call nobody in the plan can take within this time went to other forces: count it unserved.
 MAX_WAIT_S = 3600.0
+# How fast a unit moves along a patrol line it is patrolling (km/h): slowly, looking around.
+PATROL_KMH: dict[str, float] = {"car": 15.0, "motorbike": 12.0, "ebike": 10.0, "foot": 4.0}
 # The steps the simulation produces; targets on other steps (signing, feedback) are not replayed.
 SIMULATED_MILESTONES = frozenset({"dispatched", "set_off", "arrived", "reinforcement_arrived"})
 
@@ -67,6 +70,13 @@ class ReplayUnit:
     # (start, end, lon, lat): on duty in [start, end) and waiting at (lon, lat) when free; the
     # windows of one unit do not overlap (one place at a time).
     windows: tuple[tuple[datetime, datetime, float, float], ...]
+    # Starts of the windows the unit must be at by their start (a timed duty at a school gate):
+    # it leaves the window before in time to get there. Into any other window that follows on
+    # from the last (back to its point after the duty), it sets out when that window starts.
+    on_time: frozenset[datetime] = frozenset()
+    # Windows spent patrolling a line (巡逻线路), by their start: the route's (lon, lat) vertices.
+    # The unit joins it at the window's place and drives it end to end and back while free.
+    routes: tuple[tuple[datetime, tuple[tuple[float, float], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,9 +165,42 @@ class ReplayReport:
         }
 
 
+class _Route:
+    """A patrol line driven end to end and back from where the unit joined it."""
+
+    __slots__ = ("cum", "lat", "length", "lon", "offset", "since", "speed_ms", "x", "y")
+
+    def __init__(self, route: tuple[tuple[float, float], ...], join: tuple[float, float],
+                 since: float, kind: str):
+        self.lon, self.lat = join
+        x, y = local_xy(np.array([p[0] for p in route]), np.array([p[1] for p in route]), *join)
+        self.x, self.y = x, y
+        self.cum = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))])
+        self.length = float(self.cum[-1])
+        # The join point's distance along the route: the foot of the perpendicular from it (the
+        # origin here) on the nearest segment.
+        ax, ay, bx, by = x[:-1], y[:-1], x[1:], y[1:]
+        dx, dy = bx - ax, by - ay
+        f = np.clip(-(ax * dx + ay * dy) / np.maximum(dx * dx + dy * dy, 1e-9), 0.0, 1.0)
+        seg = int(np.argmin((ax + f * dx) ** 2 + (ay + f * dy) ** 2))
+        self.offset = float(self.cum[seg] + f[seg] * (self.cum[seg + 1] - self.cum[seg]))
+        self.since = since
+        self.speed_ms = PATROL_KMH.get(kind, PATROL_KMH["car"]) / 3.6
+
+    def at(self, t: float) -> tuple[float, float]:
+        if self.length <= 0.0:
+            return self.lon, self.lat
+        run = (self.offset + self.speed_ms * max(0.0, t - self.since)) % (2 * self.length)
+        s = run if run <= self.length else 2 * self.length - run  # back along the route
+        x, y = float(np.interp(s, self.cum, self.x)), float(np.interp(s, self.cum, self.y))
+        lon, lat = unproject_xy(x, y, self.lon, self.lat)
+        return float(lon), float(lat)
+
+
 class _Unit:
-    __slots__ = ("busy_s", "busy_until", "duty_s", "from_lat", "from_lon", "home_lat",
-                 "home_lon", "kind", "ref", "return_until", "set_off_s", "spec", "starts", "windows")
+    __slots__ = ("arrive", "busy_s", "busy_until", "duty_s", "from_lat", "from_lon", "home_lat",
+                 "home_lon", "kind", "leave", "ref", "return_until", "routes", "set_off_s", "spec",
+                 "starts", "windows")
 
     def __init__(self, spec: ReplayUnit):
         self.spec = spec
@@ -174,23 +217,72 @@ class _Unit:
         self.home_lon = self.home_lat = 0.0
         self.busy_s = 0.0
         self.duty_s = sum(e - s for s, e, _, _ in self.windows)
+        self.leave, self.arrive = self._moves(spec.on_time)
+        by_start = {start.timestamp(): route for start, route in spec.routes if len(route) >= 2}
+        self.routes = {i: _Route(by_start[w[0]], (w[2], w[3]), self.arrive[i], self.kind)
+                       for i, w in enumerate(self.windows) if w[0] in by_start}
 
-    def window(self, t: float) -> tuple[float, float, float, float] | None:
+    def _moves(self, on_time: frozenset[datetime]) -> tuple[list[float], list[float]]:
+        """Between windows that follow on from each other at two places, the unit travels:
+        leave[i] is when it sets out from window i's place for window i + 1's (before window i
+        ends, to be on time there), arrive[i] when it reaches window i's place from the one
+        before (after window i starts). No move: leave[i] = window i's end, arrive[i] = its start."""
+        due = {t.timestamp() for t in on_time}
+        leave = [w[1] for w in self.windows]
+        arrive = [w[0] for w in self.windows]
+        for i in range(1, len(self.windows)):
+            (_, end, lon0, lat0), (start, _, lon1, lat1) = self.windows[i - 1], self.windows[i]
+            if start != end or (lon0, lat0) == (lon1, lat1):
+                continue
+            hour = datetime.fromtimestamp(start, CHINA_TZ).hour
+            secs = travel_seconds(distance_m(lon0, lat0, lon1, lat1), self.kind, hour,
+                                  include_set_off=False)
+            if start in due:
+                leave[i - 1] = max(self.windows[i - 1][0], start - secs)
+            else:
+                arrive[i] = min(self.windows[i][1], start + secs)
+        return leave, arrive
+
+    def index(self, t: float) -> int | None:
+        """The window holding t, if any."""
         i = bisect.bisect_right(self.starts, t) - 1
-        if i >= 0 and t < self.windows[i][1]:
-            return self.windows[i]
-        return None
+        return i if i >= 0 and t < self.windows[i][1] else None
+
+    def place(self, i: int, t: float) -> tuple[float, float]:
+        """Where window i keeps the unit at t when free: its point, or along its patrol line."""
+        route = self.routes.get(i)
+        return route.at(t) if route is not None else (self.windows[i][2], self.windows[i][3])
+
+    def home(self, t: float) -> tuple[float, float]:
+        """Where the unit goes back to after a call at t."""
+        i = self.index(t)
+        return self.place(i, t) if i is not None else (self.home_lon, self.home_lat)
 
     def position(self, t: float) -> tuple[float, float]:
-        """Where the unit is: on its way back from the last scene, or at its point."""
-        w = self.window(t)
-        home = (w[2], w[3]) if w else (self.home_lon, self.home_lat)
+        """Where the unit is: on its way back from the last scene, between two of its places
+        (its point and a timed duty's), along a patrol line, or at its point."""
+        i = self.index(t)
         if t >= self.return_until or self.return_until <= self.busy_until:
-            return home
-        span = self.return_until - self.busy_until
-        f = (t - self.busy_until) / span if span > 0 else 1.0
-        return (self.from_lon + (home[0] - self.from_lon) * f,
-                self.from_lat + (home[1] - self.from_lat) * f)
+            return self._on_the_way(i, t) if i is not None else (self.home_lon, self.home_lat)
+        home = self.place(i, t) if i is not None else (self.home_lon, self.home_lat)
+        return _between((self.from_lon, self.from_lat), home, self.busy_until, self.return_until, t)
+
+    def _on_the_way(self, i: int, t: float) -> tuple[float, float]:
+        """Window i's place, or a point on the way to or from it while the unit moves."""
+        w = self.windows[i]
+        if t >= self.leave[i]:  # setting out for the next window's place, to be there on time
+            nxt = self.windows[i + 1]
+            return _between(self.place(i, self.leave[i]), (nxt[2], nxt[3]), self.leave[i], w[1], t)
+        if t < self.arrive[i]:  # still on the way here from the last window's place
+            prev = self.windows[i - 1]
+            return _between(self.place(i - 1, prev[1]), (w[2], w[3]), w[0], self.arrive[i], t)
+        return self.place(i, t)
+
+def _between(a: tuple[float, float], b: tuple[float, float], t0: float, t1: float, t: float
+             ) -> tuple[float, float]:
+    """Where a unit going from a (at t0) to b (at t1) is at t, on the straight line."""
+    f = min(1.0, max(0.0, (t - t0) / (t1 - t0))) if t1 > t0 else 1.0
+    return (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
 
 
 @dataclass(frozen=True)
@@ -239,7 +331,7 @@ def replay(
         inc = order[n]
         best: tuple[float, int, _Unit] | None = None
         for u in responders:
-            if u.busy_until > t or u.window(t) is None:
+            if u.busy_until > t or u.index(t) is None:
                 continue
             lon, lat = u.position(t)
             secs = travel_seconds(distance_m(lon, lat, inc.lon, inc.lat), u.kind, hour[n])
@@ -251,7 +343,7 @@ def replay(
         scene = on_scene_minutes.get(inc.category[:2], DEFAULT_ON_SCENE) * 60
         arrive = t + secs
         u.busy_until = arrive + scene
-        back = travel_seconds(distance_m(inc.lon, inc.lat, *_home(u, t)), u.kind, hour[n],
+        back = travel_seconds(distance_m(inc.lon, inc.lat, *u.home(t)), u.kind, hour[n],
                               include_set_off=False)
         u.return_until = u.busy_until + back
         u.from_lon, u.from_lat = inc.lon, inc.lat
@@ -297,11 +389,6 @@ def replay(
     for _, _, _, n in queue:
         outcomes[order[n].id] = ReplayOutcome(order[n].id, None, None)
     return _report(order, outcomes, pool, queued, response_profile, now)
-
-
-def _home(u: _Unit, t: float) -> tuple[float, float]:
-    w = u.window(t)
-    return (w[2], w[3]) if w else (u.home_lon, u.home_lat)
 
 
 def _facts(inc: ReplayIncident, dispatch: float | None, set_off: float | None,

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import shapely
 from shapely.geometry import shape
@@ -811,13 +811,39 @@ def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict
         windows.append((day, day + span))
         day += timedelta(days=1) if span <= timedelta(days=1) else span
     duties = _duty_stretches(plan)
-    return [ReplayUnit(int(a["unit_id"]), a["call_sign"], kinds.get(int(a["unit_id"]), "car"),
-                       tuple(w for s, e in windows for w in _with_duties(
-                           s, e, float(a["lon"]), float(a["lat"]), duties.get(int(a["unit_id"]), []))))
-            for a in plan.assignments]
+    out = []
+    for a in plan.assignments:
+        uid = int(a["unit_id"])
+        stays = [w for s, e in windows
+                 for w in _with_duties(s, e, float(a["lon"]), float(a["lat"]), duties.get(uid, []))]
+        # A unit is at a timed duty's point when it begins, so it sets out from its own in time;
+        # on a patrol line's duty it drives the route.
+        out.append(ReplayUnit(uid, a["call_sign"], kinds.get(uid, "car"),
+                              tuple((w.start, w.end, w.lon, w.lat) for w in stays),
+                              frozenset(w.start for w in stays if w.duty),
+                              tuple((w.start, w.route) for w in stays if w.route)))
+    return out
 
 
-Stretch = tuple[timedelta, timedelta, float, float]  # from, to (after the plan's start), lon, lat
+class Stretch(NamedTuple):
+    """A timed duty within the plan's shift, as offsets from the plan's start."""
+
+    start: timedelta
+    end: timedelta
+    lon: float  # where the unit meets the duty
+    lat: float
+    route: tuple[tuple[float, float], ...] = ()  # a patrol line's route
+
+
+class Stay(NamedTuple):
+    """Where a unit is while free from start to end: its point, or a timed duty's."""
+
+    start: datetime
+    end: datetime
+    lon: float
+    lat: float
+    duty: bool = False
+    route: tuple[tuple[float, float], ...] = ()
 
 
 def _duty_stretches(plan: PatrolPlan) -> dict[int, list[Stretch]]:
@@ -833,26 +859,26 @@ def _duty_stretches(plan: PatrolPlan) -> dict[int, list[Stretch]]:
         mine = out.setdefault(v.unit_id, [])
         for a, b in point.spans:
             start, end = a - plan.starts_at, b - plan.starts_at
-            if all(end <= s or e <= start for s, e, _lo, _la in mine):
-                mine.append((start, end, v.lon, v.lat))  # where it meets the duty
+            if all(end <= d.start or d.end <= start for d in mine):
+                mine.append(Stretch(start, end, v.lon, v.lat, point.route))
     return {uid: sorted(stretches) for uid, stretches in out.items()}
 
 
 def _with_duties(start: datetime, end: datetime, lon: float, lat: float, duties: list[Stretch]
-                 ) -> list[tuple[datetime, datetime, float, float]]:
+                 ) -> list[Stay]:
     """One day's shift of a unit: at its point, but at each timed duty's point while it lasts
     (the replay then sends it from the school gate at 08:10, not from its post)."""
     out, at = [], start
-    for a, b, d_lon, d_lat in duties:
-        a_t, b_t = max(start + a, at), min(start + b, end)
+    for d in duties:
+        a_t, b_t = max(start + d.start, at), min(start + d.end, end)
         if b_t <= a_t:
             continue
         if a_t > at:
-            out.append((at, a_t, lon, lat))
-        out.append((a_t, b_t, d_lon, d_lat))
+            out.append(Stay(at, a_t, lon, lat))
+        out.append(Stay(a_t, b_t, d.lon, d.lat, True, d.route))
         at = b_t
     if at < end:
-        out.append((at, end, lon, lat))
+        out.append(Stay(at, end, lon, lat))
     return out
 
 
