@@ -1,6 +1,7 @@
 """What-if replay: a discrete-event simulation of past incidents against a deployment.
 
-Units wait at their planned points while their shift is on (drones only watch, never go); each
+Units wait at their planned points while their shift is on (drones only watch, never go), set
+out in time for their timed duties and drive their patrol lines end to end while on them; each
 incident is dispatched, after the call-handling time, to the nearest free unit (by travel time),
 which sets off after its kind's set-off delay, stays on scene for its category's time and
 returns to its point; when none is free the call queues, urgent first. The result is the 1-3-5 compliance the plan would have
