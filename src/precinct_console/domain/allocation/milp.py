@@ -301,7 +301,14 @@ def finish_milp(
     # 8.56 s to proof as set here, 3.07 / 10.00 / 8.90 / 10.04 s with mip_pool_soft_limit 2,000
     # and 3.54 / 9.82 / 9.40 / 9.86 s with mip_lp_age_limit 3 (2026-12-06, a slow host). Nor
     # presolve off (so the root might start from the cut rounds' basis): 9.01 / 8.87 / 11.00 /
-    # 11.57 s.
+    # 11.57 s. Nor (2026-12-06, evening, a slower host: district 1 at 2.0-2.5 s as set here)
+    # integer columns counting the units in each of 8, or 4 and 16, k-means regions of the
+    # points, for HiGHS to branch on: 2.36-2.52 / 8.2-8.3 / 6.8-7.1 s on districts 1-3 against
+    # 2.51 / 7.34 / 6.51 s. Nor the root and node LPs by interior point (mip_lp_solver ipm):
+    # 1.78 / 4.88 / 10.20 / 30.30 / 9.48 s on districts 1-5 against 1.96 / 7.09 / 5.79 / 25.55 /
+    # 6.24 s. Nor HiGHS 1.16.0: 2.48 / 5.91 / 7.00 s on districts 1-3. Nor dominance rows
+    # (z[j] <= z[j'] where j' reaches every row j reaches, for every kind): only 5-7 of 200-300
+    # points are dominated in the benchmark's districts.
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
