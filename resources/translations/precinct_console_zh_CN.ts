@@ -3592,6 +3592,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
+        <source>&amp;Fill the window with this panel</source>
+        <translation>当前面板铺满窗口(&amp;F)</translation>
+    </message>
+    <message>
         <source>&amp;Reset layout</source>
         <translation>恢复默认布局(&amp;R)</translation>
     </message>
@@ -3602,6 +3606,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>&amp;About Precinct Console</source>
         <translation>关于 Precinct Console(&amp;A)</translation>
+    </message>
+    <message>
+        <source>%1 fills the window; F11 brings the other panels back</source>
+        <translation>%1 已铺满窗口；按 F11 恢复其他面板</translation>
     </message>
     <message>
         <source>Local database</source>

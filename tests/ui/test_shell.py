@@ -176,3 +176,52 @@ def test_the_first_start_opens_within_a_small_screen(qtbot, make_ctx, monkeypatc
     window = MainWindow(AppContext(make_ctx(Role.DUTY_OFFICER), Settings()), TEST_PANELS)
     qtbot.addWidget(window)
     assert window.width() <= 1366 and window.height() <= 728 - 40
+
+
+FOUR_PANELS = [
+    *WIDE_PANELS,
+    PanelSpec("plan", "Plan", f"{__name__}:make_test_panel", "center", "F6"),
+]
+
+
+def test_a_panel_fills_the_window_and_the_layout_comes_back(qtbot, make_ctx, monkeypatch):
+    """On a 1366x768 seat the plan gets the height left by the unit board; F11 gives it the window
+    (the alert list stays: a breach is never out of sight), F11 again or asking for a panel put
+    away brings the whole layout back, and the next start opens on the whole layout."""
+    monkeypatch.setattr(panels_mod, "PANELS", FOUR_PANELS)
+    ctx = make_ctx(Role.STATION_CHIEF)
+    window = MainWindow(AppContext(ctx, Settings()), FOUR_PANELS)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    window.show_panel("plan")
+    plan, units, alerts, board = (window.docks[k] for k in ("plan", "units", "alerts", "board"))
+    window.resizeDocks([units], [240], Qt.Orientation.Vertical)  # the unit board's strip
+    qtbot.waitUntil(lambda: abs(units.height() - 240) <= 12, timeout=3000)
+    docked_height = plan.height()
+    window.fill_action.trigger()
+    qtbot.waitUntil(lambda: plan.height() > docked_height + 200, timeout=3000)
+    assert units.isHidden() and board.isHidden()
+    assert alerts.isVisible() and plan.isVisible() and window.fill_action.isChecked()
+    assert "Plan" in window.statusBar().currentMessage()
+    window.fill_action.trigger()
+    qtbot.waitUntil(lambda: units.isVisible(), timeout=3000)
+    assert not board.isHidden() and not window.fill_action.isChecked()
+    qtbot.waitUntil(lambda: abs(plan.height() - docked_height) <= 12, timeout=3000)
+    # Asking for the unit board (F3) while the plan fills the window brings everything back.
+    window.fill_action.trigger()
+    qtbot.waitUntil(lambda: units.isHidden(), timeout=3000)
+    window.show_panel("units")
+    qtbot.waitUntil(lambda: units.isVisible(), timeout=3000)
+    assert not board.isHidden() and not window.fill_action.isChecked()
+    # F11 now fills the window with the unit board, which has the keyboard focus. Closed so,
+    # the window keeps the whole layout for the next start.
+    window.fill_action.trigger()
+    qtbot.waitUntil(lambda: plan.isHidden(), timeout=3000)
+    assert units.isVisible() and board.isHidden()
+    window.close()
+    again = MainWindow(AppContext(ctx, Settings()), FOUR_PANELS)
+    qtbot.addWidget(again)
+    again.show()
+    assert not any(again.docks[k].isHidden() for k in ("units", "board", "plan"))
+    assert not again.fill_action.isChecked()

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea, QWidget
 
 from .. import __version__
 from ..domain.clock import local
@@ -30,6 +30,8 @@ _AREAS = {
 LAYOUT_VERSION = 1
 ALERT_DOCK_WIDTH = 440  # px on the first start; after that the officer's own layout is kept
 UNIT_DOCK_HEIGHT = 300  # px: the unit board's summary, header and about seven units
+# Kept beside a panel that fills the window: a breach is never out of sight.
+ALWAYS_SHOWN = ("alerts",)
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +55,10 @@ class MainWindow(QMainWindow):
         self._outage_message: str | None = None
         self.docks: dict[str, QDockWidget] = {}
         self.panel_widgets: dict[str, QWidget] = {}
+        # The layout to go back to while one panel fills the window (View > Fill the window).
+        self._before_filling: QByteArray | None = None
+        self._front: QDockWidget | None = None  # the tabbed panel last brought to the front
+        self._tabbed: set[QDockWidget] = set()  # the panels sharing the main tabbed area
         # The sign-in dialog fetched the name off the GUI thread; others ask here.
         self.station_name = station_name or get_station(app.ctx).name
         actor = app.ctx.actor
@@ -90,12 +96,17 @@ class MainWindow(QMainWindow):
                 first_in_area[group] = dock
             self.docks[spec.key] = dock
             self.panel_widgets[spec.key] = widget
+            if spec.area == "center":
+                self._tabbed.add(dock)
+                dock.visibilityChanged.connect(lambda shown, d=dock: self._brought_forward(d, shown))
         for dock in first_in_area.values():
             dock.raise_()
 
     def show_panel(self, key: str) -> None:
         dock = self.docks.get(key)
         if dock is not None:
+            if dock.isHidden() and self._before_filling is not None:
+                self.fill_window(False)  # asked for a panel put away: the whole layout returns
             dock.show()
             dock.raise_()
             self.panel_widgets[key].setFocus()
@@ -127,6 +138,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=spec.key: self.show_panel(k))
             view_menu.addAction(action)
         view_menu.addSeparator()
+        # On a 1366x768 seat the roster or the plan get a third of the height beside the unit
+        # board; the chief planning a week wants it all for a while, then the console back.
+        self.fill_action = QAction(self.tr("&Fill the window with this panel"), self)
+        self.fill_action.setCheckable(True)
+        self.fill_action.setShortcut(QKeySequence("F11"))
+        self.fill_action.toggled.connect(self.fill_window)
+        view_menu.addAction(self.fill_action)
         reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self._reset_layout)
         view_menu.addAction(reset)
@@ -144,6 +162,46 @@ class MainWindow(QMainWindow):
     def _sign_out(self) -> None:
         self.signed_out = True
         self.close()
+
+    def _brought_forward(self, dock: QDockWidget, shown: bool) -> None:
+        if shown:  # a tab raised, or the panel shown again
+            self._front = dock
+
+    def current_panel(self) -> QDockWidget | None:
+        """The panel the user works in: the unit board or a side panel holding the keyboard
+        focus, else the tabbed panel at the front (the focus may linger in a tab behind it)."""
+        widget = QApplication.focusWidget()
+        while widget is not None:
+            if isinstance(widget, QDockWidget):
+                key = widget.objectName()[len("dock_"):]
+                if self.docks.get(key) is widget and key not in ALWAYS_SHOWN and \
+                        widget not in self._tabbed:
+                    return widget
+                break
+            widget = widget.parentWidget()
+        return self._front
+
+    def fill_window(self, on: bool) -> None:
+        """One panel takes the window (the alert list stays beside it); again, the layout returns."""
+        if on and self._before_filling is None:
+            panel = self.current_panel()
+            if panel is None:
+                self.fill_action.setChecked(False)
+                return
+            self._before_filling = self.saveState(LAYOUT_VERSION)
+            panel.setFloating(False)
+            for key, dock in self.docks.items():
+                if dock is not panel and key not in ALWAYS_SHOWN:
+                    dock.hide()
+            panel.show()
+            panel.raise_()
+            self.show_message(self.tr("%1 fills the window; F11 brings the other panels back")
+                              .replace("%1", panel.windowTitle()))
+        elif not on and self._before_filling is not None:
+            state, self._before_filling = self._before_filling, None
+            self.restoreState(state, LAYOUT_VERSION)
+        if self.fill_action.isChecked() != (self._before_filling is not None):
+            self.fill_action.setChecked(self._before_filling is not None)
 
     # status bar --------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -227,12 +285,14 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
+        self.fill_window(False)  # the next start opens on the whole layout, not one panel
         settings: QSettings = qsettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         settings.sync()
 
     def _reset_layout(self) -> None:
+        self.fill_window(False)
         for dock in self.docks.values():
             dock.show()
 
