@@ -23,7 +23,9 @@ convex hull of a window's whole plans they do get more: over 25 overlapping 5 km
 row in the window holding its 5-minute reach, hulls by column generation with HiGHS pricing, 5
 min), 1.165 in all at the cut relaxation's optimum. But those hull cuts do not move its bound:
 after seven rounds of 15 the relaxation still reaches 96.4555, from another point of its optimal
-face (2026-12-06). Whether the full decomposition's bound is tight is open (with the pair cuts
+face (2026-12-06). Where the cut relaxation's surplus lies (district 1, 2026-12-06): its 16 units are spread over 86
+points, none of them whole; against the optimal plan its cover is 0.033 lower and its backup 0.546
+higher, so the whole gap is backup credited to fractions of units. Whether the full decomposition's bound is tight is open (with the pair cuts
 kept it lies between the optimum 95.943 and 96.456), and at minutes in Python it is no way to a
 proof in seconds.
 """
