@@ -189,6 +189,8 @@ class _Route:
         self.speed_ms = PATROL_KMH.get(kind, PATROL_KMH["car"]) / 3.6
 
     def at(self, t: float) -> tuple[float, float]:
+        """Where on the route the unit is at t. A call taken meanwhile does not hold the patrol
+        up: the unit comes back to where it would have been (the route is a beat, not a tour)."""
         if self.length <= 0.0:
             return self.lon, self.lat
         run = (self.offset + self.speed_ms * max(0.0, t - self.since)) % (2 * self.length)
@@ -278,6 +280,7 @@ class _Unit:
             prev = self.windows[i - 1]
             return _between(self.place(i - 1, prev[1]), (w[2], w[3]), w[0], self.arrive[i], t)
         return self.place(i, t)
+
 
 def _between(a: tuple[float, float], b: tuple[float, float], t0: float, t1: float, t: float
              ) -> tuple[float, float]:
