@@ -290,3 +290,17 @@ def test_a_unit_on_a_patrol_line_drives_it_end_to_end_and_back():
     assert _response(west, at_east + timedelta(seconds=length / speed), units) == pytest.approx(set_off, abs=1)
     assert _response(east, at_east + timedelta(seconds=length / speed), units) == pytest.approx(
         travel_seconds(length, "car", 20), rel=0.01)
+
+
+def test_a_timed_duty_that_begins_with_the_shift_is_reached_late_by_the_drive():
+    # The shift starts at 08:00 with the gate duty: the unit comes from its post (a window of no
+    # length says so) and cannot have set out before the shift.
+    eight, nine = DAY + timedelta(hours=8), DAY + timedelta(hours=9)
+    units = [ReplayUnit(1, "巡1", "car", ((eight, eight, *POST), (eight, nine, *GATE),
+                                          (nine, DAY + timedelta(hours=12), *POST)),
+                        frozenset({eight}))]
+    set_off, leg = travel_seconds(0.0, "car", 8), _leg_s(8)
+    assert _response(GATE, eight, units) == pytest.approx(set_off + leg, rel=0.01)  # still at its post
+    assert _response(GATE, eight + timedelta(seconds=leg / 2), units) == pytest.approx(
+        set_off + leg / 2, rel=0.02)
+    assert _response(GATE, eight + timedelta(seconds=leg + 60), units) == pytest.approx(set_off, abs=1)

@@ -69,7 +69,8 @@ class ReplayUnit:
     call_sign: str
     kind: str
     # (start, end, lon, lat): on duty in [start, end) and waiting at (lon, lat) when free; the
-    # windows of one unit do not overlap (one place at a time).
+    # windows of one unit do not overlap (one place at a time). A window of no length only says
+    # where the unit comes from (its point, for a timed duty that begins as the shift does).
     windows: tuple[tuple[datetime, datetime, float, float], ...]
     # Starts of the windows the unit must be at by their start (a timed duty at a school gate):
     # it leaves the window before in time to get there. Into any other window that follows on
@@ -226,24 +227,23 @@ class _Unit:
                        for i, w in enumerate(self.windows) if w[0] in by_start}
 
     def _moves(self, on_time: frozenset[datetime]) -> tuple[list[float], list[float]]:
-        """Between windows that follow on from each other at two places, the unit travels:
-        leave[i] is when it sets out from window i's place for window i + 1's (before window i
-        ends, to be on time there), arrive[i] when it reaches window i's place from the one
-        before (after window i starts). No move: leave[i] = window i's end, arrive[i] = its start."""
+        """Between windows that follow on from each other at two places, the unit travels: it
+        leaves window i's place at leave[i] and reaches window i + 1's at arrive[i + 1]. Due on
+        time there, it sets out early enough, or as early as window i allows and is late by the
+        rest; otherwise it sets out when window i ends. No move: leave[i] is window i's end and
+        arrive[i] its start."""
         due = {t.timestamp() for t in on_time}
         leave = [w[1] for w in self.windows]
         arrive = [w[0] for w in self.windows]
         for i in range(1, len(self.windows)):
-            (_, end, lon0, lat0), (start, _, lon1, lat1) = self.windows[i - 1], self.windows[i]
+            (begun, end, lon0, lat0), (start, _, lon1, lat1) = self.windows[i - 1], self.windows[i]
             if start != end or (lon0, lat0) == (lon1, lat1):
                 continue
             hour = datetime.fromtimestamp(start, CHINA_TZ).hour
             secs = travel_seconds(distance_m(lon0, lat0, lon1, lat1), self.kind, hour,
                                   include_set_off=False)
-            if start in due:
-                leave[i - 1] = max(self.windows[i - 1][0], start - secs)
-            else:
-                arrive[i] = min(self.windows[i][1], start + secs)
+            leave[i - 1] = max(begun, start - secs) if start in due else start
+            arrive[i] = min(self.windows[i][1], leave[i - 1] + secs)
         return leave, arrive
 
     def index(self, t: float) -> int | None:
@@ -272,15 +272,17 @@ class _Unit:
 
     def _on_the_way(self, i: int, t: float) -> tuple[float, float]:
         """Window i's place, or a point on the way to or from it while the unit moves."""
-        w = self.windows[i]
-        if t >= self.leave[i]:  # setting out for the next window's place, to be there on time
-            nxt = self.windows[i + 1]
-            return _between(self.place(i, self.leave[i]), (nxt[2], nxt[3]), self.leave[i], w[1], t)
+        if t >= self.leave[i]:  # setting out for the next window's place
+            return self._leg(i + 1, t)
         if t < self.arrive[i]:  # still on the way here from the last window's place
-            prev = self.windows[i - 1]
-            return _between(self.place(i - 1, prev[1]), (w[2], w[3]), w[0], self.arrive[i], t)
+            return self._leg(i, t)
         return self.place(i, t)
 
+    def _leg(self, i: int, t: float) -> tuple[float, float]:
+        """Where the unit is at t on its way from window i - 1's place to window i's."""
+        here = self.windows[i]
+        return _between(self.place(i - 1, self.leave[i - 1]), (here[2], here[3]),
+                        self.leave[i - 1], self.arrive[i], t)
 
 def _between(a: tuple[float, float], b: tuple[float, float], t0: float, t1: float, t: float
              ) -> tuple[float, float]:

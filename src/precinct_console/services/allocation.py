@@ -814,8 +814,12 @@ def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict
     out = []
     for a in plan.assignments:
         uid = int(a["unit_id"])
-        stays = [w for s, e in windows
-                 for w in _with_duties(s, e, float(a["lon"]), float(a["lat"]), duties.get(uid, []))]
+        stays: list[Stay] = []
+        for s, e in windows:
+            for w in _with_duties(s, e, float(a["lon"]), float(a["lat"]), duties.get(uid, [])):
+                if w.start == w.end and stays and stays[-1].end == w.start:
+                    continue  # on duty round the clock: it left its point in time, as mid-shift
+                stays.append(w)
         # A unit is at a timed duty's point when it begins, so it sets out from its own in time;
         # on a patrol line's duty it drives the route.
         out.append(ReplayUnit(uid, a["call_sign"], kinds.get(uid, "car"),
@@ -868,12 +872,15 @@ def _with_duties(start: datetime, end: datetime, lon: float, lat: float, duties:
                  ) -> list[Stay]:
     """One day's shift of a unit: at its point, but at each timed duty's point while it lasts
     (the replay then sends it from the school gate at 08:10, not from its post)."""
-    out, at = [], start
+    out: list[Stay] = []
+    at = start
     for d in duties:
         a_t, b_t = max(start + d.start, at), min(start + d.end, end)
         if b_t <= a_t:
             continue
-        if a_t > at:
+        if a_t > at or not out:
+            # A duty that begins with the shift: the unit still comes from its point (a stay
+            # of no length), and is late at the gate by the drive.
             out.append(Stay(at, a_t, lon, lat))
         out.append(Stay(a_t, b_t, d.lon, d.lat, True, d.route))
         at = b_t
