@@ -597,6 +597,10 @@
         <translation>巡逻点位</translation>
     </message>
     <message>
+        <source>Set out by %1 for %2</source>
+        <translation>应于 %1 前出发赴 %2</translation>
+    </message>
+    <message>
         <source>Timed duties: %1</source>
         <translation>定时守点：%1</translation>
     </message>

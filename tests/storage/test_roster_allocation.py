@@ -371,6 +371,11 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
     # Where the plan wants the unit: at the gate while the duty lasts, at its point after.
     assert rows[duty.unit_id].due_at(clock.now) == ("学府路护学岗", 116.392, 39.902)
     assert rows[duty.unit_id].due_at(clock.now + timedelta(minutes=30))[0] == rows[duty.unit_id].patrol_point
+    # It must leave its point the drive's time before the gate opens (the plan's own figure).
+    [spot] = rows[duty.unit_id].duty_list
+    assert spot.sets_out == spot.starts - timedelta(seconds=duty.seconds)
+    assert rows[duty.unit_id].due_at(spot.sets_out)[0] == "学府路护学岗"
+    assert rows[duty.unit_id].due_at(spot.sets_out - timedelta(seconds=1))[0] == rows[duty.unit_id].patrol_point
     others = [r for uid, r in rows.items() if uid != duty.unit_id]
     assert all(r.patrol_duties == "" for r in others)
     orders = {o.unit_id: o for o in allocation.patrol_orders(chief)}

@@ -645,6 +645,18 @@ def test_a_units_plan_line_goes_to_the_school_gate_while_its_timed_duty_lasts(qt
     clock.advance(minutes=30)
     app.tick.emit()
     assert orders.xs[0] == pytest.approx(-600, abs=1)
+    # A gate four minutes' drive away: the line points to it from when the car must set out.
+    later = clock() + timedelta(hours=1)
+    far_duty = dataclasses.replace(duty, starts=later, until=later + timedelta(minutes=30),
+                                   sets_out=later - timedelta(minutes=4))
+    panel.live.set_units([dataclasses.replace(planned, duty_list=(far_duty,)) if u.id == car.id else u
+                          for u in panel.live.units])
+    clock.advance(minutes=55)
+    app.tick.emit()
+    assert orders.xs[0] == pytest.approx(-600, abs=1)  # 5 minutes to go: not yet
+    clock.advance(minutes=2)
+    app.tick.emit()
+    assert orders.xs[0] == pytest.approx(300, abs=1)  # 3 minutes to go: on its way to the gate
 
 
 def test_a_chief_draws_a_patrol_line_along_its_route_and_edits_it_from_its_marker(

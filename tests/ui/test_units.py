@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from precinct_console.config import Settings
+from precinct_console.domain.clock import local
 from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
 from precinct_console.services.incidents.steps import dispatch_unit
 from precinct_console.services.units import DutySpot
@@ -285,3 +286,35 @@ def test_a_clashing_timed_duty_is_marked_and_the_tooltip_says_why(qtbot, app, un
     cell = panel.model.index(panel.model.position(car), 6)
     assert cell.data().endswith("育才小学护学岗（早）▲")
     assert "▲ due elsewhere at that time too" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_unit_board_says_when_a_crew_must_set_out_for_its_timed_duty(qtbot, app, units, clock):
+    """The gate opens at 08:00 and the car needs 8 minutes from its post: from 07:47 (five
+    minutes before it must leave) to 08:00 the cell says so, in the warning colour."""
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    car = units[0]
+    opens = clock() + timedelta(minutes=20)
+    row = dataclasses.replace(
+        panel.model.row(car), patrol_point="火车站警务站",
+        duty_list=(DutySpot("08:00-08:30 实验小学护学岗（早）", "实验小学护学岗（早）", opens,
+                            opens + timedelta(minutes=30), 116.401, 39.901, opens - timedelta(minutes=8)),))
+    panel.model.set_rows([row, panel.model.row(units[1])])
+
+    def cell():
+        return panel.model.index(panel.model.position(car), 6)
+
+    assert cell().data() == "火车站警务站 · 08:00-08:30 实验小学护学岗（早）"  # 20 minutes ahead
+    clock.advance(minutes=8)  # 12 minutes before it opens: 4 before the car must leave
+    app.tick.emit()
+    leave_at = local(opens - timedelta(minutes=8)).strftime("%H:%M")
+    assert cell().data().startswith(f"Set out by {leave_at} for 实验小学护学岗（早） · 火车站警务站")
+    assert cell().data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert cell().data(Qt.ItemDataRole.ToolTipRole).startswith(f"Set out by {leave_at}")
+    assert cell().data(Qt.ItemDataRole.ToolTipRole).startswith(f"Set out by {leave_at}")
+    clock.advance(minutes=13)  # the duty has begun: the reminder is over
+    app.tick.emit()
+    assert not cell().data().startswith("Set out")
+    assert cell().data(Qt.ItemDataRole.ForegroundRole) is None

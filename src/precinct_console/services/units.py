@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -27,6 +27,12 @@ UNIT_KINDS: dict[str, str] = {"car": "巡逻车", "foot": "步巡", "motorbike":
                               "drone": "无人机"}
 
 
+# A duty a short walk away needs no reminder to set out; one further off is flagged on the unit
+# board from a few minutes before the time to leave.
+SET_OUT_NOTICE_MIN = timedelta(minutes=2)
+SET_OUT_WARNING = timedelta(minutes=5)
+
+
 @dataclass(frozen=True)
 class DutySpot:
     """One timed duty of a unit: "07:00-08:30 城关实验小学护学岗（早）" and when and where it is."""
@@ -37,6 +43,20 @@ class DutySpot:
     until: datetime | None
     lon: float
     lat: float
+    # When the unit must leave its point to be there as the duty begins (its travel from there).
+    sets_out: datetime | None = None
+
+    def in_force(self, now: datetime) -> bool:
+        """Is the plan sending the unit here at `now`: from when it must set out to the end?"""
+        begins = self.sets_out or self.starts
+        return begins is not None and self.until is not None and begins <= now < self.until
+
+    def time_to_leave(self, now: datetime) -> bool:
+        """Is it time to leave for it (the duty itself not begun yet)? From a few minutes before
+        the time to set out, so the duty officer can remind the crew."""
+        if self.sets_out is None or self.starts is None or self.starts - self.sets_out < SET_OUT_NOTICE_MIN:
+            return False
+        return self.sets_out - SET_OUT_WARNING <= now < self.starts
 
 
 @dataclass(frozen=True)
@@ -78,11 +98,16 @@ class UnitRow:
 
     def due_at(self, now: datetime) -> tuple[str, float | None, float | None]:
         """Where the plan wants the unit at `now`: the must-patrol point of a timed duty in
-        progress (the school gate 07:00-08:30), else its patrol point."""
+        progress (the school gate 07:00-08:30) or due so soon it must be on its way there, else
+        its patrol point."""
         for d in self.duty_list:
-            if d.starts is not None and d.until is not None and d.starts <= now < d.until:
+            if d.in_force(now):
                 return d.name, d.lon, d.lat
         return self.patrol_point, self.patrol_lon, self.patrol_lat
+
+    def leaving_for(self, now: datetime) -> DutySpot | None:
+        """The timed duty the unit should be leaving for about now, if any."""
+        return next((d for d in self.duty_list if d.time_to_leave(now)), None)
 
     def seconds_in_state(self, now: datetime) -> float | None:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
@@ -142,7 +167,8 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)),
-                tuple(DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat)
+                tuple(DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat,
+                               v.starts - timedelta(seconds=v.seconds) if v.starts else None)
                       for v in duties.get(u.id, ())))
         for u in units
     ]

@@ -115,7 +115,7 @@ class LiveLayers(QObject):
 
     def _duties_in_progress(self, now: Any) -> frozenset[tuple[int, str]]:
         return frozenset((u.id, d.text) for u in self.units for d in getattr(u, "duty_list", ())
-                         if d.starts is not None and d.until is not None and d.starts <= now < d.until)
+                         if d.in_force(now))
 
     def tick(self) -> None:
         """Once a second: timers move on; only colours and the pulse change (and the plan's lines

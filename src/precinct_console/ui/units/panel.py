@@ -68,7 +68,9 @@ class UnitsModel(ThinTableModel[UnitRow]):
             Column("crew", _tr("Crew"), self._crew),
             # The point, then the timed duties still to come: at 10:00 the 08:00-08:30 school
             # gate is done and only crowds the cell (the tooltip lists every one).
-            Column("order", _tr("Patrol point"), self._order, live=True, tooltip=_duties_tip),
+            Column("order", _tr("Patrol point"), self._order, live=True, tooltip=self._order_tip,
+                   foreground=lambda u: QBrush(NEAR.darker(125))
+                   if u.leaving_for(self.now) is not None else None),
             Column("position", _tr("Position"), self._position, live=True,
                    foreground=lambda u: QBrush(NEAR.darker(125))
                    if stale_position_age(u.position_at, self.now) is not None else None),
@@ -78,7 +80,21 @@ class UnitsModel(ThinTableModel[UnitRow]):
 
     def _order(self, u: UnitRow) -> str:
         ahead = u.duties_ahead(self.now)
-        return u.patrol_point + (" · " + ahead if ahead else "")
+        text = u.patrol_point + (" · " + ahead if ahead else "")
+        leaving = self._leaving_text(u)
+        return leaving + " · " + text if leaving else text
+
+    def _leaving_text(self, u: UnitRow) -> str:
+        """"Set out by 07:52 for the school gate": the crew must leave now to be there as it
+        opens, and the duty officer reminds them (the plan's line on the map already points there)."""
+        leaving = u.leaving_for(self.now)
+        if leaving is None or leaving.sets_out is None:
+            return ""
+        return _tr("Set out by %1 for %2").replace("%1", local(leaving.sets_out).strftime("%H:%M")) \
+            .replace("%2", leaving.name)
+
+    def _order_tip(self, u: UnitRow) -> str:
+        return "\n".join(t for t in (self._leaving_text(u), _duties_tip(u)) if t)
 
     def _crew(self, u: UnitRow) -> str:
         if u.crew:
