@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from precinct_console.config import Settings
 from precinct_console.domain.permissions import Role
@@ -194,8 +194,9 @@ def test_a_panel_fills_the_window_and_the_layout_comes_back(qtbot, make_ctx, mon
     qtbot.addWidget(window)
     window.resize(1366, 728)
     window.show()
-    window.show_panel("plan")
     plan, units, alerts, board = (window.docks[k] for k in ("plan", "units", "alerts", "board"))
+    window.show_panel("board")
+    plan.raise_()  # its tab clicked: the keyboard focus lingers in the board behind it
     window.resizeDocks([units], [240], Qt.Orientation.Vertical)  # the unit board's strip
     qtbot.waitUntil(lambda: abs(units.height() - 240) <= 12, timeout=3000)
     docked_height = plan.height()
@@ -203,6 +204,7 @@ def test_a_panel_fills_the_window_and_the_layout_comes_back(qtbot, make_ctx, mon
     qtbot.waitUntil(lambda: plan.height() > docked_height + 200, timeout=3000)
     assert units.isHidden() and board.isHidden()
     assert alerts.isVisible() and plan.isVisible() and window.fill_action.isChecked()
+    assert plan.isAncestorOf(QApplication.focusWidget())  # typing goes to the plan, not a hidden panel
     assert "Plan" in window.statusBar().currentMessage()
     window.fill_action.trigger()
     qtbot.waitUntil(lambda: units.isVisible(), timeout=3000)

@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
                     dock.hide()
             panel.show()
             panel.raise_()
+            panel.widget().setFocus()  # the keyboard stays with the panel, not a hidden one
             self.show_message(self.tr("%1 fills the window; F11 brings the other panels back")
                               .replace("%1", panel.windowTitle()))
         elif not on and self._before_filling is not None:
