@@ -3195,6 +3195,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>接警(Ctrl+Enter)</translation>
     </message>
     <message>
+        <source>A mobile number has 11 digits; this one has %1. Check it with the caller.</source>
+        <translation>手机号应为 11 位，这里是 %1 位，请与报警人核对。</translation>
+    </message>
+    <message>
         <source>grid as before</source>
         <translation>网格同前</translation>
     </message>

@@ -195,3 +195,22 @@ def test_the_repeat_warning_is_shown_whole_not_squeezed_into_the_opening_size(qt
     qtbot.wait(50)
     header = table.horizontalHeader()
     assert sum(header.sectionSize(c) for c in range(6)) >= table.viewport().width() - 2
+
+
+def test_a_mobile_number_a_digit_short_is_pointed_out_and_still_taken_in(qtbot, app):
+    """The officer typed ten digits of a mobile number: the dialog says so under the phone (to
+    check it with the caller), does not refuse it, and the hint goes once the number is whole."""
+    dialog = open_dialog(qtbot, app)
+    qtbot.keyClicks(dialog.category, "jtjf")
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    type_into(qtbot, dialog.address, "城关镇解放路12号")
+    type_into(qtbot, dialog.caller_phone, "1380013800")
+    assert dialog.phone_hint.isVisible()
+    assert "11 digits; this one has 10" in dialog.phone_hint.text()
+    qtbot.keyClicks(dialog.caller_phone, "0")
+    assert not dialog.phone_hint.isVisible()
+    qtbot.keyClick(dialog.caller_phone, Qt.Key.Key_Backspace)
+    assert dialog.phone_hint.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):  # a warning, not a refusal
+        qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result_view.caller_phone == "1380013800"

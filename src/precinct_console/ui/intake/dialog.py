@@ -30,6 +30,7 @@ from ...domain.categories import CHANNELS, CategoryDef
 from ...domain.clock import local
 from ...domain.errors import KnownError, ValidationError
 from ...domain.lifecycle import status_label
+from ...domain.phone_check import mistyped_mobile
 from ...services import views as saved
 from ...services.incidents.intake import IncidentDraft, check_repeats, intake_incident
 from ...services.incidents.views import IncidentView, RepeatWarning
@@ -101,6 +102,11 @@ class IntakeDialog(QDialog):
         caller.addWidget(QLabel(self.tr("Phone")))
         caller.addWidget(self.caller_phone, 1)
         form.addRow(self._label(self.tr("Ca&ller"), self.caller_name), caller)
+        # A mobile number a digit short or long: pointed out, never refused (see phone_check).
+        self.phone_hint = QLabel()
+        self.phone_hint.setStyleSheet(f"color: {NEAR.darker(125).name()}")
+        self.phone_hint.hide()
+        form.addRow("", self.phone_hint)
         form.addRow(self.tr("C&ontent"), self.content)
 
         # The repeat warning: hidden until a check finds earlier incidents.
@@ -163,6 +169,7 @@ class IntakeDialog(QDialog):
         self._recheck.timeout.connect(self.check_repeats)
         for w in (self.caller_phone, self.address, self.location):
             w.textChanged.connect(lambda _t: self._recheck.start())
+        self.caller_phone.textChanged.connect(self._check_phone)
         self.content.textChanged.connect(self._recheck.start)
         self.category.picked.connect(lambda _c: self._recheck.start())
         app.selected.connect(self._on_selected)
@@ -170,6 +177,15 @@ class IntakeDialog(QDialog):
         self.category.setFocus()
 
     # -- fields ----------------------------------------------------------------------------
+    def _check_phone(self, text: str) -> None:
+        digits = mistyped_mobile(text)
+        if digits is None:
+            self.phone_hint.hide()
+            return
+        self.phone_hint.setText(self.tr("A mobile number has 11 digits; this one has %1. Check it with the caller.")
+                                .replace("%1", str(digits)))
+        self.phone_hint.show()
+
     def _label(self, text: str, buddy: QWidget) -> QLabel:
         # A row holding a layout gets no buddy from QFormLayout; the Alt shortcut needs one.
         label = QLabel(text)
