@@ -12,7 +12,6 @@ from .repeats import normalise_phone
 # SMS gateways like 1069… are shorter or longer still, and pass).
 _MOBILE_START = re.compile(r"^1[3-9]")
 _COUNTRY = re.compile(r"^(?:0086|86)(?=1[3-9])")  # +86 before a mobile number of any length
-MOBILE_DIGITS = 11
 _DOUBTFUL = frozenset({8, 9, 10, 12, 13})
 
 
