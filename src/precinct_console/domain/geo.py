@@ -154,22 +154,25 @@ def unproject_xy(x: Any, y: Any, origin_lon: float, origin_lat: float) -> tuple[
     return lon, lat
 
 
-def area_m2(geometry: Mapping[str, Any] | BaseGeometry) -> float:
-    """Area in square metres, projected around the shape's own centre (exact within a city)."""
+def _in_metres(geometry: Mapping[str, Any] | BaseGeometry) -> BaseGeometry | None:
+    """The shape projected to metres around its own centre (exact within a city); None if empty."""
     geom = geometry if isinstance(geometry, BaseGeometry) else shape(geometry)
     if geom.is_empty:
-        return 0.0
+        return None
     c = geom.centroid
-    return float(project(geom, c.x, c.y).area)
+    return project(geom, c.x, c.y)
+
+
+def area_m2(geometry: Mapping[str, Any] | BaseGeometry) -> float:
+    """Area in square metres."""
+    geom = _in_metres(geometry)
+    return 0.0 if geom is None else float(geom.area)
 
 
 def length_m(geometry: Mapping[str, Any] | BaseGeometry) -> float:
-    """A line's length in metres, projected around its own centre."""
-    geom = geometry if isinstance(geometry, BaseGeometry) else shape(geometry)
-    if geom.is_empty:
-        return 0.0
-    c = geom.centroid
-    return float(project(geom, c.x, c.y).length)
+    """A line's length in metres."""
+    geom = _in_metres(geometry)
+    return 0.0 if geom is None else float(geom.length)
 
 
 def rings_of(geometry: Mapping[str, Any]) -> list[list[Sequence[float]]]:

@@ -364,22 +364,23 @@ def export_geometry(ctx: ServiceContext, layers: Iterable[str] = geo.LAYERS) -> 
         if "patrol_point" in wanted:
             for pt in s.scalars(select(PatrolPoint).where(PatrolPoint.station_id == station)
                                 .order_by(PatrolPoint.code)):
-                props = {"layer": "patrol_point", "code": pt.code, "name": pt.name,
-                         "window_start": pt.window_start, "window_end": pt.window_end,
-                         "active": pt.active}
-                if pt.note:
-                    props["note"] = pt.note
-                features.append(geo.feature(geo.point_geometry(pt.lon, pt.lat), props))
+                features.append(geo.feature(geo.point_geometry(pt.lon, pt.lat),
+                                            _windowed_props("patrol_point", pt)))
         if "patrol_line" in wanted:
             for ln in s.scalars(select(PatrolLine).where(PatrolLine.station_id == station)
                                 .order_by(PatrolLine.code)):
-                props = {"layer": "patrol_line", "code": ln.code, "name": ln.name,
-                         "window_start": ln.window_start, "window_end": ln.window_end,
-                         "active": ln.active}
-                if ln.note:
-                    props["note"] = ln.note
-                features.append(geo.feature(ln.geometry, props))
+                features.append(geo.feature(ln.geometry, _windowed_props("patrol_line", ln)))
     return geo.feature_collection(features)
+
+
+def _windowed_props(layer: str, row: PatrolPoint | PatrolLine) -> dict[str, Any]:
+    """A must-patrol point's or a patrol line's properties as the import reads them back."""
+    props: dict[str, Any] = {"layer": layer, "code": row.code, "name": row.name,
+                             "window_start": row.window_start, "window_end": row.window_end,
+                             "active": row.active}
+    if row.note:
+        props["note"] = row.note
+    return props
 
 
 @service_action("read")
