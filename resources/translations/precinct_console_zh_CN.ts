@@ -295,8 +295,12 @@
         <translation>临近超时</translation>
     </message>
     <message>
-        <source>Incident / task</source>
-        <translation>警情/任务</translation>
+        <source>set out</source>
+        <translation>出发提醒</translation>
+    </message>
+    <message>
+        <source>Incident / task / unit</source>
+        <translation>警情/任务/警组</translation>
     </message>
     <message>
         <source>Target</source>
@@ -413,6 +417,10 @@
     <message>
         <source>%1 incidents turned near or breached (%2…)</source>
         <translation>%1 起警情临近或已超时（%2…）</translation>
+    </message>
+    <message>
+        <source>%1 must set out by %2 for %3</source>
+        <translation>%1 应于 %2 前出发赴 %3</translation>
     </message>
     <message>
         <source>%1 new alerts on %2 incidents (%3…); see the alert list</source>

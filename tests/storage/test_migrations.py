@@ -188,3 +188,35 @@ def test_0005_gives_must_patrol_points_from_before_a_code(empty_db):
             "INSERT INTO patrol_points (id, station_id, code, name, lon, lat, window_start, "
             "window_end, note, active, version) VALUES (8, 1, 'PP7', '重复', 116.4, 39.9, "
             "'00:00', '24:00', '', true, 1)"))
+
+
+def test_0007_keeps_the_alerts_raised_before_it_and_names_a_units_duty_once(empty_db):
+    """Alerts of incidents stored before 0007 come through with no unit and an empty subject (on
+    SQLite the batch copies the table); a unit's set-out alert for the same duty is refused twice."""
+    db = empty_db
+    cfg = alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO stations (id, code, name, kind, branch, address, phone, is_demo) "
+            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', false)"))
+        conn.execute(sa.text(
+            "INSERT INTO alerts (id, station_id, target, level, raised_at) "
+            "VALUES (3, 1, 'arrive', 'breach', '2026-12-01 08:00:00+00:00')"))
+    upgrade_to_head(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id, target, unit_id, due_at, subject FROM alerts")).all() == [
+            (3, "arrive", None, None, "")]
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO units (id, station_id, call_sign, kind, seats, status, home_lon, home_lat, "
+            "active, version) VALUES (5, 1, '巡逻一车', 'car', 4, 'available', 116.4, 39.9, true, 1)"))
+    duty = ("INSERT INTO alerts (station_id, unit_id, due_at, subject, target, level, raised_at) "
+            "VALUES (1, 5, '2026-12-01 07:52:00+00:00', '08:00-08:30 实验小学护学岗', "
+            "'duty_set_out', 'near', '2026-12-01 07:47:00+00:00')")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(duty))
+    with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.execute(sa.text(duty))

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select, text
 
-from ..domain.clock import CHINA_TZ
+from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import ValidationError
 from ..domain.response import TimerState, evaluate
-from ..storage.models import Alert, Incident, Task, User
+from ..storage.models import Alert, Incident, Task, Unit, User
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of
@@ -43,6 +43,8 @@ class AlertView:
     acknowledged_at: datetime | None
     acknowledged_by: str
     task_id: int | None = None
+    unit_id: int | None = None  # a unit due to set out for a timed duty (its call sign is the number)
+    due_at: datetime | None = None  # ... and when it must leave
 
 
 TASK_TARGET_LABELS = {
@@ -53,7 +55,8 @@ TASK_TARGET_LABELS = {
 }
 
 
-def _views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  # type: ignore[no-untyped-def]
+def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  # type: ignore[no-untyped-def]
+    """The alerts as the list shows them: an incident's, a task's or a unit's, each named."""
     if not alerts:
         return []
     names = category_names(session)
@@ -65,6 +68,8 @@ def _views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  #
     tasks = {t.id: t for t in session.scalars(
         select(Task).where(Task.id.in_({a.task_id for a in alerts if a.task_id}))
     )}
+    call_signs = dict(session.execute(select(Unit.id, Unit.call_sign).where(
+        Unit.id.in_({a.unit_id for a in alerts if a.unit_id}))).all())
     users = {u.id: u.display_name for u in session.scalars(
         select(User).where(User.id.in_({a.acknowledged_by for a in alerts if a.acknowledged_by}))
     )}
@@ -76,6 +81,14 @@ def _views(session, alerts: list[Alert], station_id: int) -> list[AlertView]:  #
                 a.id, None, task.number, task.title, "", a.target,
                 TASK_TARGET_LABELS.get(a.target, a.target), a.level, a.raised_at, a.acknowledged_at,
                 users.get(a.acknowledged_by or 0, ""), task_id=task.id,
+            ))
+            continue
+        if a.unit_id is not None:  # a unit due to set out: "巡逻一组 07:52前出发 08:00-08:30 实验小学"
+            out.append(AlertView(
+                a.id, None, call_signs.get(a.unit_id, ""), a.subject, "", a.target,
+                f"{local(a.due_at):%H:%M}前出发" if a.due_at else "出发", a.level, a.raised_at,
+                a.acknowledged_at, users.get(a.acknowledged_by or 0, ""), unit_id=a.unit_id,
+                due_at=a.due_at,
             ))
             continue
         inc = incs.get(a.incident_id or 0)
@@ -131,7 +144,7 @@ def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[Al
                       {"incident_id": a.incident_id, "target": a.target, "level": a.level})
             uow.changed("alert", a.id, "created")
         uow.commit()
-        return _views(s, raised, ctx.station_id)
+        return alert_views(s, raised, ctx.station_id)
 
 
 @service_action("read")
@@ -142,7 +155,7 @@ def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True, limit: int 
         if unacknowledged:
             q = q.where(Alert.acknowledged_at.is_(None))
         alerts = list(s.scalars(q.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
-        return _views(s, alerts, ctx.station_id)
+        return alert_views(s, alerts, ctx.station_id)
 
 
 @service_action("alert.acknowledge")
@@ -159,4 +172,4 @@ def acknowledge_alert(ctx: ServiceContext, alert_id: int) -> AlertView:
         uow.update("alert.acknowledge", "alert", alert, acknowledged_at=uow.now,
                    acknowledged_by=ctx.actor.user_id)
         uow.commit()
-        return _views(uow.session, [alert], ctx.station_id)[0]
+        return alert_views(uow.session, [alert], ctx.station_id)[0]

@@ -31,6 +31,8 @@ UNIT_KINDS: dict[str, str] = {"car": "巡逻车", "foot": "步巡", "motorbike":
 # board from a few minutes before the time to leave.
 SET_OUT_NOTICE_MIN = timedelta(minutes=2)
 SET_OUT_WARNING = timedelta(minutes=5)
+# Plans starting this soon are read for duties to set out for: see duties_by_start.
+DUTY_LOOK_AHEAD = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,11 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
     in_force = orders_in_force(session, ctx.station_id, now)
     orders = {uid: a for uid, (_plan, a) in in_force.items()}
     duties = duties_by_unit(in_force)
+    # A duty of the next shift's plan shows from when the crew must think of leaving for it.
+    for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, upcoming_only=True):
+        spot = duty_spot(v)
+        if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
+            duties.setdefault(unit_id, []).append(v)
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(
@@ -167,11 +174,54 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)),
-                tuple(DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat,
-                               v.starts - timedelta(seconds=v.seconds) if v.starts else None)
-                      for v in duties.get(u.id, ())))
+                tuple(duty_spot(v) for v in duties.get(u.id, ())))
         for u in units
     ]
+
+
+def duties_by_start(session: Session, station_id: int, now: datetime,
+                    in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None,
+                    *, upcoming_only: bool = False) -> list[tuple[int, TimedVisit]]:
+    """The timed duties (unit id, duty) still to begin: those of the plans in force at `now`
+    (unless upcoming_only) and of plans starting within DUTY_LOOK_AHEAD (a duty at a shift's
+    first minute is set out for while the shift before is on), each only where its plan is
+    still the unit's order when the duty begins (a later plan may have moved the unit)."""
+    if in_force is None:
+        in_force = orders_in_force(session, station_id, now)
+    upcoming = sorted(set(session.scalars(select(PatrolPlan.starts_at).where(
+        PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
+        PatrolPlan.starts_at > now, PatrolPlan.starts_at <= now + DUTY_LOOK_AHEAD))))
+    orders_at = {now: in_force}
+
+    def order_at(at: datetime) -> dict[int, tuple[PatrolPlan, dict[str, Any]]]:
+        if at not in orders_at:
+            orders_at[at] = orders_in_force(session, station_id, at)
+        return orders_at[at]
+
+    out: list[tuple[int, TimedVisit]] = []
+    seen: set[tuple[int, int]] = set()  # (unit, plan): each plan's duties read once
+    if upcoming_only and not upcoming:
+        return []  # the usual case on the board's reloads: one small query
+    for at in (upcoming if upcoming_only else (now, *upcoming)):
+        plans = order_at(at)
+        for unit_id, visits in duties_by_unit(plans).items():
+            plan = plans[unit_id][0]
+            if (unit_id, plan.id) in seen:
+                continue
+            seen.add((unit_id, plan.id))
+            for v in visits:
+                if v.starts is None or v.starts <= now:
+                    continue
+                later = order_at(v.starts).get(unit_id)
+                if later is not None and later[0] is plan:
+                    out.append((unit_id, v))
+    return out
+
+
+def duty_spot(v: TimedVisit) -> DutySpot:
+    """A stored timed duty as the board, the map and the set-out alerts read it."""
+    return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat,
+                    v.starts - timedelta(seconds=v.seconds) if v.starts else None)
 
 
 def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:

@@ -112,17 +112,25 @@ class Dispatch(IdMixin, StationScoped, Versioned, Base):
 
 
 class Alert(IdMixin, StationScoped, Base):
-    """A near-breach or breach of a response target, or an overdue task, and its acknowledgement."""
+    """A near-breach or breach of a response target, an overdue task, or a unit due to set out
+    for a timed duty of its patrol order, and its acknowledgement."""
 
     __tablename__ = "alerts"
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    # A timed duty's reminder: the unit, when it must set out (which, with the unit, names the
+    # duty) and the duty as the plan lists it ("08:00-08:30 实验小学护学岗（早）"), kept as
+    # written so the record reads the same if the plan changes later.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    due_at: Mapped[datetime | None] = mapped_column()
+    subject: Mapped[str] = mapped_column(String(160), default="")
     target: Mapped[str] = mapped_column(String(32))
     level: Mapped[str] = mapped_column(String(8))  # near | breach
     raised_at: Mapped[datetime] = mapped_column()
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    __table_args__ = (UniqueConstraint("incident_id", "task_id", "target", "level"),)
+    __table_args__ = (UniqueConstraint("incident_id", "task_id", "target", "level"),
+                      UniqueConstraint("unit_id", "due_at", "target", "level"))
 
 
 class HandoverReport(IdMixin, StationScoped, Versioned, Base):

@@ -4,20 +4,24 @@ The tick does no database work: each row's next state change is known from its c
 times, so a second costs one comparison per open incident. A new near or breach sounds,
 highlights the row and names the incident at once; the Alert row is written by the services
 off the GUI thread (idempotent across seats), and the alert list follows the change feed.
+Every SET_OUT_CHECK_MS the services are also asked for units due to set out for a timed duty
+of their patrol order; each such alert sounds once on every seat that sees it come in.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from ...domain.changes import Change, ChangeItem
+from ...domain.clock import local
 from ...domain.permissions import is_permitted
 from ...domain.response import TimerState
 from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts
 from ...services.incidents.views import IncidentRow
+from ...services.set_out_alerts import raise_set_out_alerts
 from ..board.state import BoardState
 from ..context import AppContext
 from .sound import AlertSound
@@ -26,6 +30,12 @@ LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
 RANK = {"near": 1, "breach": 2}
 PERSIST_EVERY_MS = 3000  # alert rows are written at most this often (a surge turns many at once)
 MAX_SINGLE_NOTICES = 3  # more new alerts at once are summed up in one notification
+# Set-out reminders come from a few minutes ahead: half a minute late is still in time, and a
+# seat asks the database no more than that.
+SET_OUT_CHECK_MS = 30_000
+# A set-out alert another seat raised sounds here too if it came in this recently (one from
+# before this seat started is in the list, not sounded).
+SET_OUT_SOUND_WITHIN = timedelta(minutes=2)
 
 
 def _tr(text: str) -> str:
@@ -49,6 +59,11 @@ class AlertMonitor(QObject):
         self._persisting = False
         self._persist_again = False
         self._acknowledging: set[int] = set()  # alert ids whose acknowledgement is on its way
+        self._sounded_duties: set[int] = set()  # set-out alert ids this seat has sounded
+        self._reminding = False
+        self._duty_timer = QTimer(self, interval=SET_OUT_CHECK_MS)
+        self._duty_timer.timeout.connect(self.remind)
+        self._duty_timer.start()
         self._throttle = QTimer(self, singleShot=True, interval=PERSIST_EVERY_MS)
         self._throttle.timeout.connect(self._persist_pending)
         state.loaded.connect(self._on_loaded)
@@ -77,6 +92,7 @@ class AlertMonitor(QObject):
             self._seen.update((r.id, k, lvl) for k, lvl in self._levels(r))
             self._schedule(r)
         self.persist()
+        self.remind()
         self.reload_alerts()
 
     def _on_rows(self, rows: list[IncidentRow]) -> None:
@@ -93,6 +109,8 @@ class AlertMonitor(QObject):
     def _on_change(self, change: Change) -> None:
         if change.touches("alert"):
             self.reload_alerts()
+        if change.touches("patrol_plan"):
+            self.remind()  # a plan accepted minutes before a duty: remind now, not in 30 s
 
     # -- the tick --------------------------------------------------------------------------
     def check(self, now: datetime | None = None) -> None:
@@ -150,6 +168,43 @@ class AlertMonitor(QObject):
         current = self.model.alerting.get(incident_id)
         if current is None or RANK[level] > RANK[current]:
             self.model.set_alert(incident_id, level)
+
+    # -- units due to set out ----------------------------------------------------------------
+    def remind(self) -> None:
+        """Ask the services for units due to set out for a timed duty (raised once per duty)."""
+        if (self.app.ctx.actor.user_id is None or self._reminding
+                or not is_permitted(self.app.ctx.actor.role, "alert.evaluate")):
+            return  # as persist(): a snapshot or a clerk's seat only shows what others raise
+        self._reminding = True
+        self.app.run(raise_set_out_alerts, self.app.ctx, self.app.clock(),
+                     on_done=self._reminded, on_error=self._remind_failed)
+
+    def _reminded(self, raised: list[AlertView]) -> None:
+        self._reminding = False
+        if raised:
+            for a in raised:
+                self.alerts[a.id] = a
+            self._sound_set_out(raised)
+            self.alerts_changed.emit()
+
+    def _remind_failed(self, exc: BaseException) -> None:
+        self._reminding = False
+        self.app.report_error(exc)
+
+    def _sound_set_out(self, alerts: list[AlertView]) -> None:
+        """One sound and a notice naming the unit, for set-out alerts not yet sounded here."""
+        now = self.app.clock()
+        fresh = [a for a in alerts if a.unit_id is not None and a.id not in self._sounded_duties
+                 and a.acknowledged_at is None and now - a.raised_at <= SET_OUT_SOUND_WITHIN]
+        if not fresh:
+            return
+        self._sounded_duties.update(a.id for a in fresh)
+        self.sound.play("near")
+        for a in fresh:
+            when = local(a.due_at).strftime("%H:%M") if a.due_at is not None else ""
+            self.app.notify(_tr("%1 must set out by %2 for %3")
+                            .replace("%1", a.incident_number).replace("%2", when)
+                            .replace("%3", a.category_name), "warning")
 
     # -- the database side -----------------------------------------------------------------
     def persist(self) -> None:
@@ -224,6 +279,7 @@ class AlertMonitor(QObject):
 
     def _alerts_loaded(self, alerts: list[AlertView]) -> None:
         self.alerts = {a.id: a for a in alerts}
+        self._sound_set_out(alerts)  # raised by another seat: heard here too
         self._refresh_highlights()
         self.alerts_changed.emit()
 

@@ -39,10 +39,18 @@ def _tint(a: AlertView) -> QColor:
 
 
 def urgency(a: AlertView) -> tuple[int, int, float]:
-    """The list's order: a live incident's timer before a follow-up task's deadline (a car that
-    has not arrived beats a late feedback form), breaches before near ones, newest first."""
-    return (0 if a.incident_id is not None else 1, 0 if a.level == "breach" else 1,
-            -a.raised_at.timestamp())
+    """The list's order: a live incident's timer, then a unit due to set out for a timed duty
+    (minutes count there too), then a follow-up task's deadline (a car that has not arrived
+    beats a late feedback form); breaches before near ones, newest first."""
+    kind = 0 if a.incident_id is not None else 1 if a.unit_id is not None else 2
+    return (kind, 0 if a.level == "breach" else 1, -a.raised_at.timestamp())
+
+
+def level_text(a: AlertView) -> str:
+    """"✖ BREACH", "▲ near", or "▲ set out" for a unit due to leave for a timed duty (a
+    reminder: nothing is late yet)."""
+    word = _tr("BREACH") if a.level == "breach" else _tr("set out") if a.unit_id is not None else _tr("near")
+    return LOOK[a.level][0] + " " + word
 
 
 def from_earlier_day(a: AlertView, now: datetime) -> bool:
@@ -58,15 +66,16 @@ def raised_text(a: AlertView, now: datetime) -> str:
 def _columns(clock: Callable[[], datetime]) -> list[Column[AlertView]]:
     """Built when the panel opens, so the titles come out in the installed language."""
     return [
-        Column("level", _tr("Level"), lambda a: LOOK[a.level][0] + " " + (_tr("BREACH") if a.level == "breach" else _tr("near")),
+        Column("level", _tr("Level"), level_text,
                sort=urgency, background=_tint,
                foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
-        Column("number", _tr("Incident / task"), lambda a: a.incident_number, background=_tint),
+        Column("number", _tr("Incident / task / unit"), lambda a: a.incident_number, background=_tint),
         Column("target", _tr("Target"), lambda a: a.target_label, background=_tint),
         Column("raised", _tr("Raised"), lambda a: raised_text(a, clock()),
                sort=lambda a: a.raised_at, background=_tint,
                tooltip=lambda a: shown(a.raised_at)),
-        Column("where", _tr("What and where"), lambda a: f"{a.category_name} {a.address}", background=_tint),
+        Column("where", _tr("What and where"), lambda a: f"{a.category_name} {a.address}".strip(),
+               background=_tint),
     ]
 
 
@@ -89,7 +98,8 @@ class AlertsPanel(QWidget):
         # Widths from the rows' own bold font, so a number, a target or a time is never cut.
         metrics = QFontMetrics(ui_font(12, bold=True))
         level = max(metrics.horizontalAdvance(LOOK[lvl][0] + " " + word)
-                    for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near"))))
+                    for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near")),
+                                      ("near", _tr("set out"))))
         for i, width in enumerate((level, metrics.horizontalAdvance("RW202612030000"),
                                    metrics.horizontalAdvance("退回重办反馈"))):
             self.table.setColumnWidth(i, width + 10)
@@ -153,6 +163,8 @@ class AlertsPanel(QWidget):
             self.app.select("incident", a.incident_id)
         elif a is not None and a.task_id is not None:
             self.app.select("task", a.task_id)
+        elif a is not None and a.unit_id is not None:
+            self.app.select("unit", a.unit_id)  # the unit board and the map show it
 
     def acknowledge_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

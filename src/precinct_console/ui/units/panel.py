@@ -194,6 +194,7 @@ class UnitsPanel(QWidget):
         self._loaded = False
         app.changed.connect(self._on_change)
         app.tick.connect(self._on_tick)
+        app.selected.connect(self._on_selected)
         self.reload()
 
     def reload(self) -> None:
@@ -243,6 +244,15 @@ class UnitsPanel(QWidget):
     def current_unit(self) -> UnitRow | None:
         i = self.table.currentIndex()
         return i.data(ROW_ROLE) if i.isValid() else None
+
+    def _on_selected(self, entity: str, entity_id: int) -> None:
+        """A unit picked elsewhere (its set-out alert, the map) is the board's current row."""
+        if entity != "unit":
+            return
+        index = self.model.index_of(entity_id)
+        if index.isValid() and index.row() != self.table.currentIndex().row():
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
 
     def _current_changed(self, current: Any, _previous: Any) -> None:
         u = self.current_unit()

@@ -1,0 +1,65 @@
+"""Set-out alerts: a unit due to leave for a timed duty of its patrol order (定时守点) is an alert.
+
+The unit board shows the reminder in its patrol point cell; the alert puts it where the duty
+officer cannot miss it (a sound, the alert list, an acknowledgement on the record), once per
+unit and duty, from SET_OUT_WARNING before the time to set out until the duty begins.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, text
+
+from ..storage.models import Alert, Unit
+from .alerts import ALERT_LOCK_BASE, AlertView, alert_views
+from .context import ServiceContext, service_action
+from .units import duties_by_start, duty_spot
+
+SET_OUT_TARGET = "duty_set_out"
+
+
+@service_action("alert.evaluate")
+def raise_set_out_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[AlertView]:
+    """Raise a near alert for each unit whose time to set out for a timed duty has come (a few
+    minutes ahead), on the plan that will be its order when the duty begins. Idempotent across
+    seats: returns only the alerts this call raised."""
+    now = now or ctx.clock()
+    with ctx.uow() as uow:
+        s = uow.session
+        if not uow.db.is_sqlite:
+            # The incident alerts' lock: two seats checking at once raise each alert once.
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                      {"k": ALERT_LOCK_BASE + ctx.station_id % 0xFFFF})
+        keep = []
+        for unit_id, v in duties_by_start(s, ctx.station_id, now):
+            spot = duty_spot(v)
+            # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
+            if not v.clash and spot.sets_out is not None and spot.time_to_leave(now):
+                keep.append((unit_id, spot))
+        if not keep:
+            return []
+        active = set(s.scalars(select(Unit.id).where(
+            Unit.id.in_({u for u, _ in keep}), Unit.active.is_(True))))
+        have = {(u, d) for u, d in s.execute(select(Alert.unit_id, Alert.due_at).where(
+            Alert.station_id == ctx.station_id, Alert.target == SET_OUT_TARGET,
+            Alert.unit_id.in_(active)))}
+        raised: list[Alert] = []
+        for unit_id, spot in keep:
+            if unit_id not in active or (unit_id, spot.sets_out) in have:
+                continue
+            have.add((unit_id, spot.sets_out))
+            raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=spot.sets_out,
+                                subject=spot.text[:160], target=SET_OUT_TARGET, level="near",
+                                raised_at=now))
+        if not raised:
+            return []
+        s.add_all(raised)
+        uow.flush()
+        for a in raised:
+            uow.audit("alert.raise", "alert", a.id, None,
+                      {"unit_id": a.unit_id, "target": a.target, "level": a.level,
+                       "due_at": a.due_at.isoformat() if a.due_at else None, "duty": a.subject})
+            uow.changed("alert", a.id, "created")
+        uow.commit()
+        return alert_views(s, raised, ctx.station_id)

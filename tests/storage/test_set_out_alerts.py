@@ -1,0 +1,119 @@
+"""Set-out alerts: a unit due to leave for a timed duty of its accepted plan is an alert, once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.permissions import Role
+from precinct_console.services import alerts, allocation, geometry, roster, unit_roll, units
+from precinct_console.services.set_out_alerts import SET_OUT_TARGET, raise_set_out_alerts
+from precinct_console.storage.models import AuditEntry
+
+from .test_roster_allocation import _town
+
+
+def _gate_plan(chief, clock, window: tuple[str, str], shift_hour: int = 16):
+    """Two cars on a shift from shift_hour, a school gate far off in the corner of the town open
+    for `window`; the plan proposed (not yet accepted) and the day it is for."""
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.45, 39.95]},
+         "properties": {"layer": "patrol_point", "code": "PP1", "name": "学府路护学岗",
+                        "window_start": window[0], "window_end": window[1]}},
+    ]})
+    day = clock().astimezone(CHINA_TZ).date() + timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, shift_hour, tzinfo=CHINA_TZ)
+    shift = roster.add_shift(chief, "中班", start, start + timedelta(hours=8))
+    for n, lon in enumerate((116.391, 116.399)):
+        officer = roster.add_officer(chief, f"03990{n}", f"民警{n}")
+        unit = unit_roll.add_unit(chief, f"巡逻{n + 1}车", "car", lon, 39.90)
+        roster.assign(chief, shift.id, officer.id, unit_id=unit)
+    plan = allocation.propose_plan(chief, shift_id=shift.id, method="greedy")
+    [duty] = plan.visits
+    return plan, duty
+
+
+def _spot(chief, clock, unit_id: int, at: datetime) -> units.DutySpot:
+    clock.now = at
+    [spot] = {r.id: r for r in units.list_units(chief)}[unit_id].duty_list
+    return spot
+
+
+def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledges(
+        db, station, clock, make_ctx):
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    # A plan still proposed sends nobody anywhere: no reminder, however close the duty.
+    assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    assert spot.starts == opens and spot.starts - spot.sets_out >= timedelta(minutes=2)
+    warn_from = spot.sets_out - units.SET_OUT_WARNING
+    # Not before the warning begins.
+    assert raise_set_out_alerts(duty_officer, warn_from - timedelta(seconds=1)) == []
+    [alert] = raise_set_out_alerts(duty_officer, warn_from)
+    assert (alert.unit_id, alert.incident_id, alert.task_id) == (duty.unit_id, None, None)
+    assert alert.incident_number == duty.call_sign  # the list names the unit by its call sign
+    assert alert.category_name == "16:30-17:30 学府路护学岗"
+    assert alert.target == SET_OUT_TARGET and alert.level == "near"
+    assert alert.target_label == f"{spot.sets_out.astimezone(CHINA_TZ):%H:%M}前出发"
+    assert alert.due_at == spot.sets_out
+    # Once per unit and duty, whichever seat asks next and however often.
+    other_seat = make_ctx(Role.DUTY_OFFICER, username="seat2")
+    assert raise_set_out_alerts(other_seat, warn_from + timedelta(seconds=30)) == []
+    assert raise_set_out_alerts(duty_officer, spot.sets_out) == []
+    waiting = alerts.list_alerts(duty_officer)
+    assert [a.id for a in waiting] == [alert.id]
+    assert waiting[0].category_name == alert.category_name and waiting[0].unit_id == duty.unit_id
+    # Acknowledged (audited), it leaves the list and is not raised again before the duty.
+    acked = alerts.acknowledge_alert(duty_officer, alert.id)
+    assert acked.acknowledged_at is not None
+    assert alerts.list_alerts(duty_officer) == []
+    assert raise_set_out_alerts(duty_officer, opens - timedelta(seconds=1)) == []
+    # Once the duty has begun there is nothing to remind of.
+    assert raise_set_out_alerts(duty_officer, opens) == []
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity == "alert")).all()
+    assert sorted(actions) == ["alert.acknowledge", "alert.raise"]
+
+
+def test_a_duty_at_the_shifts_first_minute_is_reminded_of_before_its_plan_is_in_force(
+        db, station, clock, make_ctx):
+    """The gate opens as the shift begins: the crew sets out while the shift before is on."""
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, ("16:00", "16:40"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    spot = _spot(chief, clock, duty.unit_id, plan.starts_at)
+    assert spot.starts == plan.starts_at and spot.sets_out < plan.starts_at
+    # An hour before, the unit board shows nothing of the next shift's plan yet.
+    clock.now = spot.sets_out - timedelta(hours=1)
+    assert {r.id: r for r in units.list_units(chief)}[duty.unit_id].duty_list == ()
+    assert raise_set_out_alerts(duty_officer, clock.now) == []
+    # From the warning on, it shows the duty to leave for, and the alert is raised.
+    clock.now = spot.sets_out - units.SET_OUT_WARNING
+    row = {r.id: r for r in units.list_units(chief)}[duty.unit_id]
+    assert row.duty_list == (spot,) and row.leaving_for(clock.now) == spot
+    [alert] = raise_set_out_alerts(duty_officer, clock.now)
+    assert alert.unit_id == duty.unit_id and alert.category_name == "16:00-16:40 学府路护学岗"
+
+
+def test_a_retired_unit_or_a_rejected_plan_raises_no_set_out_alert(db, station, clock, make_ctx):
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "reject", note="改用步巡")
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    allocation.decide_plan(chief, again.id, again.version, "accept")
+    [duty] = again.visits
+    unit = next(u for u in unit_roll.list_unit_roll(chief) if u.id == duty.unit_id)
+    unit_roll.retire_unit(chief, unit.id, unit.version)
+    assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []

@@ -1,0 +1,100 @@
+"""A unit due to set out for a timed duty: every duty seat hears it once, the list names the unit,
+picking it shows the unit on the board, and Space acknowledges it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from precinct_console.config import Settings
+from precinct_console.domain.clock import CHINA_TZ, local
+from precinct_console.domain.permissions import Role
+from precinct_console.services import allocation, units
+from precinct_console.storage.models import Incident
+from precinct_console.ui.alerts.monitor import alert_monitor
+from precinct_console.ui.alerts.panel import AlertsPanel
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.units.panel import UnitsPanel
+
+from ..storage.test_roster_allocation import _town
+from ..storage.test_set_out_alerts import _gate_plan
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def _seat(qtbot, ctx) -> tuple[AppContext, list[tuple[str, str]], list[str]]:
+    app = AppContext(ctx, Settings())
+    notes: list[tuple[str, str]] = []
+    sounds: list[str] = []
+    app.notified.connect(lambda text, level: notes.append((level, text)))
+    monitor = alert_monitor(app)
+    monitor.sound.play = sounds.append  # what the seat would play, without a sound device
+    qtbot.waitUntil(lambda: monitor.state.is_loaded, timeout=10_000)
+    app.runner.wait(10_000)
+    qtbot.wait(50)
+    return app, notes, sounds
+
+
+def test_every_duty_seat_hears_a_crew_due_to_set_out_and_one_acknowledgement_clears_it(
+        qtbot, db, station, clock, make_ctx):
+    chief = make_ctx(Role.STATION_CHIEF)
+    _town(db, station, clock)
+    with db.sessions() as s:  # the town's history, closed: only the duty can raise an alert
+        s.execute(sa.update(Incident).values(closed_at=clock() - timedelta(hours=1)))
+        s.commit()
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    clock.now = opens
+    [spot] = {r.id: r for r in units.list_units(chief)}[duty.unit_id].duty_list
+    clock.now = spot.sets_out - units.SET_OUT_WARNING - timedelta(seconds=20)
+
+    first, first_notes, first_sounds = _seat(qtbot, make_ctx(Role.DUTY_OFFICER))
+    second, second_notes, second_sounds = _seat(qtbot, make_ctx(Role.DUTY_OFFICER, username="seat2"))
+    one, two = alert_monitor(first), alert_monitor(second)
+    assert one.alerts == {} and first_sounds == [] and first_notes == []  # too early: nothing yet
+
+    clock.advance(seconds=30)  # the next check: the reminder is due
+    one.remind()
+    qtbot.waitUntil(lambda: len(one.alerts) == 1, timeout=10_000)
+    [alert] = one.alerts.values()
+    assert alert.unit_id == duty.unit_id and alert.level == "near"
+    leave = local(spot.sets_out).strftime("%H:%M")
+    assert first_sounds == ["near"]
+    assert ("warning", f"{duty.call_sign} must set out by {leave} for 16:30-17:30 学府路护学岗") in first_notes
+    # The other seat's own check finds it raised already; the alert coming in sounds there too.
+    two.remind()
+    second.runner.wait(10_000)
+    two.reload_alerts()
+    qtbot.waitUntil(lambda: len(two.alerts) == 1, timeout=10_000)
+    assert second_sounds == ["near"] and any(duty.call_sign in text for _l, text in second_notes)
+    # Checked again, and the list read again: no second sound on either seat.
+    one.remind()
+    one.reload_alerts()
+    first.runner.wait(10_000)
+    qtbot.wait(50)
+    assert first_sounds == ["near"]
+
+    board = UnitsPanel(first)
+    panel = AlertsPanel(first)
+    qtbot.addWidget(board)
+    qtbot.addWidget(panel)
+    board.show()
+    panel.show()
+    qtbot.waitUntil(lambda: board.model.rowCount() == 2 and panel.model.rowCount() == 1, timeout=10_000)
+    row = panel.model.index(0, 0)
+    texts = [panel.model.index(0, c).data() for c in range(panel.model.columnCount())]
+    assert texts[0] == "▲ set out" and texts[1] == duty.call_sign and texts[2] == f"{leave}前出发"
+    assert texts[4] == "16:30-17:30 学府路护学岗"
+    # Picking the alert makes the unit the board's current row (and centres it on the map).
+    panel.table.selectionModel().setCurrentIndex(
+        row, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    assert board.current_unit() is not None and board.current_unit().id == duty.unit_id
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: one.alerts == {} and panel.model.rowCount() == 0, timeout=10_000)
+    first.runner.wait(10_000)
+    second.runner.wait(10_000)
