@@ -61,19 +61,25 @@ def empty_db(request, tmp_path) -> Iterator[Database]:
     admin.dispose()
 
 
+def _station_at_revision(db: Database, revision: str) -> None:
+    """The schema as of `revision`, holding station 1, for a migration after it to upgrade."""
+    cfg = alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO stations (id, code, name, kind, branch, address, phone, is_demo) "
+            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', false)"))
+
+
 def test_upgrading_a_database_from_the_first_release_keeps_its_units_in_service(empty_db):
     """0002 adds units.active: every unit a station already had stays on the board, and rows that
     refer to a unit (here a patrol log) do not stop the upgrade (a SQLite batch copy of the table
     did: the foreign keys refused to drop the old one)."""
     db = empty_db
-    cfg = alembic_config(db)
+    _station_at_revision(db, "0001")
     with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO stations (id, code, name, kind, branch, address, phone, is_demo) "
-            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', false)"))
         conn.execute(sa.text(
             "INSERT INTO units (id, station_id, call_sign, kind, seats, home_lon, home_lat, status, "
             "version) VALUES (1, 1, '巡1', 'car', 2, 116.4, 39.9, 'available', 1)"))
@@ -167,14 +173,8 @@ def test_0005_gives_must_patrol_points_from_before_a_code(empty_db):
     id, so an import can match them, on SQLite (a batch copy, nothing refers to the table) and
     PostgreSQL alike."""
     db = empty_db
-    cfg = alembic_config(db)
+    _station_at_revision(db, "0004")
     with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO stations (id, code, name, kind, branch, address, phone, is_demo) "
-            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', false)"))
         conn.execute(sa.text(
             "INSERT INTO patrol_points (id, station_id, name, lon, lat, window_start, window_end, "
             "note, active, version) VALUES (7, 1, '实验小学护学岗', 116.4, 39.9, '07:00', '08:30', "
@@ -194,14 +194,8 @@ def test_0007_keeps_the_alerts_raised_before_it_and_names_a_units_duty_once(empt
     """Alerts of incidents stored before 0007 come through with no unit and an empty subject (on
     SQLite the batch copies the table); a unit's set-out alert for the same duty is refused twice."""
     db = empty_db
-    cfg = alembic_config(db)
+    _station_at_revision(db, "0006")
     with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO stations (id, code, name, kind, branch, address, phone, is_demo) "
-            "VALUES (1, 'S01', '城关派出所', 'station', '', '', '', false)"))
         conn.execute(sa.text(
             "INSERT INTO alerts (id, station_id, target, level, raised_at) "
             "VALUES (3, 1, 'arrive', 'breach', '2026-12-01 08:00:00+00:00')"))

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import ValidationError
 from ..domain.response import TimerState, evaluate
 from ..storage.models import Alert, Incident, Task, Unit, User
+from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of
 
-# Serialises alert evaluation per station on PostgreSQL: two seats checking at the same second
-# must not both raise the same alert (the unique constraint does not hold with NULL task ids).
-ALERT_LOCK_BASE = 0x414C0000  # "AL"
+# Serialises raising alerts per station (UnitOfWork.lock_station): two seats checking at the
+# same second must not both raise the same alert (the unique constraint does not hold with NULL
+# task ids).
+ALERT_LOCK = 0x414C5254  # "ALRT"
 
 LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
 TIMER_COLUMNS = (
@@ -101,6 +105,23 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
     return out
 
 
+def record_raised(uow: UnitOfWork, raised: list[Alert], station_id: int,
+                  facts: Callable[[Alert], dict[str, Any]]) -> list[AlertView]:
+    """Write newly raised alerts, each audited (with `facts`, what it is about) and announced to
+    the other seats, and commit; the alerts as the list shows them."""
+    if not raised:
+        return []
+    # One flush for all of them (a seat coming back after a pause may raise hundreds).
+    uow.session.add_all(raised)
+    uow.flush()
+    for a in raised:
+        uow.audit("alert.raise", "alert", a.id, None,
+                  {**facts(a), "target": a.target, "level": a.level})
+        uow.changed("alert", a.id, "created")
+    uow.commit()
+    return alert_views(uow.session, raised, station_id)
+
+
 @service_action("alert.evaluate")
 def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[AlertView]:
     """Raise an alert for every open incident's timer that turned near or breached since the last
@@ -108,9 +129,7 @@ def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[Al
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
-        if not uow.db.is_sqlite:
-            s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                      {"k": ALERT_LOCK_BASE + ctx.station_id % 0xFFFF})
+        uow.lock_station(ALERT_LOCK, ctx.station_id)
         profile = profile_in(s, ctx.station_id)
         # Only the columns the timers read: no ORM objects for a thousand open incidents.
         open_incs = [i for i in s.execute(select(*TIMER_COLUMNS).where(
@@ -134,17 +153,8 @@ def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[Al
                 # A breach found without a near alert (the seat was off) raises only the breach.
                 raised.append(Alert(station_id=ctx.station_id, incident_id=inc.id,
                                     target=timer.key, level=level, raised_at=now))
-        if not raised:
-            return []
-        # One flush for all of them (a seat coming back after a pause may raise hundreds).
-        s.add_all(raised)
-        uow.flush()
-        for a in raised:
-            uow.audit("alert.raise", "alert", a.id, None,
-                      {"incident_id": a.incident_id, "target": a.target, "level": a.level})
-            uow.changed("alert", a.id, "created")
-        uow.commit()
-        return alert_views(s, raised, ctx.station_id)
+        return record_raised(uow, raised, ctx.station_id,
+                             lambda a: {"incident_id": a.incident_id})
 
 
 @service_action("read")

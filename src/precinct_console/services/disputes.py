@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.clock import local
@@ -130,9 +130,7 @@ def _infos(s: Session, disputes: list[Dispute]) -> list[DisputeInfo]:
 
 
 def _next_number(uow: UnitOfWork, station_id: int) -> str:
-    if not uow.db.is_sqlite:
-        uow.session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                            {"a": _NUMBER_LOCK, "b": station_id})
+    uow.lock_station(_NUMBER_LOCK, station_id)
     prefix = "JF" + local(uow.now).strftime("%Y%m%d")
     last = uow.session.scalar(select(func.max(Dispute.number)).where(
         Dispute.station_id == station_id, Dispute.number.like(prefix + "%")))

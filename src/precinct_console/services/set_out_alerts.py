@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from ..storage.models import Alert, Unit
-from .alerts import ALERT_LOCK_BASE, AlertView, alert_views
+from .alerts import ALERT_LOCK, AlertView, record_raised
 from .context import ServiceContext, service_action
 from .units import duties_by_start, duty_spot
 
@@ -27,10 +27,7 @@ def raise_set_out_alerts(ctx: ServiceContext, now: datetime | None = None) -> li
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
-        if not uow.db.is_sqlite:
-            # The incident alerts' lock: two seats checking at once raise each alert once.
-            s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                      {"k": ALERT_LOCK_BASE + ctx.station_id % 0xFFFF})
+        uow.lock_station(ALERT_LOCK, ctx.station_id)  # the incident alerts' lock
         keep = []
         for unit_id, v in duties_by_start(s, ctx.station_id, now):
             spot = duty_spot(v)
@@ -52,14 +49,6 @@ def raise_set_out_alerts(ctx: ServiceContext, now: datetime | None = None) -> li
             raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=spot.sets_out,
                                 subject=spot.text[:160], target=SET_OUT_TARGET, level="near",
                                 raised_at=now))
-        if not raised:
-            return []
-        s.add_all(raised)
-        uow.flush()
-        for a in raised:
-            uow.audit("alert.raise", "alert", a.id, None,
-                      {"unit_id": a.unit_id, "target": a.target, "level": a.level,
-                       "due_at": a.due_at.isoformat() if a.due_at else None, "duty": a.subject})
-            uow.changed("alert", a.id, "created")
-        uow.commit()
-        return alert_views(s, raised, ctx.station_id)
+        return record_raised(uow, raised, ctx.station_id, lambda a: {
+            "unit_id": a.unit_id, "due_at": a.due_at.isoformat() if a.due_at else None,
+            "duty": a.subject})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.clock import local
@@ -134,18 +134,8 @@ def grid_recipient(session: Session, grid_id: int | None, role: str = "community
     return None
 
 
-def _station_lock(uow: UnitOfWork, kind: int, station_id: int) -> None:
-    """Serialise one kind of work per station on PostgreSQL until the transaction ends.
-
-    SQLite needs nothing: a writing unit of work holds the database's write lock already.
-    """
-    if not uow.db.is_sqlite:
-        uow.session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                            {"a": kind, "b": station_id})
-
-
 def _next_number(uow: UnitOfWork, station_id: int) -> str:
-    _station_lock(uow, _NUMBER_LOCK, station_id)
+    uow.lock_station(_NUMBER_LOCK, station_id)
     prefix = "RW" + local(uow.now).strftime("%Y%m%d")
     last = uow.session.scalar(select(func.max(Task.number)).where(
         Task.station_id == station_id, Task.number.like(prefix + "%")))
@@ -428,7 +418,7 @@ def escalate_overdue(ctx: ServiceContext) -> EscalationRun:
     escalated: list[str] = []
     changed: list[int] = []
     with ctx.uow() as uow:
-        _station_lock(uow, _OVERDUE_LOCK, ctx.station_id)
+        uow.lock_station(_OVERDUE_LOCK, ctx.station_id)
         # Only tasks whose running deadline is near or past (a near window is at most a fifth
         # of 24 h): this stays cheap with 10,000 open tasks.
         limit = now + timedelta(hours=24)
@@ -502,7 +492,7 @@ def run_follow_up_rules(ctx: ServiceContext, now: datetime | None = None) -> Rul
     config = get_rule_config(ctx)
     since = now - config.horizon
     with ctx.uow() as uow:
-        _station_lock(uow, _RULES_LOCK, ctx.station_id)
+        uow.lock_station(_RULES_LOCK, ctx.station_id)
         s = uow.session
         rows = s.execute(
             select(Incident.id, Incident.number, Incident.received_at, Incident.category_code,

@@ -153,6 +153,14 @@ class UnitOfWork:
             raise self._conflict(model.__tablename__, entity_id, _label(obj))  # type: ignore[attr-defined]
         return obj
 
+    def lock_station(self, kind: int, station_id: int) -> None:
+        """Serialise one kind of work (numbering, raising alerts…) per station until the
+        transaction ends. PostgreSQL only: on SQLite a writing unit of work holds the database's
+        write lock already."""
+        if not self.db.is_sqlite:
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                                 {"a": kind, "b": station_id})
+
     def flush(self) -> None:
         try:
             self.session.flush()
