@@ -22,6 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
         batch_op.add_column(sa.Column('due_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('leave_by', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('subject', sa.String(length=160), nullable=False, server_default=''))
         batch_op.create_index(batch_op.f('ix_alerts_unit_id'), ['unit_id'], unique=False)
         batch_op.create_unique_constraint(batch_op.f('uq_alerts_unit_id'), ['unit_id', 'due_at', 'target', 'level'])
@@ -37,6 +38,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('uq_alerts_unit_id'), type_='unique')
         batch_op.drop_index(batch_op.f('ix_alerts_unit_id'))
         batch_op.drop_column('subject')
+        batch_op.drop_column('leave_by')
         batch_op.drop_column('due_at')
         batch_op.drop_column('unit_id')
 

@@ -609,6 +609,10 @@
         <translation>应于 %1 前出发赴 %2</translation>
     </message>
     <message>
+        <source> (from where it is now)</source>
+        <translation>（按当前位置）</translation>
+    </message>
+    <message>
         <source>Timed duties: %1</source>
         <translation>定时守点：%1</translation>
     </message>

@@ -62,7 +62,7 @@ def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledg
     assert alert.category_name == "16:30-17:30 学府路护学岗"
     assert alert.target == SET_OUT_TARGET and alert.level == "near"
     assert alert.target_label == f"{spot.sets_out.astimezone(CHINA_TZ):%H:%M}前出发"
-    assert alert.due_at == spot.sets_out
+    assert alert.leave_by == spot.sets_out and alert.address == ""  # free to leave
     # Once per unit and duty, whichever seat asks next and however often.
     other_seat = make_ctx(Role.DUTY_OFFICER, username="seat2")
     assert raise_set_out_alerts(other_seat, warn_from + timedelta(seconds=30)) == []
@@ -117,3 +117,36 @@ def test_a_retired_unit_or_a_rejected_plan_raises_no_set_out_alert(db, station, 
     unit = next(u for u in unit_roll.list_unit_roll(chief) if u.id == duty.unit_id)
     unit_roll.retire_unit(chief, unit.id, unit.version)
     assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []
+
+
+def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, station, clock, make_ctx):
+    """On a call across town at 16:10, the car needs longer than the plan's drive from its point:
+    the board and the alert time the drive from its live fix, and say it is on that call. A fix
+    gone stale (the terminal silent for ten minutes) falls back to the plan."""
+    from precinct_console.services import incidents as inc
+
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    clock.now = datetime(day.year, day.month, day.day, 16, 10, tzinfo=CHINA_TZ)
+    planned = _spot(chief, clock, duty.unit_id, clock.now)
+    assert not planned.from_fix
+    # Across town from the gate (116.45, 39.95), on a call.
+    call = inc.intake_incident(duty_officer, inc.IncidentDraft(
+        channel="110", category_code="0202", address="城关镇西关路3号", lon=116.36, lat=39.88))
+    units.set_unit_status(duty_officer, duty.unit_id, "available")  # on duty with its shift
+    inc.dispatch_unit(duty_officer, call.id, duty.unit_id)
+    units.update_unit_position(duty_officer, duty.unit_id, 116.36, 39.88, at=clock.now)
+    live = _spot(chief, clock, duty.unit_id, clock.now)
+    assert live.from_fix and live.sets_out < planned.sets_out - timedelta(minutes=5)
+    # Reminded five minutes before it must leave from there: the plan's time is still far off.
+    assert raise_set_out_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING - timedelta(seconds=1)) == []
+    assert live.sets_out - units.SET_OUT_WARNING < planned.sets_out - units.SET_OUT_WARNING
+    [alert] = raise_set_out_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING)
+    assert alert.leave_by == live.sets_out
+    assert alert.address == f"正在处置 {call.number}"
+    # Ten minutes without a fix: the plan's time again.
+    clock.now += timedelta(minutes=10)
+    assert _spot(chief, clock, duty.unit_id, clock.now) == planned

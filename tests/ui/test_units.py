@@ -314,6 +314,12 @@ def test_the_unit_board_says_when_a_crew_must_set_out_for_its_timed_duty(qtbot, 
     assert cell().data(Qt.ItemDataRole.ForegroundRole) is not None
     assert cell().data(Qt.ItemDataRole.ToolTipRole).startswith(f"Set out by {leave_at}")
     assert cell().data(Qt.ItemDataRole.ToolTipRole).startswith(f"Set out by {leave_at}")
+    # Timed from its live fix (on a call further off), the cell says so.
+    live = dataclasses.replace(row.duty_list[0], sets_out=opens - timedelta(minutes=11), from_fix=True)
+    panel.model.set_rows([dataclasses.replace(row, duty_list=(live,)), panel.model.row(units[1])])
+    leave_live = local(opens - timedelta(minutes=11)).strftime("%H:%M")
+    assert cell().data().startswith(
+        f"Set out by {leave_live} for 实验小学护学岗（早） (from where it is now) · 火车站警务站")
     clock.advance(minutes=13)  # the duty has begun: the reminder is over
     app.tick.emit()
     assert not cell().data().startswith("Set out")

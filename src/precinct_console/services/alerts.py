@@ -48,7 +48,7 @@ class AlertView:
     acknowledged_by: str
     task_id: int | None = None
     unit_id: int | None = None  # a unit due to set out for a timed duty (its call sign is the number)
-    due_at: datetime | None = None  # ... and when it must leave
+    leave_by: datetime | None = None  # ... and when it must leave
 
 
 TASK_TARGET_LABELS = {
@@ -72,8 +72,11 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
     tasks = {t.id: t for t in session.scalars(
         select(Task).where(Task.id.in_({a.task_id for a in alerts if a.task_id}))
     )}
-    call_signs = dict(session.execute(select(Unit.id, Unit.call_sign).where(
-        Unit.id.in_({a.unit_id for a in alerts if a.unit_id}))).all())
+    units = {u.id: u for u in session.scalars(select(Unit).where(
+        Unit.id.in_({a.unit_id for a in alerts if a.unit_id})))}
+    busy_on = dict(session.execute(select(Incident.id, Incident.number).where(
+        Incident.id.in_({u.current_incident_id for u in units.values() if u.current_incident_id}))
+    ).all()) if any(u.current_incident_id for u in units.values()) else {}
     users = {u.id: u.display_name for u in session.scalars(
         select(User).where(User.id.in_({a.acknowledged_by for a in alerts if a.acknowledged_by}))
     )}
@@ -88,11 +91,15 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
             ))
             continue
         if a.unit_id is not None:  # a unit due to set out: "巡逻一组 07:52前出发 08:00-08:30 实验小学"
+            unit = units.get(a.unit_id)
+            # A crew still on a call cannot leave: the duty officer sees why at once.
+            busy = f"正在处置 {busy_on[unit.current_incident_id]}" \
+                if unit is not None and unit.current_incident_id in busy_on else ""
             out.append(AlertView(
-                a.id, None, call_signs.get(a.unit_id, ""), a.subject, "", a.target,
-                f"{local(a.due_at):%H:%M}前出发" if a.due_at else "出发", a.level, a.raised_at,
+                a.id, None, unit.call_sign if unit else "", a.subject, busy, a.target,
+                f"{local(a.leave_by):%H:%M}前出发" if a.leave_by else "出发", a.level, a.raised_at,
                 a.acknowledged_at, users.get(a.acknowledged_by or 0, ""), unit_id=a.unit_id,
-                due_at=a.due_at,
+                leave_by=a.leave_by,
             ))
             continue
         inc = incs.get(a.incident_id or 0)

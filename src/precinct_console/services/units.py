@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..domain.allocation.visits import TimedVisit, stored_visits
 from ..domain.changes import Change
+from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
-from ..domain.travel import distance_m
+from ..domain.recommend import STALE_POSITION_S
+from ..domain.travel import distance_m, travel_seconds
 from ..storage.models import Incident, Officer, PatrolPlan, RosterEntry, Shift, Unit
 from .context import ServiceContext, service_action
 
@@ -33,6 +35,9 @@ SET_OUT_NOTICE_MIN = timedelta(minutes=2)
 SET_OUT_WARNING = timedelta(minutes=5)
 # Plans starting this soon are read for duties to set out for: see duties_by_start.
 DUTY_LOOK_AHEAD = timedelta(hours=2)
+# A live fix moves the time to set out only when it is this much earlier than the plan's: a
+# few metres of GPS jitter around the point must not make the board's time flicker.
+FIX_MATTERS = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,10 @@ class DutySpot:
     until: datetime | None
     lon: float
     lat: float
-    # When the unit must leave its point to be there as the duty begins (its travel from there).
+    # When the unit must leave to be there as the duty begins: the plan's drive from its point,
+    # or from its live position fix if that is further off (from_fix).
     sets_out: datetime | None = None
+    from_fix: bool = False
 
     def in_force(self, now: datetime) -> bool:
         """Is the plan sending the unit here at `now`: from when it must set out to the end?"""
@@ -159,8 +166,9 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
     orders = {uid: a for uid, (_plan, a) in in_force.items()}
     duties = duties_by_unit(in_force)
     # A duty of the next shift's plan shows from when the crew must think of leaving for it.
+    fixes = {u.id: fresh_fix(u.kind, u.lon, u.lat, u.position_at, now) for u in units}
     for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, upcoming_only=True):
-        spot = duty_spot(v)
+        spot = duty_spot(v, fixes.get(unit_id))
         if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
             duties.setdefault(unit_id, []).append(v)
     crews = crews_now(session, ctx.station_id, now)
@@ -174,7 +182,8 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)),
-                tuple(duty_spot(v) for v in duties.get(u.id, ())))
+                tuple(duty_spot(v, fresh_fix(u.kind, u.lon, u.lat, u.position_at, now))
+                      for v in duties.get(u.id, ())))
         for u in units
     ]
 
@@ -218,10 +227,36 @@ def duties_by_start(session: Session, station_id: int, now: datetime,
     return out
 
 
-def duty_spot(v: TimedVisit) -> DutySpot:
-    """A stored timed duty as the board, the map and the set-out alerts read it."""
-    return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat,
-                    v.starts - timedelta(seconds=v.seconds) if v.starts else None)
+class Fix(NamedTuple):
+    """A unit's live position (a fix fresh enough to drive from) and what it drives."""
+
+    kind: str
+    lon: float
+    lat: float
+
+
+def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: datetime | None,
+              now: datetime) -> Fix | None:
+    """The unit's position if its last fix is live (STALE_POSITION_S), else None."""
+    if lon is None or lat is None or position_at is None \
+            or (now - position_at).total_seconds() > STALE_POSITION_S:
+        return None
+    return Fix(kind, lon, lat)
+
+
+def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
+    """A stored timed duty as the board, the map and the set-out alerts read it. With a live
+    fix, the time to set out is the earlier of the plan's (from the unit's point) and the drive
+    from where the unit is: a unit away on a call or out on its beat must leave sooner, and one
+    nearer than its point is still reminded at the plan's time."""
+    planned = v.starts - timedelta(seconds=v.seconds) if v.starts else None
+    if fix is not None and v.starts is not None and planned is not None:
+        drive = travel_seconds(distance_m(fix.lon, fix.lat, v.lon, v.lat), fix.kind,
+                               v.starts.astimezone(CHINA_TZ).hour)
+        live = v.starts - timedelta(seconds=drive)
+        if live < planned - FIX_MATTERS:
+            return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, live, True)
+    return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, planned)
 
 
 def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:

@@ -118,11 +118,13 @@ class Alert(IdMixin, StationScoped, Base):
     __tablename__ = "alerts"
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
-    # A timed duty's reminder: the unit, when it must set out (which, with the unit, names the
-    # duty) and the duty as the plan lists it ("08:00-08:30 实验小学护学岗（早）"), kept as
-    # written so the record reads the same if the plan changes later.
+    # A timed duty's reminder: the unit, when the duty begins (which, with the unit, names the
+    # duty), when the unit had to leave as the alert was raised, and the duty as the plan lists
+    # it ("08:00-08:30 实验小学护学岗（早）"), kept as written so the record reads the same if
+    # the plan changes later.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column()
+    leave_by: Mapped[datetime | None] = mapped_column()
     subject: Mapped[str] = mapped_column(String(160), default="")
     target: Mapped[str] = mapped_column(String(32))
     level: Mapped[str] = mapped_column(String(8))  # near | breach

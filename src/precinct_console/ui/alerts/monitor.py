@@ -201,7 +201,7 @@ class AlertMonitor(QObject):
         self._sounded_duties.update(a.id for a in fresh)
         self.sound.play("near")
         for a in fresh:
-            when = local(a.due_at).strftime("%H:%M") if a.due_at is not None else ""
+            when = local(a.leave_by).strftime("%H:%M") if a.leave_by is not None else ""
             self.app.notify(_tr("%1 must set out by %2 for %3")
                             .replace("%1", a.incident_number).replace("%2", when)
                             .replace("%3", a.category_name), "warning")

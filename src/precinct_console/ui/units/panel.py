@@ -90,8 +90,10 @@ class UnitsModel(ThinTableModel[UnitRow]):
         leaving = u.leaving_for(self.now)
         if leaving is None or leaving.sets_out is None:
             return ""
-        return _tr("Set out by %1 for %2").replace("%1", local(leaving.sets_out).strftime("%H:%M")) \
+        text = _tr("Set out by %1 for %2").replace("%1", local(leaving.sets_out).strftime("%H:%M")) \
             .replace("%2", leaving.name)
+        # Timed from its live fix (further off than its point): say so, or the time looks wrong.
+        return text + _tr(" (from where it is now)") if leaving.from_fix else text
 
     def _order_tip(self, u: UnitRow) -> str:
         return "\n".join(t for t in (self._leaving_text(u), _duties_tip(u)) if t)
