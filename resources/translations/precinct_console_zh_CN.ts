@@ -299,6 +299,10 @@
         <translation>出发提醒</translation>
     </message>
     <message>
+        <source>not there</source>
+        <translation>未到岗</translation>
+    </message>
+    <message>
         <source>Incident / task / unit</source>
         <translation>警情/任务/警组</translation>
     </message>
@@ -417,6 +421,10 @@
     <message>
         <source>%1 incidents turned near or breached (%2…)</source>
         <translation>%1 起警情临近或已超时（%2…）</translation>
+    </message>
+    <message>
+        <source>%1 is not at %2 (due there at %3)</source>
+        <translation>%1 未到 %2（应于 %3 到岗）</translation>
     </message>
     <message>
         <source>%1 must set out by %2 for %3</source>

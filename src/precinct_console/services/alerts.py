@@ -49,6 +49,7 @@ class AlertView:
     task_id: int | None = None
     unit_id: int | None = None  # a unit due to set out for a timed duty (its call sign is the number)
     leave_by: datetime | None = None  # ... and when it must leave
+    due_at: datetime | None = None  # ... or when it was due there (not there: a breach)
 
 
 TASK_TARGET_LABELS = {
@@ -90,16 +91,19 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
                 users.get(a.acknowledged_by or 0, ""), task_id=task.id,
             ))
             continue
-        if a.unit_id is not None:  # a unit due to set out: "巡逻一组 07:52前出发 08:00-08:30 实验小学"
+        if a.unit_id is not None:  # a timed duty: "巡逻一组 07:52前出发 08:00-08:30 实验小学"
             unit = units.get(a.unit_id)
             # A crew still on a call cannot leave: the duty officer sees why at once.
             busy = f"正在处置 {busy_on[unit.current_incident_id]}" \
                 if unit is not None and unit.current_incident_id in busy_on else ""
+            if a.level == "breach":  # not there ARRIVAL_GRACE into the duty: "08:00应到岗"
+                label = f"{local(a.due_at):%H:%M}应到岗" if a.due_at else "未到岗"
+            else:  # due to set out: "07:52前出发"
+                label = f"{local(a.leave_by):%H:%M}前出发" if a.leave_by else "出发"
             out.append(AlertView(
-                a.id, None, unit.call_sign if unit else "", a.subject, busy, a.target,
-                f"{local(a.leave_by):%H:%M}前出发" if a.leave_by else "出发", a.level, a.raised_at,
-                a.acknowledged_at, users.get(a.acknowledged_by or 0, ""), unit_id=a.unit_id,
-                leave_by=a.leave_by,
+                a.id, None, unit.call_sign if unit else "", a.subject, busy, a.target, label,
+                a.level, a.raised_at, a.acknowledged_at, users.get(a.acknowledged_by or 0, ""),
+                unit_id=a.unit_id, leave_by=a.leave_by, due_at=a.due_at,
             ))
             continue
         inc = incs.get(a.incident_id or 0)

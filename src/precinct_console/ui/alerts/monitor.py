@@ -20,8 +20,8 @@ from ...domain.clock import local
 from ...domain.permissions import is_permitted
 from ...domain.response import TimerState
 from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts
+from ...services.duty_alerts import raise_duty_alerts
 from ...services.incidents.views import IncidentRow
-from ...services.set_out_alerts import raise_set_out_alerts
 from ..board.state import BoardState
 from ..context import AppContext
 from .sound import AlertSound
@@ -176,7 +176,7 @@ class AlertMonitor(QObject):
                 or not is_permitted(self.app.ctx.actor.role, "alert.evaluate")):
             return  # as persist(): a snapshot or a clerk's seat only shows what others raise
         self._reminding = True
-        self.app.run(raise_set_out_alerts, self.app.ctx, self.app.clock(),
+        self.app.run(raise_duty_alerts, self.app.ctx, self.app.clock(),
                      on_done=self._reminded, on_error=self._remind_failed)
 
     def _reminded(self, raised: list[AlertView]) -> None:
@@ -184,27 +184,34 @@ class AlertMonitor(QObject):
         if raised:
             for a in raised:
                 self.alerts[a.id] = a
-            self._sound_set_out(raised)
+            self._sound_duties(raised)
             self.alerts_changed.emit()
 
     def _remind_failed(self, exc: BaseException) -> None:
         self._reminding = False
         self.app.report_error(exc)
 
-    def _sound_set_out(self, alerts: list[AlertView]) -> None:
-        """One sound and a notice naming the unit, for set-out alerts not yet sounded here."""
+    def _sound_duties(self, alerts: list[AlertView]) -> None:
+        """One sound and a notice naming each unit, for timed duties' alerts (due to set out,
+        not there) not yet sounded on this seat."""
         now = self.app.clock()
         fresh = [a for a in alerts if a.unit_id is not None and a.id not in self._sounded_duties
                  and a.acknowledged_at is None and now - a.raised_at <= SET_OUT_SOUND_WITHIN]
         if not fresh:
             return
         self._sounded_duties.update(a.id for a in fresh)
-        self.sound.play("near")
+        self.sound.play("breach" if any(a.level == "breach" for a in fresh) else "near")
         for a in fresh:
-            when = local(a.leave_by).strftime("%H:%M") if a.leave_by is not None else ""
-            self.app.notify(_tr("%1 must set out by %2 for %3")
-                            .replace("%1", a.incident_number).replace("%2", when)
-                            .replace("%3", a.category_name), "warning")
+            if a.level == "breach":
+                due = local(a.due_at).strftime("%H:%M") if a.due_at is not None else ""
+                text = _tr("%1 is not at %2 (due there at %3)").replace("%1", a.incident_number) \
+                    .replace("%2", a.category_name).replace("%3", due)
+            else:
+                leave = local(a.leave_by).strftime("%H:%M") if a.leave_by is not None else ""
+                text = _tr("%1 must set out by %2 for %3").replace("%1", a.incident_number) \
+                    .replace("%2", leave).replace("%3", a.category_name)
+            busy = f" · {a.address}" if a.address else ""  # on a call: why it is not there
+            self.app.notify(text + busy, "error" if a.level == "breach" else "warning")
 
     # -- the database side -----------------------------------------------------------------
     def persist(self) -> None:
@@ -279,7 +286,7 @@ class AlertMonitor(QObject):
 
     def _alerts_loaded(self, alerts: list[AlertView]) -> None:
         self.alerts = {a.id: a for a in alerts}
-        self._sound_set_out(alerts)  # raised by another seat: heard here too
+        self._sound_duties(alerts)  # raised by another seat: heard here too
         self._refresh_highlights()
         self.alerts_changed.emit()
 

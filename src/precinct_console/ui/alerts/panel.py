@@ -47,9 +47,12 @@ def urgency(a: AlertView) -> tuple[int, int, float]:
 
 
 def level_text(a: AlertView) -> str:
-    """"✖ BREACH", "▲ near", or "▲ set out" for a unit due to leave for a timed duty (a
-    reminder: nothing is late yet)."""
-    word = _tr("BREACH") if a.level == "breach" else _tr("set out") if a.unit_id is not None else _tr("near")
+    """"✖ BREACH", "▲ near"; for a timed duty, "▲ set out" (a reminder: nothing is late yet)
+    or "✖ not there" (the duty is under way without its unit)."""
+    if a.unit_id is not None:
+        word = _tr("not there") if a.level == "breach" else _tr("set out")
+    else:
+        word = _tr("BREACH") if a.level == "breach" else _tr("near")
     return LOOK[a.level][0] + " " + word
 
 
@@ -99,7 +102,7 @@ class AlertsPanel(QWidget):
         metrics = QFontMetrics(ui_font(12, bold=True))
         level = max(metrics.horizontalAdvance(LOOK[lvl][0] + " " + word)
                     for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near")),
-                                      ("near", _tr("set out"))))
+                                      ("near", _tr("set out")), ("breach", _tr("not there"))))
         for i, width in enumerate((level, metrics.horizontalAdvance("RW202612030000"),
                                    metrics.horizontalAdvance("退回重办反馈"))):
             self.table.setColumnWidth(i, width + 10)

@@ -1,4 +1,4 @@
-"""Set-out alerts: a unit due to leave for a timed duty of its accepted plan is an alert, once."""
+"""Duty alerts: a unit due to set out for a timed duty of its accepted plan, or away from it once it is under way, is an alert, once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
 from precinct_console.services import alerts, allocation, geometry, roster, unit_roll, units
-from precinct_console.services.set_out_alerts import SET_OUT_TARGET, raise_set_out_alerts
+from precinct_console.services.duty_alerts import SET_OUT_TARGET, raise_duty_alerts
 from precinct_console.storage.models import AuditEntry
 
 from .test_roster_allocation import _town
@@ -49,14 +49,14 @@ def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledg
     day = plan.starts_at.astimezone(CHINA_TZ).date()
     opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
     # A plan still proposed sends nobody anywhere: no reminder, however close the duty.
-    assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []
+    assert raise_duty_alerts(duty_officer, opens - timedelta(minutes=3)) == []
     allocation.decide_plan(chief, plan.id, plan.version, "accept")
     spot = _spot(chief, clock, duty.unit_id, opens)
     assert spot.starts == opens and spot.starts - spot.sets_out >= timedelta(minutes=2)
     warn_from = spot.sets_out - units.SET_OUT_WARNING
     # Not before the warning begins.
-    assert raise_set_out_alerts(duty_officer, warn_from - timedelta(seconds=1)) == []
-    [alert] = raise_set_out_alerts(duty_officer, warn_from)
+    assert raise_duty_alerts(duty_officer, warn_from - timedelta(seconds=1)) == []
+    [alert] = raise_duty_alerts(duty_officer, warn_from)
     assert (alert.unit_id, alert.incident_id, alert.task_id) == (duty.unit_id, None, None)
     assert alert.incident_number == duty.call_sign  # the list names the unit by its call sign
     assert alert.category_name == "16:30-17:30 学府路护学岗"
@@ -65,8 +65,8 @@ def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledg
     assert alert.leave_by == spot.sets_out and alert.address == ""  # free to leave
     # Once per unit and duty, whichever seat asks next and however often.
     other_seat = make_ctx(Role.DUTY_OFFICER, username="seat2")
-    assert raise_set_out_alerts(other_seat, warn_from + timedelta(seconds=30)) == []
-    assert raise_set_out_alerts(duty_officer, spot.sets_out) == []
+    assert raise_duty_alerts(other_seat, warn_from + timedelta(seconds=30)) == []
+    assert raise_duty_alerts(duty_officer, spot.sets_out) == []
     waiting = alerts.list_alerts(duty_officer)
     assert [a.id for a in waiting] == [alert.id]
     assert waiting[0].category_name == alert.category_name and waiting[0].unit_id == duty.unit_id
@@ -74,9 +74,9 @@ def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledg
     acked = alerts.acknowledge_alert(duty_officer, alert.id)
     assert acked.acknowledged_at is not None
     assert alerts.list_alerts(duty_officer) == []
-    assert raise_set_out_alerts(duty_officer, opens - timedelta(seconds=1)) == []
+    assert raise_duty_alerts(duty_officer, opens - timedelta(seconds=1)) == []
     # Once the duty has begun there is nothing to remind of.
-    assert raise_set_out_alerts(duty_officer, opens) == []
+    assert raise_duty_alerts(duty_officer, opens) == []
     with db.sessions() as s:
         actions = s.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity == "alert")).all()
     assert sorted(actions) == ["alert.acknowledge", "alert.raise"]
@@ -94,12 +94,12 @@ def test_a_duty_at_the_shifts_first_minute_is_reminded_of_before_its_plan_is_in_
     # An hour before, the unit board shows nothing of the next shift's plan yet.
     clock.now = spot.sets_out - timedelta(hours=1)
     assert {r.id: r for r in units.list_units(chief)}[duty.unit_id].duty_list == ()
-    assert raise_set_out_alerts(duty_officer, clock.now) == []
+    assert raise_duty_alerts(duty_officer, clock.now) == []
     # From the warning on, it shows the duty to leave for, and the alert is raised.
     clock.now = spot.sets_out - units.SET_OUT_WARNING
     row = {r.id: r for r in units.list_units(chief)}[duty.unit_id]
     assert row.duty_list == (spot,) and row.leaving_for(clock.now) == spot
-    [alert] = raise_set_out_alerts(duty_officer, clock.now)
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
     assert alert.unit_id == duty.unit_id and alert.category_name == "16:00-16:40 学府路护学岗"
 
 
@@ -110,13 +110,13 @@ def test_a_retired_unit_or_a_rejected_plan_raises_no_set_out_alert(db, station, 
     allocation.decide_plan(chief, plan.id, plan.version, "reject", note="改用步巡")
     day = plan.starts_at.astimezone(CHINA_TZ).date()
     opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
-    assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []
+    assert raise_duty_alerts(duty_officer, opens - timedelta(minutes=3)) == []
     again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
     allocation.decide_plan(chief, again.id, again.version, "accept")
     [duty] = again.visits
     unit = next(u for u in unit_roll.list_unit_roll(chief) if u.id == duty.unit_id)
     unit_roll.retire_unit(chief, unit.id, unit.version)
-    assert raise_set_out_alerts(duty_officer, opens - timedelta(minutes=3)) == []
+    assert raise_duty_alerts(duty_officer, opens - timedelta(minutes=3)) == []
 
 
 def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, station, clock, make_ctx):
@@ -142,11 +142,65 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     live = _spot(chief, clock, duty.unit_id, clock.now)
     assert live.from_fix and live.sets_out < planned.sets_out - timedelta(minutes=5)
     # Reminded five minutes before it must leave from there: the plan's time is still far off.
-    assert raise_set_out_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING - timedelta(seconds=1)) == []
+    assert raise_duty_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING - timedelta(seconds=1)) == []
     assert live.sets_out - units.SET_OUT_WARNING < planned.sets_out - units.SET_OUT_WARNING
-    [alert] = raise_set_out_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING)
+    [alert] = raise_duty_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING)
     assert alert.leave_by == live.sets_out
     assert alert.address == f"正在处置 {call.number}"
     # Ten minutes without a fix: the plan's time again.
     clock.now += timedelta(minutes=10)
     assert _spot(chief, clock, duty.unit_id, clock.now) == planned
+
+
+def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, station, clock, make_ctx):
+    """Three minutes into the gate's hour, a car whose live fix is off the gate is not keeping
+    the duty: one breach, which names the duty and when the unit was due. At the gate, or with
+    no live fix to judge by, nothing is raised."""
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
+
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    gate = (116.45, 39.95)
+
+    def check_at(at: datetime, fix: tuple[float, float] | None) -> list[alerts.AlertView]:
+        if fix is not None:
+            units.update_unit_position(duty_officer, duty.unit_id, *fix, at=at)
+        return [a for a in raise_duty_alerts(duty_officer, at) if a.target == ARRIVE_TARGET]
+
+    # No live fix at all: no verdict. At the gate (100 m off): kept.
+    assert check_at(opens + ARRIVAL_GRACE, None) == []
+    assert check_at(opens + ARRIVAL_GRACE, (gate[0] + 0.001, gate[1])) == []
+    # Off to a call two kilometres away at 16:50: the gate is left without its unit.
+    away = check_at(opens + timedelta(minutes=20), (116.43, 39.95))
+    [alert] = away
+    assert alert.level == "breach" and alert.unit_id == duty.unit_id
+    assert alert.incident_number == duty.call_sign and alert.category_name == "16:30-17:30 学府路护学岗"
+    assert alert.target_label == "16:30应到岗" and alert.due_at == opens
+    # Once per duty stretch, however often checked, while it stays away.
+    assert check_at(opens + timedelta(minutes=25), (116.43, 39.95)) == []
+    # A fix gone stale says nothing either way (the terminal is silent).
+    assert [a for a in raise_duty_alerts(duty_officer, opens + timedelta(minutes=40))
+            if a.target == ARRIVE_TARGET] == []
+    # Over at 17:30: nothing to keep.
+    assert check_at(opens + timedelta(hours=1), (116.43, 39.95)) == []
+
+
+def test_a_unit_late_for_its_duty_is_a_breach_only_after_the_grace(db, station, clock, make_ctx):
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
+
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    far = (116.40, 39.90)
+    just_before = opens + ARRIVAL_GRACE - timedelta(seconds=1)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=just_before)
+    assert [a for a in raise_duty_alerts(duty_officer, just_before) if a.target == ARRIVE_TARGET] == []
+    [late] = [a for a in raise_duty_alerts(duty_officer, opens + ARRIVAL_GRACE) if a.target == ARRIVE_TARGET]
+    assert late.unit_id == duty.unit_id

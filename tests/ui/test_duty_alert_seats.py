@@ -19,8 +19,8 @@ from precinct_console.ui.alerts.panel import AlertsPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.units.panel import UnitsPanel
 
+from ..storage.test_duty_alerts import _gate_plan
 from ..storage.test_roster_allocation import _town
-from ..storage.test_set_out_alerts import _gate_plan
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -98,3 +98,15 @@ def test_every_duty_seat_hears_a_crew_due_to_set_out_and_one_acknowledgement_cle
     qtbot.waitUntil(lambda: one.alerts == {} and panel.model.rowCount() == 0, timeout=10_000)
     first.runner.wait(10_000)
     second.runner.wait(10_000)
+    # Three minutes into the duty its car reports from two kilometres off: a breach, heard and
+    # named on the seat, at the head of the list.
+    clock.now = opens + timedelta(minutes=3)
+    units.update_unit_position(make_ctx(Role.DUTY_OFFICER), duty.unit_id, 116.43, 39.95, at=clock.now)
+    one.remind()
+    qtbot.waitUntil(lambda: len(one.alerts) == 1, timeout=10_000)
+    assert first_sounds == ["near", "breach"]
+    assert ("error", f"{duty.call_sign} is not at 16:30-17:30 学府路护学岗 (due there at 16:30)") in first_notes
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
+    assert panel.model.index(0, 0).data() == "✖ not there"
+    assert panel.model.index(0, 2).data() == "16:30应到岗"
+    first.runner.wait(10_000)

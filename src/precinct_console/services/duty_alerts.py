@@ -1,0 +1,101 @@
+"""Duty alerts: a unit due to leave for a timed duty of its patrol order (定时守点), or not there
+once the duty is under way, is an alert.
+
+The unit board shows the reminder in its patrol point cell; the alert puts it where the duty
+officer cannot miss it (a sound, the alert list, an acknowledgement on the record), once per
+unit and duty: a near alert from SET_OUT_WARNING before the time to set out until the duty
+begins, and a breach when, ARRIVAL_GRACE into the duty, the unit's live position is more than
+ARRIVAL_RADIUS_M off the point (or the patrol line's route).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
+from ..domain.travel import distance_m
+from ..storage.models import Alert, Unit
+from .alerts import ALERT_LOCK, AlertView, record_raised
+from .context import ServiceContext, service_action
+from .units import duties_by_start, duty_spot, fresh_fix, orders_in_force
+
+SET_OUT_TARGET = "duty_set_out"
+ARRIVE_TARGET = "duty_arrive"
+# A crew a couple of minutes behind is parking, not missing: the check waits this long.
+ARRIVAL_GRACE = timedelta(minutes=3)
+# Off the point (or the line's route) by more than this, the duty is not being kept; a school
+# gate's street is well inside it, the next block is not.
+ARRIVAL_RADIUS_M = 300.0
+
+
+def duties_under_way(session: Session, station_id: int, now: datetime
+                     ) -> list[tuple[int, TimedVisit, VisitPoint, Span]]:
+    """(unit id, duty, its point or line, the stretch) for each stretch of a timed duty begun
+    ARRIVAL_GRACE ago or more and not over, on the plan that is the unit's order now."""
+    in_force = orders_in_force(session, station_id, now)
+    out: list[tuple[int, TimedVisit, VisitPoint, Span]] = []
+    for plan in {plan.id: plan for plan, _a in in_force.values()}.values():
+        figures = plan.figures or {}
+        points = {p.key: p for p in (VisitPoint.from_row(r) for r in figures.get("visit_points") or ())}
+        for v in stored_visits(figures, plan.assignments or ()):
+            point = points.get(v.point_key)
+            if point is None or v.clash or in_force.get(v.unit_id, (None,))[0] is not plan:
+                continue
+            out.extend((v.unit_id, v, point, span) for span in point.spans
+                       if span[0] + ARRIVAL_GRACE <= now < span[1])
+    return out
+
+
+@service_action("alert.evaluate")
+def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[AlertView]:
+    """Raise the timed duties' alerts due at `now`: a near alert for each unit whose time to set
+    out has come (a few minutes ahead; from its live position where that is further off than
+    its planned point), on the plan that will be its order when the duty begins; a breach for
+    each unit whose live position puts it away from a duty under way (no live position, no
+    verdict). Idempotent across seats: returns only the alerts this call raised."""
+    now = now or ctx.clock()
+    with ctx.uow() as uow:
+        s = uow.session
+        uow.lock_station(ALERT_LOCK, ctx.station_id)  # the incident alerts' lock
+        leaving = duties_by_start(s, ctx.station_id, now)
+        under_way = duties_under_way(s, ctx.station_id, now)
+        if not leaving and not under_way:
+            return []
+        units = {u.id: u for u in s.scalars(select(Unit).where(
+            Unit.id.in_({uid for uid, _v in leaving} | {d[0] for d in under_way}),
+            Unit.active.is_(True)))}
+        have = {tuple(r) for r in s.execute(select(Alert.unit_id, Alert.due_at, Alert.target).where(
+            Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
+            Alert.unit_id.in_(units)))}
+        raised: list[Alert] = []
+        for unit_id, v in leaving:
+            unit = units.get(unit_id)
+            # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
+            if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
+                continue
+            spot = duty_spot(v, fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now))
+            if not spot.time_to_leave(now):
+                continue
+            have.add((unit_id, v.starts, SET_OUT_TARGET))
+            raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=v.starts,
+                                leave_by=spot.sets_out, subject=v.text()[:160],
+                                target=SET_OUT_TARGET, level="near", raised_at=now))
+        for unit_id, v, point, (began, _ends) in under_way:
+            unit = units.get(unit_id)
+            fix = None if unit is None else fresh_fix(unit.kind, unit.lon, unit.lat,
+                                                      unit.position_at, now)
+            if fix is None or (unit_id, began, ARRIVE_TARGET) in have:
+                continue
+            if distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat)) <= ARRIVAL_RADIUS_M:
+                continue
+            have.add((unit_id, began, ARRIVE_TARGET))
+            raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,
+                                subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
+                                raised_at=now))
+        return record_raised(uow, raised, ctx.station_id, lambda a: {
+            "unit_id": a.unit_id, "duty": a.subject,
+            "due_at": a.due_at.isoformat() if a.due_at else None,
+            "leave_by": a.leave_by.isoformat() if a.leave_by else None})
