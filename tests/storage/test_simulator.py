@@ -94,3 +94,55 @@ def test_a_surge_on_several_seats_takes_every_call_once_from_each_workstation(db
         assert 1 <= len(seats) <= 3 and all(w.startswith("110模拟接警-") for w in seats)
         assert s.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
             AuditEntry.action == "incident.create", AuditEntry.entity_id > before)) == len(new)
+
+
+def test_simulated_units_keep_their_patrol_orders_and_timed_duties(db, clock):
+    """Between calls a simulated unit goes where its order puts it: to the school gate in time
+    for its hour (so no 未到岗 breach is raised), reporting its position while it stands there,
+    and back to its point after."""
+    from datetime import timedelta
+
+    from precinct_console.domain.clock import CHINA_TZ
+    from precinct_console.domain.travel import distance_m
+    from precinct_console.services import allocation, geometry, units
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET, raise_duty_alerts
+
+    from precinct_console.services.accounts import actor_for
+    from precinct_console.services.context import ServiceContext
+    from precinct_console.storage.models import User
+
+    build_demo(db, seed=2, days=1, now=clock())
+    with db.sessions() as s:  # a quiet morning: no call open, every unit free at its post
+        s.execute(sa.update(Incident).where(Incident.closed_at.is_(None))
+                  .values(status="closed", closed_at=clock()))
+        s.execute(sa.update(Unit).values(status="available", current_incident_id=None))
+        s.commit()
+    with db.sessions() as s:
+        chief, duty_officer = (ServiceContext(db, actor_for(s.scalar(sa.select(User).where(
+            User.username == name)), "test"), clock) for name in ("chief", "duty"))
+    local_now = clock().astimezone(CHINA_TZ)
+    opens, closes = local_now + timedelta(minutes=10), local_now + timedelta(minutes=25)
+    gate = (116.41, 39.91)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(gate)},
+         "properties": {"layer": "patrol_point", "code": "SIM1", "name": "模拟护学岗",
+                        "window_start": f"{opens:%H:%M}", "window_end": f"{closes:%H:%M}"}}]})
+    plan = allocation.propose_plan(chief, starts_at=clock(), method="greedy")
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [duty] = [v for v in allocation.get_plan(chief, plan.id).visits if v.point_name == "模拟护学岗"]
+    sim = Simulator(db, per_hour=0.001, speed=1, seed=5, clock=clock, position_every_s=5.0)
+
+    def run_until(at):
+        while clock() < at:
+            sim.step()
+            clock.advance(seconds=15)
+
+    run_until(opens.replace(second=0, microsecond=0) + ARRIVAL_GRACE)
+    unit = {u.id: u for u in units.list_units(duty_officer)}[duty.unit_id]
+    assert distance_m(unit.lon, unit.lat, *gate) < 50
+    assert (clock() - unit.position_at).total_seconds() <= 60  # reporting while it stands
+    assert [a for a in raise_duty_alerts(duty_officer, clock())
+            if a.target == ARRIVE_TARGET and a.unit_id == duty.unit_id] == []
+    run_until(closes.replace(second=0, microsecond=0) + timedelta(minutes=10))
+    unit = {u.id: u for u in units.list_units(duty_officer)}[duty.unit_id]
+    assert distance_m(unit.lon, unit.lat, unit.patrol_lon, unit.patrol_lat) < 50

@@ -51,6 +51,11 @@ log = logging.getLogger("precinct_console.demo")
 
 SIM_USER = "sim"
 SIM_WORKSTATION = "110模拟接警"
+# Units free of calls keep their patrol orders: checked this often (real seconds), and a unit
+# standing still reports its position at least this often, as a patrol terminal does.
+ORDERS_EVERY = timedelta(seconds=15)
+STANDING_REPORT = timedelta(seconds=60)
+AT_PLACE_M = 50.0  # this close to where its order puts it, a unit is there
 
 
 @dataclass
@@ -204,10 +209,11 @@ class Simulator:
             self._act(set_unit_status, u.id, "available")
         for u in units:
             if u.status == "returning" and u.lon is not None and u.lat is not None:
-                self._drive_home(u.id, u.kind, u.lon, u.lat, now)
+                self._drive_back(u.id, u.kind, u.lon, u.lat, now)
         for row in list_open_incidents(self.ctx):
             self._adopt(row, now)
         self._schedule(now + self.position_every, self._report_positions)
+        self._schedule(now, self._follow_orders)
 
     # -- scheduling --------------------------------------------------------------------------
     def _schedule(self, at: datetime, action: Callable[[], object]) -> None:
@@ -425,16 +431,45 @@ class Simulator:
         now = self.clock()
         for u in before.values():
             if u.lon is not None and u.lat is not None:
-                self._drive_home(u.id, u.kind, u.lon, u.lat, now)
+                self._drive_back(u.id, u.kind, u.lon, u.lat, now)
         fed_back = _lognormal(self.rng, 300, 0.5)
         self._schedule(self._later(fed_back), lambda: self._step(incident_id, "fed_back"))
         self._schedule(self._later(fed_back + _lognormal(self.rng, 600, 0.5)),
                        lambda: self._step(incident_id, "closed"))
 
-    def _drive_home(self, unit_id: int, kind: str, lon: float, lat: float, now: datetime) -> None:
-        home = self._homes.get(unit_id)
-        if home is None:
+    def _place_of(self, unit: Any, now: datetime) -> tuple[float, float] | None:
+        """Where the unit belongs between calls: where its patrol order puts it now (its point,
+        or a timed duty from the time to set out for it), else its post."""
+        _name, lon, lat = unit.due_at(now)
+        return (lon, lat) if lon is not None and lat is not None else self._homes.get(unit.id)
+
+    def _follow_orders(self) -> None:
+        """Units free of calls go where their orders put them (the plan's point, the school gate
+        at its time, back after it) and report their position now and then while they stand."""
+        now = self.clock()
+        self._schedule(now + ORDERS_EVERY, self._follow_orders)
+        for u in list_units(self.ctx):
+            if u.status != "available" or u.id in self._trips:
+                continue
+            place = self._place_of(u, now)
+            here = (u.lon, u.lat) if u.lon is not None and u.lat is not None else self._homes.get(u.id)
+            if place is None or here is None:
+                continue
+            if distance_m(*here, *place) > AT_PLACE_M:
+                self._drive_back(u.id, u.kind, here[0], here[1], now, to=place)
+            elif (u.position_at is None or now - u.position_at >= STANDING_REPORT) \
+                    and self._act(update_unit_position, u.id, here[0], here[1]) is not None:
+                self.stats.positions += 1
+
+    def _drive_back(self, unit_id: int, kind: str, lon: float, lat: float, now: datetime,
+                    to: tuple[float, float] | None = None) -> None:
+        """Drive to `to`, by default where the unit belongs after a call (its orders' place)."""
+        if to is None:
+            unit = next((u for u in list_units(self.ctx) if u.id == unit_id), None)
+            to = self._place_of(unit, now) if unit is not None else self._homes.get(unit_id)
+        if to is None:
             return
+        home = to
         seconds = travel_seconds(distance_m(lon, lat, *home), kind, local(now).hour, include_set_off=False)
         arrives = self._later(max(10.0, seconds))
         self._trips[unit_id] = _Trip(unit_id, kind, lon, lat, home[0], home[1], now, arrives, None)
