@@ -423,6 +423,10 @@
         <translation>%1 起警情临近或已超时（%2…）</translation>
     </message>
     <message>
+        <source>%1 units' timed duties need attention (%2…); see the alert list</source>
+        <translation>%1 个警组的定时守点需处理（%2…），请查看预警列表</translation>
+    </message>
+    <message>
         <source>%1 is not at %2 (due there at %3)</source>
         <translation>%1 未到 %2（应于 %3 到岗）</translation>
     </message>

@@ -105,10 +105,13 @@ def test_simulated_units_keep_their_patrol_orders_and_timed_duties(db, clock):
     from precinct_console.domain.clock import CHINA_TZ
     from precinct_console.domain.travel import distance_m
     from precinct_console.services import allocation, geometry, units
-    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET, raise_duty_alerts
-
     from precinct_console.services.accounts import actor_for
     from precinct_console.services.context import ServiceContext
+    from precinct_console.services.duty_alerts import (
+        ARRIVAL_GRACE,
+        ARRIVE_TARGET,
+        raise_duty_alerts,
+    )
     from precinct_console.storage.models import User
 
     build_demo(db, seed=2, days=1, now=clock())

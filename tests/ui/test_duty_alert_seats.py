@@ -110,3 +110,19 @@ def test_every_duty_seat_hears_a_crew_due_to_set_out_and_one_acknowledgement_cle
     assert panel.model.index(0, 0).data() == "✖ not there"
     assert panel.model.index(0, 2).data() == "16:30应到岗"
     first.runner.wait(10_000)
+
+
+def test_many_duty_alerts_at_once_are_summed_up_in_one_notice(qtbot, db, station, clock, make_ctx):
+    """A seat signing in mid-morning may find six gates without their cars: one sound, one line."""
+    from precinct_console.services.alerts import AlertView
+
+    app, notes, sounds = _seat(qtbot, make_ctx(Role.DUTY_OFFICER))
+    fresh = [AlertView(100 + n, None, f"巡0{n}", "07:00-08:00 实验小学护学岗", "", "duty_arrive",
+                       "07:00应到岗", "breach", clock(), None, "", unit_id=n, due_at=clock())
+             for n in range(1, 6)]
+    alert_monitor(app)._sound_duties(fresh)
+    assert sounds == ["breach"]
+    assert notes == [("error", "5 units' timed duties need attention (巡01, 巡02, 巡03…); see the alert list")]
+    alert_monitor(app)._sound_duties(fresh)  # heard once
+    assert sounds == ["breach"] and len(notes) == 1
+    app.runner.wait(10_000)

@@ -200,7 +200,14 @@ class AlertMonitor(QObject):
         if not fresh:
             return
         self._sounded_duties.update(a.id for a in fresh)
-        self.sound.play("breach" if any(a.level == "breach" for a in fresh) else "near")
+        breach = any(a.level == "breach" for a in fresh)
+        self.sound.play("breach" if breach else "near")
+        if len(fresh) > MAX_SINGLE_NOTICES:  # a seat started mid-morning: one line, not six
+            signs = sorted({a.incident_number for a in fresh})
+            self.app.notify(_tr("%1 units' timed duties need attention (%2…); see the alert list")
+                            .replace("%1", str(len(signs))).replace("%2", ", ".join(signs[:3])),
+                            "error" if breach else "warning")
+            return
         for a in fresh:
             if a.level == "breach":
                 due = local(a.due_at).strftime("%H:%M") if a.due_at is not None else ""
