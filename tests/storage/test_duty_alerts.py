@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
-from precinct_console.services import alerts, allocation, geometry, roster, unit_roll, units
+from precinct_console.services import alerts, allocation, geometry, handover, roster, unit_roll, units
 from precinct_console.services.duty_alerts import SET_OUT_TARGET, raise_duty_alerts
 from precinct_console.storage.models import AuditEntry
 
@@ -187,6 +187,13 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
             if a.target == ARRIVE_TARGET] == []
     # Over at 17:30: nothing to keep.
     assert check_at(opens + timedelta(hours=1), (116.43, 39.95)) == []
+    # The shift's handover names the duty it did not keep, for the incoming officer and the chief.
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_missed"] == [
+        {"unit": duty.call_sign, "duty": "16:30-17:30 学府路护学岗", "due": f"{opens:%m-%d} 16:30",
+         "acknowledged": False}]
+    assert f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {opens:%m-%d} 16:30 到岗" in \
+        handover.handover_text(report)
 
 
 def test_a_unit_late_for_its_duty_is_a_breach_only_after_the_grace(db, station, clock, make_ctx):

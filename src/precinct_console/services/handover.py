@@ -24,6 +24,7 @@ from ..storage.models import (
     User,
 )
 from .context import ServiceContext, service_action
+from .duty_alerts import ARRIVE_TARGET
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of, load_rows
 from .ledgers.lookups import TASK_STATUS_ZH
@@ -113,6 +114,14 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         notable.append({"number": number, "time": _hm(ev.recorded_at), "category": "",
                         "address": "", "why": ("重开：" if ev.kind == "reopened" else "更正：")
                         + str(ev.payload.get("reason", ""))})
+    # Timed duties the shift did not keep (a unit away from the school gate once under way).
+    missed = [{"unit": sign, "duty": a.subject, "due": _hm(a.due_at),
+               "acknowledged": a.acknowledged_at is not None}
+              for a, sign in s.execute(
+                  select(Alert, Unit.call_sign).join(Unit, Unit.id == Alert.unit_id).where(
+                      Alert.station_id == station, Alert.target == ARRIVE_TARGET,
+                      Alert.raised_at >= start, Alert.raised_at < end)
+                  .order_by(Alert.due_at, Unit.call_sign))]
     # The deployment the incoming officer takes over: the accepted patrol plans in force as
     # the shift changes, with each unit's timed duties (定时守点).
     in_force = orders_in_force(s, station, end)
@@ -134,6 +143,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
             for r in open_rows
         ],
         "breaches": breaches,
+        "duties_missed": missed,
         "unacknowledged_alerts": unacked,
         "pending_tasks": [
             {"number": t.number, "title": t.title, "status": t.status,
@@ -247,6 +257,9 @@ def handover_text(v: HandoverView) -> str:
     lines.append(f"\n重要情况（{len(c.get('notable', []))}）")
     lines += [f"  {n['number']} {n['time']} {n['category']} {n['address']} {n['why']}".rstrip()
               for n in c.get("notable", [])]
+    if "duties_missed" in c:  # reports compiled before duty alerts have none
+        lines.append(f"\n定时守点未到岗（{len(c['duties_missed'])}）")
+        lines += [f"  {m['unit']} {m['duty']} 应于 {m['due']} 到岗" for m in c["duties_missed"]]
     if "deployment" in c:
         lines.append(f"\n接班巡逻部署（{len(c['deployment'])}）")
         lines += [f"  {d['unit']} → {d['point']}" + (f"  定时守点：{d['duties']}" if d["duties"] else "")

@@ -65,6 +65,14 @@ def handover_html(v: HandoverView, station_name: str = "") -> str:
                [[n["number"], n["time"], n["category"], n["address"], n["why"]] for n in notable],
                "无"),
     ]
+    if "duties_missed" in c:  # reports compiled before duty alerts have none
+        missed = c["duties_missed"]
+        parts += [
+            f"<h2>定时守点未到岗（{len(missed)}）</h2>",
+            _table(["警组", "定时守点", "应到岗", "告警"],
+                   [[m["unit"], m["duty"], m["due"], "已确认" if m["acknowledged"] else "未确认"]
+                    for m in missed], "本班定时守点均按时到岗", marks=[True] * len(missed)),
+        ]
     if "deployment" in c:  # reports compiled before it was handed over have none
         deployment = c["deployment"]
         parts += [
