@@ -1,4 +1,5 @@
-"""Duty alerts: a unit due to set out for a timed duty of its accepted plan, or away from it once it is under way, is an alert, once."""
+"""Duty alerts: a unit due to set out for a timed duty of its accepted plan, or away from the
+duty once it is under way, is an alert, once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import sqlalchemy as sa
 
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
-from precinct_console.services import alerts, allocation, geometry, handover, roster, unit_roll, units
+from precinct_console.services import (
+    alerts,
+    allocation,
+    geometry,
+    handover,
+    roster,
+    unit_roll,
+    units,
+)
 from precinct_console.services.duty_alerts import SET_OUT_TARGET, raise_duty_alerts
 from precinct_console.storage.models import AuditEntry
 

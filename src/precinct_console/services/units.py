@@ -182,8 +182,7 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)),
-                tuple(duty_spot(v, fresh_fix(u.kind, u.lon, u.lat, u.position_at, now))
-                      for v in duties.get(u.id, ())))
+                tuple(duty_spot(v, fixes[u.id]) for v in duties.get(u.id, ())))
         for u in units
     ]
 
@@ -207,10 +206,10 @@ def duties_by_start(session: Session, station_id: int, now: datetime,
             orders_at[at] = orders_in_force(session, station_id, at)
         return orders_at[at]
 
-    out: list[tuple[int, TimedVisit]] = []
-    seen: set[tuple[int, int]] = set()  # (unit, plan): each plan's duties read once
     if upcoming_only and not upcoming:
         return []  # the usual case on the board's reloads: one small query
+    out: list[tuple[int, TimedVisit]] = []
+    seen: set[tuple[int, int]] = set()  # (unit, plan): each plan's duties read once
     for at in (upcoming if upcoming_only else (now, *upcoming)):
         plans = order_at(at)
         for unit_id, visits in duties_by_unit(plans).items():
@@ -245,7 +244,7 @@ def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: date
 
 
 def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
-    """A stored timed duty as the board, the map and the set-out alerts read it. With a live
+    """A stored timed duty as the board, the map and the duty alerts read it. With a live
     fix, the time to set out is the earlier of the plan's (from the unit's point) and the drive
     from where the unit is: a unit away on a call or out on its beat must leave sooner, and one
     nearer than its point is still reminded at the plan's time."""

@@ -4,8 +4,9 @@ The tick does no database work: each row's next state change is known from its c
 times, so a second costs one comparison per open incident. A new near or breach sounds,
 highlights the row and names the incident at once; the Alert row is written by the services
 off the GUI thread (idempotent across seats), and the alert list follows the change feed.
-Every SET_OUT_CHECK_MS the services are also asked for units due to set out for a timed duty
-of their patrol order; each such alert sounds once on every seat that sees it come in.
+Every DUTY_CHECK_MS the services are also asked about the timed duties of the patrol orders
+(a unit due to set out, a unit away from a duty under way); each such alert sounds once on
+every seat that sees it come in.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
 RANK = {"near": 1, "breach": 2}
 PERSIST_EVERY_MS = 3000  # alert rows are written at most this often (a surge turns many at once)
 MAX_SINGLE_NOTICES = 3  # more new alerts at once are summed up in one notification
-# Set-out reminders come from a few minutes ahead: half a minute late is still in time, and a
-# seat asks the database no more than that.
-SET_OUT_CHECK_MS = 30_000
-# A set-out alert another seat raised sounds here too if it came in this recently (one from
+# Set-out reminders come from a few minutes ahead and a duty is judged minutes into it: half a
+# minute late is still in time, and a seat asks the database no more often than that.
+DUTY_CHECK_MS = 30_000
+# A duty alert another seat raised sounds here too if it came in this recently (one from
 # before this seat started is in the list, not sounded).
-SET_OUT_SOUND_WITHIN = timedelta(minutes=2)
+DUTY_SOUND_WITHIN = timedelta(minutes=2)
 
 
 def _tr(text: str) -> str:
@@ -59,9 +60,9 @@ class AlertMonitor(QObject):
         self._persisting = False
         self._persist_again = False
         self._acknowledging: set[int] = set()  # alert ids whose acknowledgement is on its way
-        self._sounded_duties: set[int] = set()  # set-out alert ids this seat has sounded
+        self._sounded_duties: set[int] = set()  # duty alert ids this seat has sounded
         self._reminding = False
-        self._duty_timer = QTimer(self, interval=SET_OUT_CHECK_MS)
+        self._duty_timer = QTimer(self, interval=DUTY_CHECK_MS)
         self._duty_timer.timeout.connect(self.remind)
         self._duty_timer.start()
         self._throttle = QTimer(self, singleShot=True, interval=PERSIST_EVERY_MS)
@@ -169,9 +170,10 @@ class AlertMonitor(QObject):
         if current is None or RANK[level] > RANK[current]:
             self.model.set_alert(incident_id, level)
 
-    # -- units due to set out ----------------------------------------------------------------
+    # -- timed duties -------------------------------------------------------------------------
     def remind(self) -> None:
-        """Ask the services for units due to set out for a timed duty (raised once per duty)."""
+        """Ask the services about the timed duties: units due to set out, units away from a duty
+        under way (each raised once per duty)."""
         if (self.app.ctx.actor.user_id is None or self._reminding
                 or not is_permitted(self.app.ctx.actor.role, "alert.evaluate")):
             return  # as persist(): a snapshot or a clerk's seat only shows what others raise
@@ -196,7 +198,7 @@ class AlertMonitor(QObject):
         not there) not yet sounded on this seat."""
         now = self.app.clock()
         fresh = [a for a in alerts if a.unit_id is not None and a.id not in self._sounded_duties
-                 and a.acknowledged_at is None and now - a.raised_at <= SET_OUT_SOUND_WITHIN]
+                 and a.acknowledged_at is None and now - a.raised_at <= DUTY_SOUND_WITHIN]
         if not fresh:
             return
         self._sounded_duties.update(a.id for a in fresh)
