@@ -4,7 +4,7 @@ The tick does no database work: each row's next state change is known from its c
 times, so a second costs one comparison per open incident. A new near or breach sounds,
 highlights the row and names the incident at once; the Alert row is written by the services
 off the GUI thread (idempotent across seats), and the alert list follows the change feed.
-Every DUTY_CHECK_MS the services are also asked about the timed duties of the patrol orders
+Every DUTY_CHECK_S (on the same tick) the services are also asked about the timed duties of the patrol orders
 (a unit due to set out, a unit away from a duty under way); each such alert sounds once on
 every seat that sees it come in.
 """
@@ -33,7 +33,7 @@ PERSIST_EVERY_MS = 3000  # alert rows are written at most this often (a surge tu
 MAX_SINGLE_NOTICES = 3  # more new alerts at once are summed up in one notification
 # Set-out reminders come from a few minutes ahead and a duty is judged minutes into it: half a
 # minute late is still in time, and a seat asks the database no more often than that.
-DUTY_CHECK_MS = 30_000
+DUTY_CHECK_S = 30.0
 # A duty alert another seat raised sounds here too if it came in this recently (one from
 # before this seat started is in the list, not sounded).
 DUTY_SOUND_WITHIN = timedelta(minutes=2)
@@ -62,9 +62,10 @@ class AlertMonitor(QObject):
         self._acknowledging: set[int] = set()  # alert ids whose acknowledgement is on its way
         self._sounded_duties: set[int] = set()  # duty alert ids this seat has sounded
         self._reminding = False
-        self._duty_timer = QTimer(self, interval=DUTY_CHECK_MS)
-        self._duty_timer.timeout.connect(self.remind)
-        self._duty_timer.start()
+        # Epoch second of the next duty check: driven by the board's tick, not a timer of its
+        # own (a running timer must be stopped on the GUI thread, and a seat's context may be
+        # collected elsewhere).
+        self._next_duty_check = 0.0
         self._throttle = QTimer(self, singleShot=True, interval=PERSIST_EVERY_MS)
         self._throttle.timeout.connect(self._persist_pending)
         state.loaded.connect(self._on_loaded)
@@ -117,6 +118,8 @@ class AlertMonitor(QObject):
     def check(self, now: datetime | None = None) -> None:
         """Per tick: only rows whose next timer change has come are evaluated."""
         now_ts = (now or self.model.now).timestamp()
+        if now_ts >= self._next_duty_check:
+            self.remind()
         found = []
         for k in [k for k, t in self._due.items() if t <= now_ts]:
             r = self.model.row(k)
@@ -177,6 +180,7 @@ class AlertMonitor(QObject):
         if (self.app.ctx.actor.user_id is None or self._reminding
                 or not is_permitted(self.app.ctx.actor.role, "alert.evaluate")):
             return  # as persist(): a snapshot or a clerk's seat only shows what others raise
+        self._next_duty_check = self.app.clock().timestamp() + DUTY_CHECK_S
         self._reminding = True
         self.app.run(raise_duty_alerts, self.app.ctx, self.app.clock(),
                      on_done=self._reminded, on_error=self._remind_failed)
