@@ -44,6 +44,21 @@ def _gate_plan(chief, clock, window: tuple[str, str], shift_hour: int = 16):
     return plan, duty
 
 
+def _gate_on_the_town(db, station, clock, make_ctx, window: tuple[str, str] = ("16:30", "17:30"),
+                      *, accept: bool = True):
+    """The town with its chief and a duty officer, the gate's plan (accepted unless told not
+    to), its duty, and when the gate opens."""
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    plan, duty = _gate_plan(chief, clock, window)
+    if accept:
+        allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    hour, minute = (int(x) for x in window[0].split(":"))
+    opens = datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHINA_TZ)
+    return chief, duty_officer, plan, duty, opens
+
+
 def _spot(chief, clock, unit_id: int, at: datetime) -> units.DutySpot:
     clock.now = at
     [spot] = {r.id: r for r in units.list_units(chief)}[unit_id].duty_list
@@ -52,11 +67,8 @@ def _spot(chief, clock, unit_id: int, at: datetime) -> units.DutySpot:
 
 def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledges(
         db, station, clock, make_ctx):
-    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
-    _town(db, station, clock)
-    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
-    day = plan.starts_at.astimezone(CHINA_TZ).date()
-    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
     # A plan still proposed sends nobody anywhere: no reminder, however close the duty.
     assert raise_duty_alerts(duty_officer, opens - timedelta(minutes=3)) == []
     allocation.decide_plan(chief, plan.id, plan.version, "accept")
@@ -94,10 +106,8 @@ def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledg
 def test_a_duty_at_the_shifts_first_minute_is_reminded_of_before_its_plan_is_in_force(
         db, station, clock, make_ctx):
     """The gate opens as the shift begins: the crew sets out while the shift before is on."""
-    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
-    _town(db, station, clock)
-    plan, duty = _gate_plan(chief, clock, ("16:00", "16:40"))
-    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    chief, duty_officer, plan, duty, _opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("16:00", "16:40"))
     spot = _spot(chief, clock, duty.unit_id, plan.starts_at)
     assert spot.starts == plan.starts_at and spot.sets_out < plan.starts_at
     # An hour before, the unit board shows nothing of the next shift's plan yet.
@@ -113,12 +123,9 @@ def test_a_duty_at_the_shifts_first_minute_is_reminded_of_before_its_plan_is_in_
 
 
 def test_a_retired_unit_or_a_rejected_plan_raises_no_set_out_alert(db, station, clock, make_ctx):
-    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
-    _town(db, station, clock)
-    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
     allocation.decide_plan(chief, plan.id, plan.version, "reject", note="改用步巡")
-    day = plan.starts_at.astimezone(CHINA_TZ).date()
-    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
     assert raise_duty_alerts(duty_officer, opens - timedelta(minutes=3)) == []
     again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
     allocation.decide_plan(chief, again.id, again.version, "accept")
@@ -134,12 +141,8 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     gone stale (the terminal silent for ten minutes) falls back to the plan."""
     from precinct_console.services import incidents as inc
 
-    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
-    _town(db, station, clock)
-    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
-    allocation.decide_plan(chief, plan.id, plan.version, "accept")
-    day = plan.starts_at.astimezone(CHINA_TZ).date()
-    clock.now = datetime(day.year, day.month, day.day, 16, 10, tzinfo=CHINA_TZ)
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    clock.now = opens - timedelta(minutes=20)  # 16:10
     planned = _spot(chief, clock, duty.unit_id, clock.now)
     assert not planned.from_fix
     # Across town from the gate (116.45, 39.95), on a call.
@@ -167,12 +170,7 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
     no live fix to judge by, nothing is raised."""
     from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
 
-    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
-    _town(db, station, clock)
-    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
-    allocation.decide_plan(chief, plan.id, plan.version, "accept")
-    day = plan.starts_at.astimezone(CHINA_TZ).date()
-    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
     gate = (116.45, 39.95)
 
     def check_at(at: datetime, fix: tuple[float, float] | None) -> list[alerts.AlertView]:
@@ -208,12 +206,7 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
 def test_a_unit_late_for_its_duty_is_a_breach_only_after_the_grace(db, station, clock, make_ctx):
     from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
 
-    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
-    _town(db, station, clock)
-    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
-    allocation.decide_plan(chief, plan.id, plan.version, "accept")
-    day = plan.starts_at.astimezone(CHINA_TZ).date()
-    opens = datetime(day.year, day.month, day.day, 16, 30, tzinfo=CHINA_TZ)
+    _chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
     far = (116.40, 39.90)
     just_before = opens + ARRIVAL_GRACE - timedelta(seconds=1)
     units.update_unit_position(duty_officer, duty.unit_id, *far, at=just_before)
