@@ -69,7 +69,7 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             Unit.active.is_(True)))}
         have = {tuple(r) for r in s.execute(select(Alert.unit_id, Alert.due_at, Alert.target).where(
             Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
-            Alert.unit_id.in_(units)))}
+            Alert.unit_id.in_(list(units))))}
         raised: list[Alert] = []
         for unit_id, v in leaving:
             unit = units.get(unit_id)
