@@ -403,6 +403,10 @@
         <translation>已采纳方案的巡逻点位</translation>
     </message>
     <message>
+        <source>Unit away from its timed duty (pulses)</source>
+        <translation>警组未在守点（闪烁）</translation>
+    </message>
+    <message>
         <source>Must-patrol point (必巡点)</source>
         <translation>必巡点</translation>
     </message>

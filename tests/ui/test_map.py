@@ -659,6 +659,33 @@ def test_a_units_plan_line_goes_to_the_school_gate_while_its_timed_duty_lasts(qt
     assert orders.xs[0] == pytest.approx(300, abs=1)  # 3 minutes to go: on its way to the gate
 
 
+def test_a_unit_away_from_its_duty_pulses_on_the_map_until_acknowledged(qtbot, app, clock):
+    """A 未到岗 alert rings the unit where it is, as a breached incident is; acknowledged, the
+    ring goes."""
+    from precinct_console.services.alerts import AlertView
+
+    panel = open_map(qtbot, app)
+    car = next(u for u in panel.live.units if u.call_sign == "城关1号车")
+    monitor = panel.live.monitor
+    ring = panel.canvas.markers["unit_pulse"]
+    assert list(ring.ids) == []
+    away = AlertView(900, None, "城关1号车", "08:00-08:30 实验小学护学岗", "", "duty_arrive",
+                     "08:00应到岗", "breach", clock(), None, "", unit_id=car.id, due_at=clock())
+    set_out = dataclasses.replace(away, id=901, target="duty_set_out", level="near",
+                                  target_label="07:52前出发")
+    monitor.alerts = {900: away, 901: set_out}
+    monitor.alerts_changed.emit()
+    assert list(ring.ids) == [car.id]  # the breach rings it; the reminder does not
+    assert (ring.xs[0], ring.ys[0]) == panel.live.unit_xy[car.id]
+    assert panel.canvas.tips["unit_pulse"][car.id] == "城关1号车 ✖ 08:00应到岗 08:00-08:30 实验小学护学岗"
+    legend = [text for _s, _c, text in panel.canvas.legend]
+    assert "Unit away from its timed duty (pulses)" in legend
+    monitor.alerts = {901: set_out}
+    monitor.alerts_changed.emit()
+    assert list(ring.ids) == []
+    assert "Unit away from its timed duty (pulses)" not in [t for _s, _c, t in panel.canvas.legend]
+
+
 def test_a_chief_draws_a_patrol_line_along_its_route_and_edits_it_from_its_marker(
         qtbot, app, make_ctx, monkeypatch):
     from PySide6.QtCore import QPointF

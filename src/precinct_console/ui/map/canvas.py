@@ -105,12 +105,13 @@ class MapCanvas(pg.PlotWidget):
         # Hover text per marker layer, by the marker's id (set by whoever fills the layer).
         self.tips: dict[str, dict[int, str]] = {k: {} for k in
                                                 ("patrol_lines", "patrol_points", "posts", "sites", "orders",
-                                                 "repeats", "incidents", "pulse", "units")}
+                                                 "repeats", "incidents", "pulse", "unit_pulse", "units")}
         for z, (key, entity) in enumerate((("patrol_lines", "patrol_line"),
                                            ("patrol_points", "patrol_point"), ("posts", "post"),
                                            ("sites", "key_site"), ("orders", "unit"),
                                            ("repeats", "repeat_place"), ("incidents", "incident"),
-                                           ("pulse", "incident"), ("units", "unit"))):
+                                           ("pulse", "incident"), ("unit_pulse", "unit"),
+                                           ("units", "unit"))):
             item = pg.ScatterPlotItem(pxMode=True, hoverable=True,
                                       tip=lambda x, y, data, key=key: self.tips[key].get(int(data), ""))
             item.setZValue(10 + z)

@@ -13,6 +13,7 @@ from ...domain.geo import co_located, reach_coverage
 from ...domain.response import TimerState, evaluate, worst_state
 from ...domain.travel import local_xy, reach_radius_m
 from ...services.map_data import MapData
+from ..alerts.monitor import alert_monitor
 from ..board.state import board_state
 from ..context import AppContext
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
@@ -32,7 +33,8 @@ PULSE_SIZES = (22, 34)
 class LiveLayers(QObject):
     """Keeps the incident and unit markers current; a tick re-colours and pulses, nothing more."""
 
-    legend_changed = Signal()  # unplaced incidents counted anew, or a patrol plan appeared or went
+    # Unplaced incidents counted anew, a patrol plan appeared or went, a unit's 未到岗 ring came or went.
+    legend_changed = Signal()
 
     def __init__(self, app: AppContext, canvas: MapCanvas):
         super().__init__(canvas)
@@ -52,6 +54,11 @@ class LiveLayers(QObject):
         self.incident_xy: dict[int, tuple[float, float]] = {}
         self.order_xy: dict[int, tuple[float, float]] = {}  # unit id -> its patrol point now
         self._duties_shown: frozenset[tuple[int, str]] = frozenset()  # timed duties drawn in progress
+        # Units away from a timed duty under way (an unacknowledged 未到岗 alert) pulse like a
+        # breached incident, so the gap shows where it is.
+        self.monitor = alert_monitor(app)
+        self.any_away = False
+        self.monitor.alerts_changed.connect(self._draw_pulse)
 
     # -- incidents ---------------------------------------------------------------------------
     def _xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -109,9 +116,25 @@ class LiveLayers(QObject):
         ys = [self.incident_xy[i][1] for i in breached]
         size = PULSE_SIZES[self._pulse % 2]
         alpha = 230 if self._pulse % 2 == 0 else 90
-        self.canvas.markers["pulse"].set(breached, xs, ys, symbol="o", size=size, brush=None,
-                                         pen={"color": QColor(BREACH.red(), BREACH.green(), BREACH.blue(), alpha),
-                                              "width": 3})
+        pen = {"color": QColor(BREACH.red(), BREACH.green(), BREACH.blue(), alpha), "width": 3}
+        self.canvas.markers["pulse"].set(breached, xs, ys, symbol="o", size=size, brush=None, pen=pen)
+        away = self.units_away()
+        self.canvas.markers["unit_pulse"].set(list(away), [self.unit_xy[u][0] for u in away],
+                                              [self.unit_xy[u][1] for u in away], symbol="o",
+                                              size=size, brush=None, pen=pen)
+        self.canvas.tips["unit_pulse"] = away
+        if bool(away) != self.any_away:  # the legend names the ring only while one is drawn
+            self.any_away = bool(away)
+            self.legend_changed.emit()
+
+    def units_away(self) -> dict[int, str]:
+        """Units drawn on the map with an unacknowledged 未到岗 alert: what they are missing."""
+        away: dict[int, str] = {}
+        for a in self.monitor.alerts.values():
+            if a.unit_id in self.unit_xy and a.level == "breach":
+                away[a.unit_id] = "\n".join(t for t in (away.get(a.unit_id), f"{a.incident_number} ✖ "
+                                            f"{a.target_label} {a.category_name}") if t)
+        return away
 
     def _duties_in_progress(self, now: Any) -> frozenset[tuple[int, str]]:
         return frozenset((u.id, d.text) for u in self.units for d in getattr(u, "duty_list", ())
@@ -219,6 +242,7 @@ class LiveLayers(QObject):
         c.markers["incidents"].item.setVisible(incidents)
         c.markers["pulse"].item.setVisible(incidents)
         c.markers["units"].item.setVisible(units)
+        c.markers["unit_pulse"].item.setVisible(units)
         c.markers["orders"].item.setVisible(units)
         c.order_lines.setVisible(units)
         c.unit_labels.setVisible(units)
