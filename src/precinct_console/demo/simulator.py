@@ -469,15 +469,15 @@ class Simulator:
             to = self._place_of(unit, now) if unit is not None else self._homes.get(unit_id)
         if to is None:
             return
-        home = to
-        seconds = travel_seconds(distance_m(lon, lat, *home), kind, local(now).hour, include_set_off=False)
+        dest = to  # not None from here: the arrival below closes over it
+        seconds = travel_seconds(distance_m(lon, lat, *dest), kind, local(now).hour, include_set_off=False)
         arrives = self._later(max(10.0, seconds))
-        self._trips[unit_id] = _Trip(unit_id, kind, lon, lat, home[0], home[1], now, arrives, None)
+        self._trips[unit_id] = _Trip(unit_id, kind, lon, lat, dest[0], dest[1], now, arrives, None)
 
         def back() -> None:
             if self._trips.get(unit_id) is not None and self._trips[unit_id].incident_id is None:
                 del self._trips[unit_id]
-                self._act(update_unit_position, unit_id, home[0], home[1])
+                self._act(update_unit_position, unit_id, dest[0], dest[1])
                 units = {u.id: u for u in list_units(self.ctx)}
                 if unit_id in units and units[unit_id].status == "returning":
                     self._act(set_unit_status, unit_id, "available")

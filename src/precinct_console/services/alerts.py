@@ -47,9 +47,11 @@ class AlertView:
     acknowledged_at: datetime | None
     acknowledged_by: str
     task_id: int | None = None
-    unit_id: int | None = None  # a unit due to set out for a timed duty (its call sign is the number)
-    leave_by: datetime | None = None  # ... and when it must leave
-    due_at: datetime | None = None  # ... or when it was due there (not there: a breach)
+    # A unit's timed duty (its call sign is the number): due to set out (near), by leave_by, or
+    # not there (breach) since due_at.
+    unit_id: int | None = None
+    leave_by: datetime | None = None
+    due_at: datetime | None = None
 
 
 TASK_TARGET_LABELS = {

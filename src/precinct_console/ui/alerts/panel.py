@@ -39,9 +39,9 @@ def _tint(a: AlertView) -> QColor:
 
 
 def urgency(a: AlertView) -> tuple[int, int, float]:
-    """The list's order: a live incident's timer, then a unit due to set out for a timed duty
-    (minutes count there too), then a follow-up task's deadline (a car that has not arrived
-    beats a late feedback form); breaches before near ones, newest first."""
+    """The list's order: a live incident's timer, then a unit's timed duty (due to set out, or
+    not there: minutes count there too), then a follow-up task's deadline (a car that has not
+    arrived beats a late feedback form); breaches before near ones, newest first."""
     kind = 0 if a.incident_id is not None else 1 if a.unit_id is not None else 2
     return (kind, 0 if a.level == "breach" else 1, -a.raised_at.timestamp())
 
