@@ -11,13 +11,14 @@ ARRIVAL_RADIUS_M off the point (or the patrol line's route).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
 from ..domain.travel import distance_m
-from ..storage.models import Alert, Unit
+from ..storage.models import Alert, PatrolPlan, Unit
 from .alerts import ALERT_LOCK, AlertView, record_raised
 from .context import ServiceContext, service_action
 from .units import duties_by_start, duty_spot, fresh_fix, orders_in_force
@@ -31,11 +32,13 @@ ARRIVAL_GRACE = timedelta(minutes=3)
 ARRIVAL_RADIUS_M = 300.0
 
 
-def duties_under_way(session: Session, station_id: int, now: datetime
+def duties_under_way(session: Session, station_id: int, now: datetime,
+                     in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None
                      ) -> list[tuple[int, TimedVisit, VisitPoint, Span]]:
     """(unit id, duty, its point or line, the stretch) for each stretch of a timed duty begun
     ARRIVAL_GRACE ago or more and not over, on the plan that is the unit's order now."""
-    in_force = orders_in_force(session, station_id, now)
+    if in_force is None:
+        in_force = orders_in_force(session, station_id, now)
     out: list[tuple[int, TimedVisit, VisitPoint, Span]] = []
     for plan in {plan.id: plan for plan, _a in in_force.values()}.values():
         figures = plan.figures or {}
@@ -60,8 +63,9 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
     with ctx.uow() as uow:
         s = uow.session
         uow.lock_station(ALERT_LOCK, ctx.station_id)  # the incident alerts' lock
-        leaving = duties_by_start(s, ctx.station_id, now)
-        under_way = duties_under_way(s, ctx.station_id, now)
+        in_force = orders_in_force(s, ctx.station_id, now)  # read once for both checks
+        leaving = duties_by_start(s, ctx.station_id, now, in_force)
+        under_way = duties_under_way(s, ctx.station_id, now, in_force)
         if not leaving and not under_way:
             return []
         units = {u.id: u for u in s.scalars(select(Unit).where(
