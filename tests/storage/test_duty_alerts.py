@@ -164,6 +164,24 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     assert _spot(chief, clock, duty.unit_id, clock.now) == planned
 
 
+def test_a_crew_already_at_its_duty_is_not_told_to_set_out_until_it_leaves(
+        db, station, clock, make_ctx):
+    """A car standing by the gate (a fresh fix 100 m off it) gets no set-out reminder; once it
+    drives off before the duty begins, the next check reminds it."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    warn_from = spot.sets_out - units.SET_OUT_WARNING
+    units.update_unit_position(duty_officer, duty.unit_id, spot.lon + 0.001, spot.lat,
+                               at=warn_from)
+    assert raise_duty_alerts(duty_officer, warn_from) == []
+    # Gone 2 km north, with the duty still to begin: reminded, from where it is now.
+    clock.now = warn_from + timedelta(seconds=30)
+    units.update_unit_position(duty_officer, duty.unit_id, spot.lon, spot.lat + 0.018,
+                               at=clock.now)
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
+    assert alert.unit_id == duty.unit_id and alert.level == "near"
+
+
 def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, station, clock, make_ctx):
     """Three minutes into the gate's hour, a car whose live fix is off the gate is not keeping
     the duty: one breach, which names the duty and when the unit was due. At the gate, or with

@@ -56,9 +56,9 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
 def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[AlertView]:
     """Raise the timed duties' alerts due at `now`: a near alert for each unit whose time to set
     out has come (a few minutes ahead; from its live position where that is further off than
-    its planned point), on the plan that will be its order when the duty begins; a breach for
-    each unit whose live position puts it away from a duty under way (no live position, no
-    verdict). Idempotent across seats: returns only the alerts this call raised."""
+    its planned point; none while that position is at the duty already), on the plan that
+    will be its order when the duty begins; a breach for each unit whose live position puts it
+    away from a duty under way (no live position, no verdict). Idempotent across seats: returns only the alerts this call raised."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
@@ -80,8 +80,13 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
             if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
                 continue
-            spot = duty_spot(v, fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now))
+            fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
+            spot = duty_spot(v, fix)
             if not spot.time_to_leave(now):
+                continue
+            # A crew already there (its live fix by the gate) has nowhere to set out for; should
+            # it leave before the duty begins, the next check reminds it.
+            if fix is not None and distance_m(fix.lon, fix.lat, v.lon, v.lat) <= ARRIVAL_RADIUS_M:
                 continue
             have.add((unit_id, v.starts, SET_OUT_TARGET))
             raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=v.starts,
