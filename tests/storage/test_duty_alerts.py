@@ -219,6 +219,41 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
          "acknowledged": False}]
     assert f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {opens:%m-%d} 16:30 到岗" in \
         handover.handover_text(report)
+    # Kept at 16:33, left at 16:50: the stretch counts as not kept.
+    assert report.content["duties_checked"] == {"kept": 0, "away": 1}
+    assert "定时守点核验 1 次：到岗 0，未到岗 1，到岗率 0.0%" in handover.handover_text(report)
+
+
+def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, clock, make_ctx):
+    """A car at the gate all hour: one check, kept, whichever seats ask and however often; the
+    handover gives the rate. Before any live position judged a stretch, the report says
+    nothing of a rate."""
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE
+    from precinct_console.storage.models import DutyCheck
+
+    _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_checked"] == {"kept": 0, "away": 0}
+    assert "定时守点核验" not in handover.handover_text(report)
+    from precinct_console.ui.handover.report import handover_html
+
+    assert "本班无定时守点到岗核验" in handover_html(report)
+    other_seat = make_ctx(Role.DUTY_OFFICER, username="seat2")
+    for minutes, seat in ((3, duty_officer), (3, other_seat), (30, other_seat), (59, duty_officer)):
+        at = opens + max(ARRIVAL_GRACE, timedelta(minutes=minutes))
+        units.update_unit_position(duty_officer, duty.unit_id, 116.4505, 39.95, at=at)
+        assert raise_duty_alerts(seat, at) == []
+    with db.sessions() as s:
+        [(verdict, due_at, subject)] = s.execute(
+            sa.select(DutyCheck.verdict, DutyCheck.due_at, DutyCheck.subject)).all()
+    assert (verdict, due_at, subject) == ("kept", opens, "16:30-17:30 学府路护学岗")
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_checked"] == {"kept": 1, "away": 0}
+    assert report.content["duties_missed"] == []
+    assert "定时守点核验 1 次：到岗 1，未到岗 0，到岗率 100.0%（无实时定位的不计）" in \
+        handover.handover_text(report)
+    html = handover_html(report)
+    assert "到岗率 100.0%" in html and "本班定时守点均按时到岗" in html
 
 
 def test_a_unit_late_for_its_duty_is_a_breach_only_after_the_grace(db, station, clock, make_ctx):

@@ -5,7 +5,8 @@ The unit board shows the reminder in its patrol point cell; the alert puts it wh
 officer cannot miss it (a sound, the alert list, an acknowledgement on the record), once per
 unit and duty: a near alert from SET_OUT_WARNING before the time to set out until the duty
 begins, and a breach when, ARRIVAL_GRACE into the duty, the unit's live position is more than
-ARRIVAL_RADIUS_M off the point (or the patrol line's route).
+ARRIVAL_RADIUS_M off the point (or the patrol line's route). Each stretch a live position
+judged is also kept as a DutyCheck, kept or away, for the duty-keeping rate (到岗率).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
 from ..domain.travel import distance_m
-from ..storage.models import Alert, PatrolPlan, Unit
+from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from .alerts import ALERT_LOCK, AlertView, record_raised
 from .context import ServiceContext, service_action
 from .units import duties_by_start, duty_spot, fresh_fix, orders_in_force
@@ -92,18 +93,38 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=v.starts,
                                 leave_by=spot.sets_out, subject=v.text()[:160],
                                 target=SET_OUT_TARGET, level="near", raised_at=now))
+        checks = {(c.unit_id, c.due_at): c for c in s.scalars(select(DutyCheck).where(
+            DutyCheck.station_id == ctx.station_id, DutyCheck.unit_id.in_(list(units)),
+            DutyCheck.due_at.in_(list({d[3][0] for d in under_way}))))} if under_way else {}
+        checked = False
         for unit_id, v, point, (began, _ends) in under_way:
             unit = units.get(unit_id)
             fix = None if unit is None else fresh_fix(unit.kind, unit.lon, unit.lat,
                                                       unit.position_at, now)
-            if fix is None or (unit_id, began, ARRIVE_TARGET) in have:
+            if fix is None:
                 continue
-            if distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat)) <= ARRIVAL_RADIUS_M:
+            off = distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat))
+            verdict = "kept" if off <= ARRIVAL_RADIUS_M else "away"
+            check = checks.get((unit_id, began))
+            if check is None:
+                checks[(unit_id, began)] = check = DutyCheck(
+                    station_id=ctx.station_id, unit_id=unit_id, due_at=began,
+                    subject=v.text()[:160], verdict=verdict, checked_at=now, distance_m=off)
+                s.add(check)
+                checked = True
+            elif check.verdict == "kept" and verdict == "away":  # left before the end
+                check.verdict, check.checked_at, check.distance_m = verdict, now, off
+                checked = True
+            if verdict == "kept" or (unit_id, began, ARRIVE_TARGET) in have:
                 continue
             have.add((unit_id, began, ARRIVE_TARGET))
             raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,
                                 subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
                                 raised_at=now))
+        if not raised:
+            if checked:
+                uow.commit()
+            return []
         return record_raised(uow, raised, ctx.station_id, lambda a: {
             "unit_id": a.unit_id, "duty": a.subject,
             "due_at": a.due_at.isoformat() if a.due_at else None,

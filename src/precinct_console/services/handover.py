@@ -16,6 +16,7 @@ from ..domain.response import TimerState, evaluate
 from ..storage.models import (
     Alert,
     Dispatch,
+    DutyCheck,
     HandoverReport,
     Incident,
     IncidentEvent,
@@ -122,6 +123,9 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
                       Alert.station_id == station, Alert.target == ARRIVE_TARGET,
                       Alert.raised_at >= start, Alert.raised_at < end)
                   .order_by(Alert.due_at, Unit.call_sign))]
+    # Every stretch of a timed duty a live position judged, kept or not: the duty-keeping rate.
+    verdicts = Counter(s.scalars(select(DutyCheck.verdict).where(
+        DutyCheck.station_id == station, DutyCheck.due_at >= start, DutyCheck.due_at < end)))
     # The deployment the incoming officer takes over: the accepted patrol plans in force as
     # the shift changes, with each unit's timed duties (定时守点).
     in_force = orders_in_force(s, station, end)
@@ -144,6 +148,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         ],
         "breaches": breaches,
         "duties_missed": missed,
+        "duties_checked": {"kept": verdicts["kept"], "away": verdicts["away"]},
         "unacknowledged_alerts": unacked,
         "pending_tasks": [
             {"number": t.number, "title": t.title, "status": t.status,
@@ -237,6 +242,17 @@ def list_handovers(ctx: ServiceContext, limit: int = 30) -> list[HandoverView]:
         return [_view(s, r) for r in reports]
 
 
+def duty_keeping(c: dict[str, Any]) -> str:
+    """The shift's duty-keeping rate as one line ("定时守点核验 12 次：到岗 11，未到岗 1，到岗率
+    91.7%"); empty where no stretch was judged, or in a report compiled before it was kept."""
+    checked = c.get("duties_checked") or {}
+    kept, away = int(checked.get("kept", 0)), int(checked.get("away", 0))
+    if kept + away == 0:
+        return ""
+    return (f"定时守点核验 {kept + away} 次：到岗 {kept}，未到岗 {away}，"
+            f"到岗率 {kept / (kept + away):.1%}（无实时定位的不计）")
+
+
 def handover_text(v: HandoverView) -> str:
     """The report as printable plain text (交接班报告)."""
     c = v.content
@@ -259,6 +275,8 @@ def handover_text(v: HandoverView) -> str:
               for n in c.get("notable", [])]
     if "duties_missed" in c:  # reports compiled before duty alerts have none
         lines.append(f"\n定时守点未到岗（{len(c['duties_missed'])}）")
+        if rate := duty_keeping(c):
+            lines.append("  " + rate)
         lines += [f"  {m['unit']} {m['duty']} 应于 {m['due']} 到岗" for m in c["duties_missed"]]
     if "deployment" in c:
         lines.append(f"\n接班巡逻部署（{len(c['deployment'])}）")

@@ -5,6 +5,7 @@ from .base import Base
 from .incidents import Alert, Dispatch, HandoverReport, Incident, IncidentCounter, IncidentEvent
 from .org import Category, Grid, GridPerson, KeySite, PatrolZone, Post, Station
 from .people import (
+    DutyCheck,
     Officer,
     OfficerAbsence,
     PatrolLine,
@@ -20,7 +21,7 @@ from .tasks import Dispute, DisputeNote, Task, TaskEvent, TaskTemplate
 
 __all__ = [
     "Alert", "AuditEntry", "Base", "Category", "ChangeRecord", "Dispatch", "Dispute",
-    "DisputeNote", "Grid", "GridPerson", "HandoverReport", "Incident", "IncidentCounter",
+    "DisputeNote", "DutyCheck", "Grid", "GridPerson", "HandoverReport", "Incident", "IncidentCounter",
     "IncidentEvent", "KeySite", "Lease", "Officer", "OfficerAbsence", "PatrolLine", "PatrolLog", "PatrolPlan", "PatrolPoint", "PatrolZone",
     "Post", "RosterEntry", "SavedView", "Setting", "Shift", "ShiftPattern", "Station", "Task",
     "TaskEvent", "TaskTemplate", "Unit", "User",

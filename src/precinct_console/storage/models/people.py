@@ -163,3 +163,20 @@ class PatrolLog(IdMixin, StationScoped, Base):
     stakeouts: Mapped[int] = mapped_column(Integer, default=0)
     arrests: Mapped[int] = mapped_column(Integer, default=0)
     result: Mapped[str] = mapped_column(Text, default="")
+
+
+class DutyCheck(IdMixin, StationScoped, Base):
+    """Whether a unit was at a stretch of its timed duty (定时守点), as its live position showed
+    once the duty was under way: the record the duty-keeping rate (到岗率) counts.
+
+    One per unit and stretch. "kept" may turn into "away" (the crew left before the end); "away"
+    stays, with its breach alert. A stretch whose unit sent no live position has no check."""
+
+    __tablename__ = "duty_checks"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(index=True)  # the stretch's start
+    subject: Mapped[str] = mapped_column(String(160), default="")  # the duty as the plan lists it
+    verdict: Mapped[str] = mapped_column(String(8))  # kept | away
+    checked_at: Mapped[datetime] = mapped_column()
+    distance_m: Mapped[float] = mapped_column(Float)  # off the point or the line, when judged
+    __table_args__ = (UniqueConstraint("unit_id", "due_at"),)

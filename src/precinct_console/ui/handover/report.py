@@ -7,7 +7,7 @@ from typing import Any
 
 from ...domain.allocation.visits import CLASH_MARK
 from ...domain.clock import local
-from ...services.handover import HandoverView
+from ...services.handover import HandoverView, duty_keeping
 from ...services.ledgers.lookups import TASK_STATUS_ZH
 
 
@@ -67,11 +67,16 @@ def handover_html(v: HandoverView, station_name: str = "") -> str:
     ]
     if "duties_missed" in c:  # reports compiled before duty alerts have none
         missed = c["duties_missed"]
+        rate = duty_keeping(c)
         parts += [
             f"<h2>定时守点未到岗（{len(missed)}）</h2>",
+            *([f"<p>{escape(rate)}</p>"] if rate else []),
             _table(["警组", "定时守点", "应到岗", "告警"],
                    [[m["unit"], m["duty"], m["due"], "已确认" if m["acknowledged"] else "未确认"]
-                    for m in missed], "本班定时守点均按时到岗", marks=[True] * len(missed)),
+                    for m in missed],
+                   # Nothing missed is not all kept where no live position judged a duty.
+                   "本班定时守点均按时到岗" if rate or "duties_checked" not in c
+                   else "本班无定时守点到岗核验", marks=[True] * len(missed)),
         ]
     if "deployment" in c:  # reports compiled before it was handed over have none
         deployment = c["deployment"]
