@@ -89,6 +89,27 @@ def test_bulletin_html_carries_the_weeks_figures(db, seeded, make_ctx, clock, st
     # Repeat callers are named by their masked number only.
     assert "138****5678" in html and "13812345678" not in html
     assert "各单位排名" not in html  # a single station has no ranking
+    assert "定时守点核验" not in html  # no timed duty was judged this week
+
+
+def test_bulletin_gives_the_weeks_duty_keeping_rate(db, seeded, make_ctx, clock, station):
+    """Two stretches of timed duties kept and one not, in the week; one the week before is not
+    counted."""
+    from precinct_console.storage.models import DutyCheck, Unit
+
+    with db.sessions() as s:
+        unit = Unit(station_id=station.id, call_sign="巡03", home_lon=116.4, home_lat=39.9)
+        s.add(unit)
+        s.flush()
+        for day, verdict in ((16, "kept"), (17, "kept"), (18, "away"), (14, "away")):
+            at = cst(2026, 11, day, 7, 30)
+            s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at, subject="07:30-08:00 实验小学",
+                            verdict=verdict, checked_at=at, distance_m=50.0))
+        s.commit()
+    clock.now = cst(2026, 11, 23, 9, 0)
+    bulletin = weekly_bulletin(make_ctx(Role.STATION_CHIEF), parse_week("2026-W47"))
+    assert (bulletin.duties_kept, bulletin.duties_away) == (2, 1)
+    assert "定时守点核验 3 次：到岗 2，未到岗 1，到岗率 <b>66.7%</b>" in render_html(bulletin)
 
 
 def test_branch_bulletin_ranks_stations_and_posts(db, seeded, make_ctx, clock, station):

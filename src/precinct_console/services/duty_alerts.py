@@ -11,6 +11,8 @@ judged is also kept as a DutyCheck, kept or away, for the duty-keeping rate (到
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +53,16 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
             out.extend((v.unit_id, v, point, span) for span in point.spans
                        if span[0] + ARRIVAL_GRACE <= now < span[1])
     return out
+
+
+def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: datetime,
+                        end: datetime) -> tuple[int, int]:
+    """(kept, away): the stretches of timed duties beginning in [start, end) that a live
+    position judged, at the given stations."""
+    verdicts = Counter(session.scalars(select(DutyCheck.verdict).where(
+        DutyCheck.station_id.in_(list(station_ids)), DutyCheck.due_at >= start,
+        DutyCheck.due_at < end)))
+    return verdicts["kept"], verdicts["away"]
 
 
 @service_action("alert.evaluate")

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from ..domain.clock import local
 from ..domain.errors import ValidationError
+from ..domain.figures import percent
 from ..domain.lifecycle import STATUS_LABELS_ZH
 from ..domain.response import TimerState, evaluate
 from ..storage.models import (
     Alert,
     Dispatch,
-    DutyCheck,
     HandoverReport,
     Incident,
     IncidentEvent,
@@ -25,7 +25,7 @@ from ..storage.models import (
     User,
 )
 from .context import ServiceContext, service_action
-from .duty_alerts import ARRIVE_TARGET
+from .duty_alerts import ARRIVE_TARGET, duty_keeping_counts
 from .incidents.profile import profile_in
 from .incidents.views import category_names, facts_of, load_rows
 from .ledgers.lookups import TASK_STATUS_ZH
@@ -124,8 +124,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
                       Alert.raised_at >= start, Alert.raised_at < end)
                   .order_by(Alert.due_at, Unit.call_sign))]
     # Every stretch of a timed duty a live position judged, kept or not: the duty-keeping rate.
-    verdicts = Counter(s.scalars(select(DutyCheck.verdict).where(
-        DutyCheck.station_id == station, DutyCheck.due_at >= start, DutyCheck.due_at < end)))
+    kept, away = duty_keeping_counts(s, (station,), start, end)
     # The deployment the incoming officer takes over: the accepted patrol plans in force as
     # the shift changes, with each unit's timed duties (定时守点).
     in_force = orders_in_force(s, station, end)
@@ -148,7 +147,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         ],
         "breaches": breaches,
         "duties_missed": missed,
-        "duties_checked": {"kept": verdicts["kept"], "away": verdicts["away"]},
+        "duties_checked": {"kept": kept, "away": away},
         "unacknowledged_alerts": unacked,
         "pending_tasks": [
             {"number": t.number, "title": t.title, "status": t.status,
@@ -250,7 +249,7 @@ def duty_keeping(c: dict[str, Any]) -> str:
     if kept + away == 0:
         return ""
     return (f"定时守点核验 {kept + away} 次：到岗 {kept}，未到岗 {away}，"
-            f"到岗率 {kept / (kept + away):.1%}（无实时定位的不计）")
+            f"到岗率 {percent(kept / (kept + away))}（无实时定位的不计）")
 
 
 def handover_text(v: HandoverView) -> str:
