@@ -182,6 +182,33 @@ def test_a_crew_already_at_its_duty_is_not_told_to_set_out_until_it_leaves(
     assert alert.unit_id == duty.unit_id and alert.level == "near"
 
 
+def test_a_reminder_is_withdrawn_when_the_chief_gives_the_duty_to_another_unit(
+        db, station, clock, make_ctx):
+    """Reminded to set out, the first car's duty goes to the second car in a new plan for the
+    shift: the first car's reminder leaves the list (withdrawn, audited) and the second car is
+    reminded in its place."""
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
+    # The same shift planned again with the two cars' points swapped, accepted as edited.
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
+    [a_id, b_id] = sorted(points)
+    accepted = allocation.decide_plan(chief, again.id, again.version, "accept",
+                                      assignments={a_id: points[b_id], b_id: points[a_id]})
+    [moved] = accepted.visits
+    assert moved.unit_id != duty.unit_id and moved.starts == duty.starts
+    moved_spot = _spot(chief, clock, moved.unit_id, opens)
+    at = max(spot.sets_out, moved_spot.sets_out) - units.SET_OUT_WARNING + timedelta(seconds=30)
+    [second] = raise_duty_alerts(duty_officer, at)
+    assert second.unit_id == moved.unit_id and second.id != first.id
+    assert [a.id for a in alerts.list_alerts(duty_officer)] == [second.id]
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(
+            AuditEntry.entity == "alert", AuditEntry.entity_id == first.id)).all()
+    assert sorted(actions) == ["alert.raise", "alert.withdraw"]
+
+
 def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, station, clock, make_ctx):
     """Three minutes into the gate's hour, a car whose live fix is off the gate is not keeping
     the duty: one breach, which names the duty and when the unit was due. At the gate, or with

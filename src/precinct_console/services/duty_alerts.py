@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
 from ..domain.travel import distance_m
 from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
+from ..storage.uow import UnitOfWork
 from .alerts import ALERT_LOCK, AlertView, record_raised
 from .context import ServiceContext, service_action
 from .units import duties_by_start, duty_spot, fresh_fix, orders_in_force
@@ -55,6 +56,21 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
     return out
 
 
+def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
+                              leaving: list[tuple[int, TimedVisit]]) -> bool:
+    """Take set-out reminders off the list whose duty is no longer the unit's to go to (the
+    chief gave it to another unit, or replaced the plan): they are marked acknowledged by
+    nobody and audited as withdrawn. True if any was."""
+    still_due = {(unit_id, v.starts) for unit_id, v in leaving}
+    stale = [a for a in uow.session.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
+        Alert.acknowledged_at.is_(None), Alert.due_at > now))
+        if (a.unit_id, a.due_at) not in still_due]
+    for a in stale:
+        uow.update("alert.withdraw", "alert", a, acknowledged_at=now)
+    return bool(stale)
+
+
 def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: datetime,
                         end: datetime) -> tuple[int, int]:
     """(kept, away): the stretches of timed duties beginning in [start, end) that a live
@@ -79,7 +95,10 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
         in_force = orders_in_force(s, ctx.station_id, now)  # read once for both checks
         leaving = duties_by_start(s, ctx.station_id, now, in_force)
         under_way = duties_under_way(s, ctx.station_id, now, in_force)
+        withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving)
         if not leaving and not under_way:
+            if withdrawn:
+                uow.commit()
             return []
         units = {u.id: u for u in s.scalars(select(Unit).where(
             Unit.id.in_({uid for uid, _v in leaving} | {d[0] for d in under_way}),
@@ -134,7 +153,7 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
                                 subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
                                 raised_at=now))
         if not raised:
-            if checked:
+            if checked or withdrawn:
                 uow.commit()
             return []
         return record_raised(uow, raised, ctx.station_id, lambda a: {
