@@ -21,6 +21,7 @@ def upgrade() -> None:
     op.create_table('duty_checks',
     sa.Column('unit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('subject', sa.String(length=160), nullable=False),
     sa.Column('verdict', sa.String(length=8), nullable=False),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),

@@ -621,6 +621,14 @@
         <translation>巡逻点位</translation>
     </message>
     <message>
+        <source>✔ at the duty (checked %1)</source>
+        <translation>✔ 已到岗（%1核验）</translation>
+    </message>
+    <message>
+        <source>✖ not at the duty (%1)</source>
+        <translation>✖ 未到岗（%1）</translation>
+    </message>
+    <message>
         <source>Set out by %1 for %2</source>
         <translation>应于 %1 前出发赴 %2</translation>
     </message>

@@ -103,7 +103,8 @@ def test_bulletin_gives_the_weeks_duty_keeping_rate(db, seeded, make_ctx, clock,
         s.flush()
         for day, verdict in ((16, "kept"), (17, "kept"), (18, "away"), (14, "away")):
             at = cst(2026, 11, day, 7, 30)
-            s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at, subject="07:30-08:00 实验小学",
+            s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at, ends_at=at + timedelta(minutes=30),
+                            subject="07:30-08:00 实验小学",
                             verdict=verdict, checked_at=at, distance_m=50.0))
         s.commit()
     clock.now = cst(2026, 11, 23, 9, 0)

@@ -232,6 +232,10 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
     assert alert.level == "breach" and alert.unit_id == duty.unit_id
     assert alert.incident_number == duty.call_sign and alert.category_name == "16:30-17:30 学府路护学岗"
     assert alert.target_label == "16:30应到岗" and alert.due_at == opens
+    # The unit board shows it: not at the duty since 16:50.
+    clock.now = opens + timedelta(minutes=21)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert (row.checked_on_duty(clock.now), row.duty_checked_at) == ("away", opens + timedelta(minutes=20))
     # Once per duty stretch, however often checked, while it stays away.
     assert check_at(opens + timedelta(minutes=25), (116.43, 39.95)) == []
     # A fix gone stale says nothing either way (the terminal is silent).
@@ -274,6 +278,12 @@ def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, cl
         [(verdict, due_at, subject)] = s.execute(
             sa.select(DutyCheck.verdict, DutyCheck.due_at, DutyCheck.subject)).all()
     assert (verdict, due_at, subject) == ("kept", opens, "16:30-17:30 学府路护学岗")
+    # The unit board shows it while the stretch lasts (from the first check), not after.
+    clock.now = opens + timedelta(minutes=59)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert row.checked_on_duty(opens + timedelta(minutes=59)) == "kept"
+    assert row.duty_checked_at == opens + ARRIVAL_GRACE
+    assert row.checked_on_duty(opens + timedelta(hours=1)) == ""
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
     assert report.content["duties_checked"] == {"kept": 1, "away": 0}
     assert report.content["duties_missed"] == []

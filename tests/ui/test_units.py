@@ -324,3 +324,37 @@ def test_the_unit_board_says_when_a_crew_must_set_out_for_its_timed_duty(qtbot, 
     app.tick.emit()
     assert not cell().data().startswith("Set out")
     assert cell().data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_the_unit_board_says_whether_a_crew_on_a_timed_duty_was_found_there(qtbot, app, units, clock):
+    """Checked at the gate at 08:03: the cell says so in green; found away at 08:20, in red; once
+    the stretch is over, nothing."""
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    car = units[0]
+    opens = clock() - timedelta(minutes=5)
+    duty = DutySpot("08:00-08:30 实验小学护学岗（早）", "实验小学护学岗（早）", opens,
+                    opens + timedelta(minutes=30), 116.401, 39.901, opens - timedelta(minutes=8))
+    row = dataclasses.replace(panel.model.row(car), patrol_point="火车站警务站", duty_list=(duty,),
+                              duty_check="kept", duty_checked_at=opens + timedelta(minutes=3),
+                              duty_check_until=opens + timedelta(minutes=30))
+    panel.model.set_rows([row, panel.model.row(units[1])])
+
+    def cell():
+        return panel.model.index(panel.model.position(car), 6)
+
+    at = local(opens + timedelta(minutes=3)).strftime("%H:%M")
+    assert cell().data() == f"✔ at the duty (checked {at}) · 火车站警务站 · 08:00-08:30 实验小学护学岗（早）"
+    kept_colour = cell().data(Qt.ItemDataRole.ForegroundRole).color()
+    away = dataclasses.replace(row, duty_check="away", duty_checked_at=opens + timedelta(minutes=20))
+    panel.model.set_rows([away, panel.model.row(units[1])])
+    assert cell().data().startswith(
+        f"✖ not at the duty ({local(opens + timedelta(minutes=20)):%H:%M}) · 火车站警务站")
+    assert cell().data(Qt.ItemDataRole.ForegroundRole).color() != kept_colour
+    assert "✖ not at the duty" in cell().data(Qt.ItemDataRole.ToolTipRole)
+    clock.advance(minutes=26)  # 08:31: the stretch is over
+    app.tick.emit()
+    assert cell().data() == "火车站警务站"
+    assert cell().data(Qt.ItemDataRole.ForegroundRole) is None

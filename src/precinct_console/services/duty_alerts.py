@@ -128,7 +128,7 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             DutyCheck.station_id == ctx.station_id, DutyCheck.unit_id.in_(list(units)),
             DutyCheck.due_at.in_(list({d[3][0] for d in under_way}))))} if under_way else {}
         checked = False
-        for unit_id, v, point, (began, _ends) in under_way:
+        for unit_id, v, point, (began, ends) in under_way:
             unit = units.get(unit_id)
             fix = None if unit is None else fresh_fix(unit.kind, unit.lon, unit.lat,
                                                       unit.position_at, now)
@@ -139,12 +139,14 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             check = checks.get((unit_id, began))
             if check is None:
                 checks[(unit_id, began)] = check = DutyCheck(
-                    station_id=ctx.station_id, unit_id=unit_id, due_at=began,
+                    station_id=ctx.station_id, unit_id=unit_id, due_at=began, ends_at=ends,
                     subject=v.text()[:160], verdict=verdict, checked_at=now, distance_m=off)
                 s.add(check)
+                uow.changed("unit", unit_id)  # the unit board shows the verdict
                 checked = True
             elif check.verdict == "kept" and verdict == "away":  # left before the end
                 check.verdict, check.checked_at, check.distance_m = verdict, now, off
+                uow.changed("unit", unit_id)
                 checked = True
             if verdict == "kept" or (unit_id, began, ARRIVE_TARGET) in have:
                 continue

@@ -15,7 +15,7 @@ from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
 from ..domain.recommend import STALE_POSITION_S
 from ..domain.travel import distance_m, travel_seconds
-from ..storage.models import Incident, Officer, PatrolPlan, RosterEntry, Shift, Unit
+from ..storage.models import DutyCheck, Incident, Officer, PatrolPlan, RosterEntry, Shift, Unit
 from .context import ServiceContext, service_action
 
 UNIT_STATES: dict[str, str] = {
@@ -95,6 +95,17 @@ class UnitRow:
     # Its timed duties on that plan, with when and where (the board shows those still to come,
     # the map sends the unit to the one in progress).
     duty_list: tuple[DutySpot, ...] = ()
+    # The duty under way as the last check found it: "kept" (there) or "away", and when; empty
+    # before its first check, or with no live position to judge by.
+    duty_check: str = ""
+    duty_checked_at: datetime | None = None
+    duty_check_until: datetime | None = None  # the stretch's end: the verdict is over then
+
+    def checked_on_duty(self, now: datetime) -> str:
+        """"kept" or "away" while the stretch the last check judged is under way, else ""."""
+        if self.duty_check_until is None or now >= self.duty_check_until:
+            return ""
+        return self.duty_check
 
     @property
     def patrol_duties(self) -> str:
@@ -171,6 +182,8 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
         spot = duty_spot(v, fixes.get(unit_id))
         if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
             duties.setdefault(unit_id, []).append(v)
+    checks = _checks_under_way(session, now, {
+        u.id: spots for u in units if (spots := [duty_spot(v) for v in duties.get(u.id, ())])})
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(
@@ -182,9 +195,21 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)),
-                tuple(duty_spot(v, fixes[u.id]) for v in duties.get(u.id, ())))
+                tuple(duty_spot(v, fixes[u.id]) for v in duties.get(u.id, ())),
+                *checks.get(u.id, ("", None, None)))
         for u in units
     ]
+
+
+def _checks_under_way(session: Session, now: datetime, spots: dict[int, list[DutySpot]]
+                      ) -> dict[int, tuple[str, datetime, datetime]]:
+    """Each unit's check (verdict, when, the stretch's end) of the stretch of a timed duty it is on now, if any."""
+    on_duty = [uid for uid, ds in spots.items() if any(
+        d.starts is not None and d.until is not None and d.starts <= now < d.until for d in ds)]
+    if not on_duty:
+        return {}
+    return {c.unit_id: (c.verdict, c.checked_at, c.ends_at) for c in session.scalars(select(DutyCheck).where(
+        DutyCheck.unit_id.in_(on_duty), DutyCheck.due_at <= now, DutyCheck.ends_at > now))}
 
 
 def duties_by_start(session: Session, station_id: int, now: datetime,

@@ -175,6 +175,7 @@ class DutyCheck(IdMixin, StationScoped, Base):
     __tablename__ = "duty_checks"
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     due_at: Mapped[datetime] = mapped_column(index=True)  # the stretch's start
+    ends_at: Mapped[datetime] = mapped_column()  # and its end
     subject: Mapped[str] = mapped_column(String(160), default="")  # the duty as the plan lists it
     verdict: Mapped[str] = mapped_column(String(8))  # kept | away
     checked_at: Mapped[datetime] = mapped_column()

@@ -39,7 +39,7 @@ from ..board.view import LiveTableView
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import Failed, submit_form
-from ..theme import INFO, MUTED, NEAR, OK, ui_font
+from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
 from .patrol_dialog import PatrolDialog, PatrolListDialog
 
 STATE_LOOK: dict[str, tuple[str, QColor]] = {
@@ -69,8 +69,7 @@ class UnitsModel(ThinTableModel[UnitRow]):
             # The point, then the timed duties still to come: at 10:00 the 08:00-08:30 school
             # gate is done and only crowds the cell (the tooltip lists every one).
             Column("order", _tr("Patrol point"), self._order, live=True, tooltip=self._order_tip,
-                   foreground=lambda u: QBrush(NEAR.darker(125))
-                   if u.leaving_for(self.now) is not None else None),
+                   foreground=self._order_colour),
             Column("position", _tr("Position"), self._position, live=True,
                    foreground=lambda u: QBrush(NEAR.darker(125))
                    if stale_position_age(u.position_at, self.now) is not None else None),
@@ -79,10 +78,25 @@ class UnitsModel(ThinTableModel[UnitRow]):
         self.font_for = lambda u, c: ui_font(12, bold=c in (0, 2))
 
     def _order(self, u: UnitRow) -> str:
-        ahead = u.duties_ahead(self.now)
-        text = u.patrol_point + (" · " + ahead if ahead else "")
-        leaving = self._leaving_text(u)
-        return leaving + " · " + text if leaving else text
+        first = self._leaving_text(u) or self._check_text(u)
+        return " · ".join(t for t in (first, u.patrol_point, u.duties_ahead(self.now)) if t)
+
+    def _check_text(self, u: UnitRow) -> str:
+        """On a duty under way, what its live position showed: there, or not there."""
+        verdict = u.checked_on_duty(self.now)
+        if not verdict or u.duty_checked_at is None:
+            return ""
+        when = local(u.duty_checked_at).strftime("%H:%M")
+        if verdict == "kept":
+            return _tr("✔ at the duty (checked %1)").replace("%1", when)
+        return _tr("✖ not at the duty (%1)").replace("%1", when)
+
+    def _order_colour(self, u: UnitRow) -> QBrush | None:
+        if u.leaving_for(self.now) is not None:
+            return QBrush(NEAR.darker(125))
+        if verdict := u.checked_on_duty(self.now):
+            return QBrush((OK if verdict == "kept" else BREACH).darker(125))
+        return None
 
     def _leaving_text(self, u: UnitRow) -> str:
         """"Set out by 07:52 for the school gate": the crew must leave now to be there as it
@@ -96,7 +110,7 @@ class UnitsModel(ThinTableModel[UnitRow]):
         return text + _tr(" (from where it is now)") if leaving.from_fix else text
 
     def _order_tip(self, u: UnitRow) -> str:
-        return "\n".join(t for t in (self._leaving_text(u), _duties_tip(u)) if t)
+        return "\n".join(t for t in (self._leaving_text(u), self._check_text(u), _duties_tip(u)) if t)
 
     def _crew(self, u: UnitRow) -> str:
         if u.crew:
