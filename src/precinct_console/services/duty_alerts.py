@@ -87,7 +87,9 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
     out has come (a few minutes ahead; from its live position where that is further off than
     its planned point; none while that position is at the duty already), on the plan that
     will be its order when the duty begins; a breach for each unit whose live position puts it
-    away from a duty under way (no live position, no verdict). Idempotent across seats: returns only the alerts this call raised."""
+    away from a duty under way (no live position, no verdict). Also records each stretch's
+    check (DutyCheck) and withdraws reminders whose duty went to another unit. Idempotent
+    across seats: returns only the alerts this call raised."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
@@ -106,54 +108,8 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
         have = {tuple(r) for r in s.execute(select(Alert.unit_id, Alert.due_at, Alert.target).where(
             Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
             Alert.unit_id.in_(list(units))))}
-        raised: list[Alert] = []
-        for unit_id, v in leaving:
-            unit = units.get(unit_id)
-            # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
-            if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
-                continue
-            fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
-            spot = duty_spot(v, fix)
-            if not spot.time_to_leave(now):
-                continue
-            # A crew already there (its live fix by the gate) has nowhere to set out for; should
-            # it leave before the duty begins, the next check reminds it.
-            if fix is not None and distance_m(fix.lon, fix.lat, v.lon, v.lat) <= ARRIVAL_RADIUS_M:
-                continue
-            have.add((unit_id, v.starts, SET_OUT_TARGET))
-            raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=v.starts,
-                                leave_by=spot.sets_out, subject=v.text()[:160],
-                                target=SET_OUT_TARGET, level="near", raised_at=now))
-        checks = {(c.unit_id, c.due_at): c for c in s.scalars(select(DutyCheck).where(
-            DutyCheck.station_id == ctx.station_id, DutyCheck.unit_id.in_(list(units)),
-            DutyCheck.due_at.in_(list({d[3][0] for d in under_way}))))} if under_way else {}
-        checked = False
-        for unit_id, v, point, (began, ends) in under_way:
-            unit = units.get(unit_id)
-            fix = None if unit is None else fresh_fix(unit.kind, unit.lon, unit.lat,
-                                                      unit.position_at, now)
-            if fix is None:
-                continue
-            off = distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat))
-            verdict = "kept" if off <= ARRIVAL_RADIUS_M else "away"
-            check = checks.get((unit_id, began))
-            if check is None:
-                checks[(unit_id, began)] = check = DutyCheck(
-                    station_id=ctx.station_id, unit_id=unit_id, due_at=began, ends_at=ends,
-                    subject=v.text()[:160], verdict=verdict, checked_at=now, distance_m=off)
-                s.add(check)
-                uow.changed("unit", unit_id)  # the unit board shows the verdict
-                checked = True
-            elif check.verdict == "kept" and verdict == "away":  # left before the end
-                check.verdict, check.checked_at, check.distance_m = verdict, now, off
-                uow.changed("unit", unit_id)
-                checked = True
-            if verdict == "kept" or (unit_id, began, ARRIVE_TARGET) in have:
-                continue
-            have.add((unit_id, began, ARRIVE_TARGET))
-            raised.append(Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,
-                                subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
-                                raised_at=now))
+        breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have)
+        raised = _set_out_reminders(ctx.station_id, now, leaving, units, have) + breaches
         if not raised:
             if checked or withdrawn:
                 uow.commit()
@@ -162,3 +118,68 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             "unit_id": a.unit_id, "duty": a.subject,
             "due_at": a.due_at.isoformat() if a.due_at else None,
             "leave_by": a.leave_by.isoformat() if a.leave_by else None})
+
+
+def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, TimedVisit]],
+                       units: dict[int, Unit], have: set[tuple[Any, ...]]) -> list[Alert]:
+    """The near alerts of the units whose time to set out for a duty has come (not yet raised)."""
+    raised: list[Alert] = []
+    for unit_id, v in leaving:
+        unit = units.get(unit_id)
+        # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
+        if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
+            continue
+        fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
+        spot = duty_spot(v, fix)
+        if not spot.time_to_leave(now):
+            continue
+        # A crew already there (its live fix by the gate) has nowhere to set out for; should it
+        # leave before the duty begins, the next check reminds it.
+        if fix is not None and distance_m(fix.lon, fix.lat, v.lon, v.lat) <= ARRIVAL_RADIUS_M:
+            continue
+        have.add((unit_id, v.starts, SET_OUT_TARGET))
+        raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=v.starts,
+                            leave_by=spot.sets_out, subject=v.text()[:160],
+                            target=SET_OUT_TARGET, level="near", raised_at=now))
+    return raised
+
+
+def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
+                    under_way: list[tuple[int, TimedVisit, VisitPoint, Span]],
+                    units: dict[int, Unit], have: set[tuple[Any, ...]]) -> tuple[list[Alert], bool]:
+    """Judge each stretch under way by the unit's live position: record its check (kept, or
+    away, which a later check cannot undo). Returns a breach for each unit away (once a
+    stretch), and whether a check was written."""
+    s = uow.session
+    raised: list[Alert] = []
+    checks = {(c.unit_id, c.due_at): c for c in s.scalars(select(DutyCheck).where(
+        DutyCheck.station_id == station_id, DutyCheck.unit_id.in_(list(units)),
+        DutyCheck.due_at.in_(list({d[3][0] for d in under_way}))))} if under_way else {}
+    checked = False
+    for unit_id, v, point, (began, ends) in under_way:
+        unit = units.get(unit_id)
+        fix = None if unit is None else fresh_fix(unit.kind, unit.lon, unit.lat,
+                                                  unit.position_at, now)
+        if fix is None:
+            continue
+        off = distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat))
+        verdict = "kept" if off <= ARRIVAL_RADIUS_M else "away"
+        check = checks.get((unit_id, began))
+        if check is None:
+            checks[(unit_id, began)] = check = DutyCheck(
+                station_id=station_id, unit_id=unit_id, due_at=began, ends_at=ends,
+                subject=v.text()[:160], verdict=verdict, checked_at=now, distance_m=off)
+            s.add(check)
+            uow.changed("unit", unit_id)  # the unit board shows the verdict
+            checked = True
+        elif check.verdict == "kept" and verdict == "away":  # left before the end
+            check.verdict, check.checked_at, check.distance_m = verdict, now, off
+            uow.changed("unit", unit_id)
+            checked = True
+        if verdict == "kept" or (unit_id, began, ARRIVE_TARGET) in have:
+            continue
+        have.add((unit_id, began, ARRIVE_TARGET))
+        raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=began,
+                            subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
+                            raised_at=now))
+    return raised, checked
