@@ -232,6 +232,7 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
     assert alert.level == "breach" and alert.unit_id == duty.unit_id
     assert alert.incident_number == duty.call_sign and alert.category_name == "16:30-17:30 学府路护学岗"
     assert alert.target_label == "16:30应到岗" and alert.due_at == opens
+    assert alert.address == "离岗 1.7 公里"  # how far off, as the list shows it
     # The unit board shows it: not at the duty since 16:50.
     clock.now = opens + timedelta(minutes=21)
     row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
@@ -247,8 +248,8 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
     assert report.content["duties_missed"] == [
         {"unit": duty.call_sign, "duty": "16:30-17:30 学府路护学岗", "due": f"{opens:%m-%d} 16:30",
-         "acknowledged": False}]
-    assert f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {opens:%m-%d} 16:30 到岗" in \
+         "acknowledged": False, "off": "离岗 1.7 公里"}]
+    assert f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {opens:%m-%d} 16:30 到岗（离岗 1.7 公里）" in \
         handover.handover_text(report)
     # Kept at 16:33, left at 16:50: the stretch counts as not kept.
     assert report.content["duties_checked"] == {"kept": 0, "away": 1}
@@ -303,3 +304,9 @@ def test_a_unit_late_for_its_duty_is_a_breach_only_after_the_grace(db, station, 
     assert [a for a in raise_duty_alerts(duty_officer, just_before) if a.target == ARRIVE_TARGET] == []
     [late] = [a for a in raise_duty_alerts(duty_officer, opens + ARRIVAL_GRACE) if a.target == ARRIVE_TARGET]
     assert late.unit_id == duty.unit_id
+
+
+def test_how_far_off_its_duty_a_unit_was_reads_in_metres_then_kilometres():
+    assert alerts.off_duty_text(None) == ""
+    assert alerts.off_duty_text(648.0) == "离岗 650 米"
+    assert alerts.off_duty_text(2149.0) == "离岗 2.1 公里"

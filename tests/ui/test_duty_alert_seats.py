@@ -105,7 +105,7 @@ def test_every_duty_seat_hears_a_crew_due_to_set_out_and_one_acknowledgement_cle
     one.remind()
     qtbot.waitUntil(lambda: len(one.alerts) == 1, timeout=10_000)
     assert first_sounds == ["near", "breach"]
-    assert ("error", f"{duty.call_sign} is not at 16:30-17:30 学府路护学岗 (due there at 16:30)") in first_notes
+    assert ("error", f"{duty.call_sign} is not at 16:30-17:30 学府路护学岗 (due there at 16:30) · 离岗 1.7 公里") in first_notes
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
     assert panel.model.index(0, 0).data() == "✖ not there"
     assert panel.model.index(0, 2).data() == "16:30应到岗"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import ValidationError
 from ..domain.response import TimerState, evaluate
-from ..storage.models import Alert, Incident, Task, Unit, User
+from ..storage.models import Alert, DutyCheck, Incident, Task, Unit, User
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 from .incidents.profile import profile_in
@@ -80,6 +80,13 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
     busy_on = dict(session.execute(select(Incident.id, Incident.number).where(
         Incident.id.in_({u.current_incident_id for u in units.values() if u.current_incident_id}))
     ).all()) if any(u.current_incident_id for u in units.values()) else {}
+    # How far off its duty a unit was found (the breach's check): the duty officer's first
+    # question before calling the crew.
+    breached = [a for a in alerts if a.unit_id is not None and a.level == "breach"]
+    off_by = {(c.unit_id, c.due_at): c.distance_m for c in session.scalars(select(DutyCheck).where(
+        DutyCheck.unit_id.in_({a.unit_id for a in breached}),
+        DutyCheck.due_at.in_({a.due_at for a in breached if a.due_at}), DutyCheck.verdict == "away"))
+    } if breached else {}
     users = {u.id: u.display_name for u in session.scalars(
         select(User).where(User.id.in_({a.acknowledged_by for a in alerts if a.acknowledged_by}))
     )}
@@ -98,6 +105,8 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
             # A crew still on a call cannot leave: the duty officer sees why at once.
             busy = f"正在处置 {busy_on[unit.current_incident_id]}" \
                 if unit is not None and unit.current_incident_id in busy_on else ""
+            off = off_duty_text(off_by.get((a.unit_id, a.due_at))) if a.level == "breach" else ""
+            busy = "，".join(t for t in (off, busy) if t)
             if a.level == "breach":  # not there ARRIVAL_GRACE into the duty: "08:00应到岗"
                 label = f"{local(a.due_at):%H:%M}应到岗" if a.due_at else "未到岗"
             else:  # due to set out: "07:52前出发"
@@ -116,6 +125,15 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
             users.get(a.acknowledged_by or 0, ""),
         ))
     return out
+
+
+def off_duty_text(distance_m: float | None) -> str:
+    """How far from its duty a unit was found: "离岗 650 米", "离岗 2.1 公里"; "" if unknown."""
+    if distance_m is None:
+        return ""
+    if distance_m < 1000:
+        return f"离岗 {round(distance_m, -1):.0f} 米"
+    return f"离岗 {distance_m / 1000:.1f} 公里"
 
 
 def record_raised(uow: UnitOfWork, raised: list[Alert], station_id: int,

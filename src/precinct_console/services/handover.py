@@ -17,6 +17,7 @@ from ..domain.response import TimerState, evaluate
 from ..storage.models import (
     Alert,
     Dispatch,
+    DutyCheck,
     HandoverReport,
     Incident,
     IncidentEvent,
@@ -24,6 +25,7 @@ from ..storage.models import (
     Unit,
     User,
 )
+from .alerts import off_duty_text
 from .context import ServiceContext, service_action
 from .duty_alerts import ARRIVE_TARGET, duty_keeping_counts
 from .incidents.profile import profile_in
@@ -117,9 +119,12 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
                         + str(ev.payload.get("reason", ""))})
     # Timed duties the shift did not keep (a unit away from the school gate once under way).
     missed = [{"unit": sign, "duty": a.subject, "due": _hm(a.due_at),
-               "acknowledged": a.acknowledged_at is not None}
-              for a, sign in s.execute(
-                  select(Alert, Unit.call_sign).join(Unit, Unit.id == Alert.unit_id).where(
+               "acknowledged": a.acknowledged_at is not None, "off": off_duty_text(off)}
+              for a, sign, off in s.execute(
+                  select(Alert, Unit.call_sign, DutyCheck.distance_m)
+                  .join(Unit, Unit.id == Alert.unit_id)
+                  .outerjoin(DutyCheck, (DutyCheck.unit_id == Alert.unit_id)
+                             & (DutyCheck.due_at == Alert.due_at)).where(
                       Alert.station_id == station, Alert.target == ARRIVE_TARGET,
                       Alert.raised_at >= start, Alert.raised_at < end)
                   .order_by(Alert.due_at, Unit.call_sign))]
@@ -276,7 +281,8 @@ def handover_text(v: HandoverView) -> str:
         lines.append(f"\n定时守点未到岗（{len(c['duties_missed'])}）")
         if rate := duty_keeping(c):
             lines.append("  " + rate)
-        lines += [f"  {m['unit']} {m['duty']} 应于 {m['due']} 到岗" for m in c["duties_missed"]]
+        lines += [f"  {m['unit']} {m['duty']} 应于 {m['due']} 到岗"
+                  + (f"（{m['off']}）" if m.get("off") else "") for m in c["duties_missed"]]
     if "deployment" in c:
         lines.append(f"\n接班巡逻部署（{len(c['deployment'])}）")
         lines += [f"  {d['unit']} → {d['point']}" + (f"  定时守点：{d['duties']}" if d["duties"] else "")

@@ -72,7 +72,8 @@ def handover_html(v: HandoverView, station_name: str = "") -> str:
             f"<h2>定时守点未到岗（{len(missed)}）</h2>",
             *([f"<p>{escape(rate)}</p>"] if rate else []),
             _table(["警组", "定时守点", "应到岗", "告警"],
-                   [[m["unit"], m["duty"], m["due"], "已确认" if m["acknowledged"] else "未确认"]
+                   [[m["unit"], m["duty"], m["due"] + (f"（{m['off']}）" if m.get("off") else ""),
+                     "已确认" if m["acknowledged"] else "未确认"]
                     for m in missed],
                    # Nothing missed is not all kept where no live position judged a duty.
                    "本班定时守点均按时到岗" if rate or "duties_checked" not in c
