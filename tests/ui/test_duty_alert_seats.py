@@ -109,6 +109,8 @@ def test_every_duty_seat_hears_a_crew_due_to_set_out_and_one_acknowledgement_cle
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
     assert panel.model.index(0, 0).data() == "✖ not there"
     assert panel.model.index(0, 2).data() == "16:30应到岗"
+    # How far off comes first: the narrow column keeps the start of its text.
+    assert panel.model.index(0, 4).data() == "离岗 1.7 公里 · 16:30-17:30 学府路护学岗"
     first.runner.wait(10_000)
 
 

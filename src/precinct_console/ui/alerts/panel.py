@@ -77,9 +77,17 @@ def _columns(clock: Callable[[], datetime]) -> list[Column[AlertView]]:
         Column("raised", _tr("Raised"), lambda a: raised_text(a, clock()),
                sort=lambda a: a.raised_at, background=_tint,
                tooltip=lambda a: shown(a.raised_at)),
-        Column("where", _tr("What and where"), lambda a: f"{a.category_name} {a.address}".strip(),
-               background=_tint),
+        Column("where", _tr("What and where"), what_and_where, background=_tint,
+               tooltip=what_and_where),
     ]
+
+
+def what_and_where(a: AlertView) -> str:
+    """An incident's category and address; for a unit, first what stands out (how far off its
+    duty, the call it is on), then the duty: the narrow column keeps the start of the text."""
+    if a.unit_id is not None and a.address:
+        return f"{a.address} · {a.category_name}"
+    return f"{a.category_name} {a.address}".strip()
 
 
 class AlertsPanel(QWidget):
