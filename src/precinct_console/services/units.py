@@ -182,8 +182,7 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
         spot = duty_spot(v, fixes.get(unit_id))
         if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
             duties.setdefault(unit_id, []).append(v)
-    checks = _checks_under_way(session, now, {
-        u.id: spots for u in units if (spots := [duty_spot(v) for v in duties.get(u.id, ())])})
+    checks = _checks_under_way(session, now, duties)
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
     numbers = dict(session.execute(
@@ -201,15 +200,17 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
     ]
 
 
-def _checks_under_way(session: Session, now: datetime, spots: dict[int, list[DutySpot]]
+def _checks_under_way(session: Session, now: datetime, duties: dict[int, list[TimedVisit]]
                       ) -> dict[int, tuple[str, datetime, datetime]]:
-    """Each unit's check (verdict, when, the stretch's end) of the stretch of a timed duty it is on now, if any."""
-    on_duty = [uid for uid, ds in spots.items() if any(
-        d.starts is not None and d.until is not None and d.starts <= now < d.until for d in ds)]
+    """By unit on a timed duty now: the check of the stretch under way (verdict, when checked,
+    when the stretch ends), if there is one yet."""
+    on_duty = [uid for uid, visits in duties.items() if any(
+        v.starts is not None and v.until is not None and v.starts <= now < v.until for v in visits)]
     if not on_duty:
         return {}
-    return {c.unit_id: (c.verdict, c.checked_at, c.ends_at) for c in session.scalars(select(DutyCheck).where(
-        DutyCheck.unit_id.in_(on_duty), DutyCheck.due_at <= now, DutyCheck.ends_at > now))}
+    return {c.unit_id: (c.verdict, c.checked_at, c.ends_at) for c in session.scalars(
+        select(DutyCheck).where(DutyCheck.unit_id.in_(on_duty), DutyCheck.due_at <= now,
+                                DutyCheck.ends_at > now))}
 
 
 def duties_by_start(session: Session, station_id: int, now: datetime,
