@@ -316,6 +316,12 @@ def finish_milp(
     # 6.24 s. Nor HiGHS 1.16.0: 2.48 / 5.91 / 7.00 s on districts 1-3. Nor dominance rows
     # (z[j] <= z[j'] where j' reaches every row j reaches, for every kind): only 5-7 of 200-300
     # points are dominated in the benchmark's districts.
+    # With the objective row (2026-12-07, districts 1-3 from preparing, as set here 2.10 / 6.21 /
+    # 7.32 s): not y1 or y2 declared integer, for HiGHS to branch and cut on: 7.0 / over 60 /
+    # 13.2 s (y1), 14.8 / 26.9 / 42.1 s (y2). Not mip_detect_symmetry off: 2-4% sooner with the
+    # same tree (no symmetry in a synthetic district), kept on for stations whose points repeat.
+    # Not 4, 6, 12 or 20 cut rounds, nor 150 or 600 cuts a round: within the host's noise (district
+    # 3 alone took 7.8-13.4 s as set here).
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
