@@ -5014,6 +5014,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>警情 &lt;b&gt;%1&lt;/b&gt; 起 · 同比 %2（%3）· 环比 %4（%5）· 1-3-5（%6）：%7 · 全部达标 %8</translation>
     </message>
     <message>
+        <source> · timed duties kept %1 (%2 checked)</source>
+        <translation> · 定时守点到岗率 %1（核验 %2 次）</translation>
+    </message>
+    <message>
         <source>all targets</source>
         <translation>全部指标</translation>
     </message>

@@ -109,7 +109,7 @@ def test_bulletin_gives_the_weeks_duty_keeping_rate(db, seeded, make_ctx, clock,
         s.commit()
     clock.now = cst(2026, 11, 23, 9, 0)
     bulletin = weekly_bulletin(make_ctx(Role.STATION_CHIEF), parse_week("2026-W47"))
-    assert (bulletin.duties_kept, bulletin.duties_away) == (2, 1)
+    assert (bulletin.stats.duties_kept, bulletin.stats.duties_away) == (2, 1)
     assert "定时守点核验 3 次：到岗 2，未到岗 1，到岗率 <b>66.7%</b>" in render_html(bulletin)
 
 

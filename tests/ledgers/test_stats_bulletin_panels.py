@@ -30,6 +30,7 @@ def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, ma
     qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
     assert "<b>7</b> incidents" in panel.summary.text() and "1分钟出警 83.3%" in panel.summary.text()
     assert "上升600.0%" in panel.summary.text()
+    assert "timed duties" not in panel.summary.text()  # none was judged in the week
     panel.resize(1400, 900)
     saved = panel.save_all(tmp_path / "charts")
     assert [p.name for p in saved] == [f"{k}_2026-W47.png" for k in
@@ -39,6 +40,35 @@ def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, ma
     panel.kind.setCurrentIndex(panel.kind.findData("month"))
     qtbot.waitUntil(lambda: panel.stats.period.slug == "2026-11", timeout=10_000)
     assert len(panel.stats.by_day) == 30
+
+
+def test_statistics_panel_gives_the_periods_duty_keeping_rate(qtbot, seeded, make_ctx, tmp_path,
+                                                                 clock, db, station):
+    """Three stretches of timed duties judged in week 47, two of them kept: the summary says
+    66.7% of 3."""
+    from datetime import timedelta
+
+    from precinct_console.storage.models import DutyCheck, Unit
+    from precinct_console.ui.stats.panel import StatisticsPanel
+
+    from .conftest import cst
+
+    with db.sessions() as s:
+        unit = Unit(station_id=station.id, call_sign="巡03", home_lon=116.4, home_lat=39.9)
+        s.add(unit)
+        s.flush()
+        for day, verdict in ((16, "kept"), (17, "away"), (18, "kept")):
+            at = cst(2026, 11, day, 7, 30)
+            s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at,
+                            ends_at=at + timedelta(minutes=30), subject="07:30-08:00 实验小学",
+                            verdict=verdict, checked_at=at, distance_m=40.0))
+        s.commit()
+    clock.advance(days=3)
+    panel = StatisticsPanel(app_for(make_ctx(Role.STATION_CHIEF), tmp_path))
+    qtbot.addWidget(panel)
+    panel.day.setDate(date(2026, 11, 18))
+    qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
+    assert panel.summary.text().endswith(" · timed duties kept 66.7% (3 checked)")
 
 
 def test_statistics_panel_says_which_charts_could_not_be_saved_and_why(qtbot, seeded, make_ctx, tmp_path):

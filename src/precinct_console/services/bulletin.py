@@ -16,7 +16,6 @@ from ..domain.deadlines import TaskTimes
 from ..domain.figures import percent
 from ..storage.models import Officer, Station, Task
 from .context import ServiceContext, service_action
-from .duty_alerts import duty_keeping_counts
 from .ledgers.periods import Period
 from .ledgers.tasks import overdue
 from .statistics import Comparison, Compliance, Statistics, incident_statistics
@@ -60,14 +59,6 @@ class Bulletin:
     stats: Statistics
     overdue_tasks: tuple[OverdueTask, ...]
     ranking: tuple[StationRank, ...]  # empty for a single station
-    # Stretches of timed duties (定时守点) a live position judged in the week: kept, not kept.
-    duties_kept: int = 0
-    duties_away: int = 0
-
-    @property
-    def duty_keeping_rate(self) -> float | None:
-        judged = self.duties_kept + self.duties_away
-        return self.duties_kept / judged if judged else None
 
 
 def _overdue(ctx: ServiceContext, week: Period, stations: dict[int, Station]) -> list[OverdueTask]:
@@ -107,8 +98,6 @@ def weekly_bulletin(ctx: ServiceContext, week: Period, station_ids: tuple[int, .
             q = q.where(Station.id.in_(station_ids))
         stations = {st.id: st for st in s.scalars(q.order_by(Station.id))}
     tasks = _overdue(ctx, week, stations)
-    with ctx.read() as s:
-        kept, away = duty_keeping_counts(s, stations, week.start, week.end)
     ranking: list[StationRank] = []
     if len(stations) > 1:
         rows = []
@@ -132,8 +121,6 @@ def weekly_bulletin(ctx: ServiceContext, week: Period, station_ids: tuple[int, .
         stats=stats,
         overdue_tasks=tuple(tasks),
         ranking=tuple(ranking),
-        duties_kept=kept,
-        duties_away=away,
     )
 
 

@@ -15,6 +15,7 @@ from ..domain.figures import percent
 from ..domain.response import ResponseProfile
 from ..storage.models import Dispatch, Incident, Station, Unit
 from .context import ServiceContext, service_action
+from .duty_alerts import duty_keeping_counts
 from .ledgers.columns import Scope
 from .ledgers.common import scoped, stream
 from .ledgers.masking import mask_phone
@@ -135,6 +136,16 @@ class Statistics:
     officers: tuple[tuple[str, int], ...]  # name, incidents attended
     repeat_flags: tuple[tuple[str, int], ...]  # 一人多警 / 一地多警 / 一事多警 counts
     repeats: tuple[RepeatGroup, ...]
+    # Stretches of timed duties (定时守点) beginning in the period that a live position judged:
+    # found there, found away.
+    duties_kept: int = 0
+    duties_away: int = 0
+
+    @property
+    def duty_keeping_rate(self) -> float | None:
+        """到岗率: the share of judged stretches kept; None where none was judged."""
+        judged = self.duties_kept + self.duties_away
+        return self.duties_kept / judged if judged else None
 
 
 def _scope(ctx: ServiceContext, period: Period, station_ids: tuple[int, ...] | None) -> Scope:
@@ -221,6 +232,7 @@ def incident_statistics(
             for name in (text or "").replace(",", "、").replace("，", "、").split("、"):
                 if name.strip():
                     officers[name.strip()] += 1
+        kept, away = duty_keeping_counts(s, scope.station_ids, scope.start, scope.end)
     cats = by_code()
     total = sum(tops.values())
     by_category = tuple(
@@ -246,6 +258,8 @@ def incident_statistics(
         officers=tuple(officers.most_common()),
         repeat_flags=tuple((k, flags[k]) for k in ("一人多警", "一地多警", "一事多警")),
         repeats=tuple(repeats[:top_repeats]),
+        duties_kept=kept,
+        duties_away=away,
     )
 
 

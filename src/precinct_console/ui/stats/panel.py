@@ -161,7 +161,11 @@ class StatisticsPanel(QWidget):
             .replace("%4", _phrase(st.total_previous)).replace("%5", str(st.total_previous.reference))
             .replace("%6", st.profile_name)
             .replace("%7", ", ".join(f"{t.label_zh} {_pct(t.rate)} ({_mmss(t.mean_s)})" for t in c.targets))
-            .replace("%8", _pct(c.all_met_rate)))
+            .replace("%8", _pct(c.all_met_rate))
+            + (self.tr(" · timed duties kept %1 (%2 checked)")
+               .replace("%1", _pct(st.duty_keeping_rate))
+               .replace("%2", str(st.duties_kept + st.duties_away))
+               if st.duty_keeping_rate is not None else ""))
         days = [d.strftime("%m-%d") for d, _n in st.by_day]
         every = max(1, len(days) // 12)
         self.charts["by_day"].bars(days, [n for _d, n in st.by_day], every=every)
