@@ -26,6 +26,8 @@ def upgrade() -> None:
     sa.Column('verdict', sa.String(length=8), nullable=False),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('distance_m', sa.Float(), nullable=False),
+    sa.Column('there', sa.Boolean(), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('station_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_duty_checks_station_id_stations')),

@@ -625,6 +625,10 @@
         <translation>✔ 已到岗（%1核验）</translation>
     </message>
     <message>
+        <source>✔ at the duty since %1 (late)</source>
+        <translation>✔ 已到岗（%1，迟到）</translation>
+    </message>
+    <message>
         <source>✖ not at the duty (%1)</source>
         <translation>✖ 未到岗（%1）</translation>
     </message>

@@ -61,7 +61,8 @@ def test_statistics_panel_gives_the_periods_duty_keeping_rate(qtbot, seeded, mak
             at = cst(2026, 11, day, 7, 30)
             s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at,
                             ends_at=at + timedelta(minutes=30), subject="07:30-08:00 实验小学",
-                            verdict=verdict, checked_at=at, distance_m=40.0))
+                            verdict=verdict, checked_at=at, distance_m=40.0,
+                            there=verdict == "kept", seen_at=at))
         s.commit()
     clock.advance(days=3)
     panel = StatisticsPanel(app_for(make_ctx(Role.STATION_CHIEF), tmp_path))

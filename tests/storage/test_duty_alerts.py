@@ -239,6 +239,17 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
     assert (row.checked_on_duty(clock.now), row.duty_checked_at) == ("away", opens + timedelta(minutes=20))
     # Once per duty stretch, however often checked, while it stays away.
     assert check_at(opens + timedelta(minutes=25), (116.43, 39.95)) == []
+    # Back at the gate at 16:57: the board says it is there again, late; no new alert, and the
+    # stretch still counts as not kept.
+    assert check_at(opens + timedelta(minutes=27), (gate[0] + 0.001, gate[1])) == []
+    clock.now = opens + timedelta(minutes=28)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert (row.checked_on_duty(clock.now), row.duty_checked_at) == ("late", opens + timedelta(minutes=27))
+    # Off again at 17:05: away once more, and still one breach.
+    assert check_at(opens + timedelta(minutes=35), (116.43, 39.95)) == []
+    clock.now = opens + timedelta(minutes=36)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert (row.checked_on_duty(clock.now), row.duty_checked_at) == ("away", opens + timedelta(minutes=35))
     # A fix gone stale says nothing either way (the terminal is silent).
     assert [a for a in raise_duty_alerts(duty_officer, opens + timedelta(minutes=40))
             if a.target == ARRIVE_TARGET] == []

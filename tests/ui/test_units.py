@@ -327,8 +327,8 @@ def test_the_unit_board_says_when_a_crew_must_set_out_for_its_timed_duty(qtbot, 
 
 
 def test_the_unit_board_says_whether_a_crew_on_a_timed_duty_was_found_there(qtbot, app, units, clock):
-    """Checked at the gate at 08:03: the cell says so in green; found away at 08:20, in red; once
-    the stretch is over, nothing."""
+    """Checked at the gate at 08:03: the cell says so in green; found away at 08:20, in red; back
+    at 08:24, there again but late; once the stretch is over, nothing."""
     panel = UnitsPanel(app)
     qtbot.addWidget(panel)
     panel.show()
@@ -338,7 +338,8 @@ def test_the_unit_board_says_whether_a_crew_on_a_timed_duty_was_found_there(qtbo
     duty = DutySpot("08:00-08:30 实验小学护学岗（早）", "实验小学护学岗（早）", opens,
                     opens + timedelta(minutes=30), 116.401, 39.901, opens - timedelta(minutes=8))
     row = dataclasses.replace(panel.model.row(car), patrol_point="火车站警务站", duty_list=(duty,),
-                              duty_check="kept", duty_checked_at=opens + timedelta(minutes=3),
+                              duty_check="kept", duty_there=True,
+                              duty_checked_at=opens + timedelta(minutes=3),
                               duty_check_until=opens + timedelta(minutes=30))
     panel.model.set_rows([row, panel.model.row(units[1])])
 
@@ -348,12 +349,19 @@ def test_the_unit_board_says_whether_a_crew_on_a_timed_duty_was_found_there(qtbo
     at = local(opens + timedelta(minutes=3)).strftime("%H:%M")
     assert cell().data() == f"✔ at the duty (checked {at}) · 火车站警务站 · 08:00-08:30 实验小学护学岗（早）"
     kept_colour = cell().data(Qt.ItemDataRole.ForegroundRole).color()
-    away = dataclasses.replace(row, duty_check="away", duty_checked_at=opens + timedelta(minutes=20))
+    away = dataclasses.replace(row, duty_check="away", duty_there=False,
+                               duty_checked_at=opens + timedelta(minutes=20))
     panel.model.set_rows([away, panel.model.row(units[1])])
     assert cell().data().startswith(
         f"✖ not at the duty ({local(opens + timedelta(minutes=20)):%H:%M}) · 火车站警务站")
     assert cell().data(Qt.ItemDataRole.ForegroundRole).color() != kept_colour
     assert "✖ not at the duty" in cell().data(Qt.ItemDataRole.ToolTipRole)
+    # Back at the gate at 08:24: there again, late (the stretch still counts as not kept).
+    late = dataclasses.replace(away, duty_there=True, duty_checked_at=opens + timedelta(minutes=24))
+    panel.model.set_rows([late, panel.model.row(units[1])])
+    assert cell().data().startswith(
+        f"✔ at the duty since {local(opens + timedelta(minutes=24)):%H:%M} (late) · 火车站警务站")
+    assert cell().data(Qt.ItemDataRole.ForegroundRole).color() == kept_colour
     clock.advance(minutes=26)  # 08:31: the stretch is over
     app.tick.emit()
     assert cell().data() == "火车站警务站"

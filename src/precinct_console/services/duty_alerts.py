@@ -148,8 +148,8 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
                     under_way: list[tuple[int, TimedVisit, VisitPoint, Span]],
                     units: dict[int, Unit], have: set[tuple[Any, ...]]) -> tuple[list[Alert], bool]:
     """Judge each stretch under way by the unit's live position: record its check (kept, or
-    away, which a later check cannot undo). Returns a breach for each unit away (once a
-    stretch), and whether a check was written."""
+    away, which a later check cannot undo) and where the crew is now. Returns a breach for each
+    unit away (once a stretch), and whether a check was written."""
     s = uow.session
     raised: list[Alert] = []
     checks = {(c.unit_id, c.due_at): c for c in s.scalars(select(DutyCheck).where(
@@ -163,20 +163,23 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
         if fix is None:
             continue
         off = distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat))
-        verdict = "kept" if off <= ARRIVAL_RADIUS_M else "away"
+        there = off <= ARRIVAL_RADIUS_M
         check = checks.get((unit_id, began))
         if check is None:
             checks[(unit_id, began)] = check = DutyCheck(
                 station_id=station_id, unit_id=unit_id, due_at=began, ends_at=ends,
-                subject=v.text()[:160], verdict=verdict, checked_at=now, distance_m=off)
+                subject=v.text()[:160], verdict="kept" if there else "away", checked_at=now,
+                distance_m=off, there=there, seen_at=now)
             s.add(check)
-            uow.changed("unit", unit_id)  # the unit board shows the verdict
+            uow.changed("unit", unit_id)  # the unit board shows where the crew is
             checked = True
-        elif check.verdict == "kept" and verdict == "away":  # left before the end
-            check.verdict, check.checked_at, check.distance_m = verdict, now, off
+        elif check.there != there:  # arrived (late), or left
+            check.there, check.seen_at = there, now
+            if not there and check.verdict == "kept":  # left before the end: not kept
+                check.verdict, check.checked_at, check.distance_m = "away", now, off
             uow.changed("unit", unit_id)
             checked = True
-        if verdict == "kept" or (unit_id, began, ARRIVE_TARGET) in have:
+        if there or (unit_id, began, ARRIVE_TARGET) in have:
             continue
         have.add((unit_id, began, ARRIVE_TARGET))
         raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=began,

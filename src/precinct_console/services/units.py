@@ -95,17 +95,22 @@ class UnitRow:
     # Its timed duties on that plan, with when and where (the board shows those still to come,
     # the map sends the unit to the one in progress).
     duty_list: tuple[DutySpot, ...] = ()
-    # The duty under way as the last check found it: "kept" (there) or "away", and when; empty
-    # before its first check, or with no live position to judge by.
+    # The stretch of a timed duty under way as its checks found it: the verdict ("kept", or
+    # "away" once found off it), whether the crew is there now and since when; empty before its
+    # first check, or with no live position to judge by.
     duty_check: str = ""
-    duty_checked_at: datetime | None = None
-    duty_check_until: datetime | None = None  # the stretch's end: the verdict is over then
+    duty_there: bool = False
+    duty_checked_at: datetime | None = None  # since when the crew has been there (or away)
+    duty_check_until: datetime | None = None  # the stretch's end: the check is over then
 
     def checked_on_duty(self, now: datetime) -> str:
-        """"kept" or "away" while the stretch the last check judged is under way, else ""."""
-        if self.duty_check_until is None or now >= self.duty_check_until:
+        """While the checked stretch is under way: "kept" (there all along), "late" (there now,
+        after being found away) or "away" (not there now); else ""."""
+        if not self.duty_check or self.duty_check_until is None or now >= self.duty_check_until:
             return ""
-        return self.duty_check
+        if not self.duty_there:
+            return "away"
+        return "kept" if self.duty_check == "kept" else "late"
 
     @property
     def patrol_duties(self) -> str:
@@ -195,20 +200,20 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(orders.get(u.id)),
                 tuple(duty_spot(v, fixes[u.id]) for v in duties.get(u.id, ())),
-                *checks.get(u.id, ("", None, None)))
+                *checks.get(u.id, ("", False, None, None)))
         for u in units
     ]
 
 
 def _checks_under_way(session: Session, now: datetime, duties: dict[int, list[TimedVisit]]
-                      ) -> dict[int, tuple[str, datetime, datetime]]:
-    """By unit on a timed duty now: the check of the stretch under way (verdict, when checked,
-    when the stretch ends), if there is one yet."""
+                      ) -> dict[int, tuple[str, bool, datetime, datetime]]:
+    """By unit on a timed duty now: the check of the stretch under way (verdict, there now,
+    since when, when the stretch ends), if there is one yet."""
     on_duty = [uid for uid, visits in duties.items() if any(
         v.starts is not None and v.until is not None and v.starts <= now < v.until for v in visits)]
     if not on_duty:
         return {}
-    return {c.unit_id: (c.verdict, c.checked_at, c.ends_at) for c in session.scalars(
+    return {c.unit_id: (c.verdict, c.there, c.seen_at, c.ends_at) for c in session.scalars(
         select(DutyCheck).where(DutyCheck.unit_id.in_(on_duty), DutyCheck.due_at <= now,
                                 DutyCheck.ends_at > now))}
 

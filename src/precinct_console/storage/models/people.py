@@ -170,7 +170,9 @@ class DutyCheck(IdMixin, StationScoped, Base):
     once the duty was under way: the record the duty-keeping rate (到岗率) counts.
 
     One per unit and stretch. "kept" may turn into "away" (the crew left before the end); "away"
-    stays, with its breach alert. A stretch whose unit sent no live position has no check."""
+    stays, with its breach alert, even when the crew turns up late. Apart from the verdict, where
+    the crew is now (there or not, since when) follows its position for the unit board. A
+    stretch whose unit sent no live position has no check."""
 
     __tablename__ = "duty_checks"
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -180,4 +182,6 @@ class DutyCheck(IdMixin, StationScoped, Base):
     verdict: Mapped[str] = mapped_column(String(8))  # kept | away
     checked_at: Mapped[datetime] = mapped_column()
     distance_m: Mapped[float] = mapped_column(Float)  # off the point or the line, when judged
+    there: Mapped[bool] = mapped_column()  # at the duty as last seen
+    seen_at: Mapped[datetime] = mapped_column()  # since when it has been seen so
     __table_args__ = (UniqueConstraint("unit_id", "due_at"),)

@@ -83,19 +83,21 @@ class UnitsModel(ThinTableModel[UnitRow]):
 
     def _check_text(self, u: UnitRow) -> str:
         """On a duty under way, what its live position showed: there, or not there."""
-        verdict = u.checked_on_duty(self.now)
-        if not verdict or u.duty_checked_at is None:
+        state = u.checked_on_duty(self.now)
+        if not state or u.duty_checked_at is None:
             return ""
         when = local(u.duty_checked_at).strftime("%H:%M")
-        if verdict == "kept":
+        if state == "kept":
             return _tr("✔ at the duty (checked %1)").replace("%1", when)
+        if state == "late":  # there now; the stretch still counts as not kept
+            return _tr("✔ at the duty since %1 (late)").replace("%1", when)
         return _tr("✖ not at the duty (%1)").replace("%1", when)
 
     def _order_colour(self, u: UnitRow) -> QBrush | None:
         if u.leaving_for(self.now) is not None:
             return QBrush(NEAR.darker(125))
-        if verdict := u.checked_on_duty(self.now):
-            return QBrush((OK if verdict == "kept" else BREACH).darker(125))
+        if state := u.checked_on_duty(self.now):
+            return QBrush((BREACH if state == "away" else OK).darker(125))
         return None
 
     def _leaving_text(self, u: UnitRow) -> str:
