@@ -120,6 +120,9 @@ def test_a_duty_at_the_shifts_first_minute_is_reminded_of_before_its_plan_is_in_
     assert row.duty_list == (spot,) and row.leaving_for(clock.now) == spot
     [alert] = raise_duty_alerts(duty_officer, clock.now)
     assert alert.unit_id == duty.unit_id and alert.category_name == "16:00-16:40 学府路护学岗"
+    # The next check keeps it: the duty is still the unit's, on a plan not yet in force.
+    assert raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=30)) == []
+    assert [a.id for a in alerts.list_alerts(duty_officer)] == [alert.id]
 
 
 def test_a_retired_unit_or_a_rejected_plan_raises_no_set_out_alert(db, station, clock, make_ctx):
