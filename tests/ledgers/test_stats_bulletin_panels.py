@@ -70,6 +70,21 @@ def test_statistics_panel_gives_the_periods_duty_keeping_rate(qtbot, seeded, mak
     panel.day.setDate(date(2026, 11, 18))
     qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
     assert panel.summary.text().endswith(" · timed duties kept 66.7% (3 checked)")
+    # A check written on any seat reaches the open panel: its figures are read again.
+    from precinct_console.domain.changes import Change, ChangeItem
+
+    panel.app.changed.emit(Change((ChangeItem("unit", unit.id, "moved"),)))
+    assert not panel._debounce.isActive()  # a unit's move alone does not change the figures
+    with db.sessions() as s:
+        at = cst(2026, 11, 19, 7, 30)
+        s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at,
+                        ends_at=at + timedelta(minutes=30), subject="07:30-08:00 实验小学",
+                        verdict="kept", checked_at=at, distance_m=40.0, there=True, seen_at=at))
+        s.commit()
+    panel.app.changed.emit(Change((ChangeItem("unit", unit.id, "updated"),
+                                   ChangeItem("duty_check", None, "updated"))))
+    qtbot.waitUntil(lambda: panel.summary.text().endswith(" · timed duties kept 75.0% (4 checked)"),
+                    timeout=10_000)
 
 
 def test_statistics_panel_says_which_charts_could_not_be_saved_and_why(qtbot, seeded, make_ctx, tmp_path):

@@ -275,7 +275,7 @@ def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, cl
     handover gives the rate. Before any live position judged a stretch, the report says
     nothing of a rate."""
     from precinct_console.services.duty_alerts import ARRIVAL_GRACE
-    from precinct_console.storage.models import DutyCheck
+    from precinct_console.storage.models import ChangeRecord, DutyCheck
 
     _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
@@ -293,6 +293,9 @@ def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, cl
         [(verdict, due_at, subject)] = s.execute(
             sa.select(DutyCheck.verdict, DutyCheck.due_at, DutyCheck.subject)).all()
     assert (verdict, due_at, subject) == ("kept", opens, "16:30-17:30 学府路护学岗")
+    with db.sessions() as s:  # announced once, for every seat's statistics: later checks change nothing
+        announced = s.scalars(sa.select(ChangeRecord.entity).where(ChangeRecord.entity == "duty_check")).all()
+    assert announced == ["duty_check"]
     # The unit board shows it while the stretch lasts (from the first check), not after.
     clock.now = opens + timedelta(minutes=59)
     row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]

@@ -172,11 +172,13 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
                 distance_m=off, there=there, seen_at=now)
             s.add(check)
             uow.changed("unit", unit_id)  # the unit board shows where the crew is
+            uow.changed("duty_check", None)  # the statistics' duty-keeping rate counts it
             checked = True
         elif check.there != there:  # arrived (late), or left
             check.there, check.seen_at = there, now
             if not there and check.verdict == "kept":  # left before the end: not kept
                 check.verdict, check.checked_at, check.distance_m = "away", now, off
+                uow.changed("duty_check", None)  # the rate changes
             uow.changed("unit", unit_id)
             checked = True
         if there or (unit_id, began, ARRIVE_TARGET) in have:

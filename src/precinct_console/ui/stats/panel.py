@@ -143,7 +143,8 @@ class StatisticsPanel(QWidget):
                      on_done=lambda result: self._deliver(generation, result))
 
     def _on_change(self, change: Change) -> None:
-        if change.touches("incident", "dispatch"):
+        # Duty checks carry the period's duty-keeping rate; units' moves (frequent) do not.
+        if change.touches("incident", "dispatch", "duty_check"):
             self._debounce.start()
 
     # drawing ---------------------------------------------------------------------------------
