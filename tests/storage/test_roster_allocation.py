@@ -216,6 +216,35 @@ def test_chief_edits_a_plan_and_figures_are_rescored(db, station, chief, clock):
     assert next(a for a in edited.assignments if a["unit_id"] == u1)["point_key"] == other
 
 
+def test_a_plans_drawing_carries_the_police_districts_and_patrol_zones_under_it(db, station, chief, clock):
+    """The plan's small map shows the jurisdiction: the police district (level 1) and the patrol
+    zone, each with its outline and name; not the micro grids, a zone's sections or key zones."""
+    _town(db, station, clock)
+    with db.sessions() as s:
+        district = Grid(station_id=station.id, code="JWQ1", name="城关警务区", level=1,
+                        geometry=_square(116.38, 39.89, 0.032), area_m2=9e6,
+                        centroid_lon=116.396, centroid_lat=39.906)
+        s.add(district)
+        s.flush()
+        zone = s.scalars(sa.select(PatrolZone).where(PatrolZone.code == "Z1")).one()
+        s.add_all([
+            PatrolZone(station_id=station.id, code="Z1-1", name="夜市巡区1段", parent_id=zone.id,
+                       geometry=_square(116.38, 39.89, 0.008), centroid_lon=116.384, centroid_lat=39.894),
+            PatrolZone(station_id=station.id, code="K1", name="广场重点区", kind="key_zone",
+                       geometry=_square(116.40, 39.91, 0.004), centroid_lon=116.402, centroid_lat=39.912),
+        ])
+        s.commit()
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    outlines = allocation.plan_drawing(chief, plan.id).outlines
+    assert [(o.kind, o.name) for o in outlines] == [("district", "城关警务区"), ("zone", "夜市巡区")]
+    [ring] = outlines[0].rings
+    assert ring[0] == ring[-1] == (116.38, 39.89) and len(ring) == 5
+    assert outlines[0].label == (116.396, 39.906)
+
+
 def test_an_edit_stacking_cars_beyond_what_a_point_holds_is_refused_and_nothing_written(
         db, station, chief, clock):
     _town(db, station, clock)

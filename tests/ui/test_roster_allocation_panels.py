@@ -1042,6 +1042,33 @@ def test_the_plan_map_names_units_stacked_on_one_point_together(qtbot):
     assert sorted(t.toPlainText() for t in plan_map.labels) == ["巡01、巡02", "巡03"]
 
 
+def test_the_plan_map_draws_the_police_districts_named_and_the_patrol_zones_under_the_plan(qtbot):
+    from precinct_console.services.allocation import Outline
+
+    square = ((116.38, 39.89), (116.42, 39.89), (116.42, 39.93), (116.38, 39.93), (116.38, 39.89))
+    west = ((116.38, 39.89), (116.40, 39.89), (116.40, 39.93), (116.38, 39.89))
+    drawing = PlanDrawing(
+        demand=((116.39, 39.90, 2.0),),
+        candidates=(("post:1", "警务站", "post", 116.39, 39.90),),
+        assignments=({"unit_id": 1, "call_sign": "巡01", "lon": 116.39, "lat": 39.90},),
+        local_hour=10, unit_kinds={1: "car"},
+        outlines=(Outline("district", "城关警务区", (square,), (116.40, 39.91)),
+                  Outline("zone", "西巡区", (west,), (116.39, 39.91))))
+    plan_map = PlanMap()
+    qtbot.addWidget(plan_map)
+    plan_map.show_plan(drawing)
+    xs, _ys = plan_map.districts.getData()
+    assert len(xs) == 5 and xs.max() - xs.min() == pytest.approx(3_400, rel=0.02)  # 0.04° east at 39.9° N
+    assert len(plan_map.zones.getData()[0]) == 4
+    assert sorted(t.toPlainText() for t in plan_map.labels) == ["城关警务区", "巡01"]
+    # The whole district is in view, not just the unit's rings.
+    (x0, x1), _ = plan_map.viewRange()
+    assert x0 <= xs.min() and x1 >= xs.max()
+    plan_map.show_plan(None)
+    assert plan_map.districts.getData()[0] is None or len(plan_map.districts.getData()[0]) == 0
+    assert plan_map.labels == []
+
+
 def test_the_plan_map_draws_each_timed_duty_from_its_unit_and_a_clash_in_red(qtbot):
     drawing = PlanDrawing(
         demand=((116.39, 39.90, 2.0),),

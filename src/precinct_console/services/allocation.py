@@ -43,6 +43,7 @@ from ..domain.demand import (
     expected_incidents,
 )
 from ..domain.errors import NotFound, ValidationError
+from ..domain.geo import rings_of
 from ..domain.replay import ON_SCENE_MINUTES, ReplayIncident, ReplayReport, ReplayUnit, replay
 from ..storage.models import (
     AuditEntry,
@@ -745,6 +746,36 @@ class PlanDrawing:
     # The must-patrol points open for part of the shift, as stored (VisitPoint.as_row): the
     # duties fall anew when the chief edits the placement (edited_duties).
     visit_points: tuple[Any, ...] = ()
+    # The station's police districts and patrol zones as they are now, under the plan: where a
+    # unit stands reads against the jurisdiction the chief knows.
+    outlines: tuple[Outline, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A police district (警务区) or patrol zone (巡区) drawn under a plan, in lon/lat."""
+
+    kind: str  # district | zone
+    name: str
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+    label: tuple[float, float]  # lon, lat where its name goes
+
+
+def _outlines(s: Any, station_id: int) -> tuple[Outline, ...]:
+    """Level-1 grids and top-level patrol zones (their sections would crowd a small map)."""
+    districts = s.execute(select(Grid.name, Grid.geometry, Grid.centroid_lon, Grid.centroid_lat)
+                          .where(Grid.station_id == station_id, Grid.level == 1)
+                          .order_by(Grid.code)).all()
+    zones = s.execute(select(PatrolZone.name, PatrolZone.geometry, PatrolZone.centroid_lon,
+                             PatrolZone.centroid_lat)
+                      .where(PatrolZone.station_id == station_id, PatrolZone.kind == "patrol",
+                             PatrolZone.parent_id.is_(None))
+                      .order_by(PatrolZone.code)).all()
+    return tuple(
+        Outline(kind, name, tuple(tuple((float(p[0]), float(p[1])) for p in ring)
+                                  for ring in rings_of(geometry)), (float(lon), float(lat)))
+        for kind, rows in (("district", districts), ("zone", zones))
+        for name, geometry, lon, lat in rows)
 
 
 @service_action("read")
@@ -759,7 +790,8 @@ def plan_drawing(ctx: ServiceContext, plan_id: int) -> PlanDrawing:
             tuple((c[0], c[1], c[2], c[3], c[4]) for c in f.get("candidates", [])),
             tuple(p.assignments or ()), int(f.get("local_hour", 10)),
             {int(u[0]): str(u[2]) for u in f.get("units", [])},
-            _duty_marks(stored_visits(f, p.assignments or ())), tuple(f.get("visit_points") or ()))
+            _duty_marks(stored_visits(f, p.assignments or ())), tuple(f.get("visit_points") or ()),
+            _outlines(s, ctx.station_id))
 
 
 def _duty_marks(visits: list[TimedVisit]) -> tuple[tuple[float, float, int, bool], ...]:

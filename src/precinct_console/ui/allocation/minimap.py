@@ -1,5 +1,5 @@
-"""A small map of one plan: expected demand, candidate points, units with their reach rings and
-their timed duties."""
+"""A small map of one plan over the station's police districts and patrol zones: expected demand,
+candidate points, units with their reach rings and their timed duties."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ from PySide6.QtGui import QColor
 
 from ...domain.geo import co_located
 from ...domain.travel import local_xy, reach_radius_m
-from ...services.allocation import PlanDrawing
+from ...services.allocation import Outline, PlanDrawing
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
+
+# The grid map's own colours for the two boundaries, lighter: here they are the background.
+DISTRICT_PEN = pg.mkPen(QColor(31, 59, 115, 150), width=1.6)
+ZONE_PEN = pg.mkPen(QColor(0, 140, 100, 170), width=1.2, style=pg.QtCore.Qt.PenStyle.DashLine)
 
 RING_POINTS = 48
 
@@ -38,8 +42,10 @@ class PlanMap(pg.PlotWidget):
         self.duty_lines = pg.PlotCurveItem(pen=pg.mkPen(NEAR.darker(120), width=1.5,
                                                         style=pg.QtCore.Qt.PenStyle.DotLine))
         self.duties = pg.ScatterPlotItem(symbol="h", size=11, pen=pg.mkPen("w"))
-        for item in (self.demand, self.cands, self.rings5, self.rings3, self.duty_lines, self.duties,
-                     self.units):
+        self.districts = pg.PlotCurveItem(pen=DISTRICT_PEN)
+        self.zones = pg.PlotCurveItem(pen=ZONE_PEN)
+        for item in (self.districts, self.zones, self.demand, self.cands, self.rings5, self.rings3,
+                     self.duty_lines, self.duties, self.units):
             self.addItem(item)
         self.labels: list[pg.TextItem] = []
         self.empty = pg.TextItem("", color="#666666")
@@ -53,7 +59,7 @@ class PlanMap(pg.PlotWidget):
         if d is None or not d.candidates:
             for item in (self.demand, self.cands, self.units, self.duties):
                 item.setData([], [])
-            for curve in (self.rings3, self.rings5, self.duty_lines):
+            for curve in (self.rings3, self.rings5, self.duty_lines, self.districts, self.zones):
                 curve.setData([], [])
             self.empty.setText("—")
             return
@@ -63,6 +69,7 @@ class PlanMap(pg.PlotWidget):
         o_lon, o_lat = float(c_lon.mean()), float(c_lat.mean())
         cx, cy = local_xy(c_lon, c_lat, o_lon, o_lat)
         self.cands.setData(cx, cy)
+        self._show_outlines(d.outlines, o_lon, o_lat)
         if d.demand:
             dl = np.array(d.demand)
             dx, dy = local_xy(dl[:, 0], dl[:, 1], o_lon, o_lat)
@@ -102,6 +109,28 @@ class PlanMap(pg.PlotWidget):
         self._show_duties(d, {int(a["unit_id"]): (p[1], p[2]) for a, p in zip(d.assignments, pts, strict=True)},
                           o_lon, o_lat)
         self.autoRange(padding=0.05)
+
+    def _show_outlines(self, outlines: tuple[Outline, ...], o_lon: float, o_lat: float) -> None:
+        """District boundaries (named) and patrol zones (dashed), each kind one curve."""
+        for kind, curve in (("district", self.districts), ("zone", self.zones)):
+            rings = [np.asarray(r) for o in outlines if o.kind == kind for r in o.rings if len(r) > 1]
+            if not rings:
+                curve.setData([], [])
+                continue
+            allxy = np.vstack(rings)
+            x, y = local_xy(allxy[:, 0], allxy[:, 1], o_lon, o_lat)
+            connect = np.ones(len(allxy), dtype=np.int32)
+            connect[np.cumsum([len(r) for r in rings]) - 1] = 0  # no line from one ring to the next
+            curve.setData(x=x, y=y, connect=connect)
+        for o in outlines:
+            if o.kind != "district":
+                continue
+            t = pg.TextItem(o.name, color=(31, 59, 115, 170), anchor=(0.5, 0.5))
+            t.setFont(ui_font(9, bold=True))
+            t.setPos(*(float(v) for v in local_xy(o.label[0], o.label[1], o_lon, o_lat)))
+            t.setZValue(-1)  # under the units and their call signs
+            self.addItem(t)
+            self.labels.append(t)
 
     def _show_duties(self, d: PlanDrawing, unit_at: dict[int, tuple[float, float]],
                      o_lon: float, o_lat: float) -> None:
