@@ -20,6 +20,7 @@ from precinct_console.storage.models import Grid, Unit
 from precinct_console.ui.board.panel import BoardPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.map.panel import MapPanel
+from precinct_console.ui.theme import BREACH
 
 pytestmark = [pytest.mark.qt_log_ignore("This plugin does not support"),
               pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
@@ -678,8 +679,7 @@ def test_a_unit_away_from_its_duty_pulses_on_the_map_until_acknowledged(qtbot, a
     assert list(ring.ids) == [car.id]  # the breach rings it; the reminder does not
     assert (ring.xs[0], ring.ys[0]) == panel.live.unit_xy[car.id]
     assert panel.canvas.tips["unit_pulse"][car.id] == "城关1号车 ✖ 08:00应到岗 08:00-08:30 实验小学护学岗"
-    legend = [text for _s, _c, text in panel.canvas.legend]
-    assert "Unit away from its timed duty (pulses)" in legend
+    assert ("r", BREACH, "Unit away from its timed duty (pulses)") in panel.canvas.legend  # a ring, as drawn
     monitor.alerts = {901: set_out}
     monitor.alerts_changed.emit()
     assert list(ring.ids) == []

@@ -291,6 +291,10 @@ class MapCanvas(pg.PlotWidget):
             box = QRectF(x0 + 9, y + row / 2 - 5, 10, 10)
             if symbol == "o":
                 painter.drawEllipse(box)
+            elif symbol == "r":  # a ring in its colour, as the pulse around a unit is drawn
+                painter.setPen(QPen(colour, 2.0))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(box)
             elif symbol in ("d", "D"):
                 if symbol == "D":  # hollow, outlined in its colour (the patrol plan's points)
                     painter.setPen(QPen(colour, 2.0))

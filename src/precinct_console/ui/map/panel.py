@@ -346,7 +346,7 @@ class MapPanel(QWidget):
         if self.shown("units") and self.live.order_xy:
             entries.append(("D", ORDER_COLOUR, tr("Patrol point of the accepted plan")))
         if self.shown("units") and self.live.any_away:
-            entries.append(("o", BREACH, tr("Unit away from its timed duty (pulses)")))
+            entries.append(("r", BREACH, tr("Unit away from its timed duty (pulses)")))
         if self.shown("patrol_points") and self.data is not None and self.data.patrol_points:
             entries.append(("h", PATROL_POINT_COLOUR, tr("Must-patrol point (必巡点)")))
         if self.shown("patrol_lines") and self.data is not None and self.data.patrol_lines:
