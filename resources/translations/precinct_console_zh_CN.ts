@@ -4621,6 +4621,14 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>各时段按时到场占比（%）</translation>
     </message>
     <message>
+        <source>; the units on standby in those hours replayed too: %1</source>
+        <translation>；同时段备勤警组一并回放：%1</translation>
+    </message>
+    <message>
+        <source>; the units on standby in those hours replayed too: A %1, B %2</source>
+        <translation>；同时段备勤警组一并回放：方案A %1，方案B %2</translation>
+    </message>
+    <message>
         <source>All met</source>
         <translation>全部达标</translation>
     </message>

@@ -303,6 +303,45 @@ def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, sta
     assert cmp.replay_b == allocation.replay_plan(chief, p2.id, first, last)  # deterministic
 
 
+def test_the_replay_counts_the_units_on_standby_in_the_plans_hours(db, station, chief, clock):
+    """The 所部备勤 car took calls too while the patrol car was out: the replay sends it from its
+    home base in its own hours (from the plan's second hour), so the plan is not judged against
+    more units than the replay gives it; the comparison names it."""
+    _town(db, station, clock)  # calls on its two hot spots at once, two hours into the plan's
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    roster.assign(chief, sh.id, zhang.id, unit_id=unit_roll.add_unit(chief, "巡逻一车", "car", 116.39, 39.90))
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    first, last = clock() - timedelta(days=30), clock()
+    alone = allocation.replay_plan(chief, plan.id, first, last)
+    standby = roster.add_shift(chief, "所部备勤", start + timedelta(hours=1), start + timedelta(hours=13))
+    zhao = roster.add_officer(chief, "031003", "赵磊")
+    spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.386, 39.896)
+    roster.assign(chief, standby.id, zhao.id, duty="standby", unit_id=spare)
+    helped = allocation.replay_plan(chief, plan.id, first, last)
+    assert helped.incidents == alone.incidents > 0
+    assert all(o.unit_id != spare for o in alone.outcomes)
+    served = [o.incident_id for o in helped.outcomes if o.unit_id == spare]
+    assert served and helped.median_response_s <= alone.median_response_s
+    with db.sessions() as s:
+        received = s.scalars(sa.select(Incident.received_at).where(Incident.id.in_(served))).all()
+    since_start = [(t - start) % timedelta(days=1) for t in received]
+    assert all(timedelta(hours=1) <= d < timedelta(hours=8) for d in since_start)
+    assert helped.queued < alone.queued
+    cmp = allocation.compare_plans(chief, plan.id, plan.id, first, last)
+    assert cmp.standby_a == cmp.standby_b == ("备勤一车",)
+    # Given a plan of its own shift, the standby car waits where that plan puts it.
+    own = allocation.propose_plan(chief, shift_id=standby.id, time_limit=5)
+    allocation.decide_plan(chief, own.id, own.version, "accept",
+                           assignments={spare: next(c[0] for c in allocation.plan_drawing(chief, own.id).candidates
+                                                    if c[1] == "学府警务室")})
+    moved = allocation.replay_plan(chief, plan.id, first, last)
+    assert any(o.unit_id == spare for o in moved.outcomes)
+    assert [(o.unit_id, o.response_s) for o in moved.outcomes] != \
+        [(o.unit_id, o.response_s) for o in helped.outcomes]
+
+
 def test_duty_officer_may_propose_but_not_decide(db, station, make_ctx, clock):
     _town(db, station, clock)
     chief = make_ctx(Role.STATION_CHIEF)

@@ -252,6 +252,7 @@ def test_replay_tab_compares_two_plans_with_what_happened_on_the_1_3_5_targets(q
     view.run()
     _settle(qtbot, chief_app)
     assert view.run_btn.isEnabled() and "60" in view.status.text()
+    assert "standby" not in view.status.text()  # nobody on standby: nothing more replayed
     rows = {r[0]: r[1:] for r in view.figure_rows()[1:]}
     report = allocation.replay_plan(ctx, p1.id, clock() - timedelta(days=30), clock())
     labels = [next(k for k in rows if k in (t.label_zh, t.label_en)) for t in report.compliance]
@@ -267,6 +268,14 @@ def test_replay_tab_compares_two_plans_with_what_happened_on_the_1_3_5_targets(q
     # The series are named above the charts, not in a legend floating over the bars and lines.
     assert view.legend.names() == [f"A #{p1.id}", f"B #{p2.id}", "What happened"]
     assert view.bars.plotItem.legend is None and view.hourly.plotItem.legend is None
+    # A car on standby in the plans' hours answers calls in the replay too, and the tab says so.
+    standby = roster.add_shift(ctx, "所部备勤", start, start + timedelta(hours=12))
+    o3 = roster.add_officer(ctx, "031003", "赵磊")
+    roster.assign(ctx, standby.id, o3.id, duty="standby",
+                  unit_id=unit_roll.add_unit(ctx, "备勤一车", "car", 116.39, 39.90))
+    view.run()
+    _settle(qtbot, chief_app)
+    assert view.status.text().endswith("; the units on standby in those hours replayed too: 备勤一车")
 
 
 def test_both_panels_are_registered():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple, cast
@@ -832,9 +832,61 @@ def patrol_orders(ctx: ServiceContext, at: datetime | None = None) -> list[Patro
 
 
 # -- replay and comparison --------------------------------------------------------------------
-def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict[int, str]
-                  ) -> list[ReplayUnit]:
-    """The plan's placement on duty at the plan's hours of every day of the period."""
+class StandbyUnit(NamedTuple):
+    """A unit on standby (备勤) beside a plan: where it waits, and when, from the plan's start."""
+
+    id: int
+    call_sign: str
+    lon: float
+    lat: float
+    spans: tuple[tuple[timedelta, timedelta], ...]
+
+
+def _standby_units(s: Any, plan: PatrolPlan) -> list[StandbyUnit]:
+    """Units the roster puts on standby during the plan's hours that the plan does not place:
+    they took calls too, so a replay without them judges the plan against what more units did.
+    Each waits where an accepted plan of its own shift puts it, else at its home base."""
+    placed = {int(a["unit_id"]) for a in plan.assignments or ()}
+    rows = s.execute(
+        select(RosterEntry.unit_id, Shift.id, Shift.starts_at, Shift.ends_at)
+        .join(Shift, Shift.id == RosterEntry.shift_id)
+        .where(Shift.station_id == plan.station_id, RosterEntry.duty == "standby",
+               RosterEntry.unit_id.is_not(None), Shift.starts_at < plan.ends_at,
+               Shift.ends_at > plan.starts_at)).all()
+    rows = [r for r in rows if r.unit_id not in placed]
+    if not rows:
+        return []
+    spots: dict[tuple[int, int], tuple[float, float]] = {}
+    for other in s.scalars(select(PatrolPlan).where(
+            PatrolPlan.shift_id.in_({r.id for r in rows}), PatrolPlan.status == "accepted")
+            .order_by(PatrolPlan.decided_at)):
+        for a in other.assignments or ():  # the later decision wins, as for the orders
+            spots[(other.shift_id, int(a["unit_id"]))] = (float(a["lon"]), float(a["lat"]))
+    units = {u.id: u for u in s.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in rows})))}
+    spans: dict[int, list[tuple[timedelta, timedelta]]] = {}
+    where: dict[int, tuple[float, float]] = {}
+    for r in rows:
+        a = max(r.starts_at, plan.starts_at) - plan.starts_at
+        b = min(r.ends_at, plan.ends_at) - plan.starts_at
+        spans.setdefault(r.unit_id, []).append((a, b))
+        u = units[r.unit_id]
+        where.setdefault(r.unit_id, spots.get((r.id, r.unit_id), (u.home_lon, u.home_lat)))
+    out = []
+    for uid in sorted(spans, key=lambda i: units[i].call_sign):
+        merged: list[tuple[timedelta, timedelta]] = []
+        for a, b in sorted(set(spans[uid])):  # two standby shifts back to back: one stretch
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        out.append(StandbyUnit(uid, units[uid].call_sign, *where[uid], tuple(merged)))
+    return out
+
+
+def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict[int, str],
+                  standby: Sequence[StandbyUnit] = ()) -> list[ReplayUnit]:
+    """The plan's placement on duty at the plan's hours of every day of the period, and the
+    standby units beside it at their hours of those days."""
     span = plan.ends_at - plan.starts_at
     offset = plan.starts_at.astimezone(CHINA_TZ)
     day = datetime.combine(first.astimezone(CHINA_TZ).date() - timedelta(days=1), offset.timetz())
@@ -858,6 +910,9 @@ def _replay_units(plan: PatrolPlan, first: datetime, last: datetime, kinds: dict
                               tuple((w.start, w.end, w.lon, w.lat) for w in stays),
                               frozenset(w.start for w in stays if w.duty),
                               tuple((w.start, w.route) for w in stays if w.route)))
+    for u in standby:
+        out.append(ReplayUnit(u.id, u.call_sign, kinds.get(u.id, "car"),
+                              tuple((s + a, s + b, u.lon, u.lat) for s, _e in windows for a, b in u.spans)))
     return out
 
 
@@ -969,7 +1024,7 @@ def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: dateti
             Incident.reinforcement_arrived_at, Incident.handled_at).where(
             Incident.station_id == ctx.station_id, Incident.received_at >= first,
             Incident.received_at < last, Incident.lon.is_not(None))).all()
-        units = _replay_units(p, first, last, kinds)
+        units = _replay_units(p, first, last, kinds, _standby_units(s, p))
         rows = [r for r in rows if _in_plan_hours(p, r.received_at)]
     incidents = [ReplayIncident(
         r.id, r.received_at, r.lon, r.lat, r.category_code, r.priority, r.needs_reinforcement,
@@ -994,13 +1049,27 @@ class PlanComparison:
     b: PlanInfo
     replay_a: ReplayReport
     replay_b: ReplayReport
+    # Call signs of the standby units replayed beside each plan (see _standby_units).
+    standby_a: tuple[str, ...] = ()
+    standby_b: tuple[str, ...] = ()
+
+
+@service_action("read")
+def standby_beside(ctx: ServiceContext, plan_id: int) -> tuple[str, ...]:
+    """Call signs of the units on standby in the plan's hours that its replay counts too."""
+    with ctx.read() as s:
+        p = s.get(PatrolPlan, plan_id)
+        if p is None or p.station_id != ctx.station_id:
+            raise NotFound(f"plan {plan_id} does not exist")
+        return tuple(u.call_sign for u in _standby_units(s, p))
 
 
 @service_action("read")
 def compare_plans(ctx: ServiceContext, plan_a: int, plan_b: int, first: datetime, last: datetime
                   ) -> PlanComparison:
     return PlanComparison(get_plan(ctx, plan_a), get_plan(ctx, plan_b),
-                          replay_plan(ctx, plan_a, first, last), replay_plan(ctx, plan_b, first, last))
+                          replay_plan(ctx, plan_a, first, last), replay_plan(ctx, plan_b, first, last),
+                          standby_beside(ctx, plan_a), standby_beside(ctx, plan_b))
 
 
 @service_action("read")
@@ -1021,5 +1090,5 @@ def demand_accuracy(ctx: ServiceContext, *, weeks: int = 4, area_share: float = 
 __all__ = [
     "ConstraintOptions", "PatrolOrder", "PlanComparison", "PlanDrawing", "PlanInfo", "PlanPreview",
     "build_problem", "compare_plans", "constraint_options", "decide_plan", "demand_accuracy", "get_plan", "list_plans", "patrol_orders",
-    "plan_drawing", "preview_plan", "propose_plan", "replay_plan",
+    "plan_drawing", "preview_plan", "propose_plan", "replay_plan", "standby_beside",
 ]

@@ -108,8 +108,17 @@ class ReplayCompare(QWidget):
     def show_comparison(self, cmp: PlanComparison) -> None:
         self.run_btn.setEnabled(True)
         ra, rb = cmp.replay_a, cmp.replay_b
-        self.status.setText(self.tr("%1 calls replayed; deterministic: the same days give the same "
-                                    "figures").replace("%1", str(ra.incidents)))
+        text = self.tr("%1 calls replayed; deterministic: the same days give the same "
+                       "figures").replace("%1", str(ra.incidents))
+        # The standby units took calls in those hours too: the replay counts them, and says so.
+        if cmp.standby_a or cmp.standby_b:
+            if cmp.standby_a == cmp.standby_b:
+                text += self.tr("; the units on standby in those hours replayed too: %1").replace(
+                    "%1", "、".join(cmp.standby_a))
+            else:
+                text += self.tr("; the units on standby in those hours replayed too: A %1, B %2").replace(
+                    "%1", "、".join(cmp.standby_a) or "—").replace("%2", "、".join(cmp.standby_b) or "—")
+        self.status.setText(text)
         happened = self.tr("What happened")
         self.bars.clear()
         groups = [_label(t) for t in ra.compliance] + [self.tr("All met")]
