@@ -698,6 +698,17 @@ def test_the_allocation_panel_has_the_forecast_accuracy_tab(qtbot, chief_app):
     _settle(qtbot, chief_app)
     assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == [
         "Plan", "What-if replay", "Forecast accuracy"]
+    # Opened, the tab checks the forecast at once (once: coming back does not check again).
+    panel.show()
+    assert panel.forecast.report is None and not panel.forecast.chart.isVisible()
+    panel.tabs.setCurrentIndex(2)
+    _settle(qtbot, chief_app)
+    assert panel.forecast.report is not None and panel.forecast.chart.isVisible()
+    first = panel.forecast.report
+    panel.tabs.setCurrentIndex(0)
+    panel.tabs.setCurrentIndex(2)
+    _settle(qtbot, chief_app)
+    assert panel.forecast.report is first
 
 
 def test_chief_adds_a_unit_based_at_a_post_and_crews_it(qtbot, chief_app, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -70,8 +71,20 @@ class ForecastAccuracy(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.chart, 2)
+        # No empty axes before there is a figure to draw on them.
+        self.chart.hide()
+        self.legend.hide()
+        self._checked = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the tab is opened it checks the forecast at once: the chief came to
+        see the figures, not a button."""
+        super().showEvent(event)
+        if not self._checked and self.run_btn.isEnabled():
+            self.run()
 
     def run(self) -> None:
+        self._checked = True
         self.run_btn.setEnabled(False)
         self.summary.setText(self.tr("Forecasting each held-back week…"))
         self.app.run(demand_accuracy, self.app.ctx, weeks=self.weeks.value(),
@@ -109,6 +122,8 @@ class ForecastAccuracy(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(i, j, item)
         self.chart.clear()
+        self.chart.show()
+        self.legend.show()
         xs = list(range(len(report.rows)))
         baseline = self.tr("last %1 days").replace("%1", str(report.baseline_days))
         self.legend.set_entries([(self.tr("forecast"), INFO, "bar"), (baseline, MUTED, "bar")])
