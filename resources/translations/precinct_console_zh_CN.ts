@@ -2392,6 +2392,29 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>CoverLine</name>
+    <message>
+        <source>3-min cover of the plan's expected calls: %1 now (as planned %2)</source>
+        <translation>方案预计警情3分钟覆盖：现 %1（按方案 %2）</translation>
+    </message>
+    <message>
+        <source> · not at their points: %1</source>
+        <translation> · 不在点位：%1</translation>
+    </message>
+    <message>
+        <source>%1 back to %2 (%3 min)</source>
+        <translation>%1 回 %2（约%3分钟）</translation>
+    </message>
+    <message>
+        <source>%1 → %2 (%3 min)</source>
+        <translation>%1 → %2（约%3分钟）</translation>
+    </message>
+    <message>
+        <source> · move up: %1, cover back to %2</source>
+        <translation> · 建议补位：%1，覆盖回升至 %2</translation>
+    </message>
+</context>
+<context>
     <name>DailyWindowField</name>
     <message>
         <source>All day</source>

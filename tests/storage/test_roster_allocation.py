@@ -342,6 +342,34 @@ def test_the_replay_counts_the_units_on_standby_in_the_plans_hours(db, station, 
         [(o.unit_id, o.response_s) for o in helped.outcomes]
 
 
+def test_the_cover_now_counts_each_free_unit_where_its_live_position_puts_it(db, station, chief, clock):
+    """Both cars at their points: the cover is as planned. One goes off duty and is named; the
+    other drives 5 km off after a call and reports its position: the cover is gone, and the move
+    sends it back to where the plan's cover is."""
+    from precinct_console.services.move_up import plan_cover_now
+
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _, (u1, u2) = _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    assert plan_cover_now(chief) is None  # before the shift: no plan in force
+    clock.advance(hours=2)
+    for u in (u1, u2):
+        units.set_unit_status(chief, u, "available")
+    at_points = plan_cover_now(chief)
+    assert at_points is not None and at_points.out == () and at_points.moves == ()
+    assert at_points.once == pytest.approx(at_points.planned_once) and at_points.planned_once > 0.3
+    units.set_unit_status(chief, u2, "off_duty")
+    units.update_unit_position(chief, u1, 116.38, 39.95, at=clock())  # 5 km north of the town
+    away = plan_cover_now(chief)
+    assert away.out == ("巡逻二车",) and away.once == 0.0
+    [move] = away.moves
+    assert move.unit_id == u1 and move.point.key in {a["point_key"] for a in plan.assignments}
+    assert away.once_after == pytest.approx(at_points.once, abs=1e-3) and move.minutes > 5
+
+
 def test_duty_officer_may_propose_but_not_decide(db, station, make_ctx, clock):
     _town(db, station, clock)
     chief = make_ctx(Role.STATION_CHIEF)

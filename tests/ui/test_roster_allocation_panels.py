@@ -304,6 +304,18 @@ def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, 
     _settle(qtbot, chief_app)
     shown = {u.id: units.model.data(units.model.index(r, 6)) for r, u in enumerate(units.model.rows())}
     assert shown == {u1: orders[u1].point_name, u2: orders[u2].point_name}
+    # Above the board: the plan's cover now, as planned while both stand at their points.
+    qtbot.waitUntil(lambda: units.cover.cover is not None, timeout=10000)
+    assert not units.cover.isHidden() and not units.cover.cover.short
+    assert units.cover.text().startswith("3-min cover of the plan's expected calls: ")
+    # One car goes off duty: the line names it, and the cover now is below the plan's.
+    set_unit_status(ctx, u1, "off_duty")
+    units.reload()
+    qtbot.waitUntil(lambda: units.cover.cover is not None and units.cover.cover.out == ("巡逻一车",),
+                    timeout=10000)
+    assert units.cover.cover.once < units.cover.cover.planned_once
+    assert " · not at their points: 巡逻一车" in units.cover.text()
+    set_unit_status(ctx, u1, "available")
     map_panel = MapPanel(chief_app)
     qtbot.addWidget(map_panel)
     map_panel.resize(1200, 800)

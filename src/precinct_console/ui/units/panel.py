@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.allocation.move_up import CoverNow
 from ...domain.allocation.visits import CLASH_MARK
 from ...domain.changes import Change
 from ...domain.clock import local
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
 from ...domain.recommend import stale_position_age
+from ...services.move_up import plan_cover_now
 from ...services.patrols import (
     PatrolRecord,
     patrol_zone_names,
@@ -40,6 +42,7 @@ from ..context import AppContext
 from ..error_text import error_text
 from ..forms import Failed, submit_form
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
+from .cover import CoverLine
 from .patrol_dialog import PatrolDialog, PatrolListDialog
 
 STATE_LOOK: dict[str, tuple[str, QColor]] = {
@@ -179,9 +182,11 @@ class UnitsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
         top.addWidget(self.hint)
+        self.cover = CoverLine()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.cover)
         layout.addWidget(self.table, 1)
         for key, status in (("A", "available"), ("R", "returning"), ("X", "off_duty")):
             action = QAction(self)
@@ -210,6 +215,8 @@ class UnitsPanel(QWidget):
         self._reload_timer.timeout.connect(self.reload)
         self._loading = False
         self._loaded = False
+        self._covering = False  # the cover is worked out from the rows just loaded, one at a time
+        self._cover_again = False
         app.changed.connect(self._on_change)
         app.tick.connect(self._on_tick)
         app.selected.connect(self._on_selected)
@@ -238,6 +245,26 @@ class UnitsPanel(QWidget):
             self.model.upsert(units)
             self.model.remove([k for k in self.model.all_ids() if k not in fresh])
         self._update_counts()
+        self._work_out_cover()
+
+    def _work_out_cover(self) -> None:
+        if self._covering:
+            self._cover_again = True
+            return
+        self._covering, self._cover_again = True, False
+        self.app.run(plan_cover_now, self.app.ctx, list(self.model.rows()),
+                     on_done=guarded(self, self._covered), on_error=guarded(self, self._cover_failed))
+
+    def _covered(self, cover: CoverNow | None) -> None:
+        self._covering = False
+        self.cover.show_cover(cover)
+        if self._cover_again:
+            self._work_out_cover()
+
+    def _cover_failed(self, exc: BaseException) -> None:
+        self._covering = False
+        self.cover.show_cover(None)
+        self.app.report_error(exc)
 
     def _update_counts(self) -> None:
         counts: dict[str, int] = {}

@@ -1,0 +1,151 @@
+"""Move-up (补位): with units of the plan out on calls, which free unit to send where so that the
+shift's expected demand stays within reach, scored as the plan itself is (cover in 3 minutes,
+backup in 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..travel import distance_m, travel_seconds, travel_seconds_matrix
+from .model import BACKUP_SECONDS, BACKUP_WEIGHT, COVER_SECONDS
+
+# A move is only worth a radio call if it brings this share of the shift's expected demand
+# back within reach (3% of 35 expected incidents is one incident in a shift).
+MIN_GAIN_SHARE = 0.03
+MAX_MOVES = 2
+# A point this close to a unit is where it stands already; one this close to another counted
+# unit is taken.
+SAME_PLACE_M = 300.0
+
+
+@dataclass(frozen=True)
+class PlanUnit:
+    """A unit of the plan in force, as it is now."""
+
+    unit_id: int
+    call_sign: str
+    kind: str
+    lon: float | None  # where it is now; None while it is out on a call or off duty
+    lat: float | None
+    movable: bool  # free, and not held by a timed duty under way
+    order_key: str  # its own point in the plan, and where that is
+    order_lon: float
+    order_lat: float
+
+
+@dataclass(frozen=True)
+class Point:
+    key: str
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Move:
+    unit_id: int
+    call_sign: str
+    point: Point
+    minutes: float  # the drive there, setting off included
+    back: bool  # to its own point in the plan
+
+
+@dataclass(frozen=True)
+class CoverNow:
+    # The share of expected demand covered in 3 minutes with every unit at its plan point, at
+    # this hour's speeds (the plan's own figure is at its first hour's: rush hour is slower).
+    planned_once: float
+    once: float  # the same share with the units as they are now
+    out: tuple[str, ...]  # units of the plan not counted: out on calls or off duty
+    moves: tuple[Move, ...] = ()
+    once_after: float = 0.0  # the share once the moves are made
+
+    @property
+    def short(self) -> bool:
+        """Is the cover now visibly below the plan's (a point or more)?"""
+        return self.once < self.planned_once - 0.01
+
+
+def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Sequence[PlanUnit],
+              local_hour: int, *, cover_s: float = COVER_SECONDS,
+              backup_s: float = BACKUP_SECONDS, backup_weight: float = BACKUP_WEIGHT,
+              max_moves: int = MAX_MOVES, min_gain_share: float = MIN_GAIN_SHARE) -> CoverNow:
+    """The cover of `demand` (rows of lon, lat, expected incidents) by the units where they are,
+    and up to max_moves moves of free units to the plan's points, best first, each bringing at
+    least min_gain_share of the demand back within reach (cover, plus backup at its weight)."""
+    out = tuple(u.call_sign for u in units if u.lon is None or u.lat is None)
+    here = [u for u in units if u.lon is not None and u.lat is not None]
+    w = np.asarray(demand[:, 2], float) if len(demand) else np.zeros(0)
+    total = float(w.sum())
+    if total <= 0 or not units:
+        return CoverNow(0.0, 0.0, out)
+    d_lon, d_lat = demand[:, 0], demand[:, 1]
+
+    def reach(lon: NDArray[np.float64], lat: NDArray[np.float64], kind: str
+              ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        t = travel_seconds_matrix(lon, lat, d_lon, d_lat, kind, local_hour)
+        return t <= cover_s, t <= backup_s
+
+    planned = np.zeros(len(w), bool)
+    for u in units:
+        planned |= reach(np.array([u.order_lon]), np.array([u.order_lat]), u.kind)[0][0]
+    planned_once = float(w[planned].sum()) / total
+    if not here:
+        return CoverNow(planned_once, 0.0, out)
+    r3 = np.zeros((len(here), len(w)), bool)
+    r5 = np.zeros((len(here), len(w)), bool)
+    for i, u in enumerate(here):
+        a3, a5 = reach(np.array([u.lon]), np.array([u.lat]), u.kind)
+        r3[i], r5[i] = a3[0], a5[0]
+    c3, c5 = r3.sum(axis=0), r5.sum(axis=0)
+    once = float(w[c3 >= 1].sum()) / total
+    p_lon = np.array([p.lon for p in points])
+    p_lat = np.array([p.lat for p in points])
+    by_kind = {k: reach(p_lon, p_lat, k) for k in {u.kind for u in here if u.movable}} if points else {}
+    where = {i: (float(u.lon), float(u.lat)) for i, u in enumerate(here)}  # type: ignore[arg-type]
+    moves: list[Move] = []
+    for _ in range(max_moves):
+        best: tuple[float, float, int, int] | None = None  # gain, -minutes, unit, point
+        now_obj = _objective(w, c3, c5, backup_weight)
+        for i, u in enumerate(here):
+            if not u.movable or any(m.unit_id == u.unit_id for m in moves) or not by_kind:
+                continue
+            o3, o5 = c3 - r3[i], c5 - r5[i]
+            a3, a5 = by_kind[u.kind]
+            gains = _objective(w, o3, o5, backup_weight) + _added(w, o3, o5, a3, a5, backup_weight) - now_obj
+            for j in np.argsort(-gains, kind="stable")[:8]:  # the best few: most are far behind
+                p = points[int(j)]
+                if any(distance_m(p.lon, p.lat, *xy) < SAME_PLACE_M for xy in where.values()):
+                    continue  # where it (or another unit) already is
+                minutes = travel_seconds(distance_m(*where[i], p.lon, p.lat), u.kind, local_hour) / 60
+                key = (float(gains[j]), -minutes, i, int(j))
+                if best is None or key[:2] > best[:2]:
+                    best = key
+                break
+        if best is None or best[0] < min_gain_share * total:
+            break
+        _gain, neg_minutes, i, j = best
+        u, p = here[i], points[j]
+        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == u.order_key))
+        c3, c5 = c3 - r3[i] + by_kind[u.kind][0][j], c5 - r5[i] + by_kind[u.kind][1][j]
+        r3[i], r5[i] = by_kind[u.kind][0][j], by_kind[u.kind][1][j]
+        where[i] = (p.lon, p.lat)
+    after = float(w[c3 >= 1].sum()) / total
+    return CoverNow(planned_once, once, out, tuple(moves), after)
+
+
+def _objective(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int64], lam: float) -> float:
+    once = c3 >= 1
+    return float(w[once].sum() + lam * w[once & (c5 >= 2)].sum())
+
+
+def _added(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int64],
+           a3: NDArray[np.bool_], a5: NDArray[np.bool_], lam: float) -> NDArray[np.float64]:
+    """For each point (rows of a3, a5): what one more unit there adds to the objective."""
+    first = w * (c3 == 0) * (1.0 + lam * (c5 >= 1))  # covered now, and backed up if one was near
+    second = w * lam * ((c3 >= 1) & (c5 == 1))  # a second unit within the backup time
+    return np.asarray(a3 @ first + a5 @ second, float)

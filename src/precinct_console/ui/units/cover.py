@@ -1,0 +1,50 @@
+"""The unit board's cover line: the plan's 3-minute cover now against as planned, and the
+move-up (补位) that brings it back when units are out on calls."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ...domain.allocation.move_up import CoverNow
+from ..theme import BREACH, MUTED, NEAR, ui_font
+
+# A drop of this much of the expected demand reads as a gap to fill, not a dip.
+WIDE_GAP = 0.15
+
+
+class CoverLine(QLabel):
+    """Hidden while no plan is in force."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFont(ui_font(10))
+        self.setWordWrap(True)
+        self.cover: CoverNow | None = None
+        self.hide()
+
+    def show_cover(self, cover: CoverNow | None) -> None:
+        self.cover = cover
+        if cover is None:
+            self.hide()
+            return
+        text = self.tr("3-min cover of the plan's expected calls: %1 now (as planned %2)").replace(
+            "%1", _pct(cover.once)).replace("%2", _pct(cover.planned_once))
+        if cover.out:
+            text += self.tr(" · not at their points: %1").replace("%1", "、".join(cover.out))
+        if cover.moves:
+            moves = "；".join(
+                (self.tr("%1 back to %2 (%3 min)") if m.back else self.tr("%1 → %2 (%3 min)"))
+                .replace("%1", m.call_sign).replace("%2", m.point.name)
+                .replace("%3", str(max(1, round(m.minutes))))
+                for m in cover.moves)
+            text += self.tr(" · move up: %1, cover back to %2").replace("%1", moves).replace(
+                "%2", _pct(cover.once_after))
+        drop = cover.planned_once - cover.once
+        colour = BREACH if drop >= WIDE_GAP else NEAR if cover.short else MUTED
+        self.setStyleSheet(f"color: {colour.darker(110).name()}")
+        self.setText(text)
+        self.show()
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
