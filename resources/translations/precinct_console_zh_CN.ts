@@ -407,6 +407,10 @@
         <translation>警组未在守点（闪烁）</translation>
     </message>
     <message>
+        <source>Move-up suggested (补位), from the unit board</source>
+        <translation>建议补位（见警力状态）</translation>
+    </message>
+    <message>
         <source>Must-patrol point (必巡点)</source>
         <translation>必巡点</translation>
     </message>
@@ -3603,6 +3607,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>%1 patrols at %2</source>
         <translation>%1 在 %2 巡逻</translation>
+    </message>
+    <message>
+        <source>Move up: %1 → %2 (%3 min)</source>
+        <translation>建议补位：%1 → %2（约%3分钟）</translation>
     </message>
     <message>
         <source>Free units reach (share of grids): %1</source>

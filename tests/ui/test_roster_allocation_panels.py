@@ -325,6 +325,20 @@ def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, 
     # The legend explains the hollow diamonds, also with the incident layer off; without units, not.
     plan_entry = "Patrol point of the accepted plan"
     assert [t for _s, _c, t in map_panel.canvas.legend][-1] == plan_entry
+    # A move-up the unit board suggests: a bold line from the unit to the point, a ring there
+    # that names the move on hover, and a legend entry; gone when the board suggests none.
+    from precinct_console.domain.allocation.move_up import CoverNow, Move, Point
+
+    far = Point("post:9", "火车站警务站", 116.385, 39.895)
+    chief_app.cover_changed.emit(CoverNow(0.9, 0.5, ("巡逻二车",), (Move(u1, "巡逻一车", far, 4.2, False),), 0.8))
+    moves = map_panel.canvas.markers["moves"]
+    assert list(moves.ids) == [u1] and map_panel.canvas.move_lines._path.elementCount() == 2
+    assert map_panel.canvas.tips["moves"][u1] == "Move up: 巡逻一车 → 火车站警务站 (4 min)"
+    move_entry = "Move-up suggested (补位), from the unit board"
+    assert [t for _s, _c, t in map_panel.canvas.legend][-1] == move_entry
+    chief_app.cover_changed.emit(None)
+    assert list(moves.ids) == [] and map_panel.canvas.move_lines._path.elementCount() == 0
+    assert [t for _s, _c, t in map_panel.canvas.legend][-1] == plan_entry
     # Clicking a patrol point selects its unit (on the board and everywhere else).
     map_panel.toggles["incidents"].setChecked(False)  # the fixture's incidents sit on the points
     assert [t for _s, _c, t in map_panel.canvas.legend] == [plan_entry]

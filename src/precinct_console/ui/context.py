@@ -29,6 +29,9 @@ class AppContext(QObject):
     connection_state = Signal(str)
     reconnected = Signal()  # the database is back after an outage: reload what failed meanwhile
     tick = Signal()  # 1 Hz, for timers; handlers must only touch what the tick changes
+    # The unit board's cover now (domain.allocation.move_up.CoverNow, or None without a plan in
+    # force): the map draws its move-ups.
+    cover_changed = Signal(object)
 
     def __init__(self, ctx: ServiceContext, settings: Settings, parent: QObject | None = None):
         super().__init__(parent)

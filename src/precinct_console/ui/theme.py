@@ -25,6 +25,7 @@ BREACH = QColor("#D55E00")
 INFO = QColor("#0072B2")
 MUTED = QColor("#7F7F7F")
 ORDER_COLOUR = QColor(0, 90, 160)  # the accepted patrol plan: hollow diamonds and dashed lines
+MOVE_UP_COLOUR = QColor(0, 140, 100)  # a move-up (补位) the unit board suggests
 
 STATE_COLOURS = {"met": OK, "pending": INFO, "near": NEAR, "breached": BREACH, "na": MUTED}
 STATE_SYMBOLS = {"met": "✓", "pending": "◷", "near": "▲", "breached": "✖", "na": "–"}

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
-from ..theme import FONT_FAMILIES, ORDER_COLOUR
+from ..theme import FONT_FAMILIES, MOVE_UP_COLOUR, ORDER_COLOUR
 from .layers import LabelLayer, LabelSpace, PathLayer, circles_path, heat_lut, rings_path
 
 GRID_STYLE = {  # level: pen colour, width px, label point size
@@ -93,9 +93,12 @@ class MapCanvas(pg.PlotWidget):
         self.highlight = PathLayer(QPen(QColor(213, 94, 0), 3.0), QBrush(QColor(213, 94, 0, 40)))
         # The accepted patrol plan: a dashed line from each unit to the point it should hold.
         self.order_lines = PathLayer(QPen(ORDER_COLOUR, 1.6, Qt.PenStyle.DashLine))
+        # A move-up (补位) the unit board suggests: a bold line from the free unit to the point.
+        self.move_lines = PathLayer(QPen(MOVE_UP_COLOUR, 3.0, Qt.PenStyle.DashLine))
         # Fills under outlines; districts drawn over micro grids so their borders stay bold.
         stack = [*self.choropleth, self.key_zones, self.levels[3], self.levels[2], self.levels[1],
-                 self.zones, self.patrol_lines, *self.reach, *self.rings, self.order_lines, self.highlight]
+                 self.zones, self.patrol_lines, *self.reach, *self.rings, self.order_lines, self.move_lines,
+                 self.highlight]
         for z, item in enumerate(stack):
             item.setZValue(z - 9)
         for item in (self.base, self.heat, *stack):
@@ -105,10 +108,11 @@ class MapCanvas(pg.PlotWidget):
         # Hover text per marker layer, by the marker's id (set by whoever fills the layer).
         self.tips: dict[str, dict[int, str]] = {k: {} for k in
                                                 ("patrol_lines", "patrol_points", "posts", "sites", "orders",
-                                                 "repeats", "incidents", "pulse", "unit_pulse", "units")}
+                                                 "moves", "repeats", "incidents", "pulse", "unit_pulse",
+                                                 "units")}
         for z, (key, entity) in enumerate((("patrol_lines", "patrol_line"),
                                            ("patrol_points", "patrol_point"), ("posts", "post"),
-                                           ("sites", "key_site"), ("orders", "unit"),
+                                           ("sites", "key_site"), ("orders", "unit"), ("moves", "unit"),
                                            ("repeats", "repeat_place"), ("incidents", "incident"),
                                            ("pulse", "incident"), ("unit_pulse", "unit"),
                                            ("units", "unit"))):

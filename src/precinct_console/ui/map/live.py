@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QColor, QPainterPath
 
+from ...domain.allocation.move_up import CoverNow, Move
 from ...domain.clock import local
 from ...domain.geo import co_located, reach_coverage
 from ...domain.response import TimerState, evaluate, worst_state
@@ -16,7 +17,7 @@ from ...services.map_data import MapData
 from ..alerts.monitor import alert_monitor
 from ..board.state import board_state
 from ..context import AppContext
-from ..theme import BREACH, INFO, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
+from ..theme import BREACH, INFO, MOVE_UP_COLOUR, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
 from ..units.panel import stale_fix_text
 from .canvas import MapCanvas
 
@@ -59,6 +60,9 @@ class LiveLayers(QObject):
         self.monitor = alert_monitor(app)
         self.any_away = False
         self.monitor.alerts_changed.connect(self._draw_pulse)
+        # The unit board's move-ups (补位): a bold line from each free unit to where it should go.
+        self.moves: tuple[Move, ...] = ()
+        app.cover_changed.connect(self._set_cover)
 
     # -- incidents ---------------------------------------------------------------------------
     def _xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -192,6 +196,7 @@ class LiveLayers(QObject):
             colours=[colours[g[0]] if len({rows[i].status for i in g}) == 1 else QColor(20, 20, 20)
                      for g in groups])
         self._draw_orders(rows, x, y)
+        self._draw_moves()
         free = [i for i, u in enumerate(rows) if u.status == "available"]
         hour = local(self.app.clock()).hour
         fx, fy = x[free] if len(free) else np.zeros(0), y[free] if len(free) else np.zeros(0)
@@ -229,6 +234,31 @@ class LiveLayers(QObject):
             path.lineTo(float(a), float(b))
         c.order_lines.set_path(path)
 
+    def _set_cover(self, cover: CoverNow | None) -> None:
+        moves = cover.moves if cover is not None else ()
+        if bool(moves) != bool(self.moves):
+            self.moves = moves
+            self.legend_changed.emit()
+        self.moves = moves
+        self._draw_moves()
+
+    def _draw_moves(self) -> None:
+        if self.data is None:
+            return
+        shown = [m for m in self.moves if m.unit_id in self.unit_xy]
+        tx, ty = self._xy([m.point.lon for m in shown], [m.point.lat for m in shown])
+        c = self.canvas
+        c.markers["moves"].set([m.unit_id for m in shown], tx, ty, symbol="o", size=22, brush=None,
+                               pen={"color": MOVE_UP_COLOUR, "width": 3})
+        c.tips["moves"] = {m.unit_id: self.tr("Move up: %1 → %2 (%3 min)").replace("%1", m.call_sign)
+                           .replace("%2", m.point.name).replace("%3", str(max(1, round(m.minutes))))
+                           for m in shown}
+        path = QPainterPath()
+        for m, a, b in zip(shown, tx, ty, strict=True):
+            path.moveTo(*self.unit_xy[m.unit_id])
+            path.lineTo(float(a), float(b))
+        c.move_lines.set_path(path)
+
     def _show_coverage(self) -> None:
         if not self._show_reach or not self.coverage:
             self.canvas.set_note("")
@@ -245,6 +275,8 @@ class LiveLayers(QObject):
         c.markers["unit_pulse"].item.setVisible(units)
         c.markers["orders"].item.setVisible(units)
         c.order_lines.setVisible(units)
+        c.markers["moves"].item.setVisible(units)
+        c.move_lines.setVisible(units)
         c.unit_labels.setVisible(units)
         for layer in c.reach:
             layer.setVisible(units and reach)

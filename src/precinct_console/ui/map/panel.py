@@ -48,7 +48,7 @@ from ..context import AppContext
 from ..error_text import error_text, ui_language
 from ..i18n import tr
 from ..settings_store import qsettings
-from ..theme import BREACH, MUTED, ORDER_COLOUR, STATE_COLOURS, ui_font
+from ..theme import BREACH, MOVE_UP_COLOUR, MUTED, ORDER_COLOUR, STATE_COLOURS, ui_font
 from .base_image import load_base_image
 from .canvas import PATROL_LINE_COLOUR, MapCanvas
 from .card import GridCardView
@@ -347,6 +347,8 @@ class MapPanel(QWidget):
             entries.append(("D", ORDER_COLOUR, tr("Patrol point of the accepted plan")))
         if self.shown("units") and self.live.any_away:
             entries.append(("r", BREACH, tr("Unit away from its timed duty (pulses)")))
+        if self.shown("units") and self.live.moves:
+            entries.append(("r", MOVE_UP_COLOUR, tr("Move-up suggested (补位), from the unit board")))
         if self.shown("patrol_points") and self.data is not None and self.data.patrol_points:
             entries.append(("h", PATROL_POINT_COLOUR, tr("Must-patrol point (必巡点)")))
         if self.shown("patrol_lines") and self.data is not None and self.data.patrol_lines:

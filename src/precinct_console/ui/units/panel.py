@@ -268,6 +268,7 @@ class UnitsPanel(QWidget):
     def _covered(self, cover: CoverNow | None) -> None:
         self._covering = False
         self.cover.show_cover(cover)
+        self.app.cover_changed.emit(cover)
         if self._cover_again:
             self._work_out_cover()
 
