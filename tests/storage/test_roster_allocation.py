@@ -12,7 +12,7 @@ from precinct_console.domain.errors import ConflictError, PermissionDenied, Vali
 from precinct_console.domain.permissions import Role
 from precinct_console.domain.replay import CALL_HANDLING_S, PATROL_KMH
 from precinct_console.domain.travel import distance_m, travel_seconds
-from precinct_console.services import allocation, handover, roster, unit_roll, units
+from precinct_console.services import allocation, handover, plan_replay, roster, unit_roll, units
 from precinct_console.services.patrol_sheet import patrol_sheet
 from precinct_console.storage.models import (
     ChangeRecord,
@@ -297,10 +297,10 @@ def test_a_second_accepted_plan_supersedes_the_first_and_replay_compares(db, sta
     allocation.decide_plan(chief, p2.id, p2.version, "accept")
     assert allocation.get_plan(chief, p1.id).status == "superseded"
     first, last = clock() - timedelta(days=30), clock()
-    cmp = allocation.compare_plans(chief, p1.id, p2.id, first, last)
+    cmp = plan_replay.compare_plans(chief, p1.id, p2.id, first, last)
     assert cmp.replay_a.incidents == cmp.replay_b.incidents > 0
     assert cmp.replay_b.actual_within[2] == 0.0  # every real arrival took 6 minutes
-    assert cmp.replay_b == allocation.replay_plan(chief, p2.id, first, last)  # deterministic
+    assert cmp.replay_b == plan_replay.replay_plan(chief, p2.id, first, last)  # deterministic
 
 
 def test_the_replay_counts_the_units_on_standby_in_the_plans_hours(db, station, chief, clock):
@@ -314,12 +314,12 @@ def test_the_replay_counts_the_units_on_standby_in_the_plans_hours(db, station, 
     roster.assign(chief, sh.id, zhang.id, unit_id=unit_roll.add_unit(chief, "巡逻一车", "car", 116.39, 39.90))
     plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
     first, last = clock() - timedelta(days=30), clock()
-    alone = allocation.replay_plan(chief, plan.id, first, last)
+    alone = plan_replay.replay_plan(chief, plan.id, first, last)
     standby = roster.add_shift(chief, "所部备勤", start + timedelta(hours=1), start + timedelta(hours=13))
     zhao = roster.add_officer(chief, "031003", "赵磊")
     spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.386, 39.896)
     roster.assign(chief, standby.id, zhao.id, duty="standby", unit_id=spare)
-    helped = allocation.replay_plan(chief, plan.id, first, last)
+    helped = plan_replay.replay_plan(chief, plan.id, first, last)
     assert helped.incidents == alone.incidents > 0
     assert all(o.unit_id != spare for o in alone.outcomes)
     served = [o.incident_id for o in helped.outcomes if o.unit_id == spare]
@@ -329,14 +329,14 @@ def test_the_replay_counts_the_units_on_standby_in_the_plans_hours(db, station, 
     since_start = [(t - start) % timedelta(days=1) for t in received]
     assert all(timedelta(hours=1) <= d < timedelta(hours=8) for d in since_start)
     assert helped.queued < alone.queued
-    cmp = allocation.compare_plans(chief, plan.id, plan.id, first, last)
+    cmp = plan_replay.compare_plans(chief, plan.id, plan.id, first, last)
     assert cmp.standby_a == cmp.standby_b == ("备勤一车",)
     # Given a plan of its own shift, the standby car waits where that plan puts it.
     own = allocation.propose_plan(chief, shift_id=standby.id, time_limit=5)
     allocation.decide_plan(chief, own.id, own.version, "accept",
                            assignments={spare: next(c[0] for c in allocation.plan_drawing(chief, own.id).candidates
                                                     if c[1] == "学府警务室")})
-    moved = allocation.replay_plan(chief, plan.id, first, last)
+    moved = plan_replay.replay_plan(chief, plan.id, first, last)
     assert any(o.unit_id == spare for o in moved.outcomes)
     assert [(o.unit_id, o.response_s) for o in moved.outcomes] != \
         [(o.unit_id, o.response_s) for o in helped.outcomes]
@@ -493,7 +493,7 @@ def test_must_patrol_points_are_places_to_stand_or_timed_duties_by_their_window(
                            status="closed", lon=116.392, lat=39.902,
                            received_at=datetime(past.year, past.month, past.day, hour, minute, tzinfo=CHINA_TZ)))
         s.commit()
-    report = allocation.replay_plan(chief, evening.id,
+    report = plan_replay.replay_plan(chief, evening.id,
                                     datetime(past.year, past.month, past.day, tzinfo=CHINA_TZ),
                                     datetime(past.year, past.month, past.day, 23, tzinfo=CHINA_TZ))
     at_gate, later = sorted((o for o in report.outcomes), key=lambda o: o.incident_id)[-2:]
@@ -550,7 +550,7 @@ def test_a_patrol_line_is_a_timed_duty_for_the_part_of_its_window_in_the_shift(d
         s.add(far_call)
         s.commit()
         far_id = far_call.id
-    report = allocation.replay_plan(chief, plan.id, there - timedelta(hours=1), there + timedelta(hours=1))
+    report = plan_replay.replay_plan(chief, plan.id, there - timedelta(hours=1), there + timedelta(hours=1))
     [call] = [o for o in report.outcomes if o.incident_id == far_id]
     assert call.unit_id == duty.unit_id
     assert call.response_s - call.dispatch_s == pytest.approx(travel_seconds(0.0, "car", 22), abs=2)

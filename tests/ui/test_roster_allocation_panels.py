@@ -14,7 +14,7 @@ from precinct_console.domain.changes import Change, ChangeItem
 from precinct_console.domain.clock import CHINA_TZ
 from precinct_console.domain.permissions import Role
 from precinct_console.domain.travel import distance_m
-from precinct_console.services import allocation, geometry, roster, unit_roll
+from precinct_console.services import allocation, geometry, plan_replay, roster, unit_roll
 from precinct_console.services.allocation import PlanDrawing
 from precinct_console.storage.models import Post, Unit
 from precinct_console.ui.allocation.minimap import PlanMap
@@ -254,7 +254,7 @@ def test_replay_tab_compares_two_plans_with_what_happened_on_the_1_3_5_targets(q
     assert view.run_btn.isEnabled() and "60" in view.status.text()
     assert "standby" not in view.status.text()  # nobody on standby: nothing more replayed
     rows = {r[0]: r[1:] for r in view.figure_rows()[1:]}
-    report = allocation.replay_plan(ctx, p1.id, clock() - timedelta(days=30), clock())
+    report = plan_replay.replay_plan(ctx, p1.id, clock() - timedelta(days=30), clock())
     labels = [next(k for k in rows if k in (t.label_zh, t.label_en)) for t in report.compliance]
     on_way, on_scene, reinforcement = (rows[k] for k in labels)
     # The plans' units wait a few hundred metres away and every call is served at once: on

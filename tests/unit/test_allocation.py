@@ -149,7 +149,7 @@ def test_placing_a_unit_and_its_neighbours_afresh_finds_a_start_random_drops_mis
         model = build_coverage(p)
         with_regions, _ = solve_greedy(model, improve_rounds=200, improve_seconds=60)
         with monkeypatch.context() as m:
-            m.setattr(greedy, "_region_rounds", lambda *a: a[4:7])  # the state as it came
+            m.setattr(greedy, "REGION_UNITS", 0)  # no rounds of neighbours
             random_only, _ = solve_greedy(model, improve_rounds=200, improve_seconds=60)
         return (model.figures(with_regions).objective, model.figures(random_only).objective,
                 allocate(p, mip_gap=1e-6).figures.objective)

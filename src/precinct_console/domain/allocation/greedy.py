@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -136,7 +138,8 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
 
     Greedy, then single moves while they help; with improve_rounds, an iterated local search
     (drop a few units at random, refill among the best moves, move again; keep the best) that
-    ends after improve_rounds or STALL_ROUNDS rounds without a better plan. Rounds, not seconds,
+    ends after improve_rounds or STALL_ROUNDS rounds without a better plan, then the same with a
+    unit and its nearest neighbours dropped together. Rounds, not seconds,
     bound it and the seed is fixed, so the same problem always gives the same plan;
     improve_seconds is only a safety stop on a machine far slower than expected.
     """
@@ -145,65 +148,77 @@ def solve_greedy(model: CoverageModel, rows: MergedRows | None = None, *,
     st = _State(model, rows)
     _fill(st, rows, lam)
     _swap_pass(st, rows, lam, max_sweeps=10)
-    best_state, best_obj, best_unmet = st, st.objective(), len(st.unmet())
+    best = _Best(st, st.objective(), len(st.unmet()))
     if improve_rounds > 0:
         rng = np.random.default_rng(seed)
         deadline = time.perf_counter() + improve_seconds
-        last_better = 0
-        for round_ in range(improve_rounds):
-            if time.perf_counter() > deadline or round_ - last_better >= STALL_ROUNDS:
-                break
-            st = best_state.copy()
-            free = np.repeat(np.arange(len(st.x)), st.x - model.lower)
+
+        def at_random(free: NDArray[np.int64]) -> NDArray[np.int64] | None:
             if len(free) == 0:
-                break
+                return None
             k = int(rng.integers(1, min(4, len(free)) + 1))
-            for col in rng.choice(free, size=k, replace=False):
-                st.add(int(col), -1)
-            _fill(st, rows, lam, rng)
-            # Repair until no single move helps (at most 5 sweeps): on 5,000 cells x 300 points
-            # x 30 units, 100 rounds reach 231.6 this way against 230.0 with 2 sweeps.
-            _swap_pass(st, rows, lam, max_sweeps=5)
-            obj, unmet = st.objective(), len(st.unmet())
-            if (unmet, -obj) < (best_unmet, -best_obj - 1e-12):
-                best_state, best_obj, best_unmet = st, obj, unmet
-                last_better = round_ + 1
-        best_state, best_obj, best_unmet = _region_rounds(
-            model, rows, lam, rng, best_state, best_obj, best_unmet, improve_rounds, deadline)
-    return best_state.x.copy(), best_unmet == 0
+            return np.asarray(rng.choice(free, size=k, replace=False))
+
+        best = _iterate(rows, lam, rng, best, at_random, improve_rounds, deadline)
+        if REGION_UNITS >= 2:
+            best = _iterate(rows, lam, rng, best, _nearby(model, rng), improve_rounds, deadline)
+    return best.state.x.copy(), best.unmet == 0
 
 
-def _region_rounds(model: CoverageModel, rows: MergedRows, lam: float, rng: np.random.Generator,
-                   best_state: _State, best_obj: float, best_unmet: int, rounds: int,
-                   deadline: float) -> tuple[_State, float, int]:
-    """Where dropping units at random stalls: drop a unit and its nearest neighbours (2 to
-    REGION_UNITS of them) and place them again, which rearranges one part of the district as a
-    whole. Rounds and STALL_ROUNDS bound it as before."""
-    p = model.problem
-    lon = np.array([c.lon for c in p.candidates])
-    lat = np.array([c.lat for c in p.candidates])
-    px, py = local_xy(lon, lat, float(lon.mean()), float(lat.mean()))
+class _Best(NamedTuple):
+    state: _State
+    objective: float
+    unmet: int  # key sites and zones not met
+
+    def beaten_by(self, other: _Best) -> bool:
+        return (other.unmet, -other.objective) < (self.unmet, -self.objective - 1e-12)
+
+
+def _iterate(rows: MergedRows, lam: float, rng: np.random.Generator, best: _Best,
+             drop: Callable[[NDArray[np.int64]], NDArray[np.int64] | None], rounds: int,
+             deadline: float) -> _Best:
+    """Iterated local search from the best plan: drop the units `drop` picks among the free ones
+    (None: nothing left to try), refill among the best moves, repair by single moves; keep the
+    best. Ends after `rounds`, or STALL_ROUNDS rounds in a row without a better plan."""
     last_better = 0
     for round_ in range(rounds):
         if time.perf_counter() > deadline or round_ - last_better >= STALL_ROUNDS:
             break
-        st = best_state.copy()
-        free = np.repeat(np.arange(len(st.x)), st.x - model.lower)
-        if len(free) < 2:
+        st = best.state.copy()
+        cols = drop(np.repeat(np.arange(len(st.x)), st.x - st.m.lower))
+        if cols is None:
             break
+        for col in cols:
+            st.add(int(col), -1)
+        _fill(st, rows, lam, rng)
+        # Repair until no single move helps (at most 5 sweeps): on 5,000 cells x 300 points
+        # x 30 units, 100 rounds reach 231.6 this way against 230.0 with 2 sweeps.
+        _swap_pass(st, rows, lam, max_sweeps=5)
+        tried = _Best(st, st.objective(), len(st.unmet()))
+        if best.beaten_by(tried):
+            best, last_better = tried, round_ + 1
+    return best
+
+
+def _nearby(model: CoverageModel, rng: np.random.Generator
+            ) -> Callable[[NDArray[np.int64]], NDArray[np.int64] | None]:
+    """Where dropping units at random stalls: a unit and its nearest neighbours (2 to
+    REGION_UNITS of them), so that refilling rearranges one part of the district as a whole."""
+    p = model.problem
+    lon = np.array([c.lon for c in p.candidates])
+    lat = np.array([c.lat for c in p.candidates])
+    px, py = local_xy(lon, lat, float(lon.mean()), float(lat.mean()))
+
+    def drop(free: NDArray[np.int64]) -> NDArray[np.int64] | None:
+        if len(free) < 2:
+            return None
         points = free % model.n_candidates
         centre = points[int(rng.integers(len(free)))]
         k = int(rng.integers(2, min(REGION_UNITS, len(free)) + 1))
         near = np.argsort(np.hypot(px[points] - px[centre], py[points] - py[centre]), kind="stable")
-        for col in free[near[:k]]:
-            st.add(int(col), -1)
-        _fill(st, rows, lam, rng)
-        _swap_pass(st, rows, lam, max_sweeps=5)
-        obj, unmet = st.objective(), len(st.unmet())
-        if (unmet, -obj) < (best_unmet, -best_obj - 1e-12):
-            best_state, best_obj, best_unmet = st, obj, unmet
-            last_better = round_ + 1
-    return best_state, best_obj, best_unmet
+        return free[near[:k]]
+
+    return drop
 
 
 def _swap_pass(st: _State, rows: MergedRows, lam: float, max_sweeps: int = 20) -> None:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ
 from ...domain.replay import ReplayReport, TargetShare
-from ...services.allocation import PlanComparison, PlanInfo, compare_plans
+from ...services.allocation import PlanInfo
+from ...services.plan_replay import PlanComparison, compare_plans
 from ..board.guard import guarded
 from ..context import AppContext
 from ..plot_style import ChartLegend, static_plot
