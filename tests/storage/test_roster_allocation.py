@@ -354,6 +354,7 @@ def test_the_cover_now_counts_each_free_unit_where_its_live_position_puts_it(db,
     _, (u1, u2) = _crew(chief, sh.id)
     plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
     allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    point_of_u1 = next(a["point_key"] for a in plan.assignments if a["unit_id"] == u1)
     assert plan_cover_now(chief) is None  # before the shift: no plan in force
     clock.advance(hours=2)
     for u in (u1, u2):
@@ -368,6 +369,12 @@ def test_the_cover_now_counts_each_free_unit_where_its_live_position_puts_it(db,
     [move] = away.moves
     assert move.unit_id == u1 and move.point.key in {a["point_key"] for a in plan.assignments}
     assert away.once_after == pytest.approx(at_points.once, abs=1e-3) and move.minutes > 5
+    # Pinned by the chief to its point, the car is counted where it is but never moved.
+    pinned = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5,
+                                     constraints={"pins": {str(u1): point_of_u1}})
+    allocation.decide_plan(chief, pinned.id, pinned.version, "accept")
+    held = plan_cover_now(chief)
+    assert (held.out, held.once, held.moves) == (("巡逻二车",), 0.0, ())
 
 
 def test_duty_officer_may_propose_but_not_decide(db, station, make_ctx, clock):

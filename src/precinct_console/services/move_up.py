@@ -19,7 +19,8 @@ FREE = ("available", "returning")  # a returning crew can be sent on as it drive
 def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -> CoverNow | None:
     """The cover of the plan in force now (None without one), from the unit board's rows when
     the board has them. A free unit stands where it last reported during the plan's hours, else
-    at its plan point; a unit on a timed duty under way is counted there but not moved."""
+    at its plan point; a unit the chief pinned to its point, or on a timed duty under way, is
+    counted where it is but not moved."""
     now = ctx.clock()
     units_now = {r.id: r for r in (rows if rows is not None else list_units(ctx))}
     with ctx.read() as s:
@@ -49,7 +50,8 @@ def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -
             lon, lat = float(r.lon), float(r.lat)
         else:
             lon, lat = float(order["lon"]), float(order["lat"])
-        held = any(d.in_force(now) for d in r.duty_list)
+        # Pinned to its point by the chief, or at a timed duty under way: counted, not moved.
+        held = bool(order.get("pinned")) or any(d.in_force(now) for d in r.duty_list)
         units.append(PlanUnit(uid, r.call_sign, r.kind, lon if free else None, lat if free else None,
                               free and not held, str(order["point_key"]), float(order["lon"]),
                               float(order["lat"])))
