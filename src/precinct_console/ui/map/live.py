@@ -236,10 +236,10 @@ class LiveLayers(QObject):
 
     def _set_cover(self, cover: CoverNow | None) -> None:
         moves = cover.moves if cover is not None else ()
-        if bool(moves) != bool(self.moves):
-            self.moves = moves
-            self.legend_changed.emit()
+        named = bool(moves) != bool(self.moves)  # the legend names the move-up only while one is drawn
         self.moves = moves
+        if named:
+            self.legend_changed.emit()
         self._draw_moves()
 
     def _draw_moves(self) -> None:
