@@ -315,6 +315,9 @@ def test_an_accepted_plan_shows_on_the_unit_board_and_the_map(qtbot, chief_app, 
                     timeout=10000)
     assert units.cover.cover.once < units.cover.cover.planned_once
     assert " · not at their points: 巡逻一车" in units.cover.text()
+    with qtbot.waitSignal(chief_app.selected, timeout=2000) as picked:  # a move's unit, clicked
+        units.cover.linkActivated.emit(f"unit:{u2}")
+    assert picked.args == ["unit", u2]
     set_unit_status(ctx, u1, "available")
     map_panel = MapPanel(chief_app)
     qtbot.addWidget(map_panel)

@@ -185,6 +185,7 @@ class UnitsPanel(QWidget):
         top.addWidget(self.counts, 1)
         top.addWidget(self.hint)
         self.cover = CoverLine()
+        self.cover.unit_picked.connect(lambda unit_id: app.selected.emit("unit", unit_id))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
