@@ -195,6 +195,12 @@ def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: dateti
     """Replay the calls of [first, last) that fell in the plan's hours against the plan, next to
     what really happened, both judged by the station's response profile; time on scene is the
     station's own median by category."""
+    return _replayed(ctx, plan_id, first, last)[0]
+
+
+def _replayed(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime
+              ) -> tuple[ReplayReport, tuple[str, ...]]:
+    """The replay, and the call signs of the standby units it counted beside the plan."""
     if last <= first:
         raise ValidationError("the period ends before it starts", field="last")
     if last - first > timedelta(days=366):
@@ -212,7 +218,8 @@ def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: dateti
             Incident.reinforcement_arrived_at, Incident.handled_at).where(
             Incident.station_id == ctx.station_id, Incident.received_at >= first,
             Incident.received_at < last, Incident.lon.is_not(None))).all()
-        units = _replay_units(p, first, last, kinds, _standby_units(s, p))
+        standby = _standby_units(s, p)
+        units = _replay_units(p, first, last, kinds, standby)
         rows = [r for r in rows if _in_plan_hours(p, r.received_at)]
     incidents = [ReplayIncident(
         r.id, r.received_at, r.lon, r.lat, r.category_code, r.priority, r.needs_reinforcement,
@@ -223,8 +230,9 @@ def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: dateti
         actual_handled_s=_since(r.received_at, r.handled_at),
         place_tier=r.place_tier or "other") for r in rows]
     # Both sides are judged by the station's own response profile, as its ledgers are.
-    return replay(incidents, units, on_scene_minutes=_on_scene_minutes(rows),
-                  response_profile=response_profile, now=ctx.clock())
+    return (replay(incidents, units, on_scene_minutes=_on_scene_minutes(rows),
+                   response_profile=response_profile, now=ctx.clock()),
+            tuple(u.call_sign for u in standby))
 
 
 def _since(received: datetime, step: datetime | None) -> float | None:
@@ -243,21 +251,12 @@ class PlanComparison:
 
 
 @service_action("read")
-def standby_beside(ctx: ServiceContext, plan_id: int) -> tuple[str, ...]:
-    """Call signs of the units on standby in the plan's hours that its replay counts too."""
-    with ctx.read() as s:
-        p = s.get(PatrolPlan, plan_id)
-        if p is None or p.station_id != ctx.station_id:
-            raise NotFound(f"plan {plan_id} does not exist")
-        return tuple(u.call_sign for u in _standby_units(s, p))
-
-
-@service_action("read")
 def compare_plans(ctx: ServiceContext, plan_a: int, plan_b: int, first: datetime, last: datetime
                   ) -> PlanComparison:
-    return PlanComparison(get_plan(ctx, plan_a), get_plan(ctx, plan_b),
-                          replay_plan(ctx, plan_a, first, last), replay_plan(ctx, plan_b, first, last),
-                          standby_beside(ctx, plan_a), standby_beside(ctx, plan_b))
+    (replay_a, standby_a), (replay_b, standby_b) = (_replayed(ctx, plan_a, first, last),
+                                                    _replayed(ctx, plan_b, first, last))
+    return PlanComparison(get_plan(ctx, plan_a), get_plan(ctx, plan_b), replay_a, replay_b,
+                          standby_a, standby_b)
 
 
-__all__ = ["PlanComparison", "compare_plans", "replay_plan", "standby_beside"]
+__all__ = ["PlanComparison", "compare_plans", "replay_plan"]
