@@ -368,11 +368,12 @@ def test_the_unit_board_says_whether_a_crew_on_a_timed_duty_was_found_there(qtbo
     assert cell().data(Qt.ItemDataRole.ForegroundRole) is None
 
 
-def test_the_cover_lines_unit_to_move_is_a_link_that_selects_it_and_names_are_escaped(qtbot):
+def test_the_cover_lines_unit_to_move_is_a_link_that_selects_it_and_names_are_escaped(qtbot, make_ctx):
     from precinct_console.domain.allocation.move_up import CoverNow, Move, Point
     from precinct_console.ui.units.cover import CoverLine
 
-    line = CoverLine()
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    line = CoverLine(app)
     qtbot.addWidget(line)
     assert line.isHidden()
     gate = Point("point:3", "学府路<东>门", 116.39, 39.90)
@@ -380,8 +381,8 @@ def test_the_cover_lines_unit_to_move_is_a_link_that_selects_it_and_names_are_es
     assert not line.isHidden()
     assert "<a href='unit:7'" in line.text() and ">巡01</a>" in line.text()
     assert "学府路&lt;东&gt;门" in line.text()  # a name from the roll is text, never markup
-    with qtbot.waitSignal(line.unit_picked, timeout=1000) as picked:
+    with qtbot.waitSignal(app.selected, timeout=1000) as picked:  # on the board and the map
         line.linkActivated.emit("unit:7")
-    assert picked.args == [7]
+    assert picked.args == ["unit", 7]
     line.show_cover(None)
     assert line.isHidden()

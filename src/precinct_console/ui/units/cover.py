@@ -3,32 +3,78 @@ move-up (补位) that brings it back when units are out on calls."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from html import escape as html_escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ...domain.allocation.move_up import CoverNow
+from ...services.move_up import plan_cover_now
+from ...services.units import UnitRow
+from ..board.guard import guarded
+from ..context import AppContext
 from ..theme import BREACH, MUTED, NEAR, ui_font
 
 # A drop of this much of the expected demand reads as a gap to fill, not a dip.
 WIDE_GAP = 0.15
+# At most this often: positions come in all the time, and on a big station the cover takes
+# 0.1 s of a core (5,000 cells x 300 points x 30 units).
+COVER_EVERY_S = 5.0
 
 
 class CoverLine(QLabel):
-    """Hidden while no plan is in force. A unit to move is a link: clicked, it is selected on
-    the board and the map."""
+    """Hidden while no plan is in force. Worked out off the GUI thread from the board's rows as
+    they load, one at a time, and handed to the map (AppContext.cover_changed). A unit to move
+    is a link: clicked, it is selected on the board and the map."""
 
     unit_picked = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, app: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self.app = app
         self.setFont(ui_font(10))
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)  # names are escaped: they come from the roll
         self.linkActivated.connect(self._picked)
+        self.unit_picked.connect(lambda unit_id: app.selected.emit("unit", unit_id))
         self.cover: CoverNow | None = None
+        self._rows: list[UnitRow] = []
+        self._working = False
+        self._again = False
+        self._worked_at = -COVER_EVERY_S
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self._work_out)
         self.hide()
+
+    def rows_loaded(self, rows: Sequence[UnitRow]) -> None:
+        """The board read its units: the cover follows, within COVER_EVERY_S."""
+        self._rows = list(rows)
+        if not self._timer.isActive():
+            wait = COVER_EVERY_S - (time.monotonic() - self._worked_at)
+            self._timer.start(max(0, int(wait * 1000)))
+
+    def _work_out(self) -> None:
+        if self._working:
+            self._again = True
+            return
+        self._working, self._again = True, False
+        self._worked_at = time.monotonic()
+        self.app.run(plan_cover_now, self.app.ctx, self._rows,
+                     on_done=guarded(self, self._worked_out), on_error=guarded(self, self._failed))
+
+    def _worked_out(self, cover: CoverNow | None) -> None:
+        self._working = False
+        self.show_cover(cover)
+        self.app.cover_changed.emit(cover)
+        if self._again:
+            self._work_out()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._working = False
+        self.show_cover(None)
+        self.app.report_error(exc)
 
     def _picked(self, link: str) -> None:
         kind, _sep, unit_id = link.partition(":")

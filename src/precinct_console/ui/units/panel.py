@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,14 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.allocation.move_up import CoverNow
 from ...domain.allocation.visits import CLASH_MARK
 from ...domain.changes import Change
 from ...domain.clock import local
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
 from ...domain.recommend import stale_position_age
-from ...services.move_up import plan_cover_now
 from ...services.patrols import (
     PatrolRecord,
     patrol_zone_names,
@@ -51,7 +48,6 @@ STATE_LOOK: dict[str, tuple[str, QColor]] = {
     "on_scene": ("◆", NEAR), "returning": ("↩", QColor("#56B4E9")), "off_duty": ("–", MUTED),
 }
 ORDER = ("available", "returning", "dispatched", "en_route", "on_scene", "off_duty")
-COVER_EVERY_S = 5.0  # the cover line's refresh, at most
 
 
 def _tr(text: str) -> str:
@@ -184,8 +180,7 @@ class UnitsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
         top.addWidget(self.hint)
-        self.cover = CoverLine()
-        self.cover.unit_picked.connect(lambda unit_id: app.selected.emit("unit", unit_id))
+        self.cover = CoverLine(app)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -218,13 +213,6 @@ class UnitsPanel(QWidget):
         self._reload_timer.timeout.connect(self.reload)
         self._loading = False
         self._loaded = False
-        self._covering = False  # the cover is worked out from the rows just loaded, one at a time
-        self._cover_again = False
-        # At most every few seconds: positions come in all the time, and on a big station the
-        # cover takes 0.1 s of a core (5,000 cells x 300 points x 30 units).
-        self._covered_at = -COVER_EVERY_S
-        self._cover_timer = QTimer(self, singleShot=True)
-        self._cover_timer.timeout.connect(self._work_out_cover)
         app.changed.connect(self._on_change)
         app.tick.connect(self._on_tick)
         app.selected.connect(self._on_selected)
@@ -253,30 +241,7 @@ class UnitsPanel(QWidget):
             self.model.upsert(units)
             self.model.remove([k for k in self.model.all_ids() if k not in fresh])
         self._update_counts()
-        if not self._cover_timer.isActive():
-            wait = COVER_EVERY_S - (time.monotonic() - self._covered_at)
-            self._cover_timer.start(max(0, int(wait * 1000)))
-
-    def _work_out_cover(self) -> None:
-        if self._covering:
-            self._cover_again = True
-            return
-        self._covering, self._cover_again = True, False
-        self._covered_at = time.monotonic()
-        self.app.run(plan_cover_now, self.app.ctx, list(self.model.rows()),
-                     on_done=guarded(self, self._covered), on_error=guarded(self, self._cover_failed))
-
-    def _covered(self, cover: CoverNow | None) -> None:
-        self._covering = False
-        self.cover.show_cover(cover)
-        self.app.cover_changed.emit(cover)
-        if self._cover_again:
-            self._work_out_cover()
-
-    def _cover_failed(self, exc: BaseException) -> None:
-        self._covering = False
-        self.cover.show_cover(None)
-        self.app.report_error(exc)
+        self.cover.rows_loaded(list(self.model.rows()))
 
     def _update_counts(self) -> None:
         counts: dict[str, int] = {}
