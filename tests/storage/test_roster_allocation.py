@@ -19,6 +19,7 @@ from precinct_console.storage.models import (
     Grid,
     Incident,
     KeySite,
+    MoveUpOrder,
     Officer,
     PatrolZone,
     Post,
@@ -375,6 +376,93 @@ def test_the_cover_now_counts_each_free_unit_where_its_live_position_puts_it(db,
     allocation.decide_plan(chief, pinned.id, pinned.version, "accept")
     held = plan_cover_now(chief)
     assert (held.out, held.once, held.moves) == (("巡逻二车",), 0.0, ())
+
+
+def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
+        db, station, chief, clock, make_ctx):
+    """The duty officer sends car one up to car two's point while car two is off: the board,
+    the map's orders, the handover and the cover line all show it there, with its own point
+    named; a second seat that saw the old order is refused; sent back, it is at its own point
+    again. A new plan for the shift starts from its own points."""
+    from precinct_console.services.move_up import order_move_up, plan_cover_now
+
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _, (u1, u2) = _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    own = {a["unit_id"]: a for a in plan.assignments}
+    duty = make_ctx(Role.DUTY_OFFICER)
+    with pytest.raises(ValidationError, match="巡逻一车 has no patrol order now"):
+        order_move_up(duty, u1, own[u2]["point_key"])  # the shift has not begun
+    clock.advance(hours=2)
+    units.set_unit_status(chief, u1, "available")
+    units.set_unit_status(chief, u2, "off_duty")
+    with pytest.raises(ValidationError, match="巡逻二车 is 下勤: only a free unit") as off:
+        order_move_up(duty, u2, own[u1]["point_key"])
+    assert off.value.field == "unit"
+    with pytest.raises(ValidationError, match="'post:999' is not one of the points of plan"):
+        order_move_up(duty, u1, "post:999")
+    with pytest.raises(ValidationError, match="巡逻一车 is already ordered to"):
+        order_move_up(duty, u1, own[u1]["point_key"])
+
+    moved = order_move_up(duty, u1, own[u2]["point_key"], seen_point_key=own[u1]["point_key"],
+                          cover_before=0.4, cover_after=0.7)
+    assert (moved.point_name, moved.back) == (own[u2]["point_name"], False)
+    assert moved.change.touches("unit")
+    row = next(r for r in units.list_units(duty) if r.id == u1)
+    assert (row.patrol_point, row.moved_from) == (own[u2]["point_name"], own[u1]["point_name"])
+    assert row.moved_at == clock()
+    order = next(o for o in allocation.patrol_orders(duty) if o.unit_id == u1)
+    assert (order.point_key, order.moved_from) == (own[u2]["point_key"], own[u1]["point_name"])
+    cover = plan_cover_now(duty)
+    assert cover is not None and cover.out == ("巡逻二车",)
+    # Counted at its new point (it has sent no position): nothing to move, the cover as ordered.
+    assert cover.once == pytest.approx(cover.planned_once) and cover.moves == ()
+    report = handover.build_handover(duty, clock() - timedelta(hours=1), clock())
+    assert {d["unit"]: d["point"] for d in report.content["deployment"]}["巡逻一车"] == \
+        f"{own[u2]['point_name']}（补位，原{own[u1]['point_name']}）"
+    # A second seat still showing car one at its own point is told who moved it, and when.
+    with pytest.raises(ConflictError, match="巡逻一车 was meanwhile ordered to .* by duty_officer1"):
+        order_move_up(chief, u1, own[u1]["point_key"], seen_point_key=own[u1]["point_key"])
+
+    clock.advance(minutes=20)
+    back = order_move_up(chief, u1, own[u1]["point_key"], seen_point_key=own[u2]["point_key"])
+    assert back.back
+    row = next(r for r in units.list_units(duty) if r.id == u1)
+    assert (row.patrol_point, row.moved_from, row.moved_at) == (own[u1]["point_name"], "", None)
+    with db.sessions() as s:
+        orders = s.execute(sa.select(MoveUpOrder.point_key, MoveUpOrder.back, MoveUpOrder.ordered_by,
+                                     MoveUpOrder.cover_after).order_by(MoveUpOrder.id)).all()
+    assert [tuple(o) for o in orders] == [(own[u2]["point_key"], False, "duty_officer1", 0.7),
+                                          (own[u1]["point_key"], True, "station_chief1", None)]
+
+    # Moved again, then the chief accepts a new plan for the shift: its points stand.
+    order_move_up(duty, u1, own[u2]["point_key"])
+    again = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    allocation.decide_plan(chief, again.id, again.version, "accept")
+    row = next(r for r in units.list_units(duty) if r.id == u1)
+    assert row.moved_from == "" and row.patrol_point == next(
+        a["point_name"] for a in again.assignments if a["unit_id"] == u1)
+
+
+def test_a_unit_pinned_by_the_chief_is_not_moved_up(db, station, chief, clock, make_ctx):
+    from precinct_console.services.move_up import order_move_up
+
+    _town(db, station, clock)
+    start = clock() - timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _, (u1, u2) = _crew(chief, sh.id)
+    first = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    point_of_u1 = next(a["point_key"] for a in first.assignments if a["unit_id"] == u1)
+    pinned = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5,
+                                     constraints={"pins": {str(u1): point_of_u1}})
+    allocation.decide_plan(chief, pinned.id, pinned.version, "accept")
+    units.set_unit_status(chief, u1, "available")
+    other = next(a for a in pinned.assignments if a["unit_id"] == u2)
+    with pytest.raises(ValidationError, match="巡逻一车 is pinned to .* by the plan"):
+        order_move_up(make_ctx(Role.DUTY_OFFICER), u1, other["point_key"])
 
 
 def test_duty_officer_may_propose_but_not_decide(db, station, make_ctx, clock):

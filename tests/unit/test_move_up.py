@@ -92,3 +92,26 @@ def test_no_expected_demand_no_figures_and_no_moves():
     empty = np.zeros((0, 3))
     cover = cover_now(empty, POINTS, [_unit(1, POINTS[0], None)], 10)
     assert (cover.once, cover.planned_once, cover.moves, cover.short) == (0.0, 0.0, (), False)
+
+
+def test_a_unit_moved_up_is_sent_back_to_its_own_point_once_its_neighbour_is_back():
+    """The school car was ordered up to the market while the market car was out; the market
+    car is back at its point now, so the school car's own point is the gap (here worth more
+    than the market's backup): the move says "back" and is an order to give (the school car's
+    order is still the market)."""
+    demand = np.array([[MARKET, LAT, 6.0], [SQUARE, LAT, 3.0], [SCHOOL, LAT, 4.0]])
+    market_car = _unit(1, POINTS[0], (MARKET, LAT))
+    square_car = _unit(2, POINTS[1], (SQUARE, LAT))
+    moved = PlanUnit(3, "巡03", "car", MARKET + 0.002, LAT, True, POINTS[0].key, MARKET, LAT,
+                     plan_key=POINTS[2].key)
+    cover = cover_now(demand, POINTS, [market_car, square_car, moved], 10)
+    [move] = cover.moves
+    assert (move.call_sign, move.point.key, move.back, move.already_ordered) == (
+        "巡03", "post:3", True, False)
+
+
+def test_a_free_unit_far_from_the_point_it_is_ordered_to_needs_telling_not_an_order():
+    market_car = _unit(1, POINTS[0], (MARKET, LAT + 0.05))  # still 5.5 km north
+    units = [market_car, _unit(2, POINTS[1], (SQUARE, LAT)), _unit(3, POINTS[2], (SCHOOL, LAT))]
+    [move] = cover_now(DEMAND, POINTS, units, 10).moves
+    assert (move.point.key, move.back, move.already_ordered) == ("post:1", True, True)

@@ -121,6 +121,7 @@ class PatrolOrder:
     starts_at: datetime
     ends_at: datetime
     duties: str = ""  # its timed duties on that plan, "16:00-18:00 城关实验小学护学岗（晚）"
+    moved_from: str = ""  # the plan's own point, where a move-up order (补位) sent it here
 
 
 def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),
@@ -824,7 +825,8 @@ def patrol_orders(ctx: ServiceContext, at: datetime | None = None) -> list[Patro
         in_force = orders_in_force(s, ctx.station_id, at)
         duties = timed_duties(in_force)
         orders = [PatrolOrder(p.id, uid, a["call_sign"], a["point_key"], a["point_name"], a["lon"],
-                              a["lat"], p.starts_at, p.ends_at, duties.get(uid, ""))
+                              a["lat"], p.starts_at, p.ends_at, duties.get(uid, ""),
+                              str(a.get("moved_from", "")))
                   for uid, (p, a) in in_force.items()]
         return sorted(orders, key=lambda o: (o.call_sign, o.unit_id))
 

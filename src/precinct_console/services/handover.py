@@ -134,7 +134,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
     # the shift changes, with each unit's timed duties (定时守点).
     in_force = orders_in_force(s, station, end)
     duties = timed_duties(in_force)
-    deployment = sorted(({"unit": a["call_sign"], "point": a["point_name"],
+    deployment = sorted(({"unit": a["call_sign"], "point": _ordered_point(a),
                           "duties": duties.get(uid, "")} for uid, (_plan, a) in in_force.items()),
                         key=lambda d: d["unit"])
     return {
@@ -162,6 +162,13 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         ],
         "notable": notable,
     }
+
+
+def _ordered_point(order: dict[str, Any]) -> str:
+    """The unit's point as ordered: "北关支行门前（补位，原火车站警务站）" after a move-up."""
+    if order.get("moved_from"):
+        return f"{order['point_name']}（补位，原{order['moved_from']}）"
+    return str(order["point_name"])
 
 
 def _cleared_units(s, incident_ids: list[int]) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]

@@ -4,13 +4,18 @@ free unit to send where when some are out on calls (警力跟着警情走, betwe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 
 from ..domain.allocation.move_up import CoverNow, PlanUnit, Point, cover_now
-from ..domain.clock import CHINA_TZ
+from ..domain.changes import Change
+from ..domain.clock import CHINA_TZ, local
+from ..domain.errors import ConflictError, ValidationError
+from ..storage.models import MoveUpOrder, Unit
 from .context import ServiceContext, service_action
-from .units import UnitRow, list_units, orders_in_force
+from .units import UNIT_STATES, UnitRow, duties_by_unit, duty_spot, list_units, orders_in_force
 
 FREE = ("available", "returning")  # a returning crew can be sent on as it drives back
 
@@ -54,5 +59,73 @@ def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -
         held = bool(order.get("pinned")) or any(d.in_force(now) for d in r.duty_list)
         units.append(PlanUnit(uid, r.call_sign, r.kind, lon if free else None, lat if free else None,
                               free and not held, str(order["point_key"]), float(order["lon"]),
-                              float(order["lat"])))
+                              float(order["lat"]), str(order.get("moved_from_key", ""))))
     return cover_now(demand, points, units, now.astimezone(CHINA_TZ).hour)
+
+
+@dataclass(frozen=True)
+class MoveUpInfo:
+    """A move-up order as given: which unit goes where (or back to its own point)."""
+
+    unit_id: int
+    call_sign: str
+    point_key: str
+    point_name: str
+    back: bool
+    ordered_at: datetime
+    change: Change = field(default_factory=Change, compare=False)
+
+
+@service_action("unit.move_up")
+def order_move_up(ctx: ServiceContext, unit_id: int, point_key: str, *,
+                  seen_point_key: str | None = None, cover_before: float | None = None,
+                  cover_after: float | None = None) -> MoveUpInfo:
+    """Send a free unit of the plan in force to another of the plan's points (补位), or back to
+    its own one, until the plan ends or another order. The map, the unit board, the cover line
+    and the handover follow the new point on every seat.
+
+    seen_point_key is the point the duty officer saw as the unit's order: if another seat has
+    moved the unit since, the order is refused and names who did. The cover figures are kept
+    with the order, as the line showed them."""
+    with ctx.uow() as uow:
+        now = uow.now
+        unit = uow.get(Unit, unit_id, lock=True)  # two seats ordering one unit take turns
+        in_force = orders_in_force(uow.session, ctx.station_id, now)
+        if unit_id not in in_force:
+            raise ValidationError(f"{unit.call_sign} has no patrol order now: no accepted plan "
+                                  "in force places it", field="unit")
+        plan, order = in_force[unit_id]
+        own = next(a for a in plan.assignments if int(a["unit_id"]) == unit_id)
+        if seen_point_key is not None and order["point_key"] != seen_point_key:
+            by = order.get("moved_by") or plan.decided_by
+            at = order.get("moved_at") or plan.decided_at
+            when = local(at).strftime("%H:%M") if at is not None else "?"
+            raise ConflictError(f"{unit.call_sign} was meanwhile ordered to {order['point_name']} "
+                                f"by {by} at {when}; nothing was changed")
+        points = {str(c[0]): c for c in (plan.figures or {}).get("candidates", [])}
+        if point_key not in points:
+            raise ValidationError(f"'{point_key}' is not one of the points of plan {plan.id}",
+                                  field="point")
+        name = str(points[point_key][1])
+        if order["point_key"] == point_key:
+            raise ValidationError(f"{unit.call_sign} is already ordered to {name}", field="point")
+        if unit.status not in FREE:
+            raise ValidationError(
+                f"{unit.call_sign} is {UNIT_STATES.get(unit.status, unit.status)}: only a free unit "
+                "(available or returning) can be moved up", field="unit")
+        if own.get("pinned"):
+            raise ValidationError(f"{unit.call_sign} is pinned to {own['point_name']} by the plan",
+                                  field="unit")
+        under_way = [v for v in duties_by_unit(in_force).get(unit_id, ()) if duty_spot(v).in_force(now)]
+        if under_way:
+            raise ValidationError(f"{unit.call_sign} is on its timed duty {under_way[0].text()}",
+                                  field="unit")
+        back = point_key == own["point_key"]
+        uow.add("unit.move_up", "move_up_order", MoveUpOrder(
+            station_id=ctx.station_id, plan_id=plan.id, unit_id=unit_id, point_key=point_key,
+            point_name=name, lon=float(points[point_key][3]), lat=float(points[point_key][4]),
+            back=back, ordered_at=now, ordered_by=ctx.actor.username,
+            cover_before=cover_before, cover_after=cover_after))
+        uow.changed("unit", unit_id)  # the board, the map and the cover line redraw
+        change = uow.commit()
+        return MoveUpInfo(unit_id, unit.call_sign, point_key, name, back, now, change)

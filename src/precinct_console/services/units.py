@@ -15,7 +15,16 @@ from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
 from ..domain.recommend import STALE_POSITION_S
 from ..domain.travel import distance_m, travel_seconds
-from ..storage.models import DutyCheck, Incident, Officer, PatrolPlan, RosterEntry, Shift, Unit
+from ..storage.models import (
+    DutyCheck,
+    Incident,
+    MoveUpOrder,
+    Officer,
+    PatrolPlan,
+    RosterEntry,
+    Shift,
+    Unit,
+)
 from .context import ServiceContext, service_action
 
 UNIT_STATES: dict[str, str] = {
@@ -92,6 +101,9 @@ class UnitRow:
     patrol_point: str = ""
     patrol_lon: float | None = None
     patrol_lat: float | None = None
+    # Sent there by a move-up order (补位): the plan's own point for it, and when ordered.
+    moved_from: str = ""
+    moved_at: datetime | None = None
     # Its timed duties on that plan, with when and where (the board shows those still to come,
     # the map sends the unit to the one in progress).
     duty_list: tuple[DutySpot, ...] = ()
@@ -164,7 +176,11 @@ def orders_in_force(session: Session, station_id: int, at: datetime
     """Each unit's patrol order at `at` (its plan and assignment), by unit id: every accepted
     plan whose hours hold `at` counts (the patrol shift's and a standby shift's side by side);
     where two place the same unit, the later decision wins. The unit board and
-    allocation.patrol_orders both read it."""
+    allocation.patrol_orders both read it.
+
+    A duty officer's move-up order on that plan (补位, the latest by then) replaces the unit's
+    point; the assignment then names the plan's own point as "moved_from". Timed duties still
+    come from the plan's assignments (duties_by_unit), so a move-up does not hand them round."""
     orders: dict[int, tuple[PatrolPlan, dict[str, Any]]] = {}
     for plan in session.scalars(select(PatrolPlan).where(
             PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
@@ -172,6 +188,22 @@ def orders_in_force(session: Session, station_id: int, at: datetime
             .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc())):
         for a in plan.assignments:
             orders.setdefault(int(a["unit_id"]), (plan, a))
+    if not orders:
+        return orders
+    plan_ids = {plan.id for plan, _a in orders.values()}
+    for move in session.scalars(select(MoveUpOrder).where(
+            MoveUpOrder.plan_id.in_(plan_ids), MoveUpOrder.ordered_at <= at)
+            .order_by(MoveUpOrder.ordered_at, MoveUpOrder.id)):
+        held = orders.get(move.unit_id)
+        if held is None or held[0].id != move.plan_id:
+            continue  # a later plan placing the unit took over from this plan's move
+        plan, a = held
+        own = next(x for x in plan.assignments if int(x["unit_id"]) == move.unit_id)
+        moved = {"point_key": move.point_key, "point_name": move.point_name, "lon": move.lon,
+                 "lat": move.lat, "moved_at": move.ordered_at, "moved_by": move.ordered_by}
+        orders[move.unit_id] = (plan, dict(own) if move.back else
+                                {**own, **moved, "moved_from": own["point_name"],
+                                 "moved_from_key": own["point_key"]})
     return orders
 
 
@@ -305,10 +337,12 @@ def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict
     return {uid: "；".join(v.text() for v in visits) for uid, visits in duties_by_unit(in_force).items()}
 
 
-def _order_fields(order: dict[str, Any] | None) -> tuple[str, float | None, float | None]:
+def _order_fields(order: dict[str, Any] | None
+                  ) -> tuple[str, float | None, float | None, str, datetime | None]:
     if order is None:
-        return "", None, None
-    return str(order.get("point_name") or order.get("point_key", "")), order.get("lon"), order.get("lat")
+        return "", None, None, "", None
+    return (str(order.get("point_name") or order.get("point_key", "")), order.get("lon"),
+            order.get("lat"), str(order.get("moved_from", "")), order.get("moved_at"))
 
 
 @service_action("read")

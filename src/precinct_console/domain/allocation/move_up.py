@@ -32,9 +32,10 @@ class PlanUnit:
     lon: float | None  # where it is now; None while it is out on a call or off duty
     lat: float | None
     movable: bool  # free, and not held by a timed duty under way
-    order_key: str  # its own point in the plan, and where that is
+    order_key: str  # the point it is ordered to now, and where that is
     order_lon: float
     order_lat: float
+    plan_key: str = ""  # its own point in the plan, where a move-up order sent it elsewhere
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class Move:
     call_sign: str
     point: Point
     minutes: float  # the drive there, setting off included
-    back: bool  # to its own point in the plan
+    back: bool  # to the point it is ordered to, or to its own in the plan if moved up from it
+    # The point is its order already: the crew needs telling, there is no order to give.
+    already_ordered: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Seque
             break
         _gain, neg_minutes, i, j = best
         u, p = here[i], points[j]
-        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == u.order_key))
+        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key in (u.order_key, u.plan_key),
+                          p.key == u.order_key))
         c3, c5 = c3 - r3[i] + by_kind[u.kind][0][j], c5 - r5[i] + by_kind[u.kind][1][j]
         r3[i], r5[i] = by_kind[u.kind][0][j], by_kind[u.kind][1][j]
         where[i] = (p.lon, p.lat)

@@ -6,6 +6,7 @@ from .incidents import Alert, Dispatch, HandoverReport, Incident, IncidentCounte
 from .org import Category, Grid, GridPerson, KeySite, PatrolZone, Post, Station
 from .people import (
     DutyCheck,
+    MoveUpOrder,
     Officer,
     OfficerAbsence,
     PatrolLine,
@@ -22,7 +23,7 @@ from .tasks import Dispute, DisputeNote, Task, TaskEvent, TaskTemplate
 __all__ = [
     "Alert", "AuditEntry", "Base", "Category", "ChangeRecord", "Dispatch", "Dispute",
     "DisputeNote", "DutyCheck", "Grid", "GridPerson", "HandoverReport", "Incident", "IncidentCounter",
-    "IncidentEvent", "KeySite", "Lease", "Officer", "OfficerAbsence", "PatrolLine", "PatrolLog", "PatrolPlan", "PatrolPoint", "PatrolZone",
+    "IncidentEvent", "KeySite", "Lease", "MoveUpOrder", "Officer", "OfficerAbsence", "PatrolLine", "PatrolLog", "PatrolPlan", "PatrolPoint", "PatrolZone",
     "Post", "RosterEntry", "SavedView", "Setting", "Shift", "ShiftPattern", "Station", "Task",
     "TaskEvent", "TaskTemplate", "Unit", "User",
 ]

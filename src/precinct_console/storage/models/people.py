@@ -106,6 +106,28 @@ class PatrolPlan(IdMixin, StationScoped, Versioned, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class MoveUpOrder(IdMixin, StationScoped, Base):
+    """A duty officer's move-up (补位) order: between two plans, a free unit of the accepted plan
+    sent to another of its points while others are out on calls.
+
+    Rows are never changed: the latest order of a unit on a plan stands until the plan ends, and
+    sending it back to its own point is one more order (back=True)."""
+
+    __tablename__ = "move_up_orders"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("patrol_plans.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    point_key: Mapped[str] = mapped_column(String(80))
+    point_name: Mapped[str] = mapped_column(String(160))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    back: Mapped[bool] = mapped_column(default=False)  # back to its own point in the plan
+    ordered_at: Mapped[datetime] = mapped_column()
+    ordered_by: Mapped[str] = mapped_column(String(60), default="")
+    # The plan's 3-minute cover of its expected calls when ordered, and as the move would leave it.
+    cover_before: Mapped[float | None] = mapped_column(Float)
+    cover_after: Mapped[float | None] = mapped_column(Float)
+
+
 class OfficerAbsence(IdMixin, StationScoped, Versioned, Base):
     """Leave (休假) or training (培训) that keeps an officer off the roster for a while."""
 
