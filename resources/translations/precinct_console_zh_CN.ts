@@ -645,12 +645,20 @@
         <translation>（按当前位置）</translation>
     </message>
     <message>
+        <source>Moved up at %1 from its plan point %2 (Shift+M sends it back)</source>
+        <translation>%1 补位，原方案点位 %2（Shift+M 归位）</translation>
+    </message>
+    <message>
         <source>Timed duties: %1</source>
         <translation>定时守点：%1</translation>
     </message>
     <message>
         <source>Position</source>
         <translation>位置</translation>
+    </message>
+    <message>
+        <source>%1 (moved up)</source>
+        <translation>%1（补位）</translation>
     </message>
     <message>
         <source>nobody rostered (seats: %1)</source>
@@ -2398,6 +2406,22 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
 <context>
     <name>CoverLine</name>
     <message>
+        <source>%1 is not moved up: its order is its plan point</source>
+        <translation>%1 未补位：指令即方案点位</translation>
+    </message>
+    <message>
+        <source>Your role may not give move-up orders</source>
+        <translation>您的角色不能下达补位指令</translation>
+    </message>
+    <message>
+        <source>%1 sent back to its point %2</source>
+        <translation>%1 已归位：%2</translation>
+    </message>
+    <message>
+        <source>Move-up ordered: %1 → %2</source>
+        <translation>已下达补位：%1 → %2</translation>
+    </message>
+    <message>
         <source>3-min cover of the plan's expected calls: %1 now (as planned %2)</source>
         <translation>方案预计警情3分钟覆盖：现 %1（按方案 %2）</translation>
     </message>
@@ -2406,8 +2430,16 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation> · 不在点位：%1</translation>
     </message>
     <message>
+        <source>order it</source>
+        <translation>下达</translation>
+    </message>
+    <message>
         <source>%1 back to %2 (%3 min)</source>
         <translation>%1 回 %2（约%3分钟）</translation>
+    </message>
+    <message>
+        <source>%1 → %2 (%3 min, as ordered)</source>
+        <translation>%1 → %2（约%3分钟，已下达）</translation>
     </message>
     <message>
         <source>%1 → %2 (%3 min)</source>
@@ -3604,6 +3636,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
 </context>
 <context>
     <name>LiveLayers</name>
+    <message>
+        <source>%1 moved up to %2 (its plan point: %3)</source>
+        <translation>%1 补位至 %2（方案点位：%3）</translation>
+    </message>
     <message>
         <source>%1 patrols at %2</source>
         <translation>%1 在 %2 巡逻</translation>
@@ -5655,12 +5691,16 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
 <context>
     <name>UnitsPanel</name>
     <message>
-        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them</source>
-        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录</translation>
+        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them · M orders its move-up · Shift+M sends it back</source>
+        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录 · M 下达补位 · Shift+M 归位</translation>
     </message>
     <message>
         <source>No units</source>
         <translation>暂无警组</translation>
+    </message>
+    <message>
+        <source>No move-up is suggested for %1</source>
+        <translation>%1 当前没有补位建议</translation>
     </message>
     <message>
         <source>Your role may not record patrols</source>

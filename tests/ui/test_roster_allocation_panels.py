@@ -184,6 +184,58 @@ def _two_crewed_units(ctx, start):
     return sh, u1, u2
 
 
+def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, chief_app, clock, monkeypatch):
+    """M gives the cover line's move for the selected unit as its order: the board names the
+    new point and the plan's; Shift+M sends it back. Both land in the database, as other seats
+    read it. A unit with no move suggested, or not moved up, is told so."""
+    from precinct_console.domain.allocation.move_up import CoverNow, Move, Point
+    from precinct_console.services.units import set_unit_status
+    from precinct_console.ui.units.panel import UnitsPanel
+
+    ctx = chief_app.ctx
+    start = clock() + timedelta(hours=1)
+    sh, u1, u2 = _two_crewed_units(ctx, start)
+    plan = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=10)
+    allocation.decide_plan(ctx, plan.id, plan.version, "accept")
+    clock.advance(hours=2)
+    set_unit_status(ctx, u1, "off_duty")
+    set_unit_status(ctx, u2, "available")
+    own = {a["unit_id"]: a for a in plan.assignments}
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
+    units = UnitsPanel(chief_app)
+    qtbot.addWidget(units)
+    units.show()
+    _settle(qtbot, chief_app)
+    qtbot.waitUntil(lambda: units.cover.cover is not None, timeout=10000)
+    units.table.setCurrentIndex(units.model.index_of(u2))
+    units.table.setFocus()
+    target = Point(own[u1]["point_key"], own[u1]["point_name"], own[u1]["lon"], own[u1]["lat"])
+    units.cover.show_cover(CoverNow(0.9, 0.5, ("巡逻一车",), (
+        Move(u2, "巡逻二车", target, 3.2, False, False, own[u2]["point_key"]),), 0.8))
+    assert "<a href='order:0'" in units.cover.text() and "[order it]</a>" in units.cover.text()
+    qtbot.keyClick(units.table, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: ("Move-up ordered: 巡逻二车 → " + own[u1]["point_name"], "info") in said,
+                    timeout=10000)
+
+    def cell() -> str:
+        return units.model.data(units.model.index(units.model.index_of(u2).row(), 6))
+
+    qtbot.waitUntil(lambda: cell() == f"{own[u1]['point_name']} (moved up)", timeout=10000)
+    tip = units.model.data(units.model.index(units.model.index_of(u2).row(), 6), Qt.ItemDataRole.ToolTipRole)
+    assert f"from its plan point {own[u2]['point_name']} (Shift+M sends it back)" in tip
+    assert next(o for o in allocation.patrol_orders(ctx) if o.unit_id == u2).point_key == own[u1]["point_key"]
+    qtbot.keyClick(units.table, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: (f"巡逻二车 sent back to its point {own[u2]['point_name']}", "info") in said,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: cell() == own[u2]["point_name"], timeout=10000)
+    qtbot.keyClick(units.table, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    assert said[-1] == ("巡逻二车 is not moved up: its order is its plan point", "warning")
+    units.cover.show_cover(CoverNow(0.9, 0.9, (), (), 0.9))
+    qtbot.keyClick(units.table, Qt.Key.Key_M)
+    assert said[-1] == ("No move-up is suggested for 巡逻二车", "warning")
+
+
 def test_allocation_panel_proposes_off_the_gui_thread_and_accepts(qtbot, qtmodeltester, chief_app, clock):
     ctx = chief_app.ctx
     start = clock() + timedelta(hours=1)

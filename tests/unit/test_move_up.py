@@ -103,11 +103,23 @@ def test_a_unit_moved_up_is_sent_back_to_its_own_point_once_its_neighbour_is_bac
     market_car = _unit(1, POINTS[0], (MARKET, LAT))
     square_car = _unit(2, POINTS[1], (SQUARE, LAT))
     moved = PlanUnit(3, "巡03", "car", MARKET + 0.002, LAT, True, POINTS[0].key, MARKET, LAT,
-                     plan_key=POINTS[2].key)
+                     plan_key=POINTS[2].key, plan_lon=SCHOOL, plan_lat=LAT)
     cover = cover_now(demand, POINTS, [market_car, square_car, moved], 10)
     [move] = cover.moves
     assert (move.call_sign, move.point.key, move.back, move.already_ordered) == (
         "巡03", "post:3", True, False)
+    assert cover.planned_once == pytest.approx(1.0)  # the plan has a car at the school
+
+
+def test_a_unit_moved_up_on_its_way_to_its_new_point_needs_telling_not_an_order():
+    """Ordered up from the school to the market (the market car is out), the school car is
+    still at the school: the move to the market is its order already, and not "back"."""
+    moved = PlanUnit(3, "巡03", "car", SCHOOL, LAT, True, POINTS[0].key, MARKET, LAT,
+                     plan_key=POINTS[2].key, plan_lon=SCHOOL, plan_lat=LAT)
+    cover = cover_now(DEMAND, POINTS, [_unit(1, POINTS[0], None), _unit(2, POINTS[1], (SQUARE, LAT)),
+                                       moved], 10)
+    [move] = cover.moves
+    assert (move.point.key, move.back, move.already_ordered) == ("post:1", False, True)
 
 
 def test_a_free_unit_far_from_the_point_it_is_ordered_to_needs_telling_not_an_order():

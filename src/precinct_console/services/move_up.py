@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -59,8 +60,16 @@ def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -
         held = bool(order.get("pinned")) or any(d.in_force(now) for d in r.duty_list)
         units.append(PlanUnit(uid, r.call_sign, r.kind, lon if free else None, lat if free else None,
                               free and not held, str(order["point_key"]), float(order["lon"]),
-                              float(order["lat"]), str(order.get("moved_from_key", ""))))
+                              float(order["lat"]), *_plan_point(plan, uid, order)))
     return cover_now(demand, points, units, now.astimezone(CHINA_TZ).hour)
+
+
+def _plan_point(plan: Any, unit_id: int, order: dict[str, Any]) -> tuple[str, float | None, float | None]:
+    """The unit's own point in the plan (key, lon, lat) where a move-up order moved it; else none."""
+    if not order.get("moved_from_key"):
+        return "", None, None
+    own = next(a for a in plan.assignments if int(a["unit_id"]) == unit_id)
+    return str(own["point_key"]), float(own["lon"]), float(own["lat"])
 
 
 @dataclass(frozen=True)

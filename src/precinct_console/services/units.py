@@ -101,8 +101,10 @@ class UnitRow:
     patrol_point: str = ""
     patrol_lon: float | None = None
     patrol_lat: float | None = None
+    patrol_key: str = ""
     # Sent there by a move-up order (补位): the plan's own point for it, and when ordered.
     moved_from: str = ""
+    moved_from_key: str = ""
     moved_at: datetime | None = None
     # Its timed duties on that plan, with when and where (the board shows those still to come,
     # the map sends the unit to the one in progress).
@@ -338,11 +340,12 @@ def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict
 
 
 def _order_fields(order: dict[str, Any] | None
-                  ) -> tuple[str, float | None, float | None, str, datetime | None]:
+                  ) -> tuple[str, float | None, float | None, str, str, str, datetime | None]:
     if order is None:
-        return "", None, None, "", None
+        return "", None, None, "", "", "", None
     return (str(order.get("point_name") or order.get("point_key", "")), order.get("lon"),
-            order.get("lat"), str(order.get("moved_from", "")), order.get("moved_at"))
+            order.get("lat"), str(order.get("point_key", "")), str(order.get("moved_from", "")),
+            str(order.get("moved_from_key", "")), order.get("moved_at"))
 
 
 @service_action("read")

@@ -35,7 +35,10 @@ class PlanUnit:
     order_key: str  # the point it is ordered to now, and where that is
     order_lon: float
     order_lat: float
-    plan_key: str = ""  # its own point in the plan, where a move-up order sent it elsewhere
+    # Its own point in the plan, where a move-up order sent it elsewhere (else order_*).
+    plan_key: str = ""
+    plan_lon: float | None = None
+    plan_lat: float | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,11 @@ class Move:
     call_sign: str
     point: Point
     minutes: float  # the drive there, setting off included
-    back: bool  # to the point it is ordered to, or to its own in the plan if moved up from it
-    # The point is its order already: the crew needs telling, there is no order to give.
+    back: bool  # to its own point in the plan
+    # The point is its order already (its plan point, or where a move-up order sent it): the
+    # crew needs telling, there is no order to give.
     already_ordered: bool = False
+    order_key: str = ""  # the point it is ordered to as the move was worked out
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,9 @@ def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Seque
         return t <= cover_s, t <= backup_s
 
     planned = np.zeros(len(w), bool)
-    for u in units:
-        planned |= reach(np.array([u.order_lon]), np.array([u.order_lat]), u.kind)[0][0]
+    for u in units:  # at the plan's points, not where move-up orders sent units since
+        lon, lat = (u.plan_lon, u.plan_lat) if u.plan_key else (u.order_lon, u.order_lat)
+        planned |= reach(np.array([lon]), np.array([lat]), u.kind)[0][0]
     planned_once = float(w[planned].sum()) / total
     if not here:
         return CoverNow(planned_once, 0.0, out)
@@ -133,8 +139,8 @@ def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Seque
             break
         _gain, neg_minutes, i, j = best
         u, p = here[i], points[j]
-        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key in (u.order_key, u.plan_key),
-                          p.key == u.order_key))
+        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == (u.plan_key or u.order_key),
+                          p.key == u.order_key, u.order_key))
         c3, c5 = c3 - r3[i] + by_kind[u.kind][0][j], c5 - r5[i] + by_kind[u.kind][1][j]
         r3[i], r5[i] = by_kind[u.kind][0][j], by_kind[u.kind][1][j]
         where[i] = (p.lon, p.lat)

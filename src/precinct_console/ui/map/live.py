@@ -226,13 +226,18 @@ class LiveLayers(QObject):
         c = self.canvas
         c.markers["orders"].set([rows[i].id for i in placed], ox, oy, symbol="d", size=13, brush=None,
                                 pen={"color": ORDER_COLOUR, "width": 2.2})
-        c.tips["orders"] = {rows[i].id: self.tr("%1 patrols at %2").replace("%1", rows[i].call_sign)
-                            .replace("%2", due[i][0]) for i in placed}
+        c.tips["orders"] = {rows[i].id: self._order_tip(rows[i], due[i][0]) for i in placed}
         path = QPainterPath()
         for i, a, b in zip(placed, ox, oy, strict=True):
             path.moveTo(float(x[i]), float(y[i]))
             path.lineTo(float(a), float(b))
         c.order_lines.set_path(path)
+
+    def _order_tip(self, u: Any, where: str) -> str:
+        if getattr(u, "moved_from", "") and where == u.patrol_point:
+            return self.tr("%1 moved up to %2 (its plan point: %3)").replace("%1", u.call_sign) \
+                .replace("%2", where).replace("%3", u.moved_from)
+        return self.tr("%1 patrols at %2").replace("%1", u.call_sign).replace("%2", where)
 
     def _set_cover(self, cover: CoverNow | None) -> None:
         moves = cover.moves if cover is not None else ()

@@ -10,11 +10,14 @@ from html import escape as html_escape
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ...domain.allocation.move_up import CoverNow
-from ...services.move_up import plan_cover_now
+from ...domain.allocation.move_up import CoverNow, Move
+from ...domain.errors import ConflictError, KnownError
+from ...domain.permissions import is_permitted
+from ...services.move_up import MoveUpInfo, order_move_up, plan_cover_now
 from ...services.units import UnitRow
 from ..board.guard import guarded
 from ..context import AppContext
+from ..error_text import error_text
 from ..theme import BREACH, MUTED, NEAR, ui_font
 
 # A drop of this much of the expected demand reads as a gap to fill, not a dip.
@@ -27,7 +30,8 @@ COVER_EVERY_S = 5.0
 class CoverLine(QLabel):
     """Hidden while no plan is in force. Worked out off the GUI thread from the board's rows as
     they load, one at a time, and handed to the map (AppContext.cover_changed). A unit to move
-    is a link: clicked, it is selected on the board and the map."""
+    is a link: clicked, it is selected on the board and the map. Where the role may, each move
+    has a link that gives it as an order once the crew has been radioed (order_move_up)."""
 
     unit_picked = Signal(int)
 
@@ -44,6 +48,7 @@ class CoverLine(QLabel):
         self._working = False
         self._again = False
         self._worked_at = -COVER_EVERY_S
+        self._ordering: set[int] = set()  # units whose order is on its way
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._work_out)
         self.hide()
@@ -77,9 +82,63 @@ class CoverLine(QLabel):
         self.app.report_error(exc)
 
     def _picked(self, link: str) -> None:
-        kind, _sep, unit_id = link.partition(":")
-        if kind == "unit" and unit_id.isdigit():
-            self.unit_picked.emit(int(unit_id))
+        kind, _sep, value = link.partition(":")
+        if kind == "unit" and value.isdigit():
+            self.unit_picked.emit(int(value))
+        elif kind == "order" and self.cover is not None and value.isdigit() \
+                and int(value) < len(self.cover.moves):
+            self.order(self.cover.moves[int(value)])
+
+    def may_order(self) -> bool:
+        return is_permitted(self.app.ctx.actor.role, "unit.move_up")
+
+    def move_for(self, unit_id: int) -> Move | None:
+        """The move suggested now for this unit that is an order to give, if any."""
+        moves = self.cover.moves if self.cover is not None else ()
+        return next((m for m in moves if m.unit_id == unit_id and not m.already_ordered), None)
+
+    def order(self, move: Move) -> None:
+        """Give a suggested move as the unit's order: the board, the map and the other seats
+        follow it, and the cover line works out the cover again."""
+        cover = self.cover
+        self._send(move.unit_id, move.call_sign, move.point.key, move.order_key or None,
+                   cover.once if cover is not None else None,
+                   cover.once_after if cover is not None else None)
+
+    def send_back(self, row: UnitRow) -> None:
+        """End a unit's move-up: back to its own point in the plan."""
+        if not row.moved_from_key:
+            self.app.notify(self.tr("%1 is not moved up: its order is its plan point")
+                            .replace("%1", row.call_sign), "warning")
+            return
+        self._send(row.id, row.call_sign, row.moved_from_key, row.patrol_key or None, None, None)
+
+    def _send(self, unit_id: int, call_sign: str, point_key: str, seen: str | None,
+              before: float | None, after: float | None) -> None:
+        if not self.may_order():
+            self.app.notify(self.tr("Your role may not give move-up orders"), "warning")
+            return
+        if unit_id in self._ordering:
+            return  # the first press is on its way: a second would be refused as a conflict
+        self._ordering.add(unit_id)
+
+        def done(info: MoveUpInfo) -> None:
+            self._ordering.discard(unit_id)
+            self.app.announce(info.change)
+            text = self.tr("%1 sent back to its point %2") if info.back else \
+                self.tr("Move-up ordered: %1 → %2")
+            self.app.notify(text.replace("%1", info.call_sign).replace("%2", info.point_name))
+
+        def failed(exc: BaseException) -> None:
+            self._ordering.discard(unit_id)
+            if isinstance(exc, KnownError):
+                self.app.notify(error_text(exc), "warning" if isinstance(exc, ConflictError) else "error")
+            else:
+                self.app.report_error(exc)
+
+        self.app.run(order_move_up, self.app.ctx, unit_id, point_key, seen_point_key=seen,
+                     cover_before=before, cover_after=after,
+                     on_done=guarded(self, done), on_error=guarded(self, failed))
 
     def show_cover(self, cover: CoverNow | None) -> None:
         self.cover = cover
@@ -94,11 +153,17 @@ class CoverLine(QLabel):
             text += escape(self.tr(" · not at their points: %1")).replace(
                 "%1", escape("、".join(cover.out)))
         if cover.moves:
+            order = escape(self.tr("order it"))
+            may_order = self.may_order()
             moves = escape("；").join(
-                escape(self.tr("%1 back to %2 (%3 min)") if m.back else self.tr("%1 → %2 (%3 min)"))
+                escape(self.tr("%1 back to %2 (%3 min)") if m.back else
+                       self.tr("%1 → %2 (%3 min, as ordered)") if m.already_ordered else
+                       self.tr("%1 → %2 (%3 min)"))
                 .replace("%1", f"<a href='unit:{m.unit_id}' style='color:{colour}'>{escape(m.call_sign)}</a>")
                 .replace("%2", escape(m.point.name)).replace("%3", str(max(1, round(m.minutes))))
-                for m in cover.moves)
+                + (f" <a href='order:{i}' style='color:{colour}'>[{order}]</a>"
+                   if may_order and not m.already_ordered else "")
+                for i, m in enumerate(cover.moves))
             text += escape(self.tr(" · move up: %1, cover back to %2")).replace("%1", moves).replace(
                 "%2", _pct(cover.once_after))
         self.setStyleSheet(f"color: {colour}")

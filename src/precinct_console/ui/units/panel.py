@@ -80,7 +80,9 @@ class UnitsModel(ThinTableModel[UnitRow]):
 
     def _order(self, u: UnitRow) -> str:
         first = self._leaving_text(u) or self._check_text(u)
-        return " · ".join(t for t in (first, u.patrol_point, u.duties_ahead(self.now)) if t)
+        # Where it was sent, marked as such; the plan's own point is in the tooltip.
+        point = _tr("%1 (moved up)").replace("%1", u.patrol_point) if u.moved_from else u.patrol_point
+        return " · ".join(t for t in (first, point, u.duties_ahead(self.now)) if t)
 
     def _check_text(self, u: UnitRow) -> str:
         """On a duty under way, what its live position showed: there, or not there."""
@@ -113,7 +115,11 @@ class UnitsModel(ThinTableModel[UnitRow]):
         return text + _tr(" (from where it is now)") if leaving.from_fix else text
 
     def _order_tip(self, u: UnitRow) -> str:
-        return "\n".join(t for t in (self._leaving_text(u), self._check_text(u), _duties_tip(u)) if t)
+        moved = _tr("Moved up at %1 from its plan point %2 (Shift+M sends it back)").replace(
+            "%1", local(u.moved_at).strftime("%H:%M")).replace("%2", u.moved_from) \
+            if u.moved_from and u.moved_at is not None else ""
+        return "\n".join(t for t in (self._leaving_text(u), self._check_text(u), moved,
+                                      _duties_tip(u)) if t)
 
     def _crew(self, u: UnitRow) -> str:
         if u.crew:
@@ -175,7 +181,8 @@ class UnitsPanel(QWidget):
         self.counts = QLabel()
         self.counts.setFont(ui_font(12, bold=True))
         self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its "
-                                   "incident · P records a patrol · Shift+P lists them"))
+                                   "incident · P records a patrol · Shift+P lists them · M orders "
+                                   "its move-up · Shift+M sends it back"))
         self.hint.setStyleSheet(f"color: {MUTED.name()}")
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -202,6 +209,12 @@ class UnitsPanel(QWidget):
         patrol_list.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         patrol_list.triggered.connect(self.show_patrols)
         self.addAction(patrol_list)
+        for key, act in (("M", self.order_move_up), ("Shift+M", self.send_back)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(act)
+            self.addAction(action)
         show = QAction(self)
         show.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         show.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -285,6 +298,23 @@ class UnitsPanel(QWidget):
         u = self.current_unit()
         if u is not None and u.incident_id is not None:
             self.app.select("incident", u.incident_id)
+
+    def order_move_up(self) -> None:
+        """M: the move-up the cover line suggests for the selected unit, given as its order."""
+        u = self.current_unit()
+        if u is None:
+            return
+        move = self.cover.move_for(u.id)
+        if move is None:
+            self.app.notify(self.tr("No move-up is suggested for %1").replace("%1", u.call_sign), "warning")
+            return
+        self.cover.order(move)
+
+    def send_back(self) -> None:
+        """Shift+M: the selected unit's move-up ends; it goes back to its plan point."""
+        u = self.current_unit()
+        if u is not None:
+            self.cover.send_back(u)
 
     def _may_record_patrols(self) -> bool:
         """P and Shift+P: said at once to a role that may not, before anything is read."""
