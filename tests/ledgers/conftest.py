@@ -15,8 +15,10 @@ from precinct_console.storage.models import (
     DisputeNote,
     Grid,
     Incident,
+    MoveUpOrder,
     Officer,
     PatrolLog,
+    PatrolPlan,
     PatrolZone,
     RosterEntry,
     Shift,
@@ -160,6 +162,25 @@ def seed_station(db: Any, station_id: int, clock_now: datetime) -> Seed:
         for oid, duty in zip(officers, ("desk", "patrol", "patrol"), strict=True):
             s.add(RosterEntry(station_id=station_id, shift_id=shift.id, officer_id=oid, duty=duty,
                               unit_id=None if duty == "desk" else seed.units["巡逻1组"]))
+        # The shift's accepted plan, and the duty officer's move-up of its car and the return.
+        car = seed.units["巡逻1组"]
+        plan = PatrolPlan(station_id=station_id, shift_id=shift.id, starts_at=shift.starts_at,
+                          ends_at=shift.ends_at, status="accepted", created_at=cst(2026, 11, 16, 7, 0),
+                          decided_by="chief", decided_at=cst(2026, 11, 16, 7, 30), figures={},
+                          assignments=[{"unit_id": car, "call_sign": "巡逻1组", "point_key": "post:1",
+                                        "point_name": "建设路警务站", "lon": 116.40, "lat": 39.90,
+                                        "pinned": False}])
+        s.add(plan)
+        s.flush()
+        s.add_all([
+            MoveUpOrder(station_id=station_id, plan_id=plan.id, unit_id=car, point_key="site:3",
+                        point_name="人民路农商银行门前", lon=116.41, lat=39.91, back=False,
+                        ordered_at=cst(2026, 11, 16, 20, 12), ordered_by="taker",
+                        cover_before=0.52, cover_after=0.71),
+            MoveUpOrder(station_id=station_id, plan_id=plan.id, unit_id=car, point_key="post:1",
+                        point_name="建设路警务站", lon=116.40, lat=39.90, back=True,
+                        ordered_at=cst(2026, 11, 16, 21, 5), ordered_by="taker"),
+        ])
         s.commit()
     return seed
 

@@ -207,6 +207,21 @@ def test_patrol_ledger_sums_checks_and_hours(seeded, make_ctx, tmp_path):
     assert totals[3] == timedelta(hours=5) and totals[8] == 10 and totals[11] == 1
 
 
+def test_duty_ledger_lists_the_move_up_orders_beside_the_roster(seeded, make_ctx, tmp_path):
+    out = tmp_path / "duty.xlsx"
+    result = export_ledger(make_ctx(Role.CLERK), "duty", *WEEK, out)
+    assert result.sheets == 2
+    assert sheet_rows(out, 1)[0][0].endswith("补位调度记录")
+    rows = data_rows(out, 1)
+    assert [[*r[2:6], r[7]] for r in rows] == [
+        ["巡逻1组", "补位", "人民路农商银行门前", "建设路警务站", "接警员甲"],
+        ["巡逻1组", "归位", "建设路警务站", "建设路警务站", "接警员甲"],
+    ]
+    assert rows[0][6] == rows[1][6] and rows[0][6] >= 1  # the plan's number, a number
+    assert rows[0][0] == date(2026, 11, 16) and as_dt(rows[0][1]) == datetime(2026, 11, 16, 20, 12)
+    assert rows[0][8:] == [0.52, 0.71] and rows[1][8:] == ["", ""]  # a return has no cover figures
+
+
 def test_cancel_leaves_no_file_and_bad_input_names_the_field(seeded, make_ctx, tmp_path):
     ctx = make_ctx(Role.CLERK)
     cancel = threading.Event()

@@ -1,4 +1,5 @@
-"""勤务台账: the duty (roster) ledger, one row per officer on a shift that starts in the period."""
+"""勤务台账: the duty (roster) ledger, one row per officer on a shift that starts in the period,
+and beside it the move-up orders (补位记录) the duty officers gave in the period."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...storage.models import Officer, RosterEntry, Shift
+from ...storage.models import MoveUpOrder, Officer, PatrolPlan, RosterEntry, Shift, User
 from .columns import Column, Kind, LedgerDef, Scope, Sheet
 from .common import scoped, stream
 from .lookups import DUTY_ZH, OFFICER_KIND_ZH, Lookups
@@ -56,8 +57,41 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
         )
 
 
+MOVE_UP_COLUMNS = (
+    C("日期", K.DATE, 12),
+    C("下达时间", K.DATETIME, 20),
+    C("警组", width=10),
+    C("指令", width=8),
+    C("点位", width=24, wrap=True),
+    C("方案点位", width=24, wrap=True),
+    C("方案编号", K.INT, 9),
+    C("下达人", width=12),
+    C("下达时3分钟覆盖", K.PERCENT, 15),
+    C("补位后3分钟覆盖", K.PERCENT, 15),
+)
+
+
+def _move_up_rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
+    """One row per order; the plan's own point of the unit read from its plan, once per plan."""
+    own: dict[int, dict[int, str]] = {}
+    names: dict[str, str] = {u: d for u, d in s.execute(select(User.username, User.display_name))}
+    stmt = scoped(select(MoveUpOrder), MoveUpOrder, MoveUpOrder.ordered_at, scope).order_by(
+        MoveUpOrder.ordered_at, MoveUpOrder.id)
+    for m in s.scalars(stmt):
+        if m.plan_id not in own:
+            assignments = s.scalar(select(PatrolPlan.assignments).where(PatrolPlan.id == m.plan_id)) or []
+            own[m.plan_id] = {int(a["unit_id"]): str(a["point_name"]) for a in assignments}
+        yield (
+            local_day(m.ordered_at), m.ordered_at, lk.units.get(m.unit_id, ""),
+            "归位" if m.back else "补位", m.point_name, own[m.plan_id].get(m.unit_id, ""), m.plan_id,
+            names.get(m.ordered_by) or m.ordered_by, m.cover_before, m.cover_after,
+        )
+
+
 def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
-    return [Sheet("勤务台账", "勤务台账", COLUMNS, _rows(s, scope, lk), None)]
+    return [Sheet("勤务台账", "勤务台账", COLUMNS, _rows(s, scope, lk), None),
+            Sheet("补位记录", "补位调度记录", MOVE_UP_COLUMNS, _move_up_rows(s, scope, lk), None,
+                  totals=False)]
 
 
 # Desk, standby, leave and most crews belong to no district: the roster is the whole station's.
