@@ -429,6 +429,10 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
         order_move_up(chief, u1, own[u1]["point_key"], seen_point_key=own[u1]["point_key"])
 
     clock.advance(minutes=20)
+    units.set_unit_status(chief, u1, "off_duty")  # busy: no move up, but it may be sent back
+    with pytest.raises(ValidationError, match="巡逻一车 is 下勤"):
+        order_move_up(duty, u1, next(c[0] for c in allocation.plan_drawing(chief, plan.id).candidates
+                                     if c[0] not in (own[u1]["point_key"], own[u2]["point_key"])))
     back = order_move_up(chief, u1, own[u1]["point_key"], seen_point_key=own[u2]["point_key"])
     assert back.back
     row = next(r for r in units.list_units(duty) if r.id == u1)
@@ -440,6 +444,7 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
                                           (own[u1]["point_key"], True, "station_chief1", None)]
 
     # Moved again, then the chief accepts a new plan for the shift: its points stand.
+    units.set_unit_status(chief, u1, "available")
     order_move_up(duty, u1, own[u2]["point_key"])
     again = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
     allocation.decide_plan(chief, again.id, again.version, "accept")

@@ -118,18 +118,19 @@ def order_move_up(ctx: ServiceContext, unit_id: int, point_key: str, *,
         name = str(points[point_key][1])
         if order["point_key"] == point_key:
             raise ValidationError(f"{unit.call_sign} is already ordered to {name}", field="point")
-        if unit.status not in FREE:
+        back = point_key == own["point_key"]
+        # Back to its own point is always allowed: a crew on a call may be told where to return.
+        if not back and unit.status not in FREE:
             raise ValidationError(
                 f"{unit.call_sign} is {UNIT_STATES.get(unit.status, unit.status)}: only a free unit "
                 "(available or returning) can be moved up", field="unit")
-        if own.get("pinned"):
+        if not back and own.get("pinned"):
             raise ValidationError(f"{unit.call_sign} is pinned to {own['point_name']} by the plan",
                                   field="unit")
         under_way = [v for v in duties_by_unit(in_force).get(unit_id, ()) if duty_spot(v).in_force(now)]
-        if under_way:
+        if not back and under_way:
             raise ValidationError(f"{unit.call_sign} is on its timed duty {under_way[0].text()}",
                                   field="unit")
-        back = point_key == own["point_key"]
         uow.add("unit.move_up", "move_up_order", MoveUpOrder(
             station_id=ctx.station_id, plan_id=plan.id, unit_id=unit_id, point_key=point_key,
             point_name=name, lon=float(points[point_key][3]), lat=float(points[point_key][4]),
