@@ -343,18 +343,24 @@ def test_the_replay_counts_the_units_on_standby_in_the_plans_hours(db, station, 
         [(o.unit_id, o.response_s) for o in helped.outcomes]
 
 
+def _day_plan_accepted(db, station, chief, clock):
+    """The town, a day shift starting in an hour with its two crewed cars, and its plan accepted."""
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _, cars = _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    return sh, cars, plan
+
+
 def test_the_cover_now_counts_each_free_unit_where_its_live_position_puts_it(db, station, chief, clock):
     """Both cars at their points: the cover is as planned. One goes off duty and is named; the
     other drives 5 km off after a call and reports its position: the cover is gone, and the move
     sends it back to where the plan's cover is."""
     from precinct_console.services.move_up import plan_cover_now
 
-    _town(db, station, clock)
-    start = clock() + timedelta(hours=1)
-    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
-    _, (u1, u2) = _crew(chief, sh.id)
-    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
-    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    sh, (u1, u2), plan = _day_plan_accepted(db, station, chief, clock)
     point_of_u1 = next(a["point_key"] for a in plan.assignments if a["unit_id"] == u1)
     assert plan_cover_now(chief) is None  # before the shift: no plan in force
     clock.advance(hours=2)
@@ -386,12 +392,7 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
     again. A new plan for the shift starts from its own points."""
     from precinct_console.services.move_up import order_move_up, plan_cover_now
 
-    _town(db, station, clock)
-    start = clock() + timedelta(hours=1)
-    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
-    _, (u1, u2) = _crew(chief, sh.id)
-    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
-    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    sh, (u1, u2), plan = _day_plan_accepted(db, station, chief, clock)
     own = {a["unit_id"]: a for a in plan.assignments}
     duty = make_ctx(Role.DUTY_OFFICER)
     with pytest.raises(ValidationError, match="巡逻一车 has no patrol order now"):
