@@ -2414,6 +2414,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>您的角色不能下达补位指令</translation>
     </message>
     <message>
+        <source>%1 cannot be moved up now (on a call, pinned or on a timed duty), and is ordered to its own point</source>
+        <translation>%1 当前不能补位（正在出警、已固定点位或正在定时守点），且已在方案点位</translation>
+    </message>
+    <message>
         <source>%1 sent back to its point %2</source>
         <translation>%1 已归位：%2</translation>
     </message>
@@ -3991,6 +3995,53 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Images (*.png *.jpg *.jpeg)</source>
         <translation>图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+</context>
+<context>
+    <name>MoveUpDialog</name>
+    <message>
+        <source>Move up %1 to… (补位)</source>
+        <translation>%1 补位至…</translation>
+    </message>
+    <message>
+        <source>3-min cover of the plan's expected calls now: %1. Each point with the cover once %2 is there:</source>
+        <translation>方案预计警情3分钟覆盖：现 %1。%2 到各点位后的覆盖：</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>点位</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>车程</translation>
+    </message>
+    <message>
+        <source>3-min cover</source>
+        <translation>3分钟覆盖</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>约%1分钟</translation>
+    </message>
+    <message>
+        <source>%1 is busy, pinned or on a timed duty: it can only be sent back to its own point</source>
+        <translation>%1 正在出警、已固定点位或正在定时守点：只能归位到方案点位</translation>
+    </message>
+    <message>
+        <source>ordered there now</source>
+        <translation>当前指令点位</translation>
+    </message>
+    <message>
+        <source>its own point in the plan</source>
+        <translation>方案点位</translation>
+    </message>
+    <message>
+        <source>Choose a point to send %1 to</source>
+        <translation>请选择 %1 的补位点位</translation>
     </message>
 </context>
 <context>
@@ -5691,8 +5742,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
 <context>
     <name>UnitsPanel</name>
     <message>
-        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them · M orders its move-up · Shift+M sends it back</source>
-        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录 · M 下达补位 · Shift+M 归位</translation>
+        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them · M moves up as suggested · Ctrl+M to a point you choose · Shift+M sends back</source>
+        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录 · M 按建议补位 · Ctrl+M 选点补位 · Shift+M 归位</translation>
     </message>
     <message>
         <source>No units</source>

@@ -454,6 +454,30 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
         a["point_name"] for a in again.assignments if a["unit_id"] == u1)
 
 
+def test_the_duty_officers_own_move_up_choice_lists_the_plans_points_by_cover(
+        db, station, chief, clock, make_ctx):
+    from precinct_console.services.move_up import move_up_choices
+
+    _sh, (u1, u2), plan = _day_plan_accepted(db, station, chief, clock)
+    duty = make_ctx(Role.DUTY_OFFICER)
+    with pytest.raises(ValidationError, match="no patrol order now"):
+        move_up_choices(duty, u1)  # the shift has not begun
+    clock.advance(hours=2)
+    for u in (u1, u2):
+        units.set_unit_status(chief, u, "available")
+    choices = move_up_choices(duty, u1)
+    own = next(a for a in plan.assignments if a["unit_id"] == u1)
+    keys = [c[0] for c in allocation.plan_drawing(chief, plan.id).candidates]
+    assert sorted(o.point.key for o in choices.options) == sorted(keys)
+    assert [o.once_after for o in choices.options] == sorted((o.once_after for o in choices.options),
+                                                              reverse=True)
+    [current] = [o for o in choices.options if o.ordered]
+    assert current.point.key == own["point_key"] == choices.order_key and current.back
+    assert choices.movable and current.once_after == pytest.approx(choices.once)
+    units.set_unit_status(chief, u1, "off_duty")
+    assert not move_up_choices(duty, u1).movable
+
+
 def test_a_unit_pinned_by_the_chief_is_not_moved_up(db, station, chief, clock, make_ctx):
     from precinct_console.services.move_up import order_move_up
 

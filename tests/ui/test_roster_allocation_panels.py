@@ -234,6 +234,61 @@ def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, ch
     units.cover.show_cover(CoverNow(0.9, 0.9, (), (), 0.9))
     qtbot.keyClick(units.table, Qt.Key.Key_M)
     assert said[-1] == ("No move-up is suggested for 巡逻二车", "warning")
+    # Ctrl+M: the duty officer picks the point; the dialog lists the plan's points by cover, the
+    # current order greyed out, and the first open one is selected: ordered on OK.
+    from precinct_console.ui.units.move_dialog import MoveUpDialog
+
+    shown: list[tuple[str, bool, str, object]] = []
+
+    def answer(dialog: MoveUpDialog) -> int:  # what the officer sees, then OK (the dialog goes)
+        row = next(i for i, o in enumerate(dialog.choices.options) if o.ordered)
+        shown.append((dialog.windowTitle(), bool(dialog.table.item(row, 0).flags() & Qt.ItemFlag.ItemIsEnabled),
+                      dialog.table.item(row, 3).text(), dialog.chosen()))
+        return 1
+
+    monkeypatch.setattr(MoveUpDialog, "exec", answer)
+    qtbot.keyClick(units.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    title, ordered_open, ordered_note, picked = shown[0]
+    assert title == "Move up 巡逻二车 to… (补位)"
+    assert (ordered_open, ordered_note) == (False, "ordered there now")
+    assert picked is not None and not picked.ordered
+    qtbot.waitUntil(lambda: said[-1] == (f"Move-up ordered: 巡逻二车 → {picked.point.name}", "info"),
+                    timeout=10000)
+    qtbot.waitUntil(lambda: cell() == f"{picked.point.name} (moved up)", timeout=10000)
+    # Car one is off duty at its own point: nothing to choose, and it says so without a dialog.
+    units.table.setCurrentIndex(units.model.index_of(u1))
+    qtbot.keyClick(units.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: said[-1] == ("巡逻一车 cannot be moved up now (on a call, pinned or on a "
+                                         "timed duty), and is ordered to its own point", "warning"),
+                    timeout=10000)
+    assert len(shown) == 1
+
+
+def test_a_unit_that_may_not_move_up_may_only_be_sent_back_in_the_choice(qtbot):
+    from precinct_console.domain.allocation.move_up import MoveOption, Point
+    from precinct_console.services.move_up import MoveChoices
+    from precinct_console.ui.units.move_dialog import MoveUpDialog
+
+    def option(key: str, name: str, after: float, *, back=False, ordered=False) -> MoveOption:
+        return MoveOption(Point(key, name, 116.4, 39.9), 4.0, after, after, back, ordered)
+
+    choices = MoveChoices(5, "巡05", "post:2", False, 0.5, (
+        option("post:1", "市场警务站", 0.8), option("post:2", "广场警务站", 0.5, ordered=True),
+        option("post:3", "学校警务室", 0.45, back=True)))
+    dialog = MoveUpDialog(choices)
+    qtbot.addWidget(dialog)
+    enabled = [bool(dialog.table.item(r, 0).flags() & Qt.ItemFlag.ItemIsEnabled) for r in range(3)]
+    assert enabled == [False, False, True]  # busy: only back to its own point
+    assert dialog.chosen() is not None and dialog.chosen().point.key == "post:3"
+    assert dialog.table.item(0, 2).text() == "80% (+30%)" and dialog.table.item(2, 2).text() == "45% (−5%)"
+    assert dialog.table.item(2, 3).text() == "its own point in the plan"
+    assert "can only be sent back to its own point" in dialog.error.text()
+    dialog.table.setCurrentCell(0, 0)  # a greyed row is not a choice
+    dialog.table.clearSelection()
+    dialog.table.setCurrentCell(-1, -1)
+    dialog.accept()
+    assert dialog.result() == 0 and dialog.error.text() == "Choose a point to send 巡05 to"
 
 
 def test_allocation_panel_proposes_off_the_gui_thread_and_accepts(qtbot, qtmodeltester, chief_app, clock):

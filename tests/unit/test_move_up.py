@@ -127,3 +127,23 @@ def test_a_free_unit_far_from_the_point_it_is_ordered_to_needs_telling_not_an_or
     units = [market_car, _unit(2, POINTS[1], (SQUARE, LAT)), _unit(3, POINTS[2], (SCHOOL, LAT))]
     [move] = cover_now(DEMAND, POINTS, units, 10).moves
     assert (move.point.key, move.back, move.already_ordered) == ("post:1", True, True)
+
+
+def test_the_duty_officers_own_choice_lists_every_point_best_cover_first():
+    """The market car is out; for the school car every point is listed with the cover it would
+    give: the market first (0.9 of the demand), its own school point last but one, and the
+    square, where a car stands already, adds the least."""
+    from precinct_console.domain.allocation.move_up import move_options
+
+    units = [_unit(1, POINTS[0], None), _unit(2, POINTS[1], (SQUARE, LAT)),
+             _unit(3, POINTS[2], (SCHOOL, LAT))]
+    options = move_options(DEMAND, POINTS, units, 3, 10)
+    assert [o.point.name for o in options] == ["市场警务站", "学校警务室", "广场警务站"]
+    market, school, square = options
+    assert market.once_after == pytest.approx(0.9) and school.once_after == pytest.approx(0.4)
+    assert square.once_after == pytest.approx(0.3)
+    assert (school.back, school.ordered, market.back) == (True, True, False)
+    assert school.minutes < 1 < market.minutes  # the drive from where it stands
+    # Out on a call itself, the market car is listed from its own point.
+    assert move_options(DEMAND, POINTS, units, 1, 10)[0].point.name == "市场警务站"
+    assert move_options(DEMAND, POINTS, units, 1, 10)[0].minutes < 1

@@ -9,8 +9,16 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from ..domain.allocation.move_up import CoverNow, PlanUnit, Point, cover_now
+from ..domain.allocation.move_up import (
+    CoverNow,
+    MoveOption,
+    PlanUnit,
+    Point,
+    cover_now,
+    move_options,
+)
 from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import ConflictError, ValidationError
@@ -27,6 +35,41 @@ def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -
     the board has them. A free unit stands where it last reported during the plan's hours, else
     at its plan point; a unit the chief pinned to its point, or on a timed duty under way, is
     counted where it is but not moved."""
+    inputs = _cover_inputs(ctx, rows)
+    return cover_now(*inputs) if inputs is not None else None
+
+
+@dataclass(frozen=True)
+class MoveChoices:
+    """The duty officer's own choice of move-up for one unit: every plan point, best cover first."""
+
+    unit_id: int
+    call_sign: str
+    order_key: str  # the point it is ordered to now (the order is refused if another seat moves it)
+    movable: bool  # free, not pinned, not on a timed duty: only going back is open otherwise
+    once: float  # the 3-minute cover now
+    options: tuple[MoveOption, ...]
+
+
+@service_action("read")
+def move_up_choices(ctx: ServiceContext, unit_id: int,
+                    rows: Sequence[UnitRow] | None = None) -> MoveChoices:
+    """Every point of the plan in force for this unit, with the cover it would give there."""
+    inputs = _cover_inputs(ctx, rows)
+    unit = next((u for u in inputs[2] if u.unit_id == unit_id), None) if inputs is not None else None
+    if inputs is None or unit is None:
+        raise ValidationError("this unit has no patrol order now: no accepted plan in force "
+                              "places it", field="unit")
+    demand, points, units, hour = inputs
+    return MoveChoices(unit_id, unit.call_sign, unit.order_key, unit.movable,
+                       cover_now(demand, points, units, hour, max_moves=0).once,
+                       move_options(demand, points, units, unit_id, hour))
+
+
+def _cover_inputs(ctx: ServiceContext, rows: Sequence[UnitRow] | None
+                  ) -> tuple[NDArray[np.float64], list[Point], list[PlanUnit], int] | None:
+    """The plan in force's expected demand, its points and its units as they are now, and the
+    hour (None without a plan in force)."""
     now = ctx.clock()
     units_now = {r.id: r for r in (rows if rows is not None else list_units(ctx))}
     with ctx.read() as s:
@@ -61,7 +104,7 @@ def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -
         units.append(PlanUnit(uid, r.call_sign, r.kind, lon if free else None, lat if free else None,
                               free and not held, str(order["point_key"]), float(order["lon"]),
                               float(order["lat"]), *_plan_point(plan, uid, order)))
-    return cover_now(demand, points, units, now.astimezone(CHINA_TZ).hour)
+    return demand, points, units, now.astimezone(CHINA_TZ).hour
 
 
 def _plan_point(plan: Any, unit_id: int, order: dict[str, Any]) -> tuple[str, float | None, float | None]:

@@ -159,3 +159,55 @@ def _added(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int64],
     first = w * (c3 == 0) * (1.0 + lam * (c5 >= 1))  # covered now, and backed up if one was near
     second = w * lam * ((c3 >= 1) & (c5 == 1))  # a second unit within the backup time
     return np.asarray(a3 @ first + a5 @ second, float)
+
+
+@dataclass(frozen=True)
+class MoveOption:
+    """One of the plan's points a unit could be sent to, and what the cover would be then."""
+
+    point: Point
+    minutes: float  # the drive there from where the unit is
+    once_after: float  # the share of expected demand covered in 3 minutes with the unit there
+    gain: float  # the change of the plan's objective (cover plus backup at its weight), per unit of demand
+    back: bool  # its own point in the plan
+    ordered: bool  # the point it is ordered to now
+
+
+def move_options(demand: NDArray[np.float64], points: Sequence[Point], units: Sequence[PlanUnit],
+                 unit_id: int, local_hour: int, *, cover_s: float = COVER_SECONDS,
+                 backup_s: float = BACKUP_SECONDS, backup_weight: float = BACKUP_WEIGHT
+                 ) -> tuple[MoveOption, ...]:
+    """Every plan point for one unit (the duty officer's own choice of move-up), best cover first
+    and the nearer of two equal ones first, with the other units counted as they are now. A unit
+    out on a call or off duty drives from its order point."""
+    unit = next(u for u in units if u.unit_id == unit_id)
+    w = np.asarray(demand[:, 2], float) if len(demand) else np.zeros(0)
+    total = float(w.sum())
+    if total <= 0 or not points:
+        return ()
+    d_lon, d_lat = demand[:, 0], demand[:, 1]
+    c3 = np.zeros(len(w), np.int64)
+    c5 = np.zeros(len(w), np.int64)
+    for u in units:
+        if u.unit_id == unit_id or u.lon is None or u.lat is None:
+            continue
+        t = travel_seconds_matrix(np.array([u.lon]), np.array([u.lat]), d_lon, d_lat, u.kind, local_hour)[0]
+        c3 += t <= cover_s
+        c5 += t <= backup_s
+    p_lon = np.array([p.lon for p in points])
+    p_lat = np.array([p.lat for p in points])
+    t = travel_seconds_matrix(p_lon, p_lat, d_lon, d_lat, unit.kind, local_hour)
+    a3, a5 = t <= cover_s, t <= backup_s
+    covered = float(w[c3 >= 1].sum())
+    once_after = (covered + a3 @ (w * (c3 == 0))) / total
+    gains = (_objective(w, c3, c5, backup_weight) + _added(w, c3, c5, a3, a5, backup_weight)) / total
+    lon, lat = (unit.lon, unit.lat) if unit.lon is not None and unit.lat is not None \
+        else (unit.order_lon, unit.order_lat)
+    options = [
+        MoveOption(p, travel_seconds(distance_m(lon, lat, p.lon, p.lat), unit.kind, local_hour) / 60,
+                   float(once_after[j]), float(gains[j]), p.key == (unit.plan_key or unit.order_key),
+                   p.key == unit.order_key)
+        for j, p in enumerate(points)
+    ]
+    return tuple(sorted(options, key=lambda o: (-round(o.once_after, 4), -round(o.gain, 4), o.minutes,
+                                                o.point.key)))

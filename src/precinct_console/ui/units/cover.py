@@ -13,12 +13,19 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ...domain.allocation.move_up import CoverNow, Move
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
-from ...services.move_up import MoveUpInfo, order_move_up, plan_cover_now
+from ...services.move_up import (
+    MoveChoices,
+    MoveUpInfo,
+    move_up_choices,
+    order_move_up,
+    plan_cover_now,
+)
 from ...services.units import UnitRow
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..theme import BREACH, MUTED, NEAR, ui_font
+from .move_dialog import MoveUpDialog
 
 # A drop of this much of the expected demand reads as a gap to fill, not a dip.
 WIDE_GAP = 0.15
@@ -112,6 +119,34 @@ class CoverLine(QLabel):
                             .replace("%1", row.call_sign), "warning")
             return
         self._send(row.id, row.call_sign, row.moved_from_key, row.patrol_key or None, None, None)
+
+    def choose(self, row: UnitRow) -> None:
+        """The unit's move-up to a point the duty officer picks from the plan's, each shown with
+        the cover it would give (worked out off the GUI thread first)."""
+        if not self.may_order():
+            self.app.notify(self.tr("Your role may not give move-up orders"), "warning")
+            return
+
+        def pick(choices: MoveChoices) -> None:
+            if not any(not o.ordered and (choices.movable or o.back) for o in choices.options):
+                self.app.notify(self.tr("%1 cannot be moved up now (on a call, pinned or on a timed "
+                                        "duty), and is ordered to its own point").replace(
+                                            "%1", choices.call_sign), "warning")
+                return
+            dialog = MoveUpDialog(choices, self)
+            if dialog.exec() and (o := dialog.chosen()) is not None:
+                self._send(choices.unit_id, choices.call_sign, o.point.key, choices.order_key,
+                           choices.once, o.once_after)
+            dialog.deleteLater()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, KnownError):
+                self.app.notify(error_text(exc), "warning")
+            else:
+                self.app.report_error(exc)
+
+        self.app.run(move_up_choices, self.app.ctx, row.id, self._rows or None,
+                     on_done=guarded(self, pick), on_error=guarded(self, failed))
 
     def _send(self, unit_id: int, call_sign: str, point_key: str, seen: str | None,
               before: float | None, after: float | None) -> None:

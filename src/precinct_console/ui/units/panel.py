@@ -181,8 +181,9 @@ class UnitsPanel(QWidget):
         self.counts = QLabel()
         self.counts.setFont(ui_font(12, bold=True))
         self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its "
-                                   "incident · P records a patrol · Shift+P lists them · M orders "
-                                   "its move-up · Shift+M sends it back"))
+                                   "incident · P records a patrol · Shift+P lists them · M moves "
+                                   "up as suggested · Ctrl+M to a point you choose · Shift+M "
+                                   "sends back"))
         self.hint.setStyleSheet(f"color: {MUTED.name()}")
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -209,7 +210,8 @@ class UnitsPanel(QWidget):
         patrol_list.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         patrol_list.triggered.connect(self.show_patrols)
         self.addAction(patrol_list)
-        for key, act in (("M", self.order_move_up), ("Shift+M", self.send_back)):
+        for key, act in (("M", self.order_move_up), ("Shift+M", self.send_back),
+                         ("Ctrl+M", self.choose_move_up)):
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -309,6 +311,12 @@ class UnitsPanel(QWidget):
             self.app.notify(self.tr("No move-up is suggested for %1").replace("%1", u.call_sign), "warning")
             return
         self.cover.order(move)
+
+    def choose_move_up(self) -> None:
+        """Ctrl+M: the selected unit moved up to a point of the plan the duty officer picks."""
+        u = self.current_unit()
+        if u is not None:
+            self.cover.choose(u)
 
     def send_back(self) -> None:
         """Shift+M: the selected unit's move-up ends; it goes back to its plan point."""
