@@ -60,6 +60,7 @@ class Move:
     # crew needs telling, there is no order to give.
     already_ordered: bool = False
     order_key: str = ""  # the point it is ordered to as the move was worked out
+    once_after: float = 0.0  # the 3-minute cover once this move (and those before it) is made
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,11 @@ def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Seque
             break
         _gain, neg_minutes, i, j = best
         u, p = here[i], points[j]
-        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == (u.plan_key or u.order_key),
-                          p.key == u.order_key, u.order_key))
         c3, c5 = c3 - r3[i] + by_kind[u.kind][0][j], c5 - r5[i] + by_kind[u.kind][1][j]
         r3[i], r5[i] = by_kind[u.kind][0][j], by_kind[u.kind][1][j]
         where[i] = (p.lon, p.lat)
+        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == (u.plan_key or u.order_key),
+                          p.key == u.order_key, u.order_key, float(w[c3 >= 1].sum()) / total))
     after = float(w[c3 >= 1].sum()) / total
     return CoverNow(planned_once, once, out, tuple(moves), after)
 

@@ -107,10 +107,8 @@ class CoverLine(QLabel):
     def order(self, move: Move) -> None:
         """Give a suggested move as the unit's order: the board, the map and the other seats
         follow it, and the cover line works out the cover again."""
-        cover = self.cover
         self._send(move.unit_id, move.call_sign, move.point.key, move.order_key or None,
-                   cover.once if cover is not None else None,
-                   cover.once_after if cover is not None else None)
+                   self.cover.once if self.cover is not None else None, move.once_after or None)
 
     def send_back(self, row: UnitRow) -> None:
         """End a unit's move-up: back to its own point in the plan."""
