@@ -1,6 +1,7 @@
 """Move-up (补位) benchmark: the unit board's cover line, worked out at most every 5 s off the GUI
 thread, on the largest district the allocation benchmark uses (5,000 cells x 300 points x 30
-units, six of them out on calls) and on a demo-sized one.
+units, six of them out on calls) and on a demo-sized one; and the duty officer's own choice
+(Ctrl+M): every point of the plan for one unit with the cover it would give there.
 
 Reference in the same run: the obvious way, which scores every (free unit, point) move by
 counting the cover afresh; both must suggest the same first move.
@@ -89,3 +90,44 @@ def test_the_cover_line_against_recounting_every_move(label, cells, points, unit
     assert cover.moves, "units are out: a move should help"
     first = cover.moves[0]
     assert (first.unit_id, first.point.key) == (ref_unit, ref_point)
+
+
+def _options_by_recount(demand: np.ndarray, pts: list[Point], units: list[PlanUnit], unit_id: int
+                        ) -> list[float]:
+    """The reference for the duty officer's own choice: the cover with the unit at each point,
+    counted afresh."""
+    w = demand[:, 2]
+    shares = []
+    for p in pts:
+        c3 = np.zeros(len(w), bool)
+        for u in units:
+            lon, lat = (p.lon, p.lat) if u.unit_id == unit_id else (u.lon, u.lat)
+            if lon is None or lat is None:
+                continue
+            t = travel_seconds_matrix(np.array([lon]), np.array([lat]), demand[:, 0], demand[:, 1],
+                                      u.kind, HOUR)[0]
+            c3 |= t <= COVER_SECONDS
+        shares.append(float(w[c3].sum() / w.sum()))
+    return shares
+
+
+@pytest.mark.parametrize(("label", "cells", "points", "units", "side"), CASES)
+def test_the_choice_of_points_against_recounting_each(label, cells, points, units, side):
+    """Ctrl+M on the unit board: every point of the plan for one unit with the cover there."""
+    from precinct_console.domain.allocation.move_up import move_options
+
+    demand, pts, plan = _district(cells, points, units, side)
+    unit = next(u for u in plan if u.movable)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        options = move_options(demand, pts, plan, unit.unit_id, HOUR)
+        times.append(time.perf_counter() - t0)
+    ours = statistics.median(times)
+    t0 = time.perf_counter()
+    ref = _options_by_recount(demand, pts, plan, unit.unit_id)
+    ref_s = time.perf_counter() - t0
+    print(f"\n{label}: the choice of {len(options)} points {ours * 1000:.1f} ms (median of 5; max "
+          f"{max(times) * 1000:.1f} ms), recounting each {ref_s * 1000:.0f} ms, ratio {ref_s / ours:.0f}x")
+    by_key = {p.key: share for p, share in zip(pts, ref, strict=True)}
+    assert all(abs(o.once_after - by_key[o.point.key]) < 1e-9 for o in options)
