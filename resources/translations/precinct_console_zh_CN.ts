@@ -2414,6 +2414,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>您的角色不能下达补位指令</translation>
     </message>
     <message>
+        <source>The plan in force lists no points to move %1 to</source>
+        <translation>生效方案中没有可供 %1 补位的点位</translation>
+    </message>
+    <message>
         <source>%1 cannot be moved up now (on a call, pinned or on a timed duty), and is ordered to its own point</source>
         <translation>%1 当前不能补位（正在出警、已固定点位或正在定时守点），且已在方案点位</translation>
     </message>

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.clock import CHINA_TZ, local
 from precinct_console.domain.errors import ConflictError, PermissionDenied, ValidationError
 from precinct_console.domain.permissions import Role
 from precinct_console.domain.replay import CALL_HANDLING_S, PATROL_KMH
@@ -410,7 +410,7 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
 
     before = plan_cover_now(duty)
     moved = order_move_up(duty, u1, own[u2]["point_key"], seen_point_key=own[u1]["point_key"],
-                          cover_before=0.4, cover_after=0.7)
+                          seen_plan_id=plan.id)
     assert (moved.point_name, moved.back) == (own[u2]["point_name"], False)
     assert moved.change.touches("unit")
     row = next(r for r in units.list_units(duty) if r.id == u1)
@@ -438,13 +438,22 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
     assert back.back
     row = next(r for r in units.list_units(duty) if r.id == u1)
     assert (row.patrol_point, row.moved_from, row.moved_at) == (own[u1]["point_name"], "", None)
+    # A seat that still shows the move is told who sent it back, and when.
+    with pytest.raises(ConflictError, match=f"meanwhile ordered to {own[u1]['point_name']} by "
+                                            f"station_chief1 at {local(clock()):%H:%M}"):
+        order_move_up(duty, u1, own[u1]["point_key"], seen_point_key=own[u2]["point_key"])
     with db.sessions() as s:
         orders = s.execute(sa.select(MoveUpOrder.point_key, MoveUpOrder.back, MoveUpOrder.ordered_by,
-                                     MoveUpOrder.cover_after).order_by(MoveUpOrder.id)).all()
-    assert [tuple(o) for o in orders] == [(own[u2]["point_key"], False, "duty_officer1", 0.7),
-                                          (own[u1]["point_key"], True, "station_chief1", None)]
+                                     MoveUpOrder.cover_before, MoveUpOrder.cover_after)
+                           .order_by(MoveUpOrder.id)).all()
+    assert [tuple(o)[:3] for o in orders] == [(own[u2]["point_key"], False, "duty_officer1"),
+                                              (own[u1]["point_key"], True, "station_chief1")]
+    # The cover as it was when each was given: car one at its point before the move-up.
+    assert orders[0].cover_before == pytest.approx(before.once)
+    assert all(0.0 <= o.cover_after <= 1.0 for o in orders)
 
-    # Moved again, then the chief accepts a new plan for the shift: its points stand.
+    # Moved again, then the chief accepts a new plan for the shift: its points stand, and an
+    # order chosen on the old plan is refused.
     units.set_unit_status(chief, u1, "available")
     order_move_up(duty, u1, own[u2]["point_key"])
     again = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
@@ -452,6 +461,53 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
     row = next(r for r in units.list_units(duty) if r.id == u1)
     assert row.moved_from == "" and row.patrol_point == next(
         a["point_name"] for a in again.assignments if a["unit_id"] == u1)
+    assert row.patrol_plan_id == again.id
+    with pytest.raises(ConflictError, match=f"巡逻一车's patrol plan changed meanwhile: plan {again.id}"):
+        order_move_up(duty, u1, own[u2]["point_key"], seen_plan_id=plan.id)
+
+
+def test_a_move_up_lapses_once_a_plan_decided_later_has_had_the_unit(db, station, chief, clock, make_ctx):
+    """Car one is moved up on the day plan; an event plan decided later takes it for two hours;
+    back on the day plan after the event, it starts from its own point again."""
+    from precinct_console.services.move_up import order_move_up
+
+    _town(db, station, clock)
+    start = clock() - timedelta(hours=1)
+    day = roster.add_shift(chief, "白班", start, start + timedelta(hours=12))
+    (a, _b, _c), (u1, u2) = _crew(chief, day.id)
+    plan = allocation.propose_plan(chief, shift_id=day.id, time_limit=5)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    own = {x["unit_id"]: x for x in plan.assignments}
+    units.set_unit_status(chief, u1, "available")
+    order_move_up(make_ctx(Role.DUTY_OFFICER), u1, own[u2]["point_key"])
+    event = roster.add_shift(chief, "活动勤务", clock() + timedelta(hours=2), clock() + timedelta(hours=4))
+    roster.assign(chief, event.id, a.id, unit_id=u1)
+    at_event = allocation.propose_plan(chief, shift_id=event.id, time_limit=5)
+    allocation.decide_plan(chief, at_event.id, at_event.version, "accept")
+
+    def car_one() -> units.UnitRow:
+        return next(r for r in units.list_units(chief) if r.id == u1)
+
+    assert (car_one().patrol_point, car_one().patrol_plan_id) == (own[u2]["point_name"], plan.id)
+    clock.advance(hours=3)
+    assert (car_one().patrol_plan_id, car_one().moved_from) == (at_event.id, "")
+    clock.advance(hours=2)
+    assert (car_one().patrol_plan_id, car_one().patrol_point, car_one().moved_from) == (
+        plan.id, own[u1]["point_name"], "")
+
+
+def test_a_moved_up_unit_without_a_live_fix_sets_out_for_its_duties_from_where_it_was_sent(clock):
+    from precinct_console.storage.models import PatrolPlan, Unit
+
+    car = Unit(call_sign="巡01", kind="car", lon=116.39, lat=39.90, position_at=clock() - timedelta(hours=1))
+    plan = PatrolPlan(id=1, assignments=[])
+    at_own = {"point_key": "post:1", "point_name": "火车站警务站", "lon": 116.386, "lat": 39.896}
+    moved = {**at_own, "point_key": "site:3", "point_name": "北关支行", "lon": 116.41, "lat": 39.93,
+             "moved_from": "火车站警务站", "moved_from_key": "post:1"}
+    assert units.duty_fix(car, (plan, at_own), clock()) is None  # its plan point: the plan's timing
+    assert units.duty_fix(car, (plan, moved), clock()) == units.Fix("car", 116.41, 39.93)
+    car.position_at = clock()  # a live fix wins: it is where the crew really is
+    assert units.duty_fix(car, (plan, moved), clock()) == units.Fix("car", 116.39, 39.90)
 
 
 def test_the_duty_officers_own_move_up_choice_lists_the_plans_points_by_cover(
@@ -460,7 +516,7 @@ def test_the_duty_officers_own_move_up_choice_lists_the_plans_points_by_cover(
 
     _sh, (u1, u2), plan = _day_plan_accepted(db, station, chief, clock)
     duty = make_ctx(Role.DUTY_OFFICER)
-    with pytest.raises(ValidationError, match="no patrol order now"):
+    with pytest.raises(ValidationError, match="no point in a patrol plan in force now"):
         move_up_choices(duty, u1)  # the shift has not begun
     clock.advance(hours=2)
     for u in (u1, u2):

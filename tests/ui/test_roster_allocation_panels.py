@@ -273,7 +273,7 @@ def test_a_unit_that_may_not_move_up_may_only_be_sent_back_in_the_choice(qtbot):
     def option(key: str, name: str, after: float, *, back=False, ordered=False) -> MoveOption:
         return MoveOption(Point(key, name, 116.4, 39.9), 4.0, after, after, back, ordered)
 
-    choices = MoveChoices(5, "巡05", "post:2", False, 0.5, (
+    choices = MoveChoices(5, "巡05", 1, "post:2", False, 0.5, (
         option("post:1", "市场警务站", 0.8), option("post:2", "广场警务站", 0.5, ordered=True),
         option("post:3", "学校警务室", 0.45, back=True)))
     dialog = MoveUpDialog(choices)

@@ -25,7 +25,7 @@ from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from ..storage.uow import UnitOfWork
 from .alerts import ALERT_LOCK, AlertView, record_raised
 from .context import ServiceContext, service_action
-from .units import duties_by_start, duty_spot, fresh_fix, orders_in_force
+from .units import duties_by_start, duty_fix, duty_spot, fresh_fix, orders_in_force
 
 SET_OUT_TARGET = "duty_set_out"
 ARRIVE_TARGET = "duty_arrive"
@@ -109,7 +109,7 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
             Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
             Alert.unit_id.in_(list(units))))}
         breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have)
-        raised = _set_out_reminders(ctx.station_id, now, leaving, units, have) + breaches
+        raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) + breaches
         if not raised:
             if checked or withdrawn:
                 uow.commit()
@@ -121,15 +121,17 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
 
 
 def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, TimedVisit]],
-                       units: dict[int, Unit], have: set[tuple[Any, ...]]) -> list[Alert]:
-    """The near alerts of the units whose time to set out for a duty has come (not yet raised)."""
+                       units: dict[int, Unit], have: set[tuple[Any, ...]],
+                       in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> list[Alert]:
+    """The near alerts of the units whose time to set out for a duty has come (not yet raised),
+    timed from the unit's live fix, or from where a move-up order sent it."""
     raised: list[Alert] = []
     for unit_id, v in leaving:
         unit = units.get(unit_id)
         # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
         if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
             continue
-        fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
+        fix = duty_fix(unit, in_force.get(unit_id), now)
         spot = duty_spot(v, fix)
         if not spot.time_to_leave(now):
             continue

@@ -102,6 +102,7 @@ class UnitRow:
     patrol_lon: float | None = None
     patrol_lat: float | None = None
     patrol_key: str = ""
+    patrol_plan_id: int | None = None
     # Sent there by a move-up order (补位): the plan's own point for it, and when ordered.
     moved_from: str = ""
     moved_from_key: str = ""
@@ -181,8 +182,11 @@ def orders_in_force(session: Session, station_id: int, at: datetime
     allocation.patrol_orders both read it.
 
     A duty officer's move-up order on that plan (补位, the latest by then) replaces the unit's
-    point; the assignment then names the plan's own point as "moved_from". Timed duties still
-    come from the plan's assignments (duties_by_unit), so a move-up does not hand them round."""
+    point; the assignment then names the plan's own point as "moved_from", and who gave the
+    latest order and when ("order_by", "order_at", a send-back included). A move stops counting
+    once another plan has taken the unit over since (back on this plan, the unit starts from
+    its point again). Timed duties still come from the plan's assignments (duties_by_unit), so
+    a move-up does not hand them round."""
     orders: dict[int, tuple[PatrolPlan, dict[str, Any]]] = {}
     for plan in session.scalars(select(PatrolPlan).where(
             PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
@@ -193,30 +197,50 @@ def orders_in_force(session: Session, station_id: int, at: datetime
     if not orders:
         return orders
     plan_ids = {plan.id for plan, _a in orders.values()}
-    for move in session.scalars(select(MoveUpOrder).where(
-            MoveUpOrder.plan_id.in_(plan_ids), MoveUpOrder.ordered_at <= at)
-            .order_by(MoveUpOrder.ordered_at, MoveUpOrder.id)):
+    # Orders on one unit are taken in turn (order_move_up locks the unit), so ids are their order.
+    moves = list(session.scalars(select(MoveUpOrder).where(
+        MoveUpOrder.plan_id.in_(plan_ids), MoveUpOrder.ordered_at <= at).order_by(MoveUpOrder.id)))
+    if not moves:
+        return orders
+    taken_over = _taken_over_since(session, station_id, min(m.ordered_at for m in moves), at)
+    for move in moves:
         held = orders.get(move.unit_id)
         if held is None or held[0].id != move.plan_id:
             continue  # a later plan placing the unit took over from this plan's move
-        plan, a = held
+        plan, _a = held
+        # "Decided later" as the plans in force are ranked above: by decision, then by id.
+        if any(move.ordered_at < starts and move.unit_id in units and other != plan.id
+               and decided is not None and plan.decided_at is not None
+               and (decided, other) > (plan.decided_at, plan.id)
+               for other, starts, decided, units in taken_over):
+            continue  # a plan decided later had the unit since: back on this one, it starts afresh
         own = next(x for x in plan.assignments if int(x["unit_id"]) == move.unit_id)
+        latest = {"order_at": move.ordered_at, "order_by": move.ordered_by}
         moved = {"point_key": move.point_key, "point_name": move.point_name, "lon": move.lon,
-                 "lat": move.lat, "moved_at": move.ordered_at, "moved_by": move.ordered_by}
-        orders[move.unit_id] = (plan, dict(own) if move.back else
-                                {**own, **moved, "moved_from": own["point_name"],
-                                 "moved_from_key": own["point_key"]})
+                 "lat": move.lat, "moved_at": move.ordered_at, "moved_by": move.ordered_by,
+                 "moved_from": own["point_name"], "moved_from_key": own["point_key"]}
+        orders[move.unit_id] = (plan, {**own, **latest} if move.back else {**own, **latest, **moved})
     return orders
+
+
+def _taken_over_since(session: Session, station_id: int, since: datetime, at: datetime
+                      ) -> list[tuple[int, datetime, datetime | None, set[int]]]:
+    """(plan id, start, decided, unit ids) of the accepted plans (or accepted, then superseded)
+    that began between a move and `at`: those decided later than the move's plan took its units
+    over while they ran."""
+    return [(p.id, p.starts_at, p.decided_at, {int(a["unit_id"]) for a in p.assignments})
+            for p in session.scalars(select(PatrolPlan).where(
+                PatrolPlan.station_id == station_id, PatrolPlan.status.in_(("accepted", "superseded")),
+                PatrolPlan.starts_at > since, PatrolPlan.starts_at <= at))]
 
 
 def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Change | None = None
           ) -> list[UnitRow]:
     now = ctx.clock()
     in_force = orders_in_force(session, ctx.station_id, now)
-    orders = {uid: a for uid, (_plan, a) in in_force.items()}
     duties = duties_by_unit(in_force)
     # A duty of the next shift's plan shows from when the crew must think of leaving for it.
-    fixes = {u.id: fresh_fix(u.kind, u.lon, u.lat, u.position_at, now) for u in units}
+    fixes = {u.id: duty_fix(u, in_force.get(u.id), now) for u in units}
     for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, upcoming_only=True):
         spot = duty_spot(v, fixes.get(unit_id))
         if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
@@ -232,7 +256,7 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 UNIT_STATES.get(u.status, u.status), u.status_since, tuple(m.name for m in crews.get(u.id, ())),
                 u.current_incident_id, numbers.get(u.current_incident_id or 0, ""), u.lon, u.lat,
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
-                *_order_fields(orders.get(u.id)),
+                *_order_fields(in_force.get(u.id)),
                 tuple(duty_spot(v, fixes[u.id]) for v in duties.get(u.id, ())),
                 *checks.get(u.id, ("", False, None, None)))
         for u in units
@@ -308,6 +332,15 @@ def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: date
     return Fix(kind, lon, lat)
 
 
+def duty_fix(unit: Unit, held: tuple[PatrolPlan, dict[str, Any]] | None, now: datetime) -> Fix | None:
+    """Where a unit sets out for its timed duties from: its live fix, else the point a move-up
+    order sent it to (the plan's drive counts from its own point, which may be kilometres off)."""
+    fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
+    if fix is None and held is not None and held[1].get("moved_from"):
+        return Fix(unit.kind, float(held[1]["lon"]), float(held[1]["lat"]))
+    return fix
+
+
 def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
     """A stored timed duty as the board, the map and the duty alerts read it. With a live
     fix, the time to set out is the earlier of the plan's (from the unit's point) and the drive
@@ -339,12 +372,13 @@ def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict
     return {uid: "；".join(v.text() for v in visits) for uid, visits in duties_by_unit(in_force).items()}
 
 
-def _order_fields(order: dict[str, Any] | None
-                  ) -> tuple[str, float | None, float | None, str, str, str, datetime | None]:
-    if order is None:
-        return "", None, None, "", "", "", None
+def _order_fields(held: tuple[PatrolPlan, dict[str, Any]] | None
+                  ) -> tuple[str, float | None, float | None, str, int | None, str, str, datetime | None]:
+    if held is None:
+        return "", None, None, "", None, "", "", None
+    plan, order = held
     return (str(order.get("point_name") or order.get("point_key", "")), order.get("lon"),
-            order.get("lat"), str(order.get("point_key", "")), str(order.get("moved_from", "")),
+            order.get("lat"), str(order.get("point_key", "")), plan.id, str(order.get("moved_from", "")),
             str(order.get("moved_from_key", "")), order.get("moved_at"))
 
 

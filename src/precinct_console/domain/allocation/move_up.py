@@ -60,7 +60,6 @@ class Move:
     # crew needs telling, there is no order to give.
     already_ordered: bool = False
     order_key: str = ""  # the point it is ordered to as the move was worked out
-    once_after: float = 0.0  # the 3-minute cover once this move (and those before it) is made
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,7 @@ class CoverNow:
     out: tuple[str, ...]  # units of the plan not counted: out on calls or off duty
     moves: tuple[Move, ...] = ()
     once_after: float = 0.0  # the share once the moves are made
+    plan_id: int = 0  # the plan in force it is worked out on (0: none named)
 
     @property
     def short(self) -> bool:
@@ -144,7 +144,7 @@ def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Seque
         r3[i], r5[i] = by_kind[u.kind][0][j], by_kind[u.kind][1][j]
         where[i] = (p.lon, p.lat)
         moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == (u.plan_key or u.order_key),
-                          p.key == u.order_key, u.order_key, float(w[c3 >= 1].sum()) / total))
+                          p.key == u.order_key, u.order_key))
     after = float(w[c3 >= 1].sum()) / total
     return CoverNow(planned_once, once, out, tuple(moves), after)
 

@@ -107,8 +107,8 @@ class CoverLine(QLabel):
     def order(self, move: Move) -> None:
         """Give a suggested move as the unit's order: the board, the map and the other seats
         follow it, and the cover line works out the cover again."""
-        self._send(move.unit_id, move.call_sign, move.point.key, move.order_key or None,
-                   self.cover.once if self.cover is not None else None, move.once_after or None)
+        self._send(move.unit_id, move.point.key, move.order_key or None,
+                   self.cover.plan_id or None if self.cover is not None else None)
 
     def send_back(self, row: UnitRow) -> None:
         """End a unit's move-up: back to its own point in the plan."""
@@ -116,7 +116,7 @@ class CoverLine(QLabel):
             self.app.notify(self.tr("%1 is not moved up: its order is its plan point")
                             .replace("%1", row.call_sign), "warning")
             return
-        self._send(row.id, row.call_sign, row.moved_from_key, row.patrol_key or None, None, None)
+        self._send(row.id, row.moved_from_key, row.patrol_key or None, row.patrol_plan_id)
 
     def choose(self, row: UnitRow) -> None:
         """The unit's move-up to a point the duty officer picks from the plan's, each shown with
@@ -126,6 +126,10 @@ class CoverLine(QLabel):
             return
 
         def pick(choices: MoveChoices) -> None:
+            if not choices.options:
+                self.app.notify(self.tr("The plan in force lists no points to move %1 to")
+                                .replace("%1", choices.call_sign), "warning")
+                return
             if not any(not o.ordered and (choices.movable or o.back) for o in choices.options):
                 self.app.notify(self.tr("%1 cannot be moved up now (on a call, pinned or on a timed "
                                         "duty), and is ordered to its own point").replace(
@@ -133,8 +137,7 @@ class CoverLine(QLabel):
                 return
             dialog = MoveUpDialog(choices, self)
             if dialog.exec() and (o := dialog.chosen()) is not None:
-                self._send(choices.unit_id, choices.call_sign, o.point.key, choices.order_key,
-                           choices.once, o.once_after)
+                self._send(choices.unit_id, o.point.key, choices.order_key, choices.plan_id)
             dialog.deleteLater()
 
         def failed(exc: BaseException) -> None:
@@ -146,8 +149,7 @@ class CoverLine(QLabel):
         self.app.run(move_up_choices, self.app.ctx, row.id, self._rows or None,
                      on_done=guarded(self, pick), on_error=guarded(self, failed))
 
-    def _send(self, unit_id: int, call_sign: str, point_key: str, seen: str | None,
-              before: float | None, after: float | None) -> None:
+    def _send(self, unit_id: int, point_key: str, seen_point: str | None, seen_plan: int | None) -> None:
         if not self.may_order():
             self.app.notify(self.tr("Your role may not give move-up orders"), "warning")
             return
@@ -169,8 +171,8 @@ class CoverLine(QLabel):
             else:
                 self.app.report_error(exc)
 
-        self.app.run(order_move_up, self.app.ctx, unit_id, point_key, seen_point_key=seen,
-                     cover_before=before, cover_after=after,
+        self.app.run(order_move_up, self.app.ctx, unit_id, point_key, seen_point_key=seen_point,
+                     seen_plan_id=seen_plan,
                      on_done=guarded(self, done), on_error=guarded(self, failed))
 
     def show_cover(self, cover: CoverNow | None) -> None:
