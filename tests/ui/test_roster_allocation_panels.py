@@ -222,6 +222,10 @@ def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, ch
         return units.model.data(units.model.index(units.model.index_of(u2).row(), 6))
 
     qtbot.waitUntil(lambda: cell() == f"{own[u1]['point_name']} (moved up)", timeout=10000)
+    from precinct_console.ui.theme import MOVE_UP_COLOUR
+
+    colour = units.model.data(units.model.index(units.model.index_of(u2).row(), 6), Qt.ItemDataRole.ForegroundRole)
+    assert colour.color() == MOVE_UP_COLOUR.darker(115)
     tip = units.model.data(units.model.index(units.model.index_of(u2).row(), 6), Qt.ItemDataRole.ToolTipRole)
     assert f"from its plan point {own[u2]['point_name']} (Shift+M sends it back)" in tip
     assert next(o for o in allocation.patrol_orders(ctx) if o.unit_id == u2).point_key == own[u1]["point_key"]

@@ -39,7 +39,7 @@ from ..board.view import LiveTableView
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import Failed, submit_form
-from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
+from ..theme import BREACH, INFO, MOVE_UP_COLOUR, MUTED, NEAR, OK, ui_font
 from .cover import CoverLine
 from .patrol_dialog import PatrolDialog, PatrolListDialog
 
@@ -101,6 +101,8 @@ class UnitsModel(ThinTableModel[UnitRow]):
             return QBrush(NEAR.darker(125))
         if state := u.checked_on_duty(self.now):
             return QBrush((BREACH if state == "away" else OK).darker(125))
+        if u.moved_from:  # moved up: in the map's move-up green, seen at a glance
+            return QBrush(MOVE_UP_COLOUR.darker(115))
         return None
 
     def _leaving_text(self, u: UnitRow) -> str:
