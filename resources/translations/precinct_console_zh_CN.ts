@@ -47,6 +47,10 @@
         <translation>求解方式</translation>
     </message>
     <message>
+        <source>Move-ups</source>
+        <translation>补位次数</translation>
+    </message>
+    <message>
         <source>proposed</source>
         <translation>待审批</translation>
     </message>

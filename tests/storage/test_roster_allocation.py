@@ -462,6 +462,9 @@ def test_a_move_up_order_moves_the_unit_on_every_view_until_it_is_sent_back(
     assert row.moved_from == "" and row.patrol_point == next(
         a["point_name"] for a in again.assignments if a["unit_id"] == u1)
     assert row.patrol_plan_id == again.id
+    # The plan list counts the move-ups each plan needed (sending back is not one).
+    counts = {p.id: p.move_ups for p in allocation.list_plans(chief)}
+    assert (counts[plan.id], counts[again.id]) == (2, 0)
     with pytest.raises(ConflictError, match=f"巡逻一车's patrol plan changed meanwhile: plan {again.id}"):
         order_move_up(duty, u1, own[u2]["point_key"], seen_plan_id=plan.id)
 

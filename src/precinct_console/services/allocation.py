@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..config import load_settings
 from ..domain.allocation import (
@@ -49,6 +49,7 @@ from ..storage.models import (
     Grid,
     Incident,
     KeySite,
+    MoveUpOrder,
     Officer,
     OfficerAbsence,
     PatrolLine,
@@ -97,6 +98,9 @@ class PlanInfo:
     # The shift's timed duties, each with the unit the plan (as edited) puts nearest; none in a
     # plan list (list_plans).
     visits: tuple[TimedVisit, ...] = ()
+    # Move-up orders (补位) the duty officers gave on this plan, sending back not counted: how
+    # often the deployment had to be patched while it ran (list_plans only).
+    move_ups: int = 0
 
     @property
     def once_share(self) -> float:
@@ -724,10 +728,14 @@ def list_plans(ctx: ServiceContext, *, limit: int = 50) -> list[PlanInfo]:
         ids = {p.shift_id for p in rows if p.shift_id}
         names = dict(s.execute(select(Shift.id, Shift.name).where(Shift.id.in_(ids))).all()) if ids else {}
         who = _proposers(s, {p.id for p in rows})
+        moves: dict[int, int] = {plan_id: n for plan_id, n in s.execute(
+            select(MoveUpOrder.plan_id, func.count()).where(
+                MoveUpOrder.plan_id.in_([p.id for p in rows]), MoveUpOrder.back.is_(False))
+            .group_by(MoveUpOrder.plan_id))} if rows else {}
         # The list shows no duties: they are worked out for the plan opened (get_plan), not for
         # fifty plans at every reload.
-        return [_info(p, names.get(p.shift_id or 0, ""), proposer=who.get(p.id, ("", "")),
-                      with_visits=False)
+        return [replace(_info(p, names.get(p.shift_id or 0, ""), proposer=who.get(p.id, ("", "")),
+                              with_visits=False), move_ups=moves.get(p.id, 0))
                 for p in rows]
 
 

@@ -79,6 +79,10 @@ class PlansModel(ThinTableModel[PlanInfo]):
             Column("twice", _tr("5-min backup"), lambda p: f"{p.twice_share:.1%}",
                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
             Column("solver", _tr("Solver"), _solver_text),
+            # How often the duty officers patched the deployment while it ran (补位).
+            Column("move_ups", _tr("Move-ups"), lambda p: str(p.move_ups) if p.move_ups else "",
+                   sort=lambda p: p.move_ups,
+                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
         ]
         super().__init__(cols, key=lambda p: p.id, parent=parent)
 
@@ -296,6 +300,11 @@ class AllocationPanel(QWidget):
             self.plans.selectRow(0)
 
     def _on_change(self, change: Change) -> None:
+        if change.touches("move_up_order") and not change.touches("patrol_plan"):
+            # Only the list's count changes: rows updated in place, so the plan open (and the
+            # chief's edits in its table) stays as it is.
+            self.app.run(allocation.list_plans, self.app.ctx,
+                         on_done=guarded(self, lambda plans: self.model.upsert(plans)))
         if change.touches("patrol_plan"):
             own = self.app.ctx.actor.workstation
             created = {i.entity_id for i in change.items if i.entity == "patrol_plan"
