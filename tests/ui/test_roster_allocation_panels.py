@@ -269,31 +269,44 @@ def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, ch
     assert len(shown) == 1
 
 
-def test_the_plan_list_counts_move_ups_without_reopening_the_plan(qtbot, chief_app, clock, make_ctx):
-    """A move-up ordered on another seat updates the plan list's count in place: the plan the
-    chief has open (and any edits in its table) is not loaded again."""
+def test_the_plan_list_counts_move_ups_and_leaves_the_proposal_open_as_it_is(qtbot, chief_app, clock, make_ctx):
+    """The chief has a new proposal open (perhaps editing it) while the duty seat orders a
+    move-up on the plan in force and proposes another plan: the list counts the move-up and
+    lists the new proposal in place, and the proposal open is not loaded again over his edits."""
     from precinct_console.services.move_up import order_move_up
     from precinct_console.services.units import set_unit_status
 
     ctx = chief_app.ctx
     sh, u1, u2 = _two_crewed_units(ctx, clock() - timedelta(hours=1))
-    plan = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=10)
-    allocation.decide_plan(ctx, plan.id, plan.version, "accept")
+    in_force = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=10)
+    allocation.decide_plan(ctx, in_force.id, in_force.version, "accept")
     set_unit_status(ctx, u1, "available")
     panel = AllocationPanel(chief_app)
     qtbot.addWidget(panel)
     _settle(qtbot, chief_app)
-    qtbot.waitUntil(lambda: panel.plan is not None and panel.plan.id == plan.id, timeout=10000)
+    draft = allocation.propose_plan(ctx, shift_id=sh.id, method="greedy")
+    chief_app.announce(draft.change)
+    qtbot.waitUntil(lambda: panel.model.position(draft.id) is not None, timeout=10000)
+    panel.plans.selectRow(panel.model.position(draft.id))
+    qtbot.waitUntil(lambda: panel.plan is not None and panel.plan.id == draft.id
+                    and panel.assign.rowCount() == 2, timeout=10000)
     column = next(i for i, c in enumerate(panel.model.columns) if c.key == "move_ups")
-    row = panel.model.position(plan.id)
-    assert panel.model.data(panel.model.index(row, column)) == ""
+
+    def count() -> str:
+        return panel.model.data(panel.model.index(panel.model.position(in_force.id), column))
+
+    assert count() == ""
     reopened: list[int] = []
     panel.open_plan = reopened.append  # type: ignore[method-assign]
-    other = next(a["point_key"] for a in plan.assignments if a["unit_id"] == u2)
-    moved = order_move_up(make_ctx(Role.DUTY_OFFICER), u1, other)
-    chief_app.announce(moved.change)
-    qtbot.waitUntil(lambda: panel.model.data(panel.model.index(row, column)) == "1", timeout=10000)
-    assert reopened == []
+    duty = make_ctx(Role.DUTY_OFFICER)
+    other = next(a["point_key"] for a in in_force.assignments if a["unit_id"] == u2)
+    chief_app.announce(order_move_up(duty, u1, other).change)
+    qtbot.waitUntil(lambda: count() == "1", timeout=10000)
+    chief_app.announce(allocation.propose_plan(duty, shift_id=sh.id, method="greedy").change)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10000)
+    _settle(qtbot, chief_app)
+    assert reopened == [] and panel.plan.id == draft.id
+    assert panel.model.id_at(panel.plans.currentIndex().row()) == draft.id
 
 
 def test_a_unit_that_may_not_move_up_may_only_be_sent_back_in_the_choice(qtbot):

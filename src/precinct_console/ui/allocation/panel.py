@@ -119,6 +119,12 @@ class AllocationPanel(QWidget):
         self._mine: set[int] = set()  # plans proposed from this panel: no news for them
         self._news: set[int] = set()  # plans others created, told once the list has them
         self._options_asked = 0
+        # The plan whose detail is shown, as (id, version): a reload of the list opens a proposal
+        # again only if it changed, so the chief's edits survive another seat's proposal.
+        self._shown: tuple[int, int] | None = None
+        self._listed = False
+        self._selecting = False
+        self._opening: int | None = None  # the plan last asked to open: older loads are dropped
         self._build()
         app.changed.connect(self._on_change)
         self.reload_shifts()
@@ -291,20 +297,32 @@ class AllocationPanel(QWidget):
 
     def _fill_plans(self, plans: list[PlanInfo]) -> None:
         self._tell_news(plans)
-        self.model.set_rows(plans)
+        if not self._listed:
+            self.model.set_rows(plans)
+            self._listed = True
+        else:  # in place: a reset would drop the selection and reopen the plan shown
+            fresh = {p.id for p in plans}
+            self.model.upsert(plans)
+            self.model.remove([k for k in self.model.all_ids() if k not in fresh])
         self.replay.set_plans(plans)
-        if self.plan is not None and self.model.position(self.plan.id) is not None:
-            pos = self.model.position(self.plan.id)
-            self.plans.selectRow(pos or 0)
-        elif plans:
-            self.plans.selectRow(0)
+        by_id = {p.id: p for p in plans}
+        target = self.plan.id if self.plan is not None and self.plan.id in by_id else \
+            (plans[0].id if plans else None)
+        if target is None:
+            return
+        self._selecting = True
+        try:
+            self.plans.selectRow(self.model.position(target) or 0)
+        finally:
+            self._selecting = False
+        # Opened again unless it is the proposal shown, unchanged: the chief may be editing it.
+        # (An accepted plan is opened again: another plan may have taken some of its units.)
+        if self._shown != (target, by_id[target].version) or by_id[target].status != "proposed":
+            self.open_plan(target)
 
     def _on_change(self, change: Change) -> None:
         if change.touches("move_up_order") and not change.touches("patrol_plan"):
-            # Only the list's count changes: rows updated in place, so the plan open (and the
-            # chief's edits in its table) stays as it is.
-            self.app.run(allocation.list_plans, self.app.ctx,
-                         on_done=guarded(self, lambda plans: self.model.upsert(plans)))
+            self.reload_plans()  # the list counts them; the plan shown stays as it is
         if change.touches("patrol_plan"):
             own = self.app.ctx.actor.workstation
             created = {i.entity_id for i in change.items if i.entity == "patrol_plan"
@@ -391,18 +409,22 @@ class AllocationPanel(QWidget):
 
     # one plan -----------------------------------------------------------------------------------
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._selecting:
             self.open_plan(cast(int, self.model.id_at(current.row())))
 
     def open_plan(self, plan_id: int) -> None:
         def load(pid: int) -> tuple[PlanInfo, PlanDrawing]:
             return allocation.get_plan(self.app.ctx, pid), allocation.plan_drawing(self.app.ctx, pid)
 
+        self._opening = plan_id
         self.app.run(load, plan_id, on_done=guarded(self, self._show_plan))
 
     def _show_plan(self, loaded: tuple[PlanInfo, PlanDrawing]) -> None:
         plan, drawing = loaded
+        if plan.id != self._opening:
+            return  # an earlier plan's load, finished after the one asked for since
         self.plan, self.drawing = plan, drawing
+        self._shown = (plan.id, plan.version)
         f = plan.figures
         start = plan.starts_at.astimezone(CHINA_TZ)
         end = plan.ends_at.astimezone(CHINA_TZ)
