@@ -307,6 +307,14 @@ def test_the_plan_list_counts_move_ups_and_leaves_the_proposal_open_as_it_is(qtb
     _settle(qtbot, chief_app)
     assert reopened == [] and panel.plan.id == draft.id
     assert panel.model.id_at(panel.plans.currentIndex().row()) == draft.id
+    # The chief clicks the plan in force and, before it has loaded, the list reloads: the list
+    # and the plan shown both end on the one he clicked.
+    del panel.open_plan
+    panel.plans.selectRow(panel.model.position(in_force.id))
+    panel.reload_plans()
+    _settle(qtbot, chief_app)
+    qtbot.waitUntil(lambda: panel.plan.id == in_force.id, timeout=10000)
+    assert panel.model.id_at(panel.plans.currentIndex().row()) == in_force.id
 
 
 def test_a_unit_that_may_not_move_up_may_only_be_sent_back_in_the_choice(qtbot):

@@ -306,8 +306,8 @@ class AllocationPanel(QWidget):
             self.model.remove([k for k in self.model.all_ids() if k not in fresh])
         self.replay.set_plans(plans)
         by_id = {p.id: p for p in plans}
-        target = self.plan.id if self.plan is not None and self.plan.id in by_id else \
-            (plans[0].id if plans else None)
+        # The plan last asked for (clicked, or just proposed or decided here), else the newest.
+        target = self._opening if self._opening in by_id else (plans[0].id if plans else None)
         if target is None:
             return
         self._selecting = True
@@ -402,6 +402,7 @@ class AllocationPanel(QWidget):
     def _proposed(self, plan: PlanInfo) -> None:
         self._solving_done()
         self.plan = plan
+        self._opening = plan.id  # the list's reload shows it
         self._mine.add(plan.id)
         self.app.announce(plan.change)
         for n in plan.notes:
@@ -591,6 +592,7 @@ class AllocationPanel(QWidget):
 
     def _decided(self, plan: PlanInfo) -> None:
         self.plan = plan
+        self._opening = plan.id
         self.note.clear()
         self.accept_btn.setText(self.tr("Accept"))
         self.app.announce(plan.change)
