@@ -322,6 +322,11 @@ def finish_milp(
     # same tree (no symmetry in a synthetic district), kept on for stations whose points repeat.
     # Not 4, 6, 12 or 20 cut rounds, nor 150 or 600 cuts a round: within the host's noise (district
     # 3 alone took 7.8-13.4 s as set here).
+    # Not a race of two copies of the prepared model with different random seeds on the two
+    # cores, the first proof winning: the seed moves the time to proof a lot (district 2: 2.8 to
+    # 14.6 s over seeds 1, 2, 7 and 8) but the two runs slow each other down by about 40%: seeds 7
+    # and 8 raced proved districts 1-3 in 3.00 / 6.06 / 5.35 s, against 2.09 / 5.29 / 6.20 s for
+    # seed 7 alone and 6.35 / 6.87 / 4.13 s for seed 8 alone (2026-12-07, morning).
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
