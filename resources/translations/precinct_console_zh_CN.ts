@@ -5152,8 +5152,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>警情 &lt;b&gt;%1&lt;/b&gt; 起 · 同比 %2（%3）· 环比 %4（%5）· 1-3-5（%6）：%7 · 全部达标 %8</translation>
     </message>
     <message>
-        <source> · timed duties kept %1 (%2 checked)</source>
-        <translation> · 定时守点到岗率 %1（核验 %2 次）</translation>
+        <source> · timed duties kept on time %1 (%2 checked, %3 late)</source>
+        <translation> · 定时守点按时到岗率 %1（核验 %2 次，迟到 %3 次）</translation>
     </message>
     <message>
         <source>all targets</source>

@@ -93,15 +93,15 @@ def test_bulletin_html_carries_the_weeks_figures(db, seeded, make_ctx, clock, st
 
 
 def test_bulletin_gives_the_weeks_duty_keeping_rate(db, seeded, make_ctx, clock, station):
-    """Two stretches of timed duties kept and one not, in the week; one the week before is not
-    counted."""
+    """Two stretches of timed duties kept, one late and one not, in the week; one the week
+    before is not counted."""
     from precinct_console.storage.models import DutyCheck, Unit
 
     with db.sessions() as s:
         unit = Unit(station_id=station.id, call_sign="巡03", home_lon=116.4, home_lat=39.9)
         s.add(unit)
         s.flush()
-        for day, verdict in ((16, "kept"), (17, "kept"), (18, "away"), (14, "away")):
+        for day, verdict in ((16, "kept"), (17, "kept"), (18, "away"), (19, "late"), (14, "away")):
             at = cst(2026, 11, day, 7, 30)
             s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at, ends_at=at + timedelta(minutes=30),
                             subject="07:30-08:00 实验小学",
@@ -110,8 +110,8 @@ def test_bulletin_gives_the_weeks_duty_keeping_rate(db, seeded, make_ctx, clock,
         s.commit()
     clock.now = cst(2026, 11, 23, 9, 0)
     bulletin = weekly_bulletin(make_ctx(Role.STATION_CHIEF), parse_week("2026-W47"))
-    assert (bulletin.stats.duties_kept, bulletin.stats.duties_away) == (2, 1)
-    assert "定时守点核验 3 次：到岗 2，未到岗 1，到岗率 <b>66.7%</b>" in render_html(bulletin)
+    assert (bulletin.stats.duties_kept, bulletin.stats.duties_late, bulletin.stats.duties_away) == (2, 1, 1)
+    assert "定时守点核验 4 次：按时到岗 2，迟到 1，未到岗 1，按时到岗率 <b>50.0%</b>" in render_html(bulletin)
 
 
 def test_branch_bulletin_ranks_stations_and_posts(db, seeded, make_ctx, clock, station):

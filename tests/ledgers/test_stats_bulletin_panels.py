@@ -57,7 +57,7 @@ def test_statistics_panel_gives_the_periods_duty_keeping_rate(qtbot, seeded, mak
         unit = Unit(station_id=station.id, call_sign="巡03", home_lon=116.4, home_lat=39.9)
         s.add(unit)
         s.flush()
-        for day, verdict in ((16, "kept"), (17, "away"), (18, "kept")):
+        for day, verdict in ((16, "kept"), (17, "late"), (18, "kept")):
             at = cst(2026, 11, day, 7, 30)
             s.add(DutyCheck(station_id=station.id, unit_id=unit.id, due_at=at,
                             ends_at=at + timedelta(minutes=30), subject="07:30-08:00 实验小学",
@@ -69,7 +69,7 @@ def test_statistics_panel_gives_the_periods_duty_keeping_rate(qtbot, seeded, mak
     qtbot.addWidget(panel)
     panel.day.setDate(date(2026, 11, 18))
     qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
-    assert panel.summary.text().endswith(" · timed duties kept 66.7% (3 checked)")
+    assert panel.summary.text().endswith(" · timed duties kept on time 66.7% (3 checked, 1 late)")
     # A check written on any seat reaches the open panel: its figures are read again.
     from precinct_console.domain.changes import Change, ChangeItem
 
@@ -83,7 +83,7 @@ def test_statistics_panel_gives_the_periods_duty_keeping_rate(qtbot, seeded, mak
         s.commit()
     panel.app.changed.emit(Change((ChangeItem("unit", unit.id, "updated"),
                                    ChangeItem("duty_check", None, "updated"))))
-    qtbot.waitUntil(lambda: panel.summary.text().endswith(" · timed duties kept 75.0% (4 checked)"),
+    qtbot.waitUntil(lambda: panel.summary.text().endswith(" · timed duties kept on time 75.0% (4 checked, 1 late)"),
                     timeout=10_000)
 
 

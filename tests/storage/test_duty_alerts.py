@@ -243,11 +243,13 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
     # Once per duty stretch, however often checked, while it stays away.
     assert check_at(opens + timedelta(minutes=25), (116.43, 39.95)) == []
     # Back at the gate at 16:57: the board says it is there again, late; no new alert, and the
-    # stretch still counts as not kept.
+    # alert list says when it came back.
     assert check_at(opens + timedelta(minutes=27), (gate[0] + 0.001, gate[1])) == []
     clock.now = opens + timedelta(minutes=28)
     row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
     assert (row.checked_on_duty(clock.now), row.duty_checked_at) == ("late", opens + timedelta(minutes=27))
+    [listed] = alerts.list_alerts(duty_officer)
+    assert listed.address == "离岗 1.7 公里，16:57 到岗，迟到 27 分钟"
     # Off again at 17:05: away once more, and still one breach.
     assert check_at(opens + timedelta(minutes=35), (116.43, 39.95)) == []
     clock.now = opens + timedelta(minutes=36)
@@ -265,9 +267,9 @@ def test_a_unit_away_from_its_duty_once_under_way_is_a_breach_raised_once(db, st
          "acknowledged": False, "off": "离岗 1.7 公里"}]
     assert f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {opens:%m-%d} 16:30 到岗（离岗 1.7 公里）" in \
         handover.handover_text(report)
-    # Kept at 16:33, left at 16:50: the stretch counts as not kept.
-    assert report.content["duties_checked"] == {"kept": 0, "away": 1}
-    assert "定时守点核验 1 次：到岗 0，未到岗 1，到岗率 0.0%" in handover.handover_text(report)
+    # Kept at 16:33, left at 16:50, back at 16:57 and off again at 17:05: not kept.
+    assert report.content["duties_checked"] == {"kept": 0, "late": 0, "away": 1}
+    assert "定时守点核验 1 次：按时到岗 0，迟到 0，未到岗 1，按时到岗率 0.0%" in handover.handover_text(report)
 
 
 def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, clock, make_ctx):
@@ -279,7 +281,7 @@ def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, cl
 
     _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
-    assert report.content["duties_checked"] == {"kept": 0, "away": 0}
+    assert report.content["duties_checked"] == {"kept": 0, "late": 0, "away": 0}
     assert "定时守点核验" not in handover.handover_text(report)
     from precinct_console.ui.handover.report import handover_html
 
@@ -303,12 +305,45 @@ def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, cl
     assert row.duty_checked_at == opens + ARRIVAL_GRACE
     assert row.checked_on_duty(opens + timedelta(hours=1)) == ""
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
-    assert report.content["duties_checked"] == {"kept": 1, "away": 0}
+    assert report.content["duties_checked"] == {"kept": 1, "late": 0, "away": 0}
     assert report.content["duties_missed"] == []
-    assert "定时守点核验 1 次：到岗 1，未到岗 0，到岗率 100.0%（无实时定位的不计）" in \
+    assert "定时守点核验 1 次：按时到岗 1，迟到 0，未到岗 0，按时到岗率 100.0%（无实时定位的不计）" in \
         handover.handover_text(report)
     html = handover_html(report)
-    assert "到岗率 100.0%" in html and "本班定时守点均按时到岗" in html
+    assert "按时到岗率 100.0%" in html and "本班定时守点均按时到岗" in html
+
+
+def test_a_crew_that_turns_up_late_and_stays_counts_as_late_not_as_missing(
+        db, station, clock, make_ctx):
+    """Found away three minutes into the gate's hour, at the gate from 16:41 to the end: one
+    breach, and the stretch counts as late (迟到), apart from the kept and the missed, with
+    when the crew came in the alert list and the handover. An older report, which knew only
+    kept and away, still reads as it did."""
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
+    from precinct_console.ui.handover.report import handover_html
+
+    _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    far, gate = (116.43, 39.95), (116.4505, 39.95)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=opens + ARRIVAL_GRACE)
+    [breach] = [a for a in raise_duty_alerts(duty_officer, opens + ARRIVAL_GRACE)
+                if a.target == ARRIVE_TARGET]
+    assert breach.address == "离岗 1.7 公里"
+    for minutes in (11, 30, 59):
+        units.update_unit_position(duty_officer, duty.unit_id, *gate, at=opens + timedelta(minutes=minutes))
+        assert raise_duty_alerts(duty_officer, opens + timedelta(minutes=minutes)) == []
+    [listed] = alerts.list_alerts(duty_officer)
+    assert listed.address == "离岗 1.7 公里，16:41 到岗，迟到 11 分钟"
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_checked"] == {"kept": 0, "late": 1, "away": 0}
+    text = handover.handover_text(report)
+    assert "定时守点未按时到岗（1）" in text
+    assert "定时守点核验 1 次：按时到岗 0，迟到 1，未到岗 0，按时到岗率 0.0%" in text
+    assert (f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {opens:%m-%d} 16:30 到岗"
+            "（离岗 1.7 公里，16:41 到岗，迟到 11 分钟）") in text
+    assert "16:41 到岗，迟到 11 分钟" in handover_html(report)
+    # A report compiled before late arrivals were told apart: its figures as they were.
+    old = {"duties_missed": [], "duties_checked": {"kept": 2, "away": 1}}
+    assert handover.duty_keeping(old).startswith("定时守点核验 3 次：按时到岗 2，迟到 0，未到岗 1，")
 
 
 def test_a_unit_late_for_its_duty_is_a_breach_only_after_the_grace(db, station, clock, make_ctx):

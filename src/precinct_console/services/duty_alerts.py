@@ -6,7 +6,7 @@ officer cannot miss it (a sound, the alert list, an acknowledgement on the recor
 unit and duty: a near alert from SET_OUT_WARNING before the time to set out until the duty
 begins, and a breach when, ARRIVAL_GRACE into the duty, the unit's live position is more than
 ARRIVAL_RADIUS_M off the point (or the patrol line's route). Each stretch a live position
-judged is also kept as a DutyCheck, kept or away, for the duty-keeping rate (到岗率).
+judged is also kept as a DutyCheck, kept, late or away, for the duty-keeping rate (按时到岗率).
 """
 
 from __future__ import annotations
@@ -72,13 +72,13 @@ def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
 
 
 def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: datetime,
-                        end: datetime) -> tuple[int, int]:
-    """(kept, away): the stretches of timed duties beginning in [start, end) that a live
+                        end: datetime) -> tuple[int, int, int]:
+    """(kept, late, away): the stretches of timed duties beginning in [start, end) that a live
     position judged, at the given stations."""
     verdicts = Counter(session.scalars(select(DutyCheck.verdict).where(
         DutyCheck.station_id.in_(list(station_ids)), DutyCheck.due_at >= start,
         DutyCheck.due_at < end)))
-    return verdicts["kept"], verdicts["away"]
+    return verdicts["kept"], verdicts["late"], verdicts["away"]
 
 
 @service_action("alert.evaluate")
@@ -149,9 +149,14 @@ def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, 
 def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
                     under_way: list[tuple[int, TimedVisit, VisitPoint, Span]],
                     units: dict[int, Unit], have: set[tuple[Any, ...]]) -> tuple[list[Alert], bool]:
-    """Judge each stretch under way by the unit's live position: record its check (kept, or
-    away, which a later check cannot undo) and where the crew is now. Returns a breach for each
-    unit away (once a stretch), and whether a check was written."""
+    """Judge each stretch under way by the unit's live position: record its check and where the
+    crew is now. Returns a breach for each unit away (once a stretch), and whether a check was
+    written.
+
+    The verdict follows the crew until the stretch ends: "kept" while it has been there since
+    the first check; "away" once found off it; "late" once it turned up after being found away
+    (and stayed: leaving again makes it "away" once more). Kept is never earned back: a stretch
+    found away counts as late at best, and its breach stays."""
     s = uow.session
     raised: list[Alert] = []
     checks = {(c.unit_id, c.due_at): c for c in s.scalars(select(DutyCheck).where(
@@ -178,9 +183,11 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
             checked = True
         elif check.there != there:  # arrived (late), or left
             check.there, check.seen_at = there, now
-            if not there and check.verdict == "kept":  # left before the end: not kept
+            if not there:  # left before the end (kept or late till now): not kept
                 check.verdict, check.checked_at, check.distance_m = "away", now, off
-                uow.changed("duty_check", None)  # the rate changes
+            else:  # turned up after being found away; how far off it was found stays
+                check.verdict = "late"
+            uow.changed("duty_check", None)  # the rate changes
             uow.changed("unit", unit_id)
             checked = True
         if there or (unit_id, began, ARRIVE_TARGET) in have:

@@ -25,7 +25,7 @@ from ..storage.models import (
     Unit,
     User,
 )
-from .alerts import off_duty_text
+from .alerts import duty_check_text
 from .context import ServiceContext, service_action
 from .duty_alerts import ARRIVE_TARGET, duty_keeping_counts
 from .incidents.profile import profile_in
@@ -117,11 +117,14 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         notable.append({"number": number, "time": _hm(ev.recorded_at), "category": "",
                         "address": "", "why": ("重开：" if ev.kind == "reopened" else "更正：")
                         + str(ev.payload.get("reason", ""))})
-    # Timed duties the shift did not keep (a unit away from the school gate once under way).
+    # Timed duties the shift did not keep (a unit away from the school gate once under way),
+    # with when a crew that turned up late did.
     missed = [{"unit": sign, "duty": a.subject, "due": _hm(a.due_at),
-               "acknowledged": a.acknowledged_at is not None, "off": off_duty_text(off)}
-              for a, sign, off in s.execute(
-                  select(Alert, Unit.call_sign, DutyCheck.distance_m)
+               "acknowledged": a.acknowledged_at is not None,
+               "off": duty_check_text(off, verdict, seen_at, a.due_at)}
+              for a, sign, off, verdict, seen_at in s.execute(
+                  select(Alert, Unit.call_sign, DutyCheck.distance_m, DutyCheck.verdict,
+                         DutyCheck.seen_at)
                   .join(Unit, Unit.id == Alert.unit_id)
                   .outerjoin(DutyCheck, (DutyCheck.unit_id == Alert.unit_id)
                              & (DutyCheck.due_at == Alert.due_at)).where(
@@ -129,7 +132,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
                       Alert.raised_at >= start, Alert.raised_at < end)
                   .order_by(Alert.due_at, Unit.call_sign))]
     # Every stretch of a timed duty a live position judged, kept or not: the duty-keeping rate.
-    kept, away = duty_keeping_counts(s, (station,), start, end)
+    kept, late, away = duty_keeping_counts(s, (station,), start, end)
     # The deployment the incoming officer takes over: the accepted patrol plans in force as
     # the shift changes, with each unit's timed duties (定时守点).
     in_force = orders_in_force(s, station, end)
@@ -152,7 +155,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         ],
         "breaches": breaches,
         "duties_missed": missed,
-        "duties_checked": {"kept": kept, "away": away},
+        "duties_checked": {"kept": kept, "late": late, "away": away},
         "unacknowledged_alerts": unacked,
         "pending_tasks": [
             {"number": t.number, "title": t.title, "status": t.status,
@@ -254,14 +257,17 @@ def list_handovers(ctx: ServiceContext, limit: int = 30) -> list[HandoverView]:
 
 
 def duty_keeping(c: dict[str, Any]) -> str:
-    """The shift's duty-keeping rate as one line ("定时守点核验 12 次：到岗 11，未到岗 1，到岗率
-    91.7%"); empty where no stretch was judged, or in a report compiled before it was kept."""
+    """The shift's duty-keeping rate as one line ("定时守点核验 12 次：按时到岗 10，迟到 1，
+    未到岗 1，按时到岗率 83.3%"); empty where no stretch was judged, or in a report compiled
+    before it was kept. Reports compiled before late arrivals were told apart count them as
+    not kept (未到岗), as they were then."""
     checked = c.get("duties_checked") or {}
-    kept, away = int(checked.get("kept", 0)), int(checked.get("away", 0))
-    if kept + away == 0:
+    kept, late, away = (int(checked.get(k, 0)) for k in ("kept", "late", "away"))
+    judged = kept + late + away
+    if judged == 0:
         return ""
-    return (f"定时守点核验 {kept + away} 次：到岗 {kept}，未到岗 {away}，"
-            f"到岗率 {percent(kept / (kept + away))}（无实时定位的不计）")
+    return (f"定时守点核验 {judged} 次：按时到岗 {kept}，迟到 {late}，未到岗 {away}，"
+            f"按时到岗率 {percent(kept / judged)}（无实时定位的不计）")
 
 
 def handover_text(v: HandoverView) -> str:
@@ -285,7 +291,7 @@ def handover_text(v: HandoverView) -> str:
     lines += [f"  {n['number']} {n['time']} {n['category']} {n['address']} {n['why']}".rstrip()
               for n in c.get("notable", [])]
     if "duties_missed" in c:  # reports compiled before duty alerts have none
-        lines.append(f"\n定时守点未到岗（{len(c['duties_missed'])}）")
+        lines.append(f"\n定时守点未按时到岗（{len(c['duties_missed'])}）")
         if rate := duty_keeping(c):
             lines.append("  " + rate)
         lines += [f"  {m['unit']} {m['duty']} 应于 {m['due']} 到岗"

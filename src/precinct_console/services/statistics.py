@@ -137,15 +137,20 @@ class Statistics:
     repeat_flags: tuple[tuple[str, int], ...]  # 一人多警 / 一地多警 / 一事多警 counts
     repeats: tuple[RepeatGroup, ...]
     # Stretches of timed duties (定时守点) beginning in the period that a live position judged:
-    # found there, found away.
+    # there from the start, there only after being found away, away.
     duties_kept: int = 0
+    duties_late: int = 0
     duties_away: int = 0
 
     @property
+    def duties_judged(self) -> int:
+        return self.duties_kept + self.duties_late + self.duties_away
+
+    @property
     def duty_keeping_rate(self) -> float | None:
-        """到岗率: the share of judged stretches kept; None where none was judged."""
-        judged = self.duties_kept + self.duties_away
-        return self.duties_kept / judged if judged else None
+        """按时到岗率: the share of judged stretches kept from the start; None where none was
+        judged."""
+        return self.duties_kept / self.duties_judged if self.duties_judged else None
 
 
 def _scope(ctx: ServiceContext, period: Period, station_ids: tuple[int, ...] | None) -> Scope:
@@ -232,7 +237,7 @@ def incident_statistics(
             for name in (text or "").replace(",", "、").replace("，", "、").split("、"):
                 if name.strip():
                     officers[name.strip()] += 1
-        kept, away = duty_keeping_counts(s, scope.station_ids, scope.start, scope.end)
+        kept, late, away = duty_keeping_counts(s, scope.station_ids, scope.start, scope.end)
     cats = by_code()
     total = sum(tops.values())
     by_category = tuple(
@@ -259,6 +264,7 @@ def incident_statistics(
         repeat_flags=tuple((k, flags[k]) for k in ("一人多警", "一地多警", "一事多警")),
         repeats=tuple(repeats[:top_repeats]),
         duties_kept=kept,
+        duties_late=late,
         duties_away=away,
     )
 

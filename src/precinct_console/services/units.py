@@ -110,8 +110,8 @@ class UnitRow:
     # Its timed duties on that plan, with when and where (the board shows those still to come,
     # the map sends the unit to the one in progress).
     duty_list: tuple[DutySpot, ...] = ()
-    # The stretch of a timed duty under way as its checks found it: the verdict ("kept", or
-    # "away" once found off it), whether the crew is there now and since when; empty before its
+    # The stretch of a timed duty under way as its checks found it: the verdict ("kept", "away"
+    # once found off it, "late" once there after that), whether the crew is there now and since when; empty before its
     # first check, or with no live position to judge by.
     duty_check: str = ""
     duty_there: bool = False

@@ -191,8 +191,9 @@ class DutyCheck(IdMixin, StationScoped, Base):
     """Whether a unit was at a stretch of its timed duty (定时守点), as its live position showed
     once the duty was under way: the record the duty-keeping rate (到岗率) counts.
 
-    One per unit and stretch. "kept" may turn into "away" (the crew left before the end); "away"
-    stays, with its breach alert, even when the crew turns up late. Apart from the verdict, where
+    One per unit and stretch. "kept" turns into "away" when the crew leaves before the end;
+    "away" into "late" when it turns up after all (and back, should it leave again); a breach
+    alert, once raised, stays. Apart from the verdict, where
     the crew is now (there or not, since when) follows its position for the unit board. A
     stretch whose unit sent no live position has no check."""
 
@@ -201,7 +202,7 @@ class DutyCheck(IdMixin, StationScoped, Base):
     due_at: Mapped[datetime] = mapped_column(index=True)  # the stretch's start
     ends_at: Mapped[datetime] = mapped_column()  # and its end
     subject: Mapped[str] = mapped_column(String(160), default="")  # the duty as the plan lists it
-    verdict: Mapped[str] = mapped_column(String(8))  # kept | away
+    verdict: Mapped[str] = mapped_column(String(8))  # kept | late | away
     checked_at: Mapped[datetime] = mapped_column()
     distance_m: Mapped[float] = mapped_column(Float)  # off the point or the line, when judged
     there: Mapped[bool] = mapped_column()  # at the duty as last seen

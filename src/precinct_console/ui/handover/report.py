@@ -69,7 +69,7 @@ def handover_html(v: HandoverView, station_name: str = "") -> str:
         missed = c["duties_missed"]
         rate = duty_keeping(c)
         parts += [
-            f"<h2>定时守点未到岗（{len(missed)}）</h2>",
+            f"<h2>定时守点未按时到岗（{len(missed)}）</h2>",
             *([f"<p>{escape(rate)}</p>"] if rate else []),
             _table(["警组", "定时守点", "应到岗", "告警"],
                    [[m["unit"], m["duty"], m["due"] + (f"（{m['off']}）" if m.get("off") else ""),

@@ -163,9 +163,9 @@ class StatisticsPanel(QWidget):
             .replace("%6", st.profile_name)
             .replace("%7", ", ".join(f"{t.label_zh} {_pct(t.rate)} ({_mmss(t.mean_s)})" for t in c.targets))
             .replace("%8", _pct(c.all_met_rate))
-            + (self.tr(" · timed duties kept %1 (%2 checked)")
+            + (self.tr(" · timed duties kept on time %1 (%2 checked, %3 late)")
                .replace("%1", _pct(st.duty_keeping_rate))
-               .replace("%2", str(st.duties_kept + st.duties_away))
+               .replace("%2", str(st.duties_judged)).replace("%3", str(st.duties_late))
                if st.duty_keeping_rate is not None else ""))
         days = [d.strftime("%m-%d") for d, _n in st.by_day]
         every = max(1, len(days) // 12)
