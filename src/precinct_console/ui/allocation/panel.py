@@ -79,8 +79,11 @@ class PlansModel(ThinTableModel[PlanInfo]):
             Column("twice", _tr("5-min backup"), lambda p: f"{p.twice_share:.1%}",
                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
             Column("solver", _tr("Solver"), _solver_text),
-            # How often the duty officers patched the deployment while it ran (补位).
-            Column("move_ups", _tr("Move-ups"), lambda p: str(p.move_ups) if p.move_ups else "",
+            # How often the duty officers patched the deployment while it ran (补位): a plan that
+            # was in force reads 0 when it needed none; one never in force, nothing.
+            Column("move_ups", _tr("Move-ups"),
+                   lambda p: str(p.move_ups) if p.move_ups or p.status in ("accepted", "superseded")
+                   else "",
                    sort=lambda p: p.move_ups,
                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
         ]
