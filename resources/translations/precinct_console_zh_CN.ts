@@ -4759,6 +4759,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>全部达标</translation>
     </message>
     <message>
+        <source> + move-ups</source>
+        <translation> 含补位</translation>
+    </message>
+    <message>
         <source>All targets met</source>
         <translation>全部达标</translation>
     </message>
@@ -4771,8 +4775,20 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>1 / 3 / 5 分钟内到场</translation>
     </message>
     <message>
+        <source>Move-ups made (of them back to the unit's own point)</source>
+        <translation>补位次数（其中归位）</translation>
+    </message>
+    <message>
         <source>Propose at least one plan first</source>
         <translation>请先生成至少一个方案</translation>
+    </message>
+    <message>
+        <source>with move-ups</source>
+        <translation>含补位</translation>
+    </message>
+    <message>
+        <source>Replay the plan as if the command room had followed the unit board's cover line: each time a unit of the plan goes out on a call or comes free, free units are moved up (补位) to the points it suggests and take the next calls from there</source>
+        <translation>按警力状态栏的补位建议推演：方案内警组每次出警或处置完毕转为空闲时，空闲警组按建议补位到相应点位，并从补位点出警</translation>
     </message>
     <message>
         <source>Replaying…</source>

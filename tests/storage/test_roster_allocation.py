@@ -739,3 +739,44 @@ def test_a_patrol_line_is_a_timed_duty_for_the_part_of_its_window_in_the_shift(d
     [call] = [o for o in report.outcomes if o.incident_id == far_id]
     assert call.unit_id == duty.unit_id
     assert call.response_s - call.dispatch_s == pytest.approx(travel_seconds(0.0, "car", 22), abs=2)
+
+
+def test_the_replay_with_move_ups_follows_the_cover_line_on_the_plans_own_points(db, station, chief, clock):
+    """The same plan side by side, B with move-ups. Most calls come from the night market: when
+    its car is out, B moves the other car up from the quiet side of town to the plan's point
+    by the market and sends it from there. A is replayed as before, without."""
+    _town(db, station, clock)
+    with db.sessions() as s:  # the night market (the first hot spot) gets a third more calls
+        market = s.scalars(sa.select(Incident).order_by(Incident.id)).first()
+        other = s.scalars(sa.select(Incident).where(Incident.grid_id != market.grid_id)).first()
+        # A police room by the other hot spot, where the plan puts the second car.
+        s.add(Post(station_id=station.id, code="P3", name="北苑警务室", kind="police_room",
+                   lon=other.lon, lat=other.lat))
+        for day in range(1, 40):
+            for h in (9,):
+                at = clock() - timedelta(days=day, hours=h)
+                s.add(Incident(station_id=station.id, number=f"M{day:02d}{h:02d}", channel="110",
+                               category_code="06", status="closed", received_at=at,
+                               lon=market.lon, lat=market.lat, grid_id=market.grid_id,
+                               arrived_at=at + timedelta(minutes=6)))
+        s.commit()
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "24小时值班", start, start + timedelta(hours=24))
+    _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5)
+    first, last = clock() - timedelta(days=30), clock()
+    cmp = plan_replay.compare_plans(chief, plan.id, plan.id, first, last, move_ups_b=True)
+    assert cmp.replay_a == plan_replay.replay_plan(chief, plan.id, first, last)
+    assert cmp.replay_a.move_ups is None
+    moved = cmp.replay_b
+    assert moved == plan_replay.replay_plan(chief, plan.id, first, last, move_ups=True)
+    assert moved.move_ups > 0
+    # The second car waits at the market while the market's car is out: more calls reached in
+    # the first minute, none later than without.
+    assert moved.within[0] > cmp.replay_a.within[0]
+    assert all(b >= a for a, b in zip(cmp.replay_a.within, moved.within, strict=True))
+    # The chief pinned the second car to its police room: the replay leaves it there too.
+    (_u1, u2) = sorted(a["unit_id"] for a in plan.assignments)
+    pinned = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5,
+                                     constraints={"pins": {str(u2): "post:3"}})
+    assert plan_replay.replay_plan(chief, pinned.id, first, last, move_ups=True).move_ups == 0

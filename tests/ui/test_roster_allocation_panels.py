@@ -436,6 +436,15 @@ def test_replay_tab_compares_two_plans_with_what_happened_on_the_1_3_5_targets(q
     view.run()
     _settle(qtbot, chief_app)
     assert view.status.text().endswith("; the units on standby in those hours replayed too: 备勤一车")
+    assert not any(r[0].startswith("Move-ups made") for r in view.figure_rows())
+    # Plan B with move-ups: named so above the charts, with how many moves it made.
+    view.moves_b.setChecked(True)
+    view.run()
+    _settle(qtbot, chief_app)
+    assert view.legend.names() == [f"A #{p1.id}", f"B #{p2.id} + move-ups", "What happened"]
+    moved = plan_replay.replay_plan(ctx, p2.id, clock() - timedelta(days=30), clock(), move_ups=True)
+    [row] = [r for r in view.figure_rows() if r[0].startswith("Move-ups made")]
+    assert row[1:] == ["—", f"{moved.move_ups:,} ({moved.sent_back:,})", "—"]
 
 
 def test_both_panels_are_registered():

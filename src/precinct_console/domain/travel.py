@@ -47,6 +47,15 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+def distances_m(lon1: NDArray[np.float64], lat1: NDArray[np.float64],
+                lon2: NDArray[np.float64], lat2: NDArray[np.float64]) -> NDArray[np.float64]:
+    """distance_m between arrays of places, broadcast as numpy does (one to many, rows to columns)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.subtract(lon2, lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a))), float)
+
+
 def speed_ms(kind: str, local_hour: int) -> float:
     prof = profile(kind)
     factor = prof.rush_hour_factor if local_hour in RUSH_HOURS else 1.0

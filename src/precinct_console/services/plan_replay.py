@@ -1,5 +1,6 @@
 """What-if replay of a plan (推演回放): the calls of a past period against its placement, beside the
-units on standby in its hours, next to what really happened; two plans side by side."""
+units on standby in its hours, next to what really happened; two plans side by side, each with
+or without the move-ups (补位) the unit board's cover line would have asked for."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
+import numpy as np
 from sqlalchemy import select
 
+from ..domain.allocation.move_up import Point
 from ..domain.allocation.visits import VisitPoint, stored_visits
 from ..domain.clock import CHINA_TZ
 from ..domain.errors import NotFound, ValidationError
 from ..domain.replay import ON_SCENE_MINUTES, ReplayIncident, ReplayReport, ReplayUnit, replay
+from ..domain.replay_move_up import ReplayMoveUps
 from ..storage.models import Incident, PatrolPlan, RosterEntry, Shift, Unit
 from .allocation import PlanInfo, get_plan
 from .context import ServiceContext, service_action
@@ -190,16 +194,28 @@ def _on_scene_minutes(rows: list[Any]) -> dict[str, float]:
     return out
 
 
+def _move_ups(plan: PatrolPlan) -> ReplayMoveUps:
+    """The cover line's inputs for the plan: its expected demand, its points, its units."""
+    f = plan.figures or {}
+    return ReplayMoveUps(
+        np.array([[d[1], d[2], d[3]] for d in f.get("demand", [])], float).reshape(-1, 3),
+        tuple(Point(str(c[0]), str(c[1]), float(c[3]), float(c[4])) for c in f.get("candidates", [])),
+        {int(a["unit_id"]): str(a["point_key"]) for a in plan.assignments or ()},
+        frozenset(int(a["unit_id"]) for a in plan.assignments or () if a.get("pinned")))
+
+
 @service_action("read")
-def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime) -> ReplayReport:
+def replay_plan(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime, *,
+                move_ups: bool = False) -> ReplayReport:
     """Replay the calls of [first, last) that fell in the plan's hours against the plan, next to
     what really happened, both judged by the station's response profile; time on scene is the
-    station's own median by category."""
-    return _replayed(ctx, plan_id, first, last)[0]
+    station's own median by category. With move_ups, the plan's free units are moved up as the
+    unit board's cover line would have asked each time one of them went out or came free."""
+    return _replayed(ctx, plan_id, first, last, move_ups)[0]
 
 
-def _replayed(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime
-              ) -> tuple[ReplayReport, tuple[str, ...]]:
+def _replayed(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime,
+              move_ups: bool = False) -> tuple[ReplayReport, tuple[str, ...]]:
     """The replay, and the call signs of the standby units it counted beside the plan."""
     if last <= first:
         raise ValidationError("the period ends before it starts", field="last")
@@ -221,6 +237,7 @@ def _replayed(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime
         standby = _standby_units(s, p)
         units = _replay_units(p, first, last, kinds, standby)
         rows = [r for r in rows if _in_plan_hours(p, r.received_at)]
+        policy = _move_ups(p) if move_ups else None
     incidents = [ReplayIncident(
         r.id, r.received_at, r.lon, r.lat, r.category_code, r.priority, r.needs_reinforcement,
         actual_arrival_s=_since(r.received_at, r.arrived_at),
@@ -231,7 +248,7 @@ def _replayed(ctx: ServiceContext, plan_id: int, first: datetime, last: datetime
         place_tier=r.place_tier or "other") for r in rows]
     # Both sides are judged by the station's own response profile, as its ledgers are.
     return (replay(incidents, units, on_scene_minutes=_on_scene_minutes(rows),
-                   response_profile=response_profile, now=ctx.clock()),
+                   response_profile=response_profile, now=ctx.clock(), move_ups=policy),
             tuple(u.call_sign for u in standby))
 
 
@@ -251,10 +268,12 @@ class PlanComparison:
 
 
 @service_action("read")
-def compare_plans(ctx: ServiceContext, plan_a: int, plan_b: int, first: datetime, last: datetime
-                  ) -> PlanComparison:
-    (replay_a, standby_a), (replay_b, standby_b) = (_replayed(ctx, plan_a, first, last),
-                                                    _replayed(ctx, plan_b, first, last))
+def compare_plans(ctx: ServiceContext, plan_a: int, plan_b: int, first: datetime, last: datetime,
+                  *, move_ups_a: bool = False, move_ups_b: bool = False) -> PlanComparison:
+    """Two plans replayed over the same calls, each with or without move-ups: the same plan
+    twice, once with them, shows what moving units up would have bought."""
+    (replay_a, standby_a), (replay_b, standby_b) = (_replayed(ctx, plan_a, first, last, move_ups_a),
+                                                    _replayed(ctx, plan_b, first, last, move_ups_b))
     return PlanComparison(get_plan(ctx, plan_a), get_plan(ctx, plan_b), replay_a, replay_b,
                           standby_a, standby_b)
 

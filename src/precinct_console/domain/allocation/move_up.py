@@ -4,13 +4,13 @@ backup in 5)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..travel import distance_m, travel_seconds, travel_seconds_matrix
+from ..travel import distance_m, distances_m, travel_seconds, travel_seconds_matrix
 from .model import BACKUP_SECONDS, BACKUP_WEIGHT, COVER_SECONDS
 
 # A move is only worth a radio call if it brings this share of the shift's expected demand
@@ -111,42 +111,98 @@ def cover_now(demand: NDArray[np.float64], points: Sequence[Point], units: Seque
     for i, u in enumerate(here):
         a3, a5 = reach(np.array([u.lon]), np.array([u.lat]), u.kind)
         r3[i], r5[i] = a3[0], a5[0]
-    c3, c5 = r3.sum(axis=0), r5.sum(axis=0)
-    once = float(w[c3 >= 1].sum()) / total
+    once = float(w[(r3.sum(axis=0)) >= 1].sum()) / total
     p_lon = np.array([p.lon for p in points])
     p_lat = np.array([p.lat for p in points])
     by_kind = {k: reach(p_lon, p_lat, k) for k in {u.kind for u in here if u.movable}} if points else {}
-    where = {i: (float(u.lon), float(u.lat)) for i, u in enumerate(here)}  # type: ignore[arg-type]
-    moves: list[Move] = []
+    where = [(float(u.lon), float(u.lat)) for u in here]  # type: ignore[arg-type]
+    chosen, c3 = choose_moves(
+        w, r3, r5, where, [u.kind if u.movable else None for u in here], points, by_kind,
+        lambda i, xy, p: travel_seconds(distance_m(*xy, p.lon, p.lat), here[i].kind, local_hour) / 60,
+        backup_weight=backup_weight, max_moves=max_moves, min_gain_share=min_gain_share)
+    moves = [Move(here[i].unit_id, here[i].call_sign, points[j], minutes,
+                  points[j].key == (here[i].plan_key or here[i].order_key),
+                  points[j].key == here[i].order_key, here[i].order_key) for i, j, minutes in chosen]
+    after = float(w[c3 >= 1].sum()) / total
+    return CoverNow(planned_once, once, out, tuple(moves), after)
+
+
+# Within the cover time, the backup time: as booleans, or as 0/1 floats (which multiply faster).
+Reach = tuple[NDArray[np.bool_] | NDArray[np.float64], NDArray[np.bool_] | NDArray[np.float64]]
+
+
+def choose_moves(w: NDArray[np.float64], r3: NDArray[np.bool_], r5: NDArray[np.bool_],
+                 where: list[tuple[float, float]], movable_kinds: Sequence[str | None],
+                 points: Sequence[Point], by_kind: Mapping[str, Reach],
+                 minutes: Callable[[int, tuple[float, float], Point], float], *,
+                 backup_weight: float = BACKUP_WEIGHT, max_moves: int = MAX_MOVES,
+                 min_gain_share: float = MIN_GAIN_SHARE
+                 ) -> tuple[list[tuple[int, int, float]], NDArray[np.int64]]:
+    """The cover line's choice: up to max_moves moves (unit index, point index, minutes' drive),
+    best gain first (cover plus backup at its weight), the nearer of equal ones first, each
+    worth at least min_gain_share of the demand w; and the cover counts once they are made.
+
+    r3, r5 (units x rows) are the units' reach where they are (`where`); movable_kinds gives
+    each unit's kind, None for one that may not move; by_kind the points' reach by kind
+    (points x rows, booleans or 0/1 floats). The
+    unit board's cover line and the replay's move-ups both choose with it. r3, r5 and where
+    are updated as the moves are made."""
+    total = float(w.sum())
+    c3, c5 = r3.sum(axis=0), r5.sum(axis=0)
+    p_lon = np.array([p.lon for p in points])
+    p_lat = np.array([p.lat for p in points])
+    moves: list[tuple[int, int, float]] = []
     for _ in range(max_moves):
         best: tuple[float, float, int, int] | None = None  # gain, -minutes, unit, point
-        now_obj = _objective(w, c3, c5, backup_weight)
-        for i, u in enumerate(here):
-            if not u.movable or any(m.unit_id == u.unit_id for m in moves) or not by_kind:
-                continue
-            o3, o5 = c3 - r3[i], c5 - r5[i]
-            a3, a5 = by_kind[u.kind]
-            gains = _objective(w, o3, o5, backup_weight) + _added(w, o3, o5, a3, a5, backup_weight) - now_obj
-            for j in np.argsort(-gains, kind="stable")[:8]:  # the best few: most are far behind
-                p = points[int(j)]
-                if any(distance_m(p.lon, p.lat, *xy) < SAME_PLACE_M for xy in where.values()):
+        movers = [i for i, kind in enumerate(movable_kinds)
+                  if kind is not None and kind in by_kind and all(m[0] != i for m in moves)]
+        if not movers:
+            break
+        # Points where a unit already is (or another unit): no move goes there.
+        xy = np.array(where)
+        near: NDArray[np.bool_] = distances_m(xy[:, :1], xy[:, 1:], p_lon[None, :],
+                                              p_lat[None, :]) < SAME_PLACE_M
+        taken: NDArray[np.bool_] = near.any(axis=0)
+        gains = _move_gains(w, c3, c5, r3, r5, movers, movable_kinds, by_kind, backup_weight)
+        for row, i in enumerate(movers):
+            for j in np.argsort(-gains[row], kind="stable")[:8]:  # the best few: most are far behind
+                if taken[j]:
                     continue  # where it (or another unit) already is
-                minutes = travel_seconds(distance_m(*where[i], p.lon, p.lat), u.kind, local_hour) / 60
-                key = (float(gains[j]), -minutes, i, int(j))
-                if best is None or key[:2] > best[:2]:
-                    best = key
+                gain = float(gains[row, j])
+                if best is None or gain >= best[0]:  # the drive only breaks ties
+                    key = (gain, -minutes(i, where[i], points[int(j)]), i, int(j))
+                    if best is None or key[:2] > best[:2]:
+                        best = key
                 break
         if best is None or best[0] < min_gain_share * total:
             break
         _gain, neg_minutes, i, j = best
-        u, p = here[i], points[j]
-        c3, c5 = c3 - r3[i] + by_kind[u.kind][0][j], c5 - r5[i] + by_kind[u.kind][1][j]
-        r3[i], r5[i] = by_kind[u.kind][0][j], by_kind[u.kind][1][j]
-        where[i] = (p.lon, p.lat)
-        moves.append(Move(u.unit_id, u.call_sign, p, -neg_minutes, p.key == (u.plan_key or u.order_key),
-                          p.key == u.order_key, u.order_key))
-    after = float(w[c3 >= 1].sum()) / total
-    return CoverNow(planned_once, once, out, tuple(moves), after)
+        a3, a5 = by_kind[movable_kinds[i]]  # type: ignore[index]
+        c3, c5 = c3 - r3[i] + (a3[j] > 0), c5 - r5[i] + (a5[j] > 0)
+        r3[i], r5[i] = a3[j] > 0, a5[j] > 0
+        where[i] = (points[j].lon, points[j].lat)
+        moves.append((i, j, -neg_minutes))
+    return moves, c3
+
+
+def _move_gains(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int64],
+                r3: NDArray[np.bool_], r5: NDArray[np.bool_], movers: list[int],
+                kinds: Sequence[str | None], by_kind: Mapping[str, Reach], lam: float
+                ) -> NDArray[np.float64]:
+    """(movers x points): the change of the objective if each mover went to each point, all at
+    once (one product per kind, not one per unit: the replay asks thousands of times)."""
+    o3 = c3[None, :] - r3[movers]  # the cover counts without each mover
+    o5 = c5[None, :] - r5[movers]
+    once = o3 >= 1
+    without = (w * once).sum(axis=1) + lam * (w * (once & (o5 >= 2))).sum(axis=1)
+    first = w * (o3 == 0) * (1.0 + lam * (o5 >= 1))  # as _added, for each mover
+    second = w * lam * (once & (o5 == 1))
+    added = np.empty((len(movers), 0 if not by_kind else len(next(iter(by_kind.values()))[0])))
+    for kind in {kinds[i] for i in movers}:
+        rows = [n for n, i in enumerate(movers) if kinds[i] == kind]
+        a3, a5 = by_kind[kind]  # type: ignore[index]
+        added[rows] = first[rows] @ a3.T + second[rows] @ a5.T
+    return np.asarray(added + (without - _objective(w, c3, c5, lam))[:, None], float)
 
 
 def _objective(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int64], lam: float) -> float:
@@ -155,7 +211,8 @@ def _objective(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int
 
 
 def _added(w: NDArray[np.float64], c3: NDArray[np.int64], c5: NDArray[np.int64],
-           a3: NDArray[np.bool_], a5: NDArray[np.bool_], lam: float) -> NDArray[np.float64]:
+           a3: NDArray[np.bool_] | NDArray[np.float64], a5: NDArray[np.bool_] | NDArray[np.float64],
+           lam: float) -> NDArray[np.float64]:
     """For each point (rows of a3, a5): what one more unit there adds to the objective."""
     first = w * (c3 == 0) * (1.0 + lam * (c5 >= 1))  # covered now, and backed up if one was near
     second = w * lam * ((c3 >= 1) & (c5 == 1))  # a second unit within the backup time

@@ -1,4 +1,5 @@
-"""What-if replay: two plans replayed over the same past days, side by side with charts."""
+"""What-if replay: two plans replayed over the same past days, side by side with charts, each with
+or without the cover line's move-ups (the same plan twice shows what moving units up buys)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 import pyqtgraph as pg
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -36,6 +38,13 @@ class ReplayCompare(QWidget):
         self.app = app
         self.plan_a = QComboBox()
         self.plan_b = QComboBox()
+        self.moves_a = QCheckBox(self.tr("with move-ups"))
+        self.moves_b = QCheckBox(self.tr("with move-ups"))
+        for box in (self.moves_a, self.moves_b):
+            box.setToolTip(self.tr(
+                "Replay the plan as if the command room had followed the unit board's cover line: "
+                "each time a unit of the plan goes out on a call or comes free, free units are "
+                "moved up (补位) to the points it suggests and take the next calls from there"))
         self.days = QSpinBox()
         self.days.setRange(1, 366)
         self.days.setValue(28)
@@ -44,9 +53,11 @@ class ReplayCompare(QWidget):
         self.run_btn.clicked.connect(self.run)
         self.status = QLabel()
         bar = QHBoxLayout()
-        for label, w in ((self.tr("Plan A"), self.plan_a), (self.tr("Plan B"), self.plan_b)):
+        for label, w, moves in ((self.tr("Plan A"), self.plan_a, self.moves_a),
+                                (self.tr("Plan B"), self.plan_b, self.moves_b)):
             bar.addWidget(QLabel(label))
             bar.addWidget(w, 1)
+            bar.addWidget(moves)
         bar.addWidget(self.days)
         bar.addWidget(self.run_btn)
         self.bars = static_plot()
@@ -98,6 +109,7 @@ class ReplayCompare(QWidget):
         self.run_btn.setEnabled(False)
         self.status.setText(self.tr("Replaying…"))
         self.app.run(compare_plans, self.app.ctx, a, b, first, last,
+                     move_ups_a=self.moves_a.isChecked(), move_ups_b=self.moves_b.isChecked(),
                      on_done=guarded(self, self.show_comparison),
                      on_error=guarded(self, self._failed))
 
@@ -121,11 +133,12 @@ class ReplayCompare(QWidget):
                     "%1", "、".join(cmp.standby_a) or "—").replace("%2", "、".join(cmp.standby_b) or "—")
         self.status.setText(text)
         happened = self.tr("What happened")
+        name_a, name_b = self._name("A", cmp.a.id, ra), self._name("B", cmp.b.id, rb)
         self.bars.clear()
         groups = [_label(t) for t in ra.compliance] + [self.tr("All met")]
         series = (
-            (f"A #{cmp.a.id}", _shares(ra), INFO),
-            (f"B #{cmp.b.id}", _shares(rb), NEAR),
+            (name_a, _shares(ra), INFO),
+            (name_b, _shares(rb), NEAR),
             (happened, _shares(ra, actual=True), MUTED),
         )
         self.legend.set_entries([(name, colour, "bar") for name, _values, colour in series])
@@ -139,8 +152,8 @@ class ReplayCompare(QWidget):
         self.bars.setYRange(0, 105, padding=0)
         self.bars.setXRange(-0.6, len(groups) - 0.4, padding=0)
         self.hourly.clear()
-        lines = ((f"A #{cmp.a.id}", ra.hourly_on_scene, INFO, Qt.PenStyle.SolidLine),
-                 (f"B #{cmp.b.id}", rb.hourly_on_scene, NEAR, Qt.PenStyle.SolidLine),
+        lines = ((name_a, ra.hourly_on_scene, INFO, Qt.PenStyle.SolidLine),
+                 (name_b, rb.hourly_on_scene, NEAR, Qt.PenStyle.SolidLine),
                  (happened, ra.actual_hourly_on_scene, MUTED, Qt.PenStyle.DashLine))
         for name, hourly, colour, style in lines:
             pts = [(h, v * 100) for h, v in enumerate(hourly) if v is not None]
@@ -150,6 +163,11 @@ class ReplayCompare(QWidget):
         self.hourly.setYRange(0, 105, padding=0)
         self.hourly.setXRange(-0.5, 23.5, padding=0)
         self._figures(ra, rb)
+
+    def _name(self, side: str, plan_id: int, r: ReplayReport) -> str:
+        """A side's name in the legends: "B #3", or "B #3 + move-ups" where it was replayed so."""
+        name = f"{side} #{plan_id}"
+        return name if r.move_ups is None else name + self.tr(" + move-ups")
 
     def _figures(self, ra: ReplayReport, rb: ReplayReport) -> None:
         while self.figures.count():
@@ -171,6 +189,9 @@ class ReplayCompare(QWidget):
             (self.tr("Calls waiting for a free unit"), str(ra.queued), str(rb.queued), "—"),
             (self.tr("Calls no planned unit could take"), str(ra.unserved), str(rb.unserved), "—"),
         ]
+        if ra.move_ups is not None or rb.move_ups is not None:
+            rows.append((self.tr("Move-ups made (of them back to the unit's own point)"),
+                         _moves(ra), _moves(rb), "—"))
         for c, h in enumerate(heads):
             lab = QLabel(h)
             lab.setFont(ui_font(9, bold=True))
@@ -203,6 +224,11 @@ def _label(t: TargetShare) -> str:
 def _shares(r: ReplayReport, *, actual: bool = False) -> list[float | None]:
     targets = r.actual_compliance if actual else r.compliance
     return [t.share for t in targets] + [r.actual_all_met if actual else r.all_met]
+
+
+def _moves(r: ReplayReport) -> str:
+    """How many move-ups the replay made ("1,648 (12)"), or a dash for a side replayed without."""
+    return "—" if r.move_ups is None else f"{r.move_ups:,} ({r.sent_back:,})"
 
 
 def _pct(v: float | None) -> str:
