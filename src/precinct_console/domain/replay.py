@@ -234,7 +234,9 @@ class _Unit:
         self.routes = {i: _Route(by_start[w[0]], (w[2], w[3]), self.arrive[i], self.kind)
                        for i, w in enumerate(self.windows) if w[0] in by_start}
         # A move-up in force: (window, from, to, ordered at, there at). It holds for the rest of
-        # that window, as an order holds for the rest of the plan's shift.
+        # that window, as an order holds for the rest of the plan's shift; but a timed duty
+        # ends the window, and after it the unit goes back to its own point (live, the order
+        # would still stand).
         self.moved: tuple[int, tuple[float, float], tuple[float, float], float, float] | None = None
 
     def _moves(self, on_time: frozenset[datetime]) -> tuple[list[float], list[float]]:

@@ -38,8 +38,8 @@ class Seen:
     movable: bool
 
 
-# Remembered reach and choices, at most: the states at rest come back all day, those of crews
-# on the move rarely do; past these the memory is cleared (a few tens of MB at most).
+# Remembered reach and choices, at most (past these the memory is cleared: a few tens of MB at
+# most). Units are seen at the plan's points, so places repeat; whole states less often.
 MAX_REMEMBERED_REACH = 4000
 MAX_REMEMBERED_CHOICES = 20000
 
