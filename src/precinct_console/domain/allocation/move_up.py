@@ -160,9 +160,9 @@ def choose_moves(w: NDArray[np.float64], r3: NDArray[np.bool_], r5: NDArray[np.b
             break
         # Points where a unit already is (or another unit): no move goes there.
         xy = np.array(where)
-        near: NDArray[np.bool_] = distances_m(xy[:, :1], xy[:, 1:], p_lon[None, :],
-                                              p_lat[None, :]) < SAME_PLACE_M
-        taken: NDArray[np.bool_] = near.any(axis=0)
+        near = np.asarray(distances_m(xy[:, :1], xy[:, 1:], p_lon[None, :], p_lat[None, :])
+                          < SAME_PLACE_M, bool)
+        taken = np.asarray(near.any(axis=0), bool)
         gains = _move_gains(w, c3, c5, r3, r5, movers, movable_kinds, by_kind, backup_weight)
         for row, i in enumerate(movers):
             for j in np.argsort(-gains[row], kind="stable")[:8]:  # the best few: most are far behind
