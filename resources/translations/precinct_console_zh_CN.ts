@@ -629,6 +629,18 @@
         <translation>巡逻点位</translation>
     </message>
     <message>
+        <source>✔ at the duty (roll call %1)</source>
+        <translation>✔ 已到岗（%1点名核实）</translation>
+    </message>
+    <message>
+        <source>✔ at the duty since %1 (late, roll call)</source>
+        <translation>✔ 已到岗（%1，迟到，点名核实）</translation>
+    </message>
+    <message>
+        <source>✖ not at the duty (roll call %1)</source>
+        <translation>✖ 未到岗（%1点名核实）</translation>
+    </message>
+    <message>
         <source>✔ at the duty (checked %1)</source>
         <translation>✔ 已到岗（%1核验）</translation>
     </message>
@@ -5766,8 +5778,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
 <context>
     <name>UnitsPanel</name>
     <message>
-        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them · M moves up as suggested · Ctrl+M to a point you choose · Shift+M sends back</source>
-        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录 · M 按建议补位 · Ctrl+M 选点补位 · Shift+M 归位</translation>
+        <source>Keys: A available · R returning · X off duty · Enter shows its incident · P records a patrol · Shift+P lists them · M moves up as suggested · Ctrl+M to a point you choose · Shift+M sends back · V roll call: at its duty · Shift+V: not there</source>
+        <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录 · M 按建议补位 · Ctrl+M 选点补位 · Shift+M 归位 · V 点名在岗 · Shift+V 点名不在岗</translation>
     </message>
     <message>
         <source>No units</source>
@@ -5776,6 +5788,22 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>No move-up is suggested for %1</source>
         <translation>%1 当前没有补位建议</translation>
+    </message>
+    <message>
+        <source>Your role may not call the roll</source>
+        <translation>您的角色无权点名核实</translation>
+    </message>
+    <message>
+        <source>%1 has no timed duty under way</source>
+        <translation>%1 当前没有进行中的定时守点</translation>
+    </message>
+    <message>
+        <source>Roll call: %1 at %2</source>
+        <translation>点名核实：%1 在岗（%2）</translation>
+    </message>
+    <message>
+        <source>Roll call: %1 not at %2</source>
+        <translation>点名核实：%1 不在岗（%2）</translation>
     </message>
     <message>
         <source>Your role may not record patrols</source>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from precinct_console.domain.clock import CHINA_TZ
@@ -307,7 +308,7 @@ def test_a_duty_kept_counts_towards_the_shifts_duty_keeping_rate(db, station, cl
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
     assert report.content["duties_checked"] == {"kept": 1, "late": 0, "away": 0}
     assert report.content["duties_missed"] == []
-    assert "定时守点核验 1 次：按时到岗 1，迟到 0，未到岗 0，按时到岗率 100.0%（无实时定位的不计）" in \
+    assert "定时守点核验 1 次：按时到岗 1，迟到 0，未到岗 0，按时到岗率 100.0%（无实时定位且未点名核实的不计）" in \
         handover.handover_text(report)
     html = handover_html(report)
     assert "按时到岗率 100.0%" in html and "本班定时守点均按时到岗" in html
@@ -362,3 +363,57 @@ def test_how_far_off_its_duty_a_unit_was_reads_in_metres_then_kilometres():
     assert alerts.off_duty_text(None) == ""
     assert alerts.off_duty_text(648.0) == "离岗 650 米"
     assert alerts.off_duty_text(2149.0) == "离岗 2.1 公里"
+
+
+def test_a_crew_without_a_live_position_is_checked_by_roll_call(db, station, clock, make_ctx):
+    """The gate's car sends no position: the duty officer calls the roll by radio. Not there
+    at 16:34: a breach, once, that says a roll call found it; there at 16:45: late, with the
+    time it came; the shift counts it, the audit names who called. Called again and there:
+    nothing new. A unit with no duty under way cannot be called; a viewer may not call."""
+    from precinct_console.domain.errors import PermissionDenied, ValidationError
+    from precinct_console.services.duty_alerts import ARRIVE_TARGET, roll_call
+    from precinct_console.storage.models import DutyCheck
+
+    _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    with pytest.raises(ValidationError, match="has no timed duty under way"):
+        roll_call(duty_officer, duty.unit_id, True, opens - timedelta(minutes=1))
+    away = roll_call(duty_officer, duty.unit_id, False, opens + timedelta(minutes=4))
+    assert (away.verdict, away.duty) == ("away", "16:30-17:30 学府路护学岗")
+    assert away.breach is not None and away.breach.target == ARRIVE_TARGET
+    assert away.breach.address == "点名核实不在岗"
+    assert any(i.entity == "duty_check" for i in away.change.items)
+    # The position checks find no fix to judge by: they leave the roll call's verdict alone
+    # and raise nothing more.
+    assert raise_duty_alerts(duty_officer, opens + timedelta(minutes=5)) == []
+    came = roll_call(duty_officer, duty.unit_id, True, opens + timedelta(minutes=15))
+    assert (came.verdict, came.breach) == ("late", None)
+    assert roll_call(duty_officer, duty.unit_id, True, opens + timedelta(minutes=40)).verdict == "late"
+    clock.now = opens + timedelta(minutes=41)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert (row.checked_on_duty(clock.now), row.duty_checked_at) == ("late", opens + timedelta(minutes=15))
+    [listed] = alerts.list_alerts(duty_officer)
+    assert listed.address == "点名核实不在岗，16:45 到岗，迟到 15 分钟"
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_checked"] == {"kept": 0, "late": 1, "away": 0}
+    with db.sessions() as s:
+        [(source, confirmed_by, distance)] = s.execute(
+            sa.select(DutyCheck.source, DutyCheck.confirmed_by, DutyCheck.distance_m)).all()
+        calls = s.scalars(sa.select(AuditEntry.action).where(AuditEntry.action == "duty.roll_call")).all()
+    assert (source, confirmed_by, distance) == ("roll_call", duty_officer.actor.user_id, None)
+    assert len(calls) == 3
+    with pytest.raises(PermissionDenied):
+        roll_call(make_ctx(Role.VIEWER), duty.unit_id, True, opens + timedelta(minutes=45))
+
+
+def test_a_roll_call_finding_the_crew_there_counts_the_duty_kept(db, station, clock, make_ctx):
+    from precinct_console.services.duty_alerts import roll_call
+
+    _chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    kept = roll_call(duty_officer, duty.unit_id, True, opens + timedelta(minutes=1))
+    assert (kept.verdict, kept.breach) == ("kept", None)
+    # A live position later finds it gone: not kept after all, and the breach says how far.
+    units.update_unit_position(duty_officer, duty.unit_id, 116.43, 39.95, at=opens + timedelta(minutes=20))
+    [breach] = raise_duty_alerts(duty_officer, opens + timedelta(minutes=20))
+    assert breach.address == "离岗 1.7 公里"
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_checked"] == {"kept": 0, "late": 0, "away": 1}

@@ -214,3 +214,29 @@ def test_0007_keeps_the_alerts_raised_before_it_and_names_a_units_duty_once(empt
         conn.execute(sa.text(duty))
     with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
         conn.execute(sa.text(duty))
+
+
+def test_0010_keeps_the_duty_checks_judged_by_position(empty_db):
+    """Checks stored before 0010 were all judged by a live position: they come through as such,
+    with their distance; a roll call's check needs none."""
+    db = empty_db
+    _station_at_revision(db, "0009")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO units (id, station_id, call_sign, kind, seats, status, home_lon, home_lat, "
+            "active, version) VALUES (5, 1, '巡逻一车', 'car', 4, 'available', 116.4, 39.9, true, 1)"))
+        conn.execute(sa.text(
+            "INSERT INTO duty_checks (id, station_id, unit_id, due_at, ends_at, subject, verdict, "
+            "checked_at, distance_m, there, seen_at) VALUES (2, 1, 5, '2026-12-01 07:30:00+00:00', "
+            "'2026-12-01 08:00:00+00:00', '07:30-08:00 实验小学', 'away', "
+            "'2026-12-01 07:33:00+00:00', 650.0, false, '2026-12-01 07:33:00+00:00')"))
+    upgrade_to_head(db)
+    with db.engine.begin() as conn:
+        assert conn.execute(sa.text(
+            "SELECT verdict, distance_m, source, confirmed_by FROM duty_checks")).all() == [
+            ("away", 650.0, "position", None)]
+        conn.execute(sa.text(
+            "INSERT INTO duty_checks (station_id, unit_id, due_at, ends_at, subject, verdict, "
+            "checked_at, distance_m, source, there, seen_at) VALUES (1, 5, "
+            "'2026-12-02 07:30:00+00:00', '2026-12-02 08:00:00+00:00', '', 'kept', "
+            "'2026-12-02 07:31:00+00:00', NULL, 'roll_call', true, '2026-12-02 07:31:00+00:00')"))

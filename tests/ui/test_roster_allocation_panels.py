@@ -1369,3 +1369,50 @@ def test_the_patrol_order_sheet_of_a_plan_is_previewed_and_saved_as_pdf(qtbot, c
     pdf = dialog.save(tmp_path / "orders.pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
     dialog.close()
+
+
+def test_the_duty_seat_calls_the_roll_of_a_crew_on_its_timed_duty_by_key(qtbot, chief_app, clock, monkeypatch):
+    """V: the crew called by radio is at its school gate; Shift+V: it is not. The board says
+    what the roll call found, the check is recorded, and a crew not there raises the breach.
+    A unit with no duty under way is told so, before anything is asked of the database."""
+    from precinct_console.services.alerts import list_alerts
+    from precinct_console.ui.units.panel import UnitsPanel
+
+    ctx = chief_app.ctx
+    start = (clock() + timedelta(hours=1)).astimezone(CHINA_TZ).replace(minute=0, second=0, microsecond=0)
+    sh, u1, u2 = _two_crewed_units(ctx, start)
+    geometry.import_geometry(ctx, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.392, 39.902]},
+         "properties": {"layer": "patrol_point", "code": "PP1", "name": "学府路护学岗",
+                        "window_start": f"{start:%H:%M}", "window_end": f"{start:%H}:30"}}]})
+    plan = allocation.propose_plan(ctx, shift_id=sh.id, time_limit=10)
+    allocation.decide_plan(ctx, plan.id, plan.version, "accept")
+    [duty] = plan.visits
+    other = u2 if duty.unit_id == u1 else u1
+    clock.now = start + timedelta(minutes=5)
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
+    units = UnitsPanel(chief_app)
+    qtbot.addWidget(units)
+    units.show()
+    _settle(qtbot, chief_app)
+    units.table.setFocus()
+
+    def cell(unit_id: int) -> str:
+        return units.model.data(units.model.index(units.model.index_of(unit_id).row(), 6))
+
+    units.table.setCurrentIndex(units.model.index_of(other))
+    qtbot.keyClick(units.table, Qt.Key.Key_V)
+    assert said[-1] == (f"{ {u1: '巡逻一车', u2: '巡逻二车'}[other]} has no timed duty under way", "warning")
+    units.table.setCurrentIndex(units.model.index_of(duty.unit_id))
+    qtbot.keyClick(units.table, Qt.Key.Key_V, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: said[-1][0].startswith(f"Roll call: {duty.call_sign} not at "), timeout=10000)
+    qtbot.waitUntil(lambda: cell(duty.unit_id).startswith("✖ not at the duty (roll call "), timeout=10000)
+    [breach] = list_alerts(ctx)
+    assert (breach.unit_id, breach.address) == (duty.unit_id, "点名核实不在岗")
+    clock.now = start + timedelta(minutes=9)
+    qtbot.keyClick(units.table, Qt.Key.Key_V)
+    qtbot.waitUntil(lambda: said[-1] == (f"Roll call: {duty.call_sign} at {duty.text()}", "info"),
+                    timeout=10000)
+    qtbot.waitUntil(lambda: cell(duty.unit_id).startswith("✔ at the duty since "), timeout=10000)
+    assert "(late, roll call)" in cell(duty.unit_id)

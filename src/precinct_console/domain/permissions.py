@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "handover.sign": _OPS,
     "unit.update": _OPS,
     "unit.move_up": _OPS,  # a move-up order (补位) between two plans
+    "duty.roll_call": _OPS,  # a timed duty checked by radio or video (点名核实)
     # patrol records (巡逻登记): the duty seat as units report in, the clerk from paper slips
     "patrol.record": _OPS | {Role.CLERK},
     # geometry

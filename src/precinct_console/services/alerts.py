@@ -107,7 +107,7 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
                 if unit is not None and unit.current_incident_id in busy_on else ""
             check = off_by.get((a.unit_id, a.due_at)) if a.level == "breach" else None
             off = "" if check is None else duty_check_text(
-                check.distance_m, check.verdict, check.seen_at, check.due_at)
+                check.distance_m, check.verdict, check.seen_at, check.due_at, check.source)
             busy = "，".join(t for t in (off, busy) if t)
             if a.level == "breach":  # not there ARRIVAL_GRACE into the duty: "08:00应到岗"
                 label = f"{local(a.due_at):%H:%M}应到岗" if a.due_at else "未到岗"
@@ -130,10 +130,11 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
 
 
 def duty_check_text(distance_m: float | None, verdict: str | None, seen_at: datetime | None,
-                    due_at: datetime | None) -> str:
-    """A breached duty as its check stands: how far off the crew was found, and, once it has
-    turned up after all, when and how late ("离岗 1.7 公里，16:57 到岗，迟到 27 分钟")."""
-    off = off_duty_text(distance_m)
+                    due_at: datetime | None, source: str | None = "position") -> str:
+    """A breached duty as its check stands: how far off the crew was found (or that a roll call
+    found it away), and, once it has turned up after all, when and how late
+    ("离岗 1.7 公里，16:57 到岗，迟到 27 分钟")."""
+    off = off_duty_text(distance_m) or ("点名核实不在岗" if source == "roll_call" else "")
     if verdict != "late" or seen_at is None or due_at is None:
         return off
     late = max(0, int((seen_at - due_at).total_seconds() // 60))
@@ -155,6 +156,14 @@ def record_raised(uow: UnitOfWork, raised: list[Alert], station_id: int,
     the other seats, and commit; the alerts as the list shows them."""
     if not raised:
         return []
+    stage_raised(uow, raised, facts)
+    uow.commit()
+    return alert_views(uow.session, raised, station_id)
+
+
+def stage_raised(uow: UnitOfWork, raised: list[Alert], facts: Callable[[Alert], dict[str, Any]]
+                 ) -> None:
+    """Add newly raised alerts to the unit of work, audited and announced, for its commit."""
     # One flush for all of them (a seat coming back after a pause may raise hundreds).
     uow.session.add_all(raised)
     uow.flush()
@@ -162,8 +171,6 @@ def record_raised(uow: UnitOfWork, raised: list[Alert], station_id: int,
         uow.audit("alert.raise", "alert", a.id, None,
                   {**facts(a), "target": a.target, "level": a.level})
         uow.changed("alert", a.id, "created")
-    uow.commit()
-    return alert_views(uow.session, raised, station_id)
 
 
 @service_action("alert.evaluate")

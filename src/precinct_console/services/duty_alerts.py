@@ -7,12 +7,15 @@ unit and duty: a near alert from SET_OUT_WARNING before the time to set out unti
 begins, and a breach when, ARRIVAL_GRACE into the duty, the unit's live position is more than
 ARRIVAL_RADIUS_M off the point (or the patrol line's route). Each stretch a live position
 judged is also kept as a DutyCheck, kept, late or away, for the duty-keeping rate (按时到岗率).
+A crew whose unit sends no position is checked by the duty officer's roll call (点名核实, by
+radio or video), which is recorded the same way.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,10 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
+from ..domain.changes import Change
+from ..domain.errors import NotFound, ValidationError
 from ..domain.travel import distance_m
 from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from ..storage.uow import UnitOfWork
-from .alerts import ALERT_LOCK, AlertView, record_raised
+from .alerts import ALERT_LOCK, AlertView, alert_views, record_raised, stage_raised
 from .context import ServiceContext, service_action
 from .units import duties_by_start, duty_fix, duty_spot, fresh_fix, orders_in_force
 
@@ -37,10 +42,11 @@ ARRIVAL_RADIUS_M = 300.0
 
 
 def duties_under_way(session: Session, station_id: int, now: datetime,
-                     in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None
+                     in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None,
+                     *, grace: timedelta = ARRIVAL_GRACE
                      ) -> list[tuple[int, TimedVisit, VisitPoint, Span]]:
     """(unit id, duty, its point or line, the stretch) for each stretch of a timed duty begun
-    ARRIVAL_GRACE ago or more and not over, on the plan that is the unit's order now."""
+    `grace` ago or more and not over, on the plan that is the unit's order now."""
     if in_force is None:
         in_force = orders_in_force(session, station_id, now)
     out: list[tuple[int, TimedVisit, VisitPoint, Span]] = []
@@ -52,7 +58,7 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
             if point is None or v.clash or in_force.get(v.unit_id, (None,))[0] is not plan:
                 continue
             out.extend((v.unit_id, v, point, span) for span in point.spans
-                       if span[0] + ARRIVAL_GRACE <= now < span[1])
+                       if span[0] + grace <= now < span[1])
     return out
 
 
@@ -182,7 +188,7 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
             uow.changed("duty_check", None)  # the statistics' duty-keeping rate counts it
             checked = True
         elif check.there != there:  # arrived (late), or left
-            check.there, check.seen_at = there, now
+            check.there, check.seen_at, check.source = there, now, "position"
             if not there:  # left before the end (kept or late till now): not kept
                 check.verdict, check.checked_at, check.distance_m = "away", now, off
             else:  # turned up after being found away; how far off it was found stays
@@ -197,3 +203,66 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
                             subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
                             raised_at=now))
     return raised, checked
+
+
+@dataclass(frozen=True)
+class RollCall:
+    """A roll call as recorded: the duty's stretch, the verdict it now stands at, and the breach
+    it raised (a crew not there), if any."""
+
+    unit_id: int
+    call_sign: str
+    duty: str
+    verdict: str  # kept | late | away
+    breach: AlertView | None = None
+    change: Change = field(default_factory=Change, compare=False)
+
+
+@service_action("duty.roll_call")
+def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | None = None
+              ) -> RollCall:
+    """The duty officer's roll call (点名核实) of a crew on a timed duty under way, by radio or
+    video: there or not. It is the stretch's check where none was made, or moves it on as a
+    live position would (found away, then there: late); either way it is audited with who
+    called. A crew not there raises the duty's breach, once. Refused for a unit with no timed
+    duty under way."""
+    now = now or ctx.clock()
+    with ctx.uow() as uow:
+        s = uow.session
+        uow.lock_station(ALERT_LOCK, ctx.station_id)  # the position checks' lock
+        unit = s.get(Unit, unit_id)
+        if unit is None or unit.station_id != ctx.station_id:
+            raise NotFound(f"unit {unit_id} does not exist")
+        stretch = next(((v, span) for uid, v, _p, span in duties_under_way(
+            s, ctx.station_id, now, grace=timedelta(0)) if uid == unit_id), None)
+        if stretch is None:
+            raise ValidationError(f"{unit.call_sign} has no timed duty under way to call the "
+                                  "roll for", field="unit")
+        v, (began, ends) = stretch
+        check = s.scalar(select(DutyCheck).where(DutyCheck.unit_id == unit_id,
+                                                 DutyCheck.due_at == began))
+        who = {"source": "roll_call", "confirmed_by": ctx.actor.user_id, "checked_at": now}
+        if check is None:
+            check = uow.add("duty.roll_call", "duty_check", DutyCheck(
+                station_id=ctx.station_id, unit_id=unit_id, due_at=began, ends_at=ends,
+                subject=v.text()[:160], verdict="kept" if there else "away", distance_m=None,
+                there=there, seen_at=now, **who))
+        else:
+            # As a live position moves it on: away once not there; late once there after that.
+            verdict = check.verdict if there == check.there else ("late" if there else "away")
+            uow.update("duty.roll_call", "duty_check", check, verdict=verdict, there=there,
+                       seen_at=now if there != check.there else check.seen_at,
+                       distance_m=None if not there else check.distance_m, **who)
+        uow.changed("unit", unit_id)  # the unit board shows what the call found
+        have = s.scalar(select(Alert.id).where(
+            Alert.unit_id == unit_id, Alert.due_at == began, Alert.target == ARRIVE_TARGET))
+        breach = Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,
+                       subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
+                       raised_at=now) if not there and have is None else None
+        if breach is not None:
+            stage_raised(uow, [breach], lambda a: {
+                "unit_id": a.unit_id, "duty": a.subject, "roll_call": True,
+                "due_at": a.due_at.isoformat() if a.due_at else None})
+        change = uow.commit()
+        view = alert_views(s, [breach], ctx.station_id)[0] if breach is not None else None
+        return RollCall(unit_id, unit.call_sign, v.text(), check.verdict, view, change)

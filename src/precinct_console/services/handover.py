@@ -121,10 +121,10 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
     # with when a crew that turned up late did.
     missed = [{"unit": sign, "duty": a.subject, "due": _hm(a.due_at),
                "acknowledged": a.acknowledged_at is not None,
-               "off": duty_check_text(off, verdict, seen_at, a.due_at)}
-              for a, sign, off, verdict, seen_at in s.execute(
+               "off": duty_check_text(off, verdict, seen_at, a.due_at, source)}
+              for a, sign, off, verdict, seen_at, source in s.execute(
                   select(Alert, Unit.call_sign, DutyCheck.distance_m, DutyCheck.verdict,
-                         DutyCheck.seen_at)
+                         DutyCheck.seen_at, DutyCheck.source)
                   .join(Unit, Unit.id == Alert.unit_id)
                   .outerjoin(DutyCheck, (DutyCheck.unit_id == Alert.unit_id)
                              & (DutyCheck.due_at == Alert.due_at)).where(
@@ -267,7 +267,7 @@ def duty_keeping(c: dict[str, Any]) -> str:
     if judged == 0:
         return ""
     return (f"定时守点核验 {judged} 次：按时到岗 {kept}，迟到 {late}，未到岗 {away}，"
-            f"按时到岗率 {percent(kept / judged)}（无实时定位的不计）")
+            f"按时到岗率 {percent(kept / judged)}（无实时定位且未点名核实的不计）")
 
 
 def handover_text(v: HandoverView) -> str:

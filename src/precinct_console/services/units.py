@@ -117,6 +117,7 @@ class UnitRow:
     duty_there: bool = False
     duty_checked_at: datetime | None = None  # since when the crew has been there (or away)
     duty_check_until: datetime | None = None  # the stretch's end: the check is over then
+    duty_check_source: str = ""  # position, or roll_call: the duty officer called it last
 
     def checked_on_duty(self, now: datetime) -> str:
         """While the checked stretch is under way: "kept" (there all along), "late" (there now,
@@ -258,20 +259,20 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
                 u.position_at, u.home_lon, u.home_lat, u.version, change or Change(),
                 *_order_fields(in_force.get(u.id)),
                 tuple(duty_spot(v, fixes[u.id]) for v in duties.get(u.id, ())),
-                *checks.get(u.id, ("", False, None, None)))
+                *checks.get(u.id, ("", False, None, None, "")))
         for u in units
     ]
 
 
 def _checks_under_way(session: Session, now: datetime, duties: dict[int, list[TimedVisit]]
-                      ) -> dict[int, tuple[str, bool, datetime, datetime]]:
+                      ) -> dict[int, tuple[str, bool, datetime, datetime, str]]:
     """By unit on a timed duty now: the check of the stretch under way (verdict, there now,
-    since when, when the stretch ends), if there is one yet."""
+    since when, when the stretch ends, what judged it last), if there is one yet."""
     on_duty = [uid for uid, visits in duties.items() if any(
         v.starts is not None and v.until is not None and v.starts <= now < v.until for v in visits)]
     if not on_duty:
         return {}
-    return {c.unit_id: (c.verdict, c.there, c.seen_at, c.ends_at) for c in session.scalars(
+    return {c.unit_id: (c.verdict, c.there, c.seen_at, c.ends_at, c.source) for c in session.scalars(
         select(DutyCheck).where(DutyCheck.unit_id.in_(on_duty), DutyCheck.due_at <= now,
                                 DutyCheck.ends_at > now))}
 

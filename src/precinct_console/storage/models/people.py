@@ -193,9 +193,11 @@ class DutyCheck(IdMixin, StationScoped, Base):
 
     One per unit and stretch. "kept" turns into "away" when the crew leaves before the end;
     "away" into "late" when it turns up after all (and back, should it leave again); a breach
-    alert, once raised, stays. Apart from the verdict, where
-    the crew is now (there or not, since when) follows its position for the unit board. A
-    stretch whose unit sent no live position has no check."""
+    alert, once raised, stays. A crew whose unit sends no live position may be checked by the
+    duty officer instead, by radio or video roll call (点名核实: source "roll_call", and by
+    whom). Apart from the verdict, where the crew is now (there or not, since when) follows its
+    position, or the last roll call, for the unit board. A stretch whose unit sent no live
+    position and was not called has no check."""
 
     __tablename__ = "duty_checks"
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -204,7 +206,10 @@ class DutyCheck(IdMixin, StationScoped, Base):
     subject: Mapped[str] = mapped_column(String(160), default="")  # the duty as the plan lists it
     verdict: Mapped[str] = mapped_column(String(8))  # kept | late | away
     checked_at: Mapped[datetime] = mapped_column()
-    distance_m: Mapped[float] = mapped_column(Float)  # off the point or the line, when judged
+    # Off the point or the line when judged by position; none where a roll call judged it.
+    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(12), default="position")  # position | roll_call
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     there: Mapped[bool] = mapped_column()  # at the duty as last seen
     seen_at: Mapped[datetime] = mapped_column()  # since when it has been seen so
     __table_args__ = (UniqueConstraint("unit_id", "due_at"),)

@@ -24,6 +24,7 @@ from ...domain.clock import local
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
 from ...domain.recommend import stale_position_age
+from ...services.duty_alerts import RollCall, roll_call
 from ...services.patrols import (
     PatrolRecord,
     patrol_zone_names,
@@ -90,6 +91,12 @@ class UnitsModel(ThinTableModel[UnitRow]):
         if not state or u.duty_checked_at is None:
             return ""
         when = local(u.duty_checked_at).strftime("%H:%M")
+        if u.duty_check_source == "roll_call":  # the duty officer called the crew
+            if state == "kept":
+                return _tr("✔ at the duty (roll call %1)").replace("%1", when)
+            if state == "late":
+                return _tr("✔ at the duty since %1 (late, roll call)").replace("%1", when)
+            return _tr("✖ not at the duty (roll call %1)").replace("%1", when)
         if state == "kept":
             return _tr("✔ at the duty (checked %1)").replace("%1", when)
         if state == "late":  # there now; the stretch still counts as not kept
@@ -185,7 +192,7 @@ class UnitsPanel(QWidget):
         self.hint = QLabel(self.tr("Keys: A available · R returning · X off duty · Enter shows its "
                                    "incident · P records a patrol · Shift+P lists them · M moves "
                                    "up as suggested · Ctrl+M to a point you choose · Shift+M "
-                                   "sends back"))
+                                   "sends back · V roll call: at its duty · Shift+V: not there"))
         self.hint.setStyleSheet(f"color: {MUTED.name()}")
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -213,7 +220,8 @@ class UnitsPanel(QWidget):
         patrol_list.triggered.connect(self.show_patrols)
         self.addAction(patrol_list)
         for key, act in (("M", self.order_move_up), ("Shift+M", self.send_back),
-                         ("Ctrl+M", self.choose_move_up)):
+                         ("Ctrl+M", self.choose_move_up),
+                         ("V", lambda: self.call_roll(True)), ("Shift+V", lambda: self.call_roll(False))):
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -325,6 +333,35 @@ class UnitsPanel(QWidget):
         u = self.current_unit()
         if u is not None:
             self.cover.send_back(u)
+
+    def call_roll(self, there: bool) -> None:
+        """V / Shift+V: the selected crew, called by radio or video on its timed duty, is there
+        (or not): the duty's check, for a unit that sends no position or to confirm one."""
+        u = self.current_unit()
+        if u is None:
+            return
+        if not is_permitted(self.app.ctx.actor.role, "duty.roll_call"):
+            self.app.notify(self.tr("Your role may not call the roll"), "warning")
+            return
+        if not any(d.in_force(self.app.clock()) for d in u.duty_list):
+            self.app.notify(self.tr("%1 has no timed duty under way").replace("%1", u.call_sign),
+                            "warning")
+            return
+
+        def done(call: RollCall) -> None:
+            self.app.announce(call.change)
+            text = self.tr("Roll call: %1 at %2") if there else self.tr("Roll call: %1 not at %2")
+            self.app.notify(text.replace("%1", call.call_sign).replace("%2", call.duty),
+                            "info" if there else "warning")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, KnownError):
+                self.app.notify(error_text(exc), "warning")
+            else:
+                self.app.report_error(exc)
+
+        self.app.run(roll_call, self.app.ctx, u.id, there, on_done=guarded(self, done),
+                     on_error=guarded(self, failed))
 
     def _may_record_patrols(self) -> bool:
         """P and Shift+P: said at once to a role that may not, before anything is read."""
