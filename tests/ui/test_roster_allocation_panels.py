@@ -184,13 +184,25 @@ def _two_crewed_units(ctx, start):
     return sh, u1, u2
 
 
+def _unit_board(qtbot, chief_app, monkeypatch):
+    """The unit board, shown and loaded, and the list of what it tells the duty officer."""
+    from precinct_console.ui.units.panel import UnitsPanel
+
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
+    units = UnitsPanel(chief_app)
+    qtbot.addWidget(units)
+    units.show()
+    _settle(qtbot, chief_app)
+    return units, said
+
+
 def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, chief_app, clock, monkeypatch):
     """M gives the cover line's move for the selected unit as its order: the board names the
     new point and the plan's; Shift+M sends it back. Both land in the database, as other seats
     read it. A unit with no move suggested, or not moved up, is told so."""
     from precinct_console.domain.allocation.move_up import CoverNow, Move, Point
     from precinct_console.services.units import set_unit_status
-    from precinct_console.ui.units.panel import UnitsPanel
 
     ctx = chief_app.ctx
     start = clock() + timedelta(hours=1)
@@ -201,12 +213,7 @@ def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, ch
     set_unit_status(ctx, u1, "off_duty")
     set_unit_status(ctx, u2, "available")
     own = {a["unit_id"]: a for a in plan.assignments}
-    said: list[tuple[str, str]] = []
-    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
-    units = UnitsPanel(chief_app)
-    qtbot.addWidget(units)
-    units.show()
-    _settle(qtbot, chief_app)
+    units, said = _unit_board(qtbot, chief_app, monkeypatch)
     qtbot.waitUntil(lambda: units.cover.cover is not None, timeout=10000)
     units.table.setCurrentIndex(units.model.index_of(u2))
     units.table.setFocus()
@@ -1376,7 +1383,6 @@ def test_the_duty_seat_calls_the_roll_of_a_crew_on_its_timed_duty_by_key(qtbot, 
     what the roll call found, the check is recorded, and a crew not there raises the breach.
     A unit with no duty under way is told so, before anything is asked of the database."""
     from precinct_console.services.alerts import list_alerts
-    from precinct_console.ui.units.panel import UnitsPanel
 
     ctx = chief_app.ctx
     start = (clock() + timedelta(hours=1)).astimezone(CHINA_TZ).replace(minute=0, second=0, microsecond=0)
@@ -1390,12 +1396,7 @@ def test_the_duty_seat_calls_the_roll_of_a_crew_on_its_timed_duty_by_key(qtbot, 
     [duty] = plan.visits
     other = u2 if duty.unit_id == u1 else u1
     clock.now = start + timedelta(minutes=5)
-    said: list[tuple[str, str]] = []
-    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
-    units = UnitsPanel(chief_app)
-    qtbot.addWidget(units)
-    units.show()
-    _settle(qtbot, chief_app)
+    units, said = _unit_board(qtbot, chief_app, monkeypatch)
     units.table.setFocus()
 
     def cell(unit_id: int) -> str:
