@@ -5168,12 +5168,16 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>次数</translation>
     </message>
     <message>
-        <source>Incidents</source>
-        <translation>警情数</translation>
+        <source>Incident numbers</source>
+        <translation>警情编号</translation>
     </message>
     <message>
         <source>Repeat incidents</source>
         <translation>重复警情</translation>
+    </message>
+    <message>
+        <source>Flagged at intake: calls flagged as repeats when taken in, against earlier calls near by. The table: the callers and the addresses with more than one call in the period, most first.</source>
+        <translation>接警时标记：接警时与附近先前警情比对而标记为重复的警情数。下表：本期内多次报警的报警人和地址，按次数排列。</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; incidents · year-on-year %2 (%3) · period-on-period %4 (%5) · 1-3-5 (%6): %7 · all targets met %8</source>
@@ -5186,6 +5190,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>all targets</source>
         <translation>全部指标</translation>
+    </message>
+    <message>
+        <source>Flagged at intake: %1</source>
+        <translation>接警时标记：%1</translation>
     </message>
     <message>
         <source>Save all charts to</source>

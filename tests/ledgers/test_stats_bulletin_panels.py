@@ -31,6 +31,11 @@ def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, ma
     assert "<b>7</b> incidents" in panel.summary.text() and "1分钟出警 83.3%" in panel.summary.text()
     assert "上升600.0%" in panel.summary.text()
     assert "timed duties" not in panel.summary.text()  # none was judged in the week
+    # The intake flags and the period's own groups are said apart (they count different things).
+    flags = " · ".join(f"{k} {n}" for k, n in panel.stats.repeat_flags)
+    assert panel.repeat_note.text() == f"Flagged at intake: {flags}"
+    assert "more than one call in the period" in panel.repeat_note.toolTip()
+    assert panel.repeats.horizontalHeaderItem(3).text() == "Incident numbers"
     panel.resize(1400, 900)
     saved = panel.save_all(tmp_path / "charts")
     assert [p.name for p in saved] == [f"{k}_2026-W47.png" for k in

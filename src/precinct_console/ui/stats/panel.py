@@ -91,12 +91,16 @@ class StatisticsPanel(QWidget):
             box.failed.connect(self._chart_failed)
         self.repeats = QTableWidget(0, 4)
         self.repeats.setHorizontalHeaderLabels(
-            [self.tr("Kind"), self.tr("Caller / place"), self.tr("Count"), self.tr("Incidents")])
+            [self.tr("Kind"), self.tr("Caller / place"), self.tr("Count"), self.tr("Incident numbers")])
         self.repeats.verticalHeader().setVisible(False)
         self.repeats.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.repeats.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         repeat_box = QGroupBox(self.tr("Repeat incidents"))
         self.repeat_note = QLabel()
+        self.repeat_note.setToolTip(self.tr(
+            "Flagged at intake: calls flagged as repeats when taken in, against earlier calls "
+            "near by. The table: the callers and the addresses with more than one call in the "
+            "period, most first."))
         rl = QVBoxLayout(repeat_box)
         rl.addWidget(self.repeat_note)
         rl.addWidget(self.repeats)
@@ -183,7 +187,13 @@ class StatisticsPanel(QWidget):
         self.charts["units"].bars([u for u, _n in st.units], [n for _u, n in st.units], colour=OK)
         top = st.officers[:10]
         self.charts["officers"].hbars([o for o, _n in top], [n for _o, n in top], colour=BREACH)
-        self.repeat_note.setText("  ".join(f"{k} {n}" for k, n in st.repeat_flags))
+        # The flags are set at intake against a radius and days before (and may point at calls
+        # before the period); the table groups this period's calls by the same caller or the
+        # very same address. Said apart, so 一地多警 30 above a table of 10 does not read as a
+        # miscount (the long form is the note's tooltip: a wrapped label would make the panel scroll).
+        flagged = " · ".join(f"{k} {n}" for k, n in st.repeat_flags)
+        self.repeat_note.setText(
+            self.tr("Flagged at intake: %1").replace("%1", flagged))
         self.repeats.setRowCount(len(st.repeats))
         for r, g in enumerate(st.repeats):
             for col, value in enumerate((g.kind, g.key, str(g.count), "、".join(g.numbers))):
