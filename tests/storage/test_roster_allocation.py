@@ -780,3 +780,17 @@ def test_the_replay_with_move_ups_follows_the_cover_line_on_the_plans_own_points
     pinned = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5,
                                      constraints={"pins": {str(u2): "post:3"}})
     assert plan_replay.replay_plan(chief, pinned.id, first, last, move_ups=True).move_ups == 0
+
+
+def test_a_past_shift_is_forecast_from_what_was_known_as_it_began(db, station, chief, clock):
+    """Planning a day already over (allocate --at a past time) expects what a forecast made
+    then would have: not the calls that came after it, weighed as if they were still to come."""
+    _town(db, station, clock)
+    _crew(chief, roster.add_shift(chief, "白班", clock() + timedelta(hours=1),
+                                  clock() + timedelta(hours=9)).id)
+    start = clock() - timedelta(days=20)
+    later = allocation.preview_plan(chief, starts_at=start, method="greedy")
+    total = later.result.figures.total_demand
+    clock.now = start - timedelta(seconds=1)  # the same day's plan, made as it began
+    then = allocation.preview_plan(chief, starts_at=start, method="greedy")
+    assert total == pytest.approx(then.result.figures.total_demand, rel=1e-3)

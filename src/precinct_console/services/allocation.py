@@ -356,11 +356,16 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
         cells = _cells(s, st)
-        history = _history(s, st, now - timedelta(days=HISTORY_DAYS), now,
+        # A shift already over (--at a past day) is forecast from what was known as it began,
+        # not from the weeks after it: those held its own incidents, and the forecast of a
+        # shift a year back came from a history it never had. A coming or running shift is
+        # forecast from everything up to now.
+        origin = now if end > now else start
+        history = _history(s, st, origin - timedelta(days=HISTORY_DAYS), origin,
                            _parent_map(s, st, cells))
         expected = expected_incidents(
             history, [Cell(c.id, c.centroid_lon, c.centroid_lat, c.area_m2) for c in cells],
-            start, end, min(now, start) if start > now else now)
+            start, end, origin)
         demand = tuple(DemandCell(c.id, c.centroid_lon, c.centroid_lat, expected[c.id], c.name)
                        for c in cells)
         zones, cands, visits = _candidates(s, st, start, end)
