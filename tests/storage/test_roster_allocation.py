@@ -794,3 +794,12 @@ def test_a_past_shift_is_forecast_from_what_was_known_as_it_began(db, station, c
     clock.now = start - timedelta(seconds=1)  # the same day's plan, made as it began
     then = allocation.preview_plan(chief, starts_at=start, method="greedy")
     assert total == pytest.approx(then.result.figures.total_demand, rel=1e-3)
+
+
+def test_a_station_without_units_is_told_so_not_that_the_shift_has_none(db, station, chief, clock):
+    """A new station with its grid map but no units yet: the chief is sent to add units."""
+    _town(db, station, clock)
+    with pytest.raises(ValidationError, match=r"the station has no units in service; add them "
+                                              r"under Roster › Units… first"):
+        allocation.propose_plan(chief, time_limit=5)
+    assert allocation.list_plans(chief) == []

@@ -303,6 +303,10 @@ def _units_on(s: Any, st: int, shift: Shift | None, notes: list[str]) -> list[Un
     nobody is rostered on the shift at all (a station without a roster yet)."""
     q = select(Unit).where(Unit.station_id == st, Unit.active.is_(True)).order_by(Unit.call_sign)
     all_units = list(s.scalars(q))
+    if not all_units:
+        # Said as it is: "no units are on this shift" sent a new station's chief to the roster.
+        raise ValidationError("the station has no units in service; add them under Roster › "
+                              "Units… first", field="units")
     entries = [] if shift is None else s.execute(
         select(RosterEntry.unit_id, RosterEntry.duty, Officer.id, Officer.name, Officer.active)
         .join(Officer, Officer.id == RosterEntry.officer_id)
