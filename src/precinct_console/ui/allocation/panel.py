@@ -307,6 +307,9 @@ class AllocationPanel(QWidget):
             fresh = {p.id for p in plans}
             self.model.upsert(plans)
             self.model.remove([k for k in self.model.all_ids() if k not in fresh])
+            # The header fits its columns to the rows it had: a new plan's longer shift name
+            # or status read "所…" / "◷ 待…" until something else made it measure again.
+            self.plans.horizontalHeader().resizeSections()
         self.replay.set_plans(plans)
         by_id = {p.id: p for p in plans}
         # The plan last asked for (clicked, or just proposed or decided here), else the newest.
