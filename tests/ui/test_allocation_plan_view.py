@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from precinct_console.config import Settings
 from precinct_console.domain.permissions import Role
 from precinct_console.services import roster, unit_roll
+from precinct_console.services.allocation import POINT_KIND_ZH
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 
@@ -68,3 +69,47 @@ def test_the_plan_lists_columns_widen_for_a_new_plans_longer_words(qtbot, chief_
     assert panel.model.rowCount() == 2
     for c in range(panel.model.columnCount() - 1):  # the last column stretches
         assert panel.plans.columnWidth(c) >= panel.plans.sizeHintForColumn(c), c
+
+
+def test_an_edit_shows_its_points_kind_and_the_figures_it_would_have_before_accepting(
+        qtbot, chief_app, clock):
+    day = _shift(chief_app.ctx, clock, "白班", n=3)
+    panel = _panel(qtbot, chief_app)
+    _propose(qtbot, panel, chief_app, day)
+    proposed = panel.plan
+    assert proposed is not None and not panel.edit_figures.isVisible()
+    kinds = {c[0]: c[2] for c in panel.drawing.candidates}
+    combo = panel.assign.cellWidget(0, 1)
+    taken = {a["point_key"] for a in proposed.assignments}
+    other = next(i for i in range(combo.count()) if combo.itemData(i) not in taken
+                 and kinds[combo.itemData(i)] != kinds[combo.currentData()])
+    combo.setCurrentIndex(other)
+    _settle(qtbot, chief_app)
+    # The kind column follows the point chosen, not the proposal's.
+    assert panel.assign.cellWidget(0, 2).text() == POINT_KIND_ZH[kinds[combo.itemData(other)]]
+    # The figures the edit would give, as accepting stores them, next to the proposal's.
+    text = panel.edit_figures.text()
+    assert panel.edit_figures.isVisible() and "With your edits" in text
+    assert f"(proposed {proposed.once_share:.1%})" in text
+    panel.decide("accept")
+    _settle(qtbot, chief_app)
+    assert panel.plan.status == "accepted"
+    assert f"<b>{panel.plan.once_share:.1%}</b> within 3 minutes" in text
+    assert not panel.edit_figures.isVisible()  # the accepted plan's own figures say it now
+
+
+def test_an_edit_stacking_units_on_a_point_is_refused_before_the_chief_accepts(qtbot, chief_app, clock):
+    day = _shift(chief_app.ctx, clock, "白班", n=3)
+    panel = _panel(qtbot, chief_app)
+    _propose(qtbot, panel, chief_app, day)
+    first = panel.assign.cellWidget(0, 1)
+    second = panel.assign.cellWidget(1, 1)
+    one_car = next(i for i in range(first.count()) if not first.itemData(i).startswith("post:"))
+    first.setCurrentIndex(one_car)
+    second.setCurrentIndex(one_car)
+    _settle(qtbot, chief_app)
+    assert "✖" in panel.edit_figures.text() and "holds at most 1" in panel.edit_figures.text()
+    second.setCurrentIndex(second.findData(panel.plan.assignments[1]["point_key"]))
+    first.setCurrentIndex(first.findData(panel.plan.assignments[0]["point_key"]))
+    _settle(qtbot, chief_app)
+    assert not panel.edit_figures.isVisible()

@@ -17,6 +17,7 @@ from ..domain.allocation import (
     AllocationProblem,
     AllocationResult,
     CandidatePoint,
+    CoverageFigures,
     DemandCell,
     KeySiteRequirement,
     UnitSpec,
@@ -586,6 +587,21 @@ def preview_plan(
                        result, tuple(notes) + result.notes, tuple(visits))
 
 
+@service_action("read")
+def edited_figures(ctx: ServiceContext, plan_id: int, edits: Mapping[int, str]) -> CoverageFigures:
+    """The coverage a proposal would have with the chief's edits (unit id -> point key), as
+    accepting it would store them: he sees what a move costs before he decides. A point that
+    cannot hold the units put there is named as accepting would name it."""
+    with ctx.read() as s:
+        p = s.get(PatrolPlan, plan_id)
+        if p is None or p.station_id != ctx.station_id:
+            raise NotFound(f"plan {plan_id} does not exist")
+        problem = _stored_problem(p)
+        current = {int(a["unit_id"]): str(a["point_key"]) for a in p.assignments or ()}
+    current.update({int(k): v for k, v in edits.items() if int(k) in current})
+    return evaluate_placements(problem, current)
+
+
 def _assignment(p: Any) -> dict[str, Any]:
     return {"unit_id": p.unit_id, "call_sign": p.call_sign, "point_key": p.candidate_key,
             "point_name": p.candidate_name, "lon": p.lon, "lat": p.lat, "pinned": p.pinned}
@@ -865,6 +881,7 @@ def demand_accuracy(ctx: ServiceContext, *, weeks: int = 4, area_share: float = 
 
 __all__ = [
     "ConstraintOptions", "PatrolOrder", "PlanDrawing", "PlanInfo", "PlanPreview",
-    "build_problem", "constraint_options", "decide_plan", "demand_accuracy", "get_plan", "list_plans",
+    "build_problem", "constraint_options", "decide_plan", "demand_accuracy", "edited_figures",
+    "get_plan", "list_plans",
     "patrol_orders", "plan_drawing", "preview_plan", "propose_plan",
 ]
