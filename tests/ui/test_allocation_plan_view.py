@@ -113,3 +113,16 @@ def test_an_edit_stacking_units_on_a_point_is_refused_before_the_chief_accepts(q
     first.setCurrentIndex(first.findData(panel.plan.assignments[0]["point_key"]))
     _settle(qtbot, chief_app)
     assert not panel.edit_figures.isVisible()
+
+
+
+def test_a_plan_proposed_here_heads_the_list_as_the_newest_does_when_it_opens(qtbot, chief_app, clock):
+    day = _shift(chief_app.ctx, clock, "白班")
+    panel = _panel(qtbot, chief_app)
+    _propose(qtbot, panel, chief_app, day)
+    _propose(qtbot, panel, chief_app, day)
+    newest = max(panel.model.all_ids())
+    assert panel.model.id_at(0) == newest  # not at the bottom, below the older plan
+    assert panel.plan is not None and panel.plan.id == newest
+    again = _panel(qtbot, chief_app)
+    assert [again.model.id_at(r) for r in range(2)] == [panel.model.id_at(r) for r in range(2)]

@@ -173,6 +173,9 @@ class AllocationPanel(QWidget):
         self.plans.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.plans.horizontalHeader().setStretchLastSection(True)
         self.plans.setFont(ui_font(9))
+        # Newest first, as the service lists them: a plan proposed here went to the bottom.
+        self.plans.setSortingEnabled(True)
+        self.plans.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.plans.selectionModel().currentRowChanged.connect(self._row_changed)
 
         # The chosen plan: figures, who goes where (editable), decision, map.
