@@ -126,3 +126,13 @@ def test_a_plan_proposed_here_heads_the_list_as_the_newest_does_when_it_opens(qt
     assert panel.plan is not None and panel.plan.id == newest
     again = _panel(qtbot, chief_app)
     assert [again.model.id_at(r) for r in range(2)] == [panel.model.id_at(r) for r in range(2)]
+
+
+def test_the_shift_list_names_a_shift_without_a_team_with_no_gap(qtbot, chief_app, clock):
+    standby = _shift(chief_app.ctx, clock, "所部备勤（白）")
+    day = _shift(chief_app.ctx, clock, "白班", team="一组", first=3)
+    panel = _panel(qtbot, chief_app)
+    combo = panel.shift_combo
+    texts = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert texts[standby].startswith("所部备勤（白） ") and "  " not in texts[standby]
+    assert texts[day].startswith("白班 一组 ")

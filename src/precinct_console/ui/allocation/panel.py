@@ -297,7 +297,8 @@ class AllocationPanel(QWidget):
                 continue
             start = s.starts_at.astimezone(CHINA_TZ)
             end = s.ends_at.astimezone(CHINA_TZ)
-            label = f"{s.name} {s.team} {start:%m-%d %H:%M}–{end:%H:%M}"
+            # A standby or desk shift has no team: no gap where the team would be.
+            label = " ".join(x for x in (s.name, s.team, f"{start:%m-%d %H:%M}–{end:%H:%M}") if x)
             if s.day.label_zh():
                 label += f" · {s.day.label_zh()}"
             self.shift_combo.addItem(label, s.id)
