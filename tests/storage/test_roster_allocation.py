@@ -803,3 +803,14 @@ def test_a_station_without_units_is_told_so_not_that_the_shift_has_none(db, stat
                                               r"under Roster › Units… first"):
         allocation.propose_plan(chief, time_limit=5)
     assert allocation.list_plans(chief) == []
+
+
+def test_the_order_sheet_does_not_name_an_officer_on_leave_as_in_the_car(db, station, chief, clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    (_a, b, _c), (_u1, _u2) = _crew(chief, sh.id)
+    roster.add_absence(chief, b.id, "leave", start - timedelta(days=1), start + timedelta(days=1))
+    plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+    crews = {r.call_sign: r.crew for r in patrol_sheet(chief, plan.id).rows}
+    assert crews["巡逻一车"] == "张伟（王芳 休假）" and crews["巡逻二车"] == "李强"
