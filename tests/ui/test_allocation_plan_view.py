@@ -136,3 +136,14 @@ def test_the_shift_list_names_a_shift_without_a_team_with_no_gap(qtbot, chief_ap
     texts = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
     assert texts[standby].startswith("所部备勤（白） ") and "  " not in texts[standby]
     assert texts[day].startswith("白班 一组 ")
+
+
+def test_the_chiefs_note_given_as_he_accepts_is_shown_with_the_plan_as_typed(qtbot, chief_app, clock):
+    day = _shift(chief_app.ctx, clock, "白班")
+    panel = _panel(qtbot, chief_app)
+    _propose(qtbot, panel, chief_app, day)
+    panel.note.setText("夜市<收摊>后加强巡逻")
+    panel.decide("accept")
+    _settle(qtbot, chief_app)
+    assert panel.plan.status == "accepted"
+    assert "Note: 夜市&lt;收摊&gt;后加强巡逻" in panel.figures.text()
