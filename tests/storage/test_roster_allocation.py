@@ -12,6 +12,7 @@ from precinct_console.domain.errors import ConflictError, PermissionDenied, Vali
 from precinct_console.domain.permissions import Role
 from precinct_console.domain.replay import CALL_HANDLING_S, PATROL_KMH
 from precinct_console.domain.travel import distance_m, travel_seconds
+from precinct_console.i18n.catalogue import message_text
 from precinct_console.services import allocation, handover, plan_replay, roster, unit_roll, units
 from precinct_console.services.patrol_sheet import patrol_sheet
 from precinct_console.storage.models import (
@@ -794,6 +795,14 @@ def test_a_past_shift_is_forecast_from_what_was_known_as_it_began(db, station, c
     clock.now = start - timedelta(seconds=1)  # the same day's plan, made as it began
     then = allocation.preview_plan(chief, starts_at=start, method="greedy")
     assert total == pytest.approx(then.result.figures.total_demand, rel=1e-3)
+    assert not [n for n in then.notes if "no incidents" in n]
+    # A shift before any incident was recorded: nothing to forecast from, and the plan says so.
+    empty = allocation.preview_plan(chief, starts_at=start - timedelta(days=60), method="greedy")
+    assert empty.result.figures.total_demand == 0
+    note = "no incidents in the 56 days before this shift to forecast from"
+    assert [n for n in empty.notes if n.startswith(note)]
+    assert message_text(next(n for n in empty.notes if n.startswith(note)), "zh_CN").startswith(
+        "本班次之前 56 天内没有警情可供预测")
 
 
 def test_a_station_without_units_is_told_so_not_that_the_shift_has_none(db, station, chief, clock):
