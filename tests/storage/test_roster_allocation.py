@@ -12,6 +12,7 @@ from precinct_console.domain.errors import ConflictError, PermissionDenied, Vali
 from precinct_console.domain.permissions import Role
 from precinct_console.domain.replay import CALL_HANDLING_S, PATROL_KMH
 from precinct_console.domain.travel import distance_m, travel_seconds
+from precinct_console.i18n.catalogue import message_text
 from precinct_console.services import allocation, handover, plan_replay, roster, unit_roll, units
 from precinct_console.services.patrol_sheet import patrol_sheet
 from precinct_console.storage.models import (
@@ -780,3 +781,45 @@ def test_the_replay_with_move_ups_follows_the_cover_line_on_the_plans_own_points
     pinned = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5,
                                      constraints={"pins": {str(u2): "post:3"}})
     assert plan_replay.replay_plan(chief, pinned.id, first, last, move_ups=True).move_ups == 0
+
+
+def test_a_past_shift_is_forecast_from_what_was_known_as_it_began(db, station, chief, clock):
+    """Planning a day already over (allocate --at a past time) expects what a forecast made
+    then would have: not the calls that came after it, weighed as if they were still to come."""
+    _town(db, station, clock)
+    _crew(chief, roster.add_shift(chief, "白班", clock() + timedelta(hours=1),
+                                  clock() + timedelta(hours=9)).id)
+    start = clock() - timedelta(days=20)
+    later = allocation.preview_plan(chief, starts_at=start, method="greedy")
+    total = later.result.figures.total_demand
+    clock.now = start - timedelta(seconds=1)  # the same day's plan, made as it began
+    then = allocation.preview_plan(chief, starts_at=start, method="greedy")
+    assert total == pytest.approx(then.result.figures.total_demand, rel=1e-3)
+    assert not [n for n in then.notes if "no incidents" in n]
+    # A shift before any incident was recorded: nothing to forecast from, and the plan says so.
+    empty = allocation.preview_plan(chief, starts_at=start - timedelta(days=60), method="greedy")
+    assert empty.result.figures.total_demand == 0
+    note = "no incidents in the 56 days before this shift to forecast from"
+    assert [n for n in empty.notes if n.startswith(note)]
+    assert message_text(next(n for n in empty.notes if n.startswith(note)), "zh_CN").startswith(
+        "本班次之前 56 天内没有警情可供预测")
+
+
+def test_a_station_without_units_is_told_so_not_that_the_shift_has_none(db, station, chief, clock):
+    """A new station with its grid map but no units yet: the chief is sent to add units."""
+    _town(db, station, clock)
+    with pytest.raises(ValidationError, match=r"the station has no units in service; add them "
+                                              r"under Roster › Units… first"):
+        allocation.propose_plan(chief, time_limit=5)
+    assert allocation.list_plans(chief) == []
+
+
+def test_the_order_sheet_does_not_name_an_officer_on_leave_as_in_the_car(db, station, chief, clock):
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    (_a, b, _c), (_u1, _u2) = _crew(chief, sh.id)
+    roster.add_absence(chief, b.id, "leave", start - timedelta(days=1), start + timedelta(days=1))
+    plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+    crews = {r.call_sign: r.crew for r in patrol_sheet(chief, plan.id).rows}
+    assert crews["巡逻一车"] == "张伟（王芳 休假）" and crews["巡逻二车"] == "李强"

@@ -304,3 +304,13 @@ def test_a_timed_duty_that_begins_with_the_shift_is_reached_late_by_the_drive():
     assert _response(GATE, eight + timedelta(seconds=leg / 2), units) == pytest.approx(
         set_off + leg / 2, rel=0.02)
     assert _response(GATE, eight + timedelta(seconds=leg + 60), units) == pytest.approx(set_off, abs=1)
+
+
+def test_a_shift_planned_long_after_it_began_gets_no_runaway_forecast():
+    """A shift planned after it began (the running shift, or one looked back at) counts the
+    incidents since its start as fresh: ten calls came out as thousands expected."""
+    cells = [Cell(1, 116.40, 39.90), Cell(2, 116.45, 39.95)]
+    start = START + timedelta(days=60)
+    later = [PastIncident(start + timedelta(days=40, minutes=m), 1, "02") for m in range(10)]
+    e = expected_incidents(later, cells, start, start + timedelta(hours=8), start + timedelta(days=41))
+    assert math.isfinite(sum(e.values())) and sum(e.values()) < len(later)

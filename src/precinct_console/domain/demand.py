@@ -116,7 +116,11 @@ def _near_repeat(past: Sequence[PastIncident], cells: Sequence[Cell], index: dic
     x, y = local_xy(lon, lat, float(lon.mean()), float(lat.mean()))
     shift_days = (end - start).total_seconds() / 86400
     src = np.array([index[h.cell_id] for h in recent if h.cell_id in index], dtype=int)
-    ages = np.array([(start - h.at).total_seconds() / 86400 for h in recent if h.cell_id in index])
+    # A shift planned once it has begun (the running shift) already has incidents of its own:
+    # they are as fresh as can be, age 0. A negative age would weigh one exp(days / 7) times,
+    # and a shift planned weeks after it began came out with 10^150 expected incidents.
+    ages = np.array([max(0.0, (start - h.at).total_seconds() / 86400)
+                     for h in recent if h.cell_id in index])
     if len(src) == 0:
         return out
     w_time = np.exp(-ages / params.near_repeat_days)

@@ -17,6 +17,7 @@ from ..domain.allocation import (
     AllocationProblem,
     AllocationResult,
     CandidatePoint,
+    CoverageFigures,
     DemandCell,
     KeySiteRequirement,
     UnitSpec,
@@ -303,6 +304,10 @@ def _units_on(s: Any, st: int, shift: Shift | None, notes: list[str]) -> list[Un
     nobody is rostered on the shift at all (a station without a roster yet)."""
     q = select(Unit).where(Unit.station_id == st, Unit.active.is_(True)).order_by(Unit.call_sign)
     all_units = list(s.scalars(q))
+    if not all_units:
+        # Said as it is: "no units are on this shift" sent a new station's chief to the roster.
+        raise ValidationError("the station has no units in service; add them under Roster › "
+                              "Units… first", field="units")
     entries = [] if shift is None else s.execute(
         select(RosterEntry.unit_id, RosterEntry.duty, Officer.id, Officer.name, Officer.active)
         .join(Officer, Officer.id == RosterEntry.officer_id)
@@ -356,11 +361,20 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
         cells = _cells(s, st)
-        history = _history(s, st, now - timedelta(days=HISTORY_DAYS), now,
+        # A shift already over (--at a past day) is forecast from what was known as it began,
+        # not from the weeks after it: those held its own incidents, and the forecast of a
+        # shift a year back came from a history it never had. A coming or running shift is
+        # forecast from everything up to now.
+        origin = now if end > now else start
+        history = _history(s, st, origin - timedelta(days=HISTORY_DAYS), origin,
                            _parent_map(s, st, cells))
         expected = expected_incidents(
             history, [Cell(c.id, c.centroid_lon, c.centroid_lat, c.area_m2) for c in cells],
-            start, end, min(now, start) if start > now else now)
+            start, end, origin)
+        if not any(expected.values()):
+            # Every placement then scores 0 %: said, so the figures are not read as a plan's.
+            notes.append(f"no incidents in the {HISTORY_DAYS} days before this shift to forecast "
+                         "from: the plan places the units with no expected calls to cover")
         demand = tuple(DemandCell(c.id, c.centroid_lon, c.centroid_lat, expected[c.id], c.name)
                        for c in cells)
         zones, cands, visits = _candidates(s, st, start, end)
@@ -575,6 +589,21 @@ def preview_plan(
                            {u.id: u.kind for u in problem.units}, problem.local_hour)
     return PlanPreview(shift.id if shift else None, shift.name if shift else "", start, end,
                        result, tuple(notes) + result.notes, tuple(visits))
+
+
+@service_action("read")
+def edited_figures(ctx: ServiceContext, plan_id: int, edits: Mapping[int, str]) -> CoverageFigures:
+    """The coverage a proposal would have with the chief's edits (unit id -> point key), as
+    accepting it would store them: he sees what a move costs before he decides. A point that
+    cannot hold the units put there is named as accepting would name it."""
+    with ctx.read() as s:
+        p = s.get(PatrolPlan, plan_id)
+        if p is None or p.station_id != ctx.station_id:
+            raise NotFound(f"plan {plan_id} does not exist")
+        problem = _stored_problem(p)
+        current = {int(a["unit_id"]): str(a["point_key"]) for a in p.assignments or ()}
+    current.update({int(k): v for k, v in edits.items() if int(k) in current})
+    return evaluate_placements(problem, current)
 
 
 def _assignment(p: Any) -> dict[str, Any]:
@@ -856,6 +885,7 @@ def demand_accuracy(ctx: ServiceContext, *, weeks: int = 4, area_share: float = 
 
 __all__ = [
     "ConstraintOptions", "PatrolOrder", "PlanDrawing", "PlanInfo", "PlanPreview",
-    "build_problem", "constraint_options", "decide_plan", "demand_accuracy", "get_plan", "list_plans",
+    "build_problem", "constraint_options", "decide_plan", "demand_accuracy", "edited_figures",
+    "get_plan", "list_plans",
     "patrol_orders", "plan_drawing", "preview_plan", "propose_plan",
 ]

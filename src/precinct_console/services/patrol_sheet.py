@@ -9,10 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..domain.errors import NotFound
-from ..storage.models import Officer, PatrolPlan, RosterEntry, Shift, Station, Unit
-from .allocation import POINT_KIND_ZH, get_plan
+from ..storage.models import Officer, OfficerAbsence, PatrolPlan, RosterEntry, Shift, Station, Unit
+from .allocation import ON_DUTY, POINT_KIND_ZH, get_plan
 from .context import ServiceContext, service_action
 from .units import UNIT_KINDS, crews_now
+
+# Why a rostered crew member is not in the car, as the sheet says it beside the crew.
+AWAY_ZH = {"leave": "休假", "training": "培训", "off_roll": "不在册"}
 
 
 @dataclass(frozen=True)
@@ -57,20 +60,34 @@ def patrol_sheet(ctx: ServiceContext, plan_id: int) -> PatrolSheet:
         station = s.get(Station, ctx.station_id)
         kinds = dict(s.execute(select(Unit.id, Unit.kind).where(Unit.station_id == ctx.station_id)).all())
         crews: dict[int, list[str]] = {}
+        away: dict[int, list[str]] = {}
         if plan.shift_id is not None and s.get(Shift, plan.shift_id) is not None:
-            for uid, name in s.execute(
-                    select(RosterEntry.unit_id, Officer.name).join(Officer, Officer.id == RosterEntry.officer_id)
-                    .where(RosterEntry.shift_id == plan.shift_id, RosterEntry.unit_id.is_not(None))
+            # The plan left out a unit whose whole crew is away; the sheet read at the briefing
+            # must not name an officer on leave as in the car either, but says who is missing.
+            absent = dict(s.execute(select(OfficerAbsence.officer_id, OfficerAbsence.kind).where(
+                OfficerAbsence.station_id == ctx.station_id,
+                OfficerAbsence.starts_at < plan.ends_at,
+                OfficerAbsence.ends_at > plan.starts_at)).all())
+            for uid, oid, name, active in s.execute(
+                    select(RosterEntry.unit_id, Officer.id, Officer.name, Officer.active)
+                    .join(Officer, Officer.id == RosterEntry.officer_id)
+                    .where(RosterEntry.shift_id == plan.shift_id, RosterEntry.unit_id.is_not(None),
+                           RosterEntry.duty.in_(ON_DUTY))
                     .order_by(Officer.kind.desc(), Officer.name)):  # officers before auxiliaries
-                if uid is not None:
+                if uid is None:
+                    continue
+                why = "off_roll" if not active else absent.get(oid)
+                if why is None:
                     crews.setdefault(uid, []).append(name)
+                else:
+                    away.setdefault(uid, []).append(f"{name} {AWAY_ZH.get(why, why)}")
         else:
             crews = {uid: [m.name for m in members] for uid, members in
                      crews_now(s, ctx.station_id, plan.starts_at + timedelta(minutes=1)).items()}
         point_kinds = {str(c[0]): str(c[2]) for c in (stored.figures or {}).get("candidates", [])}
     rows = tuple(SheetRow(
         a["call_sign"], UNIT_KINDS.get(kinds.get(int(a["unit_id"]), ""), ""),
-        "、".join(crews.get(int(a["unit_id"]), [])), a["point_name"],
+        _crew_text(crews.get(int(a["unit_id"]), []), away.get(int(a["unit_id"]), [])), a["point_name"],
         POINT_KIND_ZH.get(point_kinds.get(a["point_key"], ""), ""),
         "；".join(duties.get(int(a["unit_id"]), [])))
         for a in sorted(plan.assignments, key=lambda a: a["call_sign"]))
@@ -78,6 +95,11 @@ def patrol_sheet(ctx: ServiceContext, plan_id: int) -> PatrolSheet:
                        plan.ends_at, plan.status, plan.decided_by, plan.decided_at, plan.note,
                        plan.once_share, plan.twice_share, float(plan.figures.get("total_demand", 0.0)),
                        rows)
+
+
+def _crew_text(present: list[str], away: list[str]) -> str:
+    """"朱龙、马辉（张鹏雪 休假）": who is in the car, then who is rostered but not there."""
+    return "、".join(present) + (f"（{'、'.join(away)}）" if away else "")
 
 
 __all__ = ["PatrolSheet", "SheetRow", "patrol_sheet"]

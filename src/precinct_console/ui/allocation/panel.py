@@ -40,7 +40,7 @@ from ...services.allocation import POINT_KIND_ZH, ConstraintOptions, PlanDrawing
 from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
 from ..context import AppContext
-from ..error_text import message_text
+from ..error_text import error_text, message_text
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
 from .constraints import ConstraintsBox
 from .forecast_view import ForecastAccuracy
@@ -173,6 +173,9 @@ class AllocationPanel(QWidget):
         self.plans.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.plans.horizontalHeader().setStretchLastSection(True)
         self.plans.setFont(ui_font(9))
+        # Newest first, as the service lists them: a plan proposed here went to the bottom.
+        self.plans.setSortingEnabled(True)
+        self.plans.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.plans.selectionModel().currentRowChanged.connect(self._row_changed)
 
         # The chosen plan: figures, who goes where (editable), decision, map.
@@ -181,6 +184,13 @@ class AllocationPanel(QWidget):
         self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.figures.setWordWrap(True)
         # Its timed duties, apart: they follow the chief's edits in the table before he accepts.
+        # What the chief's edits in the table do to the figures, before he accepts them.
+        self.edit_figures = QLabel()
+        self.edit_figures.setFont(ui_font(10))
+        self.edit_figures.setTextFormat(Qt.TextFormat.RichText)
+        self.edit_figures.setWordWrap(True)
+        self.edit_figures.setVisible(False)
+        self._rescoring = 0  # the last edit asked to be rescored: older answers are dropped
         self.duties = QLabel()
         self.duties.setFont(ui_font(10))
         self.duties.setTextFormat(Qt.TextFormat.RichText)
@@ -215,6 +225,7 @@ class AllocationPanel(QWidget):
         tv = QVBoxLayout(text)
         tv.setContentsMargins(0, 0, 4, 0)
         tv.addWidget(self.figures)
+        tv.addWidget(self.edit_figures)
         tv.addWidget(self.duties)
         tv.addStretch(1)
         self.text_scroll = QScrollArea()
@@ -286,7 +297,8 @@ class AllocationPanel(QWidget):
                 continue
             start = s.starts_at.astimezone(CHINA_TZ)
             end = s.ends_at.astimezone(CHINA_TZ)
-            label = f"{s.name} {s.team} {start:%m-%d %H:%M}–{end:%H:%M}"
+            # A standby or desk shift has no team: no gap where the team would be.
+            label = " ".join(x for x in (s.name, s.team, f"{start:%m-%d %H:%M}–{end:%H:%M}") if x)
             if s.day.label_zh():
                 label += f" · {s.day.label_zh()}"
             self.shift_combo.addItem(label, s.id)
@@ -307,6 +319,9 @@ class AllocationPanel(QWidget):
             fresh = {p.id for p in plans}
             self.model.upsert(plans)
             self.model.remove([k for k in self.model.all_ids() if k not in fresh])
+            # The header fits its columns to the rows it had: a new plan's longer shift name
+            # or status read "所…" / "◷ 待…" until something else made it measure again.
+            self.plans.horizontalHeader().resizeSections()
         self.replay.set_plans(plans)
         by_id = {p.id: p for p in plans}
         # The plan last asked for (clicked, or just proposed or decided here), else the newest.
@@ -464,12 +479,16 @@ class AllocationPanel(QWidget):
                                             for u, pid in sorted(plan.taken_over.items())))
                          + "</span>")
         if plan.decided_by:
-            lines.append(self.tr("Decided by %1 %2").replace("%1", plan.decided_by).replace(
+            lines.append(self.tr("Decided by %1 %2").replace("%1", escape(plan.decided_by)).replace(
                 "%2", f"{plan.decided_at.astimezone(CHINA_TZ):%m-%d %H:%M}" if plan.decided_at else ""))
+        if plan.note:  # the chief's word to the shift, given as he decided: the sheet prints it
+            lines.append(self.tr("Note: %1").replace("%1", escape(plan.note)))
         if f.get("edited"):
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
                          + self.tr("edited by the chief; figures rescored") + "</span>")
         self.figures.setText("<br>".join(lines))
+        self._rescoring += 1
+        self.edit_figures.setVisible(False)
         self._show_duties(plan.visits)
         self._fill_assignments(plan, drawing)
         self.map.show_plan(drawing)
@@ -562,11 +581,57 @@ class AllocationPanel(QWidget):
         self.accept_btn.setText(self.tr("Accept with %n edit(s)", "", len(edits)) if edits
                                 else self.tr("Accept"))
         if self.drawing is not None and self.plan is not None:
+            kinds = {c[0]: c[2] for c in self.drawing.candidates}
+            for r in range(self.assign.rowCount()):
+                combo, kind = self.assign.cellWidget(r, 1), self.assign.cellWidget(r, 2)
+                if isinstance(combo, QComboBox) and isinstance(kind, QLabel):
+                    kind.setText(POINT_KIND_ZH.get(kinds.get(combo.currentData(), ""), ""))
+            self._rescore(edits)
             cands = {c[0]: (c[3], c[4]) for c in self.drawing.candidates}
             # The timed duties as they would fall with these edits (and on the map with them).
             visits, drawing = allocation.edited_duties(self.plan, self.drawing, edits)
             self._show_duties(visits)
             self.map.show_plan(drawing, override={u: cands[k] for u, k in edits.items()})
+
+    def _rescore(self, edits: dict[int, str]) -> None:
+        """The figures the plan would have with these edits, worked out off the GUI thread."""
+        self._rescoring += 1
+        asked = self._rescoring
+        if not edits or self.plan is None:
+            self.edit_figures.setVisible(False)
+            return
+        proposed = self.plan
+
+        def show(figures: Any) -> None:
+            if asked != self._rescoring:
+                return  # a later edit, or another plan opened since
+            text = (self.tr("With your edits: <b>%1</b> within 3 minutes (proposed %2), <b>%3</b> "
+                            "backed up within 5 (proposed %4)")
+                    .replace("%1", f"{figures.once_share:.1%}").replace("%2", f"{proposed.once_share:.1%}")
+                    .replace("%3", f"{figures.twice_share:.1%}").replace("%4", f"{proposed.twice_share:.1%}"))
+            short = []
+            if figures.key_sites_met < figures.key_sites_total:
+                short.append(self.tr("key sites in their ring %1/%2").replace(
+                    "%1", str(figures.key_sites_met)).replace("%2", str(figures.key_sites_total)))
+            if figures.zones_met < figures.zones_total:
+                short.append(self.tr("zones holding a unit %1/%2").replace(
+                    "%1", str(figures.zones_met)).replace("%2", str(figures.zones_total)))
+            if short:  # the edit undoes a constraint the chief set: said, not hidden in a count
+                text += "<br>▲ " + self.tr("No longer met: %1").replace("%1", "；".join(short))
+            self._show_rescored(text, NEAR.darker(130) if short else INFO)
+
+        def failed(exc: BaseException) -> None:
+            if asked == self._rescoring:  # two cars on a one-car point: said before he accepts
+                said = (message_text(exc.bare_message) if isinstance(exc, ValidationError)
+                        else error_text(exc))
+                self._show_rescored("✖ " + escape(said), BREACH)
+
+        self.app.run(allocation.edited_figures, self.app.ctx, proposed.id, edits,
+                     on_done=guarded(self, show), on_error=guarded(self, failed))
+
+    def _show_rescored(self, text: str, colour: Any) -> None:
+        self.edit_figures.setText(f"<span style='color:{colour.name()}'>{text}</span>")
+        self.edit_figures.setVisible(True)
 
     def open_sheet(self) -> PatrolSheetDialog | None:
         if self.plan is None:
