@@ -46,6 +46,9 @@ class CoverLine(QLabel):
         super().__init__(parent)
         self.app = app
         self.setFont(ui_font(10))
+        # Its colour rule names it alone: a style sheet cascades to children, and Ctrl+M's
+        # dialog is one (its whole table came out in the line's warning red).
+        self.setObjectName("coverLine")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)  # names are escaped: they come from the roll
         self.linkActivated.connect(self._picked)
@@ -201,7 +204,7 @@ class CoverLine(QLabel):
                 for i, m in enumerate(cover.moves))
             text += escape(self.tr(" · move up: %1, cover back to %2")).replace("%1", moves).replace(
                 "%2", _pct(cover.once_after))
-        self.setStyleSheet(f"color: {colour}")
+        self.setStyleSheet(f"QLabel#coverLine {{ color: {colour} }}")
         self.setText(text)
         self.show()
 
