@@ -25,7 +25,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..theme import BREACH, MUTED, NEAR, ui_font
-from .move_dialog import MoveUpDialog
+from .move_dialog import MoveUpDialog, held_reason
 
 # A drop of this much of the expected demand reads as a gap to fill, not a dip.
 WIDE_GAP = 0.15
@@ -134,9 +134,9 @@ class CoverLine(QLabel):
                                 .replace("%1", choices.call_sign), "warning")
                 return
             if not any(not o.ordered and (choices.movable or o.back) for o in choices.options):
-                self.app.notify(self.tr("%1 cannot be moved up now (on a call, pinned or on a timed "
-                                        "duty), and is ordered to its own point").replace(
-                                            "%1", choices.call_sign), "warning")
+                self.app.notify(self.tr("%1 cannot be moved up now (%2), and is ordered to its own "
+                                        "point").replace("%1", choices.call_sign)
+                                .replace("%2", held_reason(choices)), "warning")
                 return
             dialog = MoveUpDialog(choices, self)
             if dialog.exec() and (o := dialog.chosen()) is not None:
