@@ -416,3 +416,24 @@ def test_the_move_up_dialog_is_not_painted_in_the_cover_lines_warning_colour(qtb
     heading = dialog.findChildren(QLabel)[0]
     assert heading.palette().color(QPalette.ColorRole.WindowText).name() != red
     assert dialog.table.palette().color(QPalette.ColorRole.Text).name() != red
+
+
+def test_m_on_a_unit_whose_move_is_ordered_already_says_so(qtbot, app, units):
+    """The line reads "巡01 → 学府路门（约3分钟，已下达）": M on 巡01 says it is ordered there
+    already, not that no move-up is suggested."""
+    from precinct_console.domain.allocation.move_up import CoverNow, Move, Point
+
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    car = units[0]
+    gate = Point("point:3", "学府路门", 116.39, 39.90)
+    panel.cover.show_cover(CoverNow(0.69, 0.48, (), (Move(car, "城关1号车", gate, 3.3, False, True),), 0.70))
+    said: list[tuple[str, str]] = []
+    app.notified.connect(lambda text, level: said.append((text, level)))
+    panel.table.selectRow(panel.model.position(car))
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_M)
+    assert said == [("城关1号车 is ordered to 学府路门 already: the crew needs telling, there is no "
+                     "order to give", "info")]

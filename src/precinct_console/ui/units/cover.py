@@ -107,6 +107,11 @@ class CoverLine(QLabel):
         moves = self.cover.moves if self.cover is not None else ()
         return next((m for m in moves if m.unit_id == unit_id and not m.already_ordered), None)
 
+    def ordered_move_for(self, unit_id: int) -> Move | None:
+        """The move the line names for this unit that is its order already, if any."""
+        moves = self.cover.moves if self.cover is not None else ()
+        return next((m for m in moves if m.unit_id == unit_id and m.already_ordered), None)
+
     def order(self, move: Move) -> None:
         """Give a suggested move as the unit's order: the board, the map and the other seats
         follow it, and the cover line works out the cover again."""
