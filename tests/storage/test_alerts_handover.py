@@ -188,3 +188,24 @@ def test_two_seats_evaluating_at_the_same_moment_raise_each_alert_once(db, make_
     assert len(raised) == len(set(raised)) == 10
     with db.sessions() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Alert)) == 10
+
+
+def test_a_running_shifts_handover_counts_breaches_and_overdue_tasks_as_of_now(db, make_ctx, station, clock):
+    """Compiled at 22:25 for the shift ending at 08:30 tomorrow: a call received two minutes
+    ago is over its 1-minute target by about a minute, not by the ten hours still to come, and a
+    task due at midnight is not overdue yet."""
+    out = make_ctx(Role.DUTY_OFFICER, "duty.out")
+    start = clock.now - timedelta(hours=14)
+    end = clock.now + timedelta(hours=10)
+    late = inc.intake_incident(out, draft(category_code="0705", address="解放路12号"))
+    with db.sessions() as s:
+        s.add(Task(station_id=station.id, number="T2", title="回访李先生", status="signed",
+                   created_at=clock.now, sign_due_at=clock.now + timedelta(minutes=30),
+                   feedback_due_at=clock.now + timedelta(hours=2)))
+        s.commit()
+    clock.advance(minutes=2)
+    c = handover.build_handover(out, start, end).content
+    over = {b["target"]: b["over_s"] for b in c["breaches"] if b["number"] == late.number}
+    assert over and max(over.values()) <= 120  # as of now, not as of the shift's end
+    [task] = [t for t in c["pending_tasks"] if t["title"] == "回访李先生"]
+    assert not task["overdue"]

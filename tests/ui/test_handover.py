@@ -85,3 +85,23 @@ def test_the_current_shifts_report_is_there_on_opening_and_a_signed_one_stays_si
     assert again.view.id == dialog.view.id and again.view.outgoing_signed_at is not None
     assert "Waiting for the incoming officer" in again.state.text()
     assert not again.state.text().startswith("✖")
+
+
+def test_a_pdf_that_cannot_be_written_says_where_and_why(qtbot, make_ctx, tmp_path):
+    """Not "Saved …" for a file that was never written (a folder that is gone, a drive lost)."""
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    notes: list[tuple[str, str]] = []
+    app.notified.connect(lambda text, level: notes.append((level, text)))
+    dialog = HandoverDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.compile()
+    qtbot.waitUntil(lambda: dialog.view is not None, timeout=10000)
+    gone = tmp_path / "gone" / "交接班.pdf"
+    dialog.export_pdf(gone)
+    assert not gone.exists()
+    assert notes and notes[-1][0] == "error" and str(gone) in notes[-1][1]
+    assert "no such folder" in notes[-1][1]
+    fine = tmp_path / "交接班.pdf"
+    dialog.export_pdf(fine)
+    assert fine.read_bytes().startswith(b"%PDF") and notes[-1] == ("info", f"Saved {fine}")
+    app.runner.wait(5000)

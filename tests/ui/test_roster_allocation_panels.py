@@ -270,8 +270,8 @@ def test_the_duty_seat_orders_a_move_up_by_key_and_sends_the_unit_back(qtbot, ch
     # Car one is off duty at its own point: nothing to choose, and it says so without a dialog.
     units.table.setCurrentIndex(units.model.index_of(u1))
     qtbot.keyClick(units.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: said[-1] == ("巡逻一车 cannot be moved up now (on a call, pinned or on a "
-                                         "timed duty), and is ordered to its own point", "warning"),
+    qtbot.waitUntil(lambda: said[-1] == ("巡逻一车 cannot be moved up now (it is 下勤), and is ordered "
+                                         "to its own point", "warning"),  # the reason that holds
                     timeout=10000)
     assert len(shown) == 1
 
@@ -335,8 +335,10 @@ def test_a_unit_that_may_not_move_up_may_only_be_sent_back_in_the_choice(qtbot):
 
     choices = MoveChoices(5, "巡05", 1, "post:2", False, 0.5, (
         option("post:1", "市场警务站", 0.8), option("post:2", "广场警务站", 0.5, ordered=True),
-        option("post:3", "学校警务室", 0.45, back=True)))
+        option("post:3", "学校警务室", 0.45, back=True)), "busy", "到场")
     dialog = MoveUpDialog(choices)
+    assert dialog.error.text() == ("巡05 cannot be moved up now (it is 到场): it can only be sent back "
+                                   "to its own point")
     qtbot.addWidget(dialog)
     enabled = [bool(dialog.table.item(r, 0).flags() & Qt.ItemFlag.ItemIsEnabled) for r in range(3)]
     assert enabled == [False, False, True]  # busy: only back to its own point

@@ -386,3 +386,54 @@ def test_the_cover_lines_unit_to_move_is_a_link_that_selects_it_and_names_are_es
     assert picked.args == ["unit", 7]
     line.show_cover(None)
     assert line.isHidden()
+
+
+def test_the_move_up_dialog_is_not_painted_in_the_cover_lines_warning_colour(qtbot, make_ctx):
+    """Ctrl+M's dialog opens from the cover line: a wide gap paints the line red, never the
+    dialog's table and heading (a whole list in alarm red reads as every point refused)."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    from precinct_console.domain.allocation.move_up import CoverNow, MoveOption, Point
+    from precinct_console.services.move_up import MoveChoices
+    from precinct_console.ui.theme import BREACH
+    from precinct_console.ui.units.cover import CoverLine
+    from precinct_console.ui.units.move_dialog import MoveUpDialog
+
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    line = CoverLine(app)
+    qtbot.addWidget(line)
+    line.show_cover(CoverNow(0.98, 0.44, ("巡01", "巡04"), (), 0.44))  # a drop of 54 points
+    red = BREACH.darker(110).name()
+    line.ensurePolished()
+    assert line.palette().color(QPalette.ColorRole.WindowText).name() == red
+    gate = Point("post:5", "南湖社区警务室", 116.39, 39.90)
+    choices = MoveChoices(11, "电01", 1, "point:20", True, 0.44,
+                          (MoveOption(gate, 9.0, 0.50, 0.06, False, False),))
+    dialog = MoveUpDialog(choices, line)  # as CoverLine.choose opens it
+    qtbot.addWidget(dialog)
+    dialog.show()
+    heading = dialog.findChildren(QLabel)[0]
+    assert heading.palette().color(QPalette.ColorRole.WindowText).name() != red
+    assert dialog.table.palette().color(QPalette.ColorRole.Text).name() != red
+
+
+def test_m_on_a_unit_whose_move_is_ordered_already_says_so(qtbot, app, units):
+    """The line reads "巡01 → 学府路门（约3分钟，已下达）": M on 巡01 says it is ordered there
+    already, not that no move-up is suggested."""
+    from precinct_console.domain.allocation.move_up import CoverNow, Move, Point
+
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    car = units[0]
+    gate = Point("point:3", "学府路门", 116.39, 39.90)
+    panel.cover.show_cover(CoverNow(0.69, 0.48, (), (Move(car, "城关1号车", gate, 3.3, False, True),), 0.70))
+    said: list[tuple[str, str]] = []
+    app.notified.connect(lambda text, level: said.append((text, level)))
+    panel.table.selectRow(panel.model.position(car))
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_M)
+    assert said == [("城关1号车 is ordered to 学府路门 already: the crew needs telling, there is no "
+                     "order to give", "info")]

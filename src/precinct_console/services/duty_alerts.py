@@ -28,7 +28,7 @@ from ..domain.errors import NotFound, ValidationError
 from ..domain.travel import distance_m
 from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from ..storage.uow import UnitOfWork
-from .alerts import ALERT_LOCK, AlertView, alert_views, record_raised, stage_raised
+from .alerts import ALERT_LOCK, AlertView, alert_views, stage_raised
 from .context import ServiceContext, service_action
 from .units import duties_by_start, duty_fix, duty_spot, fresh_fix, orders_in_force
 
@@ -87,15 +87,32 @@ def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: dat
     return verdicts["kept"], verdicts["late"], verdicts["away"]
 
 
+@dataclass(frozen=True)
+class DutyRound:
+    """One round of the timed duties' checks: the alerts it raised, and what it changed (a
+    check written or moved on, a reminder withdrawn). The seat that ran it announces the
+    change: the feed's echo of its own write never reaches it, and its unit board would go on
+    showing a crew that has turned up as not there."""
+
+    alerts: list[AlertView]
+    change: Change = field(default_factory=Change, compare=False)
+
+
 @service_action("alert.evaluate")
 def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[AlertView]:
+    """The alerts check_timed_duties raised at `now` (see there)."""
+    return check_timed_duties(ctx, now).alerts
+
+
+@service_action("alert.evaluate")
+def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> DutyRound:
     """Raise the timed duties' alerts due at `now`: a near alert for each unit whose time to set
     out has come (a few minutes ahead; from its live position where that is further off than
     its planned point; none while that position is at the duty already), on the plan that
     will be its order when the duty begins; a breach for each unit whose live position puts it
     away from a duty under way (no live position, no verdict). Also records each stretch's
     check (DutyCheck) and withdraws reminders whose duty went to another unit. Idempotent
-    across seats: returns only the alerts this call raised."""
+    across seats: returns only the alerts this call raised, with the change."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
@@ -105,9 +122,7 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
         under_way = duties_under_way(s, ctx.station_id, now, in_force)
         withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving)
         if not leaving and not under_way:
-            if withdrawn:
-                uow.commit()
-            return []
+            return DutyRound([], uow.commit() if withdrawn else Change())
         units = {u.id: u for u in s.scalars(select(Unit).where(
             Unit.id.in_({uid for uid, _v in leaving} | {d[0] for d in under_way}),
             Unit.active.is_(True)))}
@@ -117,13 +132,13 @@ def raise_duty_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[
         breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have)
         raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) + breaches
         if not raised:
-            if checked or withdrawn:
-                uow.commit()
-            return []
-        return record_raised(uow, raised, ctx.station_id, lambda a: {
+            return DutyRound([], uow.commit() if checked or withdrawn else Change())
+        stage_raised(uow, raised, lambda a: {
             "unit_id": a.unit_id, "duty": a.subject,
             "due_at": a.due_at.isoformat() if a.due_at else None,
             "leave_by": a.leave_by.isoformat() if a.leave_by else None})
+        change = uow.commit()
+        return DutyRound(alert_views(s, raised, ctx.station_id), change)
 
 
 def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, TimedVisit]],

@@ -71,6 +71,9 @@ def _hm(dt: datetime | None) -> str:
 
 def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     station = ctx.station_id
+    # A running shift's report (compiled before its end) counts breaches and overdue tasks as
+    # they stand now: at the shift's end they would be hours of overrun that have not happened.
+    as_of = min(end, ctx.clock())
     names = category_names(s)
     profile = profile_in(s, station)
     received = list(s.scalars(select(Incident).where(
@@ -83,7 +86,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
     cleared = _cleared_units(s, [r.id for r in open_rows if not r.units])
     breaches = []
     for inc in received:
-        for t in evaluate(profile, facts_of(inc), end):
+        for t in evaluate(profile, facts_of(inc), as_of):
             if t.state is TimerState.BREACHED:
                 breaches.append({"number": inc.number, "target": t.label_zh,
                                  "over_s": int(-(t.remaining_s or 0)), "address": inc.address})
@@ -160,7 +163,7 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
         "pending_tasks": [
             {"number": t.number, "title": t.title, "status": t.status,
              "due": _hm(t.feedback_due_at if t.status != "sent" else t.sign_due_at),
-             "overdue": (t.feedback_due_at if t.status != "sent" else t.sign_due_at) < end}
+             "overdue": (t.feedback_due_at if t.status != "sent" else t.sign_due_at) < as_of}
             for t in tasks
         ],
         "notable": notable,

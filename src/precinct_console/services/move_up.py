@@ -39,7 +39,7 @@ def plan_cover_now(ctx: ServiceContext, rows: Sequence[UnitRow] | None = None) -
     inputs = _cover_inputs(ctx, rows)
     if inputs is None:
         return None
-    plan_id, demand, points, units, hour = inputs
+    plan_id, demand, points, units, hour, _states = inputs
     return replace(cover_now(demand, points, units, hour), plan_id=plan_id)
 
 
@@ -54,6 +54,8 @@ class MoveChoices:
     movable: bool  # free, not pinned, not on a timed duty: only going back is open otherwise
     once: float  # the 3-minute cover now
     options: tuple[MoveOption, ...]
+    held: str = ""  # why it may not move: busy, pinned or duty (PlanUnit.held)
+    state: str = ""  # its state as the board names it (已派, 到场…), for "busy"
 
 
 @service_action("read")
@@ -65,16 +67,19 @@ def move_up_choices(ctx: ServiceContext, unit_id: int,
     unit = next((u for u in inputs[3] if u.unit_id == unit_id), None) if inputs is not None else None
     if inputs is None or unit is None:
         raise ValidationError("this unit has no point in a patrol plan in force now", field="unit")
-    plan_id, demand, points, units, hour = inputs
+    plan_id, demand, points, units, hour, states = inputs
     return MoveChoices(unit_id, unit.call_sign, plan_id, unit.order_key, unit.movable,
                        cover_now(demand, points, units, hour, max_moves=0).once,
-                       move_options(demand, points, units, unit_id, hour))
+                       move_options(demand, points, units, unit_id, hour), unit.held,
+                       UNIT_STATES.get(states.get(unit_id, ""), ""))
 
 
 def _cover_inputs(ctx: ServiceContext, rows: Sequence[UnitRow] | None, unit_id: int | None = None
-                  ) -> tuple[int, NDArray[np.float64], list[Point], list[PlanUnit], int] | None:
+                  ) -> tuple[int, NDArray[np.float64], list[Point], list[PlanUnit], int,
+                             dict[int, str]] | None:
     """The plan in force (the unit's own with unit_id, else the one placing most units), its
-    expected demand, its points and its units as they are now, and the hour; None without one."""
+    expected demand, its points and its units as they are now, the hour, and each unit's
+    state; None without one."""
     now = ctx.clock()
     units_now = {r.id: r for r in (rows if rows is not None else list_units(ctx))}
     with ctx.read() as s:
@@ -108,11 +113,14 @@ def _cover_inputs(ctx: ServiceContext, rows: Sequence[UnitRow] | None, unit_id: 
         else:
             lon, lat = float(order["lon"]), float(order["lat"])
         # Pinned to its point by the chief, or at a timed duty under way: counted, not moved.
-        held = bool(order.get("pinned")) or any(d.in_force(now) for d in r.duty_list)
+        pinned = bool(order.get("pinned"))
+        on_duty = any(d.in_force(now) for d in r.duty_list)
+        why = "busy" if not free else "pinned" if pinned else "duty" if on_duty else ""
         units.append(PlanUnit(uid, r.call_sign, r.kind, lon if free else None, lat if free else None,
-                              free and not held, str(order["point_key"]), float(order["lon"]),
-                              float(order["lat"]), *_plan_point(plan, uid, order)))
-    return plan.id, demand, points, units, now.astimezone(CHINA_TZ).hour
+                              not why, str(order["point_key"]), float(order["lon"]),
+                              float(order["lat"]), *_plan_point(plan, uid, order), held=why))
+    states = {uid: r.status for uid, r in units_now.items()}
+    return plan.id, demand, points, units, now.astimezone(CHINA_TZ).hour, states
 
 
 def _plan_point(plan: Any, unit_id: int, order: dict[str, Any]) -> tuple[str, float | None, float | None]:
@@ -208,7 +216,7 @@ def _cover_figures(ctx: ServiceContext, unit_id: int, point_key: str
     inputs = _cover_inputs(ctx, None, unit_id)
     if inputs is None:
         return None
-    plan_id, demand, points, units, hour = inputs
+    plan_id, demand, points, units, hour, _states = inputs
     if not any(u.unit_id == unit_id for u in units):
         return None
     now = cover_now(demand, points, units, hour, max_moves=0).once

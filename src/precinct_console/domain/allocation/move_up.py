@@ -39,6 +39,9 @@ class PlanUnit:
     plan_key: str = ""
     plan_lon: float | None = None
     plan_lat: float | None = None
+    # Why it may not move, where it may not: "busy" (on a call, off duty), "pinned" (by the
+    # chief), "duty" (a timed duty under way); the duty officer is told which.
+    held: str = ""
 
 
 @dataclass(frozen=True)

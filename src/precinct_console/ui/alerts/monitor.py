@@ -21,7 +21,7 @@ from ...domain.clock import local
 from ...domain.permissions import is_permitted
 from ...domain.response import TimerState
 from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts
-from ...services.duty_alerts import raise_duty_alerts
+from ...services.duty_alerts import DutyRound, check_timed_duties
 from ...services.incidents.views import IncidentRow
 from ..board.state import BoardState
 from ..context import AppContext
@@ -109,7 +109,9 @@ class AlertMonitor(QObject):
         self._announce(found)
 
     def _on_change(self, change: Change) -> None:
-        if change.touches("alert"):
+        # A duty's check moving on (the crew turned up late, or a roll call) rewrites its
+        # breach's text: "离岗 660 米，22:10 到岗，迟到 10 分钟".
+        if change.touches("alert", "duty_check"):
             self.reload_alerts()
         if change.touches("patrol_plan"):
             self.remind()  # a plan accepted minutes before a duty: remind now, not in 30 s
@@ -182,11 +184,18 @@ class AlertMonitor(QObject):
             return  # as persist(): a snapshot or a clerk's seat only shows what others raise
         self._next_duty_check = self.app.clock().timestamp() + DUTY_CHECK_S
         self._reminding = True
-        self.app.run(raise_duty_alerts, self.app.ctx, self.app.clock(),
+        self.app.run(check_timed_duties, self.app.ctx, self.app.clock(),
                      on_done=self._reminded, on_error=self._remind_failed)
 
-    def _reminded(self, raised: list[AlertView]) -> None:
+    def _reminded(self, duty_round: DutyRound) -> None:
         self._reminding = False
+        raised = duty_round.alerts
+        # The checks this round wrote (a crew found away, or there at last) reach this seat's
+        # unit board and alert list here: the feed does not echo a seat's own writes. The
+        # alerts it raised are added below, not read back.
+        rest = tuple(i for i in duty_round.change.items if i.entity != "alert")
+        if rest:
+            self.app.announce(Change(rest))
         if raised:
             for a in raised:
                 self.alerts[a.id] = a

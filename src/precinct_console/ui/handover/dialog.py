@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
+import tempfile
 import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,7 +36,7 @@ from ...services.handover import HandoverView, build_handover, list_handovers, s
 from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
-from ..error_text import error_text
+from ..error_text import error_text, os_reason
 from ..forms import china_datetime, ok_cancel, open_within_screen, qdatetime
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
@@ -270,11 +273,29 @@ class HandoverDialog(QDialog):
         return printer
 
     def save_pdf(self, path: Path) -> Path:
-        printer = self._printer()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        self.document().print_(printer)
+        """Write the report as PDF, whole or not at all; OSError says why not. The printer
+        fails silently on a path it cannot open, so it prints into a folder of our own and
+        the file is moved into place, where the system names what is wrong."""
+        with tempfile.TemporaryDirectory(prefix="precinct-handover-") as folder:
+            printed = Path(folder) / "handover.pdf"
+            printer = self._printer()
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(printed))
+            self.document().print_(printer)
+            if not printed.exists():
+                raise OSError(errno.EIO, "the PDF could not be printed", str(path))
+            shutil.move(printed, path)
         return path
+
+    def export_pdf(self, path: Path) -> None:
+        """Save the PDF and say so, or say which file could not be written and why."""
+        try:
+            self.save_pdf(path)
+        except OSError as exc:
+            self.app.notify(self.tr("Could not save the handover report to %1: %2")
+                            .replace("%1", str(path)).replace("%2", os_reason(exc)), "error")
+            return
+        self.app.notify(self.tr("Saved %1").replace("%1", str(path)))
 
     def ask_pdf(self) -> None:
         if self.view is None:
@@ -282,8 +303,7 @@ class HandoverDialog(QDialog):
         name = f"交接班-{local(self.view.shift_end).strftime('%Y%m%d-%H%M')}.pdf"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save PDF"), name, "PDF (*.pdf)")
         if path:
-            self.save_pdf(Path(path))
-            self.app.notify(self.tr("Saved %1").replace("%1", path))
+            self.export_pdf(Path(path))
 
     def print_preview(self) -> None:
         preview = QPrintPreviewDialog(self._printer(), self)

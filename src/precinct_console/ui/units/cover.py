@@ -25,7 +25,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..theme import BREACH, MUTED, NEAR, ui_font
-from .move_dialog import MoveUpDialog
+from .move_dialog import MoveUpDialog, held_reason
 
 # A drop of this much of the expected demand reads as a gap to fill, not a dip.
 WIDE_GAP = 0.15
@@ -46,6 +46,9 @@ class CoverLine(QLabel):
         super().__init__(parent)
         self.app = app
         self.setFont(ui_font(10))
+        # Its colour rule names it alone: a style sheet cascades to children, and Ctrl+M's
+        # dialog is one (its whole table came out in the line's warning red).
+        self.setObjectName("coverLine")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)  # names are escaped: they come from the roll
         self.linkActivated.connect(self._picked)
@@ -104,6 +107,11 @@ class CoverLine(QLabel):
         moves = self.cover.moves if self.cover is not None else ()
         return next((m for m in moves if m.unit_id == unit_id and not m.already_ordered), None)
 
+    def ordered_move_for(self, unit_id: int) -> Move | None:
+        """The move the line names for this unit that is its order already, if any."""
+        moves = self.cover.moves if self.cover is not None else ()
+        return next((m for m in moves if m.unit_id == unit_id and m.already_ordered), None)
+
     def order(self, move: Move) -> None:
         """Give a suggested move as the unit's order: the board, the map and the other seats
         follow it, and the cover line works out the cover again."""
@@ -131,9 +139,9 @@ class CoverLine(QLabel):
                                 .replace("%1", choices.call_sign), "warning")
                 return
             if not any(not o.ordered and (choices.movable or o.back) for o in choices.options):
-                self.app.notify(self.tr("%1 cannot be moved up now (on a call, pinned or on a timed "
-                                        "duty), and is ordered to its own point").replace(
-                                            "%1", choices.call_sign), "warning")
+                self.app.notify(self.tr("%1 cannot be moved up now (%2), and is ordered to its own "
+                                        "point").replace("%1", choices.call_sign)
+                                .replace("%2", held_reason(choices)), "warning")
                 return
             dialog = MoveUpDialog(choices, self)
             if dialog.exec() and (o := dialog.chosen()) is not None:
@@ -201,7 +209,7 @@ class CoverLine(QLabel):
                 for i, m in enumerate(cover.moves))
             text += escape(self.tr(" · move up: %1, cover back to %2")).replace("%1", moves).replace(
                 "%2", _pct(cover.once_after))
-        self.setStyleSheet(f"color: {colour}")
+        self.setStyleSheet(f"QLabel#coverLine {{ color: {colour} }}")
         self.setText(text)
         self.show()
 

@@ -3,7 +3,7 @@ the 3-minute cover each would give, best first."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -66,8 +66,9 @@ class MoveUpDialog(QDialog):
         self.table.doubleClicked.connect(lambda _i: self.accept())
         self.error = error_line()
         if not choices.movable:
-            self.error.setText(self.tr("%1 is busy, pinned or on a timed duty: it can only be sent "
-                                       "back to its own point").replace("%1", choices.call_sign))
+            self.error.setText(self.tr("%1 cannot be moved up now (%2): it can only be sent back "
+                                       "to its own point").replace("%1", choices.call_sign)
+                               .replace("%2", held_reason(choices)))
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addWidget(self.table, 1)
@@ -95,6 +96,22 @@ class MoveUpDialog(QDialog):
             self.error.setText(self.tr("Choose a point to send %1 to").replace("%1", self.choices.call_sign))
             return
         super().accept()
+
+
+def held_reason(choices: MoveChoices) -> str:
+    """Why this unit may not be moved up, the one reason that holds (on a call, pinned by the
+    plan, on its timed duty): the officer radios a crew on the strength of it."""
+    if choices.held == "busy":
+        return _tr("it is %1").replace("%1", choices.state or _tr("not free"))
+    if choices.held == "pinned":
+        return _tr("the plan pins it to its point")
+    if choices.held == "duty":
+        return _tr("it is on its timed duty")
+    return _tr("on a call, pinned or on a timed duty")  # a choice read before the reason was kept
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 def _pct(share: float) -> str:

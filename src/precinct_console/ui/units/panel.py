@@ -317,6 +317,13 @@ class UnitsPanel(QWidget):
         if u is None:
             return
         move = self.cover.move_for(u.id)
+        given = self.cover.ordered_move_for(u.id)
+        if move is None and given is not None:
+            # The line names it ("→ 酒吧街巡逻点（已下达）"): "nothing suggested" would contradict it.
+            self.app.notify(self.tr("%1 is ordered to %2 already: the crew needs telling, there is "
+                                    "no order to give").replace("%1", u.call_sign)
+                            .replace("%2", given.point.name), "info")
+            return
         if move is None:
             self.app.notify(self.tr("No move-up is suggested for %1").replace("%1", u.call_sign), "warning")
             return
