@@ -1834,6 +1834,26 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <source>withdrew patrol {id}</source>
         <translation>已撤销巡逻记录 {id}</translation>
     </message>
+    <message>
+        <source>it is %1</source>
+        <translation>当前%1</translation>
+    </message>
+    <message>
+        <source>not free</source>
+        <translation>不在空闲状态</translation>
+    </message>
+    <message>
+        <source>the plan pins it to its point</source>
+        <translation>方案已将其固定在点位</translation>
+    </message>
+    <message>
+        <source>it is on its timed duty</source>
+        <translation>正在定时守点</translation>
+    </message>
+    <message>
+        <source>on a call, pinned or on a timed duty</source>
+        <translation>正在出警、已固定点位或正在定时守点</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -2047,6 +2067,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>有警组驻守的巡区：%1/%2</translation>
     </message>
     <message>
+        <source>Note: %1</source>
+        <translation>说明：%1</translation>
+    </message>
+    <message>
         <source>Timed duties (定时守点): %1</source>
         <translation>定时守点：%1</translation>
     </message>
@@ -2071,6 +2095,22 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>
             <numerusform>采纳（含 %n 处调整）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>With your edits: &lt;b&gt;%1&lt;/b&gt; within 3 minutes (proposed %2), &lt;b&gt;%3&lt;/b&gt; backed up within 5 (proposed %4)</source>
+        <translation>按您的调整：3分钟内可达 &lt;b&gt;%1&lt;/b&gt;（原方案 %2），5分钟内有增援 &lt;b&gt;%3&lt;/b&gt;（原方案 %4）</translation>
+    </message>
+    <message>
+        <source>key sites in their ring %1/%2</source>
+        <translation>重点部位在圈内 %1/%2</translation>
+    </message>
+    <message>
+        <source>zones holding a unit %1/%2</source>
+        <translation>有警组驻守的巡区 %1/%2</translation>
+    </message>
+    <message>
+        <source>No longer met: %1</source>
+        <translation>不再满足：%1</translation>
     </message>
     <message>
         <source>Plan %1 accepted: it is the shift's patrol orders now</source>
@@ -2434,8 +2474,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>生效方案中没有可供 %1 补位的点位</translation>
     </message>
     <message>
-        <source>%1 cannot be moved up now (on a call, pinned or on a timed duty), and is ordered to its own point</source>
-        <translation>%1 当前不能补位（正在出警、已固定点位或正在定时守点），且已在方案点位</translation>
+        <source>%1 cannot be moved up now (%2), and is ordered to its own point</source>
+        <translation>%1 当前不能补位（%2），且已在方案点位</translation>
     </message>
     <message>
         <source>%1 sent back to its point %2</source>
@@ -3100,6 +3140,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Not signed yet</source>
         <translation>尚未签字</translation>
+    </message>
+    <message>
+        <source>Could not save the handover report to %1: %2</source>
+        <translation>无法将交接班报告保存到 %1：%2</translation>
     </message>
     <message>
         <source>Save PDF</source>
@@ -4048,8 +4092,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>约%1分钟</translation>
     </message>
     <message>
-        <source>%1 is busy, pinned or on a timed duty: it can only be sent back to its own point</source>
-        <translation>%1 正在出警、已固定点位或正在定时守点：只能归位到方案点位</translation>
+        <source>%1 cannot be moved up now (%2): it can only be sent back to its own point</source>
+        <translation>%1 当前不能补位（%2）：只能归位到方案点位</translation>
     </message>
     <message>
         <source>ordered there now</source>
@@ -5792,6 +5836,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>No units</source>
         <translation>暂无警组</translation>
+    </message>
+    <message>
+        <source>%1 is ordered to %2 already: the crew needs telling, there is no order to give</source>
+        <translation>%1 已下达补位至 %2：只需通知该警组，无需再次下达</translation>
     </message>
     <message>
         <source>No move-up is suggested for %1</source>
