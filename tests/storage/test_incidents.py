@@ -355,6 +355,36 @@ def test_dispatch_records_the_rostered_crew(db, make_ctx, station, clock):
         assert (row.officers, row.auxiliaries, row.vehicles) == ("张警官", 1, 1)
 
 
+def test_the_crew_on_the_board_leaves_out_who_is_on_leave_or_off_the_roll(db, make_ctx, station, clock):
+    from precinct_console.storage.models import Officer, OfficerAbsence, RosterEntry, Shift
+
+    ids = add_units(db, station.id, [("巡1", "car", 0.003)])
+    with db.sessions() as s:
+        shift = Shift(station_id=station.id, name="白班", starts_at=clock.now - timedelta(hours=1),
+                      ends_at=clock.now + timedelta(hours=11))
+        s.add(shift)
+        s.flush()
+        people = {}
+        for badge, name, kind in (("001", "张警官", "officer"), ("002", "王警官", "officer"),
+                                  ("003", "赵警官", "officer"), ("F01", "李辅警", "auxiliary")):
+            o = Officer(station_id=station.id, badge=badge, name=name, kind=kind)
+            s.add(o)
+            s.flush()
+            people[name] = o
+            s.add(RosterEntry(station_id=station.id, shift_id=shift.id, officer_id=o.id, unit_id=ids["巡1"]))
+        # 王 went on leave this morning; 赵's training starts only tonight; 张 has left the station.
+        s.add(OfficerAbsence(station_id=station.id, officer_id=people["王警官"].id, kind="leave",
+                             starts_at=clock.now - timedelta(hours=2), ends_at=clock.now + timedelta(days=2)))
+        s.add(OfficerAbsence(station_id=station.id, officer_id=people["赵警官"].id, kind="training",
+                             starts_at=clock.now + timedelta(hours=8), ends_at=clock.now + timedelta(days=1)))
+        people["张警官"].active = False
+        s.commit()
+    duty = make_ctx(Role.DUTY_OFFICER)
+    assert units_svc.list_units(duty)[0].crew == ("赵警官", "李辅警")
+    clock.advance(hours=9)  # 赵 has gone to training
+    assert units_svc.list_units(duty)[0].crew == ("李辅警",)
+
+
 def test_a_car_whose_crew_nobody_may_drive_is_suggested_after_one_that_can_go(db, make_ctx, station,
                                                                                 clock):
     from precinct_console.storage.models import Officer, RosterEntry, Shift

@@ -20,6 +20,7 @@ from ..storage.models import (
     Incident,
     MoveUpOrder,
     Officer,
+    OfficerAbsence,
     PatrolPlan,
     RosterEntry,
     Shift,
@@ -161,14 +162,22 @@ class CrewMember:
 
 
 def crews_now(session: Session, station_id: int, now: datetime) -> dict[int, list[CrewMember]]:
-    """Who is rostered in each unit on the shift running now, officers before auxiliaries."""
+    """Who rides in each unit on the shift running now, officers before auxiliaries.
+
+    An officer rostered in the unit but on leave or in training now, or taken off the roll, is
+    not in it: the board, the recommendation's licence check and the briefing sheet name the
+    crew that is really there (the roster rules name the gap to the chief)."""
     crews: dict[int, list[CrewMember]] = {}
+    away_now = select(OfficerAbsence.officer_id).where(
+        OfficerAbsence.station_id == station_id, OfficerAbsence.starts_at <= now,
+        OfficerAbsence.ends_at > now)
     for uid, name, licences in session.execute(
         select(RosterEntry.unit_id, Officer.name, Officer.licences)
         .join(Shift, Shift.id == RosterEntry.shift_id)
         .join(Officer, Officer.id == RosterEntry.officer_id)
         .where(RosterEntry.station_id == station_id, RosterEntry.unit_id.is_not(None),
-               Shift.starts_at <= now, Shift.ends_at > now)
+               Shift.starts_at <= now, Shift.ends_at > now, Officer.active.is_(True),
+               Officer.id.not_in(away_now))
         .order_by(Officer.kind.desc(), Officer.name)  # officers before auxiliaries
     ):
         crews.setdefault(int(uid), []).append(CrewMember(name, tuple(licences or ())))
