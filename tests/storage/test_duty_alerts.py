@@ -417,3 +417,25 @@ def test_a_roll_call_finding_the_crew_there_counts_the_duty_kept(db, station, cl
     assert breach.address == "离岗 1.7 公里"
     report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
     assert report.content["duties_checked"] == {"kept": 0, "late": 0, "away": 1}
+
+
+def test_a_duty_both_plans_in_force_hand_out_is_kept_by_one_crew(db, station, clock, make_ctx):
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    # A standby shift over the same hours with a car of its own; its plan, accepted after the
+    # patrol shift's, also sends its car to the gate.
+    standby = roster.add_shift(chief, "所部备勤", plan.starts_at, plan.ends_at)
+    officer = roster.add_officer(chief, "039909", "备勤民警")
+    spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.395, 39.90)
+    roster.assign(chief, standby.id, officer.id, duty="standby", unit_id=spare)
+    own = allocation.propose_plan(chief, shift_id=standby.id, method="greedy")
+    [standby_duty] = own.visits
+    assert standby_duty.point_key == duty.point_key and standby_duty.unit_id == spare
+    allocation.decide_plan(chief, own.id, own.version, "accept")
+    clock.now = opens - timedelta(minutes=30)
+    board = {r.call_sign: r for r in units.list_units(duty_officer)}
+    holding = [sign for sign, r in board.items() if r.duty_list]
+    assert holding == ["备勤一车"]  # the plan decided later sends its crew; the other stays put
+    assert board["备勤一车"].duty_list[0].text.endswith("学府路护学岗")
+    # Reminders follow the board: one unit is told to set out, not two.
+    raised = raise_duty_alerts(duty_officer, opens - timedelta(minutes=3))
+    assert [a.unit_id for a in raised] == [spare]

@@ -367,14 +367,34 @@ def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
 
 
 def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:
-    """Each unit's timed duties (定时守点) on the plans in force, by unit id."""
-    plans = {plan.id: plan for plan, _a in in_force.values()}
+    """Each unit's timed duties (定时守点) on the plans in force, by unit id.
+
+    Two plans in force side by side (a patrol shift's and a standby shift's) each hand out the
+    station's timed duties among their own units, so both may send a unit to the same school
+    gate at 16:00. One crew keeps a duty: the one of the plan decided later, as for a unit
+    placed by both (orders_in_force)."""
+    plans = sorted({plan.id: plan for plan, _a in in_force.values()}.values(),
+                   key=lambda p: (p.decided_at or datetime.min, p.id), reverse=True)
     out: dict[int, list[TimedVisit]] = {}
-    for plan in plans.values():
+    held: list[TimedVisit] = []
+    for plan in plans:
         for v in stored_visits(plan.figures or {}, plan.assignments or ()):
-            if in_force.get(v.unit_id, (None,))[0] is plan:  # not where a later plan took it over
-                out.setdefault(v.unit_id, []).append(v)
+            if in_force.get(v.unit_id, (None,))[0] is not plan:
+                continue  # a later plan took the unit over
+            if any(_same_duty(v, other) for other in held):
+                continue  # a plan decided later sends its own crew
+            held.append(v)
+            out.setdefault(v.unit_id, []).append(v)
     return out
+
+
+def _same_duty(a: TimedVisit, b: TimedVisit) -> bool:
+    """The same point in overlapping hours (a stretch the two plans both cover)."""
+    if a.point_key != b.point_key:
+        return False
+    if a.starts is None or a.until is None or b.starts is None or b.until is None:
+        return a.window == b.window
+    return a.starts < b.until and b.starts < a.until
 
 
 def timed_duties(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, str]:
