@@ -1025,6 +1025,10 @@
         <translation>--out“{path}”必须以 .pdf 或 .html 结尾</translation>
     </message>
     <message>
+        <source>set {instead} (no terminal to ask the password on)</source>
+        <translation>请设置 {instead}（没有可输入密码的终端）</translation>
+    </message>
+    <message>
         <source>database URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: the settings file, then the embedded SQLite file)</source>
         <translation>数据库地址：sqlite:///PATH 或 postgresql+psycopg://USER@HOST/DB（默认：先看设置文件，再用内置 SQLite 数据库文件）</translation>
     </message>
@@ -1039,10 +1043,6 @@
     <message>
         <source>name the acting user with --user NAME or $PRECINCT_USER</source>
         <translation>请用 --user 用户名 或 $PRECINCT_USER 指定操作用户</translation>
-    </message>
-    <message>
-        <source>set $PRECINCT_PASSWORD (no terminal to ask the password on)</source>
-        <translation>请设置 $PRECINCT_PASSWORD（没有可询问密码的终端）</translation>
     </message>
     <message>
         <source>password for {username}: </source>

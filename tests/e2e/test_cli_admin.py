@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -140,3 +141,29 @@ def test_a_mistyped_database_path_is_refused_and_no_file_is_made(tmp_path, capsy
     assert main(["user", "list", "--db", f"sqlite:///{missing}"]) == 1
     assert f"no database file at {missing}" in capsys.readouterr().err
     assert not missing.exists() and not missing.parent.exists()
+
+
+def test_a_job_with_no_terminal_is_told_which_variable_gives_the_password(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    _first_administrator(url, monkeypatch)
+    env = {k: v for k, v in os.environ.items() if k != "PRECINCT_NEW_PASSWORD"}
+    # start_new_session: no controlling terminal, as under cron or a scheduled task.
+    out = subprocess.run(
+        [sys.executable, "-m", "precinct_console", "user", "add", "clerk.wu", "--role", "clerk",
+         "--db", url], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        env=env, start_new_session=True)
+    assert out.returncode == 1
+    assert "set $PRECINCT_NEW_PASSWORD (no terminal to ask the password on)" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_verb_quietly(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    _first_administrator(url, monkeypatch)
+    # `user list --json | head -c 0`: the reader is gone before anything is written.
+    proc = subprocess.Popen([sys.executable, "-m", "precinct_console", "user", "list", "--json",
+                             "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

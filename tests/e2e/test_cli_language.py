@@ -107,6 +107,19 @@ def test_the_same_verbs_read_english_elsewhere_or_when_the_setting_says_so(
     assert "字段“起始日期”" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("variable", "value", "problem"), [
+    ("PRECINCT_MORNING_REPLAN", "25:00", "不是 HH:MM 格式的时刻，例如 08:30"),
+    ("PRECINCT_TIMEZONE", "Mars", "不是时区名称，例如 Asia/Shanghai"),
+])
+def test_a_bad_setting_beside_the_language_is_named_in_chinese(
+        station_url, monkeypatch, capsys, variable, value, problem):
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("PRECINCT_LANGUAGE", "zh_CN")
+    monkeypatch.setenv(variable, value)
+    assert main(["user", "list", "--db", station_url]) == 1
+    assert capsys.readouterr().err.strip().endswith(f"环境变量 {variable}：设置项“{variable[9:].lower()}” = “{value}” {problem}")
+
+
 def test_machine_readable_output_keeps_its_english_keys(station_url, capsys, chinese):
     assert main(["user", "list", "--json", "--db", station_url]) == 0
     users = json.loads(capsys.readouterr().out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -72,7 +73,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return _run_gui(args)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, so that a reader gone away is caught below, not at exit
+        return code
     except (KnownError, CliError, DatabaseUrlError) as exc:
         # A CliError is said in the verbs' language already; the services' errors go through the
         # window's catalogue, so a refusal reads the same at the console and in a scheduled task.
@@ -81,3 +84,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`allocate | head`): nothing more to say, and no traceback.
+        # stdout goes to /dev/null so that Python's own flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # as a shell reports a writer ended by SIGPIPE

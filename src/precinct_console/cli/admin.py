@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 
@@ -15,6 +14,7 @@ from .common import (
     CliError,
     add_db_argument,
     add_user_argument,
+    ask_secret,
     cli_context,
     open_database,
     workstation,
@@ -118,8 +118,8 @@ def _new_password() -> str:
     password = os.environ.get("PRECINCT_NEW_PASSWORD")
     if password:
         return password
-    first = getpass.getpass(tr("new password: "))
-    if first != getpass.getpass(tr("again: ")):
+    first = ask_secret(tr("new password: "), "$PRECINCT_NEW_PASSWORD")
+    if first != ask_secret(tr("again: "), "$PRECINCT_NEW_PASSWORD"):
         raise CliError(tr("the two passwords differ"))
     return first
 
@@ -172,7 +172,8 @@ def _user_reset_password(args: argparse.Namespace) -> int:
 
 
 def _user_passwd(args: argparse.Namespace) -> int:
-    current = os.environ.get("PRECINCT_PASSWORD") or getpass.getpass(tr("current password: "))
+    current = os.environ.get("PRECINCT_PASSWORD") or ask_secret(tr("current password: "),
+                                                                 "$PRECINCT_PASSWORD")
     os.environ["PRECINCT_PASSWORD"] = current  # the sign-in below uses it instead of asking again
     ctx = cli_context(args)
     accounts.change_password(ctx, current, _new_password())

@@ -25,6 +25,19 @@ class CliError(Exception):
     """A command-line mistake; printed as it is, exit status 1."""
 
 
+def ask_secret(prompt: str, instead: str) -> str:
+    """A password typed at the terminal; with no terminal to type it on (a job, a pipe from
+    cron), a refusal naming what to give instead, not a traceback."""
+    no_terminal = CliError(tr("set {instead} (no terminal to ask the password on)").format(instead=instead))
+    if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
+        raise no_terminal
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        # /dev/tty exists but is no one's terminal: nothing to read
+        raise no_terminal from None
+
+
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", metavar="URL",
@@ -82,14 +95,8 @@ def cli_actor(db: Database, args: argparse.Namespace) -> Actor:
         raise CliError(tr("name the acting user with --user NAME or $PRECINCT_USER"))
     password = os.environ.get("PRECINCT_PASSWORD")
     if password is None:
-        no_terminal = CliError(tr("set $PRECINCT_PASSWORD (no terminal to ask the password on)"))
-        if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
-            raise no_terminal
-        try:
-            password = getpass.getpass(tr("password for {username}: ").format(username=username))
-        except EOFError:
-            # /dev/tty exists but is no one's terminal (a job, a pipe from cron): nothing to read
-            raise no_terminal from None
+        password = ask_secret(tr("password for {username}: ").format(username=username),
+                              "$PRECINCT_PASSWORD")
     return authenticate(db, username, password, f"cli@{workstation()}", system_clock())
 
 

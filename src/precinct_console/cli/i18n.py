@@ -9,6 +9,7 @@ words (usage:, options, its error messages) are translated while main() runs.
 from __future__ import annotations
 
 import argparse
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -56,7 +57,10 @@ def choose_language() -> str:
     try:
         setting = load_settings().language
     except SettingsError:
-        setting = ""  # the verb reading the settings names the broken file, in the locale's language
+        # The verb reading the settings names what is broken: in $PRECINCT_LANGUAGE if that
+        # much is usable (a bad time beside it), else in the locale's language.
+        setting = os.environ.get("PRECINCT_LANGUAGE", "")
+        setting = setting if setting in ("en", "zh_CN") else ""
     return setting or system_language()
 
 

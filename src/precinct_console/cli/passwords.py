@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 
 from ..config import load_settings
@@ -16,7 +15,7 @@ from ..secrets import (
     url_with_password,
     wants_keyring,
 )
-from .common import CliError
+from .common import CliError, ask_secret
 from .i18n import tr
 
 
@@ -58,8 +57,8 @@ def _target(args: argparse.Namespace) -> tuple[str, str]:
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(tr("database password: "))
-    if first != getpass.getpass(tr("again: ")):
+    first = ask_secret(tr("database password: "), "--password-stdin")
+    if first != ask_secret(tr("again: "), "--password-stdin"):
         raise CliError(tr("the two passwords differ; nothing was stored"))
     return first
 
