@@ -4394,6 +4394,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>另存为 PDF</translation>
     </message>
     <message>
+        <source>Could not save the patrol order sheet to %1: %2</source>
+        <translation>无法将巡逻派班单保存到 %1：%2</translation>
+    </message>
+    <message>
         <source>Saved %1</source>
         <translation>已保存：%1</translation>
     </message>
@@ -5986,6 +5990,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Save work list</source>
         <translation>保存工作清单</translation>
+    </message>
+    <message>
+        <source>Could not save the work list to %1: %2</source>
+        <translation>无法将工作清单保存到 %1：%2</translation>
     </message>
     <message>
         <source>Work list saved to {path}</source>

@@ -82,3 +82,14 @@ def test_worklist_names_a_bad_badge_or_day(station_db, tmp_path, capsys):
     assert main(["worklist", "--officer", "012345", "--day", "20/11", "--out",
                  str(tmp_path / "x.pdf"), "--db", station_db]) == 1
     assert "--day '20/11'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["list.pdf", "list.html"])
+def test_worklist_that_cannot_be_written_names_the_file_and_why(station_db, tmp_path, capsys, name):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    out = blocker / name
+    assert main(["worklist", "--officer", "012345", "--out", str(out), "--db", station_db]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"precinct-console worklist: cannot write {out}: ") and "Traceback" not in err
+    assert not out.exists()

@@ -1376,7 +1376,14 @@ def test_the_patrol_order_sheet_of_a_plan_is_previewed_and_saved_as_pdf(qtbot, c
     assert "巡逻勤务派班单" in text and "巡逻一车" in text and "张伟" in text and "李强" in text
     assert "not the shift's orders" in dialog.status.text()  # proposed, not yet accepted
     pdf = dialog.save(tmp_path / "orders.pdf")
-    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    # A folder removed meanwhile: the seat is told which file and why, not "saved".
+    gone = tmp_path / "removed" / "orders.pdf"
+    notes: list[tuple[str, str]] = []
+    chief_app.notified.connect(lambda text, level: notes.append((level, text)))
+    assert dialog.save(gone) is None and not gone.exists()
+    [(level, text)] = notes
+    assert level == "error" and text.startswith(f"Could not save the patrol order sheet to {gone}: ")
     dialog.close()
 
 

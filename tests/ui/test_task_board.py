@@ -204,6 +204,10 @@ def test_work_list_prints_to_pdf(qtbot, tmp_path):
     out = save_pdf(html, tmp_path / "work.pdf")
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 5000
+    # A folder that is gone: the system's reason, and no file (QPrinter alone fails silently).
+    with pytest.raises(FileNotFoundError):
+        save_pdf(html, tmp_path / "gone" / "work.pdf")
+    assert not (tmp_path / "gone").exists()
 
 
 def test_countdowns_crossing_near_and_overdue_are_announced_once(qtbot):

@@ -29,13 +29,23 @@ def ask_secret(prompt: str, instead: str) -> str:
     """A password typed at the terminal; with no terminal to type it on (a job, a pipe from
     cron), a refusal naming what to give instead, not a traceback."""
     no_terminal = CliError(tr("set {instead} (no terminal to ask the password on)").format(instead=instead))
-    if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
+    if not sys.stdin.isatty() and not _has_terminal():
         raise no_terminal
     try:
         return getpass.getpass(prompt)
     except EOFError:
-        # /dev/tty exists but is no one's terminal: nothing to read
         raise no_terminal from None
+
+
+def _has_terminal() -> bool:
+    """A controlling terminal to ask on (/dev/tty opens; under cron it exists but does not)."""
+    if sys.platform == "win32":
+        return True  # getpass reads the console there; EOFError is caught where it has none
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

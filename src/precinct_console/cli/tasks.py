@@ -8,11 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.clock import local
+from ..domain.errors import file_error_reason
 from ..jobs.followup import run_followup
 from ..services.stations import get_station
 from ..services.tasks import daily_work_list, list_officers
 from .common import CliError, add_db_argument, add_user_argument, cli_context
-from .i18n import tr
+from .i18n import message_text, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -77,12 +78,18 @@ def _worklist(args: argparse.Namespace) -> int:
     from ..ui.tasks.worklist import worklist_html
 
     html = worklist_html(work, get_station(ctx).name)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".html":
-        args.out.write_text(html, encoding="utf-8")
-    else:
-        app = QApplication.instance() or QApplication(["precinct-console"])
-        save_pdf(html, args.out)
-        del app
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".html":
+            part = args.out.with_name(args.out.name + ".part")  # no half file if it fails
+            part.write_text(html, encoding="utf-8")
+            os.replace(part, args.out)
+        else:
+            app = QApplication.instance() or QApplication(["precinct-console"])
+            save_pdf(html, args.out)  # whole or not at all
+            del app
+    except OSError as exc:
+        raise CliError(tr("cannot write {path}: {reason}").format(
+            path=args.out, reason=message_text(file_error_reason(exc)))) from exc
     print(args.out)
     return 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
@@ -25,12 +28,27 @@ def a4_printer(printer: QPrinter | None = None) -> QPrinter:
     return printer
 
 
-def save_pdf(html: str, path: Path) -> Path:
-    printer = a4_printer()
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    html_document(html).print_(printer)
+def print_to_pdf(document: QTextDocument, printer: QPrinter, path: Path) -> Path:
+    """Print the document as a PDF file, whole or not at all; OSError says why not.
+
+    QPrinter fails silently on a path it cannot open (a folder since removed, a read-only
+    share, a file open in a PDF reader on Windows), and the seat would be told "saved". So it
+    prints into a folder of our own and the file is moved into place, where the system names
+    what is wrong."""
+    with tempfile.TemporaryDirectory(prefix="precinct-pdf-") as folder:
+        printed = Path(folder) / "sheet.pdf"
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        document.print_(printer)
+        if not printed.exists():
+            raise OSError(errno.EIO, "the PDF could not be printed", str(path))
+        shutil.move(printed, path)
     return path
+
+
+def save_pdf(html: str, path: Path) -> Path:
+    """The sheet as an A4 PDF (see print_to_pdf)."""
+    return print_to_pdf(html_document(html), a4_printer(), path)
 
 
 def print_preview(html: str, parent: QWidget) -> None:

@@ -20,7 +20,7 @@ from ...domain.allocation.visits import CLASH_MARK
 from ...domain.clock import local
 from ...services.patrol_sheet import PatrolSheet, patrol_sheet
 from ..context import AppContext
-from ..error_text import error_text
+from ..error_text import error_text, os_reason
 from ..forms import open_within_screen
 from ..printing import print_preview, save_pdf
 
@@ -108,7 +108,13 @@ class PatrolSheetDialog(QDialog):
         if path:
             self.save(Path(path))
 
-    def save(self, path: Path) -> Path:
-        save_pdf(self.html, path)
+    def save(self, path: Path) -> Path | None:
+        """Save the sheet as PDF and say so, or say which file could not be written and why."""
+        try:
+            save_pdf(self.html, path)
+        except OSError as exc:
+            self.app.notify(self.tr("Could not save the patrol order sheet to %1: %2")
+                            .replace("%1", str(path)).replace("%2", os_reason(exc)), "error")
+            return None
         self.app.notify(self.tr("Saved %1").replace("%1", str(path)))
         return path

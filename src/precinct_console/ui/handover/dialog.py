@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import shutil
-import tempfile
 import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,6 +35,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text, os_reason
 from ..forms import china_datetime, ok_cancel, open_within_screen, qdatetime
+from ..printing import print_to_pdf
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
 
@@ -273,19 +271,8 @@ class HandoverDialog(QDialog):
         return printer
 
     def save_pdf(self, path: Path) -> Path:
-        """Write the report as PDF, whole or not at all; OSError says why not. The printer
-        fails silently on a path it cannot open, so it prints into a folder of our own and
-        the file is moved into place, where the system names what is wrong."""
-        with tempfile.TemporaryDirectory(prefix="precinct-handover-") as folder:
-            printed = Path(folder) / "handover.pdf"
-            printer = self._printer()
-            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            printer.setOutputFileName(str(printed))
-            self.document().print_(printer)
-            if not printed.exists():
-                raise OSError(errno.EIO, "the PDF could not be printed", str(path))
-            shutil.move(printed, path)
-        return path
+        """Write the report as PDF, whole or not at all; OSError says why not."""
+        return print_to_pdf(self.document(), self._printer(), path)
 
     def export_pdf(self, path: Path) -> None:
         """Save the PDF and say so, or say which file could not be written and why."""

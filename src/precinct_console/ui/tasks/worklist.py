@@ -25,7 +25,7 @@ from ...domain.deadlines import active_countdown, format_countdown
 from ...services.task_views import TaskRow, WorkList
 from ...services.tasks import daily_work_list
 from ..context import AppContext
-from ..error_text import error_text
+from ..error_text import error_text, os_reason
 from ..forms import open_within_screen
 from ..printing import print_preview, save_pdf
 from ..theme import FONT_FAMILIES
@@ -193,5 +193,15 @@ class WorkListDialog(QDialog):
         name = f"work-list-{self.selected_day().isoformat()}.pdf"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save work list"), name, "PDF (*.pdf)")
         if path:
-            save_pdf(self.html, Path(path))
-            self.app.notify(self.tr("Work list saved to {path}").format(path=path))
+            self.save(Path(path))
+
+    def save(self, path: Path) -> Path | None:
+        """Save the list as PDF and say so, or say which file could not be written and why."""
+        try:
+            save_pdf(self.html, path)
+        except OSError as exc:
+            self.app.notify(self.tr("Could not save the work list to %1: %2")
+                            .replace("%1", str(path)).replace("%2", os_reason(exc)), "error")
+            return None
+        self.app.notify(self.tr("Work list saved to {path}").format(path=path))
+        return path
