@@ -780,3 +780,23 @@ def test_the_replay_with_move_ups_follows_the_cover_line_on_the_plans_own_points
     pinned = allocation.propose_plan(chief, shift_id=sh.id, time_limit=5,
                                      constraints={"pins": {str(u2): "post:3"}})
     assert plan_replay.replay_plan(chief, pinned.id, first, last, move_ups=True).move_ups == 0
+
+
+def test_an_officers_phone_rank_and_team_are_checked_on_the_way_in_and_on_edit(db, chief):
+    with pytest.raises(ValidationError, match="'138abc00000' is not a phone number") as bad:
+        roster.add_officer(chief, "031001", "张伟", phone="138abc00000")
+    assert bad.value.field == "phone"
+    with pytest.raises(ValidationError, match="at most 16 characters") as long:
+        roster.add_officer(chief, "031001", "张伟", team="巡逻" * 10)
+    assert long.value.field == "team"
+    assert roster.list_officers(chief) == []  # nothing was put on the roll
+    zhang = roster.add_officer(chief, "031001", "张伟", phone=" 0371-6262 1234 转 8001 ", rank="一级警司")
+    assert zhang.phone == "0371-6262 1234 转 8001"
+    with pytest.raises(ValidationError, match="is not a phone number"):
+        roster.update_officer(chief, zhang.id, zhang.version, phone="call me")
+    with pytest.raises(ValidationError, match="at most 40 characters") as rank:
+        roster.update_officer(chief, zhang.id, zhang.version, rank="警" * 41)
+    assert rank.value.field == "rank"
+    kept = roster.list_officers(chief)[0]
+    assert (kept.phone, kept.rank, kept.version) == ("0371-6262 1234 转 8001", "一级警司", zhang.version)
+    assert roster.update_officer(chief, zhang.id, zhang.version, phone="").phone == ""

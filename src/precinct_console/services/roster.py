@@ -15,6 +15,7 @@ from ..domain.clock import CHINA_TZ
 from ..domain.driving import LICENCE_CLASSES, unknown_classes
 from ..domain.errors import NotFound, ValidationError
 from ..domain.holidays import CalendarDay, calendar_day
+from ..domain.officer_phone import checked_phone
 from ..domain.roster_rules import (
     AbsenceRef,
     EntryRef,
@@ -198,6 +199,7 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
     if kind not in OFFICER_KINDS:
         raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
     skills, licences = _skills(skills), _licences(licences)
+    rank, team, phone = _rank(rank), _team(team), checked_phone(phone)
     _role(role)
     with ctx.uow() as uow:
         if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
@@ -208,6 +210,16 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
             team=team, phone=phone, skills=skills, licences=licences))
         uow.commit()
         return _officer(o)
+
+
+# The columns' widths (storage.models.people): past them SQLite kept anything and PostgreSQL
+# refused the whole save with a database error that named no field.
+def _rank(rank: str) -> str:
+    return checked_text(rank, "rank", 40, required=False)
+
+
+def _team(team: str) -> str:
+    return checked_text(team, "team", 16, required=False)
 
 
 def _role(role: str) -> None:
@@ -250,6 +262,9 @@ def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values:
         values["name"] = checked_text(values["name"], "officer_name", 60)
     if "skills" in values:
         values["skills"] = _skills(values["skills"])
+    for key, check in (("rank", _rank), ("team", _team), ("phone", checked_phone)):
+        if key in values:
+            values[key] = check(values[key])
     if "licences" in values:
         values["licences"] = _licences(values["licences"])
     with ctx.uow() as uow:
