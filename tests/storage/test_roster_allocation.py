@@ -800,3 +800,20 @@ def test_an_officers_phone_rank_and_team_are_checked_on_the_way_in_and_on_edit(d
     kept = roster.list_officers(chief)[0]
     assert (kept.phone, kept.rank, kept.version) == ("0371-6262 1234 转 8001", "一级警司", zhang.version)
     assert roster.update_officer(chief, zhang.id, zhang.version, phone="").phone == ""
+
+
+def test_leave_over_days_already_recorded_is_refused_naming_the_record(db, chief):
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    day = datetime(2026, 12, 8, tzinfo=CHINA_TZ)
+    roster.add_absence(chief, zhang.id, "leave", day, day + timedelta(days=3), "年休假")  # 12-08..12-10
+    with pytest.raises(ValidationError, match="张伟 is already on leave 12-08–12-10: these days overlap it") as e:
+        roster.add_absence(chief, zhang.id, "training", day + timedelta(days=2), day + timedelta(days=5))
+    assert e.value.field == "starts_at"
+    from precinct_console.i18n.catalogue import error_text
+    assert "张伟 已于 12-08–12-10 休假，所选日期与之重叠" in error_text(e.value, "zh_CN")
+    # The day after the leave is free: training may start there.
+    roster.add_absence(chief, zhang.id, "training", day + timedelta(days=3), day + timedelta(days=4))
+    with pytest.raises(ValidationError, match="already in training 12-11–12-11"):
+        roster.add_absence(chief, zhang.id, "leave", day + timedelta(days=3), day + timedelta(days=4))
+    view = roster.roster_view(chief, date(2026, 12, 7), date(2026, 12, 13))
+    assert sorted(a.kind for a in view.absences) == ["leave", "training"]  # nothing more was saved

@@ -634,11 +634,30 @@ def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: date
         if o is None or o.station_id != ctx.station_id:
             raise ValidationError(f"officer {officer_id} does not exist in this station",
                                   field="officer")
+        _refuse_overlap(uow.session, o, starts_at, ends_at)
         a = uow.add("roster.absence_add", "officer_absence", OfficerAbsence(
             station_id=ctx.station_id, officer_id=officer_id, kind=kind, starts_at=starts_at,
             ends_at=ends_at, note=note))
         uow.commit()
         return _absence(a)
+
+
+def _refuse_overlap(s: Session, o: Officer, starts_at: datetime, ends_at: datetime) -> None:
+    """Leave or training over days already recorded is refused, naming the record: two records of
+    one absence (a leave typed twice, training inside a leave) counted twice in the ledgers and left
+    the calendar cell showing only one of them."""
+    other = s.scalar(select(OfficerAbsence).where(
+        OfficerAbsence.officer_id == o.id, OfficerAbsence.starts_at < ends_at,
+        OfficerAbsence.ends_at > starts_at).order_by(OfficerAbsence.starts_at).limit(1))
+    if other is None:
+        return
+    first = other.starts_at.astimezone(CHINA_TZ)
+    last = (other.ends_at - timedelta(seconds=1)).astimezone(CHINA_TZ)  # the last day it covers
+    if other.kind == "leave":
+        raise ValidationError(f"{o.name} is already on leave {first:%m-%d}–{last:%m-%d}: these days "
+                              "overlap it", field="starts_at")
+    raise ValidationError(f"{o.name} is already in training {first:%m-%d}–{last:%m-%d}: these days "
+                          "overlap it", field="starts_at")
 
 
 # -- rule thresholds --------------------------------------------------------------------------
