@@ -817,3 +817,19 @@ def test_leave_over_days_already_recorded_is_refused_naming_the_record(db, chief
         roster.add_absence(chief, zhang.id, "leave", day + timedelta(days=3), day + timedelta(days=4))
     view = roster.roster_view(chief, date(2026, 12, 7), date(2026, 12, 13))
     assert sorted(a.kind for a in view.absences) == ["leave", "training"]  # nothing more was saved
+
+
+def test_cancelled_leave_is_taken_back_once_and_audited(db, chief):
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    day = datetime(2026, 12, 8, tzinfo=CHINA_TZ)
+    leave = roster.add_absence(chief, zhang.id, "leave", day, day + timedelta(days=3), "年休假")
+    change = roster.remove_absence(chief, leave.id, leave.version)
+    assert change.touches("officer_absence")  # every seat's calendar reloads
+    with pytest.raises(Exception, match="does not exist"):  # a second seat's stale click
+        roster.remove_absence(chief, leave.id, leave.version)
+    # The days are free again: the corrected leave goes in.
+    roster.add_absence(chief, zhang.id, "leave", day + timedelta(days=1), day + timedelta(days=3))
+    with db.sessions() as s:
+        audit = s.execute(sa.text("SELECT action FROM audit_log WHERE entity = 'officer_absence' "
+                                  "ORDER BY id")).scalars().all()
+    assert audit == ["roster.absence_add", "roster.absence_remove", "roster.absence_add"]

@@ -1477,3 +1477,27 @@ def test_plan_dialog_shows_a_stored_patterns_own_shifts_and_post_minimums(qtbot,
     d.pattern.setCurrentIndex(0)
     assert d.shift_times.text() == "驻站白班 08:00 12，驻站夜班 20:00 12"
     assert d.post_min[post_id].value() == 2  # not "none": the post minimum the pattern asks for
+
+
+def test_leave_recorded_by_mistake_is_cancelled_from_the_calendars_menu(qtbot, chief_app, clock):
+    """Right-click a day of leave: Cancel takes it back (销假), the cell and the flag go."""
+    *_, li = _week_with_problems(chief_app.ctx, clock)
+    roster.add_absence(chief_app.ctx, li.id, "leave", datetime(2026, 11, 20, tzinfo=CHINA_TZ),
+                       datetime(2026, 11, 22, tzinfo=CHINA_TZ), "年休假")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 800)
+    _settle(qtbot, chief_app)
+    row = next(i for i, r in enumerate(panel.model.rows) if "李强" in r.label)
+    saturday = panel.model.days.index(datetime(2026, 11, 21).date())
+    assert panel.model.index(row, saturday).data() == "（休）"
+    menu = panel.context_menu(panel.model.index(row, saturday))
+    cancel = [a for a in menu.actions() if a.text().startswith("Cancel:")]
+    assert [a.text() for a in cancel] == ["Cancel: 休假 11-20 – 11-21 年休假"]
+    cancel[0].trigger()
+    _settle(qtbot, chief_app)
+    assert not panel.model.index(row, saturday).data()
+    assert not any("[leave/training]" in panel.problems.item(i).text()
+                   for i in range(panel.problems.count()))
+    assert roster.roster_view(chief_app.ctx, datetime(2026, 11, 16).date(),
+                              datetime(2026, 11, 22).date()).absences == ()

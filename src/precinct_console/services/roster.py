@@ -642,6 +642,19 @@ def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: date
         return _absence(a)
 
 
+@service_action("roster.edit")
+def remove_absence(ctx: ServiceContext, absence_id: int, version: int) -> Change:
+    """Take back leave or training recorded by mistake or cancelled (销假); the audit keeps it."""
+    with ctx.uow() as uow:
+        a = uow.get(OfficerAbsence, absence_id, expected_version=version)
+        uow.audit("roster.absence_remove", "officer_absence", a.id, {
+            "officer_id": a.officer_id, "kind": a.kind, "starts_at": a.starts_at.isoformat(),
+            "ends_at": a.ends_at.isoformat(), "note": a.note}, None)
+        uow.changed("officer_absence", a.id, "deleted")
+        uow.session.delete(a)
+        return uow.commit()
+
+
 def _refuse_overlap(s: Session, o: Officer, starts_at: datetime, ends_at: datetime) -> None:
     """Leave or training over days already recorded is refused, naming the record: two records of
     one absence (a leave typed twice, training inside a leave) counted twice in the ledgers and left
