@@ -833,3 +833,16 @@ def test_cancelled_leave_is_taken_back_once_and_audited(db, chief):
         audit = s.execute(sa.text("SELECT action FROM audit_log WHERE entity = 'officer_absence' "
                                   "ORDER BY id")).scalars().all()
     assert audit == ["roster.absence_add", "roster.absence_remove", "roster.absence_add"]
+
+
+def test_swapping_two_shifts_of_one_officer_says_so(db, chief):
+    mon = datetime(2026, 11, 16, 8, 30, tzinfo=CHINA_TZ)
+    s1 = roster.add_shift(chief, "值班", mon, mon + timedelta(hours=24))
+    s2 = roster.add_shift(chief, "值班", mon + timedelta(days=2), mon + timedelta(days=3))
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    e1, e2 = roster.assign(chief, s1.id, zhang.id), roster.assign(chief, s2.id, zhang.id)
+    with pytest.raises(ValidationError, match="both shifts are 张伟's; select one shift each of two "
+                                             "officers") as same:
+        roster.swap_entries(chief, e1.id, e1.version, e2.id, e2.version)
+    from precinct_console.i18n.catalogue import error_text
+    assert "两个班次都是 张伟 的" in error_text(same.value, "zh_CN")

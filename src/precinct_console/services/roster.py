@@ -495,6 +495,10 @@ def swap_entries(ctx: ServiceContext, entry_a: int, version_a: int, entry_b: int
         if a.shift_id == b.shift_id:
             raise ValidationError("both entries are on the same shift; nothing to swap", field="entry")
         oa, ob = a.officer_id, b.officer_id
+        if oa == ob:  # two cells of one row: it used to say the officer was "already on the other shift"
+            name = _names(uow.session, oa).get(oa, str(oa))
+            raise ValidationError(f"both shifts are {name}'s; select one shift each of two officers",
+                                  field="entry")
         for target, officer in ((a, ob), (b, oa)):
             clash = uow.session.scalar(select(RosterEntry.id).where(
                 RosterEntry.shift_id == target.shift_id, RosterEntry.officer_id == officer))
