@@ -4452,6 +4452,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>如：2027年四班三运转</translation>
     </message>
     <message>
+        <source>Each shift of the day in order: its name, start and hours (白班 08:00 8) or its end (白班 08:00-16:00), separated by commas. Empty: the usual shifts from the handover time. The first shift starts at the handover.</source>
+        <translation>按一天中的顺序填写各班次：名称、开始时间和时长（白班 08:00 8），或结束时间（白班 08:00-16:00），以逗号分隔。留空则按交接班时间排常规班次。第一个班次从交接班时间开始。</translation>
+    </message>
+    <message>
         <source>The teams in rotation order, as the officers' team field names them, separated by commas</source>
         <translation>按轮换顺序填写班组，名称与人员的“班组”一致，用逗号分隔</translation>
     </message>
@@ -4484,6 +4488,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>交接班时间</translation>
     </message>
     <message>
+        <source>Shifts</source>
+        <translation>班次</translation>
+    </message>
+    <message>
         <source>Minimum staff per shift</source>
         <translation>每班最少人数</translation>
     </message>
@@ -4506,6 +4514,18 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Teams: %1 needs at least %2 teams</source>
         <translation>班组：%1至少需要 %2 个班组</translation>
+    </message>
+    <message>
+        <source>Shifts: %1 has %2 shifts a day, %3 given</source>
+        <translation>班次：%1 每天 %2 个班次，填写了 %3 个</translation>
+    </message>
+    <message>
+        <source>Shifts: %1 has 1 to %2 shifts a day, %3 given</source>
+        <translation>班次：%1 每天 1 至 %2 个班次，填写了 %3 个</translation>
+    </message>
+    <message>
+        <source>Shifts: '%1' is not a name, a start time and hours (e.g. 白班 08:00 8, or 白班 08:00-16:00)</source>
+        <translation>班次：“%1”不是“名称 开始时间 时长”（如 白班 08:00 8，或 白班 08:00-16:00）</translation>
     </message>
     <message>
         <source>At least %1 h of rest between shifts: a team on this pattern rests only %2 h after %3</source>
@@ -5022,6 +5042,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Remove: %1</source>
         <translation>删除：%1</translation>
+    </message>
+    <message>
+        <source>Cancel: %1</source>
+        <translation>撤销：%1</translation>
     </message>
     <message>
         <source>Select exactly two rostered cells to swap</source>

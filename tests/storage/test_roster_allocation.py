@@ -823,3 +823,69 @@ def test_the_order_sheet_does_not_name_an_officer_on_leave_as_in_the_car(db, sta
     plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
     crews = {r.call_sign: r.crew for r in patrol_sheet(chief, plan.id).rows}
     assert crews["巡逻一车"] == "张伟（王芳 休假）" and crews["巡逻二车"] == "李强"
+
+
+def test_an_officers_phone_rank_and_team_are_checked_on_the_way_in_and_on_edit(db, chief):
+    with pytest.raises(ValidationError, match="'138abc00000' is not a phone number") as bad:
+        roster.add_officer(chief, "031001", "张伟", phone="138abc00000")
+    assert bad.value.field == "phone"
+    with pytest.raises(ValidationError, match="at most 16 characters") as long:
+        roster.add_officer(chief, "031001", "张伟", team="巡逻" * 10)
+    assert long.value.field == "team"
+    assert roster.list_officers(chief) == []  # nothing was put on the roll
+    zhang = roster.add_officer(chief, "031001", "张伟", phone=" 0371-6262 1234 转 8001 ", rank="一级警司")
+    assert zhang.phone == "0371-6262 1234 转 8001"
+    with pytest.raises(ValidationError, match="is not a phone number"):
+        roster.update_officer(chief, zhang.id, zhang.version, phone="call me")
+    with pytest.raises(ValidationError, match="at most 40 characters") as rank:
+        roster.update_officer(chief, zhang.id, zhang.version, rank="警" * 41)
+    assert rank.value.field == "rank"
+    kept = roster.list_officers(chief)[0]
+    assert (kept.phone, kept.rank, kept.version) == ("0371-6262 1234 转 8001", "一级警司", zhang.version)
+    assert roster.update_officer(chief, zhang.id, zhang.version, phone="").phone == ""
+
+
+def test_leave_over_days_already_recorded_is_refused_naming_the_record(db, chief):
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    day = datetime(2026, 12, 8, tzinfo=CHINA_TZ)
+    roster.add_absence(chief, zhang.id, "leave", day, day + timedelta(days=3), "年休假")  # 12-08..12-10
+    with pytest.raises(ValidationError, match="张伟 is already on leave 12-08–12-10: these days overlap it") as e:
+        roster.add_absence(chief, zhang.id, "training", day + timedelta(days=2), day + timedelta(days=5))
+    assert e.value.field == "starts_at"
+    from precinct_console.i18n.catalogue import error_text
+    assert "张伟 已于 12-08–12-10 休假，所选日期与之重叠" in error_text(e.value, "zh_CN")
+    # The day after the leave is free: training may start there.
+    roster.add_absence(chief, zhang.id, "training", day + timedelta(days=3), day + timedelta(days=4))
+    with pytest.raises(ValidationError, match="already in training 12-11–12-11"):
+        roster.add_absence(chief, zhang.id, "leave", day + timedelta(days=3), day + timedelta(days=4))
+    view = roster.roster_view(chief, date(2026, 12, 7), date(2026, 12, 13))
+    assert sorted(a.kind for a in view.absences) == ["leave", "training"]  # nothing more was saved
+
+
+def test_cancelled_leave_is_taken_back_once_and_audited(db, chief):
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    day = datetime(2026, 12, 8, tzinfo=CHINA_TZ)
+    leave = roster.add_absence(chief, zhang.id, "leave", day, day + timedelta(days=3), "年休假")
+    change = roster.remove_absence(chief, leave.id, leave.version)
+    assert change.touches("officer_absence")  # every seat's calendar reloads
+    with pytest.raises(Exception, match="does not exist"):  # a second seat's stale click
+        roster.remove_absence(chief, leave.id, leave.version)
+    # The days are free again: the corrected leave goes in.
+    roster.add_absence(chief, zhang.id, "leave", day + timedelta(days=1), day + timedelta(days=3))
+    with db.sessions() as s:
+        audit = s.execute(sa.text("SELECT action FROM audit_log WHERE entity = 'officer_absence' "
+                                  "ORDER BY id")).scalars().all()
+    assert audit == ["roster.absence_add", "roster.absence_remove", "roster.absence_add"]
+
+
+def test_swapping_two_shifts_of_one_officer_says_so(db, chief):
+    mon = datetime(2026, 11, 16, 8, 30, tzinfo=CHINA_TZ)
+    s1 = roster.add_shift(chief, "值班", mon, mon + timedelta(hours=24))
+    s2 = roster.add_shift(chief, "值班", mon + timedelta(days=2), mon + timedelta(days=3))
+    zhang = roster.add_officer(chief, "031001", "张伟")
+    e1, e2 = roster.assign(chief, s1.id, zhang.id), roster.assign(chief, s2.id, zhang.id)
+    with pytest.raises(ValidationError, match="both shifts are 张伟's; select one shift each of two "
+                                             "officers") as same:
+        roster.swap_entries(chief, e1.id, e1.version, e2.id, e2.version)
+    from precinct_console.i18n.catalogue import error_text
+    assert "两个班次都是 张伟 的" in error_text(same.value, "zh_CN")

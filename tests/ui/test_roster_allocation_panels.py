@@ -1426,3 +1426,87 @@ def test_the_duty_seat_calls_the_roll_of_a_crew_on_its_timed_duty_by_key(qtbot, 
                     timeout=10000)
     qtbot.waitUntil(lambda: cell(duty.unit_id).startswith("✔ at the duty since "), timeout=10000)
     assert "(late, roll call)" in cell(duty.unit_id)
+
+
+def test_chief_plans_a_pattern_with_the_stations_own_shift_names_and_times(qtbot, chief_app, monkeypatch):
+    """白班 08:00, 小夜班 16:00, 大夜班 00:00: the station's own shifts typed in the plan dialog are
+    the shifts made (they could only be set in a pattern's stored definition)."""
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    problems = []
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:four_three"))
+        assert d.shift_times.placeholderText() == "白班 08:30 8，中班 16:30 8，夜班 00:30 8"
+        d.name.setText("巡逻四班三运转")
+        d.first.setDate(QDate(2026, 12, 14))
+        d.last.setDate(QDate(2026, 12, 14))
+        for typed in ("白班 8点，小夜班 16:00 8，大夜班 00:00 8",  # no start time
+                      "白班 08:00 12，夜班 20:00 12"):  # a 三班二运转's two shifts on 四班三运转
+            d.shift_times.setText(typed)
+            d.accept()
+            problems.append((d.result(), d.error.text()))
+        d.shift_times.setText("白班 08:00 8，小夜班 16:00-24:00，大夜班 00:00-08:00")
+        assert not d.handover.isEnabled()  # the first shift's start is the handover
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert problems == [
+        (0, "Shifts: '白班 8点' is not a name, a start time and hours (e.g. 白班 08:00 8, or "
+            "白班 08:00-16:00)"),
+        (0, "Shifts: four teams on three shifts (四班三运转) has 3 shifts a day, 2 given")]
+    view = roster.roster_view(chief_app.ctx, datetime(2026, 12, 14).date(), datetime(2026, 12, 15).date())
+    assert [(s.name, s.starts_at.astimezone(CHINA_TZ).strftime("%d %H:%M"),
+             s.ends_at.astimezone(CHINA_TZ).strftime("%d %H:%M")) for s in view.shifts] == [
+        ("白班", "14 08:00", "14 16:00"), ("小夜班", "14 16:00", "15 00:00"),
+        ("大夜班", "15 00:00", "15 08:00")]
+
+
+def test_plan_dialog_shows_a_stored_patterns_own_shifts_and_post_minimums(qtbot, chief_app):
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    post_id = panel.view.posts[0][0]
+    roster.add_pattern(ctx, "驻站值班", "duty_24h", {
+        "teams": ["一组", "二组", "三组"], "posts": {str(post_id): 2},
+        "shifts": [{"name": "驻站白班", "start": "08:00", "hours": 12},
+                   {"name": "驻站夜班", "start": "20:00", "hours": 12}]})
+    d = PlanShiftsDialog(roster.list_patterns(ctx), datetime(2026, 12, 14).date(),
+                         datetime(2026, 12, 20).date(), panel, posts=panel.view.posts)
+    qtbot.addWidget(d)
+    d.pattern.setCurrentIndex(0)
+    assert d.shift_times.text() == "驻站白班 08:00 12，驻站夜班 20:00 12"
+    assert d.post_min[post_id].value() == 2  # not "none": the post minimum the pattern asks for
+
+
+def test_leave_recorded_by_mistake_is_cancelled_from_the_calendars_menu(qtbot, chief_app, clock):
+    """Right-click a day of leave: Cancel takes it back (销假), the cell and the flag go."""
+    *_, li = _week_with_problems(chief_app.ctx, clock)
+    roster.add_absence(chief_app.ctx, li.id, "leave", datetime(2026, 11, 20, tzinfo=CHINA_TZ),
+                       datetime(2026, 11, 22, tzinfo=CHINA_TZ), "年休假")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 800)
+    _settle(qtbot, chief_app)
+    row = next(i for i, r in enumerate(panel.model.rows) if "李强" in r.label)
+    saturday = panel.model.days.index(datetime(2026, 11, 21).date())
+    assert panel.model.index(row, saturday).data() == "（休）"
+    menu = panel.context_menu(panel.model.index(row, saturday))
+    cancel = [a for a in menu.actions() if a.text().startswith("Cancel:")]
+    assert [a.text() for a in cancel] == ["Cancel: 休假 11-20 – 11-21 年休假"]
+    cancel[0].trigger()
+    _settle(qtbot, chief_app)
+    assert not panel.model.index(row, saturday).data()
+    assert not any("[leave/training]" in panel.problems.item(i).text()
+                   for i in range(panel.problems.count()))
+    assert roster.roster_view(chief_app.ctx, datetime(2026, 11, 16).date(),
+                              datetime(2026, 11, 22).date()).absences == ()

@@ -375,3 +375,24 @@ def test_teams_past_a_rotations_turns_are_named_as_getting_no_shifts(kind, teams
     if kind == "four_three" and len(set(teams)) == len(teams):
         assert (load.average_week_hours, load.busiest_week_hours,
                 load.least_rested.shortest_rest_hours) == (42, 48, 16)
+
+
+def test_a_crew_is_judged_by_who_will_ride_in_it():
+    """The crew's 民警 on leave (or off the roll) leaves the 辅警 patrolling alone: the unit's crew
+    rule says so, not only the leave rule."""
+    car = UnitRef(4, "巡03", 4, "car")
+    driver = OfficerRef(1, "张伟", "031001", licences=("C1",))
+    aux = OfficerRef(3, "王芳", "F0301", kind="auxiliary")
+    entries = (EntryRef(1, 10, 1, unit_id=4), EntryRef(2, 10, 3, unit_id=4))
+    assert [x for x in _rules(RosterSnapshot((DAY,), entries, (driver, aux), units=(car,)))
+            if x.rule == "unit_crew"] == []
+    leave = AbsenceRef(1, "leave", _t(20, 0, 0), _t(21, 0, 0), "年休假")
+    away = _rules(RosterSnapshot((DAY,), entries, (driver, aux), (leave,), units=(car,)))
+    assert [x.message for x in away if x.rule == "unit_crew"] == [
+        "白班 11-20 08:30–16:30: unit 巡03 has no police officer (民警) in its crew; auxiliaries "
+        "may not patrol alone",
+        "白班 11-20 08:30–16:30: nobody in the crew of unit 巡03 holds a licence to drive it "
+        "(class C2, or a class that allows it)"]
+    gone = _rules(RosterSnapshot((DAY,), entries, (OfficerRef(1, "张伟", "031001", licences=("C1",),
+                                                             active=False), aux), units=(car,)))
+    assert sum(1 for x in gone if x.rule == "unit_crew") == 2

@@ -149,7 +149,9 @@ def check_roster(snap: RosterSnapshot, rules: RuleSet = RuleSet()) -> list[Viola
     out += _max_hours(working, shifts, officers, rules)
     out += _absences(working, shifts, officers, snap.absences)
     out += _off_roll(working, shifts, officers)
-    out += _unit_crews(working, shifts, officers, units, rules)
+    # A crew is who will ride in it: with its 民警 on leave or off the roll, the 辅警 left in the
+    # car patrols alone (and the driver may be the one away), whatever the entries still say.
+    out += _unit_crews(present, shifts, officers, units, rules)
     return out
 
 

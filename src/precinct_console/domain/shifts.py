@@ -174,18 +174,24 @@ class PatternDef:
         return out
 
 
+def slots_a_day(kind: PatternKind) -> tuple[int, int]:
+    """How many shifts a day a pattern of this kind may have (fewest, most)."""
+    if kind in (PatternKind.FOUR_THREE, PatternKind.THREE_TWO):
+        need = len(_SLOTS[kind])  # the teams' rotation is made for this many shifts a day
+        return need, need
+    return 1, 3  # one team a day (duty, standby), in one to three parts (备勤 白 / 夜)
+
+
 def _own_slots(kind: PatternKind, given: Any) -> tuple[time, tuple[Slot, ...]]:
     """Shifts given as [{"name", "start": "HH:MM", "hours"}…] in the order of the duty day.
 
     A start earlier than the one before it is on the next day (大夜班 00:00 after 小夜班 16:00)."""
     count = len(given) if isinstance(given, list) else 0
-    if kind in (PatternKind.FOUR_THREE, PatternKind.THREE_TWO):
-        need = len(_SLOTS[kind])  # the teams' rotation is made for this many shifts a day
-        if count != need:
-            raise ValidationError(f"{kind.value} has {need} shift(s) a day, {count} given",
-                                  field="shifts")
-    elif not 1 <= count <= 3:
-        # One team a day (duty, standby), in one to three parts (备勤 白 / 夜).
+    low, high = slots_a_day(kind)
+    if low == high and count != low:
+        raise ValidationError(f"{kind.value} has {low} shift(s) a day, {count} given",
+                              field="shifts")
+    if not low <= count <= high:
         raise ValidationError(f"{kind.value} has 1 to 3 shift(s) a day, {count} given",
                               field="shifts")
     slots: list[Slot] = []

@@ -15,6 +15,7 @@ from ..domain.clock import CHINA_TZ
 from ..domain.driving import LICENCE_CLASSES, unknown_classes
 from ..domain.errors import NotFound, ValidationError
 from ..domain.holidays import CalendarDay, calendar_day
+from ..domain.officer_phone import checked_phone
 from ..domain.roster_rules import (
     AbsenceRef,
     EntryRef,
@@ -198,6 +199,7 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
     if kind not in OFFICER_KINDS:
         raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
     skills, licences = _skills(skills), _licences(licences)
+    rank, team, phone = _rank(rank), _team(team), checked_phone(phone)
     _role(role)
     with ctx.uow() as uow:
         if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
@@ -208,6 +210,16 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
             team=team, phone=phone, skills=skills, licences=licences))
         uow.commit()
         return _officer(o)
+
+
+# The columns' widths (storage.models.people): past them SQLite kept anything and PostgreSQL
+# refused the whole save with a database error that named no field.
+def _rank(rank: str) -> str:
+    return checked_text(rank, "rank", 40, required=False)
+
+
+def _team(team: str) -> str:
+    return checked_text(team, "team", 16, required=False)
 
 
 def _role(role: str) -> None:
@@ -250,6 +262,9 @@ def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values:
         values["name"] = checked_text(values["name"], "officer_name", 60)
     if "skills" in values:
         values["skills"] = _skills(values["skills"])
+    for key, check in (("rank", _rank), ("team", _team), ("phone", checked_phone)):
+        if key in values:
+            values[key] = check(values[key])
     if "licences" in values:
         values["licences"] = _licences(values["licences"])
     with ctx.uow() as uow:
@@ -480,6 +495,10 @@ def swap_entries(ctx: ServiceContext, entry_a: int, version_a: int, entry_b: int
         if a.shift_id == b.shift_id:
             raise ValidationError("both entries are on the same shift; nothing to swap", field="entry")
         oa, ob = a.officer_id, b.officer_id
+        if oa == ob:  # two cells of one row: it used to say the officer was "already on the other shift"
+            name = _names(uow.session, oa).get(oa, str(oa))
+            raise ValidationError(f"both shifts are {name}'s; select one shift each of two officers",
+                                  field="entry")
         for target, officer in ((a, ob), (b, oa)):
             clash = uow.session.scalar(select(RosterEntry.id).where(
                 RosterEntry.shift_id == target.shift_id, RosterEntry.officer_id == officer))
@@ -619,11 +638,43 @@ def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: date
         if o is None or o.station_id != ctx.station_id:
             raise ValidationError(f"officer {officer_id} does not exist in this station",
                                   field="officer")
+        _refuse_overlap(uow.session, o, starts_at, ends_at)
         a = uow.add("roster.absence_add", "officer_absence", OfficerAbsence(
             station_id=ctx.station_id, officer_id=officer_id, kind=kind, starts_at=starts_at,
             ends_at=ends_at, note=note))
         uow.commit()
         return _absence(a)
+
+
+@service_action("roster.edit")
+def remove_absence(ctx: ServiceContext, absence_id: int, version: int) -> Change:
+    """Take back leave or training recorded by mistake or cancelled (销假); the audit keeps it."""
+    with ctx.uow() as uow:
+        a = uow.get(OfficerAbsence, absence_id, expected_version=version)
+        uow.audit("roster.absence_remove", "officer_absence", a.id, {
+            "officer_id": a.officer_id, "kind": a.kind, "starts_at": a.starts_at.isoformat(),
+            "ends_at": a.ends_at.isoformat(), "note": a.note}, None)
+        uow.changed("officer_absence", a.id, "deleted")
+        uow.session.delete(a)
+        return uow.commit()
+
+
+def _refuse_overlap(s: Session, o: Officer, starts_at: datetime, ends_at: datetime) -> None:
+    """Leave or training over days already recorded is refused, naming the record: two records of
+    one absence (a leave typed twice, training inside a leave) counted twice in the ledgers and left
+    the calendar cell showing only one of them."""
+    other = s.scalar(select(OfficerAbsence).where(
+        OfficerAbsence.officer_id == o.id, OfficerAbsence.starts_at < ends_at,
+        OfficerAbsence.ends_at > starts_at).order_by(OfficerAbsence.starts_at).limit(1))
+    if other is None:
+        return
+    first = other.starts_at.astimezone(CHINA_TZ)
+    last = (other.ends_at - timedelta(seconds=1)).astimezone(CHINA_TZ)  # the last day it covers
+    if other.kind == "leave":
+        raise ValidationError(f"{o.name} is already on leave {first:%m-%d}–{last:%m-%d}: these days "
+                              "overlap it", field="starts_at")
+    raise ValidationError(f"{o.name} is already in training {first:%m-%d}–{last:%m-%d}: these days "
+                          "overlap it", field="starts_at")
 
 
 # -- rule thresholds --------------------------------------------------------------------------

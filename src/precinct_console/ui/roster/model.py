@@ -23,6 +23,7 @@ from ...services.roster import (
     DUTIES,
     OFFICER_KINDS,
     OFFICER_ROLES,
+    AbsenceInfo,
     EntryInfo,
     OfficerInfo,
     RosterView,
@@ -66,6 +67,19 @@ def officer_about(o: OfficerInfo) -> str:
     licences = [_tr("drone pilot") if x == DRONE_LICENCE else x for x in o.licences]
     lines.append(_tr("Driving licences: %1").replace("%1", "、".join(licences) or _tr("none")))
     return "\n".join(lines)
+
+
+def absence_days(a: AbsenceInfo) -> tuple[date, date]:
+    """The first and last day (China time) leave or training covers: it ends at midnight after its last."""
+    return (a.starts_at.astimezone(CHINA_TZ).date(),
+            (a.ends_at.astimezone(CHINA_TZ) - timedelta(seconds=1)).date())
+
+
+def absence_line(a: AbsenceInfo) -> str:
+    """休假 12-08 – 12-10 年休假: the kind, its days and its note."""
+    first_day, last_day = absence_days(a)
+    note = f" {a.note}" if a.note else ""
+    return f"{DUTIES.get(a.kind, a.kind)} {first_day:%m-%d} – {last_day:%m-%d}{note}"
 
 
 class RosterCalendarModel(QAbstractTableModel):
@@ -186,10 +200,8 @@ class RosterCalendarModel(QAbstractTableModel):
         # Leave and training recorded for an officer mark every day they touch.
         away: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (kind, line)
         for absence in view.absences:
-            first_day = absence.starts_at.astimezone(CHINA_TZ).date()
-            last_day = (absence.ends_at.astimezone(CHINA_TZ) - timedelta(seconds=1)).date()
-            note = f" {absence.note}" if absence.note else ""
-            line = f"{DUTIES.get(absence.kind, absence.kind)} {first_day:%m-%d} – {last_day:%m-%d}{note}"
+            first_day, last_day = absence_days(absence)
+            line = absence_line(absence)
             for d in days:
                 if first_day <= d <= last_day:
                     away[(absence.officer_id, col[d])].append((absence.kind, line))

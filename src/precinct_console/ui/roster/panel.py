@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
@@ -38,13 +38,13 @@ from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...domain.shifts import team_sort_key
 from ...services import roster
-from ...services.roster import DUTIES, EntryInfo, RosterView
+from ...services.roster import DUTIES, AbsenceInfo, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
-from .model import ENTRY_ROLE, RosterCalendarModel
+from .model import ENTRY_ROLE, RosterCalendarModel, absence_line
 from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog
 from .rules_dialog import RosterRulesDialog
 from .units_dialog import UnitsDialog
@@ -487,9 +487,15 @@ class RosterPanel(QWidget):
         self.reload()
 
     def _menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
+        menu = self.context_menu(self.table.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def context_menu(self, index: QModelIndex) -> QMenu | None:
+        """What a right-click on a cell offers: assign, leave, the officer, each entry and absence."""
         if not index.isValid() or not self.can_edit:
-            return
+            return None
         entries = index.data(ENTRY_ROLE) or ()
         menu = QMenu(self)
         menu.addAction(self.tr("Assign to a shift…"), lambda: self._assign_at(index))
@@ -500,7 +506,26 @@ class RosterPanel(QWidget):
             label = self.model._entry_line(e)
             menu.addAction(self.tr("Change: %1…").replace("%1", label), self._changer(e))
             menu.addAction(self.tr("Remove: %1").replace("%1", label), self._remover(e))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        # Leave typed for the wrong officer or days, or cancelled (销假), is taken back here.
+        for a in self.absences_at(officer, day):
+            menu.addAction(self.tr("Cancel: %1").replace("%1", absence_line(a)),
+                           self._absence_remover(a))
+        return menu
+
+    def absences_at(self, officer_id: int, day: date) -> list[AbsenceInfo]:
+        """The officer's leave and training recorded over that day."""
+        if self.view is None:
+            return []
+        start = datetime.combine(day, time(0, 0), CHINA_TZ)
+        return [a for a in self.view.absences if a.officer_id == officer_id
+                and a.starts_at < start + timedelta(days=1) and a.ends_at > start]
+
+    def _absence_remover(self, a: AbsenceInfo) -> Callable[[], None]:
+        def remove() -> None:
+            self.app.run(roster.remove_absence, self.app.ctx, a.id, a.version,
+                         on_done=guarded(self, self._after_write))
+
+        return remove
 
     def change_entry(self, e: EntryInfo) -> None:
         """Give an officer on a shift a unit, another duty or a note (a team fill leaves units open)."""

@@ -27,13 +27,16 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ
 from ...domain.driving import DRONE_LICENCE, LICENCE_CLASSES
+from ...domain.errors import ValidationError
 from ...domain.roster_rules import PatternLoad, RuleSet, pattern_load
-from ...domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, PatternDef, PatternKind
+from ...domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, PatternDef, PatternKind, slots_a_day
 from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo, PatternInfo
 from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
+from ..error_text import error_text
 from ..forms import error_line, form_with_buttons, scroll_area
 from ..theme import BREACH
+from .shift_times import ShiftTimesError, parse_shift_times, shift_times_text
 
 DIALOG_WIDTH = 400  # room for an officer's name, badge and team, and a note
 MAX_PLAN_DAYS = 400  # the service's own limit, checked here so the chief hears it before any write
@@ -112,6 +115,13 @@ class PlanShiftsDialog(QDialog):
         self.name.setPlaceholderText(self.tr("e.g. 2027年四班三运转"))
         self.handover = QTimeEdit(QTime(8, 30))
         self.handover.setDisplayFormat("HH:mm")
+        # The station's own shift names and times (白班 08:00, 小夜班 16:00, 大夜班 00:00); left
+        # empty, the kind's usual ones from the handover, shown greyed as the placeholder.
+        self.shift_times = QLineEdit()
+        self.shift_times.setToolTip(self.tr("Each shift of the day in order: its name, start and hours "
+                                            "(白班 08:00 8) or its end (白班 08:00-16:00), separated by "
+                                            "commas. Empty: the usual shifts from the handover time. "
+                                            "The first shift starts at the handover."))
         self.min_staff = QSpinBox()
         self.min_staff.setRange(0, 200)
         self.holiday_extra = QSpinBox()
@@ -150,6 +160,7 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("Pattern"), self.pattern)
         form.addRow(self.tr("New pattern's name"), self.name)
         form.addRow(self.tr("Handover time"), self.handover)
+        form.addRow(self.tr("Shifts"), self.shift_times)
         form.addRow(self.tr("Minimum staff per shift"), self.min_staff)
         form.addRow(self.tr("Extra staff on public holidays"), self.holiday_extra)
         form.addRow(self.tr("Teams"), self.teams)
@@ -161,6 +172,7 @@ class PlanShiftsDialog(QDialog):
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
         self.teams.textChanged.connect(self._show_load)
         self.handover.timeChanged.connect(self._show_load)
+        self.shift_times.textChanged.connect(self._show_load)
         self._keep_room_for_load()
         self._pattern_changed()
 
@@ -168,18 +180,24 @@ class PlanShiftsDialog(QDialog):
         return str(self.pattern.currentData()).startswith("new:")
 
     def _pattern_changed(self, *_: Any) -> None:
-        for w in (self.name, self.handover, self.min_staff, self.holiday_extra, self.teams,
-                  self.posts_box):
+        for w in (self.name, self.handover, self.shift_times, self.min_staff, self.holiday_extra,
+                  self.teams, self.posts_box):
             w.setEnabled(self.is_new())
         what, key = str(self.pattern.currentData()).split(":")
         if what == "new":
             self.teams.setText("，".join(DEFAULT_TEAMS[PatternKind(key)]))
+            self.shift_times.clear()  # another kind has another number of shifts a day
         else:  # shown, not editable: the pattern the figures below are for
             info = self.patterns[int(key)]
             self.handover.setTime(QTime(info.pattern.handover.hour, info.pattern.handover.minute))
             self.min_staff.setValue(info.min_staff)
             self.holiday_extra.setValue(info.holiday_extra_staff)
             self.teams.setText("，".join(info.pattern.teams))
+            self.shift_times.setText(shift_times_text(info.pattern))
+            # Its posts' minimums, not the spin boxes' "none": the chief reads what it asks for.
+            need = dict(info.pattern.post_min)
+            for pid, spin in self.post_min.items():
+                spin.setValue(need.get(pid, 0))
         self._show_load()
 
     def chosen_pattern(self) -> PatternDef | str:
@@ -196,10 +214,37 @@ class PlanShiftsDialog(QDialog):
                     .replace("%1", pattern_kind_label(kind.value))
                     .replace("%2", str(MIN_TEAMS[kind])))
         t = self.handover.time()
-        return PatternDef.from_dict(kind.value, {"teams": teams,
-                                                 "handover": f"{t.hour():02d}:{t.minute():02d}"})
+        handover = f"{t.hour():02d}:{t.minute():02d}"
+        # The usual shifts from this handover, greyed in the empty field: what planning would make.
+        self.shift_times.setPlaceholderText(shift_times_text(
+            PatternDef.from_dict(kind.value, {"teams": teams, "handover": handover})))
+        shifts = self.typed_shifts()
+        if isinstance(shifts, str):
+            return shifts
+        if shifts:
+            low, high = slots_a_day(kind)
+            if not low <= len(shifts) <= high:
+                text = (self.tr("Shifts: %1 has %2 shifts a day, %3 given") if low == high else
+                        self.tr("Shifts: %1 has 1 to %2 shifts a day, %3 given"))
+                return (text.replace("%1", pattern_kind_label(kind.value))
+                        .replace("%2", str(high)).replace("%3", str(len(shifts))))
+        try:
+            return PatternDef.from_dict(kind.value, {"teams": teams, "handover": handover,
+                                                     "shifts": shifts})
+        except ValidationError as exc:  # a shift overlapping the next, a day past 24 hours
+            return error_text(exc)
+
+    def typed_shifts(self) -> list[dict[str, Any]] | str:
+        """The shifts typed for a new pattern ([] for the usual ones), or what is wrong with them."""
+        try:
+            return parse_shift_times(self.shift_times.text())
+        except ShiftTimesError as exc:
+            return (self.tr("Shifts: '%1' is not a name, a start time and hours (e.g. 白班 08:00 8, "
+                            "or 白班 08:00-16:00)").replace("%1", exc.item))
 
     def _show_load(self, *_: Any) -> None:
+        # Shifts typed set their own times: the first one's start is the handover.
+        self.handover.setEnabled(self.is_new() and not self.shift_times.text().strip())
         p = self.chosen_pattern()
         lines, warns = ([p], 1) if isinstance(p, str) else self._load_lines(p)
         self.load_lines = lines
@@ -295,6 +340,10 @@ class PlanShiftsDialog(QDialog):
         if self.is_new() and not self.team_names():
             self.error.setText(self.tr("Teams: name at least one"))
             return
+        problem = self.chosen_pattern() if self.is_new() else None
+        if isinstance(problem, str):  # too few teams, shifts that do not read or do not fit a day
+            self.error.setText(problem)
+            return
         super().accept()
 
     def values(self) -> dict[str, Any]:
@@ -310,6 +359,9 @@ class PlanShiftsDialog(QDialog):
                 "holiday_extra_staff": self.holiday_extra.value(), "teams": self.team_names(),
                 "posts": {str(pid): spin.value() for pid, spin in self.post_min.items()
                           if spin.value() > 0}}}
+            shifts = self.typed_shifts()
+            if isinstance(shifts, list) and shifts:
+                out["new"]["definition"]["shifts"] = shifts
         return out
 
 
