@@ -4456,6 +4456,14 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>按一天中的顺序填写各班次：名称、开始时间和时长（白班 08:00 8），或结束时间（白班 08:00-16:00），以逗号分隔。留空则按交接班时间排常规班次。第一个班次从交接班时间开始。</translation>
     </message>
     <message>
+        <source>two days on each shift (白白中中夜夜休休, 8 days a cycle)</source>
+        <translation>每班两天（白白中中夜夜休休，8天一轮）</translation>
+    </message>
+    <message>
+        <source>one day on each shift (白中夜休, 4 days a cycle)</source>
+        <translation>每班一天（白中夜休，4天一轮）</translation>
+    </message>
+    <message>
         <source>The teams in rotation order, as the officers' team field names them, separated by commas</source>
         <translation>按轮换顺序填写班组，名称与人员的“班组”一致，用逗号分隔</translation>
     </message>
@@ -4502,6 +4510,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Teams</source>
         <translation>班组</translation>
+    </message>
+    <message>
+        <source>Rotation</source>
+        <translation>轮转方式</translation>
     </message>
     <message>
         <source>From</source>

@@ -138,6 +138,20 @@ def test_demo_precinct_is_a_realistic_city_station(db, clock):
     assert sum(t > 300 for t in reached) > 0
     assert _count(db, IncidentEvent) > 5 * n
     assert _count(db, Dispatch) > 0.8 * n
+    # The patrol rota is its own stored pattern's: planning a week from that pattern makes the
+    # shifts the demo's teams already work (a chief planning the next week met rest breaches).
+    from precinct_console.domain.shifts import PatternDef, generate_shifts
+    from precinct_console.storage.models import Shift, ShiftPattern
+
+    with db.sessions() as s:
+        four = s.scalar(sa.select(ShiftPattern).where(ShiftPattern.kind == "four_three"))
+        worked = {(x.starts_at, x.name, x.team) for x in s.scalars(
+            sa.select(Shift).where(Shift.pattern_id == four.id))}
+        pattern = PatternDef.from_dict(four.kind, four.definition)
+    today = now.astimezone(CHINA_TZ).date()
+    planned = {(x.starts_at, x.name, x.team) for x in
+               generate_shifts(pattern, today - timedelta(days=3), today + timedelta(days=3))}
+    assert len(planned) == 21 and planned <= worked
 
 
 def test_demo_users_sign_in_and_the_build_is_announced(db, clock):

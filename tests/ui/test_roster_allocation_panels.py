@@ -616,6 +616,22 @@ def test_plan_dialog_names_a_backwards_period_and_a_missing_name(qtbot):
     assert d.result() == 0 and "name" in d.error.text()
 
 
+def test_plan_dialog_offers_the_one_day_rotation_of_four_teams_only_for_that_kind(qtbot):
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    d = PlanShiftsDialog([], datetime(2026, 12, 7).date(), datetime(2026, 12, 13).date())
+    qtbot.addWidget(d)
+    d.show()
+    d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+    assert not d.form.isRowVisible(d.rotation)
+    d.pattern.setCurrentIndex(d.pattern.findData("new:four_three"))
+    assert d.form.isRowVisible(d.rotation)
+    assert "block_days" not in d.values()["new"]["definition"]  # two days on each, the usual
+    d.rotation.setCurrentIndex(d.rotation.findData(1))
+    assert d.values()["new"]["definition"]["block_days"] == 1
+    assert d.chosen_pattern().period_days == 4
+
+
 def test_plan_dialog_warns_in_chinese_of_the_limits_a_pattern_breaks_before_it_is_planned(
         qtbot, chief_app, monkeypatch, zh_cn):
     """24-hour duty with three teams: 63.5 h in one week of three against the station's 60 h. The

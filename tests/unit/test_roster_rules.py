@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -170,6 +171,28 @@ def test_four_teams_on_three_shifts_cover_every_slot_and_rest_a_day():
         if s.team in last_end:
             assert s.starts_at - last_end[s.team] >= timedelta(hours=8)
         last_end[s.team] = s.ends_at
+
+
+def test_four_teams_one_day_on_each_shift_work_day_middle_night_then_rest():
+    """白中夜休: the variant with one day on each shift, a 4-day cycle; the day shift passes
+    甲 → 乙 → 丙 → 丁, and each team has 24 hours between its shifts."""
+    p = PatternDef.from_dict("four_three", {"block_days": 1, "anchor": "2026-11-02"})
+    assert p.period_days == 4 and PatternDef.from_dict("four_three", p.as_dict()) == p
+    shifts = generate_shifts(p, date(2026, 11, 2), date(2026, 11, 9))
+    assert [s.team for s in shifts if s.name == "白班"] == ["甲", "乙", "丙", "丁"] * 2
+    first = [s.team for s in shifts[:12]]
+    assert first[:3] == ["甲", "丁", "丙"]  # 甲 on days, 丁 on the middle, 丙 on the night; 乙 rests
+    by_team: dict = {}
+    for s in shifts:
+        by_team.setdefault(s.team, []).append(s)
+    for team, worked in by_team.items():
+        assert [s.name for s in worked[:3]] in (["白班", "中班", "夜班"], ["中班", "夜班", "白班"],
+                                                ["夜班", "白班", "中班"]), team
+        for a, b in pairwise(worked):
+            assert b.starts_at - a.ends_at == timedelta(hours=24)
+    with pytest.raises(ValidationError, match="block_days must be 1") as bad:
+        PatternDef.from_dict("four_three", {"block_days": 3})
+    assert bad.value.field == "block_days"
 
 
 def test_three_teams_on_two_shifts_rotate_day_night_off():

@@ -333,7 +333,8 @@ class _Builder:
         # Definitions in the pattern's own terms (domain/shifts.py), so that planning a new week
         # from them makes the shifts the station already works: same names, same times.
         four = ShiftPattern(station_id=self.sid, name="四班三运转（巡逻）", kind="four_three", definition={
-            "teams": list(TEAMS), "anchor": ROTATION_EPOCH.isoformat(), "min_staff": 5,
+            # The demo's teams work 白中夜休 (one day on each shift, staff.team_on_duty).
+            "teams": list(TEAMS), "anchor": ROTATION_EPOCH.isoformat(), "min_staff": 5, "block_days": 1,
             "shifts": [{"name": n, "start": f"{h:02d}:00", "hours": hrs} for n, h, hrs in PATROL_SHIFTS],
         })
         duty = ShiftPattern(station_id=self.sid, name="指挥室24小时值班", kind="duty_24h", definition={

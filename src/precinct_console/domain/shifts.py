@@ -84,7 +84,10 @@ def team_sort_key(team: str) -> tuple[tuple[int, int, str], ...]:
 
 Slot = tuple[str, float, float]  # (name, start in hours after the handover, length in hours)
 PATTERN_KEYS = frozenset({"teams", "handover", "anchor", "min_staff", "holiday_extra_staff", "shifts",
-                          "posts"})
+                          "posts", "block_days"})
+# 四班三运转 is worked two ways: two days on each shift (白白中中夜夜休休, an 8-day cycle) or one
+# (白中夜休, 4 days); block_days says which.
+BLOCK_DAYS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class PatternDef:
     slots: tuple[Slot, ...] = ()
     # Officers needed at posts on every shift, (post id, how many): 火车站警务站 at least 2.
     post_min: tuple[tuple[int, int], ...] = ()
+    block_days: int = 2  # 四班三运转: days on each shift before the next (BLOCK_DAYS)
 
     @property
     def duty(self) -> str:
@@ -112,7 +116,7 @@ class PatternDef:
         """Days until every team is back on the same shift (see _team_on): a copy of its shifts
         lands on the right teams only a whole number of periods later."""
         if self.kind is PatternKind.FOUR_THREE:
-            return 8
+            return 4 * self.block_days
         if self.kind is PatternKind.THREE_TWO:
             return 3
         return len(self.teams)
@@ -156,8 +160,13 @@ class PatternDef:
         except (AttributeError, TypeError, ValueError):
             raise ValidationError("posts: give each post's id and the officers it needs",
                                   field="posts") from None
+        block = data.get("block_days", 2)
+        if k is PatternKind.FOUR_THREE and block not in BLOCK_DAYS:
+            raise ValidationError(f"block_days must be 1 (白中夜休) or 2 (白白中中夜夜休休), not {block!r}",
+                                  field="block_days")
         return PatternDef(k, teams, handover, anchor, int(data.get("min_staff", 0)),
-                          int(data.get("holiday_extra_staff", 0)), slots, post_min)
+                          int(data.get("holiday_extra_staff", 0)), slots, post_min,
+                          int(block) if k is PatternKind.FOUR_THREE else 2)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -167,6 +176,8 @@ class PatternDef:
         }
         if self.post_min:
             out["posts"] = {str(pid): n for pid, n in self.post_min}
+        if self.kind is PatternKind.FOUR_THREE and self.block_days != 2:
+            out["block_days"] = self.block_days
         if self.slots:
             base = datetime.combine(date(2026, 1, 1), self.handover)
             out["shifts"] = [{"name": n, "start": f"{base + timedelta(hours=o):%H:%M}", "hours": h}
@@ -246,6 +257,13 @@ class ShiftSlot:
 def _team_on(p: PatternDef, day: date, slot: int) -> str | None:
     n = len(p.teams)
     d = (day - p.anchor).days
+    if p.kind is PatternKind.FOUR_THREE and p.block_days == 1:
+        # 白中夜休: a day, a middle, a night shift, a day off (forward rotation, 24 h between
+        # shifts); the day shift passes 甲 → 乙 → 丙 → 丁, one team a day.
+        for t in range(4):
+            if (d - t) % 4 == slot:
+                return p.teams[t]
+        return None
     if p.kind is PatternKind.FOUR_THREE:
         # Each team works 2 day, 2 middle, 2 night shifts, then 2 days off (forward rotation
         # gives at least 24 h between blocks); teams are two days apart, so each slot has one.

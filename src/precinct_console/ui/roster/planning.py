@@ -122,6 +122,10 @@ class PlanShiftsDialog(QDialog):
                                             "(白班 08:00 8) or its end (白班 08:00-16:00), separated by "
                                             "commas. Empty: the usual shifts from the handover time. "
                                             "The first shift starts at the handover."))
+        # 四班三运转 is worked two ways (domain/shifts.py BLOCK_DAYS).
+        self.rotation = QComboBox()
+        self.rotation.addItem(self.tr("two days on each shift (白白中中夜夜休休, 8 days a cycle)"), 2)
+        self.rotation.addItem(self.tr("one day on each shift (白中夜休, 4 days a cycle)"), 1)
         self.min_staff = QSpinBox()
         self.min_staff.setRange(0, 200)
         self.holiday_extra = QSpinBox()
@@ -164,6 +168,8 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("Minimum staff per shift"), self.min_staff)
         form.addRow(self.tr("Extra staff on public holidays"), self.holiday_extra)
         form.addRow(self.tr("Teams"), self.teams)
+        form.addRow(self.tr("Rotation"), self.rotation)
+        self.form = form
         form.addRow(self.tr("From"), self.first)
         form.addRow(self.tr("To (inclusive)"), self.last)
         form.addRow("", self.with_teams)
@@ -171,6 +177,7 @@ class PlanShiftsDialog(QDialog):
         form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
         self.teams.textChanged.connect(self._show_load)
+        self.rotation.currentIndexChanged.connect(self._show_load)
         self.handover.timeChanged.connect(self._show_load)
         self.shift_times.textChanged.connect(self._show_load)
         self._keep_room_for_load()
@@ -181,9 +188,11 @@ class PlanShiftsDialog(QDialog):
 
     def _pattern_changed(self, *_: Any) -> None:
         for w in (self.name, self.handover, self.shift_times, self.min_staff, self.holiday_extra,
-                  self.teams, self.posts_box):
+                  self.teams, self.posts_box, self.rotation):
             w.setEnabled(self.is_new())
         what, key = str(self.pattern.currentData()).split(":")
+        kind = PatternKind(key) if what == "new" else self.patterns[int(key)].pattern.kind
+        self.form.setRowVisible(self.rotation, kind is PatternKind.FOUR_THREE)
         if what == "new":
             self.teams.setText("，".join(DEFAULT_TEAMS[PatternKind(key)]))
             self.shift_times.clear()  # another kind has another number of shifts a day
@@ -193,6 +202,7 @@ class PlanShiftsDialog(QDialog):
             self.min_staff.setValue(info.min_staff)
             self.holiday_extra.setValue(info.holiday_extra_staff)
             self.teams.setText("，".join(info.pattern.teams))
+            self.rotation.setCurrentIndex(max(0, self.rotation.findData(info.pattern.block_days)))
             self.shift_times.setText(shift_times_text(info.pattern))
             # Its posts' minimums, not the spin boxes' "none": the chief reads what it asks for.
             need = dict(info.pattern.post_min)
@@ -230,7 +240,7 @@ class PlanShiftsDialog(QDialog):
                         .replace("%2", str(high)).replace("%3", str(len(shifts))))
         try:
             return PatternDef.from_dict(kind.value, {"teams": teams, "handover": handover,
-                                                     "shifts": shifts})
+                                                     "shifts": shifts, **self._rotation(kind)})
         except ValidationError as exc:  # a shift overlapping the next, a day past 24 hours
             return error_text(exc)
 
@@ -362,7 +372,13 @@ class PlanShiftsDialog(QDialog):
             shifts = self.typed_shifts()
             if isinstance(shifts, list) and shifts:
                 out["new"]["definition"]["shifts"] = shifts
+            out["new"]["definition"].update(self._rotation(PatternKind(key)))
         return out
+
+    def _rotation(self, kind: PatternKind) -> dict[str, int]:
+        """{"block_days": 1} for a 白中夜休 四班三运转; nothing for the usual two days or another kind."""
+        block = int(self.rotation.currentData())
+        return {"block_days": block} if kind is PatternKind.FOUR_THREE and block != 2 else {}
 
 
 class AbsenceDialog(QDialog):
