@@ -328,20 +328,29 @@ def test_amending_intake_data_keeps_before_and_after_in_the_history(db, make_ctx
     assert last.payload["after"]["category_code"] == "060101"
 
 
-def test_dispatch_records_the_rostered_crew(db, make_ctx, station, clock):
+def _crew_on_shift(s, station_id: int, unit_id: int, clock, people) -> dict:
+    """A day shift under way with these (badge, name, kind) rostered in the unit; officers by name."""
     from precinct_console.storage.models import Officer, RosterEntry, Shift
 
+    shift = Shift(station_id=station_id, name="白班", starts_at=clock.now - timedelta(hours=1),
+                  ends_at=clock.now + timedelta(hours=11))
+    s.add(shift)
+    s.flush()
+    officers = {}
+    for badge, name, kind in people:
+        o = Officer(station_id=station_id, badge=badge, name=name, kind=kind)
+        s.add(o)
+        s.flush()
+        officers[name] = o
+        s.add(RosterEntry(station_id=station_id, shift_id=shift.id, officer_id=o.id, unit_id=unit_id))
+    return officers
+
+
+def test_dispatch_records_the_rostered_crew(db, make_ctx, station, clock):
     ids = add_units(db, station.id, [("巡1", "car", 0.003)])
     with db.sessions() as s:
-        shift = Shift(station_id=station.id, name="白班", starts_at=clock.now - timedelta(hours=1),
-                      ends_at=clock.now + timedelta(hours=11))
-        s.add(shift)
-        s.flush()
-        for badge, name, kind in (("001", "张警官", "officer"), ("F01", "李辅警", "auxiliary")):
-            o = Officer(station_id=station.id, badge=badge, name=name, kind=kind)
-            s.add(o)
-            s.flush()
-            s.add(RosterEntry(station_id=station.id, shift_id=shift.id, officer_id=o.id, unit_id=ids["巡1"]))
+        _crew_on_shift(s, station.id, ids["巡1"], clock,
+                       (("001", "张警官", "officer"), ("F01", "李辅警", "auxiliary")))
         s.commit()
     duty = make_ctx(Role.DUTY_OFFICER)
     assert units_svc.list_units(duty)[0].crew == ("张警官", "李辅警")
@@ -356,22 +365,13 @@ def test_dispatch_records_the_rostered_crew(db, make_ctx, station, clock):
 
 
 def test_the_crew_on_the_board_leaves_out_who_is_on_leave_or_off_the_roll(db, make_ctx, station, clock):
-    from precinct_console.storage.models import Officer, OfficerAbsence, RosterEntry, Shift
+    from precinct_console.storage.models import OfficerAbsence
 
     ids = add_units(db, station.id, [("巡1", "car", 0.003)])
     with db.sessions() as s:
-        shift = Shift(station_id=station.id, name="白班", starts_at=clock.now - timedelta(hours=1),
-                      ends_at=clock.now + timedelta(hours=11))
-        s.add(shift)
-        s.flush()
-        people = {}
-        for badge, name, kind in (("001", "张警官", "officer"), ("002", "王警官", "officer"),
-                                  ("003", "赵警官", "officer"), ("F01", "李辅警", "auxiliary")):
-            o = Officer(station_id=station.id, badge=badge, name=name, kind=kind)
-            s.add(o)
-            s.flush()
-            people[name] = o
-            s.add(RosterEntry(station_id=station.id, shift_id=shift.id, officer_id=o.id, unit_id=ids["巡1"]))
+        people = _crew_on_shift(s, station.id, ids["巡1"], clock, (
+            ("001", "张警官", "officer"), ("002", "王警官", "officer"), ("003", "赵警官", "officer"),
+            ("F01", "李辅警", "auxiliary")))
         # 王 went on leave this morning; 赵's training starts only tonight; 张 has left the station.
         s.add(OfficerAbsence(station_id=station.id, officer_id=people["王警官"].id, kind="leave",
                              starts_at=clock.now - timedelta(hours=2), ends_at=clock.now + timedelta(days=2)))

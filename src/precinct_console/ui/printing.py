@@ -6,11 +6,17 @@ import errno
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
+
+from .error_text import os_reason
+
+if TYPE_CHECKING:  # the command line's work list prints through here without the window's context
+    from .context import AppContext
 
 
 def html_document(html: str) -> QTextDocument:
@@ -49,6 +55,18 @@ def print_to_pdf(document: QTextDocument, printer: QPrinter, path: Path) -> Path
 def save_pdf(html: str, path: Path) -> Path:
     """The sheet as an A4 PDF (see print_to_pdf)."""
     return print_to_pdf(html_document(html), a4_printer(), path)
+
+
+def save_pdf_and_say(app: AppContext, html: str, path: Path, saved: str, failed: str) -> Path | None:
+    """Save the sheet as PDF and tell the seat: `saved` with %1 the file, or `failed` with %1
+    the file and %2 why it could not be written."""
+    try:
+        save_pdf(html, path)
+    except OSError as exc:
+        app.notify(failed.replace("%1", str(path)).replace("%2", os_reason(exc)), "error")
+        return None
+    app.notify(saved.replace("%1", str(path)))
+    return path
 
 
 def print_preview(html: str, parent: QWidget) -> None:

@@ -20,9 +20,9 @@ from ...domain.allocation.visits import CLASH_MARK
 from ...domain.clock import local
 from ...services.patrol_sheet import PatrolSheet, patrol_sheet
 from ..context import AppContext
-from ..error_text import error_text, os_reason
+from ..error_text import error_text
 from ..forms import open_within_screen
-from ..printing import print_preview, save_pdf
+from ..printing import print_preview, save_pdf_and_say
 
 STATUS_ZH = {"proposed": "待审批（未生效）", "accepted": "已采纳", "rejected": "已否决", "superseded": "已被替代"}
 
@@ -110,11 +110,5 @@ class PatrolSheetDialog(QDialog):
 
     def save(self, path: Path) -> Path | None:
         """Save the sheet as PDF and say so, or say which file could not be written and why."""
-        try:
-            save_pdf(self.html, path)
-        except OSError as exc:
-            self.app.notify(self.tr("Could not save the patrol order sheet to %1: %2")
-                            .replace("%1", str(path)).replace("%2", os_reason(exc)), "error")
-            return None
-        self.app.notify(self.tr("Saved %1").replace("%1", str(path)))
-        return path
+        return save_pdf_and_say(self.app, self.html, path, self.tr("Saved %1"),
+                                self.tr("Could not save the patrol order sheet to %1: %2"))

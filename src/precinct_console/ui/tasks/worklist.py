@@ -25,9 +25,9 @@ from ...domain.deadlines import active_countdown, format_countdown
 from ...services.task_views import TaskRow, WorkList
 from ...services.tasks import daily_work_list
 from ..context import AppContext
-from ..error_text import error_text, os_reason
+from ..error_text import error_text
 from ..forms import open_within_screen
-from ..printing import print_preview, save_pdf
+from ..printing import print_preview, save_pdf_and_say
 from ..theme import FONT_FAMILIES
 from .model import countdown_units
 
@@ -197,11 +197,6 @@ class WorkListDialog(QDialog):
 
     def save(self, path: Path) -> Path | None:
         """Save the list as PDF and say so, or say which file could not be written and why."""
-        try:
-            save_pdf(self.html, path)
-        except OSError as exc:
-            self.app.notify(self.tr("Could not save the work list to %1: %2")
-                            .replace("%1", str(path)).replace("%2", os_reason(exc)), "error")
-            return None
-        self.app.notify(self.tr("Work list saved to {path}").format(path=path))
-        return path
+        return save_pdf_and_say(self.app, self.html, path,
+                                self.tr("Work list saved to {path}").replace("{path}", "%1"),
+                                self.tr("Could not save the work list to %1: %2"))
