@@ -65,6 +65,30 @@ def test_acknowledgement_is_audited_and_not_repeated(db, make_ctx, clock):
         assert (entry.username, entry.workstation, entry.entity_id) == ("duty.li", "seat-1", alert.id)
 
 
+def test_a_breach_stands_for_the_near_alert_of_its_timer(db, make_ctx, clock):
+    """Not ▲临近超时 beside ✖超时 for the same call and target: the breach is listed, and
+    acknowledging it acknowledges the near one as well, by the same officer."""
+    duty = make_ctx(Role.DUTY_OFFICER, "duty.li")
+    inc.intake_incident(duty, draft())
+    other = inc.intake_incident(duty, draft(address="解放路1号"))
+    clock.advance(seconds=50)
+    near = alerts.evaluate_alerts(duty)
+    assert sorted(a.level for a in near) == ["near", "near"]
+    clock.advance(seconds=11)
+    breach = alerts.evaluate_alerts(duty)
+    assert sorted((a.target, a.level) for a in breach) == [("on_way", "breach")] * 2
+    mine = next(b for b in breach if b.incident_number != other.number)
+    waiting = alerts.list_alerts(duty)
+    assert sorted(a.id for a in waiting) == sorted(b.id for b in breach)
+    alerts.acknowledge_alert(duty, mine.id)
+    # The other call's breach still waits; its near alert stays behind it.
+    assert [a.incident_number for a in alerts.list_alerts(duty)] == [other.number]
+    everything = alerts.list_alerts(duty, unacknowledged=False)
+    acked = [a for a in everything if a.incident_number != other.number]
+    assert sorted(a.level for a in acked) == ["breach", "near"]
+    assert all(a.acknowledged_by == "duty.li" and a.acknowledged_at == clock.now for a in acked)
+
+
 def test_two_seats_acknowledging_at_once_one_wins_and_the_other_is_told_who(db, make_ctx, clock):
     import threading
     import time

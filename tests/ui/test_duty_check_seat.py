@@ -60,3 +60,30 @@ def test_the_checking_seat_shows_a_late_crew_on_its_board_and_in_its_alert(qtbot
     qtbot.waitUntil(lambda: f"{arrived} 到岗，迟到 7 分钟" in str(panel.model.index(0, 4).data()),
                     timeout=10_000)
     seat.runner.wait(10_000)
+
+
+def test_a_round_asked_for_while_one_is_out_runs_after_it(qtbot, db, station, clock, make_ctx,
+                                                           monkeypatch):
+    """The tick's round may have read the positions just before the one asked for (a plan
+    accepted, a crew reporting in): the second request is kept, not dropped."""
+    import precinct_console.ui.alerts.monitor as monitor_module
+
+    rounds = []
+    real = monitor_module.check_timed_duties
+
+    def counted(ctx, now=None):
+        rounds.append(now)
+        return real(ctx, now)
+
+    monkeypatch.setattr(monitor_module, "check_timed_duties", counted)
+    seat, _notes, _sounds = _seat(qtbot, make_ctx(Role.DUTY_OFFICER))
+    monitor = alert_monitor(seat)
+    qtbot.waitUntil(lambda: not monitor._reminding, timeout=10_000)
+    before = len(rounds)
+    monitor.remind()
+    monitor.remind()  # while the first is out
+    monitor.remind()  # asked again: still one more round, not two
+    qtbot.waitUntil(lambda: len(rounds) == before + 2 and not monitor._reminding, timeout=10_000)
+    seat.runner.wait(10_000)
+    qtbot.wait(50)
+    assert len(rounds) == before + 2

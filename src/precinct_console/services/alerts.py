@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import ValidationError
@@ -210,13 +211,36 @@ def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[Al
 
 @service_action("read")
 def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True, limit: int = 200) -> list[AlertView]:
-    """Alerts newest first (by default those still waiting for acknowledgement)."""
+    """Alerts newest first (by default those still waiting for acknowledgement).
+
+    Waiting, a near alert whose timer has since breached is left out: the breach says more,
+    and acknowledging it acknowledges the near one too (acknowledge_alert)."""
     with ctx.read() as s:
         q = select(Alert).where(Alert.station_id == ctx.station_id)
         if unacknowledged:
             q = q.where(Alert.acknowledged_at.is_(None))
         alerts = list(s.scalars(q.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
+        if unacknowledged:
+            breached = _breached_timers(s, ctx.station_id, alerts)
+            alerts = [a for a in alerts if not (a.level == "near" and _timer(a) in breached)]
         return alert_views(s, alerts, ctx.station_id)
+
+
+def _timer(a: Alert) -> tuple[Any, ...]:
+    """What an alert is about: its incident, task or unit's duty, the target and the time due."""
+    return (a.incident_id, a.task_id, a.unit_id, a.target, a.due_at)
+
+
+def _breached_timers(s: Session, station_id: int, alerts: list[Alert]) -> set[tuple[Any, ...]]:
+    """The timers of these near alerts that have a breach alert too."""
+    near = [a for a in alerts if a.level == "near"]
+    if not near:
+        return set()
+    subject = or_(Alert.incident_id.in_({a.incident_id for a in near if a.incident_id is not None}),
+                  Alert.task_id.in_({a.task_id for a in near if a.task_id is not None}),
+                  Alert.unit_id.in_({a.unit_id for a in near if a.unit_id is not None}))
+    return {_timer(b) for b in s.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.level == "breach", subject))}
 
 
 @service_action("alert.acknowledge")
@@ -232,5 +256,13 @@ def acknowledge_alert(ctx: ServiceContext, alert_id: int) -> AlertView:
             )
         uow.update("alert.acknowledge", "alert", alert, acknowledged_at=uow.now,
                    acknowledged_by=ctx.actor.user_id)
+        if alert.level == "breach":  # the near alert of the same timer, hidden behind it
+            for near in uow.session.scalars(select(Alert).where(
+                    Alert.station_id == alert.station_id, Alert.level == "near",
+                    Alert.acknowledged_at.is_(None), Alert.target == alert.target,
+                    Alert.raised_at <= alert.raised_at)):
+                if _timer(near) == _timer(alert):
+                    uow.update("alert.acknowledge", "alert", near, acknowledged_at=uow.now,
+                               acknowledged_by=ctx.actor.user_id)
         uow.commit()
         return alert_views(uow.session, [alert], ctx.station_id)[0]

@@ -62,6 +62,7 @@ class AlertMonitor(QObject):
         self._acknowledging: set[int] = set()  # alert ids whose acknowledgement is on its way
         self._sounded_duties: set[int] = set()  # duty alert ids this seat has sounded
         self._reminding = False
+        self._remind_again = False  # asked for while a round was out
         # Epoch second of the next duty check: driven by the board's tick, not a timer of its
         # own (a running timer must be stopped on the GUI thread, and a seat's context may be
         # collected elsewhere).
@@ -179,9 +180,15 @@ class AlertMonitor(QObject):
     def remind(self) -> None:
         """Ask the services about the timed duties: units due to set out, units away from a duty
         under way (each raised once per duty)."""
-        if (self.app.ctx.actor.user_id is None or self._reminding
+        if (self.app.ctx.actor.user_id is None
                 or not is_permitted(self.app.ctx.actor.role, "alert.evaluate")):
             return  # as persist(): a snapshot or a clerk's seat only shows what others raise
+        if self._reminding:
+            # Asked while a round is out (a plan accepted as the tick's round runs): one more
+            # round after it, at its own time; a round already out may have read too early.
+            self._remind_again = True
+            return
+        self._remind_again = False
         self._next_duty_check = self.app.clock().timestamp() + DUTY_CHECK_S
         self._reminding = True
         self.app.run(check_timed_duties, self.app.ctx, self.app.clock(),
@@ -201,9 +208,12 @@ class AlertMonitor(QObject):
                 self.alerts[a.id] = a
             self._sound_duties(raised)
             self.alerts_changed.emit()
+        if self._remind_again:
+            self.remind()
 
     def _remind_failed(self, exc: BaseException) -> None:
         self._reminding = False
+        self._remind_again = False  # not in a loop of failures: the tick asks again
         self.app.report_error(exc)
 
     def _sound_duties(self, alerts: list[AlertView]) -> None:
