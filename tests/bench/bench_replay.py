@@ -46,8 +46,12 @@ def test_replay_90_days_of_the_demo_station_through_the_service(tmp_path):
     summary = build_demo(db, seed=3, days=90, now=NOW)
     chief = Actor(None, "bench", Role.STATION_CHIEF, summary.station_id, "bench")
     ctx = ServiceContext(db, chief, FixedClock(NOW))
-    # A day-long plan (no shift given before the roster's first handover) so every call counts.
-    plan = allocation.propose_plan(ctx, starts_at=NOW - timedelta(days=91), method="greedy")
+    # A day-long plan (a day past the roster's end: no shift, every unit) so every call counts,
+    # forecast from the latest history as a plan made today is. Not a day before the history
+    # began: a past day is forecast from what was known then (nothing), and its move-ups had
+    # no expected calls to follow.
+    plan = allocation.propose_plan(ctx, starts_at=NOW + timedelta(days=30), method="greedy")
+    assert plan.figures["total_demand"] > 50
     t0 = time.perf_counter()
     report = plan_replay.replay_plan(ctx, plan.id, NOW - timedelta(days=90), NOW)
     seconds = time.perf_counter() - t0
