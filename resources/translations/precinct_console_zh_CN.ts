@@ -1025,6 +1025,10 @@
         <translation>--out“{path}”必须以 .pdf 或 .html 结尾</translation>
     </message>
     <message>
+        <source>give it with {instead} (no terminal to ask the password on)</source>
+        <translation>请用 {instead} 提供（没有可输入密码的终端）</translation>
+    </message>
+    <message>
         <source>set {instead} (no terminal to ask the password on)</source>
         <translation>请设置 {instead}（没有可输入密码的终端）</translation>
     </message>

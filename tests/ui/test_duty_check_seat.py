@@ -87,3 +87,29 @@ def test_a_round_asked_for_while_one_is_out_runs_after_it(qtbot, db, station, cl
     seat.runner.wait(10_000)
     qtbot.wait(50)
     assert len(rounds) == before + 2
+
+
+def test_a_seat_acknowledging_a_breach_and_its_near_alert_together_is_not_refused(
+        qtbot, db, station, clock, make_ctx):
+    """Both rows picked (or every alert of a call): the near one goes first, so the breach,
+    which acknowledges its timer's near alert, does not meet it as 'already acknowledged'."""
+    from precinct_console.services import alerts
+    from precinct_console.services import incidents as inc
+
+    officer = make_ctx(Role.DUTY_OFFICER)
+    inc.intake_incident(officer, inc.IncidentDraft(channel="110", category_code="0202",
+                                                   address="城关路12号"))
+    clock.advance(seconds=50)
+    [near] = alerts.evaluate_alerts(officer)
+    clock.advance(seconds=11)
+    [breach] = alerts.evaluate_alerts(officer)
+    seat, notes, _sounds = _seat(qtbot, make_ctx(Role.DUTY_OFFICER))
+    monitor = alert_monitor(seat)
+    monitor.reload_alerts()
+    qtbot.waitUntil(lambda: list(monitor.alerts) == [breach.id], timeout=10_000)  # near hidden
+    acknowledged = []
+    monitor.acknowledge([breach.id, near.id], on_done=acknowledged.extend)
+    qtbot.waitUntil(lambda: len(acknowledged) == 2, timeout=10_000)
+    seat.runner.wait(10_000)
+    assert [level for level, _text in notes if level == "error"] == []
+    assert alerts.list_alerts(officer) == []

@@ -28,7 +28,9 @@ class CliError(Exception):
 def ask_secret(prompt: str, instead: str) -> str:
     """A password typed at the terminal; with no terminal to type it on (a job, a pipe from
     cron), a refusal naming what to give instead, not a traceback."""
-    no_terminal = CliError(tr("set {instead} (no terminal to ask the password on)").format(instead=instead))
+    text = (tr("give it with {instead} (no terminal to ask the password on)") if instead.startswith("--")
+            else tr("set {instead} (no terminal to ask the password on)"))
+    no_terminal = CliError(text.format(instead=instead))
     if not sys.stdin.isatty() and not _has_terminal():
         raise no_terminal
     try:

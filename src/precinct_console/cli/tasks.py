@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from datetime import date
 from pathlib import Path
@@ -78,10 +79,10 @@ def _worklist(args: argparse.Namespace) -> int:
     from ..ui.tasks.worklist import worklist_html
 
     html = worklist_html(work, get_station(ctx).name)
+    part = args.out.with_name(args.out.name + ".part")  # no half file if it fails
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".html":
-            part = args.out.with_name(args.out.name + ".part")  # no half file if it fails
             part.write_text(html, encoding="utf-8")
             os.replace(part, args.out)
         else:
@@ -89,6 +90,8 @@ def _worklist(args: argparse.Namespace) -> int:
             save_pdf(html, args.out)  # whole or not at all
             del app
     except OSError as exc:
+        with contextlib.suppress(OSError):  # no folder, no part file to remove
+            part.unlink(missing_ok=True)
         raise CliError(tr("cannot write {path}: {reason}").format(
             path=args.out, reason=message_text(file_error_reason(exc)))) from exc
     print(args.out)

@@ -222,25 +222,27 @@ def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True, limit: int 
         alerts = list(s.scalars(q.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
         if unacknowledged:
             breached = _breached_timers(s, ctx.station_id, alerts)
-            alerts = [a for a in alerts if not (a.level == "near" and _timer(a) in breached)]
+            alerts = [a for a in alerts if not (a.level == "near" and timer_of(a) in breached)]
         return alert_views(s, alerts, ctx.station_id)
 
 
-def _timer(a: Alert) -> tuple[Any, ...]:
+def timer_of(a: Alert | AlertView) -> tuple[Any, ...]:
     """What an alert is about: its incident, task or unit's duty, the target and the time due."""
     return (a.incident_id, a.task_id, a.unit_id, a.target, a.due_at)
 
 
 def _breached_timers(s: Session, station_id: int, alerts: list[Alert]) -> set[tuple[Any, ...]]:
-    """The timers of these near alerts that have a breach alert too."""
+    """The timers of these near alerts that have a breach alert waiting too (an acknowledged
+    breach hides nothing: a near alert left from before would otherwise never show again)."""
     near = [a for a in alerts if a.level == "near"]
     if not near:
         return set()
     subject = or_(Alert.incident_id.in_({a.incident_id for a in near if a.incident_id is not None}),
                   Alert.task_id.in_({a.task_id for a in near if a.task_id is not None}),
                   Alert.unit_id.in_({a.unit_id for a in near if a.unit_id is not None}))
-    return {_timer(b) for b in s.scalars(select(Alert).where(
-        Alert.station_id == station_id, Alert.level == "breach", subject))}
+    return {timer_of(b) for b in s.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.level == "breach", Alert.acknowledged_at.is_(None),
+        Alert.target.in_({a.target for a in near}), subject))}
 
 
 @service_action("alert.acknowledge")
@@ -259,9 +261,8 @@ def acknowledge_alert(ctx: ServiceContext, alert_id: int) -> AlertView:
         if alert.level == "breach":  # the near alert of the same timer, hidden behind it
             for near in uow.session.scalars(select(Alert).where(
                     Alert.station_id == alert.station_id, Alert.level == "near",
-                    Alert.acknowledged_at.is_(None), Alert.target == alert.target,
-                    Alert.raised_at <= alert.raised_at)):
-                if _timer(near) == _timer(alert):
+                    Alert.acknowledged_at.is_(None), Alert.target == alert.target)):
+                if timer_of(near) == timer_of(alert):
                     uow.update("alert.acknowledge", "alert", near, acknowledged_at=uow.now,
                                acknowledged_by=ctx.actor.user_id)
         uow.commit()

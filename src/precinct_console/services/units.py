@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
@@ -366,6 +366,9 @@ def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
     return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, planned)
 
 
+_NEVER = datetime.min.replace(tzinfo=UTC)  # ranks below every decision (all are aware)
+
+
 def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:
     """Each unit's timed duties (定时守点) on the plans in force, by unit id.
 
@@ -374,7 +377,7 @@ def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> di
     gate at 16:00. One crew keeps a duty: the one of the plan decided later, as for a unit
     placed by both (orders_in_force)."""
     plans = sorted({plan.id: plan for plan, _a in in_force.values()}.values(),
-                   key=lambda p: (p.decided_at or datetime.min, p.id), reverse=True)
+                   key=lambda p: (p.decided_at or _NEVER, p.id), reverse=True)
     out: dict[int, list[TimedVisit]] = {}
     held: list[TimedVisit] = []
     for plan in plans:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import errno
-import shutil
-import tempfile
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,16 +38,19 @@ def print_to_pdf(document: QTextDocument, printer: QPrinter, path: Path) -> Path
 
     QPrinter fails silently on a path it cannot open (a folder since removed, a read-only
     share, a file open in a PDF reader on Windows), and the seat would be told "saved". So it
-    prints into a folder of our own and the file is moved into place, where the system names
-    what is wrong."""
-    with tempfile.TemporaryDirectory(prefix="precinct-pdf-") as folder:
-        printed = Path(folder) / "sheet.pdf"
+    prints into a file of our own beside the target, which the system opens first (naming what
+    is wrong), and that file replaces the target in one step (same folder, same drive)."""
+    printed = path.with_name(f".{path.name}.{os.getpid()}.part")
+    printed.open("wb").close()  # with the seat's usual permissions (mkstemp's are private)
+    try:
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(printed))
         document.print_(printer)
-        if not printed.exists():
+        if printed.stat().st_size == 0:
             raise OSError(errno.EIO, "the PDF could not be printed", str(path))
-        shutil.move(printed, path)
+        os.replace(printed, path)
+    finally:
+        printed.unlink(missing_ok=True)
     return path
 
 

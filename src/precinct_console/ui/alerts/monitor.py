@@ -20,7 +20,7 @@ from ...domain.changes import Change, ChangeItem
 from ...domain.clock import local
 from ...domain.permissions import is_permitted
 from ...domain.response import TimerState
-from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts
+from ...services.alerts import AlertView, acknowledge_alert, evaluate_alerts, list_alerts, timer_of
 from ...services.duty_alerts import DutyRound, check_timed_duties
 from ...services.incidents.views import IncidentRow
 from ..board.state import BoardState
@@ -203,6 +203,9 @@ class AlertMonitor(QObject):
         rest = tuple(i for i in duty_round.change.items if i.entity != "alert")
         if rest:
             self.app.announce(Change(rest))
+        if any(i.entity == "alert" and i.entity_id not in {a.id for a in raised}
+               for i in duty_round.change.items):
+            self.reload_alerts()  # a reminder withdrawn (its duty went to another unit)
         if raised:
             for a in raised:
                 self.alerts[a.id] = a
@@ -269,6 +272,10 @@ class AlertMonitor(QObject):
         fresh: list[AlertView] = []
         for a in raised:
             self.alerts[a.id] = a
+            if a.level == "breach":  # it stands for its timer's near alert (list_alerts)
+                for near in [n for n in self.alerts.values()
+                             if n.level == "near" and timer_of(n) == timer_of(a)]:
+                    del self.alerts[near.id]
             if a.incident_id is None:
                 continue
             key = (a.incident_id, a.target, a.level)
@@ -341,6 +348,11 @@ class AlertMonitor(QObject):
         if not alert_ids:
             return
         self._acknowledging.update(alert_ids)
+
+        # Near alerts first: a breach acknowledges its timer's near alert with it, which
+        # would then be refused as "already acknowledged by you".
+        levels = {a.id: a.level for a in self.alerts.values()}
+        alert_ids.sort(key=lambda i: levels.get(i) == "breach")
 
         def work(ctx: Any, ids: list[int]) -> list[AlertView]:
             return [acknowledge_alert(ctx, i) for i in ids]
