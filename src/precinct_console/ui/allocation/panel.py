@@ -183,7 +183,6 @@ class AllocationPanel(QWidget):
         self.figures.setFont(ui_font(10))
         self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.figures.setWordWrap(True)
-        # Its timed duties, apart: they follow the chief's edits in the table before he accepts.
         # What the chief's edits in the table do to the figures, before he accepts them.
         self.edit_figures = QLabel()
         self.edit_figures.setFont(ui_font(10))
@@ -191,6 +190,7 @@ class AllocationPanel(QWidget):
         self.edit_figures.setWordWrap(True)
         self.edit_figures.setVisible(False)
         self._rescoring = 0  # the last edit asked to be rescored: older answers are dropped
+        # Its timed duties, apart: they follow the chief's edits in the table before he accepts.
         self.duties = QLabel()
         self.duties.setFont(ui_font(10))
         self.duties.setTextFormat(Qt.TextFormat.RichText)

@@ -3,7 +3,7 @@ the 3-minute cover each would give, best first."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ...domain.allocation.move_up import MoveOption
 from ...services.move_up import MoveChoices
 from ..forms import error_line, ok_cancel
+from ..i18n import tr as _tr
 from ..theme import MUTED
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -108,10 +109,6 @@ def held_reason(choices: MoveChoices) -> str:
     if choices.held == "duty":
         return _tr("it is on its timed duty")
     return _tr("on a call, pinned or on a timed duty")  # a choice read before the reason was kept
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
 
 
 def _pct(share: float) -> str:
