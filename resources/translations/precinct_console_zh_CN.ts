@@ -232,7 +232,7 @@
     </message>
     <message>
         <source>[pinned]</source>
-        <translation>［固定］</translation>
+        <translation>[固定]</translation>
     </message>
     <message>
         <source>timed duties (定时守点):</source>
@@ -825,7 +825,7 @@
         <translation>数据库地址（默认：内置 SQLite 数据库文件）</translation>
     </message>
     <message>
-        <source>precinct-console {verb}: {error}</source>
+        <source>precinct-console {verb}: error: {error}</source>
         <translation>precinct-console {verb}：错误：{error}</translation>
     </message>
     <message>

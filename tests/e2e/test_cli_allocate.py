@@ -134,7 +134,7 @@ def test_on_a_chinese_system_the_plan_and_its_refusals_read_in_chinese(demo_url,
     assert re.fullmatch(r"求解：贪心算法（贪心算法），用时 \d+\.\d\d 秒；\d+ 个单元合并为 \d+ 行覆盖约束",
                         lines[2]), lines[2]
     assert "约束：固定 巡01 → 火车站警务站" in lines
-    assert re.search(r"^  巡01\s+→ 火车站警务站 \(post:\d+\) [\d.]+,[\d.]+  ［固定］$",
+    assert re.search(r"^  巡01\s+→ 火车站警务站 \(post:\d+\) [\d.]+,[\d.]+  \[固定\]$",
                      "\n".join(lines), re.M)
     assert main(["allocate", "--db", demo_url, "--shift", "999999"]) == 1
     assert capsys.readouterr().err == "precinct-console allocate：错误：班次 999999 不存在\n"

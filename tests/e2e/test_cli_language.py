@@ -90,7 +90,7 @@ def test_the_same_verbs_read_english_elsewhere_or_when_the_setting_says_so(
         monkeypatch.setenv("LANG", lang)
         assert main(args) == 1
         assert capsys.readouterr().err == \
-            "precinct-console export: field 'from': '2026-13-01' is not a date such as 2026-11-20\n"
+            "precinct-console export: error: field 'from': '2026-13-01' is not a date such as 2026-11-20\n"
     # The window's language setting wins over the locale, both ways.
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     monkeypatch.setenv("PRECINCT_LANGUAGE", "en")

@@ -91,5 +91,5 @@ def test_worklist_that_cannot_be_written_names_the_file_and_why(station_db, tmp_
     out = blocker / name
     assert main(["worklist", "--officer", "012345", "--out", str(out), "--db", station_db]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"precinct-console worklist: cannot write {out}: ") and "Traceback" not in err
+    assert err.startswith(f"precinct-console worklist: error: cannot write {out}: ") and "Traceback" not in err
     assert not out.exists()

@@ -181,7 +181,7 @@ def test_bulletin_verb_says_why_no_file_was_written(db_url, seeded, tmp_path, ma
             # The setting asks for Chinese on an English system: the reason is Chinese too.
             ({"LANG": "C.UTF-8", "PRECINCT_LANGUAGE": "zh_CN"}, chinese),
             ({"LANG": "C.UTF-8"},
-             f"precinct-console bulletin: cannot write {out}: a file stands where a folder should be")]
+             f"precinct-console bulletin: error: cannot write {out}: a file stands where a folder should be")]
     for env, line in said:
         proc = _bulletin_verb(db_url, out, **env)
         assert proc.returncode == 1, proc.stderr

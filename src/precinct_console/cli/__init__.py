@@ -80,7 +80,7 @@ def _main(argv: Sequence[str] | None) -> int:
         # A CliError is said in the verbs' language already; the services' errors go through the
         # window's catalogue, so a refusal reads the same at the console and in a scheduled task.
         text = str(exc) if isinstance(exc, CliError) else error_text(exc)
-        print(tr("precinct-console {verb}: {error}").format(verb=args.verb, error=text), file=sys.stderr)
+        print(tr("precinct-console {verb}: error: {error}").format(verb=args.verb, error=text), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
