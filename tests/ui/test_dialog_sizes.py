@@ -143,7 +143,7 @@ def feedback(w: SimpleNamespace, qtbot, monkeypatch) -> QDialog:
 
 def officer(w: SimpleNamespace, qtbot, monkeypatch) -> QDialog:
     """Editing an officer: the roll's check box shows too."""
-    from precinct_console.ui.roster.planning import OfficerDialog
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog
 
     dialog = OfficerDialog(["一组", "二组", "三组", "四组"], None, w.view.officers[0])
     dialog.name.setText("")

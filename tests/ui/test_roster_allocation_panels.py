@@ -773,7 +773,7 @@ def test_a_failed_new_pattern_plan_stores_nothing(chief_app):
 def test_leave_shows_in_the_calendar_and_flags_a_shift_on_that_day(qtbot, chief_app, clock, monkeypatch):
     from PySide6.QtCore import QDate
 
-    from precinct_console.ui.roster.planning import AbsenceDialog
+    from precinct_console.ui.roster.record_dialogs import AbsenceDialog
 
     *_, li = _week_with_problems(chief_app.ctx, clock)
     panel = RosterPanel(chief_app)
@@ -803,7 +803,7 @@ def test_leave_shows_in_the_calendar_and_flags_a_shift_on_that_day(qtbot, chief_
 
 
 def test_add_officer_requires_badge_and_name_then_puts_them_on_the_roll(qtbot, chief_app, monkeypatch):
-    from precinct_console.ui.roster.planning import OfficerDialog
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog
 
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)
@@ -866,7 +866,7 @@ def test_a_duty_officer_sees_the_roster_without_edit_buttons(qtbot, db, station,
 
 def test_a_refused_officer_reopens_the_form_with_the_reason_and_what_was_typed(
         qtbot, chief_app, clock, monkeypatch):
-    from precinct_console.ui.roster.planning import OfficerDialog
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog
 
     _week_with_problems(chief_app.ctx, clock)  # 张伟 holds badge 031001
     panel = RosterPanel(chief_app)
@@ -936,7 +936,7 @@ def test_the_allocation_panel_has_the_forecast_accuracy_tab(qtbot, chief_app):
 
 def test_chief_adds_a_unit_based_at_a_post_and_crews_it(qtbot, chief_app, monkeypatch):
     from precinct_console.services.units import list_units
-    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.record_dialogs import UnitDialog
     from precinct_console.ui.roster.units_dialog import UnitsDialog
 
     panel = RosterPanel(chief_app)
@@ -973,7 +973,7 @@ def test_chief_edits_retires_and_reinstates_a_unit_from_the_units_dialog(qtbot, 
 
     from precinct_console.services.units import list_units
     from precinct_console.ui.roster.panel import AssignDialog
-    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.record_dialogs import UnitDialog
     from precinct_console.ui.roster.units_dialog import UnitsDialog
 
     ctx = chief_app.ctx
@@ -1040,7 +1040,7 @@ def test_chief_edits_retires_and_reinstates_a_unit_from_the_units_dialog(qtbot, 
 
 
 def test_unit_form_keeps_a_yard_based_unit_home_and_gives_a_drone_no_seats(qtbot, chief_app):
-    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.record_dialogs import UnitDialog
 
     ctx = chief_app.ctx
     unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)  # at the station yard, no post
@@ -1059,7 +1059,7 @@ def test_unit_form_keeps_a_yard_based_unit_home_and_gives_a_drone_no_seats(qtbot
 
 
 def test_an_officer_edited_off_the_roll_leaves_the_calendar(qtbot, chief_app, monkeypatch):
-    from precinct_console.ui.roster.planning import OfficerDialog
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog
 
     roster.add_officer(chief_app.ctx, "031005", "赵敏", team="乙")
     panel = RosterPanel(chief_app)

@@ -45,7 +45,8 @@ from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel, absence_line
-from .planning import AbsenceDialog, OfficerDialog, PlanShiftsDialog
+from .planning import PlanShiftsDialog
+from .record_dialogs import AbsenceDialog, OfficerDialog
 from .rules_dialog import RosterRulesDialog
 from .units_dialog import UnitsDialog
 

@@ -30,7 +30,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..forms import Failed, submit_form
 from ..theme import MUTED, ui_font
-from .planning import UnitDialog
+from .record_dialogs import UnitDialog
 
 
 class UnitsDialog(QDialog):
