@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from precinct_console.cli import main
 from precinct_console.demo import DEMO_PASSWORD, build_demo
+from precinct_console.domain.clock import local
 from precinct_console.storage.database import Database
 from precinct_console.storage.migrate import upgrade_to_head
 from precinct_console.storage.models import PatrolPlan
@@ -162,3 +163,22 @@ def test_a_password_asked_where_no_one_can_type_it_is_a_clear_error(demo_url):
         start_new_session=True)  # no controlling terminal, as under cron
     assert done.returncode == 1
     assert "set $PRECINCT_PASSWORD" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_json_timed_duties_say_when_they_start_and_end_for_a_script(demo_url, capsys, monkeypatch):
+    """"07:00-08:30" alone does not say which day on a shift across midnight: each duty carries
+    its start and end as timestamps, in a preview and in a saved proposal alike."""
+    def duties(*extra: str) -> tuple[dict, list[dict]]:
+        assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy", "--json",
+                     *extra]) == 0
+        data = json.loads(capsys.readouterr().out)
+        return data, data["timed_duties"]
+
+    monkeypatch.setenv("PRECINCT_PASSWORD", DEMO_PASSWORD)
+    for data, listed in (duties(), duties("--user", "chief")):
+        assert listed
+        start, end = (datetime.fromisoformat(data[k]) for k in ("starts_at", "ends_at"))
+        for d in listed:
+            a, b = datetime.fromisoformat(d["starts_at"]), datetime.fromisoformat(d["ends_at"])
+            assert start <= a < b <= end
+            assert d["window"].startswith(f"{local(a):%H:%M}-")

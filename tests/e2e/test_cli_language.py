@@ -215,3 +215,13 @@ def test_the_english_column_list_is_unchanged(capsys, monkeypatch):
     assert out == describe() + "\n"
     assert "    联系电话 (phone) - caller phone, masked 138****5678 unless unmasked\n" in out
     assert "    1分钟出警用时 (duration) - receipt to set_off; the totals row shows the mean\n" in out
+
+
+def test_the_duty_ledgers_move_up_sheet_is_told_of_in_the_column_list(capsys, monkeypatch):
+    """The duty ledger writes a second sheet, 补位记录; the list a clerk reads before exporting says so."""
+    for lang, said in (("en", "duty: 勤务台账 - who was on which shift, unit or post, day by day; on a "
+                              "sheet of its own (补位记录), each move-up order"),
+                       ("zh_CN", "勤务台账（duty）：逐日列出各班次、警组和岗位的在岗人员；补位调度记录另列一表（补位记录）")):
+        monkeypatch.setenv("PRECINCT_LANGUAGE", lang)
+        assert main(["export", "--list"]) == 0
+        assert said in capsys.readouterr().out

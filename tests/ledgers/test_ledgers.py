@@ -222,6 +222,22 @@ def test_duty_ledger_lists_the_move_up_orders_beside_the_roster(seeded, make_ctx
     assert rows[0][8:] == [0.52, 0.71] and rows[1][8:] == ["", ""]  # a return has no cover figures
 
 
+def test_the_period_line_names_who_exported_by_name_as_the_rows_name_people(db, seeded, make_ctx,
+                                                                           tmp_path):
+    """"导出：张丽" beside "下达人 接警员甲": the header named the clerk's login ("neiqin01")."""
+    from precinct_console.storage.models import User
+
+    ctx = make_ctx(Role.CLERK, "neiqin01")
+    with db.sessions() as s:
+        s.scalar(sa.select(User).where(User.username == "neiqin01")).display_name = "张丽"
+        s.commit()
+    out = tmp_path / "duty.xlsx"
+    export_ledger(ctx, "duty", *WEEK, out)
+    for sheet in (0, 1):
+        period_line = str(sheet_rows(out, sheet)[1][0])
+        assert "导出：张丽 " in period_line and "neiqin01" not in period_line
+
+
 def test_cancel_leaves_no_file_and_bad_input_names_the_field(seeded, make_ctx, tmp_path):
     ctx = make_ctx(Role.CLERK)
     cancel = threading.Event()

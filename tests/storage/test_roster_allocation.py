@@ -825,6 +825,24 @@ def test_the_order_sheet_does_not_name_an_officer_on_leave_as_in_the_car(db, sta
     assert crews["巡逻一车"] == "张伟（王芳 休假）" and crews["巡逻二车"] == "李强"
 
 
+def test_the_order_sheet_names_the_chief_who_accepted_it_not_his_login(db, station, make_ctx, clock):
+    """The printed sheet is signed off by a person: "叶芳 于 … 采纳", as the handover names its signers."""
+    from precinct_console.storage.models import User
+
+    chief = make_ctx(Role.STATION_CHIEF, "yefang")
+    with db.sessions() as s:
+        s.scalar(sa.select(User).where(User.username == "yefang")).display_name = "叶芳"
+        s.commit()
+    _town(db, station, clock)
+    start = clock() + timedelta(hours=1)
+    sh = roster.add_shift(chief, "白班", start, start + timedelta(hours=8))
+    _crew(chief, sh.id)
+    plan = allocation.propose_plan(chief, shift_id=sh.id, method="greedy")
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    sheet = patrol_sheet(chief, plan.id)
+    assert sheet.decided_by == "叶芳"
+
+
 def test_an_officers_phone_rank_and_team_are_checked_on_the_way_in_and_on_edit(db, chief):
     with pytest.raises(ValidationError, match="'138abc00000' is not a phone number") as bad:
         roster.add_officer(chief, "031001", "张伟", phone="138abc00000")

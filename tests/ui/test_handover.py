@@ -105,3 +105,28 @@ def test_a_pdf_that_cannot_be_written_says_where_and_why(qtbot, make_ctx, tmp_pa
     dialog.export_pdf(fine)
     assert fine.read_bytes().startswith(b"%PDF") and notes[-1] == ("info", f"Saved {fine}")
     app.runner.wait(5000)
+
+
+def test_an_incident_number_stays_on_one_line_on_paper(qapp):
+    """A4 with its margins (and the 2 cm QTextDocument.print_ adds) leaves a narrow number column:
+    "20261207-00" over "67" read as two numbers."""
+    from PySide6.QtGui import QTextDocument
+
+    from precinct_console.services.handover import HandoverView
+    from precinct_console.ui.handover.report import handover_html
+    from precinct_console.ui.printing import a4_printer
+
+    at = datetime(2026, 12, 7, 12, 30, tzinfo=UTC)
+    content = {"received": 1, "closed": 0, "by_category": {}, "breaches": [], "pending_tasks": [],
+               "notable": [], "open_incidents": [
+                   {"number": "20261207-0067", "time": "12-07 20:26", "category": "纠纷/家庭纠纷",
+                    "address": "长青街647号阳光苑22号楼4单元", "status": "反馈", "units": "巡04（已收队）"}]}
+    view = HandoverView(1, at, at, at, content, "", "", None, "", None, 1)
+    doc = QTextDocument()
+    doc.setHtml(handover_html(view, "城关派出所"))
+    doc.setTextWidth(a4_printer().pageLayout().paintRectPixels(96).width() - 2 * 2 / 2.54 * 96)
+    doc.size()  # lay it out
+    block = doc.begin()
+    while block.isValid() and block.text() != "20261207-0067":
+        block = block.next()
+    assert block.isValid() and block.layout().lineCount() == 1

@@ -229,9 +229,11 @@ def _preview_json(p: PlanPreview) -> dict[str, Any]:
 
 
 def _duty_json(v: TimedVisit) -> dict[str, Any]:
-    return {"window": v.window, "point_key": v.point_key, "point_name": v.point_name,
-            "unit_id": v.unit_id, "call_sign": v.call_sign, "travel_seconds": round(v.seconds),
-            "clash": v.clash}
+    # The window reads "07:00-08:30" only; on a 24-hour shift a script needs the day as well.
+    return {"window": v.window, "starts_at": v.starts.isoformat() if v.starts else None,
+            "ends_at": v.until.isoformat() if v.until else None, "point_key": v.point_key,
+            "point_name": v.point_name, "unit_id": v.unit_id, "call_sign": v.call_sign,
+            "travel_seconds": round(v.seconds), "clash": v.clash}
 
 
 # How the solver's method and outcome read (the JSON keeps the codes).

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..domain.clock import local
 from ..domain.errors import NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import is_permitted
-from ..storage.models import Grid, Station
+from ..storage.models import Grid, Station, User
 from .context import ServiceContext, service_action
 from .ledgers import LEDGERS
 from .ledgers.columns import Scope
@@ -128,9 +128,12 @@ def export_ledger(
         lk = Lookups.load(s, scope, now, mask=not unmask)
         owner = names[stations[0]] if len(names) == 1 else f"{len(names)}个单位"
         owner += f"·{district_name}" if district_name else ""
+        # The rows name people (下达人, 承办民警); the line above them names the exporter the same way.
+        exporter = s.scalar(select(User.display_name).where(User.username == ctx.actor.username)) \
+            or ctx.actor.username
         subtitle = (
             f"统计期间：{period.label}（{period.start:%Y-%m-%d %H:%M} 至 {period.end:%Y-%m-%d %H:%M}，"
-            f"北京时间）    导出：{ctx.actor.username}  {local(now):%Y-%m-%d %H:%M}    "
+            f"北京时间）    导出：{exporter}  {local(now):%Y-%m-%d %H:%M}    "
             + ("联系电话、身份证号已脱敏" if not unmask else "含未脱敏个人信息，注意保密")
         )
         sheets = definition.build(s, scope, lk)

@@ -9,7 +9,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..domain.errors import NotFound
-from ..storage.models import Officer, OfficerAbsence, PatrolPlan, RosterEntry, Shift, Station, Unit
+from ..storage.models import (
+    Officer,
+    OfficerAbsence,
+    PatrolPlan,
+    RosterEntry,
+    Shift,
+    Station,
+    Unit,
+    User,
+)
 from .allocation import ON_DUTY, POINT_KIND_ZH, get_plan
 from .context import ServiceContext, service_action
 from .units import UNIT_KINDS, crews_now
@@ -85,6 +94,9 @@ def patrol_sheet(ctx: ServiceContext, plan_id: int) -> PatrolSheet:
             crews = {uid: [m.name for m in members] for uid, members in
                      crews_now(s, ctx.station_id, plan.starts_at + timedelta(minutes=1)).items()}
         point_kinds = {str(c[0]): str(c[2]) for c in (stored.figures or {}).get("candidates", [])}
+        # The plan keeps the login; the printed sheet is signed off by a person, as the handover is.
+        decided_by = s.scalar(select(User.display_name).where(User.username == plan.decided_by)) \
+            if plan.decided_by else None
     rows = tuple(SheetRow(
         a["call_sign"], UNIT_KINDS.get(kinds.get(int(a["unit_id"]), ""), ""),
         _crew_text(crews.get(int(a["unit_id"]), []), away.get(int(a["unit_id"]), [])), a["point_name"],
@@ -92,7 +104,7 @@ def patrol_sheet(ctx: ServiceContext, plan_id: int) -> PatrolSheet:
         "；".join(duties.get(int(a["unit_id"]), [])))
         for a in sorted(plan.assignments, key=lambda a: a["call_sign"]))
     return PatrolSheet(station.name if station else "", plan.id, plan.shift_name, plan.starts_at,
-                       plan.ends_at, plan.status, plan.decided_by, plan.decided_at, plan.note,
+                       plan.ends_at, plan.status, decided_by or plan.decided_by, plan.decided_at, plan.note,
                        plan.once_share, plan.twice_share, float(plan.figures.get("total_demand", 0.0)),
                        rows)
 

@@ -95,5 +95,9 @@ def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
 
 
 # Desk, standby, leave and most crews belong to no district: the roster is the whole station's.
-LEDGER = LedgerDef("duty", "勤务台账", "who was on which shift, unit or post, day by day",
+# The description says what the second sheet holds: `export --list` lists the first sheet's columns only.
+LEDGER = LedgerDef("duty", "勤务台账",
+                   "who was on which shift, unit or post, day by day; on a sheet of its own (补位记录), "
+                   "each move-up order (补位) and sending back (归位): when, which unit, to which point "
+                   "from the plan's own, by whom, the 3-minute cover before and after",
                    COLUMNS, build, by_district=False)

@@ -15,6 +15,9 @@ def _hm(dt: Any) -> str:
     return local(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
+NOWRAP = " style='white-space:nowrap'"
+
+
 def _table(headers: list[str], rows: list[list[str]], empty: str, *, marks: list[bool] | None = None) -> str:
     if not rows:
         return f"<p class='none'>{escape(empty)}</p>"
@@ -22,7 +25,10 @@ def _table(headers: list[str], rows: list[list[str]], empty: str, *, marks: list
     body = []
     for i, r in enumerate(rows):
         cls = " class='bad'" if marks and marks[i] else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>")
+        # The first column is an incident or task number or a call sign: broken over two lines
+        # on paper ("20261207-00" / "67"), it reads as two numbers.
+        body.append(f"<tr{cls}>" + "".join(
+            f"<td{NOWRAP if j == 0 else ''}>{escape(str(c))}</td>" for j, c in enumerate(r)) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
