@@ -1631,6 +1631,14 @@ Columns (header row; order free, unknown columns ignored):
         <translation>--size“{text}”不是“宽x高”的形式，例如 1600x1000</translation>
     </message>
     <message>
+        <source>--panels: no panel {names} (the panels: {keys})</source>
+        <translation>--panels：没有面板 {names}（可选面板：{keys}）</translation>
+    </message>
+    <message>
+        <source>the database holds no station: build the demo with 'precinct-console demo' or set up the station first</source>
+        <translation>数据库中没有派出所：请先用“precinct-console demo”建立演示派出所，或先设置本所</translation>
+    </message>
+    <message>
         <source>apply the follow-up rules and escalate overdue tasks, once</source>
         <translation>执行一次派单规则，并上报逾期任务</translation>
     </message>
