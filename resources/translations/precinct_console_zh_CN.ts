@@ -203,6 +203,10 @@
         <translation>预计警情 {demand} 起：3 分钟内可达 {once}，5 分钟内有增援 {twice}</translation>
     </message>
     <message>
+        <source>solver {method} in {seconds} s; {cells} cells merged into {rows} coverage rows</source>
+        <translation>求解：{method}，用时 {seconds} 秒；{cells} 个单元合并为 {rows} 行覆盖约束</translation>
+    </message>
+    <message>
         <source>solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} coverage rows</source>
         <translation>求解：{method}（{status}），用时 {seconds} 秒；{cells} 个单元合并为 {rows} 行覆盖约束</translation>
     </message>

@@ -132,7 +132,7 @@ def test_on_a_chinese_system_the_plan_and_its_refusals_read_in_chinese(demo_url,
     assert re.fullmatch(r"白班 2026-11-20 \d\d:\d\d – 11-20 \d\d:\d\d", lines[0]), lines[0]
     assert re.fullmatch(r"预计警情 \d+\.\d 起：3 分钟内可达 \d{1,3}\.\d%，5 分钟内有增援 \d{1,3}\.\d%",
                         lines[1]), lines[1]
-    assert re.fullmatch(r"求解：贪心算法（贪心算法），用时 \d+\.\d\d 秒；\d+ 个单元合并为 \d+ 行覆盖约束",
+    assert re.fullmatch(r"求解：贪心算法，用时 \d+\.\d\d 秒；\d+ 个单元合并为 \d+ 行覆盖约束",
                         lines[2]), lines[2]
     assert "约束：固定 巡01 → 火车站警务站" in lines
     assert re.search(r"^  巡01\s+→ 火车站警务站 \(post:\d+\) [\d.]+,[\d.]+  \[固定\]$",

@@ -259,10 +259,13 @@ def _text(d: dict[str, Any]) -> str:
         tr("expected incidents {demand}: covered within 3 min {once}, backed up within 5 min "
            "{twice}").format(demand=f"{f['total_demand']:.1f}", once=f"{f['once_share']:.1%}",
                              twice=f"{f['twice_share']:.1%}"),
-        tr("solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} coverage "
-           "rows").format(method=_solver_word(f["method"]), status=status,
-                          seconds=f"{f['solve_seconds']:.2f}", cells=f["demand_rows"],
-                          rows=f["merged_rows"]),
+        # The greedy plan's outcome is its method: "贪心算法（贪心算法）" said it twice.
+        (tr("solver {method} in {seconds} s; {cells} cells merged into {rows} coverage rows")
+         if f["status"] == f["method"] else
+         tr("solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} coverage "
+            "rows")).format(method=_solver_word(f["method"]), status=status,
+                            seconds=f"{f['solve_seconds']:.2f}", cells=f["demand_rows"],
+                            rows=f["merged_rows"]),
     ]
     if f.get("key_sites_total"):
         lines.append(tr("key sites within their ring: {met}/{total}").format(

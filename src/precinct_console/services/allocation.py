@@ -61,6 +61,7 @@ from ..storage.models import (
     RosterEntry,
     Shift,
     Unit,
+    User,
 )
 from .context import ServiceContext, service_action
 from .units import orders_in_force, timed_duties
@@ -102,6 +103,8 @@ class PlanInfo:
     # Move-up orders (补位) the duty officers gave on this plan, sending back not counted: how
     # often the deployment had to be patched while it ran (list_plans only).
     move_ups: int = 0
+    # The deciding chief's name as people know him (叶芳), where decided_by keeps his login.
+    decided_by_name: str = ""
 
     @property
     def once_share(self) -> float:
@@ -150,6 +153,15 @@ def _proposers(s: Any, ids: set[int]) -> dict[int, tuple[str, str]]:
         AuditEntry.entity == "patrol_plan", AuditEntry.action == "plan.propose",
         AuditEntry.entity_id.in_(ids))).all()
     return {int(r.entity_id): (r.username, r.workstation) for r in rows}
+
+
+def _display_names(s: Any, usernames: set[str | None]) -> dict[str, str]:
+    """Login -> the name people know its holder by, for the logins given."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    return {str(u): str(n) for u, n in s.execute(
+        select(User.username, User.display_name).where(User.username.in_(wanted))) if n}
 
 
 def _unit_ids(p: PatrolPlan) -> set[int]:
@@ -744,8 +756,9 @@ def get_plan(ctx: ServiceContext, plan_id: int) -> PlanInfo:
         if p is None or p.station_id != ctx.station_id:
             raise NotFound(f"plan {plan_id} does not exist")
         shift = s.get(Shift, p.shift_id) if p.shift_id else None
-        return _info(p, shift.name if shift else "", proposer=_proposers(s, {p.id}).get(p.id, ("", "")),
-                     taken_over=_taken_over(s, p))
+        return replace(_info(p, shift.name if shift else "", proposer=_proposers(s, {p.id}).get(p.id, ("", "")),
+                             taken_over=_taken_over(s, p)),
+                       decided_by_name=_display_names(s, {p.decided_by}).get(p.decided_by, ""))
 
 
 @service_action("read")
@@ -763,8 +776,10 @@ def list_plans(ctx: ServiceContext, *, limit: int = 50) -> list[PlanInfo]:
             .group_by(MoveUpOrder.plan_id))} if rows else {}
         # The list shows no duties: they are worked out for the plan opened (get_plan), not for
         # fifty plans at every reload.
+        deciders = _display_names(s, {p.decided_by for p in rows})
         return [replace(_info(p, names.get(p.shift_id or 0, ""), proposer=who.get(p.id, ("", "")),
-                              with_visits=False), move_ups=moves.get(p.id, 0))
+                              with_visits=False), move_ups=moves.get(p.id, 0),
+                        decided_by_name=deciders.get(p.decided_by or "", ""))
                 for p in rows]
 
 

@@ -479,7 +479,8 @@ class AllocationPanel(QWidget):
                                             for u, pid in sorted(plan.taken_over.items())))
                          + "</span>")
         if plan.decided_by:
-            lines.append(self.tr("Decided by %1 %2").replace("%1", escape(plan.decided_by)).replace(
+            lines.append(self.tr("Decided by %1 %2").replace(
+                "%1", escape(plan.decided_by_name or plan.decided_by)).replace(
                 "%2", f"{plan.decided_at.astimezone(CHINA_TZ):%m-%d %H:%M}" if plan.decided_at else ""))
         if plan.note:  # the chief's word to the shift, given as he decided: the sheet prints it
             lines.append(self.tr("Note: %1").replace("%1", escape(plan.note)))
