@@ -439,3 +439,64 @@ def test_a_duty_both_plans_in_force_hand_out_is_kept_by_one_crew(db, station, cl
     # Reminders follow the board: one unit is told to set out, not two.
     raised = raise_duty_alerts(duty_officer, opens - timedelta(minutes=3))
     assert [a.unit_id for a in raised] == [spare]
+
+
+def _standby_over_the_day_shift(db, station, clock, make_ctx):
+    """The 07:30-09:00 gate on a day shift from 08:00 (two cars) and on a 24-hour standby shift
+    from 08:00 (备勤一车), the standby plan accepted first: (day plan, its duty, the standby car)."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    _town(db, station, clock)
+    patrol, patrol_duty = _gate_plan(chief, clock, ("07:30", "09:00"), shift_hour=8)
+    standby = roster.add_shift(chief, "所部备勤", patrol.starts_at, patrol.starts_at + timedelta(hours=24))
+    officer = roster.add_officer(chief, "039909", "备勤民警")
+    spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.395, 39.90)
+    roster.assign(chief, standby.id, officer.id, duty="standby", unit_id=spare)
+    own = allocation.propose_plan(chief, shift_id=standby.id, method="greedy")
+    [standby_duty] = own.visits
+    assert standby_duty.unit_id == spare and standby_duty.window == "08:00-09:00、07:30-08:00"
+    allocation.decide_plan(chief, own.id, own.version, "accept")
+    clock.now = clock() + timedelta(minutes=1)
+    allocation.decide_plan(chief, patrol.id, patrol.version, "accept")  # decided later
+    return patrol, patrol_duty, spare
+
+
+def test_each_window_of_a_duty_goes_to_the_crew_of_the_plan_that_covers_it(db, station, clock, make_ctx):
+    """A 24-hour standby plan meets the 07:30-09:00 gate twice: 08:00-09:00 today and 07:30-08:00
+    tomorrow. The day shift's plan, accepted later, sends its own car for 08:00-09:00. The board
+    shows each window with the crew that keeps it (the standby car's next morning all day long),
+    only that crew is checked at the gate, the standby car is reminded of its window, and between
+    its windows it is not held at the gate."""
+    from precinct_console.services.duty_alerts import ARRIVE_TARGET
+
+    duty_officer = make_ctx(Role.DUTY_OFFICER)
+    patrol, patrol_duty, spare = _standby_over_the_day_shift(db, station, clock, make_ctx)
+    eight = patrol.starts_at
+    tomorrow = eight + timedelta(days=1) - timedelta(minutes=30)  # 07:30 the next morning
+
+    def board(at: datetime) -> dict[str, units.UnitRow]:
+        clock.now = at
+        return {r.call_sign: r for r in units.list_units(duty_officer)}
+
+    for at in (eight + timedelta(minutes=10), eight + timedelta(hours=2), eight + timedelta(hours=9)):
+        rows = board(at)
+        assert rows["备勤一车"].duties_ahead(at) == "07:30-08:00 学府路护学岗"
+        assert rows[patrol_duty.call_sign].duties_ahead(at) == (
+            "08:00-09:00 学府路护学岗" if at < eight + timedelta(hours=1) else "")
+    # Between its windows the standby car is wanted at its own point, not at the gate.
+    rows = board(eight + timedelta(hours=9))
+    assert rows["备勤一车"].due_at(clock.now)[0] == rows["备勤一车"].patrol_point
+    # At 08:20 only the day shift's car is judged at the gate: the standby car, far off, is not
+    # the crew the board shows there.
+    at = eight + timedelta(minutes=20)
+    units.update_unit_position(duty_officer, spare, 116.40, 39.90, at=at)
+    units.update_unit_position(duty_officer, patrol_duty.unit_id, 116.40, 39.90, at=at)
+    breaches = [a.unit_id for a in raise_duty_alerts(duty_officer, at) if a.target == ARRIVE_TARGET]
+    assert breaches == [patrol_duty.unit_id]
+    # The next morning the standby car's board says when to set out, and the reminder agrees.
+    spot = board(tomorrow)["备勤一车"].duty_list[-1]
+    assert (spot.text, spot.starts) == ("07:30-08:00 学府路护学岗", tomorrow)
+    warn_from = spot.sets_out - units.SET_OUT_WARNING
+    assert board(warn_from)["备勤一车"].leaving_for(warn_from) == spot
+    [alert] = raise_duty_alerts(duty_officer, warn_from)
+    assert (alert.unit_id, alert.category_name, alert.due_at) == (spare, "07:30-08:00 学府路护学岗", tomorrow)
+    assert alert.leave_by == spot.sets_out

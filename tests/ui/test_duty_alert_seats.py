@@ -128,3 +128,30 @@ def test_many_duty_alerts_at_once_are_summed_up_in_one_notice(qtbot, db, station
     alert_monitor(app)._sound_duties(fresh)  # heard once
     assert sounds == ["breach"] and len(notes) == 1
     app.runner.wait(10_000)
+
+
+def test_the_board_shows_each_window_of_a_duty_with_the_crew_that_keeps_it(qtbot, db, station, clock, make_ctx):
+    """Two plans in force send crews to the same gate: at 10:00 the standby car's row still names
+    its window the next morning, which the day shift's plan (decided later, over by then) does
+    not cover; the day car's row names the window it kept this morning while it lasted."""
+    from ..storage.test_duty_alerts import _standby_over_the_day_shift
+
+    patrol, patrol_duty, spare = _standby_over_the_day_shift(db, station, clock, make_ctx)
+    clock.now = patrol.starts_at + timedelta(minutes=10)
+    app = AppContext(make_ctx(Role.DUTY_OFFICER), Settings())
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 300)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+
+    def cell(unit_id: int) -> str:
+        return panel.model.index(panel.model.position(unit_id), 6).data()
+
+    assert cell(spare).endswith(" · 07:30-08:00 学府路护学岗")
+    assert cell(patrol_duty.unit_id).endswith(" · 08:00-09:00 学府路护学岗")
+    clock.advance(hours=2)
+    app.tick.emit()
+    assert cell(spare).endswith(" · 07:30-08:00 学府路护学岗")
+    assert "学府路护学岗" not in cell(patrol_duty.unit_id)
+    app.runner.wait(10_000)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
+from ..domain.allocation.visits import Span, TimedVisit, VisitPoint
 from ..domain.changes import Change
 from ..domain.errors import NotFound, ValidationError
 from ..domain.travel import distance_m
@@ -30,7 +30,7 @@ from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from ..storage.uow import UnitOfWork
 from .alerts import ALERT_LOCK, AlertView, alert_views, stage_raised
 from .context import ServiceContext, service_action
-from .units import duties_by_start, duty_fix, duty_spot, fresh_fix, orders_in_force
+from .units import duties_by_start, duties_by_unit, duty_fix, duty_spot, fresh_fix, orders_in_force
 
 SET_OUT_TARGET = "duty_set_out"
 ARRIVE_TARGET = "duty_arrive"
@@ -46,18 +46,22 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
                      *, grace: timedelta = ARRIVAL_GRACE
                      ) -> list[tuple[int, TimedVisit, VisitPoint, Span]]:
     """(unit id, duty, its point or line, the stretch) for each stretch of a timed duty begun
-    `grace` ago or more and not over, on the plan that is the unit's order now."""
+    `grace` ago or more and not over, on the plan that is the unit's order now, with the crew
+    the unit board shows at it (duties_by_unit: one crew a stretch where two plans send one)."""
     if in_force is None:
         in_force = orders_in_force(session, station_id, now)
+    points: dict[int, dict[str, VisitPoint]] = {}
     out: list[tuple[int, TimedVisit, VisitPoint, Span]] = []
-    for plan in {plan.id: plan for plan, _a in in_force.values()}.values():
-        figures = plan.figures or {}
-        points = {p.key: p for p in (VisitPoint.from_row(r) for r in figures.get("visit_points") or ())}
-        for v in stored_visits(figures, plan.assignments or ()):
-            point = points.get(v.point_key)
-            if point is None or v.clash or in_force.get(v.unit_id, (None,))[0] is not plan:
+    for unit_id, visits in duties_by_unit(in_force).items():
+        plan = in_force[unit_id][0]
+        if plan.id not in points:
+            points[plan.id] = {p.key: p for p in (VisitPoint.from_row(r) for r in
+                                                  (plan.figures or {}).get("visit_points") or ())}
+        for v in visits:
+            point = points[plan.id].get(v.point_key)
+            if point is None or v.clash:
                 continue
-            out.extend((v.unit_id, v, point, span) for span in point.spans
+            out.extend((unit_id, v, point, span) for span in v.spans
                        if span[0] + grace <= now < span[1])
     return out
 

@@ -307,11 +307,22 @@ def duties_by_start(session: Session, station_id: int, now: datetime,
 
     if upcoming_only and not upcoming:
         return []  # the usual case on the board's reloads: one small query
+    kept_at: dict[datetime, dict[int, list[TimedVisit]]] = {}
+
+    def still_theirs(unit_id: int, v: TimedVisit, at: datetime) -> bool:
+        """Is the window the unit's as it begins: a plan starting before then and decided
+        later may send its own crew to the gate (reminders follow the board)."""
+        if at not in kept_at:
+            kept_at[at] = duties_by_unit(order_at(at), plan_visits)
+        return any(w.point_key == v.point_key and w.starts == v.starts
+                   for w in kept_at[at].get(unit_id, ()))
+
+    plan_visits: dict[int, list[TimedVisit]] = {}  # each plan's duties worked out once
     out: list[tuple[int, TimedVisit]] = []
     seen: set[tuple[int, int]] = set()  # (unit, plan): each plan's duties read once
     for at in (upcoming if upcoming_only else (now, *upcoming)):
         plans = order_at(at)
-        for unit_id, visits in duties_by_unit(plans).items():
+        for unit_id, visits in duties_by_unit(plans, plan_visits).items():
             plan = plans[unit_id][0]
             if (unit_id, plan.id) in seen:
                 continue
@@ -320,7 +331,7 @@ def duties_by_start(session: Session, station_id: int, now: datetime,
                 if v.starts is None or v.starts <= now:
                     continue
                 later = order_at(v.starts).get(unit_id)
-                if later is not None and later[0] is plan:
+                if later is not None and later[0] is plan and still_theirs(unit_id, v, v.starts):
                     out.append((unit_id, v))
     return out
 
@@ -369,25 +380,35 @@ def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
 _NEVER = datetime.min.replace(tzinfo=UTC)  # ranks below every decision (all are aware)
 
 
-def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:
-    """Each unit's timed duties (定时守点) on the plans in force, by unit id.
+def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]],
+                   cache: dict[int, list[TimedVisit]] | None = None) -> dict[int, list[TimedVisit]]:
+    """Each unit's timed duties (定时守点) on the plans in force, by unit id, one per stretch
+    (TimedVisit.by_window).
 
     Two plans in force side by side (a patrol shift's and a standby shift's) each hand out the
     station's timed duties among their own units, so both may send a unit to the same school
-    gate at 16:00. One crew keeps a duty: the one of the plan decided later, as for a unit
-    placed by both (orders_in_force)."""
+    gate at 08:00. One crew keeps each stretch: the one of the plan decided later, as for a unit
+    placed by both (orders_in_force); the other plan's crew keeps its stretches the later plan
+    does not cover (the gate's next opening after the patrol shift ends). `cache` keeps each
+    plan's duties by plan id for a caller asking at several times."""
     plans = sorted({plan.id: plan for plan, _a in in_force.values()}.values(),
                    key=lambda p: (p.decided_at or _NEVER, p.id), reverse=True)
+    cache = {} if cache is None else cache
     out: dict[int, list[TimedVisit]] = {}
     held: list[TimedVisit] = []
     for plan in plans:
-        for v in stored_visits(plan.figures or {}, plan.assignments or ()):
+        if plan.id not in cache:
+            cache[plan.id] = [w for v in stored_visits(plan.figures or {}, plan.assignments or ())
+                              for w in v.by_window()]
+        for v in cache[plan.id]:
             if in_force.get(v.unit_id, (None,))[0] is not plan:
                 continue  # a later plan took the unit over
             if any(_same_duty(v, other) for other in held):
                 continue  # a plan decided later sends its own crew
             held.append(v)
             out.setdefault(v.unit_id, []).append(v)
+    for visits in out.values():
+        visits.sort(key=lambda v: v.starts or _NEVER)
     return out
 
 

@@ -4,7 +4,7 @@ stand all shift; a planned unit goes there while it is open, then back to its po
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +87,17 @@ class TimedVisit:
     starts: datetime | None = None  # the start of its first stretch
     lon: float = 0.0  # where the unit meets the duty: the point, or its nearest point of the line
     lat: float = 0.0
+    # Its stretches in the shift, in order (a 24-hour plan meets a 07:30-09:00 gate twice):
+    # each is a duty of its own to remind of, check and hand to one crew (by_window).
+    spans: tuple[Span, ...] = ()
+
+    def by_window(self) -> list[TimedVisit]:
+        """One duty per stretch ("08:00-09:00 …" and "07:30-08:00 …" the next morning): two
+        plans in force may send different crews to the gate at different hours of the day."""
+        if len(self.spans) < 2:
+            return [self]
+        return [replace(self, window=_hhmm(a, b), starts=a, until=b, spans=((a, b),))
+                for a, b in self.spans]
 
     def text(self) -> str:
         """"08:00-08:30 城关实验小学护学岗（早）": how an order or a plan lists it; "▲" after a
@@ -152,7 +163,8 @@ def assign_visits(points: Iterable[VisitPoint], assignments: Iterable[Mapping[st
             join_lon, join_lat = p.joined_from(placed[j][2], placed[j][3])
             out.append(TimedVisit(p.key, p.name, p.window, uid, sign, float(seconds[i, j]),
                                   clash=i not in chosen, until=p.spans[-1][1] if p.spans else None,
-                                  starts=p.spans[0][0] if p.spans else None, lon=join_lon, lat=join_lat))
+                                  starts=p.spans[0][0] if p.spans else None, lon=join_lon, lat=join_lat,
+                                  spans=p.spans))
     return out
 
 
