@@ -148,7 +148,7 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
     clock.now = opens - timedelta(minutes=20)  # 16:10
     planned = _spot(chief, clock, duty.unit_id, clock.now)
-    assert not planned.from_fix
+    assert planned.basis == "point"
     # Across town from the gate (116.45, 39.95), on a call.
     call = inc.intake_incident(duty_officer, inc.IncidentDraft(
         channel="110", category_code="0202", address="城关镇西关路3号", lon=116.36, lat=39.88))
@@ -156,16 +156,16 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     inc.dispatch_unit(duty_officer, call.id, duty.unit_id)
     units.update_unit_position(duty_officer, duty.unit_id, 116.36, 39.88, at=clock.now)
     live = _spot(chief, clock, duty.unit_id, clock.now)
-    assert live.from_fix and live.sets_out < planned.sets_out - timedelta(minutes=5)
+    assert live.basis == "fix" and live.sets_out < planned.sets_out - timedelta(minutes=5)
     # Reminded five minutes before it must leave from there: the plan's time is still far off.
     assert raise_duty_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING - timedelta(seconds=1)) == []
     assert live.sets_out - units.SET_OUT_WARNING < planned.sets_out - units.SET_OUT_WARNING
     [alert] = raise_duty_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING)
     assert alert.leave_by == live.sets_out
     assert alert.address == f"正在处置 {call.number}"
-    # Ten minutes without a fix: the plan's time again.
+    # Ten minutes without a fix: the plan's time again, saying the fix is not live.
     clock.now += timedelta(minutes=10)
-    assert _spot(chief, clock, duty.unit_id, clock.now) == planned
+    assert _spot(chief, clock, duty.unit_id, clock.now).leave_by(clock.now) == (planned.sets_out, "stale")
 
 
 def test_a_crew_already_at_its_duty_is_not_told_to_set_out_until_it_leaves(
@@ -500,3 +500,61 @@ def test_each_window_of_a_duty_goes_to_the_crew_of_the_plan_that_covers_it(db, s
     [alert] = raise_duty_alerts(duty_officer, warn_from)
     assert (alert.unit_id, alert.category_name, alert.due_at) == (spare, "07:30-08:00 学府路护学岗", tomorrow)
     assert alert.leave_by == spot.sets_out
+
+
+def _far_fix_going_stale(chief, duty_officer, clock, duty, opens):
+    """The gate's car (the gate open from 17:00) reports from west of the gate, three or four
+    minutes' drive further than from its point, four minutes before it must leave from there:
+    (the board's spot then, the plan's time to leave, when the fix stops being live)."""
+    from precinct_console.domain.travel import distance_m, travel_seconds
+
+    far = next((duty.lon - d / 1000, duty.lat) for d in range(1, 200) if travel_seconds(
+        distance_m(duty.lon - d / 1000, duty.lat, duty.lon, duty.lat), "car", 17) - duty.seconds > 200)
+    clock.now = opens - timedelta(minutes=55)
+    planned = _spot(chief, clock, duty.unit_id, clock.now)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=clock.now)
+    leave_live = _spot(chief, clock, duty.unit_id, clock.now).sets_out
+    fixed_at = leave_live - timedelta(minutes=4)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=fixed_at)
+    live = _spot(chief, clock, duty.unit_id, fixed_at)
+    assert live.sets_out == leave_live and live.time_to_leave(fixed_at)
+    assert leave_live + timedelta(minutes=2) < planned.sets_out < leave_live + timedelta(minutes=6)
+    return live, planned.sets_out, fixed_at + timedelta(seconds=units.STALE_POSITION_S)
+
+
+def test_a_fix_gone_stale_times_the_duty_from_the_crews_point_on_the_board_and_in_the_reminder(
+        db, station, clock, make_ctx):
+    """Reminded at 16:06 to set out by 16:10 from across town, the car's terminal falls silent:
+    from 16:11 its last fix is not where it is. The board's row, read at 16:06 and not since,
+    times the duty from the car's point as the reminder does, and says so; the reminder raised
+    from the fix is moved to that time (audited), so the duty officer reads one time, not two."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
+    assert alert.leave_by == live.sets_out
+    later = stale_from + timedelta(seconds=30)
+    assert live.leave_by(later) == (planned, "stale") and live.time_to_leave(later)
+    assert raise_duty_alerts(duty_officer, later) == []
+    [waiting] = alerts.list_alerts(duty_officer)
+    assert (waiting.id, waiting.leave_by) == (alert.id, planned)
+    assert waiting.target_label == f"{planned.astimezone(CHINA_TZ):%H:%M}前出发"
+    # Read again, the board agrees and says why.
+    spot = _spot(chief, clock, duty.unit_id, later)
+    assert spot.leave_by(later) == (planned, "stale")
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity_id == alert.id,
+                                                               AuditEntry.entity == "alert")).all()
+    assert sorted(actions) == ["alert.raise", "alert.retime"]
+
+
+def test_a_reminder_first_raised_once_the_fix_is_stale_agrees_with_the_board_read_before(
+        db, station, clock, make_ctx):
+    """Nobody asked for reminders while the fix was live: the first one, raised once it is not,
+    goes by the crew's point, and so does the board's row read while it was."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    later = stale_from + timedelta(seconds=30)
+    [alert] = raise_duty_alerts(duty_officer, later)
+    assert alert.leave_by == planned == live.leave_by(later)[0]

@@ -155,3 +155,42 @@ def test_the_board_shows_each_window_of_a_duty_with_the_crew_that_keeps_it(qtbot
     assert cell(spare).endswith(" · 07:30-08:00 学府路护学岗")
     assert "学府路护学岗" not in cell(patrol_duty.unit_id)
     app.runner.wait(10_000)
+
+
+def test_the_board_and_the_reminder_give_one_time_to_set_out_once_the_fix_goes_stale(
+        qtbot, db, station, clock, make_ctx):
+    """The car reported from further off than its point: the board says to set out by then, from
+    where it is now, and the reminder agrees. Its terminal falls silent: five minutes on, with no
+    new row read, the board times the duty from the car's point and says its position is not
+    live, and the reminder in the list is moved to the same time."""
+    from precinct_console.services import alerts
+    from precinct_console.services.duty_alerts import raise_duty_alerts
+
+    from ..storage.test_duty_alerts import _far_fix_going_stale, _gate_on_the_town
+
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    app = AppContext(duty_officer, Settings())
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.resize(1500, 260)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+
+    def cell(column: int) -> str:
+        return panel.model.index(panel.model.position(duty.unit_id), column).data()
+
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
+    leave = local(live.sets_out).strftime("%H:%M")
+    assert alert.target_label == f"{leave}前出发"
+    assert cell(6).startswith(f"Set out by {leave} for 学府路护学岗 (from where it is now) · ")
+    clock.now = stale_from + timedelta(seconds=30)
+    app.tick.emit()
+    leave = local(planned).strftime("%H:%M")
+    assert cell(6).startswith(f"Set out by {leave} for 学府路护学岗 (from its patrol point: no live position) · ")
+    assert cell(7).startswith("▲ last fix")
+    raise_duty_alerts(duty_officer, clock.now)
+    [waiting] = alerts.list_alerts(duty_officer)
+    assert waiting.target_label == f"{leave}前出发"
+    app.runner.wait(10_000)

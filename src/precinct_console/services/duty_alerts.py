@@ -30,7 +30,14 @@ from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from ..storage.uow import UnitOfWork
 from .alerts import ALERT_LOCK, AlertView, alert_views, stage_raised
 from .context import ServiceContext, service_action
-from .units import duties_by_start, duties_by_unit, duty_fix, duty_spot, fresh_fix, orders_in_force
+from .units import (
+    duties_by_start,
+    duties_by_unit,
+    duty_spot,
+    fresh_fix,
+    orders_in_force,
+    set_out_from,
+)
 
 SET_OUT_TARGET = "duty_set_out"
 ARRIVE_TARGET = "duty_arrive"
@@ -81,6 +88,27 @@ def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
     return bool(stale)
 
 
+def _retime_reminders(uow: UnitOfWork, station_id: int, now: datetime,
+                      leaving: list[tuple[int, TimedVisit]], units: dict[int, Unit],
+                      in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> bool:
+    """Move a waiting set-out reminder's time to the one the unit board shows now: the crew's
+    live fix went stale (its point's time again), or a fix came in from further off. The duty
+    officer must not read two times for one duty. True if any moved."""
+    waiting = {(a.unit_id, a.due_at): a for a in uow.session.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
+        Alert.acknowledged_at.is_(None), Alert.due_at > now))}
+    moved = False
+    for unit_id, v in leaving:
+        alert, unit = waiting.get((unit_id, v.starts)), units.get(unit_id)
+        if alert is None or unit is None:
+            continue
+        leave_by = duty_spot(v, set_out_from(unit, in_force.get(unit_id), now)).leave_by(now)[0]
+        if leave_by is not None and leave_by != alert.leave_by:
+            uow.update("alert.retime", "alert", alert, leave_by=leave_by)
+            moved = True
+    return moved
+
+
 def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: datetime,
                         end: datetime) -> tuple[int, int, int]:
     """(kept, late, away): the stretches of timed duties beginning in [start, end) that a live
@@ -115,7 +143,8 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
     its planned point; none while that position is at the duty already), on the plan that
     will be its order when the duty begins; a breach for each unit whose live position puts it
     away from a duty under way (no live position, no verdict). Also records each stretch's
-    check (DutyCheck) and withdraws reminders whose duty went to another unit. Idempotent
+    check (DutyCheck), withdraws reminders whose duty went to another unit and moves a
+    waiting reminder to the time the unit board gives now (_retime_reminders). Idempotent
     across seats: returns only the alerts this call raised, with the change."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
@@ -134,9 +163,10 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
             Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
             Alert.unit_id.in_(list(units))))}
         breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have)
+        retimed = _retime_reminders(uow, ctx.station_id, now, leaving, units, in_force)
         raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) + breaches
         if not raised:
-            return DutyRound([], uow.commit() if checked or withdrawn else Change())
+            return DutyRound([], uow.commit() if checked or withdrawn or retimed else Change())
         stage_raised(uow, raised, lambda a: {
             "unit_id": a.unit_id, "duty": a.subject,
             "due_at": a.due_at.isoformat() if a.due_at else None,
@@ -156,17 +186,18 @@ def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, 
         # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
         if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
             continue
-        fix = duty_fix(unit, in_force.get(unit_id), now)
-        spot = duty_spot(v, fix)
+        where = set_out_from(unit, in_force.get(unit_id), now)
+        spot = duty_spot(v, where)
         if not spot.time_to_leave(now):
             continue
         # A crew already there (its live fix by the gate) has nowhere to set out for; should it
         # leave before the duty begins, the next check reminds it.
+        fix = where.fix or where.moved_to
         if fix is not None and distance_m(fix.lon, fix.lat, v.lon, v.lat) <= ARRIVAL_RADIUS_M:
             continue
         have.add((unit_id, v.starts, SET_OUT_TARGET))
         raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=v.starts,
-                            leave_by=spot.sets_out, subject=v.text()[:160],
+                            leave_by=spot.leave_by(now)[0], subject=v.text()[:160],
                             target=SET_OUT_TARGET, level="near", raised_at=now))
     return raised
 

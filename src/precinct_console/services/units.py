@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -60,22 +60,36 @@ class DutySpot:
     until: datetime | None
     lon: float
     lat: float
-    # When the unit must leave to be there as the duty begins: the plan's drive from its point,
-    # or from its live position fix if that is further off (from_fix).
+    # When the unit must leave to be there as the duty begins, and what that is timed from
+    # (basis): "point", the plan's drive from its point; "moved", from where a move-up order
+    # sent it; "fix", from its live position fix, further off; "stale", from its point, its
+    # last fix being too old to say where it is.
     sets_out: datetime | None = None
-    from_fix: bool = False
+    basis: str = "point"
+    # Timed while a live fix was at hand: when that fix stops being live, and the time and
+    # basis that hold from then (a silent terminal is no longer where the crew is "now"; the
+    # board row is not read again for it, and the reminder goes by the same rule).
+    fix_until: datetime | None = None
+    then: tuple[datetime | None, str] = (None, "stale")
+
+    def leave_by(self, now: datetime) -> tuple[datetime | None, str]:
+        """When to set out, as known at `now`, and what it is timed from (see basis)."""
+        if self.fix_until is not None and now > self.fix_until:
+            return self.then
+        return self.sets_out, self.basis
 
     def in_force(self, now: datetime) -> bool:
         """Is the plan sending the unit here at `now`: from when it must set out to the end?"""
-        begins = self.sets_out or self.starts
+        begins = self.leave_by(now)[0] or self.starts
         return begins is not None and self.until is not None and begins <= now < self.until
 
     def time_to_leave(self, now: datetime) -> bool:
         """Is it time to leave for it (the duty itself not begun yet)? From a few minutes before
         the time to set out, so the duty officer can remind the crew."""
-        if self.sets_out is None or self.starts is None or self.starts - self.sets_out < SET_OUT_NOTICE_MIN:
+        sets_out = self.leave_by(now)[0]
+        if sets_out is None or self.starts is None or self.starts - sets_out < SET_OUT_NOTICE_MIN:
             return False
-        return self.sets_out - SET_OUT_WARNING <= now < self.starts
+        return sets_out - SET_OUT_WARNING <= now < self.starts
 
 
 @dataclass(frozen=True)
@@ -250,7 +264,7 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
     in_force = orders_in_force(session, ctx.station_id, now)
     duties = duties_by_unit(in_force)
     # A duty of the next shift's plan shows from when the crew must think of leaving for it.
-    fixes = {u.id: duty_fix(u, in_force.get(u.id), now) for u in units}
+    fixes = {u.id: set_out_from(u, in_force.get(u.id), now) for u in units}
     for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, upcoming_only=True):
         spot = duty_spot(v, fixes.get(unit_id))
         if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
@@ -342,6 +356,9 @@ class Fix(NamedTuple):
     kind: str
     lon: float
     lat: float
+    # A live fix: when it stops counting as live (STALE_POSITION_S after it); None for a place
+    # the unit was sent to, which holds until it is sent elsewhere.
+    live_until: datetime | None = None
 
 
 def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: datetime | None,
@@ -350,31 +367,57 @@ def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: date
     if lon is None or lat is None or position_at is None \
             or (now - position_at).total_seconds() > STALE_POSITION_S:
         return None
-    return Fix(kind, lon, lat)
+    return Fix(kind, lon, lat, position_at + timedelta(seconds=STALE_POSITION_S))
 
 
-def duty_fix(unit: Unit, held: tuple[PatrolPlan, dict[str, Any]] | None, now: datetime) -> Fix | None:
+class SetOutFrom(NamedTuple):
+    """What a unit's time to set out for its timed duties counts from (duty_spot)."""
+
+    fix: Fix | None = None  # its live position
+    moved_to: Fix | None = None  # where a move-up order sent it
+    stale: bool = False  # it reported a position, too long ago to drive from
+
+
+def set_out_from(unit: Unit, held: tuple[PatrolPlan, dict[str, Any]] | None, now: datetime
+                 ) -> SetOutFrom:
     """Where a unit sets out for its timed duties from: its live fix, else the point a move-up
-    order sent it to (the plan's drive counts from its own point, which may be kilometres off)."""
+    order sent it to (the plan's drive counts from its own point, which may be kilometres off).
+    The unit board and the set-out reminder both time the duty from this."""
     fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
-    if fix is None and held is not None and held[1].get("moved_from"):
-        return Fix(unit.kind, float(held[1]["lon"]), float(held[1]["lat"]))
-    return fix
+    moved = Fix(unit.kind, float(held[1]["lon"]), float(held[1]["lat"])) \
+        if held is not None and held[1].get("moved_from") else None
+    return SetOutFrom(fix, moved, fix is None and unit.position_at is not None)
 
 
-def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
-    """A stored timed duty as the board, the map and the duty alerts read it. With a live
-    fix, the time to set out is the earlier of the plan's (from the unit's point) and the drive
-    from where the unit is: a unit away on a call or out on its beat must leave sooner, and one
-    nearer than its point is still reminded at the plan's time."""
-    planned = v.starts - timedelta(seconds=v.seconds) if v.starts else None
-    if fix is not None and v.starts is not None and planned is not None:
-        drive = travel_seconds(distance_m(fix.lon, fix.lat, v.lon, v.lat), fix.kind,
-                               v.starts.astimezone(CHINA_TZ).hour)
-        live = v.starts - timedelta(seconds=drive)
-        if live < planned - FIX_MATTERS:
-            return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, live, True)
-    return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, planned)
+def duty_spot(v: TimedVisit, where: SetOutFrom | None = None) -> DutySpot:
+    """A stored timed duty as the board, the map and the duty alerts read it. The time to set
+    out is the plan's (from the unit's point), or the drive from where a move-up sent it, or
+    from its live fix, whichever is earlier: a unit away on a call or out on its beat must
+    leave sooner, and one nearer than its point is still reminded at the plan's time. A live
+    fix counts only while it is live (DutySpot.leave_by)."""
+    where = where or SetOutFrom()
+    spot = DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat)
+    if v.starts is None:
+        return spot
+    starts = v.starts
+
+    def leave_from(f: Fix) -> datetime:
+        drive = travel_seconds(distance_m(f.lon, f.lat, v.lon, v.lat), f.kind,
+                               starts.astimezone(CHINA_TZ).hour)
+        return starts - timedelta(seconds=drive)
+
+    planned = starts - timedelta(seconds=v.seconds)
+    # Without a live fix (or once it is no longer live): from its point, or where it was sent.
+    base = (planned, "stale" if where.stale else "point")
+    if where.moved_to is not None and (moved := leave_from(where.moved_to)) < planned - FIX_MATTERS:
+        base = (moved, "moved")
+    if where.fix is None:
+        return replace(spot, sets_out=base[0], basis=base[1])
+    then = base if base[1] == "moved" else (planned, "stale")
+    live = leave_from(where.fix)
+    if live < planned - FIX_MATTERS:
+        return replace(spot, sets_out=live, basis="fix", fix_until=where.fix.live_until, then=then)
+    return replace(spot, sets_out=planned, basis="point", fix_until=where.fix.live_until, then=then)
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)  # ranks below every decision (all are aware)
