@@ -558,3 +558,33 @@ def test_a_reminder_first_raised_once_the_fix_is_stale_agrees_with_the_board_rea
     later = stale_from + timedelta(seconds=30)
     [alert] = raise_duty_alerts(duty_officer, later)
     assert alert.leave_by == planned == live.leave_by(later)[0]
+
+
+def test_a_window_the_next_shifts_plan_takes_over_is_not_shown_to_the_crew_it_leaves(
+        db, station, clock, make_ctx):
+    """A 24-hour standby plan in force since 08:00 sends its car to the 16:30 gate; the 16:00
+    shift's plan, accepted after it, sends its own. At the time to set out only the 16:00 shift's
+    car is told to, on the board and by the reminder; the standby car's row does not list the
+    gate at all, as it will not be its duty when it opens."""
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    eight = plan.starts_at - timedelta(hours=8)
+    standby = roster.add_shift(chief, "所部备勤", eight, eight + timedelta(hours=24))
+    officer = roster.add_officer(chief, "039909", "备勤民警")
+    spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.395, 39.90)
+    roster.assign(chief, standby.id, officer.id, duty="standby", unit_id=spare)
+    own = allocation.propose_plan(chief, shift_id=standby.id, method="greedy")
+    assert [v.unit_id for v in own.visits] == [spare]
+    allocation.decide_plan(chief, own.id, own.version, "accept")
+    clock.now = clock() + timedelta(minutes=1)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    # 15:20: only the standby plan is in force, but the gate will not be its car's duty.
+    clock.now = opens - timedelta(minutes=70)
+    rows = {r.id: r for r in units.list_units(duty_officer)}
+    assert "学府路护学岗" not in rows[spare].duties_ahead(clock.now)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    at = spot.sets_out - units.SET_OUT_WARNING + timedelta(seconds=10)
+    clock.now = at
+    rows = {r.id: r for r in units.list_units(duty_officer)}
+    assert rows[spare].leaving_for(at) is None and rows[duty.unit_id].leaving_for(at) is not None
+    assert [a.unit_id for a in raise_duty_alerts(duty_officer, at)] == [duty.unit_id]

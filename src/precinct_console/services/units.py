@@ -262,13 +262,20 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
           ) -> list[UnitRow]:
     now = ctx.clock()
     in_force = orders_in_force(session, ctx.station_id, now)
-    duties = duties_by_unit(in_force)
-    # A duty of the next shift's plan shows from when the crew must think of leaving for it.
+    plan_visits: dict[int, list[TimedVisit]] = {}  # each plan's duties worked out once
+    current = duties_by_unit(in_force, plan_visits)
+    duties = {uid: [v for v in visits if v.starts is None or v.starts <= now]
+              for uid, visits in current.items()}
+    # A window still to come shows with the crew that holds it as it begins, as the reminder
+    # goes (the next shift's plan, decided later, may send its own); one of the next shift's
+    # plan shows from when the crew must think of leaving for it.
     fixes = {u.id: set_out_from(u, in_force.get(u.id), now) for u in units}
-    for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, upcoming_only=True):
+    for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, plan_visits):
         spot = duty_spot(v, fixes.get(unit_id))
-        if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
+        if v in current.get(unit_id, ()) or spot.time_to_leave(now) or spot.in_force(now):
             duties.setdefault(unit_id, []).append(v)
+    for visits in duties.values():
+        visits.sort(key=lambda v: v.starts or _NEVER)
     checks = _checks_under_way(session, now, duties)
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
@@ -302,47 +309,50 @@ def _checks_under_way(session: Session, now: datetime, duties: dict[int, list[Ti
 
 def duties_by_start(session: Session, station_id: int, now: datetime,
                     in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None,
-                    *, upcoming_only: bool = False) -> list[tuple[int, TimedVisit]]:
+                    plan_visits: dict[int, list[TimedVisit]] | None = None
+                    ) -> list[tuple[int, TimedVisit]]:
     """The timed duties (unit id, duty) still to begin: those of the plans in force at `now`
-    (unless upcoming_only) and of plans starting within DUTY_LOOK_AHEAD (a duty at a shift's
-    first minute is set out for while the shift before is on), each only where its plan is
-    still the unit's order when the duty begins (a later plan may have moved the unit)."""
+    and of plans starting within DUTY_LOOK_AHEAD (a duty at a shift's first minute is set out
+    for while the shift before is on), each only where its plan is still the unit's order when
+    the duty begins (a later plan may have moved the unit) and no plan decided later sends
+    its own crew then. `plan_visits` keeps each plan's duties by id (duties_by_unit)."""
     if in_force is None:
         in_force = orders_in_force(session, station_id, now)
     upcoming = sorted(set(session.scalars(select(PatrolPlan.starts_at).where(
         PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
         PatrolPlan.starts_at > now, PatrolPlan.starts_at <= now + DUTY_LOOK_AHEAD))))
     orders_at = {now: in_force}
+    visits_of = {} if plan_visits is None else plan_visits
 
     def order_at(at: datetime) -> dict[int, tuple[PatrolPlan, dict[str, Any]]]:
         if at not in orders_at:
             orders_at[at] = orders_in_force(session, station_id, at)
         return orders_at[at]
 
-    if upcoming_only and not upcoming:
-        return []  # the usual case on the board's reloads: one small query
     kept_at: dict[datetime, dict[int, list[TimedVisit]]] = {}
 
     def still_theirs(unit_id: int, v: TimedVisit, at: datetime) -> bool:
         """Is the window the unit's as it begins: a plan starting before then and decided
         later may send its own crew to the gate (reminders follow the board)."""
         if at not in kept_at:
-            kept_at[at] = duties_by_unit(order_at(at), plan_visits)
+            kept_at[at] = duties_by_unit(order_at(at), visits_of)
         return any(w.point_key == v.point_key and w.starts == v.starts
                    for w in kept_at[at].get(unit_id, ()))
 
-    plan_visits: dict[int, list[TimedVisit]] = {}  # each plan's duties worked out once
     out: list[tuple[int, TimedVisit]] = []
     seen: set[tuple[int, int]] = set()  # (unit, plan): each plan's duties read once
-    for at in (upcoming if upcoming_only else (now, *upcoming)):
+    for at in (now, *upcoming):
         plans = order_at(at)
-        for unit_id, visits in duties_by_unit(plans, plan_visits).items():
+        for unit_id, visits in duties_by_unit(plans, visits_of).items():
             plan = plans[unit_id][0]
             if (unit_id, plan.id) in seen:
                 continue
             seen.add((unit_id, plan.id))
             for v in visits:
                 if v.starts is None or v.starts <= now:
+                    continue
+                if v.starts >= at and not any(at < s <= v.starts for s in upcoming):
+                    out.append((unit_id, v))  # no plan begins before it: as it stands at `at`
                     continue
                 later = order_at(v.starts).get(unit_id)
                 if later is not None and later[0] is plan and still_theirs(unit_id, v, v.starts):
