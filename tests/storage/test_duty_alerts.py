@@ -588,3 +588,23 @@ def test_a_window_the_next_shifts_plan_takes_over_is_not_shown_to_the_crew_it_le
     rows = {r.id: r for r in units.list_units(duty_officer)}
     assert rows[spare].leaving_for(at) is None and rows[duty.unit_id].leaving_for(at) is not None
     assert [a.unit_id for a in raise_duty_alerts(duty_officer, at)] == [duty.unit_id]
+
+
+def test_a_crew_the_board_shows_on_its_way_to_its_duty_is_not_moved_up(db, station, clock, make_ctx):
+    """Timed from its live fix further off, the car must leave for the gate before the plan's
+    time: from then the board and the map send it to the gate, and a move-up to another point
+    is refused as for a duty under way."""
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services.move_up import order_move_up
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, _stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    units.set_unit_status(duty_officer, duty.unit_id, "available")
+    clock.now = live.sets_out + timedelta(seconds=20)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert row.due_at(clock.now)[0] == "学府路护学岗" and clock.now < planned
+    other = next(a["point_key"] for a in allocation.get_plan(chief, plan.id).assignments
+                 if a["unit_id"] != duty.unit_id)
+    with pytest.raises(ValidationError, match="is on its timed duty 17:00-18:00 学府路护学岗"):
+        order_move_up(duty_officer, duty.unit_id, other)
