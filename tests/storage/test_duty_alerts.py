@@ -608,3 +608,38 @@ def test_a_crew_the_board_shows_on_its_way_to_its_duty_is_not_moved_up(db, stati
                  if a["unit_id"] != duty.unit_id)
     with pytest.raises(ValidationError, match="is on its timed duty 17:00-18:00 学府路护学岗"):
         order_move_up(duty_officer, duty.unit_id, other)
+
+
+def test_a_crew_already_on_its_patrol_lines_route_is_not_told_to_set_out(db, station, clock, make_ctx):
+    """The night market's line runs 1.7 km along 39.95; the car's duty is met at its west end,
+    nearest the car's point. A car already at the east end, on the route, is where the position
+    checks will find it keeping the duty: it is not reminded to set out, and its time to leave
+    counts from the route's nearest point to it."""
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString",
+                                         "coordinates": [[116.44, 39.95], [116.46, 39.95]]},
+         "properties": {"code": "XL1", "name": "夜市巡逻线", "window_start": "16:30",
+                        "window_end": "17:30"}},
+    ]})
+    day = clock().astimezone(CHINA_TZ).date() + timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, 16, tzinfo=CHINA_TZ)
+    shift = roster.add_shift(chief, "中班", start, start + timedelta(hours=8))
+    officer = roster.add_officer(chief, "039900", "民警0")
+    car = unit_roll.add_unit(chief, "巡逻1车", "car", 116.391, 39.90)
+    roster.assign(chief, shift.id, officer.id, unit_id=car)
+    plan = allocation.propose_plan(chief, shift_id=shift.id, method="greedy")
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [duty] = plan.visits
+    assert duty.lon < 116.445  # met at the west end, nearest the car's point
+    opens = start + timedelta(minutes=30)
+    spot = _spot(chief, clock, car, opens)
+    warn_from = spot.sets_out - units.SET_OUT_WARNING
+    east_end = (116.4595, 39.9501)
+    units.update_unit_position(duty_officer, car, *east_end, at=warn_from)
+    assert raise_duty_alerts(duty_officer, warn_from) == []
+    # From the east end the route is at hand: nothing to leave for sooner than the plan says.
+    clock.now = warn_from
+    [spot] = {r.id: r for r in units.list_units(duty_officer)}[car].duty_list
+    assert spot.leave_by(warn_from)[1] == "point"

@@ -193,7 +193,8 @@ def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, 
         # A crew already there (its live fix by the gate) has nowhere to set out for; should it
         # leave before the duty begins, the next check reminds it.
         fix = where.fix or where.moved_to
-        if fix is not None and distance_m(fix.lon, fix.lat, v.lon, v.lat) <= ARRIVAL_RADIUS_M:
+        if fix is not None and distance_m(fix.lon, fix.lat, *v.joined_from(fix.lon, fix.lat)) \
+                <= ARRIVAL_RADIUS_M:
             continue
         have.add((unit_id, v.starts, SET_OUT_TARGET))
         raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=v.starts,

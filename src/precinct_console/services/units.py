@@ -412,7 +412,7 @@ def duty_spot(v: TimedVisit, where: SetOutFrom | None = None) -> DutySpot:
     starts = v.starts
 
     def leave_from(f: Fix) -> datetime:
-        drive = travel_seconds(distance_m(f.lon, f.lat, v.lon, v.lat), f.kind,
+        drive = travel_seconds(distance_m(f.lon, f.lat, *v.joined_from(f.lon, f.lat)), f.kind,
                                starts.astimezone(CHINA_TZ).hour)
         return starts - timedelta(seconds=drive)
 
