@@ -148,7 +148,7 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
     clock.now = opens - timedelta(minutes=20)  # 16:10
     planned = _spot(chief, clock, duty.unit_id, clock.now)
-    assert not planned.from_fix
+    assert planned.basis == "point"
     # Across town from the gate (116.45, 39.95), on a call.
     call = inc.intake_incident(duty_officer, inc.IncidentDraft(
         channel="110", category_code="0202", address="城关镇西关路3号", lon=116.36, lat=39.88))
@@ -156,16 +156,16 @@ def test_a_crew_further_off_than_its_point_is_reminded_from_where_it_is(db, stat
     inc.dispatch_unit(duty_officer, call.id, duty.unit_id)
     units.update_unit_position(duty_officer, duty.unit_id, 116.36, 39.88, at=clock.now)
     live = _spot(chief, clock, duty.unit_id, clock.now)
-    assert live.from_fix and live.sets_out < planned.sets_out - timedelta(minutes=5)
+    assert live.basis == "fix" and live.sets_out < planned.sets_out - timedelta(minutes=5)
     # Reminded five minutes before it must leave from there: the plan's time is still far off.
     assert raise_duty_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING - timedelta(seconds=1)) == []
     assert live.sets_out - units.SET_OUT_WARNING < planned.sets_out - units.SET_OUT_WARNING
     [alert] = raise_duty_alerts(duty_officer, live.sets_out - units.SET_OUT_WARNING)
     assert alert.leave_by == live.sets_out
     assert alert.address == f"正在处置 {call.number}"
-    # Ten minutes without a fix: the plan's time again.
+    # Ten minutes without a fix: the plan's time again, saying the fix is not live.
     clock.now += timedelta(minutes=10)
-    assert _spot(chief, clock, duty.unit_id, clock.now) == planned
+    assert _spot(chief, clock, duty.unit_id, clock.now).leave_by(clock.now) == (planned.sets_out, "stale")
 
 
 def test_a_crew_already_at_its_duty_is_not_told_to_set_out_until_it_leaves(
@@ -439,3 +439,207 @@ def test_a_duty_both_plans_in_force_hand_out_is_kept_by_one_crew(db, station, cl
     # Reminders follow the board: one unit is told to set out, not two.
     raised = raise_duty_alerts(duty_officer, opens - timedelta(minutes=3))
     assert [a.unit_id for a in raised] == [spare]
+
+
+def _standby_over_the_day_shift(db, station, clock, make_ctx):
+    """The 07:30-09:00 gate on a day shift from 08:00 (two cars) and on a 24-hour standby shift
+    from 08:00 (备勤一车), the standby plan accepted first: (day plan, its duty, the standby car)."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    _town(db, station, clock)
+    patrol, patrol_duty = _gate_plan(chief, clock, ("07:30", "09:00"), shift_hour=8)
+    standby = roster.add_shift(chief, "所部备勤", patrol.starts_at, patrol.starts_at + timedelta(hours=24))
+    officer = roster.add_officer(chief, "039909", "备勤民警")
+    spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.395, 39.90)
+    roster.assign(chief, standby.id, officer.id, duty="standby", unit_id=spare)
+    own = allocation.propose_plan(chief, shift_id=standby.id, method="greedy")
+    [standby_duty] = own.visits
+    assert standby_duty.unit_id == spare and standby_duty.window == "08:00-09:00、07:30-08:00"
+    allocation.decide_plan(chief, own.id, own.version, "accept")
+    clock.now = clock() + timedelta(minutes=1)
+    allocation.decide_plan(chief, patrol.id, patrol.version, "accept")  # decided later
+    return patrol, patrol_duty, spare
+
+
+def test_each_window_of_a_duty_goes_to_the_crew_of_the_plan_that_covers_it(db, station, clock, make_ctx):
+    """A 24-hour standby plan meets the 07:30-09:00 gate twice: 08:00-09:00 today and 07:30-08:00
+    tomorrow. The day shift's plan, accepted later, sends its own car for 08:00-09:00. The board
+    shows each window with the crew that keeps it (the standby car's next morning all day long),
+    only that crew is checked at the gate, the standby car is reminded of its window, and between
+    its windows it is not held at the gate."""
+    from precinct_console.services.duty_alerts import ARRIVE_TARGET
+
+    duty_officer = make_ctx(Role.DUTY_OFFICER)
+    patrol, patrol_duty, spare = _standby_over_the_day_shift(db, station, clock, make_ctx)
+    eight = patrol.starts_at
+    tomorrow = eight + timedelta(days=1) - timedelta(minutes=30)  # 07:30 the next morning
+
+    def board(at: datetime) -> dict[str, units.UnitRow]:
+        clock.now = at
+        return {r.call_sign: r for r in units.list_units(duty_officer)}
+
+    for at in (eight + timedelta(minutes=10), eight + timedelta(hours=2), eight + timedelta(hours=9)):
+        rows = board(at)
+        assert rows["备勤一车"].duties_ahead(at) == "07:30-08:00 学府路护学岗"
+        assert rows[patrol_duty.call_sign].duties_ahead(at) == (
+            "08:00-09:00 学府路护学岗" if at < eight + timedelta(hours=1) else "")
+    # Between its windows the standby car is wanted at its own point, not at the gate.
+    rows = board(eight + timedelta(hours=9))
+    assert rows["备勤一车"].due_at(clock.now)[0] == rows["备勤一车"].patrol_point
+    # At 08:20 only the day shift's car is judged at the gate: the standby car, far off, is not
+    # the crew the board shows there.
+    at = eight + timedelta(minutes=20)
+    units.update_unit_position(duty_officer, spare, 116.40, 39.90, at=at)
+    units.update_unit_position(duty_officer, patrol_duty.unit_id, 116.40, 39.90, at=at)
+    breaches = [a.unit_id for a in raise_duty_alerts(duty_officer, at) if a.target == ARRIVE_TARGET]
+    assert breaches == [patrol_duty.unit_id]
+    # The next morning the standby car's board says when to set out, and the reminder agrees.
+    spot = board(tomorrow)["备勤一车"].duty_list[-1]
+    assert (spot.text, spot.starts) == ("07:30-08:00 学府路护学岗", tomorrow)
+    warn_from = spot.sets_out - units.SET_OUT_WARNING
+    assert board(warn_from)["备勤一车"].leaving_for(warn_from) == spot
+    [alert] = raise_duty_alerts(duty_officer, warn_from)
+    assert (alert.unit_id, alert.category_name, alert.due_at) == (spare, "07:30-08:00 学府路护学岗", tomorrow)
+    assert alert.leave_by == spot.sets_out
+
+
+def _far_fix_going_stale(chief, duty_officer, clock, duty, opens):
+    """The gate's car (the gate open from 17:00) reports from west of the gate, three or four
+    minutes' drive further than from its point, four minutes before it must leave from there:
+    (the board's spot then, the plan's time to leave, when the fix stops being live)."""
+    from precinct_console.domain.travel import distance_m, travel_seconds
+
+    far = next((duty.lon - d / 1000, duty.lat) for d in range(1, 200) if travel_seconds(
+        distance_m(duty.lon - d / 1000, duty.lat, duty.lon, duty.lat), "car", 17) - duty.seconds > 200)
+    clock.now = opens - timedelta(minutes=55)
+    planned = _spot(chief, clock, duty.unit_id, clock.now)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=clock.now)
+    leave_live = _spot(chief, clock, duty.unit_id, clock.now).sets_out
+    fixed_at = leave_live - timedelta(minutes=4)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=fixed_at)
+    live = _spot(chief, clock, duty.unit_id, fixed_at)
+    assert live.sets_out == leave_live and live.time_to_leave(fixed_at)
+    assert leave_live + timedelta(minutes=2) < planned.sets_out < leave_live + timedelta(minutes=6)
+    return live, planned.sets_out, fixed_at + timedelta(seconds=units.STALE_POSITION_S)
+
+
+def test_a_fix_gone_stale_times_the_duty_from_the_crews_point_on_the_board_and_in_the_reminder(
+        db, station, clock, make_ctx):
+    """Reminded at 16:06 to set out by 16:10 from across town, the car's terminal falls silent:
+    from 16:11 its last fix is not where it is. The board's row, read at 16:06 and not since,
+    times the duty from the car's point as the reminder does, and says so; the reminder raised
+    from the fix is moved to that time (audited), so the duty officer reads one time, not two."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
+    assert alert.leave_by == live.sets_out
+    later = stale_from + timedelta(seconds=30)
+    assert live.leave_by(later) == (planned, "stale") and live.time_to_leave(later)
+    assert raise_duty_alerts(duty_officer, later) == []
+    [waiting] = alerts.list_alerts(duty_officer)
+    assert (waiting.id, waiting.leave_by) == (alert.id, planned)
+    assert waiting.target_label == f"{planned.astimezone(CHINA_TZ):%H:%M}前出发"
+    # Read again, the board agrees and says why.
+    spot = _spot(chief, clock, duty.unit_id, later)
+    assert spot.leave_by(later) == (planned, "stale")
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity_id == alert.id,
+                                                               AuditEntry.entity == "alert")).all()
+    assert sorted(actions) == ["alert.raise", "alert.retime"]
+
+
+def test_a_reminder_first_raised_once_the_fix_is_stale_agrees_with_the_board_read_before(
+        db, station, clock, make_ctx):
+    """Nobody asked for reminders while the fix was live: the first one, raised once it is not,
+    goes by the crew's point, and so does the board's row read while it was."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    later = stale_from + timedelta(seconds=30)
+    [alert] = raise_duty_alerts(duty_officer, later)
+    assert alert.leave_by == planned == live.leave_by(later)[0]
+
+
+def test_a_window_the_next_shifts_plan_takes_over_is_not_shown_to_the_crew_it_leaves(
+        db, station, clock, make_ctx):
+    """A 24-hour standby plan in force since 08:00 sends its car to the 16:30 gate; the 16:00
+    shift's plan, accepted after it, sends its own. At the time to set out only the 16:00 shift's
+    car is told to, on the board and by the reminder; the standby car's row does not list the
+    gate at all, as it will not be its duty when it opens."""
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    eight = plan.starts_at - timedelta(hours=8)
+    standby = roster.add_shift(chief, "所部备勤", eight, eight + timedelta(hours=24))
+    officer = roster.add_officer(chief, "039909", "备勤民警")
+    spare = unit_roll.add_unit(chief, "备勤一车", "car", 116.395, 39.90)
+    roster.assign(chief, standby.id, officer.id, duty="standby", unit_id=spare)
+    own = allocation.propose_plan(chief, shift_id=standby.id, method="greedy")
+    assert [v.unit_id for v in own.visits] == [spare]
+    allocation.decide_plan(chief, own.id, own.version, "accept")
+    clock.now = clock() + timedelta(minutes=1)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    # 15:20: only the standby plan is in force, but the gate will not be its car's duty.
+    clock.now = opens - timedelta(minutes=70)
+    rows = {r.id: r for r in units.list_units(duty_officer)}
+    assert "学府路护学岗" not in rows[spare].duties_ahead(clock.now)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    at = spot.sets_out - units.SET_OUT_WARNING + timedelta(seconds=10)
+    clock.now = at
+    rows = {r.id: r for r in units.list_units(duty_officer)}
+    assert rows[spare].leaving_for(at) is None and rows[duty.unit_id].leaving_for(at) is not None
+    assert [a.unit_id for a in raise_duty_alerts(duty_officer, at)] == [duty.unit_id]
+
+
+def test_a_crew_the_board_shows_on_its_way_to_its_duty_is_not_moved_up(db, station, clock, make_ctx):
+    """Timed from its live fix further off, the car must leave for the gate before the plan's
+    time: from then the board and the map send it to the gate, and a move-up to another point
+    is refused as for a duty under way."""
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services.move_up import order_move_up
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, _stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    units.set_unit_status(duty_officer, duty.unit_id, "available")
+    clock.now = live.sets_out + timedelta(seconds=20)
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert row.due_at(clock.now)[0] == "学府路护学岗" and clock.now < planned
+    other = next(a["point_key"] for a in allocation.get_plan(chief, plan.id).assignments
+                 if a["unit_id"] != duty.unit_id)
+    with pytest.raises(ValidationError, match="is on its timed duty 17:00-18:00 学府路护学岗"):
+        order_move_up(duty_officer, duty.unit_id, other)
+
+
+def test_a_crew_already_on_its_patrol_lines_route_is_not_told_to_set_out(db, station, clock, make_ctx):
+    """The night market's line runs 1.7 km along 39.95; the car's duty is met at its west end,
+    nearest the car's point. A car already at the east end, on the route, is where the position
+    checks will find it keeping the duty: it is not reminded to set out, and its time to leave
+    counts from the route's nearest point to it."""
+    chief, duty_officer = make_ctx(Role.STATION_CHIEF), make_ctx(Role.DUTY_OFFICER)
+    _town(db, station, clock)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString",
+                                         "coordinates": [[116.44, 39.95], [116.46, 39.95]]},
+         "properties": {"code": "XL1", "name": "夜市巡逻线", "window_start": "16:30",
+                        "window_end": "17:30"}},
+    ]})
+    day = clock().astimezone(CHINA_TZ).date() + timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, 16, tzinfo=CHINA_TZ)
+    shift = roster.add_shift(chief, "中班", start, start + timedelta(hours=8))
+    officer = roster.add_officer(chief, "039900", "民警0")
+    car = unit_roll.add_unit(chief, "巡逻1车", "car", 116.391, 39.90)
+    roster.assign(chief, shift.id, officer.id, unit_id=car)
+    plan = allocation.propose_plan(chief, shift_id=shift.id, method="greedy")
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [duty] = plan.visits
+    assert duty.lon < 116.445  # met at the west end, nearest the car's point
+    opens = start + timedelta(minutes=30)
+    spot = _spot(chief, clock, car, opens)
+    warn_from = spot.sets_out - units.SET_OUT_WARNING
+    east_end = (116.4595, 39.9501)
+    units.update_unit_position(duty_officer, car, *east_end, at=warn_from)
+    assert raise_duty_alerts(duty_officer, warn_from) == []
+    # From the east end the route is at hand: nothing to leave for sooner than the plan says.
+    clock.now = warn_from
+    [spot] = {r.id: r for r in units.list_units(duty_officer)}[car].duty_list
+    assert spot.leave_by(warn_from)[1] == "point"

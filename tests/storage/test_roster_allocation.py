@@ -508,10 +508,12 @@ def test_a_moved_up_unit_without_a_live_fix_sets_out_for_its_duties_from_where_i
     at_own = {"point_key": "post:1", "point_name": "火车站警务站", "lon": 116.386, "lat": 39.896}
     moved = {**at_own, "point_key": "site:3", "point_name": "北关支行", "lon": 116.41, "lat": 39.93,
              "moved_from": "火车站警务站", "moved_from_key": "post:1"}
-    assert units.duty_fix(car, (plan, at_own), clock()) is None  # its plan point: the plan's timing
-    assert units.duty_fix(car, (plan, moved), clock()) == units.Fix("car", 116.41, 39.93)
+    # Its plan point: the plan's timing (its last fix an hour old, which the board says).
+    assert units.set_out_from(car, (plan, at_own), clock()) == units.SetOutFrom(stale=True)
+    assert units.set_out_from(car, (plan, moved), clock()).moved_to == units.Fix("car", 116.41, 39.93)
     car.position_at = clock()  # a live fix wins: it is where the crew really is
-    assert units.duty_fix(car, (plan, moved), clock()) == units.Fix("car", 116.39, 39.90)
+    assert units.set_out_from(car, (plan, moved), clock()).fix == units.Fix(
+        "car", 116.39, 39.90, clock() + timedelta(minutes=5))
 
 
 def test_the_duty_officers_own_move_up_choice_lists_the_plans_points_by_cover(

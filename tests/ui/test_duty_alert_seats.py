@@ -128,3 +128,69 @@ def test_many_duty_alerts_at_once_are_summed_up_in_one_notice(qtbot, db, station
     alert_monitor(app)._sound_duties(fresh)  # heard once
     assert sounds == ["breach"] and len(notes) == 1
     app.runner.wait(10_000)
+
+
+def test_the_board_shows_each_window_of_a_duty_with_the_crew_that_keeps_it(qtbot, db, station, clock, make_ctx):
+    """Two plans in force send crews to the same gate: at 10:00 the standby car's row still names
+    its window the next morning, which the day shift's plan (decided later, over by then) does
+    not cover; the day car's row names the window it kept this morning while it lasted."""
+    from ..storage.test_duty_alerts import _standby_over_the_day_shift
+
+    patrol, patrol_duty, spare = _standby_over_the_day_shift(db, station, clock, make_ctx)
+    clock.now = patrol.starts_at + timedelta(minutes=10)
+    app = AppContext(make_ctx(Role.DUTY_OFFICER), Settings())
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 300)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+
+    def cell(unit_id: int) -> str:
+        return panel.model.index(panel.model.position(unit_id), 6).data()
+
+    assert cell(spare).endswith(" · 07:30-08:00 学府路护学岗")
+    assert cell(patrol_duty.unit_id).endswith(" · 08:00-09:00 学府路护学岗")
+    clock.advance(hours=2)
+    app.tick.emit()
+    assert cell(spare).endswith(" · 07:30-08:00 学府路护学岗")
+    assert "学府路护学岗" not in cell(patrol_duty.unit_id)
+    app.runner.wait(10_000)
+
+
+def test_the_board_and_the_reminder_give_one_time_to_set_out_once_the_fix_goes_stale(
+        qtbot, db, station, clock, make_ctx):
+    """The car reported from further off than its point: the board says to set out by then, from
+    where it is now, and the reminder agrees. Its terminal falls silent: five minutes on, with no
+    new row read, the board times the duty from the car's point and says its position is not
+    live, and the reminder in the list is moved to the same time."""
+    from precinct_console.services import alerts
+    from precinct_console.services.duty_alerts import raise_duty_alerts
+
+    from ..storage.test_duty_alerts import _far_fix_going_stale, _gate_on_the_town
+
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, planned, stale_from = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    app = AppContext(duty_officer, Settings())
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.resize(1500, 260)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+
+    def cell(column: int) -> str:
+        return panel.model.index(panel.model.position(duty.unit_id), column).data()
+
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
+    leave = local(live.sets_out).strftime("%H:%M")
+    assert alert.target_label == f"{leave}前出发"
+    assert cell(6).startswith(f"Set out by {leave} for 学府路护学岗 (from where it is now) · ")
+    clock.now = stale_from + timedelta(seconds=30)
+    app.tick.emit()
+    leave = local(planned).strftime("%H:%M")
+    assert cell(6).startswith(f"Set out by {leave} for 学府路护学岗 (from its patrol point: no live position) · ")
+    assert cell(7).startswith("▲ last fix")
+    raise_duty_alerts(duty_officer, clock.now)
+    [waiting] = alerts.list_alerts(duty_officer)
+    assert waiting.target_label == f"{leave}前出发"
+    app.runner.wait(10_000)

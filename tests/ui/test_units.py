@@ -310,12 +310,13 @@ def test_the_unit_board_says_when_a_crew_must_set_out_for_its_timed_duty(qtbot, 
     clock.advance(minutes=8)  # 12 minutes before it opens: 4 before the car must leave
     app.tick.emit()
     leave_at = local(opens - timedelta(minutes=8)).strftime("%H:%M")
-    assert cell().data().startswith(f"Set out by {leave_at} for 实验小学护学岗（早） · 火车站警务站")
+    assert cell().data().startswith(
+        f"Set out by {leave_at} for 实验小学护学岗（早） (from its patrol point) · 火车站警务站")
     assert cell().data(Qt.ItemDataRole.ForegroundRole) is not None
     assert cell().data(Qt.ItemDataRole.ToolTipRole).startswith(f"Set out by {leave_at}")
     assert cell().data(Qt.ItemDataRole.ToolTipRole).startswith(f"Set out by {leave_at}")
     # Timed from its live fix (on a call further off), the cell says so.
-    live = dataclasses.replace(row.duty_list[0], sets_out=opens - timedelta(minutes=11), from_fix=True)
+    live = dataclasses.replace(row.duty_list[0], sets_out=opens - timedelta(minutes=11), basis="fix")
     panel.model.set_rows([dataclasses.replace(row, duty_list=(live,)), panel.model.row(units[1])])
     leave_live = local(opens - timedelta(minutes=11)).strftime("%H:%M")
     assert cell().data().startswith(

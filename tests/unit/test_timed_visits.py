@@ -101,3 +101,26 @@ def test_a_unit_joins_a_patrol_line_where_its_route_passes_nearest():
     assert visit.seconds < at_start.seconds
     assert (visit.lon, visit.lat) == pytest.approx((116.4082, 39.9000), abs=1e-5)
     assert VisitPoint.from_row(line.as_row()) == line  # stored with its route
+
+
+def test_a_duty_open_twice_in_a_plan_keeps_each_window_as_a_duty_of_its_own():
+    """A standby plan meets the school gate at 07:00-08:30 and again at 16:00-17:30: each
+    window is its own duty (its own start to be reminded of, its own end), as stored plans made
+    before windows were kept still read."""
+    gate = VisitPoint("point:1", "实验小学护学岗", 116.4, 39.9,
+                      ((at(7), at(8, 30)), (at(16), at(17, 30))))
+    # A row as plans have been stored since timed duties came in (no route, spans as text).
+    row = ["point:1", "实验小学护学岗", 116.4, 39.9,
+           [[at(7).isoformat(), at(8, 30).isoformat()], [at(16).isoformat(), at(17, 30).isoformat()]]]
+    assert VisitPoint.from_row(row) == gate and gate.as_row() == row
+    [visit] = stored_visits({"visit_points": [row], "units": [[1, "A", "car"]], "local_hour": 7},
+                            [placed(1, "备勤一车", 116.41)])
+    assert visit.text() == "07:00-08:30、16:00-17:30 实验小学护学岗"
+    assert visit.spans == gate.spans
+    morning, afternoon = visit.by_window()
+    assert (morning.text(), morning.starts, morning.until) == ("07:00-08:30 实验小学护学岗", at(7), at(8, 30))
+    assert (afternoon.text(), afternoon.starts, afternoon.until) == ("16:00-17:30 实验小学护学岗", at(16), at(17, 30))
+    assert afternoon.call_sign == "备勤一车" and afternoon.seconds == visit.seconds
+    assert GATE.window == "08:00-08:30"
+    [one] = assign_visits([GATE], [placed(1, "A", 116.41)], {1: "car"}, local_hour=8)
+    assert one.by_window() == [one]

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stored_visits
+from ..domain.allocation.visits import Span, TimedVisit, VisitPoint
 from ..domain.changes import Change
 from ..domain.errors import NotFound, ValidationError
 from ..domain.travel import distance_m
@@ -30,7 +30,14 @@ from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
 from ..storage.uow import UnitOfWork
 from .alerts import ALERT_LOCK, AlertView, alert_views, stage_raised
 from .context import ServiceContext, service_action
-from .units import duties_by_start, duty_fix, duty_spot, fresh_fix, orders_in_force
+from .units import (
+    duties_by_start,
+    duties_by_unit,
+    duty_spot,
+    fresh_fix,
+    orders_in_force,
+    set_out_from,
+)
 
 SET_OUT_TARGET = "duty_set_out"
 ARRIVE_TARGET = "duty_arrive"
@@ -46,18 +53,22 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
                      *, grace: timedelta = ARRIVAL_GRACE
                      ) -> list[tuple[int, TimedVisit, VisitPoint, Span]]:
     """(unit id, duty, its point or line, the stretch) for each stretch of a timed duty begun
-    `grace` ago or more and not over, on the plan that is the unit's order now."""
+    `grace` ago or more and not over, on the plan that is the unit's order now, with the crew
+    the unit board shows at it (duties_by_unit: one crew a stretch where two plans send one)."""
     if in_force is None:
         in_force = orders_in_force(session, station_id, now)
+    points: dict[int, dict[str, VisitPoint]] = {}
     out: list[tuple[int, TimedVisit, VisitPoint, Span]] = []
-    for plan in {plan.id: plan for plan, _a in in_force.values()}.values():
-        figures = plan.figures or {}
-        points = {p.key: p for p in (VisitPoint.from_row(r) for r in figures.get("visit_points") or ())}
-        for v in stored_visits(figures, plan.assignments or ()):
-            point = points.get(v.point_key)
-            if point is None or v.clash or in_force.get(v.unit_id, (None,))[0] is not plan:
+    for unit_id, visits in duties_by_unit(in_force).items():
+        plan = in_force[unit_id][0]
+        if plan.id not in points:
+            points[plan.id] = {p.key: p for p in (VisitPoint.from_row(r) for r in
+                                                  (plan.figures or {}).get("visit_points") or ())}
+        for v in visits:
+            point = points[plan.id].get(v.point_key)
+            if point is None or v.clash:
                 continue
-            out.extend((v.unit_id, v, point, span) for span in point.spans
+            out.extend((unit_id, v, point, span) for span in v.spans
                        if span[0] + grace <= now < span[1])
     return out
 
@@ -75,6 +86,27 @@ def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
     for a in stale:
         uow.update("alert.withdraw", "alert", a, acknowledged_at=now)
     return bool(stale)
+
+
+def _retime_reminders(uow: UnitOfWork, station_id: int, now: datetime,
+                      leaving: list[tuple[int, TimedVisit]], units: dict[int, Unit],
+                      in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> bool:
+    """Move a waiting set-out reminder's time to the one the unit board shows now: the crew's
+    live fix went stale (its point's time again), or a fix came in from further off. The duty
+    officer must not read two times for one duty. True if any moved."""
+    waiting = {(a.unit_id, a.due_at): a for a in uow.session.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
+        Alert.acknowledged_at.is_(None), Alert.due_at > now))}
+    moved = False
+    for unit_id, v in leaving:
+        alert, unit = waiting.get((unit_id, v.starts)), units.get(unit_id)
+        if alert is None or unit is None:
+            continue
+        leave_by = duty_spot(v, set_out_from(unit, in_force.get(unit_id), now)).leave_by(now)[0]
+        if leave_by is not None and leave_by != alert.leave_by:
+            uow.update("alert.retime", "alert", alert, leave_by=leave_by)
+            moved = True
+    return moved
 
 
 def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: datetime,
@@ -111,7 +143,8 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
     its planned point; none while that position is at the duty already), on the plan that
     will be its order when the duty begins; a breach for each unit whose live position puts it
     away from a duty under way (no live position, no verdict). Also records each stretch's
-    check (DutyCheck) and withdraws reminders whose duty went to another unit. Idempotent
+    check (DutyCheck), withdraws reminders whose duty went to another unit and moves a
+    waiting reminder to the time the unit board gives now (_retime_reminders). Idempotent
     across seats: returns only the alerts this call raised, with the change."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
@@ -130,9 +163,10 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
             Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
             Alert.unit_id.in_(list(units))))}
         breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have)
+        retimed = _retime_reminders(uow, ctx.station_id, now, leaving, units, in_force)
         raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) + breaches
         if not raised:
-            return DutyRound([], uow.commit() if checked or withdrawn else Change())
+            return DutyRound([], uow.commit() if checked or withdrawn or retimed else Change())
         stage_raised(uow, raised, lambda a: {
             "unit_id": a.unit_id, "duty": a.subject,
             "due_at": a.due_at.isoformat() if a.due_at else None,
@@ -152,17 +186,19 @@ def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, 
         # A clash (the unit due elsewhere at that time too) is the chief's to settle first.
         if unit is None or v.clash or (unit_id, v.starts, SET_OUT_TARGET) in have:
             continue
-        fix = duty_fix(unit, in_force.get(unit_id), now)
-        spot = duty_spot(v, fix)
+        where = set_out_from(unit, in_force.get(unit_id), now)
+        spot = duty_spot(v, where)
         if not spot.time_to_leave(now):
             continue
         # A crew already there (its live fix by the gate) has nowhere to set out for; should it
         # leave before the duty begins, the next check reminds it.
-        if fix is not None and distance_m(fix.lon, fix.lat, v.lon, v.lat) <= ARRIVAL_RADIUS_M:
+        fix = where.fix or where.moved_to
+        if fix is not None and distance_m(fix.lon, fix.lat, *v.joined_from(fix.lon, fix.lat)) \
+                <= ARRIVAL_RADIUS_M:
             continue
         have.add((unit_id, v.starts, SET_OUT_TARGET))
         raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=v.starts,
-                            leave_by=spot.sets_out, subject=v.text()[:160],
+                            leave_by=spot.leave_by(now)[0], subject=v.text()[:160],
                             target=SET_OUT_TARGET, level="near", raised_at=now))
     return raised
 

@@ -25,7 +25,15 @@ from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import ConflictError, ValidationError
 from ..storage.models import MoveUpOrder, Unit
 from .context import ServiceContext, service_action
-from .units import UNIT_STATES, UnitRow, duties_by_unit, duty_spot, list_units, orders_in_force
+from .units import (
+    UNIT_STATES,
+    UnitRow,
+    duties_by_unit,
+    duty_spot,
+    list_units,
+    orders_in_force,
+    set_out_from,
+)
 
 FREE = ("available", "returning")  # a returning crew can be sent on as it drives back
 
@@ -194,7 +202,10 @@ def order_move_up(ctx: ServiceContext, unit_id: int, point_key: str, *,
         if not back and own.get("pinned"):
             raise ValidationError(f"{unit.call_sign} is pinned to {own['point_name']} by the plan",
                                   field="unit")
-        under_way = [v for v in duties_by_unit(in_force).get(unit_id, ()) if duty_spot(v).in_force(now)]
+        # On its way as the board times it: from its live fix, or where a move-up sent it.
+        where = set_out_from(unit, in_force.get(unit_id), now)
+        under_way = [v for v in duties_by_unit(in_force).get(unit_id, ())
+                     if duty_spot(v, where).in_force(now)]
         if not back and under_way:
             raise ValidationError(f"{unit.call_sign} is on its timed duty {under_way[0].text()}",
                                   field="unit")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -60,22 +60,36 @@ class DutySpot:
     until: datetime | None
     lon: float
     lat: float
-    # When the unit must leave to be there as the duty begins: the plan's drive from its point,
-    # or from its live position fix if that is further off (from_fix).
+    # When the unit must leave to be there as the duty begins, and what that is timed from
+    # (basis): "point", the plan's drive from its point; "moved", from where a move-up order
+    # sent it; "fix", from its live position fix, further off; "stale", from its point, its
+    # last fix being too old to say where it is.
     sets_out: datetime | None = None
-    from_fix: bool = False
+    basis: str = "point"
+    # Timed while a live fix was at hand: when that fix stops being live, and the time and
+    # basis that hold from then (a silent terminal is no longer where the crew is "now"; the
+    # board row is not read again for it, and the reminder goes by the same rule).
+    fix_until: datetime | None = None
+    then: tuple[datetime | None, str] = (None, "stale")
+
+    def leave_by(self, now: datetime) -> tuple[datetime | None, str]:
+        """When to set out, as known at `now`, and what it is timed from (see basis)."""
+        if self.fix_until is not None and now > self.fix_until:
+            return self.then
+        return self.sets_out, self.basis
 
     def in_force(self, now: datetime) -> bool:
         """Is the plan sending the unit here at `now`: from when it must set out to the end?"""
-        begins = self.sets_out or self.starts
+        begins = self.leave_by(now)[0] or self.starts
         return begins is not None and self.until is not None and begins <= now < self.until
 
     def time_to_leave(self, now: datetime) -> bool:
         """Is it time to leave for it (the duty itself not begun yet)? From a few minutes before
         the time to set out, so the duty officer can remind the crew."""
-        if self.sets_out is None or self.starts is None or self.starts - self.sets_out < SET_OUT_NOTICE_MIN:
+        sets_out = self.leave_by(now)[0]
+        if sets_out is None or self.starts is None or self.starts - sets_out < SET_OUT_NOTICE_MIN:
             return False
-        return self.sets_out - SET_OUT_WARNING <= now < self.starts
+        return sets_out - SET_OUT_WARNING <= now < self.starts
 
 
 @dataclass(frozen=True)
@@ -248,13 +262,20 @@ def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Chan
           ) -> list[UnitRow]:
     now = ctx.clock()
     in_force = orders_in_force(session, ctx.station_id, now)
-    duties = duties_by_unit(in_force)
-    # A duty of the next shift's plan shows from when the crew must think of leaving for it.
-    fixes = {u.id: duty_fix(u, in_force.get(u.id), now) for u in units}
-    for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, upcoming_only=True):
+    plan_visits: dict[int, list[TimedVisit]] = {}  # each plan's duties worked out once
+    current = duties_by_unit(in_force, plan_visits)
+    duties = {uid: [v for v in visits if v.starts is None or v.starts <= now]
+              for uid, visits in current.items()}
+    # A window still to come shows with the crew that holds it as it begins, as the reminder
+    # goes (the next shift's plan, decided later, may send its own); one of the next shift's
+    # plan shows from when the crew must think of leaving for it.
+    fixes = {u.id: set_out_from(u, in_force.get(u.id), now) for u in units}
+    for unit_id, v in duties_by_start(session, ctx.station_id, now, in_force, plan_visits):
         spot = duty_spot(v, fixes.get(unit_id))
-        if v not in duties.get(unit_id, ()) and (spot.time_to_leave(now) or spot.in_force(now)):
+        if v in current.get(unit_id, ()) or spot.time_to_leave(now) or spot.in_force(now):
             duties.setdefault(unit_id, []).append(v)
+    for visits in duties.values():
+        visits.sort(key=lambda v: v.starts or _NEVER)
     checks = _checks_under_way(session, now, duties)
     crews = crews_now(session, ctx.station_id, now)
     inc_ids = {u.current_incident_id for u in units if u.current_incident_id}
@@ -288,30 +309,41 @@ def _checks_under_way(session: Session, now: datetime, duties: dict[int, list[Ti
 
 def duties_by_start(session: Session, station_id: int, now: datetime,
                     in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None,
-                    *, upcoming_only: bool = False) -> list[tuple[int, TimedVisit]]:
+                    plan_visits: dict[int, list[TimedVisit]] | None = None
+                    ) -> list[tuple[int, TimedVisit]]:
     """The timed duties (unit id, duty) still to begin: those of the plans in force at `now`
-    (unless upcoming_only) and of plans starting within DUTY_LOOK_AHEAD (a duty at a shift's
-    first minute is set out for while the shift before is on), each only where its plan is
-    still the unit's order when the duty begins (a later plan may have moved the unit)."""
+    and of plans starting within DUTY_LOOK_AHEAD (a duty at a shift's first minute is set out
+    for while the shift before is on), each only where its plan is still the unit's order when
+    the duty begins (a later plan may have moved the unit) and no plan decided later sends
+    its own crew then. `plan_visits` keeps each plan's duties by id (duties_by_unit)."""
     if in_force is None:
         in_force = orders_in_force(session, station_id, now)
     upcoming = sorted(set(session.scalars(select(PatrolPlan.starts_at).where(
         PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
         PatrolPlan.starts_at > now, PatrolPlan.starts_at <= now + DUTY_LOOK_AHEAD))))
     orders_at = {now: in_force}
+    visits_of = {} if plan_visits is None else plan_visits
 
     def order_at(at: datetime) -> dict[int, tuple[PatrolPlan, dict[str, Any]]]:
         if at not in orders_at:
             orders_at[at] = orders_in_force(session, station_id, at)
         return orders_at[at]
 
-    if upcoming_only and not upcoming:
-        return []  # the usual case on the board's reloads: one small query
+    kept_at: dict[datetime, dict[int, list[TimedVisit]]] = {}
+
+    def still_theirs(unit_id: int, v: TimedVisit, at: datetime) -> bool:
+        """Is the window the unit's as it begins: a plan starting before then and decided
+        later may send its own crew to the gate (reminders follow the board)."""
+        if at not in kept_at:
+            kept_at[at] = duties_by_unit(order_at(at), visits_of)
+        return any(w.point_key == v.point_key and w.starts == v.starts
+                   for w in kept_at[at].get(unit_id, ()))
+
     out: list[tuple[int, TimedVisit]] = []
     seen: set[tuple[int, int]] = set()  # (unit, plan): each plan's duties read once
-    for at in (upcoming if upcoming_only else (now, *upcoming)):
+    for at in (now, *upcoming):
         plans = order_at(at)
-        for unit_id, visits in duties_by_unit(plans).items():
+        for unit_id, visits in duties_by_unit(plans, visits_of).items():
             plan = plans[unit_id][0]
             if (unit_id, plan.id) in seen:
                 continue
@@ -319,8 +351,11 @@ def duties_by_start(session: Session, station_id: int, now: datetime,
             for v in visits:
                 if v.starts is None or v.starts <= now:
                     continue
+                if v.starts >= at and not any(at < s <= v.starts for s in upcoming):
+                    out.append((unit_id, v))  # no plan begins before it: as it stands at `at`
+                    continue
                 later = order_at(v.starts).get(unit_id)
-                if later is not None and later[0] is plan:
+                if later is not None and later[0] is plan and still_theirs(unit_id, v, v.starts):
                     out.append((unit_id, v))
     return out
 
@@ -331,6 +366,9 @@ class Fix(NamedTuple):
     kind: str
     lon: float
     lat: float
+    # A live fix: when it stops counting as live (STALE_POSITION_S after it); None for a place
+    # the unit was sent to, which holds until it is sent elsewhere.
+    live_until: datetime | None = None
 
 
 def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: datetime | None,
@@ -339,55 +377,91 @@ def fresh_fix(kind: str, lon: float | None, lat: float | None, position_at: date
     if lon is None or lat is None or position_at is None \
             or (now - position_at).total_seconds() > STALE_POSITION_S:
         return None
-    return Fix(kind, lon, lat)
+    return Fix(kind, lon, lat, position_at + timedelta(seconds=STALE_POSITION_S))
 
 
-def duty_fix(unit: Unit, held: tuple[PatrolPlan, dict[str, Any]] | None, now: datetime) -> Fix | None:
+class SetOutFrom(NamedTuple):
+    """What a unit's time to set out for its timed duties counts from (duty_spot)."""
+
+    fix: Fix | None = None  # its live position
+    moved_to: Fix | None = None  # where a move-up order sent it
+    stale: bool = False  # it reported a position, too long ago to drive from
+
+
+def set_out_from(unit: Unit, held: tuple[PatrolPlan, dict[str, Any]] | None, now: datetime
+                 ) -> SetOutFrom:
     """Where a unit sets out for its timed duties from: its live fix, else the point a move-up
-    order sent it to (the plan's drive counts from its own point, which may be kilometres off)."""
+    order sent it to (the plan's drive counts from its own point, which may be kilometres off).
+    The unit board and the set-out reminder both time the duty from this."""
     fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
-    if fix is None and held is not None and held[1].get("moved_from"):
-        return Fix(unit.kind, float(held[1]["lon"]), float(held[1]["lat"]))
-    return fix
+    moved = Fix(unit.kind, float(held[1]["lon"]), float(held[1]["lat"])) \
+        if held is not None and held[1].get("moved_from") else None
+    return SetOutFrom(fix, moved, fix is None and unit.position_at is not None)
 
 
-def duty_spot(v: TimedVisit, fix: Fix | None = None) -> DutySpot:
-    """A stored timed duty as the board, the map and the duty alerts read it. With a live
-    fix, the time to set out is the earlier of the plan's (from the unit's point) and the drive
-    from where the unit is: a unit away on a call or out on its beat must leave sooner, and one
-    nearer than its point is still reminded at the plan's time."""
-    planned = v.starts - timedelta(seconds=v.seconds) if v.starts else None
-    if fix is not None and v.starts is not None and planned is not None:
-        drive = travel_seconds(distance_m(fix.lon, fix.lat, v.lon, v.lat), fix.kind,
-                               v.starts.astimezone(CHINA_TZ).hour)
-        live = v.starts - timedelta(seconds=drive)
-        if live < planned - FIX_MATTERS:
-            return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, live, True)
-    return DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat, planned)
+def duty_spot(v: TimedVisit, where: SetOutFrom | None = None) -> DutySpot:
+    """A stored timed duty as the board, the map and the duty alerts read it. The time to set
+    out is the plan's (from the unit's point), or the drive from where a move-up sent it, or
+    from its live fix, whichever is earlier: a unit away on a call or out on its beat must
+    leave sooner, and one nearer than its point is still reminded at the plan's time. A live
+    fix counts only while it is live (DutySpot.leave_by)."""
+    where = where or SetOutFrom()
+    spot = DutySpot(v.text(), v.point_name, v.starts, v.until, v.lon, v.lat)
+    if v.starts is None:
+        return spot
+    starts = v.starts
+
+    def leave_from(f: Fix) -> datetime:
+        drive = travel_seconds(distance_m(f.lon, f.lat, *v.joined_from(f.lon, f.lat)), f.kind,
+                               starts.astimezone(CHINA_TZ).hour)
+        return starts - timedelta(seconds=drive)
+
+    planned = starts - timedelta(seconds=v.seconds)
+    # Without a live fix (or once it is no longer live): from its point, or where it was sent.
+    base = (planned, "stale" if where.stale else "point")
+    if where.moved_to is not None and (moved := leave_from(where.moved_to)) < planned - FIX_MATTERS:
+        base = (moved, "moved")
+    if where.fix is None:
+        return replace(spot, sets_out=base[0], basis=base[1])
+    then = base if base[1] == "moved" else (planned, "stale")
+    live = leave_from(where.fix)
+    if live < planned - FIX_MATTERS:
+        return replace(spot, sets_out=live, basis="fix", fix_until=where.fix.live_until, then=then)
+    return replace(spot, sets_out=planned, basis="point", fix_until=where.fix.live_until, then=then)
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)  # ranks below every decision (all are aware)
 
 
-def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]) -> dict[int, list[TimedVisit]]:
-    """Each unit's timed duties (定时守点) on the plans in force, by unit id.
+def duties_by_unit(in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]],
+                   cache: dict[int, list[TimedVisit]] | None = None) -> dict[int, list[TimedVisit]]:
+    """Each unit's timed duties (定时守点) on the plans in force, by unit id, one per stretch
+    (TimedVisit.by_window).
 
     Two plans in force side by side (a patrol shift's and a standby shift's) each hand out the
     station's timed duties among their own units, so both may send a unit to the same school
-    gate at 16:00. One crew keeps a duty: the one of the plan decided later, as for a unit
-    placed by both (orders_in_force)."""
+    gate at 08:00. One crew keeps each stretch: the one of the plan decided later, as for a unit
+    placed by both (orders_in_force); the other plan's crew keeps its stretches the later plan
+    does not cover (the gate's next opening after the patrol shift ends). `cache` keeps each
+    plan's duties by plan id for a caller asking at several times."""
     plans = sorted({plan.id: plan for plan, _a in in_force.values()}.values(),
                    key=lambda p: (p.decided_at or _NEVER, p.id), reverse=True)
+    cache = {} if cache is None else cache
     out: dict[int, list[TimedVisit]] = {}
     held: list[TimedVisit] = []
     for plan in plans:
-        for v in stored_visits(plan.figures or {}, plan.assignments or ()):
+        if plan.id not in cache:
+            cache[plan.id] = [w for v in stored_visits(plan.figures or {}, plan.assignments or ())
+                              for w in v.by_window()]
+        for v in cache[plan.id]:
             if in_force.get(v.unit_id, (None,))[0] is not plan:
                 continue  # a later plan took the unit over
             if any(_same_duty(v, other) for other in held):
                 continue  # a plan decided later sends its own crew
             held.append(v)
             out.setdefault(v.unit_id, []).append(v)
+    for visits in out.values():
+        visits.sort(key=lambda v: v.starts or _NEVER)
     return out
 
 

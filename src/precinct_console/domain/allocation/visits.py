@@ -4,7 +4,7 @@ stand all shift; a planned unit goes there while it is open, then back to its po
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,19 @@ def _hhmm(start: datetime, end: datetime) -> str:
     return f"{a:%H:%M}-{close}"
 
 
+def joined(route: Sequence[tuple[float, float]], lon: float, lat: float) -> tuple[float, float]:
+    """The point of a route (two vertices or more) nearest (lon, lat)."""
+    x, y = local_xy(np.array([p[0] for p in route]), np.array([p[1] for p in route]), lon, lat)
+    a = np.column_stack([x[:-1], y[:-1]])
+    ab = np.column_stack([x[1:], y[1:]]) - a
+    # The foot of the perpendicular from the unit (the origin) on each segment, kept on it.
+    t = np.clip(-(a * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-9), 0.0, 1.0)
+    q = a + t[:, None] * ab
+    i = int(np.argmin((q * q).sum(axis=1)))
+    j_lon, j_lat = unproject_xy(q[i, 0], q[i, 1], lon, lat)
+    return float(j_lon), float(j_lat)
+
+
 @dataclass(frozen=True)
 class VisitPoint:
     key: str  # "point:7"
@@ -45,17 +58,7 @@ class VisitPoint:
     def joined_from(self, lon: float, lat: float) -> tuple[float, float]:
         """Where a unit standing at (lon, lat) reaches this duty first: the point itself, or the
         nearest point of the line's route (a unit joins the night market's route at its corner)."""
-        if len(self.route) < 2:
-            return self.lon, self.lat
-        x, y = local_xy(np.array([p[0] for p in self.route]), np.array([p[1] for p in self.route]), lon, lat)
-        a = np.column_stack([x[:-1], y[:-1]])
-        ab = np.column_stack([x[1:], y[1:]]) - a
-        # The foot of the perpendicular from the unit (the origin) on each segment, kept on it.
-        t = np.clip(-(a * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-9), 0.0, 1.0)
-        q = a + t[:, None] * ab
-        i = int(np.argmin((q * q).sum(axis=1)))
-        j_lon, j_lat = unproject_xy(q[i, 0], q[i, 1], lon, lat)
-        return float(j_lon), float(j_lat)
+        return joined(self.route, lon, lat) if len(self.route) >= 2 else (self.lon, self.lat)
 
     @property
     def window(self) -> str:
@@ -87,6 +90,24 @@ class TimedVisit:
     starts: datetime | None = None  # the start of its first stretch
     lon: float = 0.0  # where the unit meets the duty: the point, or its nearest point of the line
     lat: float = 0.0
+    # Its stretches in the shift, in order (a 24-hour plan meets a 07:30-09:00 gate twice):
+    # each is a duty of its own to remind of, check and hand to one crew (by_window).
+    spans: tuple[Span, ...] = ()
+    # A patrol line's route: a unit elsewhere than its point joins it elsewhere (joined_from).
+    route: tuple[tuple[float, float], ...] = ()
+
+    def joined_from(self, lon: float, lat: float) -> tuple[float, float]:
+        """Where a unit at (lon, lat) meets this duty: the point, or the route's nearest point
+        (a car already on the night market's street is there, wherever its plan meets it)."""
+        return joined(self.route, lon, lat) if len(self.route) >= 2 else (self.lon, self.lat)
+
+    def by_window(self) -> list[TimedVisit]:
+        """One duty per stretch ("08:00-09:00 …" and "07:30-08:00 …" the next morning): two
+        plans in force may send different crews to the gate at different hours of the day."""
+        if len(self.spans) < 2:
+            return [self]
+        return [replace(self, window=_hhmm(a, b), starts=a, until=b, spans=((a, b),))
+                for a, b in self.spans]
 
     def text(self) -> str:
         """"08:00-08:30 城关实验小学护学岗（早）": how an order or a plan lists it; "▲" after a
@@ -152,7 +173,8 @@ def assign_visits(points: Iterable[VisitPoint], assignments: Iterable[Mapping[st
             join_lon, join_lat = p.joined_from(placed[j][2], placed[j][3])
             out.append(TimedVisit(p.key, p.name, p.window, uid, sign, float(seconds[i, j]),
                                   clash=i not in chosen, until=p.spans[-1][1] if p.spans else None,
-                                  starts=p.spans[0][0] if p.spans else None, lon=join_lon, lat=join_lat))
+                                  starts=p.spans[0][0] if p.spans else None, lon=join_lon, lat=join_lat,
+                                  spans=p.spans, route=p.route))
     return out
 
 

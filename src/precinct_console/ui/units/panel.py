@@ -116,12 +116,17 @@ class UnitsModel(ThinTableModel[UnitRow]):
         """"Set out by 07:52 for the school gate": the crew must leave now to be there as it
         opens, and the duty officer reminds them (the plan's line on the map already points there)."""
         leaving = u.leaving_for(self.now)
-        if leaving is None or leaving.sets_out is None:
+        sets_out, basis = leaving.leave_by(self.now) if leaving is not None else (None, "")
+        if leaving is None or sets_out is None:
             return ""
-        text = _tr("Set out by %1 for %2").replace("%1", local(leaving.sets_out).strftime("%H:%M")) \
+        text = _tr("Set out by %1 for %2").replace("%1", local(sets_out).strftime("%H:%M")) \
             .replace("%2", leaving.name)
-        # Timed from its live fix (further off than its point): say so, or the time looks wrong.
-        return text + _tr(" (from where it is now)") if leaving.from_fix else text
+        # What the time counts from, or it looks wrong beside the plan or the position column;
+        # the set-out alert goes by the same time.
+        return text + {"fix": _tr(" (from where it is now)"),
+                       "moved": _tr(" (from where it was moved up to)"),
+                       "stale": _tr(" (from its patrol point: no live position)"),
+                       }.get(basis, _tr(" (from its patrol point)"))
 
     def _order_tip(self, u: UnitRow) -> str:
         moved = _tr("Moved up at %1 from its plan point %2 (Shift+M sends it back)").replace(
