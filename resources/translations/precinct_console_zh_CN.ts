@@ -665,6 +665,18 @@
         <translation>（按当前位置）</translation>
     </message>
     <message>
+        <source> (from where it was moved up to)</source>
+        <translation>（按补位点位）</translation>
+    </message>
+    <message>
+        <source> (from its patrol point: no live position)</source>
+        <translation>（按方案点位，实时定位已失效）</translation>
+    </message>
+    <message>
+        <source> (from its patrol point)</source>
+        <translation>（按方案点位）</translation>
+    </message>
+    <message>
         <source>Moved up at %1 from its plan point %2 (Shift+M sends it back)</source>
         <translation>%1 补位，原方案点位 %2（Shift+M 归位）</translation>
     </message>
