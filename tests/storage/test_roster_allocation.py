@@ -889,3 +889,23 @@ def test_swapping_two_shifts_of_one_officer_says_so(db, chief):
         roster.swap_entries(chief, e1.id, e1.version, e2.id, e2.version)
     from precinct_console.i18n.catalogue import error_text
     assert "两个班次都是 张伟 的" in error_text(same.value, "zh_CN")
+
+
+def test_a_plan_for_a_day_past_the_holiday_tables_says_its_forecast_takes_it_as_an_ordinary_day(
+        db, station, chief, clock):
+    """New Year's Day 2027 is a Friday the holiday tables do not know yet: its forecast is a
+    workday's, and the chief planning it is told so, as the roster tells him."""
+    _town(db, station, clock)
+    _crew(chief, roster.add_shift(chief, "白班", clock() + timedelta(hours=1),
+                                  clock() + timedelta(hours=9)).id)
+    new_year = datetime(2027, 1, 1, 10, 0, tzinfo=CHINA_TZ)
+    notes = allocation.preview_plan(chief, starts_at=new_year, method="greedy").notes
+    [note] = [n for n in notes if "2027" in n]
+    assert note.startswith("the public holidays and adjusted working days of 2027 are not in the "
+                           "calendar tables yet")
+    assert message_text(note, "zh_CN").startswith("日历表尚未收录 2027 年的法定节假日和调休安排")
+    # The 24-hour day from 08:30 on New Year's Eve runs into 2027 too.
+    eve = allocation.preview_plan(chief, starts_at=new_year - timedelta(hours=14), method="greedy")
+    assert [n for n in eve.notes if "2027" in n]
+    known = allocation.preview_plan(chief, starts_at=new_year - timedelta(days=2), method="greedy")
+    assert not [n for n in known.notes if "calendar tables" in n]

@@ -34,7 +34,7 @@ from ..domain.allocation.visits import (
     stored_visits,
 )
 from ..domain.changes import Change
-from ..domain.clock import CHINA_TZ
+from ..domain.clock import CHINA_TZ, local
 from ..domain.daily_window import meets, overlap_minutes, parts_within
 from ..domain.demand import (
     AccuracyReport,
@@ -45,6 +45,7 @@ from ..domain.demand import (
 )
 from ..domain.errors import NotFound, ValidationError
 from ..domain.geo import rings_of
+from ..domain.holidays import years_not_covered
 from ..storage.models import (
     AuditEntry,
     Grid,
@@ -360,6 +361,13 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
     now = ctx.clock()
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
+        # The forecast weighs holidays as rest days: a day past the tables (New Year's Day of a
+        # year not published yet) is forecast as an ordinary one, and the chief must know it.
+        years = years_not_covered(local(start).date(), local(end - timedelta(seconds=1)).date())
+        if years:
+            notes.append(f"the public holidays and adjusted working days of "
+                         f"{', '.join(map(str, years))} are not in the calendar tables yet: the "
+                         "forecast takes those days as ordinary weekdays and weekends")
         cells = _cells(s, st)
         # A shift already over (--at a past day) is forecast from what was known as it began,
         # not from the weeks after it: those held its own incidents, and the forecast of a
