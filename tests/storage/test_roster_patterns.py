@@ -124,3 +124,22 @@ def test_a_pattern_planned_despite_its_warning_breaks_the_rules_it_was_warned_of
     assert any(f"{busiest:g} h in the week" in v.message for v in view.violations
                if v.rule == "max_hours")
     assert all(f"only {rest:.1f} h of rest" in v.message for v in view.violations if v.rule == "rest")
+
+
+def test_a_week_copied_onto_the_national_day_week_gets_the_holidays_extra_staff(db, chief):
+    """A pattern asks 3 on duty, 2 more on public holidays. Copied onto the week of 1 October, the
+    holiday shifts the copy makes need 5, and an ordinary week copied from it needs 3 again."""
+    roster.add_officer(chief, "001", "民警001", team="一组")
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"teams": ["一组"], "min_staff": 3,
+                                                        "holiday_extra_staff": 2})
+    roster.make_shifts(chief, pid, date(2026, 9, 21), date(2026, 9, 27), with_teams=True)
+    roster.copy_week(chief, date(2026, 9, 21), date(2026, 9, 28))
+    roster.copy_week(chief, date(2026, 9, 28), date(2026, 10, 5))
+    view = roster.roster_view(chief, date(2026, 9, 28), date(2026, 10, 11))
+    need = {s.starts_at.date().isoformat(): s.min_staff for s in view.shifts}
+    assert need == {"2026-09-28": 3, "2026-09-29": 3, "2026-09-30": 3, "2026-10-01": 5,
+                    "2026-10-02": 5, "2026-10-03": 5, "2026-10-04": 5, "2026-10-05": 5,
+                    "2026-10-06": 5, "2026-10-07": 5, "2026-10-08": 3, "2026-10-09": 3,
+                    "2026-10-10": 3, "2026-10-11": 3}
+    # As the pattern itself makes them: nothing new to plan there.
+    assert roster.make_shifts(chief, pid, date(2026, 9, 28), date(2026, 10, 11)) == []

@@ -27,7 +27,7 @@ from ..domain.roster_rules import (
     Violation,
     check_roster,
 )
-from ..domain.shifts import PatternDef, generate_shifts, team_sort_key
+from ..domain.shifts import PatternDef, ShiftSlot, generate_shifts, team_sort_key
 from ..storage.models import (
     Officer,
     OfficerAbsence,
@@ -535,7 +535,7 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
         sources = list(s.scalars(select(Shift).where(
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
             .order_by(Shift.starts_at, Shift.id)))
-        _check_rotation(s, sources, shift_by, to_monday)
+        by_pattern = _check_rotation(s, sources, shift_by, to_monday)
         officers = s.execute(select(Officer.id, Officer.name, Officer.active)
                              .where(Officer.station_id == ctx.station_id)).all()
         names = {o.id: o.name for o in officers}
@@ -568,10 +568,14 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
             t_start, t_end = src.starts_at + shift_by, src.ends_at + shift_by
             target = targets.get((src.name, t_start))
             if target is None:
+                # The staffing its pattern asks on that day: a week copied onto the week of
+                # 1 October needs the holidays' extra hands, and one copied from it does not.
+                made_by = by_pattern.get((src.pattern_id, src.name, t_start))
                 target = uow.add("roster.shift_add", "shift", Shift(
                     station_id=ctx.station_id, pattern_id=src.pattern_id, name=src.name,
                     team=src.team, starts_at=t_start, ends_at=t_end,
-                    min_staff=src.min_staff, requirements=dict(src.requirements or {})))
+                    min_staff=made_by.min_staff if made_by is not None else src.min_staff,
+                    requirements=dict(src.requirements or {})))
                 targets[(src.name, t_start)] = target
             taken = taken_by_shift.setdefault(target.id, set())
             for e in entries_by_shift.get(src.id, ()):
@@ -598,22 +602,26 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
         return WeekCopy(tuple(made), tuple(left_off))
 
 
-def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_monday: date) -> None:
-    """Refuse to copy a pattern's shifts onto days where its rotation puts other teams on.
+def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_monday: date
+                    ) -> dict[tuple[int | None, str, datetime], ShiftSlot]:
+    """Refuse to copy a pattern's shifts onto days where its rotation puts other teams on; else
+    the shifts each pattern makes in the new week, by (pattern id, name, start).
 
     A 四班三运转 repeats every 8 days, not 7: a week copied two weeks on put the wrong team on 14
     of 21 shifts, and since the pattern knows its shifts by start and name it later skipped them,
     leaving zero-hour rests. Copying only the other entries would leave a week that looks done
     and is not, so nothing is copied and the chief is told to plan that week from the pattern."""
     pattern_ids = {x.pattern_id for x in sources if x.pattern_id is not None}
+    made: dict[tuple[int | None, str, datetime], ShiftSlot] = {}
     if not pattern_ids:
-        return
+        return made
     for p in s.scalars(select(ShiftPattern).where(ShiftPattern.id.in_(pattern_ids))
                        .order_by(ShiftPattern.id)):
         pattern = PatternDef.from_dict(p.kind, p.definition)
         # The day before: a night shift after midnight belongs to the evening before's duty day.
-        teams = {(x.name, x.starts_at): x.team for x in generate_shifts(
-            pattern, to_monday - timedelta(days=1), to_monday + timedelta(days=7))}
+        slots = generate_shifts(pattern, to_monday - timedelta(days=1), to_monday + timedelta(days=7))
+        made.update(((p.id, x.name, x.starts_at), x) for x in slots)
+        teams = {(x.name, x.starts_at): x.team for x in slots}
         for src in sources:
             want = teams.get((src.name, src.starts_at + shift_by)) if src.pattern_id == p.id else None
             if want is not None and want != src.team:
@@ -623,6 +631,7 @@ def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_mo
                     f"weeks: copied {shift_by.days} days on, {src.name} {when:%m-%d %H:%M} would "
                     f"get team {src.team} instead of {want}. Nothing was copied; plan the week "
                     f"of {to_monday:%m-%d} from the pattern instead (Plan shifts…)", field="week")
+    return made
 
 
 # -- leave and training ----------------------------------------------------------------------
