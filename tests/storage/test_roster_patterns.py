@@ -143,3 +143,22 @@ def test_a_week_copied_onto_the_national_day_week_gets_the_holidays_extra_staff(
                     "2026-10-10": 3, "2026-10-11": 3}
     # As the pattern itself makes them: nothing new to plan there.
     assert roster.make_shifts(chief, pid, date(2026, 9, 28), date(2026, 10, 11)) == []
+
+
+def test_a_week_over_the_limit_across_new_year_shows_in_the_month_views_on_both_sides(db, chief):
+    """24-hour duty on three teams: 一组 is on Mon 28 and Thu 31 December and Sun 3 January, 63.5 h
+    in the week of 28 December (the last 8.5 h in the next week). December's month view showed
+    no violation (the week's last shift is in January) and told the chief the month was clean."""
+    for i, team in enumerate(("一组", "二组", "三组")):
+        roster.add_officer(chief, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"anchor": "2026-12-07"})
+    roster.make_shifts(chief, pid, date(2026, 12, 14), date(2027, 1, 10), with_teams=True)
+    want = ("民警0（000） is rostered 63.5 h in the week of 2026-12-28 (at most 60 h); last shift "
+            "值班 01-03 08:30–01-04 08:30")
+    for first, last in ((date(2026, 12, 28), date(2027, 1, 3)), (date(2027, 1, 1), date(2027, 1, 31)),
+                        (date(2026, 12, 1), date(2026, 12, 31))):
+        view = roster.roster_view(chief, first, last)
+        [over] = [v for v in view.violations if v.rule == "max_hours" and "2026-12-28" in v.message]
+        assert over.message == want
+        # Picking it in the list goes to one of the week's shifts shown.
+        assert over.shift_id in {s.id for s in view.shifts}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -760,8 +760,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             row = s.get(Setting, (st, RULES_KEY))
             rules = RuleSet.from_dict(row.value if row is not None else None)
         in_view = {x.id for x in shift_infos if start <= x.starts_at < end}
-        violations = tuple(v for v in check_roster(snap, rules)
-                           if v.shift_id is None or v.shift_id in in_view)
+        violations = _in_view(check_roster(snap, rules), in_view, shift_infos, entries)
         days = tuple(calendar_day(first + timedelta(days=i)) for i in range((last - first).days + 1))
         return RosterView(
             first, last,
@@ -777,6 +776,26 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             retired_units=frozenset(u.id for u in units if not u.active),
             rules=rules,
         )
+
+
+def _in_view(violations: list[Violation], in_view: set[int], shifts: list[ShiftInfo],
+             entries: list[RosterEntry]) -> tuple[Violation, ...]:
+    """The violations of the period: those of its shifts, and those with an entry on one of them.
+
+    A week over the limit is named at its last shift and a short rest at the shift after it; across
+    the period's edge (the week of 28 December ends on 3 January) that shift lies outside, and
+    December's view said the month was clean. Shown there at its latest shift in the period."""
+    starts = {x.id: x.starts_at for x in shifts}
+    shift_of = {e.id: e.shift_id for e in entries}
+    out = []
+    for v in violations:
+        if v.shift_id is None or v.shift_id in in_view:
+            out.append(v)
+            continue
+        mine = [shift_of[i] for i in v.entry_ids if shift_of.get(i) in in_view]
+        if mine:
+            out.append(replace(v, shift_id=max(mine, key=lambda sid: (starts[sid], sid))))
+    return tuple(out)
 
 
 @service_action("read")
