@@ -167,7 +167,8 @@ def test_pattern_makes_holiday_aware_shifts(db, chief):
     pid = roster.add_pattern(chief, "四班三运转", "four_three", {"min_staff": 4, "holiday_extra_staff": 2})
     made = roster.make_shifts(chief, pid, date(2026, 9, 30), date(2026, 10, 1))
     assert len(made) == 6
-    assert [s.min_staff for s in made] == [4, 4, 4, 6, 6, 6]
+    # The night shift of 30 September starts at 00:30 on 1 October, on the holiday.
+    assert [s.min_staff for s in made] == [4, 4, 6, 6, 6, 6]
     assert made[3].day.holiday_zh == "国庆节"
     assert roster.make_shifts(chief, pid, date(2026, 9, 30), date(2026, 10, 1)) == []
 

@@ -565,8 +565,9 @@ def test_chief_plans_holiday_aware_shifts_from_a_new_pattern(qtbot, chief_app, m
     _settle(qtbot, chief_app)
     view = roster.roster_view(chief_app.ctx, datetime(2026, 9, 30).date(), datetime(2026, 10, 2).date())
     staff = [(s.starts_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"), s.min_staff) for s in view.shifts]
-    # Three 8-hour shifts a day; National Day's get the holiday's two extra hands.
-    assert staff == [("09-30 08:30", 4), ("09-30 16:30", 4), ("10-01 00:30", 4),
+    # Three 8-hour shifts a day; National Day's get the holiday's two extra hands, the night
+    # shift from 00:30 on 1 October too.
+    assert staff == [("09-30 08:30", 4), ("09-30 16:30", 4), ("10-01 00:30", 6),
                      ("10-01 08:30", 6), ("10-01 16:30", 6), ("10-02 00:30", 6)]
     assert [p.name for p in roster.list_patterns(chief_app.ctx)] == ["四班三运转"]
 
