@@ -1527,3 +1527,29 @@ def test_leave_recorded_by_mistake_is_cancelled_from_the_calendars_menu(qtbot, c
                    for i in range(panel.problems.count()))
     assert roster.roster_view(chief_app.ctx, datetime(2026, 11, 16).date(),
                               datetime(2026, 11, 22).date()).absences == ()
+
+
+def test_a_24_hour_duty_reads_with_its_end_date_in_the_assign_list_and_the_cells_tooltip(
+        qtbot, chief_app):
+    """值班 08:30–08:30 read as no time at all; the 24 hours end on the next day's date."""
+    from precinct_console.ui.roster.model import ENTRY_ROLE
+    from precinct_console.ui.roster.panel import AssignDialog
+
+    ctx = chief_app.ctx
+    start = datetime(2026, 12, 31, 8, 30, tzinfo=CHINA_TZ)
+    duty = roster.add_shift(ctx, "值班", start, start + timedelta(hours=24))
+    roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    roster.assign(ctx, duty.id, zhang.id)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.first = start.date()
+    panel.reload()
+    _settle(qtbot, chief_app)
+    assign = AssignDialog(panel.view, zhang.id, start.date(), panel)
+    qtbot.addWidget(assign)
+    assert sorted(assign.shift.itemText(i) for i in range(assign.shift.count())) == [
+        "值班  08:30–01-01 08:30", "白班  08:30–16:30"]
+    row = next(i for i, r in enumerate(panel.model.rows) if r.officer_id == zhang.id)
+    cell = panel.model.index(row, panel.model.days.index(start.date()))
+    assert cell.data(ENTRY_ROLE) and "值班 08:30–01-01 08:30" in cell.data(Qt.ItemDataRole.ToolTipRole)
