@@ -1553,3 +1553,26 @@ def test_a_24_hour_duty_reads_with_its_end_date_in_the_assign_list_and_the_cells
     row = next(i for i, r in enumerate(panel.model.rows) if r.officer_id == zhang.id)
     cell = panel.model.index(row, panel.model.days.index(start.date()))
     assert cell.data(ENTRY_ROLE) and "值班 08:30–01-01 08:30" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_morning_re_plans_proposal_shows_the_chief_what_it_noted(qtbot, chief_app, clock, db):
+    """The re-plan left 巡逻二车 out (its crew on leave). Its notes were only told to the seat that
+    proposed, the scheduler, which has nobody at it: the chief opening the proposal read figures
+    with no word of the car left out."""
+    from precinct_console.jobs.replan import run_replan
+    from precinct_console.services.accounts import system_actor
+    from precinct_console.services.context import ServiceContext
+
+    ctx = chief_app.ctx
+    sh, _u1, _u2 = _two_crewed_units(ctx, clock() + timedelta(hours=1))
+    li = next(o for o in roster.list_officers(ctx) if o.name == "李强")
+    roster.add_absence(ctx, li.id, "leave", sh.starts_at, sh.ends_at)
+    [plan] = run_replan(ServiceContext(db, system_actor("scheduler", ctx.station_id), clock),
+                        time_limit=5)
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    panel.plans.selectRow(panel.model.position(plan.id))
+    qtbot.waitUntil(lambda: panel.plan is not None and panel.plan.id == plan.id, timeout=10000)
+    assert "巡逻二车 is left out: its whole crew is on leave, in training or off the roll (李强)" in \
+        panel.figures.text()

@@ -556,11 +556,14 @@ def propose_plan(
         ctx, shift_id=shift_id, starts_at=starts_at, constraints=constraints)
     result = allocate(problem, method=method, time_limit=time_limit,
                       on_progress=on_progress, should_stop=should_stop)
+    # Kept with the plan: a proposal the morning re-plan made is read by the chief at another
+    # seat, who must see what it noted (a unit left out, no history to forecast from).
+    figures = {**_figures(result, problem, visits), "notes": [*notes, *result.notes]}
     with ctx.uow() as uow:
         plan = uow.add("plan.propose", "patrol_plan", PatrolPlan(
             station_id=ctx.station_id, shift_id=shift.id if shift else None, starts_at=start,
             ends_at=end, status="proposed", created_at=uow.now,
-            figures=_figures(result, problem, visits),
+            figures=figures,
             assignments=[_assignment(p) for p in result.placements],
             constraints={"pins": {str(k): v for k, v in
                                   ((u.id, u.pinned_to) for u in problem.units) if v},

@@ -471,6 +471,8 @@ class AllocationPanel(QWidget):
             lines.append(self.tr("Zones holding a unit: %1/%2").replace("%1", str(f["zones_met"]))
                          .replace("%2", str(f["zones_total"])))
         lines.extend(self._constraint_lines(plan, drawing))
+        lines += [f"<span style='color:{NEAR.darker(130).name()}'>▲ {escape(message_text(n))}</span>"
+                  for n in f.get("notes") or ()]
         if plan.taken_over:
             signs = {int(a["unit_id"]): a["call_sign"] for a in plan.assignments}
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "
