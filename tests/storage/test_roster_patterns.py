@@ -162,3 +162,31 @@ def test_a_week_over_the_limit_across_new_year_shows_in_the_month_views_on_both_
         assert over.message == want
         # Picking it in the list goes to one of the week's shifts shown.
         assert over.shift_id in {s.id for s in view.shifts}
+
+
+def test_shifts_planned_before_the_holiday_tables_covered_their_days_ask_the_holidays_staff_once_they_do(
+        db, chief, monkeypatch):
+    """February 2027 planned while the tables stopped at 2026: the Spring Festival days were
+    planned as ordinary ones (the roster said so). Once the console is updated with 2027's
+    tables, those shifts need the holiday's extra hands; they went on asking an ordinary day's."""
+    from precinct_console.domain import shifts as shifts_module
+    from precinct_console.domain.holidays import CalendarDay, DayKind, calendar_day
+
+    roster.add_officer(chief, "001", "民警001", team="一组")
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"teams": ["一组"], "min_staff": 1,
+                                                        "holiday_extra_staff": 2})
+    roster.make_shifts(chief, pid, date(2027, 2, 5), date(2027, 2, 9), with_teams=True)
+    assert not [v for v in roster.roster_view(chief, date(2027, 2, 5), date(2027, 2, 9)).violations
+                if v.rule == "min_staff"]
+
+    def updated(day: date) -> CalendarDay:  # the tables of a later chinesecalendar release
+        if date(2027, 2, 6) <= day <= date(2027, 2, 12):
+            return CalendarDay(day, DayKind.HOLIDAY, "Spring Festival")
+        return calendar_day(day)
+
+    monkeypatch.setattr(shifts_module, "calendar_day", updated)
+    view = roster.roster_view(chief, date(2027, 2, 5), date(2027, 2, 9))
+    assert [s.min_staff for s in view.shifts] == [1, 3, 3, 3, 3]
+    assert [v.message for v in view.violations if v.rule == "min_staff"] == [
+        f"值班 02-{d:02d} 08:30–02-{d + 1:02d} 08:30: 1 officer(s) on duty, the shift needs at least 3"
+        for d in (6, 7, 8, 9)]

@@ -27,7 +27,7 @@ from ..domain.roster_rules import (
     Violation,
     check_roster,
 )
-from ..domain.shifts import PatternDef, ShiftSlot, generate_shifts, team_sort_key
+from ..domain.shifts import PatternDef, ShiftSlot, generate_shifts, pattern_shifts, team_sort_key
 from ..storage.models import (
     Officer,
     OfficerAbsence,
@@ -744,7 +744,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
         units = list(s.scalars(select(Unit).where(Unit.station_id == st)))
         posts = [(p.id, p.name) for p in s.scalars(select(Post).where(Post.station_id == st))]
         names = {o.id: o.name for o in officers}
-        shift_infos = [_shift(x) for x in ctx_shifts]
+        shift_infos = _as_patterns_ask(s, [_shift(x) for x in ctx_shifts])
         snap = RosterSnapshot(
             tuple(ShiftRef(x.id, x.name, x.starts_at, x.ends_at, x.team, x.min_staff, x.post_min)
                   for x in shift_infos),
@@ -776,6 +776,24 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             retired_units=frozenset(u.id for u in units if not u.active),
             rules=rules,
         )
+
+
+def _as_patterns_ask(s: Session, shifts: list[ShiftInfo]) -> list[ShiftInfo]:
+    """Each pattern's shift with the staffing its pattern asks on its day today. Holidays come from
+    the calendar tables: February 2027 planned before the tables held 2027 got an ordinary day's
+    staffing (the roster said so), and once the console is updated its Spring Festival shifts
+    need the holiday's extra hands without being planned again. (Patterns are never edited.)"""
+    ids = {x.pattern_id for x in shifts if x.pattern_id is not None}
+    if not ids:
+        return shifts
+    asked: dict[tuple[int, str, datetime], int] = {}
+    first = min(x.starts_at for x in shifts).astimezone(CHINA_TZ).date() - timedelta(days=1)
+    last = max(x.starts_at for x in shifts).astimezone(CHINA_TZ).date()
+    for p in s.scalars(select(ShiftPattern).where(ShiftPattern.id.in_(ids))):
+        for slot in pattern_shifts(PatternDef.from_dict(p.kind, p.definition), first, last):
+            asked[(p.id, slot.name, slot.starts_at)] = slot.min_staff
+    return [replace(x, min_staff=asked.get((x.pattern_id, x.name, x.starts_at), x.min_staff))
+            if x.pattern_id is not None else x for x in shifts]
 
 
 def _in_view(violations: list[Violation], in_view: set[int], shifts: list[ShiftInfo],
