@@ -1576,3 +1576,22 @@ def test_the_morning_re_plans_proposal_shows_the_chief_what_it_noted(qtbot, chie
     qtbot.waitUntil(lambda: panel.plan is not None and panel.plan.id == plan.id, timeout=10000)
     assert "巡逻二车 is left out: its whole crew is on leave, in training or off the roll (李强)" in \
         panel.figures.text()
+
+
+def test_the_shift_list_offers_a_duty_still_running_from_yesterday_with_its_end_date(
+        qtbot, chief_app, clock):
+    """At 09:00 the 24-hour duty that began at 10:00 yesterday is still on: it was missing from
+    the list (only shifts starting today or tomorrow were offered), so its crews could not be
+    re-planned, and a 24-hour duty listed read '10:00–10:00'."""
+    ctx = chief_app.ctx
+    _day, car, _bike = _two_crewed_units(ctx, clock() - timedelta(hours=23))
+    duty = roster.add_shift(ctx, "值班", clock() - timedelta(hours=23), clock() + timedelta(hours=1))
+    zhang = next(o for o in roster.list_officers(ctx) if o.name == "张伟")
+    roster.assign(ctx, duty.id, zhang.id, unit_id=car)
+    over = roster.add_shift(ctx, "夜班", clock() - timedelta(hours=20), clock() - timedelta(hours=8))
+    roster.assign(ctx, over.id, zhang.id, unit_id=car)
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    listed = [panel.shift_combo.itemText(i) for i in range(1, panel.shift_combo.count())]
+    assert listed == ["值班 11-19 10:00–11-20 10:00"]  # the 白班 and 夜班 of yesterday are over
