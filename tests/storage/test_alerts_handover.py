@@ -233,3 +233,23 @@ def test_a_running_shifts_handover_counts_breaches_and_overdue_tasks_as_of_now(d
     assert over and max(over.values()) <= 120  # as of now, not as of the shift's end
     [task] = [t for t in c["pending_tasks"] if t["title"] == "回访李先生"]
     assert not task["overdue"]
+
+
+def test_a_call_received_just_before_the_handover_that_runs_out_after_it_is_the_incoming_shifts(
+        db, make_ctx, clock):
+    """Received at 08:28:30 with the handover at 08:30 and nobody sent: its 1-minute target ran
+    out at 08:29:30, on the outgoing shift, its 3- and 5-minute ones at 08:31:30 and 08:33:30, on
+    the incoming shift.
+    The incoming report used to list only calls received on its own shift, so that breach was in
+    no report at all."""
+    out = make_ctx(Role.DUTY_OFFICER, "duty.out")
+    change = clock.now - timedelta(minutes=30)  # 08:30 China time
+    clock.now = change - timedelta(seconds=90)
+    late = inc.intake_incident(out, draft(address="北关路3号"))
+    clock.now = change + timedelta(hours=1)
+    before = handover.build_handover(out, change - timedelta(hours=24), change).content
+    after = handover.build_handover(out, change, change + timedelta(hours=24)).content
+    assert [(b["number"], b["target"]) for b in before["breaches"]] == [(late.number, "1分钟出警")]
+    assert [(b["number"], b["target"], b["over_s"]) for b in after["breaches"]] == [
+        (late.number, "3分钟到场", 3600 + 90 - 180), (late.number, "5分钟增援", 3600 + 90 - 300)]
+    assert after["received"] == 0  # still counted as received by the shift that took the call

@@ -643,3 +643,29 @@ def test_a_crew_already_on_its_patrol_lines_route_is_not_told_to_set_out(db, sta
     clock.now = warn_from
     [spot] = {r.id: r for r in units.list_units(duty_officer)}[car].duty_list
     assert spot.leave_by(warn_from)[1] == "point"
+
+
+def test_a_duty_handed_out_once_under_way_is_judged_once_the_crew_could_be_there(
+        db, station, clock, make_ctx):
+    """The chief accepts the shift's plan at 16:40, ten minutes into the gate's 16:30-17:30 (the
+    morning re-plan of a shift already running, say). The car given the gate heard of it at
+    16:40, and was found 'not at its duty' at the next check: a breach and a duty not kept, for
+    a crew that never had the time to get there. It is judged once its drive and the grace have
+    passed since the order."""
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    clock.now = opens + timedelta(minutes=10)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    can_be_there = clock.now + timedelta(seconds=duty.seconds) + ARRIVAL_GRACE
+    far = (116.40, 39.90)
+
+    def breaches_at(at: datetime) -> list[alerts.AlertView]:
+        units.update_unit_position(duty_officer, duty.unit_id, *far, at=at)
+        return [a for a in raise_duty_alerts(duty_officer, at) if a.target == ARRIVE_TARGET]
+
+    assert breaches_at(opens + timedelta(minutes=11)) == []
+    assert breaches_at(can_be_there - timedelta(seconds=1)) == []
+    [late] = breaches_at(can_be_there)
+    assert late.unit_id == duty.unit_id

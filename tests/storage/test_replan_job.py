@@ -90,3 +90,31 @@ def test_a_changed_morning_time_takes_effect_and_a_missed_re_plan_still_runs(mon
 def test_bad_morning_time_is_named():
     with pytest.raises(ValueError, match="'9h' is not a time like 09:00"):
         parse_hhmm("9h")
+
+
+def test_a_shift_the_re_plan_cannot_plan_fails_the_run_naming_it_and_the_others_are_proposed(
+        db, station, make_ctx, clock):
+    """Tonight's only crew is on leave: the morning re-plan proposed the day shift and said
+    '1 patrol plan(s) proposed', a run that went well, and the chief was never told the night
+    shift had no plan. The run now fails (the chief's and clerk's seats hear it) naming why."""
+    from precinct_console.domain.errors import KnownError
+    from precinct_console.i18n.catalogue import message_text
+    from precinct_console.jobs.replan import run_replan_job
+
+    _town(db, station, clock)
+    chief = make_ctx(Role.STATION_CHIEF)
+    day = roster.add_shift(chief, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    night = roster.add_shift(chief, "夜班", day.ends_at, day.ends_at + timedelta(hours=12))
+    (_a, _b, c), (_u1, u2) = _crew(chief, day.id)
+    roster.assign(chief, night.id, c.id, unit_id=u2)
+    roster.add_absence(chief, c.id, "leave", night.starts_at, night.ends_at)
+    with pytest.raises(KnownError) as failed:
+        run_replan_job(db.url, station.id, clock=clock)
+    assert str(failed.value) == (
+        "1 patrol plan(s) proposed; 1 shift(s) could not be planned, 夜班 11-20 18:00: no unit is "
+        "crewed on shift 夜班 (11-20 18:00–06:00): roster officers into its units first")
+    heard = message_text(f"scheduled job S01 每日：早间巡逻布警重排 failed: {failed.value}", "zh_CN")
+    assert heard.startswith("定时任务 S01 每日：早间巡逻布警重排 执行失败：已提出 1 个巡逻部署方案；"
+                            "1 个班次未能部署，夜班 11-20 18:00：")
+    assert "roster" not in heard
+    assert [p.shift_id for p in allocation.list_plans(chief)] == [day.id]

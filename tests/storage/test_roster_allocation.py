@@ -167,7 +167,8 @@ def test_pattern_makes_holiday_aware_shifts(db, chief):
     pid = roster.add_pattern(chief, "四班三运转", "four_three", {"min_staff": 4, "holiday_extra_staff": 2})
     made = roster.make_shifts(chief, pid, date(2026, 9, 30), date(2026, 10, 1))
     assert len(made) == 6
-    assert [s.min_staff for s in made] == [4, 4, 4, 6, 6, 6]
+    # The night shift of 30 September starts at 00:30 on 1 October, on the holiday.
+    assert [s.min_staff for s in made] == [4, 4, 6, 6, 6, 6]
     assert made[3].day.holiday_zh == "国庆节"
     assert roster.make_shifts(chief, pid, date(2026, 9, 30), date(2026, 10, 1)) == []
 
@@ -928,3 +929,23 @@ def test_the_plan_names_the_chief_who_decided_it_not_his_login(db, station, make
     assert allocation.get_plan(chief, plan.id).decided_by_name == "叶芳"
     assert [p.decided_by_name for p in allocation.list_plans(chief)] == ["叶芳"]
     assert allocation.get_plan(chief, plan.id).decided_by == "yefang"  # the audit keeps the login
+
+
+def test_a_plan_for_a_day_past_the_holiday_tables_says_its_forecast_takes_it_as_an_ordinary_day(
+        db, station, chief, clock):
+    """New Year's Day 2027 is a Friday the holiday tables do not know yet: its forecast is a
+    workday's, and the chief planning it is told so, as the roster tells him."""
+    _town(db, station, clock)
+    _crew(chief, roster.add_shift(chief, "白班", clock() + timedelta(hours=1),
+                                  clock() + timedelta(hours=9)).id)
+    new_year = datetime(2027, 1, 1, 10, 0, tzinfo=CHINA_TZ)
+    notes = allocation.preview_plan(chief, starts_at=new_year, method="greedy").notes
+    [note] = [n for n in notes if "2027" in n]
+    assert note.startswith("the public holidays and adjusted working days of 2027 are not in the "
+                           "calendar tables yet")
+    assert message_text(note, "zh_CN").startswith("日历表尚未收录 2027 年的法定节假日和调休安排")
+    # The 24-hour day from 08:30 on New Year's Eve runs into 2027 too.
+    eve = allocation.preview_plan(chief, starts_at=new_year - timedelta(hours=14), method="greedy")
+    assert [n for n in eve.notes if "2027" in n]
+    known = allocation.preview_plan(chief, starts_at=new_year - timedelta(days=2), method="greedy")
+    assert not [n for n in known.notes if "calendar tables" in n]

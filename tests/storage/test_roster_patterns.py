@@ -124,3 +124,69 @@ def test_a_pattern_planned_despite_its_warning_breaks_the_rules_it_was_warned_of
     assert any(f"{busiest:g} h in the week" in v.message for v in view.violations
                if v.rule == "max_hours")
     assert all(f"only {rest:.1f} h of rest" in v.message for v in view.violations if v.rule == "rest")
+
+
+def test_a_week_copied_onto_the_national_day_week_gets_the_holidays_extra_staff(db, chief):
+    """A pattern asks 3 on duty, 2 more on public holidays. Copied onto the week of 1 October, the
+    holiday shifts the copy makes need 5, and an ordinary week copied from it needs 3 again."""
+    roster.add_officer(chief, "001", "民警001", team="一组")
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"teams": ["一组"], "min_staff": 3,
+                                                        "holiday_extra_staff": 2})
+    roster.make_shifts(chief, pid, date(2026, 9, 21), date(2026, 9, 27), with_teams=True)
+    roster.copy_week(chief, date(2026, 9, 21), date(2026, 9, 28))
+    roster.copy_week(chief, date(2026, 9, 28), date(2026, 10, 5))
+    view = roster.roster_view(chief, date(2026, 9, 28), date(2026, 10, 11))
+    need = {s.starts_at.date().isoformat(): s.min_staff for s in view.shifts}
+    assert need == {"2026-09-28": 3, "2026-09-29": 3, "2026-09-30": 3, "2026-10-01": 5,
+                    "2026-10-02": 5, "2026-10-03": 5, "2026-10-04": 5, "2026-10-05": 5,
+                    "2026-10-06": 5, "2026-10-07": 5, "2026-10-08": 3, "2026-10-09": 3,
+                    "2026-10-10": 3, "2026-10-11": 3}
+    # As the pattern itself makes them: nothing new to plan there.
+    assert roster.make_shifts(chief, pid, date(2026, 9, 28), date(2026, 10, 11)) == []
+
+
+def test_a_week_over_the_limit_across_new_year_shows_in_the_month_views_on_both_sides(db, chief):
+    """24-hour duty on three teams: 一组 is on Mon 28 and Thu 31 December and Sun 3 January, 63.5 h
+    in the week of 28 December (the last 8.5 h in the next week). December's month view showed
+    no violation (the week's last shift is in January) and told the chief the month was clean."""
+    for i, team in enumerate(("一组", "二组", "三组")):
+        roster.add_officer(chief, f"00{i}", f"民警{i}", team=team)
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"anchor": "2026-12-07"})
+    roster.make_shifts(chief, pid, date(2026, 12, 14), date(2027, 1, 10), with_teams=True)
+    want = ("民警0（000） is rostered 63.5 h in the week of 2026-12-28 (at most 60 h); last shift "
+            "值班 01-03 08:30–01-04 08:30")
+    for first, last in ((date(2026, 12, 28), date(2027, 1, 3)), (date(2027, 1, 1), date(2027, 1, 31)),
+                        (date(2026, 12, 1), date(2026, 12, 31))):
+        view = roster.roster_view(chief, first, last)
+        [over] = [v for v in view.violations if v.rule == "max_hours" and "2026-12-28" in v.message]
+        assert over.message == want
+        # Picking it in the list goes to one of the week's shifts shown.
+        assert over.shift_id in {s.id for s in view.shifts}
+
+
+def test_shifts_planned_before_the_holiday_tables_covered_their_days_ask_the_holidays_staff_once_they_do(
+        db, chief, monkeypatch):
+    """February 2027 planned while the tables stopped at 2026: the Spring Festival days were
+    planned as ordinary ones (the roster said so). Once the console is updated with 2027's
+    tables, those shifts need the holiday's extra hands; they went on asking an ordinary day's."""
+    from precinct_console.domain import shifts as shifts_module
+    from precinct_console.domain.holidays import CalendarDay, DayKind, calendar_day
+
+    roster.add_officer(chief, "001", "民警001", team="一组")
+    pid = roster.add_pattern(chief, "值班", "duty_24h", {"teams": ["一组"], "min_staff": 1,
+                                                        "holiday_extra_staff": 2})
+    roster.make_shifts(chief, pid, date(2027, 2, 5), date(2027, 2, 9), with_teams=True)
+    assert not [v for v in roster.roster_view(chief, date(2027, 2, 5), date(2027, 2, 9)).violations
+                if v.rule == "min_staff"]
+
+    def updated(day: date) -> CalendarDay:  # the tables of a later chinesecalendar release
+        if date(2027, 2, 6) <= day <= date(2027, 2, 12):
+            return CalendarDay(day, DayKind.HOLIDAY, "Spring Festival")
+        return calendar_day(day)
+
+    monkeypatch.setattr(shifts_module, "calendar_day", updated)
+    view = roster.roster_view(chief, date(2027, 2, 5), date(2027, 2, 9))
+    assert [s.min_staff for s in view.shifts] == [1, 3, 3, 3, 3]
+    assert [v.message for v in view.violations if v.rule == "min_staff"] == [
+        f"值班 02-{d:02d} 08:30–02-{d + 1:02d} 08:30: 1 officer(s) on duty, the shift needs at least 3"
+        for d in (6, 7, 8, 9)]

@@ -565,8 +565,9 @@ def test_chief_plans_holiday_aware_shifts_from_a_new_pattern(qtbot, chief_app, m
     _settle(qtbot, chief_app)
     view = roster.roster_view(chief_app.ctx, datetime(2026, 9, 30).date(), datetime(2026, 10, 2).date())
     staff = [(s.starts_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"), s.min_staff) for s in view.shifts]
-    # Three 8-hour shifts a day; National Day's get the holiday's two extra hands.
-    assert staff == [("09-30 08:30", 4), ("09-30 16:30", 4), ("10-01 00:30", 4),
+    # Three 8-hour shifts a day; National Day's get the holiday's two extra hands, the night
+    # shift from 00:30 on 1 October too.
+    assert staff == [("09-30 08:30", 4), ("09-30 16:30", 4), ("10-01 00:30", 6),
                      ("10-01 08:30", 6), ("10-01 16:30", 6), ("10-02 00:30", 6)]
     assert [p.name for p in roster.list_patterns(chief_app.ctx)] == ["四班三运转"]
 
@@ -1526,3 +1527,71 @@ def test_leave_recorded_by_mistake_is_cancelled_from_the_calendars_menu(qtbot, c
                    for i in range(panel.problems.count()))
     assert roster.roster_view(chief_app.ctx, datetime(2026, 11, 16).date(),
                               datetime(2026, 11, 22).date()).absences == ()
+
+
+def test_a_24_hour_duty_reads_with_its_end_date_in_the_assign_list_and_the_cells_tooltip(
+        qtbot, chief_app):
+    """值班 08:30–08:30 read as no time at all; the 24 hours end on the next day's date."""
+    from precinct_console.ui.roster.model import ENTRY_ROLE
+    from precinct_console.ui.roster.panel import AssignDialog
+
+    ctx = chief_app.ctx
+    start = datetime(2026, 12, 31, 8, 30, tzinfo=CHINA_TZ)
+    duty = roster.add_shift(ctx, "值班", start, start + timedelta(hours=24))
+    roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    roster.assign(ctx, duty.id, zhang.id)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.first = start.date()
+    panel.reload()
+    _settle(qtbot, chief_app)
+    assign = AssignDialog(panel.view, zhang.id, start.date(), panel)
+    qtbot.addWidget(assign)
+    assert sorted(assign.shift.itemText(i) for i in range(assign.shift.count())) == [
+        "值班  08:30–01-01 08:30", "白班  08:30–16:30"]
+    row = next(i for i, r in enumerate(panel.model.rows) if r.officer_id == zhang.id)
+    cell = panel.model.index(row, panel.model.days.index(start.date()))
+    assert cell.data(ENTRY_ROLE) and "值班 08:30–01-01 08:30" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_morning_re_plans_proposal_shows_the_chief_what_it_noted(qtbot, chief_app, clock, db):
+    """The re-plan left 巡逻二车 out (its crew on leave). Its notes were only told to the seat that
+    proposed, the scheduler, which has nobody at it: the chief opening the proposal read figures
+    with no word of the car left out."""
+    from precinct_console.jobs.replan import run_replan
+    from precinct_console.services.accounts import system_actor
+    from precinct_console.services.context import ServiceContext
+
+    ctx = chief_app.ctx
+    sh, _u1, _u2 = _two_crewed_units(ctx, clock() + timedelta(hours=1))
+    li = next(o for o in roster.list_officers(ctx) if o.name == "李强")
+    roster.add_absence(ctx, li.id, "leave", sh.starts_at, sh.ends_at)
+    [plan] = run_replan(ServiceContext(db, system_actor("scheduler", ctx.station_id), clock),
+                        time_limit=5)
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    panel.plans.selectRow(panel.model.position(plan.id))
+    qtbot.waitUntil(lambda: panel.plan is not None and panel.plan.id == plan.id, timeout=10000)
+    assert "巡逻二车 is left out: its whole crew is on leave, in training or off the roll (李强)" in \
+        panel.figures.text()
+
+
+def test_the_shift_list_offers_a_duty_still_running_from_yesterday_with_its_end_date(
+        qtbot, chief_app, clock):
+    """At 09:00 the 24-hour duty that began at 10:00 yesterday is still on: it was missing from
+    the list (only shifts starting today or tomorrow were offered), so its crews could not be
+    re-planned, and a 24-hour duty listed read '10:00–10:00'."""
+    ctx = chief_app.ctx
+    _day, car, _bike = _two_crewed_units(ctx, clock() - timedelta(hours=23))
+    duty = roster.add_shift(ctx, "值班", clock() - timedelta(hours=23), clock() + timedelta(hours=1))
+    zhang = next(o for o in roster.list_officers(ctx) if o.name == "张伟")
+    roster.assign(ctx, duty.id, zhang.id, unit_id=car)
+    over = roster.add_shift(ctx, "夜班", clock() - timedelta(hours=20), clock() - timedelta(hours=8))
+    roster.assign(ctx, over.id, zhang.id, unit_id=car)
+    panel = AllocationPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    listed = [panel.shift_combo.itemText(i) for i in range(1, panel.shift_combo.count())]
+    assert listed == ["值班 11-19 10:00–11-20 10:00"]  # the 白班 and 夜班 of yesterday are over

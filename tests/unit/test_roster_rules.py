@@ -154,6 +154,22 @@ def test_holiday_shifts_get_extra_staff():
     assert shifts[1].day.holiday_zh == "国庆节"
 
 
+def test_a_night_shift_after_midnight_gets_the_holiday_staff_of_the_day_it_is_worked():
+    """白班 08:00, 小夜班 16:00, 大夜班 00:00: the 大夜班 of 1 October (00:00-08:00) belongs to the
+    rotation's day of 30 September, and had an ordinary night's staff on the National Day, while
+    that of 8 October, a working day, asked the holiday's extra hands. Each follows its own day,
+    the column the calendar shows it in."""
+    p = PatternDef.from_dict("four_three", {"min_staff": 4, "holiday_extra_staff": 2, "shifts": [
+        {"name": "白班", "start": "08:00", "hours": 8}, {"name": "小夜班", "start": "16:00", "hours": 8},
+        {"name": "大夜班", "start": "00:00", "hours": 8}]})
+    need = {f"{s.starts_at:%m-%d %H:%M}": s.min_staff
+            for s in generate_shifts(p, date(2026, 9, 30), date(2026, 10, 7))}
+    assert [need["09-30 16:00"], need["10-01 00:00"], need["10-01 08:00"]] == [4, 6, 6]
+    assert [need["10-07 16:00"], need["10-08 00:00"]] == [6, 4]
+    night = next(s for s in generate_shifts(p, date(2026, 9, 30), date(2026, 9, 30)) if s.name == "大夜班")
+    assert night.duty_day == date(2026, 9, 30) and night.day.holiday_zh == "国庆节"
+
+
 def test_four_teams_on_three_shifts_cover_every_slot_and_rest_a_day():
     p = PatternDef.from_dict("four_three", {})
     shifts = generate_shifts(p, date(2026, 11, 1), date(2026, 11, 16))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 import chinese_calendar
@@ -66,3 +66,9 @@ def calendar_day(day: date) -> CalendarDay:
     if weekend:
         return CalendarDay(day, DayKind.ADJUSTED_WORKDAY, name or "")
     return CalendarDay(day, DayKind.WORKDAY)
+
+
+def years_not_covered(first: date, last: date) -> tuple[int, ...]:
+    """The years of first..last whose holidays the tables do not hold yet (weekends assumed)."""
+    days = ((first + timedelta(days=i)) for i in range((last - first).days + 1))
+    return tuple(sorted({d.year for d in days if not calendar_day(d).known}))

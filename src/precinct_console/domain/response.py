@@ -89,6 +89,13 @@ class ResponseProfile:
                 return t
         raise KeyError(key)
 
+    def longest_seconds(self) -> int:
+        """The longest limit any incident can be given: a call older than this has no timer left."""
+        limits = [t.seconds for t in self.targets]
+        limits += [s for t in self.targets for s in t.seconds_by_place.values()]
+        limits += [o.seconds for o in self.overrides if o.seconds is not None]
+        return max(limits, default=0)
+
     def limit_seconds(self, target: Target, facts: IncidentFacts) -> int | None:
         """The target's limit for this incident, or None when it does not apply."""
         if target.only_if_reinforcement and not facts.needs_reinforcement:

@@ -280,10 +280,12 @@ def _max_hours(working: list[EntryRef], shifts: dict[int, ShiftRef],
     for oid, lst in sorted(_by_officer(working, shifts).items()):
         hours: dict[datetime, float] = defaultdict(float)
         last_shift: dict[datetime, ShiftRef] = {}
-        for s, _e in lst:
+        week_entries: dict[datetime, list[int]] = defaultdict(list)
+        for s, e in lst:
             for week, h in _week_parts(s.starts_at, s.ends_at):
                 hours[week] += h
                 last_shift[week] = s
+                week_entries[week].append(e.id)
         for week, h in sorted(hours.items()):
             if _over_week(h, rules):
                 out.append(Violation(
@@ -291,6 +293,7 @@ def _max_hours(working: list[EntryRef], shifts: dict[int, ShiftRef],
                     f"{_name(officers, oid)} is rostered {h:g} h in the week of {week:%Y-%m-%d} "
                     f"(at most {rules.max_hours_per_week:g} h); last shift {last_shift[week].label}",
                     shift_id=last_shift[week].id, officer_id=oid,
+                    entry_ids=tuple(week_entries[week]),
                 ))
     return out
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .clock import CHINA_TZ
 from .errors import ValidationError
-from .holidays import CalendarDay, calendar_day
+from .holidays import CalendarDay, DayKind, calendar_day
 
 
 class PatternKind(StrEnum):
@@ -246,7 +246,7 @@ class ShiftSlot:
     starts_at: datetime
     ends_at: datetime
     duty_day: date  # the day the shift belongs to (a night shift belongs to the evening before)
-    day: CalendarDay = field(compare=False)
+    day: CalendarDay = field(compare=False)  # the calendar day it starts on
     min_staff: int = 0
 
     @property
@@ -299,13 +299,17 @@ def pattern_shifts(p: PatternDef, first: date, last: date) -> list[ShiftSlot]:
     while day <= last:
         cal = calendar_day(day)
         base = datetime.combine(day, p.handover, CHINA_TZ)
-        extra = p.holiday_extra_staff if cal.kind.value == "holiday" else 0
         for i, (name, offset, length) in enumerate(slots):
             team = _team_on(p, day, i)
             if team is None:
                 continue
             start = base + timedelta(hours=offset)
-            out.append(ShiftSlot(name, team, start, start + timedelta(hours=length), day, cal,
+            # A shift is staffed for the day it starts on, the column the calendar shows it in:
+            # the 大夜班 00:00-08:00 of 1 October is the holiday's, though the rotation counts it
+            # with 30 September, and that of 8 October is a working day's.
+            on = cal if start.date() == day else calendar_day(start.date())
+            extra = p.holiday_extra_staff if on.kind is DayKind.HOLIDAY else 0
+            out.append(ShiftSlot(name, team, start, start + timedelta(hours=length), day, on,
                                  p.min_staff + extra))
         day += timedelta(days=1)
     return out

@@ -40,7 +40,8 @@ def parse_hhmm(text: str) -> tuple[int, int]:
 MIN_REMAINING = timedelta(hours=1)
 
 
-def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInfo]:
+def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0,
+               failures: list[tuple[str, KnownError]] | None = None) -> list[PlanInfo]:
     """Propose a plan for every shift crewing units that is running now or starts in the next
     24 hours (or, with no roster, for the coming day). Each proposal is a change the chief's
     seat announces.
@@ -49,6 +50,9 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInf
     it is planned again, not left with yesterday's plan. An earlier re-plan's proposal for the
     same shift that the chief has not decided yet is superseded by the new one, so a second run
     (Run now, then the scheduled run) leaves one proposal per shift, not two.
+
+    failures: filled with (shift, why) of each rostered shift that could not be planned (a
+    station that plans no crews, with no grid map say, is not told so every morning).
     """
     now = ctx.clock()
     with ctx.read() as s:
@@ -58,9 +62,9 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInf
                                 Shift.starts_at < now + timedelta(hours=24))
             .where(Shift.id.in_(select(RosterEntry.shift_id).where(RosterEntry.unit_id.is_not(None))))
             .order_by(Shift.starts_at, Shift.id)))
-        ids = [x.id for x in shifts]
+        names = {x.id: f"{x.name} {x.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}" for x in shifts}
     plans: list[PlanInfo] = []
-    targets: list[dict[str, Any]] = [{"shift_id": i} for i in ids] or [{}]
+    targets: list[dict[str, Any]] = [{"shift_id": i} for i in names] or [{}]
     for target in targets:
         try:
             plan = propose_plan(ctx, time_limit=time_limit, **target)
@@ -68,6 +72,8 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0) -> list[PlanInf
             plans.append(plan)
         except KnownError as exc:  # one shift that cannot be planned must not stop the others
             log.warning("re-plan of %s failed: %s", target or "the coming day", exc)
+            if failures is not None and target:
+                failures.append((names[target["shift_id"]], exc))
     for p in plans:
         log.info("re-plan: plan %d for %s %s, 3-min cover %.1f%%", p.id, p.shift_name or "day",
                  p.starts_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"), 100 * p.once_share)
@@ -83,7 +89,15 @@ def run_replan_job(db_url: str, station_id: int, workstation: str = "scheduler",
     db = Database.open(job_database_url(db_url))
     try:
         ctx = ServiceContext(db, system_actor(workstation, station_id), clock)
-        plans = run_replan(ctx)
+        failures: list[tuple[str, KnownError]] = []
+        plans = run_replan(ctx, failures=failures)
+        if failures:
+            # A shift left without a plan is the chief's to see to before it starts: the run
+            # fails, and its reason reaches the chief's and the clerk's seats.
+            shift, exc = failures[0]
+            why = getattr(exc, "bare_message", str(exc))
+            raise KnownError(f"{len(plans)} patrol plan(s) proposed; {len(failures)} shift(s) could "
+                             f"not be planned, {shift}: {why}")
         return f"{len(plans)} patrol plan(s) proposed"
     finally:
         db.dispose()

@@ -34,7 +34,7 @@ from ..domain.allocation.visits import (
     stored_visits,
 )
 from ..domain.changes import Change
-from ..domain.clock import CHINA_TZ
+from ..domain.clock import CHINA_TZ, local
 from ..domain.daily_window import meets, overlap_minutes, parts_within
 from ..domain.demand import (
     AccuracyReport,
@@ -45,6 +45,7 @@ from ..domain.demand import (
 )
 from ..domain.errors import NotFound, ValidationError
 from ..domain.geo import rings_of
+from ..domain.holidays import years_not_covered
 from ..storage.models import (
     AuditEntry,
     Grid,
@@ -372,6 +373,13 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
     now = ctx.clock()
     with ctx.read() as s:
         shift, start, end = _window(ctx, s, shift_id, starts_at)
+        # The forecast weighs holidays as rest days: a day past the tables (New Year's Day of a
+        # year not published yet) is forecast as an ordinary one, and the chief must know it.
+        years = years_not_covered(local(start).date(), local(end - timedelta(seconds=1)).date())
+        if years:
+            notes.append(f"the public holidays and adjusted working days of "
+                         f"{', '.join(map(str, years))} are not in the calendar tables yet: the "
+                         "forecast takes those days as ordinary weekdays and weekends")
         cells = _cells(s, st)
         # A shift already over (--at a past day) is forecast from what was known as it began,
         # not from the weeks after it: those held its own incidents, and the forecast of a
@@ -560,11 +568,14 @@ def propose_plan(
         ctx, shift_id=shift_id, starts_at=starts_at, constraints=constraints)
     result = allocate(problem, method=method, time_limit=time_limit,
                       on_progress=on_progress, should_stop=should_stop)
+    # Kept with the plan: a proposal the morning re-plan made is read by the chief at another
+    # seat, who must see what it noted (a unit left out, no history to forecast from).
+    figures = {**_figures(result, problem, visits), "notes": [*notes, *result.notes]}
     with ctx.uow() as uow:
         plan = uow.add("plan.propose", "patrol_plan", PatrolPlan(
             station_id=ctx.station_id, shift_id=shift.id if shift else None, starts_at=start,
             ends_at=end, status="proposed", created_at=uow.now,
-            figures=_figures(result, problem, visits),
+            figures=figures,
             assignments=[_assignment(p) for p in result.placements],
             constraints={"pins": {str(k): v for k, v in
                                   ((u.id, u.pinned_to) for u in problem.units) if v},

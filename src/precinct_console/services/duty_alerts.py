@@ -152,7 +152,8 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
         uow.lock_station(ALERT_LOCK, ctx.station_id)  # the incident alerts' lock
         in_force = orders_in_force(s, ctx.station_id, now)  # read once for both checks
         leaving = duties_by_start(s, ctx.station_id, now, in_force)
-        under_way = duties_under_way(s, ctx.station_id, now, in_force)
+        under_way = [d for d in duties_under_way(s, ctx.station_id, now, in_force)
+                     if _could_be_there(d[0], d[1], in_force, now)]
         withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving)
         if not leaving and not under_way:
             return DutyRound([], uow.commit() if withdrawn else Change())
@@ -201,6 +202,17 @@ def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, 
                             leave_by=spot.leave_by(now)[0], subject=v.text()[:160],
                             target=SET_OUT_TARGET, level="near", raised_at=now))
     return raised
+
+
+def _could_be_there(unit_id: int, v: TimedVisit,
+                    in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]], now: datetime) -> bool:
+    """Has the crew had the time to reach a duty since it was ordered? A plan accepted once the
+    duty is under way (the morning re-plan of a running shift accepted at 09:10, a bank's duty
+    since 08:30) is the crew's order from then: it is judged after its drive and the grace."""
+    plan = in_force[unit_id][0]
+    if plan.decided_at is None:
+        return True
+    return now >= plan.decided_at + timedelta(seconds=v.seconds) + ARRIVAL_GRACE
 
 
 def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -84,10 +84,17 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
                               (Incident.closed_at.is_(None)) | (Incident.closed_at >= end)],
                           order_newest=False)
     cleared = _cleared_units(s, [r.id for r in open_rows if not r.units])
+    # A call taken just before the shift began can run out of its time on this shift (received
+    # 08:28:30, due on scene 08:31:30, handover 08:30): that breach is this shift's, and the report
+    # before it, compiled as of its end, could not list it. Each breach is the shift's it fell in.
+    taken_before = list(s.scalars(select(Incident).where(
+        Incident.station_id == station, Incident.received_at < start,
+        Incident.received_at >= start - timedelta(seconds=profile.longest_seconds()),
+    ).order_by(Incident.received_at)))
     breaches = []
-    for inc in received:
+    for inc in [*taken_before, *received]:
         for t in evaluate(profile, facts_of(inc), as_of):
-            if t.state is TimerState.BREACHED:
+            if t.state is TimerState.BREACHED and t.due_at is not None and t.due_at >= start:
                 breaches.append({"number": inc.number, "target": t.label_zh,
                                  "over_s": int(-(t.remaining_s or 0)), "address": inc.address})
     unacked = s.scalar(select(Alert.id).where(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from ..domain.roster_rules import (
     Violation,
     check_roster,
 )
-from ..domain.shifts import PatternDef, generate_shifts, team_sort_key
+from ..domain.shifts import PatternDef, ShiftSlot, generate_shifts, pattern_shifts, team_sort_key
 from ..storage.models import (
     Officer,
     OfficerAbsence,
@@ -535,7 +535,7 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
         sources = list(s.scalars(select(Shift).where(
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
             .order_by(Shift.starts_at, Shift.id)))
-        _check_rotation(s, sources, shift_by, to_monday)
+        by_pattern = _check_rotation(s, sources, shift_by, to_monday)
         officers = s.execute(select(Officer.id, Officer.name, Officer.active)
                              .where(Officer.station_id == ctx.station_id)).all()
         names = {o.id: o.name for o in officers}
@@ -568,10 +568,14 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
             t_start, t_end = src.starts_at + shift_by, src.ends_at + shift_by
             target = targets.get((src.name, t_start))
             if target is None:
+                # The staffing its pattern asks on that day: a week copied onto the week of
+                # 1 October needs the holidays' extra hands, and one copied from it does not.
+                made_by = by_pattern.get((src.pattern_id, src.name, t_start))
                 target = uow.add("roster.shift_add", "shift", Shift(
                     station_id=ctx.station_id, pattern_id=src.pattern_id, name=src.name,
                     team=src.team, starts_at=t_start, ends_at=t_end,
-                    min_staff=src.min_staff, requirements=dict(src.requirements or {})))
+                    min_staff=made_by.min_staff if made_by is not None else src.min_staff,
+                    requirements=dict(src.requirements or {})))
                 targets[(src.name, t_start)] = target
             taken = taken_by_shift.setdefault(target.id, set())
             for e in entries_by_shift.get(src.id, ()):
@@ -598,22 +602,26 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
         return WeekCopy(tuple(made), tuple(left_off))
 
 
-def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_monday: date) -> None:
-    """Refuse to copy a pattern's shifts onto days where its rotation puts other teams on.
+def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_monday: date
+                    ) -> dict[tuple[int | None, str, datetime], ShiftSlot]:
+    """Refuse to copy a pattern's shifts onto days where its rotation puts other teams on; else
+    the shifts each pattern makes in the new week, by (pattern id, name, start).
 
     A 四班三运转 repeats every 8 days, not 7: a week copied two weeks on put the wrong team on 14
     of 21 shifts, and since the pattern knows its shifts by start and name it later skipped them,
     leaving zero-hour rests. Copying only the other entries would leave a week that looks done
     and is not, so nothing is copied and the chief is told to plan that week from the pattern."""
     pattern_ids = {x.pattern_id for x in sources if x.pattern_id is not None}
+    made: dict[tuple[int | None, str, datetime], ShiftSlot] = {}
     if not pattern_ids:
-        return
+        return made
     for p in s.scalars(select(ShiftPattern).where(ShiftPattern.id.in_(pattern_ids))
                        .order_by(ShiftPattern.id)):
         pattern = PatternDef.from_dict(p.kind, p.definition)
         # The day before: a night shift after midnight belongs to the evening before's duty day.
-        teams = {(x.name, x.starts_at): x.team for x in generate_shifts(
-            pattern, to_monday - timedelta(days=1), to_monday + timedelta(days=7))}
+        slots = generate_shifts(pattern, to_monday - timedelta(days=1), to_monday + timedelta(days=7))
+        made.update(((p.id, x.name, x.starts_at), x) for x in slots)
+        teams = {(x.name, x.starts_at): x.team for x in slots}
         for src in sources:
             want = teams.get((src.name, src.starts_at + shift_by)) if src.pattern_id == p.id else None
             if want is not None and want != src.team:
@@ -623,6 +631,7 @@ def _check_rotation(s: Session, sources: list[Shift], shift_by: timedelta, to_mo
                     f"weeks: copied {shift_by.days} days on, {src.name} {when:%m-%d %H:%M} would "
                     f"get team {src.team} instead of {want}. Nothing was copied; plan the week "
                     f"of {to_monday:%m-%d} from the pattern instead (Plan shifts…)", field="week")
+    return made
 
 
 # -- leave and training ----------------------------------------------------------------------
@@ -735,7 +744,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
         units = list(s.scalars(select(Unit).where(Unit.station_id == st)))
         posts = [(p.id, p.name) for p in s.scalars(select(Post).where(Post.station_id == st))]
         names = {o.id: o.name for o in officers}
-        shift_infos = [_shift(x) for x in ctx_shifts]
+        shift_infos = _as_patterns_ask(s, [_shift(x) for x in ctx_shifts])
         snap = RosterSnapshot(
             tuple(ShiftRef(x.id, x.name, x.starts_at, x.ends_at, x.team, x.min_staff, x.post_min)
                   for x in shift_infos),
@@ -751,8 +760,7 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             row = s.get(Setting, (st, RULES_KEY))
             rules = RuleSet.from_dict(row.value if row is not None else None)
         in_view = {x.id for x in shift_infos if start <= x.starts_at < end}
-        violations = tuple(v for v in check_roster(snap, rules)
-                           if v.shift_id is None or v.shift_id in in_view)
+        violations = _in_view(check_roster(snap, rules), in_view, shift_infos, entries)
         days = tuple(calendar_day(first + timedelta(days=i)) for i in range((last - first).days + 1))
         return RosterView(
             first, last,
@@ -768,6 +776,44 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
             retired_units=frozenset(u.id for u in units if not u.active),
             rules=rules,
         )
+
+
+def _as_patterns_ask(s: Session, shifts: list[ShiftInfo]) -> list[ShiftInfo]:
+    """Each pattern's shift with the staffing its pattern asks on its day today. Holidays come from
+    the calendar tables: February 2027 planned before the tables held 2027 got an ordinary day's
+    staffing (the roster said so), and once the console is updated its Spring Festival shifts
+    need the holiday's extra hands without being planned again. (Patterns are never edited.)"""
+    ids = {x.pattern_id for x in shifts if x.pattern_id is not None}
+    if not ids:
+        return shifts
+    asked: dict[tuple[int, str, datetime], int] = {}
+    first = min(x.starts_at for x in shifts).astimezone(CHINA_TZ).date() - timedelta(days=1)
+    last = max(x.starts_at for x in shifts).astimezone(CHINA_TZ).date()
+    for p in s.scalars(select(ShiftPattern).where(ShiftPattern.id.in_(ids))):
+        for slot in pattern_shifts(PatternDef.from_dict(p.kind, p.definition), first, last):
+            asked[(p.id, slot.name, slot.starts_at)] = slot.min_staff
+    return [replace(x, min_staff=asked.get((x.pattern_id, x.name, x.starts_at), x.min_staff))
+            if x.pattern_id is not None else x for x in shifts]
+
+
+def _in_view(violations: list[Violation], in_view: set[int], shifts: list[ShiftInfo],
+             entries: list[RosterEntry]) -> tuple[Violation, ...]:
+    """The violations of the period: those of its shifts, and those with an entry on one of them.
+
+    A week over the limit is named at its last shift and a short rest at the shift after it; across
+    the period's edge (the week of 28 December ends on 3 January) that shift lies outside, and
+    December's view said the month was clean. Shown there at its latest shift in the period."""
+    starts = {x.id: x.starts_at for x in shifts}
+    shift_of = {e.id: e.shift_id for e in entries}
+    out = []
+    for v in violations:
+        if v.shift_id is None or v.shift_id in in_view:
+            out.append(v)
+            continue
+        mine = [shift_of[i] for i in v.entry_ids if shift_of.get(i) in in_view]
+        if mine:
+            out.append(replace(v, shift_id=max(mine, key=lambda sid: (starts[sid], sid))))
+    return tuple(out)
 
 
 @service_action("read")

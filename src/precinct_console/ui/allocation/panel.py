@@ -41,6 +41,7 @@ from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
 from ..context import AppContext
 from ..error_text import error_text, message_text
+from ..roster.model import shift_hours
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
 from .constraints import ConstraintsBox
 from .forecast_view import ForecastAccuracy
@@ -282,7 +283,9 @@ class AllocationPanel(QWidget):
     # loading ----------------------------------------------------------------------------------
     def reload_shifts(self) -> None:
         today = self.app.clock().astimezone(CHINA_TZ).date()
-        self.app.run(roster.roster_view, self.app.ctx, today, today + timedelta(days=1),
+        # From yesterday: a 24-hour duty (or a night shift) begun then is still on this morning.
+        self.app.run(roster.roster_view, self.app.ctx, today - timedelta(days=1),
+                     today + timedelta(days=1),
                      on_done=guarded(self, self._fill_shifts))
 
     def _fill_shifts(self, view: roster.RosterView) -> None:
@@ -295,10 +298,9 @@ class AllocationPanel(QWidget):
         for s in view.shifts:
             if s.ends_at <= now or s.id not in crewed:
                 continue
-            start = s.starts_at.astimezone(CHINA_TZ)
-            end = s.ends_at.astimezone(CHINA_TZ)
+            when = f"{s.starts_at.astimezone(CHINA_TZ):%m-%d} {shift_hours(s.starts_at, s.ends_at)}"
             # A standby or desk shift has no team: no gap where the team would be.
-            label = " ".join(x for x in (s.name, s.team, f"{start:%m-%d %H:%M}–{end:%H:%M}") if x)
+            label = " ".join(x for x in (s.name, s.team, when) if x)
             if s.day.label_zh():
                 label += f" · {s.day.label_zh()}"
             self.shift_combo.addItem(label, s.id)
@@ -471,6 +473,8 @@ class AllocationPanel(QWidget):
             lines.append(self.tr("Zones holding a unit: %1/%2").replace("%1", str(f["zones_met"]))
                          .replace("%2", str(f["zones_total"])))
         lines.extend(self._constraint_lines(plan, drawing))
+        lines += [f"<span style='color:{NEAR.darker(130).name()}'>▲ {escape(message_text(n))}</span>"
+                  for n in f.get("notes") or ()]
         if plan.taken_over:
             signs = {int(a["unit_id"]): a["call_sign"] for a in plan.assignments}
             lines.append(f"<span style='color:{NEAR.darker(130).name()}'>▲ "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -41,6 +41,15 @@ ADJUSTED_BG = QColor("#E8F1FA")
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("", text)  # lupdate files bare _tr() calls under ""
+
+
+def shift_hours(starts_at: datetime, ends_at: datetime) -> str:
+    """08:30–16:30; a 24-hour duty with its end date, 08:30–01-01 08:30 (not "08:30–08:30",
+    which reads as no time at all)."""
+    start, end = starts_at.astimezone(CHINA_TZ), ends_at.astimezone(CHINA_TZ)
+    if end - start >= timedelta(hours=24):
+        return f"{start:%H:%M}–{end:%m-%d %H:%M}"
+    return f"{start:%H:%M}–{end:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -174,8 +183,7 @@ class RosterCalendarModel(QAbstractTableModel):
         v = self.view
         shift = next((s for s in v.shifts if s.id == e.shift_id), None) if v else None
         units = dict(v.units) if v else {}
-        when = (f"{shift.name} {shift.starts_at.astimezone(CHINA_TZ):%H:%M}–"
-                f"{shift.ends_at.astimezone(CHINA_TZ):%H:%M}") if shift else ""
+        when = f"{shift.name} {shift_hours(shift.starts_at, shift.ends_at)}" if shift else ""
         unit = f" · {units.get(e.unit_id, '')}" if e.unit_id else ""
         return f"{when} {DUTIES.get(e.duty, e.duty)}{unit} {e.note}".strip()
 

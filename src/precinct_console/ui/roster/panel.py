@@ -44,7 +44,7 @@ from ..context import AppContext
 from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, NEAR, OK, ui_font
-from .model import ENTRY_ROLE, RosterCalendarModel, absence_line
+from .model import ENTRY_ROLE, RosterCalendarModel, absence_line, shift_hours
 from .planning import PlanShiftsDialog
 from .record_dialogs import AbsenceDialog, OfficerDialog
 from .rules_dialog import RosterRulesDialog
@@ -82,9 +82,7 @@ class AssignDialog(QDialog):
         self.shift = QComboBox()
         for s in view.shifts:
             if s.starts_at.astimezone(CHINA_TZ).date() == day:
-                start = s.starts_at.astimezone(CHINA_TZ)
-                end = s.ends_at.astimezone(CHINA_TZ)
-                self.shift.addItem(f"{s.name} {s.team} {start:%H:%M}–{end:%H:%M}", s.id)
+                self.shift.addItem(f"{s.name} {s.team} {shift_hours(s.starts_at, s.ends_at)}", s.id)
         self.duty = QComboBox()
         for key, label in DUTIES.items():
             self.duty.addItem(label, key)
