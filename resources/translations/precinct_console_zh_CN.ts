@@ -4496,8 +4496,24 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>按轮换顺序填写班组，名称与人员的“班组”一致，用逗号分隔</translation>
     </message>
     <message>
-        <source>Put each team's officers on its shifts (on patrol; those on leave or training are left off)</source>
-        <translation>按班组把人员排入各自班次（巡逻；请假、培训者不排）</translation>
+        <source>patrol (巡逻)</source>
+        <translation>巡逻</translation>
+    </message>
+    <message>
+        <source>duty desk (值班台)</source>
+        <translation>值班台</translation>
+    </message>
+    <message>
+        <source>at a post (驻站)</source>
+        <translation>驻站</translation>
+    </message>
+    <message>
+        <source>standby (备勤)</source>
+        <translation>备勤</translation>
+    </message>
+    <message>
+        <source>Put each team's officers on its shifts, on the teams' duty (those on leave or training are left off)</source>
+        <translation>按班组把人员排上各自班次，担任所选的班组勤务（休假、培训者不排）</translation>
     </message>
     <message>
         <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>
@@ -4542,6 +4558,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Rotation</source>
         <translation>轮转方式</translation>
+    </message>
+    <message>
+        <source>Teams' duty</source>
+        <translation>班组勤务</translation>
     </message>
     <message>
         <source>From</source>

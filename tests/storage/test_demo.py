@@ -245,3 +245,34 @@ def test_bulk_history_adds_closed_and_open_incidents_numbered_after_the_demo(db,
         assert len(closed) == 50
         assert all(i.received_at < i.dispatched_at < i.arrived_at < i.closed_at for i in closed)
         assert _count(db, IncidentEvent, IncidentEvent.username == "bulk-history") >= 40
+
+
+def test_the_command_rooms_duty_planned_from_its_pattern_puts_the_desk_pair_on_in_turn(db, clock):
+    """The demo's 24-hour duty pattern names its own teams (值班一组…) and their duty (the desk):
+    planning a week past the roster from it puts on the pair whose turn it is, at the desk. It
+    named no teams before, so it took the patrol teams' names (一组…) and put them on patrol."""
+    from precinct_console.services import roster
+    from precinct_console.services.context import ServiceContext
+    from precinct_console.storage.models import Shift, ShiftPattern
+
+    now = clock()
+    build_demo(db, seed=1, days=3, now=now)
+    chief = ServiceContext(db, accounts.authenticate(db, "chief", DEMO_PASSWORD, "seat-1", now), clock)
+    with db.sessions() as s:
+        duty = s.scalar(sa.select(ShiftPattern).where(ShiftPattern.kind == "duty_24h"))
+        pairs = {}  # the demo's own duty shifts: day -> (team, the pair at the desk)
+        for sh in s.scalars(sa.select(Shift).where(Shift.pattern_id == duty.id)):
+            desk = frozenset(s.scalars(sa.select(RosterEntry.officer_id).where(
+                RosterEntry.shift_id == sh.id, RosterEntry.duty == "desk")))
+            pairs[sh.starts_at.astimezone(CHINA_TZ).date()] = (sh.team, desk)
+    last = max(pairs)
+    made = roster.make_shifts(chief, duty.id, last + timedelta(days=1), last + timedelta(days=8),
+                              with_teams=True)
+    assert len(made) == 8
+    view = roster.roster_view(chief, last + timedelta(days=1), last + timedelta(days=8))
+    for sh in made:
+        day = sh.starts_at.astimezone(CHINA_TZ).date()
+        on = [e for e in view.entries if e.shift_id == sh.id]
+        assert {e.duty for e in on} == {"desk"}
+        assert (sh.team, frozenset(e.officer_id for e in on)) == pairs[day - timedelta(days=8)]
+    assert sh.team.startswith("值班")

@@ -584,6 +584,46 @@ def test_chief_plans_holiday_aware_shifts_from_a_new_pattern(qtbot, chief_app, m
                                   datetime(2026, 10, 2).date()).shifts) == 6
 
 
+def test_a_duty_desk_pattern_puts_its_teams_on_at_the_desk(qtbot, chief_app, monkeypatch):
+    """The command room's 24-hour duty: its teams are put on at the desk (值班台), not on patrol,
+    and the stored pattern shows that duty when chosen again."""
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    for badge, name in (("041001", "王磊"), ("041002", "赵敏")):
+        o = roster.add_officer(chief_app.ctx, badge, name)
+        roster.update_officer(chief_app.ctx, o.id, o.version, team="值班一组")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        assert d.team_duty.currentData() == "patrol"  # the kind's own until the chief says
+        d.name.setText("指挥室值班")
+        d.teams.setText("值班一组")
+        d.team_duty.setCurrentIndex(d.team_duty.findData("desk"))
+        d.first.setDate(QDate(2026, 12, 8))
+        d.last.setDate(QDate(2026, 12, 8))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    view = roster.roster_view(chief_app.ctx, datetime(2026, 12, 8).date(), datetime(2026, 12, 9).date())
+    assert sorted((e.officer_name, e.duty) for e in view.entries) == [("王磊", "desk"), ("赵敏", "desk")]
+
+    def look(d):
+        d.pattern.setCurrentIndex(0)
+        assert d.team_duty.currentData() == "desk" and not d.team_duty.isEnabled()
+        d.first.setDate(QDate(2026, 12, 8))
+        d.last.setDate(QDate(2026, 12, 8))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(look))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+
+
 def test_a_cancelled_form_is_gone_at_once_and_changes_nothing(qtbot, chief_app, monkeypatch):
     from PySide6.QtCore import QCoreApplication, QEvent
 

@@ -8,7 +8,7 @@ import logging
 import random
 import time as _time
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from argon2 import PasswordHasher, Type
@@ -58,6 +58,7 @@ from .places import Places, build_places
 from .staff import (
     DEMO_PASSWORD,
     DEMO_USERS,
+    DESK_TEAMS,
     PATROL_SHIFTS,
     ROTATION_EPOCH,
     TEAMS,
@@ -338,7 +339,9 @@ class _Builder:
             "shifts": [{"name": n, "start": f"{h:02d}:00", "hours": hrs} for n, h, hrs in PATROL_SHIFTS],
         })
         duty = ShiftPattern(station_id=self.sid, name="指挥室24小时值班", kind="duty_24h", definition={
-            "min_staff": 2, "shifts": [{"name": "指挥室值班", "start": "08:30", "hours": 24}]})
+            "teams": list(DESK_TEAMS), "anchor": ROTATION_EPOCH.isoformat(), "min_staff": 2,
+            "handover": "08:30", "duty": "desk",
+            "shifts": [{"name": "指挥室值班", "start": "08:30", "hours": 24}]})
         standby = ShiftPattern(station_id=self.sid, name="所部备勤", kind="standby", definition={
             "min_staff": 2, "shifts": [{"name": "所部备勤（白）", "start": "08:30", "hours": 12},
                                        {"name": "所部备勤（夜）", "start": "20:30", "hours": 12}]})
@@ -353,10 +356,10 @@ class _Builder:
         for d in range(-ROSTER_DAYS_BACK, ROSTER_DAYS_AHEAD):
             day = today + timedelta(days=d)
             start = datetime(day.year, day.month, day.day, 8, 30, tzinfo=CHINA_TZ)
-            n = (day - date(2026, 1, 1)).days
+            n = (day - ROTATION_EPOCH).days
             officer = command[n % len(command)]
             aux = desk_aux[n % len(desk_aux)]
-            shift = Shift(station_id=self.sid, pattern_id=duty.id, name="指挥室值班", team="",
+            shift = Shift(station_id=self.sid, pattern_id=duty.id, name="指挥室值班", team=officer.team,
                           starts_at=start, ends_at=start + timedelta(hours=24), min_staff=2)
             duty_rows = [
                 RosterEntry(station_id=self.sid, officer_id=self.officer_ids[officer.badge], duty="desk"),

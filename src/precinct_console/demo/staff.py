@@ -11,6 +11,10 @@ from ..domain.driving import may_drive, needed_class
 from . import names
 
 TEAMS = ("一组", "二组", "三组", "四组")
+# The command room's 24-hour duty: an officer and an auxiliary a day, four pairs in turn, each
+# pair a team of its own, so the duty pattern puts the right pair on (the default team names
+# of a duty pattern, 一组…, are the patrol teams' and double-booked them).
+DESK_TEAMS = ("值班一组", "值班二组", "值班三组", "值班四组")
 # 四班三运转: 08-16, 16-24, 00-08; each team works a day, an evening, a night, then rests.
 PATROL_SHIFTS = (("白班", 8, 8), ("小夜班", 16, 8), ("大夜班", 0, 8))
 DUTY_HANDOVER = time(8, 30)
@@ -130,7 +134,7 @@ def build_staff(rng: random.Random) -> Staff:
             else:
                 n_aux += 1
                 badge = f"FJ{n_aux:04d}"
-            team = TEAMS[i % 4] if role == "patrol" else ""
+            team = TEAMS[i % 4] if role == "patrol" else DESK_TEAMS[i] if role == "command" else ""
             skills = tuple(sorted(rng.sample(_SKILLS, rng.randint(1, 3))))
             licences = ["C1"] if rng.random() < 0.85 else []
             if role == "patrol" and rng.random() < 0.35:

@@ -84,10 +84,18 @@ def team_sort_key(team: str) -> tuple[tuple[int, int, str], ...]:
 
 Slot = tuple[str, float, float]  # (name, start in hours after the handover, length in hours)
 PATTERN_KEYS = frozenset({"teams", "handover", "anchor", "min_staff", "holiday_extra_staff", "shifts",
-                          "posts", "block_days"})
+                          "posts", "block_days", "duty"})
+# What a team put on a pattern's shifts works: the command room's 24-hour duty is at the desk
+# (值班台), not out on patrol.
+TEAM_DUTIES = ("patrol", "desk", "post", "standby")
 # 四班三运转 is worked two ways: two days on each shift (白白中中夜夜休休, an 8-day cycle) or one
 # (白中夜休, 4 days); block_days says which.
 BLOCK_DAYS = (1, 2)
+
+
+def default_duty(kind: PatternKind) -> str:
+    """What a pattern's teams work unless it says: standby for a standby team, else patrol."""
+    return "standby" if kind is PatternKind.STANDBY else "patrol"
 
 
 @dataclass(frozen=True)
@@ -104,12 +112,13 @@ class PatternDef:
     # Officers needed at posts on every shift, (post id, how many): 火车站警务站 at least 2.
     post_min: tuple[tuple[int, int], ...] = ()
     block_days: int = 2  # 四班三运转: days on each shift before the next (BLOCK_DAYS)
+    team_duty: str = ""  # one of TEAM_DUTIES; empty: the kind's own (see duty)
 
     @property
     def duty(self) -> str:
-        """The duty a team put on this pattern's shifts works: a standby team is on standby (备勤),
-        counted apart from patrol, not out on patrol."""
-        return "standby" if self.kind is PatternKind.STANDBY else "patrol"
+        """The duty a team put on this pattern's shifts works: the pattern's own, else a standby
+        team is on standby (备勤), counted apart from patrol, and the others on patrol."""
+        return self.team_duty or default_duty(self.kind)
 
     @property
     def period_days(self) -> int:
@@ -164,9 +173,13 @@ class PatternDef:
         if k is PatternKind.FOUR_THREE and block not in BLOCK_DAYS:
             raise ValidationError(f"block_days must be 1 (白中夜休) or 2 (白白中中夜夜休休), not {block!r}",
                                   field="block_days")
+        duty = data.get("duty") or ""
+        if duty not in ("", *TEAM_DUTIES):
+            raise ValidationError(f"'{duty}' is not a team's duty (one of: {', '.join(TEAM_DUTIES)})",
+                                  field="duty")
         return PatternDef(k, teams, handover, anchor, int(data.get("min_staff", 0)),
                           int(data.get("holiday_extra_staff", 0)), slots, post_min,
-                          int(block) if k is PatternKind.FOUR_THREE else 2)
+                          int(block) if k is PatternKind.FOUR_THREE else 2, str(duty))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -178,6 +191,8 @@ class PatternDef:
             out["posts"] = {str(pid): n for pid, n in self.post_min}
         if self.kind is PatternKind.FOUR_THREE and self.block_days != 2:
             out["block_days"] = self.block_days
+        if self.team_duty:
+            out["duty"] = self.team_duty
         if self.slots:
             base = datetime.combine(date(2026, 1, 1), self.handover)
             out["shifts"] = [{"name": n, "start": f"{base + timedelta(hours=o):%H:%M}", "hours": h}

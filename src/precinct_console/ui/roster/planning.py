@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import ValidationError
 from ...domain.roster_rules import PatternLoad, RuleSet, pattern_load
-from ...domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, PatternDef, PatternKind, slots_a_day
+from ...domain.shifts import (
+    DEFAULT_TEAMS,
+    MIN_TEAMS,
+    PatternDef,
+    PatternKind,
+    default_duty,
+    slots_a_day,
+)
 from ...services.roster import PatternInfo
 from ..error_text import error_text
 from ..forms import error_line, form_with_buttons, scroll_area
@@ -112,8 +119,13 @@ class PlanShiftsDialog(QDialog):
         self.teams = QLineEdit()
         self.teams.setToolTip(self.tr("The teams in rotation order, as the officers' team field names "
                                       "them, separated by commas"))
-        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts (on patrol; "
-                                            "those on leave or training are left off)"))
+        # What the teams put on work: the command room's 24-hour duty is at the desk, not on patrol.
+        self.team_duty = QComboBox()
+        for code, label in (("patrol", self.tr("patrol (巡逻)")), ("desk", self.tr("duty desk (值班台)")),
+                            ("post", self.tr("at a post (驻站)")), ("standby", self.tr("standby (备勤)"))):
+            self.team_duty.addItem(label, code)
+        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts, on the teams' duty "
+                                            "(those on leave or training are left off)"))
         self.with_teams.setChecked(True)
         self.first = date_edit(first)
         self.last = date_edit(last)
@@ -148,6 +160,7 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("Extra staff on public holidays"), self.holiday_extra)
         form.addRow(self.tr("Teams"), self.teams)
         form.addRow(self.tr("Rotation"), self.rotation)
+        form.addRow(self.tr("Teams' duty"), self.team_duty)
         self.form = form
         form.addRow(self.tr("From"), self.first)
         form.addRow(self.tr("To (inclusive)"), self.last)
@@ -167,11 +180,13 @@ class PlanShiftsDialog(QDialog):
 
     def _pattern_changed(self, *_: Any) -> None:
         for w in (self.name, self.handover, self.shift_times, self.min_staff, self.holiday_extra,
-                  self.teams, self.posts_box, self.rotation):
+                  self.teams, self.posts_box, self.rotation, self.team_duty):
             w.setEnabled(self.is_new())
         what, key = str(self.pattern.currentData()).split(":")
         kind = PatternKind(key) if what == "new" else self.patterns[int(key)].pattern.kind
         self.form.setRowVisible(self.rotation, kind is PatternKind.FOUR_THREE)
+        shown_duty = default_duty(kind) if what == "new" else self.patterns[int(key)].pattern.duty
+        self.team_duty.setCurrentIndex(max(0, self.team_duty.findData(shown_duty)))
         if what == "new":
             self.teams.setText("，".join(DEFAULT_TEAMS[PatternKind(key)]))
             self.shift_times.clear()  # another kind has another number of shifts a day
@@ -352,6 +367,8 @@ class PlanShiftsDialog(QDialog):
             if isinstance(shifts, list) and shifts:
                 out["new"]["definition"]["shifts"] = shifts
             out["new"]["definition"].update(self._rotation(PatternKind(key)))
+            if self.team_duty.currentData() != default_duty(PatternKind(key)):
+                out["new"]["definition"]["duty"] = self.team_duty.currentData()
         return out
 
     def _rotation(self, kind: PatternKind) -> dict[str, int]:
