@@ -58,6 +58,9 @@ def test_allocate_with_a_user_saves_a_proposal(demo_url, capsys, monkeypatch):
     assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--user", "chief",
                  "--greedy", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    # The figures a script reads are the same keys as a preview's.
+    assert main(["allocate", "--db", demo_url, "--at", "2026-11-20T10:00", "--greedy", "--json"]) == 0
+    assert set(data["figures"]) == set(json.loads(capsys.readouterr().out)["figures"])
     db = Database.open(demo_url)
     with db.sessions() as s:
         plan = s.get(PatrolPlan, data["plan_id"])

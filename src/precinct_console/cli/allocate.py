@@ -111,7 +111,10 @@ def _allocate(args: argparse.Namespace) -> int:
         data: dict[str, Any] = {
             "plan_id": plan.id, "status": plan.status, "shift_id": plan.shift_id,
             "shift": plan.shift_name, "starts_at": plan.starts_at.isoformat(),
-            "ends_at": plan.ends_at.isoformat(), "figures": plan.figures,
+            "ends_at": plan.ends_at.isoformat(),
+            # What the stored plan keeps to redraw itself (its hour, constraint rows) and its
+            # notes, listed below, are left out: a script reads the same keys as in a preview.
+            "figures": {k: v for k, v in plan.figures.items() if k not in STORED_ONLY},
             "placements": list(plan.assignments), "notes": list(plan.notes),
             "timed_duties": [_duty_json(v) for v in plan.visits],
         }
@@ -208,6 +211,9 @@ def _point(arg: str, point: str, opts: ConstraintOptions) -> tuple[str, str]:
                           "as post:3, or a post's, must-patrol point's or zone's name)").format(
             text=arg, point=point, shift=_shift_text(opts)))
     return named[0]
+
+
+STORED_ONLY = frozenset({"local_hour", "key_site_rows", "zone_rows", "notes"})
 
 
 def _preview_json(p: PlanPreview) -> dict[str, Any]:
