@@ -155,6 +155,11 @@ class UnitRow:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
 
 
+# What a unit's row (its crew, on the board and the map) is read from: a seat showing units reads
+# them again when another seat changes any of these, e.g. leave taking an officer out of a crew.
+UNIT_ROW_ENTITIES = ("unit", "dispatch", "roster_entry", "officer_absence", "officer", "shift")
+
+
 @dataclass(frozen=True)
 class CrewMember:
     name: str

@@ -42,7 +42,7 @@ from ...services.map_data import (
     map_layers,
     search_places,
 )
-from ...services.units import list_units
+from ...services.units import UNIT_ROW_ENTITIES, list_units
 from ..board.state import board_state
 from ..context import AppContext
 from ..error_text import error_text, ui_language
@@ -458,7 +458,7 @@ class MapPanel(QWidget):
         if card is not None and self.card_view.isVisible() and change.touches(
                 "grid", "incident", "task", "key_site", "post"):
             self.app.run(grid_card, self.app.ctx, card.id, on_done=self._card_loaded)
-        if change.touches("unit", "dispatch"):
+        if change.touches(*UNIT_ROW_ENTITIES):  # the tooltip names the crew
             self.reload_units()
 
     def reload_units(self) -> None:

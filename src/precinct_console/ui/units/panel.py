@@ -32,7 +32,7 @@ from ...services.patrols import (
     record_patrol,
     withdraw_patrol,
 )
-from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
+from ...services.units import UNIT_KINDS, UNIT_ROW_ENTITIES, UnitRow, list_units, set_unit_status
 from ..board.guard import guarded
 from ..board.table import ROW_ROLE, Column, ThinTableModel
 from ..board.timers import clock_text
@@ -281,7 +281,7 @@ class UnitsPanel(QWidget):
         self.counts.setText("  ".join(parts) or self.tr("No units"))
 
     def _on_change(self, change: Change) -> None:
-        if change.touches("unit", "dispatch", "roster"):
+        if change.touches(*UNIT_ROW_ENTITIES):
             self._reload_timer.start()
 
     def _on_tick(self) -> None:

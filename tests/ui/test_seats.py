@@ -1,0 +1,90 @@
+"""Two seats of one database at once: what the chief's seat writes reaches the duty seat's panels
+through the change feed, as the feed thread delivers it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from precinct_console.config import Settings
+from precinct_console.domain.permissions import Role
+from precinct_console.services import roster
+from precinct_console.services.context import ServiceContext
+from precinct_console.services.sync import latest_feed_id, read_feed
+from precinct_console.storage.models import Unit
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.map.panel import MapPanel
+from precinct_console.ui.units.panel import UnitsPanel
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def _seat(ctx: ServiceContext, workstation: str) -> AppContext:
+    return AppContext(dataclasses.replace(ctx, actor=dataclasses.replace(
+        ctx.actor, workstation=workstation)), Settings())
+
+
+class _Feed:
+    """The change feed as a seat's feed thread hands it over: every row after the last seen."""
+
+    def __init__(self, app: AppContext):
+        self.app = app
+        self.seen = latest_feed_id(app.ctx.db)
+
+    def deliver(self) -> None:
+        events = read_feed(self.app.ctx.db, self.seen)
+        if events:
+            self.seen = events[-1].id
+            self.app.on_feed(events)
+
+
+@pytest.fixture
+def crewed_car(db, station, clock, make_ctx):
+    """城关1号车 on the shift running now, crewed by 张伟 and 李娜."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    with db.sessions() as s:
+        car = Unit(station_id=station.id, call_sign="城关1号车", kind="car", seats=2,
+                   home_lon=116.40, home_lat=39.90, status="available", status_since=clock())
+        s.add(car)
+        s.commit()
+        car_id = car.id
+    shift = roster.add_shift(chief, "白班", clock() - timedelta(hours=1), clock() + timedelta(hours=7))
+    officers = [roster.add_officer(chief, badge, name) for badge, name in (("001", "张伟"), ("002", "李娜"))]
+    for o in officers:
+        roster.assign(chief, shift.id, o.id, unit_id=car_id)
+    return car_id, officers, shift
+
+
+def test_leave_recorded_at_the_chiefs_seat_takes_the_officer_off_the_duty_seats_crew(
+        qtbot, make_ctx, crewed_car, clock):
+    car, (zhang, li), shift = crewed_car
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    duty = _seat(make_ctx(Role.DUTY_OFFICER), "指挥室-2")
+    feed = _Feed(duty)
+    board, plan = UnitsPanel(duty), MapPanel(duty)
+    for panel in (board, plan):
+        qtbot.addWidget(panel)
+        panel.show()
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1 and len(plan.live.units) == 1, timeout=10_000)
+    assert board.model.row(car).crew == ("张伟", "李娜")
+    on_map = lambda: plan.live.units[0].crew  # noqa: E731 (the marker's tooltip names them)
+
+    roster.add_absence(chief.ctx, zhang.id, "leave", clock() - timedelta(hours=1),
+                       clock() + timedelta(days=2), "病假")
+    feed.deliver()
+    qtbot.waitUntil(lambda: board.model.row(car).crew == ("李娜",) and on_map() == ("李娜",),
+                    timeout=10_000)
+
+    # 李娜 swaps her shift with 王芳, on tomorrow's: 王芳 rides in the car now.
+    wang = roster.add_officer(chief.ctx, "003", "王芳")
+    tomorrow = roster.add_shift(chief.ctx, "白班", shift.starts_at + timedelta(days=1),
+                                shift.ends_at + timedelta(days=1))
+    theirs = roster.assign(chief.ctx, tomorrow.id, wang.id)
+    mine = next(e for e in roster.roster_view(chief.ctx, clock().date(), clock().date()).entries
+                if e.officer_id == li.id)
+    roster.swap_entries(chief.ctx, mine.id, mine.version, theirs.id, theirs.version)
+    feed.deliver()
+    qtbot.waitUntil(lambda: board.model.row(car).crew == ("王芳",), timeout=10_000)
+    duty.runner.wait(10_000)
