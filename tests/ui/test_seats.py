@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 
 from precinct_console.config import Settings
+from precinct_console.domain.clock import local
 from precinct_console.domain.permissions import Role
-from precinct_console.services import roster
+from precinct_console.services import allocation, roster, unit_roll
 from precinct_console.services.context import ServiceContext
 from precinct_console.services.sync import latest_feed_id, read_feed
 from precinct_console.storage.models import Unit
+from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.map.panel import MapPanel
 from precinct_console.ui.units.panel import UnitsPanel
@@ -88,3 +90,47 @@ def test_leave_recorded_at_the_chiefs_seat_takes_the_officer_off_the_duty_seats_
     feed.deliver()
     qtbot.waitUntil(lambda: board.model.row(car).crew == ("王芳",), timeout=10_000)
     duty.runner.wait(10_000)
+
+
+def _settle(qtbot, *apps: AppContext) -> None:
+    for _ in range(4):
+        for app in apps:
+            app.runner.wait(20_000)
+        qtbot.wait(20)
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_a_proposal_decided_at_another_seat_while_the_chief_edits_it_says_his_edits_were_not_applied(
+        qtbot, make_ctx, allocation_town, clock, decision):
+    allocation_town(zones=False)
+    first = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    second = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    start = clock() + timedelta(hours=1)
+    shift = roster.add_shift(first.ctx, "白班", start, start + timedelta(hours=8))
+    for badge, name, x in (("031001", "张伟", 116.39), ("031002", "李娜", 116.41)):
+        officer = roster.add_officer(first.ctx, badge, name)
+        car = unit_roll.add_unit(first.ctx, f"巡逻{badge[-1]}车", "car", x, 39.90)
+        roster.assign(first.ctx, shift.id, officer.id, unit_id=car)
+    plan = allocation.propose_plan(first.ctx, shift_id=shift.id, time_limit=5)
+    feed = _Feed(second)
+    said: list[tuple[str, str]] = []
+    second.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(second)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, second)
+    assert panel.plan is not None and panel.plan.id == plan.id
+    combo = panel.assign.cellWidget(0, 1)
+    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+    assert panel.edits() and "1 edit" in panel.accept_btn.text()
+
+    allocation.decide_plan(first.ctx, plan.id, plan.version, decision)
+    feed.deliver()
+    qtbot.waitUntil(lambda: panel.plan.status != "proposed", timeout=10_000)
+    _settle(qtbot, second)
+    word = {"accept": "accepted", "reject": "rejected"}[decision]
+    assert ("warning", f"Plan {plan.id} was {word} by chief at {local(clock()):%H:%M} while you "
+            "were editing it; your edits were not applied") in said
+    # The table shows the plan as decided, and the button no longer offers the edit.
+    assert not panel.edits() and panel.accept_btn.text() == "Accept"
+    assert not panel.accept_btn.isEnabled()

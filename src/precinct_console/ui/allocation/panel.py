@@ -442,6 +442,7 @@ class AllocationPanel(QWidget):
         plan, drawing = loaded
         if plan.id != self._opening:
             return  # an earlier plan's load, finished after the one asked for since
+        self._tell_decided_elsewhere(plan)
         self.plan, self.drawing = plan, drawing
         self._shown = (plan.id, plan.version)
         f = plan.figures
@@ -494,6 +495,26 @@ class AllocationPanel(QWidget):
         self.map.show_plan(drawing)
         self._set_decidable(plan.status == "proposed" and self.may_decide)
         self.sheet_btn.setEnabled(True)
+
+    def _tell_decided_elsewhere(self, plan: PlanInfo) -> None:
+        """The proposal the chief was editing here was decided at another seat: the table is about
+        to show that plan as it stands, so say that his edits (and note) were not applied."""
+        shown = self.plan
+        if shown is None or shown.id != plan.id or shown.status != "proposed" or plan.status == "proposed":
+            return
+        edits, note = self.edits(), self.note.text().strip()
+        self.accept_btn.setText(self.tr("Accept"))
+        if not edits and not note:
+            return
+        if plan.status == "superseded":
+            text = self.tr("Plan %1 was superseded by another plan for the same shift, accepted at "
+                           "another seat, while you were editing it; your edits were not applied")
+        else:
+            when = f"{plan.decided_at.astimezone(CHINA_TZ):%H:%M}" if plan.decided_at else ""
+            text = (self.tr("Plan %1 was %2 by %3 at %4 while you were editing it; your edits were "
+                            "not applied").replace("%2", status_label(plan.status))
+                    .replace("%3", plan.decided_by).replace("%4", when))
+        self.app.notify(text.replace("%1", str(plan.id)), "warning")
 
     def _show_duties(self, visits: Sequence[TimedVisit]) -> None:
         """Must-patrol points open for only a part of the shift: the planned unit that reaches
