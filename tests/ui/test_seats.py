@@ -11,7 +11,9 @@ import pytest
 from precinct_console.config import Settings
 from precinct_console.domain.clock import local
 from precinct_console.domain.permissions import Role
+from precinct_console.jobs.replan import run_replan
 from precinct_console.services import allocation, roster, unit_roll
+from precinct_console.services.accounts import system_actor
 from precinct_console.services.context import ServiceContext
 from precinct_console.services.sync import latest_feed_id, read_feed
 from precinct_console.storage.models import Unit
@@ -19,6 +21,8 @@ from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.map.panel import MapPanel
 from precinct_console.ui.units.panel import UnitsPanel
+
+from ..storage.test_roster_allocation import _crew, _town
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -35,11 +39,14 @@ class _Feed:
         self.app = app
         self.seen = latest_feed_id(app.ctx.db)
 
-    def deliver(self) -> None:
+    def deliver(self, *, one_by_one: bool = False) -> None:
+        """What was written since; one_by_one: each change as its own batch, as a listener that
+        wakes between commits seconds apart (the re-plan solving shift after shift) gets them."""
         events = read_feed(self.app.ctx.db, self.seen)
         if events:
             self.seen = events[-1].id
-            self.app.on_feed(events)
+            for batch in ([e] for e in events) if one_by_one else [events]:
+                self.app.on_feed(batch)
 
 
 @pytest.fixture
@@ -134,3 +141,41 @@ def test_a_proposal_decided_at_another_seat_while_the_chief_edits_it_says_his_ed
     # The table shows the plan as decided, and the button no longer offers the edit.
     assert not panel.edits() and panel.accept_btn.text() == "Accept"
     assert not panel.accept_btn.isEnabled()
+
+
+def test_the_chief_hears_of_the_morning_re_plan_once_however_many_shifts_it_planned(
+        qtbot, db, station, make_ctx, clock):
+    _town(db, station, clock)
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    on_duty = roster.add_shift(chief.ctx, "白班", clock() - timedelta(hours=1), clock() + timedelta(hours=7))
+    night = roster.add_shift(chief.ctx, "小夜班", clock() + timedelta(hours=7), clock() + timedelta(hours=15))
+    (_a, _b, c), (_u1, u2) = _crew(chief.ctx, on_duty.id)
+    roster.assign(chief.ctx, night.id, c.id, unit_id=u2)
+    feed = _Feed(chief)
+    said: list[tuple[str, str]] = []
+    chief.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(chief)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, chief)
+
+    # The duty officer's seat holds the lease and runs the 09:00 re-plan: one plan a shift.
+    job = ServiceContext(db, system_actor("指挥室-2/4242", station.id), clock)
+    for _run in range(2):  # Run now, then the scheduled run
+        said.clear()
+        plans = run_replan(job, time_limit=5)
+        assert len(plans) == 2
+        feed.deliver(one_by_one=True)
+        _settle(qtbot, chief)
+        qtbot.wait(100)
+        _settle(qtbot, chief)
+        assert said == [("info", "The morning re-plan proposed 2 patrol plan(s) for your decision")]
+        assert {p.id for p in panel.model.rows() if p.status == "proposed"} == {p.id for p in plans}
+    # A plan a person proposes (the duty officer, by hand) is told as it comes.
+    said.clear()
+    allocation.propose_plan(_seat(make_ctx(Role.DUTY_OFFICER), "指挥室-2").ctx, shift_id=night.id,
+                            time_limit=5)
+    feed.deliver()
+    _settle(qtbot, chief)
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert said == [("info", "A new patrol plan is waiting for your decision")]

@@ -693,6 +693,19 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
         return _info(plan, notes=tuple(notes), change=change)
 
 
+# The change-feed entity of one whole morning re-plan, announced when its last proposal is made.
+REPLAN_RAN = "replan"
+
+
+@service_action("plan.propose")
+def announce_replan(ctx: ServiceContext) -> None:
+    """Say on the change feed that a re-plan has made all its proposals: the chief's seat then
+    tells of them once, not once a shift as each proposal comes in."""
+    with ctx.uow() as uow:
+        uow.changed(REPLAN_RAN, None, "ran")
+        uow.commit()
+
+
 @service_action("plan.propose")
 def supersede_undecided_proposals(ctx: ServiceContext, newer: PlanInfo) -> list[int]:
     """Mark this proposer's earlier undecided proposals for the same duty superseded by `newer`.
