@@ -65,3 +65,49 @@ def test_race_between_load_and_write_is_caught_by_the_version_column(db, make_ct
             second.__exit__(None, None, None)
     with db.sessions() as s:
         assert s.get(Officer, officer_id).phone == "1"
+
+
+def _two_seats(make_ctx):
+    import dataclasses
+
+    chief = make_ctx(Role.STATION_CHIEF, "chief.wang")
+    other = make_ctx(Role.STATION_CHIEF, "chief.zhao")
+    return chief, dataclasses.replace(other, actor=dataclasses.replace(other.actor, workstation="seat-2"))
+
+
+def test_a_leave_or_shift_removed_at_another_seat_is_named_with_who_removed_it(make_ctx, clock):
+    """Two chiefs cancel the same leave, or one changes a shift the other took off the roster:
+    the second hears who removed it and when, named by officer and days, not 'OfficerAbsence 2
+    does not exist'."""
+    from datetime import datetime, timedelta
+
+    from precinct_console.domain.clock import CHINA_TZ, local
+    from precinct_console.i18n.catalogue import error_text
+    from precinct_console.services import roster
+
+    first, second = _two_seats(make_ctx)
+    zhang = roster.add_officer(first, "031001", "张伟")
+    start = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)
+    leave = roster.add_absence(first, zhang.id, "leave", start, start + timedelta(days=2))
+    roster.remove_absence(first, leave.id, leave.version)
+    at = local(clock()).strftime("%H:%M:%S")
+    with pytest.raises(ConflictError) as err:
+        roster.remove_absence(second, leave.id, leave.version)
+    assert str(err.value) == (f"officer_absence 张伟·11-23–11-25 was removed by chief.wang at seat-1 "
+                              f"({at}); your change was not saved")
+    assert error_text(err.value, "zh_CN") == (f"休假/培训 张伟·11-23–11-25 已被 chief.wang 在席位 seat-1 "
+                                              f"删除（{at}）；您的修改未保存")
+
+    shift = roster.add_shift(first, "白班", start, start + timedelta(hours=8))
+    entry = roster.assign(first, shift.id, zhang.id)
+    changed = roster.update_entry(first, entry.id, entry.version, note="带班")
+    with pytest.raises(ConflictError) as err:  # changed meanwhile: named the same way
+        roster.update_entry(second, entry.id, entry.version, duty="desk")
+    assert str(err.value).startswith("roster_entry 张伟·11-23·白班 was changed by chief.wang at seat-1")
+    roster.remove_entry(first, changed.id, changed.version)
+    for attempt in (lambda: roster.update_entry(second, entry.id, changed.version, duty="desk"),
+                    lambda: roster.remove_entry(second, entry.id, changed.version)):
+        with pytest.raises(ConflictError) as err:
+            attempt()
+        assert error_text(err.value, "zh_CN") == (f"排班 张伟·11-23·白班 已被 chief.wang 在席位 seat-1 "
+                                                  f"删除（{at}）；您的修改未保存")
