@@ -111,3 +111,86 @@ def test_a_leave_or_shift_removed_at_another_seat_is_named_with_who_removed_it(m
             attempt()
         assert error_text(err.value, "zh_CN") == (f"排班 张伟·11-23·白班 已被 chief.wang 在席位 seat-1 "
                                                   f"删除（{at}）；您的修改未保存")
+
+
+def _at_once(db, monkeypatch, module, name):
+    """Two seats through the same action at the same moment: each pauses (up to a second) right
+    after `name` has read what is there, so both read before either writes unless they take turns."""
+    import threading
+
+    if db.is_sqlite:
+        pytest.skip("SQLite lets one seat write at a time already")
+    meet = threading.Barrier(2)
+    original = getattr(module, name)
+
+    def read_then_pause(*args, **kwargs):
+        result = original(*args, **kwargs)
+        try:
+            meet.wait(timeout=1.0)
+        except threading.BrokenBarrierError:  # the other seat waits its turn: go on alone
+            pass
+        return result
+
+    monkeypatch.setattr(module, name, read_then_pause)
+
+    def run(*actions):
+        results: list[object] = [None] * len(actions)
+
+        def one(i, action):
+            try:
+                results[i] = action()
+            except Exception as exc:  # the refusal the seat would show
+                results[i] = exc
+
+        threads = [threading.Thread(target=one, args=(i, a)) for i, a in enumerate(actions)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        return results
+
+    return run
+
+
+def test_two_seats_copying_one_week_at_once_copy_it_once(db, make_ctx, monkeypatch):
+    from datetime import date, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from precinct_console.domain.clock import CHINA_TZ
+    from precinct_console.services import roster
+    from precinct_console.storage.models import RosterEntry, Shift
+
+    first, second = _two_seats(make_ctx)
+    monday = date(2026, 11, 16)
+    zhang = roster.add_officer(first, "031001", "张伟")
+    for day in range(3):
+        start = datetime(2026, 11, 16 + day, 8, 30, tzinfo=CHINA_TZ)
+        shift = roster.add_shift(first, "白班", start, start + timedelta(hours=8))
+        roster.assign(first, shift.id, zhang.id)
+    run = _at_once(db, monkeypatch, roster, "_check_rotation")
+    copies = run(lambda: roster.copy_week(first, monday, monday + timedelta(days=7)),
+                 lambda: roster.copy_week(second, monday, monday + timedelta(days=7)))
+    assert sorted(len(c.made) for c in copies) == [0, 3]  # the later copy found the week done
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count(Shift.id))) == 6
+        assert s.scalar(sa.select(sa.func.count(RosterEntry.id))) == 6
+
+
+def test_two_seats_planning_one_pattern_at_once_plan_each_shift_once(db, make_ctx, monkeypatch):
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from precinct_console.services import roster
+    from precinct_console.storage.models import Shift
+
+    first, second = _two_seats(make_ctx)
+    pattern = roster.add_pattern(first, "24小时值班", "duty_24h", {"teams": ["一组", "二组"]})
+    run = _at_once(db, monkeypatch, roster, "_put_teams_on")
+    made = run(*(lambda seat=seat: roster.make_shifts(seat, pattern, date(2026, 11, 16),
+                                                      date(2026, 11, 22), with_teams=True)
+                 for seat in (first, second)))
+    assert sorted(len(m) for m in made) == [0, 7]
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count(Shift.id))) == 7

@@ -43,6 +43,10 @@ from .context import ServiceContext, service_action
 
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
           "training": "培训"}
+# Two seats planning or copying the same days at once take turns: each would otherwise find the
+# days empty and make every shift and entry a second time.
+_SHIFTS_LOCK = 0x53484654  # "SHFT"
+
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
 OFFICER_ROLES = {
     "patrol": "巡逻防控", "command": "指挥室", "community": "社区警务", "case": "办案队",
@@ -355,6 +359,7 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
     slots = generate_shifts(pattern, first, last)
     if not slots:
         return []
+    uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
     existing = {
         (s.starts_at, s.name) for s in uow.session.scalars(select(Shift).where(
             Shift.pattern_id == p.id, Shift.starts_at >= slots[0].starts_at,
@@ -531,6 +536,7 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
     made: list[EntryInfo] = []
     left_off: list[LeftOff] = []
     with ctx.uow() as uow:
+        uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
         s = uow.session
         sources = list(s.scalars(select(Shift).where(
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
