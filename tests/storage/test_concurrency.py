@@ -194,3 +194,22 @@ def test_two_seats_planning_one_pattern_at_once_plan_each_shift_once(db, make_ct
     assert sorted(len(m) for m in made) == [0, 7]
     with db.sessions() as s:
         assert s.scalar(sa.select(sa.func.count(Shift.id))) == 7
+
+
+def test_leave_for_one_officer_typed_at_two_seats_at_once_is_recorded_once(db, make_ctx, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from precinct_console.domain.clock import CHINA_TZ
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services import roster
+
+    first, second = _two_seats(make_ctx)
+    zhang = roster.add_officer(first, "031001", "张伟")
+    day = datetime(2026, 12, 8, tzinfo=CHINA_TZ)
+    run = _at_once(db, monkeypatch, roster, "_refuse_overlap")
+    results = run(lambda: roster.add_absence(first, zhang.id, "leave", day, day + timedelta(days=2)),
+                  lambda: roster.add_absence(second, zhang.id, "training", day + timedelta(days=1),
+                                             day + timedelta(days=3)))
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1 and "张伟 is already" in str(refused[0])
+    assert len(roster.roster_view(first, day.date(), day.date() + timedelta(days=3)).absences) == 1

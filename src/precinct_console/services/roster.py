@@ -640,7 +640,9 @@ def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: date
     if ends_at <= starts_at:
         raise ValidationError("must end after it starts", field="ends_at")
     with ctx.uow() as uow:
-        o = uow.session.get(Officer, officer_id)
+        # The officer's row held until commit: leave typed at two seats at once is checked in
+        # turn, and the second finds the first's days taken.
+        o = uow.session.get(Officer, officer_id, with_for_update=True)
         if o is None or o.station_id != ctx.station_id:
             raise ValidationError(f"officer {officer_id} does not exist in this station",
                                   field="officer")
