@@ -611,6 +611,9 @@ def _assignment(p: Any) -> dict[str, Any]:
             "point_name": p.candidate_name, "lon": p.lon, "lat": p.lat, "pinned": p.pinned}
 
 
+_DECIDE_LOCK = 0x504C414E  # "PLAN"
+
+
 @service_action("plan.decide")
 def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, *,
                 assignments: Mapping[int, str] | None = None, note: str = "") -> PlanInfo:
@@ -626,6 +629,9 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
     if decision not in ("accept", "reject"):
         raise ValidationError(f"'{decision}' is not accept or reject", field="decision")
     with ctx.uow() as uow:
+        # Two chiefs accepting two proposals for one shift at the same moment take turns: each
+        # would otherwise find no plan in force and both would stand as the shift's orders.
+        uow.lock_station(_DECIDE_LOCK, ctx.station_id)
         plan = uow.get(PatrolPlan, plan_id, expected_version=version)
         if plan.status != "proposed":
             raise ValidationError(f"plan {plan_id} is already {plan.status}", field="status")
