@@ -213,3 +213,22 @@ def test_leave_for_one_officer_typed_at_two_seats_at_once_is_recorded_once(db, m
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(refused) == 1 and "张伟 is already" in str(refused[0])
     assert len(roster.roster_view(first, day.date(), day.date() + timedelta(days=3)).absences) == 1
+
+
+def test_one_officer_put_on_one_shift_at_two_seats_at_once_is_refused_in_words(db, make_ctx, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from precinct_console.domain.clock import CHINA_TZ
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services import roster
+
+    first, second = _two_seats(make_ctx)
+    zhang = roster.add_officer(first, "031001", "张伟")
+    start = datetime(2026, 11, 16, 8, 30, tzinfo=CHINA_TZ)
+    shift = roster.add_shift(first, "白班", start, start + timedelta(hours=8))
+    run = _at_once(db, monkeypatch, roster, "_check_entry_refs")
+    results = run(lambda: roster.assign(first, shift.id, zhang.id),
+                  lambda: roster.assign(second, shift.id, zhang.id, duty="desk"))
+    refused = [r for r in results if not isinstance(r, roster.EntryInfo)]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError)  # not a database error
+    assert str(refused[0]) == "field 'officer': 张伟 is already on this shift"

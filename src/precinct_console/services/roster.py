@@ -43,8 +43,9 @@ from .context import ServiceContext, service_action
 
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
           "training": "培训"}
-# Two seats planning or copying the same days at once take turns: each would otherwise find the
-# days empty and make every shift and entry a second time.
+# Two seats planning, copying or putting officers on the same days at once take turns: each would
+# otherwise find the days empty and make every shift and entry a second time (or, for an entry,
+# fail on the database's one-officer-once-a-shift rule with no word the chief could read).
 _SHIFTS_LOCK = 0x53484654  # "SHFT"
 
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
@@ -443,6 +444,7 @@ def assign(ctx: ServiceContext, shift_id: int, officer_id: int, *, duty: str = "
     """Put an officer on a shift. Rules are checked by roster_view, so the chief can plan freely
     and see every violation named, as a paper roster would never tell."""
     with ctx.uow() as uow:
+        uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
         _check_entry_refs(uow.session, ctx.station_id, shift_id, officer_id, unit_id, post_id, duty)
         if uow.session.scalar(select(RosterEntry.id).where(RosterEntry.shift_id == shift_id,
                                                            RosterEntry.officer_id == officer_id)):
