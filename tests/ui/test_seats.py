@@ -7,6 +7,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from precinct_console.config import Settings
 from precinct_console.domain.clock import local
@@ -179,3 +180,37 @@ def test_the_chief_hears_of_the_morning_re_plan_once_however_many_shifts_it_plan
     _settle(qtbot, chief)
     qtbot.waitUntil(lambda: bool(said), timeout=10_000)
     assert said == [("info", "A new patrol plan is waiting for your decision")]
+
+
+def test_roster_rules_saved_at_another_seat_are_not_silently_put_back(qtbot, make_ctx, monkeypatch):
+    """The deputy opens the limits form, the chief sets 10 h of rest at his seat meanwhile, the
+    deputy raises the weekly hours and saves: the chief's rest must not go back to 8 h unsaid."""
+    from precinct_console.ui.roster.panel import RosterPanel
+    from precinct_console.ui.roster.rules_dialog import RosterRulesDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    said: list[tuple[str, str]] = []
+    panel = RosterPanel(deputy)
+    qtbot.addWidget(panel)
+    _settle(qtbot, deputy)
+    errors: list[str] = []
+
+    def fill(d):
+        if not errors:  # the chief saves at his seat while the deputy's form is open
+            roster.set_roster_rules(chief.ctx, 10, 60)
+        errors.append(d.error.text())
+        d.week.setValue(72)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RosterRulesDialog, "exec", fill)
+    deputy.notified.connect(lambda text, level: said.append((level, text)))
+    panel.edit_rules()
+    qtbot.waitUntil(lambda: len(errors) >= 2, timeout=10_000)
+    _settle(qtbot, deputy)
+    assert errors[1].startswith("the roster rules were changed by chief at 指挥室-1 (")
+    assert errors[1].endswith(": at least 10 h of rest, at most 60 h a week) since you opened them; "
+                              "your change was not saved: save again to put yours over it")
+    # Told, the deputy pressed OK again: his limits go in, over the chief's, knowingly.
+    qtbot.waitUntil(lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 72, timeout=10_000)
+    assert len(errors) == 2

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.changes import Change
-from ..domain.clock import CHINA_TZ
+from ..domain.clock import CHINA_TZ, local
 from ..domain.driving import LICENCE_CLASSES, unknown_classes
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import ConflictError, NotFound, ValidationError
 from ..domain.holidays import CalendarDay, calendar_day
 from ..domain.officer_phone import checked_phone
 from ..domain.roster_rules import (
@@ -29,6 +29,7 @@ from ..domain.roster_rules import (
 )
 from ..domain.shifts import PatternDef, generate_shifts, team_sort_key
 from ..storage.models import (
+    AuditEntry,
     Officer,
     OfficerAbsence,
     Post,
@@ -701,12 +702,18 @@ def get_roster_rules(ctx: ServiceContext) -> RuleSet:
 
 # roster.edit, not settings.edit (administrators only): the chief who plans the roster owns its limits.
 @service_action("roster.edit")
-def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_week: float) -> RuleSet:
+def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_week: float, *,
+                     expected: RuleSet | None = None) -> RuleSet:
+    """expected: the limits the chief's form was opened on; refused, naming who changed them, if
+    another seat has saved others since (the form would silently put back the one it did not touch)."""
     rules = RuleSet.from_dict({"min_rest_hours": min_rest_hours,
                                "max_hours_per_week": max_hours_per_week})
     with ctx.uow() as uow:
-        row = uow.session.get(Setting, (ctx.station_id, RULES_KEY))
+        row = uow.session.get(Setting, (ctx.station_id, RULES_KEY), with_for_update=True)
         before = dict(row.value) if row is not None else None
+        stored = RuleSet.from_dict(before)
+        if expected is not None and stored != expected:
+            raise _rules_changed(uow.session, ctx.station_id, stored)
         if row is None:
             uow.session.add(Setting(station_id=ctx.station_id, key=RULES_KEY, value=rules.as_dict()))
         else:
@@ -716,6 +723,21 @@ def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_w
         uow.changed("setting", None)  # every seat's roster re-checks with the new limits
         uow.commit()
     return rules
+
+
+def _rules_changed(s: Session, station_id: int, stored: RuleSet) -> ConflictError:
+    last = s.scalars(select(AuditEntry).where(
+        AuditEntry.station_id == station_id, AuditEntry.action == "roster.rules")
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    rest, week = f"{stored.min_rest_hours:g}", f"{stored.max_hours_per_week:g}"
+    if last is None:
+        return ConflictError(f"the roster rules were changed by another seat since you opened them "
+                             f"(at least {rest} h of rest, at most {week} h a week); your change "
+                             "was not saved: save again to put yours over it")
+    when = local(last.at).strftime("%H:%M:%S")
+    return ConflictError(f"the roster rules were changed by {last.username} at {last.workstation} "
+                         f"({when}: at least {rest} h of rest, at most {week} h a week) since you "
+                         "opened them; your change was not saved: save again to put yours over it")
 
 
 # -- the calendar view ----------------------------------------------------------------------

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
-from ...domain.errors import KnownError
+from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
+from ...domain.roster_rules import RuleSet
 from ...domain.shifts import team_sort_key
 from ...services import roster
 from ...services.roster import DUTIES, AbsenceInfo, EntryInfo, RosterView
@@ -454,11 +455,17 @@ class RosterPanel(QWidget):
         """The station's rest and weekly-hours limits; every seat's calendar re-checks with them."""
         if self.view is None:
             return
+        opened: list[RuleSet | None] = [self.view.rules]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
+            def refused(exc: BaseException) -> None:
+                if isinstance(exc, ConflictError):
+                    opened[0] = None  # told what the other seat set: OK again puts these over it
+                failed(exc)
+
             self.app.run(roster.set_roster_rules, self.app.ctx, v["min_rest_hours"],
-                         v["max_hours_per_week"], on_done=guarded(self, self._rules_saved),
-                         on_error=failed)
+                         v["max_hours_per_week"], expected=opened[0],
+                         on_done=guarded(self, self._rules_saved), on_error=refused)
 
         self._open(RosterRulesDialog(self.view.rules, self), send)
 
