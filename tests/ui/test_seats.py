@@ -214,3 +214,57 @@ def test_roster_rules_saved_at_another_seat_are_not_silently_put_back(qtbot, mak
     # Told, the deputy pressed OK again: his limits go in, over the chief's, knowingly.
     qtbot.waitUntil(lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 72, timeout=10_000)
     assert len(errors) == 2
+
+
+def test_a_unit_going_on_a_call_at_the_duty_seat_does_not_refuse_the_chiefs_unit_form(
+        qtbot, db, station, make_ctx, monkeypatch):
+    """The chief edits 巡逻一车's seats while the duty officer dispatches it: its state changes
+    every few minutes on a live shift and is none of the form's business. A call sign changed at
+    another seat is, and is named; OK again then saves the chief's over it."""
+    from precinct_console.services import units
+    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    duty = _seat(make_ctx(Role.DUTY_OFFICER, username="duty"), "指挥室-2")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-3")
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    dlg = UnitsDialog(chief, [], None)
+    qtbot.addWidget(dlg)
+    _settle(qtbot, chief)
+    dlg.table.selectRow(0)
+    seen: list[str] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:  # while the form is open: the car goes off duty and comes back
+            units.set_unit_status(duty.ctx, car, "off_duty")
+            units.set_unit_status(duty.ctx, car, "available")
+        d.seats.setValue(4)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(UnitDialog, "exec", fill)
+    dlg.edit_unit()
+    qtbot.waitUntil(lambda: unit_roll.list_unit_roll(chief.ctx)[0].seats == 4, timeout=10_000)
+    assert seen == [""]
+
+    dlg.table.selectRow(0)
+    _settle(qtbot, chief)
+    seen.clear()
+
+    def rename(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            current = unit_roll.list_unit_roll(deputy.ctx)[0]
+            unit_roll.update_unit(deputy.ctx, car, current.version, call_sign="巡01", kind="car",
+                                  seats=4, post_id=current.post_id)
+        d.seats.setValue(5)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(UnitDialog, "exec", rename)
+    dlg.edit_unit()
+    qtbot.waitUntil(lambda: unit_roll.list_unit_roll(chief.ctx)[0].seats == 5, timeout=10_000)
+    assert len(seen) == 2 and seen[1].startswith("unit 巡01 was changed by deputy at 指挥室-3 (")
+    assert seen[1].endswith(": call_sign) since you opened it; your change was not saved: save "
+                            "again to put yours over it")
+    assert unit_roll.list_unit_roll(chief.ctx)[0].call_sign == "巡逻一车"  # his form's, knowingly
