@@ -268,3 +268,63 @@ def test_a_unit_going_on_a_call_at_the_duty_seat_does_not_refuse_the_chiefs_unit
     assert seen[1].endswith(": call_sign) since you opened it; your change was not saved: save "
                             "again to put yours over it")
     assert unit_roll.list_unit_roll(chief.ctx)[0].call_sign == "巡逻一车"  # his form's, knowingly
+
+
+def test_a_roster_form_refused_for_another_seats_change_saves_on_the_second_ok(
+        qtbot, db, station, make_ctx, clock, monkeypatch):
+    """The deputy changes 张伟's shift (or 张伟) while the chief changes it at his seat: the form
+    comes back saying who changed what, and OK again saves the deputy's, not the same refusal
+    for ever."""
+    from precinct_console.ui.roster.panel import AssignDialog, RosterPanel
+    from precinct_console.ui.roster.planning import OfficerDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    zhang = roster.add_officer(chief.ctx, "031001", "张伟")
+    shift = roster.add_shift(chief.ctx, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    entry = roster.assign(chief.ctx, shift.id, zhang.id)
+    feed = _Feed(deputy)
+    panel = RosterPanel(deputy)
+    qtbot.addWidget(panel)
+    _settle(qtbot, deputy)
+    seen: list[str] = []
+
+    def meanwhile(change) -> None:  # the chief's write, while the deputy's form is open
+        change()
+        feed.deliver()
+        _settle(qtbot, deputy)
+        qtbot.wait(200)  # the calendar's timer-coalesced reload
+        _settle(qtbot, deputy)
+
+    def note(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(lambda: roster.update_entry(chief.ctx, entry.id, entry.version, note="带班"))
+        d.note.setText("值班长")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AssignDialog, "exec", note)
+    panel.change_entry(entry)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    assert seen[1].startswith("roster_entry 张伟·") and "was changed by chief at 指挥室-1" in seen[1]
+    qtbot.waitUntil(lambda: next(e for e in panel.view.entries if e.id == entry.id).note == "值班长",
+                    timeout=10_000)
+    assert len(seen) == 2  # saved on the second OK
+
+    seen.clear()
+    officer = next(o for o in panel.view.officers if o.id == zhang.id)
+
+    def phone(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(lambda: roster.update_officer(chief.ctx, zhang.id, officer.version, rank="一级警司"))
+        d.phone.setText("13800000000")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(OfficerDialog, "exec", phone)
+    panel.edit_officer(zhang.id)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    assert seen[1].startswith("officer 张伟 was changed by chief at 指挥室-1")
+    qtbot.waitUntil(lambda: next(o for o in roster.list_officers(chief.ctx)).phone == "13800000000",
+                    timeout=10_000)
+    assert len(seen) == 2

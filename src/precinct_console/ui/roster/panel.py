@@ -442,12 +442,16 @@ class RosterPanel(QWidget):
         officer = next(o for o in self.view.officers if o.id == officer_id)
         teams = sorted({o.team for o in self.view.officers if o.team}, key=team_sort_key)
 
+        version = [officer.version]
+
         def send(v: dict[str, Any], failed: Failed) -> None:
-            self.app.run(roster.update_officer, self.app.ctx, officer.id, officer.version,
+            self.app.run(roster.update_officer, self.app.ctx, officer.id, version[0],
                          name=v["name"], kind=v["kind"], rank=v["rank"], team=v["team"],
                          phone=v["phone"], role=v["role"], skills=v["skills"],
                          licences=v["licences"], active=v["active"],
-                         on_done=guarded(self, self._officer_saved), on_error=failed)
+                         on_done=guarded(self, self._officer_saved),
+                         on_error=self._try_again_over(failed, version, lambda: next(
+                             (o.version for o in self._officers() if o.id == officer.id), None)))
 
         self._open(OfficerDialog(teams, self, officer), send)
 
@@ -542,14 +546,40 @@ class RosterPanel(QWidget):
         if shift is None:
             return
 
+        version = [e.version]
+
         def send(v: dict[str, Any], failed: Failed) -> None:
             # A version conflict (changed at another seat) comes back to the form, input kept.
-            self.app.run(roster.update_entry, self.app.ctx, e.id, e.version, duty=v["duty"],
+            self.app.run(roster.update_entry, self.app.ctx, e.id, version[0], duty=v["duty"],
                          unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
-                         on_done=guarded(self, self._after_write), on_error=failed)
+                         on_done=guarded(self, self._after_write),
+                         on_error=self._try_again_over(failed, version, lambda: next(
+                             (x.version for x in self._entries() if x.id == e.id), None)))
 
         self._open(AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(),
                                 self, e), send)
+
+    def _officers(self) -> tuple[Any, ...]:
+        return tuple(self.view.officers) if self.view is not None else ()
+
+    def _entries(self) -> tuple[EntryInfo, ...]:
+        return tuple(self.view.entries) if self.view is not None else ()
+
+    @staticmethod
+    def _try_again_over(failed: Failed, version: list[int],
+                        latest: Callable[[], int | None]) -> Failed:
+        """A form refused because another seat changed the record comes back with who changed what;
+        OK again then saves it over theirs, as the message says to try again (it sent the version
+        the form was opened on, refused the same way every time, and the input was lost to Cancel).
+        The calendar has read the record again by then, through the change feed."""
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                now = latest()
+                if now is not None:
+                    version[0] = now
+            failed(exc)
+
+        return refused
 
     def _changer(self, e: EntryInfo) -> Callable[[], None]:
         return lambda: self.change_entry(e)
