@@ -328,3 +328,40 @@ def test_a_roster_form_refused_for_another_seats_change_saves_on_the_second_ok(
     qtbot.waitUntil(lambda: next(o for o in roster.list_officers(chief.ctx)).phone == "13800000000",
                     timeout=10_000)
     assert len(seen) == 2
+
+
+def test_the_chiefs_calendar_and_its_violations_stay_put_as_cars_report_their_positions(
+        qtbot, db, station, make_ctx, clock):
+    from precinct_console.services import units
+    from precinct_console.ui.roster.panel import RosterPanel
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    names = [roster.add_officer(chief.ctx, f"03100{i}", f"民警{i}") for i in range(6)]
+    for i, o in enumerate(names):  # six officers on two places at once: six violations to read
+        start = clock() + timedelta(hours=1 + i)
+        a = roster.add_shift(chief.ctx, f"班{i}", start, start + timedelta(hours=8))
+        b = roster.add_shift(chief.ctx, f"备{i}", start, start + timedelta(hours=8))
+        roster.assign(chief.ctx, a.id, o.id)
+        roster.assign(chief.ctx, b.id, o.id)
+    feed = _Feed(chief)
+    panel = RosterPanel(chief)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, chief)
+    assert panel.problems.count() == 6
+    panel.problems.setCurrentRow(4)  # the chief is reading the fifth
+
+    sim = _seat(make_ctx(Role.DUTY_OFFICER, username="sim"), "sim")
+    for step in range(3):
+        units.update_unit_position(sim.ctx, car, 116.39 + step / 1000, 39.90, at=clock())
+        feed.deliver()
+        _settle(qtbot, chief)
+        qtbot.wait(50)
+    assert panel.problems.currentRow() == 4
+    # Leave recorded at another seat still reads the calendar again.
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    roster.add_absence(deputy.ctx, names[0].id, "leave", clock() + timedelta(days=3),
+                       clock() + timedelta(days=4))
+    feed.deliver()
+    qtbot.waitUntil(lambda: len(panel.view.absences) == 1, timeout=10_000)

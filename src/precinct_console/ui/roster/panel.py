@@ -328,7 +328,10 @@ class RosterPanel(QWidget):
         return self.rule_labels().get(rule, rule)
 
     def _on_change(self, change: Change) -> None:
-        if change.touches(*WATCHED):
+        # A unit's position, reported every few seconds by each car on a live shift, is not in the
+        # calendar (its call sign and service are): reading the whole period again at every report
+        # reset the violation list under the chief's eyes, its place and its scroll.
+        if any(i.entity in WATCHED and (i.entity, i.action) != ("unit", "moved") for i in change.items):
             self.reload()
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
