@@ -365,3 +365,31 @@ def test_the_chiefs_calendar_and_its_violations_stay_put_as_cars_report_their_po
                        clock() + timedelta(days=4))
     feed.deliver()
     qtbot.waitUntil(lambda: len(panel.view.absences) == 1, timeout=10_000)
+
+
+def test_a_re_plan_proposal_superseded_by_run_now_while_the_chief_edits_it_says_so(
+        qtbot, db, station, make_ctx, clock):
+    _town(db, station, clock)
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    shift = roster.add_shift(chief.ctx, "白班", clock() - timedelta(hours=1), clock() + timedelta(hours=7))
+    _crew(chief.ctx, shift.id)
+    job = ServiceContext(db, system_actor("指挥室-2/4242", station.id), clock)
+    [first] = run_replan(job, time_limit=5)
+    feed = _Feed(chief)
+    said: list[tuple[str, str]] = []
+    chief.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(chief)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, chief)
+    assert panel.plan is not None and panel.plan.id == first.id
+    combo = panel.assign.cellWidget(0, 1)
+    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+
+    clock.advance(minutes=5)
+    run_replan(job, time_limit=5)  # Run now at the duty seat: a newer proposal replaces it
+    feed.deliver()
+    _settle(qtbot, chief)
+    qtbot.waitUntil(lambda: ("warning", f"Plan {first.id} was superseded by a newer plan for the same "
+                             "shift while you were editing it; your edits were not applied") in said,
+                    timeout=10_000)

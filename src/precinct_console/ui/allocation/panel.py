@@ -524,8 +524,9 @@ class AllocationPanel(QWidget):
         if not edits and not note:
             return
         if plan.status == "superseded":
-            text = self.tr("Plan %1 was superseded by another plan for the same shift, accepted at "
-                           "another seat, while you were editing it; your edits were not applied")
+            # By a plan accepted at another seat, or by the re-plan's newer proposal (Run now).
+            text = self.tr("Plan %1 was superseded by a newer plan for the same shift while you "
+                           "were editing it; your edits were not applied")
         else:
             when = f"{plan.decided_at.astimezone(CHINA_TZ):%H:%M}" if plan.decided_at else ""
             text = (self.tr("Plan %1 was %2 by %3 at %4 while you were editing it; your edits were "
