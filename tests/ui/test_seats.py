@@ -393,3 +393,34 @@ def test_a_re_plan_proposal_superseded_by_run_now_while_the_chief_edits_it_says_
     qtbot.waitUntil(lambda: ("warning", f"Plan {first.id} was superseded by a newer plan for the same "
                              "shift while you were editing it; your edits were not applied") in said,
                     timeout=10_000)
+
+
+def test_at_the_shift_change_the_duty_seat_shows_the_next_crew_and_its_plans_orders_unasked(
+        qtbot, db, station, make_ctx, allocation_town, clock):
+    """No write announces a shift changing over: the board and the map named the last shift's
+    crew and point until something else happened to a unit (a car with no terminal: never)."""
+    allocation_town(zones=False)
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    day = roster.add_shift(chief.ctx, "白班", clock() - timedelta(hours=7), clock() + timedelta(seconds=30))
+    night = roster.add_shift(chief.ctx, "中班", day.ends_at, day.ends_at + timedelta(hours=8))
+    for shift, badge, name in ((day, "001", "张伟"), (night, "002", "李娜")):
+        officer = roster.add_officer(chief.ctx, badge, name)
+        roster.assign(chief.ctx, shift.id, officer.id, unit_id=car)
+    plan = allocation.propose_plan(chief.ctx, shift_id=night.id, time_limit=5)
+    allocation.decide_plan(chief.ctx, plan.id, plan.version, "accept")  # before the shift starts
+    duty = _seat(make_ctx(Role.DUTY_OFFICER), "指挥室-2")
+    board, plan_map = UnitsPanel(duty), MapPanel(duty)
+    for panel in (board, plan_map):
+        qtbot.addWidget(panel)
+        panel.show()
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1 and len(plan_map.live.units) == 1, timeout=10_000)
+    assert board.model.row(car).crew == ("张伟",) and board.model.row(car).patrol_point == ""
+
+    clock.advance(minutes=1)  # 中班 has begun
+    duty.tick.emit()
+    point = plan.assignments[0]["point_name"]
+    qtbot.waitUntil(lambda: board.model.row(car).crew == ("李娜",)
+                    and board.model.row(car).patrol_point == point
+                    and plan_map.live.units[0].crew == ("李娜",), timeout=10_000)
+    duty.runner.wait(10_000)

@@ -160,6 +160,13 @@ class UnitRow:
 UNIT_ROW_ENTITIES = ("unit", "dispatch", "roster_entry", "officer_absence", "officer", "shift")
 
 
+def minute_of(now: datetime) -> datetime:
+    """The minute a seat last read its units in: a shift changing over, or a plan decided earlier
+    coming into force, changes crews and orders with no write anywhere to announce it, so a seat
+    showing units reads them again when the minute turns."""
+    return now.replace(second=0, microsecond=0)
+
+
 @dataclass(frozen=True)
 class CrewMember:
     name: str
