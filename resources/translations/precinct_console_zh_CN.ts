@@ -2066,6 +2066,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <source>A new patrol plan is waiting for your decision</source>
         <translation>有新的巡逻布警方案待您审批</translation>
     </message>
+    <message numerus="yes">
+        <source>The morning re-plan proposed %n patrol plan(s) for your decision</source>
+        <translation><numerusform>早间重排已生成 %n 个巡逻布警方案，待您审批</numerusform></translation>
+    </message>
     <message>
         <source>Solving…</source>
         <translation>正在求解…</translation>
@@ -2097,6 +2101,14 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Note: %1</source>
         <translation>说明：%1</translation>
+    </message>
+    <message>
+        <source>Plan %1 was superseded by a newer plan for the same shift while you were editing it; your edits were not applied</source>
+        <translation>方案 %1 在您调整时已被同一班次的更新方案替代；您的调整未生效</translation>
+    </message>
+    <message>
+        <source>Plan %1 was %2 by %3 at %4 while you were editing it; your edits were not applied</source>
+        <translation>方案 %1 在您调整时由 %3 于 %4 %2；您的调整未生效</translation>
     </message>
     <message>
         <source>Timed duties (定时守点): %1</source>

@@ -189,3 +189,23 @@ def test_constraint_options_list_the_shifts_units_points_zones_and_sites(allocat
     assert dict(opts.zones) == {ids["east"]: "东片巡区", ids["west"]: "西片巡区"}
     assert opts.key_sites == ((ids["school"], "第一中学", 1),)
     assert opts.key_zones == ((ids["square"], "站前广场"),)
+
+
+def test_two_proposals_for_one_shift_accepted_at_two_seats_at_once_leave_one_in_force(
+        allocation_town, db, station, make_ctx, monkeypatch):
+    from .test_concurrency import _at_once, _two_seats
+
+    allocation_town(key_zone=True)
+    first, second = _two_seats(make_ctx)
+    u = _units(first, "巡01", "巡02")
+    day = _shift(first, "白班", DAY, 8, {"巡01": u["巡01"], "巡02": u["巡02"]})
+    mine = allocation.propose_plan(first, shift_id=day, method="greedy")
+    theirs = allocation.propose_plan(second, shift_id=day, method="greedy")
+    run = _at_once(db, monkeypatch, allocation, "_accepted_overlapping")
+    decided = run(lambda: allocation.decide_plan(first, mine.id, mine.version, "accept"),
+                  lambda: allocation.decide_plan(second, theirs.id, theirs.version, "accept"))
+    assert all(isinstance(d, allocation.PlanInfo) for d in decided)
+    status = {p.id: p.status for p in allocation.list_plans(first)}
+    assert sorted(status.values()) == ["accepted", "superseded"]  # not two plans in force
+    later = next(d for d in decided if d.notes)  # the one decided second says what it replaced
+    assert later.notes[0].endswith("for the same shift was superseded")

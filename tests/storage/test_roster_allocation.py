@@ -127,8 +127,9 @@ def test_copy_week_and_swap_shifts(db, chief):
     assert {(e.shift_id, e.officer_name) for e in view.entries} == {(s1.id, "李强"), (s2.id, "张伟")}
     with pytest.raises(ConflictError) as stale:  # a seat holding the old version cannot overwrite
         roster.swap_entries(chief, ea.id, ea.version, eb.id, eb.version)
-    # The message names who changed the roster entry, and when in station time.
-    assert f"roster_entry {ea.id} was changed by {chief.actor.username}" in str(stale.value)
+    # The message names who changed the roster entry (by officer, day and shift: 李强 has it now),
+    # and when in station time.
+    assert f"roster_entry 李强·11-16·值班 was changed by {chief.actor.username}" in str(stale.value)
     copied = roster.copy_week(chief, date(2026, 11, 16), date(2026, 11, 23))
     assert len(copied.made) == 2 and copied.left_off == ()
     nxt = roster.roster_view(chief, date(2026, 11, 23), date(2026, 11, 29))
@@ -889,7 +890,7 @@ def test_cancelled_leave_is_taken_back_once_and_audited(db, chief):
     leave = roster.add_absence(chief, zhang.id, "leave", day, day + timedelta(days=3), "年休假")
     change = roster.remove_absence(chief, leave.id, leave.version)
     assert change.touches("officer_absence")  # every seat's calendar reloads
-    with pytest.raises(Exception, match="does not exist"):  # a second seat's stale click
+    with pytest.raises(Exception, match="张伟·12-08–12-10 was removed by"):  # a second seat's stale click
         roster.remove_absence(chief, leave.id, leave.version)
     # The days are free again: the corrected leave goes in.
     roster.add_absence(chief, zhang.id, "leave", day + timedelta(days=1), day + timedelta(days=3))

@@ -15,7 +15,12 @@ from ..config import load_settings
 from ..domain.clock import CHINA_TZ, Clock, system_clock
 from ..domain.errors import KnownError
 from ..services.accounts import system_actor
-from ..services.allocation import PlanInfo, propose_plan, supersede_undecided_proposals
+from ..services.allocation import (
+    PlanInfo,
+    announce_replan,
+    propose_plan,
+    supersede_undecided_proposals,
+)
 from ..services.context import ServiceContext
 from ..storage.database import Database
 from ..storage.models import RosterEntry, Shift
@@ -65,15 +70,19 @@ def run_replan(ctx: ServiceContext, *, time_limit: float = 20.0,
         names = {x.id: f"{x.name} {x.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}" for x in shifts}
     plans: list[PlanInfo] = []
     targets: list[dict[str, Any]] = [{"shift_id": i} for i in names] or [{}]
-    for target in targets:
-        try:
-            plan = propose_plan(ctx, time_limit=time_limit, **target)
-            supersede_undecided_proposals(ctx, plan)
-            plans.append(plan)
-        except KnownError as exc:  # one shift that cannot be planned must not stop the others
-            log.warning("re-plan of %s failed: %s", target or "the coming day", exc)
-            if failures is not None and target:
-                failures.append((names[target["shift_id"]], exc))
+    try:
+        for target in targets:
+            try:
+                plan = propose_plan(ctx, time_limit=time_limit, **target)
+                supersede_undecided_proposals(ctx, plan)
+                plans.append(plan)
+            except KnownError as exc:  # one shift that cannot be planned must not stop the others
+                log.warning("re-plan of %s failed: %s", target or "the coming day", exc)
+                if failures is not None and target:
+                    failures.append((names[target["shift_id"]], exc))
+    finally:
+        if plans:  # even a run cut short: what it proposed waits for the chief
+            announce_replan(ctx)
     for p in plans:
         log.info("re-plan: plan %d for %s %s, 3-min cover %.1f%%", p.id, p.shift_name or "day",
                  p.starts_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M"), 100 * p.once_share)

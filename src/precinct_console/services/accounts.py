@@ -71,9 +71,12 @@ def actor_for(user: User, workstation: str) -> Actor:
     )
 
 
+SYSTEM_USER = "system"  # how the audit log and the plan list name the console's own work
+
+
 def system_actor(workstation: str, station_id: int | None = None) -> Actor:
     """The console itself (migrations, scheduled jobs' bookkeeping, first-start set-up)."""
-    return Actor(None, "system", Role.ADMIN, station_id, workstation)
+    return Actor(None, SYSTEM_USER, Role.ADMIN, station_id, workstation)
 
 
 def has_users(db: Database) -> bool:

@@ -634,6 +634,9 @@ def _assignment(p: Any) -> dict[str, Any]:
             "point_name": p.candidate_name, "lon": p.lon, "lat": p.lat, "pinned": p.pinned}
 
 
+_DECIDE_LOCK = 0x504C414E  # "PLAN"
+
+
 @service_action("plan.decide")
 def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, *,
                 assignments: Mapping[int, str] | None = None, note: str = "") -> PlanInfo:
@@ -649,6 +652,9 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
     if decision not in ("accept", "reject"):
         raise ValidationError(f"'{decision}' is not accept or reject", field="decision")
     with ctx.uow() as uow:
+        # Two chiefs accepting two proposals for one shift at the same moment take turns: each
+        # would otherwise find no plan in force and both would stand as the shift's orders.
+        uow.lock_station(_DECIDE_LOCK, ctx.station_id)
         plan = uow.get(PatrolPlan, plan_id, expected_version=version)
         if plan.status != "proposed":
             raise ValidationError(f"plan {plan_id} is already {plan.status}", field="status")
@@ -714,6 +720,19 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
             uow.changed("unit", uid)  # the unit board and map show the new orders
         change = uow.commit()
         return _info(plan, notes=tuple(notes), change=change)
+
+
+# The change-feed entity of one whole morning re-plan, announced when its last proposal is made.
+REPLAN_RAN = "replan"
+
+
+@service_action("plan.propose")
+def announce_replan(ctx: ServiceContext) -> None:
+    """Say on the change feed that a re-plan has made all its proposals: the chief's seat then
+    tells of them once, not once a shift as each proposal comes in."""
+    with ctx.uow() as uow:
+        uow.changed(REPLAN_RAN, None, "ran")
+        uow.commit()
 
 
 @service_action("plan.propose")

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.changes import Change
-from ..domain.clock import CHINA_TZ
+from ..domain.clock import CHINA_TZ, local
 from ..domain.driving import LICENCE_CLASSES, unknown_classes
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import ConflictError, NotFound, ValidationError
 from ..domain.holidays import CalendarDay, calendar_day
 from ..domain.officer_phone import checked_phone
 from ..domain.roster_rules import (
@@ -29,6 +29,7 @@ from ..domain.roster_rules import (
 )
 from ..domain.shifts import PatternDef, ShiftSlot, generate_shifts, pattern_shifts, team_sort_key
 from ..storage.models import (
+    AuditEntry,
     Officer,
     OfficerAbsence,
     Post,
@@ -43,6 +44,11 @@ from .context import ServiceContext, service_action
 
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
           "training": "培训"}
+# Two seats planning, copying or putting officers on the same days at once take turns: each would
+# otherwise find the days empty and make every shift and entry a second time (or, for an entry,
+# fail on the database's one-officer-once-a-shift rule with no word the chief could read).
+_SHIFTS_LOCK = 0x53484654  # "SHFT"
+
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
 OFFICER_ROLES = {
     "patrol": "巡逻防控", "command": "指挥室", "community": "社区警务", "case": "办案队",
@@ -355,6 +361,7 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
     slots = generate_shifts(pattern, first, last)
     if not slots:
         return []
+    uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
     existing = {
         (s.starts_at, s.name) for s in uow.session.scalars(select(Shift).where(
             Shift.pattern_id == p.id, Shift.starts_at >= slots[0].starts_at,
@@ -438,6 +445,7 @@ def assign(ctx: ServiceContext, shift_id: int, officer_id: int, *, duty: str = "
     """Put an officer on a shift. Rules are checked by roster_view, so the chief can plan freely
     and see every violation named, as a paper roster would never tell."""
     with ctx.uow() as uow:
+        uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
         _check_entry_refs(uow.session, ctx.station_id, shift_id, officer_id, unit_id, post_id, duty)
         if uow.session.scalar(select(RosterEntry.id).where(RosterEntry.shift_id == shift_id,
                                                            RosterEntry.officer_id == officer_id)):
@@ -531,6 +539,7 @@ def copy_week(ctx: ServiceContext, from_monday: date, to_monday: date) -> WeekCo
     made: list[EntryInfo] = []
     left_off: list[LeftOff] = []
     with ctx.uow() as uow:
+        uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
         s = uow.session
         sources = list(s.scalars(select(Shift).where(
             Shift.station_id == ctx.station_id, Shift.starts_at >= start, Shift.starts_at < end)
@@ -643,7 +652,9 @@ def add_absence(ctx: ServiceContext, officer_id: int, kind: str, starts_at: date
     if ends_at <= starts_at:
         raise ValidationError("must end after it starts", field="ends_at")
     with ctx.uow() as uow:
-        o = uow.session.get(Officer, officer_id)
+        # The officer's row held until commit: leave typed at two seats at once is checked in
+        # turn, and the second finds the first's days taken.
+        o = uow.session.get(Officer, officer_id, with_for_update=True)
         if o is None or o.station_id != ctx.station_id:
             raise ValidationError(f"officer {officer_id} does not exist in this station",
                                   field="officer")
@@ -700,12 +711,18 @@ def get_roster_rules(ctx: ServiceContext) -> RuleSet:
 
 # roster.edit, not settings.edit (administrators only): the chief who plans the roster owns its limits.
 @service_action("roster.edit")
-def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_week: float) -> RuleSet:
+def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_week: float, *,
+                     expected: RuleSet | None = None) -> RuleSet:
+    """expected: the limits the chief's form was opened on; refused, naming who changed them, if
+    another seat has saved others since (the form would silently put back the one it did not touch)."""
     rules = RuleSet.from_dict({"min_rest_hours": min_rest_hours,
                                "max_hours_per_week": max_hours_per_week})
     with ctx.uow() as uow:
-        row = uow.session.get(Setting, (ctx.station_id, RULES_KEY))
+        row = uow.session.get(Setting, (ctx.station_id, RULES_KEY), with_for_update=True)
         before = dict(row.value) if row is not None else None
+        stored = RuleSet.from_dict(before)
+        if expected is not None and stored != expected:
+            raise _rules_changed(uow.session, ctx.station_id, stored)
         if row is None:
             uow.session.add(Setting(station_id=ctx.station_id, key=RULES_KEY, value=rules.as_dict()))
         else:
@@ -715,6 +732,21 @@ def set_roster_rules(ctx: ServiceContext, min_rest_hours: float, max_hours_per_w
         uow.changed("setting", None)  # every seat's roster re-checks with the new limits
         uow.commit()
     return rules
+
+
+def _rules_changed(s: Session, station_id: int, stored: RuleSet) -> ConflictError:
+    last = s.scalars(select(AuditEntry).where(
+        AuditEntry.station_id == station_id, AuditEntry.action == "roster.rules")
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    rest, week = f"{stored.min_rest_hours:g}", f"{stored.max_hours_per_week:g}"
+    if last is None:
+        return ConflictError(f"the roster rules were changed by another seat since you opened them "
+                             f"(at least {rest} h of rest, at most {week} h a week); your change "
+                             "was not saved: save again to put yours over it")
+    when = local(last.at).strftime("%H:%M:%S")
+    return ConflictError(f"the roster rules were changed by {last.username} at {last.workstation} "
+                         f"({when}: at least {rest} h of rest, at most {week} h a week) since you "
+                         "opened them; your change was not saved: save again to put yours over it")
 
 
 # -- the calendar view ----------------------------------------------------------------------

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.errors import ValidationError
-from ..storage.models import Incident, PatrolPlan, Post, RosterEntry, Shift, Unit
+from ..domain.clock import local
+from ..domain.errors import ConflictError, ValidationError
+from ..storage.models import AuditEntry, Incident, PatrolPlan, Post, RosterEntry, Shift, Unit
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 from .roster import checked_text
@@ -106,14 +107,26 @@ def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | N
         return u.id
 
 
+# What the chief's unit form edits: another seat changing these since the form opened is a conflict;
+# the unit going on a call and coming back (its status, every few minutes on a live shift) is not.
+ROLL_FIELDS = ("call_sign", "kind", "seats", "post_id", "active")
+
+
 @service_action("roster.edit")
-def update_unit(ctx: ServiceContext, unit_id: int, version: int, *, call_sign: str, kind: str,
-                seats: int, post_id: int | None) -> UnitInfo:
+def update_unit(ctx: ServiceContext, unit_id: int, version: int | None, *, call_sign: str, kind: str,
+                seats: int, post_id: int | None, opened: UnitInfo | None = None) -> UnitInfo:
     """New call sign, kind, seats or home post. A new post moves the unit's home (where it
-    returns to, and where the allocation and the dispatch suggestions count it from when idle)."""
+    returns to, and where the allocation and the dispatch suggestions count it from when idle).
+
+    opened: the unit as the form showed it; refused only if another seat has changed what the form
+    edits since. Without it the whole row's version is checked (None: saved over whatever is there)."""
     _kind_and_seats(kind, seats)
     with ctx.uow() as uow:
-        u = uow.get(Unit, unit_id, expected_version=version)
+        u = uow.get(Unit, unit_id, expected_version=version if opened is None else None)
+        if opened is not None:
+            changed = [f for f in ROLL_FIELDS if getattr(u, f) != getattr(opened, f)]
+            if changed:
+                raise _changed_since(uow.session, u, changed)
         values: dict[str, object] = {"call_sign": _call_sign(uow, ctx.station_id, call_sign, u.id),
                                      "kind": kind, "seats": seats}
         if post_id != u.post_id:
@@ -124,6 +137,20 @@ def update_unit(ctx: ServiceContext, unit_id: int, version: int, *, call_sign: s
         uow.update("roster.unit_update", "unit", u, **values)
         uow.commit()
         return _info(u, _post_names(uow.session, ctx.station_id))
+
+
+def _changed_since(s: Session, u: Unit, changed: list[str]) -> ConflictError:
+    last = s.scalars(select(AuditEntry).where(AuditEntry.entity == "unit", AuditEntry.entity_id == u.id,
+                                              AuditEntry.action.like("roster.unit%"))
+                     .order_by(AuditEntry.id.desc()).limit(1)).first()
+    fields = ", ".join(changed)
+    if last is None:
+        return ConflictError(f"unit {u.call_sign} was changed by another seat since you opened it "
+                             f"({fields}); your change was not saved: save again to put yours over it")
+    when = local(last.at).strftime("%H:%M:%S")
+    return ConflictError(f"unit {u.call_sign} was changed by {last.username} at {last.workstation} "
+                         f"({when}: {fields}) since you opened it; your change was not saved: save "
+                         "again to put yours over it")
 
 
 @service_action("roster.edit")

@@ -169,6 +169,18 @@ class UnitRow:
         return None if self.status_since is None else max(0.0, (now - self.status_since).total_seconds())
 
 
+# What a unit's row (its crew, on the board and the map) is read from: a seat showing units reads
+# them again when another seat changes any of these, e.g. leave taking an officer out of a crew.
+UNIT_ROW_ENTITIES = ("unit", "dispatch", "roster_entry", "officer_absence", "officer", "shift")
+
+
+def minute_of(now: datetime) -> datetime:
+    """The minute a seat last read its units in: a shift changing over, or a plan decided earlier
+    coming into force, changes crews and orders with no write anywhere to announce it, so a seat
+    showing units reads them again when the minute turns."""
+    return now.replace(second=0, microsecond=0)
+
+
 @dataclass(frozen=True)
 class CrewMember:
     name: str

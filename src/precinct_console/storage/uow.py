@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from ..domain.errors import ConflictError, NotFound
 from ..domain.permissions import Actor
 from .database import Database
 from .engine import WRITE_OPTION
-from .models import AuditEntry, ChangeRecord
+from .models import AuditEntry, ChangeRecord, Officer, Shift
 from .outage import is_outage, unavailable
 from .serialize import diff, snapshot
 
@@ -144,13 +144,19 @@ class UnitOfWork:
         """
         obj = self.session.get(model, entity_id, with_for_update=lock or None)
         station = getattr(obj, "station_id", None)
+        if obj is None and expected_version is not None:
+            # Read at this seat, then removed at another: say who removed it, not "does not exist".
+            removed = self._removed(model.__tablename__, entity_id)  # type: ignore[attr-defined]
+            if removed is not None:
+                raise removed
         if obj is None or (
             self.actor.station_id is not None and station is not None
             and station != self.actor.station_id
         ):
             raise NotFound(f"{model.__name__} {entity_id} does not exist")
         if expected_version is not None and obj.version != expected_version:  # type: ignore[attr-defined]
-            raise self._conflict(model.__tablename__, entity_id, _label(obj))  # type: ignore[attr-defined]
+            label = _label(obj) or _roster_label(self.session, model.__tablename__, snapshot(obj))  # type: ignore[attr-defined]
+            raise self._conflict(model.__tablename__, entity_id, label)  # type: ignore[attr-defined]
         return obj
 
     def lock_station(self, kind: int, station_id: int) -> None:
@@ -188,14 +194,34 @@ class UnitOfWork:
             f"({when}: {fields}); your change was not saved, reload and try again"
         )
 
+    def _removed(self, table: str, entity_id: int) -> ConflictError | None:
+        """The refusal for a row of this station another seat removed since it was read, naming
+        who and when (two seats cancelling one leave, changing a shift taken off the roster)."""
+        entity = singular(table)
+        with self.db.sessions() as s:
+            last = s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+                .order_by(desc(AuditEntry.id))
+                .limit(1)
+            ).first()
+            if last is None or last.after is not None or last.station_id != self.actor.station_id:
+                return None
+            shown = _roster_label(s, table, last.before or {}) or entity_id
+        when = local(last.at).strftime("%H:%M:%S")
+        return ConflictError(
+            f"{entity} {shown} was removed by {last.username} at {last.workstation} ({when}); "
+            "your change was not saved"
+        )
+
     def _conflict_from_stale(self, exc: StaleDataError) -> ConflictError:
         # Name the row whose stored version moved on since this seat read it.
         with self.db.sessions() as s:
             for model, entity_id, version in self._touched:
                 stored = s.get(model, entity_id)
                 if stored is None or stored.version != version:
-                    return self._conflict(model.__tablename__, entity_id,
-                                          _label(stored) if stored is not None else None)
+                    return self._conflict(model.__tablename__, entity_id, None if stored is None else (
+                        _label(stored) or _roster_label(s, model.__tablename__, snapshot(stored))))
         return ConflictError(f"another seat changed this record first: {exc}")
 
     # -- commit ----------------------------------------------------------------------------
@@ -248,3 +274,31 @@ def _label(obj: object) -> str | None:
         if isinstance(value, str) and value.strip() and " " not in value.strip():
             return value.strip()
     return None
+
+
+def _roster_label(s: Session, table: str, values: dict[str, Any]) -> str | None:
+    """A roster entry or a leave as the chief knows it, 张伟·12-09·白班 or 张伟·12-17–12-18 (not
+    排班 508), from the row or, for a row already removed, from its audit record."""
+    if table not in ("roster_entries", "officer_absences") or not values.get("officer_id"):
+        return None
+    officer = s.get(Officer, values["officer_id"])
+    if officer is None:
+        return None
+    if table == "roster_entries":
+        shift = s.get(Shift, values.get("shift_id")) if values.get("shift_id") else None
+        if shift is None:
+            return None
+        text = f"{officer.name}·{local(shift.starts_at):%m-%d}·{shift.name}"
+    else:
+        starts, ends = _moment(values.get("starts_at")), _moment(values.get("ends_at"))
+        if starts is None or ends is None:
+            return None
+        last_day = local(ends - timedelta(seconds=1))  # the last day it covers
+        text = f"{officer.name}·{local(starts):%m-%d}–{last_day:%m-%d}"
+    return None if " " in text else text  # one token: the message catalogue reads it as one
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if isinstance(value, datetime) else None

@@ -36,6 +36,7 @@ from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError
 from ...domain.permissions import is_permitted
 from ...services import allocation, roster
+from ...services.accounts import SYSTEM_USER
 from ...services.allocation import POINT_KIND_ZH, ConstraintOptions, PlanDrawing, PlanInfo
 from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
@@ -122,6 +123,9 @@ class AllocationPanel(QWidget):
         self.may_propose = is_permitted(app.ctx.actor.role, "plan.propose")
         self._mine: set[int] = set()  # plans proposed from this panel: no news for them
         self._news: set[int] = set()  # plans others created, told once the list has them
+        # The morning re-plan's proposals, told together once it has made them all.
+        self._replan_news: set[int] = set()
+        self._replan_ended = False
         self._options_asked = 0
         # The plan whose detail is shown, as (id, version): a reload of the list opens a proposal
         # again only if it changed, so the chief's edits survive another seat's proposal.
@@ -350,6 +354,9 @@ class AllocationPanel(QWidget):
             if self.may_decide and own != "scheduler":
                 self._news |= created - self._mine
             self.reload_plans()
+        if change.touches(allocation.REPLAN_RAN) and self.may_decide:
+            self._replan_ended = True
+            self.reload_plans()
         if change.touches("shift", "roster_entry"):
             self.reload_shifts()
         elif any(i.entity == "unit" and i.action == "created" for i in change.items):
@@ -362,8 +369,18 @@ class AllocationPanel(QWidget):
         waiting = [p for p in plans if p.id in self._news and p.status == "proposed"
                    and p.proposed_by != me.username and p.proposed_on != me.workstation]
         self._news -= {p.id for p in plans}
-        if waiting:
+        # The re-plan proposes one plan a shift, each as it is solved: seven notices in a row
+        # told the chief nothing more than one does.
+        self._replan_news |= {p.id for p in waiting if p.proposed_by == SYSTEM_USER}
+        if any(p.proposed_by != SYSTEM_USER for p in waiting):
             self.app.notify(self.tr("A new patrol plan is waiting for your decision"))
+        if self._replan_ended:
+            self._replan_ended = False
+            n = sum(1 for p in plans if p.id in self._replan_news and p.status == "proposed")
+            self._replan_news.clear()
+            if n:
+                self.app.notify(self.tr("The morning re-plan proposed %n patrol plan(s) for your "
+                                        "decision", "", n))
 
     # constraints ------------------------------------------------------------------------------
     def reload_options(self) -> None:
@@ -444,6 +461,7 @@ class AllocationPanel(QWidget):
         plan, drawing = loaded
         if plan.id != self._opening:
             return  # an earlier plan's load, finished after the one asked for since
+        self._tell_decided_elsewhere(plan)
         self.plan, self.drawing = plan, drawing
         self._shown = (plan.id, plan.version)
         f = plan.figures
@@ -499,6 +517,27 @@ class AllocationPanel(QWidget):
         self.map.show_plan(drawing)
         self._set_decidable(plan.status == "proposed" and self.may_decide)
         self.sheet_btn.setEnabled(True)
+
+    def _tell_decided_elsewhere(self, plan: PlanInfo) -> None:
+        """The proposal the chief was editing here was decided at another seat: the table is about
+        to show that plan as it stands, so say that his edits (and note) were not applied."""
+        shown = self.plan
+        if shown is None or shown.id != plan.id or shown.status != "proposed" or plan.status == "proposed":
+            return
+        edits, note = self.edits(), self.note.text().strip()
+        self.accept_btn.setText(self.tr("Accept"))
+        if not edits and not note:
+            return
+        if plan.status == "superseded":
+            # By a plan accepted at another seat, or by the re-plan's newer proposal (Run now).
+            text = self.tr("Plan %1 was superseded by a newer plan for the same shift while you "
+                           "were editing it; your edits were not applied")
+        else:
+            when = f"{plan.decided_at.astimezone(CHINA_TZ):%H:%M}" if plan.decided_at else ""
+            text = (self.tr("Plan %1 was %2 by %3 at %4 while you were editing it; your edits were "
+                            "not applied").replace("%2", status_label(plan.status))
+                    .replace("%3", plan.decided_by).replace("%4", when))
+        self.app.notify(text.replace("%1", str(plan.id)), "warning")
 
     def _show_duties(self, visits: Sequence[TimedVisit]) -> None:
         """Must-patrol points open for only a part of the shift: the planned unit that reaches

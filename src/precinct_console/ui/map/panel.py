@@ -42,7 +42,7 @@ from ...services.map_data import (
     map_layers,
     search_places,
 )
-from ...services.units import list_units
+from ...services.units import UNIT_ROW_ENTITIES, list_units, minute_of
 from ..board.state import board_state
 from ..context import AppContext
 from ..error_text import error_text, ui_language
@@ -199,6 +199,7 @@ class MapPanel(QWidget):
         self.canvas.vb.sigRangeChanged.connect(lambda *_: self.canvas.viewport().update())
         app.changed.connect(self._on_change)
         app.selected.connect(self._on_selected)
+        self._minute = minute_of(app.clock())
         app.tick.connect(self._on_tick)
         self.state = board_state(app)
         self.state.loaded.connect(self.live.refresh_incidents)
@@ -458,7 +459,7 @@ class MapPanel(QWidget):
         if card is not None and self.card_view.isVisible() and change.touches(
                 "grid", "incident", "task", "key_site", "post"):
             self.app.run(grid_card, self.app.ctx, card.id, on_done=self._card_loaded)
-        if change.touches("unit", "dispatch"):
+        if change.touches(*UNIT_ROW_ENTITIES):  # the tooltip names the crew
             self.reload_units()
 
     def reload_units(self) -> None:
@@ -482,6 +483,9 @@ class MapPanel(QWidget):
 
     def _on_tick(self) -> None:
         self.live.tick()
+        if minute_of(self.app.clock()) != self._minute:  # the next shift's units and plan lines
+            self._minute = minute_of(self.app.clock())
+            self.reload_units()
 
     # -- search -------------------------------------------------------------------------------------
     def _search(self) -> None:

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
-from ...domain.errors import KnownError
+from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
+from ...domain.roster_rules import RuleSet
 from ...domain.shifts import team_sort_key
 from ...services import roster
 from ...services.roster import DUTIES, AbsenceInfo, EntryInfo, RosterView
@@ -326,7 +327,10 @@ class RosterPanel(QWidget):
         return self.rule_labels().get(rule, rule)
 
     def _on_change(self, change: Change) -> None:
-        if change.touches(*WATCHED):
+        # A unit's position, reported every few seconds by each car on a live shift, is not in the
+        # calendar (its call sign and service are): reading the whole period again at every report
+        # reset the violation list under the chief's eyes, its place and its scroll.
+        if any(i.entity in WATCHED and (i.entity, i.action) != ("unit", "moved") for i in change.items):
             self.reload()
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
@@ -440,12 +444,16 @@ class RosterPanel(QWidget):
         officer = next(o for o in self.view.officers if o.id == officer_id)
         teams = sorted({o.team for o in self.view.officers if o.team}, key=team_sort_key)
 
+        version = [officer.version]
+
         def send(v: dict[str, Any], failed: Failed) -> None:
-            self.app.run(roster.update_officer, self.app.ctx, officer.id, officer.version,
+            self.app.run(roster.update_officer, self.app.ctx, officer.id, version[0],
                          name=v["name"], kind=v["kind"], rank=v["rank"], team=v["team"],
                          phone=v["phone"], role=v["role"], skills=v["skills"],
                          licences=v["licences"], active=v["active"],
-                         on_done=guarded(self, self._officer_saved), on_error=failed)
+                         on_done=guarded(self, self._officer_saved),
+                         on_error=self._try_again_over(failed, version, lambda: next(
+                             (o.version for o in self._officers() if o.id == officer.id), None)))
 
         self._open(OfficerDialog(teams, self, officer), send)
 
@@ -453,11 +461,17 @@ class RosterPanel(QWidget):
         """The station's rest and weekly-hours limits; every seat's calendar re-checks with them."""
         if self.view is None:
             return
+        opened: list[RuleSet | None] = [self.view.rules]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
+            def refused(exc: BaseException) -> None:
+                if isinstance(exc, ConflictError):
+                    opened[0] = None  # told what the other seat set: OK again puts these over it
+                failed(exc)
+
             self.app.run(roster.set_roster_rules, self.app.ctx, v["min_rest_hours"],
-                         v["max_hours_per_week"], on_done=guarded(self, self._rules_saved),
-                         on_error=failed)
+                         v["max_hours_per_week"], expected=opened[0],
+                         on_done=guarded(self, self._rules_saved), on_error=refused)
 
         self._open(RosterRulesDialog(self.view.rules, self), send)
 
@@ -534,14 +548,40 @@ class RosterPanel(QWidget):
         if shift is None:
             return
 
+        version = [e.version]
+
         def send(v: dict[str, Any], failed: Failed) -> None:
             # A version conflict (changed at another seat) comes back to the form, input kept.
-            self.app.run(roster.update_entry, self.app.ctx, e.id, e.version, duty=v["duty"],
+            self.app.run(roster.update_entry, self.app.ctx, e.id, version[0], duty=v["duty"],
                          unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
-                         on_done=guarded(self, self._after_write), on_error=failed)
+                         on_done=guarded(self, self._after_write),
+                         on_error=self._try_again_over(failed, version, lambda: next(
+                             (x.version for x in self._entries() if x.id == e.id), None)))
 
         self._open(AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(),
                                 self, e), send)
+
+    def _officers(self) -> tuple[Any, ...]:
+        return tuple(self.view.officers) if self.view is not None else ()
+
+    def _entries(self) -> tuple[EntryInfo, ...]:
+        return tuple(self.view.entries) if self.view is not None else ()
+
+    @staticmethod
+    def _try_again_over(failed: Failed, version: list[int],
+                        latest: Callable[[], int | None]) -> Failed:
+        """A form refused because another seat changed the record comes back with who changed what;
+        OK again then saves it over theirs, as the message says to try again (it sent the version
+        the form was opened on, refused the same way every time, and the input was lost to Cancel).
+        The calendar has read the record again by then, through the change feed."""
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                now = latest()
+                if now is not None:
+                    version[0] = now
+            failed(exc)
+
+        return refused
 
     def _changer(self, e: EntryInfo) -> Callable[[], None]:
         return lambda: self.change_entry(e)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem
 from ...domain.clock import CHINA_TZ
+from ...domain.errors import ConflictError
 from ...services import unit_roll
 from ...services.unit_roll import Retirement, UnitInfo
 from ...services.units import UNIT_KINDS, UNIT_STATES
@@ -150,10 +151,17 @@ class UnitsDialog(QDialog):
         if u is None:
             return
 
+        opened: list[UnitInfo | None] = [u]
+
         def send(v: dict[str, Any], failed: Failed) -> None:
-            self.app.run(unit_roll.update_unit, self.app.ctx, u.id, u.version,
+            def refused(exc: BaseException) -> None:
+                if isinstance(exc, ConflictError):
+                    opened[0] = None  # told what the other seat changed: OK again saves over it
+                failed(exc)
+
+            self.app.run(unit_roll.update_unit, self.app.ctx, u.id, None, opened=opened[0],
                          call_sign=v["call_sign"], kind=v["kind"], seats=v["seats"],
-                         post_id=v["post_id"], on_error=failed,
+                         post_id=v["post_id"], on_error=refused,
                          on_done=guarded(self, lambda saved: self._saved(
                              saved.id, "updated", self.tr("%1 saved").replace("%1", saved.call_sign))))
 

@@ -32,7 +32,14 @@ from ...services.patrols import (
     record_patrol,
     withdraw_patrol,
 )
-from ...services.units import UNIT_KINDS, UnitRow, list_units, set_unit_status
+from ...services.units import (
+    UNIT_KINDS,
+    UNIT_ROW_ENTITIES,
+    UnitRow,
+    list_units,
+    minute_of,
+    set_unit_status,
+)
 from ..board.guard import guarded
 from ..board.table import ROW_ROLE, Column, ThinTableModel
 from ..board.timers import clock_text
@@ -243,6 +250,7 @@ class UnitsPanel(QWidget):
         self._reload_timer.timeout.connect(self.reload)
         self._loading = False
         self._loaded = False
+        self._minute = minute_of(app.clock())
         app.changed.connect(self._on_change)
         app.tick.connect(self._on_tick)
         app.selected.connect(self._on_selected)
@@ -286,12 +294,15 @@ class UnitsPanel(QWidget):
         self.counts.setText("  ".join(parts) or self.tr("No units"))
 
     def _on_change(self, change: Change) -> None:
-        if change.touches("unit", "dispatch", "roster"):
+        if change.touches(*UNIT_ROW_ENTITIES):
             self._reload_timer.start()
 
     def _on_tick(self) -> None:
         self.model.now = self.app.clock()
         self.model.touch_live()
+        if minute_of(self.model.now) != self._minute:  # the next shift's crews and orders
+            self._minute = minute_of(self.model.now)
+            self._reload_timer.start()
 
     def current_unit(self) -> UnitRow | None:
         i = self.table.currentIndex()

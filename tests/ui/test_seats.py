@@ -1,0 +1,426 @@
+"""Two seats of one database at once: what the chief's seat writes reaches the duty seat's panels
+through the change feed, as the feed thread delivers it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from precinct_console.config import Settings
+from precinct_console.domain.clock import local
+from precinct_console.domain.permissions import Role
+from precinct_console.jobs.replan import run_replan
+from precinct_console.services import allocation, roster, unit_roll
+from precinct_console.services.accounts import system_actor
+from precinct_console.services.context import ServiceContext
+from precinct_console.services.sync import latest_feed_id, read_feed
+from precinct_console.storage.models import Unit
+from precinct_console.ui.allocation.panel import AllocationPanel
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.map.panel import MapPanel
+from precinct_console.ui.units.panel import UnitsPanel
+
+from ..storage.test_roster_allocation import _crew, _town
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def _seat(ctx: ServiceContext, workstation: str) -> AppContext:
+    return AppContext(dataclasses.replace(ctx, actor=dataclasses.replace(
+        ctx.actor, workstation=workstation)), Settings())
+
+
+class _Feed:
+    """The change feed as a seat's feed thread hands it over: every row after the last seen."""
+
+    def __init__(self, app: AppContext):
+        self.app = app
+        self.seen = latest_feed_id(app.ctx.db)
+
+    def deliver(self, *, one_by_one: bool = False) -> None:
+        """What was written since; one_by_one: each change as its own batch, as a listener that
+        wakes between commits seconds apart (the re-plan solving shift after shift) gets them."""
+        events = read_feed(self.app.ctx.db, self.seen)
+        if events:
+            self.seen = events[-1].id
+            for batch in ([e] for e in events) if one_by_one else [events]:
+                self.app.on_feed(batch)
+
+
+@pytest.fixture
+def crewed_car(db, station, clock, make_ctx):
+    """城关1号车 on the shift running now, crewed by 张伟 and 李娜."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    with db.sessions() as s:
+        car = Unit(station_id=station.id, call_sign="城关1号车", kind="car", seats=2,
+                   home_lon=116.40, home_lat=39.90, status="available", status_since=clock())
+        s.add(car)
+        s.commit()
+        car_id = car.id
+    shift = roster.add_shift(chief, "白班", clock() - timedelta(hours=1), clock() + timedelta(hours=7))
+    officers = [roster.add_officer(chief, badge, name) for badge, name in (("001", "张伟"), ("002", "李娜"))]
+    for o in officers:
+        roster.assign(chief, shift.id, o.id, unit_id=car_id)
+    return car_id, officers, shift
+
+
+def test_leave_recorded_at_the_chiefs_seat_takes_the_officer_off_the_duty_seats_crew(
+        qtbot, make_ctx, crewed_car, clock):
+    car, (zhang, li), shift = crewed_car
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    duty = _seat(make_ctx(Role.DUTY_OFFICER), "指挥室-2")
+    feed = _Feed(duty)
+    board, plan = UnitsPanel(duty), MapPanel(duty)
+    for panel in (board, plan):
+        qtbot.addWidget(panel)
+        panel.show()
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1 and len(plan.live.units) == 1, timeout=10_000)
+    assert board.model.row(car).crew == ("张伟", "李娜")
+    on_map = lambda: plan.live.units[0].crew  # noqa: E731 (the marker's tooltip names them)
+
+    roster.add_absence(chief.ctx, zhang.id, "leave", clock() - timedelta(hours=1),
+                       clock() + timedelta(days=2), "病假")
+    feed.deliver()
+    qtbot.waitUntil(lambda: board.model.row(car).crew == ("李娜",) and on_map() == ("李娜",),
+                    timeout=10_000)
+
+    # 李娜 swaps her shift with 王芳, on tomorrow's: 王芳 rides in the car now.
+    wang = roster.add_officer(chief.ctx, "003", "王芳")
+    tomorrow = roster.add_shift(chief.ctx, "白班", shift.starts_at + timedelta(days=1),
+                                shift.ends_at + timedelta(days=1))
+    theirs = roster.assign(chief.ctx, tomorrow.id, wang.id)
+    mine = next(e for e in roster.roster_view(chief.ctx, clock().date(), clock().date()).entries
+                if e.officer_id == li.id)
+    roster.swap_entries(chief.ctx, mine.id, mine.version, theirs.id, theirs.version)
+    feed.deliver()
+    qtbot.waitUntil(lambda: board.model.row(car).crew == ("王芳",), timeout=10_000)
+    duty.runner.wait(10_000)
+
+
+def _settle(qtbot, *apps: AppContext) -> None:
+    for _ in range(4):
+        for app in apps:
+            app.runner.wait(20_000)
+        qtbot.wait(20)
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_a_proposal_decided_at_another_seat_while_the_chief_edits_it_says_his_edits_were_not_applied(
+        qtbot, make_ctx, allocation_town, clock, decision):
+    allocation_town(zones=False)
+    first = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    second = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    start = clock() + timedelta(hours=1)
+    shift = roster.add_shift(first.ctx, "白班", start, start + timedelta(hours=8))
+    for badge, name, x in (("031001", "张伟", 116.39), ("031002", "李娜", 116.41)):
+        officer = roster.add_officer(first.ctx, badge, name)
+        car = unit_roll.add_unit(first.ctx, f"巡逻{badge[-1]}车", "car", x, 39.90)
+        roster.assign(first.ctx, shift.id, officer.id, unit_id=car)
+    plan = allocation.propose_plan(first.ctx, shift_id=shift.id, time_limit=5)
+    feed = _Feed(second)
+    said: list[tuple[str, str]] = []
+    second.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(second)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, second)
+    assert panel.plan is not None and panel.plan.id == plan.id
+    combo = panel.assign.cellWidget(0, 1)
+    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+    assert panel.edits() and "1 edit" in panel.accept_btn.text()
+
+    allocation.decide_plan(first.ctx, plan.id, plan.version, decision)
+    feed.deliver()
+    qtbot.waitUntil(lambda: panel.plan.status != "proposed", timeout=10_000)
+    _settle(qtbot, second)
+    word = {"accept": "accepted", "reject": "rejected"}[decision]
+    assert ("warning", f"Plan {plan.id} was {word} by chief at {local(clock()):%H:%M} while you "
+            "were editing it; your edits were not applied") in said
+    # The table shows the plan as decided, and the button no longer offers the edit.
+    assert not panel.edits() and panel.accept_btn.text() == "Accept"
+    assert not panel.accept_btn.isEnabled()
+
+
+def test_the_chief_hears_of_the_morning_re_plan_once_however_many_shifts_it_planned(
+        qtbot, db, station, make_ctx, clock):
+    _town(db, station, clock)
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    on_duty = roster.add_shift(chief.ctx, "白班", clock() - timedelta(hours=1), clock() + timedelta(hours=7))
+    night = roster.add_shift(chief.ctx, "小夜班", clock() + timedelta(hours=7), clock() + timedelta(hours=15))
+    (_a, _b, c), (_u1, u2) = _crew(chief.ctx, on_duty.id)
+    roster.assign(chief.ctx, night.id, c.id, unit_id=u2)
+    feed = _Feed(chief)
+    said: list[tuple[str, str]] = []
+    chief.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(chief)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, chief)
+
+    # The duty officer's seat holds the lease and runs the 09:00 re-plan: one plan a shift.
+    job = ServiceContext(db, system_actor("指挥室-2/4242", station.id), clock)
+    for _run in range(2):  # Run now, then the scheduled run
+        said.clear()
+        plans = run_replan(job, time_limit=5)
+        assert len(plans) == 2
+        feed.deliver(one_by_one=True)
+        _settle(qtbot, chief)
+        qtbot.wait(100)
+        _settle(qtbot, chief)
+        assert said == [("info", "The morning re-plan proposed 2 patrol plan(s) for your decision")]
+        assert {p.id for p in panel.model.rows() if p.status == "proposed"} == {p.id for p in plans}
+    # A plan a person proposes (the duty officer, by hand) is told as it comes.
+    said.clear()
+    allocation.propose_plan(_seat(make_ctx(Role.DUTY_OFFICER), "指挥室-2").ctx, shift_id=night.id,
+                            time_limit=5)
+    feed.deliver()
+    _settle(qtbot, chief)
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert said == [("info", "A new patrol plan is waiting for your decision")]
+
+
+def test_roster_rules_saved_at_another_seat_are_not_silently_put_back(qtbot, make_ctx, monkeypatch):
+    """The deputy opens the limits form, the chief sets 10 h of rest at his seat meanwhile, the
+    deputy raises the weekly hours and saves: the chief's rest must not go back to 8 h unsaid."""
+    from precinct_console.ui.roster.panel import RosterPanel
+    from precinct_console.ui.roster.rules_dialog import RosterRulesDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    said: list[tuple[str, str]] = []
+    panel = RosterPanel(deputy)
+    qtbot.addWidget(panel)
+    _settle(qtbot, deputy)
+    errors: list[str] = []
+
+    def fill(d):
+        if not errors:  # the chief saves at his seat while the deputy's form is open
+            roster.set_roster_rules(chief.ctx, 10, 60)
+        errors.append(d.error.text())
+        d.week.setValue(72)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RosterRulesDialog, "exec", fill)
+    deputy.notified.connect(lambda text, level: said.append((level, text)))
+    panel.edit_rules()
+    qtbot.waitUntil(lambda: len(errors) >= 2, timeout=10_000)
+    _settle(qtbot, deputy)
+    assert errors[1].startswith("the roster rules were changed by chief at 指挥室-1 (")
+    assert errors[1].endswith(": at least 10 h of rest, at most 60 h a week) since you opened them; "
+                              "your change was not saved: save again to put yours over it")
+    # Told, the deputy pressed OK again: his limits go in, over the chief's, knowingly.
+    qtbot.waitUntil(lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 72, timeout=10_000)
+    assert len(errors) == 2
+
+
+def test_a_unit_going_on_a_call_at_the_duty_seat_does_not_refuse_the_chiefs_unit_form(
+        qtbot, db, station, make_ctx, monkeypatch):
+    """The chief edits 巡逻一车's seats while the duty officer dispatches it: its state changes
+    every few minutes on a live shift and is none of the form's business. A call sign changed at
+    another seat is, and is named; OK again then saves the chief's over it."""
+    from precinct_console.services import units
+    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    duty = _seat(make_ctx(Role.DUTY_OFFICER, username="duty"), "指挥室-2")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-3")
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    dlg = UnitsDialog(chief, [], None)
+    qtbot.addWidget(dlg)
+    _settle(qtbot, chief)
+    dlg.table.selectRow(0)
+    seen: list[str] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:  # while the form is open: the car goes off duty and comes back
+            units.set_unit_status(duty.ctx, car, "off_duty")
+            units.set_unit_status(duty.ctx, car, "available")
+        d.seats.setValue(4)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(UnitDialog, "exec", fill)
+    dlg.edit_unit()
+    qtbot.waitUntil(lambda: unit_roll.list_unit_roll(chief.ctx)[0].seats == 4, timeout=10_000)
+    assert seen == [""]
+
+    dlg.table.selectRow(0)
+    _settle(qtbot, chief)
+    seen.clear()
+
+    def rename(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            current = unit_roll.list_unit_roll(deputy.ctx)[0]
+            unit_roll.update_unit(deputy.ctx, car, current.version, call_sign="巡01", kind="car",
+                                  seats=4, post_id=current.post_id)
+        d.seats.setValue(5)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(UnitDialog, "exec", rename)
+    dlg.edit_unit()
+    qtbot.waitUntil(lambda: unit_roll.list_unit_roll(chief.ctx)[0].seats == 5, timeout=10_000)
+    assert len(seen) == 2 and seen[1].startswith("unit 巡01 was changed by deputy at 指挥室-3 (")
+    assert seen[1].endswith(": call_sign) since you opened it; your change was not saved: save "
+                            "again to put yours over it")
+    assert unit_roll.list_unit_roll(chief.ctx)[0].call_sign == "巡逻一车"  # his form's, knowingly
+
+
+def test_a_roster_form_refused_for_another_seats_change_saves_on_the_second_ok(
+        qtbot, db, station, make_ctx, clock, monkeypatch):
+    """The deputy changes 张伟's shift (or 张伟) while the chief changes it at his seat: the form
+    comes back saying who changed what, and OK again saves the deputy's, not the same refusal
+    for ever."""
+    from precinct_console.ui.roster.panel import AssignDialog, RosterPanel
+    from precinct_console.ui.roster.planning import OfficerDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    zhang = roster.add_officer(chief.ctx, "031001", "张伟")
+    shift = roster.add_shift(chief.ctx, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    entry = roster.assign(chief.ctx, shift.id, zhang.id)
+    feed = _Feed(deputy)
+    panel = RosterPanel(deputy)
+    qtbot.addWidget(panel)
+    _settle(qtbot, deputy)
+    seen: list[str] = []
+
+    def meanwhile(change) -> None:  # the chief's write, while the deputy's form is open
+        change()
+        feed.deliver()
+        _settle(qtbot, deputy)
+        qtbot.wait(200)  # the calendar's timer-coalesced reload
+        _settle(qtbot, deputy)
+
+    def note(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(lambda: roster.update_entry(chief.ctx, entry.id, entry.version, note="带班"))
+        d.note.setText("值班长")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AssignDialog, "exec", note)
+    panel.change_entry(entry)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    assert seen[1].startswith("roster_entry 张伟·") and "was changed by chief at 指挥室-1" in seen[1]
+    qtbot.waitUntil(lambda: next(e for e in panel.view.entries if e.id == entry.id).note == "值班长",
+                    timeout=10_000)
+    assert len(seen) == 2  # saved on the second OK
+
+    seen.clear()
+    officer = next(o for o in panel.view.officers if o.id == zhang.id)
+
+    def phone(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(lambda: roster.update_officer(chief.ctx, zhang.id, officer.version, rank="一级警司"))
+        d.phone.setText("13800000000")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(OfficerDialog, "exec", phone)
+    panel.edit_officer(zhang.id)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    assert seen[1].startswith("officer 张伟 was changed by chief at 指挥室-1")
+    qtbot.waitUntil(lambda: next(o for o in roster.list_officers(chief.ctx)).phone == "13800000000",
+                    timeout=10_000)
+    assert len(seen) == 2
+
+
+def test_the_chiefs_calendar_and_its_violations_stay_put_as_cars_report_their_positions(
+        qtbot, db, station, make_ctx, clock):
+    from precinct_console.services import units
+    from precinct_console.ui.roster.panel import RosterPanel
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    names = [roster.add_officer(chief.ctx, f"03100{i}", f"民警{i}") for i in range(6)]
+    for i, o in enumerate(names):  # six officers on two places at once: six violations to read
+        start = clock() + timedelta(hours=1 + i)
+        a = roster.add_shift(chief.ctx, f"班{i}", start, start + timedelta(hours=8))
+        b = roster.add_shift(chief.ctx, f"备{i}", start, start + timedelta(hours=8))
+        roster.assign(chief.ctx, a.id, o.id)
+        roster.assign(chief.ctx, b.id, o.id)
+    feed = _Feed(chief)
+    panel = RosterPanel(chief)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, chief)
+    assert panel.problems.count() == 6
+    panel.problems.setCurrentRow(4)  # the chief is reading the fifth
+
+    sim = _seat(make_ctx(Role.DUTY_OFFICER, username="sim"), "sim")
+    for step in range(3):
+        units.update_unit_position(sim.ctx, car, 116.39 + step / 1000, 39.90, at=clock())
+        feed.deliver()
+        _settle(qtbot, chief)
+        qtbot.wait(50)
+    assert panel.problems.currentRow() == 4
+    # Leave recorded at another seat still reads the calendar again.
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    roster.add_absence(deputy.ctx, names[0].id, "leave", clock() + timedelta(days=3),
+                       clock() + timedelta(days=4))
+    feed.deliver()
+    qtbot.waitUntil(lambda: len(panel.view.absences) == 1, timeout=10_000)
+
+
+def test_a_re_plan_proposal_superseded_by_run_now_while_the_chief_edits_it_says_so(
+        qtbot, db, station, make_ctx, clock):
+    _town(db, station, clock)
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    shift = roster.add_shift(chief.ctx, "白班", clock() - timedelta(hours=1), clock() + timedelta(hours=7))
+    _crew(chief.ctx, shift.id)
+    job = ServiceContext(db, system_actor("指挥室-2/4242", station.id), clock)
+    [first] = run_replan(job, time_limit=5)
+    feed = _Feed(chief)
+    said: list[tuple[str, str]] = []
+    chief.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(chief)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, chief)
+    assert panel.plan is not None and panel.plan.id == first.id
+    combo = panel.assign.cellWidget(0, 1)
+    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+
+    clock.advance(minutes=5)
+    run_replan(job, time_limit=5)  # Run now at the duty seat: a newer proposal replaces it
+    feed.deliver()
+    _settle(qtbot, chief)
+    qtbot.waitUntil(lambda: ("warning", f"Plan {first.id} was superseded by a newer plan for the same "
+                             "shift while you were editing it; your edits were not applied") in said,
+                    timeout=10_000)
+
+
+def test_at_the_shift_change_the_duty_seat_shows_the_next_crew_and_its_plans_orders_unasked(
+        qtbot, db, station, make_ctx, allocation_town, clock):
+    """No write announces a shift changing over: the board and the map named the last shift's
+    crew and point until something else happened to a unit (a car with no terminal: never)."""
+    allocation_town(zones=False)
+    chief = _seat(make_ctx(Role.STATION_CHIEF), "指挥室-1")
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    day = roster.add_shift(chief.ctx, "白班", clock() - timedelta(hours=7), clock() + timedelta(seconds=30))
+    night = roster.add_shift(chief.ctx, "中班", day.ends_at, day.ends_at + timedelta(hours=8))
+    for shift, badge, name in ((day, "001", "张伟"), (night, "002", "李娜")):
+        officer = roster.add_officer(chief.ctx, badge, name)
+        roster.assign(chief.ctx, shift.id, officer.id, unit_id=car)
+    plan = allocation.propose_plan(chief.ctx, shift_id=night.id, time_limit=5)
+    allocation.decide_plan(chief.ctx, plan.id, plan.version, "accept")  # before the shift starts
+    duty = _seat(make_ctx(Role.DUTY_OFFICER), "指挥室-2")
+    board, plan_map = UnitsPanel(duty), MapPanel(duty)
+    for panel in (board, plan_map):
+        qtbot.addWidget(panel)
+        panel.show()
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1 and len(plan_map.live.units) == 1, timeout=10_000)
+    assert board.model.row(car).crew == ("张伟",) and board.model.row(car).patrol_point == ""
+
+    clock.advance(minutes=1)  # 中班 has begun
+    duty.tick.emit()
+    point = plan.assignments[0]["point_name"]
+    qtbot.waitUntil(lambda: board.model.row(car).crew == ("李娜",)
+                    and board.model.row(car).patrol_point == point
+                    and plan_map.live.units[0].crew == ("李娜",), timeout=10_000)
+    duty.runner.wait(10_000)
