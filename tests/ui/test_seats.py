@@ -222,7 +222,7 @@ def test_a_unit_going_on_a_call_at_the_duty_seat_does_not_refuse_the_chiefs_unit
     every few minutes on a live shift and is none of the form's business. A call sign changed at
     another seat is, and is named; OK again then saves the chief's over it."""
     from precinct_console.services import units
-    from precinct_console.ui.roster.planning import UnitDialog
+    from precinct_console.ui.roster.record_dialogs import UnitDialog
     from precinct_console.ui.roster.units_dialog import UnitsDialog
 
     chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
@@ -276,7 +276,7 @@ def test_a_roster_form_refused_for_another_seats_change_saves_on_the_second_ok(
     comes back saying who changed what, and OK again saves the deputy's, not the same refusal
     for ever."""
     from precinct_console.ui.roster.panel import AssignDialog, RosterPanel
-    from precinct_console.ui.roster.planning import OfficerDialog
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog
 
     chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
     deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
