@@ -87,3 +87,22 @@ def test_bootstrap_sets_up_station_and_admin_only_on_an_empty_database(db, clock
     assert actor.role is Role.ADMIN and actor.station_id == info.id
     with pytest.raises(ValidationError, match="already has accounts"):
         stations.bootstrap_station(db, "S98", "x", "admin2", "first-admin-pw", workstation="s", clock=clock)
+
+
+def test_a_seat_signed_in_with_an_account_since_disabled_saves_nothing_more(db, make_ctx, station):
+    """A seat open under an account the administrator has just disabled is refused its next
+    write, which is not saved; it used to save and audit it under the disabled name."""
+    from precinct_console.i18n.catalogue import error_text
+    from precinct_console.services import roster
+
+    admin = make_ctx(Role.ADMIN)
+    clerk = make_ctx(Role.STATION_CHIEF, "zhao.liu")  # signed in before the account was disabled
+    roster.add_officer(clerk, "051001", "王磊")
+    accounts.disable_user(admin, "zhao.liu")
+    with pytest.raises(PermissionDenied, match="the account zhao.liu has been disabled") as refused:
+        roster.add_officer(clerk, "051002", "赵敏")
+    assert "账号 zhao.liu 已被停用" in error_text(refused.value, "zh_CN")
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.username == "zhao.liu", AuditEntry.action == "roster.officer_add")) == 1
+    assert [o.name for o in roster.list_officers(admin)] == ["王磊"]

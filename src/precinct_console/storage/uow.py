@@ -14,11 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
-from ..domain.errors import ConflictError, NotFound
+from ..domain.errors import ConflictError, NotFound, PermissionDenied
 from ..domain.permissions import Actor
 from .database import Database
 from .engine import WRITE_OPTION
-from .models import AuditEntry, ChangeRecord, Officer, Shift
+from .models import AuditEntry, ChangeRecord, Officer, Shift, User
 from .outage import is_outage, unavailable
 from .serialize import diff, snapshot
 
@@ -76,6 +76,16 @@ class UnitOfWork:
         # not only the commit: the officer hears "not saved", never a driver traceback.
         if exc is not None and is_outage(exc):
             raise unavailable(exc, saving=True) from exc
+
+    def _refuse_a_disabled_account(self) -> None:
+        """An account an administrator disabled writes nothing more, though a seat signed in
+        with it before stays open: its writes were saved and audited under the disabled name."""
+        if self.actor.user_id is None:  # the console itself (jobs, migrations)
+            return
+        active = self.session.scalar(select(User.active).where(User.id == self.actor.user_id))
+        if active is False:
+            raise PermissionDenied(f"the account {self.actor.username} has been disabled; nothing "
+                                   "was saved (sign in with an account in use)")
 
     # -- recording -------------------------------------------------------------------------
     def audit(
@@ -227,6 +237,7 @@ class UnitOfWork:
     # -- commit ----------------------------------------------------------------------------
     def commit(self) -> Change:
         self.flush()
+        self._refuse_a_disabled_account()
         for entry in self._audit:
             self.session.add(entry)
         if self._items:
