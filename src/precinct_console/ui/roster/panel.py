@@ -191,6 +191,9 @@ class RosterPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the calendar (arrows move in it): Qt's Tab went round its cells for ever,
+        # and the violation list under it was out of the keyboard's reach.
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumHeight(40)
         self.table.verticalHeader().setDefaultSectionSize(24)

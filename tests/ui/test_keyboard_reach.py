@@ -1,0 +1,140 @@
+"""The roster, patrol allocation and unit board worked from the keyboard alone: Tab, Enter, keys."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QVBoxLayout, QWidget
+
+from precinct_console.config import Settings
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.permissions import Role
+from precinct_console.services import allocation, roster, unit_roll
+from precinct_console.ui.allocation.panel import AllocationPanel
+from precinct_console.ui.context import AppContext
+from precinct_console.ui.roster.panel import RosterPanel
+from precinct_console.ui.units.panel import UnitsPanel
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+@pytest.fixture
+def chief_app(make_ctx, allocation_town):
+    allocation_town(zones=False)
+    app = AppContext(make_ctx(Role.STATION_CHIEF), Settings())
+    yield app
+    app.runner.wait(20000)
+
+
+def _settle(qtbot, app):
+    for _ in range(4):
+        app.runner.wait(20000)
+        qtbot.wait(20)
+
+
+def _shown(qtbot, app, widget):
+    """The widget as a window of its own, active, its loads done: the keyboard is there."""
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=5000)
+    _settle(qtbot, app)
+    return widget
+
+
+def _tab(qtbot, back: bool = False) -> QWidget:
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab if back else Qt.Key.Key_Tab)
+    return QApplication.focusWidget()
+
+
+def _crewed_shift(ctx, start):
+    """A day shift starting at `start` with two cars, each crewed by one officer."""
+    sh = roster.add_shift(ctx, "白班", start, start + timedelta(hours=8), min_staff=3)
+    for badge, name, call_sign, lon in (("031001", "张伟", "巡逻一车", 116.39),
+                                        ("031002", "李强", "巡逻二车", 116.40)):
+        officer = roster.add_officer(ctx, badge, name, licences=["C1"])
+        unit = unit_roll.add_unit(ctx, call_sign, "car", lon, 39.90)
+        roster.assign(ctx, sh.id, officer.id, unit_id=unit)
+    return sh
+
+
+def test_tab_leaves_the_roster_calendar_for_the_violation_list(qtbot, chief_app, clock):
+    """Tab in the calendar went round its 7 x officers cells for ever: the violations under it
+    were out of the keyboard's reach. Tab leaves it now; arrows still move from day to day."""
+    _crewed_shift(chief_app.ctx, datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ))  # 2 of 3 on
+    panel = _shown(qtbot, chief_app, RosterPanel(chief_app))
+    assert panel.problems.count() == 1
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.model.index(0, 0))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Right)
+    assert panel.table.currentIndex().column() == 1
+    assert _tab(qtbot) is panel.problems
+    assert _tab(qtbot, back=True) is panel.table
+
+
+def test_tab_reaches_the_constraints_the_plans_points_the_note_and_accept(qtbot, chief_app, clock):
+    """From the list of plans Tab went round its cells for ever, and from the plan's table too:
+    pins, zones, a unit's point, the note and Accept could only be reached with the mouse."""
+    ctx = chief_app.ctx
+    sh = _crewed_shift(ctx, clock() + timedelta(hours=1))
+    allocation.propose_plan(ctx, shift_id=sh.id, method="greedy")
+    panel = _shown(qtbot, chief_app, AllocationPanel(chief_app))
+    qtbot.waitUntil(lambda: panel.plan is not None and panel.assign.rowCount() == 2, timeout=10000)
+    panel.plans.setFocus()
+    assert _tab(qtbot) is panel.constraints.unit_combo
+    panel.assign.setFocus()
+    points = [panel.assign.cellWidget(r, 1) for r in range(2)]
+    assert all(isinstance(c, QComboBox) and c.isEnabled() for c in points)
+    assert [_tab(qtbot) for _ in range(4)] == [*points, panel.note, panel.accept_btn]
+    # A point chosen by the keyboard is an edit Accept counts.
+    qtbot.keyClick(points[0], Qt.Key.Key_Down)
+    assert len(panel.edits()) == 1 and panel.accept_btn.text() == "Accept with 1 edit(s)"
+    _settle(qtbot, chief_app)
+
+
+def test_tab_leaves_the_unit_board(qtbot, make_ctx):
+    unit_roll.add_unit(make_ctx(Role.STATION_CHIEF), "巡逻一车", "car", 116.39, 39.90)
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    seat = QWidget()
+    board = UnitsPanel(app)
+    after = QLineEdit()
+    layout = QVBoxLayout(seat)
+    layout.addWidget(board)
+    layout.addWidget(after)
+    _shown(qtbot, app, seat)
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1, timeout=10000)
+    board.table.setFocus()
+    assert _tab(qtbot) is after
+    app.runner.wait(10000)
+
+
+def test_tab_reaches_ok_in_the_move_up_dialog(qtbot, make_ctx):
+    from precinct_console.domain.allocation.move_up import MoveOption, Point
+    from precinct_console.services.move_up import MoveChoices
+    from precinct_console.ui.units.move_dialog import MoveUpDialog
+
+    gates = [MoveOption(Point(f"point:{i}", f"学校门{i}", 116.39, 39.90), 3.0 + i, 0.6, 0.1,
+                        False, False) for i in range(3)]
+    dialog = MoveUpDialog(MoveChoices(11, "电01", 1, "point:20", True, 0.44, tuple(gates)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down)
+    assert dialog.chosen() is gates[1]
+    focused = _tab(qtbot)
+    assert focused is not dialog.table and focused.text() == "OK"
+
+
+def test_tab_reaches_the_buttons_of_the_units_dialog(qtbot, chief_app):
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    for i in range(3):
+        unit_roll.add_unit(chief_app.ctx, f"巡逻{i}车", "car", 116.39, 39.90)
+    dialog = _shown(qtbot, chief_app, UnitsDialog(chief_app, []))
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10000)
+    dialog.table.setFocus()
+    assert _tab(qtbot) is dialog.add_btn
