@@ -138,3 +138,29 @@ def test_tab_reaches_the_buttons_of_the_units_dialog(qtbot, chief_app):
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10000)
     dialog.table.setFocus()
     assert _tab(qtbot) is dialog.add_btn
+
+
+def test_enter_on_a_calendar_cell_assigns_and_two_cells_are_picked_for_a_swap_by_keys(
+        qtbot, chief_app, clock, monkeypatch):
+    """A double click put the officer on a shift; Enter did nothing, so the keyboard could not
+    assign from the calendar. The keys are on the panel's hint line, as the unit board's are."""
+    friday = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    _crewed_shift(chief_app.ctx, friday)
+    panel = _shown(qtbot, chief_app, RosterPanel(chief_app))
+    assert panel.keys_hint.isVisible() and "Enter" in panel.keys_hint.text()
+    opened = []
+    monkeypatch.setattr(panel, "_open", lambda dlg, _send: opened.append(dlg))
+    day = panel.model.days.index(friday.date())
+    rows = {r.label.split()[1]: i for i, r in enumerate(panel.model.rows)}
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.model.index(rows["李强"], day))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert [d.windowTitle() for d in opened] == ["Assign 李强"]
+    assert opened[0].shift.currentText().startswith("白班")
+    # Swap: the first cell, Ctrl+Down to the second without selecting between, Ctrl+Space adds it.
+    panel.table.setCurrentIndex(panel.model.index(rows["张伟"], day))
+    step = Qt.Key.Key_Down if rows["李强"] > rows["张伟"] else Qt.Key.Key_Up
+    for _ in range(abs(rows["李强"] - rows["张伟"])):
+        qtbot.keyClick(panel.table, step, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(e.officer_name for e in panel.selected_entries()) == ["张伟", "李强"]

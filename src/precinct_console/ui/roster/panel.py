@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -43,7 +44,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
-from ..theme import BREACH, NEAR, OK, ui_font
+from ..theme import BREACH, MUTED, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel, absence_line, shift_hours
 from .planning import PlanShiftsDialog
 from .record_dialogs import AbsenceDialog, OfficerDialog
@@ -201,9 +202,21 @@ class RosterPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.doubleClicked.connect(self._assign_at)
+        # Enter does what a double click does: the keyboard's way to put the officer on a shift.
+        assign = QAction(self.table)
+        assign.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        assign.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        assign.triggered.connect(lambda: self._assign_at(self.table.currentIndex()))
+        self.table.addAction(assign)
 
         self.summary = QLabel()
         self.summary.setFont(ui_font(10, bold=True))
+        # The calendar's keys, as the unit board shows its own: a chief at the keyboard learns them.
+        self.keys_hint = QLabel(self.tr("Keys: Enter assigns a shift that day · Menu key: leave, "
+                                        "change or remove · Ctrl+arrows, Ctrl+Space: pick two "
+                                        "cells to swap"))
+        self.keys_hint.setStyleSheet(f"color: {MUTED.name()}")
+        self.keys_hint.setVisible(self.can_edit)
         # Days past the published holiday tables are planned as plain weekdays and weekends:
         # the chief must know, or a New Year's Day gets an ordinary day's staff.
         self.calendar_note = QLabel()
@@ -223,7 +236,10 @@ class RosterPanel(QWidget):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.summary)
+        head = QHBoxLayout()
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.keys_hint)
+        layout.addLayout(head)
         layout.addWidget(self.calendar_note)
         layout.addWidget(split, 1)
 
