@@ -14,6 +14,8 @@ from precinct_console.domain.permissions import Role
 from precinct_console.services import allocation, roster, unit_roll
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
+from precinct_console.ui.main_window import MainWindow
+from precinct_console.ui.panels import PanelSpec
 from precinct_console.ui.roster.panel import RosterPanel
 from precinct_console.ui.units.panel import UnitsPanel
 
@@ -164,3 +166,43 @@ def test_enter_on_a_calendar_cell_assigns_and_two_cells_are_picked_for_a_swap_by
         qtbot.keyClick(panel.table, step, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(panel.table, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
     assert sorted(e.officer_name for e in panel.selected_entries()) == ["张伟", "李强"]
+
+
+def make_typing_panel(app: AppContext) -> QWidget:
+    panel = QWidget()
+    QVBoxLayout(panel).addWidget(QLineEdit())
+    return panel
+
+
+TABBED = [PanelSpec(key, key, f"{__name__}:make_typing_panel", area)
+          for key, area in (("board", "center"), ("roster", "center"), ("allocation", "center"),
+                            ("units", "bottom"))]
+
+
+def test_tab_skips_the_panels_behind_another_tab(qtbot, make_ctx):
+    """Qt keeps a tabbed panel behind another 'visible', moved off the window: Tab walked into
+    the hidden board and allocation panels, the focus vanished from sight, and a board key then
+    acted on an incident the officer could not see. Tab goes round the panels on screen only."""
+    window = MainWindow(AppContext(make_ctx(Role.STATION_CHIEF), Settings()), TABBED)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.show_panel("roster")
+    edit = {k: w.findChild(QLineEdit) for k, w in window.panel_widgets.items()}
+    edit["roster"].setFocus()
+
+    def round_trip(back: bool = False) -> list[QWidget]:
+        """Tab (or Shift+Tab) until the focus is back where it started."""
+        start, seen = QApplication.focusWidget(), []
+        while len(seen) < 20 and (not seen or seen[-1] is not start):
+            seen.append(_tab(qtbot, back))
+        return seen
+
+    for back in (False, True):
+        seen = round_trip(back)
+        assert edit["units"] in seen and edit["roster"] in seen
+        assert edit["board"] not in seen and edit["allocation"] not in seen
+    window.show_panel("allocation")  # brought forward, it is in the round again
+    seen = round_trip()
+    assert edit["allocation"] in seen and edit["roster"] not in seen
