@@ -206,3 +206,27 @@ def test_tab_skips_the_panels_behind_another_tab(qtbot, make_ctx):
     window.show_panel("allocation")  # brought forward, it is in the round again
     seen = round_trip()
     assert edit["allocation"] in seen and edit["roster"] not in seen
+
+
+def test_tab_leaves_the_alert_list(qtbot, make_ctx, clock):
+    """The alert list is beside every panel: Tab went round its cells and never came back out."""
+    from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+    from precinct_console.ui.alerts.panel import AlertsPanel
+
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0202", address="夜市路口",
+                                           lon=116.401, lat=39.901))
+    clock.advance(minutes=6)
+    seat = QWidget()
+    alerts = AlertsPanel(app)
+    alerts.monitor.sound.enabled = False
+    after = QLineEdit()
+    layout = QVBoxLayout(seat)
+    layout.addWidget(alerts)
+    layout.addWidget(after)
+    _shown(qtbot, app, seat)
+    qtbot.waitUntil(lambda: alerts.model.rowCount() == 3, timeout=10000)
+    alerts.table.setFocus()
+    alerts.table.setCurrentIndex(alerts.model.index(0, 0))
+    assert _tab(qtbot) is after
+    app.runner.wait(10000)
