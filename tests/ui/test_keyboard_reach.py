@@ -230,3 +230,30 @@ def test_tab_leaves_the_alert_list(qtbot, make_ctx, clock):
     alerts.table.setCurrentIndex(alerts.model.index(0, 0))
     assert _tab(qtbot) is after
     app.runner.wait(10000)
+
+
+def test_a_panels_shortcut_puts_the_keyboard_in_its_list(qtbot, chief_app, clock):
+    """F2, F3, F4, Ctrl+Shift+R and Ctrl+Shift+P brought the panel forward with the focus on the
+    panel itself, where the arrows did nothing: the officer had to Tab into the list first."""
+    from precinct_console.ui.panels import PANELS
+
+    _crewed_shift(chief_app.ctx, datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ))
+    specs = [s for s in PANELS if s.key in ("board", "units", "alerts", "roster", "allocation")]
+    window = MainWindow(chief_app, specs)
+    _shown(qtbot, chief_app, window)
+    board, units, alerts, roster_panel, plans = (
+        window.panel_widgets[k] for k in ("board", "units", "alerts", "roster", "allocation"))
+    qtbot.waitUntil(lambda: units.model.rowCount() == 2, timeout=10000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    none = Qt.KeyboardModifier.NoModifier
+    for key, modifiers, table in ((Qt.Key.Key_F3, none, units.table),
+                                  (Qt.Key.Key_F2, none, board.table),
+                                  (Qt.Key.Key_F4, none, alerts.table),
+                                  (Qt.Key.Key_R, ctrl_shift, roster_panel.table),
+                                  (Qt.Key.Key_P, ctrl_shift, plans.plans)):
+        qtbot.keyClick(QApplication.focusWidget() or window, key, modifiers)
+        assert QApplication.focusWidget() is table
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F3)
+    qtbot.keyClick(units.table, Qt.Key.Key_Down)
+    assert units.current_unit() is not None
+    _settle(qtbot, chief_app)
