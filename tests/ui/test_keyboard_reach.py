@@ -257,3 +257,23 @@ def test_a_panels_shortcut_puts_the_keyboard_in_its_list(qtbot, chief_app, clock
     qtbot.keyClick(units.table, Qt.Key.Key_Down)
     assert units.current_unit() is not None
     _settle(qtbot, chief_app)
+
+
+def test_enter_on_a_unit_in_the_units_dialog_edits_it(qtbot, chief_app, monkeypatch):
+    """Enter on a unit pressed the dialog's first button, Add…: the chief got an empty form for
+    a new unit where he meant to change the one he had picked. Enter edits it, as a double
+    click does."""
+    from precinct_console.ui.roster import units_dialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    for i in range(3):
+        unit_roll.add_unit(chief_app.ctx, f"巡逻{i}车", "car", 116.39, 39.90)
+    forms = []
+    monkeypatch.setattr(units_dialog, "submit_form", lambda dlg, *_a, **_k: forms.append(dlg))
+    dialog = _shown(qtbot, chief_app, UnitsDialog(chief_app, []))
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10000)
+    dialog.table.setFocus()
+    dialog.table.selectRow(1)
+    picked = dialog.table.item(1, 0).text()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert [f.windowTitle() for f in forms] == [f"Edit unit {picked}"]
