@@ -277,3 +277,26 @@ def test_enter_on_a_unit_in_the_units_dialog_edits_it(qtbot, chief_app, monkeypa
     picked = dialog.table.item(1, 0).text()
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     assert [f.windowTitle() for f in forms] == [f"Edit unit {picked}"]
+
+
+def test_enter_on_a_violation_takes_the_keyboard_to_its_cell(qtbot, chief_app, clock, monkeypatch):
+    """Enter on a violation showed its cell but left the keyboard in the list: Enter again did
+    nothing to the cell. The calendar takes the keyboard there, and Enter assigns."""
+    friday = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    roster.add_shift(chief_app.ctx, "白班", friday, friday + timedelta(hours=8), min_staff=1)
+    officer = roster.add_officer(chief_app.ctx, "031009", "王芳")
+    roster.add_absence(chief_app.ctx, officer.id, "leave", friday - timedelta(days=1),
+                       friday + timedelta(days=1))
+    shift = roster.roster_view(chief_app.ctx, friday.date(), friday.date()).shifts[0]
+    roster.assign(chief_app.ctx, shift.id, officer.id)  # on leave that day: a violation
+    panel = _shown(qtbot, chief_app, RosterPanel(chief_app))
+    opened = []
+    monkeypatch.setattr(panel, "_open", lambda dlg, _send: opened.append(dlg))
+    assert panel.problems.count() >= 1
+    panel.problems.setFocus()
+    panel.problems.setCurrentRow(0)
+    qtbot.keyClick(panel.problems, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is panel.table
+    assert panel.model.day_at(panel.table.currentIndex().column()) == friday.date()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert [d.windowTitle() for d in opened] == ["Assign 王芳"]

@@ -226,7 +226,7 @@ class RosterPanel(QWidget):
         self.calendar_note.hide()
         self.problems = QListWidget()
         self.problems.setFont(ui_font(9))
-        self.problems.itemActivated.connect(self._go_to_problem)
+        self.problems.itemActivated.connect(self._open_problem)
         self.problems.itemClicked.connect(self._go_to_problem)
         # The summary line stays; the list of violations shares the height with the calendar and
         # is hidden when there are none, giving the calendar all of it.
@@ -348,6 +348,11 @@ class RosterPanel(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.touches(*WATCHED):
             self.reload()
+
+    def _open_problem(self, item: QListWidgetItem) -> None:
+        """Enter on a violation: its cell, with the keyboard there to fix it (Enter assigns)."""
+        self._go_to_problem(item)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
         officer_id, shift_id = item.data(Qt.ItemDataRole.UserRole)
