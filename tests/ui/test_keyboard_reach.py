@@ -300,3 +300,13 @@ def test_enter_on_a_violation_takes_the_keyboard_to_its_cell(qtbot, chief_app, c
     assert panel.model.day_at(panel.table.currentIndex().column()) == friday.date()
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     assert [d.windowTitle() for d in opened] == ["Assign 王芳"]
+
+
+def test_tab_does_not_stop_on_the_replays_charts(qtbot, chief_app):
+    """Tab went from Replay onto its two charts, where nothing answers a key and nothing showed
+    where the focus was: the keyboard seemed lost for two presses."""
+    from precinct_console.ui.allocation.replay_view import ReplayCompare
+
+    replay = _shown(qtbot, chief_app, ReplayCompare(chief_app))
+    replay.run_btn.setFocus()
+    assert _tab(qtbot) is replay.plan_a  # round again to the first control, past the charts
