@@ -310,3 +310,24 @@ def test_tab_does_not_stop_on_the_replays_charts(qtbot, chief_app):
     replay = _shown(qtbot, chief_app, ReplayCompare(chief_app))
     replay.run_btn.setFocus()
     assert _tab(qtbot) is replay.plan_a  # round again to the first control, past the charts
+
+
+def test_the_calendars_cell_stays_when_another_seat_adds_an_officer(qtbot, chief_app, clock):
+    """An officer added at another seat rebuilt the calendar, and the chief's cell was gone: the
+    next arrow started again from the top-left corner and Enter assigned nobody."""
+    from precinct_console.domain.changes import Change, ChangeItem
+
+    friday = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    _crewed_shift(chief_app.ctx, friday)
+    panel = _shown(qtbot, chief_app, RosterPanel(chief_app))
+    rows = {r.label.split()[1]: i for i, r in enumerate(panel.model.rows)}
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.model.index(rows["李强"], panel.model.days.index(friday.date())))
+    added = roster.add_officer(chief_app.ctx, "031000", "陈静")  # sorts first, moving the rows
+    chief_app.announce(Change((ChangeItem("officer", added.id, "created"),)))
+    qtbot.waitUntil(lambda: len(panel.model.rows) == 3, timeout=10000)
+    here = panel.table.currentIndex()
+    assert here.isValid() and panel.model.rows[here.row()].officer_id != added.id
+    assert "李强" in panel.model.rows[here.row()].label
+    assert panel.model.day_at(here.column()) == friday.date()
+    assert QApplication.focusWidget() is panel.table

@@ -304,7 +304,12 @@ class RosterPanel(QWidget):
         if (view.first, view.last) != self.period_bounds():
             return  # an older request for a period no longer shown
         self.view = view
+        here = self.table.currentIndex()
+        cell = (self.model.officer_at(here.row()), self.model.day_at(here.column())) \
+            if here.isValid() else None
         self.model.load(view)
+        if cell is not None and not self.table.currentIndex().isValid():
+            self._back_to(*cell)
         self.problems.clear()
         n = len(view.violations)
         if n:
@@ -332,6 +337,13 @@ class RosterPanel(QWidget):
             item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {message_text(v.message)}")
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
             self.problems.addItem(item)
+
+    def _back_to(self, officer_id: int, day: date) -> None:
+        """The keyboard's cell again after the calendar was rebuilt (an officer added or taken
+        off the roll, here or at another seat): it went back to no cell at all."""
+        row = next((i for i, r in enumerate(self.model.rows) if r.officer_id == officer_id), None)
+        if row is not None and day in self.model.days:
+            self.table.setCurrentIndex(self.model.index(row, self.model.days.index(day)))
 
     def rule_labels(self) -> dict[str, str]:
         """A label for each of domain.roster_rules.RULE_CODES (a test checks they match)."""
