@@ -331,3 +331,21 @@ def test_the_calendars_cell_stays_when_another_seat_adds_an_officer(qtbot, chief
     assert "李强" in panel.model.rows[here.row()].label
     assert panel.model.day_at(here.column()) == friday.date()
     assert QApplication.focusWidget() is panel.table
+
+
+def test_the_leave_button_opens_on_the_officer_and_day_of_the_calendars_cell(qtbot, chief_app, monkeypatch):
+    """Leave / training… opened on the first officer of the list and the week's Monday whatever
+    cell the chief was on; a keyboard without a menu key had no way to the cell's own form."""
+    friday = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    _crewed_shift(chief_app.ctx, friday)
+    panel = _shown(qtbot, chief_app, RosterPanel(chief_app))
+    forms = []
+    monkeypatch.setattr(panel, "_open", lambda dlg, _send: forms.append(dlg))
+    rows = {r.label.split()[1]: i for i, r in enumerate(panel.model.rows)}
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.model.index(rows["李强"], panel.model.days.index(friday.date())))
+    panel.absence_btn.setFocus()
+    qtbot.keyClick(panel.absence_btn, Qt.Key.Key_Space)
+    assert len(forms) == 1
+    assert forms[0].officer.currentText().startswith("李强")
+    assert forms[0].first.date().toPython() == friday.date() == forms[0].last.date().toPython()

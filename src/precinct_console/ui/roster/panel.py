@@ -177,7 +177,7 @@ class RosterPanel(QWidget):
         self.rules_btn.clicked.connect(self.edit_rules)
         self.unit_btn.clicked.connect(self.manage_units)
         self.plan_btn.clicked.connect(self.plan_shifts)
-        self.absence_btn.clicked.connect(lambda: self.record_absence())
+        self.absence_btn.clicked.connect(self._absence_at_cell)
         self.officer_btn.clicked.connect(self.add_officer)
         self.prev_btn.clicked.connect(lambda: self.step(-1))
         self.next_btn.clicked.connect(lambda: self.step(1))
@@ -455,6 +455,15 @@ class RosterPanel(QWidget):
                          on_done=guarded(self, self._absence_added), on_error=failed)
 
         self._open(AbsenceDialog(list(self.view.officers), day or self.first, officer_id, self), send)
+
+    def _absence_at_cell(self) -> None:
+        """The button's form opens on the calendar's cell: the officer and day the chief is on
+        (a keyboard without a menu key has no other way there), else the first officer."""
+        here = self.table.currentIndex()
+        if here.isValid():
+            self.record_absence(self.model.officer_at(here.row()), self.model.day_at(here.column()))
+        else:
+            self.record_absence()
 
     def _absence_added(self, absence: Any) -> None:
         self.app.announce(Change((ChangeItem("officer_absence", absence.id, "created"),)))
