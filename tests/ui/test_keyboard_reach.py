@@ -349,3 +349,30 @@ def test_the_leave_button_opens_on_the_officer_and_day_of_the_calendars_cell(qtb
     assert len(forms) == 1
     assert forms[0].officer.currentText().startswith("李强")
     assert forms[0].first.date().toPython() == friday.date() == forms[0].last.date().toPython()
+
+
+def test_tab_leaves_the_incidents_step_list(qtbot, make_ctx):
+    """The board is the window's front panel: Tab from the incident list into the detail's list
+    of steps stayed there, going round its cells, and never reached the next panel."""
+    from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+    from precinct_console.ui.board.panel import BoardPanel
+
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings())
+    inc = intake_incident(app.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                 address="解放路12号", lon=116.401, lat=39.901))
+    seat = QWidget()
+    board = BoardPanel(app)
+    after = QLineEdit()
+    layout = QVBoxLayout(seat)
+    layout.addWidget(board)
+    layout.addWidget(after)
+    seat.resize(1500, 800)
+    _shown(qtbot, app, seat)
+    qtbot.waitUntil(lambda: board.state.is_loaded, timeout=10000)
+    board.select_incident(inc.id)
+    steps = board.detail.history
+    qtbot.waitUntil(lambda: steps.rowCount() >= 1, timeout=10000)
+    steps.setFocus()
+    steps.setCurrentCell(0, 0)
+    assert _tab(qtbot) is not steps
+    app.runner.wait(10000)
