@@ -376,3 +376,21 @@ def test_tab_leaves_the_incidents_step_list(qtbot, make_ctx):
     steps.setCurrentCell(0, 0)
     assert _tab(qtbot) is not steps
     app.runner.wait(10000)
+
+
+def test_the_windows_tab_round_stops_on_every_control_of_the_panels_on_screen(qtbot, chief_app):
+    """With each panel's list as its focus proxy (for F2, F3, F4), Tab jumped from the tab bar
+    past the board's filter straight to its list, and from the unit board past Acknowledge: every
+    control of the panels on screen is on the round, once."""
+    from precinct_console.ui.panels import PANELS
+
+    window = MainWindow(chief_app, [s for s in PANELS if s.key in ("board", "units", "alerts")])
+    _shown(qtbot, chief_app, window)
+    board, alerts = window.panel_widgets["board"], window.panel_widgets["alerts"]
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    start, seen = QApplication.focusWidget(), []
+    while len(seen) < 60 and (not seen or seen[-1] is not start):
+        seen.append(_tab(qtbot))
+    assert seen[-1] is start
+    assert board.text in seen and alerts.ack in seen and alerts.table in seen
+    assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in seen)

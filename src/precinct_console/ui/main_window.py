@@ -109,7 +109,12 @@ class MainWindow(QMainWindow):
                 self.fill_window(False)  # asked for a panel put away: the whole layout returns
             dock.show()
             dock.raise_()
-            self.panel_widgets[key].setFocus()
+            # The panel's list where it names one (keyboard_home): there the arrows and the
+            # panel's keys act at once. Not a focus proxy: Tab then jumped past the controls
+            # before the list (the board's filter, Acknowledge) and skipped the list itself.
+            widget = self.panel_widgets[key]
+            home = getattr(widget, "keyboard_home", None)
+            (home if isinstance(home, QWidget) else widget).setFocus()
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab skip the panels behind another tab. Qt keeps those 'visible',

@@ -101,7 +101,7 @@ class AlertsPanel(QWidget):
         self.model.sort(0)  # by urgency; a header click sorts by any column
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.setFocusProxy(self.table)  # F4: the arrows pick an alert, Space acknowledges it
+        self.keyboard_home = self.table  # F4: the arrows pick an alert, Space acknowledges it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Tab leaves the list for the other panels (arrows move in it); it went round its cells.

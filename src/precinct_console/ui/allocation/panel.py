@@ -168,7 +168,7 @@ class AllocationPanel(QWidget):
 
         self.plans = QTableView()
         self.plans.setModel(self.model)
-        self.setFocusProxy(self.plans)  # Ctrl+Shift+P: the arrows pick a plan at once
+        self.keyboard_home = self.plans  # Ctrl+Shift+P: the arrows pick a plan at once
         self.plans.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.plans.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # Tab leaves a list (arrows move in it): Qt's Tab went round its cells for ever, and

@@ -120,7 +120,7 @@ class BoardPanel(QWidget):
         self.table = LiveTableView()
         self.table.setModel(self.model)
         # F2 puts the keyboard in the list, where the arrows pick an incident and its keys act.
-        self.setFocusProxy(self.table)
+        self.keyboard_home = self.table
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)

@@ -189,7 +189,7 @@ class RosterPanel(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.setFocusProxy(self.table)  # Ctrl+Shift+R: the arrows move in the calendar at once
+        self.keyboard_home = self.table  # Ctrl+Shift+R: the arrows move in the calendar at once
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

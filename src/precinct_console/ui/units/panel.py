@@ -183,7 +183,7 @@ class UnitsPanel(QWidget):
         self.table = LiveTableView()
         self.table.setModel(self.model)
         # F3 puts the keyboard in the list, where the arrows pick a unit and its keys act.
-        self.setFocusProxy(self.table)
+        self.keyboard_home = self.table
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
