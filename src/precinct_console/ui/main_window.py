@@ -109,7 +109,32 @@ class MainWindow(QMainWindow):
                 self.fill_window(False)  # asked for a panel put away: the whole layout returns
             dock.show()
             dock.raise_()
-            self.panel_widgets[key].setFocus()
+            # The panel's list where it names one (keyboard_home): there the arrows and the
+            # panel's keys act at once. Not a focus proxy: Tab then jumped past the controls
+            # before the list (the board's filter, Acknowledge) and skipped the list itself.
+            widget = self.panel_widgets[key]
+            home = getattr(widget, "keyboard_home", None)
+            (home if isinstance(home, QWidget) else widget).setFocus()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab skip the panels behind another tab. Qt keeps those 'visible',
+        moved off the window, so Tab walked into them: the focus vanished, and a board key
+        (C closes, N notes) then acted on an incident the officer could not see."""
+        start = QApplication.focusWidget()
+        for _ in range(1000):  # the window's whole chain, with room to spare
+            if not super().focusNextPrevChild(next):
+                return False
+            widget = QApplication.focusWidget()
+            if widget is None or widget is start or self._on_screen(widget):
+                return True
+        return True
+
+    def _on_screen(self, widget: QWidget) -> bool:
+        """Not inside a dock that is behind another tab (or closed)."""
+        parent: QWidget | None = widget
+        while parent is not None and not isinstance(parent, QDockWidget):
+            parent = parent.parentWidget()
+        return parent is None or not parent.visibleRegion().isEmpty()
 
     # menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:

@@ -19,6 +19,8 @@ def static_plot() -> pg.PlotWidget:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
+    # Nothing to do there by key: Tab stopped on it with nothing to show where the focus was.
+    plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     plot.showGrid(y=True, alpha=0.25)
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)

@@ -101,8 +101,11 @@ class AlertsPanel(QWidget):
         self.model.sort(0)  # by urgency; a header click sorts by any column
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.keyboard_home = self.table  # F4: the arrows pick an alert, Space acknowledges it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Tab leaves the list for the other panels (arrows move in it); it went round its cells.
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.horizontalHeader().setStretchLastSection(True)

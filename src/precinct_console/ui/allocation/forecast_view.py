@@ -61,6 +61,7 @@ class ForecastAccuracy(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.setFont(ui_font(9))
         self.chart = static_plot()
         self.chart.setLabel("left", self.tr("hit rate %"))

@@ -172,8 +172,12 @@ class AllocationPanel(QWidget):
 
         self.plans = QTableView()
         self.plans.setModel(self.model)
+        self.keyboard_home = self.plans  # Ctrl+Shift+P: the arrows pick a plan at once
         self.plans.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.plans.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Tab leaves a list (arrows move in it): Qt's Tab went round its cells for ever, and
+        # the constraints, the plan's points and Accept were out of the keyboard's reach.
+        self.plans.setTabKeyNavigation(False)
         self.plans.verticalHeader().hide()
         self.plans.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.plans.horizontalHeader().setStretchLastSection(True)
@@ -204,6 +208,7 @@ class AllocationPanel(QWidget):
         self.assign.setHorizontalHeaderLabels([self.tr("Unit"), self.tr("Point"), self.tr("Kind")])
         self.assign.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.assign.verticalHeader().hide()
+        self.assign.setTabKeyNavigation(False)
         self.assign.setFont(ui_font(9))
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Note for the shift (optional)"))
@@ -597,6 +602,14 @@ class AllocationPanel(QWidget):
             combo.currentIndexChanged.connect(self._edited)
             self.assign.setCellWidget(r, 1, combo)
             self.assign.setCellWidget(r, 2, QLabel(POINT_KIND_ZH.get(kinds.get(a["point_key"], ""), "")))
+        # Cell widgets join the end of the window's Tab chain (after every other panel): the
+        # points follow their table, then the note and Accept.
+        previous: QWidget = self.assign
+        for r in range(self.assign.rowCount()):
+            point = self.assign.cellWidget(r, 1)
+            QWidget.setTabOrder(previous, point)
+            previous = point
+        QWidget.setTabOrder(previous, self.note)
         self.assign.resizeColumnToContents(0)
         self._fit_table()
 

@@ -36,6 +36,7 @@ def _table(headers: list[str]) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setTabKeyNavigation(False)  # Tab goes on past it; it went round its cells for ever
     t.horizontalHeader().setStretchLastSection(True)
     t.setAlternatingRowColors(True)
     return t

@@ -119,6 +119,8 @@ class BoardPanel(QWidget):
         # -- the table ---------------------------------------------------------------------
         self.table = LiveTableView()
         self.table.setModel(self.model)
+        # F2 puts the keyboard in the list, where the arrows pick an incident and its keys act.
+        self.keyboard_home = self.table
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)

@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTableView, QWidget
 
 
 class LiveTableView(QTableView):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        # Tab leaves the board for the panel's other controls; arrows move between rows. Qt's
+        # Tab went round the cells for ever, trapping the keyboard in the table.
+        self.setTabKeyNavigation(False)
+
     def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,
                     bottom_right: QModelIndex | QPersistentModelIndex,
                     roles: Sequence[int] = ()) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -44,7 +45,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
-from ..theme import BREACH, NEAR, OK, ui_font
+from ..theme import BREACH, MUTED, NEAR, OK, ui_font
 from .model import ENTRY_ROLE, RosterCalendarModel, absence_line, shift_hours
 from .planning import PlanShiftsDialog
 from .record_dialogs import AbsenceDialog, OfficerDialog
@@ -177,7 +178,7 @@ class RosterPanel(QWidget):
         self.rules_btn.clicked.connect(self.edit_rules)
         self.unit_btn.clicked.connect(self.manage_units)
         self.plan_btn.clicked.connect(self.plan_shifts)
-        self.absence_btn.clicked.connect(lambda: self.record_absence())
+        self.absence_btn.clicked.connect(self._absence_at_cell)
         self.officer_btn.clicked.connect(self.add_officer)
         self.prev_btn.clicked.connect(lambda: self.step(-1))
         self.next_btn.clicked.connect(lambda: self.step(1))
@@ -189,9 +190,13 @@ class RosterPanel(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.keyboard_home = self.table  # Ctrl+Shift+R: the arrows move in the calendar at once
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the calendar (arrows move in it): Qt's Tab went round its cells for ever,
+        # and the violation list under it was out of the keyboard's reach.
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumHeight(40)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -199,9 +204,21 @@ class RosterPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.doubleClicked.connect(self._assign_at)
+        # Enter does what a double click does: the keyboard's way to put the officer on a shift.
+        assign = QAction(self.table)
+        assign.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        assign.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        assign.triggered.connect(lambda: self._assign_at(self.table.currentIndex()))
+        self.table.addAction(assign)
 
         self.summary = QLabel()
         self.summary.setFont(ui_font(10, bold=True))
+        # The calendar's keys, as the unit board shows its own: a chief at the keyboard learns them.
+        self.keys_hint = QLabel(self.tr("Keys: Enter assigns a shift that day · Menu key: leave, "
+                                        "change or remove · Ctrl+arrows, Ctrl+Space: pick two "
+                                        "cells to swap"))
+        self.keys_hint.setStyleSheet(f"color: {MUTED.name()}")
+        self.keys_hint.setVisible(self.can_edit)
         # Days past the published holiday tables are planned as plain weekdays and weekends:
         # the chief must know, or a New Year's Day gets an ordinary day's staff.
         self.calendar_note = QLabel()
@@ -210,7 +227,7 @@ class RosterPanel(QWidget):
         self.calendar_note.hide()
         self.problems = QListWidget()
         self.problems.setFont(ui_font(9))
-        self.problems.itemActivated.connect(self._go_to_problem)
+        self.problems.itemActivated.connect(self._open_problem)
         self.problems.itemClicked.connect(self._go_to_problem)
         # The summary line stays; the list of violations shares the height with the calendar and
         # is hidden when there are none, giving the calendar all of it.
@@ -221,7 +238,10 @@ class RosterPanel(QWidget):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.summary)
+        head = QHBoxLayout()
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.keys_hint)
+        layout.addLayout(head)
         layout.addWidget(self.calendar_note)
         layout.addWidget(split, 1)
 
@@ -285,7 +305,12 @@ class RosterPanel(QWidget):
         if (view.first, view.last) != self.period_bounds():
             return  # an older request for a period no longer shown
         self.view = view
+        here = self.table.currentIndex()
+        cell = (self.model.officer_at(here.row()), self.model.day_at(here.column())) \
+            if here.isValid() else None
         self.model.load(view)
+        if cell is not None and not self.table.currentIndex().isValid():
+            self._back_to(*cell)
         self.problems.clear()
         n = len(view.violations)
         if n:
@@ -314,6 +339,13 @@ class RosterPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
             self.problems.addItem(item)
 
+    def _back_to(self, officer_id: int, day: date) -> None:
+        """The keyboard's cell again after the calendar was rebuilt (an officer added or taken
+        off the roll, here or at another seat): it went back to no cell at all."""
+        row = next((i for i, r in enumerate(self.model.rows) if r.officer_id == officer_id), None)
+        if row is not None and day in self.model.days:
+            self.table.setCurrentIndex(self.model.index(row, self.model.days.index(day)))
+
     def rule_labels(self) -> dict[str, str]:
         """A label for each of domain.roster_rules.RULE_CODES (a test checks they match)."""
         return {
@@ -332,6 +364,11 @@ class RosterPanel(QWidget):
         # reset the violation list under the chief's eyes, its place and its scroll.
         if any(i.entity in WATCHED and (i.entity, i.action) != ("unit", "moved") for i in change.items):
             self.reload()
+
+    def _open_problem(self, item: QListWidgetItem) -> None:
+        """Enter on a violation: its cell, with the keyboard there to fix it (Enter assigns)."""
+        self._go_to_problem(item)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
         officer_id, shift_id = item.data(Qt.ItemDataRole.UserRole)
@@ -422,6 +459,15 @@ class RosterPanel(QWidget):
                          on_done=guarded(self, self._absence_added), on_error=failed)
 
         self._open(AbsenceDialog(list(self.view.officers), day or self.first, officer_id, self), send)
+
+    def _absence_at_cell(self) -> None:
+        """The button's form opens on the calendar's cell: the officer and day the chief is on
+        (a keyboard without a menu key has no other way there), else the first officer."""
+        here = self.table.currentIndex()
+        if here.isValid():
+            self.record_absence(self.model.officer_at(here.row()), self.model.day_at(here.column()))
+        else:
+            self.record_absence()
 
     def _absence_added(self, absence: Any) -> None:
         self.app.announce(Change((ChangeItem("officer_absence", absence.id, "created"),)))

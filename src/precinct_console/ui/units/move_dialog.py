@@ -42,6 +42,7 @@ class MoveUpDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab reaches OK and Cancel, arrows pick the point
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         first = -1

@@ -189,6 +189,8 @@ class UnitsPanel(QWidget):
         self.model.sort(2)
         self.table = LiveTableView()
         self.table.setModel(self.model)
+        # F3 puts the keyboard in the list, where the arrows pick a unit and its keys act.
+        self.keyboard_home = self.table
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
