@@ -394,3 +394,20 @@ def test_the_windows_tab_round_stops_on_every_control_of_the_panels_on_screen(qt
     assert seen[-1] is start
     assert board.text in seen and alerts.ack in seen and alerts.table in seen
     assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in seen)
+
+
+def test_tab_reaches_withdraw_in_the_list_of_patrols(qtbot, clock):
+    """Shift+P's list of patrols: Tab went round the records' cells and never reached Withdraw…"""
+    from precinct_console.services.patrols import PatrolRecord
+    from precinct_console.ui.units.patrol_dialog import PatrolListDialog
+
+    records = [PatrolRecord(i, clock() - timedelta(hours=3), clock(), "巡逻一车", "东片巡区",
+                            "张伟", "", 3, 1, 0, 0, "正常") for i in (1, 2)]
+    dialog = PatrolListDialog(records, lambda _r, _why: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.table.setFocus()
+    dialog.table.setCurrentCell(0, 0)
+    assert _tab(qtbot) is dialog.withdraw_button
