@@ -411,3 +411,18 @@ def test_tab_reaches_withdraw_in_the_list_of_patrols(qtbot, clock):
     dialog.table.setFocus()
     dialog.table.setCurrentCell(0, 0)
     assert _tab(qtbot) is dialog.withdraw_button
+
+
+def test_tab_leaves_the_forecast_accuracy_table(qtbot, chief_app):
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from precinct_console.ui.allocation.forecast_view import ForecastAccuracy
+
+    view = _shown(qtbot, chief_app, ForecastAccuracy(chief_app))
+    view.table.setRowCount(2)  # as a check fills it: a week a row
+    for r in range(2):
+        for c in range(6):
+            view.table.setItem(r, c, QTableWidgetItem("1"))
+    view.table.setFocus()
+    view.table.setCurrentCell(0, 0)
+    assert _tab(qtbot) is not view.table
