@@ -426,3 +426,28 @@ def test_tab_leaves_the_forecast_accuracy_table(qtbot, chief_app):
     view.table.setFocus()
     view.table.setCurrentCell(0, 0)
     assert _tab(qtbot) is not view.table
+
+
+def test_f11_leaves_the_keyboard_on_the_calendars_cell_both_ways(qtbot, chief_app, clock):
+    """F11 moved the keyboard from the calendar's cell onto the roster panel itself, where the
+    arrows and Enter did nothing, and F11 again left no focus anywhere in the window."""
+    from precinct_console.ui.panels import PANELS
+
+    friday = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    _crewed_shift(chief_app.ctx, friday)
+    window = MainWindow(chief_app, [s for s in PANELS if s.key in ("units", "roster", "allocation")])
+    _shown(qtbot, chief_app, window)
+    qtbot.keyClick(window, Qt.Key.Key_R,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    calendar = window.panel_widgets["roster"].table
+    calendar.setCurrentIndex(calendar.model().index(1, 4))
+    for filled in (True, False):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
+        assert window.fill_action.isChecked() is filled
+        assert QApplication.focusWidget() is calendar
+        assert (calendar.currentIndex().row(), calendar.currentIndex().column()) == (1, 4)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)  # the unit board's list keeps it
+    assert QApplication.focusWidget() is window.panel_widgets["units"].table
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
+    _settle(qtbot, chief_app)
