@@ -394,3 +394,60 @@ def test_the_windows_tab_round_stops_on_every_control_of_the_panels_on_screen(qt
     assert seen[-1] is start
     assert board.text in seen and alerts.ack in seen and alerts.table in seen
     assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in seen)
+
+
+def test_tab_reaches_withdraw_in_the_list_of_patrols(qtbot, clock):
+    """Shift+P's list of patrols: Tab went round the records' cells and never reached Withdraw…"""
+    from precinct_console.services.patrols import PatrolRecord
+    from precinct_console.ui.units.patrol_dialog import PatrolListDialog
+
+    records = [PatrolRecord(i, clock() - timedelta(hours=3), clock(), "巡逻一车", "东片巡区",
+                            "张伟", "", 3, 1, 0, 0, "正常") for i in (1, 2)]
+    dialog = PatrolListDialog(records, lambda _r, _why: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.table.setFocus()
+    dialog.table.setCurrentCell(0, 0)
+    assert _tab(qtbot) is dialog.withdraw_button
+
+
+def test_tab_leaves_the_forecast_accuracy_table(qtbot, chief_app):
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from precinct_console.ui.allocation.forecast_view import ForecastAccuracy
+
+    view = _shown(qtbot, chief_app, ForecastAccuracy(chief_app))
+    view.table.setRowCount(2)  # as a check fills it: a week a row
+    for r in range(2):
+        for c in range(6):
+            view.table.setItem(r, c, QTableWidgetItem("1"))
+    view.table.setFocus()
+    view.table.setCurrentCell(0, 0)
+    assert _tab(qtbot) is not view.table
+
+
+def test_f11_leaves_the_keyboard_on_the_calendars_cell_both_ways(qtbot, chief_app, clock):
+    """F11 moved the keyboard from the calendar's cell onto the roster panel itself, where the
+    arrows and Enter did nothing, and F11 again left no focus anywhere in the window."""
+    from precinct_console.ui.panels import PANELS
+
+    friday = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    _crewed_shift(chief_app.ctx, friday)
+    window = MainWindow(chief_app, [s for s in PANELS if s.key in ("units", "roster", "allocation")])
+    _shown(qtbot, chief_app, window)
+    qtbot.keyClick(window, Qt.Key.Key_R,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    calendar = window.panel_widgets["roster"].table
+    calendar.setCurrentIndex(calendar.model().index(1, 4))
+    for filled in (True, False):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
+        assert window.fill_action.isChecked() is filled
+        assert QApplication.focusWidget() is calendar
+        assert (calendar.currentIndex().row(), calendar.currentIndex().column()) == (1, 4)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)  # the unit board's list keeps it
+    assert QApplication.focusWidget() is window.panel_widgets["units"].table
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
+    _settle(qtbot, chief_app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea, QWidget
@@ -109,12 +110,15 @@ class MainWindow(QMainWindow):
                 self.fill_window(False)  # asked for a panel put away: the whole layout returns
             dock.show()
             dock.raise_()
-            # The panel's list where it names one (keyboard_home): there the arrows and the
-            # panel's keys act at once. Not a focus proxy: Tab then jumped past the controls
-            # before the list (the board's filter, Acknowledge) and skipped the list itself.
-            widget = self.panel_widgets[key]
-            home = getattr(widget, "keyboard_home", None)
-            (home if isinstance(home, QWidget) else widget).setFocus()
+            self._focus_home(self.panel_widgets[key])
+
+    @staticmethod
+    def _focus_home(widget: QWidget) -> None:
+        """The panel's list where it names one (keyboard_home): there the arrows and the
+        panel's keys act at once. Not a focus proxy: Tab then jumped past the controls before
+        the list (the board's filter, Acknowledge) and skipped the list itself."""
+        home = getattr(widget, "keyboard_home", None)
+        (home if isinstance(home, QWidget) else widget).setFocus()
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab skip the panels behind another tab. Qt keeps those 'visible',
@@ -220,12 +224,21 @@ class MainWindow(QMainWindow):
                     dock.hide()
             panel.show()
             panel.raise_()
-            panel.widget().setFocus()  # the keyboard stays with the panel, not a hidden one
+            # The keyboard stays where it was in the panel (the calendar's cell, the unit picked),
+            # else goes to the panel's list: never to a hidden panel, nor to the panel itself.
+            focus = QApplication.focusWidget()
+            if focus is None or not panel.isAncestorOf(focus):
+                key = panel.objectName()[len("dock_"):]
+                self._focus_home(self.panel_widgets.get(key, panel.widget()))
             self.show_message(self.tr("%1 fills the window; F11 brings the other panels back")
                               .replace("%1", panel.windowTitle()))
         elif not on and self._before_filling is not None:
             state, self._before_filling = self._before_filling, None
+            focus = QApplication.focusWidget()
             self.restoreState(state, LAYOUT_VERSION)
+            # Restoring hides and shows the docks, which took the focus away: none was left.
+            if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+                focus.setFocus()
         if self.fill_action.isChecked() != (self._before_filling is not None):
             self.fill_action.setChecked(self._before_filling is not None)
 
