@@ -2068,7 +2068,9 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
     <message numerus="yes">
         <source>The morning re-plan proposed %n patrol plan(s) for your decision</source>
-        <translation><numerusform>早间重排已生成 %n 个巡逻布警方案，待您审批</numerusform></translation>
+        <translation>
+            <numerusform>早间重排已生成 %n 个巡逻布警方案，待您审批</numerusform>
+        </translation>
     </message>
     <message>
         <source>Solving…</source>
@@ -5016,6 +5018,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Rules…</source>
         <translation>规则…</translation>
+    </message>
+    <message>
+        <source>Keys: Enter assigns a shift that day · Menu key: leave, change or remove · Ctrl+arrows, Ctrl+Space: pick two cells to swap</source>
+        <translation>按键：Enter 安排当日班次 · 菜单键 请假、调整或删除 · Ctrl+方向键、Ctrl+空格 选两格换班</translation>
     </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
