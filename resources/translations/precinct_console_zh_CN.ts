@@ -4526,8 +4526,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>备勤</translation>
     </message>
     <message>
-        <source>Put each team's officers on its shifts, on the teams' duty (those on leave or training are left off)</source>
-        <translation>按班组把人员排上各自班次，担任所选的班组勤务（休假、培训者不排）</translation>
+        <source>Put each team's officers on its shifts (not those on leave or training)</source>
+        <translation>按班组把人员排上各自班次（休假、培训者不排）</translation>
     </message>
     <message>
         <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>

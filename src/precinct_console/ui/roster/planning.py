@@ -124,8 +124,8 @@ class PlanShiftsDialog(QDialog):
         for code, label in (("patrol", self.tr("patrol (巡逻)")), ("desk", self.tr("duty desk (值班台)")),
                             ("post", self.tr("at a post (驻站)")), ("standby", self.tr("standby (备勤)"))):
             self.team_duty.addItem(label, code)
-        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts, on the teams' duty "
-                                            "(those on leave or training are left off)"))
+        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts (not those on "
+                                            "leave or training)"))
         self.with_teams.setChecked(True)
         self.first = date_edit(first)
         self.last = date_edit(last)
@@ -164,7 +164,7 @@ class PlanShiftsDialog(QDialog):
         self.form = form
         form.addRow(self.tr("From"), self.first)
         form.addRow(self.tr("To (inclusive)"), self.last)
-        form.addRow("", self.with_teams)
+        form.addRow(self.with_teams)  # the whole width: its text is longer than a field
         form.addRow(self.posts_box)
         form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
