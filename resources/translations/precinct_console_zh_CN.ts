@@ -4526,8 +4526,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>备勤</translation>
     </message>
     <message>
-        <source>Put each team's officers on its shifts (not those on leave or training)</source>
-        <translation>按班组把人员排上各自班次（休假、培训者不排）</translation>
+        <source>Officers on leave or training over a shift are left off it</source>
+        <translation>班次期间休假或参加培训的人员不排入该班次</translation>
     </message>
     <message>
         <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>
@@ -4574,8 +4574,8 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>轮转方式</translation>
     </message>
     <message>
-        <source>Teams' duty</source>
-        <translation>班组勤务</translation>
+        <source>Put each team's officers on its shifts as</source>
+        <translation>按班组把人员排上各自班次，担任</translation>
     </message>
     <message>
         <source>From</source>

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -124,8 +125,8 @@ class PlanShiftsDialog(QDialog):
         for code, label in (("patrol", self.tr("patrol (巡逻)")), ("desk", self.tr("duty desk (值班台)")),
                             ("post", self.tr("at a post (驻站)")), ("standby", self.tr("standby (备勤)"))):
             self.team_duty.addItem(label, code)
-        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts (not those on "
-                                            "leave or training)"))
+        self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts as"))
+        self.with_teams.setToolTip(self.tr("Officers on leave or training over a shift are left off it"))
         self.with_teams.setChecked(True)
         self.first = date_edit(first)
         self.last = date_edit(last)
@@ -160,11 +161,16 @@ class PlanShiftsDialog(QDialog):
         form.addRow(self.tr("Extra staff on public holidays"), self.holiday_extra)
         form.addRow(self.tr("Teams"), self.teams)
         form.addRow(self.tr("Rotation"), self.rotation)
-        form.addRow(self.tr("Teams' duty"), self.team_duty)
         self.form = form
         form.addRow(self.tr("From"), self.first)
         form.addRow(self.tr("To (inclusive)"), self.last)
-        form.addRow(self.with_teams)  # the whole width: its text is longer than a field
+        # One row across the dialog: "put each team's officers on its shifts as [值班台]" (a row
+        # of its own for the duty made the dialog taller than a 1366x768 screen in Chinese).
+        teams_on = QHBoxLayout()
+        teams_on.addWidget(self.with_teams)
+        teams_on.addWidget(self.team_duty)
+        teams_on.addStretch(1)
+        form.addRow(teams_on)
         form.addRow(self.posts_box)
         form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
