@@ -151,6 +151,24 @@ def test_incidents_update_live_and_breaches_pulse(qtbot, app, clock):
     assert panel.canvas.markers["pulse"].item.opts["size"] != size1
 
 
+def test_redrawing_the_incidents_does_not_paint_each_marker_again(qtbot, app, clock):
+    """In a surge every change redraws all the open incidents: markers of one look share one
+    painted symbol, or the GUI thread paints hundreds of them per change and the console stalls."""
+    panel = open_map(qtbot, app)
+    taken = [take(app, -1500 + 100 * i, 300, address=f"城关路{i}号") for i in range(30)]
+    app.announce(Change(tuple(item for t in taken for item in t.change.items)))
+    qtbot.waitUntil(lambda: len(panel.canvas.markers["incidents"].ids) == 30, timeout=10000)
+    for _ in range(5):
+        panel.live.refresh_incidents()
+        clock.advance(seconds=1)
+        app.tick.emit()
+    atlas = panel.canvas.markers["incidents"].item.fragmentAtlas
+    looks = {(s, size, p.color().rgba(), b.color().rgba()) for s, size, p, b in
+             zip(*panel.canvas.markers["incidents"].item._style(["symbol", "size", "pen", "brush"]),
+                 strict=True)}
+    assert len(atlas) <= 3 * len(looks)  # a look or two from before the last refresh, not 30 per refresh
+
+
 def test_selection_syncs_with_the_board_both_ways(qtbot, app):
     a = take(app, -1200, 700, "人民路8号")
     b = take(app, 900, -500, "解放路12号")
