@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.changes import Change, ChangeItem
+from ...domain.changes import Change, ChangeItem, is_position_report
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
@@ -326,7 +326,9 @@ class RosterPanel(QWidget):
         return self.rule_labels().get(rule, rule)
 
     def _on_change(self, change: Change) -> None:
-        if change.touches(*WATCHED):
+        # Position reports come every few seconds from each unit on the move and change
+        # nothing the roster shows: it read the whole roster again for each, all shift long.
+        if any(i.entity in WATCHED and not is_position_report(i) for i in change.items):
             self.reload()
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
