@@ -253,3 +253,19 @@ def test_a_call_received_just_before_the_handover_that_runs_out_after_it_is_the_
     assert [(b["number"], b["target"], b["over_s"]) for b in after["breaches"]] == [
         (late.number, "3分钟到场", 3600 + 90 - 180), (late.number, "5分钟增援", 3600 + 90 - 300)]
     assert after["received"] == 0  # still counted as received by the shift that took the call
+
+
+def test_every_alert_waiting_is_listed_however_many_a_surge_raised(db, make_ctx, clock):
+    """A surge left over 200 alerts waiting: the list kept only the newest 200, so the oldest
+    breaches left the duty officer's list (and the count) without anyone acknowledging them."""
+    duty = make_ctx(Role.DUTY_OFFICER)
+    first = inc.intake_incident(duty, draft(address="城关路1号"))
+    for i in range(2, 71):
+        inc.intake_incident(duty, draft(address=f"城关路{i}号"))
+    clock.advance(minutes=11)
+    raised = alerts.evaluate_alerts(duty)
+    assert len(raised) > 200
+    waiting = alerts.list_alerts(duty)
+    assert len(waiting) == len(raised)
+    assert first.number in {a.incident_number for a in waiting}
+    assert len(alerts.list_alerts(duty, unacknowledged=False)) == 200  # the history stays capped

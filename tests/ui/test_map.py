@@ -151,6 +151,47 @@ def test_incidents_update_live_and_breaches_pulse(qtbot, app, clock):
     assert panel.canvas.markers["pulse"].item.opts["size"] != size1
 
 
+def test_redrawing_the_incidents_does_not_paint_each_marker_again(qtbot, app, clock):
+    """In a surge every change redraws all the open incidents: markers of one look share one
+    painted symbol, or the GUI thread paints hundreds of them per change and the console stalls."""
+    panel = open_map(qtbot, app)
+    taken = [take(app, -1500 + 100 * i, 300, address=f"城关路{i}号") for i in range(30)]
+    app.announce(Change(tuple(item for t in taken for item in t.change.items)))
+    qtbot.waitUntil(lambda: len(panel.canvas.markers["incidents"].ids) == 30, timeout=10000)
+    for _ in range(5):
+        panel.live.refresh_incidents()
+        clock.advance(seconds=1)
+        app.tick.emit()
+    atlas = panel.canvas.markers["incidents"].item.fragmentAtlas
+    looks = {(s, size, p.color().rgba(), b.color().rgba()) for s, size, p, b in
+             zip(*panel.canvas.markers["incidents"].item._style(["symbol", "size", "pen", "brush"]),
+                 strict=True)}
+    assert len(atlas) <= 3 * len(looks)  # a look or two from before the last refresh, not 30 per refresh
+
+
+def test_the_tick_works_the_timers_out_again_only_when_one_turns(qtbot, app, clock, monkeypatch):
+    """Hundreds of open incidents in a surge: the map's second re-colours what turned, and does
+    not evaluate every incident's timers each second; a breach still shows on time."""
+    from precinct_console.ui.map import live
+
+    panel = open_map(qtbot, app)
+    taken = [take(app, -1500 + 100 * i, 300, address=f"城关路{i}号") for i in range(20)]
+    app.announce(Change(tuple(item for t in taken for item in t.change.items)))
+    qtbot.waitUntil(lambda: len(panel.canvas.markers["incidents"].ids) == 20, timeout=10000)
+    calls = []
+    real = live.evaluate
+    monkeypatch.setattr(live, "evaluate", lambda *a: calls.append(1) or real(*a))
+    app.tick.emit()  # just taken in: nothing turns for some seconds yet
+    calls.clear()
+    for _ in range(3):
+        clock.advance(seconds=1)
+        app.tick.emit()
+    assert calls == []
+    clock.advance(minutes=10)  # nobody set off: every 1-minute target breached
+    app.tick.emit()
+    assert set(panel.canvas.markers["pulse"].ids) == {t.id for t in taken}
+
+
 def test_selection_syncs_with_the_board_both_ways(qtbot, app):
     a = take(app, -1200, 700, "人民路8号")
     b = take(app, 900, -500, "解放路12号")

@@ -1635,3 +1635,18 @@ def test_the_shift_list_offers_a_duty_still_running_from_yesterday_with_its_end_
     _settle(qtbot, chief_app)
     listed = [panel.shift_combo.itemText(i) for i in range(1, panel.shift_combo.count())]
     assert listed == ["值班 11-19 10:00–11-20 10:00"]  # the 白班 and 夜班 of yesterday are over
+
+
+def test_the_roster_is_not_read_again_for_each_units_position_report(qtbot, chief_app, clock):
+    """Units on the move report where they are every few seconds: the roster shows nothing of
+    that, and reading it again for each kept the chief's seat busy all shift long."""
+    _week_with_problems(chief_app.ctx, clock)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    reads = []
+    panel.reload = lambda: reads.append(1)
+    chief_app.changed.emit(Change((ChangeItem("unit", 1, "moved"),)))
+    assert reads == []
+    chief_app.changed.emit(Change((ChangeItem("unit", 1, "updated"),)))  # renamed, retired...
+    assert reads == [1]

@@ -13,6 +13,12 @@ class ChangeItem:
     action: str  # "created", "updated", "deleted", ...
 
 
+def is_position_report(item: ChangeItem) -> bool:
+    """A unit's terminal reporting where it is (services.units.update_unit_position): every few
+    seconds from each unit on the move; it changes the unit's place and nothing else."""
+    return item.entity == "unit" and item.action == "moved"
+
+
 @dataclass(frozen=True)
 class Change:
     items: tuple[ChangeItem, ...] = ()

@@ -210,16 +210,21 @@ def evaluate_alerts(ctx: ServiceContext, now: datetime | None = None) -> list[Al
 
 
 @service_action("read")
-def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True, limit: int = 200) -> list[AlertView]:
-    """Alerts newest first (by default those still waiting for acknowledgement).
+def list_alerts(ctx: ServiceContext, *, unacknowledged: bool = True,
+                limit: int | None = None) -> list[AlertView]:
+    """Alerts newest first (by default those still waiting for acknowledgement: all of them,
+    however many a surge raised; of all alerts, the newest 200 unless `limit` says).
 
     Waiting, a near alert whose timer has since breached is left out: the breach says more,
     and acknowledging it acknowledges the near one too (acknowledge_alert)."""
+    if limit is None and not unacknowledged:
+        limit = 200
     with ctx.read() as s:
         q = select(Alert).where(Alert.station_id == ctx.station_id)
         if unacknowledged:
             q = q.where(Alert.acknowledged_at.is_(None))
-        alerts = list(s.scalars(q.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
+        q = q.order_by(Alert.raised_at.desc(), Alert.id.desc())
+        alerts = list(s.scalars(q if limit is None else q.limit(limit)))
         if unacknowledged:
             breached = _breached_timers(s, ctx.station_id, alerts)
             alerts = [a for a in alerts if not (a.level == "near" and timer_of(a) in breached)]

@@ -36,6 +36,43 @@ def _font(size: float, bold: bool = False) -> QFont:
     return f
 
 
+# pyqtgraph keeps one rendered symbol per (symbol, size, pen object, brush object): a pen or brush
+# made anew for each call misses it, and every marker was painted again on every refresh (600
+# open incidents: some 100 ms of the GUI thread per change in a surge). Equal styles share one.
+_STYLES: dict[tuple[str, object], QPen | QBrush] = {}
+_MAX_STYLES = 1024  # palettes are small; a caller making colours up as it goes must not grow it
+
+
+def _style_key(value: object) -> object:
+    if isinstance(value, QColor):
+        return ("rgba", value.rgba())
+    if isinstance(value, dict):
+        return tuple(sorted((k, _style_key(v)) for k, v in value.items()))
+    if isinstance(value, (tuple, list)):
+        return tuple(_style_key(v) for v in value)
+    hash(value)  # unhashable: no sharing
+    return value
+
+
+def shared_style(kind: str, value: object) -> object:
+    """The one QPen ('pen') or QBrush ('brush') for this spec (a colour, a dict of mkPen
+    arguments, None...); a QPen or QBrush given is used as it is."""
+    if isinstance(value, (QPen, QBrush)):
+        return value
+    try:
+        key = (kind, _style_key(value))
+    except TypeError:
+        return value
+    made = _STYLES.get(key)
+    if made is None:
+        make = pg.mkPen if kind == "pen" else pg.mkBrush
+        made = make(**value) if isinstance(value, dict) else make(value)
+        if len(_STYLES) >= _MAX_STYLES:
+            _STYLES.clear()
+        _STYLES[key] = made
+    return made
+
+
 @dataclass
 class Markers:
     """One marker layer: a scatter item plus what a click on it selects."""
@@ -51,6 +88,11 @@ class Markers:
         self.ids = np.asarray(ids, dtype=np.int64)
         self.xs = np.asarray(xs, dtype=np.float64)
         self.ys = np.asarray(ys, dtype=np.float64)
+        for kind in ("pen", "brush"):
+            if kind in spots:
+                value = spots[kind]
+                spots[kind] = ([shared_style(kind, v) for v in value] if isinstance(value, list)
+                               else shared_style(kind, value))
         self.item.setData(x=self.xs, y=self.ys, data=self.ids, **spots)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ from PySide6.QtGui import QColor, QPainterPath
 from ...domain.allocation.move_up import CoverNow, Move
 from ...domain.clock import local
 from ...domain.geo import co_located, reach_coverage
-from ...domain.response import TimerState, evaluate, worst_state
+from ...domain.response import TimerState, evaluate, next_change, worst_state
 from ...domain.travel import local_xy, reach_radius_m
 from ...services.map_data import MapData
 from ..alerts.monitor import alert_monitor
@@ -45,6 +46,11 @@ class LiveLayers(QObject):
         self.state = board_state(app)
         self.units: list[Any] = []
         self._states: dict[int, tuple[TimerState, bool]] = {}
+        # When the states were worked out, and the soonest a timer then running turns near or
+        # breached: till then the tick has nothing to re-colour (a surge's hundreds of open
+        # incidents were evaluated every second, the GUI thread's biggest cost per tick).
+        self._evaluated_at: datetime | None = None
+        self._recheck_at: datetime | None = None
         self._pulse = 0
         self._selected: tuple[str, int] | None = None
         self._show_off_duty = False
@@ -79,6 +85,7 @@ class LiveLayers(QObject):
         now = self.app.clock()
         profile = self.state.model.profile
         out: dict[int, tuple[TimerState, bool]] = {}
+        soonest: datetime | None = None
         for r in self.state.model.rows():
             if r.lon is None:
                 continue
@@ -88,7 +95,18 @@ class LiveLayers(QObject):
                 t.state is TimerState.BREACHED and facts.milestones.get(profile.target(t.key).milestone) is None
                 for t in timers)
             out[r.id] = (worst_state(timers), running)
+            at = next_change(timers, profile, now)
+            if at is not None and (soonest is None or at < soonest):
+                soonest = at
+        self._evaluated_at, self._recheck_at = now, soonest
         return out
+
+    def _may_have_turned(self, now: datetime) -> bool:
+        """Whether a timer may have changed state since the last evaluation (a changed row is
+        redrawn by refresh_incidents, which evaluates afresh)."""
+        if self._evaluated_at is None or now < self._evaluated_at:
+            return True
+        return self._recheck_at is not None and now >= self._recheck_at
 
     def refresh_incidents(self) -> None:
         if self.data is None:
@@ -150,10 +168,10 @@ class LiveLayers(QObject):
         self._pulse += 1
         if self.data is None:
             return
-        if self._duties_in_progress(self.app.clock()) != self._duties_shown:
+        now = self.app.clock()
+        if self._duties_in_progress(now) != self._duties_shown:
             self.refresh_units()
-        states = self._evaluate()
-        if states != self._states:
+        if self._may_have_turned(now) and self._evaluate() != self._states:
             self.refresh_incidents()
         else:
             self._draw_pulse()

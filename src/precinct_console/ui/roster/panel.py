@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.changes import Change, ChangeItem
+from ...domain.changes import Change, ChangeItem, is_position_report
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
@@ -359,10 +359,9 @@ class RosterPanel(QWidget):
         return self.rule_labels().get(rule, rule)
 
     def _on_change(self, change: Change) -> None:
-        # A unit's position, reported every few seconds by each car on a live shift, is not in the
-        # calendar (its call sign and service are): reading the whole period again at every report
-        # reset the violation list under the chief's eyes, its place and its scroll.
-        if any(i.entity in WATCHED and (i.entity, i.action) != ("unit", "moved") for i in change.items):
+        # Position reports come every few seconds from each unit on the move and change
+        # nothing the roster shows: it read the whole roster again for each, all shift long.
+        if any(i.entity in WATCHED and not is_position_report(i) for i in change.items):
             self.reload()
 
     def _open_problem(self, item: QListWidgetItem) -> None:

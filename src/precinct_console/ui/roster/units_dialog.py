@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.changes import Change, ChangeItem
+from ...domain.changes import Change, ChangeItem, is_position_report
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ConflictError
 from ...services import unit_roll
@@ -95,7 +95,7 @@ class UnitsDialog(QDialog):
         self.reload()
 
     def _on_change(self, change: Change) -> None:
-        if change.touches("unit"):
+        if any(i.entity == "unit" and not is_position_report(i) for i in change.items):
             self.reload(self._select_next)
             self._select_next = None
 
