@@ -189,12 +189,7 @@ class UnitOfWork:
         # Named as the officer knows it (unit 巡04, incident 20261204-0010), not by its row id.
         shown = label or entity_id
         with self.db.sessions() as s:
-            last = s.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
-                .order_by(desc(AuditEntry.id))
-                .limit(1)
-            ).first()
+            last = _last_audit(s, entity, entity_id)
         if last is None:
             return ConflictError(f"{entity} {shown} was changed by another seat; reload it")
         fields = ", ".join(sorted((last.after or {}).keys())) or "it"
@@ -209,12 +204,7 @@ class UnitOfWork:
         who and when (two seats cancelling one leave, changing a shift taken off the roster)."""
         entity = singular(table)
         with self.db.sessions() as s:
-            last = s.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
-                .order_by(desc(AuditEntry.id))
-                .limit(1)
-            ).first()
+            last = _last_audit(s, entity, entity_id)
             if last is None or last.after is not None or last.station_id != self.actor.station_id:
                 return None
             shown = _roster_label(s, table, last.before or {}) or entity_id
@@ -313,3 +303,9 @@ def _moment(value: Any) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if isinstance(value, datetime) else None
+
+
+def _last_audit(s: Session, entity: str, entity_id: int) -> AuditEntry | None:
+    """The latest audited change to a row: who changed or removed it, and when."""
+    return s.scalars(select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+                     .order_by(desc(AuditEntry.id)).limit(1)).first()
