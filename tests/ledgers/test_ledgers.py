@@ -409,3 +409,18 @@ def test_dispute_ledger_shows_the_revisit_due_day_the_console_shows(db, seeded, 
     header = sheet_rows(out)[2]
     cell = data_rows(out)[0][header.index("下次回访")]
     assert as_dt(cell) == datetime(2026, 12, 2)
+
+
+def test_a_seat_open_under_an_account_since_disabled_writes_no_ledger(db, seeded, make_ctx, tmp_path):
+    """Personal data taken out leaves a record of who took it: an account disabled since its seat
+    signed in writes no file at all (its audit, after the file, would be refused)."""
+    from precinct_console.domain.errors import PermissionDenied
+    from precinct_console.services import accounts
+
+    clerk = make_ctx(Role.CLERK, "li.clerk")
+    accounts.disable_user(make_ctx(Role.ADMIN), "li.clerk")
+    out = tmp_path / "ledgers" / "incidents.xlsx"
+    out.parent.mkdir()
+    with pytest.raises(PermissionDenied, match="li.clerk has been disabled"):
+        export_ledger(clerk, "incidents", *WEEK, out)
+    assert list(out.parent.iterdir()) == []

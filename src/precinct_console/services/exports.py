@@ -15,6 +15,7 @@ from ..domain.clock import local
 from ..domain.errors import NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import is_permitted
 from ..storage.models import Grid, Station, User
+from ..storage.uow import refuse_a_disabled_account
 from .context import ServiceContext, service_action
 from .ledgers import LEDGERS
 from .ledgers.columns import Scope
@@ -112,6 +113,10 @@ def export_ledger(
     stations = _stations(ctx, station_ids)
     began = time.perf_counter()
     now = ctx.clock()
+    with ctx.read() as s:
+        # Before the file is written: its audit, after it, would be refused, leaving personal
+        # data taken out with no record of who took it.
+        refuse_a_disabled_account(s, ctx.actor)
     book = LedgerWorkbook(path, mask=not unmask)
     with ctx.read() as s:
         names = {k: v for k, v in s.execute(select(Station.id, Station.name).where(Station.id.in_(stations)))}

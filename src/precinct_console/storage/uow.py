@@ -77,16 +77,6 @@ class UnitOfWork:
         if exc is not None and is_outage(exc):
             raise unavailable(exc, saving=True) from exc
 
-    def _refuse_a_disabled_account(self) -> None:
-        """An account an administrator disabled writes nothing more, though a seat signed in
-        with it before stays open: its writes were saved and audited under the disabled name."""
-        if self.actor.user_id is None:  # the console itself (jobs, migrations)
-            return
-        active = self.session.scalar(select(User.active).where(User.id == self.actor.user_id))
-        if active is False:
-            raise PermissionDenied(f"the account {self.actor.username} has been disabled; nothing "
-                                   "was saved (sign in with an account in use)")
-
     # -- recording -------------------------------------------------------------------------
     def audit(
         self,
@@ -227,7 +217,9 @@ class UnitOfWork:
     # -- commit ----------------------------------------------------------------------------
     def commit(self) -> Change:
         self.flush()
-        self._refuse_a_disabled_account()
+        # An account an administrator disabled writes nothing more, though a seat signed in with
+        # it before stays open: its writes were saved and audited under the disabled name.
+        refuse_a_disabled_account(self.session, self.actor)
         for entry in self._audit:
             self.session.add(entry)
         if self._items:
@@ -309,3 +301,13 @@ def _last_audit(s: Session, entity: str, entity_id: int) -> AuditEntry | None:
     """The latest audited change to a row: who changed or removed it, and when."""
     return s.scalars(select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
                      .order_by(desc(AuditEntry.id)).limit(1)).first()
+
+
+def refuse_a_disabled_account(s: Session, actor: Actor) -> None:
+    """Refuse the actor whose account an administrator has disabled since it signed in; the
+    console itself (jobs, migrations: no user) is never refused. One read by primary key."""
+    if actor.user_id is None:
+        return
+    if s.scalar(select(User.active).where(User.id == actor.user_id)) is False:
+        raise PermissionDenied(f"the account {actor.username} has been disabled; nothing "
+                               "was saved (sign in with an account in use)")

@@ -541,7 +541,7 @@ class AllocationPanel(QWidget):
             when = f"{plan.decided_at.astimezone(CHINA_TZ):%H:%M}" if plan.decided_at else ""
             text = (self.tr("Plan %1 was %2 by %3 at %4 while you were editing it; your edits were "
                             "not applied").replace("%2", status_label(plan.status))
-                    .replace("%3", plan.decided_by).replace("%4", when))
+                    .replace("%3", plan.decided_by_name or plan.decided_by).replace("%4", when))
         self.app.notify(text.replace("%1", str(plan.id)), "warning")
 
     def _show_duties(self, visits: Sequence[TimedVisit]) -> None:
