@@ -268,7 +268,9 @@ def test_unit_status_and_positions(db, make_ctx, station, clock):
     ids = add_units(db, station.id, [("巡1", "car", 0.003)])
     duty = make_ctx(Role.DUTY_OFFICER)
     v = inc.intake_incident(duty, draft())
-    inc.dispatch_unit(duty, v.id, ids["巡1"])
+    sent = inc.dispatch_unit(duty, v.id, ids["巡1"])
+    # Announced as the unit's state, which panels showing what a unit is (the roster) skip.
+    assert ("unit", ids["巡1"], "status") in {(i.entity, i.entity_id, i.action) for i in sent.change.items}
     with pytest.raises(ValidationError, match=f"on incident {v.number}"):
         units_svc.set_unit_status(duty, ids["巡1"], "off_duty")
     with pytest.raises(ValidationError, match="follows the incident's steps"):

@@ -1647,6 +1647,9 @@ def test_the_roster_is_not_read_again_for_each_units_position_report(qtbot, chie
     reads = []
     panel.reload = lambda: reads.append(1)
     chief_app.changed.emit(Change((ChangeItem("unit", 1, "moved"),)))
+    # Nor for its state (sent, on scene, free), its timed duty checked or its orders, as often.
+    for action in ("status", "duty", "orders"):
+        chief_app.changed.emit(Change((ChangeItem("unit", 1, action),)))
     assert reads == []
     chief_app.changed.emit(Change((ChangeItem("unit", 1, "updated"),)))  # renamed, retired...
     assert reads == [1]

@@ -13,6 +13,17 @@ class ChangeItem:
     action: str  # "created", "updated", "deleted", ...
 
 
+# What a unit does on a shift, apart from what it is (its call sign, crew, being in service):
+# where it is ("moved"), its state ("status": dispatched, on scene, free), its timed duty checked
+# ("duty"), its patrol or move-up orders ("orders"). The roster shows none of these.
+UNIT_ACTIVITY = frozenset({"moved", "status", "duty", "orders"})
+
+
+def is_unit_activity(item: ChangeItem) -> bool:
+    """A unit's state, place, duty check or orders changed: all shift long, on every seat."""
+    return item.entity == "unit" and item.action in UNIT_ACTIVITY
+
+
 def is_position_report(item: ChangeItem) -> bool:
     """A unit's terminal reporting where it is (services.units.update_unit_position): every few
     seconds from each unit on the move; it changes the unit's place and nothing else."""

@@ -717,7 +717,7 @@ def decide_plan(ctx: ServiceContext, plan_id: int, version: int, decision: str, 
                              "plan where the two overlap")
         uow.update("plan.accept", "patrol_plan", plan, **values)
         for uid in sorted(touched):
-            uow.changed("unit", uid)  # the unit board and map show the new orders
+            uow.changed("unit", uid, "orders")  # the unit board and map show the new orders
         change = uow.commit()
         return _info(plan, notes=tuple(notes), change=change)
 

@@ -247,7 +247,7 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
                 subject=v.text()[:160], verdict="kept" if there else "away", checked_at=now,
                 distance_m=off, there=there, seen_at=now)
             s.add(check)
-            uow.changed("unit", unit_id)  # the unit board shows where the crew is
+            uow.changed("unit", unit_id, "duty")  # the unit board shows where the crew is
             uow.changed("duty_check", None)  # the statistics' duty-keeping rate counts it
             checked = True
         elif check.there != there:  # arrived (late), or left
@@ -257,7 +257,7 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
             else:  # turned up after being found away; how far off it was found stays
                 check.verdict = "late"
             uow.changed("duty_check", None)  # the rate changes
-            uow.changed("unit", unit_id)
+            uow.changed("unit", unit_id, "duty")
             checked = True
         if there or (unit_id, began, ARRIVE_TARGET) in have:
             continue
@@ -316,7 +316,7 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
             uow.update("duty.roll_call", "duty_check", check, verdict=verdict, there=there,
                        seen_at=now if there != check.there else check.seen_at,
                        distance_m=None if not there else check.distance_m, **who)
-        uow.changed("unit", unit_id)  # the unit board shows what the call found
+        uow.changed("unit", unit_id, "duty")  # the unit board shows what the call found
         have = s.scalar(select(Alert.id).where(
             Alert.unit_id == unit_id, Alert.due_at == began, Alert.target == ARRIVE_TARGET))
         breach = Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,

@@ -215,7 +215,7 @@ def order_move_up(ctx: ServiceContext, unit_id: int, point_key: str, *,
             point_name=name, lon=float(points[point_key][3]), lat=float(points[point_key][4]),
             back=back, ordered_at=now, ordered_by=ctx.actor.username,
             cover_before=before, cover_after=after))
-        uow.changed("unit", unit_id)  # the board, the map and the cover line redraw
+        uow.changed("unit", unit_id, "orders")  # the board, the map and the cover line redraw
         change = uow.commit()
         return MoveUpInfo(unit_id, unit.call_sign, point_key, name, back, now, change)
 

@@ -536,7 +536,8 @@ def set_unit_status(ctx: ServiceContext, unit_id: int, status: str, *,
                 "clear it from the incident first", field="status",
             )
         if unit.status != status:
-            uow.update("unit.status", "unit", unit, status=status, status_since=uow.now)
+            uow.update_as("status", "unit.status", "unit", unit, status=status,
+                       status_since=uow.now)
         change = uow.commit()
         return _rows(ctx, uow.session, [unit], change)[0]
 
@@ -565,6 +566,7 @@ def update_unit_position(ctx: ServiceContext, unit_id: int, lon: float, lat: flo
             uow.changed("unit", unit.id, "moved")
             if unit.status == "returning" and distance_m(lon, lat, unit.home_lon, unit.home_lat) <= HOME_RADIUS_M:
                 # Back at its post: ready again without anyone having to click.
-                uow.update("unit.back_at_post", "unit", unit, status="available", status_since=when)
+                uow.update_as("status", "unit.back_at_post", "unit", unit, status="available",
+                           status_since=when)
         change = uow.commit()
         return _rows(ctx, uow.session, [unit], change)[0]

@@ -121,6 +121,11 @@ class UnitOfWork:
 
     def update(self, action: str, entity: str, obj: Any, **values: Any) -> Any:
         """Change a row, audit only what changed and announce it."""
+        return self.update_as("updated", action, entity, obj, **values)
+
+    def update_as(self, announce: str, action: str, entity: str, obj: Any, **values: Any) -> Any:
+        """update, announced as `announce`: a unit's change of state is "status", which the
+        roster, say, has no need to read again (domain.changes.UNIT_ACTIVITY)."""
         before = snapshot(obj)
         if hasattr(obj, "version"):
             self._touched.append((type(obj), obj.id, obj.version))
@@ -131,7 +136,7 @@ class UnitOfWork:
         station = getattr(obj, "station_id", None)
         if a:
             self.audit(action, entity, obj.id, b, a, station_id=station)
-            self.changed(entity, obj.id, "updated", station_id=station)
+            self.changed(entity, obj.id, announce, station_id=station)
         return obj
 
     def get(self, model: type[T], entity_id: int, *, expected_version: int | None = None,

@@ -81,7 +81,8 @@ def _set_unit(uow: UnitOfWork, unit: Unit, status: str, incident_id: int | None,
               action: str) -> None:
     if unit.status == status and unit.current_incident_id == incident_id:
         return
-    uow.update(action, "unit", unit, status=status, status_since=at, current_incident_id=incident_id)
+    uow.update_as("status", action, "unit", unit, status=status, status_since=at,
+               current_incident_id=incident_id)
 
 
 @service_action("incident.dispatch")

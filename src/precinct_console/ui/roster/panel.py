@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.changes import Change, ChangeItem, is_position_report
+from ...domain.changes import Change, ChangeItem, is_unit_activity
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ConflictError, KnownError
 from ...domain.permissions import is_permitted
@@ -359,9 +359,10 @@ class RosterPanel(QWidget):
         return self.rule_labels().get(rule, rule)
 
     def _on_change(self, change: Change) -> None:
-        # Position reports come every few seconds from each unit on the move and change
-        # nothing the roster shows: it read the whole roster again for each, all shift long.
-        if any(i.entity in WATCHED and not is_position_report(i) for i in change.items):
+        # Position reports come every few seconds from each unit on the move, and its state,
+        # duty checks and orders change as often: the roster shows none of them, but read the
+        # whole roster again for each (and reset the chief's violation list), all shift long.
+        if any(i.entity in WATCHED and not is_unit_activity(i) for i in change.items):
             self.reload()
 
     def _open_problem(self, item: QListWidgetItem) -> None:
