@@ -548,6 +548,28 @@ def test_a_fix_gone_stale_times_the_duty_from_the_crews_point_on_the_board_and_i
     assert sorted(actions) == ["alert.raise", "alert.retime"]
 
 
+def test_a_reminder_is_not_saved_again_for_a_few_seconds_the_board_does_not_show(
+        db, station, clock, make_ctx):
+    """A car driving through its set-out window moves the time to leave a few seconds at every
+    check; the board and the reminder read HH:MM, so only a new minute is saved (and audited)."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                                ("17:00", "18:00"))
+    live, _planned, _stale = _far_fix_going_stale(chief, duty_officer, clock, duty, opens)
+    [alert] = raise_duty_alerts(duty_officer, clock.now)
+    # Two metres nearer the gate: a second or less sooner to leave, the same minute shown.
+    nudged = clock.now + timedelta(seconds=20)
+    row = units.list_units(duty_officer)
+    here = next(u for u in row if u.id == duty.unit_id)
+    units.update_unit_position(duty_officer, duty.unit_id, here.lon + 0.00002, here.lat, at=nudged)
+    moved = _spot(chief, clock, duty.unit_id, nudged).leave_by(nudged)[0]
+    assert moved != live.sets_out and f"{moved:%H:%M}" == f"{live.sets_out:%H:%M}"
+    assert raise_duty_alerts(duty_officer, nudged) == []
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity_id == alert.id,
+                                                               AuditEntry.entity == "alert")).all()
+    assert actions == ["alert.raise"]
+
+
 def test_a_reminder_first_raised_once_the_fix_is_stale_agrees_with_the_board_read_before(
         db, station, clock, make_ctx):
     """Nobody asked for reminders while the fix was live: the first one, raised once it is not,

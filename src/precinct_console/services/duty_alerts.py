@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.allocation.visits import Span, TimedVisit, VisitPoint
 from ..domain.changes import Change
+from ..domain.clock import local
 from ..domain.errors import NotFound, ValidationError
 from ..domain.travel import distance_m
 from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
@@ -103,10 +104,18 @@ def _retime_reminders(uow: UnitOfWork, station_id: int, now: datetime,
         if alert is None or unit is None:
             continue
         leave_by = duty_spot(v, set_out_from(unit, in_force.get(unit_id), now)).leave_by(now)[0]
-        if leave_by is not None and leave_by != alert.leave_by:
+        # Only when the minute shown moves (the board and the reminder both read HH:MM): a car
+        # driving through its set-out window moved it a few seconds at every check, each one
+        # saved, audited and sent to every seat.
+        if leave_by is not None and (alert.leave_by is None
+                                     or _shown(leave_by) != _shown(alert.leave_by)):
             uow.update("alert.retime", "alert", alert, leave_by=leave_by)
             moved = True
     return moved
+
+
+def _shown(at: datetime) -> str:
+    return local(at).strftime("%H:%M")
 
 
 def duty_keeping_counts(session: Session, station_ids: Iterable[int], start: datetime,
