@@ -51,7 +51,8 @@ ARRIVAL_RADIUS_M = 300.0
 
 def duties_under_way(session: Session, station_id: int, now: datetime,
                      in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]] | None = None,
-                     *, grace: timedelta = ARRIVAL_GRACE
+                     *, grace: timedelta = ARRIVAL_GRACE,
+                     plan_visits: dict[int, list[TimedVisit]] | None = None,
                      ) -> list[tuple[int, TimedVisit, VisitPoint, Span]]:
     """(unit id, duty, its point or line, the stretch) for each stretch of a timed duty begun
     `grace` ago or more and not over, on the plan that is the unit's order now, with the crew
@@ -60,7 +61,7 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
         in_force = orders_in_force(session, station_id, now)
     points: dict[int, dict[str, VisitPoint]] = {}
     out: list[tuple[int, TimedVisit, VisitPoint, Span]] = []
-    for unit_id, visits in duties_by_unit(in_force).items():
+    for unit_id, visits in duties_by_unit(in_force, plan_visits).items():
         plan = in_force[unit_id][0]
         if plan.id not in points:
             points[plan.id] = {p.key: p for p in (VisitPoint.from_row(r) for r in
@@ -160,8 +161,12 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
         s = uow.session
         uow.lock_station(ALERT_LOCK, ctx.station_id)  # the incident alerts' lock
         in_force = orders_in_force(s, ctx.station_id, now)  # read once for both checks
-        leaving = duties_by_start(s, ctx.station_id, now, in_force)
-        under_way = [d for d in duties_under_way(s, ctx.station_id, now, in_force)
+        # Each plan's duties worked out once for both (an assignment solve per duty window),
+        # inside the lock, which on SQLite is the database's write lock.
+        plan_visits: dict[int, list[TimedVisit]] = {}
+        leaving = duties_by_start(s, ctx.station_id, now, in_force, plan_visits)
+        under_way = [d for d in duties_under_way(s, ctx.station_id, now, in_force,
+                                                 plan_visits=plan_visits)
                      if _could_be_there(d[0], d[1], in_force, now)]
         withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving)
         if not leaving and not under_way:
