@@ -107,6 +107,25 @@ def _settle(qtbot, *apps: AppContext) -> None:
         qtbot.wait(20)
 
 
+def _plans_panel(qtbot, seat: AppContext) -> tuple[AllocationPanel, _Feed, list[tuple[str, str]]]:
+    """The allocation panel open at a seat, with the seat's feed and what it tells (level, text)."""
+    feed = _Feed(seat)
+    said: list[tuple[str, str]] = []
+    seat.notified.connect(lambda text, level: said.append((level, text)))
+    panel = AllocationPanel(seat)
+    qtbot.addWidget(panel)
+    panel.show()
+    _settle(qtbot, seat)
+    return panel, feed, said
+
+
+def _edit_first_point(panel: AllocationPanel, plan_id: int) -> None:
+    """The chief, on the plan shown, moves its first unit to another point (not yet accepted)."""
+    assert panel.plan is not None and panel.plan.id == plan_id
+    combo = panel.assign.cellWidget(0, 1)
+    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+
+
 @pytest.mark.parametrize("decision", ["accept", "reject"])
 def test_a_proposal_decided_at_another_seat_while_the_chief_edits_it_says_his_edits_were_not_applied(
         qtbot, make_ctx, allocation_town, clock, decision):
@@ -120,16 +139,8 @@ def test_a_proposal_decided_at_another_seat_while_the_chief_edits_it_says_his_ed
         car = unit_roll.add_unit(first.ctx, f"巡逻{badge[-1]}车", "car", x, 39.90)
         roster.assign(first.ctx, shift.id, officer.id, unit_id=car)
     plan = allocation.propose_plan(first.ctx, shift_id=shift.id, time_limit=5)
-    feed = _Feed(second)
-    said: list[tuple[str, str]] = []
-    second.notified.connect(lambda text, level: said.append((level, text)))
-    panel = AllocationPanel(second)
-    qtbot.addWidget(panel)
-    panel.show()
-    _settle(qtbot, second)
-    assert panel.plan is not None and panel.plan.id == plan.id
-    combo = panel.assign.cellWidget(0, 1)
-    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+    panel, feed, said = _plans_panel(qtbot, second)
+    _edit_first_point(panel, plan.id)
     assert panel.edits() and "1 edit" in panel.accept_btn.text()
 
     allocation.decide_plan(first.ctx, plan.id, plan.version, decision)
@@ -152,13 +163,7 @@ def test_the_chief_hears_of_the_morning_re_plan_once_however_many_shifts_it_plan
     night = roster.add_shift(chief.ctx, "小夜班", clock() + timedelta(hours=7), clock() + timedelta(hours=15))
     (_a, _b, c), (_u1, u2) = _crew(chief.ctx, on_duty.id)
     roster.assign(chief.ctx, night.id, c.id, unit_id=u2)
-    feed = _Feed(chief)
-    said: list[tuple[str, str]] = []
-    chief.notified.connect(lambda text, level: said.append((level, text)))
-    panel = AllocationPanel(chief)
-    qtbot.addWidget(panel)
-    panel.show()
-    _settle(qtbot, chief)
+    panel, feed, said = _plans_panel(qtbot, chief)
 
     # The duty officer's seat holds the lease and runs the 09:00 re-plan: one plan a shift.
     job = ServiceContext(db, system_actor("指挥室-2/4242", station.id), clock)
@@ -375,16 +380,8 @@ def test_a_re_plan_proposal_superseded_by_run_now_while_the_chief_edits_it_says_
     _crew(chief.ctx, shift.id)
     job = ServiceContext(db, system_actor("指挥室-2/4242", station.id), clock)
     [first] = run_replan(job, time_limit=5)
-    feed = _Feed(chief)
-    said: list[tuple[str, str]] = []
-    chief.notified.connect(lambda text, level: said.append((level, text)))
-    panel = AllocationPanel(chief)
-    qtbot.addWidget(panel)
-    panel.show()
-    _settle(qtbot, chief)
-    assert panel.plan is not None and panel.plan.id == first.id
-    combo = panel.assign.cellWidget(0, 1)
-    combo.setCurrentIndex(0 if combo.currentIndex() else 1)
+    panel, feed, said = _plans_panel(qtbot, chief)
+    _edit_first_point(panel, first.id)
 
     clock.advance(minutes=5)
     run_replan(job, time_limit=5)  # Run now at the duty seat: a newer proposal replaces it
