@@ -20,7 +20,7 @@ from .context import ServiceContext, service_action
 from .ledgers import LEDGERS
 from .ledgers.columns import Scope
 from .ledgers.lookups import Lookups, grids_under
-from .ledgers.periods import Period, custom, day_of, month_of, week_of
+from .ledgers.periods import Period, period_from
 from .ledgers.writer import ExportCancelled, LedgerWorkbook, Progress
 
 __all__ = ["ExportCancelled", "ExportChoices", "ExportResult", "default_filename", "export_choices",
@@ -45,14 +45,6 @@ class ExportResult:
 def may_unmask(ctx: ServiceContext) -> bool:
     """Whether the UI may offer the 'show personal numbers' choice to this user."""
     return is_permitted(ctx.actor.role, "ledger.unmask") and ctx.actor.may_see_personal_data
-
-
-def period_from(first: date, last: date) -> Period:
-    """The named period two days span (a day, a Monday-to-Sunday week, a month) or a custom one."""
-    for candidate in (day_of(first), week_of(first), month_of(first)):
-        if candidate.first_day == first and candidate.last_day == last:
-            return candidate
-    return custom(first, last)
 
 
 def default_filename(ledger: str, period: Period, station_code: str = "", district: str = "") -> str:
@@ -136,6 +128,7 @@ def export_ledger(
         # The rows name people (下达人, 承办民警); the line above them names the exporter the same way.
         exporter = s.scalar(select(User.display_name).where(User.username == ctx.actor.username)) \
             or ctx.actor.username
+        lk.exporter = exporter
         subtitle = (
             f"统计期间：{period.label}（{period.start:%Y-%m-%d %H:%M} 至 {period.end:%Y-%m-%d %H:%M}，"
             f"北京时间）    导出：{exporter}  {local(now):%Y-%m-%d %H:%M}    "

@@ -760,54 +760,59 @@ def roster_view(ctx: ServiceContext, first: date, last: date, rules: RuleSet | N
     """
     if last < first:
         raise ValidationError("the period ends before it starts", field="last")
+    with ctx.read() as s:
+        return read_roster(s, ctx.station_id, first, last, rules)
+
+
+def read_roster(s: Session, st: int, first: date, last: date, rules: RuleSet | None = None
+                ) -> RosterView:
+    """roster_view of one station inside a session already open (the roster ledger's export)."""
     start = datetime.combine(first, datetime.min.time(), CHINA_TZ)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), CHINA_TZ)
-    with ctx.read() as s:
-        st = ctx.station_id
-        ctx_shifts = list(s.scalars(select(Shift).where(
-            Shift.station_id == st, Shift.starts_at >= start - timedelta(days=7),
-            Shift.starts_at < end + timedelta(days=7)).order_by(Shift.starts_at, Shift.id)))
-        ids = [x.id for x in ctx_shifts]
-        entries = list(s.scalars(select(RosterEntry).where(RosterEntry.shift_id.in_(ids)))) if ids else []
-        officers = list(s.scalars(select(Officer).where(Officer.station_id == st)))
-        absences = list(s.scalars(select(OfficerAbsence).where(
-            OfficerAbsence.station_id == st, OfficerAbsence.ends_at > start - timedelta(days=7),
-            OfficerAbsence.starts_at < end + timedelta(days=7))))
-        units = list(s.scalars(select(Unit).where(Unit.station_id == st)))
-        posts = [(p.id, p.name) for p in s.scalars(select(Post).where(Post.station_id == st))]
-        names = {o.id: o.name for o in officers}
-        shift_infos = _as_patterns_ask(s, [_shift(x) for x in ctx_shifts])
-        snap = RosterSnapshot(
-            tuple(ShiftRef(x.id, x.name, x.starts_at, x.ends_at, x.team, x.min_staff, x.post_min)
-                  for x in shift_infos),
-            tuple(EntryRef(e.id, e.shift_id, e.officer_id, e.duty, e.unit_id, e.post_id)
-                  for e in entries),
-            tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ()), o.active)
-                  for o in officers),
-            tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
-            tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
-            tuple(posts),
-        )
-        if rules is None:
-            row = s.get(Setting, (st, RULES_KEY))
-            rules = RuleSet.from_dict(row.value if row is not None else None)
-        in_view = {x.id for x in shift_infos if start <= x.starts_at < end}
-        violations = _in_view(check_roster(snap, rules), in_view, shift_infos, entries)
-        days = tuple(calendar_day(first + timedelta(days=i)) for i in range((last - first).days + 1))
-        return RosterView(
-            first, last,
-            tuple(x for x in shift_infos if x.id in in_view),
-            tuple(_entry(e, names) for e in entries if e.shift_id in in_view),
-            # The calendar's rows: teams in their natural order (一组, 二组, 三组; 甲, 乙, 丙, 丁).
-            tuple(_officer(o) for o in sorted(officers, key=lambda o: (team_sort_key(o.team), o.badge))),
-            tuple(_absence(a) for a in absences),
-            tuple((u.id, u.call_sign) for u in units),
-            tuple(posts),
-            violations,
-            days,
-            retired_units=frozenset(u.id for u in units if not u.active),
-            rules=rules,
-        )
+    ctx_shifts = list(s.scalars(select(Shift).where(
+        Shift.station_id == st, Shift.starts_at >= start - timedelta(days=7),
+        Shift.starts_at < end + timedelta(days=7)).order_by(Shift.starts_at, Shift.id)))
+    ids = [x.id for x in ctx_shifts]
+    entries = list(s.scalars(select(RosterEntry).where(RosterEntry.shift_id.in_(ids)))) if ids else []
+    officers = list(s.scalars(select(Officer).where(Officer.station_id == st)))
+    absences = list(s.scalars(select(OfficerAbsence).where(
+        OfficerAbsence.station_id == st, OfficerAbsence.ends_at > start - timedelta(days=7),
+        OfficerAbsence.starts_at < end + timedelta(days=7))))
+    units = list(s.scalars(select(Unit).where(Unit.station_id == st)))
+    posts = [(p.id, p.name) for p in s.scalars(select(Post).where(Post.station_id == st))]
+    names = {o.id: o.name for o in officers}
+    shift_infos = _as_patterns_ask(s, [_shift(x) for x in ctx_shifts])
+    snap = RosterSnapshot(
+        tuple(ShiftRef(x.id, x.name, x.starts_at, x.ends_at, x.team, x.min_staff, x.post_min)
+              for x in shift_infos),
+        tuple(EntryRef(e.id, e.shift_id, e.officer_id, e.duty, e.unit_id, e.post_id)
+              for e in entries),
+        tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ()), o.active)
+              for o in officers),
+        tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
+        tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
+        tuple(posts),
+    )
+    if rules is None:
+        row = s.get(Setting, (st, RULES_KEY))
+        rules = RuleSet.from_dict(row.value if row is not None else None)
+    in_view = {x.id for x in shift_infos if start <= x.starts_at < end}
+    violations = _in_view(check_roster(snap, rules), in_view, shift_infos, entries)
+    days = tuple(calendar_day(first + timedelta(days=i)) for i in range((last - first).days + 1))
+    return RosterView(
+        first, last,
+        tuple(x for x in shift_infos if x.id in in_view),
+        tuple(_entry(e, names) for e in entries if e.shift_id in in_view),
+        # The calendar's rows: teams in their natural order (一组, 二组, 三组; 甲, 乙, 丙, 丁).
+        tuple(_officer(o) for o in sorted(officers, key=lambda o: (team_sort_key(o.team), o.badge))),
+        tuple(_absence(a) for a in absences),
+        tuple((u.id, u.call_sign) for u in units),
+        tuple(posts),
+        violations,
+        days,
+        retired_units=frozenset(u.id for u in units if not u.active),
+        rules=rules,
+    )
 
 
 def _as_patterns_ask(s: Session, shifts: list[ShiftInfo]) -> list[ShiftInfo]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import disputes, duty, incidents, patrol, response, tasks
+from . import disputes, duty, incidents, patrol, response, roster, tasks
 from .columns import Column, Kind, LedgerDef, Scope, Sheet
 
 LEDGERS: dict[str, LedgerDef] = {
-    m.LEDGER.key: m.LEDGER for m in (incidents, disputes, tasks, patrol, duty, response)
+    m.LEDGER.key: m.LEDGER for m in (incidents, disputes, tasks, patrol, duty, roster, response)
 }
 
 

@@ -35,6 +35,8 @@ class Column:
     wrap: bool = False  # long free text wraps inside its (fixed) width
     free_text: bool = False  # typed by people: phone and ID numbers in it are masked too
     doc: str = ""  # what the column holds, for the documented column set
+    fill: str = ""  # background of the whole column, header included (a roster's holidays), RRGGBB
+    center: bool = False  # short codes centred in their cells (a roster's 白 / 夜 / 休)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class Sheet:
     total_rows: int | None = None  # known row count (for progress); None when unknown
     totals: bool = True  # add a totals row (SUBTOTAL formulas) after the data
     total_label: str | None = None  # rows starting with this are the sheet's own totals (bold)
+    subtitle: str | None = None  # the line under the title, instead of the export's period line
+    frozen_columns: int = 0  # columns kept in view when scrolling right (a roster's names)
+    footer: Sequence[str] = ()  # lines under the table, printed with it (a roster's legend)
 
 
 @dataclass(frozen=True)
@@ -78,3 +83,8 @@ class LedgerDef:
 def display_width(text: str) -> float:
     """Width in Excel units: CJK and full-width characters take two, others one."""
     return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in text)
+
+
+def header_width(header: str) -> float:
+    """Width a header needs: its longest line (a roster's day is 10-01, 周四, 国庆节 on three)."""
+    return max(display_width(line) for line in header.split("\n"))

@@ -41,6 +41,7 @@ class Lookups:
     officers: dict[int, str] = field(default_factory=dict)
     units: dict[int, str] = field(default_factory=dict)
     posts: dict[int, str] = field(default_factory=dict)
+    exporter: str = ""  # who exports, by name (not login): a roster names its 制表人
 
     @classmethod
     def load(cls, s: Session, scope: Scope, now: datetime, mask: bool = True) -> Lookups:

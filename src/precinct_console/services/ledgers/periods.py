@@ -111,6 +111,14 @@ def custom(first: date, last: date) -> Period:
     return Period("custom", first, last)
 
 
+def period_from(first: date, last: date) -> Period:
+    """The named period two days span (a day, a Monday-to-Sunday week, a month) or a custom one."""
+    for candidate in (day_of(first), week_of(first), month_of(first)):
+        if candidate.first_day == first and candidate.last_day == last:
+            return candidate
+    return custom(first, last)
+
+
 def period_for(kind: str, at: date, until: date | None = None) -> Period:
     """The period of a kind containing a day (custom: from `at` to `until`)."""
     if kind == "day":

@@ -30,7 +30,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
 from ...domain.errors import KnownError, file_error_reason
-from .columns import Column, Kind, Sheet, display_width
+from .columns import Column, Kind, Sheet, display_width, header_width
 from .masking import mask_id_number, mask_in_text, mask_phone
 
 # Excel's hard limits: a sheet past them, or a longer cell, makes Excel "repair" the file.
@@ -255,7 +255,7 @@ class LedgerWorkbook:
         self.mask = mask
         self.wb = Workbook(write_only=True)
         self.rows_written = 0
-        self._styles: dict[tuple[str, bool], int] = {}
+        self._styles: dict[tuple[str, bool, str, bool], int] = {}  # kind, wrap, fill, centred
         self._part = self.path.with_name(self.path.name + ".part")
         self._zip: ZipFile | None = None
 
@@ -271,8 +271,12 @@ class LedgerWorkbook:
         return self._zip
 
     # styles ---------------------------------------------------------------------------------
-    def _style(self, ws: WriteOnlyWorksheet, key: str, wrap: bool = False) -> int:
-        cached = self._styles.get((key, wrap))
+    def _style(self, ws: WriteOnlyWorksheet, key: str, wrap: bool = False, col: Column | None = None
+               ) -> int:
+        """The style id of a kind of cell; col: a data or header cell of a column that has its
+        own background or centring."""
+        fill, center = (col.fill, col.center) if col is not None else ("", False)
+        cached = self._styles.get((key, wrap, fill, center))
         if cached is not None:
             return cached
         cell = WriteOnlyCell(ws)
@@ -295,8 +299,12 @@ class LedgerWorkbook:
                 cell.fill = PatternFill("solid", fgColor="F2F2F2")
             if kind in _FORMATS:
                 cell.number_format = _FORMATS[kind]
+        if fill:
+            cell.fill = PatternFill("solid", fgColor=fill)
+        if center:
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sid: int = cell.style_id
-        self._styles[(key, wrap)] = sid
+        self._styles[(key, wrap, fill, center)] = sid
         return sid
 
     # sheets ---------------------------------------------------------------------------------
@@ -324,9 +332,9 @@ class LedgerWorkbook:
         last_letter = letters[-1]
         # Everything openpyxl writes before the rows must be set before the first row.
         for letter, col in zip(letters, cols, strict=True):
-            width = max(col.width, display_width(col.header) + 2, 6)
+            width = max(col.width, header_width(col.header) + 2, 6)
             ws.column_dimensions[letter].width = width
-        ws.freeze_panes = f"A{HEADER_ROW + 1}"
+        ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{HEADER_ROW + 1}"
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.orientation = "landscape"
         widths = [float(ws.column_dimensions[letter].width) for letter in letters]
@@ -343,14 +351,15 @@ class LedgerWorkbook:
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws._get_writer()
 
-        st_title, st_sub, st_head = (self._style(ws, k) for k in ("title", "subtitle", "header"))
+        st_title, st_sub = (self._style(ws, k) for k in ("title", "subtitle"))
+        st_heads = [self._style(ws, "header", col=c) for c in cols]
         writers = [
-            _cell_writer(c, letter, self._style(ws, c.kind.value, c.wrap), self.mask)
+            _cell_writer(c, letter, self._style(ws, c.kind.value, c.wrap, c), self.mask)
             for c, letter in zip(cols, letters, strict=True)
         ]
         total_label = sheet.total_label
         total_writers = [
-            _cell_writer(c, letter, self._style(ws, f"total:{c.kind.value}"), self.mask)
+            _cell_writer(c, letter, self._style(ws, f"total:{c.kind.value}", col=c), self.mask)
             for c, letter in zip(cols, letters, strict=True)
         ] if total_label else writers
         sums: list[float] = [0.0] * len(cols)
@@ -360,16 +369,18 @@ class LedgerWorkbook:
         # show one line of a row that carries no height, whatever the wrap setting).
         wrapped = [(i, max(widths[i] - 1.0, 1.0)) for i, c in enumerate(cols) if c.wrap]
 
+        # Two lines of header fit the usual 30 points; a header written on more lines gets them.
+        head_height = max(30.0, max(c.header.count("\n") + 1 for c in cols) * LINE_PT + 3)
         writer = ws._writer
         assert isinstance(writer, _RawWriter)
         xf = writer.xf.send(True)
         with xf.element("sheetData"):
             head = [
                 f'<row r="1" ht="26" customHeight="1">{_text_cell("A1", st_title, sheet.title)}</row>',
-                f'<row r="2">{_text_cell("A2", st_sub, subtitle)}</row>',
-                f'<row r="{HEADER_ROW}" ht="30" customHeight="1">'
-                + "".join(_text_cell(f"{letter}{HEADER_ROW}", st_head, c.header)
-                          for c, letter in zip(cols, letters, strict=True))
+                f'<row r="2">{_text_cell("A2", st_sub, sheet.subtitle or subtitle)}</row>',
+                f'<row r="{HEADER_ROW}" ht="{head_height}" customHeight="1">'
+                + "".join(_text_cell(f"{letter}{HEADER_ROW}", st, c.header)
+                          for c, letter, st in zip(cols, letters, st_heads, strict=True))
                 + "</row>",
             ]
             xf.flush()
@@ -413,6 +424,10 @@ class LedgerWorkbook:
                 r += 1
                 writer.fh.write(f'<row r="{r}">{_text_cell(f"A{r}", self._style(ws, "total:text"), NO_ROWS)}'
                                 "</row>".encode())
+            if n:
+                for line in sheet.footer:
+                    r += 1
+                    writer.fh.write(f'<row r="{r}">{_text_cell(f"A{r}", st_sub, line)}</row>'.encode())
         writer.xf.send(None)
         self._tick(n, sheet.total_rows, progress, cancel)
         last_row = max(r, HEADER_ROW + 1)

@@ -60,6 +60,7 @@ LEDGER_NAMES = {
     "tasks": QT_TRANSLATE_NOOP("LedgerExportPanel", "Follow-up task ledger"),
     "patrol": QT_TRANSLATE_NOOP("LedgerExportPanel", "Patrol ledger"),
     "duty": QT_TRANSLATE_NOOP("LedgerExportPanel", "Duty roster ledger"),
+    "roster": QT_TRANSLATE_NOOP("LedgerExportPanel", "Roster to post (a week or a month)"),
     "response": QT_TRANSLATE_NOOP("LedgerExportPanel", "1-3-5 response compliance"),
 }
 PERIOD_NAMES = {
