@@ -46,6 +46,7 @@ from ..context import AppContext
 from ..error_text import error_text, message_text
 from ..forms import Failed, error_line, ok_cancel, submit_form
 from ..theme import BREACH, MUTED, NEAR, OK, ui_font
+from .export import RosterExport
 from .model import ENTRY_ROLE, RosterCalendarModel, absence_line, shift_hours
 from .planning import PlanShiftsDialog
 from .record_dialogs import AbsenceDialog, OfficerDialog
@@ -163,11 +164,25 @@ class RosterPanel(QWidget):
         self.unit_btn = QPushButton(self.tr("Units…"))
         self.unit_btn.setToolTip(self.tr("Add a unit, edit one, take one out of service"))
         self.rules_btn = QPushButton(self.tr("Rules…"))
+        # The period on screen as the 排班表 to print, post and send to the branch (ui/roster/export).
+        self.export_btn = QPushButton(self.tr("Export…"))
+        self.export_btn.setToolTip(self.tr("Write the week or month shown as the roster to print and "
+                                           "post (Excel; Ctrl+E)"))
+        self.export_btn.clicked.connect(self.export_period)
+        self.exporter = RosterExport(self.app, self)
+        if is_permitted(self.app.ctx.actor.role, "ledger.export"):
+            export = QAction(self)
+            export.setShortcut(QKeySequence("Ctrl+E"))
+            export.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            export.triggered.connect(self.export_period)
+            self.addAction(export)
+        else:
+            self.export_btn.setVisible(False)
         for w in (self.prev_btn, self.today_btn, self.next_btn, self.period):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.week_btn, self.month_btn, self.plan_btn, self.absence_btn, self.officer_btn,
-                  self.unit_btn, self.rules_btn, self.copy_btn, self.swap_btn):
+                  self.unit_btn, self.rules_btn, self.copy_btn, self.swap_btn, self.export_btn):
             bar.addWidget(w)
         # Those who may only read the roster (a duty officer checking who is on) see no edit buttons.
         can_edit = is_permitted(self.app.ctx.actor.role, "roster.edit")
@@ -252,6 +267,9 @@ class RosterPanel(QWidget):
         start = self.first.replace(day=1)
         nxt = (start + timedelta(days=32)).replace(day=1)
         return start, nxt - timedelta(days=1)
+
+    def export_period(self) -> None:
+        self.exporter.start(*self.period_bounds())
 
     def _week_toggled(self, on: bool) -> None:
         if on:
