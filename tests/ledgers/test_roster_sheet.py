@@ -213,3 +213,25 @@ def test_the_roster_opens_and_prints_in_libreoffice(chief, station_roster, tmp_p
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         # The month's sheet on one landscape A4 page, its violations on the next.
         assert re.search(r"Pages:\s+2\n", info) and re.search(r"Page size:\s+841\.\d+ x 595", info), info
+
+
+def test_a_branch_user_exports_one_stations_roster_not_all_at_once(db, chief, station_roster, clock,
+                                                                    station, tmp_path):
+    from precinct_console.domain.permissions import Actor
+    from precinct_console.services.context import ServiceContext
+    from precinct_console.storage.models import Station
+
+    with db.sessions() as s:
+        s.add(Station(code="S02", name="城南派出所", branch="示范分局"))
+        s.add(User(username="branch", display_name="分局指挥中心", role="viewer", station_id=None,
+                   password_hash="x", created_at=clock()))
+        s.commit()
+    branch = ServiceContext(db, Actor(None, "branch", Role.VIEWER, None, "hq"), clock)
+    out = tmp_path / "all.xlsx"
+    with pytest.raises(ValidationError, match="each station's own: choose one station"):
+        export_ledger(branch, "roster", *HOLIDAY_WEEK, out)
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+    export_ledger(branch, "roster", *HOLIDAY_WEEK, out, station_ids=(station.id,))
+    rows = rows_of(openpyxl.load_workbook(out).worksheets[0])
+    assert rows[0][0].startswith("城关派出所 ") and "制表人：分局指挥中心" in rows[1][0]
+    assert any(r[1] == "袁强" for r in rows)
