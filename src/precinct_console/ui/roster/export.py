@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ...services.exports import (
@@ -21,10 +21,6 @@ from ..board.guard import guarded
 from ..context import AppContext
 
 LEDGER = "roster"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RosterExport", text)
 
 
 class RosterExport(QObject):
@@ -44,16 +40,16 @@ class RosterExport(QObject):
     def _ask(self, choices: ExportChoices, first: date, last: date) -> None:
         name = default_filename(LEDGER, period_from(first, last), choices.station_code)
         default = self.app.settings.resolved_export_folder / name
-        path, _ = QFileDialog.getSaveFileName(self.widget, _tr("Export the roster to"), str(default),
-                                              _tr("Excel workbook (*.xlsx)"))
+        path, _ = QFileDialog.getSaveFileName(self.widget, self.tr("Export the roster to"), str(default),
+                                              self.tr("Excel workbook (*.xlsx)"))
         if not path:
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        self.app.notify(_tr("Writing the roster to %1…").replace("%1", path))
+        self.app.notify(self.tr("Writing the roster to %1…").replace("%1", path))
         self.app.run(export_ledger, self.app.ctx, LEDGER, first, last, Path(path),
                      on_done=guarded(self.widget, self._written))
 
     def _written(self, result: ExportResult) -> None:
-        self.app.notify(_tr("Roster %1 written to %2: open it in Excel, WPS or LibreOffice to print")
+        self.app.notify(self.tr("Roster %1 written to %2: open it in Excel, WPS or LibreOffice to print")
                         .replace("%1", result.period).replace("%2", str(result.path)))
