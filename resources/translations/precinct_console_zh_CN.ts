@@ -3469,6 +3469,10 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
         <translation>勤务台账</translation>
     </message>
     <message>
+        <source>Roster to post (a week or a month)</source>
+        <translation>排班表</translation>
+    </message>
+    <message>
         <source>1-3-5 response compliance</source>
         <translation>1-3-5快速反应达标台账</translation>
     </message>
@@ -4966,6 +4970,25 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>RosterExport</name>
+    <message>
+        <source>Export the roster to</source>
+        <translation>排班表导出到</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Writing the roster to %1…</source>
+        <translation>正在将排班表写入 %1…</translation>
+    </message>
+    <message>
+        <source>Roster %1 written to %2: open it in Excel, WPS or LibreOffice to print</source>
+        <translation>%1排班表已导出到 %2，可用 Excel、WPS 或 LibreOffice 打开打印</translation>
+    </message>
+</context>
+<context>
     <name>RosterPanel</name>
     <message>
         <source>This week</source>
@@ -5018,6 +5041,14 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>Rules…</source>
         <translation>规则…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出排班表…</translation>
+    </message>
+    <message>
+        <source>Write the week or month shown as the roster to print and post (Excel; Ctrl+E)</source>
+        <translation>将当前显示的一周或一个月导出为可打印张贴的排班表（Excel；Ctrl+E）</translation>
     </message>
     <message>
         <source>Keys: Enter assigns a shift that day · Menu key: leave, change or remove · Ctrl+arrows, Ctrl+Space: pick two cells to swap</source>
