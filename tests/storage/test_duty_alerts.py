@@ -691,3 +691,36 @@ def test_a_duty_handed_out_once_under_way_is_judged_once_the_crew_could_be_there
     assert breaches_at(can_be_there - timedelta(seconds=1)) == []
     [late] = breaches_at(can_be_there)
     assert late.unit_id == duty.unit_id
+
+
+def test_the_recommendation_offers_a_car_due_at_its_duty_after_an_equally_good_free_car(
+        db, station, clock, make_ctx):
+    """At 16:10 a call comes in between the two cars; the gate's car must set out for 16:30
+    within the half hour. Both make the 3-minute target: the free car is suggested first, the
+    gate's car follows with its duty written out. Long before its duty it is a car like any."""
+    from precinct_console.services import incidents as inc
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    for a in allocation.get_plan(chief, plan.id).assignments:
+        units.set_unit_status(duty_officer, a["unit_id"], "available")
+    gate_car = next(u for u in units.list_units(duty_officer) if u.id == duty.unit_id)
+    other = next(u for u in units.list_units(duty_officer) if u.id != duty.unit_id)
+    # Nearer the gate's car than the other: a plain ranking suggests the gate's car.
+    lon = gate_car.home_lon + (other.home_lon - gate_car.home_lon) / 3
+
+    def ranked_at(at: datetime) -> list:
+        clock.now = at
+        call = inc.intake_incident(duty_officer, inc.IncidentDraft(
+            channel="110", category_code="0202", address="城关镇东关路8号", lon=lon, lat=39.90))
+        return list(inc.recommend_units(duty_officer, call.id).options)
+
+    early = ranked_at(opens - timedelta(hours=3))
+    assert [o.unit_id for o in early] == [duty.unit_id, other.id]
+    assert not any("学府路护学岗" in r for r in early[0].reasons)
+    options = ranked_at(opens - timedelta(minutes=20))
+    assert [(o.unit_id, o.meets_target) for o in options] == [(other.id, True), (duty.unit_id, True)]
+    assert "due at the must-patrol point 学府路护学岗 at 16:30" in options[1].reasons
+    # On the duty under way, the same.
+    options = ranked_at(opens + timedelta(minutes=5))
+    assert [o.unit_id for o in options] == [other.id, duty.unit_id]
+    assert "on its timed duty at the must-patrol point 学府路护学岗 until 17:30" in options[1].reasons
