@@ -724,3 +724,38 @@ def test_the_recommendation_offers_a_car_due_at_its_duty_after_an_equally_good_f
     options = ranked_at(opens + timedelta(minutes=5))
     assert [o.unit_id for o in options] == [other.id, duty.unit_id]
     assert "on its timed duty at the must-patrol point 学府路护学岗 until 17:30" in options[1].reasons
+
+
+def test_a_handover_compiled_after_a_re_plan_hands_over_the_deployment_in_force_at_the_handover(
+        db, station, clock, make_ctx):
+    """The 16:00 handover is compiled at 16:50, after the chief re-planned the evening at 16:40
+    (the two cars' points swapped, the gate's duty with them). The report is the 16:00
+    handover's: it hands over the plan in force then, not the one that replaced it since. A
+    plan accepted for a shift with none in force at the handover is not handed over either."""
+    chief, duty_officer, plan, duty, _opens = _gate_on_the_town(db, station, clock, make_ctx)
+    changeover = plan.starts_at
+    accepted = {a["call_sign"]: a["point_name"] for a in allocation.get_plan(chief, plan.id).assignments}
+    clock.now = changeover + timedelta(minutes=40)
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
+    [a_id, b_id] = sorted(points)
+    replanned = allocation.decide_plan(chief, again.id, again.version, "accept",
+                                       assignments={a_id: points[b_id], b_id: points[a_id]})
+    [moved] = replanned.visits
+    assert moved.unit_id != duty.unit_id
+    clock.now = changeover + timedelta(minutes=50)
+    report = handover.build_handover(duty_officer, changeover - timedelta(hours=8), changeover)
+    deployment = {d["unit"]: d for d in report.content["deployment"]}
+    assert {u: d["point"] for u, d in deployment.items()} == accepted
+    assert deployment[duty.call_sign]["duties"] == "16:30-17:30 学府路护学岗"
+    assert deployment[moved.call_sign]["duties"] == ""
+    # The midnight handover: the night's plan, first accepted at 00:30, was not in force then.
+    later = roster.add_shift(chief, "夜班", plan.ends_at, plan.ends_at + timedelta(hours=8))
+    officer = roster.add_officer(chief, "039977", "夜班民警")
+    roster.assign(chief, later.id, officer.id, unit_id=duty.unit_id)
+    night = allocation.propose_plan(chief, shift_id=later.id, method="greedy")
+    clock.now = plan.ends_at + timedelta(minutes=30)
+    allocation.decide_plan(chief, night.id, night.version, "accept")
+    report = handover.build_handover(duty_officer, changeover, plan.ends_at)
+    assert report.content["deployment"] == []
+    assert "无已采纳的巡逻布警方案" in handover.handover_text(report)

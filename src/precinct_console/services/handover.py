@@ -144,8 +144,9 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
     # Every stretch of a timed duty a live position judged, kept or not: the duty-keeping rate.
     kept, late, away = duty_keeping_counts(s, (station,), start, end)
     # The deployment the incoming officer takes over: the accepted patrol plans in force as
-    # the shift changes, with each unit's timed duties (定时守点).
-    in_force = orders_in_force(s, station, end)
+    # the shift changes, with each unit's timed duties (定时守点), as they stood then: a report
+    # compiled after a re-plan is still the handover's.
+    in_force = orders_in_force(s, station, end, known_at=end)
     duties = timed_duties(in_force)
     deployment = sorted(({"unit": a["call_sign"], "point": _ordered_point(a),
                           "duties": duties.get(uid, "")} for uid, (_plan, a) in in_force.items()),
