@@ -276,3 +276,45 @@ def test_the_command_rooms_duty_planned_from_its_pattern_puts_the_desk_pair_on_i
         assert {e.duty for e in on} == {"desk"}
         assert (sh.team, frozenset(e.officer_id for e in on)) == pairs[day - timedelta(days=8)]
     assert sh.team.startswith("值班")
+
+
+def test_the_standby_planned_from_its_patterns_with_teams_puts_the_crews_on_in_turn(db, clock):
+    """The demo's standby (所部备勤: two cars by day, one by night) is worked by teams its
+    officers belong to: planning a fortnight past the roster from its patterns with teams puts
+    each shift's team on standby, the same officers as the demo's own shifts two days before
+    (each team every other day). Its crews were pairs from a pool before, the pattern named
+    teams nobody belonged to (备勤一组…), and planning with teams put nobody on."""
+    from precinct_console.services import roster
+    from precinct_console.services.context import ServiceContext
+    from precinct_console.storage.models import Shift, ShiftPattern
+
+    now = clock()
+    build_demo(db, seed=1, days=3, now=now)
+    chief = ServiceContext(db, accounts.authenticate(db, "chief", DEMO_PASSWORD, "seat-1", now), clock)
+    with db.sessions() as s:
+        patterns = s.scalars(sa.select(ShiftPattern).where(ShiftPattern.kind == "standby")
+                             .order_by(ShiftPattern.id)).all()
+        teams = {o.team for o in s.scalars(sa.select(Officer))}
+        worked = {}  # the demo's own standby shifts: (name, day) -> (team, officers on standby)
+        for sh in s.scalars(sa.select(Shift).where(Shift.pattern_id.in_([p.id for p in patterns]))):
+            on = frozenset(s.scalars(sa.select(RosterEntry.officer_id).where(
+                RosterEntry.shift_id == sh.id, RosterEntry.duty == "standby")))
+            worked[(sh.name, sh.starts_at.astimezone(CHINA_TZ).date())] = (sh.team, on)
+    assert [p.name for p in patterns] == ["所部备勤（白）", "所部备勤（夜）"]
+    for p in patterns:
+        assert set(p.definition["teams"]) <= teams  # every team it names has officers
+    last = max(day for _name, day in worked)
+    made = []
+    for p in patterns:
+        made += roster.make_shifts(chief, p.id, last + timedelta(days=1), last + timedelta(days=14),
+                                   with_teams=True)
+    assert len(made) == 28
+    view = roster.roster_view(chief, last + timedelta(days=1), last + timedelta(days=14))
+    for sh in made:
+        day = sh.starts_at.astimezone(CHINA_TZ).date()
+        on = [e for e in view.entries if e.shift_id == sh.id]
+        assert on and {e.duty for e in on} == {"standby"}
+        assert len(on) == (4 if sh.name == "所部备勤（白）" else 2)
+        earlier = worked[(sh.name, day - timedelta(days=14))]
+        assert (sh.team, frozenset(e.officer_id for e in on)) == earlier
+    assert [v.message for v in view.violations] == []

@@ -691,3 +691,158 @@ def test_a_duty_handed_out_once_under_way_is_judged_once_the_crew_could_be_there
     assert breaches_at(can_be_there - timedelta(seconds=1)) == []
     [late] = breaches_at(can_be_there)
     assert late.unit_id == duty.unit_id
+
+
+def test_the_recommendation_offers_a_car_due_at_its_duty_after_an_equally_good_free_car(
+        db, station, clock, make_ctx):
+    """At 16:10 a call comes in between the two cars; the gate's car must set out for 16:30
+    within the half hour. Both make the 3-minute target: the free car is suggested first, the
+    gate's car follows with its duty written out. Long before its duty it is a car like any."""
+    from precinct_console.services import incidents as inc
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    for a in allocation.get_plan(chief, plan.id).assignments:
+        units.set_unit_status(duty_officer, a["unit_id"], "available")
+    gate_car = next(u for u in units.list_units(duty_officer) if u.id == duty.unit_id)
+    other = next(u for u in units.list_units(duty_officer) if u.id != duty.unit_id)
+    # Nearer the gate's car than the other: a plain ranking suggests the gate's car.
+    lon = gate_car.home_lon + (other.home_lon - gate_car.home_lon) / 3
+
+    def ranked_at(at: datetime) -> list:
+        clock.now = at
+        call = inc.intake_incident(duty_officer, inc.IncidentDraft(
+            channel="110", category_code="0202", address="城关镇东关路8号", lon=lon, lat=39.90))
+        return list(inc.recommend_units(duty_officer, call.id).options)
+
+    early = ranked_at(opens - timedelta(hours=3))
+    assert [o.unit_id for o in early] == [duty.unit_id, other.id]
+    assert not any("学府路护学岗" in r for r in early[0].reasons)
+    options = ranked_at(opens - timedelta(minutes=20))
+    assert [(o.unit_id, o.meets_target) for o in options] == [(other.id, True), (duty.unit_id, True)]
+    assert "due at the must-patrol point 学府路护学岗 at 16:30" in options[1].reasons
+    # On the duty under way, the same.
+    options = ranked_at(opens + timedelta(minutes=5))
+    assert [o.unit_id for o in options] == [other.id, duty.unit_id]
+    assert "on its timed duty at the must-patrol point 学府路护学岗 until 17:30" in options[1].reasons
+
+
+def test_a_handover_compiled_after_a_re_plan_hands_over_the_deployment_in_force_at_the_handover(
+        db, station, clock, make_ctx):
+    """The 16:00 handover is compiled at 16:50, after the chief re-planned the evening at 16:40
+    (the two cars' points swapped, the gate's duty with them). The report is the 16:00
+    handover's: it hands over the plan in force then, not the one that replaced it since. A
+    plan accepted for a shift with none in force at the handover is not handed over either."""
+    chief, duty_officer, plan, duty, _opens = _gate_on_the_town(db, station, clock, make_ctx)
+    changeover = plan.starts_at
+    accepted = {a["call_sign"]: a["point_name"] for a in allocation.get_plan(chief, plan.id).assignments}
+    clock.now = changeover + timedelta(minutes=40)
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
+    [a_id, b_id] = sorted(points)
+    replanned = allocation.decide_plan(chief, again.id, again.version, "accept",
+                                       assignments={a_id: points[b_id], b_id: points[a_id]})
+    [moved] = replanned.visits
+    assert moved.unit_id != duty.unit_id
+    clock.now = changeover + timedelta(minutes=50)
+    report = handover.build_handover(duty_officer, changeover - timedelta(hours=8), changeover)
+    deployment = {d["unit"]: d for d in report.content["deployment"]}
+    assert {u: d["point"] for u, d in deployment.items()} == accepted
+    assert deployment[duty.call_sign]["duties"] == "16:30-17:30 学府路护学岗"
+    assert deployment[moved.call_sign]["duties"] == ""
+    # The midnight handover: the night's plan, first accepted at 00:30, was not in force then.
+    later = roster.add_shift(chief, "夜班", plan.ends_at, plan.ends_at + timedelta(hours=8))
+    officer = roster.add_officer(chief, "039977", "夜班民警")
+    roster.assign(chief, later.id, officer.id, unit_id=duty.unit_id)
+    night = allocation.propose_plan(chief, shift_id=later.id, method="greedy")
+    clock.now = plan.ends_at + timedelta(minutes=30)
+    allocation.decide_plan(chief, night.id, night.version, "accept")
+    report = handover.build_handover(duty_officer, changeover, plan.ends_at)
+    assert report.content["deployment"] == []
+    assert "无已采纳的巡逻布警方案" in handover.handover_text(report)
+
+
+def test_a_crew_ordered_to_a_duty_under_way_is_told_to_set_out_at_once_and_judged_from_the_order(
+        db, station, clock, make_ctx):
+    """The plan is accepted at 16:40, ten minutes into the gate's 16:30-17:30. Its car is told
+    to set out at once, and found away once it could have been there: the breach says it was due
+    at the order's time plus the drive (not 16:30), and a crew that comes later is late by the
+    minutes past that time, in the alert list and the handover."""
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE, ARRIVE_TARGET
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    ordered = opens + timedelta(minutes=10)
+    clock.now = ordered
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [reminder] = raise_duty_alerts(duty_officer, ordered + timedelta(seconds=20))
+    assert (reminder.unit_id, reminder.target, reminder.level) == (duty.unit_id, SET_OUT_TARGET, "near")
+    assert reminder.target_label == "立即出发" and reminder.leave_by == ordered
+    assert reminder.due_at == opens and reminder.category_name == "16:30-17:30 学府路护学岗"
+    assert raise_duty_alerts(duty_officer, ordered + timedelta(minutes=1)) == []  # once
+    arrive = ordered + timedelta(seconds=duty.seconds)
+    far = (116.40, 39.90)
+    units.update_unit_position(duty_officer, duty.unit_id, *far, at=arrive + ARRIVAL_GRACE)
+    [breach] = [a for a in raise_duty_alerts(duty_officer, arrive + ARRIVAL_GRACE)
+                if a.target == ARRIVE_TARGET]
+    assert breach.target_label == f"{arrive.astimezone(CHINA_TZ):%H:%M}应到岗（按接令加车程）"
+    assert breach.there_by == arrive and breach.due_at == opens
+    came = arrive + timedelta(minutes=12, seconds=5)
+    units.update_unit_position(duty_officer, duty.unit_id, 116.4505, 39.95, at=came)
+    assert raise_duty_alerts(duty_officer, came) == []
+    listed = next(a for a in alerts.list_alerts(duty_officer) if a.target == ARRIVE_TARGET)
+    assert listed.address.endswith(f"{came.astimezone(CHINA_TZ):%H:%M} 到岗，迟到 12 分钟")
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    [missed] = report.content["duties_missed"]
+    assert missed["due"] == f"{arrive.astimezone(CHINA_TZ):%m-%d %H:%M}"
+    assert missed["off"].startswith("按接令加车程，离岗")
+    assert (f"{duty.call_sign} 16:30-17:30 学府路护学岗 应于 {arrive.astimezone(CHINA_TZ):%m-%d %H:%M} "
+            "到岗（按接令加车程，离岗") in handover.handover_text(report)
+
+
+def test_a_duty_given_to_another_crew_once_under_way_is_that_crews_to_set_out_for_at_once(
+        db, station, clock, make_ctx):
+    """The gate's car was reminded before 16:30; at 16:40 the chief gives the gate to the other
+    car. The other car is told to set out at once, the first car's reminder is withdrawn, and
+    the other car is judged from the order. A re-plan that keeps a car on its gate is no new
+    order: it is judged from 16:30 as before."""
+    from precinct_console.services.duty_alerts import (
+        ARRIVAL_GRACE,
+        ARRIVE_TARGET,
+        duties_under_way,
+        ordered_arrivals,
+    )
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
+    clock.now = opens + timedelta(minutes=10)
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
+    [a_id, b_id] = sorted(points)
+    accepted = allocation.decide_plan(chief, again.id, again.version, "accept",
+                                      assignments={a_id: points[b_id], b_id: points[a_id]})
+    [moved] = accepted.visits
+    assert moved.unit_id != duty.unit_id
+    [now_theirs] = raise_duty_alerts(duty_officer, clock.now)
+    assert (now_theirs.unit_id, now_theirs.target_label) == (moved.unit_id, "立即出发")
+    assert [a.id for a in alerts.list_alerts(duty_officer)] == [now_theirs.id]
+    assert first.id not in {a.id for a in alerts.list_alerts(duty_officer)}
+    arrive = clock.now + timedelta(seconds=moved.seconds)
+    units.update_unit_position(duty_officer, moved.unit_id, 116.40, 39.90, at=arrive + ARRIVAL_GRACE)
+    [breach] = [a for a in raise_duty_alerts(duty_officer, arrive + ARRIVAL_GRACE)
+                if a.target == ARRIVE_TARGET]
+    assert breach.unit_id == moved.unit_id and breach.there_by == arrive
+    # The chief re-plans once more at 16:50, leaving the gate with the car that has it: still
+    # judged from its order at 16:40, and not reminded again.
+    clock.now = opens + timedelta(minutes=20)
+    third = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, third.id).assignments}
+    swap = [v.unit_id for v in third.visits] != [moved.unit_id]  # the solver's own points swapped
+    kept = allocation.decide_plan(chief, third.id, third.version, "accept",
+                                  assignments={a_id: points[b_id], b_id: points[a_id]} if swap else None)
+    assert [v.unit_id for v in kept.visits] == [moved.unit_id]
+    assert raise_duty_alerts(duty_officer, clock.now) == []
+    with db.sessions() as s:
+        in_force = units.orders_in_force(s, station.id, clock.now)
+        begun = duties_under_way(s, station.id, clock.now, in_force, grace=timedelta(0))
+        assert ordered_arrivals(s, station.id, begun, in_force) == {(moved.unit_id, opens): arrive}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from precinct_console.domain.recommend import UnitFacts, rank_units
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.recommend import DutyHold, UnitFacts, rank_units
 
 LON, LAT = 116.40, 39.90
+NOW = datetime(2026, 3, 2, 7, 18, tzinfo=CHINA_TZ)
 
 
 def unit(uid: int, dlon: float, *, kind="car", status="available", seats=2, load=0, live=True):
@@ -91,3 +96,43 @@ def test_a_vehicle_nobody_in_its_crew_may_drive_ranks_after_one_that_can_go():
     alone = rank_units(LON, LAT, [near], local_hour=10)
     assert alone.shortfall == ("No available unit has the 2 officers and a driver licensed for it; "
                                "send several or call reinforcement.")
+
+
+def _gate(minutes: int, *, under_way: bool = False, line: bool = False) -> DutyHold:
+    """A timed duty beginning `minutes` from NOW (under way: begun, ending then)."""
+    at = NOW + timedelta(minutes=minutes)
+    return DutyHold("城关实验小学护学岗", line, NOW - timedelta(minutes=10) if under_way else at,
+                    at if under_way else at + timedelta(minutes=30), under_way)
+
+
+def test_a_car_due_at_a_timed_duty_goes_after_an_equally_good_free_car_with_the_reason():
+    """Both cars make the 3-minute target; the nearer one must be at the school gate at 07:30.
+    The free car is suggested first, and the duty is written out beside the other, not hidden."""
+    held = replace(unit(1, 0.002), duty=_gate(12))
+    r = rank_units(LON, LAT, [held, unit(2, 0.005)], local_hour=7)
+    assert [(o.call_sign, o.meets_target) for o in r.options] == [("巡2", True), ("巡1", True)]
+    assert "due at the must-patrol point 城关实验小学护学岗 at 07:30" in r.options[1].reasons
+    assert not any("due at" in x for x in r.options[0].reasons)
+    # On the duty now (a patrol line under way till 07:30): the same, said as such.
+    on_it = replace(unit(1, 0.002), duty=_gate(12, under_way=True, line=True))
+    r = rank_units(LON, LAT, [on_it, unit(2, 0.005)], local_hour=7)
+    assert [o.call_sign for o in r.options] == ["巡2", "巡1"]
+    assert "on its timed duty on the patrol line 城关实验小学护学岗 until 07:30" in r.options[1].reasons
+
+
+def test_a_car_on_a_timed_duty_still_goes_first_when_it_alone_makes_the_target():
+    """The 1-3-5 target comes first: the free car would be late on scene, the gate's car not."""
+    held = replace(unit(1, 0.004), duty=_gate(12))
+    r = rank_units(LON, LAT, [held, unit(2, 0.03)], local_hour=7)
+    assert [(o.call_sign, o.meets_target) for o in r.options] == [("巡1", True), ("巡2", False)]
+    assert "due at the must-patrol point 城关实验小学护学岗 at 07:30" in r.best.reasons
+
+
+def test_past_the_target_a_car_on_a_duty_goes_after_a_free_car_up_to_two_minutes_slower():
+    """Nobody makes the target: a free car up to DUTY_PENALTY_S slower goes first, a much slower
+    one does not (every minute past the target counts)."""
+    held = replace(unit(1, 0.02), duty=_gate(12))
+    near_tie = rank_units(LON, LAT, [held, unit(2, 0.024)], local_hour=7, target_s=0)
+    assert near_tie.best.call_sign == "巡2"
+    far = rank_units(LON, LAT, [held, unit(2, 0.06)], local_hour=7, target_s=0)
+    assert far.best.call_sign == "巡1"

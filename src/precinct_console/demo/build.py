@@ -61,6 +61,7 @@ from .staff import (
     DESK_TEAMS,
     PATROL_SHIFTS,
     ROTATION_EPOCH,
+    STANDBY_TEAMS,
     TEAMS,
     Staff,
     build_staff,
@@ -342,10 +343,14 @@ class _Builder:
             "teams": list(DESK_TEAMS), "anchor": ROTATION_EPOCH.isoformat(), "min_staff": 2,
             "handover": "08:30", "duty": "desk",
             "shifts": [{"name": "指挥室值班", "start": "08:30", "hours": 24}]})
-        standby = ShiftPattern(station_id=self.sid, name="所部备勤", kind="standby", definition={
-            "min_staff": 2, "shifts": [{"name": "所部备勤（白）", "start": "08:30", "hours": 12},
-                                       {"name": "所部备勤（夜）", "start": "20:30", "hours": 12}]})
-        self.s.add_all([four, duty, standby])
+        # Standby by day and by night, each worked by its own teams in turn (staff.STANDBY_TEAMS):
+        # one pattern of both parts would put one team on for 24 hours.
+        standby = {part: ShiftPattern(station_id=self.sid, name=label, kind="standby", definition={
+            "teams": list(STANDBY_TEAMS[part]), "anchor": ROTATION_EPOCH.isoformat(),
+            "min_staff": need, "shifts": [{"name": label, "start": start, "hours": 12}]})
+            for part, label, start, need in (("day", "所部备勤（白）", "08:30", 4),
+                                              ("night", "所部备勤（夜）", "20:30", 2))}
+        self.s.add_all([four, duty, *standby.values()])
         self.s.flush()
         today = self.now.astimezone(CHINA_TZ).date()
         command = self.staff.by_role("command", "officer")
@@ -367,11 +372,13 @@ class _Builder:
             ]
             entries.append((shift, duty_rows))
             standby_crews = self.staff.standby_crews(day)
-            for part, label, hours_from in (("day", "所部备勤（白）", 0), ("night", "所部备勤（夜）", 12)):
+            for part, hours_from in (("day", 0), ("night", 12)):
                 s_start = start + timedelta(hours=hours_from)
-                standby_shift = Shift(station_id=self.sid, pattern_id=standby.id, name=label,
-                                      team="", starts_at=s_start, ends_at=s_start + timedelta(hours=12),
-                                      min_staff=2)
+                pattern = standby[part]
+                standby_shift = Shift(station_id=self.sid, pattern_id=pattern.id, name=pattern.name,
+                                      team=STANDBY_TEAMS[part][n % len(STANDBY_TEAMS[part])],
+                                      starts_at=s_start, ends_at=s_start + timedelta(hours=12),
+                                      min_staff=int(pattern.definition["min_staff"]))
                 entries.append((standby_shift, [
                     RosterEntry(station_id=self.sid, officer_id=self.officer_ids[b],
                                 unit_id=self.unit_ids[cs], duty="standby", note="所部备勤")

@@ -85,15 +85,17 @@ class Staff:
         return sum(1 for b in badges if b in aux)
 
     def standby_crews(self, day: date) -> dict[tuple[str, str], list[str]]:
-        """The duty day's standby (备勤) cars by (call sign, "day"|"night"), two officers each,
-        taken in turn from the leaders, case and community officers."""
-        pool = [o.badge for o in self.officers if o.kind == "officer"
-                and o.role in ("deputy", "case", "community")]
+        """The duty day's standby (备勤) cars by (call sign, "day"|"night"), two officers each:
+        the standby team whose turn it is (STANDBY_TEAMS, every other day, as the standby
+        patterns plan them), its officers two by two in badge order."""
         n = (day - ROTATION_EPOCH).days
-        out = {}
-        for i, slot in enumerate(STANDBY_SLOTS):
-            first = (n * 2 * len(STANDBY_SLOTS) + 2 * i) % len(pool)
-            out[slot] = [pool[first], pool[(first + 1) % len(pool)]]
+        out: dict[tuple[str, str], list[str]] = {}
+        for part, teams in STANDBY_TEAMS.items():
+            team = teams[n % len(teams)]
+            members = sorted(o.badge for o in self.officers if o.team == team)
+            cars = [cs for cs, slot_part in STANDBY_SLOTS if slot_part == part]
+            for i, call_sign in enumerate(cars):
+                out[(call_sign, part)] = members[2 * i: 2 * i + 2]
         return out
 
     def crew_at(self, at: datetime, call_sign: str) -> list[str]:
@@ -159,6 +161,7 @@ def build_staff(rng: random.Random) -> Staff:
         UnitPlan("无人机01", "drone", 0, None, daytime_only=True),
     ]
     staff = Staff(officers, units)
+    _standby_teams(staff)
     patrol = staff.by_role("patrol")
     for ti, team in enumerate(TEAMS):
         members = [o for o in patrol if o.team == team]
@@ -187,13 +190,29 @@ def build_staff(rng: random.Random) -> Staff:
     return staff
 
 
+def _standby_teams(staff: Staff) -> None:
+    """The standby officers (the instructor, deputies, community and case officers) in the
+    standby teams, in order: four to each day team (two cars), two to each night team."""
+    pool = [o for o in staff.officers if o.kind == "officer" and o.role in STANDBY_ROLES]
+    seats = [(team, 2 * sum(1 for _cs, p in STANDBY_SLOTS if p == part))
+             for part, teams in STANDBY_TEAMS.items() for team in teams]
+    if len(pool) != sum(n for _team, n in seats):
+        raise AssertionError(f"{len(pool)} standby officers for {seats}")  # the demo's own data
+    team_of: dict[str, str] = {}
+    it = iter(pool)
+    for team, n in seats:
+        for _ in range(n):
+            team_of[next(it).badge] = team
+    staff.officers[:] = [replace(o, team=team_of[o.badge]) if o.badge in team_of else o
+                         for o in staff.officers]
+
+
 def _licence_drivers(staff: Staff) -> None:
     """Every crew has someone who may drive its unit, as a station's duty plan makes sure: where
     the draw left a crew without one, its first member holds the class (the roster's rule)."""
     kinds = {u.call_sign: u.kind for u in staff.units}
     crews = [(kinds[cs], badges) for team in staff.crews.values() for cs, badges in team.items()]
-    pool = [o.badge for o in staff.officers if o.kind == "officer"
-            and o.role in ("deputy", "case", "community")]
+    pool = [o.badge for o in staff.officers if o.kind == "officer" and o.role in STANDBY_ROLES]
     crews += [("car", [b]) for b in pool]  # any two of them may take a standby car
     by_badge = {o.badge: o for o in staff.officers}
     for kind, badges in crews:
@@ -211,6 +230,12 @@ _CAR_ORDER = ("巡03", "巡04", "巡01")
 STANDBY_SLOTS = (("巡02", "day"), ("巡05", "day"), ("巡02", "night"))
 STANDBY_CARS = frozenset(cs for cs, _part in STANDBY_SLOTS)
 STANDBY_DAY = (time(8, 30), time(20, 30))
+# Who stands by: the instructor, deputies, community and case officers, in standby teams of their
+# own, each on every other day (48 h in the worst week), so the standby patterns (所部备勤（白）,
+# 所部备勤（夜）) planned with teams put the crews on that the demo's roster has: four by day
+# (two cars), two by night.
+STANDBY_ROLES = ("instructor", "deputy", "community", "case")
+STANDBY_TEAMS = {"day": ("备勤白一组", "备勤白二组"), "night": ("备勤夜一组", "备勤夜二组")}
 
 
 def standby_part(at: datetime) -> str:

@@ -1,11 +1,20 @@
-"""Rank the units that could take an incident: travel time first, then capability and load."""
+"""Rank the units that could take an incident: travel time first, then capability, timed duties
+and load.
+
+A car due at a timed duty of its patrol order (定时守点: a school gate at 07:30) or on one now is
+still offered, with the duty written out, but the 1-3-5 target comes first: among the units
+that make the target it goes after every free one (any of them keeps the target and the duty);
+it goes first when it alone makes the target. Past the target it counts DUTY_PENALTY_S slower,
+so a free car about as fast goes first and a much slower one does not.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from .clock import local
 from .travel import distance_m, travel_seconds
 
 # States from which a unit can take a new incident; a returning unit finishes its paperwork
@@ -26,6 +35,45 @@ def stale_position_age(position_at: datetime | None, now: datetime) -> float | N
         return None
     age = (now - position_at).total_seconds()
     return age if age > STALE_POSITION_S else None
+
+
+# A call ties a car up for about this long (the drive, the handling, the paperwork): one due to
+# set out for a timed duty within it would be late there (see DutyHold).
+DUTY_HORIZON = timedelta(minutes=30)
+# Past the target, a car held by a timed duty counts this much slower: a free car up to two
+# minutes slower goes first, one slower still does not (every minute past the target counts).
+DUTY_PENALTY_S = 120.0
+
+
+def duty_presses(sets_out: datetime | None, starts: datetime | None, until: datetime | None,
+                 now: datetime) -> bool:
+    """Would sending a unit to a call now make it late for this timed duty, or take it off it:
+    under way now, or its time to set out within DUTY_HORIZON?"""
+    if starts is None or until is None or now >= until:
+        return False
+    return starts <= now or (sets_out or starts) <= now + DUTY_HORIZON
+
+
+@dataclass(frozen=True)
+class DutyHold:
+    """The timed duty a unit is on, or due to set out for soon (duty_presses)."""
+
+    name: str  # the must-patrol point or the patrol line
+    line: bool  # a patrol line (巡逻线路), else a must-patrol point (必巡点)
+    starts: datetime
+    until: datetime
+    under_way: bool
+
+    def reason(self) -> str:
+        """"due at the must-patrol point 城关实验小学护学岗 at 07:30" (07:30 须到 … 必巡点)."""
+        name, at, until = self.name, f"{local(self.starts):%H:%M}", f"{local(self.until):%H:%M}"
+        if self.under_way and self.line:
+            return f"on its timed duty on the patrol line {name} until {until}"
+        if self.under_way:
+            return f"on its timed duty at the must-patrol point {name} until {until}"
+        if self.line:
+            return f"due on the patrol line {name} at {at}"
+        return f"due at the must-patrol point {name} at {at}"
 
 
 # Drones see but cannot act: they never count as the officers an incident needs.
@@ -49,6 +97,7 @@ class UnitFacts:
     # The licence class the vehicle needs when its rostered crew holds none that allows it
     # (a car crewed by two officers without a C2): it cannot move, however near it stands.
     no_driver: str | None = None
+    duty: DutyHold | None = None  # a timed duty a call now would make it late for, or take it off
 
 
 @dataclass(frozen=True)
@@ -63,6 +112,7 @@ class Option:
     meets_target: bool
     score: float
     reasons: tuple[str, ...]
+    held: bool = False  # due at, or on, a timed duty (DutyHold)
 
 
 @dataclass(frozen=True)
@@ -88,8 +138,9 @@ def rank_units(
     target_limit_s: float | None = None,
 ) -> Ranking:
     """Units able to respond, best first: capable units before incapable ones, those that make
-    the target before those that do not, then by the estimated arrival plus penalties for a
-    returning state and recent load."""
+    the target before those that do not, among those that make it free units before units held
+    by a timed duty, then by the estimated arrival plus penalties for a returning state, recent
+    load and (past the target) a timed duty (see the module's docstring)."""
     options: list[Option] = []
     unavailable: list[str] = []
     undriven = 0  # free units held back only because nobody in the crew may drive them
@@ -120,12 +171,19 @@ def rank_units(
             reasons.append("returning from an incident")
         if u.load:
             reasons.append(f"{u.load} recent incident(s)")
-        score = eta + READY_STATES[u.status] + min(MAX_LOAD_PENALTY_S, LOAD_PENALTY_S * u.load)
+        if u.duty is not None:
+            # Written out, never hidden: the duty officer may still send it, knowing.
+            reasons.append(u.duty.reason())
+        score = eta + READY_STATES[u.status] + min(MAX_LOAD_PENALTY_S, LOAD_PENALTY_S * u.load) \
+            + (DUTY_PENALTY_S if u.duty is not None else 0.0)
         options.append(Option(u.id, u.call_sign, u.kind, eta, dist, from_home, capable,
-                              eta <= target_s, score, tuple(reasons)))
-    # A unit that makes the target goes before one that does not, whatever their loads: the
-    # 1-3-5 target is what the station is judged by; spreading the work comes second.
-    options.sort(key=lambda o: (not o.capable, not o.meets_target, o.score, o.call_sign))
+                              eta <= target_s, score, tuple(reasons), u.duty is not None))
+    # A unit that makes the target goes before one that does not, whatever their loads or
+    # duties: the 1-3-5 target is what the station is judged by. Among those that make it, one
+    # held by a timed duty goes after the free ones: any of them keeps the target, and only
+    # they keep the duty too. Spreading the work comes last.
+    options.sort(key=lambda o: (not o.capable, not o.meets_target, o.held and o.meets_target,
+                                o.score, o.call_sign))
     shortfall = None
     where = f" {place}" if place else ""
     if not options:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -54,6 +54,44 @@ class AlertView:
     leave_by: datetime | None = None
     due_at: datetime | None = None
 
+    @property
+    def ordered_late(self) -> bool:
+        """See duty_ordered_late."""
+        return duty_ordered_late(self)
+
+    @property
+    def there_by(self) -> datetime | None:
+        """See duty_there_by."""
+        return duty_there_by(self)
+
+
+class _DutyAlert(Protocol):
+    """An Alert row or its view: what a timed duty's texts are worked out from."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def leave_by(self) -> datetime | None: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+
+
+def duty_ordered_late(a: _DutyAlert) -> bool:
+    """A timed duty's alert for a crew ordered to it once under way (services.duty_alerts): its
+    leave_by, after the stretch's start, is the order's time (a reminder: set out at once) or
+    when the crew could be there after it (a breach)."""
+    return a.leave_by is not None and a.due_at is not None and a.leave_by > a.due_at
+
+
+def duty_there_by(a: _DutyAlert) -> datetime | None:
+    """When a timed duty's crew was to be there: the stretch's start, or for one ordered once
+    under way, the order's time plus its drive."""
+    return a.leave_by if a.level == "breach" and duty_ordered_late(a) else a.due_at
+
+
+# How a breach of a duty ordered once under way says what it was judged from: the order's time
+# plus the drive, not the window's start.
+ORDERED_LATE = "按接令加车程"
 
 TASK_TARGET_LABELS = {
     "task_sign": "派单签收",
@@ -106,12 +144,19 @@ def alert_views(session, alerts: list[Alert], station_id: int) -> list[AlertView
             # A crew still on a call cannot leave: the duty officer sees why at once.
             busy = f"正在处置 {busy_on[unit.current_incident_id]}" \
                 if unit is not None and unit.current_incident_id in busy_on else ""
+            # Ordered once the duty was under way: its leave_by is the order's time (a
+            # reminder) or when the crew could be there after it (a breach).
+            late_order, there_by = duty_ordered_late(a), duty_there_by(a)
             check = off_by.get((a.unit_id, a.due_at)) if a.level == "breach" else None
             off = "" if check is None else duty_check_text(
-                check.distance_m, check.verdict, check.seen_at, check.due_at, check.source)
+                check.distance_m, check.verdict, check.seen_at, there_by, check.source)
             busy = "，".join(t for t in (off, busy) if t)
-            if a.level == "breach":  # not there ARRIVAL_GRACE into the duty: "08:00应到岗"
+            if a.level == "breach" and late_order and there_by is not None:
+                label = f"{local(there_by):%H:%M}应到岗（{ORDERED_LATE}）"  # 07:46应到岗（按接令加车程）
+            elif a.level == "breach":  # not there ARRIVAL_GRACE into the duty: "08:00应到岗"
                 label = f"{local(a.due_at):%H:%M}应到岗" if a.due_at else "未到岗"
+            elif late_order:  # ordered once under way: "立即出发"
+                label = "立即出发"
             else:  # due to set out: "07:52前出发"
                 label = f"{local(a.leave_by):%H:%M}前出发" if a.leave_by else "出发"
             out.append(AlertView(

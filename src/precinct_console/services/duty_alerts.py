@@ -9,6 +9,11 @@ ARRIVAL_RADIUS_M off the point (or the patrol line's route). Each stretch a live
 judged is also kept as a DutyCheck, kept, late or away, for the duty-keeping rate (按时到岗率).
 A crew whose unit sends no position is checked by the duty officer's roll call (点名核实, by
 radio or video), which is recorded the same way.
+
+A crew ordered to a duty already under way (the plan accepted, or the duty given to it, at 07:40
+for a 07:30-08:00 gate) is reminded to set out at once (the reminder's leave_by is the order's
+time, after its due_at) and judged from when it could be there: the order's time plus the plan's
+drive (its breach's leave_by, which the breach's texts name instead of the window's start).
 """
 
 from __future__ import annotations
@@ -76,15 +81,24 @@ def duties_under_way(session: Session, station_id: int, now: datetime,
 
 
 def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
-                              leaving: list[tuple[int, TimedVisit]]) -> bool:
+                              leaving: list[tuple[int, TimedVisit]],
+                              begun: list[tuple[int, TimedVisit, VisitPoint, Span]]) -> bool:
     """Take set-out reminders off the list whose duty is no longer the unit's to go to (the
     chief gave it to another unit, or replaced the plan): they are marked acknowledged by
-    nobody and audited as withdrawn. True if any was."""
+    nobody and audited as withdrawn. One for a duty under way goes once another crew holds it
+    (given to another car at 07:40). True if any was."""
     still_due = {(unit_id, v.starts) for unit_id, v in leaving}
+    held: dict[tuple[datetime | None, str], int | None] = {
+        (span[0], v.text()[:160]): unit_id for unit_id, v, _p, span in begun}
     stale = [a for a in uow.session.scalars(select(Alert).where(
         Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
         Alert.acknowledged_at.is_(None), Alert.due_at > now))
         if (a.unit_id, a.due_at) not in still_due]
+    if begun:
+        stale += [a for a in uow.session.scalars(select(Alert).where(
+            Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
+            Alert.acknowledged_at.is_(None), Alert.due_at.in_({span[0] for *_x, span in begun})))
+            if held.get((a.due_at, a.subject), a.unit_id) != a.unit_id]
     for a in stale:
         uow.update("alert.withdraw", "alert", a, acknowledged_at=now)
     return bool(stale)
@@ -165,21 +179,27 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
         # inside the lock, which on SQLite is the database's write lock.
         plan_visits: dict[int, list[TimedVisit]] = {}
         leaving = duties_by_start(s, ctx.station_id, now, in_force, plan_visits)
-        under_way = [d for d in duties_under_way(s, ctx.station_id, now, in_force,
-                                                 plan_visits=plan_visits)
-                     if _could_be_there(d[0], d[1], in_force, now)]
-        withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving)
-        if not leaving and not under_way:
+        begun = duties_under_way(s, ctx.station_id, now, in_force, grace=timedelta(0),
+                                 plan_visits=plan_visits)
+        arrive_by = ordered_arrivals(s, ctx.station_id, begun, in_force)
+        under_way = [d for d in begun if d[3][0] + ARRIVAL_GRACE <= now
+                     and now >= arrive_by.get((d[0], d[3][0]), d[3][0]) + ARRIVAL_GRACE]
+        # Ordered once under way and not judged yet: the crew is to set out at once.
+        at_once = [d for d in begun if (d[0], d[3][0]) in arrive_by and d not in under_way]
+        withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving, begun)
+        if not leaving and not under_way and not at_once:
             return DutyRound([], uow.commit() if withdrawn else Change())
         units = {u.id: u for u in s.scalars(select(Unit).where(
-            Unit.id.in_({uid for uid, _v in leaving} | {d[0] for d in under_way}),
+            Unit.id.in_({uid for uid, _v in leaving} | {d[0] for d in [*under_way, *at_once]}),
             Unit.active.is_(True)))}
         have = {tuple(r) for r in s.execute(select(Alert.unit_id, Alert.due_at, Alert.target).where(
             Alert.station_id == ctx.station_id, Alert.target.in_((SET_OUT_TARGET, ARRIVE_TARGET)),
             Alert.unit_id.in_(list(units))))}
-        breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have)
+        breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have,
+                                            arrive_by)
         retimed = _retime_reminders(uow, ctx.station_id, now, leaving, units, in_force)
-        raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) + breaches
+        raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) \
+            + _set_out_at_once(ctx.station_id, now, at_once, units, have, arrive_by) + breaches
         if not raised:
             return DutyRound([], uow.commit() if checked or withdrawn or retimed else Change())
         stage_raised(uow, raised, lambda a: {
@@ -218,23 +238,48 @@ def _set_out_reminders(station_id: int, now: datetime, leaving: list[tuple[int, 
     return raised
 
 
-def _could_be_there(unit_id: int, v: TimedVisit,
-                    in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]], now: datetime) -> bool:
-    """Has the crew had the time to reach a duty since it was ordered? A plan accepted once the
-    duty is under way (the morning re-plan of a running shift accepted at 09:10, a bank's duty
-    since 08:30) is the crew's order from then: it is judged after its drive and the grace."""
-    plan = in_force[unit_id][0]
-    if plan.decided_at is None:
-        return True
-    return now >= plan.decided_at + timedelta(seconds=v.seconds) + ARRIVAL_GRACE
+def ordered_arrivals(session: Session, station_id: int,
+                     begun: list[tuple[int, TimedVisit, VisitPoint, Span]],
+                     in_force: dict[int, tuple[PatrolPlan, dict[str, Any]]]
+                     ) -> dict[tuple[int, datetime], datetime]:
+    """By (unit, stretch start): when a crew ordered to a stretch once it was under way could be
+    there, the order's time plus the plan's drive (the morning re-plan of a running shift
+    accepted at 09:10, a bank's duty since 08:30). Stretches the crew held from their start are
+    not listed: they are judged from the start."""
+    out: dict[tuple[int, datetime], datetime] = {}
+    for unit_id, v, _point, (began, _ends) in begun:
+        ordered = duty_ordered_at(session, station_id, unit_id, v, began, in_force[unit_id][0])
+        if ordered is not None:
+            out[(unit_id, began)] = ordered + timedelta(seconds=v.seconds)
+    return out
+
+
+def duty_ordered_at(session: Session, station_id: int, unit_id: int, v: TimedVisit,
+                    began: datetime, plan: PatrolPlan) -> datetime | None:
+    """When the unit was ordered to the stretch of `v` begun at `began`, if that was after it
+    began (its plan accepted then, or the duty given to its crew then); None if the unit held
+    it from its start. A re-plan that leaves the crew on its duty is no new order: the orders
+    as they stood just before each decision are read back until the crew did not hold it."""
+    decided = plan.decided_at
+    while decided is not None and decided > began:
+        just_before = decided - timedelta(microseconds=1)
+        before = orders_in_force(session, station_id, just_before, known_at=just_before)
+        held = before.get(unit_id)
+        if held is None or not any(w.point_key == v.point_key and w.starts == began
+                                   for w in duties_by_unit(before).get(unit_id, ())):
+            return decided
+        decided = held[0].decided_at
+    return None
 
 
 def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
                     under_way: list[tuple[int, TimedVisit, VisitPoint, Span]],
-                    units: dict[int, Unit], have: set[tuple[Any, ...]]) -> tuple[list[Alert], bool]:
+                    units: dict[int, Unit], have: set[tuple[Any, ...]],
+                    arrive_by: dict[tuple[int, datetime], datetime]) -> tuple[list[Alert], bool]:
     """Judge each stretch under way by the unit's live position: record its check and where the
     crew is now. Returns a breach for each unit away (once a stretch), and whether a check was
-    written.
+    written. A breach of a stretch ordered once under way carries when the crew could have
+    been there (arrive_by) as its leave_by.
 
     The verdict follows the crew until the stretch ends: "kept" while it has been there since
     the first check; "away" once found off it; "late" once it turned up after being found away
@@ -277,9 +322,32 @@ def _check_arrivals(uow: UnitOfWork, station_id: int, now: datetime,
             continue
         have.add((unit_id, began, ARRIVE_TARGET))
         raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=began,
-                            subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
-                            raised_at=now))
+                            leave_by=arrive_by.get((unit_id, began)), subject=v.text()[:160],
+                            target=ARRIVE_TARGET, level="breach", raised_at=now))
     return raised, checked
+
+
+def _set_out_at_once(station_id: int, now: datetime,
+                     at_once: list[tuple[int, TimedVisit, VisitPoint, Span]],
+                     units: dict[int, Unit], have: set[tuple[Any, ...]],
+                     arrive_by: dict[tuple[int, datetime], datetime]) -> list[Alert]:
+    """A set-out reminder for each crew ordered to a stretch already under way and not there
+    yet: to set out at once (leave_by, the order's time, is after the stretch's start)."""
+    raised: list[Alert] = []
+    for unit_id, v, point, (began, _ends) in at_once:
+        unit = units.get(unit_id)
+        if unit is None or (unit_id, began, SET_OUT_TARGET) in have:
+            continue
+        fix = fresh_fix(unit.kind, unit.lon, unit.lat, unit.position_at, now)
+        if fix is not None and distance_m(fix.lon, fix.lat, *point.joined_from(fix.lon, fix.lat)) \
+                <= ARRIVAL_RADIUS_M:
+            continue  # already there: nothing to set out for
+        have.add((unit_id, began, SET_OUT_TARGET))
+        ordered = arrive_by[(unit_id, began)] - timedelta(seconds=v.seconds)
+        raised.append(Alert(station_id=station_id, unit_id=unit_id, due_at=began,
+                            leave_by=ordered, subject=v.text()[:160],
+                            target=SET_OUT_TARGET, level="near", raised_at=now))
+    return raised
 
 
 @dataclass(frozen=True)
@@ -310,12 +378,14 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
         unit = s.get(Unit, unit_id)
         if unit is None or unit.station_id != ctx.station_id:
             raise NotFound(f"unit {unit_id} does not exist")
-        stretch = next(((v, span) for uid, v, _p, span in duties_under_way(
-            s, ctx.station_id, now, grace=timedelta(0)) if uid == unit_id), None)
+        in_force = orders_in_force(s, ctx.station_id, now)
+        stretch = next((d for d in duties_under_way(s, ctx.station_id, now, in_force,
+                                                    grace=timedelta(0)) if d[0] == unit_id), None)
         if stretch is None:
             raise ValidationError(f"{unit.call_sign} has no timed duty under way to call the "
                                   "roll for", field="unit")
-        v, (began, ends) = stretch
+        _uid, v, _point, (began, ends) = stretch
+        arrive_by = ordered_arrivals(s, ctx.station_id, [stretch], in_force).get((unit_id, began))
         check = s.scalar(select(DutyCheck).where(DutyCheck.unit_id == unit_id,
                                                  DutyCheck.due_at == began))
         who = {"source": "roll_call", "confirmed_by": ctx.actor.user_id, "checked_at": now}
@@ -334,8 +404,8 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
         have = s.scalar(select(Alert.id).where(
             Alert.unit_id == unit_id, Alert.due_at == began, Alert.target == ARRIVE_TARGET))
         breach = Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,
-                       subject=v.text()[:160], target=ARRIVE_TARGET, level="breach",
-                       raised_at=now) if not there and have is None else None
+                       leave_by=arrive_by, subject=v.text()[:160], target=ARRIVE_TARGET,
+                       level="breach", raised_at=now) if not there and have is None else None
         if breach is not None:
             stage_raised(uow, [breach], lambda a: {
                 "unit_id": a.unit_id, "duty": a.subject, "roll_call": True,

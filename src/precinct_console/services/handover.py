@@ -25,7 +25,7 @@ from ..storage.models import (
     Unit,
     User,
 )
-from .alerts import duty_check_text
+from .alerts import ORDERED_LATE, duty_check_text, duty_ordered_late, duty_there_by
 from .context import ServiceContext, service_action
 from .duty_alerts import ARRIVE_TARGET, duty_keeping_counts
 from .incidents.profile import profile_in
@@ -128,10 +128,13 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
                         "address": "", "why": ("重开：" if ev.kind == "reopened" else "更正：")
                         + str(ev.payload.get("reason", ""))})
     # Timed duties the shift did not keep (a unit away from the school gate once under way),
-    # with when a crew that turned up late did.
-    missed = [{"unit": sign, "duty": a.subject, "due": _hm(a.due_at),
+    # with when a crew that turned up late did. One ordered once under way was due when the
+    # crew could be there after the order (the breach's leave_by), and says so.
+    missed = [{"unit": sign, "duty": a.subject, "due": _hm(duty_there_by(a)),
                "acknowledged": a.acknowledged_at is not None,
-               "off": duty_check_text(off, verdict, seen_at, a.due_at, source)}
+               "off": "，".join(t for t in (
+                   ORDERED_LATE if duty_ordered_late(a) else "",
+                   duty_check_text(off, verdict, seen_at, duty_there_by(a), source)) if t)}
               for a, sign, off, verdict, seen_at, source in s.execute(
                   select(Alert, Unit.call_sign, DutyCheck.distance_m, DutyCheck.verdict,
                          DutyCheck.seen_at, DutyCheck.source)
@@ -144,8 +147,9 @@ def _content(ctx: ServiceContext, s, start: datetime, end: datetime) -> dict[str
     # Every stretch of a timed duty a live position judged, kept or not: the duty-keeping rate.
     kept, late, away = duty_keeping_counts(s, (station,), start, end)
     # The deployment the incoming officer takes over: the accepted patrol plans in force as
-    # the shift changes, with each unit's timed duties (定时守点).
-    in_force = orders_in_force(s, station, end)
+    # the shift changes, with each unit's timed duties (定时守点), as they stood then: a report
+    # compiled after a re-plan is still the handover's.
+    in_force = orders_in_force(s, station, end, known_at=end)
     duties = timed_duties(in_force)
     deployment = sorted(({"unit": a["call_sign"], "point": _ordered_point(a),
                           "duties": duties.get(uid, "")} for uid, (_plan, a) in in_force.items()),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.allocation.visits import TimedVisit, stored_visits
@@ -16,6 +16,7 @@ from ..domain.errors import ValidationError
 from ..domain.recommend import STALE_POSITION_S
 from ..domain.travel import distance_m, travel_seconds
 from ..storage.models import (
+    AuditEntry,
     DutyCheck,
     Incident,
     MoveUpOrder,
@@ -210,7 +211,8 @@ def crews_now(session: Session, station_id: int, now: datetime) -> dict[int, lis
     return crews
 
 
-def orders_in_force(session: Session, station_id: int, at: datetime
+def orders_in_force(session: Session, station_id: int, at: datetime, *,
+                    known_at: datetime | None = None
                     ) -> dict[int, tuple[PatrolPlan, dict[str, Any]]]:
     """Each unit's patrol order at `at` (its plan and assignment), by unit id: every accepted
     plan whose hours hold `at` counts (the patrol shift's and a standby shift's side by side);
@@ -222,23 +224,27 @@ def orders_in_force(session: Session, station_id: int, at: datetime
     latest order and when ("order_by", "order_at", a send-back included). A move stops counting
     once another plan has taken the unit over since (back on this plan, the unit starts from
     its point again). Timed duties still come from the plan's assignments (duties_by_unit), so
-    a move-up does not hand them round."""
+    a move-up does not hand them round.
+
+    known_at: the orders as they stood then, not as they stand now (a handover report compiled
+    at 09:10 for the 08:30 handover hands over what was in force at 08:30): plans accepted by
+    then, including one superseded since, and moves ordered by then."""
     orders: dict[int, tuple[PatrolPlan, dict[str, Any]]] = {}
-    for plan in session.scalars(select(PatrolPlan).where(
-            PatrolPlan.station_id == station_id, PatrolPlan.status == "accepted",
-            PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at)
-            .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc())):
+    for plan in _plans_in_force(session, station_id, at, known_at):
         for a in plan.assignments:
             orders.setdefault(int(a["unit_id"]), (plan, a))
     if not orders:
         return orders
     plan_ids = {plan.id for plan, _a in orders.values()}
+    ordered_by = at if known_at is None else min(at, known_at)
     # Orders on one unit are taken in turn (order_move_up locks the unit), so ids are their order.
     moves = list(session.scalars(select(MoveUpOrder).where(
-        MoveUpOrder.plan_id.in_(plan_ids), MoveUpOrder.ordered_at <= at).order_by(MoveUpOrder.id)))
+        MoveUpOrder.plan_id.in_(plan_ids), MoveUpOrder.ordered_at <= ordered_by)
+        .order_by(MoveUpOrder.id)))
     if not moves:
         return orders
-    taken_over = _taken_over_since(session, station_id, min(m.ordered_at for m in moves), at)
+    taken_over = _taken_over_since(session, station_id, min(m.ordered_at for m in moves), at,
+                                   known_at)
     for move in moves:
         held = orders.get(move.unit_id)
         if held is None or held[0].id != move.plan_id:
@@ -259,15 +265,38 @@ def orders_in_force(session: Session, station_id: int, at: datetime
     return orders
 
 
-def _taken_over_since(session: Session, station_id: int, since: datetime, at: datetime
+def _plans_in_force(session: Session, station_id: int, at: datetime, known_at: datetime | None
+                    ) -> list[PatrolPlan]:
+    """The accepted plans whose hours hold `at`, the latest decision first; with known_at, as
+    they stood then: decided by then, and not superseded by then (the audit log says when a
+    plan was; one superseded with no record of when is taken as gone, as it is now)."""
+    where = [PatrolPlan.station_id == station_id, PatrolPlan.starts_at <= at, PatrolPlan.ends_at > at]
+    if known_at is None:
+        return list(session.scalars(select(PatrolPlan).where(*where, PatrolPlan.status == "accepted")
+                                    .order_by(PatrolPlan.decided_at.desc(), PatrolPlan.id.desc())))
+    plans = list(session.scalars(select(PatrolPlan).where(
+        *where, PatrolPlan.status.in_(("accepted", "superseded")), PatrolPlan.decided_at <= known_at)))
+    gone = [p.id for p in plans if p.status == "superseded"]
+    superseded_at = dict(session.execute(
+        select(AuditEntry.entity_id, func.min(AuditEntry.at)).where(
+            AuditEntry.entity == "patrol_plan", AuditEntry.action == "plan.supersede",
+            AuditEntry.entity_id.in_(gone)).group_by(AuditEntry.entity_id)).all()) if gone else {}
+    kept = [p for p in plans if p.status == "accepted"
+            or (p.id in superseded_at and superseded_at[p.id] > known_at)]
+    return sorted(kept, key=lambda p: (p.decided_at or _NEVER, p.id), reverse=True)
+
+
+def _taken_over_since(session: Session, station_id: int, since: datetime, at: datetime,
+                      known_at: datetime | None = None
                       ) -> list[tuple[int, datetime, datetime | None, set[int]]]:
     """(plan id, start, decided, unit ids) of the accepted plans (or accepted, then superseded)
-    that began between a move and `at`: those decided later than the move's plan took its units
-    over while they ran."""
+    that began between a move and `at` (decided by known_at, if given): those decided later
+    than the move's plan took its units over while they ran."""
+    decided = [] if known_at is None else [PatrolPlan.decided_at <= known_at]
     return [(p.id, p.starts_at, p.decided_at, {int(a["unit_id"]) for a in p.assignments})
             for p in session.scalars(select(PatrolPlan).where(
                 PatrolPlan.station_id == station_id, PatrolPlan.status.in_(("accepted", "superseded")),
-                PatrolPlan.starts_at > since, PatrolPlan.starts_at <= at))]
+                PatrolPlan.starts_at > since, PatrolPlan.starts_at <= at, *decided))]
 
 
 def _rows(ctx: ServiceContext, session: Session, units: list[Unit], change: Change | None = None

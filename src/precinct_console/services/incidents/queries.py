@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
+from ...domain.allocation.visits import TimedVisit
 from ...domain.clock import local
 from ...domain.driving import may_drive, needed_class
 from ...domain.errors import NotFound, ValidationError
 from ...domain.lifecycle import Status
-from ...domain.recommend import UnitFacts, rank_units
+from ...domain.recommend import DutyHold, UnitFacts, duty_presses, rank_units
 from ...storage.models import (
     Dispatch,
     Grid,
@@ -20,7 +22,15 @@ from ...storage.models import (
     Unit,
 )
 from ..context import ServiceContext, service_action
-from ..units import CrewMember, crews_now
+from ..units import (
+    CrewMember,
+    crews_now,
+    duties_by_start,
+    duties_by_unit,
+    duty_spot,
+    orders_in_force,
+    set_out_from,
+)
 from .profile import profile_in
 from .views import (
     DispatchView,
@@ -144,6 +154,32 @@ def _no_driver(kind: str, crew: list[CrewMember] | None) -> str | None:
     return need
 
 
+def _duty_holds(s: Session, station_id: int, units: list[Unit], now: datetime
+                ) -> dict[int, DutyHold]:
+    """By unit: the timed duty of its patrol order a call now would make it late for, or take
+    it off (domain.recommend.duty_presses), the earliest where there are several. The time to
+    set out is the unit board's (duty_spot: from its live fix when that is further off)."""
+    in_force = orders_in_force(s, station_id, now)
+    if not in_force:
+        return {}
+    plan_visits: dict[int, list[TimedVisit]] = {}  # each plan's duties worked out once
+    by_id = {u.id: u for u in units}
+    current = [(uid, v) for uid, visits in duties_by_unit(in_force, plan_visits).items()
+               for v in visits if v.starts is not None and v.starts <= now]
+    holds: dict[int, DutyHold] = {}
+    for uid, v in [*current, *duties_by_start(s, station_id, now, in_force, plan_visits)]:
+        unit = by_id.get(uid)
+        if unit is None or v.starts is None or v.until is None:
+            continue
+        sets_out = duty_spot(v, set_out_from(unit, in_force.get(uid), now)).leave_by(now)[0]
+        if not duty_presses(sets_out, v.starts, v.until, now):
+            continue
+        hold = DutyHold(v.point_name, len(v.route) >= 2, v.starts, v.until, v.starts <= now)
+        if uid not in holds or hold.starts < holds[uid].starts:
+            holds[uid] = hold
+    return holds
+
+
 @service_action("read")
 def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers: int | None = None
                     ) -> Recommendation:
@@ -185,13 +221,17 @@ def recommend_units(ctx: ServiceContext, incident_id: int, *, required_officers:
                    Dispatch.dispatched_at >= now - LOAD_WINDOW)
             .group_by(Dispatch.unit_id)
         ).all())
+        units = list(s.scalars(select(Unit).where(Unit.station_id == ctx.station_id,
+                                                  Unit.active.is_(True))))
+        # A car due at (or on) a timed duty of its patrol order is offered with the duty said,
+        # after an equally good free car (domain.recommend).
+        holds = _duty_holds(s, ctx.station_id, units, now)
         facts = [
             UnitFacts(u.id, u.call_sign, u.kind, u.seats, u.status, u.lon, u.lat, u.home_lon,
                       u.home_lat, len(crews.get(u.id, ())), int(loads.get(u.id, 0)),
                       (now - u.position_at).total_seconds() if u.position_at is not None else None,
-                      _no_driver(u.kind, crews.get(u.id)))
-            for u in s.scalars(select(Unit).where(Unit.station_id == ctx.station_id,
-                                                 Unit.active.is_(True)))
+                      _no_driver(u.kind, crews.get(u.id)), holds.get(u.id))
+            for u in units
         ]
         required = required_officers or (4 if inc.needs_reinforcement else 2)
         ranking = rank_units(lon, lat, facts, local_hour=local(now).hour,

@@ -238,9 +238,13 @@ class AlertMonitor(QObject):
             return
         for a in fresh:
             if a.level == "breach":
-                due = local(a.due_at).strftime("%H:%M") if a.due_at is not None else ""
+                # Ordered once the duty was under way: due when it could be there after the order.
+                due = local(a.there_by).strftime("%H:%M") if a.there_by is not None else ""
                 text = _tr("%1 is not at %2 (due there at %3)").replace("%1", a.incident_number) \
                     .replace("%2", a.category_name).replace("%3", due)
+            elif a.ordered_late:  # ordered to a duty already under way
+                text = _tr("%1 must set out at once for %2 (ordered after it began)") \
+                    .replace("%1", a.incident_number).replace("%2", a.category_name)
             else:
                 leave = local(a.leave_by).strftime("%H:%M") if a.leave_by is not None else ""
                 text = _tr("%1 must set out by %2 for %3").replace("%1", a.incident_number) \
