@@ -62,7 +62,7 @@ def test_a_dry_run_shows_the_import_and_saves_nothing_then_the_import_saves_it(
     path = _roll(tmp_path / "roll2.xlsx", [[1, "010001", "张伟", "民警", "一组", "13900000000", "C1"]])
     assert main(["roster", "import", path, "--user", "admin", "--db", station_url]) == 0
     out = capsys.readouterr().out
-    assert "row 2: 张伟 (010001): phone: 13800138000 -> 13900000000" in out
+    assert "row 2: 张伟 (010001): phone: 13800138000 → 13900000000" in out
     assert "1 officer(s) on the roll are not in the file and stay on it: 王强 (FJ0001)" in out
     assert _badges(station_url) == {"010001": "13900000000", "FJ0001": ""}
 

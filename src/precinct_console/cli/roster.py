@@ -13,7 +13,7 @@ from ..services.roster_import import (
     shown_value,
 )
 from .common import add_db_argument, add_user_argument, cli_context
-from .i18n import RawDescriptionHelpFormatter, joined, tr
+from .i18n import RawDescriptionHelpFormatter, joined, language, tr
 
 
 def _import_help() -> str:
@@ -75,9 +75,9 @@ def _print_preview(p: RollImportPreview) -> None:
             line += " " + tr("(same name as {badges} on the roll)").format(badges=joined(item.same_name))
         print(line)
     for item in p.changed:
-        changes = joined((tr("{field}: {old} -> {new}").format(
-            field=_field(k), old=_value(k, old), new=_value(k, new)) for k, old, new in item.changes),
-            "; ")
+        colon = "：" if language().startswith("zh") else ": "
+        changes = joined((f"{_field(k)}{colon}{_value(k, old)} → {_value(k, new)}"
+                          for k, old, new in item.changes), "; ")
         print(tr("  changed  row {row}: {who}: {changes}").format(row=item.row, who=_who(item),
                                                                   changes=changes))
     if p.not_in_file:
@@ -90,7 +90,8 @@ def _print_preview(p: RollImportPreview) -> None:
         print(tr("row {row} is the template's example (张伟, 010001): not imported").format(
             row=p.example_row))
     if p.other_sheets:
-        print(tr("only the first sheet was read; not read: {sheets}").format(sheets=joined(p.other_sheets)))
+        print(tr("only sheet {sheet} was read; not read: {sheets}").format(
+            sheet=p.sheet, sheets=joined(p.other_sheets)))
 
 
 def _import(args: argparse.Namespace) -> int:

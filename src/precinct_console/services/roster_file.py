@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.driving import DRONE_LICENCE
-from ..domain.errors import ValidationError
+from ..domain.errors import KnownError, ValidationError, file_error_reason
 from .incidents.ledger_file import csv_rows
 from .roster import OFFICER_KINDS, OFFICER_ROLES, checked_officer_value, split_items
 
@@ -64,7 +64,8 @@ class RollRow:
 class RollFile:
     rows: tuple[RollRow, ...]
     ignored_columns: tuple[str, ...]  # headers the console keeps nothing of (序号, 性别, 身份证号…)
-    other_sheets: tuple[str, ...]  # further sheets that look like a 花名册 too: not read
+    sheet: str  # the sheet read (xlsx)
+    other_sheets: tuple[str, ...]  # later sheets that look like a 花名册 too: not read
     problems: tuple[ValidationError, ...]  # row and column as the file names them
     example_row: int | None = None  # the template's example, left in the file: not imported
 
@@ -95,10 +96,11 @@ def _header_row(rows: list[list[Any]]) -> int | None:
     return None
 
 
-def _sheets(path: Path) -> tuple[list[list[Any]], list[str]]:
-    """The rows of the sheet to read, and the names of other sheets that hold a 花名册 too."""
+def _sheets(path: Path) -> tuple[list[list[Any]], str, list[str]]:
+    """The rows of the sheet to read (the leftmost with a 花名册 header: a cover or notes sheet
+    before it is passed over), its name, and the names of later sheets with such a header."""
     if path.suffix.lower() == ".csv":
-        return list(csv_rows(path)), []
+        return list(csv_rows(path)), "", []
     from openpyxl import load_workbook
 
     try:
@@ -106,16 +108,11 @@ def _sheets(path: Path) -> tuple[list[list[Any]], list[str]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ValidationError(f"cannot be read as an XLSX workbook: {exc}", field="file") from None
     try:
-        # The sheet Excel opens on: the one the clerk was looking at when saving.
-        first = wb.active if wb.active in wb.worksheets else wb.worksheets[0]
-        rows = [list(r) for r in first.iter_rows(values_only=True)]  # type: ignore[union-attr]
-        others = []
-        for ws in wb.worksheets:
-            if ws is not first:
-                top = [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
-                if _header_row(top) is not None:
-                    others.append(ws.title)
-        return rows, others
+        with_header = [ws for ws in wb.worksheets if _header_row(
+            [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]) is not None]
+        first = with_header[0] if with_header else wb.worksheets[0]
+        rows = [list(r) for r in first.iter_rows(values_only=True)]
+        return rows, first.title, [ws.title for ws in with_header[1:]]
     finally:
         wb.close()
 
@@ -129,7 +126,7 @@ def read_roll_file(path: str | Path) -> RollFile:
         raise ValidationError(f"{p} does not exist", field="file")
     if p.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise ValidationError(f"'{p.suffix}' files are not supported (CSV or XLSX)", field="file")
-    rows, others = _sheets(p)
+    rows, sheet, others = _sheets(p)
     at = _header_row(rows)
     if at is None:
         top = next((r for r in rows if any(_text(v) for v in r)), [])
@@ -176,7 +173,7 @@ def read_roll_file(path: str | Path) -> RollFile:
         problems.extend(row_problems)
         if not row_problems:
             out.append(RollRow(row, tuple(values.items()), column))
-    return RollFile(tuple(out), tuple(ignored), tuple(others), tuple(problems), example_row)
+    return RollFile(tuple(out), tuple(ignored), sheet, tuple(others), tuple(problems), example_row)
 
 
 def _is_example(cells: dict[str, str]) -> bool:
@@ -245,9 +242,7 @@ def _row_values(row: int, cells: dict[str, str], names: dict[str, str]
 
 
 def write_roll_template(path: str | Path) -> None:
-    """A blank 花名册 the import reads: the header, one example row and a sheet of notes.
-
-    OSError (no permission, disk full…) is the caller's to report."""
+    """A blank 花名册 the import reads: the header, one example row and a sheet of notes."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -274,7 +269,10 @@ def write_roll_template(path: str | Path) -> None:
     notes.column_dimensions["B"].width = 90
     for cell in notes[1]:
         cell.font = Font(bold=True)
-    wb.save(path)
+    try:
+        wb.save(path)
+    except OSError as exc:  # no permission, no such folder, open in Excel, disk full
+        raise KnownError(f"cannot write {path}: {file_error_reason(exc)}") from exc
 
 
 def _template_notes() -> list[tuple[str, str]]:

@@ -47,9 +47,10 @@ class RollImportPreview:
     unchanged: tuple[ImportedOfficer, ...]
     not_in_file: tuple[tuple[str, str], ...]  # (name, badge) on the roll, not in the file: kept
     ignored_columns: tuple[str, ...]
-    other_sheets: tuple[str, ...]
+    other_sheets: tuple[str, ...]  # sheets with a 花名册 header after the one read: not read
     problems: tuple[ValidationError, ...]
     example_row: int | None = None  # the template's example row, skipped
+    sheet: str = ""  # the sheet read
 
     @property
     def can_import(self) -> bool:
@@ -126,7 +127,7 @@ def preview_roll_import(ctx: ServiceContext, path: str | Path) -> RollImportPrev
     problems.sort(key=lambda p: p.row or 0)
     return RollImportPreview(Path(path).name, tuple(new), tuple(changed), tuple(unchanged),
                              tuple((o.name, o.badge) for o in kept), roll.ignored_columns,
-                             roll.other_sheets, tuple(problems), roll.example_row)
+                             roll.other_sheets, tuple(problems), roll.example_row, roll.sheet)
 
 
 def _compare(r: RollRow, o: Officer | None) -> ImportedOfficer:
