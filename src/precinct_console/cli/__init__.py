@@ -20,6 +20,7 @@ from . import (
     grids,
     incidents,
     patrols,
+    roster,
     simulate,
     snapshot,
     tasks,
@@ -30,7 +31,7 @@ from .i18n import ArgumentParser, choose_language, error_text, speaking, tr
 
 # Each module adds its verbs; a new verb group is one module and one line here.
 VERB_MODULES = [admin, incidents, watch, snapshot, doctor, export, grids, demo, bulletin, simulate, allocate,
-                tasks, patrols]
+                tasks, patrols, roster]
 
 
 def build_parser() -> argparse.ArgumentParser:

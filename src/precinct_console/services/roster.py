@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -48,6 +49,7 @@ DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": 
 # otherwise find the days empty and make every shift and entry a second time (or, for an entry,
 # fail on the database's one-officer-once-a-shift rule with no word the chief could read).
 _SHIFTS_LOCK = 0x53484654  # "SHFT"
+_ROLL_LOCK = 0x524F4C4C  # "ROLL"
 
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
 OFFICER_ROLES = {
@@ -200,32 +202,70 @@ def checked_text(value: str, name: str, max_len: int, *, required: bool = True) 
 def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "officer",
                 rank: str = "", role: str = "patrol", team: str = "", phone: str = "",
                 skills: Sequence[str] = (), licences: Sequence[str] = ()) -> OfficerInfo:
-    badge = checked_text(badge, "badge", 32)
-    name = checked_text(name, "officer_name", 60)
-    if kind not in OFFICER_KINDS:
-        raise ValidationError(f"'{kind}' is not officer or auxiliary", field="kind")
-    skills, licences = _skills(skills), _licences(licences)
-    rank, team, phone = _rank(rank), _team(team), checked_phone(phone)
-    _role(role)
+    v = checked_officer_values({"badge": badge, "name": name, "kind": kind, "rank": rank,
+                                "role": role, "team": team, "phone": phone, "skills": skills,
+                                "licences": licences})
     with ctx.uow() as uow:
+        lock_roll(ctx, uow)
         if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
-                                                       Officer.badge == badge)):
-            raise ValidationError(f"badge {badge} is already on this station's roll", field="badge")
-        o = uow.add("roster.officer_add", "officer", Officer(
-            station_id=ctx.station_id, badge=badge, name=name, kind=kind, rank=rank, role=role,
-            team=team, phone=phone, skills=skills, licences=licences))
+                                                       Officer.badge == v["badge"])):
+            raise ValidationError(f"badge {v['badge']} is already on this station's roll", field="badge")
+        o = uow.add("roster.officer_add", "officer", Officer(station_id=ctx.station_id, **v))
         uow.commit()
         return _officer(o)
 
 
-# The columns' widths (storage.models.people): past them SQLite kept anything and PostgreSQL
-# refused the whole save with a database error that named no field.
-def _rank(rank: str) -> str:
-    return checked_text(rank, "rank", 40, required=False)
+def lock_roll(ctx: ServiceContext, uow: UnitOfWork) -> None:
+    """Seats adding officers (one by one or from a 花名册) take turns: each checks the badge is
+    free, then inserts; at once, the second met the database's one-badge rule as a driver error
+    with no word the chief could read. (SQLite's writer holds the whole database already.)"""
+    uow.lock_station(_ROLL_LOCK, ctx.station_id)
 
 
-def _team(team: str) -> str:
-    return checked_text(team, "team", 16, required=False)
+# The fields of an officer as the roll keeps them, checked in one place: the officer form (through
+# add_officer and update_officer) and the 花名册 import refuse the same values the same way.
+OFFICER_FIELDS = ("badge", "name", "kind", "rank", "role", "team", "phone", "skills", "licences",
+                  "active")
+
+
+def checked_officer_value(key: str, value: Any) -> Any:
+    """One field as it will be stored, or a ValidationError naming the field."""
+    if key == "badge":
+        return checked_text(value, "badge", 32)
+    if key == "name":
+        return checked_text(value, "officer_name", 60)
+    if key == "kind":
+        if value not in OFFICER_KINDS:
+            raise ValidationError(f"'{value}' is not officer or auxiliary", field="kind")
+        return value
+    if key == "role":
+        _role(value)
+        return value
+    if key == "skills":
+        return _skills(value)
+    if key == "licences":
+        return _licences(value)
+    if key == "active":
+        return bool(value)
+    # The columns' widths (storage.models.people): past them SQLite kept anything and PostgreSQL
+    # refused the whole save with a database error that named no field.
+    if key == "rank":
+        return checked_text(value, "rank", 40, required=False)
+    if key == "team":
+        return checked_text(value, "team", 16, required=False)
+    if key == "phone":
+        return checked_phone(value)
+    raise ValidationError(f"cannot change {key}", field=key)
+
+
+def checked_officer_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Every given field checked (checked_officer_value); the first bad one is refused."""
+    return {key: checked_officer_value(key, value) for key, value in values.items()}
+
+
+def split_items(text: str) -> list[str]:
+    """A list typed in one box or cell: 急救、调解 / C1, E (the separators people type)."""
+    return [s for s in re.split(r"[、,，;；/\s]+", text or "") if s]
 
 
 def _role(role: str) -> None:
@@ -258,21 +298,11 @@ def _licences(licences: Sequence[str]) -> list[str]:
 
 @service_action("roster.edit")
 def update_officer(ctx: ServiceContext, officer_id: int, version: int, **values: Any) -> OfficerInfo:
-    allowed = {"name", "kind", "rank", "role", "team", "phone", "skills", "licences", "active"}
-    unknown = set(values) - allowed
+    unknown = set(values) - (set(OFFICER_FIELDS) - {"badge"})  # the badge is who the officer is
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
-    if "kind" in values and values["kind"] not in OFFICER_KINDS:
-        raise ValidationError(f"'{values['kind']}' is not officer or auxiliary", field="kind")
-    if "name" in values:  # the same rule as on the way in: an edit cannot slip past it
-        values["name"] = checked_text(values["name"], "officer_name", 60)
-    if "skills" in values:
-        values["skills"] = _skills(values["skills"])
-    for key, check in (("rank", _rank), ("team", _team), ("phone", checked_phone)):
-        if key in values:
-            values[key] = check(values[key])
-    if "licences" in values:
-        values["licences"] = _licences(values["licences"])
+    # The same rules as on the way in: an edit cannot slip past them. The role is checked below.
+    values = {k: (v if k == "role" else checked_officer_value(k, v)) for k, v in values.items()}
     with ctx.uow() as uow:
         o = uow.get(Officer, officer_id, expected_version=version)
         if "role" in values and values["role"] != o.role:  # an older role is kept, not refused

@@ -159,7 +159,8 @@ def _check_header(header: list[str]) -> None:
         seen.add(h)
 
 
-def _rows_csv(path: Path) -> Iterator[list[Any]]:
+def csv_rows(path: Path) -> Iterator[list[Any]]:
+    """The rows of a CSV file as Excel on a Chinese or any other system saves it."""
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
         try:
@@ -194,7 +195,7 @@ def read_ledger_file(path: str | Path) -> tuple[list[ImportRecord], list[str]]:
         raise ValidationError(f"{p} does not exist", field="file")
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        rows = _rows_csv(p)
+        rows = csv_rows(p)
     elif suffix in (".xlsx", ".xlsm"):
         rows = _rows_xlsx(p)
     else:

@@ -50,6 +50,7 @@ from .export import RosterExport
 from .model import ENTRY_ROLE, RosterCalendarModel, absence_line, shift_hours
 from .planning import PlanShiftsDialog
 from .record_dialogs import AbsenceDialog, OfficerDialog
+from .roll_import import StaffListButton
 from .rules_dialog import RosterRulesDialog
 from .units_dialog import UnitsDialog
 
@@ -161,6 +162,7 @@ class RosterPanel(QWidget):
         self.plan_btn.setToolTip(self.tr("Make the shifts of a period from a shift pattern"))
         self.absence_btn = QPushButton(self.tr("Leave / training…"))
         self.officer_btn = QPushButton(self.tr("Add officer…"))
+        self.staff_list_btn = StaffListButton(self.app)  # 花名册: import, blank template
         self.unit_btn = QPushButton(self.tr("Units…"))
         self.unit_btn.setToolTip(self.tr("Add a unit, edit one, take one out of service"))
         self.rules_btn = QPushButton(self.tr("Rules…"))
@@ -182,13 +184,14 @@ class RosterPanel(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.week_btn, self.month_btn, self.plan_btn, self.absence_btn, self.officer_btn,
-                  self.unit_btn, self.rules_btn, self.copy_btn, self.swap_btn, self.export_btn):
+                  self.staff_list_btn, self.unit_btn, self.rules_btn, self.copy_btn, self.swap_btn,
+                  self.export_btn):
             bar.addWidget(w)
         # Those who may only read the roster (a duty officer checking who is on) see no edit buttons.
         can_edit = is_permitted(self.app.ctx.actor.role, "roster.edit")
         self.can_edit = can_edit
-        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.unit_btn, self.rules_btn,
-                  self.copy_btn, self.swap_btn):
+        for w in (self.plan_btn, self.absence_btn, self.officer_btn, self.staff_list_btn,
+                  self.unit_btn, self.rules_btn, self.copy_btn, self.swap_btn):
             w.setVisible(can_edit)
         self.rules_btn.clicked.connect(self.edit_rules)
         self.unit_btn.clicked.connect(self.manage_units)

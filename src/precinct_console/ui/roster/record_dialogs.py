@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.clock import CHINA_TZ
 from ...domain.driving import DRONE_LICENCE, LICENCE_CLASSES
-from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo
+from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo, split_items
 from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
@@ -157,7 +156,7 @@ class OfficerDialog(QDialog):
                 "kind": self.kind.currentData(), "rank": self.rank.text().strip(),
                 "team": self.team.currentText().strip(), "phone": self.phone.text().strip(),
                 "role": self.role.currentData(),
-                "skills": [s for s in re.split(r"[、,，;；\s]+", self.skills.text()) if s],
+                "skills": split_items(self.skills.text()),
                 "licences": [cls for cls, box in self.licences.items() if box.isChecked()],
                 "active": self.active.isChecked()}
 
