@@ -447,6 +447,10 @@
         <translation>%1 未到 %2（应于 %3 到岗）</translation>
     </message>
     <message>
+        <source>%1 must set out at once for %2 (ordered after it began)</source>
+        <translation>%1 须立即出发赴 %2（时段开始后接令）</translation>
+    </message>
+    <message>
         <source>%1 must set out by %2 for %3</source>
         <translation>%1 应于 %2 前出发赴 %3</translation>
     </message>
@@ -1881,6 +1885,145 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>on a call, pinned or on a timed duty</source>
         <translation>正在出警、已固定点位或正在定时守点</translation>
+    </message>
+    <message>
+        <source>Import the station's staff list (花名册) from an .xlsx or .csv file: officers not on
+the roll are added, those on it (same badge) get the file's values. One bad row imports nothing;
+every problem is named by row (as Excel shows it) and column (exit status 1). Officers on the roll
+the file leaves out stay on it. --dry-run shows what would happen and saves nothing.
+
+Columns (a header row, in any order; a title row above it is fine):
+    警号 / 辅警编号    badge (an auxiliary's number may have its own column)   required
+    姓名               name                                                    required
+    人员类别           民警 or 辅警 (辅警 in the 警衔 column says the same)
+    警衔               rank          岗位   role (巡逻防控, 指挥室, 社区警务 ...)
+    班组               team          电话   phone
+    技能               skills, 急救、调解      驾照   licence classes, C1、E (无人机 for drones)
+English headers are read too (badge, name, kind, rank, role, team, phone, skills, licences).
+Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
+</source>
+        <translation>从 .xlsx 或 .csv 文件导入本所花名册：不在册的人员新增，已在册的（警号相同）按文件更新。
+有一行出错即全部不导入；每处问题都注明行号（与 Excel 显示一致）和列名（退出状态 1）。
+文件中没有的在册人员仍保留在册。--dry-run 只显示将要发生的变化，不保存。
+
+列（一行表头，顺序不限；表头上方可有标题行）：
+    警号 / 辅警编号    警号（辅警编号可单独一列）                               必填
+    姓名               姓名                                                     必填
+    人员类别           民警 或 辅警（“警衔”列填“辅警”亦可）
+    警衔               警衔          岗位   岗位（巡逻防控、指挥室、社区警务……）
+    班组               班组          电话   电话
+    技能               技能，如 急救、调解    驾照   准驾车型，如 C1、E（无人机写“无人机”）
+也可使用英文表头（badge, name, kind, rank, role, team, phone, skills, licences）。
+其他列（序号、性别、身份证号……）不保存，会列出。
+</translation>
+    </message>
+    <message>
+        <source>the station's roll of officers and auxiliaries</source>
+        <translation>本所民警、辅警名册</translation>
+    </message>
+    <message>
+        <source>import the staff list (花名册) from .xlsx or .csv; all rows or none</source>
+        <translation>从 .xlsx 或 .csv 导入花名册；全部导入或全不导入</translation>
+    </message>
+    <message>
+        <source>a .xlsx or .csv (UTF-8 or GBK) file</source>
+        <translation>.xlsx 或 .csv（UTF-8 或 GBK 编码）文件</translation>
+    </message>
+    <message>
+        <source>show what the import would add and change; save nothing</source>
+        <translation>只显示导入将新增和变更的内容，不保存</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation>人员类别</translation>
+    </message>
+    <message>
+        <source>rank</source>
+        <translation>警衔</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>岗位</translation>
+    </message>
+    <message>
+        <source>team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>skills</source>
+        <translation>技能</translation>
+    </message>
+    <message>
+        <source>driving licences</source>
+        <translation>驾照</translation>
+    </message>
+    <message>
+        <source>on the roll</source>
+        <translation>在册</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>{file}: {new} new, {changed} changed, {unchanged} unchanged</source>
+        <translation>{file}：新增 {new} 人，变更 {changed} 人，无变化 {unchanged} 人</translation>
+    </message>
+    <message>
+        <source>  new      row {row}: {who}</source>
+        <translation>  新增  第 {row} 行：{who}</translation>
+    </message>
+    <message>
+        <source>(same name as {badges} on the roll)</source>
+        <translation>（与在册的 {badges} 同名）</translation>
+    </message>
+    <message>
+        <source>  changed  row {row}: {who}: {changes}</source>
+        <translation>  变更  第 {row} 行：{who}：{changes}</translation>
+    </message>
+    <message>
+        <source>{count} officer(s) on the roll are not in the file and stay on it: {names}</source>
+        <translation>名册中有 {count} 人不在文件中，仍保留在册：{names}</translation>
+    </message>
+    <message>
+        <source>columns not imported (the console keeps nothing of them): {columns}</source>
+        <translation>未导入的列（本系统不保存）：{columns}</translation>
+    </message>
+    <message>
+        <source>row {row} is the template's example (张伟, 010001): not imported</source>
+        <translation>第 {row} 行是模板的示例（张伟，010001）：未导入</translation>
+    </message>
+    <message>
+        <source>only sheet {sheet} was read; not read: {sheets}</source>
+        <translation>只读取了工作表“{sheet}”；未读取：{sheets}</translation>
+    </message>
+    <message>
+        <source>dry run: nothing was saved</source>
+        <translation>试运行：未保存任何内容</translation>
+    </message>
+    <message>
+        <source>nothing to import: the roll already reads as the file</source>
+        <translation>无需导入：名册已与文件一致</translation>
+    </message>
+    <message>
+        <source>imported: {added} added, {updated} updated</source>
+        <translation>已导入：新增 {added} 人，更新 {updated} 人</translation>
     </message>
 </context>
 <context>
@@ -4970,6 +5113,97 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     </message>
 </context>
 <context>
+    <name>RollImportDialog</name>
+    <message>
+        <source>Import staff list: %1</source>
+        <translation>导入花名册：%1</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>%1 new, %2 changed, %3 unchanged</source>
+        <translation>新增 %1 人，变更 %2 人，无变化 %3 人</translation>
+    </message>
+    <message>
+        <source>; %1 problem(s): nothing can be imported until the file is fixed</source>
+        <translation>；%1 处问题：改正文件前无法导入</translation>
+    </message>
+    <message>
+        <source>; nothing to import: the roll already reads as the file</source>
+        <translation>；无需导入：名册已与文件一致</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>row %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <source>Problems (%1): fix them in the file and import it again</source>
+        <translation>问题（%1 处）：请在文件中改正后重新导入</translation>
+    </message>
+    <message>
+        <source>Changed (%1)</source>
+        <translation>变更（%1 人）</translation>
+    </message>
+    <message>
+        <source>New officers (%1)</source>
+        <translation>新增人员（%1 人）</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>same name as %1 on the roll</source>
+        <translation>与在册的 %1 同名</translation>
+    </message>
+    <message>
+        <source>Unchanged (%1)</source>
+        <translation>无变化（%1 人）</translation>
+    </message>
+    <message>
+        <source>Not in the file</source>
+        <translation>不在文件中的在册人员</translation>
+    </message>
+    <message>
+        <source>%1 officer(s) on the roll are not in the file: they are not removed and stay on the roll (take one off with Edit officer…).</source>
+        <translation>名册中有 %1 人不在文件中：不会被删除，仍保留在册（如需移出名册，请用“编辑人员…”）。</translation>
+    </message>
+    <message>
+        <source>Every officer on the roll is in the file.</source>
+        <translation>在册人员都在文件中。</translation>
+    </message>
+    <message>
+        <source>Columns not imported (the console keeps nothing of them): %1</source>
+        <translation>未导入的列（本系统不保存）：%1</translation>
+    </message>
+    <message>
+        <source>Row %1 is the template's example (张伟, 010001): not imported</source>
+        <translation>第 %1 行是模板的示例（张伟，010001）：未导入</translation>
+    </message>
+    <message>
+        <source>Only sheet %1 was read; not read: %2</source>
+        <translation>只读取了工作表“%1”；未读取：%2</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
     <name>RosterExport</name>
     <message>
         <source>Export the roster to</source>
@@ -5284,6 +5518,57 @@ vehicles_checked 盘查车辆、stakeouts 定点守候、arrests 现场抓获（
     <message>
         <source>This computer's clock is %1 s off the database server's; times are recorded by the server's clock</source>
         <translation>本机时钟与数据库服务器相差 %1 秒；各项时间按服务器时钟记录</translation>
+    </message>
+</context>
+<context>
+    <name>StaffListButton</name>
+    <message>
+        <source>Staff list</source>
+        <translation>花名册</translation>
+    </message>
+    <message>
+        <source>Import the station's staff list (花名册) from Excel, or save a blank template for it</source>
+        <translation>从 Excel 导入本所花名册，或保存一份空白模板</translation>
+    </message>
+    <message>
+        <source>Import from Excel or CSV…</source>
+        <translation>从 Excel 或 CSV 导入…</translation>
+    </message>
+    <message>
+        <source>Save a blank template…</source>
+        <translation>保存空白模板…</translation>
+    </message>
+    <message>
+        <source>Import staff list</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>Staff list (*.xlsx *.csv)</source>
+        <translation>花名册 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Staff list imported: %1 added, %2 updated</source>
+        <translation>花名册已导入：新增 %1 人，更新 %2 人</translation>
+    </message>
+    <message>
+        <source>Nothing was imported</source>
+        <translation>未导入任何内容</translation>
+    </message>
+    <message>
+        <source>Save a blank staff list template</source>
+        <translation>保存空白花名册模板</translation>
+    </message>
+    <message>
+        <source>staff list template.xlsx</source>
+        <translation>花名册模板.xlsx</translation>
+    </message>
+    <message>
+        <source>Template saved to %1</source>
+        <translation>模板已保存到 %1</translation>
+    </message>
+    <message>
+        <source>The template was not saved</source>
+        <translation>模板未保存</translation>
     </message>
 </context>
 <context>
