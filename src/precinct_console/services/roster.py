@@ -208,12 +208,14 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
     rank, team, phone = _rank(rank), _team(team), checked_phone(phone)
     _role(role)
     with ctx.uow() as uow:
+        taken = ValidationError(f"badge {badge} is already on this station's roll", field="badge")
         if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
                                                        Officer.badge == badge)):
-            raise ValidationError(f"badge {badge} is already on this station's roll", field="badge")
-        o = uow.add("roster.officer_add", "officer", Officer(
-            station_id=ctx.station_id, badge=badge, name=name, kind=kind, rank=rank, role=role,
-            team=team, phone=phone, skills=skills, licences=licences))
+            raise taken
+        with uow.refusing_duplicate(Officer, ("station_id", "badge"), taken):
+            o = uow.add("roster.officer_add", "officer", Officer(
+                station_id=ctx.station_id, badge=badge, name=name, kind=kind, rank=rank, role=role,
+                team=team, phone=phone, skills=skills, licences=licences))
         uow.commit()
         return _officer(o)
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
 from sqlalchemy import desc, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
-from ..domain.errors import ConflictError, NotFound, PermissionDenied
+from ..domain.errors import ConflictError, KnownError, NotFound, PermissionDenied
 from ..domain.permissions import Actor
 from .database import Database
+from .duplicates import broken_unique
 from .engine import WRITE_OPTION
 from .models import AuditEntry, ChangeRecord, Officer, Shift, User
 from .outage import is_outage, unavailable
@@ -171,6 +174,20 @@ class UnitOfWork:
         if not self.db.is_sqlite:
             self.session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
                                  {"a": kind, "b": station_id})
+
+    @contextmanager
+    def refusing_duplicate(self, model: Any, columns: tuple[str, ...],
+                           refusal: KnownError) -> Iterator[None]:
+        """The refusal the service's own check gives (badge 031001 is already on the roll) when a
+        row another seat saved after that check breaks the unique constraint on these columns:
+        two seats adding one badge at the same moment both pass the check, and the second met
+        the driver's IntegrityError."""
+        try:
+            yield
+        except IntegrityError as exc:
+            if broken_unique(exc) == (model.__tablename__, frozenset(columns)):
+                raise refusal from exc
+            raise
 
     def flush(self) -> None:
         try:
