@@ -421,3 +421,41 @@ def test_at_the_shift_change_the_duty_seat_shows_the_next_crew_and_its_plans_ord
                     and board.model.row(car).patrol_point == point
                     and plan_map.live.units[0].crew == ("李娜",), timeout=10_000)
     duty.runner.wait(10_000)
+
+
+def test_the_chiefs_constraint_lists_follow_units_and_key_sites_changed_at_another_seat(
+        qtbot, make_ctx, allocation_town, clock):
+    """The deputy returns 巡02 to service, renames 巡03 and adds a key site at his seat: the
+    chief's pin list and key-site list had them only once he opened the panel again."""
+    from precinct_console.services.map_points import PointForm, save_point
+
+    allocation_town()
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    start = clock() + timedelta(hours=1)
+    shift = roster.add_shift(chief.ctx, "白班", start, start + timedelta(hours=8))  # no crews yet: every unit
+    cars = {sign: unit_roll.add_unit(chief.ctx, sign, "car", 116.39, 39.90) for sign in ("巡01", "巡02", "巡03")}
+    unit_roll.retire_unit(chief.ctx, cars["巡02"], unit_roll.list_unit_roll(chief.ctx)[-1].version)
+    panel, feed, _said = _plans_panel(qtbot, chief)
+    panel.shift_combo.setCurrentIndex(panel.shift_combo.findData(shift.id))
+    _settle(qtbot, chief)
+    box = panel.constraints
+    units = lambda: [box.unit_combo.itemText(i) for i in range(box.unit_combo.count())]  # noqa: E731
+    sites = lambda: [box.sites_list.item(i).text() for i in range(box.sites_list.count())]  # noqa: E731
+    assert units() == ["巡01", "巡03"]
+
+    retired = next(u for u in unit_roll.list_unit_roll(deputy.ctx) if u.id == cars["巡02"])
+    unit_roll.reinstate_unit(deputy.ctx, retired.id, retired.version)
+    feed.deliver()
+    qtbot.waitUntil(lambda: units() == ["巡01", "巡02", "巡03"], timeout=10_000)
+
+    third = next(u for u in unit_roll.list_unit_roll(deputy.ctx) if u.id == cars["巡03"])
+    unit_roll.update_unit(deputy.ctx, third.id, third.version, call_sign="巡09", kind="car", seats=2,
+                          post_id=third.post_id)
+    feed.deliver()
+    qtbot.waitUntil(lambda: units() == ["巡01", "巡02", "巡09"], timeout=10_000)
+
+    save_point(deputy.ctx, PointForm("key_site", "ZD99", "北站加油站", 116.392, 39.902, kind="加油站"))
+    feed.deliver()
+    qtbot.waitUntil(lambda: any(s.startswith("北站加油站") for s in sites()), timeout=10_000)
+    _settle(qtbot, chief)
