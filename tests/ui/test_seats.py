@@ -459,3 +459,132 @@ def test_the_chiefs_constraint_lists_follow_units_and_key_sites_changed_at_anoth
     feed.deliver()
     qtbot.waitUntil(lambda: any(s.startswith("北站加油站") for s in sites()), timeout=10_000)
     _settle(qtbot, chief)
+
+
+def _refusal_heard_late(monkeypatch, seat: AppContext, later) -> None:
+    """The seat's first conflict refusal reaches its form only after `later()` (another seat's
+    next change, read by the seat's calendar by then): what the refusal named is what the
+    chief was told, not what the calendar reads when the refusal comes in."""
+    from precinct_console.domain.errors import ConflictError
+
+    run, pending = seat.run, [later]
+
+    def run_late(fn, *args, on_done=None, on_error=None, **kwargs):
+        def refused(exc):
+            if isinstance(exc, ConflictError) and pending:
+                pending.pop()()
+            on_error(exc)
+
+        run(fn, *args, on_done=on_done, on_error=refused, **kwargs)
+
+    monkeypatch.setattr(seat, "run", run_late)
+
+
+@pytest.mark.parametrize("form", ["entry", "officer", "unit", "rules"])
+def test_ok_again_after_a_refusal_saves_over_the_change_it_named_and_not_a_later_one(
+        qtbot, make_ctx, clock, monkeypatch, form):
+    """The deputy's form is refused for the chief's change (A) and comes back; before he presses
+    OK again the director changes the record too (B). OK again put the deputy's over B unsaid
+    (the unit and rules forms sent no check at all, the others the calendar's latest version):
+    it is refused, naming B; only the third OK, told of B, saves."""
+    from precinct_console.ui.roster.panel import AssignDialog, RosterPanel
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog, UnitDialog
+    from precinct_console.ui.roster.rules_dialog import RosterRulesDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    director = _seat(make_ctx(Role.STATION_CHIEF, username="director"), "指挥室-3")
+    zhang = roster.add_officer(chief.ctx, "031001", "张伟")
+    shift = roster.add_shift(chief.ctx, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    entry = roster.assign(chief.ctx, shift.id, zhang.id)
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    feed = _Feed(deputy)
+    panel = RosterPanel(deputy)
+    qtbot.addWidget(panel)
+    _settle(qtbot, deputy)
+
+    def entry_now():
+        return next(e for e in roster.roster_view(chief.ctx, clock().date(), clock().date()).entries
+                    if e.id == entry.id)
+
+    def unit_now():
+        return unit_roll.list_unit_roll(chief.ctx)[0]
+
+    def officer_now():
+        return roster.list_officers(chief.ctx)[0]
+
+    def unit_change(ctx, **values):
+        u = unit_now()
+        fields = dict(call_sign=u.call_sign, kind=u.kind, seats=u.seats, post_id=u.post_id) | values
+        unit_roll.update_unit(ctx, car, u.version, **fields)
+
+    # form: (dialog class, A at the chief's seat, B at the director's, the deputy's edit,
+    #        B still stored, the deputy's saved, B named in the refusal)
+    cases = {
+        "entry": (AssignDialog,
+                  lambda: roster.update_entry(chief.ctx, entry.id, entry_now().version, note="带班"),
+                  lambda: roster.update_entry(director.ctx, entry.id, entry_now().version, duty="desk"),
+                  lambda d: d.note.setText("值班长"),
+                  lambda: entry_now().duty == "desk", lambda: entry_now().note == "值班长", "duty"),
+        "officer": (OfficerDialog,
+                    lambda: roster.update_officer(chief.ctx, zhang.id, officer_now().version, rank="一级警司"),
+                    lambda: roster.update_officer(director.ctx, zhang.id, officer_now().version,
+                                                  team="二组"),
+                    lambda d: d.phone.setText("13800000000"),
+                    lambda: officer_now().team == "二组", lambda: officer_now().phone == "13800000000",
+                    "team"),
+        "unit": (UnitDialog,
+                 lambda: unit_change(chief.ctx, call_sign="巡01"),
+                 lambda: unit_change(director.ctx, seats=3),
+                 lambda d: d.seats.setValue(5),
+                 lambda: unit_now().seats == 3, lambda: unit_now().seats == 5, "seats"),
+        "rules": (RosterRulesDialog,
+                  lambda: roster.set_roster_rules(chief.ctx, 10, 60),
+                  lambda: roster.set_roster_rules(director.ctx, 10, 66),
+                  lambda d: d.week.setValue(72),
+                  lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 66,
+                  lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 72,
+                  "at most 66 h a week"),
+    }
+    dialog, first, then, edit, b_stored, saved, b_named = cases[form]
+
+    def meanwhile(change) -> None:  # another seat's write, read by the deputy's calendar
+        change()
+        feed.deliver()
+        _settle(qtbot, deputy)
+        qtbot.wait(200)  # the calendar's timer-coalesced reload
+        _settle(qtbot, deputy)
+
+    _refusal_heard_late(monkeypatch, deputy, lambda: meanwhile(then))
+    seen: list[str] = []
+    b_kept: list[bool] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(first)
+        elif len(seen) == 3:
+            b_kept.append(b_stored())
+        edit(d)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog, "exec", fill)
+    if form == "entry":
+        panel.change_entry(entry)
+    elif form == "officer":
+        panel.edit_officer(zhang.id)
+    elif form == "rules":
+        panel.edit_rules()
+    else:
+        units = UnitsDialog(deputy, [], None)
+        qtbot.addWidget(units)
+        _settle(qtbot, deputy)
+        units.table.selectRow(0)
+        units.edit_unit()
+    qtbot.waitUntil(saved, timeout=20_000)
+    _settle(qtbot, deputy)
+    assert len(seen) == 3, seen  # saved on the third OK, not the second
+    assert "by chief at 指挥室-1" in seen[1]
+    assert "by director at 指挥室-3" in seen[2] and b_named in seen[2], seen[2]
+    assert b_kept == [True]  # the second OK did not put the deputy's over B

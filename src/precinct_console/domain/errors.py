@@ -44,7 +44,15 @@ class NotFound(KnownError):
 
 
 class ConflictError(KnownError):
-    """Another seat changed the record first; the message names who changed what."""
+    """Another seat changed the record first; the message names who changed what.
+
+    current: the record as the refusal read it (its version; for a form checked by its fields,
+    those fields), for a form that comes back with the refusal: OK again, told of that change,
+    saves over it, and is refused once more if another seat has changed the record since."""
+
+    def __init__(self, message: str, *, current: object = None):
+        super().__init__(message)
+        self.current = current
 
 
 class AuthenticationError(KnownError):

@@ -744,11 +744,12 @@ def _rules_changed(s: Session, station_id: int, stored: RuleSet) -> ConflictErro
     if last is None:
         return ConflictError(f"the roster rules were changed by another seat since you opened them "
                              f"(at least {rest} h of rest, at most {week} h a week); your change "
-                             "was not saved: save again to put yours over it")
+                             "was not saved: save again to put yours over it", current=stored)
     when = local(last.at).strftime("%H:%M:%S")
     return ConflictError(f"the roster rules were changed by {last.username} at {last.workstation} "
                          f"({when}: at least {rest} h of rest, at most {week} h a week) since you "
-                         "opened them; your change was not saved: save again to put yours over it")
+                         "opened them; your change was not saved: save again to put yours over it",
+                         current=stored)
 
 
 # -- the calendar view ----------------------------------------------------------------------

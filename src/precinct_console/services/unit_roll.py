@@ -151,13 +151,15 @@ def _changed_since(s: Session, u: Unit, changed: list[str]) -> ConflictError:
                                               AuditEntry.action.like("roster.unit%"))
                      .order_by(AuditEntry.id.desc()).limit(1)).first()
     fields = ", ".join(changed)
+    shown = _info(u, _post_names(s, u.station_id))  # what OK again, told of it, saves over
     if last is None:
         return ConflictError(f"unit {u.call_sign} was changed by another seat since you opened it "
-                             f"({fields}); your change was not saved: save again to put yours over it")
+                             f"({fields}); your change was not saved: save again to put yours over it",
+                             current=shown)
     when = local(last.at).strftime("%H:%M:%S")
     return ConflictError(f"unit {u.call_sign} was changed by {last.username} at {last.workstation} "
                          f"({when}: {fields}) since you opened it; your change was not saved: save "
-                         "again to put yours over it")
+                         "again to put yours over it", current=shown)
 
 
 @service_action("roster.edit")

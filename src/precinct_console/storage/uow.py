@@ -164,7 +164,8 @@ class UnitOfWork:
             raise NotFound(f"{model.__name__} {entity_id} does not exist")
         if expected_version is not None and obj.version != expected_version:  # type: ignore[attr-defined]
             label = _label(obj) or _roster_label(self.session, model.__tablename__, snapshot(obj))  # type: ignore[attr-defined]
-            raise self._conflict(model.__tablename__, entity_id, label)  # type: ignore[attr-defined]
+            raise self._conflict(model.__tablename__, entity_id, label,  # type: ignore[attr-defined]
+                                 version=obj.version)  # type: ignore[attr-defined]
         return obj
 
     def lock_station(self, kind: int, station_id: int) -> None:
@@ -196,19 +197,24 @@ class UnitOfWork:
             raise self._conflict_from_stale(exc) from exc
 
     # -- conflict messages -----------------------------------------------------------------
-    def _conflict(self, table: str, entity_id: int, label: str | None = None) -> ConflictError:
+    def _conflict(self, table: str, entity_id: int, label: str | None = None, *,
+                  version: int | None = None) -> ConflictError:
+        """version: the stored one the refusal was read against, carried for the form that
+        comes back with it (read before the audit named here: a later change is never in it)."""
         entity = singular(table)
         # Named as the officer knows it (unit 巡04, incident 20261204-0010), not by its row id.
         shown = label or entity_id
         with self.db.sessions() as s:
             last = _last_audit(s, entity, entity_id)
         if last is None:
-            return ConflictError(f"{entity} {shown} was changed by another seat; reload it")
+            return ConflictError(f"{entity} {shown} was changed by another seat; reload it",
+                                 current=version)
         fields = ", ".join(sorted((last.after or {}).keys())) or "it"
         when = local(last.at).strftime("%H:%M:%S")  # station time, whatever the seat's zone
         return ConflictError(
             f"{entity} {shown} was changed by {last.username} at {last.workstation} "
-            f"({when}: {fields}); your change was not saved, reload and try again"
+            f"({when}: {fields}); your change was not saved, reload and try again",
+            current=version,
         )
 
     def _removed(self, table: str, entity_id: int) -> ConflictError | None:
@@ -233,7 +239,8 @@ class UnitOfWork:
                 stored = s.get(model, entity_id)
                 if stored is None or stored.version != version:
                     return self._conflict(model.__tablename__, entity_id, None if stored is None else (
-                        _label(stored) or _roster_label(s, model.__tablename__, snapshot(stored))))
+                        _label(stored) or _roster_label(s, model.__tablename__, snapshot(stored))),
+                        version=None if stored is None else stored.version)
         return ConflictError(f"another seat changed this record first: {exc}")
 
     # -- commit ----------------------------------------------------------------------------
