@@ -588,3 +588,106 @@ def test_ok_again_after_a_refusal_saves_over_the_change_it_named_and_not_a_later
     assert "by chief at 指挥室-1" in seen[1]
     assert "by director at 指挥室-3" in seen[2] and b_named in seen[2], seen[2]
     assert b_kept == [True]  # the second OK did not put the deputy's over B
+
+
+def _duty_seat_window(qtbot, make_ctx, monkeypatch):
+    """The duty officer's seat: a window with the alert list (its monitor writes the alerts)."""
+    from precinct_console.ui import panels as panels_mod
+    from precinct_console.ui.alerts.monitor import alert_monitor
+    from precinct_console.ui.main_window import MainWindow
+    from precinct_console.ui.panels import PanelSpec
+
+    specs = [PanelSpec("alerts", "Alerts", "precinct_console.ui.alerts.panel:make_alerts_panel", "right")]
+    monkeypatch.setattr(panels_mod, "PANELS", specs)
+    duty = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.zhou"), "指挥室-2")
+    said: list[tuple[str, str]] = []
+    duty.notified.connect(lambda text, level: said.append((level, text)))
+    window = MainWindow(duty, specs)
+    qtbot.addWidget(window)
+    window.show()
+    monitor = alert_monitor(duty)
+    monitor.sound.play = lambda _level: None  # no sound device here
+    qtbot.waitUntil(lambda: monitor.state.is_loaded, timeout=10_000)
+    _settle(qtbot, duty)
+    return duty, window, said
+
+
+def test_a_seat_whose_account_an_administrator_disabled_signs_out_once_and_stops_its_timers(
+        qtbot, db, station, clock, make_ctx, monkeypatch):
+    """The duty officer's seat stays open while the administrator disables his account at
+    another seat. Each alert its timers raised was refused at commit, an error in the status
+    bar every few seconds, and no alert written; now the first refusal signs the seat out with
+    one notice naming the form left open, the timers stop, and the sign-in screen says why."""
+    from precinct_console.services import accounts
+    from precinct_console.services import units as unit_service
+    from precinct_console.ui.forms import TextDialog
+    from precinct_console.ui.login import LoginDialog
+
+    from ..storage.test_duty_alerts import _gate_plan
+
+    chief = make_ctx(Role.STATION_CHIEF)
+    _town(db, station, clock)
+    with db.sessions() as s:  # the town's history, closed: only the duty can raise an alert
+        from precinct_console.storage.models import Incident
+        s.execute(Incident.__table__.update().values(closed_at=clock() - timedelta(hours=1)))
+        s.commit()
+    plan, gate = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(local(clock()).tzinfo).date()
+    clock.now = local(clock()).replace(year=day.year, month=day.month, day=day.day, hour=16, minute=30)
+    [spot] = {r.id: r for r in unit_service.list_units(chief)}[gate.unit_id].duty_list
+    clock.now = spot.sets_out - unit_service.SET_OUT_WARNING - timedelta(minutes=1)
+    duty, window, said = _duty_seat_window(qtbot, make_ctx, monkeypatch)
+    note = TextDialog("Note on 巡01", "Note", 200, window)  # typed, not yet saved
+    note.show()
+
+    accounts.disable_user(make_ctx(Role.ADMIN), "duty.zhou")  # at the administrator's seat
+    for _ in range(6):  # three minutes of the 1 Hz timers: the set-out reminder falls due
+        clock.advance(seconds=30)
+        duty.tick.emit()
+        _settle(qtbot, duty)
+    assert not [text for level, text in said if level == "error"], said  # no refusal after refusal
+    assert window.signed_out and not window.isVisible() and not note.isVisible()
+    assert window.sign_out_notice == ("An administrator has disabled the account duty.zhou: this "
+                                      "seat was signed out. Sign in with an account in use.\n"
+                                      "Not saved: Note on 巡01")
+    # Signed out, the seat starts no more work: its timers neither tick nor write.
+    started: list[object] = []
+    monkeypatch.setattr(duty.runner, "run", lambda fn, *a, **k: started.append(fn))
+    for _ in range(4):
+        clock.advance(seconds=30)
+        duty.tick.emit()
+        qtbot.wait(20)
+    assert started == [] and not duty._ticker.isActive()
+
+    login = LoginDialog(db, "指挥室-2", notice=window.sign_out_notice, clock=clock)
+    qtbot.addWidget(login)
+    login.show()
+    assert login.error.isVisible() and login.error.text() == window.sign_out_notice
+
+
+def test_a_form_refused_because_the_account_was_disabled_is_named_as_not_saved(
+        qtbot, db, station, clock, make_ctx, monkeypatch):
+    from precinct_console.services import accounts
+    from precinct_console.services import units as unit_service
+    from precinct_console.ui.forms import TextDialog, submit_form
+
+    car = unit_roll.add_unit(make_ctx(Role.STATION_CHIEF), "巡01", "car", 116.39, 39.90)
+    duty, window, said = _duty_seat_window(qtbot, make_ctx, monkeypatch)
+    accounts.disable_user(make_ctx(Role.ADMIN), "duty.zhou")
+    shown: list[str] = []
+
+    def ok(d):
+        shown.append(d.error.text())
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TextDialog, "exec", ok)
+    form = TextDialog("Take 巡01 off duty", "Reason", 200, window)
+    submit_form(form, window, duty.report_error,
+                lambda v, failed: duty.run(unit_service.set_unit_status, duty.ctx, car, "off_duty",
+                                           on_error=failed))
+    qtbot.waitUntil(lambda: window.signed_out, timeout=10_000)
+    assert window.sign_out_notice.endswith("\nNot saved: Take 巡01 off duty")
+    assert shown == [""]  # the form was not shown again with the refusal: the seat signed out
+    assert not [text for level, text in said if level == "error"], said
+    _settle(qtbot, duty)

@@ -39,6 +39,14 @@ class PermissionDenied(KnownError):
     """The acting user's role may not do this."""
 
 
+class AccountDisabled(PermissionDenied):
+    """The signed-in account was disabled by an administrator since: the seat signs out."""
+
+    def __init__(self, message: str, *, username: str = ""):
+        super().__init__(message)
+        self.username = username
+
+
 class NotFound(KnownError):
     """The record asked for does not exist (or is not in the user's station)."""
 

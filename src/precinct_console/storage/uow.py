@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
-from ..domain.errors import ConflictError, KnownError, NotFound, PermissionDenied
+from ..domain.errors import AccountDisabled, ConflictError, KnownError, NotFound
 from ..domain.permissions import Actor
 from .database import Database
 from .duplicates import broken_unique
@@ -338,5 +338,5 @@ def refuse_a_disabled_account(s: Session, actor: Actor) -> None:
     if actor.user_id is None:
         return
     if s.scalar(select(User.active).where(User.id == actor.user_id)) is False:
-        raise PermissionDenied(f"the account {actor.username} has been disabled; nothing "
-                               "was saved (sign in with an account in use)")
+        raise AccountDisabled(f"the account {actor.username} has been disabled; nothing "
+                              "was saved (sign in with an account in use)", username=actor.username)
