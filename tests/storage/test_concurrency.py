@@ -232,3 +232,78 @@ def test_one_officer_put_on_one_shift_at_two_seats_at_once_is_refused_in_words(d
     refused = [r for r in results if not isinstance(r, roster.EntryInfo)]
     assert len(refused) == 1 and isinstance(refused[0], ValidationError)  # not a database error
     assert str(refused[0]) == "field 'officer': 张伟 is already on this shift"
+
+
+def test_one_new_badge_or_call_sign_added_at_two_seats_at_once_is_refused_in_words(db, make_ctx, monkeypatch):
+    """Both seats find badge 031001 free, both insert it: the second met an IntegrityError from
+    the driver where a badge already on the roll is refused in words; now it is the same words."""
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services import roster, unit_roll
+    from precinct_console.storage.uow import UnitOfWork
+
+    first, second = _two_seats(make_ctx)
+    run = _at_once(db, monkeypatch, UnitOfWork, "add")  # both have checked before either inserts
+    results = run(lambda: roster.add_officer(first, "031001", "张伟"),
+                  lambda: roster.add_officer(second, "031001", "张伟"))
+    refused = [r for r in results if not isinstance(r, roster.OfficerInfo)]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError), results
+    assert str(refused[0]) == "field 'badge': badge 031001 is already on this station's roll"
+    results = run(lambda: unit_roll.add_unit(first, "巡逻一车", "car", 116.39, 39.90),
+                  lambda: unit_roll.add_unit(second, "巡逻一车", "car", 116.41, 39.90))
+    refused = [r for r in results if not isinstance(r, int)]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError), results
+    assert str(refused[0]) == "field 'call_sign': call sign 巡逻一车 is taken"
+
+
+@pytest.mark.parametrize("what", ["officer", "unit", "rename"])
+def test_a_badge_or_call_sign_saved_between_the_check_and_the_write_is_refused_in_words(
+        db, make_ctx, monkeypatch, what):
+    """The row another seat saved after this seat's check (on SQLite a seat writes alone, so the
+    competing row goes in within the same transaction): the unique constraint's error, from
+    either driver, becomes the check's own refusal, and nothing of the write is left."""
+    import sqlalchemy as sa
+
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services import roster, unit_roll
+    from precinct_console.storage.models import Unit
+    from precinct_console.storage.uow import UnitOfWork
+
+    chief = make_ctx(Role.STATION_CHIEF, "chief.wang")
+    car = unit_roll.add_unit(chief, "巡逻一车", "car", 116.39, 39.90)
+    version = unit_roll.list_unit_roll(chief)[0].version
+    add, update = UnitOfWork.add, UnitOfWork.update
+
+    def meanwhile(uow: UnitOfWork) -> None:
+        if what == "officer":
+            uow.session.execute(sa.insert(Officer).values(station_id=chief.station_id, badge="031001",
+                                                          name="张伟", version=1))
+        else:
+            uow.session.execute(sa.insert(Unit).values(
+                station_id=chief.station_id, call_sign="巡逻二车", kind="car", seats=2,
+                home_lon=116.4, home_lat=39.9, status="available", version=1))
+
+    def add_after(self, *args, **kwargs):
+        meanwhile(self)
+        return add(self, *args, **kwargs)
+
+    def update_after(self, *args, **kwargs):
+        meanwhile(self)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(UnitOfWork, "add", add_after)
+    monkeypatch.setattr(UnitOfWork, "update", update_after)
+    attempt, message = {
+        "officer": (lambda: roster.add_officer(chief, "031001", "张伟"),
+                    "field 'badge': badge 031001 is already on this station's roll"),
+        "unit": (lambda: unit_roll.add_unit(chief, "巡逻二车", "car", 116.39, 39.90),
+                 "field 'call_sign': call sign 巡逻二车 is taken"),
+        "rename": (lambda: unit_roll.update_unit(chief, car, version, call_sign="巡逻二车",
+                                                 kind="car", seats=2, post_id=None),
+                   "field 'call_sign': call sign 巡逻二车 is taken"),
+    }[what]
+    with pytest.raises(ValidationError) as err:
+        attempt()
+    assert str(err.value) == message
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count(Officer.id))) == 0
+        assert list(s.scalars(sa.select(Unit.call_sign))) == ["巡逻一车"]

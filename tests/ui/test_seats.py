@@ -421,3 +421,273 @@ def test_at_the_shift_change_the_duty_seat_shows_the_next_crew_and_its_plans_ord
                     and board.model.row(car).patrol_point == point
                     and plan_map.live.units[0].crew == ("李娜",), timeout=10_000)
     duty.runner.wait(10_000)
+
+
+def test_the_chiefs_constraint_lists_follow_units_and_key_sites_changed_at_another_seat(
+        qtbot, make_ctx, allocation_town, clock):
+    """The deputy returns 巡02 to service, renames 巡03 and adds a key site at his seat: the
+    chief's pin list and key-site list had them only once he opened the panel again."""
+    from precinct_console.services.map_points import PointForm, save_point
+
+    allocation_town()
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    start = clock() + timedelta(hours=1)
+    shift = roster.add_shift(chief.ctx, "白班", start, start + timedelta(hours=8))  # no crews yet: every unit
+    cars = {sign: unit_roll.add_unit(chief.ctx, sign, "car", 116.39, 39.90) for sign in ("巡01", "巡02", "巡03")}
+    unit_roll.retire_unit(chief.ctx, cars["巡02"], unit_roll.list_unit_roll(chief.ctx)[-1].version)
+    panel, feed, _said = _plans_panel(qtbot, chief)
+    panel.shift_combo.setCurrentIndex(panel.shift_combo.findData(shift.id))
+    _settle(qtbot, chief)
+    box = panel.constraints
+    units = lambda: [box.unit_combo.itemText(i) for i in range(box.unit_combo.count())]  # noqa: E731
+    sites = lambda: [box.sites_list.item(i).text() for i in range(box.sites_list.count())]  # noqa: E731
+    assert units() == ["巡01", "巡03"]
+
+    retired = next(u for u in unit_roll.list_unit_roll(deputy.ctx) if u.id == cars["巡02"])
+    unit_roll.reinstate_unit(deputy.ctx, retired.id, retired.version)
+    feed.deliver()
+    qtbot.waitUntil(lambda: units() == ["巡01", "巡02", "巡03"], timeout=10_000)
+
+    third = next(u for u in unit_roll.list_unit_roll(deputy.ctx) if u.id == cars["巡03"])
+    unit_roll.update_unit(deputy.ctx, third.id, third.version, call_sign="巡09", kind="car", seats=2,
+                          post_id=third.post_id)
+    feed.deliver()
+    qtbot.waitUntil(lambda: units() == ["巡01", "巡02", "巡09"], timeout=10_000)
+
+    save_point(deputy.ctx, PointForm("key_site", "ZD99", "北站加油站", 116.392, 39.902, kind="加油站"))
+    feed.deliver()
+    qtbot.waitUntil(lambda: any(s.startswith("北站加油站") for s in sites()), timeout=10_000)
+    _settle(qtbot, chief)
+
+
+def _refusal_heard_late(monkeypatch, seat: AppContext, later) -> None:
+    """The seat's first conflict refusal reaches its form only after `later()` (another seat's
+    next change, read by the seat's calendar by then): what the refusal named is what the
+    chief was told, not what the calendar reads when the refusal comes in."""
+    from precinct_console.domain.errors import ConflictError
+
+    run, pending = seat.run, [later]
+
+    def run_late(fn, *args, on_done=None, on_error=None, **kwargs):
+        def refused(exc):
+            if isinstance(exc, ConflictError) and pending:
+                pending.pop()()
+            on_error(exc)
+
+        run(fn, *args, on_done=on_done, on_error=refused, **kwargs)
+
+    monkeypatch.setattr(seat, "run", run_late)
+
+
+@pytest.mark.parametrize("form", ["entry", "officer", "unit", "rules"])
+def test_ok_again_after_a_refusal_saves_over_the_change_it_named_and_not_a_later_one(
+        qtbot, make_ctx, clock, monkeypatch, form):
+    """The deputy's form is refused for the chief's change (A) and comes back; before he presses
+    OK again the director changes the record too (B). OK again put the deputy's over B unsaid
+    (the unit and rules forms sent no check at all, the others the calendar's latest version):
+    it is refused, naming B; only the third OK, told of B, saves."""
+    from precinct_console.ui.roster.panel import AssignDialog, RosterPanel
+    from precinct_console.ui.roster.record_dialogs import OfficerDialog, UnitDialog
+    from precinct_console.ui.roster.rules_dialog import RosterRulesDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    director = _seat(make_ctx(Role.STATION_CHIEF, username="director"), "指挥室-3")
+    zhang = roster.add_officer(chief.ctx, "031001", "张伟")
+    shift = roster.add_shift(chief.ctx, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    entry = roster.assign(chief.ctx, shift.id, zhang.id)
+    car = unit_roll.add_unit(chief.ctx, "巡逻一车", "car", 116.39, 39.90)
+    feed = _Feed(deputy)
+    panel = RosterPanel(deputy)
+    qtbot.addWidget(panel)
+    _settle(qtbot, deputy)
+
+    def entry_now():
+        return next(e for e in roster.roster_view(chief.ctx, clock().date(), clock().date()).entries
+                    if e.id == entry.id)
+
+    def unit_now():
+        return unit_roll.list_unit_roll(chief.ctx)[0]
+
+    def officer_now():
+        return roster.list_officers(chief.ctx)[0]
+
+    def unit_change(ctx, **values):
+        u = unit_now()
+        fields = dict(call_sign=u.call_sign, kind=u.kind, seats=u.seats, post_id=u.post_id) | values
+        unit_roll.update_unit(ctx, car, u.version, **fields)
+
+    # form: (dialog class, A at the chief's seat, B at the director's, the deputy's edit,
+    #        B still stored, the deputy's saved, B named in the refusal)
+    cases = {
+        "entry": (AssignDialog,
+                  lambda: roster.update_entry(chief.ctx, entry.id, entry_now().version, note="带班"),
+                  lambda: roster.update_entry(director.ctx, entry.id, entry_now().version, duty="desk"),
+                  lambda d: d.note.setText("值班长"),
+                  lambda: entry_now().duty == "desk", lambda: entry_now().note == "值班长", "duty"),
+        "officer": (OfficerDialog,
+                    lambda: roster.update_officer(chief.ctx, zhang.id, officer_now().version, rank="一级警司"),
+                    lambda: roster.update_officer(director.ctx, zhang.id, officer_now().version,
+                                                  team="二组"),
+                    lambda d: d.phone.setText("13800000000"),
+                    lambda: officer_now().team == "二组", lambda: officer_now().phone == "13800000000",
+                    "team"),
+        "unit": (UnitDialog,
+                 lambda: unit_change(chief.ctx, call_sign="巡01"),
+                 lambda: unit_change(director.ctx, seats=3),
+                 lambda d: d.seats.setValue(5),
+                 lambda: unit_now().seats == 3, lambda: unit_now().seats == 5, "seats"),
+        "rules": (RosterRulesDialog,
+                  lambda: roster.set_roster_rules(chief.ctx, 10, 60),
+                  lambda: roster.set_roster_rules(director.ctx, 10, 66),
+                  lambda d: d.week.setValue(72),
+                  lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 66,
+                  lambda: roster.get_roster_rules(chief.ctx).max_hours_per_week == 72,
+                  "at most 66 h a week"),
+    }
+    dialog, first, then, edit, b_stored, saved, b_named = cases[form]
+
+    def meanwhile(change) -> None:  # another seat's write, read by the deputy's calendar
+        change()
+        feed.deliver()
+        _settle(qtbot, deputy)
+        qtbot.wait(200)  # the calendar's timer-coalesced reload
+        _settle(qtbot, deputy)
+
+    _refusal_heard_late(monkeypatch, deputy, lambda: meanwhile(then))
+    seen: list[str] = []
+    b_kept: list[bool] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(first)
+        elif len(seen) == 3:
+            b_kept.append(b_stored())
+        edit(d)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog, "exec", fill)
+    if form == "entry":
+        panel.change_entry(entry)
+    elif form == "officer":
+        panel.edit_officer(zhang.id)
+    elif form == "rules":
+        panel.edit_rules()
+    else:
+        units = UnitsDialog(deputy, [], None)
+        qtbot.addWidget(units)
+        _settle(qtbot, deputy)
+        units.table.selectRow(0)
+        units.edit_unit()
+    qtbot.waitUntil(saved, timeout=20_000)
+    _settle(qtbot, deputy)
+    assert len(seen) == 3, seen  # saved on the third OK, not the second
+    assert "by chief at 指挥室-1" in seen[1]
+    assert "by director at 指挥室-3" in seen[2] and b_named in seen[2], seen[2]
+    assert b_kept == [True]  # the second OK did not put the deputy's over B
+
+
+def _duty_seat_window(qtbot, make_ctx, monkeypatch):
+    """The duty officer's seat: a window with the alert list (its monitor writes the alerts)."""
+    from precinct_console.ui import panels as panels_mod
+    from precinct_console.ui.alerts.monitor import alert_monitor
+    from precinct_console.ui.main_window import MainWindow
+    from precinct_console.ui.panels import PanelSpec
+
+    specs = [PanelSpec("alerts", "Alerts", "precinct_console.ui.alerts.panel:make_alerts_panel", "right")]
+    monkeypatch.setattr(panels_mod, "PANELS", specs)
+    duty = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.zhou"), "指挥室-2")
+    said: list[tuple[str, str]] = []
+    duty.notified.connect(lambda text, level: said.append((level, text)))
+    window = MainWindow(duty, specs)
+    qtbot.addWidget(window)
+    window.show()
+    monitor = alert_monitor(duty)
+    monitor.sound.play = lambda _level: None  # no sound device here
+    qtbot.waitUntil(lambda: monitor.state.is_loaded, timeout=10_000)
+    _settle(qtbot, duty)
+    return duty, window, said
+
+
+def test_a_seat_whose_account_an_administrator_disabled_signs_out_once_and_stops_its_timers(
+        qtbot, db, station, clock, make_ctx, monkeypatch):
+    """The duty officer's seat stays open while the administrator disables his account at
+    another seat. Each alert its timers raised was refused at commit, an error in the status
+    bar every few seconds, and no alert written; now the first refusal signs the seat out with
+    one notice naming the form left open, the timers stop, and the sign-in screen says why."""
+    from precinct_console.services import accounts
+    from precinct_console.services import units as unit_service
+    from precinct_console.ui.forms import TextDialog
+    from precinct_console.ui.login import LoginDialog
+
+    from ..storage.test_duty_alerts import _gate_plan
+
+    chief = make_ctx(Role.STATION_CHIEF)
+    _town(db, station, clock)
+    with db.sessions() as s:  # the town's history, closed: only the duty can raise an alert
+        from precinct_console.storage.models import Incident
+        s.execute(Incident.__table__.update().values(closed_at=clock() - timedelta(hours=1)))
+        s.commit()
+    plan, gate = _gate_plan(chief, clock, ("16:30", "17:30"))
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    day = plan.starts_at.astimezone(local(clock()).tzinfo).date()
+    clock.now = local(clock()).replace(year=day.year, month=day.month, day=day.day, hour=16, minute=30)
+    [spot] = {r.id: r for r in unit_service.list_units(chief)}[gate.unit_id].duty_list
+    clock.now = spot.sets_out - unit_service.SET_OUT_WARNING - timedelta(minutes=1)
+    duty, window, said = _duty_seat_window(qtbot, make_ctx, monkeypatch)
+    note = TextDialog("Note on 巡01", "Note", 200, window)  # typed, not yet saved
+    note.show()
+
+    accounts.disable_user(make_ctx(Role.ADMIN), "duty.zhou")  # at the administrator's seat
+    for _ in range(6):  # three minutes of the 1 Hz timers: the set-out reminder falls due
+        clock.advance(seconds=30)
+        duty.tick.emit()
+        _settle(qtbot, duty)
+    assert not [text for level, text in said if level == "error"], said  # no refusal after refusal
+    assert window.signed_out and not window.isVisible() and not note.isVisible()
+    assert window.sign_out_notice == ("An administrator has disabled the account duty.zhou: this "
+                                      "seat was signed out. Sign in with an account in use.\n"
+                                      "Not saved: Note on 巡01")
+    # Signed out, the seat starts no more work: its timers neither tick nor write.
+    started: list[object] = []
+    monkeypatch.setattr(duty.runner, "run", lambda fn, *a, **k: started.append(fn))
+    for _ in range(4):
+        clock.advance(seconds=30)
+        duty.tick.emit()
+        qtbot.wait(20)
+    assert started == [] and not duty._ticker.isActive()
+
+    login = LoginDialog(db, "指挥室-2", notice=window.sign_out_notice, clock=clock)
+    qtbot.addWidget(login)
+    login.show()
+    assert login.error.isVisible() and login.error.text() == window.sign_out_notice
+
+
+def test_a_form_refused_because_the_account_was_disabled_is_named_as_not_saved(
+        qtbot, db, station, clock, make_ctx, monkeypatch):
+    from precinct_console.services import accounts
+    from precinct_console.services import units as unit_service
+    from precinct_console.ui.forms import TextDialog, submit_form
+
+    car = unit_roll.add_unit(make_ctx(Role.STATION_CHIEF), "巡01", "car", 116.39, 39.90)
+    duty, window, said = _duty_seat_window(qtbot, make_ctx, monkeypatch)
+    accounts.disable_user(make_ctx(Role.ADMIN), "duty.zhou")
+    shown: list[str] = []
+
+    def ok(d):
+        shown.append(d.error.text())
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TextDialog, "exec", ok)
+    form = TextDialog("Take 巡01 off duty", "Reason", 200, window)
+    submit_form(form, window, duty.report_error,
+                lambda v, failed: duty.run(unit_service.set_unit_status, duty.ctx, car, "off_duty",
+                                           on_error=failed))
+    qtbot.waitUntil(lambda: window.signed_out, timeout=10_000)
+    assert window.sign_out_notice.endswith("\nNot saved: Take 巡01 off duty")
+    assert shown == [""]  # the form was not shown again with the refusal: the seat signed out
+    assert not [text for level, text in said if level == "error"], said
+    _settle(qtbot, duty)

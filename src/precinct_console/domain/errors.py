@@ -39,12 +39,28 @@ class PermissionDenied(KnownError):
     """The acting user's role may not do this."""
 
 
+class AccountDisabled(PermissionDenied):
+    """The signed-in account was disabled by an administrator since: the seat signs out."""
+
+    def __init__(self, message: str, *, username: str = ""):
+        super().__init__(message)
+        self.username = username
+
+
 class NotFound(KnownError):
     """The record asked for does not exist (or is not in the user's station)."""
 
 
 class ConflictError(KnownError):
-    """Another seat changed the record first; the message names who changed what."""
+    """Another seat changed the record first; the message names who changed what.
+
+    current: the record as the refusal read it (its version; for a form checked by its fields,
+    those fields), for a form that comes back with the refusal: OK again, told of that change,
+    saves over it, and is refused once more if another seat has changed the record since."""
+
+    def __init__(self, message: str, *, current: object = None):
+        super().__init__(message)
+        self.current = current
 
 
 class AuthenticationError(KnownError):

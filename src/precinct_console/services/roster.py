@@ -207,10 +207,14 @@ def add_officer(ctx: ServiceContext, badge: str, name: str, *, kind: str = "offi
                                 "licences": licences})
     with ctx.uow() as uow:
         lock_roll(ctx, uow)
+        taken = ValidationError(f"badge {v['badge']} is already on this station's roll", field="badge")
         if uow.session.scalar(select(Officer.id).where(Officer.station_id == ctx.station_id,
                                                        Officer.badge == v["badge"])):
-            raise ValidationError(f"badge {v['badge']} is already on this station's roll", field="badge")
-        o = uow.add("roster.officer_add", "officer", Officer(station_id=ctx.station_id, **v))
+            raise taken
+        # The roll lock makes seats take turns; the database's one-badge rule still refuses a
+        # writer that holds no lock (an older seat), and that refusal reads as the check's.
+        with uow.refusing_duplicate(Officer, ("station_id", "badge"), taken):
+            o = uow.add("roster.officer_add", "officer", Officer(station_id=ctx.station_id, **v))
         uow.commit()
         return _officer(o)
 
@@ -772,11 +776,12 @@ def _rules_changed(s: Session, station_id: int, stored: RuleSet) -> ConflictErro
     if last is None:
         return ConflictError(f"the roster rules were changed by another seat since you opened them "
                              f"(at least {rest} h of rest, at most {week} h a week); your change "
-                             "was not saved: save again to put yours over it")
+                             "was not saved: save again to put yours over it", current=stored)
     when = local(last.at).strftime("%H:%M:%S")
     return ConflictError(f"the roster rules were changed by {last.username} at {last.workstation} "
                          f"({when}: at least {rest} h of rest, at most {week} h a week) since you "
-                         "opened them; your change was not saved: save again to put yours over it")
+                         "opened them; your change was not saved: save again to put yours over it",
+                         current=stored)
 
 
 # -- the calendar view ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.changes import Change
 from ..domain.errors import ConflictError, ValidationError, ValidationErrors
 from ..domain.shifts import team_sort_key
+from ..storage.duplicates import broken_unique
 from ..storage.models import Officer
 from .context import ServiceContext, service_action
 from .roster import OFFICER_KINDS, OFFICER_ROLES, lock_roll
@@ -174,9 +175,11 @@ def commit_roll_import(ctx: ServiceContext, preview: RollImportPreview) -> RollI
                        "updated": len(preview.changed), "unchanged": len(preview.unchanged)}
             uow.audit("roster.roll_import", "officer", None, None, summary)
             change = uow.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         # The lock above keeps seats in turn; this is the database's own one-badge rule, should
-        # anything else have added an officer meanwhile.
+        # anything else have added an officer meanwhile. Any other broken rule is a fault.
+        if broken_unique(exc) != ("officers", frozenset({"station_id", "badge"})):
+            raise
         raise ConflictError("another seat put one of the file's badges on the roll at the same "
                             "moment; nothing was imported: import the file again") from None
     return RollImportResult(len(preview.new), len(preview.changed), len(preview.unchanged), change)

@@ -57,8 +57,12 @@ def _call_sign(uow: UnitOfWork, station_id: int, value: str, unit_id: int | None
     other = uow.session.scalar(select(Unit.id).where(Unit.station_id == station_id,
                                                      Unit.call_sign == call_sign))
     if other is not None and other != unit_id:
-        raise ValidationError(f"call sign {call_sign} is taken", field="call_sign")
+        raise _taken(call_sign)
     return call_sign
+
+
+def _taken(call_sign: str) -> ValidationError:
+    return ValidationError(f"call sign {call_sign} is taken", field="call_sign")
 
 
 def _kind_and_seats(kind: str, seats: int) -> None:
@@ -100,9 +104,10 @@ def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | N
             if post is None:
                 raise ValidationError("give the unit's home post (or a position)", field="post")
             home_lon, home_lat = post.lon, post.lat
-        u = uow.add("roster.unit_add", "unit", Unit(
-            station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats, post_id=post_id,
-            home_lon=home_lon, home_lat=home_lat))
+        with uow.refusing_duplicate(Unit, ("station_id", "call_sign"), _taken(call_sign)):
+            u = uow.add("roster.unit_add", "unit", Unit(
+                station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats,
+                post_id=post_id, home_lon=home_lon, home_lat=home_lat))
         uow.commit()
         return u.id
 
@@ -127,14 +132,16 @@ def update_unit(ctx: ServiceContext, unit_id: int, version: int | None, *, call_
             changed = [f for f in ROLL_FIELDS if getattr(u, f) != getattr(opened, f)]
             if changed:
                 raise _changed_since(uow.session, u, changed)
-        values: dict[str, object] = {"call_sign": _call_sign(uow, ctx.station_id, call_sign, u.id),
+        call_sign = _call_sign(uow, ctx.station_id, call_sign, u.id)
+        values: dict[str, object] = {"call_sign": call_sign,
                                      "kind": kind, "seats": seats}
         if post_id != u.post_id:
             if post_id is None:
                 raise ValidationError("give the unit's home post", field="post")
             post = uow.get(Post, post_id)
             values.update(post_id=post.id, home_lon=post.lon, home_lat=post.lat)
-        uow.update("roster.unit_update", "unit", u, **values)
+        with uow.refusing_duplicate(Unit, ("station_id", "call_sign"), _taken(call_sign)):
+            uow.update("roster.unit_update", "unit", u, **values)
         uow.commit()
         return _info(u, _post_names(uow.session, ctx.station_id))
 
@@ -144,13 +151,15 @@ def _changed_since(s: Session, u: Unit, changed: list[str]) -> ConflictError:
                                               AuditEntry.action.like("roster.unit%"))
                      .order_by(AuditEntry.id.desc()).limit(1)).first()
     fields = ", ".join(changed)
+    shown = _info(u, _post_names(s, u.station_id))  # what OK again, told of it, saves over
     if last is None:
         return ConflictError(f"unit {u.call_sign} was changed by another seat since you opened it "
-                             f"({fields}); your change was not saved: save again to put yours over it")
+                             f"({fields}); your change was not saved: save again to put yours over it",
+                             current=shown)
     when = local(last.at).strftime("%H:%M:%S")
     return ConflictError(f"unit {u.call_sign} was changed by {last.username} at {last.workstation} "
                          f"({when}: {fields}) since you opened it; your change was not saved: save "
-                         "again to put yours over it")
+                         "again to put yours over it", current=shown)
 
 
 @service_action("roster.edit")

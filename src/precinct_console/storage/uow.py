@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
 from sqlalchemy import desc, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
-from ..domain.errors import ConflictError, NotFound, PermissionDenied
+from ..domain.errors import AccountDisabled, ConflictError, KnownError, NotFound
 from ..domain.permissions import Actor
 from .database import Database
+from .duplicates import broken_unique
 from .engine import WRITE_OPTION
 from .models import AuditEntry, ChangeRecord, Officer, Shift, User
 from .outage import is_outage, unavailable
@@ -161,7 +164,8 @@ class UnitOfWork:
             raise NotFound(f"{model.__name__} {entity_id} does not exist")
         if expected_version is not None and obj.version != expected_version:  # type: ignore[attr-defined]
             label = _label(obj) or _roster_label(self.session, model.__tablename__, snapshot(obj))  # type: ignore[attr-defined]
-            raise self._conflict(model.__tablename__, entity_id, label)  # type: ignore[attr-defined]
+            raise self._conflict(model.__tablename__, entity_id, label,  # type: ignore[attr-defined]
+                                 version=obj.version)  # type: ignore[attr-defined]
         return obj
 
     def lock_station(self, kind: int, station_id: int) -> None:
@@ -172,6 +176,20 @@ class UnitOfWork:
             self.session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
                                  {"a": kind, "b": station_id})
 
+    @contextmanager
+    def refusing_duplicate(self, model: Any, columns: tuple[str, ...],
+                           refusal: KnownError) -> Iterator[None]:
+        """The refusal the service's own check gives (badge 031001 is already on the roll) when a
+        row another seat saved after that check breaks the unique constraint on these columns:
+        two seats adding one badge at the same moment both pass the check, and the second met
+        the driver's IntegrityError."""
+        try:
+            yield
+        except IntegrityError as exc:
+            if broken_unique(exc) == (model.__tablename__, frozenset(columns)):
+                raise refusal from exc
+            raise
+
     def flush(self) -> None:
         try:
             self.session.flush()
@@ -179,19 +197,24 @@ class UnitOfWork:
             raise self._conflict_from_stale(exc) from exc
 
     # -- conflict messages -----------------------------------------------------------------
-    def _conflict(self, table: str, entity_id: int, label: str | None = None) -> ConflictError:
+    def _conflict(self, table: str, entity_id: int, label: str | None = None, *,
+                  version: int | None = None) -> ConflictError:
+        """version: the stored one the refusal was read against, carried for the form that
+        comes back with it (read before the audit named here: a later change is never in it)."""
         entity = singular(table)
         # Named as the officer knows it (unit 巡04, incident 20261204-0010), not by its row id.
         shown = label or entity_id
         with self.db.sessions() as s:
             last = _last_audit(s, entity, entity_id)
         if last is None:
-            return ConflictError(f"{entity} {shown} was changed by another seat; reload it")
+            return ConflictError(f"{entity} {shown} was changed by another seat; reload it",
+                                 current=version)
         fields = ", ".join(sorted((last.after or {}).keys())) or "it"
         when = local(last.at).strftime("%H:%M:%S")  # station time, whatever the seat's zone
         return ConflictError(
             f"{entity} {shown} was changed by {last.username} at {last.workstation} "
-            f"({when}: {fields}); your change was not saved, reload and try again"
+            f"({when}: {fields}); your change was not saved, reload and try again",
+            current=version,
         )
 
     def _removed(self, table: str, entity_id: int) -> ConflictError | None:
@@ -216,7 +239,8 @@ class UnitOfWork:
                 stored = s.get(model, entity_id)
                 if stored is None or stored.version != version:
                     return self._conflict(model.__tablename__, entity_id, None if stored is None else (
-                        _label(stored) or _roster_label(s, model.__tablename__, snapshot(stored))))
+                        _label(stored) or _roster_label(s, model.__tablename__, snapshot(stored))),
+                        version=None if stored is None else stored.version)
         return ConflictError(f"another seat changed this record first: {exc}")
 
     # -- commit ----------------------------------------------------------------------------
@@ -314,5 +338,5 @@ def refuse_a_disabled_account(s: Session, actor: Actor) -> None:
     if actor.user_id is None:
         return
     if s.scalar(select(User.active).where(User.id == actor.user_id)) is False:
-        raise PermissionDenied(f"the account {actor.username} has been disabled; nothing "
-                               "was saved (sign in with an account in use)")
+        raise AccountDisabled(f"the account {actor.username} has been disabled; nothing "
+                              "was saved (sign in with an account in use)", username=actor.username)

@@ -97,14 +97,14 @@ def run_gui(db_url: str | None = None) -> int:
     db = open_database_or_explain(settings)
     if db is None:
         return 1
-    username = ""
+    username, notice = "", ""
     while True:
         if not has_users(db):
             first = FirstStartDialog(db, settings.workstation)
             if first.exec() != QDialog.DialogCode.Accepted:
                 return 0
             username = first.result_username
-        login = LoginDialog(db, settings.workstation, username=username)
+        login = LoginDialog(db, settings.workstation, username=username, notice=notice)
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
         window, feed = start_window(db, settings, login)
@@ -113,7 +113,10 @@ def run_gui(db_url: str | None = None) -> int:
         window.show()
         code = app.exec()
         notifier.known.disconnect(shown)
+        # The signed-out seat's timers would go on raising alerts and checking duties under its
+        # account while the sign-in screen is up (and beside the next account's).
+        window.app.close()
         feed.stop()
         if not window.signed_out:
             return code
-        username = ""
+        username, notice = "", window.sign_out_notice

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +13,26 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..config import Settings
 from ..domain.changes import Change, FeedEvent, change_from_events
-from ..domain.errors import DatabaseUnavailable
+from ..domain.errors import AccountDisabled, DatabaseUnavailable
 from ..services.context import ServiceContext, known_error
 from .background import BackgroundRunner
 from .error_text import error_text
 
 log = logging.getLogger("precinct_console.ui")
+
+# The form whose input a write started now carries (its title), for the sign-out notice to
+# name when the write is refused because the account was disabled (ui/forms.submit_form).
+_saving: ContextVar[str] = ContextVar("saving", default="")
+
+
+@contextmanager
+def saving(title: str) -> Iterator[None]:
+    """Writes started inside carry the input of the form titled so."""
+    token = _saving.set(title)
+    try:
+        yield
+    finally:
+        _saving.reset(token)
 
 
 class AppContext(QObject):
@@ -32,6 +48,9 @@ class AppContext(QObject):
     # The unit board's cover now (domain.allocation.move_up.CoverNow, or None without a plan in
     # force): the map draws its move-ups.
     cover_changed = Signal(object)
+    # An administrator disabled the signed-in account (its user name): the seat has stopped its
+    # work and signs out (the main window says so, naming what was not saved). Emitted once.
+    account_disabled = Signal(str)
 
     def __init__(self, ctx: ServiceContext, settings: Settings, parent: QObject | None = None):
         super().__init__(parent)
@@ -44,6 +63,8 @@ class AppContext(QObject):
         self._ticker.timeout.connect(self.tick.emit)
         self._link = "connected"
         self._outage_text: str | None = None  # logged once per outage, not at every retry
+        self.closed = False  # signed out: no more background work, no more change feed
+        self.unsaved: list[str] = []  # forms whose input a refused write carried
         self.connection_state.connect(self._link_changed)
 
     # time -------------------------------------------------------------------------------
@@ -52,6 +73,12 @@ class AppContext(QObject):
 
     def start_ticking(self) -> None:
         self._ticker.start()
+
+    def close(self) -> None:
+        """The seat signs out: the 1 Hz timers (alerts, duty checks, reminders) stop, and no
+        background work starts any more; what is on its way finishes unheard."""
+        self.closed = True
+        self._ticker.stop()
 
     # background work ---------------------------------------------------------------------
     def run(
@@ -62,10 +89,35 @@ class AppContext(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        self.runner.run(fn, *args, on_done=on_done, on_error=on_error or self.report_error, **kwargs)
+        if self.closed:
+            log.debug("signed out: %s not run", getattr(fn, "__name__", fn))
+            return
+        handler = on_error or self.report_error
+        form = _saving.get()
+
+        def failed(exc: BaseException) -> None:
+            # Whoever asked (a form, the alert timers) is not told: the seat signs out, once.
+            if isinstance(exc, AccountDisabled):
+                self._signed_off(exc, form)
+            elif not self.closed:
+                handler(exc)
+
+        self.runner.run(fn, *args, on_done=on_done, on_error=failed, **kwargs)
+
+    def _signed_off(self, exc: AccountDisabled, form: str = "") -> None:
+        if form and form not in self.unsaved:
+            self.unsaved.append(form)
+        if self.closed:
+            return
+        self.close()
+        log.warning("signing out: %s", exc)
+        self.account_disabled.emit(exc.username or self.ctx.actor.username)
 
     def report_error(self, exc: BaseException) -> None:
         """Known errors become a clear message; anything else goes to the crash handler."""
+        if isinstance(exc, AccountDisabled):
+            self._signed_off(exc)
+            return
         known = known_error(exc)
         if known is None:
             raise exc
@@ -93,6 +145,8 @@ class AppContext(QObject):
             self.changed.emit(change)
 
     def on_feed(self, events: list[FeedEvent]) -> None:
+        if self.closed:
+            return
         # This seat's own writes were announced already; the feed echo would refresh twice.
         foreign = [e for e in events if e.workstation != self._own_workstation]
         if foreign:

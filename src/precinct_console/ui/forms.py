@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..domain.clock import CHINA_TZ, local
 from ..domain.errors import KnownError, ValidationErrors
 from .board.guard import guarded
+from .context import saving
 from .error_text import error_text
 from .theme import BREACH
 
@@ -153,7 +154,8 @@ def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
         dlg.error.setText(own(exc) if own is not None else error_text(exc))
         submit_form(dlg, owner, report_error, send, on_cancel)
 
-    send(dlg.values(), guarded(owner, refused))
+    with saving(dlg.windowTitle()):  # named if the seat is signed out before this is saved
+        send(dlg.values(), guarded(owner, refused))
 
 
 class TextDialog(QDialog):

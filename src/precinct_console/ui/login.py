@@ -50,8 +50,9 @@ def _sign_in(db: Database, username: str, password: str, workstation: str,
 class LoginDialog(QDialog):
     """User name and password; the check runs off the GUI thread (the server may be remote)."""
 
-    def __init__(self, db: Database, workstation: str, *, username: str = "",
+    def __init__(self, db: Database, workstation: str, *, username: str = "", notice: str = "",
                  clock: Callable = system_clock, parent: QWidget | None = None):  # type: ignore[type-arg]
+        """notice: why the last session ended (its account was disabled), shown till a sign-in."""
         super().__init__(parent)
         self.db, self.workstation, self.clock = db, workstation, clock
         self.actor: Actor | None = None
@@ -79,6 +80,9 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        if notice:
+            self.error.setText(notice)
+            self.error.show()
         layout.addWidget(where)
         layout.addWidget(self.buttons)
         (self.password if username else self.username).setFocus()

@@ -7,7 +7,15 @@ import logging
 import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QWidget,
+)
 
 from .. import __version__
 from ..domain.clock import local
@@ -53,6 +61,8 @@ class MainWindow(QMainWindow):
         centre.setMaximumWidth(0)
         self.setCentralWidget(centre)
         self.signed_out = False
+        # Why the seat was signed out, for the sign-in screen (its account was disabled).
+        self.sign_out_notice = ""
         self._outage_message: str | None = None
         self.docks: dict[str, QDockWidget] = {}
         self.panel_widgets: dict[str, QWidget] = {}
@@ -73,6 +83,7 @@ class MainWindow(QMainWindow):
         app.notified.connect(self.show_message)
         app.connection_state.connect(self.set_connection_state)
         app.reconnected.connect(self._link_back)
+        app.account_disabled.connect(self._account_disabled)
         self._restore_layout()
 
     # panels ------------------------------------------------------------------------------
@@ -191,6 +202,34 @@ class MainWindow(QMainWindow):
     def _sign_out(self) -> None:
         self.signed_out = True
         self.close()
+
+    def _account_disabled(self, username: str) -> None:
+        """An administrator disabled the account this seat is signed in with: each write was
+        refused, the alert timers' every few seconds. The seat has stopped its work (AppContext);
+        its open forms close, and the sign-in screen says why, naming what was not saved."""
+        forms = list(self.app.unsaved)
+        for dialog in self._open_dialogs():
+            if dialog.windowTitle() and dialog.windowTitle() not in forms:
+                forms.append(dialog.windowTitle())
+            dialog.reject()  # a form's exec() returns: nothing of it is sent any more
+        notice = self.tr("An administrator has disabled the account %1: this seat was signed "
+                         "out. Sign in with an account in use.").replace("%1", username)
+        if forms:
+            notice += "\n" + self.tr("Not saved: %1").replace("%1", "、".join(forms))
+        self.sign_out_notice = notice
+        self._sign_out()
+
+    def _open_dialogs(self) -> list[QDialog]:
+        """This window's forms and dialogs on screen (intake, a roster form, the handover)."""
+        found = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                parent = widget.parentWidget()
+                while parent is not None and parent is not self:
+                    parent = parent.parentWidget()
+                if parent is self:
+                    found.append(widget)
+        return found
 
     def _brought_forward(self, dock: QDockWidget, shown: bool) -> None:
         if shown:  # a tab raised, or the panel shown again

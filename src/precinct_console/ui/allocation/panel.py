@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.allocation.visits import CLASH_MARK, TimedVisit
-from ...domain.changes import Change
+from ...domain.changes import Change, is_unit_activity
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError
 from ...domain.permissions import is_permitted
@@ -52,6 +52,8 @@ from .sheet import PatrolSheetDialog
 
 STATUS_LOOK = {"proposed": ("◷", INFO), "accepted": ("✓", OK), "rejected": ("✖", BREACH),
                "superseded": ("–", MUTED)}
+# The places the constraints name: points to pin to, zones and key sites to hold.
+OPTION_PLACES = ("post", "patrol_point", "patrol_zone", "key_site")
 # Errors of the chief's constraints: shown under them, with the choices kept.
 CONSTRAINT_FIELDS = frozenset({"pins", "pinned_to", "zones", "key_sites", "constraints"})
 
@@ -364,8 +366,11 @@ class AllocationPanel(QWidget):
             self.reload_plans()
         if change.touches("shift", "roster_entry"):
             self.reload_shifts()
-        elif any(i.entity == "unit" and i.action == "created" for i in change.items):
-            self.reload_options()  # a new unit (retiring one changes the roster too)
+        elif change.touches(*OPTION_PLACES) or any(
+                i.entity == "unit" and not is_unit_activity(i) for i in change.items):
+            # A unit added, renamed, retired or returned to service, or a post, zone or key site
+            # saved at any seat; not a unit's calls and moves, many a minute on a live shift.
+            self.reload_options()
 
     def _tell_news(self, plans: list[PlanInfo]) -> None:
         """Tell the chief about proposals waiting for him, except those he made himself (here,

@@ -519,8 +519,7 @@ class RosterPanel(QWidget):
                          phone=v["phone"], role=v["role"], skills=v["skills"],
                          licences=v["licences"], active=v["active"],
                          on_done=guarded(self, self._officer_saved),
-                         on_error=self._try_again_over(failed, version, lambda: next(
-                             (o.version for o in self._officers() if o.id == officer.id), None)))
+                         on_error=self._try_again_over(failed, version))
 
         self._open(OfficerDialog(teams, self, officer), send)
 
@@ -528,12 +527,14 @@ class RosterPanel(QWidget):
         """The station's rest and weekly-hours limits; every seat's calendar re-checks with them."""
         if self.view is None:
             return
-        opened: list[RuleSet | None] = [self.view.rules]
+        opened: list[RuleSet] = [self.view.rules]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             def refused(exc: BaseException) -> None:
-                if isinstance(exc, ConflictError):
-                    opened[0] = None  # told what the other seat set: OK again puts these over it
+                if isinstance(exc, ConflictError) and isinstance(exc.current, RuleSet):
+                    # Told what the other seat set: OK again puts these over those limits, and
+                    # over no later ones unsaid.
+                    opened[0] = exc.current
                 failed(exc)
 
             self.app.run(roster.set_roster_rules, self.app.ctx, v["min_rest_hours"],
@@ -622,30 +623,21 @@ class RosterPanel(QWidget):
             self.app.run(roster.update_entry, self.app.ctx, e.id, version[0], duty=v["duty"],
                          unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
                          on_done=guarded(self, self._after_write),
-                         on_error=self._try_again_over(failed, version, lambda: next(
-                             (x.version for x in self._entries() if x.id == e.id), None)))
+                         on_error=self._try_again_over(failed, version))
 
         self._open(AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(),
                                 self, e), send)
 
-    def _officers(self) -> tuple[Any, ...]:
-        return tuple(self.view.officers) if self.view is not None else ()
-
-    def _entries(self) -> tuple[EntryInfo, ...]:
-        return tuple(self.view.entries) if self.view is not None else ()
-
     @staticmethod
-    def _try_again_over(failed: Failed, version: list[int],
-                        latest: Callable[[], int | None]) -> Failed:
+    def _try_again_over(failed: Failed, version: list[int]) -> Failed:
         """A form refused because another seat changed the record comes back with who changed what;
-        OK again then saves it over theirs, as the message says to try again (it sent the version
-        the form was opened on, refused the same way every time, and the input was lost to Cancel).
-        The calendar has read the record again by then, through the change feed."""
+        OK again then saves it over the change the refusal named, as the message says to try
+        again (it sent the version the form was opened on, refused the same way every time). Over
+        that version only: a change another seat makes while the form is back is refused in turn,
+        not overwritten unsaid (the calendar's version was whatever the feed had read by then)."""
         def refused(exc: BaseException) -> None:
-            if isinstance(exc, ConflictError):
-                now = latest()
-                if now is not None:
-                    version[0] = now
+            if isinstance(exc, ConflictError) and isinstance(exc.current, int):
+                version[0] = exc.current
             failed(exc)
 
         return refused

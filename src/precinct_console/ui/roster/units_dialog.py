@@ -158,12 +158,14 @@ class UnitsDialog(QDialog):
         if u is None:
             return
 
-        opened: list[UnitInfo | None] = [u]
+        opened: list[UnitInfo] = [u]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
             def refused(exc: BaseException) -> None:
-                if isinstance(exc, ConflictError):
-                    opened[0] = None  # told what the other seat changed: OK again saves over it
+                if isinstance(exc, ConflictError) and isinstance(exc.current, UnitInfo):
+                    # Told what the other seat changed: OK again saves over that, and is refused
+                    # in turn if a seat changes the unit again while the form is back.
+                    opened[0] = exc.current
                 failed(exc)
 
             self.app.run(unit_roll.update_unit, self.app.ctx, u.id, None, opened=opened[0],
