@@ -3980,6 +3980,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>关于 Precinct Console(&amp;A)</translation>
     </message>
     <message>
+        <source>An administrator has disabled the account %1: this seat was signed out. Sign in with an account in use.</source>
+        <translation>管理员已停用账号 %1，本席位已退出登录。请用在用的账号登录。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
         <source>%1 fills the window; F11 brings the other panels back</source>
         <translation>%1 已铺满窗口；按 F11 恢复其他面板</translation>
     </message>
