@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -164,6 +163,7 @@ class BoardPanel(QWidget):
         layout.addWidget(self.summary)
 
         self.board_actions = BoardActions(self)
+        self.detail.set_keys_hint(self.board_actions.keys_hint())
 
         # -- wiring ------------------------------------------------------------------------
         self._filter_timer = QTimer(self, singleShot=True, interval=0)
@@ -191,11 +191,6 @@ class BoardPanel(QWidget):
         self.state.rows_changed.connect(self._rows_changed)
         app.selected.connect(self._on_selected)
         app.reconnected.connect(guarded(self, self._reconnected))
-        find = QAction(self)
-        find.setShortcut(QKeySequence("Ctrl+F"))
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(self.focus_filter)
-        self.addAction(find)
         self.load_views()
         app.run(list_grids, app.ctx, on_done=guarded(self, self._grids_loaded), on_error=lambda _e: None)
         self._update_summary()
