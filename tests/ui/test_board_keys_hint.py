@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 
 from precinct_console.config import Settings
@@ -63,4 +63,24 @@ def test_the_hint_shows_whole_beside_the_alerts_at_1366_in_chinese(zh_cn, qtbot,
     assert top.x() >= 0 and top.x() + facts.width() <= viewport.width()
     assert board.detail_scroll.verticalScrollBar().value() == 0
     window.close()
+    app.runner.wait(10000)
+
+
+def test_a_key_for_an_incident_with_none_highlighted_says_to_select_one(qtbot, make_ctx):
+    app = AppContext(make_ctx(Role.DUTY_OFFICER, "duty1"), Settings())
+    panel = BoardPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.state.is_loaded, timeout=10000)
+    panel.table.setFocus()
+    said = []
+    app.notified.connect(lambda text, level: said.append((text, level)))
+    for key, modifier in ((Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier),
+                          (Qt.Key.Key_D, Qt.KeyboardModifier.ShiftModifier),
+                          *((k, Qt.KeyboardModifier.NoModifier) for k in (
+                              Qt.Key.Key_S, Qt.Key.Key_O, Qt.Key.Key_A, Qt.Key.Key_H, Qt.Key.Key_F,
+                              Qt.Key.Key_C, Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_Space))):
+        said.clear()
+        qtbot.keyClick(panel.table, key, modifier)
+        assert said == [("Select an incident first", "warning")], (key, modifier)
     app.runner.wait(10000)

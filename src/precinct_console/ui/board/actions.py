@@ -163,8 +163,16 @@ class BoardActions(QObject):
             self.app.report_error(exc)
 
     # -- the actions -----------------------------------------------------------------------
-    def advance(self, step: str, unit_id: int | None = None, **kwargs: Any) -> None:
+    def row_to_act_on(self) -> IncidentRow | None:
+        """The highlighted incident for a key that acts on one; with none, the key says so in the
+        status bar, as the unit board does, instead of doing nothing."""
         row = self.panel.current_row()
+        if row is None:
+            self.app.notify(_tr("Select an incident first"), "warning")
+        return row
+
+    def advance(self, step: str, unit_id: int | None = None, **kwargs: Any) -> None:
+        row = self.row_to_act_on()
         if row is None:
             return
         if unit_id is None and step in UNIT_COLUMNS:
@@ -198,11 +206,13 @@ class BoardActions(QObject):
     def dispatch_top(self) -> None:
         """One keystroke: the top suggestion (or the one highlighted in the advice list); once a
         unit is on scene, whoever is sent next goes as reinforcement."""
-        row = self.panel.current_row()
-        self._dispatch_suggested("reinforcement" if row is not None and row.arrived_at else "first")
+        row = self.row_to_act_on()
+        if row is not None:
+            self._dispatch_suggested("reinforcement" if row.arrived_at else "first")
 
     def dispatch_reinforcement(self) -> None:
-        self._dispatch_suggested("reinforcement")
+        if self.row_to_act_on() is not None:
+            self._dispatch_suggested("reinforcement")
 
     def _dispatch_suggested(self, role: str) -> None:
         row = self.panel.current_row()
@@ -246,6 +256,6 @@ class BoardActions(QObject):
             self.run_write(row, add_note, row.id, text)
 
     def acknowledge(self) -> None:
-        row = self.panel.current_row()
+        row = self.row_to_act_on()
         if row is not None:
             self.panel.monitor.acknowledge_incident(row.id)

@@ -449,7 +449,7 @@ class BoardPanel(QWidget):
         submit_form(dlg, self, self.app.report_error, send)
 
     def ask_note(self) -> None:
-        row = self.current_row()
+        row = self.board_actions.row_to_act_on()
         if row is None:
             return
         dlg = TextDialog(self.tr("Note on %1").replace("%1", row.number), self.tr("Note"), NOTE_LIMIT, self)
@@ -463,7 +463,7 @@ class BoardPanel(QWidget):
         submit_form(dlg, self, self.app.report_error, send)
 
     def ask_correction(self) -> None:
-        row = self.current_row()
+        row = self.board_actions.row_to_act_on()
         detail = self.detail.detail
         if row is None or detail is None or detail.row.id != row.id:
             return
