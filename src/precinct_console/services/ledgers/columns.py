@@ -59,6 +59,9 @@ class Sheet:
     total_rows: int | None = None  # known row count (for progress); None when unknown
     totals: bool = True  # add a totals row (SUBTOTAL formulas) after the data
     total_label: str | None = None  # rows starting with this are the sheet's own totals (bold)
+    # The tab's name and the title in an English export (the columns stay the documented Chinese).
+    name_en: str = ""
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,10 @@ class LedgerDef:
     # Whether its records belong to a police district. Shifts and patrols are the station's
     # (a patrol zone or a crew crosses district lines): such a ledger is never narrowed to one.
     by_district: bool = True
+    title_en: str = ""  # the title in an English export and on an English command line
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language.startswith("en") and self.title_en else self.title
 
 
 def display_width(text: str) -> float:
