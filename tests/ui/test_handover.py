@@ -130,3 +130,27 @@ def test_an_incident_number_stays_on_one_line_on_paper(qapp):
     while block.isValid() and block.text() != "20261207-0067":
         block = block.next()
     assert block.isValid() and block.layout().lineCount() == 1
+
+
+def test_the_dialog_opens_on_the_stations_own_shift_not_the_handover_setting(qtbot, make_ctx, clock):
+    from datetime import date
+
+    from precinct_console.domain.clock import CHINA_TZ
+    from precinct_console.services import roster
+    from precinct_console.ui.forms import china_datetime
+
+    roster.add_pattern_with_shifts(
+        make_ctx("station_chief"), "三班二运转", "three_two",
+        {"teams": ["甲", "乙", "丙"], "shifts": [{"name": "白班", "start": "08:00", "hours": 12},
+                                                {"name": "夜班", "start": "20:00", "hours": 12}]},
+        date(2026, 11, 19), date(2026, 11, 21))
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings(handover_time="08:30"))
+    clock.advance(hours=13, minutes=30)  # 22:30: the night shift from 20:00 is running
+    dialog = HandoverDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.view is not None, timeout=10000)
+    night = (datetime(2026, 11, 20, 20, 0, tzinfo=CHINA_TZ), datetime(2026, 11, 21, 8, 0, tzinfo=CHINA_TZ))
+    assert (china_datetime(dialog.start.dateTime()), china_datetime(dialog.end.dateTime())) == night
+    assert (dialog.view.shift_start, dialog.view.shift_end) == night
+    app.runner.wait(5000)

@@ -438,3 +438,30 @@ def test_m_on_a_unit_whose_move_is_ordered_already_says_so(qtbot, app, units):
     qtbot.keyClick(panel.table, Qt.Key.Key_M)
     assert said == [("城关1号车 is ordered to 学府路门 already: the crew needs telling, there is no "
                      "order to give", "info")]
+
+
+def test_a_key_for_a_unit_with_none_selected_says_to_select_one(qtbot, app, units):
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    panel.table.setCurrentIndex(panel.model.index(-1, 0))  # nothing selected
+    panel.table.setFocus()
+    said = []
+    app.notified.connect(lambda text, level: said.append((text, level)))
+    keys = [(Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_R, Qt.KeyboardModifier.NoModifier),
+            (Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_M, Qt.KeyboardModifier.NoModifier),
+            (Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier),
+            (Qt.Key.Key_V, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_V, Qt.KeyboardModifier.ShiftModifier),
+            (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)]
+    for key, modifier in keys:
+        said.clear()
+        qtbot.keyClick(panel.table, key, modifier)
+        assert said == [("Select a unit first", "warning")], (key, modifier)
+    # Enter on a unit that is on no incident says so, rather than nothing.
+    panel.table.selectRow(panel.model.position(units[0]))
+    said.clear()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert said == [("城关1号车 is on no incident", "info")]
+    app.runner.wait(10000)

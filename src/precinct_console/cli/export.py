@@ -57,7 +57,7 @@ def _export(args: argparse.Namespace) -> int:
                   flush=True)
 
     result = export_ledger(ctx, args.ledger, first, last, args.out, args.unmask,
-                           progress=progress, district_id=args.district)
+                           progress=progress, district_id=args.district, language=language())
     if interactive:
         print(file=sys.stderr)
     written = (tr("{path}: {title}, {period}, {rows} rows in {sheets} sheet(s), masked, "

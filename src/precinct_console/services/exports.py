@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -84,8 +84,13 @@ def export_ledger(
     cancel: threading.Event | None = None,
     district_id: int | None = None,
     station_ids: tuple[int, ...] | None = None,
+    language: str = "zh_CN",
 ) -> ExportResult:
-    """Export a ledger for the China-time days start..end (inclusive) to path (.xlsx)."""
+    """Export a ledger for the China-time days start..end (inclusive) to path (.xlsx).
+
+    language ('en…' or Chinese) is that of the seat or command line asking: the title, period
+    line and sheet names are written in it, and so are the result's title and period; the
+    columns are always the documented Chinese ones, and a Chinese export is as it always was."""
     if ledger not in LEDGERS:
         raise ValidationError(f"'{ledger}' is not a ledger (one of: {', '.join(LEDGERS)})", field="ledger")
     definition = LEDGERS[ledger]
@@ -109,7 +114,7 @@ def export_ledger(
         # Before the file is written: its audit, after it, would be refused, leaving personal
         # data taken out with no record of who took it.
         refuse_a_disabled_account(s, ctx.actor)
-    book = LedgerWorkbook(path, mask=not unmask)
+    book = LedgerWorkbook(path, mask=not unmask, english=language.startswith("en"))
     with ctx.read() as s:
         names = {k: v for k, v in s.execute(select(Station.id, Station.name).where(Station.id.in_(stations)))}
         if not names:
@@ -123,28 +128,30 @@ def export_ledger(
             district_name, grid_ids = district.name, grids_under(s, district_id)
         scope = Scope(stations, period.start, period.end, district_id, grid_ids)
         lk = Lookups.load(s, scope, now, mask=not unmask)
-        owner = names[stations[0]] if len(names) == 1 else f"{len(names)}个单位"
+        english = language.startswith("en")
+        if len(names) == 1:
+            owner = names[stations[0]]
+        else:
+            owner = f"{len(names)} stations" if english else f"{len(names)}个单位"
         owner += f"·{district_name}" if district_name else ""
         # The rows name people (下达人, 承办民警); the line above them names the exporter the same way.
         exporter = s.scalar(select(User.display_name).where(User.username == ctx.actor.username)) \
             or ctx.actor.username
         lk.exporter = exporter
-        subtitle = (
-            f"统计期间：{period.label}（{period.start:%Y-%m-%d %H:%M} 至 {period.end:%Y-%m-%d %H:%M}，"
-            f"北京时间）    导出：{exporter}  {local(now):%Y-%m-%d %H:%M}    "
-            + ("联系电话、身份证号已脱敏" if not unmask else "含未脱敏个人信息，注意保密")
-        )
+        subtitle = _subtitle(period, exporter, local(now), unmask, english)
         sheets = definition.build(s, scope, lk)
         try:
             for sheet in sheets:
-                sheet.title = f"{owner} {sheet.title}"
+                if english:
+                    sheet.name = sheet.name_en or sheet.name
+                sheet.title = f"{owner} {sheet.title_en if english and sheet.title_en else sheet.title}"
                 book.write_sheet(sheet, subtitle, progress=progress, cancel=cancel)
             book.save()
         except BaseException:
             book.discard()
             raise
-    result = ExportResult(path, ledger, definition.title, book.rows_written, len(sheets),
-                          period.label, not unmask, time.perf_counter() - began)
+    result = ExportResult(path, ledger, definition.title_in(language), book.rows_written, len(sheets),
+                          period.label_in(language), not unmask, time.perf_counter() - began)
     # Exports are reads, but who took which personal data out, and when, is on the record.
     with ctx.uow() as uow:
         uow.audit("ledger.export", "ledger", None, None, {
@@ -154,6 +161,20 @@ def export_ledger(
         })
         uow.commit()
     return result
+
+
+def _subtitle(period: Period, exporter: str, at: datetime, unmask: bool, english: bool) -> str:
+    """The line under a sheet's title: the period, who exported when, and whether personal
+    numbers are masked."""
+    span = f"{period.start:%Y-%m-%d %H:%M}"
+    end = f"{period.end:%Y-%m-%d %H:%M}"
+    if english:
+        return (f"Period: {period.label_en} ({span} to {end}, Beijing time)    "
+                f"Exported by {exporter}  {at:%Y-%m-%d %H:%M}    "
+                + ("Phone and ID numbers masked" if not unmask
+                   else "Contains unmasked personal data: keep it confidential"))
+    return (f"统计期间：{period.label}（{span} 至 {end}，北京时间）    导出：{exporter}  {at:%Y-%m-%d %H:%M}    "
+            + ("联系电话、身份证号已脱敏" if not unmask else "含未脱敏个人信息，注意保密"))
 
 
 @dataclass(frozen=True)

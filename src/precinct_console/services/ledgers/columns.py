@@ -64,6 +64,9 @@ class Sheet:
     subtitle: str | None = None  # the line under the title, instead of the export's period line
     frozen_columns: int = 0  # columns kept in view when scrolling right (a roster's names)
     footer: Sequence[str] = ()  # lines under the table, printed with it (a roster's legend)
+    # The tab's name and the title in an English export (the columns stay the documented Chinese).
+    name_en: str = ""
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ class LedgerDef:
     # Whether its records belong to a police district. Shifts and patrols are the station's
     # (a patrol zone or a crew crosses district lines): such a ledger is never narrowed to one.
     by_district: bool = True
+    title_en: str = ""  # the title in an English export and on an English command line
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language.startswith("en") and self.title_en else self.title
 
 
 def display_width(text: str) -> float:

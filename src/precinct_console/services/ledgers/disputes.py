@@ -85,10 +85,11 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
 
 def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
     n = count(s, Dispute, Dispute.occurred_at, scope, Dispute.grid_id)
-    return [Sheet("矛盾纠纷台账", "矛盾纠纷排查化解台账", COLUMNS, _rows(s, scope, lk), n)]
+    return [Sheet("矛盾纠纷台账", "矛盾纠纷排查化解台账", COLUMNS, _rows(s, scope, lk), n,
+                  name_en="Disputes", title_en="Dispute ledger")]
 
 
 LEDGER = LedgerDef(
     "disputes", "矛盾纠纷排查化解台账", "every dispute that arose in the period and how far it is resolved",
-    COLUMNS, build,
+    COLUMNS, build, title_en="Dispute ledger",
 )

@@ -89,9 +89,10 @@ def _move_up_rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, 
 
 
 def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
-    return [Sheet("勤务台账", "勤务台账", COLUMNS, _rows(s, scope, lk), None),
+    return [Sheet("勤务台账", "勤务台账", COLUMNS, _rows(s, scope, lk), None,
+                  name_en="Duty roster", title_en="Duty roster ledger"),
             Sheet("补位记录", "补位调度记录", MOVE_UP_COLUMNS, _move_up_rows(s, scope, lk), None,
-                  totals=False)]
+                  totals=False, name_en="Move-ups", title_en="Move-up orders")]
 
 
 # Desk, standby, leave and most crews belong to no district: the roster is the whole station's.
@@ -100,4 +101,4 @@ LEDGER = LedgerDef("duty", "勤务台账",
                    "who was on which shift, unit or post, day by day; on a sheet of its own (补位记录), "
                    "each move-up order (补位) and sending back (归位): when, which unit, to which point "
                    "from the plan's own, by whom, the 3-minute cover before and after",
-                   COLUMNS, build, by_district=False)
+                   COLUMNS, build, by_district=False, title_en="Duty roster ledger")

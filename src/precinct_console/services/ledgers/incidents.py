@@ -111,10 +111,11 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
 
 def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
     n = count(s, Incident, Incident.received_at, scope, Incident.grid_id)
-    return [Sheet("警情台账", "警情台账", COLUMNS, _rows(s, scope, lk), n)]
+    return [Sheet("警情台账", "警情台账", COLUMNS, _rows(s, scope, lk), n,
+                  name_en="Incidents", title_en="Incident ledger")]
 
 
 LEDGER = LedgerDef(
     "incidents", "警情台账", "every incident received in the period, with its life-cycle times",
-    COLUMNS, build,
+    COLUMNS, build, title_en="Incident ledger",
 )

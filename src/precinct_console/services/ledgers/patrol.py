@@ -50,10 +50,11 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
 
 def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
     n = count(s, PatrolLog, PatrolLog.starts_at, scope)
-    return [Sheet("巡逻台账", "巡逻台账", COLUMNS, _rows(s, scope, lk), n)]
+    return [Sheet("巡逻台账", "巡逻台账", COLUMNS, _rows(s, scope, lk), n,
+                  name_en="Patrols", title_en="Patrol ledger")]
 
 
 # Patrol zones are drawn apart from the grids and a patrol crosses district lines: the patrol
 # ledger is the whole station's and is never narrowed to one district.
 LEDGER = LedgerDef("patrol", "巡逻台账", "every patrol that started in the period and its results",
-                   COLUMNS, build, by_district=False)
+                   COLUMNS, build, by_district=False, title_en="Patrol ledger")

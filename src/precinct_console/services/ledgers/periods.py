@@ -10,6 +10,8 @@ from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError
 
 PERIOD_KINDS = ("day", "week", "month", "custom")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")  # not strftime's %B: that follows the C locale
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,23 @@ class Period:
         if self.kind == "month":
             return self.first_day.strftime("%Y年%m月")
         return f"{self.first_day:%Y年%m月%d日}至{self.last_day:%Y年%m月%d日}"
+
+    @property
+    def label_en(self) -> str:
+        """The label in English: 2026-11-20, week 47 of 2026 (2026-11-16 to 2026-11-22), November
+        2026, 2026-11-01 to 2026-11-15."""
+        if self.kind == "day":
+            return self.first_day.isoformat()
+        if self.kind == "week":
+            year, week, _ = self.first_day.isocalendar()
+            return f"week {week} of {year} ({self.first_day.isoformat()} to {self.last_day.isoformat()})"
+        if self.kind == "month":
+            return f"{_MONTHS[self.first_day.month - 1]} {self.first_day.year}"
+        return f"{self.first_day.isoformat()} to {self.last_day.isoformat()}"
+
+    def label_in(self, language: str) -> str:
+        """The label in a language ('en…' English, anything else Chinese, the ledgers' own)."""
+        return self.label_en if language.startswith("en") else self.label
 
     @property
     def slug(self) -> str:

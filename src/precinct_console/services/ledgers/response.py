@@ -134,11 +134,14 @@ def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
     n = count(s, Incident, Incident.received_at, scope, Incident.grid_id)
     g = _Groups(len(profile.targets))
     sheets = [Sheet("逐警情", f"快速反应达标台账（{profile.name_zh}，逐警情）",
-                    incident_columns(profile), _rows(s, scope, lk, profile, g), n)]
-    for key, name in (("day", "按日"), ("category", "按类别"), ("district", "按警务区"),
-                      ("unit", "按处警单位")):
+                    incident_columns(profile), _rows(s, scope, lk, profile, g), n,
+                    name_en="Per incident",
+                    title_en=f"1-3-5 response compliance ({profile.name_en}, per incident)")]
+    for key, name, name_en in (("day", "按日", "By day"), ("category", "按类别", "By category"),
+                               ("district", "按警务区", "By district"), ("unit", "按处警单位", "By unit")):
         sheets.append(Sheet(name, f"快速反应达标统计（{name}）", summary_columns(profile),
-                            _summary(g, key), None, totals=False, total_label="合计"))
+                            _summary(g, key), None, totals=False, total_label="合计", name_en=name_en,
+                            title_en=f"1-3-5 response compliance, {name_en.lower()}"))
     return sheets
 
 
@@ -146,5 +149,5 @@ LEDGER = LedgerDef(
     "response", "1-3-5快速反应达标台账",
     "response targets per incident on the station's profile, with totals by day, category, "
     "district and unit",
-    COLUMNS, build,
+    COLUMNS, build, title_en="1-3-5 response compliance ledger",
 )

@@ -248,9 +248,10 @@ def _sheets(view: RosterView, lk: Lookups) -> list[Sheet]:
     sheets = [
         Sheet("排班表", f"{period.label}排班表", (*COLUMNS, *day_cols, *TOTAL_COLUMNS), iter(rows),
               len(rows), totals=False, total_label=STAFFING, subtitle=subtitle, frozen_columns=3,
-              footer=footer),
+              footer=footer, name_en="Roster", title_en="Roster"),
         Sheet("违规提示", f"{period.label}排班违规提示", VIOLATION_COLUMNS,
-              iter(_violations(view)), len(view.violations), subtitle=subtitle),
+              iter(_violations(view)), len(view.violations), subtitle=subtitle,
+              name_en="Rule violations", title_en="Roster rule violations"),
     ]
     return sheets
 
@@ -294,4 +295,4 @@ LEDGER = LedgerDef("roster", "排班表",
                    "days marked and shaded) holding the shift and duty, the officer's shifts and "
                    "hours, a staffing row per shift against its minimum; on a sheet of its own "
                    "(违规提示), the period's roster rule violations",
-                   COLUMNS, build, by_district=False)
+                   COLUMNS, build, by_district=False, title_en="Roster")

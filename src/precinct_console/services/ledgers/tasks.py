@@ -129,10 +129,11 @@ def _rows(s: Session, scope: Scope, lk: Lookups) -> Iterator[tuple[Any, ...]]:
 
 def build(s: Session, scope: Scope, lk: Lookups) -> list[Sheet]:
     n = count(s, Task, Task.created_at, scope, Task.grid_id)
-    return [Sheet("指令台账", "派单指令台账", COLUMNS, _rows(s, scope, lk), n)]
+    return [Sheet("指令台账", "派单指令台账", COLUMNS, _rows(s, scope, lk), n,
+                  name_en="Tasks", title_en="Follow-up task ledger")]
 
 
 LEDGER = LedgerDef(
     "tasks", "派单指令台账", "every follow-up task sent in the period, its deadlines and feedback",
-    COLUMNS, build,
+    COLUMNS, build, title_en="Follow-up task ledger",
 )

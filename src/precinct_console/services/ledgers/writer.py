@@ -39,6 +39,7 @@ MAX_CELL_CHARS = 32_767
 CHUNK_ROWS = 500  # rows per write: a few hundred KB of XML, so memory stays flat
 HEADER_ROW = 3  # rows 1-2 carry the title and the period; data start on row 4
 NO_ROWS = "无记录（合计 0 条）"
+NO_ROWS_EN = "No records (total 0 rows)"
 # Print scale. At 100 % a landscape A4 page holds about 143 width units of columns and an A3
 # page about 206 (measured: the 607-unit incident ledger fitted to one A3 page prints at 34 %).
 # Below about 55 % a 10 pt ledger is no longer readable on paper, so a sheet wider than what
@@ -250,9 +251,12 @@ class _LedgerSheet(WriteOnlyWorksheet):
 class LedgerWorkbook:
     """One .xlsx file being written: add sheets in order, then save (atomically)."""
 
-    def __init__(self, path: Path, *, mask: bool = True):
+    def __init__(self, path: Path, *, mask: bool = True, english: bool = False):
         self.path = Path(path)
         self.mask = mask
+        # An English export's own words (totals, no records, page numbers); the columns and the
+        # data stay as they are.
+        self.english = english
         self.wb = Workbook(write_only=True)
         self.rows_written = 0
         self._styles: dict[tuple[str, bool, str, bool], int] = {}  # kind, wrap, fill, centred
@@ -347,7 +351,7 @@ class LedgerWorkbook:
             ws.page_setup.pageOrder = "overThenDown"  # a row's two halves on facing pages
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.center.text = "Page &P of &N" if self.english else "第 &P 页，共 &N 页"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws._get_writer()
 
@@ -396,6 +400,8 @@ class LedgerWorkbook:
                 is_total = bool(total_label) and row[0] == total_label
                 if not is_total:
                     last_data = r
+                elif self.english:
+                    row = ("Total", *row[1:])  # a summary sheet's own 合计 row
                 ws_ = total_writers if is_total else writers
                 cells = "".join([w(v, rs) for w, v in zip(ws_, row, strict=True)])
                 lines = max([_lines(row[i], room) for i, room in wrapped], default=1)
@@ -422,7 +428,7 @@ class LedgerWorkbook:
             elif not n:
                 # An empty period says so in words: a bare header reads like a failed export.
                 r += 1
-                writer.fh.write(f'<row r="{r}">{_text_cell(f"A{r}", self._style(ws, "total:text"), NO_ROWS)}'
+                writer.fh.write(f'<row r="{r}">{_text_cell(f"A{r}", self._style(ws, "total:text"), NO_ROWS_EN if self.english else NO_ROWS)}'
                                 "</row>".encode())
             if n:
                 for line in sheet.footer:
@@ -445,7 +451,8 @@ class LedgerWorkbook:
         sums: list[float], counts: list[int],
     ) -> str:
         first, last = HEADER_ROW + 1, HEADER_ROW + n
-        cells = [_text_cell(f"A{r}", self._style(ws, "total:text"), f"合计 {n} 条")]
+        total = f"Total {n} rows" if self.english else f"合计 {n} 条"
+        cells = [_text_cell(f"A{r}", self._style(ws, "total:text"), total)]
         for i, (c, letter) in enumerate(zip(cols, letters, strict=True)):
             if i == 0:
                 continue

@@ -21,7 +21,7 @@ from ...services.incidents.steps import (
 )
 from ...services.incidents.views import IncidentRow, IncidentView
 from ..error_text import error_text, message_text
-from ..i18n import QT_TR_NOOP
+from ..i18n import QT_TR_NOOP, QT_TRANSLATE_NOOP
 from .guard import guarded
 
 if TYPE_CHECKING:
@@ -37,17 +37,24 @@ class StepSpec:
     step: str
     title: str
     key: str
+    hint: str  # its word in the key hint line, in the BoardActions context
 
 
 # The steps a dispatcher records most, each on one key (letters avoid the F-keys the shell uses).
 STEPS = (
-    StepSpec("signed", QT_TR_NOOP("Signed for (签收)"), "S"),
-    StepSpec("set_off", QT_TR_NOOP("Set off (出警)"), "O"),
-    StepSpec("arrived", QT_TR_NOOP("Arrived (到场)"), "A"),
-    StepSpec("handled", QT_TR_NOOP("Handled (处置完毕)"), "H"),
-    StepSpec("fed_back", QT_TR_NOOP("Fed back (反馈)"), "F"),
-    StepSpec("closed", QT_TR_NOOP("Close (归档)"), "C"),
+    StepSpec("signed", QT_TR_NOOP("Signed for (签收)"), "S", QT_TRANSLATE_NOOP("BoardActions", "signed")),
+    StepSpec("set_off", QT_TR_NOOP("Set off (出警)"), "O", QT_TRANSLATE_NOOP("BoardActions", "set off")),
+    StepSpec("arrived", QT_TR_NOOP("Arrived (到场)"), "A", QT_TRANSLATE_NOOP("BoardActions", "arrived")),
+    StepSpec("handled", QT_TR_NOOP("Handled (处置完毕)"), "H", QT_TRANSLATE_NOOP("BoardActions", "handled")),
+    StepSpec("fed_back", QT_TR_NOOP("Fed back (反馈)"), "F", QT_TRANSLATE_NOOP("BoardActions", "fed back")),
+    StepSpec("closed", QT_TR_NOOP("Close (归档)"), "C", QT_TRANSLATE_NOOP("BoardActions", "close")),
 )
+
+
+def _unbroken(text: str) -> str:
+    """Text a line wrap does not break: no-break spaces, and word joiners between the characters
+    (Chinese may otherwise break between any two; a rich-text nowrap span does not stop it)."""
+    return "\u2060".join(text.replace(" ", "\u00a0"))
 
 
 # The unit steps and the dispatch column each fills (which units are still waiting for it).
@@ -63,34 +70,55 @@ class BoardActions(QObject):
         self.app = panel.app
         self.busy: set[int] = set()  # incidents with a write in flight (no double keystrokes)
         self.actions: dict[str, QAction] = {}
-        self._add("intake", _tr("New incident (接警)"), ["F5", "Ctrl+N"], panel.open_intake,
-                  Qt.ShortcutContext.WindowShortcut)
-        self._add("dispatch", _tr("Dispatch top suggestion (派警)"), ["D"], self.dispatch_top)
+        # (action, its word) in the order the key hint line names them: every key the board takes.
+        self._hinted: list[tuple[QAction, str]] = []
+        self._add("dispatch", _tr("Dispatch top suggestion (派警)"), ["D"], self.dispatch_top,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "dispatch"))
         for spec in STEPS:
             self._add(spec.step, _tr(spec.title), [spec.key],
-                      lambda _c=False, s=spec.step: self.advance(s))
-        self._add("reinforcement", _tr("Send reinforcement"), ["Shift+D"], self.dispatch_reinforcement)
-        self._add("reopen", _tr("Reopen with reason…"), ["Ctrl+R"], panel.ask_reopen)
-        self._add("correct", _tr("Correct an entry…"), ["E"], panel.ask_correction)
-        self._add("note", _tr("Add a note…"), ["N"], panel.ask_note)
+                      lambda _c=False, s=spec.step: self.advance(s), hint=spec.hint)
+        self._add("reinforcement", _tr("Send reinforcement"), ["Shift+D"], self.dispatch_reinforcement,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "reinforcement"))
+        self._add("correct", _tr("Correct an entry…"), ["E"], panel.ask_correction,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "correct"))
+        self._add("note", _tr("Add a note…"), ["N"], panel.ask_note,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "note"))
+        self._add("reopen", _tr("Reopen with reason…"), ["Ctrl+R"], panel.ask_reopen,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "reopen"))
         # Space on the table only: anywhere in the panel it took Space from the repeats check box
         # and the Save view… button, which could then not be used from the keyboard.
         self._add("ack", _tr("Acknowledge alerts of this incident"), ["Space"], self.acknowledge,
-                  Qt.ShortcutContext.WidgetShortcut, owner=panel.table)
+                  Qt.ShortcutContext.WidgetShortcut, owner=panel.table,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "acknowledge alerts"))
+        self._add("filter", _tr("Filter the board"), ["Ctrl+F"], panel.focus_filter,
+                  hint=QT_TRANSLATE_NOOP("BoardActions", "filter"))
+        self._add("intake", _tr("New incident (接警)"), ["F5", "Ctrl+N"], panel.open_intake,
+                  Qt.ShortcutContext.WindowShortcut, hint=QT_TRANSLATE_NOOP("BoardActions", "new incident"))
         self._add("history", _tr("Search all incidents…"), ["Ctrl+Shift+F"], panel.open_history,
-                  Qt.ShortcutContext.WindowShortcut)
+                  Qt.ShortcutContext.WindowShortcut, hint=QT_TRANSLATE_NOOP("BoardActions", "search all"))
         self._add("handover", _tr("Shift handover (交接班)…"), ["Ctrl+Shift+H"], panel.open_handover,
-                  Qt.ShortcutContext.WindowShortcut)
+                  Qt.ShortcutContext.WindowShortcut, hint=QT_TRANSLATE_NOOP("BoardActions", "handover"))
 
     def _add(self, key: str, title: str, shortcuts: list[str], slot: Callable[..., Any],
              context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
-             *, owner: QWidget | None = None) -> None:
+             *, owner: QWidget | None = None, hint: str) -> None:
         action = QAction(title, self.panel)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
         action.setShortcutContext(context)
         action.triggered.connect(slot)
         (owner or self.panel).addAction(action)
         self.actions[key] = action
+        self._hinted.append((action, hint))
+
+    def keys_hint(self) -> str:
+        """'Keys: D dispatch · S signed · …', read off the actions so that no key is
+        left out; keys in the system's words (Space is 空格 in Chinese). A key and its word are
+        never parted by the wrap: the narrow pane broke 'O' from 出警 and 'F5/' from 'Ctrl+N'."""
+        native = QKeySequence.SequenceFormat.NativeText
+        parts = [_unbroken("/".join(k.toString(native) for k in action.shortcuts()) + " " + self.tr(hint))
+                 for action, hint in self._hinted]
+        # The dot stays at the end of the line it closes, not at the head of the next.
+        return self.tr("Keys: %1").replace("%1", "\u00a0· ".join(parts))
 
     # -- running a write -------------------------------------------------------------------
     def run_write(self, row: IncidentRow, fn: Callable[..., IncidentView], *args: Any,
@@ -135,8 +163,16 @@ class BoardActions(QObject):
             self.app.report_error(exc)
 
     # -- the actions -----------------------------------------------------------------------
-    def advance(self, step: str, unit_id: int | None = None, **kwargs: Any) -> None:
+    def row_to_act_on(self) -> IncidentRow | None:
+        """The highlighted incident for a key that acts on one; with none, the key says so in the
+        status bar, as the unit board does, instead of doing nothing."""
         row = self.panel.current_row()
+        if row is None:
+            self.app.notify(_tr("Select an incident first"), "warning")
+        return row
+
+    def advance(self, step: str, unit_id: int | None = None, **kwargs: Any) -> None:
+        row = self.row_to_act_on()
         if row is None:
             return
         if unit_id is None and step in UNIT_COLUMNS:
@@ -170,11 +206,13 @@ class BoardActions(QObject):
     def dispatch_top(self) -> None:
         """One keystroke: the top suggestion (or the one highlighted in the advice list); once a
         unit is on scene, whoever is sent next goes as reinforcement."""
-        row = self.panel.current_row()
-        self._dispatch_suggested("reinforcement" if row is not None and row.arrived_at else "first")
+        row = self.row_to_act_on()
+        if row is not None:
+            self._dispatch_suggested("reinforcement" if row.arrived_at else "first")
 
     def dispatch_reinforcement(self) -> None:
-        self._dispatch_suggested("reinforcement")
+        if self.row_to_act_on() is not None:
+            self._dispatch_suggested("reinforcement")
 
     def _dispatch_suggested(self, role: str) -> None:
         row = self.panel.current_row()
@@ -218,6 +256,6 @@ class BoardActions(QObject):
             self.run_write(row, add_note, row.id, text)
 
     def acknowledge(self) -> None:
-        row = self.panel.current_row()
+        row = self.row_to_act_on()
         if row is not None:
             self.panel.monitor.acknowledge_incident(row.id)

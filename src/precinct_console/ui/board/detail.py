@@ -73,6 +73,7 @@ class DetailPane(QWidget):
         self.detail: IncidentDetail | None = None
         self.recommendation: Recommendation | None = None
         self._due_at: datetime | None = None
+        self._keys_hint = ""  # every key the board takes, shown while no incident is (set_keys_hint)
         self.title = QLabel(self.tr("Select an incident"))
         self.title.setFont(ui_font(14, bold=True))
         self.title.setWordWrap(True)
@@ -138,13 +139,17 @@ class DetailPane(QWidget):
         self.recommendation = None
         self._due_at = None
         self.title.setText(self.tr("Select an incident"))
-        self.facts.setText(self.tr("Keys: D dispatch · S signed · O set off · A arrived · "
-                                   "H handled · F fed back · C close · E correct · Ctrl+R reopen"))
+        self.facts.setText(self._keys_hint)
         self.history.setRowCount(0)
         self.options.setRowCount(0)
         self._show_reason()
         self.advice_box.hide()
         self.shortfall.hide()
+
+    def set_keys_hint(self, text: str) -> None:
+        self._keys_hint = text
+        if self.detail is None:
+            self.facts.setText(text)
 
     # -- the incident ----------------------------------------------------------------------
     def show_detail(self, d: IncidentDetail) -> None:

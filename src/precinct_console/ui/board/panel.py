@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -164,6 +163,7 @@ class BoardPanel(QWidget):
         layout.addWidget(self.summary)
 
         self.board_actions = BoardActions(self)
+        self.detail.set_keys_hint(self.board_actions.keys_hint())
 
         # -- wiring ------------------------------------------------------------------------
         self._filter_timer = QTimer(self, singleShot=True, interval=0)
@@ -191,11 +191,6 @@ class BoardPanel(QWidget):
         self.state.rows_changed.connect(self._rows_changed)
         app.selected.connect(self._on_selected)
         app.reconnected.connect(guarded(self, self._reconnected))
-        find = QAction(self)
-        find.setShortcut(QKeySequence("Ctrl+F"))
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(self.focus_filter)
-        self.addAction(find)
         self.load_views()
         app.run(list_grids, app.ctx, on_done=guarded(self, self._grids_loaded), on_error=lambda _e: None)
         self._update_summary()
@@ -454,7 +449,7 @@ class BoardPanel(QWidget):
         submit_form(dlg, self, self.app.report_error, send)
 
     def ask_note(self) -> None:
-        row = self.current_row()
+        row = self.board_actions.row_to_act_on()
         if row is None:
             return
         dlg = TextDialog(self.tr("Note on %1").replace("%1", row.number), self.tr("Note"), NOTE_LIMIT, self)
@@ -468,7 +463,7 @@ class BoardPanel(QWidget):
         submit_form(dlg, self, self.app.report_error, send)
 
     def ask_correction(self) -> None:
-        row = self.current_row()
+        row = self.board_actions.row_to_act_on()
         detail = self.detail.detail
         if row is None or detail is None or detail.row.id != row.id:
             return

@@ -30,6 +30,7 @@ from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...services.accounts import authenticate
 from ...services.handover import HandoverView, build_handover, list_handovers, sign_handover
+from ...services.handover_shift import handover_shift
 from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
@@ -41,7 +42,8 @@ from .report import handover_html
 
 
 def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, datetime]:
-    """The 24-hour duty shift ending at the first handover time not more than 2 hours past.
+    """The 24-hour duty shift ending at the first handover time not more than 2 hours past: what
+    the dialog opens on when the station's roster has no shift then (see handover_shift).
 
     At 08:45 that is this morning's 08:30 (the report written just after the handover); at
     20:00 it is tomorrow's 08:30 (the shift still running).
@@ -132,16 +134,30 @@ class HandoverDialog(QDialog):
         self._restore_draft()
         self._update_buttons()
         app.run(get_station, app.ctx, on_done=guarded(self, self._station), on_error=lambda _e: None)
-        # Opened to hand over: the current shift's report is there at once, not after F5.
-        app.run(list_handovers, app.ctx, on_done=guarded(self, self._open_current),
+        # Opened to hand over: the current shift's report is there at once, not after F5. The
+        # shift is the station's own as rostered (08:00-20:00, say); the setting's 24 hours from
+        # handover_time only while the roster has none.
+        self._assumed = (start, end)
+        app.run(_opening, app.ctx, app.clock(), on_done=guarded(self, self._open_current),
                 on_error=lambda _e: None)
 
-    def _open_current(self, reports: list[HandoverView]) -> None:
+    def _open_current(self, opening: tuple[tuple[datetime, datetime] | None, list[HandoverView]]) -> None:
         """Show the shift's report; one nobody has signed yet is compiled afresh (it may be
         hours old), a signed one is shown as signed, since it can no longer change."""
         if self._compiles:
             return  # the officer has already compiled a shift of their choosing
+        shift, reports = opening
         start, end = china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime())
+        if shift is not None and shift != (start, end) and (start, end) == self._assumed:
+            # Not changed by hand meanwhile: the roster's shift, with the notes kept for it
+            # rather than the assumed shift's (unless the officer has typed meanwhile).
+            assumed_draft = _drafts.get(self.app, {}).get(self._draft_key(), "")
+            start, end = shift
+            self.start.setDateTime(qdatetime(start))
+            self.end.setDateTime(qdatetime(end))
+            if self.notes.toPlainText() == assumed_draft:
+                self.notes.clear()
+                self._restore_draft()
         current = next((r for r in reports if r.shift_start == start and r.shift_end == end), None)
         if current is not None:
             self.show_view(current)
@@ -297,6 +313,11 @@ class HandoverDialog(QDialog):
         preview.paintRequested.connect(lambda p: self.document().print_(p))
         preview.setWindowState(Qt.WindowState.WindowMaximized)
         preview.exec()
+
+
+def _opening(ctx: Any, now: datetime) -> tuple[tuple[datetime, datetime] | None, list[HandoverView]]:
+    """Off the GUI thread: the shift handed over now (None: no roster then) and the reports."""
+    return handover_shift(ctx, now), list_handovers(ctx)
 
 
 def open_handover(app: AppContext, parent: QWidget | None = None) -> HandoverDialog:

@@ -45,7 +45,7 @@ from ...services.exports import (
 from ...services.ledgers import LEDGERS
 from ...services.ledgers.periods import Period, period_for
 from ..context import AppContext
-from ..error_text import error_text, message_text, os_reason
+from ..error_text import error_text, message_text, os_reason, ui_language
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, ui_font
 from . import reach
@@ -335,7 +335,7 @@ class LedgerExportPanel(QWidget):
                 unmask,
                 progress=lambda done, total: emit(done, -1 if total is None else total),
                 cancel=cancel, district_id=district_id,
-                station_ids=(station,) if station else None,
+                station_ids=(station,) if station else None, language=ui_language(),
                 on_done=self._done, on_error=self._failed,
             )
 

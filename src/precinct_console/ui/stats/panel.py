@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -36,6 +37,8 @@ from ..forms import scroll_area
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, OK, ui_font
 from .charts import ChartBox
+
+REFRESH_MS = 1000  # at most one refresh a second while changes keep coming
 
 PERIODS = {"week": QT_TRANSLATE_NOOP("StatisticsPanel", "Week"), "month": QT_TRANSLATE_NOOP("StatisticsPanel", "Month"),
            "day": QT_TRANSLATE_NOOP("StatisticsPanel", "Day")}
@@ -124,10 +127,17 @@ class StatisticsPanel(QWidget):
         # scroll when the docks leave the panel less room, instead of squashing into one another.
         layout.addWidget(scroll_area(charts_area), 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(3000)
-        self._debounce.timeout.connect(self.reload)
+        # Changes arriving every second on a busy night: at most one refresh a second while the
+        # panel is in view, none while it is hidden (a tab behind another), one when it shows
+        # again. The 3-second debounce restarted on every change and so, under a steady
+        # stream, showed nothing new until the stream paused.
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(REFRESH_MS)
+        self._throttle.timeout.connect(self._refresh_if_shown)
+        self._stale = False  # changes came while hidden (or while a count was running)
+        self._loading = False
+        self._repeats_shown: tuple[object, ...] | None = None
         self.kind.currentIndexChanged.connect(self.reload)
         self.day.dateChanged.connect(self.reload)
         app.changed.connect(self._on_change)
@@ -140,23 +150,49 @@ class StatisticsPanel(QWidget):
     def reload(self) -> None:
         period = self.period()
         self.period_label.setText(period.label)
+        self._stale = False
+        self._loading = True
         # Results may arrive out of order (two quick changes of the date): only the latest counts.
         self._generation += 1
         generation = self._generation
         self.app.run(incident_statistics, self.app.ctx, period,
-                     on_done=lambda result: self._deliver(generation, result))
+                     on_done=lambda result: self._deliver(generation, result),
+                     on_error=lambda exc: self._failed(generation, exc))
 
     def _on_change(self, change: Change) -> None:
         # Duty checks carry the period's duty-keeping rate; units' moves (frequent) do not.
         if change.touches("incident", "dispatch", "duty_check"):
-            self._debounce.start()
+            self._stale = True
+            if self.isVisible() and not self._throttle.isActive():
+                self._throttle.start()  # not restarted by the next change: a refresh a second
+
+    def _refresh_if_shown(self) -> None:
+        if not self._stale or not self.isVisible():
+            return  # hidden: showEvent refreshes
+        if self._loading:
+            self._throttle.start()  # a count is running (a slow database): after it, not beside it
+            return
+        self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and not self._throttle.isActive():
+            self._throttle.start(0)
 
     # drawing ---------------------------------------------------------------------------------
     def _deliver(self, generation: int, result: Any) -> None:
         if generation == self._generation:
+            self._loading = False
             self.show_stats(result)
 
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+        self.app.report_error(exc)
+
     def show_stats(self, st: Statistics) -> None:
+        if st == self.stats:
+            return  # the same figures (a change outside the period): nothing to redraw
         self.stats = st
         c = st.compliance
         self.summary.setText(self.tr(
@@ -194,11 +230,13 @@ class StatisticsPanel(QWidget):
         flagged = " · ".join(f"{k} {n}" for k, n in st.repeat_flags)
         self.repeat_note.setText(
             self.tr("Flagged at intake: %1").replace("%1", flagged))
-        self.repeats.setRowCount(len(st.repeats))
-        for r, g in enumerate(st.repeats):
-            for col, value in enumerate((g.kind, g.key, str(g.count), "、".join(g.numbers))):
-                self.repeats.setItem(r, col, QTableWidgetItem(value))
-        self.repeats.resizeColumnsToContents()
+        if st.repeats != self._repeats_shown:
+            self._repeats_shown = st.repeats
+            self.repeats.setRowCount(len(st.repeats))
+            for r, g in enumerate(st.repeats):
+                for col, value in enumerate((g.kind, g.key, str(g.count), "、".join(g.numbers))):
+                    self.repeats.setItem(r, col, QTableWidgetItem(value))
+            self.repeats.resizeColumnsToContents()
 
     # PNG export ------------------------------------------------------------------------------
     def save_all(self, folder: Path) -> list[Path]:

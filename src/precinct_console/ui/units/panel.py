@@ -310,6 +310,14 @@ class UnitsPanel(QWidget):
         i = self.table.currentIndex()
         return i.data(ROW_ROLE) if i.isValid() else None
 
+    def _unit_to_act_on(self) -> UnitRow | None:
+        """The selected unit for a key that acts on one; with none selected the key says so in
+        the status bar (it did nothing, and the officer took the board for stuck)."""
+        u = self.current_unit()
+        if u is None:
+            self.app.notify(self.tr("Select a unit first"), "warning")
+        return u
+
     def _on_selected(self, entity: str, entity_id: int) -> None:
         """A unit picked elsewhere (its set-out alert, the map) is the board's current row."""
         if entity != "unit":
@@ -325,13 +333,17 @@ class UnitsPanel(QWidget):
             self.app.select("unit", u.id)
 
     def show_incident(self) -> None:
-        u = self.current_unit()
-        if u is not None and u.incident_id is not None:
-            self.app.select("incident", u.incident_id)
+        u = self._unit_to_act_on()
+        if u is None:
+            return
+        if u.incident_id is None:
+            self.app.notify(self.tr("%1 is on no incident").replace("%1", u.call_sign), "info")
+            return
+        self.app.select("incident", u.incident_id)
 
     def order_move_up(self) -> None:
         """M: the move-up the cover line suggests for the selected unit, given as its order."""
-        u = self.current_unit()
+        u = self._unit_to_act_on()
         if u is None:
             return
         move = self.cover.move_for(u.id)
@@ -349,20 +361,20 @@ class UnitsPanel(QWidget):
 
     def choose_move_up(self) -> None:
         """Ctrl+M: the selected unit moved up to a point of the plan the duty officer picks."""
-        u = self.current_unit()
+        u = self._unit_to_act_on()
         if u is not None:
             self.cover.choose(u)
 
     def send_back(self) -> None:
         """Shift+M: the selected unit's move-up ends; it goes back to its plan point."""
-        u = self.current_unit()
+        u = self._unit_to_act_on()
         if u is not None:
             self.cover.send_back(u)
 
     def call_roll(self, there: bool) -> None:
         """V / Shift+V: the selected crew, called by radio or video on its timed duty, is there
         (or not): the duty's check, for a unit that sends no position or to confirm one."""
-        u = self.current_unit()
+        u = self._unit_to_act_on()
         if u is None:
             return
         if not is_permitted(self.app.ctx.actor.role, "duty.roll_call"):
@@ -457,7 +469,7 @@ class UnitsPanel(QWidget):
                         .replace("%3", local(record.ends_at).strftime("%H:%M")))
 
     def set_status(self, status: str) -> None:
-        u = self.current_unit()
+        u = self._unit_to_act_on()
         # A key pressed again before the first change came back: it would go with the old version
         # and be refused as a conflict with the officer's own change ("your change was not saved").
         if u is None or u.id in self._status_busy:
