@@ -511,12 +511,20 @@
         <translation>确认本警情的预警</translation>
     </message>
     <message>
+        <source>Filter the board</source>
+        <translation>筛选警情</translation>
+    </message>
+    <message>
         <source>Search all incidents…</source>
         <translation>查询全部警情…</translation>
     </message>
     <message>
         <source>Shift handover (交接班)…</source>
         <translation>交接班…</translation>
+    </message>
+    <message>
+        <source>Select an incident first</source>
+        <translation>请先选择警情</translation>
     </message>
     <message>
         <source>%1: </source>
@@ -2342,6 +2350,77 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
 </context>
 <context>
+    <name>BoardActions</name>
+    <message>
+        <source>signed</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>set off</source>
+        <translation>出警</translation>
+    </message>
+    <message>
+        <source>arrived</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <source>handled</source>
+        <translation>处置完毕</translation>
+    </message>
+    <message>
+        <source>fed back</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>close</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>dispatch</source>
+        <translation>派警</translation>
+    </message>
+    <message>
+        <source>reinforcement</source>
+        <translation>增援</translation>
+    </message>
+    <message>
+        <source>correct</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>acknowledge alerts</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <source>filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>new incident</source>
+        <translation>接警</translation>
+    </message>
+    <message>
+        <source>search all</source>
+        <translation>查询全部警情</translation>
+    </message>
+    <message>
+        <source>handover</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <source>Keys: %1</source>
+        <translation>按键：%1</translation>
+    </message>
+</context>
+<context>
     <name>BoardPanel</name>
     <message>
         <source>All open</source>
@@ -2763,10 +2842,6 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Note</source>
         <translation>备注</translation>
-    </message>
-    <message>
-        <source>Keys: D dispatch · S signed · O set off · A arrived · H handled · F fed back · C close · E correct · Ctrl+R reopen</source>
-        <translation>按键：D 派警 · S 签收 · O 出警 · A 到场 · H 处置完毕 · F 反馈 · C 归档 · E 更正 · Ctrl+R 重新打开</translation>
     </message>
     <message>
         <source>Address</source>
@@ -6266,6 +6341,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>No units</source>
         <translation>暂无警组</translation>
+    </message>
+    <message>
+        <source>Select a unit first</source>
+        <translation>请先选择警组</translation>
+    </message>
+    <message>
+        <source>%1 is on no incident</source>
+        <translation>%1 当前无警情</translation>
     </message>
     <message>
         <source>%1 is ordered to %2 already: the crew needs telling, there is no order to give</source>
