@@ -177,8 +177,12 @@ def test_the_command_line_writes_the_roster_and_names_bad_dates(
     out = tmp_path / "roster.xlsx"
     base = ["export", "roster", "--db", db_url, "--out", str(out), "--user", "chief1"]
     assert main([*base, "--from", "2026-10-05", "--to", "2026-10-11"]) == 0
-    assert "排班表, 2026年第41周" in capsys.readouterr().out
-    assert openpyxl.load_workbook(out).worksheets[0].cell(1, 1).value.endswith("排班表")
+    # Asked for in English, the summary, the title and the tabs are English (the cells stay the
+    # station's Chinese shift names, as posted).
+    assert "Roster, week 41 of 2026" in capsys.readouterr().out
+    book = openpyxl.load_workbook(out)
+    assert book.worksheets[0].cell(1, 1).value.endswith("Roster")
+    assert book.sheetnames == ["Roster", "Rule violations"]
     out.unlink()
     for first, last, said in (
         ("2026-10-32", "2026-10-11", "'2026-10-32' is not a date such as 2026-11-20"),
