@@ -370,7 +370,8 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
     video: there or not. It is the stretch's check where none was made, or moves it on as a
     live position would (found away, then there: late); either way it is audited with who
     called. A crew not there raises the duty's breach, once. Refused for a unit with no timed
-    duty under way."""
+    duty under way, and "not there" for a crew ordered to it once under way that cannot be
+    there yet (the order's time plus its drive, the time its breach would name)."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
@@ -388,6 +389,15 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
         arrive_by = ordered_arrivals(s, ctx.station_id, [stretch], in_force).get((unit_id, began))
         check = s.scalar(select(DutyCheck).where(DutyCheck.unit_id == unit_id,
                                                  DutyCheck.due_at == began))
+        # A crew ordered once the duty was under way is on its way until its drive is done: a
+        # call before then cannot find it missing (the position checks wait for it too). One
+        # found there since and gone again has left, which a call can say at any time.
+        if not there and arrive_by is not None and now < arrive_by \
+                and (check is None or not check.there):
+            raise ValidationError(
+                f"{unit.call_sign} was ordered to {v.text()} at {_shown(arrive_by - timedelta(seconds=v.seconds))} "
+                f"and can be there by {_shown(arrive_by)}: call the roll again then to record it "
+                "not there", field="there")
         who = {"source": "roll_call", "confirmed_by": ctx.actor.user_id, "checked_at": now}
         if check is None:
             check = uow.add("duty.roll_call", "duty_check", DutyCheck(
