@@ -899,3 +899,39 @@ def test_a_late_ordered_crew_called_there_early_counts_as_kept_and_leaving_is_ju
     assert roll_call(duty_officer, duty.unit_id, True, opens + timedelta(minutes=11)).verdict == "kept"
     gone = roll_call(duty_officer, duty.unit_id, False, opens + timedelta(minutes=12))
     assert gone.verdict == "away" and gone.breach is not None
+
+
+def test_a_set_out_at_once_reminder_is_withdrawn_when_a_re_plan_leaves_its_duty_with_nobody(
+        db, station, clock, make_ctx):
+    """The car was told at 16:40 to set out at once for the gate. At 16:45 the gate is patrolled
+    all day instead and the chief re-plans the shift: no crew holds the 16:30-17:30 duty now, so
+    the reminder leaves the list (withdrawn, audited) instead of waiting to be acknowledged."""
+    chief, duty_officer, plan, _duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    clock.now = opens + timedelta(minutes=10)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [reminder] = raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20))
+    assert reminder.target_label == "立即出发"
+    clock.now = opens + timedelta(minutes=15)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.45, 39.95]},
+         "properties": {"layer": "patrol_point", "code": "PP1", "name": "学府路护学岗"}},
+    ]})
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    assert allocation.decide_plan(chief, again.id, again.version, "accept").visits == ()
+    assert raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20)) == []
+    assert alerts.list_alerts(duty_officer) == []
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(
+            AuditEntry.entity == "alert", AuditEntry.entity_id == reminder.id)).all()
+    assert sorted(actions) == ["alert.raise", "alert.withdraw"]
+
+
+def test_a_set_out_reminder_not_acknowledged_stays_after_its_duty_is_over(db, station, clock, make_ctx):
+    """A reminder nobody acknowledged is still there once the gate's duty is over: the duty
+    officer acknowledges it; only a duty taken away from its crew withdraws one."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
+    raise_duty_alerts(duty_officer, opens + timedelta(minutes=61))
+    assert first.id in {a.id for a in alerts.list_alerts(duty_officer)}
