@@ -846,3 +846,92 @@ def test_a_duty_given_to_another_crew_once_under_way_is_that_crews_to_set_out_fo
         in_force = units.orders_in_force(s, station.id, clock.now)
         begun = duties_under_way(s, station.id, clock.now, in_force, grace=timedelta(0))
         assert ordered_arrivals(s, station.id, begun, in_force) == {(moved.unit_id, opens): arrive}
+
+
+def test_a_roll_call_before_a_late_ordered_crew_could_be_there_cannot_find_it_missing(
+        db, station, clock, make_ctx):
+    """The plan is accepted at 16:40, ten minutes into the gate's 16:30-17:30; its car needs its
+    drive to get there. The duty officer calls the roll at 16:41 and the crew is on its way: a
+    'not there' then is refused, saying when the crew can be there, and nothing is recorded (no
+    breach on the alert list, nothing on the board, not counted in the handover). From that time
+    'not there' is a breach as before; a crew that answers 'there' early counts as kept."""
+    from precinct_console.domain.errors import ValidationError
+    from precinct_console.services.duty_alerts import ARRIVE_TARGET, roll_call
+    from precinct_console.ui.error_text import error_text
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    ordered = opens + timedelta(minutes=10)
+    clock.now = ordered
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    arrive = ordered + timedelta(seconds=duty.seconds)
+    assert arrive > ordered + timedelta(minutes=1)
+    [reminder] = raise_duty_alerts(duty_officer, ordered + timedelta(seconds=20))
+    early = ordered + timedelta(minutes=1)
+    with pytest.raises(ValidationError) as refused:
+        roll_call(duty_officer, duty.unit_id, False, early)
+    when = f"{arrive.astimezone(CHINA_TZ):%H:%M}"
+    assert f"can be there by {when}" in str(refused.value)
+    assert f"{when} 前可到岗" in error_text(refused.value, "zh_CN")
+    assert [a.id for a in alerts.list_alerts(duty_officer)] == [reminder.id]
+    clock.now = early
+    row = {r.id: r for r in units.list_units(duty_officer)}[duty.unit_id]
+    assert row.checked_on_duty(early) == ""
+    report = handover.build_handover(duty_officer, plan.starts_at, plan.ends_at)
+    assert report.content["duties_checked"] == {"kept": 0, "late": 0, "away": 0}
+    # From the time it can be there, a crew not there is a breach that names that time.
+    away = roll_call(duty_officer, duty.unit_id, False, arrive)
+    assert away.verdict == "away" and away.breach is not None
+    assert away.breach.target == ARRIVE_TARGET and away.breach.there_by == arrive
+
+
+def test_a_late_ordered_crew_called_there_early_counts_as_kept_and_leaving_is_judged(
+        db, station, clock, make_ctx):
+    """The crew ordered at 16:40 is at the gate when called at 16:41: kept. Called again at
+    16:42 and gone, before its drive would have brought it: it was there and left, which a roll
+    call can say at any time."""
+    from precinct_console.services.duty_alerts import roll_call
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    clock.now = opens + timedelta(minutes=10)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    assert roll_call(duty_officer, duty.unit_id, True, opens + timedelta(minutes=11)).verdict == "kept"
+    gone = roll_call(duty_officer, duty.unit_id, False, opens + timedelta(minutes=12))
+    assert gone.verdict == "away" and gone.breach is not None
+
+
+def test_a_set_out_at_once_reminder_is_withdrawn_when_a_re_plan_leaves_its_duty_with_nobody(
+        db, station, clock, make_ctx):
+    """The car was told at 16:40 to set out at once for the gate. At 16:45 the gate is patrolled
+    all day instead and the chief re-plans the shift: no crew holds the 16:30-17:30 duty now, so
+    the reminder leaves the list (withdrawn, audited) instead of waiting to be acknowledged."""
+    chief, duty_officer, plan, _duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    clock.now = opens + timedelta(minutes=10)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [reminder] = raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20))
+    assert reminder.target_label == "立即出发"
+    clock.now = opens + timedelta(minutes=15)
+    geometry.import_geometry(chief, {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.45, 39.95]},
+         "properties": {"layer": "patrol_point", "code": "PP1", "name": "学府路护学岗"}},
+    ]})
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    assert allocation.decide_plan(chief, again.id, again.version, "accept").visits == ()
+    assert raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20)) == []
+    assert alerts.list_alerts(duty_officer) == []
+    with db.sessions() as s:
+        actions = s.scalars(sa.select(AuditEntry.action).where(
+            AuditEntry.entity == "alert", AuditEntry.entity_id == reminder.id)).all()
+    assert sorted(actions) == ["alert.raise", "alert.withdraw"]
+
+
+def test_a_set_out_reminder_not_acknowledged_stays_after_its_duty_is_over(db, station, clock, make_ctx):
+    """A reminder nobody acknowledged is still there once the gate's duty is over: the duty
+    officer acknowledges it; only a duty taken away from its crew withdraws one."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
+    raise_duty_alerts(duty_officer, opens + timedelta(minutes=61))
+    assert first.id in {a.id for a in alerts.list_alerts(duty_officer)}

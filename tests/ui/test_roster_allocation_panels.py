@@ -834,9 +834,9 @@ def test_leave_shows_in_the_calendar_and_flags_a_shift_on_that_day(qtbot, chief_
     row = next(i for i, r in enumerate(panel.model.rows) if "李强" in r.label)
     friday = panel.model.days.index(datetime(2026, 11, 20).date())
     saturday, sunday = friday + 1, friday + 2
-    assert "（休）" in panel.model.index(row, friday).data()  # on leave and rostered: flagged
+    assert "年休假" in panel.model.index(row, friday).data()  # on leave and rostered: flagged
     assert panel.model.index(row, friday).data().startswith("▲")
-    assert panel.model.index(row, saturday).data() == "（休）"
+    assert panel.model.index(row, saturday).data() == "年休假"  # as the printed 排班表 says
     assert "休假 11-20 – 11-21 年休假" in panel.model.index(row, saturday).data(Qt.ItemDataRole.ToolTipRole)
     assert not panel.model.index(row, sunday).data()
     texts = [panel.problems.item(i).text() for i in range(panel.problems.count())]
@@ -1556,7 +1556,7 @@ def test_leave_recorded_by_mistake_is_cancelled_from_the_calendars_menu(qtbot, c
     _settle(qtbot, chief_app)
     row = next(i for i, r in enumerate(panel.model.rows) if "李强" in r.label)
     saturday = panel.model.days.index(datetime(2026, 11, 21).date())
-    assert panel.model.index(row, saturday).data() == "（休）"
+    assert panel.model.index(row, saturday).data() == "年休假"
     menu = panel.context_menu(panel.model.index(row, saturday))
     cancel = [a for a in menu.actions() if a.text().startswith("Cancel:")]
     assert [a.text() for a in cancel] == ["Cancel: 休假 11-20 – 11-21 年休假"]
@@ -1653,3 +1653,44 @@ def test_the_roster_is_not_read_again_for_each_units_position_report(qtbot, chie
     assert reads == []
     chief_app.changed.emit(Change((ChangeItem("unit", 1, "updated"),)))  # renamed, retired...
     assert reads == [1]
+
+
+def test_the_calendar_says_leave_training_and_rest_in_the_printed_rosters_words(
+        qtbot, chief_app, clock):
+    """The chief holds the printed 排班表 next to the screen: a week's cells read 年休假, 培训 and
+    休 (a planned day with no shift) as the paper's do, a month's 假, 训 and 休; an officer
+    never rostered and a day nobody planned stay blank, as on paper. The tooltip still names
+    the leave's kind, days and note."""
+    ctx = chief_app.ctx
+    monday = datetime(2026, 11, 16, 8, 30, tzinfo=CHINA_TZ)
+    shifts = [roster.add_shift(ctx, "白班", monday + timedelta(days=n), monday + timedelta(days=n, hours=8))
+              for n in range(3)]
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    li = roster.add_officer(ctx, "031002", "李强")
+    roster.add_officer(ctx, "031003", "王所长")  # never rostered
+    roster.assign(ctx, shifts[0].id, zhang.id)
+    roster.assign(ctx, shifts[0].id, li.id)
+    roster.add_absence(ctx, zhang.id, "leave", datetime(2026, 11, 17, tzinfo=CHINA_TZ),
+                       datetime(2026, 11, 18, tzinfo=CHINA_TZ), "年休假")
+    roster.add_absence(ctx, li.id, "training", datetime(2026, 11, 17, tzinfo=CHINA_TZ),
+                       datetime(2026, 11, 19, tzinfo=CHINA_TZ), "")
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    _settle(qtbot, chief_app)
+
+    def cells(name: str) -> list[str]:
+        row = next(i for i, r in enumerate(panel.model.rows) if name in r.label)
+        first = panel.model.days.index(datetime(2026, 11, 16).date())
+        return [panel.model.index(row, first + n).data() or "" for n in range(5)]
+
+    assert cells("张伟") == ["白", "年休假", "休", "", ""]
+    assert cells("李强") == ["白", "培训", "培训", "", ""]
+    assert cells("王所长") == ["", "", "", "", ""]
+    row = next(i for i, r in enumerate(panel.model.rows) if "张伟" in r.label)
+    tuesday = panel.model.days.index(datetime(2026, 11, 17).date())
+    assert "休假 11-17 – 11-17 年休假" in panel.model.index(row, tuesday).data(Qt.ItemDataRole.ToolTipRole)
+    panel.set_mode("month")
+    _settle(qtbot, chief_app)
+    assert cells("张伟") == ["白", "假", "休", "", ""]
+    assert cells("李强") == ["白", "训", "训", "", ""]

@@ -13,6 +13,7 @@ from precinct_console.domain.allocation.visits import (
     VisitPoint,
     assign_visits,
     stored_visits,
+    stretch_end,
 )
 from precinct_console.domain.clock import CHINA_TZ
 
@@ -124,3 +125,14 @@ def test_a_duty_open_twice_in_a_plan_keeps_each_window_as_a_duty_of_its_own():
     assert GATE.window == "08:00-08:30"
     [one] = assign_visits([GATE], [placed(1, "A", 116.41)], {1: "car"}, local_hour=8)
     assert one.by_window() == [one]
+
+
+def test_a_stretchs_end_is_read_back_from_how_its_duty_is_listed():
+    """A reminder keeps the stretch's start and its text: the end is read back, past midnight too."""
+    starts = datetime(2026, 12, 8, 16, 30, tzinfo=CHINA_TZ)
+    assert stretch_end(starts, "16:30-17:30 学府路护学岗") == datetime(2026, 12, 8, 17, 30, tzinfo=CHINA_TZ)
+    night = datetime(2026, 12, 8, 22, 0, tzinfo=CHINA_TZ)
+    assert stretch_end(night, "22:00-02:00 夜市巡线▲") == datetime(2026, 12, 9, 2, 0, tzinfo=CHINA_TZ)
+    assert stretch_end(starts.replace(hour=16, minute=0), "16:00-24:00 夜市") == \
+        datetime(2026, 12, 9, 0, 0, tzinfo=CHINA_TZ)
+    assert stretch_end(starts, "学府路护学岗") is None

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.allocation.visits import Span, TimedVisit, VisitPoint
+from ..domain.allocation.visits import Span, TimedVisit, VisitPoint, stretch_end
 from ..domain.changes import Change
 from ..domain.clock import local
 from ..domain.errors import NotFound, ValidationError
@@ -52,6 +52,9 @@ ARRIVAL_GRACE = timedelta(minutes=3)
 # Off the point (or the line's route) by more than this, the duty is not being kept; a school
 # gate's street is well inside it, the next block is not.
 ARRIVAL_RADIUS_M = 300.0
+# No timed duty lasts longer (it is under half its shift, and a shift is a day at most): the
+# reminders of duties begun before this are not read back to see whether their duty is over.
+LONGEST_DUTY = timedelta(hours=24)
 
 
 def duties_under_way(session: Session, station_id: int, now: datetime,
@@ -85,23 +88,33 @@ def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
                               begun: list[tuple[int, TimedVisit, VisitPoint, Span]]) -> bool:
     """Take set-out reminders off the list whose duty is no longer the unit's to go to (the
     chief gave it to another unit, or replaced the plan): they are marked acknowledged by
-    nobody and audited as withdrawn. One for a duty under way goes once another crew holds it
-    (given to another car at 07:40). True if any was."""
+    nobody and audited as withdrawn. One for a duty under way (立即出发) goes once its crew no
+    longer holds it: another crew does (given to another car at 07:40), or a re-plan left it
+    with nobody. One whose duty is over stays for the duty officer to acknowledge. True if any
+    was."""
     still_due = {(unit_id, v.starts) for unit_id, v in leaving}
-    held: dict[tuple[datetime | None, str], int | None] = {
+    held: dict[tuple[datetime | None, str], int] = {
         (span[0], v.text()[:160]): unit_id for unit_id, v, _p, span in begun}
     stale = [a for a in uow.session.scalars(select(Alert).where(
         Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
         Alert.acknowledged_at.is_(None), Alert.due_at > now))
         if (a.unit_id, a.due_at) not in still_due]
-    if begun:
-        stale += [a for a in uow.session.scalars(select(Alert).where(
-            Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
-            Alert.acknowledged_at.is_(None), Alert.due_at.in_({span[0] for *_x, span in begun})))
-            if held.get((a.due_at, a.subject), a.unit_id) != a.unit_id]
+    stale += [a for a in uow.session.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
+        Alert.acknowledged_at.is_(None), Alert.due_at <= now, Alert.due_at > now - LONGEST_DUTY))
+        if held.get((a.due_at, a.subject)) != a.unit_id and _under_way(a, now)]
     for a in stale:
         uow.update("alert.withdraw", "alert", a, acknowledged_at=now)
     return bool(stale)
+
+
+def _under_way(reminder: Alert, now: datetime) -> bool:
+    """Is the stretch a set-out reminder is for still under way (its window read back from the
+    reminder's text)? Unknown is taken as over: the reminder stays."""
+    if reminder.due_at is None:
+        return False
+    ends = stretch_end(reminder.due_at, reminder.subject or "")
+    return ends is not None and now < ends
 
 
 def _retime_reminders(uow: UnitOfWork, station_id: int, now: datetime,
@@ -370,7 +383,8 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
     video: there or not. It is the stretch's check where none was made, or moves it on as a
     live position would (found away, then there: late); either way it is audited with who
     called. A crew not there raises the duty's breach, once. Refused for a unit with no timed
-    duty under way."""
+    duty under way, and "not there" for a crew ordered to it once under way that cannot be
+    there yet (the order's time plus its drive, the time its breach would name)."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
@@ -388,6 +402,15 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
         arrive_by = ordered_arrivals(s, ctx.station_id, [stretch], in_force).get((unit_id, began))
         check = s.scalar(select(DutyCheck).where(DutyCheck.unit_id == unit_id,
                                                  DutyCheck.due_at == began))
+        # A crew ordered once the duty was under way is on its way until its drive is done: a
+        # call before then cannot find it missing (the position checks wait for it too). One
+        # found there since and gone again has left, which a call can say at any time.
+        if not there and arrive_by is not None and now < arrive_by \
+                and (check is None or not check.there):
+            raise ValidationError(
+                f"{unit.call_sign} was ordered to {v.text()} at {_shown(arrive_by - timedelta(seconds=v.seconds))} "
+                f"and can be there by {_shown(arrive_by)}: call the roll again then to record it "
+                "not there", field="there")
         who = {"source": "roll_call", "confirmed_by": ctx.actor.user_id, "checked_at": now}
         if check is None:
             check = uow.add("duty.roll_call", "duty_check", DutyCheck(

@@ -3,9 +3,10 @@ stand all shift; a planned unit goes there while it is open, then back to its po
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import highspy
@@ -26,10 +27,27 @@ Span = tuple[datetime, datetime]
 CLASH_MARK = "▲"
 
 
+# The window TimedVisit.text opens with (_hhmm): its end, read back by stretch_end.
+_WINDOW = re.compile(r"\d\d:\d\d-(\d\d):(\d\d)(?:\s|$)")
+
+
 def _hhmm(start: datetime, end: datetime) -> str:
     a, b = start.astimezone(CHINA_TZ), end.astimezone(CHINA_TZ)
     close = "24:00" if b.hour == 0 and b.minute == 0 and b.date() > a.date() else f"{b:%H:%M}"
     return f"{a:%H:%M}-{close}"
+
+
+def stretch_end(starts: datetime, text: str) -> datetime | None:
+    """When the stretch begun at `starts` and listed as `text` ("16:30-17:30 学府路护学岗", as
+    TimedVisit.text wrote it) ends; None if the text does not open with its window. A reminder
+    keeps only these two, and must tell a duty taken away from a duty that is over."""
+    window = _WINDOW.match(text)
+    if window is None:
+        return None
+    day = starts.astimezone(CHINA_TZ)
+    hour, minute = int(window.group(1)), int(window.group(2))
+    end = day.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(hours=hour, minutes=minute)
+    return end if end > day else end + timedelta(days=1)  # 22:00-02:00 and 16:00-24:00 end the next day
 
 
 def joined(route: Sequence[tuple[float, float]], lon: float, lat: float) -> tuple[float, float]:

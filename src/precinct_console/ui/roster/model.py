@@ -19,6 +19,8 @@ from PySide6.QtGui import QBrush, QColor
 from ...domain.clock import CHINA_TZ
 from ...domain.driving import DRONE_LICENCE
 from ...domain.holidays import DayKind
+from ...domain.roster_rules import OFF_DUTIES
+from ...services.ledgers.roster import OFF_MARKS, REST, off_text
 from ...services.roster import (
     DUTIES,
     OFFICER_KINDS,
@@ -32,7 +34,7 @@ from ..theme import INFO, MUTED, NEAR, ui_font
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's entries (tuple of EntryInfo)
-DUTY_MARK = {"leave": "休", "training": "训", "standby": "备", "desk": "台", "post": "站"}
+DUTY_MARK = {"standby": "备", "desk": "台", "post": "站"}
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 HOLIDAY_BG = QColor("#FDE9E0")
 WEEKEND_BG = QColor("#F3F3F3")
@@ -160,6 +162,8 @@ class RosterCalendarModel(QAbstractTableModel):
             return f"▲ {text}" if problems else text
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [*row.away[col], *(self._entry_line(e) for e in row.cells[col])]
+            if row.texts[col] == REST:
+                lines.append(_tr("Rest: no shift this day"))
             return "\n".join(lines + list(problems)) or None
         if role == Qt.ItemDataRole.BackgroundRole:
             if problems:
@@ -167,8 +171,8 @@ class RosterCalendarModel(QAbstractTableModel):
             bg = self._day_bg(col)
             return QBrush(bg) if bg else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if (row.away[col] and not row.cells[col]) or (
-                    row.cells[col] and all(e.duty in ("leave", "training") for e in row.cells[col])):
+            if (row.away[col] and not row.cells[col]) or row.texts[col] == REST or (
+                    row.cells[col] and all(e.duty in OFF_DUTIES for e in row.cells[col])):
                 return QBrush(MUTED)
             return QBrush(INFO.darker(160)) if row.cells[col] else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -206,15 +210,16 @@ class RosterCalendarModel(QAbstractTableModel):
                 continue
             probs[(v.officer_id, col[d])].append(v.message)
         # Leave and training recorded for an officer mark every day they touch.
-        away: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)  # (kind, line)
+        away: dict[tuple[int, int], list[AbsenceInfo]] = defaultdict(list)
         for absence in view.absences:
             first_day, last_day = absence_days(absence)
-            line = absence_line(absence)
             for d in days:
                 if first_day <= d <= last_day:
-                    away[(absence.officer_id, col[d])].append((absence.kind, line))
+                    away[(absence.officer_id, col[d])].append(absence)
+        planned = {col[d] for d in day_of.values() if d in col}  # days with shifts: the rest unplanned
         rows = []
         rostered = {e.officer_id for e in view.entries}
+        listed = rostered | {oid for oid, _i in away}  # those the printed 排班表 lists
         for o in view.officers:
             if not o.active and o.id not in rostered:
                 continue
@@ -222,15 +227,15 @@ class RosterCalendarModel(QAbstractTableModel):
                                        key=lambda e: shifts[e.shift_id].starts_at))
                           for i in range(len(days)))
             texts, short_texts = (
-                tuple(" ".join([*(f"（{DUTY_MARK[k]}）" for k, _ in away.get((o.id, i), [])[:1]),
-                                *(self._cell_text(e, shifts, units if with_units else {}) for e in c)])
+                tuple(self._day_text(c, away.get((o.id, i), []), shifts, units, month=month,
+                                     rest=o.id in listed and i in planned)
                       for i, c in enumerate(cells))
-                for with_units in (True, False))
+                for month in (False, True))
             kind = "辅" if o.kind == "auxiliary" else ""
             rows.append(CalendarRow(
                 o.id, f"{o.team or '—'}  {o.name}{kind}  {o.badge}", o.team, cells, texts, short_texts,
                 tuple(tuple(probs.get((o.id, i), [])) for i in range(len(days))),
-                tuple(tuple(line for _, line in away.get((o.id, i), [])) for i in range(len(days))),
+                tuple(tuple(absence_line(a) for a in away.get((o.id, i), [])) for i in range(len(days))),
                 officer_about(o)))
         day_problems = [tuple(probs.get((None, i), [])) for i in range(len(days))]
         same_shape = (days == self.days and [r.officer_id for r in rows] ==
@@ -251,10 +256,24 @@ class RosterCalendarModel(QAbstractTableModel):
             if a != b:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(days) - 1))
 
+    @classmethod
+    def _day_text(cls, cell: tuple[EntryInfo, ...], away: list[AbsenceInfo], shifts: dict[int, Any],
+                  units: dict[int, str], *, month: bool, rest: bool) -> str:
+        """An officer's day as the printed 排班表 words leave, training and rest: a week's 年休假,
+        培训, 休; a month's 假, 训, 休 (ledgers.roster's own words, so screen and paper agree).
+        A week's shifts name the car; a month's are marks only, the tooltip names it."""
+        parts = [cls._cell_text(e, shifts, {} if month else units, month=month) for e in cell]
+        parts += [OFF_MARKS[a.kind] if month else off_text(a.kind, a.note) for a in away]
+        parts = list(dict.fromkeys(parts))  # a leave entry and its recorded leave: said once
+        if not parts:
+            return REST if rest else ""  # not 休: nobody planned the day, or the officer
+        return " ".join(parts)
+
     @staticmethod
-    def _cell_text(e: EntryInfo, shifts: dict[int, Any], units: dict[int, str]) -> str:
-        if e.duty in ("leave", "training"):
-            return DUTY_MARK[e.duty]
+    def _cell_text(e: EntryInfo, shifts: dict[int, Any], units: dict[int, str], *,
+                   month: bool = False) -> str:
+        if e.duty in OFF_DUTIES:
+            return OFF_MARKS[e.duty] if month else off_text(e.duty, e.note)
         name = shifts[e.shift_id].name
         mark = name[:1] if name else "?"
         if "值班" in name:
