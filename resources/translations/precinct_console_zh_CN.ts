@@ -753,6 +753,10 @@
         <translation>准驾车型：%1</translation>
     </message>
     <message>
+        <source>Rest: no shift this day</source>
+        <translation>休息：当日未排班</translation>
+    </message>
+    <message>
         <source>none</source>
         <translation>无</translation>
     </message>
