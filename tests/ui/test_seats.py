@@ -691,3 +691,106 @@ def test_a_form_refused_because_the_account_was_disabled_is_named_as_not_saved(
     assert shown == [""]  # the form was not shown again with the refusal: the seat signed out
     assert not [text for level, text in said if level == "error"], said
     _settle(qtbot, duty)
+
+
+@pytest.mark.parametrize("form", ["key_site", "post", "zone", "line"])
+def test_a_map_form_ok_again_after_a_refusal_saves_over_the_change_it_named_and_not_a_later_one(
+        qtbot, make_ctx, monkeypatch, form):
+    """As the roster's forms: the deputy's map form is refused for the chief's change (A) and
+    comes back; before he presses OK again the director changes the record too (B). The form
+    had read the record again once the refusal came in, B already in it, so OK again put the
+    deputy's over B unsaid: it is refused, naming B; only the third OK, told of B, saves."""
+    from dataclasses import replace
+
+    from precinct_console.domain import geo
+    from precinct_console.domain import geo_synthetic as syn
+    from precinct_console.services import geometry, map_lines, map_points, map_zones
+    from precinct_console.ui.map.line_dialog import LineDialog
+    from precinct_console.ui.map.point_dialog import PointDialog
+    from precinct_console.ui.map.zone_dialog import ZoneDialog
+
+    def lonlat(x: float, y: float) -> tuple[float, float]:
+        lon, lat = geo.unproject_xy(x, y, *syn.ORIGIN)
+        return float(lon), float(lat)
+
+    def square(x: float, y: float) -> dict:
+        return map_zones.outline_geometry([lonlat(x + dx, y + dy) for dx, dy in
+                                           ((0, 0), (800, 0), (800, 600), (0, 600))])
+
+    features = syn.jurisdiction()
+    features["features"] += syn.key_sites_and_posts()
+    geometry.import_geometry(make_ctx(Role.ADMIN), features)
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    director = _seat(make_ctx(Role.STATION_CHIEF, username="director"), "指挥室-3")
+    zone_id = map_zones.save_zone(chief.ctx, map_zones.ZoneForm("XQ01", "一号巡区", geometry=square(0, 0))) \
+        .ids("patrol_zone").pop()
+    line_id = map_lines.save_line(chief.ctx, map_lines.LineForm(
+        "XL01", "夜市巡逻线", map_lines.route_geometry([lonlat(0, 0), lonlat(500, 0)]))).ids("patrol_line").pop()
+    layer = form if form in ("key_site", "post") else ""
+    code = {"key_site": "K01", "post": "P01"}.get(form, "")
+    feed = _Feed(deputy)
+    panel = MapPanel(deputy)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.data is not None, timeout=10_000)
+    _settle(qtbot, deputy)
+    point_id = next((p.id for p in (*panel.data.sites, *panel.data.posts) if p.code == code), 0)
+
+    def now(ctx=chief.ctx):
+        if form == "zone":
+            return map_zones.zone_form(ctx, zone_id)
+        if form == "line":
+            return map_lines.line_form(ctx, line_id)
+        return map_points.point_form(ctx, layer, point_id)
+
+    def change(seat: AppContext, **values) -> None:
+        stored = now(seat.ctx)
+        saves = {"zone": lambda f: map_zones.save_zone(seat.ctx, f, zone_id, expected=stored),
+                 "line": lambda f: map_lines.save_line(seat.ctx, f, line_id, expected=stored)}
+        save = saves.get(form, lambda f: map_points.save_point(seat.ctx, f, point_id, expected=stored))
+        save(replace(stored, **values))
+
+    # form: (dialog class, A's fields, B's fields, B named in the refusal)
+    cases = {
+        "key_site": (PointDialog, dict(address="解放路 9 号"), dict(target_minutes=5), "target_minutes"),
+        "post": (PointDialog, dict(phone="0731-7654321"), dict(kind="police_room"), "kind"),
+        "zone": (ZoneDialog, dict(geometry=square(100, 0)), dict(kind="key_zone"), "kind"),
+        "line": (LineDialog, dict(note="加强"), dict(window_start="22:00", window_end="02:00"),
+                 "window_start"),
+    }
+    dialog, a, b, b_named = cases[form]
+
+    def meanwhile(seat: AppContext, values: dict) -> None:  # another seat's save, read by the deputy's map
+        change(seat, **values)
+        feed.deliver()
+        _settle(qtbot, deputy)
+
+    _refusal_heard_late(monkeypatch, deputy, lambda: meanwhile(director, b))
+    seen: list[str] = []
+    b_kept: list[bool] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(chief, a)
+        elif len(seen) == 3:
+            stored = now()
+            b_kept.append(all(getattr(stored, k) == v for k, v in b.items()))
+        d.name.setText("甲改名")
+        d.accept()
+        return d.result()
+
+    monkeypatch.setattr(dialog, "exec", fill)
+    if form == "zone":
+        panel.drawing.edit(zone_id)
+    elif form == "line":
+        panel.drawing.edit_line(line_id)
+    else:
+        panel.points.edit(layer, point_id)
+    qtbot.waitUntil(lambda: now().name == "甲改名", timeout=20_000)
+    _settle(qtbot, deputy)
+    assert len(seen) == 3, seen  # saved on the third OK, not the second
+    assert "by chief at 指挥室-1" in seen[1], seen[1]
+    assert "by director at 指挥室-3" in seen[2] and b_named in seen[2], seen[2]
+    assert b_kept == [True]  # the second OK did not put the deputy's over B
