@@ -794,3 +794,110 @@ def test_a_map_form_ok_again_after_a_refusal_saves_over_the_change_it_named_and_
     assert "by chief at 指挥室-1" in seen[1], seen[1]
     assert "by director at 指挥室-3" in seen[2] and b_named in seen[2], seen[2]
     assert b_kept == [True]  # the second OK did not put the deputy's over B
+
+
+@pytest.mark.parametrize("form", ["correction", "reopen", "reopen_from_search"])
+def test_an_incident_form_ok_again_after_a_refusal_is_checked_against_the_change_it_named(
+        qtbot, make_ctx, clock, monkeypatch, form):
+    """The duty officer's correction (or reopening) of an incident is refused for another seat's
+    correction (A) and comes back; before he presses OK again a third seat corrects it too (B).
+    The correction form sent whatever version the board had read by then: its first OK went
+    over A unsaid once the board showed A, and OK again over B. The reopening form sent the
+    version it was opened on, refused every time. Now OK again is refused naming B, and only the
+    third OK, told of B, saves."""
+    from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+    from precinct_console.services.incidents.queries import get_incident
+    from precinct_console.services.incidents.steps import (
+        advance_incident,
+        correct_event,
+        dispatch_unit,
+    )
+    from precinct_console.ui.board.correction import CorrectionForm
+    from precinct_console.ui.board.panel import BoardPanel
+    from precinct_console.ui.forms import TextDialog, qdatetime
+
+    first_seat = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.wang"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.li"), "指挥室-2")
+    third_seat = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.zhao"), "指挥室-3")
+    with deputy.ctx.db.sessions() as s:
+        car = Unit(station_id=deputy.ctx.actor.station_id, call_sign="城关1号车", kind="car", seats=2,
+                   home_lon=116.40, home_lat=39.90, status="available", status_since=clock())
+        s.add(car)
+        s.commit()
+        car_id = car.id
+    received = clock()
+    inc = intake_incident(first_seat.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                        address="城关镇解放路12号", lon=116.401, lat=39.901))
+    clock.advance(seconds=40)
+    dispatch_unit(first_seat.ctx, inc.id, car_id)
+    closing = ("fed_back", "closed") if form == "reopen_from_search" else ()  # off the board
+    for step in ("signed", "set_off", "arrived", "handled", *closing):
+        clock.advance(seconds=30)
+        advance_incident(first_seat.ctx, inc.id, step)
+    clock.advance(minutes=5)
+    feed = _Feed(deputy)
+    panel = BoardPanel(deputy)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.state.is_loaded, timeout=10_000)
+    if form == "reopen_from_search":
+        from precinct_console.ui.board.history import HistoryDialog
+
+        search = HistoryDialog(deputy, panel.board_actions, panel)
+        qtbot.addWidget(search)
+        search.show()
+        qtbot.waitUntil(lambda: search.model.rowCount() >= 1, timeout=10_000)
+        search.table.selectRow(0)
+    else:
+        assert panel.select_incident(inc.id)
+        qtbot.waitUntil(lambda: panel.detail.detail is not None and panel.detail.detail.row.id == inc.id,
+                        timeout=10_000)
+    _settle(qtbot, deputy)
+
+    def dispatched_event() -> int:
+        return next(e.id for e in get_incident(deputy.ctx, inc.id).events if e.kind == "dispatched")
+
+    def dispatched_at():
+        return get_incident(deputy.ctx, inc.id).row.dispatched_at
+
+    def corrected(seat: AppContext, seconds: int) -> None:  # another seat's correction, read by the board
+        correct_event(seat.ctx, inc.id, dispatched_event(), at=received + timedelta(seconds=seconds),
+                      reason="按电台记录更正")
+        feed.deliver()
+        _settle(qtbot, deputy)
+
+    _refusal_heard_late(monkeypatch, deputy, lambda: corrected(third_seat, 20))
+    seen: list[str] = []
+    b_kept: list[bool] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            corrected(first_seat, 30)
+        elif len(seen) == 3:
+            b_kept.append(dispatched_at() == received + timedelta(seconds=20))
+        if len(seen) > 4:  # refused every time: given up
+            return QDialog.DialogCode.Rejected
+        if form == "correction":
+            d.entry.setCurrentIndex(next(i for i, e in enumerate(d.events) if e.kind == "dispatched"))
+            d.time.setDateTime(qdatetime(received + timedelta(seconds=35)))
+            d.why.setText("派警时间按录音更正")
+        else:
+            d.text.setPlainText("群众再次来电，纠纷未解决")
+        return QDialog.DialogCode.Accepted
+
+    if form == "correction":
+        monkeypatch.setattr(CorrectionForm, "exec", fill)
+        panel.ask_correction()
+        saved = lambda: dispatched_at() == received + timedelta(seconds=35)  # noqa: E731
+    else:
+        monkeypatch.setattr(TextDialog, "exec", fill)
+        (search if form == "reopen_from_search" else panel).ask_reopen()
+        saved = lambda: any(e.kind == "reopened" for e in get_incident(deputy.ctx, inc.id).events)  # noqa: E731
+    qtbot.waitUntil(lambda: saved() or len(seen) > 4, timeout=20_000)
+    _settle(qtbot, deputy)
+    assert len(seen) == 3, seen  # saved on the third OK, not the first, second or never
+    assert "by duty.wang at 指挥室-1" in seen[1], seen[1]
+    assert "by duty.zhao at 指挥室-3" in seen[2] and "dispatched_at" in seen[2], seen[2]
+    assert b_kept == [True]  # the second OK did not put the duty officer's over B
+    assert saved()
