@@ -223,3 +223,48 @@ def test_two_seats_saving_one_map_record_at_once_never_both_pass_the_check(
     assert load(chief).name == saved
     # The refusal carries the record as it read it: the form told of it saves over that.
     assert refused[0].current == load(chief)
+
+
+def test_two_seats_adding_a_point_of_one_code_at_once_add_one_and_refuse_the_other(
+        db, chief, make_ctx, monkeypatch):
+    """Two chiefs place a new must-patrol point, both forms offering BX01, and press OK at the
+    same moment. On PostgreSQL both passed the 'code already taken' check, and the later save's
+    import found the earlier one's point by its code and changed it into its own, unsaid."""
+    import threading
+
+    from precinct_console.services import map_points
+
+    lon, lat = _lonlat(300, 300)
+    other = make_ctx(Role.STATION_CHIEF, "chief2")
+    outcome: dict[str, BaseException | None] = {}
+
+    def theirs_saved() -> None:
+        try:
+            save_point(other, PointForm("patrol_point", "BX01", "夜市", lon, lat))
+            outcome["theirs"] = None
+        except BaseException as exc:  # handed to the test, read once the thread is joined
+            outcome["theirs"] = exc
+
+    seat = threading.Thread(target=theirs_saved)
+    imported = map_points.import_in
+
+    def theirs_first(*args, **kwargs):
+        if threading.current_thread() is not seat and not seat.is_alive() and "theirs" not in outcome:
+            seat.start()  # the other seat's OK, once this one found the code free
+            seat.join(timeout=3)  # it waits for this seat's save, if the check holds the station
+        return imported(*args, **kwargs)
+
+    monkeypatch.setattr(map_points, "import_in", theirs_first)
+    try:
+        save_point(chief, PointForm("patrol_point", "BX01", "学校门口", lon, lat))
+        outcome["mine"] = None
+    except ValidationError as exc:
+        outcome["mine"] = exc
+    seat.join(timeout=30)
+    assert not seat.is_alive()
+    refused = [exc for exc in outcome.values() if exc is not None]
+    assert len(refused) == 1, outcome
+    assert isinstance(refused[0], ValidationError) and "already the code of" in str(refused[0])
+    with db.sessions() as s:
+        names = s.scalars(sa.select(PatrolPoint.name)).all()
+    assert names == (["夜市"] if outcome["theirs"] is None else ["学校门口"])

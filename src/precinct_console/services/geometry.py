@@ -174,16 +174,23 @@ def import_geometry(ctx: ServiceContext, source: Mapping[str, Any] | str | Path,
     """
     data = read_geojson(source)
     with ctx.uow() as uow:
+        uow.lock_station(MAP_LOCK, ctx.station_id)
         summary = import_in(uow, ctx.station_id, data, layer=layer)
         uow.commit()
     return summary
+
+
+# Serialises a station's map writes (a file's import, a map form's save) on PostgreSQL, from the
+# checks that read the stored map (a code free, a zone overlapping none of its siblings) to the
+# commit: two seats checking at once both passed, and the later undid the earlier.
+MAP_LOCK = 0x4D415053  # "MAPS"
 
 
 def import_in(uow: Any, station: int, data: Mapping[str, Any], *,
               layer: str | None = None) -> ImportSummary:
     """The import's checks and upsert in a unit of work the caller commits: a map form checks
     its record in that same transaction first (services.map_points.save_from_form), so another
-    seat's save can no longer land between its check and its write."""
+    seat's save can no longer land between its check and its write. The caller holds MAP_LOCK."""
     s = uow.session
     stored_grids, stored_zones = _stored(s, station)
     parsed = geo_validation.parse_features(data, stored_grids=stored_grids, stored_zones=stored_zones,

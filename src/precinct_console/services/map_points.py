@@ -23,7 +23,7 @@ from ..domain.daily_window import ALL_DAY
 from ..domain.errors import ConflictError, NotFound, ValidationError, ValidationErrors
 from ..storage.models import AuditEntry, KeySite, PatrolPoint, Post
 from .context import ServiceContext, service_action
-from .geometry import import_in
+from .geometry import MAP_LOCK, import_in
 
 POINT_LAYERS = ("post", "key_site", "patrol_point")
 _MODELS: dict[str, Any] = {"post": Post, "key_site": KeySite, "patrol_point": PatrolPoint}
@@ -179,6 +179,7 @@ def save_from_form(ctx: ServiceContext, feature: dict[str, Any], layer: str, mod
     commit (FOR UPDATE on PostgreSQL; a SQLite writer holds the database already): checked in a
     session of its own, two seats saving at once both passed and the later undid the earlier."""
     with ctx.uow() as uow:
+        uow.lock_station(MAP_LOCK, ctx.station_id)  # a code found free stays free until commit
         s = uow.session
         if target_id is not None:
             row = s.get(model, target_id, with_for_update=True)
