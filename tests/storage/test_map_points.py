@@ -147,3 +147,124 @@ def test_a_point_taken_out_of_use_leaves_the_map_but_is_listed_to_put_back(db, c
     data = map_data.map_layers(chief)
     assert [p.code for p in data.patrol_points] == []
     assert [p.code for p in data.patrol_points_off] == ["BX01"]
+
+
+def _map_record(db, chief, kind: str):
+    """(stored id, the module whose check runs, load(ctx), save(ctx, form, expected)) of a post,
+    must-patrol point, zone or line as the map's form edits it."""
+    from precinct_console.services import map_lines, map_points, map_zones
+
+    lon, lat = _lonlat(300, 300)
+    if kind == "zone":
+        square = [_lonlat(x, y) for x, y in ((0, 0), (800, 0), (800, 600), (0, 600))]
+        made = map_zones.save_zone(chief, map_zones.ZoneForm("XQ01", "一号巡区", geometry=
+                                                             map_zones.outline_geometry(square)))
+        zone_id = made.ids("patrol_zone").pop()
+        return (map_zones, lambda ctx: map_zones.zone_form(ctx, zone_id),
+                lambda ctx, f, e: map_zones.save_zone(ctx, f, zone_id, expected=e))
+    if kind == "line":
+        route = map_lines.route_geometry([_lonlat(0, 0), _lonlat(500, 0)])
+        line_id = map_lines.save_line(chief, map_lines.LineForm("XL01", "夜市巡逻线", route)) \
+            .ids("patrol_line").pop()
+        return (map_lines, lambda ctx: map_lines.line_form(ctx, line_id),
+                lambda ctx, f, e: map_lines.save_line(ctx, f, line_id, expected=e))
+    if kind == "post":
+        with db.sessions() as s:
+            point_id = s.scalar(sa.select(Post.id).where(Post.code == "P01"))
+    else:
+        point_id = save_point(chief, PointForm(kind, "BX01", "夜市", lon, lat)).ids(kind).pop()
+    return (map_points, lambda ctx: point_form(ctx, kind, point_id),
+            lambda ctx, f, e: save_point(ctx, f, point_id, expected=e))
+
+
+@pytest.mark.parametrize("kind", ["post", "patrol_point", "zone", "line"])
+def test_two_seats_saving_one_map_record_at_once_never_both_pass_the_check(
+        db, chief, make_ctx, monkeypatch, kind):
+    """Two chiefs open the same record and press OK at the same moment: the other seat's save
+    lands after this seat's check that nobody changed it and before its write. Both were saved,
+    the second over the first unsaid (the check read the row in a session of its own, the write
+    came in a later transaction); one of them must be refused, naming the other's change."""
+    import threading
+
+    module, load, save = _map_record(db, chief, kind)
+    other = make_ctx(Role.STATION_CHIEF, "chief2")
+    mine, theirs = load(chief), load(other)
+    check = module._changed_since
+    outcome: dict[str, BaseException | None] = {}
+
+    def theirs_saved() -> None:
+        try:
+            save(other, replace(theirs, name="乙改"), theirs)
+            outcome["theirs"] = None
+        except BaseException as exc:  # handed to the test, read once the thread is joined
+            outcome["theirs"] = exc
+
+    seat = threading.Thread(target=theirs_saved)
+
+    def checked_then_theirs(*args):
+        refusal = check(*args)
+        if not seat.is_alive() and "theirs" not in outcome and threading.current_thread() is not seat:
+            seat.start()  # the other seat's OK, while this one's check has passed
+            seat.join(timeout=3)  # it waits for this seat's save, if the check holds the row
+        return refusal
+
+    monkeypatch.setattr(module, "_changed_since", checked_then_theirs)
+    try:
+        save(chief, replace(mine, name="甲改"), mine)
+        outcome["mine"] = None
+    except ConflictError as exc:
+        outcome["mine"] = exc
+    seat.join(timeout=30)
+    assert not seat.is_alive()
+    refused = [exc for exc in outcome.values() if exc is not None]
+    assert len(refused) == 1, outcome  # not both saved, the later over the earlier unsaid
+    assert isinstance(refused[0], ConflictError) and "name" in str(refused[0]), refused[0]
+    saved = "乙改" if outcome["theirs"] is None else "甲改"
+    assert load(chief).name == saved
+    # The refusal carries the record as it read it: the form told of it saves over that.
+    assert refused[0].current == load(chief)
+
+
+def test_two_seats_adding_a_point_of_one_code_at_once_add_one_and_refuse_the_other(
+        db, chief, make_ctx, monkeypatch):
+    """Two chiefs place a new must-patrol point, both forms offering BX01, and press OK at the
+    same moment. On PostgreSQL both passed the 'code already taken' check, and the later save's
+    import found the earlier one's point by its code and changed it into its own, unsaid."""
+    import threading
+
+    from precinct_console.services import map_points
+
+    lon, lat = _lonlat(300, 300)
+    other = make_ctx(Role.STATION_CHIEF, "chief2")
+    outcome: dict[str, BaseException | None] = {}
+
+    def theirs_saved() -> None:
+        try:
+            save_point(other, PointForm("patrol_point", "BX01", "夜市", lon, lat))
+            outcome["theirs"] = None
+        except BaseException as exc:  # handed to the test, read once the thread is joined
+            outcome["theirs"] = exc
+
+    seat = threading.Thread(target=theirs_saved)
+    imported = map_points.import_in
+
+    def theirs_first(*args, **kwargs):
+        if threading.current_thread() is not seat and not seat.is_alive() and "theirs" not in outcome:
+            seat.start()  # the other seat's OK, once this one found the code free
+            seat.join(timeout=3)  # it waits for this seat's save, if the check holds the station
+        return imported(*args, **kwargs)
+
+    monkeypatch.setattr(map_points, "import_in", theirs_first)
+    try:
+        save_point(chief, PointForm("patrol_point", "BX01", "学校门口", lon, lat))
+        outcome["mine"] = None
+    except ValidationError as exc:
+        outcome["mine"] = exc
+    seat.join(timeout=30)
+    assert not seat.is_alive()
+    refused = [exc for exc in outcome.values() if exc is not None]
+    assert len(refused) == 1, outcome
+    assert isinstance(refused[0], ValidationError) and "already the code of" in str(refused[0])
+    with db.sessions() as s:
+        names = s.scalars(sa.select(PatrolPoint.name)).all()
+    assert names == (["夜市"] if outcome["theirs"] is None else ["学校门口"])

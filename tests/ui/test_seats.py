@@ -691,3 +691,213 @@ def test_a_form_refused_because_the_account_was_disabled_is_named_as_not_saved(
     assert shown == [""]  # the form was not shown again with the refusal: the seat signed out
     assert not [text for level, text in said if level == "error"], said
     _settle(qtbot, duty)
+
+
+@pytest.mark.parametrize("form", ["key_site", "post", "zone", "line"])
+def test_a_map_form_ok_again_after_a_refusal_saves_over_the_change_it_named_and_not_a_later_one(
+        qtbot, make_ctx, monkeypatch, form):
+    """As the roster's forms: the deputy's map form is refused for the chief's change (A) and
+    comes back; before he presses OK again the director changes the record too (B). The form
+    had read the record again once the refusal came in, B already in it, so OK again put the
+    deputy's over B unsaid: it is refused, naming B; only the third OK, told of B, saves."""
+    from dataclasses import replace
+
+    from precinct_console.domain import geo
+    from precinct_console.domain import geo_synthetic as syn
+    from precinct_console.services import geometry, map_lines, map_points, map_zones
+    from precinct_console.ui.map.line_dialog import LineDialog
+    from precinct_console.ui.map.point_dialog import PointDialog
+    from precinct_console.ui.map.zone_dialog import ZoneDialog
+
+    def lonlat(x: float, y: float) -> tuple[float, float]:
+        lon, lat = geo.unproject_xy(x, y, *syn.ORIGIN)
+        return float(lon), float(lat)
+
+    def square(x: float, y: float) -> dict:
+        return map_zones.outline_geometry([lonlat(x + dx, y + dy) for dx, dy in
+                                           ((0, 0), (800, 0), (800, 600), (0, 600))])
+
+    features = syn.jurisdiction()
+    features["features"] += syn.key_sites_and_posts()
+    geometry.import_geometry(make_ctx(Role.ADMIN), features)
+    chief = _seat(make_ctx(Role.STATION_CHIEF, username="chief"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.STATION_CHIEF, username="deputy"), "指挥室-2")
+    director = _seat(make_ctx(Role.STATION_CHIEF, username="director"), "指挥室-3")
+    zone_id = map_zones.save_zone(chief.ctx, map_zones.ZoneForm("XQ01", "一号巡区", geometry=square(0, 0))) \
+        .ids("patrol_zone").pop()
+    line_id = map_lines.save_line(chief.ctx, map_lines.LineForm(
+        "XL01", "夜市巡逻线", map_lines.route_geometry([lonlat(0, 0), lonlat(500, 0)]))).ids("patrol_line").pop()
+    layer = form if form in ("key_site", "post") else ""
+    code = {"key_site": "K01", "post": "P01"}.get(form, "")
+    feed = _Feed(deputy)
+    panel = MapPanel(deputy)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.data is not None, timeout=10_000)
+    _settle(qtbot, deputy)
+    point_id = next((p.id for p in (*panel.data.sites, *panel.data.posts) if p.code == code), 0)
+
+    def now(ctx=chief.ctx):
+        if form == "zone":
+            return map_zones.zone_form(ctx, zone_id)
+        if form == "line":
+            return map_lines.line_form(ctx, line_id)
+        return map_points.point_form(ctx, layer, point_id)
+
+    def change(seat: AppContext, **values) -> None:
+        stored = now(seat.ctx)
+        saves = {"zone": lambda f: map_zones.save_zone(seat.ctx, f, zone_id, expected=stored),
+                 "line": lambda f: map_lines.save_line(seat.ctx, f, line_id, expected=stored)}
+        save = saves.get(form, lambda f: map_points.save_point(seat.ctx, f, point_id, expected=stored))
+        save(replace(stored, **values))
+
+    # form: (dialog class, A's fields, B's fields, B named in the refusal)
+    cases = {
+        "key_site": (PointDialog, dict(address="解放路 9 号"), dict(target_minutes=5), "target_minutes"),
+        "post": (PointDialog, dict(phone="0731-7654321"), dict(kind="police_room"), "kind"),
+        "zone": (ZoneDialog, dict(geometry=square(100, 0)), dict(kind="key_zone"), "kind"),
+        "line": (LineDialog, dict(note="加强"), dict(window_start="22:00", window_end="02:00"),
+                 "window_start"),
+    }
+    dialog, a, b, b_named = cases[form]
+
+    def meanwhile(seat: AppContext, values: dict) -> None:  # another seat's save, read by the deputy's map
+        change(seat, **values)
+        feed.deliver()
+        _settle(qtbot, deputy)
+
+    _refusal_heard_late(monkeypatch, deputy, lambda: meanwhile(director, b))
+    seen: list[str] = []
+    b_kept: list[bool] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            meanwhile(chief, a)
+        elif len(seen) == 3:
+            stored = now()
+            b_kept.append(all(getattr(stored, k) == v for k, v in b.items()))
+        d.name.setText("甲改名")
+        d.accept()
+        return d.result()
+
+    monkeypatch.setattr(dialog, "exec", fill)
+    if form == "zone":
+        panel.drawing.edit(zone_id)
+    elif form == "line":
+        panel.drawing.edit_line(line_id)
+    else:
+        panel.points.edit(layer, point_id)
+    qtbot.waitUntil(lambda: now().name == "甲改名", timeout=20_000)
+    _settle(qtbot, deputy)
+    assert len(seen) == 3, seen  # saved on the third OK, not the second
+    assert "by chief at 指挥室-1" in seen[1], seen[1]
+    assert "by director at 指挥室-3" in seen[2] and b_named in seen[2], seen[2]
+    assert b_kept == [True]  # the second OK did not put the deputy's over B
+
+
+@pytest.mark.parametrize("form", ["correction", "reopen", "reopen_from_search"])
+def test_an_incident_form_ok_again_after_a_refusal_is_checked_against_the_change_it_named(
+        qtbot, make_ctx, clock, monkeypatch, form):
+    """The duty officer's correction (or reopening) of an incident is refused for another seat's
+    correction (A) and comes back; before he presses OK again a third seat corrects it too (B).
+    The correction form sent whatever version the board had read by then: its first OK went
+    over A unsaid once the board showed A, and OK again over B. The reopening form sent the
+    version it was opened on, refused every time. Now OK again is refused naming B, and only the
+    third OK, told of B, saves."""
+    from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
+    from precinct_console.services.incidents.queries import get_incident
+    from precinct_console.services.incidents.steps import (
+        advance_incident,
+        correct_event,
+        dispatch_unit,
+    )
+    from precinct_console.ui.board.correction import CorrectionForm
+    from precinct_console.ui.board.panel import BoardPanel
+    from precinct_console.ui.forms import TextDialog, qdatetime
+
+    first_seat = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.wang"), "指挥室-1")
+    deputy = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.li"), "指挥室-2")
+    third_seat = _seat(make_ctx(Role.DUTY_OFFICER, username="duty.zhao"), "指挥室-3")
+    with deputy.ctx.db.sessions() as s:
+        car = Unit(station_id=deputy.ctx.actor.station_id, call_sign="城关1号车", kind="car", seats=2,
+                   home_lon=116.40, home_lat=39.90, status="available", status_since=clock())
+        s.add(car)
+        s.commit()
+        car_id = car.id
+    received = clock()
+    inc = intake_incident(first_seat.ctx, IncidentDraft(channel="110", category_code="0601",
+                                                        address="城关镇解放路12号", lon=116.401, lat=39.901))
+    clock.advance(seconds=40)
+    dispatch_unit(first_seat.ctx, inc.id, car_id)
+    closing = ("fed_back", "closed") if form == "reopen_from_search" else ()  # off the board
+    for step in ("signed", "set_off", "arrived", "handled", *closing):
+        clock.advance(seconds=30)
+        advance_incident(first_seat.ctx, inc.id, step)
+    clock.advance(minutes=5)
+    feed = _Feed(deputy)
+    panel = BoardPanel(deputy)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.state.is_loaded, timeout=10_000)
+    if form == "reopen_from_search":
+        from precinct_console.ui.board.history import HistoryDialog
+
+        search = HistoryDialog(deputy, panel.board_actions, panel)
+        qtbot.addWidget(search)
+        search.show()
+        qtbot.waitUntil(lambda: search.model.rowCount() >= 1, timeout=10_000)
+        search.table.selectRow(0)
+    else:
+        assert panel.select_incident(inc.id)
+        qtbot.waitUntil(lambda: panel.detail.detail is not None and panel.detail.detail.row.id == inc.id,
+                        timeout=10_000)
+    _settle(qtbot, deputy)
+
+    def dispatched_event() -> int:
+        return next(e.id for e in get_incident(deputy.ctx, inc.id).events if e.kind == "dispatched")
+
+    def dispatched_at():
+        return get_incident(deputy.ctx, inc.id).row.dispatched_at
+
+    def corrected(seat: AppContext, seconds: int) -> None:  # another seat's correction, read by the board
+        correct_event(seat.ctx, inc.id, dispatched_event(), at=received + timedelta(seconds=seconds),
+                      reason="按电台记录更正")
+        feed.deliver()
+        _settle(qtbot, deputy)
+
+    _refusal_heard_late(monkeypatch, deputy, lambda: corrected(third_seat, 20))
+    seen: list[str] = []
+    b_kept: list[bool] = []
+
+    def fill(d):
+        seen.append(d.error.text())
+        if len(seen) == 1:
+            corrected(first_seat, 30)
+        elif len(seen) == 3:
+            b_kept.append(dispatched_at() == received + timedelta(seconds=20))
+        if len(seen) > 4:  # refused every time: given up
+            return QDialog.DialogCode.Rejected
+        if form == "correction":
+            d.entry.setCurrentIndex(next(i for i, e in enumerate(d.events) if e.kind == "dispatched"))
+            d.time.setDateTime(qdatetime(received + timedelta(seconds=35)))
+            d.why.setText("派警时间按录音更正")
+        else:
+            d.text.setPlainText("群众再次来电，纠纷未解决")
+        return QDialog.DialogCode.Accepted
+
+    if form == "correction":
+        monkeypatch.setattr(CorrectionForm, "exec", fill)
+        panel.ask_correction()
+        saved = lambda: dispatched_at() == received + timedelta(seconds=35)  # noqa: E731
+    else:
+        monkeypatch.setattr(TextDialog, "exec", fill)
+        (search if form == "reopen_from_search" else panel).ask_reopen()
+        saved = lambda: any(e.kind == "reopened" for e in get_incident(deputy.ctx, inc.id).events)  # noqa: E731
+    qtbot.waitUntil(lambda: saved() or len(seen) > 4, timeout=20_000)
+    _settle(qtbot, deputy)
+    assert len(seen) == 3, seen  # saved on the third OK, not the first, second or never
+    assert "by duty.wang at 指挥室-1" in seen[1], seen[1]
+    assert "by duty.zhao at 指挥室-3" in seen[2] and "dispatched_at" in seen[2], seen[2]
+    assert b_kept == [True]  # the second OK did not put the duty officer's over B
+    assert saved()

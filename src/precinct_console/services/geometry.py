@@ -173,83 +173,98 @@ def import_geometry(ctx: ServiceContext, source: Mapping[str, Any] | str | Path,
     Any problem raises ValidationErrors listing every problem by feature; nothing is written.
     """
     data = read_geojson(source)
-    station = ctx.station_id
     with ctx.uow() as uow:
-        s = uow.session
-        stored_grids, stored_zones = _stored(s, station)
-        parsed = geo_validation.parse_features(data, stored_grids=stored_grids, stored_zones=stored_zones,
-                                    default_layer=layer)
-        counts: dict[str, dict[str, int]] = {"created": {}, "updated": {}, "unchanged": {}}
-
-        def count(layer_name: str, outcome: str) -> None:
-            counts[outcome][layer_name] = counts[outcome].get(layer_name, 0) + 1
-
-        grids = {g.code: g for g in s.scalars(select(Grid).where(Grid.station_id == station))}
-        for level in (1, 2, 3):  # parents first, so children find their ids
-            for g in (g for g in parsed.grids if g.level == level):
-                values = dict(
-                    name=g.name, level=g.level, geometry=g.geometry, area_m2=round(g.area_m2, 1),
-                    centroid_lon=g.centroid[0], centroid_lat=g.centroid[1],
-                    parent_id=grids[g.parent_code].id if g.parent_code else None,
-                )
-                row, outcome = _upsert(uow, "grid", grids.get(g.code),
-                                       lambda code=g.code, **v: Grid(station_id=station, code=code, **v), values)
-                grids[g.code] = row
-                if g.people is not None and _replace_people(uow, station, row.id, g.people) \
-                        and outcome == "unchanged":
-                    outcome = "updated"
-                count("grid", outcome)
-
-        zones = {z.code: z for z in s.scalars(select(PatrolZone).where(PatrolZone.station_id == station))}
-        for z in parsed.zones:
-            values = dict(name=z.name, kind=z.kind, geometry=z.geometry,
-                          centroid_lon=z.centroid[0], centroid_lat=z.centroid[1])
-            zones[z.code], outcome = _upsert(
-                uow, "patrol_zone", zones.get(z.code),
-                lambda code=z.code, **v: PatrolZone(station_id=station, code=code, **v), values)
-            count("patrol_zone", outcome)
-        for z in parsed.zones:  # parents may come later in the file than their children
-            parent_id = zones[z.parent_code].id if z.parent_code else None
-            if zones[z.code].parent_id != parent_id:
-                uow.update("geometry.import", "patrol_zone", zones[z.code], parent_id=parent_id)
-
-        uow.flush()
-        grid_of = _point_locator(s, station)
-        for layer_name, model, points in (("key_site", KeySite, parsed.sites),
-                                          ("post", Post, parsed.posts)):
-            existing: dict[str, Any] = {
-                p.code: p for p in s.scalars(select(model).where(model.station_id == station))}  # type: ignore[attr-defined]
-            for p in points:
-                values = dict(name=p.name, kind=p.kind, lon=p.lon, lat=p.lat,
-                              grid_id=grid_of(p.lon, p.lat))
-                if model is KeySite:
-                    values.update(address=p.address, target_minutes=p.target_minutes)
-                else:
-                    values.update(phone=p.phone)
-                _row, outcome = _upsert(uow, layer_name, existing.get(p.code),
-                                        lambda code=p.code, model=model, **v: model(
-                                            station_id=station, code=code, **v), values)
-                count(layer_name, outcome)
-        stored_points = {p.code: p for p in s.scalars(
-            select(PatrolPoint).where(PatrolPoint.station_id == station))}
-        for p in parsed.patrol_points:
-            values = dict(name=p.name, lon=p.lon, lat=p.lat, window_start=p.window_start,
-                          window_end=p.window_end, note=p.note, active=p.active)
-            _row, outcome = _upsert(uow, "patrol_point", stored_points.get(p.code),
-                                    lambda code=p.code, **v: PatrolPoint(station_id=station,
-                                                                         code=code, **v), values)
-            count("patrol_point", outcome)
-        stored_lines = {ln.code: ln for ln in s.scalars(
-            select(PatrolLine).where(PatrolLine.station_id == station))}
-        for ln in parsed.patrol_lines:
-            values = dict(name=ln.name, geometry=ln.geometry, length_m=round(ln.length_m, 1),
-                          window_start=ln.window_start, window_end=ln.window_end, note=ln.note,
-                          active=ln.active)
-            _row, outcome = _upsert(uow, "patrol_line", stored_lines.get(ln.code),
-                                    lambda code=ln.code, **v: PatrolLine(station_id=station,
-                                                                         code=code, **v), values)
-            count("patrol_line", outcome)
+        uow.lock_station(MAP_LOCK, ctx.station_id)
+        summary = import_in(uow, ctx.station_id, data, layer=layer)
         uow.commit()
+    return summary
+
+
+# Serialises a station's map writes (a file's import, a map form's save) on PostgreSQL, from the
+# checks that read the stored map (a code free, a zone overlapping none of its siblings) to the
+# commit: two seats checking at once both passed, and the later undid the earlier.
+MAP_LOCK = 0x4D415053  # "MAPS"
+
+
+def import_in(uow: Any, station: int, data: Mapping[str, Any], *,
+              layer: str | None = None) -> ImportSummary:
+    """The import's checks and upsert in a unit of work the caller commits: a map form checks
+    its record in that same transaction first (services.map_points.save_from_form), so another
+    seat's save can no longer land between its check and its write. The caller holds MAP_LOCK."""
+    s = uow.session
+    stored_grids, stored_zones = _stored(s, station)
+    parsed = geo_validation.parse_features(data, stored_grids=stored_grids, stored_zones=stored_zones,
+                                default_layer=layer)
+    counts: dict[str, dict[str, int]] = {"created": {}, "updated": {}, "unchanged": {}}
+
+    def count(layer_name: str, outcome: str) -> None:
+        counts[outcome][layer_name] = counts[outcome].get(layer_name, 0) + 1
+
+    grids = {g.code: g for g in s.scalars(select(Grid).where(Grid.station_id == station))}
+    for level in (1, 2, 3):  # parents first, so children find their ids
+        for g in (g for g in parsed.grids if g.level == level):
+            values = dict(
+                name=g.name, level=g.level, geometry=g.geometry, area_m2=round(g.area_m2, 1),
+                centroid_lon=g.centroid[0], centroid_lat=g.centroid[1],
+                parent_id=grids[g.parent_code].id if g.parent_code else None,
+            )
+            row, outcome = _upsert(uow, "grid", grids.get(g.code),
+                                   lambda code=g.code, **v: Grid(station_id=station, code=code, **v), values)
+            grids[g.code] = row
+            if g.people is not None and _replace_people(uow, station, row.id, g.people) \
+                    and outcome == "unchanged":
+                outcome = "updated"
+            count("grid", outcome)
+
+    zones = {z.code: z for z in s.scalars(select(PatrolZone).where(PatrolZone.station_id == station))}
+    for z in parsed.zones:
+        values = dict(name=z.name, kind=z.kind, geometry=z.geometry,
+                      centroid_lon=z.centroid[0], centroid_lat=z.centroid[1])
+        zones[z.code], outcome = _upsert(
+            uow, "patrol_zone", zones.get(z.code),
+            lambda code=z.code, **v: PatrolZone(station_id=station, code=code, **v), values)
+        count("patrol_zone", outcome)
+    for z in parsed.zones:  # parents may come later in the file than their children
+        parent_id = zones[z.parent_code].id if z.parent_code else None
+        if zones[z.code].parent_id != parent_id:
+            uow.update("geometry.import", "patrol_zone", zones[z.code], parent_id=parent_id)
+
+    uow.flush()
+    grid_of = _point_locator(s, station)
+    for layer_name, model, points in (("key_site", KeySite, parsed.sites),
+                                      ("post", Post, parsed.posts)):
+        existing: dict[str, Any] = {
+            p.code: p for p in s.scalars(select(model).where(model.station_id == station))}  # type: ignore[attr-defined]
+        for p in points:
+            values = dict(name=p.name, kind=p.kind, lon=p.lon, lat=p.lat,
+                          grid_id=grid_of(p.lon, p.lat))
+            if model is KeySite:
+                values.update(address=p.address, target_minutes=p.target_minutes)
+            else:
+                values.update(phone=p.phone)
+            _row, outcome = _upsert(uow, layer_name, existing.get(p.code),
+                                    lambda code=p.code, model=model, **v: model(
+                                        station_id=station, code=code, **v), values)
+            count(layer_name, outcome)
+    stored_points = {p.code: p for p in s.scalars(
+        select(PatrolPoint).where(PatrolPoint.station_id == station))}
+    for p in parsed.patrol_points:
+        values = dict(name=p.name, lon=p.lon, lat=p.lat, window_start=p.window_start,
+                      window_end=p.window_end, note=p.note, active=p.active)
+        _row, outcome = _upsert(uow, "patrol_point", stored_points.get(p.code),
+                                lambda code=p.code, **v: PatrolPoint(station_id=station,
+                                                                     code=code, **v), values)
+        count("patrol_point", outcome)
+    stored_lines = {ln.code: ln for ln in s.scalars(
+        select(PatrolLine).where(PatrolLine.station_id == station))}
+    for ln in parsed.patrol_lines:
+        values = dict(name=ln.name, geometry=ln.geometry, length_m=round(ln.length_m, 1),
+                      window_start=ln.window_start, window_end=ln.window_end, note=ln.note,
+                      active=ln.active)
+        _row, outcome = _upsert(uow, "patrol_line", stored_lines.get(ln.code),
+                                lambda code=ln.code, **v: PatrolLine(station_id=station,
+                                                                     code=code, **v), values)
+        count("patrol_line", outcome)
     return ImportSummary(counts["created"], counts["updated"], parsed.count, counts["unchanged"])
 
 

@@ -85,7 +85,8 @@ def _changed_since(s: Any, row: PatrolLine, expected: LineForm | None) -> Confli
     if stored == expected:
         return None
     return changed_by_another_seat(s, "patrol_line", row, [f.name for f in dataclass_fields(LineForm)
-                                                           if getattr(stored, f.name) != getattr(expected, f.name)])
+                                                           if getattr(stored, f.name) != getattr(expected, f.name)],
+                                   stored)
 
 
 @service_action("geometry.import")

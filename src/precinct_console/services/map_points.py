@@ -23,7 +23,7 @@ from ..domain.daily_window import ALL_DAY
 from ..domain.errors import ConflictError, NotFound, ValidationError, ValidationErrors
 from ..storage.models import AuditEntry, KeySite, PatrolPoint, Post
 from .context import ServiceContext, service_action
-from .geometry import import_geometry
+from .geometry import MAP_LOCK, import_in
 
 POINT_LAYERS = ("post", "key_site", "patrol_point")
 _MODELS: dict[str, Any] = {"post": Post, "key_site": KeySite, "patrol_point": PatrolPoint}
@@ -107,22 +107,26 @@ def _changed_since(s: Any, layer: str, row: Any, expected: PointForm | None) -> 
     if stored == expected:
         return None
     return changed_by_another_seat(s, layer, row, [f.name for f in dataclass_fields(PointForm)
-                                                   if getattr(stored, f.name) != getattr(expected, f.name)])
+                                                   if getattr(stored, f.name) != getattr(expected, f.name)],
+                                   stored)
 
 
-def changed_by_another_seat(s: Any, entity: str, row: Any, changed: list[str]) -> ConflictError:
+def changed_by_another_seat(s: Any, entity: str, row: Any, changed: list[str],
+                            current: object) -> ConflictError:
     """A form's save refused because another seat saved the row since the form was opened:
-    who, when and which fields, from the audit log (the zones' form says it the same way)."""
+    who, when and which fields, from the audit log (the zones' form says it the same way).
+    current: the row's form as the check read it, what OK again, told of it, saves over."""
     last = s.scalars(select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == row.id)
                      .order_by(desc(AuditEntry.id)).limit(1)).first()
     fields = ", ".join(changed)
     if last is None:
         return ConflictError(f"{row.code} {row.name} was changed by another seat since you opened it "
-                             f"({fields}); your change was not saved: save again to put yours over it")
+                             f"({fields}); your change was not saved: save again to put yours over it",
+                             current=current)
     when = local(last.at).strftime("%H:%M:%S")  # station time, as every conflict says it
     return ConflictError(f"{row.code} {row.name} was changed by {last.username} at {last.workstation} "
                          f"({when}: {fields}) since you opened it; your change was not saved: "
-                         "save again to put yours over it")
+                         "save again to put yours over it", current=current)
 
 
 def next_code(codes: list[str], taken: set[str], first_prefix: str) -> str:
@@ -170,12 +174,15 @@ def save_from_form(ctx: ServiceContext, feature: dict[str, Any], layer: str, mod
                    target_id: int | None, stale: Callable[[Any, Any], ConflictError | None]) -> Change:
     """A map form's save (a point, zone or line): a stored row keeps its code (the import
     matches by code, so a new one would add a second), a new one takes a free code, another
-    seat's save since the form opened (`stale`) is refused; then
-    the feature goes through the import."""
-    with ctx.read() as s:
-        same_code = s.scalar(select(model).where(model.station_id == ctx.station_id, model.code == code))
+    seat's save since the form opened (`stale`) is refused; then the feature goes through the
+    import, in the transaction that checked it. The stored row is held from the check to the
+    commit (FOR UPDATE on PostgreSQL; a SQLite writer holds the database already): checked in a
+    session of its own, two seats saving at once both passed and the later undid the earlier."""
+    with ctx.uow() as uow:
+        uow.lock_station(MAP_LOCK, ctx.station_id)  # a code found free stays free until commit
+        s = uow.session
         if target_id is not None:
-            row = s.get(model, target_id)
+            row = s.get(model, target_id, with_for_update=True)
             if row is None or row.station_id != ctx.station_id:
                 raise NotFound(f"{layer} {target_id} does not exist")
             if code != row.code:
@@ -183,24 +190,20 @@ def save_from_form(ctx: ServiceContext, feature: dict[str, Any], layer: str, mod
             conflict = stale(s, row)
             if conflict is not None:
                 raise conflict
-        elif same_code is not None:
-            raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
-    return import_one(ctx, feature, layer, model, code, created=target_id is None)
-
-
-def import_one(ctx: ServiceContext, feature: dict[str, Any], layer: str, model: Any, code: str, *,
-               created: bool) -> Change:
-    """One feature from a map form through the import (its checks and upsert), a refusal
-    worded by the form's fields; the change names the saved row."""
-    try:
-        import_geometry(ctx, geo.feature_collection([feature]), layer=layer)
-    except ValidationErrors as exc:
-        # "feature 1 (JWZ09), property 'name': is required" is the file's wording.
-        raise ValidationErrors([ValidationError(p.bare_message, field=p.field)
-                                for p in exc.problems]) from None
-    with ctx.read() as s:
+        else:
+            same_code = s.scalar(select(model).where(model.station_id == ctx.station_id,
+                                                     model.code == code))
+            if same_code is not None:
+                raise ValidationError(f"{code} is already the code of {same_code.name}", field="code")
+        try:
+            import_in(uow, ctx.station_id, geo.feature_collection([feature]), layer=layer)
+        except ValidationErrors as exc:
+            # "feature 1 (JWZ09), property 'name': is required" is the file's wording.
+            raise ValidationErrors([ValidationError(p.bare_message, field=p.field)
+                                    for p in exc.problems]) from None
+        uow.commit()
         saved = s.scalar(select(model.id).where(model.station_id == ctx.station_id, model.code == code))
-    return Change((ChangeItem(layer, saved, "created" if created else "updated"),))
+    return Change((ChangeItem(layer, saved, "created" if target_id is None else "updated"),))
 
 
 __all__ = ["POINT_LAYERS", "PointForm", "point_form", "save_point", "suggested_codes"]

@@ -93,7 +93,8 @@ def _changed_since(s: Any, row: PatrolZone, expected: ZoneForm | None) -> Confli
     changed = {"name": stored.name != expected.name, "kind": stored.kind != expected.kind,
                "parent": stored.parent_code != expected.parent_code,
                "geometry": stored.geometry != expected.geometry}
-    return changed_by_another_seat(s, "patrol_zone", row, [k for k, c in changed.items() if c])
+    return changed_by_another_seat(s, "patrol_zone", row, [k for k, c in changed.items() if c],
+                                   stored)
 
 
 @service_action("geometry.import")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QDateTime, Qt
@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.clock import CHINA_TZ, local
-from ..domain.errors import KnownError, ValidationErrors
+from ..domain.errors import ConflictError, KnownError, ValidationErrors
 from .board.guard import guarded
 from .context import saving
 from .error_text import error_text
 from .theme import BREACH
 
 Failed = Callable[[BaseException], None]
+T = TypeVar("T")
 
 
 def qdatetime(dt: datetime) -> QDateTime:
@@ -156,6 +157,21 @@ def submit_form(dlg: Any, owner: QWidget, report_error: Failed,
 
     with saving(dlg.windowTitle()):  # named if the seat is signed out before this is saved
         send(dlg.values(), guarded(owner, refused))
+
+
+def try_again_over(failed: Failed, known: list[T], kind: type[T]) -> Failed:
+    """A form's refusal because another seat changed the record, for a form that comes back with
+    it: known[0] (what the form sends as the record it knows: a version, the record's fields)
+    becomes the record as the refusal read it (ConflictError.current), so OK again, told of that
+    change, saves over it, and is refused in turn if another seat changes the record while the
+    form is back. Read again once the refusal came in, a change made in between was overwritten
+    unsaid."""
+    def refused(exc: BaseException) -> None:
+        if isinstance(exc, ConflictError) and isinstance(exc.current, kind):
+            known[0] = exc.current
+        failed(exc)
+
+    return refused
 
 
 class TextDialog(QDialog):

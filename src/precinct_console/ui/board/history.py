@@ -23,7 +23,7 @@ from ...services.incidents.queries import get_incident, search_incidents
 from ...services.incidents.steps import reopen_incident
 from ...services.incidents.views import IncidentRow
 from ..context import AppContext
-from ..forms import Failed, TextDialog, open_within_screen, submit_form
+from ..forms import Failed, TextDialog, open_within_screen, submit_form, try_again_over
 from .detail import DetailPane
 from .guard import guarded
 from .panel import NOTE_LIMIT
@@ -126,13 +126,15 @@ class HistoryDialog(QDialog):
         dlg = TextDialog(self.tr("Reopen %1").replace("%1", row.number), self.tr("Why is it reopened?"),
                          NOTE_LIMIT, self)
 
+        version = [row.version]  # as on the board: OK again after a refusal goes over what it named
+
         def send(v: dict[str, Any], failed: Failed) -> None:
             # As on the board: a refused reason comes back in the form, the text kept.
             if not self._refresh_pending:
                 self._refresh_pending = True
                 self.app.changed.connect(self._refresh_after_change)
-            panel.write_from_form(dlg, row, failed, reopen_incident, row.id, v["text"],
-                                  expected_version=row.version,
+            panel.write_from_form(dlg, row, try_again_over(failed, version, int), reopen_incident,
+                                  row.id, v["text"], expected_version=version[0],
                                   done_text=QCoreApplication.translate("", "%1 reopened"))
 
         submit_form(dlg, self, self.app.report_error, send)

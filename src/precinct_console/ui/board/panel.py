@@ -39,7 +39,7 @@ from ...services.incidents.views import IncidentRow, IncidentView
 from ...services.tasks import list_grids
 from ..alerts.monitor import alert_monitor
 from ..context import AppContext
-from ..forms import Failed, TextDialog, submit_form
+from ..forms import Failed, TextDialog, submit_form, try_again_over
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, ui_font
 from .actions import BoardActions
@@ -440,10 +440,12 @@ class BoardPanel(QWidget):
         dlg = TextDialog(self.tr("Reopen %1").replace("%1", row.number), self.tr("Why is it reopened?"),
                          NOTE_LIMIT, self)
 
+        version = [row.version]  # the incident as this form knows it (see write_from_form)
+
         def send(v: dict[str, Any], failed: Failed) -> None:
             # An empty reason is refused by the service and shown in the form, the text kept.
-            self.write_from_form(dlg, row, failed, reopen_incident, row.id, v["text"],
-                                  expected_version=row.version,
+            self.write_from_form(dlg, row, try_again_over(failed, version, int), reopen_incident,
+                                  row.id, v["text"], expected_version=version[0],
                                   done_text=QCoreApplication.translate("", "%1 reopened"))
 
         submit_form(dlg, self, self.app.report_error, send)
@@ -468,12 +470,14 @@ class BoardPanel(QWidget):
         if row is None or detail is None or detail.row.id != row.id:
             return
         dlg = CorrectionForm(detail, self)
+        # The incident as the form shows it: not the board's version when OK is pressed, which
+        # has read another seat's change by then and put this correction over it unsaid.
+        version = [detail.row.version]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
-            current = self.model.row(row.id) or row  # after a conflict: the version now on the board
-            self.write_from_form(dlg, current, failed, correct_event, row.id, v["event_id"],
-                                  at=v["at"], void=v["void"], reason=v["reason"],
-                                  expected_version=current.version,
+            self.write_from_form(dlg, row, try_again_over(failed, version, int), correct_event,
+                                  row.id, v["event_id"], at=v["at"], void=v["void"],
+                                  reason=v["reason"], expected_version=version[0],
                                   done_text=QCoreApplication.translate("", "%1: correction recorded"))
 
         submit_form(dlg, self, self.app.report_error, send)
@@ -493,7 +497,9 @@ class BoardPanel(QWidget):
         def refused(exc: BaseException) -> None:
             actions.busy.discard(row.id)
             if isinstance(exc, ConflictError):
-                # Another seat changed the incident: show it as it is now; OK again sends against it.
+                # Another seat changed the incident: show it as it is now. OK again is checked
+                # against the change the refusal named (forms.try_again_over, in `failed`), not
+                # against this reload, which may bring a later one the officer was never told of.
                 self.state.on_change_ids({row.id})
                 self.refresh_detail(row.id)
             failed(exc)

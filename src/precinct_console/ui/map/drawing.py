@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QWidget
 
-from ...domain.errors import ConflictError
 from ...services.map_data import AreaShape, MapData
 from ...services.map_lines import (
     LineForm,
@@ -33,7 +32,7 @@ from ...services.map_lines import (
 from ...services.map_zones import ZoneForm, outline_geometry, save_zone, zone_choices, zone_form
 from ..board.guard import guarded
 from ..context import AppContext
-from ..forms import Failed, submit_form
+from ..forms import Failed, submit_form, try_again_over
 from .canvas import MapCanvas
 from .line_dialog import LineDialog
 from .zone_dialog import ZoneDialog
@@ -289,27 +288,15 @@ class MapDrawing(QObject):
                 opened: ZoneForm | LineForm | None, on_cancel: Callable[[], None] | None = None) -> None:
         self.dialog = dialog  # for tests and for the form shown again after a refusal
         expected = [opened]  # the zone or line as this form last knew it (see map_points' forms)
-        load: Callable[..., Any] = line_form if isinstance(dialog, LineDialog) else zone_form
         save: Callable[..., Any] = save_line if isinstance(dialog, LineDialog) else save_zone
+        known: type = LineForm if isinstance(dialog, LineDialog) else ZoneForm
 
         def send(values: dict[str, Any], failed: Failed) -> None:
             form = values["form"]
-
-            def refused(exc: BaseException) -> None:
-                if not isinstance(exc, ConflictError) or target_id is None:
-                    failed(exc)
-                    return
-
-                def known(current: Any) -> None:
-                    expected[0] = current  # told of the other seat's save, OK again goes over it
-                    failed(exc)
-
-                self.app.run(load, self.app.ctx, target_id, on_done=guarded(self.panel, known),
-                             on_error=failed)
-
+            # Told of the other seat's save (the one the refusal read), OK again goes over it.
             self.app.run(save, self.app.ctx, form, target_id, expected=expected[0],
                          on_done=guarded(self.panel, lambda change: self._saved(change, form)),
-                         on_error=refused)
+                         on_error=try_again_over(failed, expected, known))
 
         submit_form(dialog, self.panel, self.app.report_error, send, on_cancel)
 

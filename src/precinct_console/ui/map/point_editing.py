@@ -15,13 +15,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ...domain.changes import Change
-from ...domain.errors import ConflictError
 from ...domain.permissions import is_permitted
 from ...services.map_data import MapData, PointShape
 from ...services.map_points import PointForm, point_form, save_point, suggested_codes
 from ..board.guard import guarded
 from ..context import AppContext
-from ..forms import Failed, submit_form
+from ..forms import Failed, submit_form, try_again_over
 from .canvas import MapCanvas
 from .point_dialog import PointDialog
 
@@ -168,24 +167,12 @@ class PointEditing(QObject):
 
         def send(values: dict[str, Any], failed: Failed) -> None:
             form: PointForm = values["form"]
-
-            def refused(exc: BaseException) -> None:
-                if not isinstance(exc, ConflictError) or point_id is None:
-                    failed(exc)
-                    return
-                # The form comes back with the conflict named; it now knows the other seat's
-                # save, so OK again puts this one over it knowingly.
-                def known(current: PointForm) -> None:
-                    expected[0] = current
-                    failed(exc)
-
-                self.app.run(point_form, self.app.ctx, form.layer, point_id,
-                             on_done=guarded(self.panel, known), on_error=failed)
-
+            # Refused for another seat's save, the form comes back with it named and now knows
+            # that point (the one the refusal read): OK again puts this one over it knowingly.
             self.app.run(save_point, self.app.ctx, form, point_id, expected=expected[0],
                          on_done=guarded(self.panel, lambda change: self._saved(
                              change, form.code.strip(), form.name.strip())),
-                         on_error=refused)
+                         on_error=try_again_over(failed, expected, PointForm))
 
         submit_form(dialog, self.panel, self.app.report_error, send)
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem, is_unit_activity
 from ...domain.clock import CHINA_TZ
-from ...domain.errors import ConflictError, KnownError
+from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...domain.roster_rules import RuleSet
 from ...domain.shifts import team_sort_key
@@ -44,7 +44,7 @@ from ...services.roster import DUTIES, AbsenceInfo, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text, message_text
-from ..forms import Failed, error_line, ok_cancel, submit_form
+from ..forms import Failed, error_line, ok_cancel, submit_form, try_again_over
 from ..theme import BREACH, MUTED, NEAR, OK, ui_font
 from .export import RosterExport
 from .model import ENTRY_ROLE, RosterCalendarModel, absence_line, shift_hours
@@ -519,7 +519,7 @@ class RosterPanel(QWidget):
                          phone=v["phone"], role=v["role"], skills=v["skills"],
                          licences=v["licences"], active=v["active"],
                          on_done=guarded(self, self._officer_saved),
-                         on_error=self._try_again_over(failed, version))
+                         on_error=try_again_over(failed, version, int))
 
         self._open(OfficerDialog(teams, self, officer), send)
 
@@ -530,16 +530,10 @@ class RosterPanel(QWidget):
         opened: list[RuleSet] = [self.view.rules]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
-            def refused(exc: BaseException) -> None:
-                if isinstance(exc, ConflictError) and isinstance(exc.current, RuleSet):
-                    # Told what the other seat set: OK again puts these over those limits, and
-                    # over no later ones unsaid.
-                    opened[0] = exc.current
-                failed(exc)
-
             self.app.run(roster.set_roster_rules, self.app.ctx, v["min_rest_hours"],
                          v["max_hours_per_week"], expected=opened[0],
-                         on_done=guarded(self, self._rules_saved), on_error=refused)
+                         on_done=guarded(self, self._rules_saved),
+                         on_error=try_again_over(failed, opened, RuleSet))
 
         self._open(RosterRulesDialog(self.view.rules, self), send)
 
@@ -623,24 +617,11 @@ class RosterPanel(QWidget):
             self.app.run(roster.update_entry, self.app.ctx, e.id, version[0], duty=v["duty"],
                          unit_id=v["unit_id"], post_id=v["post_id"], note=v["note"],
                          on_done=guarded(self, self._after_write),
-                         on_error=self._try_again_over(failed, version))
+                         on_error=try_again_over(failed, version, int))
 
         self._open(AssignDialog(self.view, e.officer_id, shift.starts_at.astimezone(CHINA_TZ).date(),
                                 self, e), send)
 
-    @staticmethod
-    def _try_again_over(failed: Failed, version: list[int]) -> Failed:
-        """A form refused because another seat changed the record comes back with who changed what;
-        OK again then saves it over the change the refusal named, as the message says to try
-        again (it sent the version the form was opened on, refused the same way every time). Over
-        that version only: a change another seat makes while the form is back is refused in turn,
-        not overwritten unsaid (the calendar's version was whatever the feed had read by then)."""
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, ConflictError) and isinstance(exc.current, int):
-                version[0] = exc.current
-            failed(exc)
-
-        return refused
 
     def _changer(self, e: EntryInfo) -> Callable[[], None]:
         return lambda: self.change_entry(e)

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 
 from ...domain.changes import Change, ChangeItem, is_position_report
 from ...domain.clock import CHINA_TZ
-from ...domain.errors import ConflictError
 from ...services import unit_roll
 from ...services.unit_roll import Retirement, UnitInfo
 from ...services.units import UNIT_KINDS, UNIT_STATES
 from ..board.guard import guarded
 from ..context import AppContext
-from ..forms import Failed, submit_form
+from ..forms import Failed, submit_form, try_again_over
 from ..theme import MUTED, ui_font
 from .record_dialogs import UnitDialog
 
@@ -161,16 +160,10 @@ class UnitsDialog(QDialog):
         opened: list[UnitInfo] = [u]
 
         def send(v: dict[str, Any], failed: Failed) -> None:
-            def refused(exc: BaseException) -> None:
-                if isinstance(exc, ConflictError) and isinstance(exc.current, UnitInfo):
-                    # Told what the other seat changed: OK again saves over that, and is refused
-                    # in turn if a seat changes the unit again while the form is back.
-                    opened[0] = exc.current
-                failed(exc)
-
             self.app.run(unit_roll.update_unit, self.app.ctx, u.id, None, opened=opened[0],
                          call_sign=v["call_sign"], kind=v["kind"], seats=v["seats"],
-                         post_id=v["post_id"], on_error=refused,
+                         post_id=v["post_id"],
+                         on_error=try_again_over(failed, opened, UnitInfo),
                          on_done=guarded(self, lambda saved: self._saved(
                              saved.id, "updated", self.tr("%1 saved").replace("%1", saved.call_sign))))
 
