@@ -447,8 +447,11 @@ class RosterPanel(QWidget):
                              on_done=guarded(self, lambda made: self._shifts_made(made[1])),
                              on_error=failed)
 
+        roll_teams = None if self.view is None else tuple(dict.fromkeys(
+            o.team for o in self.view.officers if o.active and o.team))
         self._open(PlanShiftsDialog(patterns, first, last, self,
-                                    posts=self.view.posts if self.view is not None else ()), send)
+                                    posts=self.view.posts if self.view is not None else (),
+                                    roll_teams=roll_teams), send)
 
     def _open(self, dlg: Any, send: Callable[[dict[str, Any], Failed], None]) -> None:
         submit_form(dlg, self, self.app.report_error, send)
