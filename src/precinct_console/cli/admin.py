@@ -125,7 +125,10 @@ def _new_password() -> str:
 
 
 def _user_add(args: argparse.Namespace) -> int:
-    # The first administrator with a station code sets up a new database, so may make its file.
+    # The first administrator with a station code sets up a new database, so may make its file:
+    # the password is asked first, so that a job with no terminal to ask it on leaves no empty
+    # database behind at the path.
+    password = _new_password() if args.station_code else None
     db = open_database(args, create=bool(args.station_code))
     if not accounts.has_users(db):
         if args.role != Role.ADMIN.value or not args.station_code or not args.station_name:
@@ -134,15 +137,15 @@ def _user_add(args: argparse.Namespace) -> int:
                 "--role admin --station-code CODE --station-name NAME"
             ))
         info = stations.bootstrap_station(
-            db, args.station_code, args.station_name, args.username, _new_password(),
-            workstation=f"cli@{workstation()}", clock=system_clock,
+            db, args.station_code, args.station_name, args.username, password or _new_password(),
+            workstation=f"cli@{workstation()}", clock=system_clock, display_name=args.name,
         )
         print(tr("station {code} {name} set up; administrator {username} added").format(
             code=info.code, name=info.name, username=args.username))
         return 0
     ctx = cli_context(args)
     user = accounts.add_user(
-        ctx, args.username, _new_password(), args.role, display_name=args.name,
+        ctx, args.username, password or _new_password(), args.role, display_name=args.name,
         may_see_personal_data=args.may_see_personal_data,
     )
     print(tr("user {username} ({role}) added").format(username=user.username, role=user.role.value))
