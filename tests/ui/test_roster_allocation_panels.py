@@ -1695,3 +1695,16 @@ def test_a_new_stations_own_team_names_are_offered_and_a_team_nobody_is_in_is_na
     assert seen["unchecked"] == []
     view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 7).date())
     assert all(view.entries_of(s.id) for s in view.shifts)  # every shift has its team on it
+
+
+def test_a_new_stations_empty_calendar_says_to_put_the_staff_on_the_roll_first(qtbot, chief_app):
+    """With nobody on the roll the calendar said '✓ No rule violations in this period', and
+    nothing of where a new station begins."""
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    assert panel.summary.text().startswith("Nobody is on the roll yet: import the station's 花名册")
+    roster.add_officer(chief_app.ctx, "031001", "张伟")
+    panel.reload()
+    _settle(qtbot, chief_app)
+    assert panel.summary.text() == "✓ No rule violations in this period"

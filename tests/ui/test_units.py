@@ -438,3 +438,11 @@ def test_m_on_a_unit_whose_move_is_ordered_already_says_so(qtbot, app, units):
     qtbot.keyClick(panel.table, Qt.Key.Key_M)
     assert said == [("城关1号车 is ordered to 学府路门 already: the crew needs telling, there is no "
                      "order to give", "info")]
+
+
+def test_a_new_stations_empty_unit_board_says_where_units_come_from(qtbot, app):
+    """A station just set up had a board reading only 'No units', and no word of where to add one."""
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    app.runner.wait(10000)
+    qtbot.waitUntil(lambda: "Roster ▸ Units…" in panel.counts.text(), timeout=10000)

@@ -334,7 +334,15 @@ class RosterPanel(QWidget):
             self._back_to(*cell)
         self.problems.clear()
         n = len(view.violations)
-        if n:
+        if not any(o.active for o in view.officers):
+            # A new station's empty calendar said "no rule violations", and nothing of where to
+            # begin: the roll comes first, everything else is planned on it.
+            self.summary.setText(
+                self.tr("Nobody is on the roll yet: import the station's 花名册 (Staff list ▸ "
+                        "Import from Excel or CSV…) or add officers one by one (Add officer…)")
+                if self.can_edit else self.tr("Nobody is on the roll yet"))
+            self.summary.setStyleSheet("")
+        elif n:
             self.summary.setText(self.tr("▲ %n rule violation(s) in this period", "", n))
             self.summary.setStyleSheet(f"color: {BREACH.name()}")
         else:
