@@ -192,3 +192,15 @@ def test_the_first_administrator_on_no_file_keeps_the_name_given_and_a_failed_on
     assert main(["user", "list", "--json", "--db", url]) == 0
     assert [(u["username"], u["name"]) for u in json.loads(capsys.readouterr().out)] == [
         ("zhang", "张建国")]
+
+
+def test_a_first_user_add_without_the_station_on_no_file_says_what_the_first_account_needs(
+        tmp_path, capsys):
+    """`user add` is the README's way to make a new database; without --station-code it was told
+    to make one with demo or db upgrade instead, and only then what the first account needs."""
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    assert main(["user", "add", "zhang", "--role", "admin", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "check the path; for a new station the first account makes it, with --role admin " \
+           "--station-code CODE --station-name NAME" in err
+    assert not (tmp_path / "station.sqlite3").exists()

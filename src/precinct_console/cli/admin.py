@@ -17,6 +17,7 @@ from .common import (
     ask_secret,
     cli_context,
     open_database,
+    sqlite_path,
     workstation,
 )
 from .i18n import pad, tr
@@ -129,7 +130,17 @@ def _user_add(args: argparse.Namespace) -> int:
     # the password is asked first, so that a job with no terminal to ask it on leaves no empty
     # database behind at the path.
     password = _new_password() if args.station_code else None
-    db = open_database(args, create=bool(args.station_code))
+    try:
+        db = open_database(args, create=bool(args.station_code))
+    except CliError as exc:
+        if not os.path.exists(sqlite_path(args) or os.devnull):
+            # No file yet: this verb makes it, given what the first account needs (the message
+            # sent a new station to demo or db upgrade, then to this same verb again).
+            raise CliError(tr("no database file at {path}: check the path; for a new station the "
+                              "first account makes it, with --role admin --station-code CODE "
+                              "--station-name NAME")
+                           .format(path=sqlite_path(args))) from exc
+        raise
     if not accounts.has_users(db):
         if args.role != Role.ADMIN.value or not args.station_code or not args.station_name:
             raise CliError(tr(
