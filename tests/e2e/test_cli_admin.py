@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -167,3 +168,39 @@ def test_a_reader_that_goes_away_ends_the_verb_quietly(tmp_path, monkeypatch):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_the_first_administrator_on_no_file_keeps_the_name_given_and_a_failed_one_leaves_no_file(
+        tmp_path, monkeypatch, capsys):
+    """A new station set up by `user add` alone, as the README says: the name given with --name
+    was dropped for the first administrator (listed as the user name), and a job with no
+    terminal to ask the password on left an empty database file behind at the path."""
+    path = tmp_path / "station.sqlite3"
+    url = f"sqlite:///{path}"
+    monkeypatch.delenv("PRECINCT_NEW_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO())  # no terminal to ask on
+    assert main(["user", "add", "zhang", "--role", "admin", "--station-code", "S1",
+                 "--station-name", "城关派出所", "--name", "张建国", "--db", url]) == 1
+    assert "PRECINCT_NEW_PASSWORD" in capsys.readouterr().err
+    assert not path.exists()
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "first-admin-pw")
+    assert main(["user", "add", "zhang", "--role", "admin", "--station-code", "S1",
+                 "--station-name", "城关派出所", "--name", "张建国", "--db", url]) == 0
+    monkeypatch.setenv("PRECINCT_USER", "zhang")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "first-admin-pw")
+    capsys.readouterr()
+    assert main(["user", "list", "--json", "--db", url]) == 0
+    assert [(u["username"], u["name"]) for u in json.loads(capsys.readouterr().out)] == [
+        ("zhang", "张建国")]
+
+
+def test_a_first_user_add_without_the_station_on_no_file_says_what_the_first_account_needs(
+        tmp_path, capsys):
+    """`user add` is the README's way to make a new database; without --station-code it was told
+    to make one with demo or db upgrade instead, and only then what the first account needs."""
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    assert main(["user", "add", "zhang", "--role", "admin", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "check the path; for a new station the first account makes it, with --role admin " \
+           "--station-code CODE --station-name NAME" in err
+    assert not (tmp_path / "station.sqlite3").exists()

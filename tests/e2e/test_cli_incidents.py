@@ -100,3 +100,20 @@ def test_list_and_show_print_the_board_and_the_history(station_url, monkeypatch,
     assert shown["events"][0]["user"] == "admin"
     assert main(["incident", "show", "20991231-0001", "--db", station_url]) == 1
     assert "no incident numbered" in capsys.readouterr().err
+
+
+def test_an_incident_taken_in_with_the_chinese_keys_is_received_now_and_mixed_keys_are_named(
+        station_url, monkeypatch, capsys):
+    """The help says received_at defaults to now; with the ledger's Chinese names a call taken in
+    as it comes was refused as 'row 1, field 报警时间: is required', and a payload mixing both kinds
+    of key was told its English keys (channel, address) were unknown columns."""
+    capsys.readouterr()
+    _stdin(monkeypatch, json.dumps({"报警方式": "电话报警", "警情类别": "求助", "发案地址": "西关夜市"}))
+    assert main(["incident", "add", "--json", "--db", station_url]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["address"] == "西关夜市" and row["received_at"]
+    _stdin(monkeypatch, json.dumps({"channel": "110", "警情类别": "求助", "address": "西关夜市"}))
+    assert main(["incident", "add", "--db", station_url]) == 1
+    err = capsys.readouterr().err
+    assert "unknown column" not in err
+    assert "channel, address" in err and "not both" in err

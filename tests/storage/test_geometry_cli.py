@@ -80,3 +80,20 @@ def test_notice_board_pdf_from_the_command_line(station_db, tmp_path, capsys):
     assert pdf.read_bytes().startswith(b"%PDF")
     assert main(["grids", "notice-board", "NOPE", "--out", str(pdf), "--db", station_db]) == 1
     assert "no grid with code 'NOPE'" in capsys.readouterr().err
+
+
+def test_a_post_or_must_patrol_point_in_none_of_the_grids_is_named(station_db, tmp_path, capsys):
+    """A new station's 警务站 whose longitude was mistyped (116.60 for 116.39) was imported 25 km
+    out of its jurisdiction without a word; the grids' own points still import silently."""
+    fc = syn.jurisdiction()
+    fc["features"] += syn.key_sites_and_posts()
+    assert main(["grids", "import", str(_write(tmp_path, fc)), "--db", station_db]) == 0
+    assert "none of the station's grids" not in capsys.readouterr().out
+    far = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"layer": "post", "code": "P09", "name": "南关警务站"},
+         "geometry": {"type": "Point", "coordinates": [116.60, 39.70]}},
+        {"type": "Feature", "properties": {"layer": "patrol_point", "code": "PP09", "name": "远处必巡点"},
+         "geometry": {"type": "Point", "coordinates": [117.60, 39.70]}}]}
+    assert main(["grids", "import", str(_write(tmp_path, far, "far.geojson")), "--db", station_db]) == 0
+    out = capsys.readouterr().out
+    assert "note: P09 南关警务站, PP09 远处必巡点 stand(s) in none of the station's grids" in out

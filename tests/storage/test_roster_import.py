@@ -219,3 +219,18 @@ def test_a_duty_officer_may_not_import(db, make_ctx, tmp_path):
 
     with pytest.raises(PermissionDenied):
         preview_roll_import(make_ctx(Role.DUTY_OFFICER), write_xlsx(tmp_path / "a.xlsx", ROWS))
+
+
+def test_the_posts_a_real_roll_gives_its_auxiliaries_are_read_as_their_roles(db, make_ctx, tmp_path):
+    """A 花名册's 职务 column reads 巡逻辅警, 社区辅警…: each row was refused as 'not a role', so a
+    new station had to rewrite its auxiliaries' posts before the roll would import."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    rows = [[i, "", f"F{i:03d}", f"辅警{i}", "", post, "一组", "", "", ""]
+            for i, post in enumerate(["巡逻辅警", "社区辅警", "指挥室辅警", "值班辅警", "办案辅警"], 1)]
+    preview = preview_roll_import(chief, write_xlsx(tmp_path / "花名册.xlsx", rows))
+    assert preview.problems == ()
+    commit_roll_import(chief, preview)
+    assert [(o.name, o.kind, o.role) for o in sorted(officers(db).values(), key=lambda o: o.badge)] == [
+        ("辅警1", "auxiliary", "patrol"), ("辅警2", "auxiliary", "community"),
+        ("辅警3", "auxiliary", "command"), ("辅警4", "auxiliary", "command"),
+        ("辅警5", "auxiliary", "case")]

@@ -682,7 +682,7 @@ def test_plan_dialog_warns_in_chinese_of_the_limits_a_pattern_breaks_before_it_i
     from precinct_console.ui.roster.planning import PlanShiftsDialog
 
     ctx = chief_app.ctx
-    for i, team in enumerate(("一组", "二组", "三组")):
+    for i, team in enumerate(("一组", "二组", "三组", "四组")):  # every team the test tries is on the roll
         roster.add_officer(ctx, f"00{i}", f"民警{i}", team=team)
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)
@@ -735,6 +735,8 @@ def test_plan_dialog_weighs_a_stored_pattern_against_the_limits_the_station_set(
     roster.set_roster_rules(ctx, min_rest_hours=8, max_hours_per_week=72)
     roster.add_pattern(ctx, "两组值班", "duty_24h", {"teams": ["一组", "二组"], "handover": "09:00",
                                                 "min_staff": 3})
+    for i, team in enumerate(("一组", "二组", "三组")):  # the roll has the teams both patterns name
+        roster.add_officer(ctx, f"00{i}", f"民警{i}", team=team)
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)
     _settle(qtbot, chief_app)
@@ -1694,3 +1696,56 @@ def test_the_calendar_says_leave_training_and_rest_in_the_printed_rosters_words(
     _settle(qtbot, chief_app)
     assert cells("张伟") == ["白", "假", "休", "", ""]
     assert cells("李强") == ["白", "训", "训", "", ""]
+
+
+def test_a_new_stations_own_team_names_are_offered_and_a_team_nobody_is_in_is_named(
+        qtbot, chief_app, monkeypatch):
+    """A station set up from its 花名册 calls its teams 一组…四组: 四班三运转's usual 甲乙丙丁 put
+    nobody on a month of shifts, and the calendar only said afterwards that every shift was short."""
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    for i, team in enumerate(["一组", "二组", "三组", "四组"]):
+        roster.add_officer(ctx, f"03101{i}", f"民警{i}", team=team)
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    seen = {}
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:four_three"))
+        seen["offered"] = d.teams.text()
+        d.teams.setText("甲，乙，丙，丁")
+        seen["warning"] = d.load_warnings
+        d.with_teams.setChecked(False)  # shifts only, nobody put on: nothing to warn of
+        seen["unchecked"] = d.load_warnings
+        d.with_teams.setChecked(True)
+        d.teams.setText(seen["offered"])
+        d.name.setText("四班三运转")
+        d.first.setDate(QDate(2026, 12, 7))
+        d.last.setDate(QDate(2026, 12, 7))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert seen["offered"] == "一组，二组，三组，四组"
+    assert seen["warning"] == ["Nobody on the roll is in 甲、乙、丙、丁: their shifts would be planned "
+                               "with no one on them (the roll's teams: 一组、二组、三组、四组)"]
+    assert seen["unchecked"] == []
+    view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 7).date())
+    assert all(view.entries_of(s.id) for s in view.shifts)  # every shift has its team on it
+
+
+def test_a_new_stations_empty_calendar_says_to_put_the_staff_on_the_roll_first(qtbot, chief_app):
+    """With nobody on the roll the calendar said '✓ No rule violations in this period', and
+    nothing of where a new station begins."""
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    assert panel.summary.text().startswith("Nobody is on the roll yet: import the station's 花名册")
+    roster.add_officer(chief_app.ctx, "031001", "张伟")
+    panel.reload()
+    _settle(qtbot, chief_app)
+    assert panel.summary.text() == "✓ No rule violations in this period"

@@ -465,3 +465,11 @@ def test_a_key_for_a_unit_with_none_selected_says_to_select_one(qtbot, app, unit
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     assert said == [("城关1号车 is on no incident", "info")]
     app.runner.wait(10000)
+
+
+def test_a_new_stations_empty_unit_board_says_where_units_come_from(qtbot, app):
+    """A station just set up had a board reading only 'No units', and no word of where to add one."""
+    panel = UnitsPanel(app)
+    qtbot.addWidget(panel)
+    app.runner.wait(10000)
+    qtbot.waitUntil(lambda: "Roster ▸ Units…" in panel.counts.text(), timeout=10000)

@@ -265,3 +265,24 @@ def test_candidate_listed_twice_is_refused():
     dup = CandidatePoint(p.candidates[0].key, "x", "post", 116.4, 39.9)
     with pytest.raises(ValidationError, match="listed twice"):
         allocate(replace(p, candidates=(*p.candidates, dup)))
+
+
+def test_a_new_station_with_no_incidents_yet_gets_its_units_spread_over_the_jurisdiction():
+    """A new station's first plan had nothing to forecast from: every placement covered nothing,
+    and both cars were stacked on one post with the other district's patrol zone left empty.
+    Each micro grid now counts alike until incidents are recorded; the figures stay at zero."""
+    from precinct_console.domain.allocation import AllocationProblem, DemandCell
+
+    cells = tuple(DemandCell(i, lon, lat, 0.0) for i, (lon, lat) in enumerate(
+        (116.38 + 0.005 + 0.01 * x, 39.88 + 0.005 + 0.01 * y) for x in range(4) for y in range(2)))
+    cands = (CandidatePoint("post:1", "东关警务站", "post", 116.39, 39.895, capacity=2),
+             CandidatePoint("post:2", "西关警务室", "police_room", 116.41, 39.885, capacity=2),
+             CandidatePoint("zone:1", "一号巡区", "zone_centre", 116.39, 39.89, zones=(1,)),
+             CandidatePoint("zone:2", "二号巡区", "zone_centre", 116.41, 39.89, zones=(2,)))
+    units = (UnitSpec(1, "巡01", "car", lon=116.39, lat=39.895),
+             UnitSpec(2, "巡02", "car", lon=116.41, lat=39.885))
+    for method in ("milp", "greedy"):
+        r = allocate(AllocationProblem(cells, cands, units), method=method)
+        where = {pl.call_sign: pl.lon for pl in r.placements}
+        assert sorted(lon > 116.40 for lon in where.values()) == [False, True], (method, where)
+        assert r.figures.total_demand == 0

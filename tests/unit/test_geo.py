@@ -198,3 +198,18 @@ def test_points_closer_than_a_marker_are_grouped_in_a_chain_and_in_order():
     assert geo.co_located(x, y) == [[0, 2, 3], [1], [4]]
     assert geo.co_located(x, y, within_m=1.0) == [[0], [1], [2], [3], [4]]
     assert geo.co_located([], []) == []
+
+
+def test_a_point_written_without_its_layer_is_told_why_it_was_read_as_a_key_site():
+    """A new station's 警务站 with no kind, or its 必巡点 with a window but no layer, was told only
+    'kind: is required (school, hospital…)', not that it was taken for a key site."""
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "P03", "name": "北关警务站"},
+         "geometry": {"type": "Point", "coordinates": [116.395, 39.897]}},
+        {"type": "Feature", "properties": {"layer": "key_site", "code": "K09", "name": "菜市场"},
+         "geometry": {"type": "Point", "coordinates": [116.397, 39.893]}}]}
+    text = "\n".join(_problems(fc))
+    assert ("(P03), property 'kind': is required: a point with no layer and no kind is read as a "
+            "key site") in text and "a post has kind post or police_room" in text
+    # Named a key site, it is one: the plain message.
+    assert "(K09), property 'kind': is required (school, hospital" in text

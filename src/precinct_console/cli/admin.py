@@ -17,6 +17,7 @@ from .common import (
     ask_secret,
     cli_context,
     open_database,
+    sqlite_path,
     workstation,
 )
 from .i18n import pad, tr
@@ -125,8 +126,21 @@ def _new_password() -> str:
 
 
 def _user_add(args: argparse.Namespace) -> int:
-    # The first administrator with a station code sets up a new database, so may make its file.
-    db = open_database(args, create=bool(args.station_code))
+    # The first administrator with a station code sets up a new database, so may make its file:
+    # the password is asked first, so that a job with no terminal to ask it on leaves no empty
+    # database behind at the path.
+    password = _new_password() if args.station_code else None
+    try:
+        db = open_database(args, create=bool(args.station_code))
+    except CliError as exc:
+        if not os.path.exists(sqlite_path(args) or os.devnull):
+            # No file yet: this verb makes it, given what the first account needs (the message
+            # sent a new station to demo or db upgrade, then to this same verb again).
+            raise CliError(tr("no database file at {path}: check the path; for a new station the "
+                              "first account makes it, with --role admin --station-code CODE "
+                              "--station-name NAME")
+                           .format(path=sqlite_path(args))) from exc
+        raise
     if not accounts.has_users(db):
         if args.role != Role.ADMIN.value or not args.station_code or not args.station_name:
             raise CliError(tr(
@@ -134,15 +148,15 @@ def _user_add(args: argparse.Namespace) -> int:
                 "--role admin --station-code CODE --station-name NAME"
             ))
         info = stations.bootstrap_station(
-            db, args.station_code, args.station_name, args.username, _new_password(),
-            workstation=f"cli@{workstation()}", clock=system_clock,
+            db, args.station_code, args.station_name, args.username, password or _new_password(),
+            workstation=f"cli@{workstation()}", clock=system_clock, display_name=args.name,
         )
         print(tr("station {code} {name} set up; administrator {username} added").format(
             code=info.code, name=info.name, username=args.username))
         return 0
     ctx = cli_context(args)
     user = accounts.add_user(
-        ctx, args.username, _new_password(), args.role, display_name=args.name,
+        ctx, args.username, password or _new_password(), args.role, display_name=args.name,
         may_see_personal_data=args.may_see_personal_data,
     )
     print(tr("user {username} ({role}) added").format(username=user.username, role=user.role.value))

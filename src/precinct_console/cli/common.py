@@ -83,6 +83,18 @@ def open_database(args: argparse.Namespace, *, upgrade: bool = True, create: boo
     return db
 
 
+def sqlite_path(args: argparse.Namespace) -> str | None:
+    """The file of the verb's SQLite database (None for another database or an in-memory one)."""
+    try:
+        parsed = make_url(load_settings(database_url=getattr(args, "db", None)).resolved_database_url)
+    except ArgumentError:
+        return None
+    path = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
+        return None
+    return path
+
+
 def _refuse_missing_sqlite_file(url: str) -> None:
     try:
         parsed = make_url(url)

@@ -82,6 +82,9 @@ def _import(args: argparse.Namespace) -> int:
     summary = import_geometry(ctx, data, layer=args.layer)
     print(tr("imported {count} feature(s) from {file}: {summary}").format(
         count=summary.features, file=args.file, summary=_summary(summary)))
+    if summary.outside:
+        print(tr("note: {points} stand(s) in none of the station's grids: check the coordinates")
+              .format(points=joined(summary.outside, ", ")))
     return 0
 
 

@@ -334,6 +334,7 @@ def parse_features(
         geometry = feature.get("geometry")
         gtype = str(geometry.get("type") or "") if isinstance(geometry, Mapping) else ""
         layer = _layer_of(props, gtype, default_layer)
+        guessed = not (_text(_prop(props, "layer")) or default_layer)  # read from its shape
         code = _text(_prop(props, "code"))
         if layer not in LAYERS:
             problems.add(f"layer {layer!r} is not one of {', '.join(LAYERS)}", index, code, "layer")
@@ -397,7 +398,14 @@ def parse_features(
             phone = _text(props.get("phone"))
             minutes = 1
             if layer == "key_site":
-                if not kind:
+                if not kind and guessed:
+                    # A new station's 警务站 or 必巡点 written without its layer was told only
+                    # that a key site needs a kind, and not why it was taken for one.
+                    problems.add("is required: a point with no layer and no kind is read as a key "
+                                 "site (school, hospital, bank, market, station...); a post has "
+                                 "kind post or police_room, a must-patrol point layer patrol_point",
+                                 index, code, "kind")
+                elif not kind:
                     problems.add("is required (school, hospital, bank, market, station...)",
                                  index, code, "kind")
                 raw = props.get("target_minutes", 1)

@@ -394,7 +394,8 @@ def build_problem(ctx: ServiceContext, *, shift_id: int | None = None,
         if not any(expected.values()):
             # Every placement then scores 0 %: said, so the figures are not read as a plan's.
             notes.append(f"no incidents in the {HISTORY_DAYS} days before this shift to forecast "
-                         "from: the plan places the units with no expected calls to cover")
+                         "from: the units are spread to reach as many micro grids as they can, "
+                         "each counted alike, until incidents are recorded")
         demand = tuple(DemandCell(c.id, c.centroid_lon, c.centroid_lat, expected[c.id], c.name)
                        for c in cells)
         zones, cands, visits = _candidates(s, st, start, end)

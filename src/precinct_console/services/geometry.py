@@ -106,6 +106,9 @@ class ImportSummary:
     updated: Mapping[str, int]
     features: int
     unchanged: Mapping[str, int] = field(default_factory=dict)
+    # Points of the file that stand in none of the station's grids ("P04 南关警务站"): imported, as
+    # a post may stand at the border, but named, as a mistyped coordinate puts one 25 km away.
+    outside: tuple[str, ...] = ()
 
     def by_layer(self) -> list[tuple[str, int, int, int]]:
         """(layer, new, updated, unchanged) for each layer the file touched, in layer order: what
@@ -231,6 +234,10 @@ def import_in(uow: Any, station: int, data: Mapping[str, Any], *,
 
     uow.flush()
     grid_of = _point_locator(s, station)
+    # A point in none of the station's grids is imported (a post may stand on the border) but
+    # named: 25 km off, it is a typo in the coordinates the chief should hear of at once.
+    has_grids = s.scalar(select(Grid.id).where(Grid.station_id == station).limit(1)) is not None
+    outside: list[str] = []
     for layer_name, model, points in (("key_site", KeySite, parsed.sites),
                                       ("post", Post, parsed.posts)):
         existing: dict[str, Any] = {
@@ -238,6 +245,8 @@ def import_in(uow: Any, station: int, data: Mapping[str, Any], *,
         for p in points:
             values = dict(name=p.name, kind=p.kind, lon=p.lon, lat=p.lat,
                           grid_id=grid_of(p.lon, p.lat))
+            if has_grids and values["grid_id"] is None:
+                outside.append(f"{p.code} {p.name}")
             if model is KeySite:
                 values.update(address=p.address, target_minutes=p.target_minutes)
             else:
@@ -249,6 +258,8 @@ def import_in(uow: Any, station: int, data: Mapping[str, Any], *,
     stored_points = {p.code: p for p in s.scalars(
         select(PatrolPoint).where(PatrolPoint.station_id == station))}
     for p in parsed.patrol_points:
+        if has_grids and grid_of(p.lon, p.lat) is None:
+            outside.append(f"{p.code} {p.name}")
         values = dict(name=p.name, lon=p.lon, lat=p.lat, window_start=p.window_start,
                       window_end=p.window_end, note=p.note, active=p.active)
         _row, outcome = _upsert(uow, "patrol_point", stored_points.get(p.code),
@@ -265,7 +276,8 @@ def import_in(uow: Any, station: int, data: Mapping[str, Any], *,
                                 lambda code=ln.code, **v: PatrolLine(station_id=station,
                                                                      code=code, **v), values)
         count("patrol_line", outcome)
-    return ImportSummary(counts["created"], counts["updated"], parsed.count, counts["unchanged"])
+    return ImportSummary(counts["created"], counts["updated"], parsed.count, counts["unchanged"],
+                         tuple(outside))
 
 
 def _people_now(session: Any, grid_id: int) -> list[dict[str, str]]:

@@ -44,7 +44,10 @@ _KIND_WORDS = {"民警": "officer", "警察": "officer", "officer": "officer", "
 _ROLE_WORDS = {**{k: k for k in OFFICER_ROLES}, **{v: k for k, v in OFFICER_ROLES.items()},
                "巡逻": "patrol", "巡逻民警": "patrol", "巡特警": "patrol", "指挥室民警": "command",
                "值班民警": "command", "社区民警": "community", "社区": "community", "办案": "case",
-               "办案民警": "case"}
+               "办案民警": "case",
+               # An auxiliary's post names the same work: 巡逻辅警 patrols as 巡逻民警 does.
+               "巡逻辅警": "patrol", "指挥室辅警": "command", "值班辅警": "command",
+               "社区辅警": "community", "办案辅警": "case"}
 _LICENCE_WORDS = {"无人机": DRONE_LICENCE, "无人机驾驶员": DRONE_LICENCE, "drone": DRONE_LICENCE}
 
 

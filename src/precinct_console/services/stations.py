@@ -32,7 +32,7 @@ def _info(s: Station) -> StationInfo:
 
 def _create_station(
     ctx: ServiceContext, code: str, name: str, admin_username: str, admin_password: str,
-    *, branch: str = "", kind: str = "station",
+    *, branch: str = "", kind: str = "station", display_name: str = "",
 ) -> StationInfo:
     code = code.strip()
     name = name.strip()
@@ -51,7 +51,9 @@ def _create_station(
         uow.add(
             "user.add", "user",
             User(
-                username=username, display_name=username, role=Role.ADMIN.value,
+                # The name given (张建国), as `user add --name` gives any later account its own.
+                username=username, display_name=display_name.strip() or username,
+                role=Role.ADMIN.value,
                 station_id=station.id, password_hash=hash_password(admin_password),
                 may_see_personal_data=True, created_at=uow.now,
             ),
@@ -62,13 +64,14 @@ def _create_station(
 
 def bootstrap_station(
     db: Database, code: str, name: str, admin_username: str, admin_password: str,
-    *, workstation: str, clock, branch: str = "",  # type: ignore[no-untyped-def]
+    *, workstation: str, clock, branch: str = "", display_name: str = "",  # type: ignore[no-untyped-def]
 ) -> StationInfo:
     """First start on an empty database: nobody can sign in yet, so nobody's permission is asked."""
     if has_users(db):
         raise ValidationError("this database already has accounts; sign in as an administrator")
     ctx = ServiceContext(db, system_actor(workstation), clock)
-    return _create_station(ctx, code, name, admin_username, admin_password, branch=branch)
+    return _create_station(ctx, code, name, admin_username, admin_password, branch=branch,
+                           display_name=display_name)
 
 
 @service_action("station.setup")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +51,16 @@ def allocate(
     if method not in ("milp", "greedy"):
         raise ValidationError(f"unknown method '{method}' (milp or greedy)", field="method")
     t0 = time.perf_counter()
+    forecast = problem
+    if problem.demand and not any(c.weight > 0 for c in problem.demand):
+        # Nothing to forecast from (a new station's first plan): every placement covers nothing,
+        # all tie, and the solver stacked two cars on one post with a patrol zone left empty.
+        # Counting each micro grid alike spreads the units to reach as much of the jurisdiction
+        # as they can; the figures stay those of the forecast, which expects nothing.
+        problem = dataclasses.replace(problem, demand=tuple(
+            dataclasses.replace(c, weight=1.0) for c in problem.demand))
     model = build_coverage(problem)
+    scored = model if forecast is problem else build_coverage(forecast)
     rows = model.merged() if merge else model.unmerged()
     # Rounds, not the clock, bound the local search so a plan is reproducible; the clock is only
     # a safety stop for a slow seat or a short limit (0.9-2 s for 2,000 cells, by machine). It
@@ -69,7 +79,7 @@ def allocate(
         if not feasible:
             notes.append("greedy could not meet every key-site and zone requirement")
         return AllocationResult(
-            _placements(model, counts), model.figures(counts), "greedy", "greedy", float("nan"),
+            _placements(model, counts), scored.figures(counts), "greedy", "greedy", float("nan"),
             float("nan"), time.perf_counter() - t0, len(problem.demand), len(rows.weight),
             tuple(notes),
         )
@@ -104,7 +114,7 @@ def allocate(
         notes.append(f"stopped early ({outcome.status}) before any bound was proven; "
                      "give the solver more time to know how far from the best this plan is")
     return AllocationResult(
-        _placements(model, counts), figures, "milp", outcome.status, outcome.gap, outcome.bound,
+        _placements(model, counts), scored.figures(counts), "milp", outcome.status, outcome.gap, outcome.bound,
         time.perf_counter() - t0, len(problem.demand), outcome.rows, tuple(notes),
     )
 

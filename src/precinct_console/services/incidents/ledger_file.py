@@ -7,6 +7,7 @@ import --help` describes them to users (tests/e2e hold that text to these names)
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -225,6 +226,7 @@ def read_ledger_file(path: str | Path) -> tuple[list[ImportRecord], list[str]]:
 
 # JSON for `incident add`: English draft field names, or the ledger's Chinese column names.
 _DRAFT_FIELDS = {f for f in IncidentDraft.__dataclass_fields__} | {"link_to"}
+_STAND_IN = datetime(2000, 1, 1, tzinfo=CHINA_TZ)  # 报警时间 of a call taken in now (draft_from_json)
 
 
 def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
@@ -237,10 +239,18 @@ def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
         raise ValidationError("must be one JSON object", field="stdin")
     if any(k in COLUMNS for k in data):
         unknown = [k for k in data if k not in COLUMNS and k not in HISTORY_COLUMNS and k not in REFINING]
+        english = [k for k in unknown if k in _DRAFT_FIELDS]
+        if english:
+            raise ValidationError(f"the keys {', '.join(english)} are English and the others the "
+                                  "ledger's Chinese column names: give them one way, not both",
+                                  field=english[0])
         if unknown:
             raise ValidationError(f"unknown column(s): {', '.join(unknown)}", field=unknown[0])
-        rec = record_from_cells(1, data)
-        return rec.draft, None
+        now = not _text(data.get("报警时间"))
+        # One call taken in as it comes has no 报警时间 (a ledger row always has): received now,
+        # as with received_at left out. The stand-in time only gets the row through the check.
+        rec = record_from_cells(1, {**data, "报警时间": _STAND_IN} if now else data)
+        return (dataclasses.replace(rec.draft, received_at=None) if now else rec.draft), None
     unknown = [k for k in data if k not in _DRAFT_FIELDS]
     if unknown:
         raise ValidationError(f"unknown key (known: {', '.join(sorted(_DRAFT_FIELDS))})",

@@ -536,6 +536,9 @@ class MapPanel(QWidget):
 
     def _imported(self, summary: ImportSummary) -> None:
         self.app.notify(self.tr("Geometry imported: %1").replace("%1", self.import_summary_text(summary)))
+        if summary.outside:
+            self.app.notify(self.tr("%1 stand(s) in none of the station's grids: check the coordinates")
+                            .replace("%1", "、".join(summary.outside)), "warning")
         # This seat's own write: redraw now rather than wait for the feed's echo.
         self.app.announce(Change((ChangeItem("grid", None, "updated"),)))
 

@@ -334,7 +334,15 @@ class RosterPanel(QWidget):
             self._back_to(*cell)
         self.problems.clear()
         n = len(view.violations)
-        if n:
+        if not any(o.active for o in view.officers):
+            # A new station's empty calendar said "no rule violations", and nothing of where to
+            # begin: the roll comes first, everything else is planned on it.
+            self.summary.setText(
+                self.tr("Nobody is on the roll yet: import the station's 花名册 (Staff list ▸ "
+                        "Import from Excel or CSV…) or add officers one by one (Add officer…)")
+                if self.can_edit else self.tr("Nobody is on the roll yet"))
+            self.summary.setStyleSheet("")
+        elif n:
             self.summary.setText(self.tr("▲ %n rule violation(s) in this period", "", n))
             self.summary.setStyleSheet(f"color: {BREACH.name()}")
         else:
@@ -447,8 +455,11 @@ class RosterPanel(QWidget):
                              on_done=guarded(self, lambda made: self._shifts_made(made[1])),
                              on_error=failed)
 
+        roll_teams = None if self.view is None else tuple(dict.fromkeys(
+            o.team for o in self.view.officers if o.active and o.team))
         self._open(PlanShiftsDialog(patterns, first, last, self,
-                                    posts=self.view.posts if self.view is not None else ()), send)
+                                    posts=self.view.posts if self.view is not None else (),
+                                    roll_teams=roll_teams), send)
 
     def _open(self, dlg: Any, send: Callable[[dict[str, Any], Failed], None]) -> None:
         submit_form(dlg, self, self.app.report_error, send)

@@ -82,9 +82,12 @@ class PlanShiftsDialog(QDialog):
 
     def __init__(self, patterns: list[PatternInfo], first: date, last: date,
                  parent: QWidget | None = None, posts: tuple[tuple[int, str], ...] = (),
-                 rules: RuleSet | None = None):
+                 rules: RuleSet | None = None, roll_teams: tuple[str, ...] | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Plan shifts"))
+        # The teams the officers on the roll are in (None: not known here). A new station's
+        # 花名册 names its own (一组…四组): a pattern's teams the roll does not have put nobody on.
+        self.roll_teams = roll_teams
         self.setMinimumWidth(DIALOG_WIDTH)
         self.patterns = {p.id: p for p in patterns}
         if rules is None:
@@ -175,6 +178,7 @@ class PlanShiftsDialog(QDialog):
         form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
         self.teams.textChanged.connect(self._show_load)
+        self.with_teams.toggled.connect(self._show_load)
         self.rotation.currentIndexChanged.connect(self._show_load)
         self.handover.timeChanged.connect(self._show_load)
         self.shift_times.textChanged.connect(self._show_load)
@@ -194,7 +198,7 @@ class PlanShiftsDialog(QDialog):
         shown_duty = default_duty(kind) if what == "new" else self.patterns[int(key)].pattern.duty
         self.team_duty.setCurrentIndex(max(0, self.team_duty.findData(shown_duty)))
         if what == "new":
-            self.teams.setText("，".join(DEFAULT_TEAMS[PatternKind(key)]))
+            self.teams.setText("，".join(self._default_teams(PatternKind(key))))
             self.shift_times.clear()  # another kind has another number of shifts a day
         else:  # shown, not editable: the pattern the figures below are for
             info = self.patterns[int(key)]
@@ -276,7 +280,7 @@ class PlanShiftsDialog(QDialog):
         load = pattern_load(p)
         broken = load.broken(self.rules)
         least = load.least_rested
-        idle = self._idle_lines(p.kind, load)
+        idle = [*self._unknown_team_lines(p), *self._idle_lines(p.kind, load)]
         lines = list(idle)
         if "rest" in broken and least is not None:
             lines.append(self.tr("At least %1 h of rest between shifts: a team on this pattern rests "
@@ -307,6 +311,27 @@ class PlanShiftsDialog(QDialog):
                   .replace("%3", "–" if rest is None else _hours(rest)))
         return [*idle, within], len(idle)  # teams left off every shift are a warning of their own
 
+    def _default_teams(self, kind: PatternKind) -> tuple[str, ...]:
+        """The kind's usual team names (甲, 乙…), or the roll's own when it names none of those."""
+        usual = DEFAULT_TEAMS[kind]
+        if self.roll_teams and not set(usual) & set(self.roll_teams):
+            return self.roll_teams
+        return usual
+
+    def _unknown_team_lines(self, p: PatternDef) -> list[str]:
+        """Teams of the pattern nobody on the roll is in: putting the teams on would leave their
+        shifts empty, and the calendar would only say later that every shift is short."""
+        if self.roll_teams is None or not self.with_teams.isChecked():
+            return []
+        missing = [t for t in p.teams if t not in self.roll_teams]
+        if not missing:
+            return []
+        roll = ("、".join(self.roll_teams) if self.roll_teams
+                else self.tr("no officer on the roll has a team yet"))
+        return [self.tr("Nobody on the roll is in %1: their shifts would be planned with no one on "
+                        "them (the roll's teams: %2)")
+                .replace("%1", "、".join(missing)).replace("%2", roll)]
+
     def _idle_lines(self, kind: PatternKind, load: PatternLoad) -> list[str]:
         """A 5th team on 四班三运转 (a 4th on 三班二运转) is on no shift at all: the rotation has a
         turn for only so many, so its officers would be left off the calendar without a word."""
@@ -323,6 +348,7 @@ class PlanShiftsDialog(QDialog):
         the dialog keeps its size, nothing cut off, while the chief tries patterns and teams."""
         idle = pattern_load(PatternDef(PatternKind.FOUR_THREE, ("一组", "二组", "三组", "四组", "五组",
                                                                 "六组")))
+        # Teams nobody on the roll is in come with at most one limit's line: they fit in this room.
         most = [*self._idle_lines(PatternKind.FOUR_THREE, idle),
                 *self._load_lines(PatternDef(PatternKind.DUTY_24H, ("一组",)))[0]]
         layout = self.layout()

@@ -293,7 +293,9 @@ class UnitsPanel(QWidget):
                 sym, colour = STATE_LOOK[s]
                 label = next((u.status_label for u in self.model.rows() if u.status == s), s)
                 parts.append(f"<span style='color:{colour.darker(115).name()}'>{sym} {label} {counts[s]}</span>")
-        self.counts.setText("  ".join(parts) or self.tr("No units"))
+        # A new station's board: where units come from, not only that there are none.
+        self.counts.setText("  ".join(parts) or self.tr("No units yet: the station chief adds them "
+                                                        "under Roster ▸ Units…"))
 
     def _on_change(self, change: Change) -> None:
         if change.touches(*UNIT_ROW_ENTITIES):
