@@ -993,6 +993,10 @@
         <translation>两次输入的密码不一致</translation>
     </message>
     <message>
+        <source>no database file at {path}: check the path; for a new station the first account makes it, with --role admin --station-code CODE --station-name NAME</source>
+        <translation>{path} 处没有数据库文件：请核对路径；新派出所由第一个账号建立数据库，需加 --role admin --station-code 代码 --station-name 名称</translation>
+    </message>
+    <message>
         <source>the database has no accounts yet: add the first administrator with --role admin --station-code CODE --station-name NAME</source>
         <translation>数据库中还没有账号：请先用 --role admin --station-code 代码 --station-name 名称 添加第一个管理员</translation>
     </message>
@@ -1371,6 +1375,10 @@
     <message>
         <source>imported {count} feature(s) from {file}: {summary}</source>
         <translation>已从 {file} 导入 {count} 个要素：{summary}</translation>
+    </message>
+    <message>
+        <source>note: {points} stand(s) in none of the station's grids: check the coordinates</source>
+        <translation>说明：{points} 不在本所任何网格内，请核对坐标</translation>
     </message>
     <message>
         <source>grid</source>
@@ -4297,6 +4305,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>地理数据已导入：%1</translation>
     </message>
     <message>
+        <source>%1 stand(s) in none of the station's grids: check the coordinates</source>
+        <translation>%1 不在本所任何网格内，请核对坐标</translation>
+    </message>
+    <message>
         <source>%1: %2 new, %3 updated, %4 unchanged</source>
         <translation>%1（新增 %2，更新 %3，未变 %4）</translation>
     </message>
@@ -4852,6 +4864,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>符合本所上限：每组平均每周 %1 小时，一周最多 %2 小时（周一至周日），两班之间最少休息 %3 小时</translation>
     </message>
     <message>
+        <source>no officer on the roll has a team yet</source>
+        <translation>花名册上的人员尚未分班组</translation>
+    </message>
+    <message>
+        <source>Nobody on the roll is in %1: their shifts would be planned with no one on them (the roll's teams: %2)</source>
+        <translation>花名册上没有%1的人员：这些班组的班次将无人上岗（花名册上的班组：%2）</translation>
+    </message>
+    <message>
         <source>%1 get no shifts: %2 rotates only %3 teams</source>
         <translation>%1 不排班：%2只轮换 %3 个班组</translation>
     </message>
@@ -5374,6 +5394,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Keys: Enter assigns a shift that day · Menu key: leave, change or remove · Ctrl+arrows, Ctrl+Space: pick two cells to swap</source>
         <translation>按键：Enter 安排当日班次 · 菜单键 请假、调整或删除 · Ctrl+方向键、Ctrl+空格 选两格换班</translation>
+    </message>
+    <message>
+        <source>Nobody is on the roll yet: import the station's 花名册 (Staff list ▸ Import from Excel or CSV…) or add officers one by one (Add officer…)</source>
+        <translation>花名册上还没有人员：请导入本所花名册（花名册 ▸ 从 Excel 或 CSV 导入…），或逐个新增人员（新增人员…）</translation>
+    </message>
+    <message>
+        <source>Nobody is on the roll yet</source>
+        <translation>花名册上还没有人员</translation>
     </message>
     <message numerus="yes">
         <source>▲ %n rule violation(s) in this period</source>
@@ -6343,8 +6371,8 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>按键：A 空闲 · R 返程 · X 下岗 · Enter 显示其警情 · P 巡逻登记 · Shift+P 巡逻记录 · M 按建议补位 · Ctrl+M 选点补位 · Shift+M 归位 · V 点名在岗 · Shift+V 点名不在岗</translation>
     </message>
     <message>
-        <source>No units</source>
-        <translation>暂无警组</translation>
+        <source>No units yet: the station chief adds them under Roster ▸ Units…</source>
+        <translation>暂无警组：由所长在“排班 ▸ 警组…”中添加</translation>
     </message>
     <message>
         <source>Select a unit first</source>
