@@ -66,6 +66,16 @@ def _spot(chief, clock, unit_id: int, at: datetime) -> units.DutySpot:
     return spot
 
 
+def _replanned_with_points_swapped(chief, plan):
+    """The same shift planned again, accepted with the two cars' points swapped (the gate's
+    duty goes with its point to the other car)."""
+    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
+    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
+    [a_id, b_id] = sorted(points)
+    return allocation.decide_plan(chief, again.id, again.version, "accept",
+                                  assignments={a_id: points[b_id], b_id: points[a_id]})
+
+
 def test_a_unit_due_to_set_out_for_its_duty_raises_one_alert_the_room_acknowledges(
         db, station, clock, make_ctx):
     chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
@@ -195,11 +205,7 @@ def test_a_reminder_is_withdrawn_when_the_chief_gives_the_duty_to_another_unit(
     spot = _spot(chief, clock, duty.unit_id, opens)
     [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
     # The same shift planned again with the two cars' points swapped, accepted as edited.
-    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
-    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
-    [a_id, b_id] = sorted(points)
-    accepted = allocation.decide_plan(chief, again.id, again.version, "accept",
-                                      assignments={a_id: points[b_id], b_id: points[a_id]})
+    accepted = _replanned_with_points_swapped(chief, plan)
     [moved] = accepted.visits
     assert moved.unit_id != duty.unit_id and moved.starts == duty.starts
     moved_spot = _spot(chief, clock, moved.unit_id, opens)
@@ -736,11 +742,7 @@ def test_a_handover_compiled_after_a_re_plan_hands_over_the_deployment_in_force_
     changeover = plan.starts_at
     accepted = {a["call_sign"]: a["point_name"] for a in allocation.get_plan(chief, plan.id).assignments}
     clock.now = changeover + timedelta(minutes=40)
-    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
-    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
-    [a_id, b_id] = sorted(points)
-    replanned = allocation.decide_plan(chief, again.id, again.version, "accept",
-                                       assignments={a_id: points[b_id], b_id: points[a_id]})
+    replanned = _replanned_with_points_swapped(chief, plan)
     [moved] = replanned.visits
     assert moved.unit_id != duty.unit_id
     clock.now = changeover + timedelta(minutes=50)
@@ -816,11 +818,7 @@ def test_a_duty_given_to_another_crew_once_under_way_is_that_crews_to_set_out_fo
     spot = _spot(chief, clock, duty.unit_id, opens)
     [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
     clock.now = opens + timedelta(minutes=10)
-    again = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
-    points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, again.id).assignments}
-    [a_id, b_id] = sorted(points)
-    accepted = allocation.decide_plan(chief, again.id, again.version, "accept",
-                                      assignments={a_id: points[b_id], b_id: points[a_id]})
+    accepted = _replanned_with_points_swapped(chief, plan)
     [moved] = accepted.visits
     assert moved.unit_id != duty.unit_id
     [now_theirs] = raise_duty_alerts(duty_officer, clock.now)
@@ -837,6 +835,7 @@ def test_a_duty_given_to_another_crew_once_under_way_is_that_crews_to_set_out_fo
     clock.now = opens + timedelta(minutes=20)
     third = allocation.propose_plan(chief, shift_id=plan.shift_id, method="greedy")
     points = {int(a["unit_id"]): a["point_key"] for a in allocation.get_plan(chief, third.id).assignments}
+    [a_id, b_id] = sorted(points)
     swap = [v.unit_id for v in third.visits] != [moved.unit_id]  # the solver's own points swapped
     kept = allocation.decide_plan(chief, third.id, third.version, "accept",
                                   assignments={a_id: points[b_id], b_id: points[a_id]} if swap else None)
