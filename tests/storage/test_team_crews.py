@@ -125,3 +125,21 @@ def test_a_car_with_no_licensed_driver_in_the_team_is_named(db, chief):
     _view, crews = _crews(chief, *WEEK)
     for sh in (s for s in made if s.team == "甲"):
         assert set(crews[sh.id].values()) == {units["步01"]}
+
+
+def test_an_officer_away_on_his_teams_last_shift_rides_the_unit_of_the_shift_before(db, chief):
+    pid, units, team_of = _station(chief)
+    jia = sorted(o for o, t in team_of.items() if t == "甲")
+    older = datetime(2026, 11, 18, 8, 30, tzinfo=CHINA_TZ)
+    newer = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    a = roster.add_shift(chief, "白班", older, older + timedelta(hours=8), team="甲")
+    b = roster.add_shift(chief, "白班", newer, newer + timedelta(hours=8), team="甲")
+    for officer, unit in zip(jia, ("巡02", "步01", "巡02"), strict=True):
+        roster.assign(chief, a.id, officer, unit_id=units[unit])
+    # On the 20th the 辅警 was on leave: the two 民警 rode 巡02 together.
+    roster.assign(chief, b.id, jia[0], unit_id=units["巡02"])
+    roster.assign(chief, b.id, jia[1], unit_id=units["巡02"])
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    _view, crews = _crews(chief, *WEEK)
+    for sh in (s for s in made if s.team == "甲"):
+        assert crews[sh.id] == {jia[0]: units["巡02"], jia[1]: units["巡02"], jia[2]: units["巡02"]}

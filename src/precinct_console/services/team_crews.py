@@ -84,13 +84,25 @@ def _order(s: Session, officer_id: int) -> str:
 
 
 def _last_crews(s: Session, station_id: int, team: str, before: datetime) -> dict[int, int]:
-    """Each officer's unit on the team's last shift before `before` that had crews."""
-    last = s.scalar(select(Shift.id).join(RosterEntry, RosterEntry.shift_id == Shift.id)
-                    .where(Shift.station_id == station_id, Shift.team == team,
-                           Shift.starts_at < before, RosterEntry.unit_id.is_not(None))
-                    .order_by(Shift.starts_at.desc(), Shift.id.desc()).limit(1))
-    if last is None:
+    """Each officer's unit on the team's last shift before `before` that had crews; for one who
+    was away on it (leave, a day off swapped), his unit on the team's shift before that one."""
+    last = list(s.scalars(select(Shift.id).join(RosterEntry, RosterEntry.shift_id == Shift.id)
+                          .where(Shift.station_id == station_id, Shift.team == team,
+                                 Shift.starts_at < before, RosterEntry.unit_id.is_not(None))
+                          .group_by(Shift.id, Shift.starts_at)
+                          .order_by(Shift.starts_at.desc(), Shift.id.desc()).limit(_LOOK_BACK)))
+    if not last:
         return {}
-    return {oid: uid for oid, uid in s.execute(
-        select(RosterEntry.officer_id, RosterEntry.unit_id)
-        .where(RosterEntry.shift_id == last)) if uid is not None}
+    newest = {sid: i for i, sid in enumerate(last)}
+    out: dict[int, tuple[int, int]] = {}
+    for sid, oid, uid in s.execute(select(RosterEntry.shift_id, RosterEntry.officer_id,
+                                          RosterEntry.unit_id)
+                                   .where(RosterEntry.shift_id.in_(last))):
+        if uid is not None and (oid not in out or newest[sid] < out[oid][0]):
+            out[oid] = (newest[sid], uid)
+    return {oid: uid for oid, (_i, uid) in out.items()}
+
+
+# The team's crewed shifts looked back over for an officer who was away on the last one: a
+# 四班三运转 cycle (8 days, 6 shifts a team) and a fortnight's leave of a 24-hour team.
+_LOOK_BACK = 8
