@@ -1182,6 +1182,9 @@ def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
         d.first.setDate(QDate(2026, 12, 7))
         d.last.setDate(QDate(2026, 12, 9))
         seen["on"] = d.crew_units.isChecked() and d.crew_units.isEnabled()
+        # Reached by Tab along its row: the teams' checkbox, their duty, then this.
+        seen["tab"] = (d.with_teams.nextInFocusChain() is d.team_duty
+                       and d.team_duty.nextInFocusChain() is d.crew_units)
         d.team_duty.setCurrentIndex(d.team_duty.findData("desk"))
         seen["desk"] = d.crew_units.isEnabled()  # nothing to ride at the duty desk
         d.team_duty.setCurrentIndex(d.team_duty.findData("patrol"))
@@ -1189,7 +1192,7 @@ def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
     monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
     panel.plan_shifts()
     _settle(qtbot, chief_app)
-    assert seen == {"on": True, "desk": False}
+    assert seen == {"on": True, "tab": True, "desk": False}
     view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 9).date())
     # 一组's driver in 巡01 with his unlicensed crewmate (巡02 wants a driver); 二组 and 三组 are
     # one each, nobody left over for 巡02: not a car without a driver.
