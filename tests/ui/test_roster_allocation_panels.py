@@ -1156,6 +1156,51 @@ def test_planned_shifts_get_their_teams_except_those_on_leave(qtbot, chief_app, 
     assert on == {7: ["民警0"], 8: ["民警2"], 9: ["民警3"]}
 
 
+def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
+        qtbot, chief_app, monkeypatch):
+    """The plan dialog's "crew the units", on by default: the officers are in units, as the
+    allocation needs them, and the message names the car nobody on the team may drive."""
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    for i, (team, licences) in enumerate((("一组", ["C1"]), ("一组", []), ("二组", ["C1"]),
+                                          ("三组", ["C1"]))):
+        roster.add_officer(ctx, f"03100{i}", f"民警{i}", team=team, licences=licences)
+    units = {cs: unit_roll.add_unit(ctx, cs, "car", 116.39, 39.90) for cs in ("巡01", "巡02")}
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+    seen = {}
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        d.name.setText("24小时值班")
+        d.first.setDate(QDate(2026, 12, 7))
+        d.last.setDate(QDate(2026, 12, 9))
+        seen["on"] = d.crew_units.isChecked() and d.crew_units.isEnabled()
+        # Reached by Tab along its row: the teams' checkbox, their duty, then this.
+        seen["tab"] = (d.with_teams.nextInFocusChain() is d.team_duty
+                       and d.team_duty.nextInFocusChain() is d.crew_units)
+        d.team_duty.setCurrentIndex(d.team_duty.findData("desk"))
+        seen["desk"] = d.crew_units.isEnabled()  # nothing to ride at the duty desk
+        d.team_duty.setCurrentIndex(d.team_duty.findData("patrol"))
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert seen == {"on": True, "tab": True, "desk": False}
+    view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 9).date())
+    # 一组's driver in 巡01 with his unlicensed crewmate (巡02 wants a driver); 二组 and 三组 are
+    # one each, nobody left over for 巡02: not a car without a driver.
+    assert {e.unit_id for e in view.entries} == {units["巡01"]}
+    assert said == [("3 shift(s) planned; 3 crew(s) formed; no licensed driver for 巡02 (1 shift(s))",
+                     "warning")]
+
+
 def test_an_entry_gets_a_unit_without_being_removed_and_reassigned(qtbot, chief_app, clock, monkeypatch):
     from precinct_console.ui.roster.panel import AssignDialog
 

@@ -42,6 +42,7 @@ from ..storage.models import (
 )
 from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
+from .team_crews import CrewSummary, plan_crews
 
 DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": "备勤", "leave": "休假",
           "training": "培训"}
@@ -85,6 +86,15 @@ class ShiftInfo:
     min_staff: int
     post_min: tuple[tuple[int, int], ...]
     day: CalendarDay
+
+
+class PlannedShifts(list[ShiftInfo]):
+    """The shifts planning made, and what crewing their units did (None: not asked, or no team
+    put on a patrol duty)."""
+
+    def __init__(self, shifts: Sequence[ShiftInfo] = (), crewing: CrewSummary | None = None):
+        super().__init__(shifts)
+        self.crewing = crewing
 
 
 @dataclass(frozen=True)
@@ -365,13 +375,15 @@ def list_patterns(ctx: ServiceContext) -> list[PatternInfo]:
 
 @service_action("roster.edit")
 def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date, *,
-                with_teams: bool = False) -> list[ShiftInfo]:
+                with_teams: bool = False, crew_units: bool = False) -> PlannedShifts:
     """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are.
 
-    with_teams: each new shift gets its team's officers on the pattern's duty (see _put_teams_on)."""
+    with_teams: each new shift gets its team's officers on the pattern's duty (see _put_teams_on).
+    crew_units: on a patrol pattern, those officers are put in the station's units as well (see
+    team_crews.plan_crews); what that did is the result's crewing."""
     with ctx.uow() as uow:
         p = uow.get(ShiftPattern, pattern_id)
-        made = _add_shifts(ctx, uow, p, first, last, with_teams)
+        made = _add_shifts(ctx, uow, p, first, last, with_teams, crew_units)
         uow.commit()
         return made
 
@@ -379,22 +391,23 @@ def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date, *
 @service_action("roster.edit")
 def add_pattern_with_shifts(ctx: ServiceContext, name: str, kind: str,
                             definition: dict[str, Any] | None, first: date, last: date, *,
-                            with_teams: bool = False) -> tuple[int, list[ShiftInfo]]:
+                            with_teams: bool = False, crew_units: bool = False
+                            ) -> tuple[int, PlannedShifts]:
     """A new pattern and its shifts for a period, in one transaction: all of it or nothing."""
     row = _pattern_row(ctx, name, kind, definition)
     with ctx.uow() as uow:
         p = uow.add("roster.pattern_add", "shift_pattern", row)
-        made = _add_shifts(ctx, uow, p, first, last, with_teams)
+        made = _add_shifts(ctx, uow, p, first, last, with_teams, crew_units)
         uow.commit()
         return p.id, made
 
 
 def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: date, last: date,
-                with_teams: bool = False) -> list[ShiftInfo]:
+                with_teams: bool = False, crew_units: bool = False) -> PlannedShifts:
     pattern = PatternDef.from_dict(p.kind, p.definition)
     slots = generate_shifts(pattern, first, last)
     if not slots:
-        return []
+        return PlannedShifts()
     uow.lock_station(_SHIFTS_LOCK, ctx.station_id)
     existing = {
         (s.starts_at, s.name) for s in uow.session.scalars(select(Shift).where(
@@ -409,15 +422,17 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
             station_id=ctx.station_id, pattern_id=p.id, name=slot.name, team=slot.team,
             starts_at=slot.starts_at, ends_at=slot.ends_at, min_staff=slot.min_staff,
             requirements={"posts": {str(pid): n for pid, n in pattern.post_min}})))
+    crewing = None
     if with_teams and made:
-        _put_teams_on(ctx, uow, made, pattern.duty)
-    return [_shift(s) for s in made]
+        crewing = _put_teams_on(ctx, uow, made, pattern.duty, crew_units and pattern.duty == "patrol")
+    return PlannedShifts([_shift(s) for s in made], crewing)
 
 
-def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], duty: str) -> None:
+def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], duty: str,
+                  crew_units: bool = False) -> CrewSummary | None:
     """Each shift's team on it, on the pattern's duty (patrol; standby for a standby pattern): the
-    rotation a station works, done for the chief, who then adds units and moves people. An officer
-    with leave or training over the shift is left off."""
+    rotation a station works, done for the chief, who then moves people. An officer with leave or
+    training over the shift is left off. crew_units: each in a unit too, as team_crews plans."""
     s = uow.session
     by_team: dict[str, list[int]] = {}
     for o in s.scalars(select(Officer).where(Officer.station_id == ctx.station_id,
@@ -428,13 +443,21 @@ def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], dut
         OfficerAbsence.station_id == ctx.station_id,
         OfficerAbsence.ends_at > min(x.starts_at for x in shifts),
         OfficerAbsence.starts_at < max(x.ends_at for x in shifts))))
+    present = {shift.id: [officer_id for officer_id in by_team.get(shift.team, [])
+                          if not any(a.officer_id == officer_id and a.starts_at < shift.ends_at
+                                     and a.ends_at > shift.starts_at for a in away)]
+               for shift in shifts}
+    crewing = plan_crews(s, ctx.station_id, shifts, present) if crew_units else None
+    unit_of = crewing.unit_of if crewing is not None else {}
     for shift in shifts:
-        for officer_id in by_team.get(shift.team, []):
-            if any(a.officer_id == officer_id and a.starts_at < shift.ends_at
-                   and a.ends_at > shift.starts_at for a in away):
-                continue
+        for officer_id in present[shift.id]:
+            unit_id = unit_of.get((shift.id, officer_id))
             uow.add("roster.assign_team", "roster_entry", RosterEntry(
-                station_id=ctx.station_id, shift_id=shift.id, officer_id=officer_id, duty=duty))
+                station_id=ctx.station_id, shift_id=shift.id, officer_id=officer_id,
+                unit_id=unit_id, duty=duty))
+    for unit_id in sorted(set(unit_of.values())):
+        uow.changed("unit", unit_id)  # their crews on the unit board
+    return crewing
 
 
 @service_action("roster.edit")

@@ -446,12 +446,13 @@ class RosterPanel(QWidget):
         def send(v: dict[str, Any], failed: Failed) -> None:
             if "pattern_id" in v:
                 self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
-                             with_teams=v["with_teams"],
+                             with_teams=v["with_teams"], crew_units=v["crew_units"],
                              on_done=guarded(self, self._shifts_made), on_error=failed)
             else:
                 new = v["new"]
                 self.app.run(roster.add_pattern_with_shifts, self.app.ctx, new["name"], new["kind"],
                              new["definition"], v["first"], v["last"], with_teams=v["with_teams"],
+                             crew_units=v["crew_units"],
                              on_done=guarded(self, lambda made: self._shifts_made(made[1])),
                              on_error=failed)
 
@@ -464,17 +465,34 @@ class RosterPanel(QWidget):
     def _open(self, dlg: Any, send: Callable[[dict[str, Any], Failed], None]) -> None:
         submit_form(dlg, self, self.app.report_error, send)
 
+    def _crewing_text(self, made: list[Any]) -> tuple[str, bool]:
+        """What crewing the units did, to follow "n shift(s) planned", and whether it warns: a
+        vehicle nobody on the team may drive, an officer left with no seat."""
+        crewing = getattr(made, "crewing", None)
+        if crewing is None:
+            return "", False
+        parts = [self.tr("%n crew(s) formed", "", crewing.crews)]
+        if crewing.no_driver:
+            parts.append(self.tr("no licensed driver for %1").replace("%1", "、".join(
+                self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.no_driver)))
+        if crewing.seatless:
+            parts.append(self.tr("%n time(s) an officer found no free seat and is in no unit", "",
+                                 crewing.seatless))
+        return self.tr("; ") + self.tr("; ").join(parts), bool(crewing.no_driver or crewing.seatless)
+
     def _shifts_made(self, made: list[Any]) -> None:
         unknown = sorted({s.day.day.year for s in made if not s.day.known})
+        crews, warn = self._crewing_text(made)
         if unknown:
             # Said now, not only when the chief later browses there: holiday extra staff and the
             # 调休 working days of those years are not in the shifts just made.
             self.app.notify(self.tr("%n shift(s) planned; the holiday tables do not cover %1 yet: "
                                     "public holidays and adjusted working days there are treated "
                                     "as ordinary days", "", len(made))
-                            .replace("%1", "、".join(str(y) for y in unknown)), "warning")
+                            .replace("%1", "、".join(str(y) for y in unknown)) + crews, "warning")
         elif made:
-            self.app.notify(self.tr("%n shift(s) planned", "", len(made)))
+            self.app.notify(self.tr("%n shift(s) planned", "", len(made)) + crews,
+                            "warning" if warn else "info")
         else:
             self.app.notify(self.tr("Every shift of that period was already planned"), "warning")
         # The roster entries a team fill made come with the shifts: the whole calendar reloads.

@@ -131,6 +131,13 @@ class PlanShiftsDialog(QDialog):
         self.with_teams = QCheckBox(self.tr("Put each team's officers on its shifts as"))
         self.with_teams.setToolTip(self.tr("Officers on leave or training over a shift are left off it"))
         self.with_teams.setChecked(True)
+        # On a patrol duty, each officer in a unit as well: the allocation plans the crewed units
+        # only, and a 四班三运转 month crewed by hand is some 300 edits.
+        self.crew_units = QCheckBox(self.tr("crew the units"))
+        self.crew_units.setToolTip(self.tr(
+            "Each officer rides the unit he rode on his team's last shift; the others are spread "
+            "over the units in service, every vehicle with someone whose driving licence allows it"))
+        self.crew_units.setChecked(True)
         self.first = date_edit(first)
         self.last = date_edit(last)
         # The pattern's weekly hours and shortest rest against the limits, shown while the chief
@@ -172,6 +179,7 @@ class PlanShiftsDialog(QDialog):
         teams_on = QHBoxLayout()
         teams_on.addWidget(self.with_teams)
         teams_on.addWidget(self.team_duty)
+        teams_on.addWidget(self.crew_units)
         teams_on.addStretch(1)
         form.addRow(teams_on)
         form.addRow(self.posts_box)
@@ -179,11 +187,23 @@ class PlanShiftsDialog(QDialog):
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
         self.teams.textChanged.connect(self._show_load)
         self.with_teams.toggled.connect(self._show_load)
+        self.with_teams.toggled.connect(self._crewing_offered)
+        self.team_duty.currentIndexChanged.connect(self._crewing_offered)
         self.rotation.currentIndexChanged.connect(self._show_load)
         self.handover.timeChanged.connect(self._show_load)
         self.shift_times.textChanged.connect(self._show_load)
         self._keep_room_for_load()
         self._pattern_changed()
+        self._crewing_offered()
+        # Tab through the row as it reads (the widgets were made in another order).
+        for before, after in ((self.last, self.with_teams), (self.with_teams, self.team_duty),
+                              (self.team_duty, self.crew_units)):
+            self.setTabOrder(before, after)
+
+    def _crewing_offered(self, *_: Any) -> None:
+        """Units are crewed for a patrol duty only: the desk, a post and standby have none to ride."""
+        self.crew_units.setEnabled(self.with_teams.isChecked()
+                                   and self.team_duty.currentData() == "patrol")
 
     def is_new(self) -> bool:
         return str(self.pattern.currentData()).startswith("new:")
@@ -385,7 +405,8 @@ class PlanShiftsDialog(QDialog):
     def values(self) -> dict[str, Any]:
         what, key = str(self.pattern.currentData()).split(":")
         out: dict[str, Any] = {"first": picked_date(self.first.date()), "last": picked_date(self.last.date()),
-                               "with_teams": self.with_teams.isChecked()}
+                               "with_teams": self.with_teams.isChecked(),
+                               "crew_units": self.crew_units.isEnabled() and self.crew_units.isChecked()}
         if what == "pattern":
             out["pattern_id"] = int(key)
         else:

@@ -1,0 +1,108 @@
+"""Crewing the units of shifts planned with teams: each team rides the same units shift after shift."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.crews import Crewing, CrewMember, CrewUnit, crew_units
+from ..storage.models import Officer, RosterEntry, Shift, Unit
+
+
+@dataclass(frozen=True)
+class CrewSummary:
+    """What crewing the planned shifts did: crews formed (a unit with officers on one shift), and
+    each vehicle that went out, or stayed in, with nobody allowed to drive it (how many shifts)."""
+
+    crews: int = 0
+    no_driver: tuple[tuple[str, int], ...] = ()
+    shifts: int = 0  # shifts crewed
+    seatless: int = 0  # officer-shifts left out of every unit: all seats taken
+    unit_of: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+
+
+def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
+               present: dict[int, list[int]]) -> CrewSummary:
+    """The unit of each (shift id, officer id) for the officers present on each shift.
+
+    Each team is first crewed as a whole: an officer keeps the unit he rode on the team's last
+    shift before these (by hand or planned), the rest spread over the units in service. Each
+    shift then takes that plan, less the officers away that day, their cars given another
+    driver of the team; a unit another shift at the same time has crewed is not used."""
+    if not shifts:
+        return CrewSummary()
+    units = [CrewUnit(u.id, u.call_sign, u.kind, u.seats) for u in s.scalars(
+        select(Unit).where(Unit.station_id == station_id, Unit.active.is_(True))
+        .order_by(Unit.call_sign))]
+    if not units:
+        return CrewSummary()
+    officers = {o.id: CrewMember(o.id, tuple(o.licences or ()), o.kind == "auxiliary")
+                for o in s.scalars(select(Officer).where(Officer.station_id == station_id))}
+    made = {x.id for x in shifts}
+    start, end = min(x.starts_at for x in shifts), max(x.ends_at for x in shifts)
+    # Units crewed on the station's other shifts over the period (a standby car, another
+    # pattern's patrol): not given to these teams at the same time.
+    busy = [(sh_start, sh_end, uid) for sh_id, sh_start, sh_end, uid in s.execute(
+        select(Shift.id, Shift.starts_at, Shift.ends_at, RosterEntry.unit_id)
+        .join(RosterEntry, RosterEntry.shift_id == Shift.id)
+        .where(Shift.station_id == station_id, RosterEntry.unit_id.is_not(None),
+               Shift.starts_at < end, Shift.ends_at > start)) if sh_id not in made]
+    base: dict[str, Crewing] = {}
+    for team in dict.fromkeys(x.team for x in shifts):
+        first = min(x.starts_at for x in shifts if x.team == team)
+        members = [officers[i] for x in shifts if x.team == team for i in present.get(x.id, [])]
+        members = sorted(dict.fromkeys(members), key=lambda m: _order(s, m.id))
+        base[team] = crew_units(members, units, _last_crews(s, station_id, team, first))
+    unit_of: dict[tuple[int, int], int] = {}
+    crews = seatless = 0
+    wanting: dict[str, int] = {}
+    for x in shifts:
+        on = [officers[i] for i in present.get(x.id, [])]
+        if not on:
+            continue
+        taken = {uid for a, b, uid in busy if a < x.ends_at and b > x.starts_at}
+        plan = crew_units(on, [u for u in units if u.id not in taken], base[x.team].unit_of)
+        for oid, uid in plan.unit_of.items():
+            unit_of[(x.id, oid)] = uid
+        crews += len(set(plan.unit_of.values()))
+        seatless += len(on) - len(plan.unit_of)
+        # The team's vehicles nobody in it may drive stay in on every shift: said for each.
+        crewed = {u.call_sign for u in units if u.id in plan.unit_of.values()}
+        idle = [cs for cs in base[x.team].no_driver if cs not in crewed]
+        for call_sign in dict.fromkeys([*plan.no_driver, *idle]):
+            wanting[call_sign] = wanting.get(call_sign, 0) + 1
+    return CrewSummary(crews, tuple(sorted(wanting.items())), len(shifts), seatless, unit_of)
+
+
+def _order(s: Session, officer_id: int) -> str:
+    o = s.get(Officer, officer_id)
+    return o.badge if o is not None else ""
+
+
+def _last_crews(s: Session, station_id: int, team: str, before: datetime) -> dict[int, int]:
+    """Each officer's unit on the team's last shift before `before` that had crews; for one who
+    was away on it (leave, a day off swapped), his unit on the team's shift before that one."""
+    last = list(s.scalars(select(Shift.id).join(RosterEntry, RosterEntry.shift_id == Shift.id)
+                          .where(Shift.station_id == station_id, Shift.team == team,
+                                 Shift.starts_at < before, RosterEntry.unit_id.is_not(None))
+                          .group_by(Shift.id, Shift.starts_at)
+                          .order_by(Shift.starts_at.desc(), Shift.id.desc()).limit(_LOOK_BACK)))
+    if not last:
+        return {}
+    newest = {sid: i for i, sid in enumerate(last)}
+    out: dict[int, tuple[int, int]] = {}
+    for sid, oid, uid in s.execute(select(RosterEntry.shift_id, RosterEntry.officer_id,
+                                          RosterEntry.unit_id)
+                                   .where(RosterEntry.shift_id.in_(last))):
+        if uid is not None and (oid not in out or newest[sid] < out[oid][0]):
+            out[oid] = (newest[sid], uid)
+    return {oid: uid for oid, (_i, uid) in out.items()}
+
+
+# The team's crewed shifts looked back over for an officer who was away on the last one: a
+# 四班三运转 cycle (8 days, 6 shifts a team) and a fortnight's leave of a 24-hour team.
+_LOOK_BACK = 8

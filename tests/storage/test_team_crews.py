@@ -1,0 +1,145 @@
+"""Planning shifts with teams crews the units: the allocation runs on them with no hand edits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from precinct_console.domain.clock import CHINA_TZ
+from precinct_console.domain.permissions import Role
+from precinct_console.services import allocation, roster, unit_roll
+
+from .test_roster_allocation import _town
+
+WEEK = (date(2026, 11, 23), date(2026, 11, 29))
+
+
+@pytest.fixture
+def chief(make_ctx):
+    return make_ctx(Role.STATION_CHIEF)
+
+
+def _station(chief):
+    """Four teams of three (one 民警 with a car licence, one with none, a 辅警), two cars and a
+    foot patrol of three; a 四班三运转 pattern."""
+    team_of = {}
+    for t, team in enumerate("甲乙丙丁"):
+        for i, (kind, licences) in enumerate((("officer", ["C1"]), ("officer", []),
+                                             ("auxiliary", []))):
+            o = roster.add_officer(chief, f"0{t}{i}", f"{team}{i}", kind=kind, team=team,
+                                   licences=licences)
+            team_of[o.id] = team
+    units = {cs: unit_roll.add_unit(chief, cs, kind, 116.39, 39.90, seats=seats)
+             for cs, kind, seats in (("巡01", "car", 4), ("巡02", "car", 4), ("步01", "foot", 3))}
+    pid = roster.add_pattern(chief, "四班三运转", "four_three", {"anchor": "2026-11-23"})
+    return pid, units, team_of
+
+
+def _crews(chief, first, last):
+    view = roster.roster_view(chief, first, last + timedelta(days=1))  # the last night's too
+    return view, {s.id: {e.officer_id: e.unit_id for e in view.entries_of(s.id)} for s in view.shifts}
+
+
+def test_a_week_planned_with_teams_is_crewed_and_the_allocation_runs_on_it(db, station, chief, clock):
+    _town(db, station, clock)
+    pid, units, _team_of = _station(chief)
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None and made.crewing.crews == 2 * len(made)
+    # Each team has one driver: 巡02 waits for a second on every shift, and is said to.
+    assert made.crewing.no_driver == (("巡02", len(made)),)
+    view, crews = _crews(chief, *WEEK)
+    licensed = {o.id for o in view.officers if o.licences}
+    for sh in made:
+        by_unit: dict[int | None, set[int]] = {}
+        for officer, unit in crews[sh.id].items():
+            by_unit.setdefault(unit, set()).add(officer)
+        # The driver in the first car with the 辅警, the other 民警 on foot; nobody in no unit.
+        assert set(by_unit) == {units["巡01"], units["步01"]}
+        assert by_unit[units["巡01"]] & licensed
+    # The same officers in the same units shift after shift.
+    per_officer: dict[int, set[int | None]] = {}
+    for crew in crews.values():
+        for officer, unit in crew.items():
+            per_officer.setdefault(officer, set()).add(unit)
+    assert all(len(u) == 1 for u in per_officer.values())
+    # The allocation takes the crewed units with no hand edits (it stopped at "no unit is crewed").
+    plan = allocation.propose_plan(chief, shift_id=made[0].id, time_limit=5)
+    assert {a["unit_id"] for a in plan.assignments} <= {units["巡01"], units["步01"]}
+    assert plan.assignments
+
+
+def test_without_the_choice_nobody_is_put_in_a_unit(db, chief):
+    pid, _units, _team_of = _station(chief)
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True)
+    assert made.crewing is None
+    _view, crews = _crews(chief, *WEEK)
+    assert {u for crew in crews.values() for u in crew.values()} == {None}
+
+
+def test_each_officer_rides_the_unit_he_rode_on_his_teams_last_shift(db, chief):
+    pid, units, team_of = _station(chief)
+    # Last week, crewed by hand: 甲's unlicensed 民警 in 巡02 with the driver, the 辅警 on foot.
+    before = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    old = roster.add_shift(chief, "白班", before, before + timedelta(hours=8), team="甲")
+    jia = sorted(o for o, t in team_of.items() if t == "甲")
+    for officer, unit in zip(jia, ("巡02", "巡02", "步01"), strict=True):
+        roster.assign(chief, old.id, officer, unit_id=units[unit])
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    _view, crews = _crews(chief, *WEEK)
+    jia_shifts = [s for s in made if s.team == "甲"]
+    assert jia_shifts
+    for sh in jia_shifts:
+        assert crews[sh.id] == dict(zip(jia, (units["巡02"], units["巡02"], units["步01"]),
+                                        strict=True))
+
+
+def test_an_officer_on_leave_is_left_off_and_his_car_gets_another_driver(db, chief):
+    pid, units, team_of = _station(chief)
+    jia = sorted(o for o, t in team_of.items() if t == "甲")
+    driver = jia[0]
+    second = next(o for o in roster.list_officers(chief) if o.id == jia[1])
+    roster.update_officer(chief, second.id, second.version, licences=["C2"])
+    # The driver on leave over the whole week: his crewmate with a C2 drives 巡01 instead.
+    roster.add_absence(chief, driver, "leave", datetime(2026, 11, 23, tzinfo=CHINA_TZ),
+                       datetime(2026, 11, 30, tzinfo=CHINA_TZ), "年休假")
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None
+    assert made.crewing.no_driver == (("巡02", len(made)),)  # 巡01 is never left without one
+    _view, crews = _crews(chief, *WEEK)
+    for sh in (s for s in made if s.team == "甲"):
+        assert driver not in crews[sh.id]
+        assert crews[sh.id][jia[1]] == units["巡01"]
+
+
+def test_a_car_with_no_licensed_driver_in_the_team_is_named(db, chief):
+    pid, units, _team_of = _station(chief)
+    for o in roster.list_officers(chief):
+        if o.team == "甲" and o.licences:
+            roster.update_officer(chief, o.id, o.version, licences=[])
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None
+    jia = len([s for s in made if s.team == "甲"])
+    # 巡01 and 巡02 wait for a driver on every shift of 甲; its three patrol on foot.
+    assert made.crewing.no_driver == (("巡01", jia), ("巡02", len(made)))
+    _view, crews = _crews(chief, *WEEK)
+    for sh in (s for s in made if s.team == "甲"):
+        assert set(crews[sh.id].values()) == {units["步01"]}
+
+
+def test_an_officer_away_on_his_teams_last_shift_rides_the_unit_of_the_shift_before(db, chief):
+    pid, units, team_of = _station(chief)
+    jia = sorted(o for o, t in team_of.items() if t == "甲")
+    older = datetime(2026, 11, 18, 8, 30, tzinfo=CHINA_TZ)
+    newer = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    a = roster.add_shift(chief, "白班", older, older + timedelta(hours=8), team="甲")
+    b = roster.add_shift(chief, "白班", newer, newer + timedelta(hours=8), team="甲")
+    for officer, unit in zip(jia, ("巡02", "步01", "巡02"), strict=True):
+        roster.assign(chief, a.id, officer, unit_id=units[unit])
+    # On the 20th the 辅警 was on leave: the two 民警 rode 巡02 together.
+    roster.assign(chief, b.id, jia[0], unit_id=units["巡02"])
+    roster.assign(chief, b.id, jia[1], unit_id=units["巡02"])
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    _view, crews = _crews(chief, *WEEK)
+    for sh in (s for s in made if s.team == "甲"):
+        assert crews[sh.id] == {jia[0]: units["巡02"], jia[1]: units["巡02"], jia[2]: units["巡02"]}

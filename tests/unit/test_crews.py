@@ -1,0 +1,43 @@
+"""Crewing a team's units: carried over, licensed drivers in the vehicles, crews even, seats kept."""
+
+from __future__ import annotations
+
+from precinct_console.domain.crews import CrewMember, CrewUnit, crew_units
+
+CAR1, CAR2, MOTO, FOOT = (CrewUnit(1, "巡01", "car", 2), CrewUnit(2, "巡02", "car", 2),
+                          CrewUnit(3, "摩01", "motorbike", 1), CrewUnit(4, "步01", "foot", 2))
+
+
+def _o(i: int, *licences: str, aux: bool = False) -> CrewMember:
+    return CrewMember(i, licences, aux)
+
+
+def test_every_vehicle_gets_a_driver_its_licence_allows_and_crews_are_even():
+    # 1 and 2 drive cars, 3 also a motorbike, 4 and 5 drive nothing.
+    team = [_o(1, "C1"), _o(2, "C1"), _o(3, "C1", "D"), _o(4), _o(5, aux=True)]
+    c = crew_units(team, [CAR1, CAR2, MOTO, FOOT], {})
+    assert c.unit_of[3] == MOTO.id  # the only motorbike rider on the motorbike
+    assert {c.unit_of[1], c.unit_of[2]} == {CAR1.id, CAR2.id}
+    assert c.unit_of[4] == FOOT.id
+    assert c.unit_of[5] == CAR1.id  # the fifth where fewest are aboard, the earlier unit first
+    assert c.no_driver == ()
+
+
+def test_a_vehicle_nobody_may_drive_is_named_and_left_without_crew():
+    c = crew_units([_o(1), _o(2, "C1")], [CAR1, MOTO, FOOT], {})
+    assert c.unit_of == {2: CAR1.id, 1: FOOT.id}
+    assert c.no_driver == ("摩01",)
+
+
+def test_each_keeps_his_unit_and_a_car_whose_driver_is_away_gets_another():
+    previous = {1: CAR2.id, 2: CAR2.id, 3: CAR1.id, 4: CAR1.id}
+    # 1 (CAR2's driver) is away today: 3, who has a licence and a car-driving crewmate, moves.
+    team = [_o(2), _o(3, "C1"), _o(4, "C1")]
+    c = crew_units(team, [CAR1, CAR2], previous)
+    assert c.unit_of[2] == CAR2.id and c.no_driver == ()
+    assert sorted(c.unit_of.values()) == [CAR1.id, CAR2.id, CAR2.id]
+
+
+def test_seats_are_kept_and_an_officer_with_no_seat_is_in_no_unit():
+    c = crew_units([_o(1, "C1"), _o(2), _o(3)], [CrewUnit(1, "巡01", "car", 2)], {})
+    assert c.unit_of == {1: 1, 2: 1}
