@@ -79,18 +79,18 @@ def test_without_the_choice_nobody_is_put_in_a_unit(db, chief):
 
 def test_each_officer_rides_the_unit_he_rode_on_his_teams_last_shift(db, chief):
     pid, units, team_of = _station(chief)
-    # Last week, crewed by hand: 甲's unlicensed 民警 in 巡02 with the driver, the 辅警 on foot.
+    # Last week, crewed by hand: 甲's driver in 巡02 with the 辅警, the unlicensed 民警 on foot.
     before = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
     old = roster.add_shift(chief, "白班", before, before + timedelta(hours=8), team="甲")
     jia = sorted(o for o, t in team_of.items() if t == "甲")
-    for officer, unit in zip(jia, ("巡02", "巡02", "步01"), strict=True):
+    for officer, unit in zip(jia, ("巡02", "步01", "巡02"), strict=True):
         roster.assign(chief, old.id, officer, unit_id=units[unit])
     made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
     _view, crews = _crews(chief, *WEEK)
     jia_shifts = [s for s in made if s.team == "甲"]
     assert jia_shifts
     for sh in jia_shifts:
-        assert crews[sh.id] == dict(zip(jia, (units["巡02"], units["巡02"], units["步01"]),
+        assert crews[sh.id] == dict(zip(jia, (units["巡02"], units["步01"], units["巡02"]),
                                         strict=True))
 
 

@@ -41,3 +41,30 @@ def test_each_keeps_his_unit_and_a_car_whose_driver_is_away_gets_another():
 def test_seats_are_kept_and_an_officer_with_no_seat_is_in_no_unit():
     c = crew_units([_o(1, "C1"), _o(2), _o(3)], [CrewUnit(1, "巡01", "car", 2)], {})
     assert c.unit_of == {1: 1, 2: 1}
+
+
+def test_no_unit_goes_out_with_auxiliaries_alone():
+    """Three 民警 and three 辅警, all drivers, five cars: three cars go out, each with a 民警
+    aboard (the roster rules refuse a crew of 辅警 alone), not five with two of them 辅警 only."""
+    cars = [CrewUnit(i, f"巡0{i}", "car", 2) for i in range(1, 6)]
+    team = [_o(1, "C1"), _o(2, "C1"), _o(3, "C1"), _o(4, "C1", aux=True), _o(5, "C1", aux=True),
+            _o(6, "C1", aux=True)]
+    c = crew_units(team, cars, {})
+    crews: dict[int, list[int]] = {}
+    for officer, unit in c.unit_of.items():
+        crews.setdefault(unit, []).append(officer)
+    assert len(crews) == 3 and len(c.unit_of) == 6
+    assert all(any(o <= 3 for o in members) for members in crews.values())
+
+
+def test_a_carried_crew_whose_police_officer_is_away_is_not_sent_out_with_auxiliaries_alone():
+    # 巡01 was 1 and 4, 巡02 was 2, 3 and 5. Today 1 is away: 巡01 would be the 辅警 4 alone.
+    previous = {1: CAR1.id, 4: CAR1.id, 2: CAR2.id, 3: CAR2.id, 5: CAR2.id}
+    c = crew_units([_o(2, "C1"), _o(3, "C1"), _o(4, "C1", aux=True), _o(5, aux=True)],
+                   [CrewUnit(1, "巡01", "car", 3), CrewUnit(2, "巡02", "car", 3)], previous)
+    # 巡02 keeps two 民警, so it lends one to 巡01.
+    assert {c.unit_of[2], c.unit_of[3]} == {CAR1.id, CAR2.id} and c.unit_of[4] == CAR1.id
+    # With no 民警 to spare, the 辅警 joins a crew that has one instead.
+    c = crew_units([_o(2, "C1"), _o(4, "C1", aux=True)], [CAR1, CAR2], {1: CAR1.id, 4: CAR1.id,
+                                                                        2: CAR2.id})
+    assert c.unit_of == {2: CAR2.id, 4: CAR2.id}
