@@ -4776,6 +4776,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>班次期间休假或参加培训的人员不排入该班次</translation>
     </message>
     <message>
+        <source>crew the units</source>
+        <translation>编入警组</translation>
+    </message>
+    <message>
+        <source>Each officer rides the unit he rode on his team's last shift; the others are spread over the units in service, every vehicle with someone whose driving licence allows it</source>
+        <translation>每人沿用本班组上一班次所在的警组；其余人员分配到在用警组，每辆车都安排准驾车型相符的驾驶员</translation>
+    </message>
+    <message>
         <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>
         <translation>由班制推算，此时尚未排任何班次。仍可照常排班：排班后日历会列出每位超出上限的民警。</translation>
     </message>
@@ -5452,6 +5460,26 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>off the roll</source>
         <translation>已不在册</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n crew(s) formed</source>
+        <translation><numerusform>编成 %n 个警组</numerusform></translation>
+    </message>
+    <message>
+        <source>no licensed driver for %1</source>
+        <translation>无准驾驾驶员：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n shift(s))</source>
+        <translation><numerusform>%1（%n 个班次）</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n time(s) an officer found no free seat and is in no unit</source>
+        <translation><numerusform>有 %n 人次因警组座位已满未编入警组</numerusform></translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
     </message>
     <message numerus="yes">
         <source>%n shift(s) planned; the holiday tables do not cover %1 yet: public holidays and adjusted working days there are treated as ordinary days</source>
