@@ -51,6 +51,11 @@ Columns (header row; order free, unknown columns ignored):
     派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   step times already recorded
     处置情况   handling summary         处置结果   result
 警情类型 and 警情细类 columns, when present, refine 警情类别 (the finest filled one counts).
+""") + tr("""    警情编号   incident number: kept when given (else numbered on import)
+The console's own 警情台账 export (export incidents --unmask) imports as it is: 接警时间,
+发生地址, 简要警情 and 优先级 are read as 报警时间, 发案地址, 简要案情 and 等级, and its title
+and totals rows are skipped. Its 状态 is not copied: each incident's status follows the step
+times imported.
 """)
 
 
@@ -110,6 +115,9 @@ def _import(args: argparse.Namespace) -> int:
     result, ignored = import_ledger_file(ctx, args.file)
     if ignored:
         print(tr("ignored column(s): {columns}").format(columns=joined(ignored)), file=sys.stderr)
+    if "状态" in ignored:  # the console's own export: say what became of what it could not carry
+        print(tr("status not copied: each incident's status follows its imported step times; "
+                 "units, officers and the other ignored columns stay in the old database"))
     print(tr("imported {count} incident(s) ({first} .. {last}); {repeats} flagged as repeats")
           .format(count=result.count, first=result.numbers[0], last=result.numbers[-1],
                   repeats=result.repeats))
