@@ -9,11 +9,11 @@ import sys
 from ..domain.errors import NotFound
 from ..services.incidents import (
     IncidentRow,
-    draft_from_json,
     get_incident,
     import_ledger_file,
-    intake_incident,
+    intake_from_json,
     list_open_incidents,
+    read_json_incident,
     search_incidents,
 )
 from ..services.reference import ensure_reference_data
@@ -30,6 +30,7 @@ incident's id: the call is recorded as a duplicate on it). The ledger's Chinese 
 Example:
   echo '{"channel": "110", "category_code": "0601", "address": "城关路12号"}' |
     precinct-console incident add --user duty1
+""") + tr("""A channel may be typed short: 电话 (电话报警), 来所 (来所报警), 视频, 巡逻, 火警, 交通.
 """)
 
 
@@ -93,16 +94,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _add(args: argparse.Namespace) -> int:
-    draft, link_to = draft_from_json(sys.stdin.read())
+    text = sys.stdin.read()
+    read_json_incident(text)  # a malformed object is named before a password is asked for
     ctx = cli_context(args)
     ensure_reference_data(ctx.db)  # a database set up from the command line has no category tree yet
-    view = intake_incident(ctx, draft, link_to=link_to)
+    view, linked = intake_from_json(ctx, text)
     if args.json:
         print(json.dumps({
             "id": view.id, "number": view.number, "status": view.status,
             "received_at": view.received_at.isoformat(), "category": view.category_name,
             "address": view.address, "grid": view.grid_code, "priority": view.priority,
-            "repeat": view.repeat_flags, "linked": link_to is not None,
+            "repeat": view.repeat_flags, "linked": linked,
         }, ensure_ascii=False))
     else:
         print(view.number)

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, case, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ...domain.categories import CHANNELS
+from ...domain.categories import CHANNEL_SHORT, CHANNELS
 from ...domain.clock import local, shown
 from ...domain.errors import NotFound, ValidationError, ValidationErrors
 from ...domain.lifecycle import EventFact, check_step_time, project
@@ -127,6 +127,8 @@ def resolve_channel(value: str) -> str:
     for key, (zh, en) in CHANNELS.items():
         if v in (zh, en) or v.lower() == en.lower():
             return key
+    if v in CHANNEL_SHORT:
+        return CHANNEL_SHORT[v]
     options = ", ".join(f"{k} ({zh})" for k, (zh, _en) in CHANNELS.items())
     raise ValidationError(f"'{value}' is not a channel (one of: {options})", field="channel")
 

@@ -20,7 +20,8 @@ from typing import Any
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError, ValidationErrors
 from ..context import ServiceContext
-from .intake import ImportRecord, ImportResult, IncidentDraft, import_incidents
+from .intake import ImportRecord, ImportResult, IncidentDraft, import_incidents, intake_incident
+from .views import IncidentView
 
 # Ledger column -> draft field.
 COLUMNS: dict[str, str] = {
@@ -287,6 +288,43 @@ _DRAFT_FIELDS = {f for f in IncidentDraft.__dataclass_fields__} | {"link_to"}
 _STAND_IN = datetime(2000, 1, 1, tzinfo=CHINA_TZ)  # 报警时间 of a call taken in now (draft_from_json)
 
 
+def intake_from_json(ctx: ServiceContext, text: str) -> tuple[IncidentView, bool]:
+    """`incident add`: one incident from a JSON object, taken in (or linked to an open one).
+    A problem names the key as the JSON has it: 报警方式 when the clerk typed Chinese keys."""
+    draft, link_to = read_json_incident(text)
+    try:
+        return intake_incident(ctx, draft, link_to=link_to), link_to is not None
+    except ValidationError as exc:
+        raise _as_typed(exc, _json_key_names(text)) from None
+
+
+def read_json_incident(text: str) -> tuple[IncidentDraft, int | None]:
+    """draft_from_json, its problems naming the keys as typed (checked before any sign-in)."""
+    try:
+        return draft_from_json(text)
+    except ValidationError as exc:
+        raise _as_typed(exc, _json_key_names(text)) from None
+
+
+def _as_typed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    if not names:
+        return exc
+    column = FIELD_COLUMN.get(exc.field or "", exc.field)
+    # One object on stdin has no rows: the row a ledger reading gives it is dropped.
+    return ValidationError(exc.bare_message, field=names.get(column or "", column))
+
+
+def _json_key_names(text: str) -> dict[str, str]:
+    """Ledger column -> the Chinese key the JSON gives it; empty for English keys (or bad JSON)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    if not isinstance(data, dict) or not any(ALIASES.get(k, k) in COLUMNS for k in data):
+        return {}
+    return {ALIASES.get(k, k): k for k in data if isinstance(k, str)}
+
+
 def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
     """One incident from a JSON object; unknown keys and bad values name the field."""
     try:
@@ -295,7 +333,9 @@ def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
         raise ValidationError(f"is not valid JSON: {exc}", field="stdin") from None
     if not isinstance(data, dict):
         raise ValidationError("must be one JSON object", field="stdin")
-    if any(k in COLUMNS for k in data):
+    if any(ALIASES.get(k, k) in COLUMNS for k in data):
+        # The export's names (接警时间 ...) are the ledger's too; errors name them as typed.
+        data = {ALIASES.get(k, k): v for k, v in data.items()}
         unknown = [k for k in data if k not in COLUMNS and k not in HISTORY_COLUMNS and k not in REFINING]
         english = [k for k in unknown if k in _DRAFT_FIELDS]
         if english:
