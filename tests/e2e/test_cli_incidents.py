@@ -145,3 +145,19 @@ def test_a_clerk_types_the_short_channel_and_errors_name_the_key_typed(station_u
                                     "接警时间": "昨天"}))
     assert main(["incident", "add", "--db", station_url]) == 1
     assert "field '接警时间': '昨天' is not a time" in capsys.readouterr().err
+
+
+def test_importing_the_consoles_own_ledger_says_what_became_of_its_status(station_url, tmp_path, capsys):
+    ledger = tmp_path / "警情台账.csv"
+    ledger.write_text(
+        "警情编号,接警时间,报警方式,发生地址,警情类别,优先级,出警时间,处警单位,状态\n"
+        "J20261101001,2026-11-01 09:00:00,电话报警,东大街3号,家庭纠纷,一般,2026-11-01 09:02:00,巡逻1组,已归档\n"
+        "合计 1 条,,,,,,,,\n", encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["incident", "import", str(ledger), "--db", station_url]) == 0
+    said = capsys.readouterr()
+    assert "imported 1 incident(s) (J20261101001 .. J20261101001)" in said.out
+    assert "status not copied: each incident's status follows its imported step times" in said.out
+    assert "ignored column(s): 处警单位, 状态" in said.err
+    assert main(["incident", "show", "J20261101001", "--db", station_url]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "set_off"
