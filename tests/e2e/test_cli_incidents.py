@@ -117,3 +117,47 @@ def test_an_incident_taken_in_with_the_chinese_keys_is_received_now_and_mixed_ke
     err = capsys.readouterr().err
     assert "unknown column" not in err
     assert "channel, address" in err and "not both" in err
+
+
+def test_a_clerk_types_the_short_channel_and_errors_name_the_key_typed(station_url, monkeypatch, capsys):
+    capsys.readouterr()
+    for typed, channel in (("电话", "phone"), ("来所", "walk_in"), ("视频", "video"), ("巡逻", "patrol"),
+                           ("火警", "119"), ("交通", "122")):
+        _stdin(monkeypatch, json.dumps({"报警方式": typed, "警情类别": "家庭纠纷", "发案地址": "城关路12号"}))
+        assert main(["incident", "add", "--json", "--db", station_url]) == 0, capsys.readouterr().err
+        number = json.loads(capsys.readouterr().out)["number"]
+        assert main(["incident", "show", number, "--db", station_url]) == 0
+        assert json.loads(capsys.readouterr().out)["channel"] == channel, typed
+    # The Chinese key the clerk typed is named, not the English field behind it.
+    _stdin(monkeypatch, json.dumps({"报警方式": "信鸽", "警情类别": "家庭纠纷", "发案地址": "城关路12号"}))
+    assert main(["incident", "add", "--db", station_url]) == 1
+    err = capsys.readouterr().err
+    assert "field '报警方式': '信鸽' is not a channel" in err and "channel" not in err.split(":")[0]
+    _stdin(monkeypatch, json.dumps({"报警方式": "110", "警情类别": "家庭纠纷", "发案地址": "城关路12号",
+                                    "联系电话": "139abc"}))
+    assert main(["incident", "add", "--db", station_url]) == 1
+    assert "field '联系电话'" in capsys.readouterr().err
+    # English keys keep their English names.
+    _stdin(monkeypatch, json.dumps({"channel": "信鸽", "category_code": "0601", "address": "城关路12号"}))
+    assert main(["incident", "add", "--db", station_url]) == 1
+    assert "field 'channel'" in capsys.readouterr().err
+    _stdin(monkeypatch, json.dumps({"报警方式": "110", "警情类别": "家庭纠纷", "发生地址": "城关路12号",
+                                    "接警时间": "昨天"}))
+    assert main(["incident", "add", "--db", station_url]) == 1
+    assert "field '接警时间': '昨天' is not a time" in capsys.readouterr().err
+
+
+def test_importing_the_consoles_own_ledger_says_what_became_of_its_status(station_url, tmp_path, capsys):
+    ledger = tmp_path / "警情台账.csv"
+    ledger.write_text(
+        "警情编号,接警时间,报警方式,发生地址,警情类别,优先级,出警时间,处警单位,状态\n"
+        "J20261101001,2026-11-01 09:00:00,电话报警,东大街3号,家庭纠纷,一般,2026-11-01 09:02:00,巡逻1组,已归档\n"
+        "合计 1 条,,,,,,,,\n", encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["incident", "import", str(ledger), "--db", station_url]) == 0
+    said = capsys.readouterr()
+    assert "imported 1 incident(s) (J20261101001 .. J20261101001)" in said.out
+    assert "status not copied: each incident's status follows its imported step times" in said.out
+    assert "ignored column(s): 处警单位, 状态" in said.err
+    assert main(["incident", "show", "J20261101001", "--db", station_url]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "set_off"

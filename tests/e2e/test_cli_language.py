@@ -11,7 +11,13 @@ import sys
 import pytest
 
 from precinct_console.cli import main
-from precinct_console.services.incidents.ledger_file import COLUMNS, HISTORY_COLUMNS, REFINING
+from precinct_console.services.incidents.ledger_file import (
+    ALIASES,
+    COLUMNS,
+    HISTORY_COLUMNS,
+    NUMBER,
+    REFINING,
+)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -184,7 +190,7 @@ def test_english_help_is_english(capsys):
 def test_the_import_help_names_every_column_the_reader_takes(lang, capsys, monkeypatch):
     monkeypatch.setenv("LANG", lang)
     text = _help(["incident", "import"], capsys)
-    for column in [*COLUMNS, *HISTORY_COLUMNS, *REFINING]:
+    for column in [*COLUMNS, *HISTORY_COLUMNS, *REFINING, NUMBER, *ALIASES]:
         if column in ("经度", "纬度"):
             column = "经度/纬度"
         assert column in text, column

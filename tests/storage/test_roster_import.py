@@ -234,3 +234,25 @@ def test_the_posts_a_real_roll_gives_its_auxiliaries_are_read_as_their_roles(db,
         ("辅警1", "auxiliary", "patrol"), ("辅警2", "auxiliary", "community"),
         ("辅警3", "auxiliary", "command"), ("辅警4", "auxiliary", "command"),
         ("辅警5", "auxiliary", "case")]
+
+
+def test_a_rolls_old_word_xiejing_is_an_auxiliary_and_neiqin_is_refused_with_the_nearest_role(
+    db, make_ctx, tmp_path,
+):
+    """A new station's 花名册 names its auxiliaries 协警 (the old word for 辅警) and its clerk 内勤 in the
+    职务 column: both rows were refused as 'not a role' with no hint of what to write instead."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    header = ["警号", "姓名", "职务", "班组"]
+    rows = [["F101", "协警甲", "协警", "一组"], ["010101", "民警乙", "巡逻民警", "一组"]]
+    preview = preview_roll_import(chief, write_xlsx(tmp_path / "花名册.xlsx", rows, header))
+    assert preview.problems == ()
+    commit_roll_import(chief, preview)
+    assert {o.name: (o.kind, o.role) for o in officers(db).values()} == {
+        "协警甲": ("auxiliary", "patrol"), "民警乙": ("officer", "patrol")}
+    preview = preview_roll_import(chief, write_xlsx(tmp_path / "b.xlsx", [["010102", "内勤丙", "内勤", ""]],
+                                                    header))
+    [problem] = preview.problems
+    assert problem.row == 2 and problem.field == "职务"
+    assert problem.bare_message == (
+        "'内勤' is not a role (the roles: 巡逻防控、指挥室、社区警务、办案队、副所长、教导员、所长); "
+        "the nearest is 指挥室: write 指挥室 if that is where this person works")

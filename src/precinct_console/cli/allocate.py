@@ -56,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--greedy", action="store_true", help=tr("the instant greedy plan only"))
     p.add_argument("--json", action="store_true",
                    help=tr("print the plan as JSON (keys and codes in English)"))
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help=tr("also print the solver's figures (method, gap, coverage rows)"))
     add_db_argument(p)
     add_user_argument(p)
     p.set_defaults(func=_allocate)
@@ -126,7 +128,7 @@ def _allocate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(_text(data))
+        print(_text(data, verbose=args.verbose))
     return 0
 
 
@@ -249,7 +251,24 @@ def _solver_word(code: str) -> str:
             "interrupted": tr("interrupted")}.get(code, code)
 
 
-def _text(d: dict[str, Any]) -> str:
+def _how_made(f: dict[str, Any]) -> str:
+    """How the plan was worked out, in a chief's words (the solver's own are for --verbose)."""
+    seconds = f"{f['solve_seconds']:.1f}"
+    if f["status"] == "greedy":
+        return tr("a quick placement, one unit at a time (not searched for the best); "
+                  "worked out in {seconds} s").format(seconds=seconds)
+    if f["status"] == "optimal":
+        return tr("the best placement for the expected incidents; worked out in {seconds} s").format(
+            seconds=seconds)
+    if f["status"] == "interrupted":
+        return tr("the search was stopped early: the best placement found so far")
+    if f["status"] == "time_limit" and f.get("gap") is not None:
+        return tr("the best placement found in the {seconds} s allowed; a better one could "
+                  "reach at most {gap} more").format(seconds=seconds, gap=f"{f['gap']:.1%}")
+    return tr("the best placement found in the {seconds} s allowed").format(seconds=seconds)
+
+
+def _text(d: dict[str, Any], *, verbose: bool = False) -> str:
     f = d["figures"]
     start = datetime.fromisoformat(d["starts_at"]).astimezone(CHINA_TZ)
     end = datetime.fromisoformat(d["ends_at"]).astimezone(CHINA_TZ)
@@ -265,14 +284,17 @@ def _text(d: dict[str, Any]) -> str:
         tr("expected incidents {demand}: covered within 3 min {once}, backed up within 5 min "
            "{twice}").format(demand=f"{f['total_demand']:.1f}", once=f"{f['once_share']:.1%}",
                              twice=f"{f['twice_share']:.1%}"),
-        # The greedy plan's outcome is its method: "贪心算法（贪心算法）" said it twice.
-        (tr("solver {method} in {seconds} s; {cells} cells merged into {rows} coverage rows")
-         if f["status"] == f["method"] else
-         tr("solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} coverage "
-            "rows")).format(method=_solver_word(f["method"]), status=status,
-                            seconds=f"{f['solve_seconds']:.2f}", cells=f["demand_rows"],
-                            rows=f["merged_rows"]),
+        _how_made(f),
     ]
+    if verbose:
+        # The greedy plan's outcome is its method: "贪心算法（贪心算法）" said it twice.
+        lines.append(
+            (tr("solver {method} in {seconds} s; {cells} cells merged into {rows} coverage rows")
+             if f["status"] == f["method"] else
+             tr("solver {method} ({status}) in {seconds} s; {cells} cells merged into {rows} "
+                "coverage rows")).format(method=_solver_word(f["method"]), status=status,
+                                         seconds=f"{f['solve_seconds']:.2f}", cells=f["demand_rows"],
+                                         rows=f["merged_rows"]))
     if f.get("key_sites_total"):
         lines.append(tr("key sites within their ring: {met}/{total}").format(
             met=f["key_sites_met"], total=f["key_sites_total"]))

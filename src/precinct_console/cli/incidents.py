@@ -9,11 +9,11 @@ import sys
 from ..domain.errors import NotFound
 from ..services.incidents import (
     IncidentRow,
-    draft_from_json,
     get_incident,
     import_ledger_file,
-    intake_incident,
+    intake_from_json,
     list_open_incidents,
+    read_json_incident,
     search_incidents,
 )
 from ..services.reference import ensure_reference_data
@@ -30,6 +30,7 @@ incident's id: the call is recorded as a duplicate on it). The ledger's Chinese 
 Example:
   echo '{"channel": "110", "category_code": "0601", "address": "城关路12号"}' |
     precinct-console incident add --user duty1
+""") + tr("""A channel may be typed short: 电话 (电话报警), 来所 (来所报警), 视频, 巡逻, 火警, 交通.
 """)
 
 
@@ -51,6 +52,11 @@ Columns (header row; order free, unknown columns ignored):
     派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   step times already recorded
     处置情况   handling summary         处置结果   result
 警情类型 and 警情细类 columns, when present, refine 警情类别 (the finest filled one counts).
+""") + tr("""    警情编号   incident number: kept when given (else numbered on import)
+The console's own 警情台账 export (export incidents --unmask) imports as it is: 接警时间,
+发生地址, 简要警情 and 优先级 are read as 报警时间, 发案地址, 简要案情 and 等级, and its title
+and totals rows are skipped. Its 状态 is not copied: each incident's status follows the step
+times imported.
 """)
 
 
@@ -88,16 +94,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _add(args: argparse.Namespace) -> int:
-    draft, link_to = draft_from_json(sys.stdin.read())
+    text = sys.stdin.read()
+    read_json_incident(text)  # a malformed object is named before a password is asked for
     ctx = cli_context(args)
     ensure_reference_data(ctx.db)  # a database set up from the command line has no category tree yet
-    view = intake_incident(ctx, draft, link_to=link_to)
+    view, linked = intake_from_json(ctx, text)
     if args.json:
         print(json.dumps({
             "id": view.id, "number": view.number, "status": view.status,
             "received_at": view.received_at.isoformat(), "category": view.category_name,
             "address": view.address, "grid": view.grid_code, "priority": view.priority,
-            "repeat": view.repeat_flags, "linked": link_to is not None,
+            "repeat": view.repeat_flags, "linked": linked,
         }, ensure_ascii=False))
     else:
         print(view.number)
@@ -110,6 +117,9 @@ def _import(args: argparse.Namespace) -> int:
     result, ignored = import_ledger_file(ctx, args.file)
     if ignored:
         print(tr("ignored column(s): {columns}").format(columns=joined(ignored)), file=sys.stderr)
+    if "状态" in ignored:  # the console's own export: say what became of what it could not carry
+        print(tr("status not copied: each incident's status follows its imported step times; "
+                 "units, officers and the other ignored columns stay in the old database"))
     print(tr("imported {count} incident(s) ({first} .. {last}); {repeats} flagged as repeats")
           .format(count=result.count, first=result.numbers[0], last=result.numbers[-1],
                   repeats=result.repeats))

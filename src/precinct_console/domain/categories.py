@@ -102,6 +102,13 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "video": ("视频预警", "Video alert"),
     "patrol": ("巡逻发现", "Patrol discovery"),
 }
+# What a clerk types for a channel instead of its full label (电话 for 电话报警).
+CHANNEL_SHORT: dict[str, str] = {
+    "110报警": "110", "122报警": "122", "交通": "122", "交通报警": "122", "119报警": "119",
+    "火警": "119", "来所": "walk_in", "到所": "walk_in", "来所报案": "walk_in", "到所报警": "walk_in",
+    "上门报警": "walk_in", "电话": "phone", "来电": "phone", "电话报案": "phone", "视频": "video",
+    "视频报警": "video", "巡逻": "patrol", "巡查发现": "patrol", "巡逻报警": "patrol",
+}
 
 
 @cache

@@ -38,8 +38,14 @@ _EXAMPLE = dict(zip(("badge", "name", "kind", "rank", "role", "team", "phone", "
                     TEMPLATE_EXAMPLE, strict=True))
 HEADER_SEARCH_ROWS = 10  # a title row or two (XX派出所花名册) may stand above the header
 
+# 协警 (and 协勤) are the old words for 辅警, still on many a station's roll.
 _KIND_WORDS = {"民警": "officer", "警察": "officer", "officer": "officer", "辅警": "auxiliary",
-               "辅警人员": "auxiliary", "auxiliary": "auxiliary"}
+               "辅警人员": "auxiliary", "协警": "auxiliary", "协勤": "auxiliary",
+               "auxiliary": "auxiliary"}
+# Posts a 花名册 names that are no role here, with the role nearest to them: the clerk (内勤)
+# keeps the ledgers beside the command room, the post nearest to that work.
+_NEAREST_ROLE = {"内勤": "command", "综合内勤": "command", "内勤民警": "command",
+                 "内勤辅警": "command", "综合室": "command"}
 # Each role by its key and its label; a few words a 花名册 uses for the same posts.
 _ROLE_WORDS = {**{k: k for k in OFFICER_ROLES}, **{v: k for k, v in OFFICER_ROLES.items()},
                "巡逻": "patrol", "巡逻民警": "patrol", "巡特警": "patrol", "指挥室民警": "command",
@@ -217,6 +223,12 @@ def _row_values(row: int, cells: dict[str, str], names: dict[str, str]
         if _KIND_WORDS.get(rank.lower()) == "auxiliary":  # 警衔 column reading 辅警: no rank
             rank, kind_hint = "", "auxiliary"
         check("rank", rank)
+    role_text = cells.get("role", "")
+    if _KIND_WORDS.get(role_text.lower()) == "auxiliary":
+        # 职务 reading 协警 or 辅警 says what the person is, not the post: the role is left as it is.
+        if kind_hint == "officer":
+            bad("role", f"says {role_text} but the row is filled in as {OFFICER_KINDS['officer']}")
+        kind_hint, role_text = "auxiliary", ""
     if cells.get("kind"):
         kind = _KIND_WORDS.get(cells["kind"].lower())
         if kind is None:
@@ -228,10 +240,14 @@ def _row_values(row: int, cells: dict[str, str], names: dict[str, str]
             values["kind"] = kind
     elif kind_hint is not None:
         values["kind"] = kind_hint
-    if cells.get("role"):  # an empty 岗位 keeps the officer's role (patrol for a new one)
-        role = _ROLE_WORDS.get(cells["role"], _ROLE_WORDS.get(cells["role"].lower()))
-        if role is None:
-            bad("role", f"'{cells['role']}' is not a role (one of: {'、'.join(OFFICER_ROLES.values())})")
+    if role_text:  # an empty 岗位 keeps the officer's role (patrol for a new one)
+        role = _ROLE_WORDS.get(role_text, _ROLE_WORDS.get(role_text.lower()))
+        nearest = OFFICER_ROLES.get(_NEAREST_ROLE.get(role_text, ""))
+        if role is None and nearest:
+            bad("role", f"'{role_text}' is not a role (the roles: {'、'.join(OFFICER_ROLES.values())}); "
+                        f"the nearest is {nearest}: write {nearest} if that is where this person works")
+        elif role is None:
+            bad("role", f"'{role_text}' is not a role (one of: {'、'.join(OFFICER_ROLES.values())})")
         else:
             values["role"] = role
     for field in ("team", "phone"):

@@ -18,7 +18,13 @@ from .intake import (
     resolve_category,
     resolve_channel,
 )
-from .ledger_file import draft_from_json, import_ledger_file, read_ledger_file
+from .ledger_file import (
+    draft_from_json,
+    import_ledger_file,
+    intake_from_json,
+    read_json_incident,
+    read_ledger_file,
+)
 from .profile import (
     ComplianceReport,
     get_repeat_rules,
@@ -75,7 +81,7 @@ __all__ = [
     "HISTORY_STEPS", "ComplianceReport", "DispatchView", "EventView", "ImportRecord",
     "ImportResult", "IncidentDetail", "IncidentDraft", "IncidentRow", "IncidentView",
     "Recommendation", "RepeatMatch", "RepeatWarning", "add_note", "advance_incident", "amend_incident",
-    "check_repeats", "correct_event", "draft_from_json", "import_ledger_file", "read_ledger_file", "dispatch_unit", "facts_of", "get_incident",
+    "check_repeats", "correct_event", "draft_from_json", "import_ledger_file", "intake_from_json", "read_json_incident", "read_ledger_file", "dispatch_unit", "facts_of", "get_incident",
     "get_incident_rows", "get_repeat_rules", "get_response_profile", "import_incidents",
     "intake_incident", "list_open_incidents", "recommend_units", "reopen_incident",
     "resolve_category", "resolve_channel", "response_compliance", "search_incidents",

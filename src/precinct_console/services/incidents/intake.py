@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, case, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ...domain.categories import CHANNELS
+from ...domain.categories import CHANNEL_SHORT, CHANNELS
 from ...domain.clock import local, shown
 from ...domain.errors import NotFound, ValidationError, ValidationErrors
 from ...domain.lifecycle import EventFact, check_step_time, project
@@ -89,6 +89,7 @@ class ImportRecord:
     handling_summary: str = ""
     result: str = ""
     grid_code: str = ""  # the ledger names grids by code; resolved on import
+    number: str = ""  # the incident's number in the ledger, kept (else numbered on import)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ def resolve_channel(value: str) -> str:
     for key, (zh, en) in CHANNELS.items():
         if v in (zh, en) or v.lower() == en.lower():
             return key
+    if v in CHANNEL_SHORT:
+        return CHANNEL_SHORT[v]
     options = ", ".join(f"{k} ({zh})" for k, (zh, _en) in CHANNELS.items())
     raise ValidationError(f"'{value}' is not a channel (one of: {options})", field="channel")
 
@@ -449,11 +452,11 @@ def _event(uow: UnitOfWork, inc: Incident, kind: str, at: datetime, **payload: o
 
 
 def _write(uow: UnitOfWork, ctx: ServiceContext, c: _Clean, cat: _CategoryRef,
-           ref: StationReference, *, imported: bool = False) -> Incident:
+           ref: StationReference, *, imported: bool = False, number: str = "") -> Incident:
     rules, places = ref.rules, ref.places
     found = find_repeats(_facts(c), _repeat_candidates(uow.session, ctx.station_id, c, cat.family,
                                                        rules), rules)
-    number = next_number(uow, ctx.station_id, c.received_at)
+    number = number or next_number(uow, ctx.station_id, c.received_at)
     inc = uow.add("incident.create", "incident", Incident(
         station_id=ctx.station_id, number=number, channel=c.channel,
         category_code=c.category_code, priority=c.priority, status="received",
@@ -532,20 +535,68 @@ def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> Im
                 cleaned.append((rec, c, cat))
             except ValidationError as exc:
                 problems.append(exc)
+        problems += _number_problems(uow.session, ctx.station_id, records)
         if problems:
+            problems.sort(key=lambda p: p.row or 0)
             raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
         ref = station_reference(uow.session, ctx.station_id)
         numbers: list[str] = []
         repeats = 0
         # In call order, so a row is compared with the rows before it as well as the database.
         for rec, c, cat in sorted(cleaned, key=lambda rc: (rc[1].received_at, rc[0].row)):
-            inc = _write(uow, ctx, c, cat, ref, imported=True)
+            number = rec.number
+            if number:
+                _keep_counter_ahead(uow, ctx.station_id, number)
+            inc = _write(uow, ctx, c, cat, ref, imported=True, number=number)
             repeats += inc.repeat_caller or inc.repeat_place or inc.repeat_matter
             if rec.history:
                 _apply_history(uow, inc, rec)
             numbers.append(inc.number)
         uow.commit()
         return ImportResult(len(numbers), tuple(numbers), repeats)
+
+
+def _number_problems(session: Session, station_id: int, records: Sequence[ImportRecord]
+                     ) -> list[ValidationError]:
+    """Kept numbers must be new to the station and to the file (a number names one incident)."""
+    given = [r for r in records if r.number]
+    if not given:
+        return []
+    taken = set(session.scalars(select(Incident.number).where(
+        Incident.station_id == station_id, Incident.number.in_({r.number for r in given}))))
+    problems: list[ValidationError] = []
+    seen: dict[str, int] = {}
+    for r in given:
+        if len(r.number) > 32:
+            problems.append(ValidationError(f"'{r.number[:32]}...' is too long for an incident "
+                                            "number (32 characters at most)", field="number", row=r.row))
+        elif r.number in taken:
+            problems.append(ValidationError(f"incident {r.number} is already in this station "
+                                            "(was the file imported before?)", field="number", row=r.row))
+        elif r.number in seen:
+            problems.append(ValidationError(f"incident {r.number} is also on row {seen[r.number]}",
+                                            field="number", row=r.row))
+        seen.setdefault(r.number, r.row)
+    return problems
+
+
+_OWN_NUMBER = re.compile(r"^(\d{8})-(\d{4,})$")  # next_number's form, 20261120-0007
+
+
+def _keep_counter_ahead(uow: UnitOfWork, station_id: int, number: str) -> None:
+    """A kept number in the console's own form moves that day's counter past it, so the next
+    call taken in that day is not given the same number."""
+    m = _OWN_NUMBER.match(number)
+    if m is None:
+        return
+    insert = sqlite.insert if uow.db.is_sqlite else postgresql.insert
+    stmt = insert(IncidentCounter).values(station_id=station_id, day=m.group(1), last=int(m.group(2)))
+    # One upsert like next_number's, so the counter row is never held stale in the session.
+    uow.session.execute(stmt.on_conflict_do_update(
+        index_elements=[IncidentCounter.station_id, IncidentCounter.day],
+        set_={"last": case((IncidentCounter.last < stmt.excluded.last, stmt.excluded.last),
+                           else_=IncidentCounter.last)},
+    ))
 
 
 def _check_history(rec: ImportRecord, c: _Clean, now: datetime) -> None:

@@ -1,6 +1,7 @@
 """Reading incidents from incident-ledger files (CSV/XLSX, Chinese column names) and from JSON.
 
-The columns read are COLUMNS, HISTORY_COLUMNS and REFINING below; `precinct-console incident
+The columns read are COLUMNS, HISTORY_COLUMNS, REFINING and NUMBER below (ALIASES: the names
+the console's own 警情台账 export gives them); `precinct-console incident
 import --help` describes them to users (tests/e2e hold that text to these names).
 """
 
@@ -10,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
@@ -18,7 +20,8 @@ from typing import Any
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError, ValidationErrors
 from ..context import ServiceContext
-from .intake import ImportRecord, ImportResult, IncidentDraft, import_incidents
+from .intake import ImportRecord, ImportResult, IncidentDraft, import_incidents, intake_incident
+from .views import IncidentView
 
 # Ledger column -> draft field.
 COLUMNS: dict[str, str] = {
@@ -32,10 +35,19 @@ HISTORY_COLUMNS: dict[str, str] = {
     "处置完毕时间": "handled", "反馈时间": "fed_back", "归档时间": "closed",
 }
 REFINING = ("警情类型", "警情细类")  # finer levels of the category, when a ledger splits them
+NUMBER = "警情编号"  # kept as the incident's number when given (a station moving its incidents)
+# The console's own incident ledger (services/ledgers/incidents.py) names these columns so; a
+# station moving to another database imports that export as it is.
+ALIASES = {"接警时间": "报警时间", "发生地址": "发案地址", "简要警情": "简要案情", "优先级": "等级"}
+# Rows an exported ledger puts above its header (title, period line) that a reader skips.
+_MAX_TITLE_ROWS = 4
+# An export's totals row ("合计 7 条") or empty-period line ends its data.
+_TOTALS = re.compile(r"^(合计 \d+ 条|Total \d+ rows|无记录（合计 0 条）|No records \(total 0 rows\))$")
 REQUIRED = ("报警时间", "报警方式", "警情类别", "发案地址")
 # Draft field -> the column a user knows it by (error messages name the column).
 FIELD_COLUMN = {v: k for k, v in COLUMNS.items()} | {f"{v}_at": k for k, v in HISTORY_COLUMNS.items()}
 FIELD_COLUMN["grid_id"] = "网格"
+FIELD_COLUMN["number"] = NUMBER
 
 _PRIORITY_WORDS = {"一级": 1, "二级": 2, "三级": 3, "紧急": 1, "一般": 2, "普通": 3}
 _YES = {"是", "y", "yes", "true", "1", "需要"}
@@ -127,10 +139,14 @@ def record_from_cells(row: int, cells: Mapping[str, Any]) -> ImportRecord:
         received = parse_time(cells.get("报警时间"), "报警时间")
         if received is None:
             raise ValidationError("is required", field="报警时间")
+        phone = _text(cells.get("联系电话"))
+        if "*" in phone:
+            raise ValidationError(f"'{phone}' is masked: export the ledger with --unmask (station "
+                                  "chief or admin) to carry the callers' numbers", field="联系电话")
         draft = IncidentDraft(
             channel=_text(cells.get("报警方式")), category_code=category,
             address=_text(cells.get("发案地址")), caller_name=_text(cells.get("报警人")),
-            caller_phone=_text(cells.get("联系电话")), content=_text(cells.get("简要案情")),
+            caller_phone=phone, content=_text(cells.get("简要案情")),
             priority=_priority(cells.get("等级")), lon=_number(cells.get("经度"), "经度"),
             lat=_number(cells.get("纬度"), "纬度"), received_at=received,
             needs_reinforcement=_flag(cells.get("需增援"), "需增援"),
@@ -141,9 +157,24 @@ def record_from_cells(row: int, cells: Mapping[str, Any]) -> ImportRecord:
             if at is not None:
                 history[step] = at
         return ImportRecord(row, draft, history, _text(cells.get("处置情况")),
-                            _text(cells.get("处置结果")), _text(cells.get("网格")))
+                            _text(cells.get("处置结果")), _text(cells.get("网格")),
+                            _text(cells.get(NUMBER)))
     except ValidationError as exc:
         raise ValidationError(exc.bare_message, field=exc.field, row=row) from None
+
+
+def _canonical(header: list[str]) -> list[str]:
+    """The header with the export's names read as the import's (接警时间 is 报警时间)."""
+    names = [ALIASES.get(h, h) for h in header]
+    for h, name in zip(header, names, strict=True):
+        if h != name and header.count(name):
+            raise ValidationError(f"columns '{h}' and '{name}' are the same column; keep one",
+                                  field="header", row=1)
+    return names
+
+
+def _is_header(header: list[str]) -> bool:
+    return all(c in header for c in REQUIRED)
 
 
 def _check_header(header: list[str]) -> None:
@@ -191,6 +222,12 @@ def _rows_xlsx(path: Path) -> Iterator[list[Any]]:
 def read_ledger_file(path: str | Path) -> tuple[list[ImportRecord], list[str]]:
     """All rows of a CSV or XLSX ledger and the ignored column names. Every bad row is listed
     (row numbers as the spreadsheet shows them, the header being row 1); nothing is partial."""
+    records, ignored, _names = _read(path)
+    return records, ignored
+
+
+def _read(path: str | Path) -> tuple[list[ImportRecord], list[str], dict[str, str]]:
+    """read_ledger_file, plus the file's own name of each column read (接警时间 for 报警时间)."""
     p = Path(path)
     if not p.is_file():
         raise ValidationError(f"{p} does not exist", field="file")
@@ -202,31 +239,90 @@ def read_ledger_file(path: str | Path) -> tuple[list[ImportRecord], list[str]]:
     else:
         raise ValidationError(f"'{p.suffix}' files are not supported (CSV or XLSX)", field="file")
     header: list[str] | None = None
+    first: list[str] | None = None
+    shown: list[str] = []  # the header as the file names it
+    names: dict[str, str] = {}
     records: list[ImportRecord] = []
     problems: list[ValidationError] = []
     for number, values in enumerate(rows, start=1):
         if header is None:
-            header = [_text(v) for v in values]
-            _check_header(header)
+            texts = [_text(v) for v in values]
+            first = texts if first is None else first
+            canonical = _canonical(texts)
+            if _is_header(canonical):
+                header, shown = canonical, texts
+                _check_header(header)
+                names = {name: h for h, name in zip(texts, canonical, strict=True) if h != name}
+            elif number > _MAX_TITLE_ROWS:
+                _check_header(_canonical(first))  # names what the first row lacks
             continue
+        if values and _TOTALS.match(_text(values[0])):
+            break  # an exported ledger's totals row; what follows is its footer
         if all(_text(v) == "" for v in values):
             continue  # blank lines at the end of a sheet
         cells = dict(zip(header, values, strict=False))
         try:
             records.append(record_from_cells(number, cells))
         except ValidationError as exc:
-            problems.append(exc)
+            problems.append(_as_named(exc, names))
     if header is None:
-        raise ValidationError("the file is empty", field="file")
+        if first is None:
+            raise ValidationError("the file is empty", field="file")
+        _check_header(_canonical(first))  # no row held the header: names what the first lacks
+    assert header is not None
     if problems:
         raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
-    known = set(COLUMNS) | set(HISTORY_COLUMNS) | set(REFINING) | {""}
-    return records, [h for h in header if h not in known]
+    known = set(COLUMNS) | set(HISTORY_COLUMNS) | set(REFINING) | {NUMBER, ""}
+    return records, [h for h, name in zip(shown, header, strict=True) if name not in known], names
+
+
+def _as_named(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """A problem naming the column as the file does (an exported ledger's 接警时间)."""
+    if exc.field not in names:
+        return exc
+    return ValidationError(exc.bare_message, field=names[exc.field], row=exc.row)
 
 
 # JSON for `incident add`: English draft field names, or the ledger's Chinese column names.
 _DRAFT_FIELDS = {f for f in IncidentDraft.__dataclass_fields__} | {"link_to"}
 _STAND_IN = datetime(2000, 1, 1, tzinfo=CHINA_TZ)  # 报警时间 of a call taken in now (draft_from_json)
+
+
+def intake_from_json(ctx: ServiceContext, text: str) -> tuple[IncidentView, bool]:
+    """`incident add`: one incident from a JSON object, taken in (or linked to an open one).
+    A problem names the key as the JSON has it: 报警方式 when the clerk typed Chinese keys."""
+    draft, link_to = read_json_incident(text)
+    try:
+        return intake_incident(ctx, draft, link_to=link_to), link_to is not None
+    except ValidationError as exc:
+        raise _as_typed(exc, _json_key_names(text)) from None
+
+
+def read_json_incident(text: str) -> tuple[IncidentDraft, int | None]:
+    """draft_from_json, its problems naming the keys as typed (checked before any sign-in)."""
+    try:
+        return draft_from_json(text)
+    except ValidationError as exc:
+        raise _as_typed(exc, _json_key_names(text)) from None
+
+
+def _as_typed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    if not names:
+        return exc
+    column = FIELD_COLUMN.get(exc.field or "", exc.field)
+    # One object on stdin has no rows: the row a ledger reading gives it is dropped.
+    return ValidationError(exc.bare_message, field=names.get(column or "", column))
+
+
+def _json_key_names(text: str) -> dict[str, str]:
+    """Ledger column -> the Chinese key the JSON gives it; empty for English keys (or bad JSON)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    if not isinstance(data, dict) or not any(ALIASES.get(k, k) in COLUMNS for k in data):
+        return {}
+    return {ALIASES.get(k, k): k for k in data if isinstance(k, str)}
 
 
 def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
@@ -237,7 +333,9 @@ def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
         raise ValidationError(f"is not valid JSON: {exc}", field="stdin") from None
     if not isinstance(data, dict):
         raise ValidationError("must be one JSON object", field="stdin")
-    if any(k in COLUMNS for k in data):
+    if any(ALIASES.get(k, k) in COLUMNS for k in data):
+        # The export's names (接警时间 ...) are the ledger's too; errors name them as typed.
+        data = {ALIASES.get(k, k): v for k, v in data.items()}
         unknown = [k for k in data if k not in COLUMNS and k not in HISTORY_COLUMNS and k not in REFINING]
         english = [k for k in unknown if k in _DRAFT_FIELDS]
         if english:
@@ -283,17 +381,17 @@ def draft_from_json(text: str) -> tuple[IncidentDraft, int | None]:
     return IncidentDraft(**values), link_to
 
 
-def _renamed(exc: ValidationError) -> ValidationError:
+def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
     column = FIELD_COLUMN.get(exc.field or "", exc.field)
-    return ValidationError(exc.bare_message, field=column, row=exc.row)
+    return _as_named(ValidationError(exc.bare_message, field=column, row=exc.row), names)
 
 
 def import_ledger_file(ctx: ServiceContext, path: str | Path) -> tuple[ImportResult, list[str]]:
     """Import a ledger file atomically; errors name the row and the column as the file has it."""
-    records, ignored = read_ledger_file(path)
+    records, ignored, names = _read(path)
     try:
         return import_incidents(ctx, records), ignored
     except ValidationErrors as exc:
-        raise ValidationErrors([_renamed(p) for p in exc.problems]) from None
+        raise ValidationErrors([_renamed(p, names) for p in exc.problems]) from None
     except ValidationError as exc:
-        raise _renamed(exc) from None
+        raise _renamed(exc, names) from None
