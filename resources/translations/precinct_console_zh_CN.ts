@@ -111,6 +111,10 @@
         <translation>以 JSON 输出方案（键名和代码为英文）</translation>
     </message>
     <message>
+        <source>also print the solver's figures (method, gap, coverage rows)</source>
+        <translation>同时显示求解器的数据（算法、最优性差距、覆盖行数）</translation>
+    </message>
+    <message>
         <source>--at '{text}' is not a date and time like 2026-11-21T10:00</source>
         <translation>--at“{text}”不是形如 2026-11-21T10:00 的日期时间</translation>
     </message>
@@ -185,6 +189,26 @@
     <message>
         <source>interrupted</source>
         <translation>已中断</translation>
+    </message>
+    <message>
+        <source>a quick placement, one unit at a time (not searched for the best); worked out in {seconds} s</source>
+        <translation>快速部署：逐个安排警力（未求最优），用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>the best placement for the expected incidents; worked out in {seconds} s</source>
+        <translation>按预计警情求得的最优部署，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>the search was stopped early: the best placement found so far</source>
+        <translation>计算被提前中止：以下为目前找到的最好部署</translation>
+    </message>
+    <message>
+        <source>the best placement found in the {seconds} s allowed; a better one could reach at most {gap} more</source>
+        <translation>在限定的 {seconds} 秒内找到的最好部署；更优方案至多再提高 {gap}</translation>
+    </message>
+    <message>
+        <source>the best placement found in the {seconds} s allowed</source>
+        <translation>在限定的 {seconds} 秒内找到的最好部署</translation>
     </message>
     <message>
         <source>shift</source>
@@ -1446,6 +1470,12 @@ received_at（接警时间，ISO 格式；默认为当前时间）、needs_reinf
 </translation>
     </message>
     <message>
+        <source>A channel may be typed short: 电话 (电话报警), 来所 (来所报警), 视频, 巡逻, 火警, 交通.
+</source>
+        <translation>报警方式可简写：电话（电话报警）、来所（来所报警）、视频、巡逻、火警、交通。
+</translation>
+    </message>
+    <message>
         <source>Import incidents from a ledger file. One bad row imports nothing; the error
 names the row and the column (exit status 1).
 
@@ -1476,6 +1506,19 @@ Columns (header row; order free, unknown columns ignored):
     派警时间 签收时间 出警时间 到场时间 处置完毕时间 反馈时间 归档时间   已记录的各环节时间
     处置情况   处置情况概述         处置结果   处置结果
 有 警情类型 和 警情细类 列时，用于细化 警情类别（以填写的最细一级为准）。
+</translation>
+    </message>
+    <message>
+        <source>    警情编号   incident number: kept when given (else numbered on import)
+The console's own 警情台账 export (export incidents --unmask) imports as it is: 接警时间,
+发生地址, 简要警情 and 优先级 are read as 报警时间, 发案地址, 简要案情 and 等级, and its title
+and totals rows are skipped. Its 状态 is not copied: each incident's status follows the step
+times imported.
+</source>
+        <translation>    警情编号   警情编号：填写的保留原编号（未填的导入时重新编号）
+本系统导出的警情台账（export incidents --unmask）可原样导入：其中的接警时间、发生地址、
+简要警情、优先级分别按报警时间、发案地址、简要案情、等级读取，标题行和合计行自动跳过。
+台账中的“状态”不照搬：每起警情的状态由导入的各环节时间得出。
 </translation>
     </message>
     <message>
@@ -1521,6 +1564,10 @@ Columns (header row; order free, unknown columns ignored):
     <message>
         <source>ignored column(s): {columns}</source>
         <translation>已忽略的列：{columns}</translation>
+    </message>
+    <message>
+        <source>status not copied: each incident's status follows its imported step times; units, officers and the other ignored columns stay in the old database</source>
+        <translation>状态未照搬：每起警情的状态由导入的各环节时间得出；处警单位、处警民警及其他未读取的列仍留在原数据库中</translation>
     </message>
     <message>
         <source>imported {count} incident(s) ({first} .. {last}); {repeats} flagged as repeats</source>
@@ -5463,7 +5510,9 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
     <message numerus="yes">
         <source>%n crew(s) formed</source>
-        <translation><numerusform>编成 %n 个警组</numerusform></translation>
+        <translation>
+            <numerusform>编成 %n 个警组</numerusform>
+        </translation>
     </message>
     <message>
         <source>no licensed driver for %1</source>
@@ -5471,11 +5520,15 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
     <message numerus="yes">
         <source>%1 (%n shift(s))</source>
-        <translation><numerusform>%1（%n 个班次）</numerusform></translation>
+        <translation>
+            <numerusform>%1（%n 个班次）</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n time(s) an officer found no free seat and is in no unit</source>
-        <translation><numerusform>有 %n 人次因警组座位已满未编入警组</numerusform></translation>
+        <translation>
+            <numerusform>有 %n 人次因警组座位已满未编入警组</numerusform>
+        </translation>
     </message>
     <message>
         <source>; </source>
