@@ -4827,10 +4827,6 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>编入警组</translation>
     </message>
     <message>
-        <source>Each officer rides the unit he rode on his team's last shift; the others are spread over the units in service, every vehicle with someone whose driving licence allows it</source>
-        <translation>每人沿用本班组上一班次所在的警组；其余人员分配到在用警组，每辆车都安排准驾车型相符的驾驶员</translation>
-    </message>
-    <message>
         <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>
         <translation>由班制推算，此时尚未排任何班次。仍可照常排班：排班后日历会列出每位超出上限的民警。</translation>
     </message>
@@ -4877,6 +4873,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Put each team's officers on its shifts as</source>
         <translation>按班组把人员排上各自班次，担任</translation>
+    </message>
+    <message>
+        <source>Each officer rides the unit he rode on his team's last shift; the others are spread over the units in service, every vehicle with someone whose driving licence allows it and every crew with a police officer (民警): no auxiliary goes out alone</source>
+        <translation>每人沿用本班组上一班次所在的警组；其余人员分配到在用警组，每辆车都安排准驾车型相符的驾驶员，每个警组都有民警，辅警不单独上岗</translation>
     </message>
     <message>
         <source>From</source>

@@ -136,7 +136,8 @@ class PlanShiftsDialog(QDialog):
         self.crew_units = QCheckBox(self.tr("crew the units"))
         self.crew_units.setToolTip(self.tr(
             "Each officer rides the unit he rode on his team's last shift; the others are spread "
-            "over the units in service, every vehicle with someone whose driving licence allows it"))
+            "over the units in service, every vehicle with someone whose driving licence allows it "
+            "and every crew with a police officer (民警): no auxiliary goes out alone"))
         self.crew_units.setChecked(True)
         self.first = date_edit(first)
         self.last = date_edit(last)
