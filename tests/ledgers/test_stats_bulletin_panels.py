@@ -28,8 +28,8 @@ def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, ma
     qtbot.addWidget(panel)
     panel.day.setDate(date(2026, 11, 18))
     qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.period.slug == "2026-W47", timeout=10_000)
-    assert "<b>7</b> incidents" in panel.summary.text() and "1分钟出警 83.3%" in panel.summary.text()
-    assert "上升600.0%" in panel.summary.text()
+    assert "<b>7</b> incidents" in panel.summary.text() and "On the way in 1 min 83.3%" in panel.summary.text()
+    assert "up 600.0%" in panel.summary.text()
     assert "timed duties" not in panel.summary.text()  # none was judged in the week
     # The intake flags and the period's own groups are said apart (they count different things).
     flags = " · ".join(f"{k} {n}" for k, n in panel.stats.repeat_flags)

@@ -52,6 +52,7 @@ class CategoryFigure:
     count: int
     year_on_year: Comparison
     period_on_period: Comparison
+    name_en: str = ""  # for an English window; the bulletin and ledgers print `name`
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class Statistics:
     duties_kept: int = 0
     duties_late: int = 0
     duties_away: int = 0
+    profile_name_en: str = ""  # the profile's name for an English window
 
     @property
     def duties_judged(self) -> int:
@@ -242,7 +244,8 @@ def incident_statistics(
     total = sum(tops.values())
     by_category = tuple(
         CategoryFigure(code, cats[code].name_zh if code in cats else code, n,
-                       Comparison(n, year_before[code]), Comparison(n, previous[code]))
+                       Comparison(n, year_before[code]), Comparison(n, previous[code]),
+                       cats[code].name_en if code in cats else code)
         for code, n in sorted(tops.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     repeats = [RepeatGroup("一人多警", mask_phone(k), len(v), tuple(v)) for k, v in by_caller.items() if len(v) > 1]
@@ -266,6 +269,7 @@ def incident_statistics(
         duties_kept=kept,
         duties_late=late,
         duties_away=away,
+        profile_name_en=profile.name_en,
     )
 
 

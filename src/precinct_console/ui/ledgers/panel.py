@@ -288,7 +288,7 @@ class LedgerExportPanel(QWidget):
             return
         self.export_button.setEnabled(self._cancel is None)
         self.period_label.setText(
-            f"{period.label}  ·  {period.start:%Y-%m-%d %H:%M} – {period.end:%Y-%m-%d %H:%M} (UTC+8)")
+            f"{period.label_in(ui_language())}  ·  {period.start:%Y-%m-%d %H:%M} – {period.end:%Y-%m-%d %H:%M} (UTC+8)")
         if not self._path_edited:
             code = self.choices.station_code if self.choices else ""
             district = self.district.currentText() if self._district_id() is not None else ""

@@ -30,9 +30,9 @@ from ...domain.clock import CHINA_TZ
 from ...domain.figures import percent
 from ...services.bulletin import mmss
 from ...services.ledgers.periods import Period, period_for
-from ...services.statistics import Comparison, Statistics, incident_statistics
+from ...services.statistics import Comparison, Statistics, TargetFigure, incident_statistics
 from ..context import AppContext
-from ..error_text import os_reason
+from ..error_text import os_reason, ui_language
 from ..forms import scroll_area
 from ..i18n import QT_TRANSLATE_NOOP
 from ..theme import BREACH, NEAR, OK, ui_font
@@ -149,7 +149,7 @@ class StatisticsPanel(QWidget):
 
     def reload(self) -> None:
         period = self.period()
-        self.period_label.setText(period.label)
+        self.period_label.setText(period.label_in(ui_language()))
         self._stale = False
         self._loading = True
         # Results may arrive out of order (two quick changes of the date): only the latest counts.
@@ -195,13 +195,18 @@ class StatisticsPanel(QWidget):
             return  # the same figures (a change outside the period): nothing to redraw
         self.stats = st
         c = st.compliance
+        english = ui_language().startswith("en")
+
+        def target_name(t: TargetFigure) -> str:
+            return t.label_en if english else t.label_zh
+
         self.summary.setText(self.tr(
             "<b>%1</b> incidents · year-on-year %2 (%3) · period-on-period %4 (%5) · "
             "1-3-5 (%6): %7 · all targets met %8").replace("%1", str(st.total.current))
-            .replace("%2", _phrase(st.total)).replace("%3", str(st.total.reference))
-            .replace("%4", _phrase(st.total_previous)).replace("%5", str(st.total_previous.reference))
-            .replace("%6", st.profile_name)
-            .replace("%7", ", ".join(f"{t.label_zh} {_pct(t.rate)} ({_mmss(t.mean_s)})" for t in c.targets))
+            .replace("%2", self._phrase(st.total)).replace("%3", str(st.total.reference))
+            .replace("%4", self._phrase(st.total_previous)).replace("%5", str(st.total_previous.reference))
+            .replace("%6", st.profile_name_en if english and st.profile_name_en else st.profile_name)
+            .replace("%7", ", ".join(f"{target_name(t)} {_pct(t.rate)} ({_mmss(t.mean_s)})" for t in c.targets))
             .replace("%8", _pct(c.all_met_rate))
             + (self.tr(" · timed duties kept on time %1 (%2 checked, %3 late)")
                .replace("%1", _pct(st.duty_keeping_rate))
@@ -213,11 +218,12 @@ class StatisticsPanel(QWidget):
         self.charts["by_hour"].bars([f"{h}" for h in range(24)], list(st.by_hour), colour=NEAR, every=3)
         cats = st.by_category[:10]
         self.charts["by_category"].hbars(
-            [f"{c.name} {c.year_on_year.phrase()}/{c.period_on_period.phrase()}" for c in cats],
+            [f"{c.name_en if english and c.name_en else c.name} "
+             f"{self._phrase(c.year_on_year)}/{self._phrase(c.period_on_period)}" for c in cats],
             [c.count for c in cats])
         self.charts["compliance"].lines(
             [x.label[5:] for x in st.compliance_by_day],
-            [*((t.label_zh, [x.targets[n].rate for x in st.compliance_by_day])
+            [*((target_name(t), [x.targets[n].rate for x in st.compliance_by_day])
                for n, t in enumerate(c.targets[:3])),
              (self.tr("all targets"), [x.all_met_rate for x in st.compliance_by_day])])
         self.charts["units"].bars([u for u, _n in st.units], [n for _u, n in st.units], colour=OK)
@@ -237,6 +243,19 @@ class StatisticsPanel(QWidget):
                 for col, value in enumerate((g.kind, g.key, str(g.count), "、".join(g.numbers))):
                     self.repeats.setItem(r, col, QTableWidgetItem(value))
             self.repeats.resizeColumnsToContents()
+
+    def _phrase(self, c: Comparison) -> str:
+        """A change against a reference in the window's language: the bulletin's own Chinese
+        wording (上升12.5%), or its English."""
+        if not ui_language().startswith("en"):
+            return c.phrase()
+        change = c.change
+        if change is None:
+            return "—"
+        if abs(change) < 0.0005:  # what rounds to 0.0%
+            return self.tr("level")
+        text = self.tr("up %1") if change > 0 else self.tr("down %1")
+        return text.replace("%1", percent(abs(change)))
 
     # PNG export ------------------------------------------------------------------------------
     def save_all(self, folder: Path) -> list[Path]:
@@ -284,10 +303,6 @@ class StatisticsPanel(QWidget):
     def _chart_failed(self, path: str) -> None:
         self.app.notify(self.tr("Could not save the chart to %1 (no folder there, no permission, "
                                 "or the disk is full)").replace("%1", path), "error")
-
-
-def _phrase(c: Comparison) -> str:
-    return c.phrase()
 
 
 def create_panel(app: AppContext) -> QWidget:
