@@ -33,6 +33,7 @@ DAY_STARTS = timedelta(hours=6)  # staffing rows run from the morning shifts to 
 # The month's one-character marks of a duty (a week writes the duty out).
 DUTY_MARKS = {"desk": "台", "post": "站", "standby": "备"}
 OFF_MARKS = {"leave": "假", "training": "训"}
+DAY_SEPARATOR = "/"  # between a day's entries in a month's cell (白/夜); the roster panel's too
 RULE_NAMES = {  # the roster panel's names of domain.roster_rules.RULE_CODES, in Chinese
     "min_staff": "在岗人数", "post_min": "岗位人数", "rest": "休息时间", "max_hours": "周工时",
     "double_booked": "同时两处", "absence": "休假/培训", "off_roll": "已不在册", "unit_crew": "警组编成",
@@ -170,7 +171,7 @@ class _Grid:
             if self.month:
                 self.marks[REST].add("休息")
             return REST
-        return ("/" if self.month else "\n").join(parts)
+        return (DAY_SEPARATOR if self.month else "\n").join(parts)
 
     def _off(self, kind: str, note: str) -> str:
         if self.month:

@@ -20,7 +20,15 @@ from ...domain.clock import CHINA_TZ
 from ...domain.driving import DRONE_LICENCE
 from ...domain.holidays import DayKind
 from ...domain.roster_rules import OFF_DUTIES
-from ...services.ledgers.roster import OFF_MARKS, REST, off_text
+from ...services.ledgers.roster import (
+    DAY_SEPARATOR,
+    DUTY_MARKS,
+    OFF_MARKS,
+    REST,
+    duty_mark,
+    off_text,
+    shift_mark,
+)
 from ...services.roster import (
     DUTIES,
     OFFICER_KINDS,
@@ -34,7 +42,6 @@ from ..theme import INFO, MUTED, NEAR, ui_font
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's entries (tuple of EntryInfo)
-DUTY_MARK = {"standby": "备", "desk": "台", "post": "站"}
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 HOLIDAY_BG = QColor("#FDE9E0")
 WEEKEND_BG = QColor("#F3F3F3")
@@ -267,24 +274,48 @@ class RosterCalendarModel(QAbstractTableModel):
         parts = list(dict.fromkeys(parts))  # a leave entry and its recorded leave: said once
         if not parts:
             return REST if rest else ""  # not 休: nobody planned the day, or the officer
-        return " ".join(parts)
+        return DAY_SEPARATOR.join(parts)  # 白/夜 as the paper writes two shifts in a day
 
     @staticmethod
     def _cell_text(e: EntryInfo, shifts: dict[int, Any], units: dict[int, str], *,
                    month: bool = False) -> str:
         if e.duty in OFF_DUTIES:
             return OFF_MARKS[e.duty] if month else off_text(e.duty, e.note)
-        name = shifts[e.shift_id].name
-        mark = name[:1] if name else "?"
-        if "值班" in name:
-            mark = "值"
-        elif name.startswith("大夜"):
-            mark = "夜"
-        elif name.startswith("小夜"):
-            mark = "中"
+        # The paper's own marks: 所部备勤（白） is 白备, a 值班 at the desk plain 值.
+        mark = duty_mark(shifts[e.shift_id], e.duty)
         unit = units.get(e.unit_id or -1, "")
-        extra = DUTY_MARK.get(e.duty, "")
-        return f"{mark}{extra}{(' ' + unit) if unit else ''}"
+        return f"{mark}{(' ' + unit) if unit else ''}"
+
+    def month_marks(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """The marks a month's cells show, for its legend, in the paper's order: (mark, what,
+        shift names); what is 'shift' (the names say which), a duty (desk, post, standby),
+        leave, training or rest. A week writes its cells out and has none."""
+        if len(self.days) <= 7 or self.view is None:
+            return []
+        shifts = {x.id: x for x in self.view.shifts}
+        found: dict[str, tuple[str, set[str]]] = {}
+        for row in self.rows:
+            for cell in row.cells:
+                for e in cell:
+                    if e.duty in OFF_DUTIES:
+                        found.setdefault(OFF_MARKS[e.duty], (e.duty, set()))
+                        continue
+                    x = shifts.get(e.shift_id)
+                    if x is None:
+                        continue
+                    mark = shift_mark(x.name)
+                    found.setdefault(mark, ("shift", set()))[1].add(x.name)
+                    extra = duty_mark(x, e.duty)[len(mark):]
+                    if extra:
+                        found.setdefault(extra, (e.duty, set()))
+            for text in row.short_texts:
+                for part in text.split(DAY_SEPARATOR):
+                    what = next((k for k, m in OFF_MARKS.items() if m == part), "rest" if part == REST else "")
+                    if what:
+                        found.setdefault(part, (what, set()))
+        order = [*"白中夜值", *DUTY_MARKS.values(), *OFF_MARKS.values(), REST]
+        marks = sorted(found, key=lambda m: (order.index(m) if m in order else len(order), m))
+        return [(m, found[m][0], tuple(sorted(found[m][1]))) for m in marks]
 
     def officer_at(self, row: int) -> int:
         return self.rows[row].officer_id

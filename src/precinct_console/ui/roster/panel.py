@@ -43,7 +43,7 @@ from ...services import roster
 from ...services.roster import DUTIES, AbsenceInfo, EntryInfo, RosterView
 from ..board.guard import guarded
 from ..context import AppContext
-from ..error_text import error_text, message_text
+from ..error_text import error_text, message_text, ui_language
 from ..forms import Failed, error_line, ok_cancel, submit_form, try_again_over
 from ..theme import BREACH, MUTED, NEAR, OK, ui_font
 from .export import RosterExport
@@ -243,6 +243,13 @@ class RosterPanel(QWidget):
         self.calendar_note.setWordWrap(True)
         self.calendar_note.setStyleSheet(f"color: {NEAR.darker(130).name()}")
         self.calendar_note.hide()
+        # A month's cells are one or two characters: the legend says what each one means, as the
+        # printed 排班表's 图例 line does (a week writes its cells out and needs none).
+        self.legend = QLabel()
+        self.legend.setFont(ui_font(9))
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet(f"color: {MUTED.darker(130).name()}")
+        self.legend.hide()
         self.problems = QListWidget()
         self.problems.setFont(ui_font(9))
         self.problems.itemActivated.connect(self._open_problem)
@@ -261,6 +268,7 @@ class RosterPanel(QWidget):
         head.addWidget(self.keys_hint)
         layout.addLayout(head)
         layout.addWidget(self.calendar_note)
+        layout.addWidget(self.legend)
         layout.addWidget(split, 1)
 
     # period -----------------------------------------------------------------------------------
@@ -281,6 +289,27 @@ class RosterPanel(QWidget):
     def _month_toggled(self, on: bool) -> None:
         if on:
             self.set_mode("month")
+
+    def _show_legend(self) -> None:
+        marks = self.model.month_marks()
+        self.legend.setVisible(bool(marks))
+        if not marks:
+            return
+        if not ui_language().startswith("en"):
+            # The printed 排班表's own 图例 line, word for word: screen and paper read alike.
+            zh = {**DUTIES, "rest": "休息"}
+            self.legend.setText("图例：" + "　".join(
+                f"{mark}＝{'、'.join(names) if what == 'shift' else zh.get(what, what)}"
+                for mark, what, names in marks))
+            return
+        meanings = {
+            "desk": self.tr("desk duty"), "post": self.tr("at a post"), "standby": self.tr("standby"),
+            "leave": self.tr("leave"), "training": self.tr("training"), "rest": self.tr("rest day"),
+        }
+        # Shift marks name the shifts as the station calls them (白班, 所部备勤（白）).
+        items = [f"{mark} = {'、'.join(names) if what == 'shift' else meanings.get(what, what)}"
+                 for mark, what, names in marks]
+        self.legend.setText(self.tr("Marks: %1").replace("%1", " · ".join(items)))
 
     def set_mode(self, mode: str) -> None:
         toggle = self.week_btn if mode == "week" else self.month_btn
@@ -363,6 +392,7 @@ class RosterPanel(QWidget):
                 "calendar tables yet: those days are planned as ordinary weekdays and weekends, with no "
                 "holiday staffing. Update the console once the State Council's arrangement is published."
             ).replace("%1", years))
+        self._show_legend()
         for v in view.violations:
             item = QListWidgetItem(f"▲ [{self._rule_label(v.rule)}] {message_text(v.message)}")
             item.setData(Qt.ItemDataRole.UserRole, (v.officer_id, v.shift_id))
