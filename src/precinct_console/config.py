@@ -74,6 +74,9 @@ class Settings:
     # command-line verbs follow the user's locale (Chinese on a Chinese system, else English)
     language: str = ""
     morning_replan: str = "09:00"
+    # The coming week's 排班表 written ahead to be posted, e.g. "fri 15:00" (China time); empty:
+    # listed paused in the export panel's schedule, where it can be resumed.
+    coming_week_roster: str = ""
     handover_time: str = "08:30"
     timezone: str = "Asia/Shanghai"
     keyring_service: str = "precinct-console"
@@ -130,6 +133,9 @@ def _checked(source: str, key: str, value: str) -> str:
     problem = None
     if key in ("morning_replan", "handover_time") and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
         problem = "is not a time of day written HH:MM, e.g. 08:30"
+    elif key == "coming_week_roster" and value and not re.fullmatch(
+            r"(mon|tue|wed|thu|fri|sat|sun)\s+([01]\d|2[0-3]):[0-5]\d", value.strip().lower()):
+        problem = "is not a weekday and time written like fri 15:00 (mon … sun, HH:MM)"
     elif key == "language" and value not in ("", "en", "zh_CN"):
         problem = "is not a language the console ships (en, zh_CN, or empty for Chinese)"
     elif key == "timezone":

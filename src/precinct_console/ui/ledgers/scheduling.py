@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from ...domain.permissions import is_permitted
+from ...jobs.coming_week import install_coming_week_job
 from ...jobs.followup import ensure_followup_job
 from ...jobs.replan import install_replan_job
 from ...jobs.runtime import THIS_DATABASE
@@ -57,6 +58,9 @@ def attach_scheduler(app: AppContext, panel: LedgerExportPanel | None = None) ->
             ensure_followup_job(scheduler.scheduler, THIS_DATABASE, actor.station_id, code)
             install_replan_job(scheduler.scheduler, THIS_DATABASE, actor.station_id, code,
                                at=app.settings.morning_replan)
+            # And the coming week's 排班表 to post, as the settings ask (paused until then).
+            install_coming_week_job(scheduler.scheduler, THIS_DATABASE, actor.station_id, code,
+                                    app.settings.coming_week_roster)
 
     refresh = watch_schedules(app, panel, lambda: (scheduler.jobs(), scheduler.leading),
                               own_seat=holder)
