@@ -5451,6 +5451,34 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>按键：Enter 安排当日班次 · 菜单键 请假、调整或删除 · Ctrl+方向键、Ctrl+空格 选两格换班</translation>
     </message>
     <message>
+        <source>desk duty</source>
+        <translation>值班台</translation>
+    </message>
+    <message>
+        <source>at a post</source>
+        <translation>驻站</translation>
+    </message>
+    <message>
+        <source>standby</source>
+        <translation>备勤</translation>
+    </message>
+    <message>
+        <source>leave</source>
+        <translation>休假</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <source>rest day</source>
+        <translation>休息</translation>
+    </message>
+    <message>
+        <source>Marks: %1</source>
+        <translation>图例：%1</translation>
+    </message>
+    <message>
         <source>Nobody is on the roll yet: import the station's 花名册 (Staff list ▸ Import from Excel or CSV…) or add officers one by one (Add officer…)</source>
         <translation>花名册上还没有人员：请导入本所花名册（花名册 ▸ 从 Excel 或 CSV 导入…），或逐个新增人员（新增人员…）</translation>
     </message>
@@ -5856,6 +5884,18 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Flagged at intake: %1</source>
         <translation>接警时标记：%1</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>持平</translation>
+    </message>
+    <message>
+        <source>up %1</source>
+        <translation>上升%1</translation>
+    </message>
+    <message>
+        <source>down %1</source>
+        <translation>下降%1</translation>
     </message>
     <message>
         <source>Save all charts to</source>
