@@ -61,19 +61,17 @@ def _role_box(current: Role | None = None) -> QComboBox:
 def _passwords_ok(new: QLineEdit, again: QLineEdit, error: QLabel) -> bool:
     """The new password typed twice, checked as the services check it before anything is sent."""
     if len(new.text()) < MIN_PASSWORD_LENGTH:
-        error.setText(_tr("Password: at least %1 characters").replace("%1", str(MIN_PASSWORD_LENGTH)))
+        error.setText(QCoreApplication.translate("AccountsDialog", "Password: at least %1 characters")
+                      .replace("%1", str(MIN_PASSWORD_LENGTH)))
         new.setFocus()
         return False
     if new.text() != again.text():
-        error.setText(_tr("Password again: the two passwords differ"))
+        error.setText(QCoreApplication.translate("AccountsDialog",
+                                                 "Password again: the two passwords differ"))
         again.clear()
         again.setFocus()
         return False
     return True
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AccountsDialog", text)
 
 
 class NewAccountDialog(QDialog):
