@@ -211,3 +211,18 @@ def test_a_station_administrator_manages_only_its_own_accounts(db, make_ctx, clo
                     lambda: accounts.change_role(admin, "branch.admin", Role.VIEWER)):
         with pytest.raises(NotFound, match="user 'branch.admin' does not exist"):
             refused()
+
+
+def test_a_password_reset_lifts_the_lockout_but_enables_nothing(db, make_ctx, clock):
+    admin = make_ctx(Role.ADMIN)
+    accounts.add_user(admin, "li.si", "right-password", Role.CLERK)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            accounts.authenticate(db, "li.si", "forgotten", "seat-1", clock())
+    assert {u.username: u for u in accounts.list_users(admin)}["li.si"].locked_until is not None
+    accounts.reset_password(admin, "li.si", "new-password-1")
+    assert accounts.authenticate(db, "li.si", "new-password-1", "seat-1", clock()).username == "li.si"
+    accounts.disable_user(admin, "li.si")
+    accounts.reset_password(admin, "li.si", "new-password-2")
+    with pytest.raises(AuthenticationError, match="disabled"):
+        accounts.authenticate(db, "li.si", "new-password-2", "seat-1", clock())

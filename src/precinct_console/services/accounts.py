@@ -282,12 +282,14 @@ def change_password(ctx: ServiceContext, old_password: str, new_password: str) -
 
 @service_action("user.reset_password")
 def reset_password(ctx: ServiceContext, username: str, new_password: str) -> UserInfo:
-    """An administrator sets a new password for someone who forgot theirs (and re-enables nothing:
-    a disabled account stays disabled)."""
+    """An administrator sets a new password for someone who forgot theirs, and lifts the lockout
+    their guesses set off (they were locked out another 15 minutes with the new password in hand);
+    it re-enables nothing: a disabled account stays disabled."""
     _check_password_rules(new_password)
     with ctx.uow() as uow:
         user = _managed_user(ctx, uow.session, username)
-        uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password))
+        uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password),
+                   failed_attempts=0, locked_until=None)
         uow.commit()
         return _info(user)
 
