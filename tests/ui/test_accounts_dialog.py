@@ -279,3 +279,24 @@ def test_the_accounts_menu_is_shown_to_an_administrator_only(qtbot, make_ctx, mo
     qtbot.addWidget(admin)
     admin.accounts_action.trigger()
     assert len(shown) == 1
+
+
+def test_a_locked_account_says_until_when_and_a_reset_lifts_it(
+        qtbot, db, clock, admin_app, dialog, monkeypatch):
+    accounts.add_user(admin_app.ctx, "li.si", "right-password", Role.CLERK)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            accounts.authenticate(db, "li.si", "forgotten", "seat-4", clock())
+    dialog.reload()
+    _settle(qtbot, admin_app)
+    assert _rows(dialog)["li.si"][4].startswith("Locked until ")
+    _select(dialog, "li.si")
+
+    def new_password(d):
+        d.new.setText("new-password-1")
+        d.again.setText("new-password-1")
+
+    monkeypatch.setattr(ResetPasswordDialog, "exec", _filling(new_password)[0])
+    dialog.reset_password()
+    _settle(qtbot, admin_app)
+    assert _rows(dialog)["li.si"][4] == "In use"
