@@ -204,3 +204,32 @@ def test_a_first_user_add_without_the_station_on_no_file_says_what_the_first_acc
     assert "check the path; for a new station the first account makes it, with --role admin " \
            "--station-code CODE --station-name NAME" in err
     assert not (tmp_path / "station.sqlite3").exists()
+
+
+def test_user_enable_and_role_as_the_window_offers_them(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'station.sqlite3'}"
+    _first_administrator(url, monkeypatch)
+    monkeypatch.setenv("PRECINCT_NEW_PASSWORD", "duty-pass-1")
+    assert main(["user", "add", "duty.li", "--role", "duty_officer", "--db", url]) == 0
+    assert main(["user", "disable", "duty.li", "--db", url]) == 0
+    assert main(["user", "enable", "duty.li", "--db", url]) == 0
+    assert "user duty.li enabled" in capsys.readouterr().out
+    assert main(["user", "role", "duty.li", "station_chief", "--db", url]) == 0
+    assert "user duty.li is now station_chief" in capsys.readouterr().out
+    assert main(["user", "list", "--json", "--db", url]) == 0
+    users = {u["username"]: u for u in json.loads(capsys.readouterr().out)}
+    assert users["duty.li"]["role"] == "station_chief" and users["duty.li"]["active"]
+    assert users["admin"]["last_login_at"]  # the verbs above signed in as admin
+    # The station's only administrator keeps the role; the refusal names the field.
+    assert main(["user", "role", "admin", "clerk", "--db", url]) == 1
+    assert "field 'role': you cannot change your own role" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["user", "role", "duty.li", "sheriff", "--db", url])
+    assert "invalid choice: 'sheriff'" in capsys.readouterr().err
+    # The new chief signs in as one, and may not enable or change roles.
+    monkeypatch.setenv("PRECINCT_USER", "duty.li")
+    monkeypatch.setenv("PRECINCT_PASSWORD", "duty-pass-1")
+    assert main(["user", "role", "admin", "clerk", "--db", url]) == 1
+    assert "may not perform 'user.change_role'" in capsys.readouterr().err
+    assert main(["user", "enable", "admin", "--db", url]) == 1
+    assert "may not perform 'user.enable'" in capsys.readouterr().err

@@ -106,3 +106,123 @@ def test_a_seat_signed_in_with_an_account_since_disabled_saves_nothing_more(db, 
         assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
             AuditEntry.username == "zhao.liu", AuditEntry.action == "roster.officer_add")) == 1
     assert [o.name for o in roster.list_officers(admin)] == ["王磊"]
+
+
+def _feed_and_audit(db, user_id):
+    with db.sessions() as s:
+        audit = [e.action for e in s.scalars(sa.select(AuditEntry).where(
+            AuditEntry.entity == "user", AuditEntry.entity_id == user_id).order_by(AuditEntry.id))]
+        feed = [f.action for f in s.scalars(sa.select(ChangeRecord).where(
+            ChangeRecord.entity == "user", ChangeRecord.entity_id == user_id).order_by(ChangeRecord.id))]
+    return audit, feed
+
+
+def test_a_disabled_account_is_enabled_again_and_signs_in_with_its_password(db, make_ctx, clock):
+    admin = make_ctx(Role.ADMIN)
+    info = accounts.add_user(admin, "zhao.liu", "long-enough", Role.CLERK)
+    accounts.disable_user(admin, "zhao.liu")
+    back = accounts.enable_user(admin, "zhao.liu")
+    assert back.active
+    assert accounts.authenticate(db, "zhao.liu", "long-enough", "seat-2", clock()).username == "zhao.liu"
+    audit, feed = _feed_and_audit(db, info.id)
+    assert audit[:3] == ["user.add", "user.disable", "user.enable"]
+    assert feed[:3] == ["created", "updated", "updated"]
+    with pytest.raises(ValidationError, match="field 'username': account 'zhao.liu' is enabled already"):
+        accounts.enable_user(admin, "zhao.liu")
+    with pytest.raises(PermissionDenied, match="may not perform 'user.enable'"):
+        accounts.enable_user(make_ctx(Role.STATION_CHIEF), "zhao.liu")
+
+
+def test_a_role_is_changed_audited_and_taken_at_the_next_sign_in(db, make_ctx, clock):
+    admin = make_ctx(Role.ADMIN)
+    info = accounts.add_user(admin, "duty.li", "long-enough", Role.DUTY_OFFICER)
+    changed = accounts.change_role(admin, "duty.li", "station_chief")
+    assert changed.role is Role.STATION_CHIEF
+    assert accounts.authenticate(db, "duty.li", "long-enough", "seat-2", clock()).role is Role.STATION_CHIEF
+    with db.sessions() as s:
+        entry = s.scalar(sa.select(AuditEntry).where(AuditEntry.action == "user.change_role"))
+        assert (entry.entity_id, entry.before, entry.after) == (
+            info.id, {"role": "duty_officer"}, {"role": "station_chief"})
+        assert entry.username == admin.actor.username
+    with pytest.raises(ValidationError, match="field 'role': duty.li is already 所长"):
+        accounts.change_role(admin, "duty.li", Role.STATION_CHIEF)
+    with pytest.raises(ValidationError, match="field 'role': 'sheriff' is not a role"):
+        accounts.change_role(admin, "duty.li", "sheriff")
+    with pytest.raises(PermissionDenied, match="may not perform 'user.change_role'"):
+        accounts.change_role(make_ctx(Role.STATION_CHIEF), "duty.li", Role.CLERK)
+
+
+def test_an_administrator_cannot_demote_themselves(db, make_ctx):
+    admin = make_ctx(Role.ADMIN)
+    accounts.add_user(admin, "admin2", "long-enough", Role.ADMIN)
+    with pytest.raises(ValidationError, match="field 'role': you cannot change your own role"):
+        accounts.change_role(admin, admin.actor.username, Role.CLERK)
+    assert {u.username: u.role for u in accounts.list_users(admin)}["admin1"] is Role.ADMIN
+
+
+def test_the_last_enabled_administrator_is_neither_disabled_nor_demoted(db, make_ctx, station):
+    """Another administrator may go while one stays; the last one of the station may not."""
+    admin = make_ctx(Role.ADMIN)
+    accounts.add_user(admin, "admin2", "long-enough", Role.ADMIN)
+    second = make_ctx(Role.ADMIN, "admin2")
+    accounts.disable_user(second, "admin1")  # admin2 stays
+    with pytest.raises(ValidationError, match="enabled already"):
+        accounts.enable_user(second, "admin2")
+    # admin1 is disabled, so admin2 is the last one: a branch-wide administrator (no station)
+    # is refused both ways, and nothing changes.
+    with db.sessions() as s:
+        s.add(User(username="branch.admin", display_name="分局", role="admin", station_id=None,
+                   password_hash=accounts.hash_password("long-enough"), created_at=second.clock()))
+        s.commit()
+        branch_id = s.scalar(sa.select(User.id).where(User.username == "branch.admin"))
+    from precinct_console.domain.permissions import Actor
+
+    branch = second.as_actor(Actor(branch_id, "branch.admin", Role.ADMIN, None, "seat-9"))
+    for refused in (lambda: accounts.disable_user(branch, "admin2"),
+                    lambda: accounts.change_role(branch, "admin2", Role.STATION_CHIEF)):
+        with pytest.raises(ValidationError,
+                           match="admin2 is the last enabled administrator of 城关派出所"):
+            refused()
+    users = {u.username: u for u in accounts.list_users(branch)}
+    assert users["admin2"].active and users["admin2"].role is Role.ADMIN
+    # Enabled again, admin1 lets admin2 be demoted.
+    accounts.enable_user(branch, "admin1")
+    assert accounts.change_role(branch, "admin2", Role.STATION_CHIEF).role is Role.STATION_CHIEF
+
+
+def test_list_shows_station_name_and_last_sign_in(db, make_ctx, clock):
+    admin = make_ctx(Role.ADMIN)
+    accounts.add_user(admin, "duty.li", "long-enough", Role.DUTY_OFFICER)
+    assert {u.username: u.last_login_at for u in accounts.list_users(admin)}["duty.li"] is None
+    accounts.authenticate(db, "duty.li", "long-enough", "seat-2", clock())
+    li = {u.username: u for u in accounts.list_users(admin)}["duty.li"]
+    assert li.last_login_at is not None and li.station_name == "城关派出所"
+
+
+def test_a_station_administrator_manages_only_its_own_accounts(db, make_ctx, clock):
+    admin = make_ctx(Role.ADMIN)
+    with db.sessions() as s:
+        s.add(User(username="branch.admin", display_name="分局", role="admin", station_id=None,
+                   password_hash=accounts.hash_password("long-enough"), created_at=clock()))
+        s.commit()
+    from precinct_console.domain.errors import NotFound
+
+    for refused in (lambda: accounts.enable_user(admin, "branch.admin"),
+                    lambda: accounts.change_role(admin, "branch.admin", Role.VIEWER)):
+        with pytest.raises(NotFound, match="user 'branch.admin' does not exist"):
+            refused()
+
+
+def test_a_password_reset_lifts_the_lockout_but_enables_nothing(db, make_ctx, clock):
+    admin = make_ctx(Role.ADMIN)
+    accounts.add_user(admin, "li.si", "right-password", Role.CLERK)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            accounts.authenticate(db, "li.si", "forgotten", "seat-1", clock())
+    assert {u.username: u for u in accounts.list_users(admin)}["li.si"].locked_until is not None
+    accounts.reset_password(admin, "li.si", "new-password-1")
+    assert accounts.authenticate(db, "li.si", "new-password-1", "seat-1", clock()).username == "li.si"
+    accounts.disable_user(admin, "li.si")
+    accounts.reset_password(admin, "li.si", "new-password-2")
+    with pytest.raises(AuthenticationError, match="disabled"):
+        accounts.authenticate(db, "li.si", "new-password-2", "seat-1", clock())

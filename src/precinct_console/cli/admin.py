@@ -1,4 +1,4 @@
-"""Administration verbs: `db upgrade`, `user add/list/disable`."""
+"""Administration verbs: `db upgrade`, `user add/list/disable/enable/role`, `station`."""
 
 from __future__ import annotations
 
@@ -60,6 +60,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_argument(dis)
     add_user_argument(dis)
     dis.set_defaults(func=_user_disable)
+    ena = usub.add_parser("enable", help=tr("enable a disabled account again (its password "
+                                            "unchanged)"))
+    ena.add_argument("username", help=tr("the account to enable"))
+    add_db_argument(ena)
+    add_user_argument(ena)
+    ena.set_defaults(func=_user_enable)
+    rol = usub.add_parser("role", help=tr("change an account's role (taken at its next sign-in)"))
+    rol.add_argument("username", help=tr("the account whose role changes"))
+    rol.add_argument("role", choices=[r.value for r in Role], metavar="ROLE",
+                     help=tr("its new role: {roles}").format(roles=", ".join(r.value for r in Role)))
+    add_db_argument(rol)
+    add_user_argument(rol)
+    rol.set_defaults(func=_user_role)
     rp = usub.add_parser("reset-password", help=tr("set a new password for an account (an "
                                                    "administrator, for someone who forgot theirs); "
                                                    "asked twice, or $PRECINCT_NEW_PASSWORD"))
@@ -169,7 +182,9 @@ def _user_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([
             {"username": u.username, "name": u.display_name, "role": u.role.value,
-             "active": u.active, "station_id": u.station_id} for u in users
+             "active": u.active, "station_id": u.station_id,
+             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
+            for u in users
         ], ensure_ascii=False))
     else:
         for u in users:
@@ -220,4 +235,18 @@ def _user_disable(args: argparse.Namespace) -> int:
     ctx = cli_context(args)
     accounts.disable_user(ctx, args.username)
     print(tr("user {username} disabled").format(username=args.username))
+    return 0
+
+
+def _user_enable(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    accounts.enable_user(ctx, args.username)
+    print(tr("user {username} enabled").format(username=args.username))
+    return 0
+
+
+def _user_role(args: argparse.Namespace) -> int:
+    ctx = cli_context(args)
+    user = accounts.change_role(ctx, args.username, args.role)
+    print(tr("user {username} is now {role}").format(username=user.username, role=user.role.value))
     return 0

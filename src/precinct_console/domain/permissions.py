@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # accounts and administration
     "user.add": _ADMIN,
     "user.disable": _ADMIN,
+    "user.enable": _ADMIN,
+    "user.change_role": _ADMIN,
     "user.reset_password": _ADMIN,
     "user.list": _CHIEF | _ADMIN,
     "user.change_password": _ALL,

@@ -14,6 +14,7 @@ from ..domain.errors import AuthenticationError, NotFound, ValidationError
 from ..domain.permissions import ROLE_LABELS_ZH, Actor, Role
 from ..storage.database import Database
 from ..storage.models import Station, User
+from ..storage.uow import UnitOfWork
 from .context import ServiceContext, service_action
 
 MAX_FAILED_ATTEMPTS = 5
@@ -33,12 +34,14 @@ class UserInfo:
     active: bool
     locked_until: datetime | None
     may_see_personal_data: bool
+    last_login_at: datetime | None = None
+    station_name: str = ""  # the station's name; empty for a branch-wide account
 
 
-def _info(u: User) -> UserInfo:
+def _info(u: User, station_name: str = "") -> UserInfo:
     return UserInfo(
         u.id, u.username, u.display_name, Role(u.role), u.station_id, u.active, u.locked_until,
-        u.may_see_personal_data,
+        u.may_see_personal_data, u.last_login_at, station_name,
     )
 
 
@@ -58,6 +61,15 @@ def _check_username(username: str) -> str:
     if not name or len(name) > 60 or any(c.isspace() for c in name):
         raise ValidationError("must be 1-60 characters without spaces", field="username")
     return name
+
+
+def _check_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError(
+            f"'{role}' is not a role (one of: {', '.join(r.value for r in Role)})", field="role"
+        ) from None
 
 
 def actor_for(user: User, workstation: str) -> Actor:
@@ -139,12 +151,7 @@ def add_user(
     may_see_personal_data: bool = False,
 ) -> UserInfo:
     name = _check_username(username)
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ValidationError(
-            f"'{role}' is not a role (one of: {', '.join(r.value for r in Role)})", field="role"
-        ) from None
+    role = _check_role(role)
     _check_password_rules(password)
     with ctx.uow() as uow:
         if uow.session.scalar(select(User.id).where(User.username == name)) is not None:
@@ -171,10 +178,11 @@ def add_user(
 @service_action("user.list")
 def list_users(ctx: ServiceContext) -> list[UserInfo]:
     with ctx.read() as s:
-        q = select(User).order_by(User.username)
+        q = (select(User, Station.name).outerjoin(Station, Station.id == User.station_id)
+             .order_by(User.username))
         if ctx.actor.station_id is not None:
             q = q.where((User.station_id == ctx.actor.station_id) | (User.station_id.is_(None)))
-        return [_info(u) for u in s.scalars(q)]
+        return [_info(u, station_name or "") for u, station_name in s.execute(q)]
 
 
 def _managed_user(ctx: ServiceContext, session: Session, username: str) -> User:
@@ -188,13 +196,73 @@ def _managed_user(ctx: ServiceContext, session: Session, username: str) -> User:
     return user
 
 
+# Serialises the account changes that take an administrator away (disable, change of role), so
+# two administrators disabling each other at once cannot both pass the last-administrator check.
+_ADMINS_LOCK = 0x55534552  # "USER"
+
+
+def _keep_an_administrator(uow: UnitOfWork, user: User) -> None:
+    """Refuse to take away the last enabled administrator of the user's station (or the last
+    branch-wide one): nobody would be left to manage its accounts in the window or with `user`."""
+    if not (user.active and user.role == Role.ADMIN.value):
+        return
+    uow.lock_station(_ADMINS_LOCK, user.station_id or 0)
+    same_station = (User.station_id == user.station_id if user.station_id is not None
+                    else User.station_id.is_(None))
+    others = uow.session.scalar(
+        select(func.count(User.id)).where(
+            same_station, User.id != user.id, User.active.is_(True),
+            User.role == Role.ADMIN.value)
+    )
+    if others:
+        return
+    station = uow.session.get(Station, user.station_id) if user.station_id is not None else None
+    if station is None:
+        raise ValidationError(f"{user.username} is the last enabled branch-wide administrator; "
+                              "enable or add another one first", field="username")
+    raise ValidationError(f"{user.username} is the last enabled administrator of {station.name}; "
+                          "enable or add another one first", field="username")
+
+
 @service_action("user.disable")
 def disable_user(ctx: ServiceContext, username: str) -> UserInfo:
     with ctx.uow() as uow:
         user = _managed_user(ctx, uow.session, username)
         if user.id == ctx.actor.user_id:
             raise ValidationError("you cannot disable your own account", field="username")
+        _keep_an_administrator(uow, user)
         uow.update("user.disable", "user", user, active=False)
+        uow.commit()
+        return _info(user)
+
+
+@service_action("user.enable")
+def enable_user(ctx: ServiceContext, username: str) -> UserInfo:
+    """A disabled account in use again, with the password it had (reset it if it was forgotten)."""
+    with ctx.uow() as uow:
+        user = _managed_user(ctx, uow.session, username)
+        if user.active:
+            raise ValidationError(f"account '{user.username}' is enabled already", field="username")
+        uow.update("user.enable", "user", user, active=True, failed_attempts=0, locked_until=None)
+        uow.commit()
+        return _info(user)
+
+
+@service_action("user.change_role")
+def change_role(ctx: ServiceContext, username: str, role: Role | str) -> UserInfo:
+    """A new role for an account (a duty officer made chief); the seats it is signed in at keep the
+    old role until it signs in again."""
+    new_role = _check_role(role)
+    with ctx.uow() as uow:
+        user = _managed_user(ctx, uow.session, username)
+        if user.role == new_role.value:
+            raise ValidationError(
+                f"{user.username} is already {ROLE_LABELS_ZH[new_role]}", field="role")
+        if user.id == ctx.actor.user_id:
+            raise ValidationError("you cannot change your own role", field="role")
+        if new_role is not Role.ADMIN:
+            _keep_an_administrator(uow, user)
+        uow.update("user.change_role", "user", user, role=new_role.value)
         uow.commit()
         return _info(user)
 
@@ -214,12 +282,14 @@ def change_password(ctx: ServiceContext, old_password: str, new_password: str) -
 
 @service_action("user.reset_password")
 def reset_password(ctx: ServiceContext, username: str, new_password: str) -> UserInfo:
-    """An administrator sets a new password for someone who forgot theirs (and re-enables nothing:
-    a disabled account stays disabled)."""
+    """An administrator sets a new password for someone who forgot theirs, and lifts the lockout
+    their guesses set off (they were locked out another 15 minutes with the new password in hand);
+    it re-enables nothing: a disabled account stays disabled."""
     _check_password_rules(new_password)
     with ctx.uow() as uow:
         user = _managed_user(ctx, uow.session, username)
-        uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password))
+        uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password),
+                   failed_attempts=0, locked_until=None)
         uow.commit()
         return _info(user)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.clock import local
-from ..domain.permissions import ROLE_LABELS_ZH
+from ..domain.permissions import ROLE_LABELS_ZH, is_permitted
 from ..services.stations import get_station
 from .context import AppContext
 from .forms import open_within_screen, scroll_area
@@ -159,6 +159,12 @@ class MainWindow(QMainWindow):
         # A seat signed in as nobody (the snapshot, the scheduler) has no password to change.
         password.setEnabled(self.app.ctx.actor.user_id is not None)
         file_menu.addAction(password)
+        # Only for the roles that manage accounts (an administrator); the services check again.
+        self.accounts_action = QAction(self.tr("&Accounts…"), self)
+        self.accounts_action.triggered.connect(self.open_accounts)
+        self.accounts_action.setVisible(is_permitted(self.app.ctx.actor.role, "user.add"))
+        file_menu.addAction(self.accounts_action)
+        file_menu.addSeparator()
         sign_out = QAction(self.tr("Sign &out"), self)
         sign_out.triggered.connect(self._sign_out)
         file_menu.addAction(sign_out)
@@ -193,6 +199,13 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("&About Precinct Console"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def open_accounts(self) -> None:
+        from .accounts_dialog import AccountsDialog  # opened now and then, by an administrator
+
+        dialog = AccountsDialog(self.app, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _about(self) -> None:
         from .about import AboutDialog  # ui/about.py: version, Qt, licences of bundled libraries
