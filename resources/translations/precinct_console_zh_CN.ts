@@ -945,6 +945,26 @@
         <translation>要停用的账号</translation>
     </message>
     <message>
+        <source>enable a disabled account again (its password unchanged)</source>
+        <translation>重新启用已停用的账号（密码不变）</translation>
+    </message>
+    <message>
+        <source>the account to enable</source>
+        <translation>要启用的账号</translation>
+    </message>
+    <message>
+        <source>change an account's role (taken at its next sign-in)</source>
+        <translation>更改账号的角色（下次登录时生效）</translation>
+    </message>
+    <message>
+        <source>the account whose role changes</source>
+        <translation>要更改角色的账号</translation>
+    </message>
+    <message>
+        <source>its new role: {roles}</source>
+        <translation>新角色：{roles}</translation>
+    </message>
+    <message>
         <source>set a new password for an account (an administrator, for someone who forgot theirs); asked twice, or $PRECINCT_NEW_PASSWORD</source>
         <translation>为账号设置新密码（由管理员为忘记密码的人重置）；询问两次，或取自 $PRECINCT_NEW_PASSWORD</translation>
     </message>
@@ -1063,6 +1083,14 @@
     <message>
         <source>user {username} disabled</source>
         <translation>用户 {username} 已停用</translation>
+    </message>
+    <message>
+        <source>user {username} enabled</source>
+        <translation>用户 {username} 已启用</translation>
+    </message>
+    <message>
+        <source>user {username} is now {role}</source>
+        <translation>用户 {username} 的角色已改为 {role}</translation>
     </message>
     <message>
         <source>render the weekly bulletin to PDF</source>
@@ -2181,6 +2209,121 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Last day: before the first day</source>
         <translation>末日：早于首日</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Password: at least %1 characters</source>
+        <translation>密码：至少 %1 个字符</translation>
+    </message>
+    <message>
+        <source>Password again: the two passwords differ</source>
+        <translation>再次输入密码：两次输入的密码不一致</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账号管理</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>派出所</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last sign-in</source>
+        <translation>最近登录</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>新建账号(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reset password…</source>
+        <translation>重置密码(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Change r&amp;ole…</source>
+        <translation>更改角色(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation>停用(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>启用(&amp;E)</translation>
+    </message>
+    <message>
+        <source>(branch-wide)</source>
+        <translation>（分局）</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未登录</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Locked until %1</source>
+        <translation>锁定至 %1</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>%1 is not of this station: an administrator of its own station or of the branch manages it</source>
+        <translation>%1 不属于本所：由其所在派出所或分局的管理员管理</translation>
+    </message>
+    <message>
+        <source>This is your own account: change your password with File › Change password; another administrator disables it or changes its role</source>
+        <translation>这是您自己的账号：请通过“文件 › 修改密码”修改密码；停用或更改角色须由另一名管理员操作</translation>
+    </message>
+    <message>
+        <source>Account %1 added</source>
+        <translation>账号 %1 已添加</translation>
+    </message>
+    <message>
+        <source>%1: password reset</source>
+        <translation>%1：密码已重置</translation>
+    </message>
+    <message>
+        <source>%1 is now %2</source>
+        <translation>%1 的角色已改为%2</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Disable the account %1 (%2)? It can no longer sign in, and seats signed in with it are signed out at their next save. It can be enabled again.</source>
+        <translation>停用账号 %1（%2）？停用后不能再登录，已用它登录的席位在下次保存时将被登出。之后可以重新启用。</translation>
+    </message>
+    <message>
+        <source>Account %1 disabled</source>
+        <translation>账号 %1 已停用</translation>
+    </message>
+    <message>
+        <source>Account %1 enabled</source>
+        <translation>账号 %1 已启用</translation>
     </message>
 </context>
 <context>
@@ -4086,6 +4229,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>修改密码(&amp;P)…</translation>
     </message>
     <message>
+        <source>&amp;Accounts…</source>
+        <translation>账号管理(&amp;A)…</translation>
+    </message>
+    <message>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
@@ -4441,6 +4588,45 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Choose a point to send %1 to</source>
         <translation>请选择 %1 的补位点位</translation>
+    </message>
+</context>
+<context>
+    <name>NewAccountDialog</name>
+    <message>
+        <source>New account</source>
+        <translation>新建账号</translation>
+    </message>
+    <message>
+        <source>e.g. zhang.wei (no spaces)</source>
+        <translation>如 zhang.wei（不含空格）</translation>
+    </message>
+    <message>
+        <source>May see phone and ID numbers in full</source>
+        <translation>可查看完整电话号码和身份证号</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>User name: required</source>
+        <translation>用户名：必填</translation>
     </message>
 </context>
 <context>
@@ -5272,6 +5458,44 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Calls no planned unit could take</source>
         <translation>无计划警力可处置的报警</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+</context>
+<context>
+    <name>RoleDialog</name>
+    <message>
+        <source>Change role</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <source>Seats signed in with this account keep the old role until it signs in again.</source>
+        <translation>已用此账号登录的席位在重新登录前仍按原角色工作。</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
     </message>
 </context>
 <context>
