@@ -403,7 +403,8 @@ def add_pattern_with_shifts(ctx: ServiceContext, name: str, kind: str,
 
 
 def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: date, last: date,
-                with_teams: bool = False, crew_units: bool = False) -> PlannedShifts:
+                with_teams: bool = False, crew_units: bool = False, crew_size: int = 1
+                ) -> PlannedShifts:
     pattern = PatternDef.from_dict(p.kind, p.definition)
     slots = generate_shifts(pattern, first, last)
     if not slots:
@@ -424,12 +425,13 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
             requirements={"posts": {str(pid): n for pid, n in pattern.post_min}})))
     crewing = None
     if with_teams and made:
-        crewing = _put_teams_on(ctx, uow, made, pattern.duty, crew_units and pattern.duty == "patrol")
+        crewing = _put_teams_on(ctx, uow, made, pattern.duty, crew_units and pattern.duty == "patrol",
+                                crew_size)
     return PlannedShifts([_shift(s) for s in made], crewing)
 
 
 def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], duty: str,
-                  crew_units: bool = False) -> CrewSummary | None:
+                  crew_units: bool = False, crew_size: int = 1) -> CrewSummary | None:
     """Each shift's team on it, on the pattern's duty (patrol; standby for a standby pattern): the
     rotation a station works, done for the chief, who then moves people. An officer with leave or
     training over the shift is left off. crew_units: each in a unit too, as team_crews plans."""
@@ -447,7 +449,7 @@ def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], dut
                           if not any(a.officer_id == officer_id and a.starts_at < shift.ends_at
                                      and a.ends_at > shift.starts_at for a in away)]
                for shift in shifts}
-    crewing = plan_crews(s, ctx.station_id, shifts, present) if crew_units else None
+    crewing = plan_crews(s, ctx.station_id, shifts, present, crew_size) if crew_units else None
     unit_of = crewing.unit_of if crewing is not None else {}
     for shift in shifts:
         for officer_id in present[shift.id]:

@@ -22,11 +22,13 @@ class CrewSummary:
     no_driver: tuple[tuple[str, int], ...] = ()
     shifts: int = 0  # shifts crewed
     seatless: int = 0  # officer-shifts left out of every unit: all seats taken
+    # Cars left in for want of hands (how many shifts): the team could not give them a full crew.
+    short: tuple[tuple[str, int], ...] = ()
     unit_of: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
-               present: dict[int, list[int]]) -> CrewSummary:
+               present: dict[int, list[int]], crew_size: int = 1) -> CrewSummary:
     """The unit of each (shift id, officer id) for the officers present on each shift.
 
     Each team is first crewed as a whole: an officer keeps the unit he rode on the team's last
@@ -75,7 +77,8 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
         idle = [cs for cs in base[x.team].no_driver if cs not in crewed]
         for call_sign in dict.fromkeys([*plan.no_driver, *idle]):
             wanting[call_sign] = wanting.get(call_sign, 0) + 1
-    return CrewSummary(crews, tuple(sorted(wanting.items())), len(shifts), seatless, unit_of)
+    return CrewSummary(crews, tuple(sorted(wanting.items())), len(shifts), seatless,
+                       unit_of=unit_of)
 
 
 def _order(s: Session, officer_id: int) -> str:
