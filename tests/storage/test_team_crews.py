@@ -44,7 +44,8 @@ def _crews(chief, first, last):
 def test_a_week_planned_with_teams_is_crewed_and_the_allocation_runs_on_it(db, station, chief, clock):
     _town(db, station, clock)
     pid, units, _team_of = _station(chief)
-    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True,
+                               crew_size=1)  # singles: the spread as it was
     assert made.crewing is not None and made.crewing.crews == 2 * len(made)
     # Each team has one driver: 巡02 waits for a second on every shift, and is said to.
     assert made.crewing.no_driver == (("巡02", len(made)),)
@@ -85,7 +86,8 @@ def test_each_officer_rides_the_unit_he_rode_on_his_teams_last_shift(db, chief):
     jia = sorted(o for o, t in team_of.items() if t == "甲")
     for officer, unit in zip(jia, ("巡02", "步01", "巡02"), strict=True):
         roster.assign(chief, old.id, officer, unit_id=units[unit])
-    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True,
+                               crew_size=1)  # singles: the spread as it was
     _view, crews = _crews(chief, *WEEK)
     jia_shifts = [s for s in made if s.team == "甲"]
     assert jia_shifts
@@ -103,7 +105,8 @@ def test_an_officer_on_leave_is_left_off_and_his_car_gets_another_driver(db, chi
     # The driver on leave over the whole week: his crewmate with a C2 drives 巡01 instead.
     roster.add_absence(chief, driver, "leave", datetime(2026, 11, 23, tzinfo=CHINA_TZ),
                        datetime(2026, 11, 30, tzinfo=CHINA_TZ), "年休假")
-    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True,
+                               crew_size=1)  # singles: the spread as it was
     assert made.crewing is not None
     assert made.crewing.no_driver == (("巡02", len(made)),)  # 巡01 is never left without one
     _view, crews = _crews(chief, *WEEK)
@@ -143,3 +146,26 @@ def test_an_officer_away_on_his_teams_last_shift_rides_the_unit_of_the_shift_bef
     _view, crews = _crews(chief, *WEEK)
     for sh in (s for s in made if s.team == "甲"):
         assert crews[sh.id] == {jia[0]: units["巡02"], jia[1]: units["巡02"], jia[2]: units["巡02"]}
+
+
+def test_by_default_a_unit_goes_out_with_two_and_a_car_the_team_cannot_pair_is_named(db, chief):
+    """双人巡逻: each team's licensed 民警 and its 辅警 in 巡01, the other 民警 with them (the foot
+    patrol needs two and only one is left); never a car or a foot patrol with one aboard."""
+    pid, units, _team_of = _station(chief)
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None and made.crewing.crews == len(made)
+    assert made.crewing.no_driver == (("巡02", len(made)),)
+    _view, crews = _crews(chief, *WEEK)
+    for sh in made:
+        assert set(crews[sh.id].values()) == {units["巡01"]}
+    # A second driver in every team: 巡02 is no longer wanting a driver but hands, and says so.
+    for o in roster.list_officers(chief):
+        if o.kind == "officer" and not o.licences:
+            roster.update_officer(chief, o.id, o.version, licences=["C1"])
+    nxt = (WEEK[0] + timedelta(days=7), WEEK[1] + timedelta(days=7))
+    made = roster.make_shifts(chief, pid, *nxt, with_teams=True, crew_units=True)
+    assert made.crewing is not None
+    assert made.crewing.no_driver == () and made.crewing.short == (("巡02", len(made)),)
+    _view, crews = _crews(chief, *nxt)
+    for sh in made:
+        assert sorted(crews[sh.id].values()) == [units["巡01"]] * 3

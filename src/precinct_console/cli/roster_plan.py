@@ -9,9 +9,10 @@ import re
 from datetime import date
 from typing import Any
 
+from ..domain.crews import DEFAULT_CREW_SIZE
 from ..domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, TEAM_DUTIES, PatternKind, team_sort_key
 from ..services import roster
-from ..services.roster_plan import DEFAULT_CREW_SIZE, PlanOutcome, plan_period
+from ..services.roster_plan import PlanOutcome, plan_period
 from .common import CliError, add_db_argument, add_user_argument, cli_context
 from .i18n import joined, message_text, tr
 
@@ -144,6 +145,7 @@ def _as_json(o: PlanOutcome, args: argparse.Namespace) -> dict[str, Any]:
         "shifts": len(o.planned), "entries": o.entries,
         "crews": None if c is None else {
             "crews": c.crews, "crew_size": args.crew_size, "seatless": c.seatless,
+            "alone": c.alone,
             "no_driver": [{"unit": cs, "shifts": n} for cs, n in c.no_driver],
             "short_of_hands": [{"unit": cs, "shifts": n} for cs, n in c.short],
         },
@@ -181,6 +183,9 @@ def _print(o: PlanOutcome, args: argparse.Namespace, duty: str) -> None:
         if c.seatless:
             print(tr("  {n} time(s) an officer found no free seat and is in no unit").format(
                 n=c.seatless))
+        if c.alone:
+            print(tr("  {n} time(s) an officer is in no unit: too few on the shift to make a crew")
+                  .format(n=c.alone))
     elif o.planned and not args.no_teams and args.crew and duty != "patrol":
         print(tr("units not crewed: the pattern's teams are not on patrol"))
     if o.broken:

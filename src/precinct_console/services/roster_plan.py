@@ -12,14 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..domain.clock import CHINA_TZ
+from ..domain.crews import DEFAULT_CREW_SIZE
 from ..domain.errors import ValidationError
 from ..domain.roster_rules import Violation
 from ..storage.models import RosterEntry, ShiftPattern
 from .context import ServiceContext, service_action
 from .roster import PlannedShifts, _add_shifts, _pattern_row, read_roster
 from .team_crews import CrewSummary
-
-DEFAULT_CREW_SIZE = 2  # 双人巡逻: a car goes out with two at least, one of them a 民警
 
 
 @dataclass(frozen=True)

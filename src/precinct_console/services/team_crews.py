@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.crews import Crewing, CrewMember, CrewUnit, crew_units
+from ..domain.crews import DEFAULT_CREW_SIZE, Crewing, CrewMember, CrewUnit, crew_units
 from ..storage.models import Officer, RosterEntry, Shift, Unit
 
 
@@ -24,11 +24,12 @@ class CrewSummary:
     seatless: int = 0  # officer-shifts left out of every unit: all seats taken
     # Cars left in for want of hands (how many shifts): the team could not give them a full crew.
     short: tuple[tuple[str, int], ...] = ()
+    alone: int = 0  # officer-shifts in no unit: too few on the shift to make a crew
     unit_of: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
-               present: dict[int, list[int]], crew_size: int = 1) -> CrewSummary:
+               present: dict[int, list[int]], crew_size: int = DEFAULT_CREW_SIZE) -> CrewSummary:
     """The unit of each (shift id, officer id) for the officers present on each shift.
 
     Each team is first crewed as a whole: an officer keeps the unit he rode on the team's last
@@ -58,27 +59,34 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
         first = min(x.starts_at for x in shifts if x.team == team)
         members = [officers[i] for x in shifts if x.team == team for i in present.get(x.id, [])]
         members = sorted(dict.fromkeys(members), key=lambda m: _order(s, m.id))
-        base[team] = crew_units(members, units, _last_crews(s, station_id, team, first))
+        base[team] = crew_units(members, units, _last_crews(s, station_id, team, first), crew_size)
     unit_of: dict[tuple[int, int], int] = {}
-    crews = seatless = 0
+    crews = seatless = alone = 0
     wanting: dict[str, int] = {}
+    short: dict[str, int] = {}
     for x in shifts:
         on = [officers[i] for i in present.get(x.id, [])]
         if not on:
             continue
         taken = {uid for a, b, uid in busy if a < x.ends_at and b > x.starts_at}
-        plan = crew_units(on, [u for u in units if u.id not in taken], base[x.team].unit_of)
+        plan = crew_units(on, [u for u in units if u.id not in taken], base[x.team].unit_of,
+                          crew_size)
         for oid, uid in plan.unit_of.items():
             unit_of[(x.id, oid)] = uid
         crews += len(set(plan.unit_of.values()))
-        seatless += len(on) - len(plan.unit_of)
+        seatless += len(on) - len(plan.unit_of) - plan.alone
+        alone += plan.alone
         # The team's vehicles nobody in it may drive stay in on every shift: said for each.
         crewed = {u.call_sign for u in units if u.id in plan.unit_of.values()}
         idle = [cs for cs in base[x.team].no_driver if cs not in crewed]
-        for call_sign in dict.fromkeys([*plan.no_driver, *idle]):
+        no_driver = dict.fromkeys([*plan.no_driver, *idle])
+        for call_sign in no_driver:
             wanting[call_sign] = wanting.get(call_sign, 0) + 1
+        for call_sign in plan.short:  # a car wanting a driver is said to want one, not hands
+            if call_sign not in no_driver:
+                short[call_sign] = short.get(call_sign, 0) + 1
     return CrewSummary(crews, tuple(sorted(wanting.items())), len(shifts), seatless,
-                       unit_of=unit_of)
+                       tuple(sorted(short.items())), alone, unit_of=unit_of)
 
 
 def _order(s: Session, officer_id: int) -> str:
