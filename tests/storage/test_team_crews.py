@@ -169,3 +169,56 @@ def test_by_default_a_unit_goes_out_with_two_and_a_car_the_team_cannot_pair_is_n
     _view, crews = _crews(chief, *nxt)
     for sh in made:
         assert sorted(crews[sh.id].values()) == [units["巡01"]] * 3
+
+
+def _standby_station(chief):
+    """Four patrol teams of two 民警 who drive and two 辅警; a standby team (备勤) of two 民警; three
+    cars, 巡02 the standby car: last week's standby shift rode it."""
+    for t, team in enumerate("甲乙丙丁"):
+        for i, kind in enumerate(("officer", "officer", "auxiliary", "auxiliary")):
+            roster.add_officer(chief, f"0{t}{i}", f"{team}{i}", kind=kind, team=team,
+                               licences=["C1"] if kind == "officer" else [])
+    standby = [roster.add_officer(chief, f"09{i}", f"备勤{i}", team="备勤", licences=["C1"]).id
+               for i in range(2)]
+    units = {cs: unit_roll.add_unit(chief, cs, "car", 116.39, 39.90, seats=4)
+             for cs in ("巡01", "巡02", "巡03")}
+    last_week = datetime(2026, 11, 18, 8, 30, tzinfo=CHINA_TZ)
+    old = roster.add_shift(chief, "备勤", last_week, last_week + timedelta(hours=12), team="备勤")
+    for officer in standby:
+        roster.assign(chief, old.id, officer, duty="standby", unit_id=units["巡02"])
+    patrol = roster.add_pattern(chief, "四班三运转", "four_three", {"anchor": "2026-11-23"})
+    on_standby = roster.add_pattern(chief, "备勤", "standby", {"teams": ["备勤"]})
+    return patrol, on_standby, units, standby
+
+
+@pytest.mark.parametrize("standby_first", [True, False], ids=["standby_first", "patrol_first"])
+def test_patrol_teams_are_never_given_the_standby_car_whatever_is_planned_first(
+        db, chief, standby_first):
+    patrol, on_standby, units, standby = _standby_station(chief)
+    order = [on_standby, patrol] if standby_first else [patrol, on_standby]
+    made = {pid: roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+            for pid in order}
+    view, crews = _crews(chief, *WEEK)
+    patrol_ids = {s.id for s in made[patrol]}
+    standby_ids = {s.id for s in made[on_standby]}
+    patrol_units = {u for sid in patrol_ids for u in crews[sid].values()}
+    # Each patrol team in 巡01 and 巡03, two to a car; 巡02 never.
+    assert patrol_units == {units["巡01"], units["巡03"]}
+    crewing = made[patrol].crewing
+    assert crewing is not None and crewing.standby == ("巡02",) and crewing.short == ()
+    # The standby team rides its car, and no unit is on two shifts at once.
+    assert all(crews[sid] == dict.fromkeys(standby, units["巡02"]) for sid in standby_ids)
+    assert not [v for v in view.violations if v.rule in ("unit_crew", "double_booked")]
+
+
+def test_a_patrol_car_lent_to_standby_once_goes_back_to_patrol(db, chief):
+    patrol, _on_standby, units, _standby = _standby_station(chief)
+    # After last week's standby shift, 巡02 went out on patrol: it is a patrol car again.
+    day = datetime(2026, 11, 20, 8, 0, tzinfo=CHINA_TZ)
+    shift = roster.add_shift(chief, "白班", day, day + timedelta(hours=8), team="甲")
+    jia = next(o for o in roster.list_officers(chief) if o.team == "甲" and o.kind == "officer")
+    roster.assign(chief, shift.id, jia.id, unit_id=units["巡02"])
+    made = roster.make_shifts(chief, patrol, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None and made.crewing.standby == ()
+    _view, crews = _crews(chief, *WEEK)
+    assert units["巡02"] in {u for sh in made for u in crews[sh.id].values()}

@@ -1200,6 +1200,8 @@ def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
         d.team_duty.setCurrentIndex(d.team_duty.findData("desk"))
         # Nothing to ride at the duty desk, so no crew size either.
         seen["desk"] = d.crew_units.isEnabled() or d.crew_size.isEnabled()
+        d.team_duty.setCurrentIndex(d.team_duty.findData("standby"))
+        seen["standby"] = d.crew_units.isEnabled()  # a standby team rides the standby cars
         d.team_duty.setCurrentIndex(d.team_duty.findData("patrol"))
         d.crew_size.setValue(seen["crew"])
 
@@ -1207,7 +1209,7 @@ def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
     seen["crew"] = 1
     panel.plan_shifts()
     _settle(qtbot, chief_app)
-    assert seen == {"on": True, "size": 2, "tab": True, "desk": False, "crew": 1}
+    assert seen == {"on": True, "size": 2, "tab": True, "desk": False, "standby": True, "crew": 1}
     view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 9).date())
     # In singles: 一组's driver in 巡01 with his unlicensed crewmate (巡02 wants a driver); 二组
     # and 三组 are one each, nobody left over for 巡02: not a car without a driver.

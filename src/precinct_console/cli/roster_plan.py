@@ -12,6 +12,7 @@ from typing import Any
 from ..domain.crews import DEFAULT_CREW_SIZE
 from ..domain.shifts import DEFAULT_TEAMS, MIN_TEAMS, TEAM_DUTIES, PatternKind, team_sort_key
 from ..services import roster
+from ..services.roster import CREWED_DUTIES
 from ..services.roster_plan import PlanOutcome, plan_period
 from .common import CliError, add_db_argument, add_user_argument, cli_context
 from .i18n import joined, message_text, tr
@@ -35,8 +36,9 @@ def register(rsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
                        "id), or from a new one (--pattern four_three, duty_24h, three_two or "
                        "standby, with --name and --teams), as the roster panel's Plan shifts… "
                        "does: each team's officers are put on its shifts (those on leave left "
-                       "off) and, on a patrol duty, in the units, every vehicle with a licensed "
-                       "driver and every crew with a 民警. Shifts already planned are kept. Prints "
+                       "off) and, on a patrol or standby duty, in the units (a standby team in the "
+                       "standby cars, which patrol teams are never given), every vehicle with a "
+                       "licensed driver and every crew with a 民警. Shifts already planned are kept. Prints "
                        "the shifts, entries and crews made and the roster rules the new shifts "
                        "break; --dry-run saves nothing."))
     p.add_argument("--pattern", required=True, metavar="P",
@@ -61,7 +63,9 @@ def register(rsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.add_argument("--no-teams", action="store_true",
                    help=tr("make the shifts only, with nobody on them"))
     p.add_argument("--crew", action=argparse.BooleanOptionalAction, default=True,
-                   help=tr("on a patrol duty, put the officers in the units too (default: yes)"))
+                   help=tr("on a patrol or standby duty, put the officers in the units too "
+                           "(default: yes); a standby team rides the station's standby cars, "
+                           "which patrol teams are never given"))
     p.add_argument("--crew-size", type=int, default=DEFAULT_CREW_SIZE, metavar="N",
                    help=tr("officers a unit goes out with at least, one of them a 民警 (default "
                            "{n}: 双人巡逻); a one-seat unit takes one").format(n=DEFAULT_CREW_SIZE))
@@ -128,7 +132,7 @@ def _plan(args: argparse.Namespace) -> int:
                               "plan with --no-teams to make the shifts only").format(
                 missing=joined(missing), roll=joined(sorted(roll, key=team_sort_key)) or "—"))
     outcome = plan_period(ctx, args.first, args.last, with_teams=not args.no_teams,
-                          crew_units=args.crew and duty == "patrol", crew_size=args.crew_size,
+                          crew_units=args.crew and duty in CREWED_DUTIES, crew_size=args.crew_size,
                           dry_run=args.dry_run, **target)
     if args.json:
         print(json.dumps(_as_json(outcome, args), ensure_ascii=False, indent=2))
@@ -148,6 +152,7 @@ def _as_json(o: PlanOutcome, args: argparse.Namespace) -> dict[str, Any]:
             "alone": c.alone,
             "no_driver": [{"unit": cs, "shifts": n} for cs, n in c.no_driver],
             "short_of_hands": [{"unit": cs, "shifts": n} for cs, n in c.short],
+            "kept_for_standby": list(c.standby),
         },
         "violations": [{"rule": b.rule, "message": b.message, "shifts": b.shifts,
                         "days": [d.isoformat() for d in b.days]} for b in o.broken],
@@ -174,6 +179,9 @@ def _print(o: PlanOutcome, args: argparse.Namespace, duty: str) -> None:
     if c is not None:
         print(tr("crews: {crews} formed (at least {size} in each, one of them a 民警)").format(
             crews=c.crews, size=args.crew_size))
+        if c.standby:
+            print(tr("  kept for standby (备勤), not given to patrol: {units}").format(
+                units=joined(c.standby)))
         if c.no_driver:
             print(tr("  no licensed driver or pilot: {units}").format(units=joined(
                 tr("{unit} ({n} shift(s))").format(unit=cs, n=n) for cs, n in c.no_driver)))
@@ -186,8 +194,8 @@ def _print(o: PlanOutcome, args: argparse.Namespace, duty: str) -> None:
         if c.alone:
             print(tr("  {n} time(s) an officer is in no unit: too few on the shift to make a crew")
                   .format(n=c.alone))
-    elif o.planned and not args.no_teams and args.crew and duty != "patrol":
-        print(tr("units not crewed: the pattern's teams are not on patrol"))
+    elif o.planned and not args.no_teams and args.crew and duty not in CREWED_DUTIES:
+        print(tr("units not crewed: the pattern's teams are not on patrol or standby"))
     if o.broken:
         print(tr("roster rules broken on the new shifts: {n}").format(n=len(o.broken)))
         for b in o.broken:

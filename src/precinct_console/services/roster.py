@@ -53,6 +53,9 @@ DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": 
 _SHIFTS_LOCK = 0x53484654  # "SHFT"
 _ROLL_LOCK = 0x524F4C4C  # "ROLL"
 
+# Duties whose teams ride units, so planning may crew them: patrol, and standby in the standby cars.
+CREWED_DUTIES = ("patrol", "standby")
+
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
 OFFICER_ROLES = {
     "patrol": "巡逻防控", "command": "指挥室", "community": "社区警务", "case": "办案队",
@@ -428,8 +431,8 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
             requirements={"posts": {str(pid): n for pid, n in pattern.post_min}})))
     crewing = None
     if with_teams and made:
-        crewing = _put_teams_on(ctx, uow, made, pattern.duty, crew_units and pattern.duty == "patrol",
-                                crew_size)
+        crewing = _put_teams_on(ctx, uow, made, pattern.duty,
+                                crew_units and pattern.duty in CREWED_DUTIES, crew_size)
     return PlannedShifts([_shift(s) for s in made], crewing)
 
 
@@ -453,7 +456,7 @@ def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], dut
                           if not any(a.officer_id == officer_id and a.starts_at < shift.ends_at
                                      and a.ends_at > shift.starts_at for a in away)]
                for shift in shifts}
-    crewing = plan_crews(s, ctx.station_id, shifts, present, crew_size) if crew_units else None
+    crewing = plan_crews(s, ctx.station_id, shifts, present, crew_size, duty) if crew_units else None
     unit_of = crewing.unit_of if crewing is not None else {}
     for shift in shifts:
         for officer_id in present[shift.id]:

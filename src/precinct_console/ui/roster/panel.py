@@ -476,6 +476,8 @@ class RosterPanel(QWidget):
         if crewing.no_driver:
             parts.append(self.tr("no licensed driver for %1").replace("%1", "、".join(
                 self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.no_driver)))
+        if crewing.standby:
+            parts.append(self.tr("%1 kept for standby").replace("%1", "、".join(crewing.standby)))
         if crewing.short:
             parts.append(self.tr("too few hands to crew %1").replace("%1", "、".join(
                 self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.short)))

@@ -35,7 +35,7 @@ from ...domain.shifts import (
     default_duty,
     slots_a_day,
 )
-from ...services.roster import PatternInfo
+from ...services.roster import CREWED_DUTIES, PatternInfo
 from ..error_text import error_text
 from ..forms import error_line, form_with_buttons, scroll_area
 from ..theme import BREACH
@@ -215,9 +215,10 @@ class PlanShiftsDialog(QDialog):
             self.setTabOrder(before, after)
 
     def _crewing_offered(self, *_: Any) -> None:
-        """Units are crewed for a patrol duty only: the desk, a post and standby have none to ride."""
+        """Units are crewed for patrol and standby (its standby cars): the desk and a post have
+        none to ride."""
         self.crew_units.setEnabled(self.with_teams.isChecked()
-                                   and self.team_duty.currentData() == "patrol")
+                                   and self.team_duty.currentData() in CREWED_DUTIES)
         self.crew_size.setEnabled(self.crew_units.isEnabled() and self.crew_units.isChecked())
 
     def is_new(self) -> bool:
