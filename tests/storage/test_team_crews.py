@@ -222,3 +222,27 @@ def test_a_patrol_car_lent_to_standby_once_goes_back_to_patrol(db, chief):
     assert made.crewing is not None and made.crewing.standby == ()
     _view, crews = _crews(chief, *WEEK)
     assert units["巡02"] in {u for sh in made for u in crews[sh.id].values()}
+
+
+def test_a_drone_no_one_on_the_team_may_fly_is_named_once_and_nobody_is_kept_at_it(db, chief):
+    """甲's 民警 flew 无人机01 last week; his pilot's licence has lapsed since. He is not put at the
+    drone on every shift (a roster rule broken on each): he joins a crew, and the drone is named
+    once, with the shifts it stays in."""
+    pid, _units, team_of = _station(chief)
+    drone = unit_roll.add_unit(chief, "无人机01", "drone", 116.39, 39.90)
+    jia = sorted(o for o, t in team_of.items() if t == "甲")
+    flier = next(o for o in roster.list_officers(chief) if o.id == jia[1])
+    before = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    old = roster.add_shift(chief, "白班", before, before + timedelta(hours=8), team="甲")
+    roster.update_officer(chief, flier.id, flier.version, licences=["无人机驾驶员执照"])
+    roster.assign(chief, old.id, flier.id, unit_id=drone)
+    flier = next(o for o in roster.list_officers(chief) if o.id == jia[1])
+    roster.update_officer(chief, flier.id, flier.version, licences=[])
+    made = roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None
+    # No team has a pilot now: the drone stays in on every shift, said once.
+    assert made.crewing.no_pilot == (("无人机01", len(made)),)
+    assert all(cs != "无人机01" for cs, _n in made.crewing.no_driver)
+    view, crews = _crews(chief, *WEEK)
+    assert all(drone not in crews[sh.id].values() for sh in made)
+    assert not [v for v in view.violations if "无人机01" in v.message]

@@ -121,3 +121,10 @@ def test_pairs_are_made_before_a_police_officer_rides_a_motorbike_alone():
     # A one-seat unit takes one when a 民警 is left over.
     c = crew_units([*team, _o(5, "D")], units, {}, crew_size=2)
     assert c.unit_of[5] == 1
+
+
+def test_a_carried_crew_nobody_may_take_out_joins_the_others_and_the_unit_is_named():
+    drone = CrewUnit(5, "无人机01", "drone", 0)
+    # 2 was at the drone with a pilot's licence he no longer holds: he is not kept at it.
+    c = crew_units([_o(1, "C1"), _o(2)], [CAR1, drone], {2: drone.id})
+    assert c.unit_of == {1: CAR1.id, 2: CAR1.id} and c.no_driver == ("无人机01",)

@@ -151,6 +151,7 @@ def _as_json(o: PlanOutcome, args: argparse.Namespace) -> dict[str, Any]:
             "crews": c.crews, "crew_size": args.crew_size, "seatless": c.seatless,
             "alone": c.alone,
             "no_driver": [{"unit": cs, "shifts": n} for cs, n in c.no_driver],
+            "no_pilot": [{"unit": cs, "shifts": n} for cs, n in c.no_pilot],
             "short_of_hands": [{"unit": cs, "shifts": n} for cs, n in c.short],
             "kept_for_standby": list(c.standby),
         },
@@ -183,8 +184,11 @@ def _print(o: PlanOutcome, args: argparse.Namespace, duty: str) -> None:
             print(tr("  kept for standby (备勤), not given to patrol: {units}").format(
                 units=joined(c.standby)))
         if c.no_driver:
-            print(tr("  no licensed driver or pilot: {units}").format(units=joined(
+            print(tr("  no licensed driver: {units}").format(units=joined(
                 tr("{unit} ({n} shift(s))").format(unit=cs, n=n) for cs, n in c.no_driver)))
+        if c.no_pilot:
+            print(tr("  no licensed pilot: {units}").format(units=joined(
+                tr("{unit} ({n} shift(s))").format(unit=cs, n=n) for cs, n in c.no_pilot)))
         if c.short:
             print(tr("  left in, the team too small to crew them: {units}").format(units=joined(
                 tr("{unit} ({n} shift(s))").format(unit=cs, n=n) for cs, n in c.short)))

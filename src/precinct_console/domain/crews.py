@@ -105,6 +105,14 @@ def crew_units(officers: Sequence[CrewMember], units: Sequence[CrewUnit],
                 crew[other.id].remove(pick)
                 crew[u.id].insert(0, pick)
                 break
+    # A vehicle still with nobody allowed to drive it (a drone whose pilot is away) stays in: its
+    # crew joins the others, not kept aboard a unit they may not take out, shift after shift.
+    wanting: list[str] = []
+    for u in units:
+        if crew[u.id] and not driven(u, crew[u.id]):
+            free.extend(crew[u.id])
+            crew[u.id] = []
+            wanting.append(u.call_sign)
     # A carried crew short of hands (a crewmate away, a crew of one from before pairs were
     # asked) is made up first: 辅警 before 民警, who may start crews of their own.
     for u in units:
@@ -117,7 +125,6 @@ def crew_units(officers: Sequence[CrewMember], units: Sequence[CrewUnit],
     # (roster_rules "auxiliaries may not patrol alone"), so a 辅警 driver takes a 民警 with him,
     # and once the 民警 run out the rest join the crews already formed. A unit that needs more
     # hands than are left stays in.
-    wanting: list[str] = []
     short: list[str] = []
     for u in units:
         if not free:

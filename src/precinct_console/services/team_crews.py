@@ -16,7 +16,7 @@ from ..storage.models import Officer, RosterEntry, Shift, Unit
 @dataclass(frozen=True)
 class CrewSummary:
     """What crewing the planned shifts did: crews formed (a unit with officers on one shift), and
-    each vehicle that went out, or stayed in, with nobody allowed to drive it (how many shifts)."""
+    each vehicle that stayed in with nobody allowed to drive it (how many shifts)."""
 
     crews: int = 0
     no_driver: tuple[tuple[str, int], ...] = ()
@@ -26,6 +26,7 @@ class CrewSummary:
     short: tuple[tuple[str, int], ...] = ()
     alone: int = 0  # officer-shifts in no unit: too few on the shift to make a crew
     standby: tuple[str, ...] = ()  # the standby cars a patrol team was not given (standby_units)
+    no_pilot: tuple[tuple[str, int], ...] = ()  # drones no one on the team may fly (how many shifts)
     unit_of: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -98,8 +99,12 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
         for call_sign in plan.short:  # a car wanting a driver is said to want one, not hands
             if call_sign not in no_driver:
                 short[call_sign] = short.get(call_sign, 0) + 1
-    return CrewSummary(crews, tuple(sorted(wanting.items())), len(shifts), seatless,
-                       tuple(sorted(short.items())), alone, standby, unit_of=unit_of)
+    # A drone is flown, not driven: named apart, once with the shifts it stayed in.
+    drones = {u.call_sign for u in units if u.kind == "drone"}
+    return CrewSummary(crews, tuple(sorted((cs, n) for cs, n in wanting.items() if cs not in drones)),
+                       len(shifts), seatless, tuple(sorted(short.items())), alone, standby,
+                       tuple(sorted((cs, n) for cs, n in wanting.items() if cs in drones)),
+                       unit_of=unit_of)
 
 
 def standby_units(s: Session, station_id: int, start: datetime, end: datetime,

@@ -476,6 +476,9 @@ class RosterPanel(QWidget):
         if crewing.no_driver:
             parts.append(self.tr("no licensed driver for %1").replace("%1", "、".join(
                 self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.no_driver)))
+        if crewing.no_pilot:
+            parts.append(self.tr("no licensed pilot for %1").replace("%1", "、".join(
+                self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.no_pilot)))
         if crewing.standby:
             parts.append(self.tr("%1 kept for standby").replace("%1", "、".join(crewing.standby)))
         if crewing.short:
@@ -488,7 +491,8 @@ class RosterPanel(QWidget):
             parts.append(self.tr("%n time(s) an officer is in no unit: too few on the shift to make "
                                  "a crew", "", crewing.alone))
         return (self.tr("; ") + self.tr("; ").join(parts),
-                bool(crewing.no_driver or crewing.short or crewing.seatless or crewing.alone))
+                bool(crewing.no_driver or crewing.no_pilot or crewing.short or crewing.seatless
+                     or crewing.alone))
 
     def _shifts_made(self, made: list[Any]) -> None:
         unknown = sorted({s.day.day.year for s in made if not s.day.known})
