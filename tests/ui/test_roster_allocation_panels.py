@@ -1156,6 +1156,16 @@ def test_planned_shifts_get_their_teams_except_those_on_leave(qtbot, chief_app, 
     assert on == {7: ["民警0"], 8: ["民警2"], 9: ["民警3"]}
 
 
+def _next_tab_stop(w):
+    """The widget Tab moves to from w (the focus chain holds labels too)."""
+    from PySide6.QtCore import Qt
+
+    w = w.nextInFocusChain()
+    while not w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        w = w.nextInFocusChain()
+    return w
+
+
 def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
         qtbot, chief_app, monkeypatch):
     """The plan dialog's "crew the units", on by default: the officers are in units, as the
@@ -1182,23 +1192,69 @@ def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
         d.first.setDate(QDate(2026, 12, 7))
         d.last.setDate(QDate(2026, 12, 9))
         seen["on"] = d.crew_units.isChecked() and d.crew_units.isEnabled()
+        seen["size"] = d.crew_size.value() if d.crew_size.isEnabled() else None
         # Reached by Tab along its row: the teams' checkbox, their duty, then this.
         seen["tab"] = (d.with_teams.nextInFocusChain() is d.team_duty
-                       and d.team_duty.nextInFocusChain() is d.crew_units)
+                       and d.team_duty.nextInFocusChain() is d.crew_units
+                       and _next_tab_stop(d.crew_units) is d.crew_size)
         d.team_duty.setCurrentIndex(d.team_duty.findData("desk"))
-        seen["desk"] = d.crew_units.isEnabled()  # nothing to ride at the duty desk
+        # Nothing to ride at the duty desk, so no crew size either.
+        seen["desk"] = d.crew_units.isEnabled() or d.crew_size.isEnabled()
+        d.team_duty.setCurrentIndex(d.team_duty.findData("standby"))
+        seen["standby"] = d.crew_units.isEnabled()  # a standby team rides the standby cars
         d.team_duty.setCurrentIndex(d.team_duty.findData("patrol"))
+        d.crew_size.setValue(seen["crew"])
+
+    monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
+    seen["crew"] = 1
+    panel.plan_shifts()
+    _settle(qtbot, chief_app)
+    assert seen == {"on": True, "size": 2, "tab": True, "desk": False, "standby": True, "crew": 1}
+    view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 9).date())
+    # In singles: 一组's driver in 巡01 with his unlicensed crewmate (巡02 wants a driver); 二组
+    # and 三组 are one each, nobody left over for 巡02: not a car without a driver.
+    assert {e.unit_id for e in view.entries} == {units["巡01"]}
+    assert said == [("3 shift(s) planned; 3 crew(s) formed; no licensed driver for 巡02 (1 shift(s)); "
+                     "too few hands to crew 巡02 (2 shift(s))", "warning")]
+
+
+def test_planning_in_pairs_leaves_a_lone_officer_out_of_the_cars_and_names_them(
+        qtbot, chief_app, monkeypatch):
+    """The plan dialog's crew size, two by default (双人巡逻): a team of one sends no car out,
+    and the message names the cars left in, once each with its shifts."""
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx = chief_app.ctx
+    for i, (team, licences) in enumerate((("一组", ["C1"]), ("一组", []), ("二组", ["C1"]),
+                                          ("三组", ["C1"]))):
+        roster.add_officer(ctx, f"03100{i}", f"民警{i}", team=team, licences=licences)
+    units = {cs: unit_roll.add_unit(ctx, cs, "car", 116.39, 39.90) for cs in ("巡01", "巡02")}
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
+    panel = RosterPanel(chief_app)
+    qtbot.addWidget(panel)
+    _settle(qtbot, chief_app)
+
+    def fill(d):
+        d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
+        d.name.setText("24小时值班")
+        d.first.setDate(QDate(2026, 12, 7))
+        d.last.setDate(QDate(2026, 12, 9))
 
     monkeypatch.setattr(PlanShiftsDialog, "exec", _accepting(fill))
     panel.plan_shifts()
     _settle(qtbot, chief_app)
-    assert seen == {"on": True, "tab": True, "desk": False}
     view = roster.roster_view(ctx, datetime(2026, 12, 7).date(), datetime(2026, 12, 9).date())
-    # 一组's driver in 巡01 with his unlicensed crewmate (巡02 wants a driver); 二组 and 三组 are
-    # one each, nobody left over for 巡02: not a car without a driver.
-    assert {e.unit_id for e in view.entries} == {units["巡01"]}
-    assert said == [("3 shift(s) planned; 3 crew(s) formed; no licensed driver for 巡02 (1 shift(s))",
-                     "warning")]
+    by_unit: dict[int | None, int] = {}
+    for e in view.entries:
+        by_unit[e.unit_id] = by_unit.get(e.unit_id, 0) + 1
+    # 一组's pair in 巡01; 二组's and 三组's lone 民警 in no car.
+    assert by_unit == {units["巡01"]: 2, None: 2}
+    assert said == [("3 shift(s) planned; 1 crew(s) formed; too few hands to crew 巡01 (2 shift(s))、"
+                     "巡02 (3 shift(s)); 2 time(s) an officer is in no unit: too few on the shift "
+                     "to make a crew", "warning")]
 
 
 def test_an_entry_gets_a_unit_without_being_removed_and_reassigned(qtbot, chief_app, clock, monkeypatch):

@@ -1,4 +1,5 @@
-"""Roster verbs: `roster import FILE` (the station's 花名册 from .xlsx or .csv, all rows or none)."""
+"""Roster verbs: `roster import FILE` (the station's 花名册 from .xlsx or .csv, all rows or none)
+and `roster plan` (cli/roster_plan.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..services.roster_import import (
     preview_roll_import,
     shown_value,
 )
+from . import roster_plan
 from .common import add_db_argument, add_user_argument, cli_context
 from .i18n import RawDescriptionHelpFormatter, joined, language, tr
 
@@ -37,7 +39,7 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    roster = sub.add_parser("roster", help=tr("the station's roll of officers and auxiliaries"))
+    roster = sub.add_parser("roster", help=tr("the station's roll of officers and auxiliaries, and planning its shifts"))
     rsub = roster.add_subparsers(dest="roster_verb", metavar="ACTION", required=True)
     imp = rsub.add_parser("import", help=tr("import the staff list (花名册) from .xlsx or .csv; "
                                             "all rows or none"),
@@ -48,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_argument(imp)
     add_user_argument(imp)
     imp.set_defaults(func=_import)
+    roster_plan.register(rsub)
 
 
 def _field(name: str) -> str:

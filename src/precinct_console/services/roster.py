@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.changes import Change
 from ..domain.clock import CHINA_TZ, local
+from ..domain.crews import DEFAULT_CREW_SIZE
 from ..domain.driving import LICENCE_CLASSES, unknown_classes
 from ..domain.errors import ConflictError, NotFound, ValidationError
 from ..domain.holidays import CalendarDay, calendar_day
@@ -51,6 +52,9 @@ DUTIES = {"patrol": "巡逻", "post": "驻站", "desk": "值班台", "standby": 
 # fail on the database's one-officer-once-a-shift rule with no word the chief could read).
 _SHIFTS_LOCK = 0x53484654  # "SHFT"
 _ROLL_LOCK = 0x524F4C4C  # "ROLL"
+
+# Duties whose teams ride units, so planning may crew them: patrol, and standby in the standby cars.
+CREWED_DUTIES = ("patrol", "standby")
 
 OFFICER_KINDS = {"officer": "民警", "auxiliary": "辅警"}
 OFFICER_ROLES = {
@@ -375,15 +379,17 @@ def list_patterns(ctx: ServiceContext) -> list[PatternInfo]:
 
 @service_action("roster.edit")
 def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date, *,
-                with_teams: bool = False, crew_units: bool = False) -> PlannedShifts:
+                with_teams: bool = False, crew_units: bool = False,
+                crew_size: int = DEFAULT_CREW_SIZE) -> PlannedShifts:
     """Concrete shifts of a pattern for a period; shifts that already exist are kept as they are.
 
     with_teams: each new shift gets its team's officers on the pattern's duty (see _put_teams_on).
     crew_units: on a patrol pattern, those officers are put in the station's units as well (see
-    team_crews.plan_crews); what that did is the result's crewing."""
+    team_crews.plan_crews), crew_size of them at least in a unit that seats as many (双人巡逻:
+    two); what that did is the result's crewing."""
     with ctx.uow() as uow:
         p = uow.get(ShiftPattern, pattern_id)
-        made = _add_shifts(ctx, uow, p, first, last, with_teams, crew_units)
+        made = _add_shifts(ctx, uow, p, first, last, with_teams, crew_units, crew_size)
         uow.commit()
         return made
 
@@ -391,19 +397,20 @@ def make_shifts(ctx: ServiceContext, pattern_id: int, first: date, last: date, *
 @service_action("roster.edit")
 def add_pattern_with_shifts(ctx: ServiceContext, name: str, kind: str,
                             definition: dict[str, Any] | None, first: date, last: date, *,
-                            with_teams: bool = False, crew_units: bool = False
-                            ) -> tuple[int, PlannedShifts]:
+                            with_teams: bool = False, crew_units: bool = False,
+                            crew_size: int = DEFAULT_CREW_SIZE) -> tuple[int, PlannedShifts]:
     """A new pattern and its shifts for a period, in one transaction: all of it or nothing."""
     row = _pattern_row(ctx, name, kind, definition)
     with ctx.uow() as uow:
         p = uow.add("roster.pattern_add", "shift_pattern", row)
-        made = _add_shifts(ctx, uow, p, first, last, with_teams, crew_units)
+        made = _add_shifts(ctx, uow, p, first, last, with_teams, crew_units, crew_size)
         uow.commit()
         return p.id, made
 
 
 def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: date, last: date,
-                with_teams: bool = False, crew_units: bool = False) -> PlannedShifts:
+                with_teams: bool = False, crew_units: bool = False,
+                crew_size: int = DEFAULT_CREW_SIZE) -> PlannedShifts:
     pattern = PatternDef.from_dict(p.kind, p.definition)
     slots = generate_shifts(pattern, first, last)
     if not slots:
@@ -424,12 +431,14 @@ def _add_shifts(ctx: ServiceContext, uow: UnitOfWork, p: ShiftPattern, first: da
             requirements={"posts": {str(pid): n for pid, n in pattern.post_min}})))
     crewing = None
     if with_teams and made:
-        crewing = _put_teams_on(ctx, uow, made, pattern.duty, crew_units and pattern.duty == "patrol")
+        crewing = _put_teams_on(ctx, uow, made, pattern.duty,
+                                crew_units and pattern.duty in CREWED_DUTIES, crew_size)
     return PlannedShifts([_shift(s) for s in made], crewing)
 
 
 def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], duty: str,
-                  crew_units: bool = False) -> CrewSummary | None:
+                  crew_units: bool = False, crew_size: int = DEFAULT_CREW_SIZE
+                  ) -> CrewSummary | None:
     """Each shift's team on it, on the pattern's duty (patrol; standby for a standby pattern): the
     rotation a station works, done for the chief, who then moves people. An officer with leave or
     training over the shift is left off. crew_units: each in a unit too, as team_crews plans."""
@@ -447,7 +456,7 @@ def _put_teams_on(ctx: ServiceContext, uow: UnitOfWork, shifts: list[Shift], dut
                           if not any(a.officer_id == officer_id and a.starts_at < shift.ends_at
                                      and a.ends_at > shift.starts_at for a in away)]
                for shift in shifts}
-    crewing = plan_crews(s, ctx.station_id, shifts, present) if crew_units else None
+    crewing = plan_crews(s, ctx.station_id, shifts, present, crew_size, duty) if crew_units else None
     unit_of = crewing.unit_of if crewing is not None else {}
     for shift in shifts:
         for officer_id in present[shift.id]:

@@ -477,12 +477,13 @@ class RosterPanel(QWidget):
             if "pattern_id" in v:
                 self.app.run(roster.make_shifts, self.app.ctx, v["pattern_id"], v["first"], v["last"],
                              with_teams=v["with_teams"], crew_units=v["crew_units"],
+                             crew_size=v["crew_size"],
                              on_done=guarded(self, self._shifts_made), on_error=failed)
             else:
                 new = v["new"]
                 self.app.run(roster.add_pattern_with_shifts, self.app.ctx, new["name"], new["kind"],
                              new["definition"], v["first"], v["last"], with_teams=v["with_teams"],
-                             crew_units=v["crew_units"],
+                             crew_units=v["crew_units"], crew_size=v["crew_size"],
                              on_done=guarded(self, lambda made: self._shifts_made(made[1])),
                              on_error=failed)
 
@@ -505,10 +506,23 @@ class RosterPanel(QWidget):
         if crewing.no_driver:
             parts.append(self.tr("no licensed driver for %1").replace("%1", "、".join(
                 self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.no_driver)))
+        if crewing.no_pilot:
+            parts.append(self.tr("no licensed pilot for %1").replace("%1", "、".join(
+                self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.no_pilot)))
+        if crewing.standby:
+            parts.append(self.tr("%1 kept for standby").replace("%1", "、".join(crewing.standby)))
+        if crewing.short:
+            parts.append(self.tr("too few hands to crew %1").replace("%1", "、".join(
+                self.tr("%1 (%n shift(s))", "", n).replace("%1", cs) for cs, n in crewing.short)))
         if crewing.seatless:
             parts.append(self.tr("%n time(s) an officer found no free seat and is in no unit", "",
                                  crewing.seatless))
-        return self.tr("; ") + self.tr("; ").join(parts), bool(crewing.no_driver or crewing.seatless)
+        if crewing.alone:
+            parts.append(self.tr("%n time(s) an officer is in no unit: too few on the shift to make "
+                                 "a crew", "", crewing.alone))
+        return (self.tr("; ") + self.tr("; ").join(parts),
+                bool(crewing.no_driver or crewing.no_pilot or crewing.short or crewing.seatless
+                     or crewing.alone))
 
     def _shifts_made(self, made: list[Any]) -> None:
         unknown = sorted({s.day.day.year for s in made if not s.day.known})

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.crews import DEFAULT_CREW_SIZE
 from ...domain.errors import ValidationError
 from ...domain.roster_rules import PatternLoad, RuleSet, pattern_load
 from ...domain.shifts import (
@@ -34,7 +35,7 @@ from ...domain.shifts import (
     default_duty,
     slots_a_day,
 )
-from ...services.roster import PatternInfo
+from ...services.roster import CREWED_DUTIES, PatternInfo
 from ..error_text import error_text
 from ..forms import error_line, form_with_buttons, scroll_area
 from ..theme import BREACH
@@ -43,6 +44,7 @@ from .shift_times import ShiftTimesError, parse_shift_times, shift_times_text
 
 MAX_PLAN_DAYS = 400  # the service's own limit, checked here so the chief hears it before any write
 POSTS_SHOWN = 5  # posts' rows in view at once; more scroll
+MAX_CREW_SIZE = 6  # the most a patrol car seats
 
 
 def _tr(text: str) -> str:
@@ -139,6 +141,15 @@ class PlanShiftsDialog(QDialog):
             "over the units in service, every vehicle with someone whose driving licence allows it "
             "and every crew with a police officer (民警): no auxiliary goes out alone"))
         self.crew_units.setChecked(True)
+        # 双人巡逻: a unit goes out with two at least, one of them a 民警; a car the team cannot
+        # give a whole crew stays in, and the message after planning names it.
+        self.crew_size = QSpinBox()
+        self.crew_size.setRange(1, MAX_CREW_SIZE)
+        self.crew_size.setValue(DEFAULT_CREW_SIZE)
+        self.crew_size.setToolTip(self.tr(
+            "A unit goes out with at least this many, one of them a police officer (民警): two is "
+            "patrol in pairs (双人巡逻). A unit with fewer seats takes what it seats; a car the "
+            "team cannot crew is left in and named"))
         self.first = date_edit(first)
         self.last = date_edit(last)
         # The pattern's weekly hours and shortest rest against the limits, shown while the chief
@@ -183,6 +194,7 @@ class PlanShiftsDialog(QDialog):
         teams_on.addWidget(self.crew_units)
         teams_on.addStretch(1)
         form.addRow(teams_on)
+        form.addRow(self.tr("Officers in each unit, at least"), self.crew_size)
         form.addRow(self.posts_box)
         form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
@@ -190,6 +202,7 @@ class PlanShiftsDialog(QDialog):
         self.with_teams.toggled.connect(self._show_load)
         self.with_teams.toggled.connect(self._crewing_offered)
         self.team_duty.currentIndexChanged.connect(self._crewing_offered)
+        self.crew_units.toggled.connect(self._crewing_offered)
         self.rotation.currentIndexChanged.connect(self._show_load)
         self.handover.timeChanged.connect(self._show_load)
         self.shift_times.textChanged.connect(self._show_load)
@@ -198,13 +211,15 @@ class PlanShiftsDialog(QDialog):
         self._crewing_offered()
         # Tab through the row as it reads (the widgets were made in another order).
         for before, after in ((self.last, self.with_teams), (self.with_teams, self.team_duty),
-                              (self.team_duty, self.crew_units)):
+                              (self.team_duty, self.crew_units), (self.crew_units, self.crew_size)):
             self.setTabOrder(before, after)
 
     def _crewing_offered(self, *_: Any) -> None:
-        """Units are crewed for a patrol duty only: the desk, a post and standby have none to ride."""
+        """Units are crewed for patrol and standby (its standby cars): the desk and a post have
+        none to ride."""
         self.crew_units.setEnabled(self.with_teams.isChecked()
-                                   and self.team_duty.currentData() == "patrol")
+                                   and self.team_duty.currentData() in CREWED_DUTIES)
+        self.crew_size.setEnabled(self.crew_units.isEnabled() and self.crew_units.isChecked())
 
     def is_new(self) -> bool:
         return str(self.pattern.currentData()).startswith("new:")
@@ -407,7 +422,8 @@ class PlanShiftsDialog(QDialog):
         what, key = str(self.pattern.currentData()).split(":")
         out: dict[str, Any] = {"first": picked_date(self.first.date()), "last": picked_date(self.last.date()),
                                "with_teams": self.with_teams.isChecked(),
-                               "crew_units": self.crew_units.isEnabled() and self.crew_units.isChecked()}
+                               "crew_units": self.crew_units.isEnabled() and self.crew_units.isChecked(),
+                               "crew_size": self.crew_size.value()}
         if what == "pattern":
             out["pattern_id"] = int(key)
         else:
