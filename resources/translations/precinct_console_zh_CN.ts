@@ -2013,8 +2013,8 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
 </translation>
     </message>
     <message>
-        <source>the station's roll of officers and auxiliaries</source>
-        <translation>本所民警、辅警名册</translation>
+        <source>the station's roll of officers and auxiliaries, and planning its shifts</source>
+        <translation>本所民警、辅警花名册及排班</translation>
     </message>
     <message>
         <source>import the staff list (花名册) from .xlsx or .csv; all rows or none</source>
@@ -2119,6 +2119,158 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>imported: {added} added, {updated} updated</source>
         <translation>已导入：新增 {added} 人，更新 {updated} 人</translation>
+    </message>
+    <message>
+        <source>plan a period's shifts from a pattern, its teams on them and the units crewed</source>
+        <translation>按排班模式排出一段时间的班次，各班组上岗并编排警组</translation>
+    </message>
+    <message>
+        <source>Make the shifts of a period from one of the station's patterns (by name or id), or from a new one (--pattern four_three, duty_24h, three_two or standby, with --name and --teams), as the roster panel's Plan shifts… does: each team's officers are put on its shifts (those on leave left off) and, on a patrol or standby duty, in the units (a standby team in the standby cars, which patrol teams are never given), every vehicle with a licensed driver and every crew with a 民警. Shifts already planned are kept. Prints the shifts, entries and crews made and the roster rules the new shifts break; --dry-run saves nothing.</source>
+        <translation>按本所已有的排班模式（名称或编号）或新建模式（--pattern four_three、duty_24h、three_two 或 standby，并给出 --name 和 --teams）排出一段时间的班次，与排班面板的“排班…”相同：各班组民警、辅警排上本组班次（休假、培训者除外）；巡逻或备勤勤务还编入警组（备勤班组用备勤车，巡逻班组不用），每辆车都有持相应驾照的驾驶员，每个警组都有民警。已排的班次保持不变。输出排出的班次、排班条目、警组，以及新班次违反的排班规则；--dry-run 不保存。</translation>
+    </message>
+    <message>
+        <source>a pattern of the station (name or id), or a kind for a new one: duty_24h (24小时值班), four_three (四班三运转), three_two (三班二运转), standby (备勤)</source>
+        <translation>本所的排班模式（名称或编号），或新模式的类型：duty_24h（24小时值班）、four_three（四班三运转）、three_two（三班二运转）、standby（备勤）</translation>
+    </message>
+    <message>
+        <source>the teams in rotation order, as the officers' team field names them; a new pattern's (default: the kind's usual ones), or the pattern's own to check them</source>
+        <translation>按轮转顺序列出班组，名称与人员的班组一栏一致；新模式的班组（默认为该类型的常用班组），或已有模式的班组（用于核对）</translation>
+    </message>
+    <message>
+        <source>first duty day, e.g. 2027-01-01</source>
+        <translation>起始勤务日，例如 2027-01-01</translation>
+    </message>
+    <message>
+        <source>last duty day (inclusive)</source>
+        <translation>截止勤务日（含）</translation>
+    </message>
+    <message>
+        <source>a new pattern's name, e.g. 2027年四班三运转</source>
+        <translation>新模式名称，例如 2027年四班三运转</translation>
+    </message>
+    <message>
+        <source>a new pattern's handover time (default 08:30)</source>
+        <translation>新模式的交接班时间（默认 08:30）</translation>
+    </message>
+    <message>
+        <source>a new pattern's minimum staff per shift (default 0)</source>
+        <translation>新模式每班最少在岗人数（默认 0）</translation>
+    </message>
+    <message>
+        <source>what a new pattern's teams work (default: standby for a standby pattern, else patrol)</source>
+        <translation>新模式班组的勤务（默认：备勤模式为备勤，其他为巡逻）</translation>
+    </message>
+    <message>
+        <source>make the shifts only, with nobody on them</source>
+        <translation>只排班次，不安排人员</translation>
+    </message>
+    <message>
+        <source>on a patrol or standby duty, put the officers in the units too (default: yes); a standby team rides the station's standby cars, which patrol teams are never given</source>
+        <translation>巡逻或备勤勤务同时编排警组（默认：是）；备勤班组只用本所备勤车，巡逻班组不使用备勤车</translation>
+    </message>
+    <message>
+        <source>officers a unit goes out with at least, one of them a 民警 (default {n}: 双人巡逻); a one-seat unit takes one</source>
+        <translation>每个警组至少出勤人数，其中至少一名民警（默认 {n}：双人巡逻）；单座警组一人</translation>
+    </message>
+    <message>
+        <source>show what planning would do; save nothing</source>
+        <translation>只显示排班结果，不保存</translation>
+    </message>
+    <message>
+        <source>print the outcome as JSON (keys and codes in English)</source>
+        <translation>以 JSON 输出结果（键名和代码为英文）</translation>
+    </message>
+    <message>
+        <source>--to {last} is before --from {first}</source>
+        <translation>--to {last} 早于 --from {first}</translation>
+    </message>
+    <message>
+        <source>--crew-size: give 1 to {most}</source>
+        <translation>--crew-size：请填 1 至 {most}</translation>
+    </message>
+    <message>
+        <source>--teams: pattern {name} rotates {teams}, not {given}</source>
+        <translation>--teams：模式 {name} 轮转的班组是 {teams}，不是 {given}</translation>
+    </message>
+    <message>
+        <source>{flag} is for a new pattern; {name} is planned as it stands</source>
+        <translation>{flag} 仅用于新建模式；{name} 按其现有设置排班</translation>
+    </message>
+    <message>
+        <source>--pattern: no pattern {given} in this station (its patterns: {names}; or a new one: {kinds})</source>
+        <translation>--pattern：本所没有排班模式 {given}（本所模式：{names}；或新建：{kinds}）</translation>
+    </message>
+    <message>
+        <source>--name: a new pattern needs a name</source>
+        <translation>--name：新模式须有名称</translation>
+    </message>
+    <message>
+        <source>--teams: {kind} needs at least {n} teams, {given} given</source>
+        <translation>--teams：{kind} 至少需要 {n} 个班组，只给了 {given} 个</translation>
+    </message>
+    <message>
+        <source>--teams: nobody on the roll is in {missing} (the roll's teams: {roll}); plan with --no-teams to make the shifts only</source>
+        <translation>--teams：花名册上没有人属于 {missing}（花名册中的班组：{roll}）；如只排班次，请加 --no-teams</translation>
+    </message>
+    <message>
+        <source>dry run, {name} {first} – {last}: {shifts} shift(s) and {entries} entry(ies) would be planned</source>
+        <translation>试排 {name} {first} – {last}：将排出 {shifts} 个班次、{entries} 条排班</translation>
+    </message>
+    <message>
+        <source>{name} {first} – {last}: {shifts} shift(s) planned, {entries} entry(ies)</source>
+        <translation>{name} {first} – {last}：已排 {shifts} 个班次、{entries} 条排班</translation>
+    </message>
+    <message>
+        <source>every shift of that period was already planned</source>
+        <translation>该时段的班次均已排好</translation>
+    </message>
+    <message>
+        <source>crews: {crews} formed (at least {size} in each, one of them a 民警)</source>
+        <translation>警组：编成 {crews} 个（每组至少 {size} 人，其中有民警）</translation>
+    </message>
+    <message>
+        <source>  kept for standby (备勤), not given to patrol: {units}</source>
+        <translation>  留作备勤，不编入巡逻：{units}</translation>
+    </message>
+    <message>
+        <source>  no licensed driver: {units}</source>
+        <translation>  无持证驾驶员：{units}</translation>
+    </message>
+    <message>
+        <source>{unit} ({n} shift(s))</source>
+        <translation>{unit}（{n} 个班次）</translation>
+    </message>
+    <message>
+        <source>  no licensed pilot: {units}</source>
+        <translation>  无持证飞手：{units}</translation>
+    </message>
+    <message>
+        <source>  left in, the team too small to crew them: {units}</source>
+        <translation>  班组人手不足，未出勤：{units}</translation>
+    </message>
+    <message>
+        <source>  {n} time(s) an officer found no free seat and is in no unit</source>
+        <translation>  有 {n} 人次因无空座未编入警组</translation>
+    </message>
+    <message>
+        <source>  {n} time(s) an officer is in no unit: too few on the shift to make a crew</source>
+        <translation>  有 {n} 人次未编入警组：当班人数不足以编组</translation>
+    </message>
+    <message>
+        <source>units not crewed: the pattern's teams are not on patrol or standby</source>
+        <translation>未编排警组：该模式的班组不担任巡逻或备勤</translation>
+    </message>
+    <message>
+        <source>roster rules broken on the new shifts: {n}</source>
+        <translation>新班次违反排班规则：{n} 项</translation>
+    </message>
+    <message>
+        <source> (on {n} shifts, {days})</source>
+        <translation>（共 {n} 个班次，{days}）</translation>
+    </message>
+    <message>
+        <source>no roster rule broken on the new shifts</source>
+        <translation>新班次未违反排班规则</translation>
     </message>
 </context>
 <context>
@@ -5013,6 +5165,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>编入警组</translation>
     </message>
     <message>
+        <source>A unit goes out with at least this many, one of them a police officer (民警): two is patrol in pairs (双人巡逻). A unit with fewer seats takes what it seats; a car the team cannot crew is left in and named</source>
+        <translation>每个警组出勤的最少人数，其中至少一名民警：2 即双人巡逻。座位少于此数的警组按座位数编排；班组人手不足、无法编组的车辆不出勤，并在排班结果中列明</translation>
+    </message>
+    <message>
         <source>Worked out from the pattern before any shift is made. You may still plan: the calendar then names every officer over a limit.</source>
         <translation>由班制推算，此时尚未排任何班次。仍可照常排班：排班后日历会列出每位超出上限的民警。</translation>
     </message>
@@ -5071,6 +5227,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>To (inclusive)</source>
         <translation>至（含当日）</translation>
+    </message>
+    <message>
+        <source>Officers in each unit, at least</source>
+        <translation>每个警组至少人数</translation>
     </message>
     <message>
         <source>Teams: %1 needs at least %2 teams</source>
@@ -5776,11 +5936,27 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
             <numerusform>%1（%n 个班次）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>no licensed pilot for %1</source>
+        <translation>%1 无持证飞手</translation>
+    </message>
+    <message>
+        <source>%1 kept for standby</source>
+        <translation>%1 留作备勤</translation>
+    </message>
+    <message>
+        <source>too few hands to crew %1</source>
+        <translation>人手不足、未能编组：%1</translation>
+    </message>
     <message numerus="yes">
         <source>%n time(s) an officer found no free seat and is in no unit</source>
         <translation>
             <numerusform>有 %n 人次因警组座位已满未编入警组</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n time(s) an officer is in no unit: too few on the shift to make a crew</source>
+        <translation><numerusform>有 %n 人次未编入警组：当班人数不足以编组</numerusform></translation>
     </message>
     <message>
         <source>; </source>
