@@ -2201,8 +2201,8 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>--pattern：本所没有排班模式 {given}（本所模式：{names}；或新建：{kinds}）</translation>
     </message>
     <message>
-        <source>--name: a new pattern needs a name</source>
-        <translation>--name：新模式须有名称</translation>
+        <source>--name: {given} makes a new pattern, which needs a name; to plan one of the station's own, name it: {names}</source>
+        <translation>--name：{given} 将新建排班模式，须用 --name 命名；如要排本所已有的模式，请写其名称或编号：{names}</translation>
     </message>
     <message>
         <source>--teams: {kind} needs at least {n} teams, {given} given</source>
@@ -5956,7 +5956,9 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
     <message numerus="yes">
         <source>%n time(s) an officer is in no unit: too few on the shift to make a crew</source>
-        <translation><numerusform>有 %n 人次未编入警组：当班人数不足以编组</numerusform></translation>
+        <translation>
+            <numerusform>有 %n 人次未编入警组：当班人数不足以编组</numerusform>
+        </translation>
     </message>
     <message>
         <source>; </source>

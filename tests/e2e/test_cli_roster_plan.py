@@ -93,7 +93,9 @@ def test_no_crew_puts_the_teams_on_in_no_unit(station_url, capsys):
                                                  "not 甲, 乙, 丙, 戊"),
     (["--pattern", "four_three", "--name", "新", "--teams", "甲,乙,丙,戊"],
      "--teams: nobody on the roll is in 戊 (the roll's teams: 甲, 乙, 丙, 丁)"),
-    (["--pattern", "four_three", "--teams", "甲,乙,丙,丁"], "--name: a new pattern needs a name"),
+    (["--pattern", "four_three", "--teams", "甲,乙,丙,丁"],
+     "--name: four_three makes a new pattern, which needs a name; to plan one of the station's "
+     "own, name it: 四班三运转（巡逻） (1)"),
     (["--pattern", "four_three", "--name", "新", "--teams", "甲,乙"],
      "--teams: four_three needs at least 4 teams, 2 given"),
     (["--pattern", "1", "--to", "2027-01-01"], "--to 2027-01-01 is before --from 2027-01-04"),

@@ -112,7 +112,11 @@ def _plan(args: argparse.Namespace) -> int:
                 given=args.pattern, names=joined(f"{p.name} ({p.id})" for p in patterns) or "—",
                 kinds=joined(k.value for k in PatternKind)))
         if not (args.name or "").strip():
-            raise CliError(tr("--name: a new pattern needs a name"))
+            # "四班三运转" alone reads as a kind; a chief who meant the station's 四班三运转（巡逻）
+            # is told so, not only that a name is missing.
+            raise CliError(tr("--name: {given} makes a new pattern, which needs a name; to plan "
+                              "one of the station's own, name it: {names}").format(
+                given=args.pattern, names=joined(f"{p.name} ({p.id})" for p in patterns) or "—"))
         pattern_teams = tuple(teams) or DEFAULT_TEAMS[kind]
         if len(pattern_teams) < MIN_TEAMS.get(kind, 1):
             raise CliError(tr("--teams: {kind} needs at least {n} teams, {given} given").format(
