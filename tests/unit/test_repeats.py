@@ -142,3 +142,12 @@ def test_bad_rules_name_the_field():
     with pytest.raises(ValidationError) as err:
         RepeatRules.from_dict({"place_radius_m": -3})
     assert err.value.field == "place_radius_m"
+
+
+def test_the_new_distances_are_checked_and_read_from_stored_rules():
+    with pytest.raises(ValidationError) as err:
+        RepeatRules.from_dict({"second_report_h": -1})
+    assert err.value.field == "second_report_h"
+    # Rules stored before these existed read with their defaults.
+    stored = RepeatRules.from_dict({"place_radius_m": 80, "text_similarity": 0.6})
+    assert (stored.matter_radius_m, stored.second_report_h, stored.place_radius_m) == (500.0, 2.0, 80.0)
