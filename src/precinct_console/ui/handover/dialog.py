@@ -144,9 +144,6 @@ class HandoverDialog(QDialog):
         if self._compiles:
             return  # the officer has already compiled a shift of their choosing
         rostered, reports = opening
-        start, end = china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime())
-        if (start, end) != self._assumed:
-            return  # changed by hand meanwhile: the officer's choice stands
         if rostered:
             self.choices = rostered
             self._fill_choices()
@@ -155,7 +152,8 @@ class HandoverDialog(QDialog):
             report = _report_of(reports, c.span)
             if c.ended and report is not None and not report.complete:
                 target = c
-        if target.span != (start, end):
+        # Unless changed by hand meanwhile: then the officer's choice stands.
+        if self._span() == self._assumed and target.span != self._assumed:
             # The roster's shift, with the notes kept for it rather than the assumed shift's
             # (unless the officer has typed meanwhile).
             assumed_draft = _drafts.get(self.app, {}).get(self._draft_key(), "")
