@@ -32,6 +32,10 @@ def test_stale_version_is_refused_naming_who_changed_what(db, make_ctx):
     message = str(err.value)
     assert "chief.wang" in message and "seat-1" in message and "phone" in message
     assert message.startswith("officer 甲 was changed by")  # named as people know it, not by id
+    # The form comes back with what was typed and OK saves over the change named
+    # (ui/forms.try_again_over): the officer is told to do that, not to reload.
+    assert message.endswith("your change was not saved: look at that change, then do yours again "
+                            "to put it over it") and "reload" not in message
     with db.sessions() as s:
         row = s.get(Officer, officer_id)
         assert row.phone == "13800000000" and row.rank == ""  # nothing of the second write landed

@@ -934,3 +934,66 @@ def test_a_set_out_reminder_not_acknowledged_stays_after_its_duty_is_over(db, st
     [first] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
     raise_duty_alerts(duty_officer, opens + timedelta(minutes=61))
     assert first.id in {a.id for a in alerts.list_alerts(duty_officer)}
+
+
+def _reminder_audit(db, alert_id: int) -> list[tuple[str, str]]:
+    with db.sessions() as s:
+        return sorted((e.action, (e.after or {}).get("why", "")) for e in s.scalars(
+            sa.select(AuditEntry).where(AuditEntry.entity == "alert", AuditEntry.entity_id == alert_id)))
+
+
+def test_a_set_out_at_once_reminder_resolves_itself_when_a_roll_call_finds_the_crew_there(
+        db, station, clock, make_ctx):
+    """Told at 16:40 to set out at once for the gate, the crew is called at 16:50 and is there:
+    its 立即出发 reminder leaves the duty officer's list (resolved, audited with why) instead of
+    waiting to be acknowledged. A call finding it not there leaves the reminder as it is."""
+    from precinct_console.services.duty_alerts import roll_call
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    clock.now = opens + timedelta(minutes=10)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [reminder] = raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20))
+    assert reminder.target_label == "立即出发"
+    arrive = clock.now + timedelta(seconds=duty.seconds)
+    assert roll_call(duty_officer, duty.unit_id, False, arrive).breach is not None
+    assert reminder.id in {a.id for a in alerts.list_alerts(duty_officer)}  # still to act on
+    clock.now = arrive + timedelta(minutes=2)
+    assert roll_call(duty_officer, duty.unit_id, True, clock.now).verdict == "late"
+    listed = alerts.list_alerts(duty_officer)
+    assert reminder.id not in {a.id for a in listed} and [a.target for a in listed] == ["duty_arrive"]
+    assert _reminder_audit(db, reminder.id) == [
+        ("alert.raise", ""), ("alert.resolve", f"crew at the duty (roll call by {duty_officer.actor.username})")]
+    assert raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20)) == []  # not again
+
+
+def test_a_set_out_reminder_resolves_itself_once_the_crews_live_position_is_at_the_duty(
+        db, station, clock, make_ctx):
+    """Reminded to set out for the 16:30 gate, the car is by the gate at 16:28: the next check
+    resolves the reminder (audited with why). One ordered once under way whose live position
+    is found at the gate is resolved the same way."""
+    chief, duty_officer, _plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx)
+    spot = _spot(chief, clock, duty.unit_id, opens)
+    [reminder] = raise_duty_alerts(duty_officer, spot.sets_out - units.SET_OUT_WARNING)
+    clock.now = opens - timedelta(minutes=2)
+    units.update_unit_position(duty_officer, duty.unit_id, spot.lon + 0.001, spot.lat, at=clock.now)
+    assert raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=10)) == []
+    assert alerts.list_alerts(duty_officer) == []
+    [(_raise, _), (resolve, why)] = _reminder_audit(db, reminder.id)
+    assert resolve == "alert.resolve" and why.startswith("crew at the duty point (live position")
+
+
+def test_a_set_out_at_once_reminder_resolves_when_the_position_check_finds_the_crew_there(
+        db, station, clock, make_ctx):
+    from precinct_console.services.duty_alerts import ARRIVAL_GRACE
+
+    chief, duty_officer, plan, duty, opens = _gate_on_the_town(db, station, clock, make_ctx,
+                                                               accept=False)
+    clock.now = opens + timedelta(minutes=10)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    [reminder] = raise_duty_alerts(duty_officer, clock.now + timedelta(seconds=20))
+    judged = clock.now + timedelta(seconds=duty.seconds) + ARRIVAL_GRACE
+    units.update_unit_position(duty_officer, duty.unit_id, 116.4505, 39.95, at=judged)
+    assert raise_duty_alerts(duty_officer, judged) == []  # there: no breach, and nothing to do
+    assert alerts.list_alerts(duty_officer) == []
+    assert _reminder_audit(db, reminder.id)[1][0] == "alert.resolve"

@@ -194,3 +194,36 @@ def test_the_board_and_the_reminder_give_one_time_to_set_out_once_the_fix_goes_s
     [waiting] = alerts.list_alerts(duty_officer)
     assert waiting.target_label == f"{leave}前出发"
     app.runner.wait(10_000)
+
+
+def test_a_roll_call_finding_the_crew_there_takes_its_set_out_at_once_reminder_off_the_list(
+        qtbot, db, station, clock, make_ctx):
+    """A crew ordered at 16:40 to the gate's 16:30 duty is told 立即出发; V on its row when the
+    radio says it is there takes the reminder off the duty officer's list, with no Space."""
+    chief = make_ctx(Role.STATION_CHIEF)
+    _town(db, station, clock)
+    with db.sessions() as s:  # the town's history, closed: only the duty can raise an alert
+        s.execute(sa.update(Incident).values(closed_at=clock() - timedelta(hours=1)))
+        s.commit()
+    plan, duty = _gate_plan(chief, clock, ("16:30", "17:30"))
+    day = plan.starts_at.astimezone(CHINA_TZ).date()
+    clock.now = datetime(day.year, day.month, day.day, 16, 40, tzinfo=CHINA_TZ)
+    allocation.decide_plan(chief, plan.id, plan.version, "accept")
+    clock.advance(seconds=20)
+    app, notes, _sounds = _seat(qtbot, make_ctx(Role.DUTY_OFFICER))
+    monitor = alert_monitor(app)
+    monitor.remind()
+    qtbot.waitUntil(lambda: len(monitor.alerts) == 1, timeout=10_000)
+    board, panel = UnitsPanel(app), AlertsPanel(app)
+    qtbot.addWidget(board)
+    qtbot.addWidget(panel)
+    board.show()
+    panel.show()
+    qtbot.waitUntil(lambda: board.model.rowCount() == 2 and panel.model.rowCount() == 1, timeout=10_000)
+    assert panel.model.index(0, 2).data() == "立即出发"
+    clock.advance(minutes=5)
+    board.table.selectRow(board.model.position(duty.unit_id))
+    board.call_roll(True)  # V on the crew's row (two windows here: the key goes to the active one)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0 and monitor.alerts == {}, timeout=10_000)
+    assert ("info", f"Roll call: {duty.call_sign} at 16:30-17:30 学府路护学岗") in notes
+    app.runner.wait(10_000)

@@ -12,16 +12,9 @@ from precinct_console.services import accounts
 from precinct_console.services.incidents.intake import IncidentDraft, intake_incident
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.forms import qdatetime
-from precinct_console.ui.handover.dialog import HandoverDialog, default_shift
+from precinct_console.ui.handover.dialog import HandoverDialog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
-
-def test_default_shift_is_the_24_hours_up_to_the_handover():
-    start, end = default_shift(datetime(2026, 11, 20, 0, 45, tzinfo=UTC))  # 08:45 China time
-    assert (start.hour, start.day, end.hour, end.minute, end.day) == (8, 19, 8, 30, 20)
-    start, end = default_shift(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # 20:00: shift running
-    assert (end.day, end.hour) == (21, 8)
 
 
 def test_report_is_compiled_signed_by_both_officers_and_saved_as_pdf(qtbot, make_ctx, clock, tmp_path):
@@ -153,4 +146,69 @@ def test_the_dialog_opens_on_the_stations_own_shift_not_the_handover_setting(qtb
     night = (datetime(2026, 11, 20, 20, 0, tzinfo=CHINA_TZ), datetime(2026, 11, 21, 8, 0, tzinfo=CHINA_TZ))
     assert (china_datetime(dialog.start.dateTime()), china_datetime(dialog.end.dateTime())) == night
     assert (dialog.view.shift_start, dialog.view.shift_end) == night
+    app.runner.wait(5000)
+
+
+def _two_shifts(make_ctx) -> None:
+    from datetime import date
+
+    from precinct_console.services import roster
+
+    roster.add_pattern_with_shifts(
+        make_ctx("station_chief"), "三班二运转", "three_two",
+        {"teams": ["甲", "乙", "丙"], "shifts": [{"name": "白班", "start": "08:00", "hours": 12},
+                                                {"name": "夜班", "start": "20:00", "hours": 12}]},
+        date(2026, 11, 19), date(2026, 11, 21))
+
+
+def _opened(qtbot, app) -> HandoverDialog:
+    dialog = HandoverDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.view is not None and dialog.build.isEnabled(), timeout=10000)
+    return dialog
+
+
+def test_after_twenty_the_night_duty_sees_its_shift_and_the_day_duty_can_still_write_up(
+        qtbot, make_ctx, clock):
+    from precinct_console.domain.clock import CHINA_TZ
+    from precinct_console.services.handover import build_handover, sign_handover
+
+    _two_shifts(make_ctx)
+    app = AppContext(make_ctx("duty_officer", "duty1"), Settings(handover_time="08:30"))
+    day = (datetime(2026, 11, 20, 8, 0, tzinfo=CHINA_TZ), datetime(2026, 11, 20, 20, 0, tzinfo=CHINA_TZ))
+    night = (datetime(2026, 11, 20, 20, 0, tzinfo=CHINA_TZ), datetime(2026, 11, 21, 8, 0, tzinfo=CHINA_TZ))
+    clock.advance(hours=12)  # 21:00: the night shift is on since 20:00
+    dialog = _opened(qtbot, app)
+    # The night duty's own shift, not the day shift that ended an hour ago.
+    assert (dialog.view.shift_start, dialog.view.shift_end) == night
+    items = [dialog.shift_box.itemText(i) for i in range(dialog.shift_box.count())]
+    assert items == ["This shift, 11-20 20:00 – 11-21 08:00",
+                     "Just handed over, 11-20 08:00 – 20:00 (write-up)"]
+    assert dialog.shift_box.currentIndex() == 0
+    # The day duty picks its shift and finds its report, with its own notes.
+    dialog.notes.setPlainText("夜班注意夜市")
+    dialog.shift_box.setCurrentIndex(1)
+    dialog.shift_box.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.view is not None and (dialog.view.shift_start, dialog.view.shift_end) == day,
+                    timeout=10000)
+    assert dialog.notes.toPlainText() == ""  # the night's notes stay with the night
+    # Times set by hand name no offered shift.
+    dialog.start.setDateTime(qdatetime(datetime(2026, 11, 20, 7, 0, tzinfo=CHINA_TZ)))
+    assert dialog.shift_box.currentIndex() == -1
+    app.runner.wait(5000)
+    dialog.close()
+
+    # With the day's handover under way (signed by the outgoing officer, the incoming not yet),
+    # the dialog opens on it: the incoming officer is about to sign it.
+    report = build_handover(app.ctx, *day)
+    sign_handover(app.ctx, report.id, "outgoing")
+    again = _opened(qtbot, app)
+    assert (again.view.shift_start, again.view.shift_end) == day and again.shift_box.currentIndex() == 1
+    assert "Waiting for the incoming officer" in again.state.text()
+    app.runner.wait(5000)
+    # At 22:01 the day's write-up time is over: the night shift alone.
+    clock.advance(minutes=61)
+    late = _opened(qtbot, app)
+    assert (late.view.shift_start, late.view.shift_end) == night and late.shift_box.count() == 1
     app.runner.wait(5000)

@@ -192,8 +192,11 @@ def test_every_column_a_conflict_may_name_has_a_chinese_name():
         if c.name not in ("id", "version", *_SKIP) and cat.field(c.name) == c.name)
     assert untranslated == []
     clash = ConflictError("unit 巡04 was changed by duty2 at seat-2 (09:00:05: current_incident_id, "
-                          "status); your change was not saved, reload and try again")
+                          "status); your change was not saved: look at that change, then do yours "
+                          "again to put it over it")
     assert "当前警情、状态" in error_text(clash, "zh_CN")
+    # The form comes back with the input and OK saves over the change named: no reloading asked.
+    assert error_text(clash, "zh_CN").endswith("您的修改未保存：请先查看其修改，再次提交即以您的修改覆盖")
 
 
 # -- what a duty officer reads --------------------------------------------------------------------
@@ -221,8 +224,10 @@ def test_codes_inside_messages_and_quoted_conflicts_are_translated():
     busy = ValidationError("巡1 is on scene on incident 20261120-0003", field="unit_id")
     assert error_text(busy, "zh_CN") == "字段“警组”：巡1 当前状态为“到场”，正在处置警情 20261120-0003"
     quoted = ConflictError("another seat changed this record first: "
-                           "unit 3 was changed by another seat; reload it")
-    assert error_text(quoted, "zh_CN") == "其他席位已先修改了这条记录：警组 3 已被其他席位修改；请重新加载"
+                           "unit 3 was changed by another seat; your change was not saved: "
+                           "look at that change, then do yours again to put it over it")
+    assert error_text(quoted, "zh_CN") == ("其他席位已先修改了这条记录：警组 3 已被其他席位修改；"
+                                           "您的修改未保存：请先查看其修改，再次提交即以您的修改覆盖")
 
 
 def test_english_returns_the_message_unchanged():
@@ -270,7 +275,7 @@ def test_real_service_errors_come_out_in_chinese_with_their_values(db, make_ctx,
     text = error_text(conflict.value, "zh_CN")
     # The dispute is named by its number, as the officer knows it, not by its row id.
     assert re.fullmatch(rf"纠纷 {d.number} 已被 duty\.a 在席位 seat-1 修改（\d\d:\d\d:\d\d：.*等级.*）；"
-                        r"您的修改未保存，请重新加载后再试", text), text
+                        r"您的修改未保存：请先查看其修改，再次提交即以您的修改覆盖", text), text
 
     with pytest.raises(NotFound) as missing:
         disputes.dispute_detail(duty, 999999)

@@ -456,10 +456,6 @@ def _locate_grids(rows: list[IncidentRow], places: Places) -> None:
             rows[p].grid_code = micro[g].code
 
 
-# Another caller reporting the same event from elsewhere does so within the hour or two.
-_SECOND_REPORT = timedelta(hours=2)
-
-
 def _flag_repeats(rows: list[IncidentRow], rules: RepeatRules) -> None:
     """一人多警 / 一地多警 / 一事多警 by the same rules intake applies; a repeat of the same matter
     from the same caller is linked to the first call about it."""
@@ -468,18 +464,18 @@ def _flag_repeats(rows: list[IncidentRow], rules: RepeatRules) -> None:
     for i, r in enumerate(rows):
         x, y = to_xy(r.lon, r.lat)
         facts.append((CallFacts(r.received_at, r.category_code, r.caller_phone, r.address, r.lon,
-                                r.lat, r.content, i), x, y, normalise_phone(r.caller_phone),
-                      r.category_code[: rules.category_level * 2]))
-    # Indexes of earlier calls by phone, address, kind of matter and 150 m map cell; each list
-    # holds row indexes in time order, so the window's start is found by bisection.
+                                r.lat, r.content, i), x, y, normalise_phone(r.caller_phone)))
+    # Indexes of earlier calls by phone, address and map cell (as wide as the farthest a repeat
+    # can be); each list holds row indexes in time order, so the window's start is found by
+    # bisection.
     by_key: dict[tuple[str, object], list[int]] = defaultdict(list)
-    cell = rules.place_radius_m * 1.5
+    cell = max(rules.place_radius_m, rules.matter_radius_m, 1.0)
     start = 0
-    for i, (new, x, y, phone, cat) in enumerate(facts):
+    for i, (new, x, y, phone) in enumerate(facts):
         while new.received_at - facts[start][0].received_at > window:
             start += 1
         cx, cy = int(x // cell), int(y // cell)
-        keys: list[tuple[str, object]] = [("addr", new.address), ("cat", cat)]
+        keys: list[tuple[str, object]] = [("addr", new.address)]
         if phone:
             keys.append(("phone", phone))
         near = [("cell", (cx + dx, cy + dy)) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
@@ -490,14 +486,13 @@ def _flag_repeats(rows: list[IncidentRow], rules: RepeatRules) -> None:
                 continue
             for j in rows_of[bisect_left(rows_of, start):]:
                 seen.add(j)
-        # Cheap pre-filter (same phone or address, within the radius, or the same kind of
-        # matter reported again soon), then the domain's own rules decide.
+        # Cheap pre-filter (same phone or address, or near enough to be one place or one
+        # matter), then the domain's own rules decide.
         candidates = []
         for j in sorted(seen):
-            f, fx, fy, fphone, fcat = facts[j]
+            f, fx, fy, fphone = facts[j]
             if ((phone and fphone == phone) or f.address == new.address
-                    or abs(fx - x) + abs(fy - y) <= cell
-                    or (fcat == cat and new.received_at - f.received_at <= _SECOND_REPORT)):
+                    or abs(fx - x) + abs(fy - y) <= 1.5 * cell):
                 candidates.append(f)
         for key in keys:
             by_key[key].append(i)

@@ -210,17 +210,17 @@ def _hotspots(places: Places, rng: random.Random) -> None:
     old = max(places.micro, key=lambda g: g.weight)
     c = old.polygon.centroid
     places.hotspots = [
-        HotSpot("夜市美食街", by_name["夜市美食街"].x, by_name["夜市美食街"].y, 150, 0.06,
+        HotSpot("夜市美食街", by_name["夜市美食街"].x, by_name["夜市美食街"].y, 250, 0.06,
                 {"0206": 6, "0202": 4, "0605": 4, "0201": 3, "0207": 2}, night=True),
-        HotSpot("酒吧街", *random_point_in(places.area.buffer(-400), rng), 120, 0.04,
+        HotSpot("酒吧街", *random_point_in(places.area.buffer(-400), rng), 200, 0.04,
                 {"0206": 8, "0202": 5, "0201": 4, "0203": 3, "0404": 2}, night=True),
-        HotSpot("城关火车站", by_name["城关火车站"].x, by_name["城关火车站"].y, 200, 0.07,
+        HotSpot("城关火车站", by_name["城关火车站"].x, by_name["城关火车站"].y, 300, 0.07,
                 {"010103": 8, "0701": 3, "0705": 5, "0208": 3, "010402": 3}),
-        HotSpot("城关农贸市场", by_name["城关农贸市场"].x, by_name["城关农贸市场"].y, 120, 0.04,
+        HotSpot("城关农贸市场", by_name["城关农贸市场"].x, by_name["城关农贸市场"].y, 180, 0.04,
                 {"0605": 6, "010103": 4, "0403": 3}),
-        HotSpot(old.name.removesuffix("微网格"), c.x, c.y, 120, 0.04,
+        HotSpot(old.name.removesuffix("微网格"), c.x, c.y, 200, 0.04,
                 {"0602": 6, "0601": 5, "060101": 3, "0607": 4, "0207": 3}),
-        HotSpot("第一中学", by_name["第一中学"].x, by_name["第一中学"].y, 100, 0.02,
+        HotSpot("第一中学", by_name["第一中学"].x, by_name["第一中学"].y, 150, 0.02,
                 {"0402": 6, "0403": 4, "040102": 3}),
     ]
 

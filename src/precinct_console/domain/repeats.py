@@ -19,10 +19,20 @@ class RepeatRules:
     caller_window_h: float = 24.0
     place_window_h: float = 24.0
     matter_window_h: float = 72.0
+    # Calls this near are one place when they are about the same kind of trouble (top-level
+    # category: two fights at the bar street); an unrelated call 90 m off (a crash on the road
+    # outside the shop that was burgled) is another place's. One address is one place whatever
+    # the matter.
     place_radius_m: float = 100.0
     # Share of the shorter text's character pairs found in the other (Chinese has no spaces,
     # so words are approximated by overlapping character pairs).
     text_similarity: float = 0.5
+    # A text read alike is the same matter only from the same caller, or from another caller this
+    # near within this many hours (the fight across the street, reported while it goes on): call
+    # texts of one kind read alike station-wide (every 车辆被堵 call is worded so), and two noise
+    # complaints 2 km or two days apart are two matters.
+    matter_radius_m: float = 500.0
+    second_report_h: float = 2.0
     # Categories compared at this many code levels: "0601" (family dispute) matches "060101".
     category_level: int = 2
 
@@ -102,6 +112,11 @@ def normalise_phone(phone: str) -> str:
 
 # Words that place a caller near an address but do not change which place it is.
 _VAGUE_SUFFIXES = ("附近", "门口", "门前", "对面", "旁边", "路口", "周边", "一带", "里面", "内")
+# Of those, the ones that name an area around a landmark rather than a spot: "火车站附近" is
+# anywhere in its square, so two such calls are one place only when they were near each other.
+_AREA_WORDS = ("附近", "周边", "一带", "对面", "旁边")
+# A text of fewer character pairs says too little to tell one matter from another ("打架").
+_MIN_PAIRS = 4
 _PUNCT = re.compile(r"[\s\-—_,，.。;；:：()（）\[\]【】'\"“”、/\\#＃]+")
 
 
@@ -126,26 +141,41 @@ def _pairs(text: str) -> frozenset[str]:
 
 
 def text_similarity(a: str, b: str) -> float:
-    """Overlap of character pairs relative to the shorter text (0..1)."""
+    """Overlap of character pairs relative to the shorter text (0..1); 0 when either text is too
+    short to tell one matter from another."""
     pa, pb = _pairs(a), _pairs(b)
-    if not pa or not pb:
+    if len(pa) < _MIN_PAIRS or len(pb) < _MIN_PAIRS:
         return 0.0
     return len(pa & pb) / min(len(pa), len(pb))
 
 
+def _is_area(address: str) -> bool:
+    text = _PUNCT.sub("", unicodedata.normalize("NFKC", address or ""))
+    return text.endswith(_AREA_WORDS)
+
+
 def same_place(a: CallFacts, b: CallFacts, rules: RepeatRules) -> tuple[bool, float | None]:
-    """Within the radius of each other, or at the same address once normalised."""
-    return _same_place(a, normalise_address(a.address), b, rules)
+    """At the same address once normalised (one near a landmark, "火车站附近", only when near
+    each other), or within the radius of each other about the same kind of trouble."""
+    return _same_place(a, normalise_address(a.address), _is_area(a.address), b, rules)
 
 
-def _same_place(a: CallFacts, a_address: str, b: CallFacts, rules: RepeatRules
+def _distance(a: CallFacts, b: CallFacts) -> float | None:
+    if a.lon is None or a.lat is None or b.lon is None or b.lat is None:
+        return None
+    return distance_m(a.lon, a.lat, b.lon, b.lat)
+
+
+def _same_place(a: CallFacts, a_address: str, a_area: bool, b: CallFacts, rules: RepeatRules
                 ) -> tuple[bool, float | None]:
-    dist = None
-    if a.lon is not None and a.lat is not None and b.lon is not None and b.lat is not None:
-        dist = distance_m(a.lon, a.lat, b.lon, b.lat)
-        if dist <= rules.place_radius_m:
-            return True, dist
-    return bool(a_address) and a_address == normalise_address(b.address), dist
+    dist = _distance(a, b)
+    near = dist is not None and dist <= rules.place_radius_m
+    if near and a.category_code[:2] == b.category_code[:2]:
+        return True, dist
+    if not a_address or a_address != normalise_address(b.address):
+        return False, dist
+    # One address: one place, unless both are an area round a landmark whose calls were apart.
+    return near or dist is None or not (a_area and _is_area(b.address)), dist
 
 
 def find_repeats(
@@ -155,12 +185,14 @@ def find_repeats(
     phone = normalise_phone(new.caller_phone)
     phone_ok = len(phone) >= 5
     new_address = normalise_address(new.address)
+    new_area = _is_area(new.address)
     width = rules.category_level * 2
     cat = new.category_code[:width]
     longest = rules.longest_window
     caller_w = timedelta(hours=rules.caller_window_h)
     place_w = timedelta(hours=rules.place_window_h)
     matter_w = timedelta(hours=rules.matter_window_h)
+    second_w = timedelta(hours=rules.second_report_h)
     zero = timedelta(0)
     hits: list[RepeatHit] = []
     for old in earlier:
@@ -170,15 +202,19 @@ def find_repeats(
         if age < zero or age > longest:
             continue
         kinds: set[str] = set()
-        if phone_ok and age <= caller_w and normalise_phone(old.caller_phone) == phone:
+        same_caller = phone_ok and normalise_phone(old.caller_phone) == phone
+        if same_caller and age <= caller_w:
             kinds.add("caller")
-        place, dist = _same_place(new, new_address, old, rules)
+        place, dist = _same_place(new, new_address, new_area, old, rules)
         if place and age <= place_w:
             kinds.add("place")
         sim = None
         if age <= matter_w and old.category_code[:width] == cat:
+            # The same kind of matter at the same place, or told alike by the same caller or
+            # from near by (another caller reporting the fight across the street).
             sim = text_similarity(new.content, old.content)
-            if place or sim >= rules.text_similarity:
+            near = dist is not None and dist <= rules.matter_radius_m and age <= second_w
+            if place or (sim >= rules.text_similarity and (same_caller or near)):
                 kinds.add("matter")
         if kinds:
             hits.append(RepeatHit(old.id, frozenset(kinds), dist, sim))

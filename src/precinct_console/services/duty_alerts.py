@@ -33,6 +33,7 @@ from ..domain.clock import local
 from ..domain.errors import NotFound, ValidationError
 from ..domain.travel import distance_m
 from ..storage.models import Alert, DutyCheck, PatrolPlan, Unit
+from ..storage.serialize import diff, snapshot
 from ..storage.uow import UnitOfWork
 from .alerts import ALERT_LOCK, AlertView, alert_views, stage_raised
 from .context import ServiceContext, service_action
@@ -108,6 +109,59 @@ def _withdraw_moved_reminders(uow: UnitOfWork, station_id: int, now: datetime,
     return bool(stale)
 
 
+def resolve_reminder(uow: UnitOfWork, reminder: Alert, now: datetime, why: str) -> None:
+    """A set-out reminder that needs nobody's action any more (the crew is recorded at its
+    duty) leaves the list: marked acknowledged by nobody, audited with why."""
+    before = snapshot(reminder)
+    reminder.acknowledged_at = now
+    uow.session.flush()
+    b, a = diff(before, snapshot(reminder))
+    uow.audit("alert.resolve", "alert", reminder.id, b, {**a, "why": why},
+              station_id=reminder.station_id)
+    uow.changed("alert", reminder.id, station_id=reminder.station_id)
+
+
+def _resolve_reached(uow: UnitOfWork, station_id: int, now: datetime,
+                     leaving: list[tuple[int, TimedVisit]],
+                     begun: list[tuple[int, TimedVisit, VisitPoint, Span]]) -> bool:
+    """Resolve the set-out reminders (立即出发 too) whose crew is recorded at the duty: its
+    stretch's check found it there (a live position or a roll call), or, before the duty begins,
+    its live position is at the point. Set out is done; should the crew leave again, the duty's
+    own check (a breach) says so. True if any was."""
+    s = uow.session
+    waiting = list(s.scalars(select(Alert).where(
+        Alert.station_id == station_id, Alert.target == SET_OUT_TARGET,
+        Alert.acknowledged_at.is_(None), Alert.due_at > now - LONGEST_DUTY)))
+    if not waiting:
+        return False
+    unit_ids = list({a.unit_id for a in waiting})
+    there: dict[tuple[int | None, datetime | None], DutyCheck] = {(c.unit_id, c.due_at): c for c in s.scalars(select(DutyCheck).where(
+        DutyCheck.unit_id.in_(unit_ids), DutyCheck.due_at.in_(list({a.due_at for a in waiting})),
+        DutyCheck.there.is_(True)))}
+    spots: dict[tuple[int | None, datetime | None], TimedVisit | VisitPoint] = {
+        (uid, v.starts): v for uid, v in leaving}
+    spots.update({(uid, span[0]): point for uid, _v, point, span in begun})
+    units = {u.id: u for u in s.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    resolved = False
+    for a in waiting:
+        check = there.get((a.unit_id, a.due_at))
+        if check is not None:
+            how = "roll call" if check.source == "roll_call" else "live position"
+            resolve_reminder(uow, a, now, f"crew at the duty since {_shown(check.seen_at or now)} "
+                                          f"({how})")
+            resolved = True
+            continue
+        spot, unit = spots.get((a.unit_id, a.due_at)), units.get(a.unit_id or 0)
+        fix = None if spot is None or unit is None else fresh_fix(
+            unit.kind, unit.lon, unit.lat, unit.position_at, now)
+        if spot is not None and fix is not None:
+            off = distance_m(fix.lon, fix.lat, *spot.joined_from(fix.lon, fix.lat))
+            if off <= ARRIVAL_RADIUS_M:
+                resolve_reminder(uow, a, now, f"crew at the duty point (live position {off:.0f} m off)")
+                resolved = True
+    return resolved
+
+
 def _under_way(reminder: Alert, now: datetime) -> bool:
     """Is the stretch a set-out reminder is for still under way (its window read back from the
     reminder's text)? Unknown is taken as over: the reminder stays."""
@@ -180,9 +234,10 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
     its planned point; none while that position is at the duty already), on the plan that
     will be its order when the duty begins; a breach for each unit whose live position puts it
     away from a duty under way (no live position, no verdict). Also records each stretch's
-    check (DutyCheck), withdraws reminders whose duty went to another unit and moves a
-    waiting reminder to the time the unit board gives now (_retime_reminders). Idempotent
-    across seats: returns only the alerts this call raised, with the change."""
+    check (DutyCheck), withdraws reminders whose duty went to another unit, resolves those whose
+    crew is recorded at the duty (_resolve_reached) and moves a waiting reminder to the time the
+    unit board gives now (_retime_reminders). Idempotent across seats: returns only the alerts
+    this call raised, with the change."""
     now = now or ctx.clock()
     with ctx.uow() as uow:
         s = uow.session
@@ -201,7 +256,8 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
         at_once = [d for d in begun if (d[0], d[3][0]) in arrive_by and d not in under_way]
         withdrawn = _withdraw_moved_reminders(uow, ctx.station_id, now, leaving, begun)
         if not leaving and not under_way and not at_once:
-            return DutyRound([], uow.commit() if withdrawn else Change())
+            resolved = _resolve_reached(uow, ctx.station_id, now, leaving, begun)
+            return DutyRound([], uow.commit() if withdrawn or resolved else Change())
         units = {u.id: u for u in s.scalars(select(Unit).where(
             Unit.id.in_({uid for uid, _v in leaving} | {d[0] for d in [*under_way, *at_once]}),
             Unit.active.is_(True)))}
@@ -210,11 +266,13 @@ def check_timed_duties(ctx: ServiceContext, now: datetime | None = None) -> Duty
             Alert.unit_id.in_(list(units))))}
         breaches, checked = _check_arrivals(uow, ctx.station_id, now, under_way, units, have,
                                             arrive_by)
+        resolved = _resolve_reached(uow, ctx.station_id, now, leaving, begun)
         retimed = _retime_reminders(uow, ctx.station_id, now, leaving, units, in_force)
         raised = _set_out_reminders(ctx.station_id, now, leaving, units, have, in_force) \
             + _set_out_at_once(ctx.station_id, now, at_once, units, have, arrive_by) + breaches
         if not raised:
-            return DutyRound([], uow.commit() if checked or withdrawn or retimed else Change())
+            return DutyRound([], uow.commit() if checked or withdrawn or resolved or retimed
+                             else Change())
         stage_raised(uow, raised, lambda a: {
             "unit_id": a.unit_id, "duty": a.subject,
             "due_at": a.due_at.isoformat() if a.due_at else None,
@@ -424,6 +482,12 @@ def roll_call(ctx: ServiceContext, unit_id: int, there: bool, now: datetime | No
                        seen_at=now if there != check.there else check.seen_at,
                        distance_m=None if not there else check.distance_m, **who)
         uow.changed("unit", unit_id, "duty")  # the unit board shows what the call found
+        if there:  # its set-out reminder needs nobody's action any more
+            for reminder in s.scalars(select(Alert).where(
+                    Alert.unit_id == unit_id, Alert.due_at == began, Alert.target == SET_OUT_TARGET,
+                    Alert.acknowledged_at.is_(None))):
+                resolve_reminder(uow, reminder, now,
+                                 f"crew at the duty (roll call by {ctx.actor.username})")
         have = s.scalar(select(Alert.id).where(
             Alert.unit_id == unit_id, Alert.due_at == began, Alert.target == ARRIVE_TARGET))
         breach = Alert(station_id=ctx.station_id, unit_id=unit_id, due_at=began,

@@ -202,18 +202,23 @@ class UnitOfWork:
         """version: the stored one the refusal was read against, carried for the form that
         comes back with it (read before the audit named here: a later change is never in it)."""
         entity = singular(table)
+        # Nothing to reload by hand: a form comes back with what was typed and OK saves over the
+        # change named here (ui/forms.try_again_over); a board key shows the record as it now is
+        # and pressing it again does the same.
         # Named as the officer knows it (unit 巡04, incident 20261204-0010), not by its row id.
         shown = label or entity_id
         with self.db.sessions() as s:
             last = _last_audit(s, entity, entity_id)
         if last is None:
-            return ConflictError(f"{entity} {shown} was changed by another seat; reload it",
-                                 current=version)
+            return ConflictError(f"{entity} {shown} was changed by another seat; your change was "
+                                 "not saved: look at that change, then do yours again to put it "
+                                 "over it", current=version)
         fields = ", ".join(sorted((last.after or {}).keys())) or "it"
         when = local(last.at).strftime("%H:%M:%S")  # station time, whatever the seat's zone
         return ConflictError(
             f"{entity} {shown} was changed by {last.username} at {last.workstation} "
-            f"({when}: {fields}); your change was not saved, reload and try again",
+            f"({when}: {fields}); your change was not saved: look at that change, then do yours "
+            "again to put it over it",
             current=version,
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QFileDialog,
@@ -30,7 +31,7 @@ from ...domain.errors import KnownError
 from ...domain.permissions import is_permitted
 from ...services.accounts import authenticate
 from ...services.handover import HandoverView, build_handover, list_handovers, sign_handover
-from ...services.handover_shift import handover_shift
+from ...services.handover_shift import ShiftChoice, handover_shifts, setting_shifts
 from ...services.stations import get_station
 from ..board.guard import guarded
 from ..context import AppContext
@@ -39,22 +40,6 @@ from ..forms import china_datetime, ok_cancel, open_within_screen, qdatetime
 from ..printing import print_to_pdf
 from ..theme import BREACH, OK, ui_font
 from .report import handover_html
-
-
-def default_shift(now: datetime, handover_at: str = "08:30") -> tuple[datetime, datetime]:
-    """The 24-hour duty shift ending at the first handover time not more than 2 hours past: what
-    the dialog opens on when the station's roster has no shift then (see handover_shift).
-
-    At 08:45 that is this morning's 08:30 (the report written just after the handover); at
-    20:00 it is tomorrow's 08:30 (the shift still running).
-    """
-    hh, mm = (int(x) for x in handover_at.split(":"))
-    here = local(now)
-    today = here.replace(hour=hh, minute=mm, second=0, microsecond=0)
-    end = min(t for t in (today - timedelta(days=1), today, today + timedelta(days=1))
-              if t >= here - timedelta(hours=2))
-    return end - timedelta(days=1), end
-
 
 # Notes typed for a shift and not signed yet, kept for this session (per AppContext) by officer and
 # shift, and put back when the dialog opens on that shift again. Esc at 4 a.m. is most often a
@@ -91,17 +76,28 @@ class HandoverDialog(QDialog):
         self.setFont(ui_font(11))
         # At 760 px the sign buttons lay below a 1366x768 screen (728 px above the taskbar).
         open_within_screen(self, 980, 760)
-        start, end = default_shift(app.clock(), app.settings.handover_time or "08:30")
+        # The shifts offered: the one running first, then one just ended whose outgoing duty may
+        # still be writing up (the roster's, read below; until then, or with no roster, the
+        # setting's 24 hours from handover_time).
+        self.choices = setting_shifts(app.clock(), app.settings.handover_time or "08:30")
+        start, end = self.choices[0].span
         self.start = QDateTimeEdit(qdatetime(start))
         self.end = QDateTimeEdit(qdatetime(end))
         for w in (self.start, self.end):
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
             w.setCalendarPopup(True)
+            w.dateTimeChanged.connect(self._match_choice)
+        self.shift_box = QComboBox()
+        self.shift_box.setToolTip(self.tr("The shift running now, and the one just handed over "
+                                          "while its report may still be finished"))
+        self.shift_box.activated.connect(self._pick)
+        self._fill_choices()
         self.build = QPushButton(self.tr("Compile report (F5)"))
         self.build.setShortcut("F5")
         self.build.clicked.connect(self.compile)
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Shift from")))
+        top.addWidget(self.shift_box)
+        top.addWidget(QLabel(self.tr("from")))
         top.addWidget(self.start)
         top.addWidget(QLabel(self.tr("to")))
         top.addWidget(self.end)
@@ -134,36 +130,91 @@ class HandoverDialog(QDialog):
         self._restore_draft()
         self._update_buttons()
         app.run(get_station, app.ctx, on_done=guarded(self, self._station), on_error=lambda _e: None)
-        # Opened to hand over: the current shift's report is there at once, not after F5. The
-        # shift is the station's own as rostered (08:00-20:00, say); the setting's 24 hours from
-        # handover_time only while the roster has none.
+        # Opened to hand over: the shift's report is there at once, not after F5. The shift is the
+        # station's own as rostered (08:00-20:00, say); the setting's 24 hours from handover_time
+        # only while the roster has none.
         self._assumed = (start, end)
         app.run(_opening, app.ctx, app.clock(), on_done=guarded(self, self._open_current),
                 on_error=lambda _e: None)
 
-    def _open_current(self, opening: tuple[tuple[datetime, datetime] | None, list[HandoverView]]) -> None:
-        """Show the shift's report; one nobody has signed yet is compiled afresh (it may be
-        hours old), a signed one is shown as signed, since it can no longer change."""
+    def _open_current(self, opening: tuple[list[ShiftChoice], list[HandoverView]]) -> None:
+        """Open on the shift running now, or on the one just ended while its handover is under
+        way (a report compiled and not signed by both: 20:05, the incoming officer about to sign),
+        and show its report."""
         if self._compiles:
             return  # the officer has already compiled a shift of their choosing
-        shift, reports = opening
-        start, end = china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime())
-        if shift is not None and shift != (start, end) and (start, end) == self._assumed:
-            # Not changed by hand meanwhile: the roster's shift, with the notes kept for it
-            # rather than the assumed shift's (unless the officer has typed meanwhile).
+        rostered, reports = opening
+        if rostered:
+            self.choices = rostered
+            self._fill_choices()
+        target = self.choices[0]
+        for c in self.choices[1:]:
+            report = _report_of(reports, c.span)
+            if c.ended and report is not None and not report.complete:
+                target = c
+        # Unless changed by hand meanwhile: then the officer's choice stands.
+        if self._span() == self._assumed and target.span != self._assumed:
+            # The roster's shift, with the notes kept for it rather than the assumed shift's
+            # (unless the officer has typed meanwhile).
             assumed_draft = _drafts.get(self.app, {}).get(self._draft_key(), "")
-            start, end = shift
-            self.start.setDateTime(qdatetime(start))
-            self.end.setDateTime(qdatetime(end))
+            self._set_span(target.span)
             if self.notes.toPlainText() == assumed_draft:
                 self.notes.clear()
                 self._restore_draft()
-        current = next((r for r in reports if r.shift_start == start and r.shift_end == end), None)
+        self._show_or_compile(reports)
+
+    def _show_or_compile(self, reports: list[HandoverView]) -> None:
+        """Show the chosen shift's report; one nobody has signed yet is compiled afresh (it may be
+        hours old), a signed one is shown as signed, since it can no longer change."""
+        current = _report_of(reports, self._span())
         if current is not None:
             self.show_view(current)
         may_compile = is_permitted(self.app.ctx.actor.role, "handover.create")
         if may_compile and (current is None or current.outgoing_signed_at is None):
             self.compile()
+
+    # -- the shift handed over -------------------------------------------------------------
+    def _span(self) -> tuple[datetime, datetime]:
+        return china_datetime(self.start.dateTime()), china_datetime(self.end.dateTime())
+
+    def _set_span(self, span: tuple[datetime, datetime]) -> None:
+        self.start.setDateTime(qdatetime(span[0]))
+        self.end.setDateTime(qdatetime(span[1]))
+
+    def _fill_choices(self) -> None:
+        self.shift_box.clear()
+        for c in self.choices:
+            self.shift_box.addItem(self.choice_text(c))
+        self._match_choice()
+
+    def choice_text(self, c: ShiftChoice) -> str:
+        """"This shift 11-20 20:00 – 11-21 08:00", or the one just handed over named as such."""
+        a, b = local(c.start), local(c.end)
+        span = f"{a:%m-%d %H:%M} – {b:%H:%M}" if a.date() == b.date() else f"{a:%m-%d %H:%M} – {b:%m-%d %H:%M}"
+        if c.ended:
+            return self.tr("Just handed over, %1 (write-up)").replace("%1", span)
+        return self.tr("This shift, %1").replace("%1", span)
+
+    def _match_choice(self) -> None:
+        """The box names the shift the times give, or none when they were set by hand."""
+        span = self._span()
+        self.shift_box.setCurrentIndex(next(
+            (i for i, c in enumerate(self.choices) if c.span == span), -1))
+
+    def _pick(self, index: int) -> None:
+        """Another offered shift: its own unsigned notes, and its report shown or compiled."""
+        if not 0 <= index < len(self.choices) or self.choices[index].span == self._span():
+            return
+        self._keep_draft()
+        self._set_span(self.choices[index].span)
+        self.notes.clear()
+        self._restore_draft()
+        self.view = None
+        self.report.clear()
+        self._update_buttons()
+        self._compiles += 1  # a compile of the shift left behind is no longer shown
+        self.app.run(list_handovers, self.app.ctx, on_done=guarded(self, self._show_or_compile),
+                     on_error=guarded(self, self._failed))
 
     def _station(self, info: Any) -> None:
         self.station_name = info.name
@@ -180,6 +231,10 @@ class HandoverDialog(QDialog):
 
     def done(self, result: int) -> None:
         """However the dialog closes (Esc, the window's ✕): unsigned notes wait for the next opening."""
+        self._keep_draft()
+        super().done(result)
+
+    def _keep_draft(self) -> None:
         drafts = _drafts.setdefault(self.app, {})
         text = self.notes.toPlainText()
         signed = self.view is not None and self.view.outgoing_signed_at is not None
@@ -187,7 +242,6 @@ class HandoverDialog(QDialog):
             drafts[self._draft_key()] = text
         else:
             drafts.pop(self._draft_key(), None)
-        super().done(result)
 
     # -- compile and show ------------------------------------------------------------------
     def compile(self) -> None:
@@ -315,9 +369,13 @@ class HandoverDialog(QDialog):
         preview.exec()
 
 
-def _opening(ctx: Any, now: datetime) -> tuple[tuple[datetime, datetime] | None, list[HandoverView]]:
-    """Off the GUI thread: the shift handed over now (None: no roster then) and the reports."""
-    return handover_shift(ctx, now), list_handovers(ctx)
+def _opening(ctx: Any, now: datetime) -> tuple[list[ShiftChoice], list[HandoverView]]:
+    """Off the GUI thread: the shifts handed over now (none: no roster then) and the reports."""
+    return handover_shifts(ctx, now), list_handovers(ctx)
+
+
+def _report_of(reports: list[HandoverView], span: tuple[datetime, datetime]) -> HandoverView | None:
+    return next((r for r in reports if (r.shift_start, r.shift_end) == span), None)
 
 
 def open_handover(app: AppContext, parent: QWidget | None = None) -> HandoverDialog:
@@ -327,4 +385,4 @@ def open_handover(app: AppContext, parent: QWidget | None = None) -> HandoverDia
     return dialog
 
 
-__all__ = ["HandoverDialog", "default_shift", "open_handover"]
+__all__ = ["HandoverDialog", "open_handover"]
