@@ -3708,12 +3708,16 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>交接班</translation>
     </message>
     <message>
+        <source>The shift running now, and the one just handed over while its report may still be finished</source>
+        <translation>当前班次，以及刚交班、交班报告仍可补写的上一班</translation>
+    </message>
+    <message>
         <source>Compile report (F5)</source>
         <translation>生成交接班报告(F5)</translation>
     </message>
     <message>
-        <source>Shift from</source>
-        <translation>班次起</translation>
+        <source>from</source>
+        <translation>自</translation>
     </message>
     <message>
         <source>to</source>
@@ -3738,6 +3742,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <source>Just handed over, %1 (write-up)</source>
+        <translation>刚交班：%1（补写报告）</translation>
+    </message>
+    <message>
+        <source>This shift, %1</source>
+        <translation>本班：%1</translation>
     </message>
     <message>
         <source>Compile the report to review it</source>
