@@ -288,8 +288,13 @@ def test_grid_people_are_edited_audited_and_guarded_against_a_second_seat(db, ma
         entry = s.scalars(sa.select(AuditEntry).where(AuditEntry.action == "grid.people")).one()
         assert entry.before["people"] == shown and entry.after["people"] == new
     # A second seat still holding the old list is refused, not silently overwritten.
-    with pytest.raises(ConflictError, match="changed by another seat"):
+    with pytest.raises(ConflictError, match="changed by another seat") as refused:
         geometry.set_grid_people(chief, gid, shown, expected=shown)
+    # Told of it, the editor's OK again saves over it: the refusal holds the list as it is now.
+    assert refused.value.current == new
+    geometry.set_grid_people(chief, gid, shown, expected=refused.value.current)
+    assert [p.name for p in map_data.grid_card(chief, gid).people] == [p["name"] for p in shown]
+    geometry.set_grid_people(chief, gid, new, expected=shown)
     # Bad rows are all named; nothing is written.
     with pytest.raises(ValidationErrors) as err:
         geometry.set_grid_people(chief, gid, [{"role": "boss", "name": "", "phone": "abc"}])

@@ -302,8 +302,12 @@ def set_grid_people(ctx: ServiceContext, grid_id: int, people: Iterable[Mapping[
             return sorted(tuple(str(p.get(k) or "") for k in ("role", "name", "phone")) for p in rows)
 
         if expected is not None and key(expected) != key(now):
+            # current: the list as it is now, so the editor's OK again (told of the change)
+            # saves over it, as every form does after such a refusal (ui/forms.try_again_over).
             raise ConflictError(f"the people of grid {grid.code} were changed by another seat "
-                                "since you opened them; your change was not saved, reload and try again")
+                                "since you opened them; your change was not saved: save again to "
+                                "put yours over theirs, or close to keep theirs",
+                                current=[dict(p) for p in now])
         _replace_people(uow, ctx.station_id, grid_id, checked, action="grid.people")
         return uow.commit()
 

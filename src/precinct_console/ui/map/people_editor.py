@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import KnownError, ValidationErrors
+from ...domain.errors import ConflictError, KnownError, ValidationErrors
 from ...domain.geo import PEOPLE_ROLES, PEOPLE_ROLES_ZH
 from ...services.geometry import set_grid_people
 from ...services.map_data import GridCard
@@ -121,6 +121,8 @@ class PeopleEditor(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        if isinstance(exc, ConflictError) and isinstance(exc.current, list):
+            self.started_from = exc.current  # OK again, told of the change, saves over it
         if isinstance(exc, ValidationErrors):
             self.problems.setText("\n".join(error_text(p) for p in exc.problems))
         elif isinstance(exc, KnownError):
