@@ -132,10 +132,10 @@ def _text(value: Any) -> str:
 def record_from_cells(row: int, cells: Mapping[str, Any]) -> ImportRecord:
     """One ledger row (column name -> cell) as an import record; problems name row and column."""
     try:
-        category = _text(cells.get("警情类别"))
-        for finer in REFINING:
-            if _text(cells.get(finer)):
-                category = _text(cells.get(finer))
+        # A ledger that splits the levels (the console's own export does) gives the path, so a
+        # name two parents share (其他) is told apart by the levels above it.
+        levels = [_text(cells.get(c)) for c in ("警情类别", *REFINING)]
+        category = "/".join(part for part in levels if part)
         received = parse_time(cells.get("报警时间"), "报警时间")
         if received is None:
             raise ValidationError("is required", field="报警时间")
