@@ -188,6 +188,13 @@ def lookup(value: str, tree: Iterable[CategoryDef]) -> CategoryDef:
         shown = "; ".join(f"{path_name(c.code, table)} ({c.code})" for c in near[:_MAX_CANDIDATES])
         raise ValidationError(f"'{label}' is not a category path; '{parts[-1]}' is {shown}",
                               field="category_code")
+    last = parts[-1] if parts else v
+    alike = sorted((c for c in table.values() if len(c.name_zh) >= 2 and len(last) >= 2
+                    and (c.name_zh in last or last in c.name_zh)), key=lambda c: (c.level, c.code))
+    if alike:  # a name with a word more or less (打架斗殴殴打 for 打架斗殴, 盗窃电动 for 盗窃电动车)
+        shown = "; ".join(f"{path_name(c.code, table)} ({c.code})" for c in alike[:_MAX_CANDIDATES])
+        raise ValidationError(f"'{value}' is not a category code or name; the nearest: {shown}",
+                              field="category_code")
     raise ValidationError(f"'{value}' is not a category code or name", field="category_code")
 
 

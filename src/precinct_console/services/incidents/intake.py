@@ -528,9 +528,13 @@ def _link_call(uow: UnitOfWork, incident_id: int, c: _Clean) -> IncidentView:
 
 
 @service_action("incident.import")
-def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> ImportResult:
-    """All rows or none: every row is checked first and every problem listed with its row."""
+def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord], *,
+                     unread: Sequence[ValidationError] = ()) -> ImportResult:
+    """All rows or none: every row is checked first and every problem listed with its row.
+    unread: the rows a file's reader could not read, listed with the rest in row order."""
     if not records:
+        if unread:
+            raise unread[0] if len(unread) == 1 else ValidationErrors(list(unread))
         raise ValidationError("the file holds no incidents", field="file")
     with ctx.uow() as uow:
         now = uow.now
@@ -553,6 +557,7 @@ def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> Im
             except ValidationError as exc:
                 problems.append(exc)
         problems += _number_problems(uow.session, ctx.station_id, records)
+        problems += unread
         if problems:
             problems.sort(key=lambda p: p.row or 0)
             raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
