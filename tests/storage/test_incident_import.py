@@ -177,3 +177,11 @@ def test_a_missing_column_under_a_title_row_is_named_on_the_header_row(db, make_
     assert str(err.value) == ("row 2, field 'header': the header lacks 发案地址 (columns: 报警时间, "
                               "报警方式, 警情类别, 报警人, 联系电话, 处警情况)")
     assert _count(db, Incident) == 0
+
+
+@pytest.mark.parametrize("written", ["2026.11.01 09:05", "2026.11.01 09:05:00", "2026年11月1日9时5分",
+                                     "2026年11月1日 9时05分", "2026年11月01日09:05"])
+def test_the_ways_a_clerk_writes_a_call_time_in_a_register_are_read(written):
+    from precinct_console.services.incidents.ledger_file import parse_time
+
+    assert parse_time(written, "报警时间").isoformat() == "2026-11-01T09:05:00+08:00"

@@ -54,7 +54,10 @@ _PRIORITY_WORDS = {"一级": 1, "二级": 2, "三级": 3, "紧急": 1, "一般":
 _YES = {"是", "y", "yes", "true", "1", "需要"}
 _NO = {"否", "n", "no", "false", "0", "不需要", ""}
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S")
+                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S",
+                 # As clerks write them in a 登记表: 2026.11.01 09:00, 2026年11月1日9时30分.
+                 "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y年%m月%d日%H:%M:%S", "%Y年%m月%d日%H:%M",
+                 "%Y年%m月%d日%H时%M分%S秒", "%Y年%m月%d日%H时%M分")
 
 
 def parse_time(value: Any, field: str) -> datetime | None:
@@ -73,9 +76,10 @@ def parse_time(value: Any, field: str) -> datetime | None:
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
+            compact = re.sub(r"(?<=[日时分])\s+", "", text)  # 2026年11月1日 9时30分 as 9时30分
             for fmt in _TIME_FORMATS:
                 try:
-                    dt = datetime.strptime(text, fmt)
+                    dt = datetime.strptime(compact if "日%H" in fmt else text, fmt)
                     break
                 except ValueError:
                     continue
