@@ -149,7 +149,8 @@ def unproven(plans: list[PlanInfo]) -> list[Unproven]:
         figures = p.figures or {}
         if figures.get("method") == "milp" and figures.get("status") != "optimal":
             gap = figures.get("gap")
-            name = f"{p.shift_name or 'day'} {p.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}"
+            # A plan with no shift (no roster yet) is named by its start alone: no English word.
+            name = f"{p.shift_name} {p.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}".strip()
             out.append(Unproven(name, float(gap) if gap is not None else math.nan))
     return sorted(out, key=lambda u: -u.gap if u.gap == u.gap else -math.inf)
 
