@@ -176,3 +176,6 @@ def test_the_run_says_how_far_from_the_best_a_plan_not_proven_may_be(db, station
                                            "差距最大的（白班 11-20 10:00）与最优方案相差不超过 1.2%")
     assert outcome_message([none]).endswith("1 not proven the best in the time allowed, 白班 11-20 "
                                             "10:00 with no bound proven")
+    no_roster = dataclasses.replace(short, shift_name="", shift_id=None)  # a station with no roster
+    assert outcome_message([no_roster]).endswith("the furthest (11-20 10:00) within 1.2% of the best "
+                                                 "possible")
