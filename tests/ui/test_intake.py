@@ -223,6 +223,7 @@ def test_the_stations_own_categories_are_found_by_path_and_shown_with_it(qtbot, 
         s.add(Category(code="0299", parent_code="02", level=2, name_zh="其他", name_en="Other order",
                        default_priority=3))
     dialog = open_dialog(qtbot, app)
+    assert "纠纷/家庭" in dialog.category.placeholderText()  # the officer learns a path is taken
     qtbot.waitUntil(lambda: "0299" in {c.code for c in dialog.category.tree}, timeout=10000)
     type_into(qtbot, dialog.category, "治安/其")
     assert [dialog.category.results.item(i).text() for i in range(dialog.category.results.count())] \

@@ -68,7 +68,7 @@ class IntakeDialog(QDialog):
         for code, (zh, _en) in CHANNELS.items():
             self.channel.addItem(f"{zh}", code)
         self.category = CategoryEdit()
-        self.category.setPlaceholderText(self.tr("家庭, jtjf or 0601 - arrows choose, Tab or Enter takes it"))
+        self.category.setPlaceholderText(self.tr("家庭, jtjf, 0601 or 纠纷/家庭 - arrows choose, Tab or Enter takes it"))
         # The station's own tree (its names and paths); the shipped one serves until it comes.
         app.run(categories_in, app.ctx, on_done=guarded(self, self.category.set_tree),
                 on_error=lambda _e: None)
