@@ -107,3 +107,81 @@ def test_xlsx_with_real_dates_and_numeric_phones(db, make_ctx, tmp_path):
     assert result.numbers == ("20261102-0001",)
     assert row.caller_phone == "13800138000" and row.needs_reinforcement
     assert row.received_at.isoformat() == "2026-11-02T00:30:00+00:00"
+
+
+def test_every_problem_of_a_file_is_named_at_once_reading_and_checking_alike(db, make_ctx, tmp_path):
+    """A bad date was named first; once the clerk fixed it, the unknown category and the step
+    before the call came next: one file, three rounds. Now one round names them all."""
+    rows = [list(r) for r in GOOD]
+    rows[0][0] = "2026-13-01 09:00"  # no month 13
+    rows[1][7] = "打架斗殴殴打"  # a word too many
+    rows[2][10] = "2026-11-01 10:00"  # set off before the call at 11:00
+    with pytest.raises(ValidationErrors) as err:
+        inc.import_ledger_file(make_ctx(Role.CLERK), write_csv(tmp_path / "bad.csv", rows, "gbk"))
+    assert [str(p) for p in err.value.problems] == [
+        "row 2, field '报警时间': '2026-13-01 09:00' is not a time (e.g. 2026-11-20 09:05:00)",
+        "row 3, field '警情类别': '打架斗殴殴打' is not a category code or name; the nearest: "
+        "治安/打架斗殴 (0202)",
+        "row 4, field '出警时间': 2026-11-01 10:00:00 is before the call time (2026-11-01 11:00:00)",
+    ]
+    assert _count(db, Incident) == 0
+
+
+def _template(path: Path, *, address: bool = True) -> Path:
+    """A government 警情登记表: a merged title, then 处警情况 merged over 出警时间 and 到场时间
+    with the other headers merged down both rows."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["城关派出所警情登记表"])
+    ws.merge_cells("A1:G1")
+    ws.append(["报警时间", "报警方式", "警情类别", "发案地址" if address else "报警人", "联系电话",
+               "处警情况", None])
+    ws.append([None, None, None, None, None, "出警时间", "到场时间"])
+    for column in "ABCDE":
+        ws.merge_cells(f"{column}2:{column}3")
+    ws.merge_cells("F2:G2")
+    ws.append(["2026-11-01 09:00", "110", "邻里纠纷", "东大街3号", "13900001111",
+               "2026-11-01 09:01", "2026-11-01 09:04"])
+    ws.append(["2026-11-01 09:30", "110", "邻里纠纷", "东大街4号", "13900001112",
+               "2026-11-01 09:20", ""])
+    wb.save(path)
+    return path
+
+
+def test_a_template_with_a_group_header_over_two_columns_reads_them_and_names_excel_rows(
+        db, make_ctx, tmp_path):
+    """The second header row was read as an incident with no call time, and the set-off and
+    arrival times under 处警情况 were not read at all."""
+    clerk = make_ctx(Role.CLERK)
+    with pytest.raises(ValidationError) as err:
+        inc.import_ledger_file(clerk, _template(tmp_path / "登记表.xlsx"))
+    assert str(err.value) == ("row 5, field '出警时间': 2026-11-01 09:20:00 is before the call time "
+                              "(2026-11-01 09:30:00)")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "登记表.xlsx")
+    wb.active.delete_rows(5)
+    wb.save(tmp_path / "登记表.xlsx")
+    result, ignored = inc.import_ledger_file(clerk, tmp_path / "登记表.xlsx")
+    assert result.count == 1 and ignored == []
+    [row] = inc.search_incidents(clerk, "", limit=5)
+    assert row.status == "arrived" and row.set_off_at.isoformat() == "2026-11-01T01:01:00+00:00"
+
+
+def test_a_missing_column_under_a_title_row_is_named_on_the_header_row(db, make_ctx, tmp_path):
+    with pytest.raises(ValidationError) as err:
+        inc.import_ledger_file(make_ctx(Role.CLERK), _template(tmp_path / "t.xlsx", address=False))
+    # The header's row, not the title's (which lacked all four and listed the title as a column).
+    assert str(err.value) == ("row 2, field 'header': the header lacks 发案地址 (columns: 报警时间, "
+                              "报警方式, 警情类别, 报警人, 联系电话, 处警情况)")
+    assert _count(db, Incident) == 0
+
+
+@pytest.mark.parametrize("written", ["2026.11.01 09:05", "2026.11.01 09:05:00", "2026年11月1日9时5分",
+                                     "2026年11月1日 9时05分", "2026年11月01日09:05"])
+def test_the_ways_a_clerk_writes_a_call_time_in_a_register_are_read(written):
+    from precinct_console.services.incidents.ledger_file import parse_time
+
+    assert parse_time(written, "报警时间").isoformat() == "2026-11-01T09:05:00+08:00"

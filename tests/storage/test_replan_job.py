@@ -118,3 +118,64 @@ def test_a_shift_the_re_plan_cannot_plan_fails_the_run_naming_it_and_the_others_
                             "1 个班次未能部署，夜班 11-20 18:00：")
     assert "roster" not in heard
     assert [p.shift_id for p in allocation.list_plans(chief)] == [day.id]
+
+
+def test_the_day_budget_is_shared_by_units_and_a_shift_past_it_still_gets_its_minimum(
+        db, station, make_ctx, clock, monkeypatch):
+    """A day's re-plan ends in bounded time: each shift's solver limit is its share (by units) of
+    the budget left, a shift solved early leaves its share to the rest, and a shift past the
+    budget is still solved with the minimum. Time is injected: nothing sleeps."""
+    from precinct_console.jobs import replan
+
+    _town(db, station, clock)
+    chief = make_ctx(Role.STATION_CHIEF)
+    day = roster.add_shift(chief, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    evening = roster.add_shift(chief, "小夜班", day.ends_at, day.ends_at + timedelta(hours=8))
+    night = roster.add_shift(chief, "大夜班", evening.ends_at, evening.ends_at + timedelta(hours=6))
+    (_a, _b, c), (_u1, u2) = _crew(chief, day.id)  # two units by day, one each at night
+    roster.assign(chief, evening.id, c.id, unit_id=u2)
+    roster.assign(chief, night.id, c.id, unit_id=u2)
+    seconds = [0.0]
+    # The time each shift took, as if it ran: the day proved early, the evening overran its limit
+    # (the forecast and the writes are outside the solver's limit).
+    used = {day.id: 8.0, evening.id: 35.0, night.id: 1.0}
+    limits: dict[int, float] = {}
+    real = replan.propose_plan
+
+    def timed(ctx, *, time_limit, shift_id):
+        limits[shift_id] = time_limit
+        seconds[0] += used[shift_id]
+        return real(ctx, time_limit=1.0, shift_id=shift_id)
+
+    monkeypatch.setattr(replan, "propose_plan", timed)
+    job = ServiceContext(db, system_actor("scheduler", station.id), clock)
+    plans = replan.run_replan(job, budget=40.0, time_limit=20.0, timer=lambda: seconds[0])
+    assert [p.shift_id for p in plans] == [day.id, evening.id, night.id]
+    # 2 units of 4: half of 40 s; then 1 of 2 of the 32 s left; then past the budget.
+    assert limits == {day.id: 20.0, evening.id: 16.0, night.id: replan.MIN_SHIFT_LIMIT}
+
+
+def test_the_run_says_how_far_from_the_best_a_plan_not_proven_may_be(db, station, make_ctx, clock):
+    import dataclasses
+
+    from precinct_console.i18n.catalogue import message_text
+    from precinct_console.jobs.replan import outcome_message
+
+    _town(db, station, clock)
+    chief = make_ctx(Role.STATION_CHIEF)
+    sh = roster.add_shift(chief, "白班", clock() + timedelta(hours=1), clock() + timedelta(hours=9))
+    _crew(chief, sh.id)
+    [plan] = run_replan(ServiceContext(db, system_actor("scheduler", station.id), clock), time_limit=5)
+    assert outcome_message([plan]) == "1 patrol plan(s) proposed"
+    short = dataclasses.replace(plan, figures={**plan.figures, "status": "time_limit", "gap": 0.0123})
+    none = dataclasses.replace(plan, figures={**plan.figures, "status": "time_limit", "gap": None})
+    said = outcome_message([plan, short])
+    assert said == ("2 patrol plan(s) proposed; 1 not proven the best in the time allowed, the "
+                    "furthest (白班 11-20 10:00) within 1.2% of the best possible")
+    assert message_text(said, "zh_CN") == ("已提出 2 个巡逻部署方案；其中 1 个在限定时间内未能证明最优，"
+                                           "差距最大的（白班 11-20 10:00）与最优方案相差不超过 1.2%")
+    assert outcome_message([none]).endswith("1 not proven the best in the time allowed, 白班 11-20 "
+                                            "10:00 with no bound proven")
+    no_roster = dataclasses.replace(short, shift_name="", shift_id=None)  # a station with no roster
+    assert outcome_message([no_roster]).endswith("the furthest (11-20 10:00) within 1.2% of the best "
+                                                 "possible")

@@ -256,3 +256,33 @@ def test_a_rolls_old_word_xiejing_is_an_auxiliary_and_neiqin_is_refused_with_the
     assert problem.bare_message == (
         "'内勤' is not a role (the roles: 巡逻防控、指挥室、社区警务、办案队、副所长、教导员、所长); "
         "the nearest is 指挥室: write 指挥室 if that is where this person works")
+
+
+def test_a_template_with_a_group_header_over_two_columns_reads_them_and_names_excel_rows(
+        db, make_ctx, tmp_path):
+    """A government 花名册: a merged title, then 联系方式 merged over 联系电话 and 准驾车型 with the
+    other headers merged down both rows. The second header row was read as an officer with no
+    badge and no name, and the phone and licence columns were not read at all."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["城关派出所人员花名册"])
+    ws.merge_cells("A1:F1")
+    ws.append(["序号", "警号", "姓名", "岗位", "联系方式", None])
+    ws.append([None, None, None, None, "联系电话", "准驾车型"])
+    for column in "ABCD":
+        ws.merge_cells(f"{column}2:{column}3")
+    ws.merge_cells("E2:F2")
+    ws.append([1, "010001", "张伟", "所长", "13800138000", "C1"])
+    ws.append([2, "010002", "李娜", "打字员", "13800138001", "C2"])
+    wb.save(tmp_path / "花名册.xlsx")
+    chief = make_ctx(Role.STATION_CHIEF)
+    preview = preview_roll_import(chief, tmp_path / "花名册.xlsx")
+    assert [str(p) for p in preview.problems] == [
+        "row 5, field '岗位': '打字员' is not a role (one of: 巡逻防控、指挥室、社区警务、办案队、副所长、"
+        "教导员、所长)"]
+    assert [i.row for i in preview.new] == [4] and preview.ignored_columns == ("序号", )
+    ws.delete_rows(5)
+    wb.save(tmp_path / "花名册.xlsx")
+    commit_roll_import(chief, preview_roll_import(chief, tmp_path / "花名册.xlsx"))
+    zhang = officers(db)["010001"]
+    assert (zhang.phone, zhang.licences) == ("13800138000", ["C1"])

@@ -214,3 +214,20 @@ def test_a_mobile_number_a_digit_short_is_pointed_out_and_still_taken_in(qtbot, 
     with qtbot.waitSignal(dialog.accepted, timeout=10000):  # a warning, not a refusal
         qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result_view.caller_phone == "1380013800"
+
+
+def test_the_stations_own_categories_are_found_by_path_and_shown_with_it(qtbot, app, db):
+    from precinct_console.storage.models import Category
+
+    with db.sessions() as s, s.begin():  # 其他 under 治安 beside the shipped top-level 其他
+        s.add(Category(code="0299", parent_code="02", level=2, name_zh="其他", name_en="Other order",
+                       default_priority=3))
+    dialog = open_dialog(qtbot, app)
+    assert "纠纷/家庭" in dialog.category.placeholderText()  # the officer learns a path is taken
+    qtbot.waitUntil(lambda: "0299" in {c.code for c in dialog.category.tree}, timeout=10000)
+    type_into(qtbot, dialog.category, "治安/其")
+    assert [dialog.category.results.item(i).text() for i in range(dialog.category.results.count())] \
+        == ["0299  治安/其他"]
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Tab)
+    assert dialog.category.category.code == "0299" and dialog.category.text() == "0299  治安/其他"
+    assert dialog.priority.currentData() == 3

@@ -57,6 +57,10 @@ The console's own 警情台账 export (export incidents --unmask) imports as it 
 发生地址, 简要警情 and 优先级 are read as 报警时间, 发案地址, 简要案情 and 等级, and its title
 and totals rows are skipped. Its 状态 is not copied: each incident's status follows the step
 times imported.
+""") + tr("""A category name two parents share (其他) is told apart by its path, 刑事/盗窃/其他 (/, ／, >
+or ＞ between the levels), or its code; 警情类别, 警情类型 and 警情细类 are read together as a path.
+A two-row header (处警情况 merged over 出警时间 and 到场时间) is read as one. Every problem of the
+file is listed at once.
 """)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+
+from .errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,82 @@ def full_name_zh(code: str) -> str:
     return "/".join(parts)
 
 
+# What a clerk writes between the levels of a path: 刑事/盗窃/入室盗窃, 刑事／盗窃, 刑事 > 盗窃.
+_SEPARATOR = re.compile(r"\s*[/／>＞]\s*")
+_MAX_CANDIDATES = 8  # paths listed when a name is ambiguous; a longer list is counted
+
+
+def path_parts(value: str) -> list[str]:
+    """'刑事 > 盗窃／入室盗窃' as ['刑事', '盗窃', '入室盗窃']; one part for a bare name or code."""
+    return [p for p in _SEPARATOR.split(value.strip()) if p]
+
+
+def chain(code: str, table: dict[str, CategoryDef]) -> list[CategoryDef]:
+    """The category and its ancestors, top level first (by parent code, so any tree works)."""
+    out: list[CategoryDef] = []
+    current = table.get(code)
+    while current is not None and len(out) < 16:  # a parent cycle in a hand-edited tree ends here
+        out.append(current)
+        current = table.get(current.parent_code) if current.parent_code else None
+    return out[::-1]
+
+
+def path_name(code: str, table: dict[str, CategoryDef]) -> str:
+    """'纠纷/家庭纠纷/家庭暴力': the category's full path in the given tree."""
+    return "/".join(c.name_zh for c in chain(code, table)) or code
+
+
+def lookup(value: str, tree: Iterable[CategoryDef]) -> CategoryDef:
+    """The one category a clerk means by a code (0601), a name unique in the tree (家庭纠纷) or a
+    path (纠纷/家庭纠纷; enough of it to tell: 盗窃/其他). A name or path several categories
+    share is refused listing each one's full path and code, so the clerk can pick."""
+    table = {c.code: c for c in tree}
+    v = (value or "").strip()
+    if not v:
+        raise ValidationError("is required", field="category_code")
+    if v in table:
+        return table[v]
+    parts = path_parts(v)
+    label = "/".join(parts)
+    # A label as the intake dialog shows it, '0601  纠纷/家庭纠纷', names its code first.
+    head, _, rest = v.partition(" ")
+    if head in table and rest.strip() and path_name(head, table).endswith("/".join(path_parts(rest))):
+        return table[head]
+    matches = [c for c in table.values() if _ends_with(chain(c.code, table), parts)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        matches.sort(key=lambda c: c.code)
+        shown = "; ".join(f"{path_name(c.code, table)} ({c.code})" for c in matches[:_MAX_CANDIDATES])
+        if len(matches) > _MAX_CANDIDATES:
+            shown += f"; … +{len(matches) - _MAX_CANDIDATES}"  # no words: it reads in either language
+        raise ValidationError(f"'{label}' is {len(matches)} categories: write the path or the code "
+                              f"of one ({shown})", field="category_code")
+    near = sorted((c for c in table.values() if parts and parts[-1] == c.name_zh),
+                  key=lambda c: c.code)
+    if near:  # the name exists, under other parents than the path gives
+        shown = "; ".join(f"{path_name(c.code, table)} ({c.code})" for c in near[:_MAX_CANDIDATES])
+        raise ValidationError(f"'{label}' is not a category path; '{parts[-1]}' is {shown}",
+                              field="category_code")
+    last = parts[-1] if parts else v
+    alike = sorted((c for c in table.values() if len(c.name_zh) >= 2 and len(last) >= 2
+                    and (c.name_zh in last or last in c.name_zh)), key=lambda c: (c.level, c.code))
+    if alike:  # a name with a word more or less (打架斗殴殴打 for 打架斗殴, 盗窃电动 for 盗窃电动车)
+        shown = "; ".join(f"{path_name(c.code, table)} ({c.code})" for c in alike[:_MAX_CANDIDATES])
+        raise ValidationError(f"'{value}' is not a category code or name; the nearest: {shown}",
+                              field="category_code")
+    raise ValidationError(f"'{value}' is not a category code or name", field="category_code")
+
+
+def _ends_with(path: list[CategoryDef], parts: list[str]) -> bool:
+    """True when the last part is the category and the others its ancestors, top first, each by
+    name or code; a level may be left out (刑事/入室盗窃, or a ledger whose 警情类型 is blank)."""
+    if not parts or not path or parts[-1] not in (path[-1].name_zh, path[-1].code):
+        return False
+    above = iter(path[:-1])
+    return all(any(p in (c.name_zh, c.code) for c in above) for p in parts[:-1])
+
+
 def pinyin_initials(text: str) -> str:
     """'jtjf' for '家庭纠纷': what a dispatcher types to find a category fast."""
     # Imported on first use: pypinyin's phrase tables cost ~57 MB, which a ledger export or a
@@ -141,6 +221,14 @@ def search(query: str, categories: tuple[CategoryDef, ...] = CATEGORIES) -> list
     q = query.strip().lower()
     if not q:
         return list(categories)
+    if len(path_parts(q)) > 1:  # a path typed (刑事/盗窃, 盗窃>其他): the categories it names
+        table = {c.code: c for c in categories}
+        parts = path_parts(query)
+        found = [c for c in categories if _ends_with(chain(c.code, table), parts)]
+        if not found:  # a path typed part-way (刑事/盗): the last part begins a name
+            found = [c for c in categories
+                     if _ends_with(chain(c.code, table)[:-1], parts[:-1]) and c.name_zh.startswith(parts[-1])]
+        return sorted(found, key=lambda c: (c.level, c.code))
     scored: list[tuple[int, CategoryDef]] = []
     for c in categories:
         initials = pinyin_initials(c.name_zh)

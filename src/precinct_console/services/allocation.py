@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
@@ -131,6 +132,27 @@ class PatrolOrder:
     ends_at: datetime
     duties: str = ""  # its timed duties on that plan, "16:00-18:00 城关实验小学护学岗（晚）"
     moved_from: str = ""  # the plan's own point, where a move-up order (补位) sent it here
+
+
+@dataclass(frozen=True)
+class Unproven:
+    """A proposal the solver did not prove the best in its time: how far from the best it may be."""
+
+    shift: str
+    gap: float  # relative; NaN when no bound was proven
+
+
+def unproven(plans: list[PlanInfo]) -> list[Unproven]:
+    """The proposals the solver did not prove optimal: those with no bound first, then by gap."""
+    out = []
+    for p in plans:
+        figures = p.figures or {}
+        if figures.get("method") == "milp" and figures.get("status") != "optimal":
+            gap = figures.get("gap")
+            # A plan with no shift (no roster yet) is named by its start alone: no English word.
+            name = f"{p.shift_name} {p.starts_at.astimezone(CHINA_TZ):%m-%d %H:%M}".strip()
+            out.append(Unproven(name, float(gap) if gap is not None else math.nan))
+    return sorted(out, key=lambda u: -u.gap if u.gap == u.gap else -math.inf)
 
 
 def _info(p: PatrolPlan, shift_name: str = "", notes: tuple[str, ...] = (),

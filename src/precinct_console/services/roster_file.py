@@ -11,6 +11,7 @@ from typing import Any
 
 from ..domain.driving import DRONE_LICENCE
 from ..domain.errors import KnownError, ValidationError, file_error_reason
+from .header_rows import is_sub_header, stacked
 from .incidents.ledger_file import csv_rows
 from .roster import OFFICER_KINDS, OFFICER_ROLES, checked_officer_value, split_items
 
@@ -97,12 +98,36 @@ def _text(value: Any) -> str:
 
 
 def _header_row(rows: list[list[Any]]) -> int | None:
-    """The index of the header: the first of the top rows naming a badge and a name column."""
-    for i, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        fields = {_FIELD_OF.get(_key(_text(v))) for v in values}
-        if "name" in fields and fields & {"badge", "aux_badge"}:
+    """The index of the header: the first of the top rows naming a badge and a name column (with
+    the row under it, when the two make a template's two-row header)."""
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if _is_header(_header_cells(rows, i)[0]):
             return i
     return None
+
+
+def _is_header(cells: list[str]) -> bool:
+    fields = {_FIELD_OF.get(_key(h)) for h in cells}
+    return "name" in fields and bool(fields & {"badge", "aux_badge"})
+
+
+def _known(header: str) -> bool:
+    return _FIELD_OF.get(_key(header)) is not None
+
+
+def _header_cells(rows: list[list[Any]], at: int) -> tuple[list[str], int]:
+    """The header from row `at` and the index of the first row under it: a template's group cell
+    (联系方式) merged over sub-columns (电话, 驾照) makes the header two rows. A row that is a
+    header by itself stands alone, and so does a title row above one."""
+    top = [_text(v) for v in rows[at]]
+    if at + 1 < len(rows):
+        sub = [_text(v) for v in rows[at + 1]]
+        alone = _is_header(top)
+        if (alone or not _is_header(sub)) and is_sub_header(top, sub, _known):
+            both = stacked(top, sub)
+            if _is_header(both):
+                return both, at + 2
+    return top, at + 1
 
 
 def _sheets(path: Path) -> tuple[list[list[Any]], str, list[str]]:
@@ -143,7 +168,7 @@ def read_roll_file(path: str | Path) -> RollFile:
         raise ValidationError(f"no header row with a 警号 (or 辅警编号) and a 姓名 column in the first "
                               f"{HEADER_SEARCH_ROWS} rows (the first row reads: {first})",
                               field="header", row=1)
-    header = [_text(v) for v in rows[at]]
+    header, start = _header_cells(rows, at)
     columns: dict[str, int] = {}  # field -> column index
     ignored: list[str] = []
     problems: list[ValidationError] = []
@@ -162,7 +187,7 @@ def read_roll_file(path: str | Path) -> RollFile:
     out: list[RollRow] = []
     first_row_of: dict[str, int] = {}
     example_row = None
-    for index in range(at + 1, len(rows)):
+    for index in range(start, len(rows)):
         cells = {f: _text(rows[index][i]) if i < len(rows[index]) else "" for f, i in columns.items()}
         if not any(_text(v) for v in rows[index]):
             continue  # blank lines between teams or at the end of a sheet

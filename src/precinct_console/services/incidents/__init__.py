@@ -12,6 +12,7 @@ from .intake import (
     ImportRecord,
     ImportResult,
     IncidentDraft,
+    categories_in,
     check_repeats,
     import_incidents,
     intake_incident,
@@ -84,6 +85,6 @@ __all__ = [
     "check_repeats", "correct_event", "draft_from_json", "import_ledger_file", "intake_from_json", "read_json_incident", "read_ledger_file", "dispatch_unit", "facts_of", "get_incident",
     "get_incident_rows", "get_repeat_rules", "get_response_profile", "import_incidents",
     "intake_incident", "list_open_incidents", "recommend_units", "reopen_incident",
-    "resolve_category", "resolve_channel", "response_compliance", "search_incidents",
+    "categories_in", "resolve_category", "resolve_channel", "response_compliance", "search_incidents",
     "set_repeat_rules", "set_response_profile", *_LAZY,
 ]

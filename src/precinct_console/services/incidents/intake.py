@@ -13,7 +13,8 @@ from sqlalchemy import bindparam, case, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ...domain.categories import CHANNEL_SHORT, CHANNELS
+from ...domain import categories
+from ...domain.categories import CHANNEL_SHORT, CHANNELS, CategoryDef
 from ...domain.clock import local, shown
 from ...domain.errors import NotFound, ValidationError, ValidationErrors
 from ...domain.lifecycle import EventFact, check_step_time, project
@@ -134,18 +135,38 @@ def resolve_channel(value: str) -> str:
 
 
 def resolve_category(session: Session, value: str) -> Category:
-    """A category by code, by Chinese name or by full path ('纠纷/家庭纠纷')."""
+    """A category by code, by a name unique in the tree or by path ('纠纷/家庭纠纷', '刑事>其他')."""
     v = (value or "").strip()
-    if not v:
-        raise ValidationError("is required", field="category_code")
-    cat = session.get(Category, v)
+    cat = session.get(Category, v) if v else None
     if cat is not None:
         return cat
-    name = v.rsplit("/", 1)[-1]
-    matches = list(session.scalars(select(Category).where(Category.name_zh == name)))
-    if len(matches) == 1:
-        return matches[0]
-    raise ValidationError(f"'{value}' is not a category code or name", field="category_code")
+    found = session.get(Category, categories.lookup(v, category_tree(session)).code)
+    assert found is not None
+    return found
+
+
+def category_tree(session: Session) -> tuple[CategoryDef, ...]:
+    """The database's category tree (a station's own, not only the shipped one), read once per
+    session: an import of a thousand rows by name reads it once, and a new session reads afresh."""
+    tree = session.info.get(_TREE_KEY)
+    if tree is None:
+        tree = session.info[_TREE_KEY] = tuple(
+            CategoryDef(r.code, r.parent_code, r.level, r.name_zh, r.name_en, r.default_priority,
+                        r.needs_reinforcement)
+            for r in session.execute(select(
+                Category.code, Category.parent_code, Category.level, Category.name_zh,
+                Category.name_en, Category.default_priority, Category.needs_reinforcement)
+                .order_by(Category.code)))
+    return tree
+
+
+_TREE_KEY = "precinct_category_tree"
+
+
+def categories_in(ctx: ServiceContext) -> tuple[CategoryDef, ...]:
+    """The category tree intake searches: the database's, with a station's own categories."""
+    with ctx.read() as s:
+        return category_tree(s)
 
 
 @dataclass(frozen=True)
@@ -176,11 +197,7 @@ def _category_ref(session: Session, value: str) -> _CategoryRef:
 
     rows = family(v) if len(v) >= 2 else {}
     if v not in rows:
-        name = v.rsplit("/", 1)[-1]
-        matches = list(session.scalars(select(Category.code).where(Category.name_zh == name)))
-        if len(matches) != 1:
-            raise ValidationError(f"'{value}' is not a category code or name", field="category_code")
-        v = matches[0]
+        v = categories.lookup(v, category_tree(session)).code
         rows = family(v)
     cat = rows[v]
     parts = [rows[v[:i]].name_zh for i in range(2, len(v) + 1, 2) if v[:i] in rows]
@@ -511,9 +528,13 @@ def _link_call(uow: UnitOfWork, incident_id: int, c: _Clean) -> IncidentView:
 
 
 @service_action("incident.import")
-def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> ImportResult:
-    """All rows or none: every row is checked first and every problem listed with its row."""
+def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord], *,
+                     unread: Sequence[ValidationError] = ()) -> ImportResult:
+    """All rows or none: every row is checked first and every problem listed with its row.
+    unread: the rows a file's reader could not read, listed with the rest in row order."""
     if not records:
+        if unread:
+            raise unread[0] if len(unread) == 1 else ValidationErrors(list(unread))
         raise ValidationError("the file holds no incidents", field="file")
     with ctx.uow() as uow:
         now = uow.now
@@ -536,6 +557,7 @@ def import_incidents(ctx: ServiceContext, records: Sequence[ImportRecord]) -> Im
             except ValidationError as exc:
                 problems.append(exc)
         problems += _number_problems(uow.session, ctx.station_id, records)
+        problems += unread
         if problems:
             problems.sort(key=lambda p: p.row or 0)
             raise problems[0] if len(problems) == 1 else ValidationErrors(problems)

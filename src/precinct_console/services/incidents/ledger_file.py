@@ -20,6 +20,7 @@ from typing import Any
 from ...domain.clock import CHINA_TZ
 from ...domain.errors import ValidationError, ValidationErrors
 from ..context import ServiceContext
+from ..header_rows import is_sub_header, stacked
 from .intake import ImportRecord, ImportResult, IncidentDraft, import_incidents, intake_incident
 from .views import IncidentView
 
@@ -53,7 +54,10 @@ _PRIORITY_WORDS = {"一级": 1, "二级": 2, "三级": 3, "紧急": 1, "一般":
 _YES = {"是", "y", "yes", "true", "1", "需要"}
 _NO = {"否", "n", "no", "false", "0", "不需要", ""}
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S")
+                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S",
+                 # As clerks write them in a 登记表: 2026.11.01 09:00, 2026年11月1日9时30分.
+                 "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y年%m月%d日%H:%M:%S", "%Y年%m月%d日%H:%M",
+                 "%Y年%m月%d日%H时%M分%S秒", "%Y年%m月%d日%H时%M分")
 
 
 def parse_time(value: Any, field: str) -> datetime | None:
@@ -72,9 +76,10 @@ def parse_time(value: Any, field: str) -> datetime | None:
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
+            compact = re.sub(r"(?<=[日时分])\s+", "", text)  # 2026年11月1日 9时30分 as 9时30分
             for fmt in _TIME_FORMATS:
                 try:
-                    dt = datetime.strptime(text, fmt)
+                    dt = datetime.strptime(compact if "日%H" in fmt else text, fmt)
                     break
                 except ValueError:
                     continue
@@ -132,10 +137,10 @@ def _text(value: Any) -> str:
 def record_from_cells(row: int, cells: Mapping[str, Any]) -> ImportRecord:
     """One ledger row (column name -> cell) as an import record; problems name row and column."""
     try:
-        category = _text(cells.get("警情类别"))
-        for finer in REFINING:
-            if _text(cells.get(finer)):
-                category = _text(cells.get(finer))
+        # A ledger that splits the levels (the console's own export does) gives the path, so a
+        # name two parents share (其他) is told apart by the levels above it.
+        levels = [_text(cells.get(c)) for c in ("警情类别", *REFINING)]
+        category = "/".join(part for part in levels if part)
         received = parse_time(cells.get("报警时间"), "报警时间")
         if received is None:
             raise ValidationError("is required", field="报警时间")
@@ -177,17 +182,17 @@ def _is_header(header: list[str]) -> bool:
     return all(c in header for c in REQUIRED)
 
 
-def _check_header(header: list[str]) -> None:
+def _check_header(header: list[str], row: int = 1) -> None:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ValidationError(
-            f"the header lacks {', '.join(missing)} (columns: {', '.join(header) or 'none'})",
-            field="header", row=1,
+            f"the header lacks {', '.join(missing)} (columns: {', '.join(h for h in header if h) or 'none'})",
+            field="header", row=row,
         )
     seen = set()
     for h in header:
         if h and h in seen:
-            raise ValidationError(f"column '{h}' appears twice", field="header", row=1)
+            raise ValidationError(f"column '{h}' appears twice", field="header", row=row)
         seen.add(h)
 
 
@@ -222,12 +227,16 @@ def _rows_xlsx(path: Path) -> Iterator[list[Any]]:
 def read_ledger_file(path: str | Path) -> tuple[list[ImportRecord], list[str]]:
     """All rows of a CSV or XLSX ledger and the ignored column names. Every bad row is listed
     (row numbers as the spreadsheet shows them, the header being row 1); nothing is partial."""
-    records, ignored, _names = _read(path)
+    records, ignored, _names, problems = _read(path)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
     return records, ignored
 
 
-def _read(path: str | Path) -> tuple[list[ImportRecord], list[str], dict[str, str]]:
-    """read_ledger_file, plus the file's own name of each column read (接警时间 for 报警时间)."""
+def _read(path: str | Path
+          ) -> tuple[list[ImportRecord], list[str], dict[str, str], list[ValidationError]]:
+    """read_ledger_file, plus the file's own name of each column read (接警时间 for 报警时间), and
+    the rows that could not be read (listed, so the import names them with the rest)."""
     p = Path(path)
     if not p.is_file():
         raise ValidationError(f"{p} does not exist", field="file")
@@ -240,6 +249,9 @@ def _read(path: str | Path) -> tuple[list[ImportRecord], list[str], dict[str, st
         raise ValidationError(f"'{p.suffix}' files are not supported (CSV or XLSX)", field="file")
     header: list[str] | None = None
     first: list[str] | None = None
+    best: tuple[int, int, list[str]] = (-1, 1, [])  # the likeliest header: required columns, row
+    above: list[str] = []  # the row before, the top of a two-row header
+    sub_checked = False
     shown: list[str] = []  # the header as the file names it
     names: dict[str, str] = {}
     records: list[ImportRecord] = []
@@ -249,13 +261,32 @@ def _read(path: str | Path) -> tuple[list[ImportRecord], list[str], dict[str, st
             texts = [_text(v) for v in values]
             first = texts if first is None else first
             canonical = _canonical(texts)
+            both = _canonical(stacked(above, texts)) if above else []
+            # A template's header may be two rows: 处警情况 merged over 出警时间 and 到场时间, the
+            # columns beside it merged down both rows (their names in the top row only).
+            if not _is_header(canonical) and both and _is_header(both) and \
+                    is_sub_header(_canonical(above), canonical, _known):
+                texts, canonical, sub_checked = stacked(above, texts), both, True
             if _is_header(canonical):
                 header, shown = canonical, texts
                 _check_header(header)
-                names = {name: h for h, name in zip(texts, canonical, strict=True) if h != name}
-            elif number > _MAX_TITLE_ROWS:
-                _check_header(_canonical(first))  # names what the first row lacks
+                names = {name: h for h, name in zip(texts, canonical, strict=False) if h != name}
+            else:
+                found = sum(c in canonical for c in REQUIRED)
+                best = max(best, (found, -number, canonical))
+                if number > _MAX_TITLE_ROWS:  # no header: names what the likeliest one lacks
+                    _check_header(best[2], row=-best[1])
+            above = texts
             continue
+        if not sub_checked:
+            sub_checked = True
+            texts = [_text(v) for v in values]
+            if is_sub_header(header, _canonical(texts), _known):
+                shown = stacked(shown, texts)
+                header = _canonical(shown)
+                _check_header(header)
+                names = {name: h for h, name in zip(shown, header, strict=True) if h != name}
+                continue
         if values and _TOTALS.match(_text(values[0])):
             break  # an exported ledger's totals row; what follows is its footer
         if all(_text(v) == "" for v in values):
@@ -268,12 +299,15 @@ def _read(path: str | Path) -> tuple[list[ImportRecord], list[str], dict[str, st
     if header is None:
         if first is None:
             raise ValidationError("the file is empty", field="file")
-        _check_header(_canonical(first))  # no row held the header: names what the first lacks
+        _check_header(best[2], row=-best[1])  # no row held the header: names what it lacks
     assert header is not None
-    if problems:
-        raise problems[0] if len(problems) == 1 else ValidationErrors(problems)
-    known = set(COLUMNS) | set(HISTORY_COLUMNS) | set(REFINING) | {NUMBER, ""}
-    return records, [h for h, name in zip(shown, header, strict=True) if name not in known], names
+    ignored = [h for h, name in zip(shown, header, strict=True) if name and not _known(name)]
+    return records, ignored, names, problems
+
+
+def _known(name: str) -> bool:
+    """A column the import reads (by the import's name)."""
+    return name in COLUMNS or name in HISTORY_COLUMNS or name in REFINING or name == NUMBER
 
 
 def _as_named(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -388,9 +422,10 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 
 def import_ledger_file(ctx: ServiceContext, path: str | Path) -> tuple[ImportResult, list[str]]:
     """Import a ledger file atomically; errors name the row and the column as the file has it."""
-    records, ignored, names = _read(path)
+    records, ignored, names, unread = _read(path)
     try:
-        return import_incidents(ctx, records), ignored
+        # The rows read are checked too, so every problem of the file is named in one go.
+        return import_incidents(ctx, records, unread=unread), ignored
     except ValidationErrors as exc:
         raise ValidationErrors([_renamed(p, names) for p in exc.problems]) from None
     except ValidationError as exc:

@@ -386,11 +386,28 @@ class AllocationPanel(QWidget):
             self.app.notify(self.tr("A new patrol plan is waiting for your decision"))
         if self._replan_ended:
             self._replan_ended = False
-            n = sum(1 for p in plans if p.id in self._replan_news and p.status == "proposed")
+            fresh = [p for p in plans if p.id in self._replan_news and p.status == "proposed"]
             self._replan_news.clear()
-            if n:
-                self.app.notify(self.tr("The morning re-plan proposed %n patrol plan(s) for your "
-                                        "decision", "", n))
+            if fresh:
+                self.app.notify(self._replan_said(fresh))
+
+    def _replan_said(self, fresh: list[PlanInfo]) -> str:
+        """The re-plan's one notice; a plan its time budget did not prove the best says how far
+        from the best it may be, so the chief knows before he accepts it."""
+        said = self.tr("The morning re-plan proposed %n patrol plan(s) for your decision", "",
+                       len(fresh))
+        short = allocation.unproven(fresh)
+        if not short:
+            return said
+        worst = short[0]
+        if worst.gap == worst.gap:
+            more = self.tr("; %n of them not proven the best in the time allowed: %1 is within %2 "
+                           "of the best possible", "", len(short))
+            more = more.replace("%1", worst.shift).replace("%2", f"{worst.gap:.1%}")
+        else:
+            more = self.tr("; %n of them not proven the best in the time allowed: %1 has no bound "
+                           "proven yet", "", len(short)).replace("%1", worst.shift)
+        return said + more  # more opens with its own separator (；in Chinese)
 
     # constraints ------------------------------------------------------------------------------
     def reload_options(self) -> None:

@@ -32,7 +32,12 @@ from ...domain.errors import KnownError, ValidationError
 from ...domain.lifecycle import status_label
 from ...domain.phone_check import mistyped_mobile
 from ...services import views as saved
-from ...services.incidents.intake import IncidentDraft, check_repeats, intake_incident
+from ...services.incidents.intake import (
+    IncidentDraft,
+    categories_in,
+    check_repeats,
+    intake_incident,
+)
 from ...services.incidents.views import IncidentView, RepeatWarning
 from ...services.map_data import GridCard, grid_card
 from ..board.guard import guarded
@@ -63,7 +68,10 @@ class IntakeDialog(QDialog):
         for code, (zh, _en) in CHANNELS.items():
             self.channel.addItem(f"{zh}", code)
         self.category = CategoryEdit()
-        self.category.setPlaceholderText(self.tr("家庭, jtjf or 0601 - arrows choose, Tab or Enter takes it"))
+        self.category.setPlaceholderText(self.tr("家庭, jtjf, 0601 or 纠纷/家庭 - arrows choose, Tab or Enter takes it"))
+        # The station's own tree (its names and paths); the shipped one serves until it comes.
+        app.run(categories_in, app.ctx, on_done=guarded(self, self.category.set_tree),
+                on_error=lambda _e: None)
         self.priority = QComboBox()
         for p, label in ((1, self.tr("1 urgent (急)")), (2, self.tr("2 normal (一般)")),
                          (3, self.tr("3 routine (缓)"))):

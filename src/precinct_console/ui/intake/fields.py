@@ -13,12 +13,14 @@ from ...domain import categories
 from ...domain.categories import CategoryDef
 
 
-def category_label(c: CategoryDef) -> str:
-    return f"{c.code}  {categories.full_name_zh(c.code)}"
+def category_label(c: CategoryDef, table: dict[str, CategoryDef] | None = None) -> str:
+    """'0601  纠纷/家庭纠纷': the code and the full path, which tell two 其他 apart."""
+    return f"{c.code}  {categories.path_name(c.code, table or categories.by_code())}"
 
 
 class CategoryEdit(QLineEdit):
-    """Type 家庭, jtjf or 0601; matches list below as you type, arrows move, leaving takes the highlighted one.
+    """Type 家庭, jtjf, 0601 or a path (纠纷/家庭); matches list below as you type, arrows move,
+    leaving takes the highlighted one. Searches the station's tree once set_tree gives it.
 
     The match list is an ordinary widget in the form, not a popup: it stays in view while the
     officer types, and no window grabs the keyboard.
@@ -35,14 +37,21 @@ class CategoryEdit(QLineEdit):
         self.results.hide()
         self.results.itemClicked.connect(lambda _i: self._settle())
         self._matches: list[CategoryDef] = []
+        self.tree: tuple[CategoryDef, ...] = categories.CATEGORIES
+        self._table = categories.by_code()
         self.textEdited.connect(self._search)
         self.returnPressed.connect(self._settle)
 
+    def set_tree(self, tree: tuple[CategoryDef, ...]) -> None:
+        """The database's category tree (a station's own categories with the shipped ones)."""
+        if tree:
+            self.tree, self._table = tree, {c.code: c for c in tree}
+
     def _search(self, text: str) -> None:
         self.category = None
-        self._matches = categories.search(text)[:30] if text.strip() else []
+        self._matches = categories.search(text, self.tree)[:30] if text.strip() else []
         self.results.clear()
-        self.results.addItems([category_label(c) for c in self._matches])
+        self.results.addItems([category_label(c, self._table) for c in self._matches])
         if self._matches:
             self.results.setCurrentRow(0)
         self.results.setVisible(bool(self._matches))
@@ -54,7 +63,7 @@ class CategoryEdit(QLineEdit):
 
     def set_category(self, c: CategoryDef) -> None:
         self.category = c
-        self.setText(category_label(c))
+        self.setText(category_label(c, self._table))
         self._matches = []
         self.results.clear()
         self.results.hide()
