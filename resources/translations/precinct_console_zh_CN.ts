@@ -1550,6 +1550,17 @@ times imported.
 </translation>
     </message>
     <message>
+        <source>A category name two parents share (其他) is told apart by its path, 刑事/盗窃/其他 (/, ／, &gt;
+or ＞ between the levels), or its code; 警情类别, 警情类型 and 警情细类 are read together as a path.
+A two-row header (处警情况 merged over 出警时间 and 到场时间) is read as one. Every problem of the
+file is listed at once.
+</source>
+        <translation>两个上级类别下同名的类别（如“其他”）按完整路径区分，如 刑事/盗窃/其他（各级之间用 /、／、&gt; 或 ＞
+分隔），或填写类别代码；警情类别、警情类型、警情细类三列合起来按路径读取。
+两行表头（“处警情况”合并在“出警时间”“到场时间”之上）按一行表头读取。文件中的所有问题一次列出。
+</translation>
+    </message>
+    <message>
         <source>take in or import incidents</source>
         <translation>接报或导入警情</translation>
     </message>
@@ -2576,6 +2587,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>
             <numerusform>早间重排已生成 %n 个巡逻布警方案，待您审批</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n of them not proven the best in the time allowed: %1 is within %2 of the best possible</source>
+        <translation><numerusform>；其中 %n 个在限定时间内未能证明最优：%1 与最优方案相差不超过 %2</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n of them not proven the best in the time allowed: %1 has no bound proven yet</source>
+        <translation><numerusform>；其中 %n 个在限定时间内未能证明最优：%1 尚未求得界限</numerusform></translation>
     </message>
     <message>
         <source>Solving…</source>
@@ -3896,8 +3915,8 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>接警登记</translation>
     </message>
     <message>
-        <source>家庭, jtjf or 0601 - arrows choose, Tab or Enter takes it</source>
-        <translation>家庭、jtjf 或 0601 —— 方向键选择，Tab 或 Enter 确定</translation>
+        <source>家庭, jtjf, 0601 or 纠纷/家庭 - arrows choose, Tab or Enter takes it</source>
+        <translation>家庭、jtjf、0601 或 纠纷/家庭 —— 方向键选择，Tab 或 Enter 确定</translation>
     </message>
     <message>
         <source>1 urgent (急)</source>
