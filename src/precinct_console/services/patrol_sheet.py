@@ -19,7 +19,8 @@ from ..storage.models import (
     Unit,
     User,
 )
-from .allocation import ON_DUTY, POINT_KIND_ZH, get_plan
+from .allocation import POINT_KIND_ZH, get_plan
+from .allocation_problem import ON_DUTY
 from .context import ServiceContext, service_action
 from .units import UNIT_KINDS, crews_now
 
