@@ -258,6 +258,19 @@ def test_a_car_marked_for_standby_is_kept_for_it_at_a_new_station_whatever_is_pl
     assert not [v for v in view.violations if v.rule in ("unit_crew", "double_booked")]
 
 
+def test_a_night_standby_team_of_two_takes_one_standby_car_and_names_no_other_as_short(db, chief):
+    """Two standby cars, for the day's standby of four; the night's two take one of them, the
+    other is not theirs to crew (it was named, on every night, as a car the team was too small
+    for)."""
+    _patrol, on_standby, units, standby = _new_station(chief, "巡02", "巡04")
+    made = roster.make_shifts(chief, on_standby, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None
+    assert made.crewing.short == () and made.crewing.no_driver == ()
+    assert made.crewing.crews == len(made)
+    _view, crews = _crews(chief, *WEEK)
+    assert all(crews[sh.id] == dict.fromkeys(standby, units["巡02"]) for sh in made)
+
+
 def test_a_marked_standby_car_stays_one_after_a_patrol_crew_rode_it(db, chief):
     """The history rule lets a car lent to patrol go back to patrol; a marked car does not."""
     patrol, _on_standby, units, _standby = _new_station(chief, "巡02")

@@ -43,7 +43,7 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
     The station's standby cars (standby_units: marked so, or known by their crews) are kept for
     standby: a patrol team never gets one, whether the standby shifts of the period are planned
     before or after it; a standby team rides them only (any unit in service while the station
-    has none yet)."""
+    has none yet), as many as it has hands for, no car named as left in for want of them."""
     if not shifts:
         return CrewSummary()
     made = {x.id for x in shifts}
@@ -98,7 +98,10 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
         for call_sign in no_driver:
             wanting[call_sign] = wanting.get(call_sign, 0) + 1
         for call_sign in plan.short:  # a car wanting a driver is said to want one, not hands
-            if call_sign not in no_driver:
+            # The standby cars serve every standby pattern (two by day, one by night): a standby
+            # team takes as many as it has hands for, and leaves the rest in by design. Its
+            # shifts short of hands are the roster's minimum-staff rule's to name.
+            if call_sign not in no_driver and duty != "standby":
                 short[call_sign] = short.get(call_sign, 0) + 1
     # A drone is flown, not driven: named apart, once with the shifts it stayed in.
     drones = {u.call_sign for u in units if u.kind == "drone"}
