@@ -278,6 +278,10 @@ def test_a_marked_standby_car_stays_one_after_a_patrol_crew_rode_it(db, chief):
     shift = roster.add_shift(chief, "白班", day, day + timedelta(hours=8), team="甲")
     jia = next(o for o in roster.list_officers(chief) if o.team == "甲" and o.kind == "officer")
     roster.assign(chief, shift.id, jia.id, unit_id=units["巡02"])
+    # Put there by hand, the patrol crew in the marked car is a roster rule broken.
+    view = roster.roster_view(chief, day.date(), day.date())
+    assert [v.message for v in view.violations if v.rule == "unit_crew"] == [
+        "白班 11-20 08:00–16:00: unit 巡02 is a standby car (备勤车): kept for standby, not patrol"]
     made = roster.make_shifts(chief, patrol, *WEEK, with_teams=True, crew_units=True)
     assert made.crewing is not None and made.crewing.standby == ("巡02",)
     _view, crews = _crews(chief, *WEEK)

@@ -857,7 +857,7 @@ def read_roster(s: Session, st: int, first: date, last: date, rules: RuleSet | N
         tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ()), o.active)
               for o in officers),
         tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
-        tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
+        tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind, u.standby) for u in units),
         tuple(posts),
     )
     if rules is None:
