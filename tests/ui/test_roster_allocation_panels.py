@@ -1131,6 +1131,16 @@ def test_chief_marks_a_unit_as_the_standby_car_in_the_unit_form(qtbot, chief_app
     assert uses() == {"巡逻一车": "patrol", "巡逻二车": "standby car"}
     assert {u.call_sign: u.standby for u in unit_roll.list_unit_roll(ctx)} == {
         "巡逻一车": False, "巡逻二车": True}
+    # Where a crew is put in a unit by hand, the standby car says what it is.
+    from precinct_console.ui.roster.panel import AssignDialog
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    view = roster.roster_view(ctx, start.date(), start.date())
+    assign = AssignDialog(view, zhang.id, start.date())
+    qtbot.addWidget(assign)
+    assert [assign.unit.itemText(i) for i in range(1, assign.unit.count())] == [
+        "巡逻一车", "巡逻二车 (standby car)"]
     # Opened again, the form shows the mark; a new unit can be added marked.
     form = UnitDialog([(1, "火车站警务站")], None, dlg.current)
     qtbot.addWidget(form)

@@ -170,6 +170,7 @@ class RosterView:
     days: tuple[CalendarDay, ...]
     change: Change = field(default_factory=Change, compare=False)
     retired_units: frozenset[int] = frozenset()  # out of service: not offered for new entries
+    standby_units: frozenset[int] = frozenset()  # marked as standby cars (备勤车): said where offered
     rules: RuleSet = field(default_factory=RuleSet)  # the limits the violations were checked against
 
     def entries_of(self, shift_id: int) -> list[EntryInfo]:
@@ -878,6 +879,7 @@ def read_roster(s: Session, st: int, first: date, last: date, rules: RuleSet | N
         violations,
         days,
         retired_units=frozenset(u.id for u in units if not u.active),
+        standby_units=frozenset(u.id for u in units if u.standby),
         rules=rules,
     )
 
