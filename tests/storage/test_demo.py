@@ -325,3 +325,33 @@ def test_the_standby_planned_from_its_patterns_with_teams_puts_the_crews_on_in_t
         earlier = worked[(sh.name, day - timedelta(days=14))]
         assert (sh.team, frozenset(e.officer_id for e in on)) == earlier
     assert [v.message for v in view.violations] == []
+
+
+def test_the_demo_marks_its_standby_cars_and_planning_keeps_patrol_off_them(db, clock):
+    """巡02 and 巡05 are the demo's standby cars (所部备勤: both by day, 巡02 by night), marked so:
+    a patrol week planned with crews never takes them, the night's standby pair rides 巡02 and no
+    car is named as left in for want of hands (巡05 was, on every night)."""
+    from precinct_console.services import roster
+    from precinct_console.services.context import ServiceContext
+    from precinct_console.storage.models import Shift, ShiftPattern
+
+    now = clock()
+    build_demo(db, seed=1, days=3, now=now)
+    chief = ServiceContext(db, accounts.authenticate(db, "chief", DEMO_PASSWORD, "seat-1", now), clock)
+    with db.sessions() as s:
+        assert sorted(s.scalars(sa.select(Unit.call_sign).where(Unit.standby.is_(True)))) == [
+            "巡02", "巡05"]
+        ids = {u.call_sign: u.id for u in s.scalars(sa.select(Unit))}
+        patterns = {p.name: p.id for p in s.scalars(sa.select(ShiftPattern))}
+        last = max(s.scalars(sa.select(Shift.starts_at))).astimezone(CHINA_TZ).date()
+    first, end = last + timedelta(days=1), last + timedelta(days=7)
+    patrol = roster.make_shifts(chief, patterns["四班三运转（巡逻）"], first, end, with_teams=True,
+                                crew_units=True)
+    night = roster.make_shifts(chief, patterns["所部备勤（夜）"], first, end, with_teams=True,
+                               crew_units=True)
+    assert patrol.crewing is not None and patrol.crewing.standby == ("巡02", "巡05")
+    assert night.crewing is not None and night.crewing.short == ()
+    view = roster.roster_view(chief, first, end + timedelta(days=1))
+    ridden = {sh.id: {e.unit_id for e in view.entries_of(sh.id)} for sh in view.shifts}
+    assert not {ids["巡02"], ids["巡05"]} & {u for sh in patrol for u in ridden[sh.id]}
+    assert all(ridden[sh.id] == {ids["巡02"]} for sh in night)

@@ -240,3 +240,28 @@ def test_0010_keeps_the_duty_checks_judged_by_position(empty_db):
             "checked_at, distance_m, source, there, seen_at) VALUES (1, 5, "
             "'2026-12-02 07:30:00+00:00', '2026-12-02 08:00:00+00:00', '', 'kept', "
             "'2026-12-02 07:31:00+00:00', NULL, 'roll_call', true, '2026-12-02 07:31:00+00:00')"))
+
+
+def test_0011_keeps_every_unit_a_patrol_unit_and_a_unit_can_then_be_marked_for_standby(empty_db):
+    """0011 adds units.standby: units already on the roll (one with a patrol log referring to it,
+    which a SQLite table copy would trip over) stay unmarked, and one can then be marked."""
+    db = empty_db
+    _station_at_revision(db, "0010")
+    with db.engine.begin() as conn:
+        for uid, cs in ((1, "巡01"), (2, "巡02")):
+            conn.execute(sa.text(
+                "INSERT INTO units (id, station_id, call_sign, kind, seats, status, home_lon, "
+                "home_lat, active, version) VALUES (:id, 1, :cs, 'car', 4, 'available', 116.4, "
+                "39.9, true, 1)"), {"id": uid, "cs": cs})
+        conn.execute(sa.text(
+            "INSERT INTO patrol_logs (id, station_id, unit_id, starts_at, ends_at, route, officers, "
+            "people_checked, vehicles_checked, stakeouts, arrests, result) VALUES (1, 1, 2, "
+            ":t, :t, '', '', 0, 0, 0, 0, '')"), {"t": datetime(2026, 11, 20, tzinfo=UTC)})
+    result = upgrade_to_head(db)
+    assert result.from_revision == "0010"
+    with db.engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT call_sign, standby FROM units ORDER BY id")).all() == [
+            ("巡01", False), ("巡02", False)]
+        conn.execute(sa.text("UPDATE units SET standby = true WHERE id = 2"))
+        assert conn.execute(sa.text("SELECT call_sign FROM units WHERE standby")).all() == [("巡02",)]
+        assert conn.execute(sa.text("SELECT count(*) FROM patrol_logs")).scalar() == 1

@@ -224,6 +224,79 @@ def test_a_patrol_car_lent_to_standby_once_goes_back_to_patrol(db, chief):
     assert units["巡02"] in {u for sh in made for u in crews[sh.id].values()}
 
 
+def _new_station(chief, *marked):
+    """_standby_station with no history at all (a station setting up), the cars `marked` as
+    standby cars in the units dialog."""
+    for t, team in enumerate("甲乙丙丁"):
+        for i, kind in enumerate(("officer", "officer", "auxiliary", "auxiliary")):
+            roster.add_officer(chief, f"0{t}{i}", f"{team}{i}", kind=kind, team=team,
+                               licences=["C1"] if kind == "officer" else [])
+    standby = [roster.add_officer(chief, f"09{i}", f"备勤{i}", team="备勤", licences=["C1"]).id
+               for i in range(2)]
+    units = {cs: unit_roll.add_unit(chief, cs, "car", 116.39, 39.90, seats=4, standby=cs in marked)
+             for cs in ("巡01", "巡02", "巡03", "巡04")}
+    patrol = roster.add_pattern(chief, "四班三运转", "four_three", {"anchor": "2026-11-23"})
+    on_standby = roster.add_pattern(chief, "备勤", "standby", {"teams": ["备勤"]})
+    return patrol, on_standby, units, standby
+
+
+@pytest.mark.parametrize("standby_first", [True, False], ids=["standby_first", "patrol_first"])
+def test_a_car_marked_for_standby_is_kept_for_it_at_a_new_station_whatever_is_planned_first(
+        db, chief, standby_first):
+    """No standby shift has ever ridden 巡02 or 巡04: the mark alone keeps them from patrol, and
+    the standby team of two takes the first of them."""
+    patrol, on_standby, units, standby = _new_station(chief, "巡02", "巡04")
+    order = [on_standby, patrol] if standby_first else [patrol, on_standby]
+    made = {pid: roster.make_shifts(chief, pid, *WEEK, with_teams=True, crew_units=True)
+            for pid in order}
+    view, crews = _crews(chief, *WEEK)
+    patrol_units = {u for sh in made[patrol] for u in crews[sh.id].values()}
+    assert patrol_units == {units["巡01"], units["巡03"]}
+    crewing = made[patrol].crewing
+    assert crewing is not None and crewing.standby == ("巡02", "巡04") and crewing.short == ()
+    assert all(crews[sh.id] == dict.fromkeys(standby, units["巡02"]) for sh in made[on_standby])
+    assert not [v for v in view.violations if v.rule in ("unit_crew", "double_booked")]
+
+
+def test_a_night_standby_team_of_two_takes_one_standby_car_and_names_no_other_as_short(db, chief):
+    """Two standby cars, for the day's standby of four; the night's two take one of them, the
+    other is not theirs to crew (it was named, on every night, as a car the team was too small
+    for)."""
+    _patrol, on_standby, units, standby = _new_station(chief, "巡02", "巡04")
+    made = roster.make_shifts(chief, on_standby, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None
+    assert made.crewing.short == () and made.crewing.no_driver == ()
+    assert made.crewing.crews == len(made)
+    _view, crews = _crews(chief, *WEEK)
+    assert all(crews[sh.id] == dict.fromkeys(standby, units["巡02"]) for sh in made)
+
+
+def test_a_marked_standby_car_stays_one_after_a_patrol_crew_rode_it(db, chief):
+    """The history rule lets a car lent to patrol go back to patrol; a marked car does not."""
+    patrol, _on_standby, units, _standby = _new_station(chief, "巡02")
+    day = datetime(2026, 11, 20, 8, 0, tzinfo=CHINA_TZ)
+    shift = roster.add_shift(chief, "白班", day, day + timedelta(hours=8), team="甲")
+    jia = next(o for o in roster.list_officers(chief) if o.team == "甲" and o.kind == "officer")
+    roster.assign(chief, shift.id, jia.id, unit_id=units["巡02"])
+    # Put there by hand, the patrol crew in the marked car is a roster rule broken.
+    view = roster.roster_view(chief, day.date(), day.date())
+    assert [v.message for v in view.violations if v.rule == "unit_crew"] == [
+        "白班 11-20 08:00–16:00: unit 巡02 is a standby car (备勤车): kept for standby, not patrol"]
+    made = roster.make_shifts(chief, patrol, *WEEK, with_teams=True, crew_units=True)
+    assert made.crewing is not None and made.crewing.standby == ("巡02",)
+    _view, crews = _crews(chief, *WEEK)
+    assert units["巡02"] not in {u for sh in made for u in crews[sh.id].values()}
+    # Unmarked, it is a patrol car again (its last crew was a patrol one): the patrol teams, who
+    # keep their cars, leave it in for want of hands, as they do 巡04.
+    info = next(u for u in unit_roll.list_unit_roll(chief) if u.id == units["巡02"])
+    unit_roll.update_unit(chief, info.id, info.version, call_sign="巡02", kind="car", seats=4,
+                          post_id=None, standby=False)
+    nxt = (WEEK[0] + timedelta(days=7), WEEK[1] + timedelta(days=7))
+    made = roster.make_shifts(chief, patrol, *nxt, with_teams=True, crew_units=True)
+    assert made.crewing is not None and made.crewing.standby == ()
+    assert [cs for cs, _n in made.crewing.short] == ["巡02", "巡04"]
+
+
 def test_a_drone_no_one_on_the_team_may_fly_is_named_once_and_nobody_is_kept_at_it(db, chief):
     """甲's 民警 flew 无人机01 last week; his pilot's licence has lapsed since. He is not put at the
     drone on every shift (a roster rule broken on each): he joins a crew, and the drone is named

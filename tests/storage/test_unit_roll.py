@@ -71,6 +71,34 @@ def test_chief_edits_a_unit_and_a_new_post_moves_its_home(db, make_ctx, station)
                               call_sign="x", kind="car", seats=2, post_id=p1)
 
 
+def test_chief_marks_a_unit_as_the_standby_car_audited_and_checked_against_another_seat(
+        db, make_ctx, station):
+    from precinct_console.storage.models import AuditEntry
+
+    chief = make_ctx(Role.STATION_CHIEF)
+    p1, _p2 = _posts(db, station.id)
+    a = unit_roll.add_unit(chief, "巡01", "car", post_id=p1)
+    b = unit_roll.add_unit(chief, "巡02", "car", post_id=p1, standby=True)
+    roll = {u.call_sign: u for u in unit_roll.list_unit_roll(chief)}
+    assert (roll["巡01"].standby, roll["巡02"].standby) == (False, True)
+    # Edited with the flag left out (None), it stays as it is.
+    assert unit_roll.update_unit(chief, b, None, call_sign="巡02", kind="car", seats=4,
+                                 post_id=p1).standby
+    opened = roll["巡01"]
+    saved = unit_roll.update_unit(chief, a, None, opened=opened, call_sign="巡01", kind="car",
+                                  seats=2, post_id=p1, standby=True)
+    assert saved.standby
+    with db.sessions() as s:
+        entry = s.query(AuditEntry).filter_by(entity="unit", entity_id=a,
+                                              action="roster.unit_update").one()
+        assert entry.before == {"standby": False} and entry.after == {"standby": True}
+    # Another seat's form, opened before the flag was set, is refused and names the field.
+    with pytest.raises(ConflictError, match="standby"):
+        unit_roll.update_unit(chief, a, None, opened=opened, call_sign="巡01", kind="car",
+                              seats=2, post_id=p1, standby=False)
+    assert next(u for u in unit_roll.list_unit_roll(chief) if u.id == a).standby
+
+
 def test_a_unit_out_of_service_leaves_the_board_dispatch_and_plan_but_keeps_its_history(
         db, make_ctx, station, clock):
     ids = add_units(db, station.id, [("巡1", "car", 0.003), ("巡2", "car", 0.006)])

@@ -1078,7 +1078,7 @@ def test_chief_edits_retires_and_reinstates_a_unit_from_the_units_dialog(qtbot, 
     unit_roll.retire_unit(ctx, other.id, other.version)
     chief_app.changed.emit(Change((ChangeItem("unit", other.id, "updated"),)))
     _settle(qtbot, chief_app)
-    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, 4).text() for r in range(dlg.table.rowCount())}
+    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, 5).text() for r in range(dlg.table.rowCount())}
     assert states["巡逻二车"] == "out of service" and dlg.current.call_sign == "巡逻三车"
 
 
@@ -1099,6 +1099,61 @@ def test_unit_form_keeps_a_yard_based_unit_home_and_gives_a_drone_no_seats(qtbot
     new = UnitDialog(posts, None)
     qtbot.addWidget(new)
     assert new.post.count() == 1 and new.values()["post_id"] == 1
+
+
+def test_chief_marks_a_unit_as_the_standby_car_in_the_unit_form(qtbot, chief_app, monkeypatch):
+    from precinct_console.ui.roster.record_dialogs import UnitDialog
+    from precinct_console.ui.roster.units_dialog import UnitsDialog
+
+    ctx = chief_app.ctx
+    unit_roll.add_unit(ctx, "巡逻一车", "car", 116.39, 39.90)
+    unit_roll.add_unit(ctx, "巡逻二车", "car", 116.40, 39.91)
+    dlg = UnitsDialog(chief_app, [(1, "火车站警务站")])
+    qtbot.addWidget(dlg)
+    _settle(qtbot, chief_app)
+
+    def uses() -> dict[str, str]:
+        return {dlg.table.item(r, 0).text(): dlg.table.item(r, 4).text()
+                for r in range(dlg.table.rowCount())}
+
+    assert uses() == {"巡逻一车": "patrol", "巡逻二车": "patrol"}
+    shown = []
+
+    def mark(d):
+        shown.append(d.standby.isChecked())
+        d.standby.setChecked(True)
+
+    monkeypatch.setattr(UnitDialog, "exec", _accepting(mark))
+    dlg.table.selectRow(1)
+    dlg.edit_unit()
+    _settle(qtbot, chief_app)
+    assert shown == [False]
+    assert uses() == {"巡逻一车": "patrol", "巡逻二车": "standby car"}
+    assert {u.call_sign: u.standby for u in unit_roll.list_unit_roll(ctx)} == {
+        "巡逻一车": False, "巡逻二车": True}
+    # Where a crew is put in a unit by hand, the standby car says what it is.
+    from precinct_console.ui.roster.panel import AssignDialog
+    zhang = roster.add_officer(ctx, "031001", "张伟")
+    start = datetime(2026, 11, 20, 8, 30, tzinfo=CHINA_TZ)
+    roster.add_shift(ctx, "白班", start, start + timedelta(hours=8))
+    view = roster.roster_view(ctx, start.date(), start.date())
+    assign = AssignDialog(view, zhang.id, start.date())
+    qtbot.addWidget(assign)
+    assert [assign.unit.itemText(i) for i in range(1, assign.unit.count())] == [
+        "巡逻一车", "巡逻二车 (standby car)"]
+    # Opened again, the form shows the mark; a new unit can be added marked.
+    form = UnitDialog([(1, "火车站警务站")], None, dlg.current)
+    qtbot.addWidget(form)
+    assert form.standby.isChecked() and form.values()["standby"] is True
+
+    def add(d):
+        d.call_sign.setText("巡逻三车")
+        d.standby.setChecked(True)
+
+    monkeypatch.setattr(UnitDialog, "exec", _accepting(add))
+    dlg.add_unit()
+    _settle(qtbot, chief_app)
+    assert uses()["巡逻三车"] == "standby car"
 
 
 def test_an_officer_edited_off_the_roll_leaves_the_calendar(qtbot, chief_app, monkeypatch):

@@ -103,6 +103,21 @@ def test_unit_crew_needs_a_police_officer_and_fits_the_seats():
     assert any("巡逻一车 has 2 crew for 1 seats" in m for m in msgs)
 
 
+def test_a_patrol_crew_in_a_standby_car_is_named_and_a_standby_crew_is_not():
+    car = UnitRef(4, "巡02", 4, "car", standby=True)
+    driver = OfficerRef(1, "张伟", "031001", licences=("C1",))
+    patrol = RosterSnapshot((DAY,), (EntryRef(1, 10, 1, unit_id=4), EntryRef(2, 10, 2, unit_id=4)),
+                            (driver, LI), units=(car,))
+    v = [x for x in _rules(patrol) if x.rule == "unit_crew"]
+    assert [x.message for x in v] == [
+        "白班 11-20 08:30–16:30: unit 巡02 is a standby car (备勤车): kept for standby, not patrol"]
+    assert v[0].entry_ids == (1, 2)
+    standby = RosterSnapshot((DAY,), (EntryRef(1, 10, 1, "standby", unit_id=4),
+                                      EntryRef(2, 10, 2, "standby", unit_id=4)),
+                             (driver, LI), units=(car,))
+    assert not [x for x in _rules(standby) if x.rule == "unit_crew"]
+
+
 def test_a_crew_needs_someone_licensed_to_drive_its_unit():
     car, bike, ebike = UnitRef(4, "巡03", 4, "car"), UnitRef(5, "摩01", 1, "motorbike"), \
         UnitRef(6, "电01", 1, "ebike")

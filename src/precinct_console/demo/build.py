@@ -61,6 +61,7 @@ from .staff import (
     DESK_TEAMS,
     PATROL_SHIFTS,
     ROTATION_EPOCH,
+    STANDBY_CARS,
     STANDBY_TEAMS,
     TEAMS,
     Staff,
@@ -273,7 +274,10 @@ class _Builder:
             units.append(Unit(station_id=self.sid, call_sign=u.call_sign, kind=u.kind, seats=u.seats,
                               post_id=self.post_ids.get(u.post_code or ""), home_lon=lon, home_lat=lat,
                               lon=lon, lat=lat, position_at=self.now, status="off_duty",
-                              status_since=self.now))
+                              status_since=self.now,
+                              # marked, as a station marks its standby cars: patrol planning
+                              # keeps off them even past the four weeks the demo's roster covers
+                              standby=u.call_sign in STANDBY_CARS))
         self.s.add_all([*officers, *units])
         self.s.flush()
         self.officer_ids = {o.badge: o.id for o in officers}

@@ -110,6 +110,7 @@ class UnitRef:
     call_sign: str
     seats: int = 2
     kind: str = ""  # car | motorbike | … ; "" (not given) skips the driver check
+    standby: bool = False  # marked as the station's standby car (备勤车): not for patrol crews
 
 
 @dataclass(frozen=True)
@@ -351,6 +352,14 @@ def _unit_crews(working: list[EntryRef], shifts: dict[int, ShiftRef],
                 f"{s.label}: nobody in the crew of unit {name} holds a licence to drive it "
                 f"(class {need}, or a class that allows it)",
                 shift_id=sid, entry_ids=tuple(e.id for e in crew),
+            ))
+        # Planning never gives a patrol team a standby car; put there by hand (or copied from a
+        # week before the mark), it is said, as the chief may not see the mark from the calendar.
+        if unit is not None and unit.standby and any(e.duty == "patrol" for e in crew):
+            out.append(Violation(
+                "unit_crew",
+                f"{s.label}: unit {name} is a standby car (备勤车): kept for standby, not patrol",
+                shift_id=sid, entry_ids=tuple(e.id for e in crew if e.duty == "patrol"),
             ))
         # A drone carries nobody (0 seats): its crew flies it from the ground.
         if unit is not None and unit.kind != "drone" and len(crew) > unit.seats:

@@ -170,6 +170,7 @@ class RosterView:
     days: tuple[CalendarDay, ...]
     change: Change = field(default_factory=Change, compare=False)
     retired_units: frozenset[int] = frozenset()  # out of service: not offered for new entries
+    standby_units: frozenset[int] = frozenset()  # marked as standby cars (备勤车): said where offered
     rules: RuleSet = field(default_factory=RuleSet)  # the limits the violations were checked against
 
     def entries_of(self, shift_id: int) -> list[EntryInfo]:
@@ -857,7 +858,7 @@ def read_roster(s: Session, st: int, first: date, last: date, rules: RuleSet | N
         tuple(OfficerRef(o.id, o.name, o.badge, o.kind, tuple(o.licences or ()), o.active)
               for o in officers),
         tuple(AbsenceRef(a.officer_id, a.kind, a.starts_at, a.ends_at, a.note) for a in absences),
-        tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind) for u in units),
+        tuple(UnitRef(u.id, u.call_sign, u.seats, u.kind, u.standby) for u in units),
         tuple(posts),
     )
     if rules is None:
@@ -878,6 +879,7 @@ def read_roster(s: Session, st: int, first: date, last: date, rules: RuleSet | N
         violations,
         days,
         retired_units=frozenset(u.id for u in units if not u.active),
+        standby_units=frozenset(u.id for u in units if u.standby),
         rules=rules,
     )
 

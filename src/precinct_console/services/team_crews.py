@@ -40,9 +40,10 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
     shift then takes that plan, less the officers away that day, their cars given another
     driver of the team; a unit another shift at the same time has crewed is not used.
 
-    The station's standby cars (standby_units) are kept for standby: a patrol team never gets
-    one, whether the standby shifts of the period are planned before or after it; a standby
-    team rides them only (any unit in service while the station has none yet)."""
+    The station's standby cars (standby_units: marked so, or known by their crews) are kept for
+    standby: a patrol team never gets one, whether the standby shifts of the period are planned
+    before or after it; a standby team rides them only (any unit in service while the station
+    has none yet), as many as it has hands for, no car named as left in for want of them."""
     if not shifts:
         return CrewSummary()
     made = {x.id for x in shifts}
@@ -55,8 +56,8 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
     else:
         in_service = [u for u in in_service if u.id not in kept]
     units = [CrewUnit(u.id, u.call_sign, u.kind, u.seats) for u in in_service]
-    standby = tuple(u.call_sign for u in s.scalars(select(Unit).where(Unit.id.in_(kept))
-                                                   .order_by(Unit.call_sign))) if duty != "standby" else ()
+    standby = tuple(u.call_sign for u in s.scalars(select(Unit).where(
+        Unit.id.in_(kept), Unit.active.is_(True)).order_by(Unit.call_sign))) if duty != "standby" else ()
     if not units:
         return CrewSummary(standby=standby)
     officers = {o.id: CrewMember(o.id, tuple(o.licences or ()), o.kind == "auxiliary")
@@ -97,7 +98,10 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
         for call_sign in no_driver:
             wanting[call_sign] = wanting.get(call_sign, 0) + 1
         for call_sign in plan.short:  # a car wanting a driver is said to want one, not hands
-            if call_sign not in no_driver:
+            # The standby cars serve every standby pattern (two by day, one by night): a standby
+            # team takes as many as it has hands for, and leaves the rest in by design. Its
+            # shifts short of hands are the roster's minimum-staff rule's to name.
+            if call_sign not in no_driver and duty != "standby":
                 short[call_sign] = short.get(call_sign, 0) + 1
     # A drone is flown, not driven: named apart, once with the shifts it stayed in.
     drones = {u.call_sign for u in units if u.kind == "drone"}
@@ -109,10 +113,11 @@ def plan_crews(s: Session, station_id: int, shifts: Sequence[Shift],
 
 def standby_units(s: Session, station_id: int, start: datetime, end: datetime,
                   planned: Set[int] = frozenset()) -> set[int]:
-    """The units kept for standby (备勤车) over start..end: those a standby shift of the period
-    rides, and those whose last crewed shift in the weeks before was a standby one. A unit is not
-    marked as a standby car anywhere else: the station's standby shifts say which they are, and
-    a patrol car lent to standby once goes back to patrol as soon as a patrol crew rides it.
+    """The units kept for standby (备勤车) over start..end: those in service the chief marked as
+    standby cars (Unit.standby), whatever their crews did, and, for the others, those a standby
+    shift of the period rides and those whose last crewed shift in the weeks before was a
+    standby one: a patrol car lent to standby once goes back to patrol as soon as a patrol crew
+    rides it. The mark lets a new station, with no standby history yet, plan patrol first.
     planned: shifts being planned now, not yet a record of anything."""
     rows = s.execute(select(RosterEntry.unit_id, RosterEntry.duty, Shift.starts_at, Shift.id)
                      .join(Shift, RosterEntry.shift_id == Shift.id)
@@ -128,7 +133,9 @@ def standby_units(s: Session, station_id: int, start: datetime, end: datetime,
                 kept.add(uid)
         elif uid not in last or starts_at > last[uid][0]:
             last[uid] = (starts_at, duty == "standby")
-    return kept | {uid for uid, (_at, standby) in last.items() if standby}
+    marked = set(s.scalars(select(Unit.id).where(Unit.station_id == station_id,
+                                                 Unit.active.is_(True), Unit.standby.is_(True))))
+    return marked | kept | {uid for uid, (_at, standby) in last.items() if standby}
 
 
 def _order(s: Session, officer_id: int) -> str:

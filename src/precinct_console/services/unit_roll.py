@@ -31,6 +31,7 @@ class UnitInfo:
     status: str
     active: bool
     version: int
+    standby: bool = False  # the station's standby car (备勤车): crewed only by standby shifts
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Retirement:
 
 def _info(u: Unit, posts: dict[int, str]) -> UnitInfo:
     return UnitInfo(u.id, u.call_sign, u.kind, u.seats, u.post_id, posts.get(u.post_id or 0, ""),
-                    u.status, u.active, u.version)
+                    u.status, u.active, u.version, u.standby)
 
 
 def _post_names(session: Session, station_id: int) -> dict[int, str]:
@@ -91,9 +92,10 @@ def list_unit_roll(ctx: ServiceContext, *, include_retired: bool = True) -> list
 @service_action("roster.edit")
 def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | None = None,
              home_lat: float | None = None, *, seats: int | None = None,
-             post_id: int | None = None) -> int:
+             post_id: int | None = None, standby: bool = False) -> int:
     """A unit (car, motorbike, foot patrol…) based at a post: its home is the post's position
-    unless a position is given. Two seats unless given; a drone none."""
+    unless a position is given. Two seats unless given; a drone none. standby: the station's
+    standby car (备勤车), which planning never gives to a patrol team."""
     if seats is None:
         seats = 0 if kind == "drone" else 2
     _kind_and_seats(kind, seats)
@@ -107,21 +109,23 @@ def add_unit(ctx: ServiceContext, call_sign: str, kind: str, home_lon: float | N
         with uow.refusing_duplicate(Unit, ("station_id", "call_sign"), _taken(call_sign)):
             u = uow.add("roster.unit_add", "unit", Unit(
                 station_id=ctx.station_id, call_sign=call_sign, kind=kind, seats=seats,
-                post_id=post_id, home_lon=home_lon, home_lat=home_lat))
+                post_id=post_id, home_lon=home_lon, home_lat=home_lat, standby=standby))
         uow.commit()
         return u.id
 
 
 # What the chief's unit form edits: another seat changing these since the form opened is a conflict;
 # the unit going on a call and coming back (its status, every few minutes on a live shift) is not.
-ROLL_FIELDS = ("call_sign", "kind", "seats", "post_id", "active")
+ROLL_FIELDS = ("call_sign", "kind", "seats", "post_id", "active", "standby")
 
 
 @service_action("roster.edit")
 def update_unit(ctx: ServiceContext, unit_id: int, version: int | None, *, call_sign: str, kind: str,
-                seats: int, post_id: int | None, opened: UnitInfo | None = None) -> UnitInfo:
-    """New call sign, kind, seats or home post. A new post moves the unit's home (where it
-    returns to, and where the allocation and the dispatch suggestions count it from when idle).
+                seats: int, post_id: int | None, standby: bool | None = None,
+                opened: UnitInfo | None = None) -> UnitInfo:
+    """New call sign, kind, seats or home post, or marked as the standby car or no longer (None:
+    left as it is). A new post moves the unit's home (where it returns to, and where the
+    allocation and the dispatch suggestions count it from when idle).
 
     opened: the unit as the form showed it; refused only if another seat has changed what the form
     edits since. Without it the whole row's version is checked (None: saved over whatever is there)."""
@@ -135,6 +139,8 @@ def update_unit(ctx: ServiceContext, unit_id: int, version: int | None, *, call_
         call_sign = _call_sign(uow, ctx.station_id, call_sign, u.id)
         values: dict[str, object] = {"call_sign": call_sign,
                                      "kind": kind, "seats": seats}
+        if standby is not None:
+            values["standby"] = standby
         if post_id != u.post_id:
             if post_id is None:
                 raise ValidationError("give the unit's home post", field="post")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint, true
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, StationScoped, Versioned
@@ -49,6 +49,9 @@ class Unit(IdMixin, StationScoped, Versioned, Base):
     # A retired unit (sold car, disbanded foot patrol) keeps its row for the history that names
     # it, but leaves the board, the dispatch suggestions, the allocation and new roster entries.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The station's standby car (备勤车): crewed only by standby shifts, never given to a patrol
+    # team, even before any standby shift has ridden it (team_crews.standby_units).
+    standby: Mapped[bool] = mapped_column(default=False, server_default=false())
     __table_args__ = (UniqueConstraint("station_id", "call_sign"),)
 
 

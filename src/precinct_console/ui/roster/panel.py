@@ -95,7 +95,10 @@ class AssignDialog(QDialog):
         for uid, call_sign in view.units:
             # A unit out of service is not offered, except as the entry's own (a past shift).
             if uid not in view.retired_units or (entry is not None and entry.unit_id == uid):
-                self.unit.addItem(call_sign, uid)
+                # A standby car is for standby crews: said here, where a patrol crew is put by hand.
+                label = (self.tr("%1 (standby car)").replace("%1", call_sign)
+                         if uid in view.standby_units else call_sign)
+                self.unit.addItem(label, uid)
         # The post the officer stands at: a shift's post minimum (火车站警务站 at least 2) counts it.
         self.post = QComboBox()
         self.post.addItem(self.tr("(no post)"), None)

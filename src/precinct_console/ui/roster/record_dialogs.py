@@ -163,7 +163,7 @@ class OfficerDialog(QDialog):
 
 class UnitDialog(QDialog):
     """A new unit (car, motorbike, foot patrol…) based at one of the station's posts, or a
-    unit's call sign, kind, seats and home post changed."""
+    unit's call sign, kind, seats and home post changed, or it marked as the standby car."""
 
     def __init__(self, posts: list[tuple[int, str]], parent: QWidget | None = None,
                  unit: UnitInfo | None = None):
@@ -186,18 +186,23 @@ class UnitDialog(QDialog):
             self.post.addItem(self.tr("(no post: home position kept)"), None)
         for post_id, name in posts:
             self.post.addItem(name, post_id)
+        self.standby = QCheckBox(self.tr("Standby car"))
+        self.standby.setToolTip(self.tr("Kept for the standby shifts (备勤): planning patrol shifts "
+                                        "never crews it, even before any standby shift has ridden it"))
         self.error = error_line()
         form = QFormLayout()
         form.addRow(self.tr("Call sign"), self.call_sign)
         form.addRow(self.tr("Kind"), self.kind)
         form.addRow(self.tr("Seats"), self.seats)
         form.addRow(self.tr("Home post"), self.post)
+        form.addRow("", self.standby)
         form_with_buttons(self, form, self.error)
         if unit is not None:
             self.call_sign.setText(unit.call_sign)
             self.kind.setCurrentIndex(max(0, self.kind.findData(unit.kind)))
             self.seats.setValue(unit.seats)
             self.post.setCurrentIndex(max(0, self.post.findData(unit.post_id)))
+            self.standby.setChecked(unit.standby)
 
     def _kind_changed(self) -> None:
         # A drone carries nobody: no seats to crew (the roster's seat rule counts on it).
@@ -219,4 +224,5 @@ class UnitDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         return {"call_sign": self.call_sign.text().strip(), "kind": self.kind.currentData(),
-                "seats": self.seats.value(), "post_id": self.post.currentData()}
+                "seats": self.seats.value(), "post_id": self.post.currentData(),
+                "standby": self.standby.isChecked()}

@@ -44,9 +44,9 @@ class UnitsDialog(QDialog):
         self._select_next: int | None = None  # the unit this seat just saved
         self.setWindowTitle(self.tr("Units"))
         self.resize(640, 420)
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([self.tr("Call sign"), self.tr("Kind"), self.tr("Seats"),
-                                              self.tr("Home post"), self.tr("State")])
+                                              self.tr("Home post"), self.tr("Use"), self.tr("State")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -109,7 +109,9 @@ class UnitsDialog(QDialog):
         self.table.setRowCount(len(units))
         for r, u in enumerate(units):
             state = (UNIT_STATES.get(u.status, u.status) if u.active else self.tr("out of service"))
-            cells = (u.call_sign, UNIT_KINDS.get(u.kind, u.kind), str(u.seats), u.post_name or "—", state)
+            use = self.tr("standby car") if u.standby else self.tr("patrol")
+            cells = (u.call_sign, UNIT_KINDS.get(u.kind, u.kind), str(u.seats), u.post_name or "—",
+                     use, state)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not u.active:
@@ -144,7 +146,8 @@ class UnitsDialog(QDialog):
     def add_unit(self) -> None:
         def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(unit_roll.add_unit, self.app.ctx, v["call_sign"], v["kind"],
-                         seats=v["seats"], post_id=v["post_id"], on_error=failed,
+                         seats=v["seats"], post_id=v["post_id"], standby=v["standby"],
+                         on_error=failed,
                          on_done=guarded(self, lambda unit_id: self._saved(
                              unit_id, "created",
                              self.tr("Unit %1 added; crew it from a shift (Assign)")
@@ -162,7 +165,7 @@ class UnitsDialog(QDialog):
         def send(v: dict[str, Any], failed: Failed) -> None:
             self.app.run(unit_roll.update_unit, self.app.ctx, u.id, None, opened=opened[0],
                          call_sign=v["call_sign"], kind=v["kind"], seats=v["seats"],
-                         post_id=v["post_id"],
+                         post_id=v["post_id"], standby=v["standby"],
                          on_error=try_again_over(failed, opened, UnitInfo),
                          on_done=guarded(self, lambda saved: self._saved(
                              saved.id, "updated", self.tr("%1 saved").replace("%1", saved.call_sign))))
