@@ -2590,11 +2590,15 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
     <message numerus="yes">
         <source>; %n of them not proven the best in the time allowed: %1 is within %2 of the best possible</source>
-        <translation><numerusform>；其中 %n 个在限定时间内未能证明最优：%1 与最优方案相差不超过 %2</numerusform></translation>
+        <translation>
+            <numerusform>；其中 %n 个在限定时间内未能证明最优：%1 与最优方案相差不超过 %2</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>; %n of them not proven the best in the time allowed: %1 has no bound proven yet</source>
-        <translation><numerusform>；其中 %n 个在限定时间内未能证明最优：%1 尚未求得界限</numerusform></translation>
+        <translation>
+            <numerusform>；其中 %n 个在限定时间内未能证明最优：%1 尚未求得界限</numerusform>
+        </translation>
     </message>
     <message>
         <source>Solving…</source>
@@ -2696,6 +2700,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>(no unit)</source>
         <translation>（无警组）</translation>
+    </message>
+    <message>
+        <source>%1 (standby car)</source>
+        <translation>%1（备勤车）</translation>
     </message>
     <message>
         <source>(no post)</source>
@@ -6813,6 +6821,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>（无驻点：保留原位置）</translation>
     </message>
     <message>
+        <source>Standby car</source>
+        <translation>备勤车</translation>
+    </message>
+    <message>
+        <source>Kept for the standby shifts (备勤): planning patrol shifts never crews it, even before any standby shift has ridden it</source>
+        <translation>留作备勤：排巡逻班时不派此车，即使尚无备勤班次用过它</translation>
+    </message>
+    <message>
         <source>Call sign</source>
         <translation>呼号</translation>
     </message>
@@ -6864,6 +6880,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>状态</translation>
     </message>
     <message>
+        <source>Use</source>
+        <translation>用途</translation>
+    </message>
+    <message>
         <source>Add…</source>
         <translation>新增…</translation>
     </message>
@@ -6886,6 +6906,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>out of service</source>
         <translation>已停用</translation>
+    </message>
+    <message>
+        <source>standby car</source>
+        <translation>备勤车</translation>
+    </message>
+    <message>
+        <source>patrol</source>
+        <translation>巡逻</translation>
     </message>
     <message>
         <source>Unit %1 added; crew it from a shift (Assign)</source>
