@@ -43,6 +43,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
@@ -428,15 +430,16 @@ def _check(f: dict[str, Any]) -> None:
     assert f["rss_per_100"] < 5.0
 
 
+@pytest.mark.timeout(900)  # about 4.5 minutes here; the suite's 300 s is for unit tests
 def test_soak_sqlite() -> None:
     """A busy 24-hour duty shift on SQLite."""
     _check(report(run(24.0, 12.0, 480.0, pg=False)))
 
 
+@pytest.mark.timeout(900)
 def test_soak_postgresql() -> None:
     """The same on PostgreSQL, the second seat's writes arriving by NOTIFY."""
     if not os.environ.get("PRECINCT_TEST_PG_URL"):
-        import pytest
         pytest.skip("PRECINCT_TEST_PG_URL is not set")
     _check(report(run(24.0, 12.0, 480.0, pg=True)))
 
