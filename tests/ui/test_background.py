@@ -40,3 +40,27 @@ def test_a_detached_job_that_hangs_holds_no_pool_thread_and_nobody_waits_for_it(
     assert not runner.busy and runner.wait(100)  # closing the window would not wait for it
     release.set()
     qtbot.waitUntil(lambda: got == ["pool", "late"], timeout=5000)  # it still reports, on the GUI thread
+
+
+def test_finished_jobs_are_freed_not_kept_for_the_whole_shift(qtbot):
+    """Every refresh of every panel is a job: a night shift runs tens of thousands of them."""
+    import gc
+
+    from precinct_console.ui.background import RETIRED, _Job, _Signals
+
+    def alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, (_Job, _Signals)))
+
+    runner = BackgroundRunner()
+    before = alive()
+    got: list[object] = []
+    for i in range(100):
+        runner.run(lambda i=i: i, on_done=got.append)
+        runner.run(lambda: 1 / 0, on_error=lambda e: got.append(type(e)))
+        runner.run_detached(lambda i=i: i, on_done=got.append)
+    qtbot.waitUntil(lambda: len(got) == 300, timeout=10000)
+    assert runner.wait(5000)
+    qtbot.wait(50)  # the last deliveries return
+    # The last few delivered wait to be freed on this thread (a job and its signals each): not 300.
+    assert alive() - before <= 2 * RETIRED

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 log = logging.getLogger("precinct_console.ui")
+
+
+RETIRED = 16  # delivered jobs held back before they are freed (see BackgroundRunner._retired)
 
 
 class _Signals(QObject):
@@ -17,13 +21,15 @@ class _Signals(QObject):
     failed = Signal(object)
 
 
-class _Job(QRunnable):
+class _Job:
+    """A call and its result signals. Not a QRunnable: PySide keeps every QRunnable started on
+    a pool as the pool's child (one whose run returned before start() did, even set to be
+    deleted), so each of a shift's jobs stayed in memory; the pool is handed `run` instead."""
+
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):
-        super().__init__()
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.signals = _Signals()
 
-    @Slot()
     def run(self) -> None:
         try:
             result = self.fn(*self.args, **self.kwargs)
@@ -50,6 +56,10 @@ class BackgroundRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[_Job] = set()
         self._detached: set[_Job] = set()
+        # Delivered jobs, freed a few deliveries later on this (the GUI) thread: by then the
+        # worker that emitted the result has long returned, so no job (and no _Signals QObject
+        # of the GUI thread) is freed on a worker thread by its last reference going there.
+        self._retired: deque[_Job] = deque(maxlen=RETIRED)
 
     def run(
         self,
@@ -60,8 +70,7 @@ class BackgroundRunner(QObject):
         **kwargs: Any,
     ) -> None:
         job = self._job(self._live, fn, args, kwargs, on_done, on_error)
-        job.setAutoDelete(False)
-        self.pool.start(job)
+        self.pool.start(job.run)
 
     def run_detached(
         self,
@@ -89,14 +98,24 @@ class BackgroundRunner(QObject):
     ) -> _Job:
         job = _Job(fn, args, kwargs)
         live.add(job)  # kept until its result is delivered
+        # The slots reach the job through this holder, emptied on delivery: a slot holding the
+        # job itself closed a cycle through the C++ connection (job -> signals -> slot -> job)
+        # that gc cannot see, and every job of the shift (each refresh is one) stayed in memory.
+        holder = [job]
+
+        def release() -> None:
+            if holder:
+                done = holder.pop()
+                live.discard(done)
+                self._retired.append(done)
 
         def finished_ok(result: Any) -> None:
-            live.discard(job)
+            release()
             if on_done is not None:
                 on_done(result)
 
         def finished_err(exc: BaseException) -> None:
-            live.discard(job)
+            release()
             if on_error is not None:
                 on_error(exc)
             else:
