@@ -148,7 +148,7 @@ def test_the_incident_pane_names_the_kind_of_repeat(qtbot, app, clock):
     panel = open_board(qtbot, app)
     panel.select_incident(again.id)
     qtbot.waitUntil(lambda: panel.detail.detail is not None, timeout=10000)
-    assert "Repeat</b> 一人多警" in panel.detail.facts.text()
+    assert "Repeat</b> Repeat caller" in panel.detail.facts.text()
 
 
 def test_a_stale_write_names_the_other_seat_and_reloads_the_row(qtbot, app, make_ctx, units):

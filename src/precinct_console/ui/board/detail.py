@@ -23,6 +23,7 @@ from ...domain.clock import local
 from ...domain.recommend import Option
 from ...services.incidents.views import IncidentDetail, Recommendation
 from ..error_text import message_text, ui_language
+from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, MUTED, OK, ui_font
 from .timers import clock_text
 
@@ -168,8 +169,7 @@ class DetailPane(QWidget):
         ]
         if r.repeat_flags or r.linked_calls:
             # Named as the trade names them (一地多警), not by the board column's one-letter flags.
-            kinds = [n for n, on in (("一人多警", r.repeat_caller), ("一地多警", r.repeat_place),
-                                     ("一事多警", r.repeat_matter)) if on]
+            kinds = flagged_kinds(r.repeat_caller, r.repeat_place, r.repeat_matter)
             if r.linked_calls:
                 kinds.append(self.tr("%n duplicate call(s) linked", "", r.linked_calls))
             repeat = self.tr("Repeat")  # outside the f-string, where lupdate sees it

@@ -22,6 +22,7 @@ from ...domain.response import (
 )
 from ...services.incidents.views import IncidentRow
 from ..i18n import tr
+from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, NEAR, ui_font
 from .table import Column, ThinTableModel
 from .timers import TIMER_ROLE, clock_text, timer_text, timer_tooltip
@@ -149,8 +150,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
         return f"{flags}{'+' + str(r.linked_calls) if r.linked_calls else ''}"
 
     def _repeat_tip(self, r: IncidentRow) -> str:
-        parts = [n for n, on in (("一人多警", r.repeat_caller), ("一地多警", r.repeat_place),
-                                 ("一事多警", r.repeat_matter)) if on]
+        parts = flagged_kinds(r.repeat_caller, r.repeat_place, r.repeat_matter)
         if r.linked_calls:
             parts.append(tr("%n duplicate call(s) linked", None, r.linked_calls))
         return " · ".join(parts)

@@ -44,10 +44,9 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import grow_within_screen
+from ..repeat_kinds import KINDS, flagged_kinds, repeat_kind_short
 from ..theme import BREACH, NEAR, ui_font
 from .fields import AddressEdit, CategoryEdit
-
-KIND_LABELS = {"caller": "一人多警", "place": "一地多警", "matter": "一事多警"}
 
 
 class IntakeDialog(QDialog):
@@ -277,8 +276,7 @@ class IntakeDialog(QDialog):
         if not warning:
             self.repeat_box.hide()
             return
-        kinds = [KIND_LABELS[k] for k in ("caller", "place", "matter")
-                 if getattr(warning, k)]
+        kinds = flagged_kinds(bool(warning.caller), bool(warning.place), bool(warning.matter))
         self.repeat_title.setText("▲ " + " · ".join(kinds) + " — " + self.tr(
             "%n earlier incident(s); link this call if it is the same matter", "", len(warning.matches)))
         t = self.repeat_table
@@ -286,7 +284,7 @@ class IntakeDialog(QDialog):
         first_open = -1
         for i, m in enumerate(warning.matches):
             values = [
-                "/".join(KIND_LABELS[k][:2] for k in ("caller", "place", "matter") if k in m.kinds),
+                "/".join(repeat_kind_short(k) for k in KINDS if k in m.kinds),
                 m.number, local(m.received_at).strftime("%m-%d %H:%M"), m.category_name,
                 m.address, status_label(m.status),
             ]
