@@ -25,6 +25,7 @@ from ...services.duty_alerts import DutyRound, check_timed_duties
 from ...services.incidents.views import IncidentRow
 from ..board.state import BoardState
 from ..context import AppContext
+from ..labels import pick
 from .sound import AlertSound
 
 LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
@@ -154,7 +155,7 @@ class AlertMonitor(QObject):
             self._highlight(incident_id, lvl)
         any_breach = "breach" in worst.values()
         self.sound.play("breach" if any_breach else "near")
-        labels = {t.key: t.label_zh for t in self.model.profile.targets}
+        labels = {t.key: pick(t.label_zh, t.label_en) for t in self.model.profile.targets}
         rows = {r.id: r for r, _k, _l in found}
         if len(rows) <= MAX_SINGLE_NOTICES:
             for incident_id, r in rows.items():

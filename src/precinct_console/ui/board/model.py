@@ -22,6 +22,7 @@ from ...domain.response import (
 )
 from ...services.incidents.views import IncidentRow
 from ..i18n import tr
+from ..labels import pick
 from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, NEAR, ui_font
 from .table import Column, ThinTableModel
@@ -136,7 +137,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
         ]
         # The 1-3-5 timers right after the age: the columns a duty officer watches stay in view
         # however narrow the board is docked (address and grid give way first).
-        timers = [Column(f"timer:{t.key}", t.label_zh, self._timer_display(t.key),
+        timers = [Column(f"timer:{t.key}", pick(t.label_zh, t.label_en), self._timer_display(t.key),
                          sort=self._timer_sort(t.key), align=centre, live=True,
                          tooltip=self._timer_tip(t.key))
                   for t in self.profile.targets]

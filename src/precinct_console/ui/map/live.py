@@ -20,6 +20,7 @@ from ..board.state import board_state
 from ..context import AppContext
 from ..theme import BREACH, INFO, MOVE_UP_COLOUR, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
 from ..units.panel import stale_fix_text
+from ..units.words import unit_kind, unit_state
 from .canvas import MapCanvas
 
 # Shape says how far the incident got, colour says how its timers stand (never colour alone).
@@ -197,7 +198,7 @@ class LiveLayers(QObject):
         now = self.app.clock()
         # A unit drawn where its terminal last reported, minutes ago, says so on hover.
         notes = {u.id: stale_fix_text(u.position_at, now) for u in rows}
-        tips = [f"{u.call_sign} {u.kind_label} · {u.status_label}"
+        tips = [f"{u.call_sign} {unit_kind(u.kind)} · {unit_state(u.status)}"
                 + (f"\n{u.incident_number}" if u.incident_number else "")
                 + (f"\n{'、'.join(u.crew)}" if u.crew else "")
                 + (f"\n{notes[u.id]}" if notes[u.id] else "") for u in rows]
