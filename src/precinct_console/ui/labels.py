@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
+from ..domain.lifecycle import STATUS_LABELS_EN, STATUS_LABELS_ZH
 from .error_text import ui_language
+from .i18n import QT_TRANSLATE_NOOP
 
 
 def english_window() -> bool:
@@ -13,3 +17,50 @@ def english_window() -> bool:
 def pick(chinese: str, english: str) -> str:
     """The label in the window's language; the Chinese where no English was given."""
     return english if english and english_window() else chinese
+
+
+def incident_status(code: str) -> str:
+    """An incident's status (到场 / Arrived) in the window's language."""
+    return pick(STATUS_LABELS_ZH.get(code, code), STATUS_LABELS_EN.get(code, ""))
+
+
+_PRIORITIES = {
+    1: QT_TRANSLATE_NOOP("Priority", "1 high"),
+    2: QT_TRANSLATE_NOOP("Priority", "2 mid"),
+    3: QT_TRANSLATE_NOOP("Priority", "3 low"),
+}
+
+
+def priority_label(priority: int) -> str:
+    """1 急 in Chinese, 1 high in English, as the board's priority column shows it."""
+    text = _PRIORITIES.get(priority)
+    return QCoreApplication.translate("Priority", text) if text else str(priority)
+
+
+def priority_labels() -> list[str]:
+    return [priority_label(p) for p in _PRIORITIES]
+
+
+def incident_statuses() -> list[str]:
+    return [incident_status(code) for code in STATUS_LABELS_ZH]
+
+
+# The board's narrow timer headers in English: a Chinese target (1分钟出警) is four or five
+# glyphs, its English label (On the way in 1 min) three times as wide, which pushed the address
+# off a 1600 px board. Only an English window shows these; the Chinese one keeps label_zh.
+_MILESTONE_WORDS = {"dispatched": "Order", "signed": "Signed", "set_off": "Out",
+                    "arrived": "Scene", "reinforcement_arrived": "Backup", "fed_back": "Fed back"}
+
+
+def timer_header(label_zh: str, label_en: str, milestone: str, seconds: int,
+                 by_place: bool = False) -> str:
+    """A 1-3-5 target as a board column names it: 1分钟出警, or in English "Out 1m"."""
+    if not english_window():
+        return label_zh
+    word = _MILESTONE_WORDS.get(milestone)
+    if word is None:
+        return label_en or label_zh
+    if by_place:
+        return word  # the limit depends on the place: the tooltip says so
+    limit = f"{seconds // 60}m" if seconds >= 60 and seconds % 60 == 0 else f"{seconds}s"
+    return f"{word} {limit}"

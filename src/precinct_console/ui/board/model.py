@@ -22,13 +22,12 @@ from ...domain.response import (
 )
 from ...services.incidents.views import IncidentRow
 from ..i18n import tr
-from ..labels import pick
+from ..labels import incident_status, priority_label, timer_header
 from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, NEAR, ui_font
 from .table import Column, ThinTableModel
 from .timers import TIMER_ROLE, clock_text, timer_text, timer_tooltip
 
-PRIORITY_LABELS = {1: "1 急", 2: "2 一般", 3: "3 缓"}
 _ALERT_TINT = {"near": QColor(NEAR.red(), NEAR.green(), NEAR.blue(), 45),
                "breach": QColor(BREACH.red(), BREACH.green(), BREACH.blue(), 55)}
 
@@ -120,7 +119,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
             Column("age", _tr("Age"), self._age, sort=lambda r: r.received_at, align=right,
                    live=True, background=self._row_tint,
                    tooltip=lambda r: local(r.received_at).strftime("%Y-%m-%d %H:%M:%S")),
-            Column("priority", _tr("Pri."), lambda r: PRIORITY_LABELS.get(r.priority, r.priority),
+            Column("priority", _tr("Pri."), lambda r: priority_label(r.priority),
                    sort=lambda r: r.priority, align=centre, background=self._row_tint,
                    foreground=lambda r: QBrush(BREACH) if r.priority == 1 else None),
             Column("category", _tr("Category"), lambda r: r.category_name,
@@ -129,7 +128,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
                    tooltip=lambda r: r.content),
             Column("grid", _tr("Grid"), lambda r: r.grid_name or r.grid_code,
                    sort=lambda r: r.grid_code, background=self._row_tint),
-            Column("status", _tr("Status"), lambda r: r.status_label,
+            Column("status", _tr("Status"), lambda r: incident_status(r.status),
                    sort=lambda r: _STATUS_RANK.get(r.status, 9), background=self._row_tint),
             Column("units", _tr("Units"), lambda r: " ".join(r.units), background=self._row_tint),
             Column("repeats", _tr("Repeat"), self._repeats, align=centre, background=self._row_tint,
@@ -137,7 +136,9 @@ class BoardModel(ThinTableModel[IncidentRow]):
         ]
         # The 1-3-5 timers right after the age: the columns a duty officer watches stay in view
         # however narrow the board is docked (address and grid give way first).
-        timers = [Column(f"timer:{t.key}", pick(t.label_zh, t.label_en), self._timer_display(t.key),
+        timers = [Column(f"timer:{t.key}", timer_header(t.label_zh, t.label_en, t.milestone, t.seconds,
+                                                      bool(t.seconds_by_place)),
+                         self._timer_display(t.key),
                          sort=self._timer_sort(t.key), align=centre, live=True,
                          tooltip=self._timer_tip(t.key))
                   for t in self.profile.targets]

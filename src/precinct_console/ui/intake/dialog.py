@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from ...domain.categories import CHANNELS, CategoryDef
 from ...domain.clock import local
 from ...domain.errors import KnownError, ValidationError
-from ...domain.lifecycle import status_label
 from ...domain.phone_check import mistyped_mobile
 from ...services import views as saved
 from ...services.incidents.intake import (
@@ -44,6 +43,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import grow_within_screen
+from ..labels import incident_status
 from ..repeat_kinds import KINDS, flagged_kinds, repeat_kind_short
 from ..theme import BREACH, NEAR, ui_font
 from .fields import AddressEdit, CategoryEdit
@@ -286,7 +286,7 @@ class IntakeDialog(QDialog):
             values = [
                 "/".join(repeat_kind_short(k) for k in KINDS if k in m.kinds),
                 m.number, local(m.received_at).strftime("%m-%d %H:%M"), m.category_name,
-                m.address, status_label(m.status),
+                m.address, incident_status(m.status),
             ]
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
