@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from ..domain.categories import CHANNELS
 from ..domain.lifecycle import STATUS_LABELS_EN, STATUS_LABELS_ZH
 from .error_text import ui_language
 from .i18n import QT_TRANSLATE_NOOP
@@ -64,3 +65,40 @@ def timer_header(label_zh: str, label_en: str, milestone: str, seconds: int,
         return word  # the limit depends on the place: the tooltip says so
     limit = f"{seconds // 60}m" if seconds >= 60 and seconds % 60 == 0 else f"{seconds}s"
     return f"{word} {limit}"
+
+
+def channel_name(code: str) -> str:
+    """How a call came in (110报警 / 110 call) in the window's language."""
+    zh, en = CHANNELS.get(code, (code, code))
+    return pick(zh, en)
+
+
+_WEEKDAYS = (
+    QT_TRANSLATE_NOOP("Weekday", "Mo"), QT_TRANSLATE_NOOP("Weekday", "Tu"),
+    QT_TRANSLATE_NOOP("Weekday", "We"), QT_TRANSLATE_NOOP("Weekday", "Th"),
+    QT_TRANSLATE_NOOP("Weekday", "Fr"), QT_TRANSLATE_NOOP("Weekday", "Sa"),
+    QT_TRANSLATE_NOOP("Weekday", "Su"),
+)
+
+
+def weekday_short(weekday: int) -> str:
+    """Monday 0 as a roster column names it: 一 in Chinese, Mo in English."""
+    return QCoreApplication.translate("Weekday", _WEEKDAYS[weekday])
+
+
+def weekday_gap() -> str:
+    """Between a day of the month and its weekday: 16一 in Chinese, 16 Mo in English."""
+    return " " if english_window() else ""
+
+
+_POINT_KINDS = {
+    "post": QT_TRANSLATE_NOOP("PointKindShort", "post"),
+    "police_room": QT_TRANSLATE_NOOP("PointKindShort", "police room"),
+    "must_patrol": QT_TRANSLATE_NOOP("PointKindShort", "must-patrol point"),
+    "zone_centre": QT_TRANSLATE_NOOP("PointKindShort", "zone centre"),
+}
+
+
+def point_kind(code: str) -> str:
+    """A plan point's kind (警务站, 必巡点…) in the window's language; "" for none."""
+    return QCoreApplication.translate("PointKindShort", _POINT_KINDS[code]) if code in _POINT_KINDS else code

@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.categories import CHANNELS
 from ...domain.clock import local
 from ...domain.recommend import Option
 from ...services.incidents.views import IncidentDetail, Recommendation
 from ..error_text import message_text, ui_language
-from ..labels import incident_status
+from ..labels import channel_name, incident_status
 from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, MUTED, OK, ui_font
 from .timers import clock_text
@@ -158,7 +157,7 @@ class DetailPane(QWidget):
         self.detail = d
         r = d.row
         self.title.setText(f"{r.number}  {r.category_name}  ·  {incident_status(r.status)}")
-        channel = CHANNELS.get(r.channel, (r.channel, r.channel))[0]
+        channel = channel_name(r.channel)
         # The words are looked up outside the f-strings: lupdate does not look inside them.
         address, no_grid, caller = self.tr("Address"), self.tr("no grid"), self.tr("Caller")
         priority, content, units = self.tr("priority"), self.tr("Content"), self.tr("Units")

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ...domain.categories import CHANNELS
 from ...domain.clock import local
 from ...domain.response import (
     DEFAULT_PROFILE,
@@ -22,7 +21,7 @@ from ...domain.response import (
 )
 from ...services.incidents.views import IncidentRow
 from ..i18n import tr
-from ..labels import incident_status, priority_label, timer_header
+from ..labels import channel_name, incident_status, priority_label, timer_header
 from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, NEAR, ui_font
 from .table import Column, ThinTableModel
@@ -115,7 +114,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
         centre = Qt.AlignmentFlag.AlignCenter
         cols: list[Column[IncidentRow]] = [
             Column("number", _tr("Number"), lambda r: r.number, background=self._row_tint,
-                   tooltip=lambda r: f"{r.number} · {CHANNELS.get(r.channel, (r.channel,))[0]}"),
+                   tooltip=lambda r: f"{r.number} · {channel_name(r.channel)}"),
             Column("age", _tr("Age"), self._age, sort=lambda r: r.received_at, align=right,
                    live=True, background=self._row_tint,
                    tooltip=lambda r: local(r.received_at).strftime("%Y-%m-%d %H:%M:%S")),

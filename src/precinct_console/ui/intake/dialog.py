@@ -43,7 +43,7 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import grow_within_screen
-from ..labels import incident_status
+from ..labels import incident_status, pick
 from ..repeat_kinds import KINDS, flagged_kinds, repeat_kind_short
 from ..theme import BREACH, NEAR, ui_font
 from .fields import AddressEdit, CategoryEdit
@@ -64,8 +64,8 @@ class IntakeDialog(QDialog):
         self.setMinimumWidth(760)
 
         self.channel = QComboBox()
-        for code, (zh, _en) in CHANNELS.items():
-            self.channel.addItem(f"{zh}", code)
+        for code, (zh, en) in CHANNELS.items():
+            self.channel.addItem(pick(zh, en), code)
         self.category = CategoryEdit()
         self.category.setPlaceholderText(self.tr("家庭, jtjf, 0601 or 纠纷/家庭 - arrows choose, Tab or Enter takes it"))
         # The station's own tree (its names and paths); the shipped one serves until it comes.
