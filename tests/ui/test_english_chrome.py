@@ -136,6 +136,14 @@ def test_an_english_window_speaks_english_outside_the_data(demo, qtbot, role):
             left = _chinese_left(text, data)
             if left:
                 found.append(f"{key} {where}: {left!r} in {text!r}")
+    # A task's deadline in the alert list is the console's word, not the task's data.
+    alerts = window.panel_widgets["alerts"].model
+    column = next(i for i, c in enumerate(alerts.columns) if c.key == "target")
+    for r in range(alerts.rowCount()):
+        alert = alerts.row(alerts.id_at(r))
+        if alert is not None and alert.target.startswith("task_"):
+            found.extend(f"alerts target: {t!r}" for t in [alerts.data(alerts.index(r, column))]
+                         if CJK.search(t))
     for where, text in [("title", window.windowTitle()), *_chrome(window.statusBar()),
                         *_chrome(window.menuBar())]:
         left = _chinese_left(text, data)

@@ -102,3 +102,22 @@ _POINT_KINDS = {
 def point_kind(code: str) -> str:
     """A plan point's kind (警务站, 必巡点…) in the window's language; "" for none."""
     return QCoreApplication.translate("PointKindShort", _POINT_KINDS[code]) if code in _POINT_KINDS else code
+
+
+# A follow-up task's deadlines as an alert names them (services keep the Chinese of the ledgers).
+_TASK_TARGETS = {
+    "task_sign": QT_TRANSLATE_NOOP("AlertTarget", "task sign-for"),
+    "task_feedback": QT_TRANSLATE_NOOP("AlertTarget", "task feedback"),
+    "task_rework": QT_TRANSLATE_NOOP("AlertTarget", "redo feedback"),
+    "task_revisit": QT_TRANSLATE_NOOP("AlertTarget", "revisit"),
+}
+
+
+def alert_target(target: str, label: str) -> str:
+    """What an alert's deadline is: a task's in the window's language, others as given."""
+    text = _TASK_TARGETS.get(target)
+    return QCoreApplication.translate("AlertTarget", text) if text else label
+
+
+def alert_target_widest() -> list[str]:
+    return [alert_target(t, "") for t in _TASK_TARGETS]
