@@ -121,3 +121,23 @@ def alert_target(target: str, label: str) -> str:
 
 def alert_target_widest() -> list[str]:
     return [alert_target(t, "") for t in _TASK_TARGETS]
+
+
+# The incident history's steps beyond the statuses (services keep the Chinese of the ledgers).
+_STEPS = {
+    "reinforcement_arrived": QT_TRANSLATE_NOOP("Step", "Reinforcement arrived"),
+    "cleared": QT_TRANSLATE_NOOP("Step", "Cleared"),
+    "reopened": QT_TRANSLATE_NOOP("Step", "Reopened"),
+    "correction": QT_TRANSLATE_NOOP("Step", "Correction"),
+    "linked_call": QT_TRANSLATE_NOOP("Step", "Duplicate call"),
+    "note": QT_TRANSLATE_NOOP("Step", "Note"),
+    "amended": QT_TRANSLATE_NOOP("Step", "Amended"),
+}
+
+
+def step_name(kind: str, label: str) -> str:
+    """A history entry's step (签收 / Signed for) in the window's language; unknown as given."""
+    if kind in STATUS_LABELS_ZH:
+        return incident_status(kind)
+    text = _STEPS.get(kind)
+    return QCoreApplication.translate("Step", text) if text else label

@@ -22,7 +22,7 @@ from ...domain.clock import local
 from ...domain.recommend import Option
 from ...services.incidents.views import IncidentDetail, Recommendation
 from ..error_text import message_text, ui_language
-from ..labels import channel_name, incident_status
+from ..labels import channel_name, incident_status, step_name
 from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, MUTED, OK, ui_font
 from .timers import clock_text
@@ -199,7 +199,7 @@ class DetailPane(QWidget):
             colour: QColor | None = None
             if e.kind == "correction":
                 target = by_id.get(e.corrects_event_id or 0)
-                what = target.label if target else f"#{e.corrects_event_id}"
+                what = step_name(target.kind, target.label) if target else f"#{e.corrects_event_id}"
                 if e.payload.get("void"):
                     note = self.tr("voids %1").replace("%1", what)
                 else:
@@ -216,7 +216,7 @@ class DetailPane(QWidget):
             recorded = local(e.at if e.kind != "correction" else e.recorded_at)
             # The day only where it is not the day of the call: the column stays narrow.
             stamp = recorded.strftime("%H:%M:%S" if recorded.date() == received_day else "%m-%d %H:%M:%S")
-            values = [stamp, e.label, e.unit_call_sign,
+            values = [stamp, step_name(e.kind, e.label), e.unit_call_sign,
                       e.username, e.workstation, note]
             for j, v in enumerate(values):
                 self.history.setItem(i, j, _item(v, colour))
