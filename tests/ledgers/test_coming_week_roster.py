@@ -15,6 +15,7 @@ from precinct_console.config import SettingsError, load_settings
 from precinct_console.domain.clock import FixedClock
 from precinct_console.domain.errors import KnownError
 from precinct_console.domain.permissions import Role
+from precinct_console.i18n.catalogue import message_text
 from precinct_console.jobs.coming_week import (
     coming_week,
     install_coming_week_job,
@@ -70,7 +71,8 @@ def test_until_the_settings_ask_for_it_the_job_is_listed_paused_and_a_changed_se
     assert install_coming_week_job(scheduler, THIS_DATABASE, 1, "S01", "")
     job = scheduler.get_job(JOB)
     # Listed paused in the panel, named with the day it runs on once resumed.
-    assert job.next_run_time is None and job.name == "S01 每周五：下周排班表（预排，张贴用）"
+    assert job.next_run_time is None and job.name == "S01 every Friday: next week's roster, ahead, to post"
+    assert message_text(job.name, "zh_CN") == "S01 每周五：下周排班表（预排，张贴用）"
     assert _next_fires(job, cst(2026, 11, 18, 10, 0), 1) == [cst(2026, 11, 20, 15, 0)]
     # The chief resumes it in the export panel; the next start with the same setting keeps it so.
     scheduler.resume_job(JOB)
@@ -79,7 +81,7 @@ def test_until_the_settings_ask_for_it_the_job_is_listed_paused_and_a_changed_se
     # Saturday 10:00 in the settings: rescheduled, running, writing the week two days later.
     install_coming_week_job(scheduler, THIS_DATABASE, 1, "S01", "sat 10:00")
     job = scheduler.get_job(JOB)
-    assert job.next_run_time is not None and job.kwargs["lead"] == 2 and "每周六：" in job.name
+    assert job.next_run_time is not None and job.kwargs["lead"] == 2 and "every Saturday:" in job.name
     fire = _next_fires(job, cst(2026, 11, 18, 10, 0), 1)[0]
     assert fire == cst(2026, 11, 21, 10, 0) and coming_week(fire, 2).slug == "2026-W48"
     install_coming_week_job(scheduler, THIS_DATABASE, 1, "S01", "")  # the setting taken out
@@ -133,7 +135,10 @@ def test_a_scheduled_run_is_recorded_like_the_other_exports(db_url, db, station,
         while not seat.runs and time.monotonic() < end:
             time.sleep(0.02)
         assert [(r.job_id, r.ok) for r in seat.runs] == [(JOB, False)]
-        assert "has no shifts planned yet" in errors[0] and "下周排班表" in errors[0]
+        assert "has no shifts planned yet" in errors[0] and "next week's roster" in errors[0]
+        # A Chinese window words the job's name too.
+        assert message_text(errors[0], "zh_CN").startswith(
+            "定时任务 S01 每周五：下周排班表（预排，张贴用） 执行失败：")
         last = last_runs(db, station.id)[JOB]
         assert not last.ok and "plan the week in the roster panel" in last.detail
     finally:

@@ -12,6 +12,7 @@ from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 from apscheduler.triggers.cron import CronTrigger
 
 from precinct_console.domain.clock import FixedClock
+from precinct_console.i18n.catalogue import message_text
 from precinct_console.jobs.exports import last_complete_periods, run_export_job
 from precinct_console.jobs.scheduler import ExportScheduler, last_runs
 from precinct_console.storage.database import Database
@@ -257,6 +258,9 @@ def test_a_seat_without_a_scheduler_lists_the_stored_schedules_and_who_runs_them
     assert attach_scheduler(app, panel) is None  # offscreen: this seat runs nothing
     qtbot.waitUntil(lambda: panel.schedule_list.count() == 3, timeout=10_000)
     assert "Another workstation (seat-A)" in panel.schedule_note.text()
+    # An English window names the jobs in English.
+    listed = [panel.schedule_list.item(i).text().split("\n")[0] for i in range(3)]
+    assert "S01 weekly: all ledgers and the weekly bulletin" in listed, listed
     assert not any(b.isEnabled() for b in panel.schedule_buttons)  # nothing to edit them with
     a.stop()  # releases the lease
     assert live_holder(db, clock) == ""
@@ -339,7 +343,7 @@ def test_a_job_failing_on_the_running_seat_reaches_the_clerk_at_another_seat(
     clerk.changed.emit(Change((ChangeItem("schedule", None, "ran"),)))  # what the feed delivers
     qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     text, level = told[0]
-    assert level == "error" and "S01 每日：警情台账" in text and "failed" in text
+    assert level == "error" and "S01 daily: Incident ledger" in text and "failed" in text
     item = next(panel.schedule_list.item(i) for i in range(panel.schedule_list.count())
                 if panel.schedule_list.item(i).data(0x0100) == "export:day:S01")
     assert "FAILED" in item.text() and "seat-A" in item.toolTip()
@@ -364,6 +368,16 @@ def test_follow_up_and_re_plan_jobs_are_listed_in_chinese_beside_the_exports(db,
     assert not ensure_followup_job(a.scheduler, "", station.id, "S01")  # there already: renamed
     install_replan_job(a.scheduler, "", station.id, "S01", at="09:00")
     names = {job_id: name for job_id, name, _next in a.jobs()}
-    assert names["followup-S01"] == f"S01 每{INTERVAL_MINUTES}分钟：派单跟进规则、超期升级"
-    assert names["replan-S01"] == "S01 每日：早间巡逻布警重排"
-    assert names["export:day:S01"] == "S01 每日：警情台账"
+    # Stored in English (every seat shares the store); a Chinese window words them as before.
+    assert names["followup-S01"] == \
+        f"S01 every {INTERVAL_MINUTES} minutes: follow-up rules and overdue escalation"
+    assert names["replan-S01"] == "S01 daily: morning re-plan of the patrols"
+    assert names["export:day:S01"] == "S01 daily: Incident ledger"
+    assert names["export:week:S01"] == "S01 weekly: all ledgers and the weekly bulletin"
+    chinese = {job_id: message_text(name, "zh_CN") for job_id, name in names.items()}
+    assert chinese["followup-S01"] == f"S01 每{INTERVAL_MINUTES}分钟：派单跟进规则、超期升级"
+    assert chinese["replan-S01"] == "S01 每日：早间巡逻布警重排"
+    assert chinese["export:day:S01"] == "S01 每日：警情台账"
+    assert chinese["export:week:S01"] == "S01 每周：全部台账、周通报"
+    assert chinese["export:month:S01"] == "S01 每月：全部台账"
+    assert message_text("S01 daily: Incident ledger, Patrol ledger", "zh_CN") == "S01 每日：警情台账、巡逻台账"

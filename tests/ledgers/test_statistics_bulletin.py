@@ -48,8 +48,8 @@ def test_week_statistics_count_by_china_day_hour_and_category(db, seeded, make_c
     # week, and those sent on Monday to the week before's last call do not.
     assert dict(st.units) == {"巡逻1组": 6, "巡逻2组": 2}
     assert dict(st.officers) == {"王警官": 6, "赵辅警": 6, "李警官": 2}
-    assert dict(st.repeat_flags)["一人多警"] == 2
-    caller = next(g for g in st.repeats if g.kind == "一人多警")
+    assert dict(st.repeat_flags)["caller"] == 2
+    caller = next(g for g in st.repeats if g.kind == "caller")
     assert caller.key == "138****5678"
     assert caller.numbers == ("J20261120001", "J20261121001")
 

@@ -32,8 +32,9 @@ def test_statistics_panel_draws_the_week_and_saves_every_chart(qtbot, seeded, ma
     assert "up 600.0%" in panel.summary.text()
     assert "timed duties" not in panel.summary.text()  # none was judged in the week
     # The intake flags and the period's own groups are said apart (they count different things).
-    flags = " · ".join(f"{k} {n}" for k, n in panel.stats.repeat_flags)
-    assert panel.repeat_note.text() == f"Flagged at intake: {flags}"
+    flags = dict(panel.stats.repeat_flags)
+    assert panel.repeat_note.text() == (f"Flagged at intake: Repeat caller {flags['caller']} · "
+                                        f"Repeat place {flags['place']} · Repeat matter {flags['matter']}")
     assert "more than one call in the period" in panel.repeat_note.toolTip()
     assert panel.repeats.horizontalHeaderItem(3).text() == "Incident numbers"
     panel.resize(1400, 900)

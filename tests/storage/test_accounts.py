@@ -144,7 +144,7 @@ def test_a_role_is_changed_audited_and_taken_at_the_next_sign_in(db, make_ctx, c
         assert (entry.entity_id, entry.before, entry.after) == (
             info.id, {"role": "duty_officer"}, {"role": "station_chief"})
         assert entry.username == admin.actor.username
-    with pytest.raises(ValidationError, match="field 'role': duty.li is already 所长"):
+    with pytest.raises(ValidationError, match="field 'role': duty.li is already station chief"):
         accounts.change_role(admin, "duty.li", Role.STATION_CHIEF)
     with pytest.raises(ValidationError, match="field 'role': 'sheriff' is not a role"):
         accounts.change_role(admin, "duty.li", "sheriff")

@@ -113,7 +113,7 @@ def test_a_shift_the_re_plan_cannot_plan_fails_the_run_naming_it_and_the_others_
     assert str(failed.value) == (
         "1 patrol plan(s) proposed; 1 shift(s) could not be planned, 夜班 11-20 18:00: no unit is "
         "crewed on shift 夜班 (11-20 18:00–06:00): roster officers into its units first")
-    heard = message_text(f"scheduled job S01 每日：早间巡逻布警重排 failed: {failed.value}", "zh_CN")
+    heard = message_text(f"scheduled job S01 daily: morning re-plan of the patrols failed: {failed.value}", "zh_CN")
     assert heard.startswith("定时任务 S01 每日：早间巡逻布警重排 执行失败：已提出 1 个巡逻部署方案；"
                             "1 个班次未能部署，夜班 11-20 18:00：")
     assert "roster" not in heard

@@ -90,7 +90,7 @@ def test_administrator_adds_an_account_after_a_taken_name_is_refused(
     dialog.add_account()
     _settle(qtbot, admin_app)
     assert seen[0] == "" and "field 'username': user 'duty.li' already exists" in seen[1], seen
-    assert _rows(dialog)["clerk.wang"][1:3] == ["王芳", "内勤"]
+    assert _rows(dialog)["clerk.wang"][1:3] == ["王芳", "Clerk"]
     assert dialog.current.username == "clerk.wang"
     assert accounts.authenticate(db, "clerk.wang", "clerk-pass-1", "s", clock()).role is Role.CLERK
     # One station: its column stays hidden.
@@ -147,7 +147,7 @@ def test_administrator_resets_a_password_disables_enables_and_changes_a_role(
     monkeypatch.setattr(RoleDialog, "exec", _filling(chief)[0])
     dialog.change_role()
     _settle(qtbot, admin_app)
-    assert _rows(dialog)["duty.li"][2] == "所长"
+    assert _rows(dialog)["duty.li"][2] == "Station chief"
     # Asked for the role it has already: the form comes back saying so.
     shown: list[str] = []
 
@@ -161,7 +161,7 @@ def test_administrator_resets_a_password_disables_enables_and_changes_a_role(
     monkeypatch.setattr(RoleDialog, "exec", exec_)
     dialog.change_role()
     _settle(qtbot, admin_app)
-    assert "field 'role': duty.li is already 所长" in shown[1], shown
+    assert "field 'role': duty.li is already station chief" in shown[1], shown
 
 
 def _branch_seat(db, make_ctx, clock):
@@ -209,7 +209,7 @@ def test_the_last_administrator_of_a_station_is_refused_with_the_reason(
     dlg.change_role()
     _settle(qtbot, branch)
     assert "admin is the last enabled administrator of 城关派出所" in shown[1], shown
-    assert _rows(dlg)["admin"][2] == "管理员"
+    assert _rows(dlg)["admin"][2] == "Administrator"
 
 
 def test_own_account_and_branch_accounts_are_not_offered_to_a_station_administrator(

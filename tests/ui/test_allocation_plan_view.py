@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from precinct_console.config import Settings
 from precinct_console.domain.permissions import Role
 from precinct_console.services import roster, unit_roll
-from precinct_console.services.allocation import POINT_KIND_ZH
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
+from precinct_console.ui.labels import point_kind
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_an_edit_shows_its_points_kind_and_the_figures_it_would_have_before_acce
     combo.setCurrentIndex(other)
     _settle(qtbot, chief_app)
     # The kind column follows the point chosen, not the proposal's.
-    assert panel.assign.cellWidget(0, 2).text() == POINT_KIND_ZH[kinds[combo.itemData(other)]]
+    assert panel.assign.cellWidget(0, 2).text() == point_kind(kinds[combo.itemData(other)])
     # The figures the edit would give, as accepting stores them, next to the proposal's.
     text = panel.edit_figures.text()
     assert panel.edit_figures.isVisible() and "With your edits" in text

@@ -120,7 +120,7 @@ def test_history_shows_every_step_with_operator_and_workstation(qtbot, app, unit
     panel.select_incident(inc.id)
     qtbot.waitUntil(lambda: panel.detail.history.rowCount() == 3, timeout=10000)
     steps = [panel.detail.history.item(i, 1).text() for i in range(3)]
-    assert steps == ["接警", "派警", "出警"]
+    assert steps == ["Received", "Dispatched", "Set off"]
     assert panel.detail.history.item(1, 2).text() == "城关1号车"
     assert panel.detail.history.item(2, 3).text() == "duty1"
     assert panel.detail.history.item(2, 4).text() == "seat-1"
@@ -148,7 +148,7 @@ def test_the_incident_pane_names_the_kind_of_repeat(qtbot, app, clock):
     panel = open_board(qtbot, app)
     panel.select_incident(again.id)
     qtbot.waitUntil(lambda: panel.detail.detail is not None, timeout=10000)
-    assert "Repeat</b> 一人多警" in panel.detail.facts.text()
+    assert "Repeat</b> Repeat caller" in panel.detail.facts.text()
 
 
 def test_a_stale_write_names_the_other_seat_and_reloads_the_row(qtbot, app, make_ctx, units):
@@ -324,8 +324,8 @@ def test_closed_incidents_are_found_with_their_history_and_reopened(qtbot, app, 
     qtbot.waitUntil(lambda: dialog.detail.detail is not None, timeout=10000)
     history = dialog.detail.history
     steps = [history.item(i, 1).text() for i in range(history.rowCount())]
-    assert steps[0] == "接警" and steps[-1] == "归档" and "更正" in steps
-    fix = steps.index("更正")
+    assert steps[0] == "Received" and steps[-1] == "Closed" and "Correction" in steps
+    fix = steps.index("Correction")
     assert "按GPS记录更正" in history.item(fix, 5).text()
     assert dialog.reopen.isEnabled()
     panel.board_actions.reopen("群众再次来电，纠纷未解决", row=dialog.current_row())

@@ -108,7 +108,8 @@ def test_repeat_caller_is_warned_and_the_call_linked_to_the_open_incident(qtbot,
     type_into(qtbot, dialog.address, "城关镇幸福小区3栋")
     type_into(qtbot, dialog.caller_phone, "139 1234 5678")
     qtbot.waitUntil(lambda: dialog.repeat_box.isVisible(), timeout=10000)
-    assert "一人多警" in dialog.repeat_title.text()
+    assert "Repeat caller" in dialog.repeat_title.text()
+    assert dialog.repeat_table.item(0, 0).text().split("/")[0] == "caller"
     assert dialog.repeat_table.item(0, 1).text() == first.number
     # Tab does not get stuck among the earlier calls' cells.
     dialog.repeat_table.setFocus()

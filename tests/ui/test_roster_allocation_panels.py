@@ -1399,7 +1399,7 @@ def test_the_month_view_opens_on_the_month_of_the_week_shown(qtbot, chief_app):
     assert panel.period_bounds() == (datetime(2026, 12, 1).date(), datetime(2026, 12, 31).date())
     assert panel.model.columnCount() == 31
     # A month's narrow columns show the day and weekday, so the ▲ of a bad day is not cut off.
-    assert panel.model.headerData(2, Qt.Orientation.Horizontal).startswith("3四")
+    assert panel.model.headerData(2, Qt.Orientation.Horizontal).startswith("3 Th")
 
 
 def test_a_post_minimum_is_planned_and_an_officer_at_the_post_counts_for_it(qtbot, chief_app, monkeypatch):

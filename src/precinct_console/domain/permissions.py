@@ -17,13 +17,15 @@ class Role(StrEnum):
     COMMUNITY_OFFICER = "community_officer"
 
 
-ROLE_LABELS_ZH = {
-    Role.DUTY_OFFICER: "值班民警",
-    Role.STATION_CHIEF: "所长",
-    Role.CLERK: "内勤",
-    Role.ADMIN: "管理员",
-    Role.VIEWER: "只读（分局）",
-    Role.COMMUNITY_OFFICER: "社区民警",
+# The roles' names in messages the Qt-free layers raise; the error catalogue words them in Chinese
+# ({role_name}) and the window names them through ui/roles.py.
+ROLE_LABELS = {
+    Role.DUTY_OFFICER: "duty officer",
+    Role.STATION_CHIEF: "station chief",
+    Role.CLERK: "clerk",
+    Role.ADMIN: "administrator",
+    Role.VIEWER: "branch viewer (read-only)",
+    Role.COMMUNITY_OFFICER: "community officer",
 }
 
 _ALL = frozenset(Role)
@@ -107,5 +109,5 @@ def is_permitted(role: Role, action: str) -> bool:
 def ensure_permitted(actor: Actor, action: str) -> None:
     if not is_permitted(actor.role, action):
         raise PermissionDenied(
-            f"{actor.username} ({ROLE_LABELS_ZH[actor.role]}) may not perform '{action}'"
+            f"{actor.username} ({ROLE_LABELS[actor.role]}) may not perform '{action}'"
         )

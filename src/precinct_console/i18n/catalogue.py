@@ -23,7 +23,8 @@ log = logging.getLogger("precinct_console.i18n")
 # whose value names fields ([fields]); other values are translated only when they are a whole
 # known message themselves (a conflict quoted inside another error).
 WORD_SLOTS = frozenset({"step", "steps", "status", "statuses", "states", "entity", "what", "level",
-                        "parent_level", "wanted"})
+                        "parent_level", "wanted", "role_name", "ledger_titles",
+                        "weekday"})
 FIELD_SLOTS = frozenset({"field", "fields"})
 # Placeholders holding one code, id or count never span a space: this keeps "{entity} {entity_id}
 # was changed..." from swallowing the head of a message that quotes a conflict.

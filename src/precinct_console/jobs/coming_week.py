@@ -26,6 +26,7 @@ from .runtime import THIS_SEATS_FOLDER, job_database_url, job_export_folder
 log = logging.getLogger("precinct_console.jobs")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Until the settings ask for it the job is listed paused at this time: the chief resumes it in
 # the export panel's schedule list, or sets coming_week_roster (e.g. "fri 15:00").
 DEFAULT_WHEN = "fri 15:00"
@@ -110,12 +111,14 @@ def install_coming_week_job(scheduler: Any, db_url: str, station_id: int, statio
     kwargs = {"db_url": db_url, "station_id": station_id, "folder": THIS_SEATS_FOLDER,
               "lead": lead_days(weekday), "configured": setting}
     jid = job_id(station_code)
-    # Named in Chinese like the exports beside it in the export panel's schedule list.
+    # Named in English like the exports beside it (ExportSchedule.title): the panel words it.
     # The weekday is in the name: a paused job shows no next run, and Change time… keeps the day.
-    name = f"{station_code} 每周{'一二三四五六日'[weekday]}：下周排班表（预排，张贴用）"
+    name = f"{station_code} every {WEEKDAY_NAMES[weekday]}: next week's roster, ahead, to post"
     existing = scheduler.get_job(jid)
     if existing is not None:
         if existing.kwargs.get("configured") == setting:
+            if existing.name != name:  # an earlier version named it in Chinese
+                scheduler.modify_job(jid, name=name)
             return False
         scheduler.modify_job(jid, kwargs=kwargs, name=name)
         scheduler.reschedule_job(jid, trigger=trigger)

@@ -38,11 +38,13 @@ class ExportSchedule:
         return f"export:{self.kind}:{station_code}"
 
     def title(self, station_code: str) -> str:
-        """'S01 每周：全部台账、周通报' as the export panel lists it."""
-        every = {"day": "每日", "week": "每周", "month": "每月"}[self.kind]
-        what = "全部台账" if set(self.ledgers) == set(ALL_LEDGERS) else "、".join(
-            LEDGERS[key].title for key in self.ledgers)
-        return f"{station_code} {every}：{what}{'、周通报' if self.bulletin else ''}"
+        """'S01 weekly: all ledgers and the weekly bulletin': stored with the job, which every seat
+        shares, so in English; the export panel words it in its own language through the error
+        catalogue (S01 每周：全部台账、周通报), as the failure it names in a message."""
+        every = {"day": "daily", "week": "weekly", "month": "monthly"}[self.kind]
+        what = "all ledgers" if set(self.ledgers) == set(ALL_LEDGERS) else ", ".join(
+            LEDGERS[key].title_en or key for key in self.ledgers)
+        return f"{station_code} {every}: {what}{' and the weekly bulletin' if self.bulletin else ''}"
 
 
 DEFAULT_SCHEDULES = (

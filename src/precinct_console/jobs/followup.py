@@ -65,11 +65,11 @@ def ensure_followup_job(scheduler: Any, db_url: str, station_id: int, station_co
     scheduler): its lease makes only one seat of a shared database run the job.
     """
     job_id = f"{JOB_ID}-{station_code}"
-    # Named in Chinese like the exports beside it in the export panel's schedule list.
-    name = f"{station_code} 每{minutes}分钟：派单跟进规则、超期升级"
+    # Named in English like the exports beside it (ExportSchedule.title): the panel words it.
+    name = f"{station_code} every {minutes} minutes: follow-up rules and overdue escalation"
     existing = scheduler.get_job(job_id)
     if existing is not None:
-        if existing.name != name:  # a store written by an earlier version named it in English
+        if existing.name != name:  # an earlier version's name (English, then Chinese)
             scheduler.modify_job(job_id, name=name)
         return False
     try:

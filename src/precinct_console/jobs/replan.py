@@ -171,13 +171,13 @@ def install_replan_job(scheduler: Any, db_url: str, station_id: int, station_cod
     configured = at or load_settings().morning_replan
     hh, mm = parse_hhmm(configured)
     job_id = f"{JOB_ID}-{station_code}"
-    # Named in Chinese like the exports beside it in the export panel's schedule list.
-    name = f"{station_code} 每日：早间巡逻布警重排"
+    # Named in English like the exports beside it (ExportSchedule.title): the panel words it.
+    name = f"{station_code} daily: morning re-plan of the patrols"
     kwargs = {"db_url": db_url, "station_id": station_id, "configured": configured}
     trigger = CronTrigger(hour=hh, minute=mm, timezone=CHINA_TZ)
     existing = scheduler.get_job(job_id)
     if existing is not None:
-        if existing.name != name:  # a store written by an earlier version named it in English
+        if existing.name != name:  # an earlier version's name (English, then Chinese)
             scheduler.modify_job(job_id, name=name)
         if existing.kwargs.get("configured") != configured:
             # The setting changed since the job was installed: it takes effect. A time set in

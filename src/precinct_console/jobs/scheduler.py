@@ -212,6 +212,8 @@ class ExportScheduler:
             job_id = sched.job_id(station_code)
             existing = self.scheduler.get_job(job_id)
             if existing is not None:
+                if existing.name != sched.title(station_code):  # an earlier version named it in Chinese
+                    self.scheduler.modify_job(job_id, name=sched.title(station_code))
                 if existing.kwargs.get("folder"):  # an earlier version froze the first seat's folder
                     self.scheduler.modify_job(job_id, kwargs={**existing.kwargs,
                                                               "folder": THIS_SEATS_FOLDER})
@@ -272,7 +274,7 @@ class ExportScheduler:
             return
         when = event.scheduled_run_time
         job = self.scheduler.get_job(event.job_id)
-        # Named as the panel lists it ("S01 每日：警情台账"); a job added without a name by id.
+        # Named as the panel lists it ("S01 daily: Incident ledger"); a job added without a name by id.
         named = (job.name if job is not None and job.name
                  and job.name != getattr(job.func, "__name__", None) else event.job_id)
         if event.code == EVENT_JOB_ERROR:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import AuthenticationError, NotFound, ValidationError
-from ..domain.permissions import ROLE_LABELS_ZH, Actor, Role
+from ..domain.permissions import ROLE_LABELS, Actor, Role
 from ..storage.database import Database
 from ..storage.models import Station, User
 from ..storage.uow import UnitOfWork
@@ -257,7 +257,7 @@ def change_role(ctx: ServiceContext, username: str, role: Role | str) -> UserInf
         user = _managed_user(ctx, uow.session, username)
         if user.role == new_role.value:
             raise ValidationError(
-                f"{user.username} is already {ROLE_LABELS_ZH[new_role]}", field="role")
+                f"{user.username} is already {ROLE_LABELS[new_role]}", field="role")
         if user.id == ctx.actor.user_id:
             raise ValidationError("you cannot change your own role", field="role")
         if new_role is not Role.ADMIN:
@@ -292,7 +292,3 @@ def reset_password(ctx: ServiceContext, username: str, new_password: str) -> Use
                    failed_attempts=0, locked_until=None)
         uow.commit()
         return _info(user)
-
-
-def role_label(role: Role) -> str:
-    return ROLE_LABELS_ZH[role]

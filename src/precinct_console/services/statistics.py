@@ -115,7 +115,7 @@ class Compliance:
 
 @dataclass(frozen=True)
 class RepeatGroup:
-    kind: str  # 一人多警 | 一地多警
+    kind: str  # caller (一人多警) | place (一地多警); the window names them
     key: str  # masked phone or address
     count: int
     numbers: tuple[str, ...]
@@ -135,7 +135,7 @@ class Statistics:
     compliance_by_day: tuple[Compliance, ...]
     units: tuple[tuple[str, int], ...]  # call sign, dispatches
     officers: tuple[tuple[str, int], ...]  # name, incidents attended
-    repeat_flags: tuple[tuple[str, int], ...]  # 一人多警 / 一地多警 / 一事多警 counts
+    repeat_flags: tuple[tuple[str, int], ...]  # caller / place / matter (一人多警 / 一地多警 / 一事多警) counts
     repeats: tuple[RepeatGroup, ...]
     # Stretches of timed duties (定时守点) beginning in the period that a live position judged:
     # there from the start, there only after being found away, away.
@@ -218,9 +218,9 @@ def incident_statistics(
             total_tally.add(j)
             day_tally[local.date()].add(j)
             e = r
-            flags["一人多警"] += e.repeat_caller
-            flags["一地多警"] += e.repeat_place
-            flags["一事多警"] += e.repeat_matter
+            flags["caller"] += e.repeat_caller
+            flags["place"] += e.repeat_place
+            flags["matter"] += e.repeat_matter
             if e.caller_phone:
                 by_caller[e.caller_phone].append(r.number)
             if e.address:
@@ -248,8 +248,8 @@ def incident_statistics(
                        cats[code].name_en if code in cats else code)
         for code, n in sorted(tops.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    repeats = [RepeatGroup("一人多警", mask_phone(k), len(v), tuple(v)) for k, v in by_caller.items() if len(v) > 1]
-    repeats += [RepeatGroup("一地多警", k, len(v), tuple(v)) for k, v in by_place.items() if len(v) > 1]
+    repeats = [RepeatGroup("caller", mask_phone(k), len(v), tuple(v)) for k, v in by_caller.items() if len(v) > 1]
+    repeats += [RepeatGroup("place", k, len(v), tuple(v)) for k, v in by_place.items() if len(v) > 1]
     repeats.sort(key=lambda g: (-g.count, g.kind, g.key))
     return Statistics(
         period=period,
@@ -264,7 +264,7 @@ def incident_statistics(
         compliance_by_day=tuple(Compliance.of(d.isoformat(), day_tally[d], profile) for d in sorted(days)),
         units=tuple((u, int(n)) for u, n in units),
         officers=tuple(officers.most_common()),
-        repeat_flags=tuple((k, flags[k]) for k in ("一人多警", "一地多警", "一事多警")),
+        repeat_flags=tuple((k, flags[k]) for k in ("caller", "place", "matter")),
         repeats=tuple(repeats[:top_repeats]),
         duties_kept=kept,
         duties_late=late,

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
 from ..domain.errors import KnownError
-from ..domain.permissions import ROLE_LABELS_ZH, Role
+from ..domain.permissions import Role
 from ..services import accounts
 from ..services.accounts import MIN_PASSWORD_LENGTH, UserInfo
 from .board.guard import guarded
 from .context import AppContext
 from .error_text import error_text
 from .forms import Failed, error_line, form_with_buttons, submit_form
+from .roles import role_name
 from .theme import MUTED, ui_font
 
 COLUMNS = 6  # user name, name, role, station, state, last sign-in
@@ -52,7 +53,7 @@ def _secret() -> QLineEdit:
 def _role_box(current: Role | None = None) -> QComboBox:
     box = QComboBox()
     for role in Role:
-        box.addItem(ROLE_LABELS_ZH[role], role.value)
+        box.addItem(role_name(role), role.value)
     if current is not None:
         box.setCurrentIndex(box.findData(current.value))
     return box
@@ -239,7 +240,7 @@ class AccountsDialog(QDialog):
         self.table.setColumnHidden(STATION_COLUMN, len({u.station_id for u in users}) < 2)
         self.table.setRowCount(len(users))
         for r, u in enumerate(users):
-            cells = (u.username, u.display_name, ROLE_LABELS_ZH[u.role],
+            cells = (u.username, u.display_name, role_name(u.role),
                      u.station_name or self.tr("(branch-wide)"), self._state(u, now),
                      _when(u.last_login_at) if u.last_login_at else self.tr("never"))
             for c, text in enumerate(cells):
@@ -341,7 +342,7 @@ class AccountsDialog(QDialog):
                          on_error=failed,
                          on_done=guarded(self, lambda user: self._saved(
                              user, self.tr("%1 is now %2").replace("%1", user.username)
-                             .replace("%2", ROLE_LABELS_ZH[user.role]))))
+                             .replace("%2", role_name(user.role)))))
 
         submit_form(RoleDialog(u, self), self, self.app.report_error, send)
 

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.clock import local
-from ..domain.permissions import ROLE_LABELS_ZH, is_permitted
+from ..domain.permissions import is_permitted
 from ..services.stations import get_station
 from .context import AppContext
 from .forms import open_within_screen, scroll_area
 from .panels import PANELS, PanelSpec
 from .password_dialog import change_own_password
+from .roles import role_name
 from .settings_store import qsettings
 from .theme import BREACH, NEAR, OK
 
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         actor = app.ctx.actor
         self.setWindowTitle(
             f"Precinct Console {__version__} — {self.station_name} — {actor.username} "
-            f"({ROLE_LABELS_ZH[actor.role]})"
+            f"({role_name(actor.role)})"
         )
         self._build_status_bar()
         self._build_panels(panels if panels is not None else PANELS)
@@ -298,7 +299,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         actor = self.app.ctx.actor
-        self.user_label = QLabel(f"{actor.username} · {ROLE_LABELS_ZH[actor.role]} · {actor.workstation}")
+        self.user_label = QLabel(f"{actor.username} · {role_name(actor.role)} · {actor.workstation}")
         self.db_label = QLabel(self.app.ctx.db.display_url if not self.app.ctx.db.is_sqlite
                                else self.tr("Local database"))
         self.db_label.setToolTip(self.app.ctx.db.display_url)

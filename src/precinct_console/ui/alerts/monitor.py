@@ -25,6 +25,7 @@ from ...services.duty_alerts import DutyRound, check_timed_duties
 from ...services.incidents.views import IncidentRow
 from ..board.state import BoardState
 from ..context import AppContext
+from ..labels import alert_target, pick
 from .sound import AlertSound
 
 LEVEL_OF = {TimerState.NEAR: "near", TimerState.BREACHED: "breach"}
@@ -154,7 +155,7 @@ class AlertMonitor(QObject):
             self._highlight(incident_id, lvl)
         any_breach = "breach" in worst.values()
         self.sound.play("breach" if any_breach else "near")
-        labels = {t.key: t.label_zh for t in self.model.profile.targets}
+        labels = {t.key: pick(t.label_zh, t.label_en) for t in self.model.profile.targets}
         rows = {r.id: r for r, _k, _l in found}
         if len(rows) <= MAX_SINGLE_NOTICES:
             for incident_id, r in rows.items():
@@ -299,7 +300,7 @@ class AlertMonitor(QObject):
                     # Composed here, in the console's language.
                     what = _tr("BREACHED") if a.level == "breach" else _tr("near breach")
                     self.app.notify(f"{a.incident_number} {a.category_name} {a.address}: "
-                                    f"{a.target_label} {what}",
+                                    f"{alert_target(a.target, a.target_label)} {what}",
                                     "error" if a.level == "breach" else "warning")
             else:
                 # After a restart there may be hundreds: one line that names the first few.

@@ -22,6 +22,7 @@ from ...domain.clock import local, shown
 from ...services.alerts import AlertView
 from ..board.table import ROW_ROLE, Column, ThinTableModel
 from ..context import AppContext
+from ..labels import alert_target, alert_target_widest
 from ..theme import BREACH, NEAR, ui_font
 from .monitor import alert_monitor
 
@@ -73,7 +74,8 @@ def _columns(clock: Callable[[], datetime]) -> list[Column[AlertView]]:
                sort=urgency, background=_tint,
                foreground=lambda a: QBrush(LOOK[a.level][1].darker(120))),
         Column("number", _tr("Incident / task / unit"), lambda a: a.incident_number, background=_tint),
-        Column("target", _tr("Target"), lambda a: a.target_label, background=_tint),
+        Column("target", _tr("Target"), lambda a: alert_target(a.target, a.target_label),
+               background=_tint),
         Column("raised", _tr("Raised"), lambda a: raised_text(a, clock()),
                sort=lambda a: a.raised_at, background=_tint,
                tooltip=lambda a: shown(a.raised_at)),
@@ -115,7 +117,7 @@ class AlertsPanel(QWidget):
                     for lvl, word in (("breach", _tr("BREACH")), ("near", _tr("near")),
                                       ("near", _tr("set out")), ("breach", _tr("not there"))))
         for i, width in enumerate((level, metrics.horizontalAdvance("RW202612030000"),
-                                   metrics.horizontalAdvance("退回重办反馈"))):
+                                   max(metrics.horizontalAdvance(t) for t in ["退回重办反馈", *alert_target_widest()]))):
             self.table.setColumnWidth(i, width + 10)
         # The time column takes the date's width only while an alert from an earlier day is
         # listed: docked at 1366x768 the wider column pushed today's times past the edge.

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.allocation import POINT_KIND_ZH, ConstraintOptions
+from ...services.allocation import ConstraintOptions
+from ..labels import point_kind
 from ..theme import BREACH, MUTED, ui_font
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -30,7 +31,7 @@ def _tr(text: str) -> str:
 
 
 def point_label(name: str, kind: str) -> str:
-    return f"{name}  ({POINT_KIND_ZH.get(kind, kind)})"
+    return f"{name}  ({point_kind(kind)})"
 
 
 class ConstraintsBox(QGroupBox):

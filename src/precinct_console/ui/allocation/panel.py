@@ -37,11 +37,12 @@ from ...domain.errors import ValidationError
 from ...domain.permissions import is_permitted
 from ...services import allocation, roster
 from ...services.accounts import SYSTEM_USER
-from ...services.allocation import POINT_KIND_ZH, ConstraintOptions, PlanDrawing, PlanInfo
+from ...services.allocation import ConstraintOptions, PlanDrawing, PlanInfo
 from ..board.guard import guarded
 from ..board.table import Column, ThinTableModel
 from ..context import AppContext
 from ..error_text import error_text, message_text
+from ..labels import point_kind
 from ..roster.model import shift_hours
 from ..theme import BREACH, INFO, MUTED, NEAR, OK, ui_font
 from .constraints import ConstraintsBox
@@ -618,12 +619,12 @@ class AllocationPanel(QWidget):
             self.assign.setCellWidget(r, 0, unit)
             combo = QComboBox()
             for key, name, kind, _lon, _lat in drawing.candidates:
-                combo.addItem(f"{name}  ({POINT_KIND_ZH.get(kind, kind)})", key)
+                combo.addItem(f"{name}  ({point_kind(kind)})", key)
             combo.setCurrentIndex(max(combo.findData(a["point_key"]), 0))
             combo.setEnabled(plan.status == "proposed" and self.may_decide)
             combo.currentIndexChanged.connect(self._edited)
             self.assign.setCellWidget(r, 1, combo)
-            self.assign.setCellWidget(r, 2, QLabel(POINT_KIND_ZH.get(kinds.get(a["point_key"], ""), "")))
+            self.assign.setCellWidget(r, 2, QLabel(point_kind(kinds.get(a["point_key"], ""))))
         # Cell widgets join the end of the window's Tab chain (after every other panel): the
         # points follow their table, then the note and Accept.
         previous: QWidget = self.assign
@@ -664,7 +665,7 @@ class AllocationPanel(QWidget):
             for r in range(self.assign.rowCount()):
                 combo, kind = self.assign.cellWidget(r, 1), self.assign.cellWidget(r, 2)
                 if isinstance(combo, QComboBox) and isinstance(kind, QLabel):
-                    kind.setText(POINT_KIND_ZH.get(kinds.get(combo.currentData(), ""), ""))
+                    kind.setText(point_kind(kinds.get(combo.currentData(), "")))
             self._rescore(edits)
             cands = {c[0]: (c[3], c[4]) for c in self.drawing.candidates}
             # The timed duties as they would fall with these edits (and on the map with them).

@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from ...domain.lifecycle import STATUS_LABELS_ZH
-from .model import PRIORITY_LABELS, BoardModel
+from ..labels import incident_statuses, priority_labels
+from .model import BoardModel
 from .timers import LiveTextDelegate, TimerDelegate
 
 ADDRESS_WIDTH = 160  # px: about ten characters of an address, more where the board has room
@@ -127,11 +127,11 @@ class BoardColumns(QObject):
             "number": bold.horizontalAdvance("20261204-0000") + pad,
             "age": max(title("age"), text.horizontalAdvance("0:00:00") + pad),
             "priority": max(title("priority"),
-                            *(text.horizontalAdvance(p) + pad for p in PRIORITY_LABELS.values())),
+                            *(text.horizontalAdvance(p) + pad for p in priority_labels())),
             # A typical 大类/小类 whole; a longer one is elided (the detail pane has it whole).
             "category": text.horizontalAdvance("纠纷/家庭纠纷") + pad,
             "status": max(title("status"),
-                          *(text.horizontalAdvance(s) + pad for s in STATUS_LABELS_ZH.values())),
+                          *(text.horizontalAdvance(s) + pad for s in incident_statuses())),
             "grid": 96, "units": 100, "repeats": 56,
         }
         for c in self.model.columns:

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.categories import CHANNELS
 from ...domain.clock import local
 from ...domain.recommend import Option
 from ...services.incidents.views import IncidentDetail, Recommendation
 from ..error_text import message_text, ui_language
+from ..labels import channel_name, incident_status, step_name
+from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, MUTED, OK, ui_font
 from .timers import clock_text
 
@@ -155,8 +156,8 @@ class DetailPane(QWidget):
     def show_detail(self, d: IncidentDetail) -> None:
         self.detail = d
         r = d.row
-        self.title.setText(f"{r.number}  {r.category_name}  ·  {r.status_label}")
-        channel = CHANNELS.get(r.channel, (r.channel, r.channel))[0]
+        self.title.setText(f"{r.number}  {r.category_name}  ·  {incident_status(r.status)}")
+        channel = channel_name(r.channel)
         # The words are looked up outside the f-strings: lupdate does not look inside them.
         address, no_grid, caller = self.tr("Address"), self.tr("no grid"), self.tr("Caller")
         priority, content, units = self.tr("priority"), self.tr("Content"), self.tr("Units")
@@ -168,8 +169,7 @@ class DetailPane(QWidget):
         ]
         if r.repeat_flags or r.linked_calls:
             # Named as the trade names them (一地多警), not by the board column's one-letter flags.
-            kinds = [n for n, on in (("一人多警", r.repeat_caller), ("一地多警", r.repeat_place),
-                                     ("一事多警", r.repeat_matter)) if on]
+            kinds = flagged_kinds(r.repeat_caller, r.repeat_place, r.repeat_matter)
             if r.linked_calls:
                 kinds.append(self.tr("%n duplicate call(s) linked", "", r.linked_calls))
             repeat = self.tr("Repeat")  # outside the f-string, where lupdate sees it
@@ -199,7 +199,7 @@ class DetailPane(QWidget):
             colour: QColor | None = None
             if e.kind == "correction":
                 target = by_id.get(e.corrects_event_id or 0)
-                what = target.label if target else f"#{e.corrects_event_id}"
+                what = step_name(target.kind, target.label) if target else f"#{e.corrects_event_id}"
                 if e.payload.get("void"):
                     note = self.tr("voids %1").replace("%1", what)
                 else:
@@ -216,7 +216,7 @@ class DetailPane(QWidget):
             recorded = local(e.at if e.kind != "correction" else e.recorded_at)
             # The day only where it is not the day of the call: the column stays narrow.
             stamp = recorded.strftime("%H:%M:%S" if recorded.date() == received_day else "%m-%d %H:%M:%S")
-            values = [stamp, e.label, e.unit_call_sign,
+            values = [stamp, step_name(e.kind, e.label), e.unit_call_sign,
                       e.username, e.workstation, note]
             for j, v in enumerate(values):
                 self.history.setItem(i, j, _item(v, colour))

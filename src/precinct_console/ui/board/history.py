@@ -24,6 +24,7 @@ from ...services.incidents.steps import reopen_incident
 from ...services.incidents.views import IncidentRow
 from ..context import AppContext
 from ..forms import Failed, TextDialog, open_within_screen, submit_form, try_again_over
+from ..labels import incident_status
 from .detail import DetailPane
 from .guard import guarded
 from .panel import NOTE_LIMIT
@@ -43,7 +44,7 @@ def _columns() -> list[Column[IncidentRow]]:
                sort=lambda r: r.received_at),
         Column("category", tr("Category"), lambda r: r.category_name),
         Column("address", tr("Address"), lambda r: r.address),
-        Column("status", tr("Status"), lambda r: r.status_label),
+        Column("status", tr("Status"), lambda r: incident_status(r.status)),
         Column("units", tr("Units"), lambda r: " ".join(r.units)),
     ]
 

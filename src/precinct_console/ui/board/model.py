@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ...domain.categories import CHANNELS
 from ...domain.clock import local
 from ...domain.response import (
     DEFAULT_PROFILE,
@@ -22,11 +21,12 @@ from ...domain.response import (
 )
 from ...services.incidents.views import IncidentRow
 from ..i18n import tr
+from ..labels import channel_name, incident_status, priority_label, timer_header
+from ..repeat_kinds import flagged_kinds
 from ..theme import BREACH, NEAR, ui_font
 from .table import Column, ThinTableModel
 from .timers import TIMER_ROLE, clock_text, timer_text, timer_tooltip
 
-PRIORITY_LABELS = {1: "1 急", 2: "2 一般", 3: "3 缓"}
 _ALERT_TINT = {"near": QColor(NEAR.red(), NEAR.green(), NEAR.blue(), 45),
                "breach": QColor(BREACH.red(), BREACH.green(), BREACH.blue(), 55)}
 
@@ -114,11 +114,11 @@ class BoardModel(ThinTableModel[IncidentRow]):
         centre = Qt.AlignmentFlag.AlignCenter
         cols: list[Column[IncidentRow]] = [
             Column("number", _tr("Number"), lambda r: r.number, background=self._row_tint,
-                   tooltip=lambda r: f"{r.number} · {CHANNELS.get(r.channel, (r.channel,))[0]}"),
+                   tooltip=lambda r: f"{r.number} · {channel_name(r.channel)}"),
             Column("age", _tr("Age"), self._age, sort=lambda r: r.received_at, align=right,
                    live=True, background=self._row_tint,
                    tooltip=lambda r: local(r.received_at).strftime("%Y-%m-%d %H:%M:%S")),
-            Column("priority", _tr("Pri."), lambda r: PRIORITY_LABELS.get(r.priority, r.priority),
+            Column("priority", _tr("Pri."), lambda r: priority_label(r.priority),
                    sort=lambda r: r.priority, align=centre, background=self._row_tint,
                    foreground=lambda r: QBrush(BREACH) if r.priority == 1 else None),
             Column("category", _tr("Category"), lambda r: r.category_name,
@@ -127,7 +127,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
                    tooltip=lambda r: r.content),
             Column("grid", _tr("Grid"), lambda r: r.grid_name or r.grid_code,
                    sort=lambda r: r.grid_code, background=self._row_tint),
-            Column("status", _tr("Status"), lambda r: r.status_label,
+            Column("status", _tr("Status"), lambda r: incident_status(r.status),
                    sort=lambda r: _STATUS_RANK.get(r.status, 9), background=self._row_tint),
             Column("units", _tr("Units"), lambda r: " ".join(r.units), background=self._row_tint),
             Column("repeats", _tr("Repeat"), self._repeats, align=centre, background=self._row_tint,
@@ -135,7 +135,9 @@ class BoardModel(ThinTableModel[IncidentRow]):
         ]
         # The 1-3-5 timers right after the age: the columns a duty officer watches stay in view
         # however narrow the board is docked (address and grid give way first).
-        timers = [Column(f"timer:{t.key}", t.label_zh, self._timer_display(t.key),
+        timers = [Column(f"timer:{t.key}", timer_header(t.label_zh, t.label_en, t.milestone, t.seconds,
+                                                      bool(t.seconds_by_place)),
+                         self._timer_display(t.key),
                          sort=self._timer_sort(t.key), align=centre, live=True,
                          tooltip=self._timer_tip(t.key))
                   for t in self.profile.targets]
@@ -149,8 +151,7 @@ class BoardModel(ThinTableModel[IncidentRow]):
         return f"{flags}{'+' + str(r.linked_calls) if r.linked_calls else ''}"
 
     def _repeat_tip(self, r: IncidentRow) -> str:
-        parts = [n for n, on in (("一人多警", r.repeat_caller), ("一地多警", r.repeat_place),
-                                 ("一事多警", r.repeat_matter)) if on]
+        parts = flagged_kinds(r.repeat_caller, r.repeat_place, r.repeat_matter)
         if r.linked_calls:
             parts.append(tr("%n duplicate call(s) linked", None, r.linked_calls))
         return " · ".join(parts)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...domain.response import Timer, TimerState
 from ..i18n import QT_TRANSLATE_NOOP
+from ..labels import english_window, pick
 from ..theme import STATE_COLOURS, STATE_SYMBOLS, ui_font
 
 TIMER_ROLE = Qt.ItemDataRole.UserRole + 10  # the domain Timer of a cell
@@ -52,9 +53,11 @@ def timer_tooltip(t: Timer, now: datetime) -> str:
 
     if t.limit_s is None:
         return QCoreApplication.translate("TimerTooltip", "%1: not applicable to this incident").replace(
-            "%1", t.label_zh)
+            "%1", pick(t.label_zh, t.label_en))
     text = QCoreApplication.translate("TimerTooltip", "%1 (%2), limit %3: %4; %5 since receipt")
-    for key, value in (("%1", t.label_zh), ("%2", t.label_en), ("%3", clock_text(t.limit_s)),
+    # The window's own word first, the other as a gloss: officers know the targets by both.
+    first, gloss = (t.label_en, t.label_zh) if english_window() else (t.label_zh, t.label_en)
+    for key, value in (("%1", first), ("%2", gloss), ("%3", clock_text(t.limit_s)),
                        ("%4", tr(_STATE_WORDS[t.state])), ("%5", clock_text(t.elapsed_s))):
         text = text.replace(key, value)
     return text

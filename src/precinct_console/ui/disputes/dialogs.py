@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import ValidationError
-from ...domain.task_rules import GRADES, RISK_LABELS_ZH, RISKS
+from ...domain.task_rules import GRADES, RISKS
 from ...services.disputes import PARTY_ROLES, DisputeInfo
 from ...services.tasks import GridChoice
 from ..error_text import error_text
 from ..forms import error_line, form_with_buttons
 from .model import tr as model_tr
+from .words import grade_name, risk_name
 
 KINDS = ("邻里纠纷", "家庭纠纷", "婚恋纠纷", "经济纠纷", "劳资纠纷", "物业纠纷", "土地纠纷",
          "医患纠纷", "交通纠纷", "消费纠纷", "其他纠纷")
@@ -53,12 +54,12 @@ class RegisterDisputeDialog(QDialog):
         self.kind.addItems(KINDS)
         self.grade = QComboBox()
         for grade in GRADES.values():
-            self.grade.addItem(f"{grade.code} {grade.name_zh} — {model_tr(grade.meaning)}", grade.code)
+            self.grade.addItem(f"{grade.code} {grade_name(grade.code)} — {model_tr(grade.meaning)}", grade.code)
         self.grade.setCurrentIndex(2)
         self.risk = QComboBox()
         self.risk.addItem(self.tr("By grade"), None)
         for r in RISKS:
-            self.risk.addItem(RISK_LABELS_ZH[r], r)
+            self.risk.addItem(risk_name(r), r)
         self.parties = QPlainTextEdit()
         self.parties.setPlaceholderText(self.tr("One party a line: name, role (申请人 / 被申请人 / 当事人), phone"))
         self.parties.setMaximumHeight(90)

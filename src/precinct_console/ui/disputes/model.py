@@ -19,10 +19,11 @@ from PySide6.QtGui import QBrush
 from ...domain.clock import local
 from ...domain.deadlines import CountdownState, local_date
 from ...domain.figures import due_day
-from ...domain.task_rules import GRADES, RISK_LABELS_ZH
+from ...domain.task_rules import GRADES
 from ...services.disputes import DisputeInfo
 from ..record_selection import ROW_ID_ROLE
 from ..theme import STATE_COLOURS, STATE_SYMBOLS
+from .words import grade_name, risk_name
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (QT_TRANSLATE_NOOP("DisputeTableModel", "Revisit"),
@@ -110,7 +111,7 @@ class DisputeTableModel(QAbstractTableModel):
                 return self._brushes[CountdownState.BREACHED if d.grade == "A" else CountdownState.NEAR]
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_GRADE:
             g = GRADES.get(d.grade)
-            return f"{g.name_zh}: {tr(g.meaning)}" if g else None
+            return f"{grade_name(g.code)}: {tr(g.meaning)}" if g else None
         return None
 
     def _display(self, d: DisputeInfo, col: int) -> str:
@@ -129,7 +130,7 @@ class DisputeTableModel(QAbstractTableModel):
             return QCoreApplication.translate("DisputeTableModel", "{s} in {n} d ({date})").format(s=symbol, n=days, date=due.strftime("%m-%d"))
         if col == COL_GRADE:
             g = GRADES.get(d.grade)
-            return f"{d.grade} {g.name_zh}" if g else d.grade
+            return f"{d.grade} {grade_name(g.code)}" if g else d.grade
         if col == COL_NUMBER:
             return d.number
         if col == COL_TITLE:
@@ -141,7 +142,7 @@ class DisputeTableModel(QAbstractTableModel):
         if col == 6:
             return "、".join(p.name for p in d.parties[:3]) + (f" 等{len(d.parties)}人" if len(d.parties) > 3 else "")
         if col == 7:
-            return RISK_LABELS_ZH.get(d.risk, d.risk)
+            return risk_name(d.risk)
         if col == 8:
             return self._status.get(d.status, d.status)
         if col == 9:

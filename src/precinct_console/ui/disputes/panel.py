@@ -24,7 +24,7 @@ from ...domain.changes import Change, ChangeItem
 from ...domain.clock import local
 from ...domain.figures import due_day
 from ...domain.permissions import is_permitted
-from ...domain.task_rules import GRADES, RISK_LABELS_ZH
+from ...domain.task_rules import GRADES
 from ...services import disputes as dispute_service
 from ...services import tasks as task_service
 from ...services.disputes import DisputeDetail, DisputeInfo
@@ -35,6 +35,7 @@ from ..theme import BREACH, NEAR, STATE_SYMBOLS, ui_font
 from .dialogs import RegisterDisputeDialog
 from .model import STATUS_TEXT, DisputeTableModel
 from .model import tr as model_tr
+from .words import grade_name, risk_name
 
 NOTE_TEXT = {"progress": QT_TRANSLATE_NOOP("DisputePanel", "Progress"),
              "mediation": QT_TRANSLATE_NOOP("DisputePanel", "Mediation"),
@@ -81,7 +82,7 @@ class DisputePanel(QWidget, RecordSelection):
         self.grade = QComboBox()
         self.grade.addItem(self.tr("Every grade"), "")
         for g in GRADES.values():
-            self.grade.addItem(f"{g.code} {g.name_zh}", g.code)
+            self.grade.addItem(f"{g.code} {grade_name(g.code)}", g.code)
         self.resolved = QCheckBox(self.tr("Include resolved"))
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
@@ -185,7 +186,7 @@ class DisputePanel(QWidget, RecordSelection):
         i = d.info
         g = GRADES.get(i.grade)
         fields = [
-            (tr("Grade"), f"{i.grade} {g.name_zh if g else ''} · " + tr("risk") + f" {RISK_LABELS_ZH.get(i.risk, i.risk)}"),
+            (tr("Grade"), f"{i.grade} {grade_name(g.code) if g else ''} · " + tr("risk") + f" {risk_name(i.risk)}"),
             (tr("Status"), model_tr(STATUS_TEXT.get(i.status, i.status))),
             (tr("Kind"), i.kind),
             (tr("Occurred"), local(i.occurred_at).strftime("%Y-%m-%d %H:%M")),
@@ -310,7 +311,7 @@ class DisputePanel(QWidget, RecordSelection):
         if not self.detail:
             return
         i = self.detail.info
-        items = [f"{g.code} {g.name_zh} — {model_tr(g.meaning)}" for g in GRADES.values()]
+        items = [f"{g.code} {grade_name(g.code)} — {model_tr(g.meaning)}" for g in GRADES.values()]
         current = list(GRADES).index(i.grade) if i.grade in GRADES else 2
         choice, ok = QInputDialog.getItem(self, self.tr("Grade"), self.tr("Grade of this dispute"),
                                           items, current, False)

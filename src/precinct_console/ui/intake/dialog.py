@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from ...domain.categories import CHANNELS, CategoryDef
 from ...domain.clock import local
 from ...domain.errors import KnownError, ValidationError
-from ...domain.lifecycle import status_label
 from ...domain.phone_check import mistyped_mobile
 from ...services import views as saved
 from ...services.incidents.intake import (
@@ -44,10 +43,10 @@ from ..board.guard import guarded
 from ..context import AppContext
 from ..error_text import error_text
 from ..forms import grow_within_screen
+from ..labels import incident_status, pick
+from ..repeat_kinds import KINDS, flagged_kinds, repeat_kind_short
 from ..theme import BREACH, NEAR, ui_font
 from .fields import AddressEdit, CategoryEdit
-
-KIND_LABELS = {"caller": "一人多警", "place": "一地多警", "matter": "一事多警"}
 
 
 class IntakeDialog(QDialog):
@@ -65,8 +64,8 @@ class IntakeDialog(QDialog):
         self.setMinimumWidth(760)
 
         self.channel = QComboBox()
-        for code, (zh, _en) in CHANNELS.items():
-            self.channel.addItem(f"{zh}", code)
+        for code, (zh, en) in CHANNELS.items():
+            self.channel.addItem(pick(zh, en), code)
         self.category = CategoryEdit()
         self.category.setPlaceholderText(self.tr("家庭, jtjf, 0601 or 纠纷/家庭 - arrows choose, Tab or Enter takes it"))
         # The station's own tree (its names and paths); the shipped one serves until it comes.
@@ -277,8 +276,7 @@ class IntakeDialog(QDialog):
         if not warning:
             self.repeat_box.hide()
             return
-        kinds = [KIND_LABELS[k] for k in ("caller", "place", "matter")
-                 if getattr(warning, k)]
+        kinds = flagged_kinds(bool(warning.caller), bool(warning.place), bool(warning.matter))
         self.repeat_title.setText("▲ " + " · ".join(kinds) + " — " + self.tr(
             "%n earlier incident(s); link this call if it is the same matter", "", len(warning.matches)))
         t = self.repeat_table
@@ -286,9 +284,9 @@ class IntakeDialog(QDialog):
         first_open = -1
         for i, m in enumerate(warning.matches):
             values = [
-                "/".join(KIND_LABELS[k][:2] for k in ("caller", "place", "matter") if k in m.kinds),
+                "/".join(repeat_kind_short(k) for k in KINDS if k in m.kinds),
                 m.number, local(m.received_at).strftime("%m-%d %H:%M"), m.category_name,
-                m.address, status_label(m.status),
+                m.address, incident_status(m.status),
             ]
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)

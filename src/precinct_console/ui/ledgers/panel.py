@@ -461,7 +461,8 @@ class LedgerExportPanel(QWidget):
         for job_id, name, next_run in jobs:
             when = (self.tr("next") + " " + next_run.astimezone(_china()).strftime("%Y-%m-%d %H:%M")
                     if next_run else self.tr("paused"))
-            text = f"{name}\n    {when}"  # two lines: the panel is narrow beside the export form
+            # Stored in English with the shared job; worded in the window's language here.
+            text = f"{message_text(name)}\n    {when}"  # two lines: the panel is narrow beside the export form
             last = runs.get(job_id)
             if last is not None:
                 at = last.at.astimezone(_china()).strftime("%m-%d %H:%M")

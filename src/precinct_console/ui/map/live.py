@@ -18,8 +18,10 @@ from ...services.map_data import MapData
 from ..alerts.monitor import alert_monitor
 from ..board.state import board_state
 from ..context import AppContext
+from ..labels import incident_status
 from ..theme import BREACH, INFO, MOVE_UP_COLOUR, MUTED, NEAR, OK, ORDER_COLOUR, STATE_COLOURS
 from ..units.panel import stale_fix_text
+from ..units.words import unit_kind, unit_state
 from .canvas import MapCanvas
 
 # Shape says how far the incident got, colour says how its timers stand (never colour alone).
@@ -122,7 +124,7 @@ class LiveLayers(QObject):
         self.incident_xy = {r.id: (float(a), float(b)) for r, a, b in zip(rows, x, y, strict=True)}
         brushes = [STATE_COLOURS.get(self._states.get(r.id, (TimerState.NA, False))[0].value, MUTED)
                    for r in rows]
-        tips = [f"{r.number} {r.category_name}\n{r.address}\n{r.status_label}"
+        tips = [f"{r.number} {r.category_name}\n{r.address}\n{incident_status(r.status)}"
                 + (f" · {' '.join(r.units)}" if r.units else "") for r in rows]
         m = self.canvas.markers["incidents"]
         m.set([r.id for r in rows], x, y, symbol=[STATUS_SYMBOLS.get(r.status, "o") for r in rows],
@@ -197,7 +199,7 @@ class LiveLayers(QObject):
         now = self.app.clock()
         # A unit drawn where its terminal last reported, minutes ago, says so on hover.
         notes = {u.id: stale_fix_text(u.position_at, now) for u in rows}
-        tips = [f"{u.call_sign} {u.kind_label} · {u.status_label}"
+        tips = [f"{u.call_sign} {unit_kind(u.kind)} · {unit_state(u.status)}"
                 + (f"\n{u.incident_number}" if u.incident_number else "")
                 + (f"\n{'、'.join(u.crew)}" if u.crew else "")
                 + (f"\n{notes[u.id]}" if notes[u.id] else "") for u in rows]

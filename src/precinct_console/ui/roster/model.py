@@ -38,11 +38,11 @@ from ...services.roster import (
     OfficerInfo,
     RosterView,
 )
+from ..labels import weekday_gap, weekday_short
 from ..theme import INFO, MUTED, NEAR, ui_font
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's entries (tuple of EntryInfo)
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 HOLIDAY_BG = QColor("#FDE9E0")
 WEEKEND_BG = QColor("#F3F3F3")
 ADJUSTED_BG = QColor("#E8F1FA")
@@ -128,9 +128,9 @@ class RosterCalendarModel(QAbstractTableModel):
                     # A month's 30 columns are narrow: day and weekday only, so the ▲ of a day
                     # with a problem is not the part that gets cut off.
                     mark = "▲" if self.day_problems[section] else ""
-                    return f"{d.day}{WEEKDAYS[d.weekday()]}{mark}" + (f"\n{label}" if label else "\n")
+                    return f"{d.day}{weekday_gap()}{weekday_short(d.weekday())}{mark}" + (f"\n{label}" if label else "\n")
                 mark = " ▲" if self.day_problems[section] else ""
-                return f"{d:%m-%d} {WEEKDAYS[d.weekday()]}{mark}" + (f"\n{label}" if label else "\n")
+                return f"{d:%m-%d} {weekday_short(d.weekday())}{mark}" + (f"\n{label}" if label else "\n")
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "\n".join(self.day_problems[section]) or None
             if role == Qt.ItemDataRole.BackgroundRole:

@@ -22,6 +22,7 @@ from ...services.roster import OFFICER_KINDS, OFFICER_ROLES, OfficerInfo, split_
 from ...services.unit_roll import UnitInfo
 from ...services.units import UNIT_KINDS
 from ..forms import error_line, form_with_buttons
+from ..units.words import unit_kind
 from .dialog_kit import DIALOG_WIDTH, date_edit, picked_date
 
 
@@ -174,7 +175,8 @@ class UnitDialog(QDialog):
         self.call_sign = QLineEdit()
         self.call_sign.setPlaceholderText(self.tr("e.g. 巡06"))
         self.kind = QComboBox()
-        for key, label in UNIT_KINDS.items():
+        for key in UNIT_KINDS:
+            label = unit_kind(key)
             self.kind.addItem(label, key)
         self.seats = QSpinBox()
         self.seats.setRange(1, 12)

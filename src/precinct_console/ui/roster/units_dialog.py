@@ -25,11 +25,11 @@ from ...domain.changes import Change, ChangeItem, is_position_report
 from ...domain.clock import CHINA_TZ
 from ...services import unit_roll
 from ...services.unit_roll import Retirement, UnitInfo
-from ...services.units import UNIT_KINDS, UNIT_STATES
 from ..board.guard import guarded
 from ..context import AppContext
 from ..forms import Failed, submit_form, try_again_over
 from ..theme import MUTED, ui_font
+from ..units.words import unit_kind, unit_state
 from .record_dialogs import UnitDialog
 
 
@@ -108,10 +108,9 @@ class UnitsDialog(QDialog):
         self.units = units
         self.table.setRowCount(len(units))
         for r, u in enumerate(units):
-            state = (UNIT_STATES.get(u.status, u.status) if u.active else self.tr("out of service"))
+            state = (unit_state(u.status) if u.active else self.tr("out of service"))
             use = self.tr("standby car") if u.standby else self.tr("patrol")
-            cells = (u.call_sign, UNIT_KINDS.get(u.kind, u.kind), str(u.seats), u.post_name or "—",
-                     use, state)
+            cells = (u.call_sign, unit_kind(u.kind), str(u.seats), u.post_name or "—", use, state)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not u.active:

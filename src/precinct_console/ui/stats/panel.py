@@ -35,6 +35,7 @@ from ..context import AppContext
 from ..error_text import os_reason, ui_language
 from ..forms import scroll_area
 from ..i18n import QT_TRANSLATE_NOOP
+from ..repeat_kinds import repeat_kind
 from ..theme import BREACH, NEAR, OK, ui_font
 from .charts import ChartBox
 
@@ -233,14 +234,16 @@ class StatisticsPanel(QWidget):
         # before the period); the table groups this period's calls by the same caller or the
         # very same address. Said apart, so 一地多警 30 above a table of 10 does not read as a
         # miscount (the long form is the note's tooltip: a wrapped label would make the panel scroll).
-        flagged = " · ".join(f"{k} {n}" for k, n in st.repeat_flags)
+        flagged = " · ".join(f"{repeat_kind(k)} {n}" for k, n in st.repeat_flags)
         self.repeat_note.setText(
             self.tr("Flagged at intake: %1").replace("%1", flagged))
         if st.repeats != self._repeats_shown:
             self._repeats_shown = st.repeats
             self.repeats.setRowCount(len(st.repeats))
             for r, g in enumerate(st.repeats):
-                for col, value in enumerate((g.kind, g.key, str(g.count), "、".join(g.numbers))):
+                # A list separator in the window's language (、 in Chinese).
+                numbers = self.tr(", ").join(g.numbers)
+                for col, value in enumerate((repeat_kind(g.kind), g.key, str(g.count), numbers)):
                     self.repeats.setItem(r, col, QTableWidgetItem(value))
             self.repeats.resizeColumnsToContents()
 

@@ -194,11 +194,11 @@ class CoverLine(QLabel):
             "%1", _pct(cover.once)).replace("%2", _pct(cover.planned_once))
         if cover.out:
             text += escape(self.tr(" · not at their points: %1")).replace(
-                "%1", escape("、".join(cover.out)))
+                "%1", escape(self.tr(", ").join(cover.out)))
         if cover.moves:
             order = escape(self.tr("order it"))
             may_order = self.may_order()
-            moves = escape("；").join(
+            moves = escape(self.tr("; ")).join(
                 escape(self.tr("%1 back to %2 (%3 min)") if m.back else
                        self.tr("%1 → %2 (%3 min, as ordered)") if m.already_ordered else
                        self.tr("%1 → %2 (%3 min)"))

@@ -33,7 +33,6 @@ from ...services.patrols import (
     withdraw_patrol,
 )
 from ...services.units import (
-    UNIT_KINDS,
     UNIT_ROW_ENTITIES,
     UnitRow,
     list_units,
@@ -50,6 +49,7 @@ from ..forms import Failed, submit_form
 from ..theme import BREACH, INFO, MOVE_UP_COLOUR, MUTED, NEAR, OK, ui_font
 from .cover import CoverLine
 from .patrol_dialog import PatrolDialog, PatrolListDialog
+from .words import unit_kind, unit_state
 
 STATE_LOOK: dict[str, tuple[str, QColor]] = {
     "available": ("●", OK), "dispatched": ("➤", INFO), "en_route": ("➤", INFO),
@@ -67,8 +67,8 @@ class UnitsModel(ThinTableModel[UnitRow]):
         self.now = clock()
         cols: list[Column[UnitRow]] = [
             Column("call_sign", _tr("Unit"), lambda u: u.call_sign),
-            Column("kind", _tr("Kind"), lambda u: UNIT_KINDS.get(u.kind, u.kind)),
-            Column("state", _tr("State"), lambda u: f"{STATE_LOOK.get(u.status, ('?',))[0]} {u.status_label}",
+            Column("kind", _tr("Kind"), lambda u: unit_kind(u.kind)),
+            Column("state", _tr("State"), lambda u: f"{STATE_LOOK.get(u.status, ('?',))[0]} {unit_state(u.status)}",
                    sort=lambda u: ORDER.index(u.status) if u.status in ORDER else 9,
                    foreground=lambda u: QBrush(STATE_LOOK.get(u.status, ("", MUTED))[1].darker(115))),
             Column("since", _tr("In state"), self._since, sort=lambda u: u.status_since,
@@ -291,7 +291,7 @@ class UnitsPanel(QWidget):
         for s in ORDER:
             if counts.get(s):
                 sym, colour = STATE_LOOK[s]
-                label = next((u.status_label for u in self.model.rows() if u.status == s), s)
+                label = unit_state(s)
                 parts.append(f"<span style='color:{colour.darker(115).name()}'>{sym} {label} {counts[s]}</span>")
         # A new station's board: where units come from, not only that there are none.
         self.counts.setText("  ".join(parts) or self.tr("No units yet: the station chief adds them "
