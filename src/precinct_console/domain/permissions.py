@@ -26,6 +26,17 @@ ROLE_LABELS_ZH = {
     Role.COMMUNITY_OFFICER: "社区民警",
 }
 
+
+
+def role_label(role: str) -> str:
+    """A stored role as officers say it (值班民警, 所长); the code itself for one this console
+    does not know (a newer console's)."""
+    try:
+        return ROLE_LABELS_ZH[Role(role)]
+    except ValueError:
+        return role
+
+
 _ALL = frozenset(Role)
 _OPS = frozenset({Role.DUTY_OFFICER, Role.STATION_CHIEF, Role.ADMIN})
 _CHIEF = frozenset({Role.STATION_CHIEF, Role.ADMIN})
