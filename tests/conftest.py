@@ -158,6 +158,10 @@ def make_ctx(db: Database, station: Station, clock: FixedClock) -> Callable[...,
                 )
                 s.add(user)
                 s.commit()
+            elif user.role != role:
+                # The unit of work refuses an actor whose stored role is not the one it acts as
+                # (an administrator changed it since it signed in): build the one it has.
+                raise AssertionError(f"make_ctx: {name} is {user.role}, not {role.value}")
             actor = Actor(user.id, name, role, station.id, "seat-1", user.may_see_personal_data)
         return ServiceContext(db, actor, clock)
 

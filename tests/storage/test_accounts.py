@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from precinct_console.domain.errors import AuthenticationError, PermissionDenied, ValidationError
+from precinct_console.domain.errors import (
+    AuthenticationError,
+    PermissionDenied,
+    RoleChanged,
+    ValidationError,
+)
 from precinct_console.domain.permissions import Role
 from precinct_console.services import accounts, stations
 from precinct_console.storage.models import AuditEntry, ChangeRecord, User
@@ -131,6 +137,58 @@ def test_a_disabled_account_is_enabled_again_and_signs_in_with_its_password(db, 
         accounts.enable_user(admin, "zhao.liu")
     with pytest.raises(PermissionDenied, match="may not perform 'user.enable'"):
         accounts.enable_user(make_ctx(Role.STATION_CHIEF), "zhao.liu")
+
+
+def test_a_seat_signed_in_as_an_administrator_since_demoted_is_refused_its_next_write(
+        db, make_ctx, station):
+    """An administrator demoted to duty officer at another seat kept his rights at the seat he was
+    signed in at until it signed out: he could still add accounts. His next write is refused,
+    naming the new role, and nothing of it is saved."""
+    from precinct_console.i18n.catalogue import error_text
+    from precinct_console.services import roster
+
+    admin = make_ctx(Role.ADMIN)
+    old = make_ctx(Role.ADMIN, "admin.wang")  # signed in as administrator, still open
+    accounts.add_user(old, "duty.a", "long-enough", Role.DUTY_OFFICER)
+    accounts.change_role(admin, "admin.wang", Role.DUTY_OFFICER)
+    with pytest.raises(RoleChanged, match="an administrator has made the account admin.wang "
+                       "值班民警; nothing was saved \\(sign in again to work as 值班民警\\)") as refused:
+        accounts.add_user(old, "duty.b", "long-enough", Role.ADMIN)
+    assert refused.value.role == "duty_officer" and refused.value.username == "admin.wang"
+    assert error_text(refused.value, "zh_CN") == (
+        "管理员已将账号 admin.wang 改为值班民警，本次操作未保存（请重新登录，以值班民警身份工作）")
+    # A write every role may make is refused as well: the seat is no longer what it signed in as.
+    with pytest.raises(RoleChanged):
+        accounts.change_password(old, "correct horse", "another-long-one")
+    assert [u.username for u in accounts.list_users(admin) if u.username.startswith("duty.")] == ["duty.a"]
+    with db.sessions() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.username == "admin.wang")) == 1
+    # Signed in again, he is what the administrator made him.
+    again = make_ctx(Role.DUTY_OFFICER, "admin.wang")
+    assert roster.list_officers(again) == []
+
+
+def test_a_read_the_new_role_may_not_make_is_refused_and_one_every_role_may_is_not(
+        db, make_ctx, station):
+    """A station chief made clerk keeps reading the board (every role may), but the accounts list,
+    which a clerk may not read, is refused at once: his seat was signed in as chief."""
+    from precinct_console.services import exports, roster
+
+    admin = make_ctx(Role.ADMIN)
+    chief = make_ctx(Role.STATION_CHIEF, "chief.zhang")
+    assert "chief.zhang" in [u.username for u in accounts.list_users(chief)]
+    accounts.change_role(admin, "chief.zhang", Role.CLERK)
+    assert roster.list_officers(chief) == []  # "read": every role may
+    with pytest.raises(RoleChanged, match="made the account chief.zhang 内勤"):
+        accounts.list_users(chief)
+    # The clerk he now is may export, though not with phone numbers shown unless allowed: the
+    # chief's seat still offers what a chief may, so it is refused too.
+    with pytest.raises(RoleChanged):
+        exports.export_choices(chief)
+    # Jobs act with no user and are never refused.
+    job = admin.as_actor(replace(admin.actor, user_id=None, username="jobs"))
+    accounts.list_users(job)
 
 
 def test_a_role_is_changed_audited_and_taken_at_the_next_sign_in(db, make_ctx, clock):

@@ -164,6 +164,23 @@ def test_administrator_resets_a_password_disables_enables_and_changes_a_role(
     assert "field 'role': duty.li is already station chief" in shown[1], shown
 
 
+def test_the_role_form_says_seats_signed_in_with_the_account_sign_out_at_their_next_save(
+        qtbot, admin_app, tmp_path):
+    """The form told the administrator the account's open seats kept the old role until they
+    signed in again; they are signed out at their next save (storage/uow.py)."""
+    from PySide6.QtWidgets import QLabel
+
+    accounts.add_user(admin_app.ctx, "duty.li", "long-enough", Role.DUTY_OFFICER)
+    [user] = [u for u in accounts.list_users(admin_app.ctx) if u.username == "duty.li"]
+    form = RoleDialog(user)
+    qtbot.addWidget(form)
+    form.show()
+    notes = [label.text() for label in form.findChildren(QLabel) if "sign" in label.text()]
+    assert notes == ["Seats signed in with this account are signed out at their next save, and "
+                     "sign in again with the new role."]
+    form.grab().save(str(tmp_path / "role_form.png"))
+
+
 def _branch_seat(db, make_ctx, clock):
     """A branch-wide administrator (no station) at seat-9."""
     from precinct_console.domain.permissions import Actor

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from PySide6.QtWidgets import QDialog
 
 from precinct_console.config import Settings
@@ -17,7 +18,7 @@ from precinct_console.services import allocation, roster, unit_roll
 from precinct_console.services.accounts import system_actor
 from precinct_console.services.context import ServiceContext
 from precinct_console.services.sync import latest_feed_id, read_feed
-from precinct_console.storage.models import PatrolPlan, Unit
+from precinct_console.storage.models import AuditEntry, PatrolPlan, Unit
 from precinct_console.ui.allocation.panel import AllocationPanel
 from precinct_console.ui.context import AppContext
 from precinct_console.ui.map.panel import MapPanel
@@ -727,6 +728,39 @@ def test_a_form_refused_because_the_account_was_disabled_is_named_as_not_saved(
     assert shown == [""]  # the form was not shown again with the refusal: the seat signed out
     assert not [text for level, text in said if level == "error"], said
     _settle(qtbot, duty)
+
+
+def test_a_seat_whose_account_was_given_another_role_signs_out_once_naming_the_new_role(
+        qtbot, make_ctx, monkeypatch):
+    """The duty officer made community officer at the administrator's seat kept the duty desk's
+    rights at his open seat until he signed out. His next save is refused, the seat signs out
+    once (the timers' refusals after it say nothing more) and the sign-in screen names the role
+    he signs in again as, and the form not saved."""
+    from precinct_console.services import accounts
+    from precinct_console.services import units as unit_service
+    from precinct_console.ui.forms import TextDialog, submit_form
+
+    car = unit_roll.add_unit(make_ctx(Role.STATION_CHIEF), "巡01", "car", 116.39, 39.90)
+    duty, window, said = _duty_seat_window(qtbot, make_ctx, monkeypatch)
+    signed_off: list[object] = []
+    duty.account_changed.connect(signed_off.append)
+    accounts.change_role(make_ctx(Role.ADMIN), "duty.zhou", Role.COMMUNITY_OFFICER)
+    monkeypatch.setattr(TextDialog, "exec", lambda d: QDialog.DialogCode.Accepted)
+    for _ in range(2):  # pressed twice before the first refusal came back
+        form = TextDialog("Take 巡01 off duty", "Reason", 200, window)
+        submit_form(form, window, duty.report_error,
+                    lambda v, failed: duty.run(unit_service.set_unit_status, duty.ctx, car,
+                                               "off_duty", on_error=failed))
+    qtbot.waitUntil(lambda: window.signed_out, timeout=10_000)
+    _settle(qtbot, duty)
+    assert len(signed_off) == 1
+    assert window.sign_out_notice == (
+        "An administrator has made the account duty.zhou 社区民警: this seat was signed out. "
+        "Sign in again to work as 社区民警.\nNot saved: Take 巡01 off duty")
+    assert not [text for level, text in said if level == "error"], said
+    with duty.ctx.read() as s:  # nothing of it saved
+        assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.username == "duty.zhou")) == 0
 
 
 @pytest.mark.parametrize("form", ["key_site", "post", "zone", "line"])

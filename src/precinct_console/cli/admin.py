@@ -66,7 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_argument(ena)
     add_user_argument(ena)
     ena.set_defaults(func=_user_enable)
-    rol = usub.add_parser("role", help=tr("change an account's role (taken at its next sign-in)"))
+    rol = usub.add_parser("role", help=tr("change an account's role (seats signed in with it "
+                                          "sign out at their next save)"))
     rol.add_argument("username", help=tr("the account whose role changes"))
     rol.add_argument("role", choices=[r.value for r in Role], metavar="ROLE",
                      help=tr("its new role: {roles}").format(roles=", ".join(r.value for r in Role)))

@@ -39,12 +39,26 @@ class PermissionDenied(KnownError):
     """The acting user's role may not do this."""
 
 
-class AccountDisabled(PermissionDenied):
-    """The signed-in account was disabled by an administrator since: the seat signs out."""
+class AccountChanged(PermissionDenied):
+    """An administrator changed the signed-in account since (disabled it, gave it another role):
+    what it signed in as no longer holds, so the seat signs out."""
 
     def __init__(self, message: str, *, username: str = ""):
         super().__init__(message)
         self.username = username
+
+
+class AccountDisabled(AccountChanged):
+    """The signed-in account was disabled by an administrator since: the seat signs out."""
+
+
+class RoleChanged(AccountChanged):
+    """The signed-in account was given another role since (role: the new one): the seat signs
+    out, and signs in again to act as that role."""
+
+    def __init__(self, message: str, *, username: str = "", role: str = ""):
+        super().__init__(message, username=username)
+        self.role = role
 
 
 class NotFound(KnownError):

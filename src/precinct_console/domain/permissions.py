@@ -28,6 +28,16 @@ ROLE_LABELS = {
     Role.COMMUNITY_OFFICER: "community officer",
 }
 
+
+def role_label(role: str) -> str:
+    """A stored role in a message's words ("station chief", which the error catalogue words as
+    所长); the code itself for one this console does not know (a newer console's)."""
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return role
+
+
 _ALL = frozenset(Role)
 _OPS = frozenset({Role.DUTY_OFFICER, Role.STATION_CHIEF, Role.ADMIN})
 _CHIEF = frozenset({Role.STATION_CHIEF, Role.ADMIN})

@@ -250,8 +250,9 @@ def enable_user(ctx: ServiceContext, username: str) -> UserInfo:
 
 @service_action("user.change_role")
 def change_role(ctx: ServiceContext, username: str, role: Role | str) -> UserInfo:
-    """A new role for an account (a duty officer made chief); the seats it is signed in at keep the
-    old role until it signs in again."""
+    """A new role for an account (a duty officer made chief); the seats it is signed in at are
+    refused their next save and sign out (storage/uow.refuse_a_changed_account), to sign in again
+    with the new role."""
     new_role = _check_role(role)
     with ctx.uow() as uow:
         user = _managed_user(ctx, uow.session, username)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import wraps
@@ -13,13 +14,19 @@ from sqlalchemy.orm import Session
 
 from ..domain.clock import system_clock
 from ..domain.errors import DatabaseUnavailable, KnownError
-from ..domain.permissions import PERMISSIONS, Actor, ensure_permitted
+from ..domain.permissions import PERMISSIONS, Actor, Role, ensure_permitted
 from ..storage.database import Database
 from ..storage.outage import is_outage, unavailable
-from ..storage.uow import UnitOfWork
+from ..storage.uow import UnitOfWork, refuse_a_changed_account
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# The actor of a running service action that not every role may take (the accounts list, a ledger
+# with phone numbers unmasked), until its first read session has made sure an administrator has
+# not since disabled the account or given it a role that may not: the permission was checked
+# against the role it signed in with. Writes are checked at commit (storage/uow.py) in any case.
+_unchecked: ContextVar[Actor | None] = ContextVar("unchecked_actor", default=None)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,10 @@ class ServiceContext:
         """A short read-only session (no write lock on SQLite)."""
         try:
             with self.db.sessions() as session:
+                actor = _unchecked.get()
+                if actor is not None:
+                    _unchecked.set(None)  # once a call: one read by primary key
+                    refuse_a_changed_account(session, actor)
                 yield session
         except Exception as exc:
             if is_outage(exc):
@@ -76,13 +87,22 @@ def service_action(
     if action not in PERMISSIONS:
         raise KeyError(f"unknown action '{action}': add it to domain.permissions.PERMISSIONS")
 
+    # An action every role may take stays allowed whatever role the account was given since.
+    restricted = PERMISSIONS[action] != frozenset(Role)
+
     def decorate(
         fn: Callable[Concatenate[ServiceContext, P], R],
     ) -> Callable[Concatenate[ServiceContext, P], R]:
         @wraps(fn)
         def wrapper(ctx: ServiceContext, /, *args: P.args, **kwargs: P.kwargs) -> R:
             ensure_permitted(ctx.actor, action)
-            return fn(ctx, *args, **kwargs)
+            if not restricted or ctx.actor.user_id is None:
+                return fn(ctx, *args, **kwargs)
+            token = _unchecked.set(ctx.actor)
+            try:
+                return fn(ctx, *args, **kwargs)
+            finally:
+                _unchecked.reset(token)
 
         wrapper.action = action  # type: ignore[attr-defined]
         SERVICE_ACTIONS.setdefault(action, []).append(wrapper)

@@ -15,7 +15,7 @@ from ..domain.clock import local
 from ..domain.errors import NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import is_permitted
 from ..storage.models import Grid, Station, User
-from ..storage.uow import refuse_a_disabled_account
+from ..storage.uow import refuse_a_changed_account
 from .context import ServiceContext, service_action
 from .ledgers import LEDGERS
 from .ledgers.columns import Scope
@@ -113,7 +113,7 @@ def export_ledger(
     with ctx.read() as s:
         # Before the file is written: its audit, after it, would be refused, leaving personal
         # data taken out with no record of who took it.
-        refuse_a_disabled_account(s, ctx.actor)
+        refuse_a_changed_account(s, ctx.actor)
     book = LedgerWorkbook(path, mask=not unmask, english=language.startswith("en"))
     with ctx.read() as s:
         names = {k: v for k, v in s.execute(select(Station.id, Station.name).where(Station.id.in_(stations)))}

@@ -16,8 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.changes import Change, ChangeItem
 from ..domain.clock import local
-from ..domain.errors import AccountDisabled, ConflictError, KnownError, NotFound
-from ..domain.permissions import Actor
+from ..domain.errors import AccountDisabled, ConflictError, KnownError, NotFound, RoleChanged
+from ..domain.permissions import Actor, role_label
 from .database import Database
 from .duplicates import broken_unique
 from .engine import WRITE_OPTION
@@ -251,9 +251,10 @@ class UnitOfWork:
     # -- commit ----------------------------------------------------------------------------
     def commit(self) -> Change:
         self.flush()
-        # An account an administrator disabled writes nothing more, though a seat signed in with
-        # it before stays open: its writes were saved and audited under the disabled name.
-        refuse_a_disabled_account(self.session, self.actor)
+        # An account an administrator disabled, or gave another role, writes nothing more as it
+        # was, though a seat signed in with it before stays open: its writes were saved and
+        # audited under the disabled name, a demoted administrator's under the old rights.
+        refuse_a_changed_account(self.session, self.actor)
         for entry in self._audit:
             self.session.add(entry)
         if self._items:
@@ -337,11 +338,22 @@ def _last_audit(s: Session, entity: str, entity_id: int) -> AuditEntry | None:
                      .order_by(desc(AuditEntry.id)).limit(1)).first()
 
 
-def refuse_a_disabled_account(s: Session, actor: Actor) -> None:
-    """Refuse the actor whose account an administrator has disabled since it signed in; the
-    console itself (jobs, migrations: no user) is never refused. One read by primary key."""
+def refuse_a_changed_account(s: Session, actor: Actor) -> None:
+    """Refuse the actor whose account an administrator has disabled, or given another role, since
+    it signed in: the seat acts no more as what it signed in as (a demoted administrator's seat
+    kept its rights until it signed out). The console itself (jobs, migrations: no user) is never
+    refused. One read by primary key."""
     if actor.user_id is None:
         return
-    if s.scalar(select(User.active).where(User.id == actor.user_id)) is False:
+    stored = s.execute(select(User.active, User.role).where(User.id == actor.user_id)).first()
+    if stored is None:
+        return
+    if stored.active is False:
         raise AccountDisabled(f"the account {actor.username} has been disabled; nothing "
                               "was saved (sign in with an account in use)", username=actor.username)
+    if stored.role != actor.role:
+        role = role_label(stored.role)
+        raise RoleChanged(f"an administrator has made the account {actor.username} {role}; nothing "
+                          f"was saved (sign in again to work as {role})",
+                          username=actor.username, role=stored.role)
+

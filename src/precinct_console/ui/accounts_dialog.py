@@ -139,7 +139,7 @@ class ResetPasswordDialog(QDialog):
 
 
 class RoleDialog(QDialog):
-    """Another role for an account; its seats keep the old one until it signs in again."""
+    """Another role for an account; seats signed in with it are signed out at their next save."""
 
     def __init__(self, user: UserInfo, parent: QWidget | None = None):
         super().__init__(parent)
@@ -147,8 +147,8 @@ class RoleDialog(QDialog):
         self.setMinimumWidth(380)
         self.role = _role_box(user.role)
         self.error = error_line()
-        note = QLabel(self.tr("Seats signed in with this account keep the old role until it "
-                              "signs in again."))
+        note = QLabel(self.tr("Seats signed in with this account are signed out at their next "
+                              "save, and sign in again with the new role."))
         note.setWordWrap(True)
         note.setStyleSheet(f"color: {MUTED.name()}")
         form = QFormLayout()

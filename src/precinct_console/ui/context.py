@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..config import Settings
 from ..domain.changes import Change, FeedEvent, change_from_events
-from ..domain.errors import AccountDisabled, DatabaseUnavailable
+from ..domain.errors import AccountChanged, DatabaseUnavailable
 from ..services.context import ServiceContext, known_error
 from .background import BackgroundRunner
 from .error_text import error_text
@@ -48,9 +48,10 @@ class AppContext(QObject):
     # The unit board's cover now (domain.allocation.move_up.CoverNow, or None without a plan in
     # force): the map draws its move-ups.
     cover_changed = Signal(object)
-    # An administrator disabled the signed-in account (its user name): the seat has stopped its
-    # work and signs out (the main window says so, naming what was not saved). Emitted once.
-    account_disabled = Signal(str)
+    # An administrator disabled the signed-in account or gave it another role (the refusal,
+    # domain.errors.AccountChanged): the seat has stopped its work and signs out (the main window
+    # says so, naming what was not saved). Emitted once.
+    account_changed = Signal(object)
 
     def __init__(self, ctx: ServiceContext, settings: Settings, parent: QObject | None = None):
         super().__init__(parent)
@@ -97,25 +98,25 @@ class AppContext(QObject):
 
         def failed(exc: BaseException) -> None:
             # Whoever asked (a form, the alert timers) is not told: the seat signs out, once.
-            if isinstance(exc, AccountDisabled):
+            if isinstance(exc, AccountChanged):
                 self._signed_off(exc, form)
             elif not self.closed:
                 handler(exc)
 
         self.runner.run(fn, *args, on_done=on_done, on_error=failed, **kwargs)
 
-    def _signed_off(self, exc: AccountDisabled, form: str = "") -> None:
+    def _signed_off(self, exc: AccountChanged, form: str = "") -> None:
         if form and form not in self.unsaved:
             self.unsaved.append(form)
         if self.closed:
             return
         self.close()
         log.warning("signing out: %s", exc)
-        self.account_disabled.emit(exc.username or self.ctx.actor.username)
+        self.account_changed.emit(exc)
 
     def report_error(self, exc: BaseException) -> None:
         """Known errors become a clear message; anything else goes to the crash handler."""
-        if isinstance(exc, AccountDisabled):
+        if isinstance(exc, AccountChanged):
             self._signed_off(exc)
             return
         known = known_error(exc)

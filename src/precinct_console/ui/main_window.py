@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.clock import local
+from ..domain.errors import AccountChanged, RoleChanged
 from ..domain.permissions import is_permitted
 from ..services.stations import get_station
 from .context import AppContext
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         app.notified.connect(self.show_message)
         app.connection_state.connect(self.set_connection_state)
         app.reconnected.connect(self._link_back)
-        app.account_disabled.connect(self._account_disabled)
+        app.account_changed.connect(self._account_changed)
         self._restore_layout()
 
     # panels ------------------------------------------------------------------------------
@@ -217,17 +218,25 @@ class MainWindow(QMainWindow):
         self.signed_out = True
         self.close()
 
-    def _account_disabled(self, username: str) -> None:
-        """An administrator disabled the account this seat is signed in with: each write was
-        refused, the alert timers' every few seconds. The seat has stopped its work (AppContext);
-        its open forms close, and the sign-in screen says why, naming what was not saved."""
+    def _account_changed(self, refusal: AccountChanged) -> None:
+        """An administrator disabled the account this seat is signed in with, or gave it another
+        role: each write was refused, the alert timers' every few seconds. The seat has stopped
+        its work (AppContext); its open forms close, and the sign-in screen says why, naming what
+        was not saved."""
+        username = refusal.username or self.app.ctx.actor.username
         forms = list(self.app.unsaved)
         for dialog in self._open_dialogs():
             if dialog.windowTitle() and dialog.windowTitle() not in forms:
                 forms.append(dialog.windowTitle())
             dialog.reject()  # a form's exec() returns: nothing of it is sent any more
-        notice = self.tr("An administrator has disabled the account %1: this seat was signed "
-                         "out. Sign in with an account in use.").replace("%1", username)
+        if isinstance(refusal, RoleChanged):
+            role = role_name(refusal.role)
+            notice = self.tr("An administrator has made the account %1 %2: this seat was signed "
+                             "out. Sign in again to work as %2.").replace("%1", username) \
+                .replace("%2", role)
+        else:
+            notice = self.tr("An administrator has disabled the account %1: this seat was signed "
+                             "out. Sign in with an account in use.").replace("%1", username)
         if forms:
             notice += "\n" + self.tr("Not saved: %1").replace("%1", "、".join(forms))
         self.sign_out_notice = notice

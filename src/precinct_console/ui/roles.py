@@ -19,4 +19,7 @@ _NAMES = {
 
 def role_name(role: Role | str) -> str:
     """A role as the accounts dialog, the sign-in and the status bar name it."""
-    return QCoreApplication.translate("roles", _NAMES[Role(role)])
+    try:
+        return QCoreApplication.translate("roles", _NAMES[Role(role)])
+    except ValueError:  # a role a newer console knows: its code, not a crash
+        return str(role)
