@@ -953,8 +953,8 @@
         <translation>要启用的账号</translation>
     </message>
     <message>
-        <source>change an account's role (taken at its next sign-in)</source>
-        <translation>更改账号的角色（下次登录时生效）</translation>
+        <source>change an account's role (seats signed in with it sign out at their next save)</source>
+        <translation>更改账号的角色（已用它登录的席位在下次保存时将被登出）</translation>
     </message>
     <message>
         <source>the account whose role changes</source>
@@ -2490,6 +2490,25 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
 </context>
 <context>
+    <name>AlertTarget</name>
+    <message>
+        <source>task sign-for</source>
+        <translation>派单签收</translation>
+    </message>
+    <message>
+        <source>task feedback</source>
+        <translation>派单反馈</translation>
+    </message>
+    <message>
+        <source>redo feedback</source>
+        <translation>退回重办反馈</translation>
+    </message>
+    <message>
+        <source>revisit</source>
+        <translation>回访</translation>
+    </message>
+</context>
+<context>
     <name>AlertsPanel</name>
     <message>
         <source>Acknowledge (Space)</source>
@@ -3139,8 +3158,16 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation> · 不在点位：%1</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>order it</source>
         <translation>下达</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
     </message>
     <message>
         <source>%1 back to %2 (%3 min)</source>
@@ -3547,6 +3574,37 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>{s} in {n} d ({date})</source>
         <translation>{s} {n} 天后（{date}）</translation>
+    </message>
+</context>
+<context>
+    <name>DisputeWords</name>
+    <message>
+        <source>major</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>serious</source>
+        <translation>较大</translation>
+    </message>
+    <message>
+        <source>ordinary</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>minor</source>
+        <translation>轻微</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
     </message>
 </context>
 <context>
@@ -4450,6 +4508,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>&amp;About Precinct Console</source>
         <translation>关于 Precinct Console(&amp;A)</translation>
+    </message>
+    <message>
+        <source>An administrator has made the account %1 %2: this seat was signed out. Sign in again to work as %2.</source>
+        <translation>管理员已将账号 %1 改为%2，本席位已退出登录。请重新登录，以%2身份工作。</translation>
     </message>
     <message>
         <source>An administrator has disabled the account %1: this seat was signed out. Sign in with an account in use.</source>
@@ -5486,6 +5548,40 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
 </context>
 <context>
+    <name>PointKindShort</name>
+    <message>
+        <source>post</source>
+        <translation>警务站</translation>
+    </message>
+    <message>
+        <source>police room</source>
+        <translation>警务室</translation>
+    </message>
+    <message>
+        <source>must-patrol point</source>
+        <translation>必巡点</translation>
+    </message>
+    <message>
+        <source>zone centre</source>
+        <translation>巡区中心</translation>
+    </message>
+</context>
+<context>
+    <name>Priority</name>
+    <message>
+        <source>1 high</source>
+        <translation>1 急</translation>
+    </message>
+    <message>
+        <source>2 mid</source>
+        <translation>2 一般</translation>
+    </message>
+    <message>
+        <source>3 low</source>
+        <translation>3 缓</translation>
+    </message>
+</context>
+<context>
     <name>RegisterDisputeDialog</name>
     <message>
         <source>Register a dispute</source>
@@ -5685,8 +5781,8 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>更改角色</translation>
     </message>
     <message>
-        <source>Seats signed in with this account keep the old role until it signs in again.</source>
-        <translation>已用此账号登录的席位在重新登录前仍按原角色工作。</translation>
+        <source>Seats signed in with this account are signed out at their next save, and sign in again with the new role.</source>
+        <translation>已用此账号登录的席位在下次保存时将被登出，重新登录后按新角色工作。</translation>
     </message>
     <message>
         <source>Account</source>
@@ -6327,6 +6423,10 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>接警时标记：%1</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>level</source>
         <translation>持平</translation>
     </message>
@@ -6361,6 +6461,37 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Could not save the chart to %1 (no folder there, no permission, or the disk is full)</source>
         <translation>无法将图表保存到 %1（文件夹不存在、没有权限或磁盘已满）</translation>
+    </message>
+</context>
+<context>
+    <name>Step</name>
+    <message>
+        <source>Reinforcement arrived</source>
+        <translation>增援到场</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>撤离</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>重开</translation>
+    </message>
+    <message>
+        <source>Correction</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>Duplicate call</source>
+        <translation>重复来电</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Amended</source>
+        <translation>修改</translation>
     </message>
 </context>
 <context>
@@ -6854,6 +6985,53 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     </message>
 </context>
 <context>
+    <name>UnitWords</name>
+    <message>
+        <source>available</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>dispatched</source>
+        <translation>已派</translation>
+    </message>
+    <message>
+        <source>en route</source>
+        <translation>途中</translation>
+    </message>
+    <message>
+        <source>on scene</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <source>returning</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>off duty</source>
+        <translation>下勤</translation>
+    </message>
+    <message>
+        <source>patrol car</source>
+        <translation>巡逻车</translation>
+    </message>
+    <message>
+        <source>foot patrol</source>
+        <translation>步巡</translation>
+    </message>
+    <message>
+        <source>motorbike</source>
+        <translation>摩托</translation>
+    </message>
+    <message>
+        <source>e-bike</source>
+        <translation>电动车</translation>
+    </message>
+    <message>
+        <source>drone</source>
+        <translation>无人机</translation>
+    </message>
+</context>
+<context>
     <name>UnitsDialog</name>
     <message>
         <source>Units</source>
@@ -6995,6 +7173,37 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Patrol recorded: %1 %2–%3</source>
         <translation>已登记巡逻：%1 %2–%3</translation>
+    </message>
+</context>
+<context>
+    <name>Weekday</name>
+    <message>
+        <source>Mo</source>
+        <translation>一</translation>
+    </message>
+    <message>
+        <source>Tu</source>
+        <translation>二</translation>
+    </message>
+    <message>
+        <source>We</source>
+        <translation>三</translation>
+    </message>
+    <message>
+        <source>Th</source>
+        <translation>四</translation>
+    </message>
+    <message>
+        <source>Fr</source>
+        <translation>五</translation>
+    </message>
+    <message>
+        <source>Sa</source>
+        <translation>六</translation>
+    </message>
+    <message>
+        <source>Su</source>
+        <translation>日</translation>
     </message>
 </context>
 <context>
@@ -7304,6 +7513,60 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>Patrol allocation</source>
         <translation>巡逻布警</translation>
+    </message>
+</context>
+<context>
+    <name>repeats</name>
+    <message>
+        <source>Repeat caller</source>
+        <translation>一人多警</translation>
+    </message>
+    <message>
+        <source>Repeat place</source>
+        <translation>一地多警</translation>
+    </message>
+    <message>
+        <source>Repeat matter</source>
+        <translation>一事多警</translation>
+    </message>
+    <message>
+        <source>caller</source>
+        <translation>一人</translation>
+    </message>
+    <message>
+        <source>place</source>
+        <translation>一地</translation>
+    </message>
+    <message>
+        <source>matter</source>
+        <translation>一事</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>Duty officer</source>
+        <translation>值班民警</translation>
+    </message>
+    <message>
+        <source>Station chief</source>
+        <translation>所长</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>内勤</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Branch viewer (read-only)</source>
+        <translation>只读（分局）</translation>
+    </message>
+    <message>
+        <source>Community officer</source>
+        <translation>社区民警</translation>
     </message>
 </context>
 </TS>
