@@ -129,7 +129,7 @@ def test_a_bad_setting_beside_the_language_is_named_in_chinese(
 def test_machine_readable_output_keeps_its_english_keys(station_url, capsys, chinese):
     assert main(["user", "list", "--json", "--db", station_url]) == 0
     users = json.loads(capsys.readouterr().out)
-    assert [set(u) for u in users] == [{"username", "name", "role", "active", "station_id"}]
+    assert [set(u) for u in users] == [{"username", "name", "role", "active", "station_id", "last_login_at"}]
     assert users[0]["role"] == "admin" and users[0]["active"] is True
     assert main(["db", "status", "--db", station_url]) == 0
     assert set(json.loads(capsys.readouterr().out)) == {"database", "revision", "head"}

@@ -755,8 +755,8 @@ def test_a_seat_whose_account_was_given_another_role_signs_out_once_naming_the_n
     _settle(qtbot, duty)
     assert len(signed_off) == 1
     assert window.sign_out_notice == (
-        "An administrator has made the account duty.zhou 社区民警: this seat was signed out. "
-        "Sign in again to work as 社区民警.\nNot saved: Take 巡01 off duty")
+        "An administrator has made the account duty.zhou Community officer: this seat was signed out. "
+        "Sign in again to work as Community officer.\nNot saved: Take 巡01 off duty")
     assert not [text for level, text in said if level == "error"], said
     with duty.ctx.read() as s:  # nothing of it saved
         assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
