@@ -5314,6 +5314,14 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
         <translation>轮转方式</translation>
     </message>
     <message>
+        <source>at least </source>
+        <translation>每组至少 </translation>
+    </message>
+    <message>
+        <source> in each</source>
+        <translation> 人</translation>
+    </message>
+    <message>
         <source>Put each team's officers on its shifts as</source>
         <translation>按班组把人员排上各自班次，担任</translation>
     </message>
@@ -5328,10 +5336,6 @@ Other columns (序号, 性别, 身份证号 ...) are not kept: they are listed.
     <message>
         <source>To (inclusive)</source>
         <translation>至（含当日）</translation>
-    </message>
-    <message>
-        <source>Officers in each unit, at least</source>
-        <translation>每个警组至少人数</translation>
     </message>
     <message>
         <source>Teams: %1 needs at least %2 teams</source>

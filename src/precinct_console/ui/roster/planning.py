@@ -192,9 +192,13 @@ class PlanShiftsDialog(QDialog):
         teams_on.addWidget(self.with_teams)
         teams_on.addWidget(self.team_duty)
         teams_on.addWidget(self.crew_units)
+        # The crew size on the same row, "编入警组 [每组至少 2 人]": a row of its own made the
+        # dialog 748 px high in Chinese, past a 1366x768 screen's free room.
+        self.crew_size.setPrefix(self.tr("at least "))
+        self.crew_size.setSuffix(self.tr(" in each"))
+        teams_on.addWidget(self.crew_size)
         teams_on.addStretch(1)
         form.addRow(teams_on)
-        form.addRow(self.tr("Officers in each unit, at least"), self.crew_size)
         form.addRow(self.posts_box)
         form_with_buttons(self, form, self.load, self.error)
         self.pattern.currentIndexChanged.connect(self._pattern_changed)
