@@ -46,8 +46,10 @@ def test_every_message_is_translated_into_chinese():
     bad = [(c, s) for c, s, _n, texts, unfinished in MESSAGES
            if unfinished or not texts or not all(t.strip() for t in texts)]
     assert bad == []
-    # Chinese, not the English copied across (a few, like "PNG…", may stay Latin).
-    latin = [(c, s) for c, s, _n, texts, _u in MESSAGES if not re.search(r"[\u4e00-\u9fff]", texts[0])]
+    # Chinese, not the English copied across (a few, like "PNG…", may stay Latin); a separator's
+    # Chinese is its full-width punctuation ("; " is "；", ", " is "、").
+    latin = [(c, s) for c, s, _n, texts, _u in MESSAGES
+             if not re.search(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", texts[0])]
     assert len(latin) <= 3, latin
 
 
