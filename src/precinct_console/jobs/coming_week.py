@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from ..domain.clock import CHINA_TZ, system_clock
 from ..domain.errors import KnownError
-from ..services.accounts import system_actor
-from ..services.context import ServiceContext
 from ..services.exports import default_filename, export_ledger
 from ..services.ledgers.periods import Period, week_of
 from ..services.roster import roster_view
 from ..storage.database import Database
-from ..storage.models import Station
-from .runtime import THIS_SEATS_FOLDER, job_database_url, job_export_folder
+from .runtime import THIS_SEATS_FOLDER, job_database_url, job_export_folder, station_job_context
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -78,13 +74,7 @@ def run_coming_week_job(db_url: str, station_id: int, folder: str, lead: int = 3
     now = now or system_clock()
     db = Database.open(job_database_url(db_url))
     try:
-        with db.sessions() as s:
-            station = s.get(Station, station_id)
-            if station is None:
-                raise LookupError(f"station {station_id} no longer exists")
-            code = station.code
-        ctx = ServiceContext(db, system_actor(f"scheduler@{socket.gethostname()}", station_id),
-                             lambda: now)
+        ctx, code = station_job_context(db, station_id, now)
         period = coming_week(now, lead)
         if not roster_view(ctx, period.first_day, period.last_day).shifts:
             raise KnownError(f"the roster of {period.slug} ({period.first_day} to {period.last_day}) "

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import logging
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..domain.clock import CHINA_TZ, system_clock
-from ..services.accounts import system_actor
 from ..services.bulletin import render_html, weekly_bulletin
-from ..services.context import ServiceContext
 from ..services.exports import default_filename, export_ledger
 from ..services.ledgers import LEDGERS
 from ..services.ledgers.periods import Period, day_of, month_of, week_of
 from ..storage.database import Database
-from ..storage.models import Station
-from .runtime import job_database_url, job_export_folder
+from .runtime import job_database_url, job_export_folder, station_job_context
 
 log = logging.getLogger("precinct_console.jobs")
 
@@ -93,13 +89,7 @@ def run_export_job(
     db = Database.open(job_database_url(db_url))
     written: list[str] = []
     try:
-        with db.sessions() as s:
-            station = s.get(Station, station_id)
-            if station is None:
-                raise LookupError(f"station {station_id} no longer exists")
-            code = station.code
-        ctx = ServiceContext(db, system_actor(f"scheduler@{socket.gethostname()}", station_id),
-                             lambda: now)
+        ctx, code = station_job_context(db, station_id, now)
         for period in reversed(last_complete_periods(kind, now, max(catch_up, 1))):
             for ledger in ledgers:
                 path = target_path(Path(folder), code, ledger, period)

@@ -3,6 +3,14 @@ not a URL or folder frozen in the shared job store."""
 
 from __future__ import annotations
 
+import socket
+from datetime import datetime
+
+from ..services.accounts import system_actor
+from ..services.context import ServiceContext
+from ..storage.database import Database
+from ..storage.models import Station
+
 # Jobs live in the shared database's job store, which every seat can read. Storing the seat's
 # full URL there would write its password into the database and tie every job to the host name
 # one seat happened to use; jobs are therefore stored with THIS_DATABASE and resolve it here.
@@ -53,3 +61,15 @@ def set_seat_export_folder(folder: str) -> None:
 def job_export_folder(stored: str) -> str:
     """The folder a job writes to: an explicit one (tests) or the running seat's own."""
     return _folder.resolve(stored)
+
+
+def station_job_context(db: Database, station_id: int, now: datetime) -> tuple[ServiceContext, str]:
+    """The scheduler's own context on a station (no user: this machine's seat acts), and the
+    station's code for file names; a station removed since the job was installed is an error."""
+    with db.sessions() as s:
+        station = s.get(Station, station_id)
+        if station is None:
+            raise LookupError(f"station {station_id} no longer exists")
+        code = station.code
+    return ServiceContext(db, system_actor(f"scheduler@{socket.gethostname()}", station_id),
+                          lambda: now), code
