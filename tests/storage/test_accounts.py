@@ -284,3 +284,15 @@ def test_a_password_reset_lifts_the_lockout_but_enables_nothing(db, make_ctx, cl
     accounts.reset_password(admin, "li.si", "new-password-2")
     with pytest.raises(AuthenticationError, match="disabled"):
         accounts.authenticate(db, "li.si", "new-password-2", "seat-1", clock())
+
+
+def test_an_administrator_cannot_reset_their_own_password_only_change_it(db, make_ctx):
+    """A reset needs no current password: at an administrator's unattended seat it would hand the
+    account to whoever sat down. One's own password is changed with the current one."""
+    admin = make_ctx(Role.ADMIN)
+    with pytest.raises(ValidationError, match="you cannot reset your own password") as refused:
+        accounts.reset_password(admin, admin.actor.username, "taken-over-1")
+    assert refused.value.field == "username"
+    with db.sessions() as s:
+        assert s.scalars(sa.select(AuditEntry).where(
+            AuditEntry.action == "user.reset_password")).first() is None

@@ -289,6 +289,11 @@ def reset_password(ctx: ServiceContext, username: str, new_password: str) -> Use
     _check_password_rules(new_password)
     with ctx.uow() as uow:
         user = _managed_user(ctx, uow.session, username)
+        if user.id == ctx.actor.user_id:
+            # One's own password is changed with the current one (change_password): a reset
+            # would let anyone at an administrator's unattended seat take the account over.
+            raise ValidationError("you cannot reset your own password: change it with your current "
+                                  "one (File › Change password, or user passwd)", field="username")
         uow.update("user.reset_password", "user", user, password_hash=hash_password(new_password),
                    failed_attempts=0, locked_until=None)
         uow.commit()

@@ -277,7 +277,7 @@ class AccountsDialog(QDialog):
         u = self.current
         managed = u is not None and self._managed(u)
         own = u is not None and u.id == self.app.ctx.actor.user_id
-        self.reset_btn.setEnabled(managed)
+        self.reset_btn.setEnabled(managed and not own)
         self.role_btn.setEnabled(managed and not own)
         self.disable_btn.setEnabled(managed and not own and u is not None and u.active)
         self.enable_btn.setEnabled(managed and u is not None and not u.active)
