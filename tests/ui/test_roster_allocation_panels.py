@@ -1221,14 +1221,9 @@ def _next_tab_stop(w):
     return w
 
 
-def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
-        qtbot, chief_app, monkeypatch):
-    """The plan dialog's "crew the units", on by default: the officers are in units, as the
-    allocation needs them, and the message names the car nobody on the team may drive."""
-    from PySide6.QtCore import QDate
-
-    from precinct_console.ui.roster.planning import PlanShiftsDialog
-
+def _three_teams_and_two_cars(qtbot, chief_app, monkeypatch):  # type: ignore[no-untyped-def]
+    """一组 of two (one licensed to drive), 二组 and 三组 of one each, two cars, the roster panel
+    open, and what the window says kept."""
     ctx = chief_app.ctx
     for i, (team, licences) in enumerate((("一组", ["C1"]), ("一组", []), ("二组", ["C1"]),
                                           ("三组", ["C1"]))):
@@ -1239,6 +1234,18 @@ def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
     panel = RosterPanel(chief_app)
     qtbot.addWidget(panel)
     _settle(qtbot, chief_app)
+    return ctx, units, said, panel
+
+
+def test_planning_with_teams_crews_the_units_and_says_which_car_has_no_driver(
+        qtbot, chief_app, monkeypatch):
+    """The plan dialog's "crew the units", on by default: the officers are in units, as the
+    allocation needs them, and the message names the car nobody on the team may drive."""
+    from PySide6.QtCore import QDate
+
+    from precinct_console.ui.roster.planning import PlanShiftsDialog
+
+    ctx, units, said, panel = _three_teams_and_two_cars(qtbot, chief_app, monkeypatch)
     seen = {}
 
     def fill(d):
@@ -1281,16 +1288,7 @@ def test_planning_in_pairs_leaves_a_lone_officer_out_of_the_cars_and_names_them(
 
     from precinct_console.ui.roster.planning import PlanShiftsDialog
 
-    ctx = chief_app.ctx
-    for i, (team, licences) in enumerate((("一组", ["C1"]), ("一组", []), ("二组", ["C1"]),
-                                          ("三组", ["C1"]))):
-        roster.add_officer(ctx, f"03100{i}", f"民警{i}", team=team, licences=licences)
-    units = {cs: unit_roll.add_unit(ctx, cs, "car", 116.39, 39.90) for cs in ("巡01", "巡02")}
-    said: list[tuple[str, str]] = []
-    monkeypatch.setattr(chief_app, "notify", lambda text, level="info": said.append((text, level)))
-    panel = RosterPanel(chief_app)
-    qtbot.addWidget(panel)
-    _settle(qtbot, chief_app)
+    ctx, units, said, panel = _three_teams_and_two_cars(qtbot, chief_app, monkeypatch)
 
     def fill(d):
         d.pattern.setCurrentIndex(d.pattern.findData("new:duty_24h"))
