@@ -368,13 +368,13 @@ class Simulator:
             return
         urgent = by_code().get(code) is not None and by_code()[code].default_priority == 1
         delay = _lognormal(self.rng, 25 if urgent else 40, 0.4)
-        self._schedule(self._later(delay), lambda: self._dispatch(incident_id, code, 0))
+        self._schedule(self._later(delay), lambda: self._dispatch(incident_id, code))
         if reinforce:
             self._schedule(self._later(delay + _lognormal(self.rng, 60, 0.4)),
-                           lambda: self._dispatch(incident_id, code, 0))
+                           lambda: self._dispatch(incident_id, code))
 
     # -- units on an incident ----------------------------------------------------------------
-    def _dispatch(self, incident_id: int, code: str, attempt: int) -> None:
+    def _dispatch(self, incident_id: int, code: str) -> None:
         rows = self._act(get_incident_rows, [incident_id]) or []
         if not rows or rows[0].handled_at is not None:
             return  # handled meanwhile (by phone, or by another seat): nobody more to send
@@ -386,8 +386,10 @@ class Simulator:
         rec = self._act(recommend_units, incident_id)
         option = rec.best if rec is not None else None
         if option is None:
-            if attempt < 20:  # every unit busy: the dispatcher tries again shortly
-                self._schedule(self._later(45), lambda: self._dispatch(incident_id, code, attempt + 1))
+            # Every unit busy: the dispatcher tries again shortly, for as long as the call
+            # waits, as a station does (giving up after a quarter of an hour left calls open
+            # on the board for good once a busy evening outran the units).
+            self._schedule(self._later(45), lambda: self._dispatch(incident_id, code))
             return
         view = self._act(dispatch_unit, incident_id, option.unit_id, role=role)
         if view is None:
