@@ -463,11 +463,27 @@ class Simulator:
         at its time, back after it) and report their position now and then while they stand."""
         now = self.clock()
         self._schedule(now + ORDERS_EVERY, self._follow_orders)
-        for u in list_units(self.ctx):
+        units = list_units(self.ctx)
+        # Units come on and go off duty with their rostered crews, shift by shift (read once at
+        # the start, the units of later shifts never came on and a finished shift's stayed on).
+        # A station with nobody rostered now keeps its units as they are.
+        rostered = any(u.crew for u in units)
+        for u in units:
+            if rostered and u.status == "off_duty" and u.crew:
+                self._act(set_unit_status, u.id, "available")
+                continue
             if u.status != "available" or u.id in self._trips:
                 continue
-            place = self._place_of(u, now)
             here = (u.lon, u.lat) if u.lon is not None and u.lat is not None else self._homes.get(u.id)
+            if rostered and not u.crew:
+                # Its crew's shift is over: back to its post, and off duty there.
+                home = self._homes.get(u.id)
+                if here is not None and home is not None and distance_m(*here, *home) > AT_PLACE_M:
+                    self._drive_back(u.id, u.kind, here[0], here[1], now, to=home)
+                else:
+                    self._act(set_unit_status, u.id, "off_duty")
+                continue
+            place = self._place_of(u, now)
             if place is None or here is None:
                 continue
             if distance_m(*here, *place) > AT_PLACE_M:
