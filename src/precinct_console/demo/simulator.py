@@ -135,6 +135,7 @@ class Simulator:
         self._queue: list[_Due] = []
         self._seq = itertools.count()
         self._trips: dict[int, _Trip] = {}
+        self._on_scene: set[int] = set()  # incidents whose handling is under way (scheduled)
         self._homes: dict[int, tuple[float, float]] = {}
         self._places: list[_Place] = []
         self._weights: list[float] = []
@@ -367,18 +368,28 @@ class Simulator:
             return
         urgent = by_code().get(code) is not None and by_code()[code].default_priority == 1
         delay = _lognormal(self.rng, 25 if urgent else 40, 0.4)
-        self._schedule(self._later(delay), lambda: self._dispatch(incident_id, code, "first", 0))
+        self._schedule(self._later(delay), lambda: self._dispatch(incident_id, code))
         if reinforce:
             self._schedule(self._later(delay + _lognormal(self.rng, 60, 0.4)),
-                           lambda: self._dispatch(incident_id, code, "reinforcement", 0))
+                           lambda: self._dispatch(incident_id, code))
 
     # -- units on an incident ----------------------------------------------------------------
-    def _dispatch(self, incident_id: int, code: str, role: str, attempt: int) -> None:
+    def _dispatch(self, incident_id: int, code: str) -> None:
+        rows = self._act(get_incident_rows, [incident_id]) or []
+        if not rows or rows[0].handled_at is not None:
+            return  # handled meanwhile (by phone, or by another seat): nobody more to send
+        # The role is the incident's state when a unit is found, not the order the dispatcher
+        # meant: when every unit was busy, the reinforcement's attempt may find the first free
+        # unit, and sent as reinforcement it would arrive as one and the incident, with no
+        # first arrival, would never be handled, its unit on scene for good.
+        role = "first" if rows[0].dispatched_at is None else "reinforcement"
         rec = self._act(recommend_units, incident_id)
         option = rec.best if rec is not None else None
         if option is None:
-            if attempt < 20:  # every unit busy: the dispatcher tries again shortly
-                self._schedule(self._later(45), lambda: self._dispatch(incident_id, code, role, attempt + 1))
+            # Every unit busy: the dispatcher tries again shortly, for as long as the call
+            # waits, as a station does (giving up after a quarter of an hour left calls open
+            # on the board for good once a busy evening outran the units).
+            self._schedule(self._later(45), lambda: self._dispatch(incident_id, code))
             return
         view = self._act(dispatch_unit, incident_id, option.unit_id, role=role)
         if view is None:
@@ -388,7 +399,7 @@ class Simulator:
         signed = _lognormal(self.rng, 12, 0.5)
         set_off = signed + _lognormal(self.rng, 8 if kind == "foot" else 25, 0.4)
         self._schedule(self._later(signed), lambda: self._step(incident_id, "signed", unit_id))
-        self._schedule(self._later(set_off), lambda: self._set_off(incident_id, unit_id, kind, code, role))
+        self._schedule(self._later(set_off), lambda: self._set_off(incident_id, unit_id, kind, code))
 
     def _step(self, incident_id: int, step: str, unit_id: int | None = None, **kw: Any) -> bool:
         view = self._act(advance_incident, incident_id, step, unit_id=unit_id, **kw)
@@ -396,7 +407,7 @@ class Simulator:
             self.stats.steps += 1
         return view is not None
 
-    def _set_off(self, incident_id: int, unit_id: int, kind: str, code: str, role: str) -> None:
+    def _set_off(self, incident_id: int, unit_id: int, kind: str, code: str) -> None:
         if not self._step(incident_id, "set_off", unit_id):
             return
         units = {u.id: u for u in list_units(self.ctx)}
@@ -411,19 +422,23 @@ class Simulator:
                                  include_set_off=False)
         arrives = self._later(max(20.0, seconds))
         self._trips[unit_id] = _Trip(unit_id, kind, lon, lat, row.lon, row.lat, now, arrives, incident_id)
-        self._schedule(arrives, lambda: self._arrive(incident_id, unit_id, code, role))
+        self._schedule(arrives, lambda: self._arrive(incident_id, unit_id, code))
 
-    def _arrive(self, incident_id: int, unit_id: int, code: str, role: str) -> None:
+    def _arrive(self, incident_id: int, unit_id: int, code: str) -> None:
         trip = self._trips.pop(unit_id, None)
         if trip is not None:
             self._act(update_unit_position, unit_id, trip.to_lon, trip.to_lat)
-        if not self._step(incident_id, "arrived", unit_id) or role != "first":
+        # The scene is worked from whichever unit gets there first (a reinforcement from
+        # nearby may beat the first unit), and handled once.
+        if not self._step(incident_id, "arrived", unit_id) or incident_id in self._on_scene:
             return
+        self._on_scene.add(incident_id)
         on_scene = _lognormal(self.rng, calls.ON_SCENE_MINUTES.get(code[:2], 25) * 60, 0.4)
         self._schedule(self._later(on_scene), lambda: self._close_out(incident_id, code))
 
     def _close_out(self, incident_id: int, code: str) -> None:
         """Handled (which releases the units), then fed back, then closed."""
+        self._on_scene.discard(incident_id)
         result, summary, _to = calls.result_for(code, self.rng)
         before = {u.id: u for u in list_units(self.ctx) if u.incident_id == incident_id}
         if not self._step(incident_id, "handled", summary=summary, result=result):
@@ -448,11 +463,27 @@ class Simulator:
         at its time, back after it) and report their position now and then while they stand."""
         now = self.clock()
         self._schedule(now + ORDERS_EVERY, self._follow_orders)
-        for u in list_units(self.ctx):
+        units = list_units(self.ctx)
+        # Units come on and go off duty with their rostered crews, shift by shift (read once at
+        # the start, the units of later shifts never came on and a finished shift's stayed on).
+        # A station with nobody rostered now keeps its units as they are.
+        rostered = any(u.crew for u in units)
+        for u in units:
+            if rostered and u.status == "off_duty" and u.crew:
+                self._act(set_unit_status, u.id, "available")
+                continue
             if u.status != "available" or u.id in self._trips:
                 continue
-            place = self._place_of(u, now)
             here = (u.lon, u.lat) if u.lon is not None and u.lat is not None else self._homes.get(u.id)
+            if rostered and not u.crew:
+                # Its crew's shift is over: back to its post, and off duty there.
+                home = self._homes.get(u.id)
+                if here is not None and home is not None and distance_m(*here, *home) > AT_PLACE_M:
+                    self._drive_back(u.id, u.kind, here[0], here[1], now, to=home)
+                else:
+                    self._act(set_unit_status, u.id, "off_duty")
+                continue
+            place = self._place_of(u, now)
             if place is None or here is None:
                 continue
             if distance_m(*here, *place) > AT_PLACE_M:
@@ -506,11 +537,12 @@ class Simulator:
                 if row.status == "dispatched":
                     self._schedule(self._later(5), partial(self._step, iid, "signed", unit_id))
                 self._schedule(self._later(15), partial(self._set_off, iid, unit_id,
-                                                        _kind_of(self, unit_id), code, "first"))
+                                                        _kind_of(self, unit_id), code))
         elif row.status == "set_off":
             for unit_id in row.unit_ids:
-                self._schedule(self._later(60), partial(self._arrive, iid, unit_id, code, "first"))
+                self._schedule(self._later(60), partial(self._arrive, iid, unit_id, code))
         elif row.status == "arrived":
+            self._on_scene.add(iid)
             self._schedule(self._later(_lognormal(self.rng, 600, 0.5)), lambda: self._close_out(iid, code))
         elif row.status == "handled":
             self._schedule(self._later(120), lambda: self._step(iid, "fed_back"))
