@@ -130,6 +130,23 @@ def test_place_tier_comes_from_key_sites(db, make_ctx, station):
     assert inc.intake_incident(duty, draft(lon=LON + 0.01, lat=LAT)).place_tier == "other"
 
 
+def test_reinforcement_with_no_first_unit_is_refused_and_nothing_is_sent(db, make_ctx, station, clock):
+    """Shift+D on a new call sent the unit as reinforcement alone: it reached the scene with no
+    first arrival recorded, so the incident could never be handled and the unit stayed there."""
+    ids = add_units(db, station.id, [("巡1", "car", 0.003), ("巡2", "car", 0.006)])
+    duty = make_ctx(Role.DUTY_OFFICER, "duty.li")
+    v = inc.intake_incident(duty, draft(category_code="0202", lon=LON, lat=LAT))
+    with pytest.raises(ValidationError, match=f"no first unit is on incident {v.number}: send one first") as err:
+        inc.dispatch_unit(duty, v.id, ids["巡1"], role="reinforcement")
+    assert err.value.field == "role"
+    detail = inc.get_incident(duty, v.id)
+    assert detail.row.status == "received" and detail.dispatches == ()
+    assert {u.call_sign: u.status for u in units_svc.list_units(duty)}["巡1"] == "available"
+    # Once a first unit is sent, a second goes as reinforcement.
+    inc.dispatch_unit(duty, v.id, ids["巡1"])
+    assert inc.dispatch_unit(duty, v.id, ids["巡2"], role="reinforcement").units == ("巡1", "巡2")
+
+
 def test_whole_life_cycle_with_reinforcement_moves_units_and_stamps_every_step(db, make_ctx, station, clock):
     ids = add_units(db, station.id, [("巡1", "car", 0.003), ("巡2", "car", 0.006)])
     duty = make_ctx(Role.DUTY_OFFICER, "duty.li")

@@ -112,6 +112,14 @@ def dispatch_unit(ctx: ServiceContext, incident_id: int, unit_id: int, *, role: 
                 busy = f" on incident {other.number}" if other else ""
             raise ValidationError(f"{unit.call_sign} is {unit.status.replace('_', ' ')}{busy}",
                                   field="unit_id")
+        if role == "reinforcement" and uow.session.scalar(
+                select(Dispatch.id).where(Dispatch.incident_id == inc.id, Dispatch.role == "first",
+                                          (Dispatch.cleared_at.is_(None)) | (Dispatch.arrived_at.isnot(None)))
+                .limit(1)) is None:
+            # Reinforcement backs up a first unit: sent alone it reached the scene with no first
+            # arrival recorded, so the incident could never be handled and the unit stayed there.
+            raise ValidationError(f"no first unit is on incident {inc.number}: send one first; "
+                                  "reinforcement backs up a unit already sent", field="role")
         now = uow.now
         crew = _crew(uow, unit.id, now)
         d = uow.add("incident.dispatch", "dispatch", Dispatch(
